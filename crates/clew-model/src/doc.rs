@@ -12,7 +12,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle};
 pub const MAX_DEPTH: usize = 64;
 
 /// A position in a text: 1-based line and column (columns count characters).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, serde::Serialize)]
 pub struct Pos {
     /// Line, from 1.
     pub line: u32,
@@ -118,16 +118,22 @@ impl TextFormat {
         if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") {
             return TextFormat::JsonLines;
         }
-        if lower.ends_with(".json") {
-            return TextFormat::Json;
-        }
         if lower.ends_with(".yaml") || lower.ends_with(".yml") {
             return TextFormat::Yaml;
         }
-        match text.trim_start_matches('\u{feff}').trim_start().chars().next() {
+        let body = text.trim_start_matches('\u{feff}').trim_start();
+        match body.chars().next() {
+            // FtM tools write JSON Lines into `.json` files: a complete object on the first line, more after it.
+            Some('{') if Self::first_line_is_a_whole_value(body) => TextFormat::JsonLines,
             Some('{') | Some('[') => TextFormat::Json,
+            _ if lower.ends_with(".json") => TextFormat::Json,
             _ => TextFormat::Yaml,
         }
+    }
+
+    fn first_line_is_a_whole_value(body: &str) -> bool {
+        let (first, rest) = body.split_once('\n').unwrap_or((body, ""));
+        !rest.trim().is_empty() && serde_json::from_str::<serde::de::IgnoredAny>(first).is_ok()
     }
 }
 
@@ -334,5 +340,7 @@ mod tests {
         assert_eq!(TextFormat::detect(Some("x.JSONL"), ""), TextFormat::JsonLines);
         assert_eq!(TextFormat::detect(None, "  {\"a\":1}"), TextFormat::Json);
         assert_eq!(TextFormat::detect(None, "a: 1"), TextFormat::Yaml);
+        assert_eq!(TextFormat::detect(Some("x.json"), "{\"a\":1}\n{\"a\":2}\n"), TextFormat::JsonLines);
+        assert_eq!(TextFormat::detect(Some("x.json"), "{\n\"a\":1}\n"), TextFormat::Json);
     }
 }

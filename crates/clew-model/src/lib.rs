@@ -6,11 +6,13 @@ pub mod doc;
 pub mod ids;
 pub mod read;
 pub mod schema;
+pub mod source;
 pub mod statement;
 pub mod value;
 
 pub use ids::{EntityId, Sensitivity, SourceId, StatementId};
 pub use read::Diagnostic;
 pub use schema::{MODEL_VERSION, Model, Property, Schema};
+pub use source::{Segment, Source, SourceKind, Translation};
 pub use statement::{Entity, Locator, Statement};
 pub use value::{PartialDate, PropertyType};

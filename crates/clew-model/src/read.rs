@@ -6,7 +6,7 @@ use std::fmt;
 use crate::doc::{Node, NodeKind, Pos};
 
 /// One problem found in an input, with where it is.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 pub struct Diagnostic {
     /// The file (or `-` for standard input), when known.
     pub file: Option<String>,
@@ -81,6 +81,8 @@ impl Reader {
                 path: path.to_string(),
                 used: vec![false; entries.len()],
                 known: Vec::new(),
+                missing: Vec::new(),
+                finished: false,
             }),
             _ => {
                 self.error(node, path, format!("expected a mapping, found {}", node.kind_name()));
@@ -174,6 +176,8 @@ pub struct MapReader<'a> {
     path: String,
     used: Vec<bool>,
     known: Vec<&'static str>,
+    missing: Vec<&'static str>,
+    finished: bool,
 }
 
 impl<'a> MapReader<'a> {
@@ -199,11 +203,11 @@ impl<'a> MapReader<'a> {
         Some((node, child_path(&self.path, key)))
     }
 
-    /// A required field; its absence is recorded as a problem at the mapping.
-    pub fn required(&mut self, reader: &mut Reader, key: &'static str) -> Option<(&'a Node, String)> {
+    /// A required field; its absence is reported (at the mapping) by [`MapReader::finish`].
+    pub fn required(&mut self, key: &'static str) -> Option<(&'a Node, String)> {
         let found = self.get(key);
         if found.is_none() {
-            reader.error_at(Some(self.pos), &child_path(&self.path, key), "required field is missing");
+            self.missing.push(key);
         }
         found
     }
@@ -214,8 +218,12 @@ impl<'a> MapReader<'a> {
         self.entries
     }
 
-    /// Reports every field that was never asked for.
-    pub fn finish(self, reader: &mut Reader) {
+    /// Reports missing required fields, and every field that was never asked for.
+    pub fn finish(mut self, reader: &mut Reader) {
+        self.finished = true;
+        for key in &self.missing {
+            reader.error_at(Some(self.pos), &child_path(&self.path, key), "required field is missing");
+        }
         for ((key, node), used) in self.entries.iter().zip(&self.used) {
             if !used {
                 let mut known = self.known.clone();
@@ -231,6 +239,13 @@ impl<'a> MapReader<'a> {
     }
 }
 
+impl Drop for MapReader<'_> {
+    fn drop(&mut self) {
+        // A reader dropped without `finish` would lose its missing-field and unknown-field reports.
+        debug_assert!(self.finished || std::thread::panicking(), "MapReader for `{}` dropped without finish()", self.path);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,15 +256,15 @@ mod tests {
         let docs = parse("a: x\nb: [1, true]\nc: 3\n", TextFormat::Yaml).unwrap();
         let mut reader = Reader::default();
         let mut map = reader.map(&docs[0], "").unwrap();
-        if let Some((node, path)) = map.required(&mut reader, "a") {
+        if let Some((node, path)) = map.required("a") {
             reader.number(node, &path);
         }
-        if let Some((node, path)) = map.required(&mut reader, "b") {
+        if let Some((node, path)) = map.required("b") {
             for (index, item) in reader.list(node, &path).unwrap().iter().enumerate() {
                 reader.boolean(item, &index_path(&path, index));
             }
         }
-        map.required(&mut reader, "d");
+        map.required("d");
         map.finish(&mut reader);
         let lines: Vec<String> = reader.diagnostics.iter().map(ToString::to_string).collect();
         assert_eq!(

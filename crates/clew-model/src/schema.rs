@@ -260,6 +260,7 @@ struct RawSchema {
 fn read_file(file: &str, doc: &Node, reader: &mut Reader, model: &mut Model, raw: &mut Vec<RawSchema>) {
     let Some(mut top) = reader.map(doc, "") else { return };
     let entries = top.entries();
+    top.finish(reader);
     let code_table = |reader: &mut Reader, table: &mut CodeList| {
         for (code, node) in entries {
             if let Some(label) = reader.string(node, code) {
@@ -275,7 +276,9 @@ fn read_file(file: &str, doc: &Node, reader: &mut Reader, model: &mut Model, raw
             for (list, node) in entries {
                 let Some(mut codes) = reader.map(node, list) else { continue };
                 let mut table = CodeList::new();
-                for (code, label) in codes.entries() {
+                let entries = codes.entries();
+                codes.finish(reader);
+                for (code, label) in entries {
                     if let Some(label) = reader.string(label, &child_path(list, code)) {
                         table.insert(code.clone(), label);
                     }
@@ -299,8 +302,8 @@ fn read_file(file: &str, doc: &Node, reader: &mut Reader, model: &mut Model, raw
 fn read_schema(name: &str, node: &Node, reader: &mut Reader) -> Option<(Schema, Vec<Property>)> {
     let mut map = reader.map(node, name)?;
     let text = |map: &mut MapReader, reader: &mut Reader, key| map.get(key).and_then(|(n, p)| reader.string(n, &p));
-    let label = map.required(reader, "label").and_then(|(n, p)| reader.string(n, &p));
-    let plural = map.required(reader, "plural").and_then(|(n, p)| reader.string(n, &p));
+    let label = map.required("label").and_then(|(n, p)| reader.string(n, &p));
+    let plural = map.required("plural").and_then(|(n, p)| reader.string(n, &p));
     let description = text(&mut map, reader, "description");
     let is_abstract = map.get("abstract").and_then(|(n, p)| reader.boolean(n, &p)).unwrap_or(false);
     let extends = map.get("extends").and_then(|(n, p)| reader.strings(n, &p)).unwrap_or_default();
@@ -313,9 +316,9 @@ fn read_schema(name: &str, node: &Node, reader: &mut Reader) -> Option<(Schema, 
     let caption = map.get("caption").and_then(|(n, p)| reader.strings(n, &p)).unwrap_or_default();
     let edge = map.get("edge").and_then(|(n, p)| {
         let mut edge = reader.map(n, &p)?;
-        let source = edge.required(reader, "source").and_then(|(n, p)| reader.string(n, &p));
-        let target = edge.required(reader, "target").and_then(|(n, p)| reader.string(n, &p));
-        let label = edge.required(reader, "label").and_then(|(n, p)| reader.string(n, &p));
+        let source = edge.required("source").and_then(|(n, p)| reader.string(n, &p));
+        let target = edge.required("target").and_then(|(n, p)| reader.string(n, &p));
+        let label = edge.required("label").and_then(|(n, p)| reader.string(n, &p));
         edge.finish(reader);
         Some(Edge { source: source?, target: target?, label: label? })
     });
@@ -323,7 +326,9 @@ fn read_schema(name: &str, node: &Node, reader: &mut Reader) -> Option<(Schema, 
     if let Some((node, path)) = map.get("properties")
         && let Some(mut properties) = reader.map(node, &path)
     {
-        for (prop_name, prop_node) in properties.entries() {
+        let entries = properties.entries();
+        properties.finish(reader);
+        for (prop_name, prop_node) in entries {
             let prop_path = child_path(&path, prop_name);
             if let Some(property) = read_property(name, prop_name, prop_node, &prop_path, reader) {
                 own.push(property);
@@ -349,8 +354,8 @@ fn read_schema(name: &str, node: &Node, reader: &mut Reader) -> Option<(Schema, 
 
 fn read_property(schema: &str, name: &str, node: &Node, path: &str, reader: &mut Reader) -> Option<Property> {
     let mut map = reader.map(node, path)?;
-    let label = map.required(reader, "label").and_then(|(n, p)| reader.string(n, &p));
-    let kind = map.required(reader, "type").and_then(|(n, p)| {
+    let label = map.required("label").and_then(|(n, p)| reader.string(n, &p));
+    let kind = map.required("type").and_then(|(n, p)| {
         let text = reader.string(n, &p)?;
         text.parse::<PropertyType>().map_err(|message| reader.error(n, &p, message)).ok()
     });
@@ -362,6 +367,7 @@ fn read_property(schema: &str, name: &str, node: &Node, path: &str, reader: &mut
         None => Some(name.to_string()),
     };
     let sensitive = map.get("sensitive").and_then(|(n, p)| reader.boolean(n, &p)).unwrap_or(false);
+    map.finish(reader);
     let kind = kind?;
     if (kind == PropertyType::Entity) != range.is_some() {
         reader.error(node, path, "`range` is required for entity properties and only for them");
@@ -369,7 +375,6 @@ fn read_property(schema: &str, name: &str, node: &Node, path: &str, reader: &mut
     if (kind == PropertyType::Code) != codes.is_some() {
         reader.error(node, path, "`codes` is required for code properties and only for them");
     }
-    map.finish(reader);
     Some(Property {
         name: name.to_string(),
         label: label?,
@@ -469,6 +474,12 @@ fn resolve(model: &mut Model, raw: Vec<RawSchema>, diagnostics: &mut Vec<Diagnos
             }
         }
         let mut schema = r.schema.clone();
+        if schema.caption.is_empty() {
+            schema.caption = ancestors
+                .iter()
+                .find_map(|a| by_name.get(a.as_str()).map(|r| r.schema.caption.clone()).filter(|c| !c.is_empty()))
+                .unwrap_or_default();
+        }
         schema.ancestors = ancestors;
         schema.properties = properties;
         model.schemata.insert(schema.name.clone(), schema);
@@ -576,8 +587,8 @@ mod tests {
         );
         expect_test::expect![[r#"
             [
-                "schema/test.yaml:6:3: field `B.label`: required field is missing",
                 "schema/test.yaml:10:25: field `B.properties.r.type`: unknown property type `colour`",
+                "schema/test.yaml:6:3: field `B.label`: required field is missing",
                 "schema/test.yaml:2:3: field `A`: extends unknown schema `Nope`",
                 "schema/test.yaml:13:3: field `C`: schema extends itself (a cycle in `extends`)",
                 "schema/codes.yaml: field `kind`: code list is used by no property",

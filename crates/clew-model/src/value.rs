@@ -75,8 +75,9 @@ impl FromStr for PropertyType {
     }
 }
 
-/// A calendar date known to the year, the month or the day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// A calendar date known to the year, the month or the day. Written as text (`2019`, `2019-05`, `2019-05-01`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct PartialDate {
     /// Year (1000 to 2999).
     pub year: u16,
@@ -132,6 +133,19 @@ impl FromStr for PartialDate {
             }
         }
         Ok(PartialDate { year, month, day })
+    }
+}
+
+impl TryFrom<String> for PartialDate {
+    type Error = String;
+    fn try_from(text: String) -> Result<Self, String> {
+        text.parse()
+    }
+}
+
+impl From<PartialDate> for String {
+    fn from(date: PartialDate) -> String {
+        date.to_string()
     }
 }
 

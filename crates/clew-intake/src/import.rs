@@ -1,0 +1,185 @@
+//! The import driver: reads every input, checks every record, and writes all of them in one transaction,
+//! or nothing at all when anything is wrong.
+
+use std::collections::HashMap;
+
+use clew_model::read::Reader;
+use clew_model::{Diagnostic, Model, SourceKind};
+use clew_store::{Batch, SourceDraft, SourceOutcome, Store, WriteTx};
+use serde::Serialize;
+
+use crate::input::{InputPath, read_text, records};
+use crate::mapping::{content_hash, testimony_facts};
+use crate::testimony::{Testimony, read_testimony};
+
+/// How to import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// Check and count, write nothing.
+    pub dry_run: bool,
+    /// Who imports (recorded on the batch).
+    pub recorded_by: String,
+}
+
+/// What an import did (or, with errors or `--dry-run`, would have done).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ImportReport {
+    /// Input files read.
+    pub files: u64,
+    /// Records (testimonies or FtM entities) read.
+    pub records: u64,
+    /// Sources new to the project.
+    pub new_sources: u64,
+    /// Sources whose content changed (earlier statements retracted).
+    pub changed_sources: u64,
+    /// Sources already imported with the same content.
+    pub unchanged_sources: u64,
+    /// Statements written.
+    pub statements: u64,
+    /// Statements retracted because their source changed.
+    pub retracted: u64,
+    /// Records skipped on request (`--skip-unknown`), with why.
+    pub warnings: Vec<Diagnostic>,
+    /// Everything wrong; when not empty, nothing was written.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Whether the transaction was committed.
+    pub committed: bool,
+}
+
+/// Current time in RFC 3339 (UTC, seconds).
+pub fn now_rfc3339() -> String {
+    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
+}
+
+/// Counts of one source write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    /// What the store knew of the source.
+    pub outcome: SourceOutcome,
+    /// Statements written.
+    pub statements: u64,
+}
+
+/// Writes one checked testimony: its source, statements, segments, consent and protected block.
+pub fn write_testimony(
+    tx: &mut dyn WriteTx,
+    model: &Model,
+    testimony: &Testimony,
+    recorded_by: &str,
+    recorded_at: &str,
+) -> Result<Written, WriteError> {
+    let draft = SourceDraft {
+        id: testimony.id.clone(),
+        kind: SourceKind::Testimony,
+        title: testimony.title.clone().unwrap_or_else(|| format!("Testimony {}", testimony.id)),
+        content_hash: content_hash(testimony),
+        synthetic: testimony.synthetic,
+    };
+    let outcome = tx.put_source(&draft)?;
+    let generation = match outcome {
+        SourceOutcome::Unchanged => return Ok(Written { outcome, statements: 0 }),
+        SourceOutcome::New { generation } | SourceOutcome::Changed { generation, .. } => generation,
+    };
+    let facts = testimony_facts(model, testimony).map_err(WriteError::Mapping)?;
+    let statements: Vec<_> =
+        facts.into_iter().map(|fact| fact.into_statement(&testimony.id, generation, recorded_by, recorded_at)).collect();
+    tx.put_statements(&statements)?;
+    tx.put_segments(&testimony.id, generation, &testimony.segments)?;
+    let consent = serde_json::to_string(&testimony.consent).map_err(|e| WriteError::Mapping(e.to_string()))?;
+    tx.put_consent(&testimony.id, generation, &consent)?;
+    if let Some(protected) = &testimony.protected {
+        tx.put_protected(&testimony.id, generation, &protected.to_string())?;
+    }
+    Ok(Written { outcome, statements: statements.len() as u64 })
+}
+
+/// Why a checked record could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] clew_store::Error),
+    /// A checked record still did not map (a bug: the reader should have refused it).
+    #[error("internal error mapping a checked record: {0}")]
+    Mapping(String),
+}
+
+/// Adds a write's counts to a report.
+pub fn count(report: &mut ImportReport, written: Written) {
+    report.statements += written.statements;
+    match written.outcome {
+        SourceOutcome::New { .. } => report.new_sources += 1,
+        SourceOutcome::Unchanged => report.unchanged_sources += 1,
+        SourceOutcome::Changed { retracted, .. } => {
+            report.changed_sources += 1;
+            report.retracted += retracted;
+        }
+    }
+}
+
+/// Checks testimonies, and, given a store, imports them in one transaction. Without a store (`clew
+/// validate`) only checks. `progress` is called after each record with the number read so far.
+pub fn import_testimonies(
+    model: &Model,
+    store: Option<&mut dyn Store>,
+    inputs: &[InputPath],
+    options: &ImportOptions,
+    progress: &mut dyn FnMut(u64),
+) -> Result<ImportReport, WriteError> {
+    let recorded_at = now_rfc3339();
+    let batch = Batch { recorded_by: options.recorded_by.clone(), recorded_at: recorded_at.clone(), operation: "import".into() };
+    let mut tx = match store {
+        Some(store) => Some(store.write(&batch)?),
+        None => None,
+    };
+    let mut report = ImportReport::default();
+    // Where each testimony id was first seen in this run, to refuse the same id twice.
+    let mut seen: HashMap<String, String> = HashMap::new();
+    for input in inputs {
+        report.files += 1;
+        let name = input.display_name();
+        let nodes = match read_text(input).and_then(|text| records(&name, &text)) {
+            Ok(nodes) => nodes,
+            Err(diagnostic) => {
+                report.diagnostics.push(diagnostic);
+                continue;
+            }
+        };
+        for node in nodes {
+            report.records += 1;
+            progress(report.records);
+            let mut reader = Reader::default();
+            let testimony = read_testimony(model, &node, &mut reader);
+            let located = |mut d: Diagnostic| {
+                d.file = Some(name.clone());
+                d
+            };
+            report.diagnostics.extend(reader.diagnostics.into_iter().map(located));
+            let Some(testimony) = testimony else { continue };
+            let here = format!("{name}:{}", node.pos);
+            if let Some(first) = seen.insert(testimony.id.to_string(), here.clone()) {
+                report.diagnostics.push(Diagnostic {
+                    file: Some(name.clone()),
+                    pos: Some(node.pos),
+                    path: "id".into(),
+                    message: format!("testimony `{}` appears twice in this import (first at {first})", testimony.id),
+                });
+                continue;
+            }
+            // Once anything is wrong nothing will be committed, so writing stops; checking goes on.
+            if report.diagnostics.is_empty()
+                && let Some(tx) = tx.as_mut()
+            {
+                let written = write_testimony(tx.as_mut(), model, &testimony, &options.recorded_by, &recorded_at)?;
+                count(&mut report, written);
+            }
+        }
+    }
+    if report.diagnostics.is_empty() && !options.dry_run {
+        if let Some(tx) = tx {
+            tx.commit()?;
+            report.committed = true;
+        }
+    }
+    Ok(report)
+}

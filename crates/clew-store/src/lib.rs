@@ -1,0 +1,181 @@
+//! The clew store: the [`Store`] trait that every backend implements, its SQLite implementation, and clew
+//! project directories. This is the only crate that talks SQL.
+
+pub mod project;
+mod sqlite;
+
+use std::path::PathBuf;
+
+use clew_model::{EntityId, Segment, Source, SourceId, SourceKind, Statement};
+
+pub use project::{Project, ProjectConfig};
+pub use sqlite::SqliteStore;
+
+/// Everything that can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The directory holds no clew project.
+    #[error("{} is not a clew project (it has no clew.toml); create one with `clew init {}`", .dir.display(), .dir.display())]
+    NotAProject {
+        /// The directory.
+        dir: PathBuf,
+    },
+    /// `init` on a directory that already is a project.
+    #[error("{} is already a clew project", .dir.display())]
+    AlreadyAProject {
+        /// The directory.
+        dir: PathBuf,
+    },
+    /// The project's `clew.toml` is not valid.
+    #[error("{}: {message}", .path.display())]
+    Config {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// The database was written by a newer clew.
+    #[error(
+        "the database {} has schema version {found}, but this clew knows versions up to {supported}; upgrade clew",
+        .path.display()
+    )]
+    NewerSchema {
+        /// The database file.
+        path: PathBuf,
+        /// Its version.
+        found: i64,
+        /// The newest this build knows.
+        supported: i64,
+    },
+    /// A file could not be read or written.
+    #[error("{}: {message}", .path.display())]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// What failed.
+        message: String,
+    },
+    /// Stored data does not have the shape clew writes (damaged or edited by hand).
+    #[error("the database holds data clew cannot read: {0}")]
+    Corrupt(String),
+    /// The database engine failed.
+    #[error("database error: {0}")]
+    Database(String),
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(error: rusqlite::Error) -> Self {
+        Error::Database(error.to_string())
+    }
+}
+
+/// Result with the store's error.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Who writes and why: shared by every statement a write transaction adds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Batch {
+    /// Who (a user name or pseudonym, or a tool).
+    pub recorded_by: String,
+    /// When (RFC 3339, UTC).
+    pub recorded_at: String,
+    /// What operation (e.g. `import`, `demo`).
+    pub operation: String,
+}
+
+/// What the store already knew of a source that is being written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceOutcome {
+    /// First time seen: write its statements with this generation.
+    New {
+        /// Generation to use.
+        generation: u32,
+    },
+    /// Same content as stored: nothing to write.
+    Unchanged,
+    /// Changed content: the statements of earlier generations were retracted; write the new ones with this
+    /// generation.
+    Changed {
+        /// Generation to use.
+        generation: u32,
+        /// How many statements were retracted.
+        retracted: u64,
+    },
+}
+
+/// The data of a source to be written (the store assigns generation, time and who).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceDraft {
+    /// Id.
+    pub id: SourceId,
+    /// Kind.
+    pub kind: SourceKind,
+    /// Title.
+    pub title: String,
+    /// SHA-256 of the canonical content.
+    pub content_hash: String,
+    /// Fictional demo or test data.
+    pub synthetic: bool,
+}
+
+/// A write transaction. Nothing is visible to others until [`WriteTx::commit`]; dropping it rolls back.
+pub trait WriteTx {
+    /// Registers a source. A changed source has its earlier statements retracted here.
+    fn put_source(&mut self, source: &SourceDraft) -> Result<SourceOutcome>;
+    /// Adds statements (their `recorded_by`/`recorded_at` are the batch's). Existing ids are left as they are.
+    fn put_statements(&mut self, statements: &[Statement]) -> Result<()>;
+    /// Stores the narrative segments of a source generation.
+    fn put_segments(&mut self, source: &SourceId, generation: u32, segments: &[Segment]) -> Result<()>;
+    /// Stores the consent record (JSON) of a source generation.
+    fn put_consent(&mut self, source: &SourceId, generation: u32, record: &str) -> Result<()>;
+    /// Stores the protected block (JSON) of a source generation.
+    fn put_protected(&mut self, source: &SourceId, generation: u32, payload: &str) -> Result<()>;
+    /// Makes everything written durable and visible.
+    fn commit(self: Box<Self>) -> Result<()>;
+}
+
+/// An entity as listed: id, schema and a caption.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct EntityRow {
+    /// Id.
+    pub id: EntityId,
+    /// Schema.
+    pub schema: String,
+    /// A name to show (the first active name-like value), when there is one.
+    pub caption: Option<String>,
+}
+
+/// Counts for `clew stats`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Stats {
+    /// Sources by kind.
+    pub sources: Vec<(String, u64)>,
+    /// Sources marked synthetic.
+    pub synthetic_sources: u64,
+    /// All statements, retractions included.
+    pub statements: u64,
+    /// Retractions.
+    pub retractions: u64,
+    /// Entities by schema.
+    pub entities: Vec<(String, u64)>,
+    /// Narrative segments (current generations).
+    pub segments: u64,
+}
+
+/// A clew store. Implementations: [`SqliteStore`]; PostgreSQL comes later behind the same trait.
+pub trait Store {
+    /// Begins a write transaction for one operation.
+    fn write(&mut self, batch: &Batch) -> Result<Box<dyn WriteTx + '_>>;
+    /// A source by id.
+    fn source(&self, id: &SourceId) -> Result<Option<Source>>;
+    /// Every statement about an entity (retractions included), in the order recorded.
+    fn statements_for_entity(&self, id: &EntityId) -> Result<Vec<Statement>>;
+    /// Lists entities of some schemata (all when empty), ordered by id, after `after`, at most `limit`.
+    fn list_entities(&self, schemata: &[String], after: Option<&EntityId>, limit: usize) -> Result<Vec<EntityRow>>;
+    /// Calls `visit` with every entity's statements (retractions included), ordered by entity id.
+    fn for_each_entity(&self, visit: &mut dyn FnMut(EntityId, Vec<Statement>) -> Result<()>) -> Result<()>;
+    /// A narrative segment of the current generation of a source.
+    fn segment(&self, source: &SourceId, segment: &str) -> Result<Option<Segment>>;
+    /// Counts.
+    fn stats(&self) -> Result<Stats>;
+}

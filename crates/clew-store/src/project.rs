@@ -1,0 +1,122 @@
+//! A clew project: a directory holding `clew.toml`, the database and (with the vault) a folder for blobs.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Error, Result, SqliteStore, Store};
+
+/// The project file's name.
+pub const CONFIG_FILE: &str = "clew.toml";
+
+/// The project format this build writes.
+pub const PROJECT_FORMAT: u32 = 1;
+
+/// The contents of `clew.toml`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectConfig {
+    /// Project format version.
+    pub format: u32,
+    /// A name for the project.
+    pub name: String,
+    /// Which store backend; only `sqlite` so far.
+    #[serde(default = "default_backend")]
+    pub backend: String,
+    /// The SQLite database file, relative to the project directory.
+    #[serde(default = "default_database")]
+    pub database: String,
+    /// Whether the project holds synthetic (fictional) data only, as the demo does.
+    #[serde(default)]
+    pub synthetic: bool,
+}
+
+fn default_backend() -> String {
+    "sqlite".to_string()
+}
+
+fn default_database() -> String {
+    "clew.db".to_string()
+}
+
+/// An open project.
+#[derive(Debug)]
+pub struct Project {
+    /// Its directory.
+    pub dir: PathBuf,
+    /// Its configuration.
+    pub config: ProjectConfig,
+    store: SqliteStore,
+}
+
+fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
+    move |error| Error::Io { path: path.to_path_buf(), message: error.to_string() }
+}
+
+impl Project {
+    /// Creates a project in `dir` (created if missing; it must not already be a project).
+    pub fn init(dir: &Path, name: &str, synthetic: bool) -> Result<Project> {
+        let config_path = dir.join(CONFIG_FILE);
+        if config_path.exists() {
+            return Err(Error::AlreadyAProject { dir: dir.to_path_buf() });
+        }
+        fs::create_dir_all(dir).map_err(io(dir))?;
+        let config = ProjectConfig {
+            format: PROJECT_FORMAT,
+            name: name.to_string(),
+            backend: default_backend(),
+            database: default_database(),
+            synthetic,
+        };
+        let store = SqliteStore::create(&dir.join(&config.database))?;
+        fs::create_dir_all(dir.join("blobs")).map_err(io(dir))?;
+        let text = format!(
+            "# A clew project. See `clew --help`.\n{}",
+            toml::to_string(&config).map_err(|e| Error::Config { path: config_path.clone(), message: e.to_string() })?
+        );
+        // Written last and atomically: a directory is a project only once everything else exists.
+        let temporary = dir.join(".clew.toml.tmp");
+        fs::write(&temporary, text).map_err(io(&temporary))?;
+        fs::rename(&temporary, &config_path).map_err(io(&config_path))?;
+        Ok(Project { dir: dir.to_path_buf(), config, store })
+    }
+
+    /// Opens the project in `dir`.
+    pub fn open(dir: &Path) -> Result<Project> {
+        let config_path = dir.join(CONFIG_FILE);
+        if !config_path.is_file() {
+            return Err(Error::NotAProject { dir: dir.to_path_buf() });
+        }
+        let text = fs::read_to_string(&config_path).map_err(io(&config_path))?;
+        let config: ProjectConfig =
+            toml::from_str(&text).map_err(|e| Error::Config { path: config_path.clone(), message: e.to_string() })?;
+        if config.format > PROJECT_FORMAT {
+            return Err(Error::Config {
+                path: config_path,
+                message: format!(
+                    "project format {} is newer than this clew supports ({PROJECT_FORMAT}); upgrade clew",
+                    config.format
+                ),
+            });
+        }
+        if config.backend != "sqlite" {
+            return Err(Error::Config {
+                path: config_path,
+                message: format!("unknown backend `{}`; this clew supports `sqlite`", config.backend),
+            });
+        }
+        let store = SqliteStore::open(&dir.join(&config.database))?;
+        Ok(Project { dir: dir.to_path_buf(), config, store })
+    }
+
+    /// The project's store.
+    pub fn store(&mut self) -> &mut dyn Store {
+        &mut self.store
+    }
+
+    /// The project's store, read-only.
+    pub fn store_ref(&self) -> &dyn Store {
+        &self.store
+    }
+}
