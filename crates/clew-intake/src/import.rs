@@ -9,7 +9,7 @@ use clew_store::{Batch, SourceDraft, SourceOutcome, Store, WriteTx};
 use serde::Serialize;
 
 use crate::input::{InputPath, read_text, records};
-use crate::mapping::{content_hash, testimony_facts};
+use crate::mapping::{Fact, content_hash, testimony_facts};
 use crate::testimony::{Testimony, read_testimony};
 
 /// How to import.
@@ -60,37 +60,71 @@ pub struct Written {
     pub statements: u64,
 }
 
-/// Writes one checked testimony: its source, statements, segments, consent and protected block.
-pub fn write_testimony(
-    tx: &mut dyn WriteTx,
-    model: &Model,
-    testimony: &Testimony,
-    recorded_by: &str,
-    recorded_at: &str,
-) -> Result<Written, WriteError> {
-    let draft = SourceDraft {
+/// A checked testimony turned into what the store needs, before its source generation is known.
+/// Preparing is independent of the store, so it can run on another thread while the store writes.
+#[derive(Debug, Clone)]
+pub struct PreparedTestimony<'m> {
+    /// The source to register.
+    pub source: SourceDraft,
+    /// Its facts.
+    pub facts: Vec<Fact<'m>>,
+    /// Its narrative segments.
+    pub segments: Vec<clew_model::Segment>,
+    /// The consent record (JSON).
+    pub consent: String,
+    /// The protected block (JSON), if any.
+    pub protected: Option<String>,
+}
+
+/// Maps a checked testimony to its facts and records.
+pub fn prepare_testimony<'m>(model: &'m Model, testimony: Testimony) -> Result<PreparedTestimony<'m>, WriteError> {
+    let facts = testimony_facts(model, &testimony).map_err(WriteError::Mapping)?;
+    let source = SourceDraft {
         id: testimony.id.clone(),
         kind: SourceKind::Testimony,
         title: testimony.title.clone().unwrap_or_else(|| format!("Testimony {}", testimony.id)),
-        content_hash: content_hash(testimony),
+        content_hash: content_hash(&testimony),
         synthetic: testimony.synthetic,
     };
-    let outcome = tx.put_source(&draft)?;
+    let consent = serde_json::to_string(&testimony.consent).map_err(|e| WriteError::Mapping(e.to_string()))?;
+    let protected = testimony.protected.as_ref().map(ToString::to_string);
+    Ok(PreparedTestimony { source, facts, segments: testimony.segments, consent, protected })
+}
+
+/// Writes a prepared testimony: its source, statements, segments, consent and protected block. A testimony
+/// already stored with the same content writes nothing.
+pub fn write_prepared(
+    tx: &mut dyn WriteTx,
+    prepared: PreparedTestimony<'_>,
+    recorded_by: &str,
+    recorded_at: &str,
+) -> Result<Written, WriteError> {
+    let outcome = tx.put_source(&prepared.source)?;
     let generation = match outcome {
         SourceOutcome::Unchanged => return Ok(Written { outcome, statements: 0 }),
         SourceOutcome::New { generation } | SourceOutcome::Changed { generation, .. } => generation,
     };
-    let facts = testimony_facts(model, testimony).map_err(WriteError::Mapping)?;
+    let id = &prepared.source.id;
     let statements: Vec<_> =
-        facts.into_iter().map(|fact| fact.into_statement(&testimony.id, generation, recorded_by, recorded_at)).collect();
+        prepared.facts.into_iter().map(|fact| fact.into_statement(id, generation, recorded_by, recorded_at)).collect();
     tx.put_statements(&statements)?;
-    tx.put_segments(&testimony.id, generation, &testimony.segments)?;
-    let consent = serde_json::to_string(&testimony.consent).map_err(|e| WriteError::Mapping(e.to_string()))?;
-    tx.put_consent(&testimony.id, generation, &consent)?;
-    if let Some(protected) = &testimony.protected {
-        tx.put_protected(&testimony.id, generation, &protected.to_string())?;
+    tx.put_segments(id, generation, &prepared.segments)?;
+    tx.put_consent(id, generation, &prepared.consent)?;
+    if let Some(protected) = &prepared.protected {
+        tx.put_protected(id, generation, protected)?;
     }
     Ok(Written { outcome, statements: statements.len() as u64 })
+}
+
+/// Prepares and writes one checked testimony.
+pub fn write_testimony(
+    tx: &mut dyn WriteTx,
+    model: &Model,
+    testimony: Testimony,
+    recorded_by: &str,
+    recorded_at: &str,
+) -> Result<Written, WriteError> {
+    write_prepared(tx, prepare_testimony(model, testimony)?, recorded_by, recorded_at)
 }
 
 /// Why a checked record could not be written.
@@ -170,7 +204,7 @@ pub fn import_testimonies(
             if report.diagnostics.is_empty()
                 && let Some(tx) = tx.as_mut()
             {
-                let written = write_testimony(tx.as_mut(), model, &testimony, &options.recorded_by, &recorded_at)?;
+                let written = write_testimony(tx.as_mut(), model, testimony, &options.recorded_by, &recorded_at)?;
                 count(&mut report, written);
             }
         }

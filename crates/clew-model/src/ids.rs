@@ -81,26 +81,52 @@ impl EntityId {
     }
 }
 
-/// The id of a statement: 128 bits of SHA-256 over its content, as 32 hex digits.
+/// The id of a statement, 128 bits as 32 hex digits: 32 bits of SHA-256 over its source id, then 96 bits of
+/// SHA-256 over its content. The source prefix keeps a source's statements together in the store's index,
+/// which makes bulk writes local and finding a source's statements a range scan.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct StatementId(String);
 
 impl StatementId {
-    /// Hashes the parts (separated by a byte that text values cannot contain unescaped).
-    pub fn hash(parts: &[&str]) -> StatementId {
+    /// Derives an id from the source and the content parts (separated by a byte text values do not hold).
+    pub fn derive(source: &SourceId, parts: &[&str]) -> StatementId {
         let mut hasher = Sha256::new();
         for part in parts {
             hasher.update(part.as_bytes());
             hasher.update([0x1f]);
         }
-        let digest = hasher.finalize();
+        let content = hasher.finalize();
+        let mut bytes = [0u8; 16];
+        bytes[..4].copy_from_slice(&Self::source_prefix(source));
+        bytes[4..].copy_from_slice(&content[..12]);
+        Self::from_bytes(bytes)
+    }
+
+    /// The first 4 bytes of every statement id of a source.
+    pub fn source_prefix(source: &SourceId) -> [u8; 4] {
+        let digest = Sha256::digest(source.as_str().as_bytes());
+        [digest[0], digest[1], digest[2], digest[3]]
+    }
+
+    /// The id from its 16 bytes.
+    pub fn from_bytes(bytes: [u8; 16]) -> StatementId {
         let mut text = String::with_capacity(32);
-        for byte in &digest[..16] {
+        for byte in bytes {
             text.push(char::from_digit((byte >> 4) as u32, 16).unwrap_or('0'));
             text.push(char::from_digit((byte & 0xf) as u32, 16).unwrap_or('0'));
         }
         StatementId(text)
+    }
+
+    /// The id's 16 bytes.
+    pub fn to_bytes(&self) -> [u8; 16] {
+        let mut bytes = [0u8; 16];
+        for (index, pair) in self.0.as_bytes().chunks(2).enumerate() {
+            let digit = |b: u8| (b as char).to_digit(16).unwrap_or(0) as u8;
+            bytes[index] = digit(pair[0]) << 4 | digit(pair[1]);
+        }
+        bytes
     }
 
     /// Checks and wraps a statement id.
@@ -186,10 +212,15 @@ mod tests {
         assert!(EntityId::new("").is_err());
         assert!(EntityId::new("a/b").unwrap_err().contains("`/`"));
         assert!(EntityId::new(&"x".repeat(MAX_ID_LEN + 1)).is_err());
-        let id = StatementId::hash(&["a", "b"]);
+        let source = SourceId::new("T-1").unwrap();
+        let id = StatementId::derive(&source, &["a", "b"]);
         assert_eq!(id.as_str().len(), 32);
-        assert_ne!(id, StatementId::hash(&["ab", ""]));
+        assert_ne!(id, StatementId::derive(&source, &["ab", ""]));
         assert_eq!(StatementId::new(id.as_str()).unwrap(), id);
+        assert_eq!(StatementId::from_bytes(id.to_bytes()), id);
+        assert_eq!(id.to_bytes()[..4], StatementId::source_prefix(&source));
+        let other = StatementId::derive(&SourceId::new("T-2").unwrap(), &["a", "b"]);
+        assert_ne!(id.to_bytes()[..4], other.to_bytes()[..4]);
         assert!(StatementId::new("XYZ").is_err());
     }
 }

@@ -118,12 +118,11 @@ impl Statement {
         locator: &str,
         generation: u32,
     ) -> StatementId {
-        StatementId::hash(&[
+        StatementId::derive(source_id, &[
             entity_id.as_str(),
             schema,
             property,
             value,
-            source_id.as_str(),
             locator,
             &generation.to_string(),
         ])
@@ -132,7 +131,7 @@ impl Statement {
     /// A statement that retracts this one.
     pub fn retraction(&self, recorded_by: &str, recorded_at: &str) -> Statement {
         Statement {
-            id: StatementId::hash(&["retract", self.id.as_str()]),
+            id: StatementId::derive(&self.source_id, &["retract", self.id.as_str()]),
             retracts: Some(self.id.clone()),
             recorded_by: recorded_by.to_string(),
             recorded_at: recorded_at.to_string(),
@@ -194,14 +193,19 @@ impl Entity {
         seen
     }
 
-    /// A name to show: the first value of the schema's caption properties, else the id.
+    /// A name to show: the first value of the schema's caption properties; for a relation without one,
+    /// its two ends (`A employs B`); else the id.
     pub fn caption(&self, model: &Model) -> String {
-        let captions = model.schema(&self.schema).map(|s| s.caption.as_slice()).unwrap_or_default();
-        captions
-            .iter()
-            .chain(std::iter::once(&"name".to_string()))
-            .find_map(|property| self.values(property).first().map(|v| v.to_string()))
-            .unwrap_or_else(|| self.id.to_string())
+        let schema = model.schema(&self.schema);
+        let captions = schema.map(|s| s.caption.as_slice()).unwrap_or_default();
+        if let Some(caption) = captions.iter().find_map(|property| self.values(property).first().map(|v| v.to_string())) {
+            return caption;
+        }
+        if let Some(edge) = schema.and_then(|s| s.edge.as_ref()) {
+            let end = |property: &str| self.values(property).first().map_or("?".to_string(), |v| v.to_string());
+            return format!("{} {} {}", end(&edge.source), edge.label, end(&edge.target));
+        }
+        self.id.to_string()
     }
 }
 

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 mod bad_input;
+mod json_schema;
 mod import;
 
 use std::path::{Path, PathBuf};

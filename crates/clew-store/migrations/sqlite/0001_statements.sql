@@ -19,8 +19,10 @@ CREATE TABLE source (
 );
 
 -- Statements are only ever inserted. A retraction is a row whose `retracts` names the retracted statement.
+-- Ids are 16 bytes whose first 4 come from the source: the id index also finds a source's statements.
+-- sensitivity: 0 public, 1 internal, 2 restricted.
 CREATE TABLE statement (
-    id TEXT NOT NULL UNIQUE,
+    id BLOB NOT NULL UNIQUE,
     entity_id TEXT NOT NULL,
     schema TEXT NOT NULL,
     property TEXT NOT NULL,
@@ -29,11 +31,10 @@ CREATE TABLE statement (
     locator TEXT NOT NULL,
     batch_id INTEGER NOT NULL,
     confidence REAL NOT NULL,
-    sensitivity TEXT NOT NULL,
-    retracts TEXT
+    sensitivity INTEGER NOT NULL,
+    retracts BLOB
 );
 CREATE INDEX statement_entity ON statement(entity_id);
-CREATE INDEX statement_source ON statement(source_id);
 CREATE INDEX statement_retracts ON statement(retracts) WHERE retracts IS NOT NULL;
 
 -- Entities known to the store (derived from statements; the schema first given).

@@ -1,0 +1,413 @@
+//! `clew`: the command-line program. Parses arguments, finds the project, shows progress, prints results
+//! (as text, or JSON with `--json`) and turns failures into messages and exit codes. The work itself is done
+//! by the library crates.
+
+mod output;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use clew_intake::ftm::{FtmImportOptions, export_ftm, import_ftm};
+use clew_intake::input::expand;
+use clew_intake::{ImportOptions, ImportReport, import_testimonies};
+use clew_model::{EntityId, Model, Sensitivity};
+use clew_store::Project;
+
+use crate::output::{Failure, Output, exit};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  internal or storage error
+  2  wrong command-line usage
+  3  invalid input (every problem is listed; nothing was written)
+  4  no usable project (not a clew project, or written by a newer clew)";
+
+/// clew documents forced labour: testimonies in, statements with provenance out.
+#[derive(Debug, Parser)]
+#[command(name = "clew", version, about, long_about = None, after_help = EXIT_CODES)]
+struct Cli {
+    /// The project directory [default: $CLEW_PROJECT, else the current directory].
+    #[arg(long, global = true, env = "CLEW_PROJECT", value_name = "DIR")]
+    project: Option<PathBuf>,
+    /// Print results as JSON, for scripts.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create a project: a directory with clew.toml, the database and a folder for attachments.
+    Init {
+        /// Where [default: the current directory].
+        dir: Option<PathBuf>,
+        /// A name for the project [default: the directory's name].
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Check testimony files without a project; every problem is listed with file:line:column and field.
+    Validate {
+        /// Files, directories (their .json/.jsonl/.yaml/.yml files) or - for standard input.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<String>,
+    },
+    /// Import testimonies (or FollowTheMoney entities) in one transaction: all of them, or nothing.
+    Import(ImportArgs),
+    /// List and show entities.
+    #[command(subcommand)]
+    Entity(EntityCommand),
+    /// Count what the project holds.
+    Stats,
+    /// Export entities for other tools.
+    Export(ExportArgs),
+    /// Print the formats clew reads.
+    #[command(subcommand)]
+    Schema(SchemaCommand),
+    /// Create a project of synthetic (fictional) testimonies and show what clew does with them.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+struct ImportArgs {
+    /// Files, directories or - for standard input.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<String>,
+    /// What the files hold.
+    #[arg(long, value_enum, default_value_t = InputFormat::Testimony)]
+    format: InputFormat,
+    /// Check and count, but write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// FtM only: skip (with a warning) entities and properties clew does not model, instead of failing.
+    #[arg(long)]
+    skip_unknown: bool,
+    /// FtM only: sensitivity of the imported statements.
+    #[arg(long, value_enum, default_value_t = SensitivityArg::Internal)]
+    sensitivity: SensitivityArg,
+    /// Who imports, recorded with every statement [default: $CLEW_USER, else $USER].
+    #[arg(long, env = "CLEW_USER")]
+    user: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum InputFormat {
+    /// Testimony format v1 (`clew schema testimony`).
+    Testimony,
+    /// FollowTheMoney entities (JSON lines).
+    Ftm,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SensitivityArg {
+    Public,
+    Internal,
+    Restricted,
+}
+
+impl From<SensitivityArg> for Sensitivity {
+    fn from(value: SensitivityArg) -> Self {
+        match value {
+            SensitivityArg::Public => Sensitivity::Public,
+            SensitivityArg::Internal => Sensitivity::Internal,
+            SensitivityArg::Restricted => Sensitivity::Restricted,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+enum EntityCommand {
+    /// List entities, ordered by id.
+    List {
+        /// Only these schemata (and the schemata that extend them), e.g. --schema Company.
+        #[arg(long)]
+        schema: Vec<String>,
+        /// At most this many.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// Start after this id (for paging).
+        #[arg(long)]
+        after: Option<String>,
+    },
+    /// Show an entity: every property value with the statements (source, locator, who, when) behind it.
+    Show {
+        /// The entity id.
+        id: String,
+        /// Show every statement, not the first few per value.
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+struct ExportArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExportFormat::Ftm)]
+    format: ExportFormat,
+    /// Write here instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Highest sensitivity exported; restricted statements (which can re-identify a witness) stay out unless
+    /// asked for.
+    #[arg(long, value_enum, default_value_t = SensitivityArg::Internal)]
+    max_sensitivity: SensitivityArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ExportFormat {
+    /// FollowTheMoney entities as JSON lines (for Aleph, OpenSanctions tools).
+    Ftm,
+}
+
+#[derive(Debug, Subcommand)]
+enum SchemaCommand {
+    /// The JSON Schema of testimony format v1.
+    Testimony,
+    /// The entity and relation types clew knows, with their properties.
+    Model,
+}
+
+#[derive(Debug, Args)]
+struct DemoArgs {
+    /// Where to create the demo project; an earlier demo project there is replaced.
+    #[arg(long, default_value = "clew-demo")]
+    dir: PathBuf,
+    /// How many synthetic testimonies.
+    #[arg(long, default_value_t = 1_000)]
+    testimonies: u64,
+    /// Seed: the same seed gives the same data.
+    #[arg(long, default_value_t = 2397)]
+    seed: u64,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let mut out = Output::new(cli.json);
+    match run(cli, &mut out) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => exit(failure, &mut out),
+    }
+}
+
+fn model() -> Result<&'static Model, Failure> {
+    Model::builtin().map_err(|diagnostics| {
+        let lines: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+        Failure::internal(format!("the built-in schema is invalid:\n{}", lines.join("\n")))
+    })
+}
+
+fn project_dir(cli_project: &Option<PathBuf>) -> PathBuf {
+    cli_project.clone().unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn open_project(cli_project: &Option<PathBuf>) -> Result<Project, Failure> {
+    Ok(Project::open(&project_dir(cli_project))?)
+}
+
+fn user(explicit: Option<String>) -> String {
+    explicit
+        .or_else(|| std::env::var("USER").ok())
+        .filter(|name| !name.trim().is_empty())
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
+    match cli.command {
+        Command::Init { dir, name } => {
+            let dir = dir.or(cli.project).unwrap_or_else(|| PathBuf::from("."));
+            let name = name.unwrap_or_else(|| directory_name(&dir));
+            let project = Project::init(&dir, &name, false)?;
+            out.value(&serde_json::json!({"created": project.dir, "name": project.config.name}), |out| {
+                out.line(&format!("Created clew project `{}` in {}", project.config.name, project.dir.display()))?;
+                out.line("Next: clew import FILE... (see `clew schema testimony` for the format)")
+            })
+        }
+        Command::Validate { files } => {
+            let inputs = expand(&files).map_err(|d| Failure::invalid(vec![d]))?;
+            let mut progress = out.counter("checked");
+            let report = import_testimonies(
+                model()?,
+                None,
+                &inputs,
+                &ImportOptions { dry_run: true, recorded_by: String::new() },
+                &mut |n| progress.set(n),
+            )?;
+            progress.finish();
+            report_import(out, &report, "valid")
+        }
+        Command::Import(args) => import(cli.project, args, out),
+        Command::Entity(EntityCommand::List { schema, limit, after }) => {
+            let model = model()?;
+            let mut schemata = Vec::new();
+            for name in &schema {
+                if model.schema(name).is_none() {
+                    return Err(Failure::usage(format!("unknown schema `{name}`; see `clew schema model`")));
+                }
+                schemata.extend(model.schemata.values().filter(|s| s.is_a(name)).map(|s| s.name.clone()));
+            }
+            let after = after.map(|a| EntityId::new(&a)).transpose().map_err(Failure::usage)?;
+            let project = open_project(&cli.project)?;
+            let rows = project.store_ref().list_entities(&schemata, after.as_ref(), limit)?;
+            out.value(&rows, |out| {
+                for row in &rows {
+                    out.line(&format!("{:<40} {:<14} {}", row.id, row.schema, row.caption.as_deref().unwrap_or("")))?;
+                }
+                if rows.len() == limit
+                    && let Some(last) = rows.last()
+                {
+                    out.note(&format!("(first {limit}; more with --after {} or --limit)", last.id))?;
+                }
+                Ok(())
+            })
+        }
+        Command::Entity(EntityCommand::Show { id, all }) => {
+            let id = EntityId::new(&id).map_err(Failure::usage)?;
+            let project = open_project(&cli.project)?;
+            output::show_entity(out, model()?, project.store_ref(), &id, all)
+        }
+        Command::Stats => {
+            let project = open_project(&cli.project)?;
+            let stats = project.store_ref().stats()?;
+            out.value(&stats, |out| output::print_stats(out, &stats))
+        }
+        Command::Export(args) => {
+            let project = open_project(&cli.project)?;
+            let ExportFormat::Ftm = args.format;
+            let limit = Sensitivity::from(args.max_sensitivity);
+            let report = match &args.out {
+                Some(path) => {
+                    let file = std::fs::File::create(path)
+                        .map_err(|e| Failure::internal(format!("{}: {e}", path.display())))?;
+                    let mut writer = std::io::BufWriter::new(file);
+                    let report = export_ftm(model()?, project.store_ref(), limit, &mut writer)?;
+                    std::io::Write::flush(&mut writer).map_err(|e| Failure::internal(format!("{}: {e}", path.display())))?;
+                    report
+                }
+                None => export_ftm(model()?, project.store_ref(), limit, &mut out.stdout())?,
+            };
+            out.note(&format!(
+                "exported {} entities; {} left out (no FtM counterpart, or only statements above `{}`)",
+                report.exported,
+                report.left_out,
+                limit.as_str()
+            ))?;
+            Ok(())
+        }
+        Command::Schema(SchemaCommand::Testimony) => out.raw(clew_intake::TESTIMONY_JSON_SCHEMA),
+        Command::Schema(SchemaCommand::Model) => output::print_model(out, model()?),
+        Command::Demo(args) => demo(args, out),
+    }
+}
+
+fn directory_name(dir: &Path) -> String {
+    std::path::absolute(dir)
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().to_string()))
+        .unwrap_or_else(|| "clew".to_string())
+}
+
+fn import(project: Option<PathBuf>, args: ImportArgs, out: &mut Output) -> Result<(), Failure> {
+    let model = model()?;
+    let inputs = expand(&args.files).map_err(|d| Failure::invalid(vec![d]))?;
+    let mut project = open_project(&project)?;
+    let mut progress = out.counter("read");
+    let recorded_by = user(args.user);
+    let report = match args.format {
+        InputFormat::Testimony => import_testimonies(
+            model,
+            Some(project.store()),
+            &inputs,
+            &ImportOptions { dry_run: args.dry_run, recorded_by },
+            &mut |n| progress.set(n),
+        )?,
+        InputFormat::Ftm => import_ftm(
+            model,
+            Some(project.store()),
+            &inputs,
+            &FtmImportOptions {
+                dry_run: args.dry_run,
+                recorded_by,
+                skip_unknown: args.skip_unknown,
+                sensitivity: args.sensitivity.into(),
+            },
+            &mut |n| progress.set(n),
+        )?,
+    };
+    progress.finish();
+    report_import(out, &report, if args.dry_run { "checked (dry run, nothing written)" } else { "imported" })
+}
+
+fn report_import(out: &mut Output, report: &ImportReport, verb: &str) -> Result<(), Failure> {
+    for warning in &report.warnings {
+        out.note(&format!("warning: {warning}"))?;
+    }
+    if !report.diagnostics.is_empty() {
+        return Err(Failure::invalid_with(report.diagnostics.clone(), serde_json::to_value(report).ok()));
+    }
+    out.value(report, |out| {
+        out.line(&format!("{} record(s) in {} file(s) {verb}", report.records, report.files))?;
+        if report.new_sources + report.changed_sources + report.unchanged_sources > 0 {
+            out.line(&format!(
+                "sources: {} new, {} changed, {} unchanged; statements: {} written, {} retracted",
+                report.new_sources, report.changed_sources, report.unchanged_sources, report.statements, report.retracted
+            ))?;
+        }
+        Ok(())
+    })
+}
+
+fn demo(args: DemoArgs, out: &mut Output) -> Result<(), Failure> {
+    let model = model()?;
+    let target = args.dir;
+    if target.exists() {
+        let replaceable = Project::open(&target).map(|p| p.config.synthetic).unwrap_or(false);
+        let empty = std::fs::read_dir(&target).map(|mut d| d.next().is_none()).unwrap_or(false);
+        if !replaceable && !empty {
+            return Err(Failure::usage(format!(
+                "{} exists and is not a clew demo project; choose another --dir",
+                target.display()
+            )));
+        }
+    }
+    // Built beside the target and moved into place at the end, so an interrupted demo leaves no half project.
+    let parent = std::path::absolute(&target)
+        .ok()
+        .and_then(|p| p.parent().map(Path::to_path_buf))
+        .unwrap_or_else(|| PathBuf::from("."));
+    let building = parent.join(format!(".clew-demo-building-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&building);
+    let mut project = Project::init(&building, "clew demo (synthetic data)", true)?;
+    let started = Instant::now();
+    let mut progress = out.bar(args.testimonies, "synthetic testimonies");
+    let written = clew_demo::write_demo(model, project.store(), args.seed, args.testimonies, &mut |n| progress.set(n));
+    progress.finish();
+    let report = match written {
+        Ok(report) => report,
+        Err(error) => {
+            drop(project);
+            let _ = std::fs::remove_dir_all(&building);
+            return Err(error.into());
+        }
+    };
+    let seconds = started.elapsed().as_secs_f64();
+    let stats = project.store_ref().stats()?;
+    drop(project);
+    if target.exists() {
+        std::fs::remove_dir_all(&target).map_err(|e| Failure::internal(format!("{}: {e}", target.display())))?;
+    }
+    std::fs::rename(&building, &target).map_err(|e| Failure::internal(format!("{}: {e}", target.display())))?;
+    let rate = report.statements as f64 / seconds.max(1e-9);
+    let summary = serde_json::json!({
+        "dir": target,
+        "testimonies": report.records,
+        "statements": report.statements,
+        "seconds": seconds,
+        "statements_per_second": rate,
+        "seed": args.seed,
+        "stats": stats,
+    });
+    out.value(&summary, |out| output::print_demo_summary(out, &target, &report, seconds, &stats))
+}

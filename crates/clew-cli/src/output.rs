@@ -1,0 +1,372 @@
+//! Output: text or JSON on standard output, notes and progress on standard error, failures as messages and
+//! exit codes. A closed pipe (`clew entity list | head`) ends the program quietly.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use clew_intake::ImportReport;
+use clew_model::{Diagnostic, Entity, EntityId, Model, SourceId};
+use clew_store::{Stats, Store};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+
+/// Why a command did not succeed, and its exit code.
+#[derive(Debug)]
+pub struct Failure {
+    code: u8,
+    kind: &'static str,
+    message: String,
+    diagnostics: Vec<Diagnostic>,
+    json: Option<serde_json::Value>,
+}
+
+impl Failure {
+    fn new(code: u8, kind: &'static str, message: String) -> Failure {
+        Failure { code, kind, message, diagnostics: Vec::new(), json: None }
+    }
+
+    /// Exit 1: something failed inside clew or the storage.
+    pub fn internal(message: String) -> Failure {
+        Failure::new(1, "internal", message)
+    }
+
+    /// Exit 2: the command line is wrong.
+    pub fn usage(message: String) -> Failure {
+        Failure::new(2, "usage", message)
+    }
+
+    /// Exit 3: the input is invalid; nothing was written.
+    pub fn invalid(diagnostics: Vec<Diagnostic>) -> Failure {
+        Failure::invalid_with(diagnostics, None)
+    }
+
+    /// Exit 3, with a JSON report for `--json`.
+    pub fn invalid_with(diagnostics: Vec<Diagnostic>, json: Option<serde_json::Value>) -> Failure {
+        let count = diagnostics.len();
+        let mut failure = Failure::new(
+            3,
+            "invalid_input",
+            format!("{count} problem{} found; nothing was written", if count == 1 { "" } else { "s" }),
+        );
+        failure.diagnostics = diagnostics;
+        failure.json = json;
+        failure
+    }
+
+    /// Exit 0 without a word: standard output was closed by its reader.
+    fn closed_pipe() -> Failure {
+        Failure::new(0, "closed_pipe", String::new())
+    }
+}
+
+impl From<clew_store::Error> for Failure {
+    fn from(error: clew_store::Error) -> Self {
+        use clew_store::Error as E;
+        let message = error.to_string();
+        match error {
+            E::NotAProject { .. } | E::NewerSchema { .. } | E::Config { .. } => Failure::new(4, "project", message),
+            E::AlreadyAProject { .. } => Failure::usage(message),
+            E::Io { .. } | E::Corrupt(_) | E::Database(_) => Failure::internal(message),
+        }
+    }
+}
+
+impl From<clew_intake::import::WriteError> for Failure {
+    fn from(error: clew_intake::import::WriteError) -> Self {
+        match error {
+            clew_intake::import::WriteError::Store(error) => error.into(),
+            other => Failure::internal(other.to_string()),
+        }
+    }
+}
+
+impl From<clew_intake::ftm::ExportError> for Failure {
+    fn from(error: clew_intake::ftm::ExportError) -> Self {
+        match error {
+            clew_intake::ftm::ExportError::Store(error) => error.into(),
+            clew_intake::ftm::ExportError::Write(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {
+                Failure::closed_pipe()
+            }
+            other => Failure::internal(other.to_string()),
+        }
+    }
+}
+
+impl From<clew_demo::Error> for Failure {
+    fn from(error: clew_demo::Error) -> Self {
+        match error {
+            clew_demo::Error::Store(error) => error.into(),
+            clew_demo::Error::Write(error) => error.into(),
+            other => Failure::internal(other.to_string()),
+        }
+    }
+}
+
+/// Prints a failure and gives its exit code.
+pub fn exit(failure: Failure, out: &mut Output) -> ExitCode {
+    if failure.code == 0 {
+        return ExitCode::SUCCESS;
+    }
+    if out.json {
+        let body = serde_json::json!({
+            "error": {"code": failure.kind, "message": failure.message, "diagnostics": failure.diagnostics},
+            "report": failure.json,
+        });
+        let _ = writeln!(std::io::stdout(), "{body}");
+    } else {
+        let mut stderr = std::io::stderr().lock();
+        for diagnostic in &failure.diagnostics {
+            let _ = writeln!(stderr, "{diagnostic}");
+        }
+        let _ = writeln!(stderr, "error: {}", failure.message);
+    }
+    ExitCode::from(failure.code)
+}
+
+/// Where results go.
+pub struct Output {
+    json: bool,
+    stdout: std::io::Stdout,
+}
+
+fn write_failure(error: std::io::Error) -> Failure {
+    if error.kind() == std::io::ErrorKind::BrokenPipe {
+        Failure::closed_pipe()
+    } else {
+        Failure::internal(format!("cannot write output: {error}"))
+    }
+}
+
+impl Output {
+    /// Text, or JSON when `json`.
+    pub fn new(json: bool) -> Output {
+        Output { json, stdout: std::io::stdout() }
+    }
+
+    /// Standard output, for streaming exports.
+    pub fn stdout(&mut self) -> std::io::StdoutLock<'static> {
+        self.stdout.lock()
+    }
+
+    /// One line of text output.
+    pub fn line(&mut self, text: &str) -> Result<(), Failure> {
+        writeln!(self.stdout.lock(), "{text}").map_err(write_failure)
+    }
+
+    /// Text printed as it is.
+    pub fn raw(&mut self, text: &str) -> Result<(), Failure> {
+        self.stdout.lock().write_all(text.as_bytes()).map_err(write_failure)
+    }
+
+    /// A remark for the person at the terminal (standard error; never mixed into results).
+    pub fn note(&mut self, text: &str) -> Result<(), Failure> {
+        let _ = writeln!(std::io::stderr(), "{text}");
+        Ok(())
+    }
+
+    /// A result: JSON of `value` with `--json`, else what `text` prints.
+    pub fn value<T: Serialize>(
+        &mut self,
+        value: &T,
+        text: impl FnOnce(&mut Output) -> Result<(), Failure>,
+    ) -> Result<(), Failure> {
+        if self.json {
+            let json = serde_json::to_string_pretty(value).map_err(|e| Failure::internal(e.to_string()))?;
+            self.line(&json)
+        } else {
+            text(self)
+        }
+    }
+
+    fn progress(&self, bar: ProgressBar) -> Progress {
+        if self.json || !std::io::stderr().is_terminal() {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+        }
+        Progress { bar }
+    }
+
+    /// A progress counter (total unknown) on standard error, when it is a terminal.
+    pub fn counter(&self, label: &'static str) -> Progress {
+        let bar = ProgressBar::new_spinner();
+        bar.set_style(
+            ProgressStyle::with_template(&format!("{{spinner}} {{pos}} records {label} ({{per_sec}})"))
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        self.progress(bar)
+    }
+
+    /// A progress bar towards a known total.
+    pub fn bar(&self, total: u64, label: &'static str) -> Progress {
+        let bar = ProgressBar::new(total);
+        bar.set_style(
+            ProgressStyle::with_template(&format!("{{bar:40}} {{pos}}/{{len}} {label} ({{per_sec}}, {{eta}} left)"))
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        self.progress(bar)
+    }
+}
+
+/// A progress display.
+pub struct Progress {
+    bar: ProgressBar,
+}
+
+impl Progress {
+    /// Sets how far along.
+    pub fn set(&mut self, position: u64) {
+        self.bar.set_position(position);
+    }
+
+    /// Removes the display.
+    pub fn finish(&mut self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+/// How many statements per value `entity show` lists without `--all`.
+const STATEMENTS_PER_VALUE: usize = 3;
+
+#[derive(Serialize)]
+struct ShownStatement<'a> {
+    statement: &'a clew_model::Statement,
+    segment_text: Option<String>,
+}
+
+/// `clew entity show`: each property, each value, and the statements behind it with their segment's words.
+pub fn show_entity(out: &mut Output, model: &Model, store: &dyn Store, id: &EntityId, all: bool) -> Result<(), Failure> {
+    let statements = store.statements_for_entity(id)?;
+    let Some(entity) = Entity::assemble(model, id, statements) else {
+        return Err(Failure::usage(format!("no entity `{id}` in this project (see `clew entity list`)")));
+    };
+    let segment_text = |source: &SourceId, locator: &str| -> Result<Option<String>, Failure> {
+        let Some(segment) = locator.strip_prefix("segment:") else { return Ok(None) };
+        let segment = segment.split('#').next().unwrap_or(segment);
+        Ok(store.segment(source, segment)?.map(|s| s.translation.map(|t| t.text).unwrap_or(s.text)))
+    };
+    if out.json {
+        let mut properties = serde_json::Map::new();
+        for (name, statements) in &entity.properties {
+            let mut shown = Vec::new();
+            for statement in statements {
+                let segment_text = segment_text(&statement.source_id, &statement.locator)?;
+                shown.push(serde_json::to_value(ShownStatement { statement, segment_text }).unwrap_or_default());
+            }
+            properties.insert(name.clone(), serde_json::Value::Array(shown));
+        }
+        let body = serde_json::json!({
+            "id": entity.id,
+            "schema": entity.schema,
+            "caption": entity.caption(model),
+            "schema_conflicts": entity.schema_conflicts,
+            "properties": properties,
+        });
+        return out.line(&serde_json::to_string_pretty(&body).unwrap_or_default());
+    }
+    let schema = model.schema(&entity.schema);
+    out.line(&format!("{} {} — {}", schema.map_or(entity.schema.as_str(), |s| s.label.as_str()), entity.id, entity.caption(model)))?;
+    if !entity.schema_conflicts.is_empty() {
+        out.line(&format!("  ! statements also call it: {}", entity.schema_conflicts.join(", ")))?;
+    }
+    for (name, statements) in &entity.properties {
+        let label = schema.and_then(|s| s.properties.get(name)).map_or(name.as_str(), |p| p.label.as_str());
+        out.line(&format!("  {label} ({name})"))?;
+        for value in entity.values(name) {
+            out.line(&format!("    {value}"))?;
+            let behind: Vec<_> = statements.iter().filter(|s| s.value == value).collect();
+            let shown = if all { behind.len() } else { behind.len().min(STATEMENTS_PER_VALUE) };
+            for statement in &behind[..shown] {
+                out.line(&format!(
+                    "      ← {} {} · {} {} · confidence {} · {}",
+                    statement.source_id,
+                    statement.locator,
+                    statement.recorded_by,
+                    statement.recorded_at,
+                    statement.confidence,
+                    statement.sensitivity
+                ))?;
+                if let Some(text) = segment_text(&statement.source_id, &statement.locator)? {
+                    out.line(&format!("        “{}”", excerpt(&text, 110)))?;
+                }
+            }
+            if shown < behind.len() {
+                out.line(&format!("      … and {} more statement(s) (--all)", behind.len() - shown))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn excerpt(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        format!("{}…", text.chars().take(max).collect::<String>())
+    }
+}
+
+/// `clew stats` as text.
+pub fn print_stats(out: &mut Output, stats: &Stats) -> Result<(), Failure> {
+    let sources: Vec<String> = stats.sources.iter().map(|(kind, n)| format!("{n} {kind}")).collect();
+    out.line(&format!(
+        "sources:    {} ({} synthetic)",
+        if sources.is_empty() { "none".to_string() } else { sources.join(", ") },
+        stats.synthetic_sources
+    ))?;
+    out.line(&format!("statements: {} ({} of them retractions)", stats.statements, stats.retractions))?;
+    out.line(&format!("segments:   {}", stats.segments))?;
+    out.line("entities:")?;
+    for (schema, count) in &stats.entities {
+        out.line(&format!("  {schema:<16} {count}"))?;
+    }
+    Ok(())
+}
+
+/// `clew schema model`.
+pub fn print_model(out: &mut Output, model: &Model) -> Result<(), Failure> {
+    let summary: Vec<serde_json::Value> = model
+        .schemata
+        .values()
+        .map(|s| {
+            serde_json::json!({
+                "name": s.name, "label": s.label, "abstract": s.is_abstract, "extends": s.extends, "ftm": s.ftm,
+                "properties": s.properties.values().map(|p| serde_json::json!({
+                    "name": p.name, "label": p.label, "type": p.kind, "range": p.range, "codes": p.codes,
+                    "ftm": p.ftm, "sensitive": p.sensitive,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    out.value(&summary, |out| {
+        for schema in model.schemata.values().filter(|s| !s.is_abstract) {
+            let edge = schema.edge.as_ref().map(|e| format!(" [{} {} {}]", e.source, e.label, e.target)).unwrap_or_default();
+            out.line(&format!("{} — {}{edge}", schema.name, schema.description.as_deref().unwrap_or(&schema.label)))?;
+            let names: Vec<String> = schema.properties.values().map(|p| format!("{}:{}", p.name, p.kind.name())).collect();
+            out.line(&format!("    {}", names.join(" ")))?;
+        }
+        Ok(())
+    })
+}
+
+/// What `clew demo` prints at the end.
+pub fn print_demo_summary(out: &mut Output, dir: &Path, report: &ImportReport, seconds: f64, stats: &Stats) -> Result<(), Failure> {
+    let dir = dir.display();
+    out.line(&format!("Created a demo project of SYNTHETIC testimonies (fictional people, companies and sites) in {dir}"))?;
+    out.line(&format!(
+        "  {} testimonies → {} statements in {seconds:.1} s ({:.0} statements/s)",
+        report.records,
+        report.statements,
+        report.statements as f64 / seconds.max(1e-9)
+    ))?;
+    let entities: u64 = stats.entities.iter().map(|(_, n)| n).sum();
+    let top: Vec<String> = stats.entities.iter().map(|(schema, n)| format!("{n} {schema}")).collect();
+    out.line(&format!("  {entities} entities: {}", top.join(", ")))?;
+    out.line("")?;
+    out.line("Try next:")?;
+    out.line(&format!("  clew --project {dir} stats"))?;
+    out.line(&format!("  clew --project {dir} entity list --schema Company"))?;
+    out.line(&format!("  clew --project {dir} entity show T-DEMO-000000.spell1     # a work spell, every fact with its source"))?;
+    out.line(&format!("  clew --project {dir} entity show demo.company.0000        # an employer named in many testimonies"))?;
+    out.line(&format!("  clew --project {dir} export --format ftm > demo.ftm.json   # FollowTheMoney, restricted data left out"))?;
+    Ok(())
+}
