@@ -77,18 +77,31 @@ pub struct PreparedTestimony<'m> {
 }
 
 /// Maps a checked testimony to its facts and records.
-pub fn prepare_testimony<'m>(model: &'m Model, testimony: Testimony) -> Result<PreparedTestimony<'m>, WriteError> {
+pub fn prepare_testimony<'m>(
+    model: &'m Model,
+    testimony: Testimony,
+) -> Result<PreparedTestimony<'m>, WriteError> {
     let facts = testimony_facts(model, &testimony).map_err(WriteError::Mapping)?;
     let source = SourceDraft {
         id: testimony.id.clone(),
         kind: SourceKind::Testimony,
-        title: testimony.title.clone().unwrap_or_else(|| format!("Testimony {}", testimony.id)),
+        title: testimony
+            .title
+            .clone()
+            .unwrap_or_else(|| format!("Testimony {}", testimony.id)),
         content_hash: content_hash(&testimony),
         synthetic: testimony.synthetic,
     };
-    let consent = serde_json::to_string(&testimony.consent).map_err(|e| WriteError::Mapping(e.to_string()))?;
+    let consent = serde_json::to_string(&testimony.consent)
+        .map_err(|e| WriteError::Mapping(e.to_string()))?;
     let protected = testimony.protected.as_ref().map(ToString::to_string);
-    Ok(PreparedTestimony { source, facts, segments: testimony.segments, consent, protected })
+    Ok(PreparedTestimony {
+        source,
+        facts,
+        segments: testimony.segments,
+        consent,
+        protected,
+    })
 }
 
 /// Writes a prepared testimony: its source, statements, segments, consent and protected block. A testimony
@@ -101,19 +114,30 @@ pub fn write_prepared(
 ) -> Result<Written, WriteError> {
     let outcome = tx.put_source(&prepared.source)?;
     let generation = match outcome {
-        SourceOutcome::Unchanged => return Ok(Written { outcome, statements: 0 }),
+        SourceOutcome::Unchanged => {
+            return Ok(Written {
+                outcome,
+                statements: 0,
+            });
+        }
         SourceOutcome::New { generation } | SourceOutcome::Changed { generation, .. } => generation,
     };
     let id = &prepared.source.id;
-    let statements: Vec<_> =
-        prepared.facts.into_iter().map(|fact| fact.into_statement(id, generation, recorded_by, recorded_at)).collect();
+    let statements: Vec<_> = prepared
+        .facts
+        .into_iter()
+        .map(|fact| fact.into_statement(id, generation, recorded_by, recorded_at))
+        .collect();
     tx.put_statements(&statements)?;
     tx.put_segments(id, generation, &prepared.segments)?;
     tx.put_consent(id, generation, &prepared.consent)?;
     if let Some(protected) = &prepared.protected {
         tx.put_protected(id, generation, protected)?;
     }
-    Ok(Written { outcome, statements: statements.len() as u64 })
+    Ok(Written {
+        outcome,
+        statements: statements.len() as u64,
+    })
 }
 
 /// Prepares and writes one checked testimony.
@@ -124,7 +148,12 @@ pub fn write_testimony(
     recorded_by: &str,
     recorded_at: &str,
 ) -> Result<Written, WriteError> {
-    write_prepared(tx, prepare_testimony(model, testimony)?, recorded_by, recorded_at)
+    write_prepared(
+        tx,
+        prepare_testimony(model, testimony)?,
+        recorded_by,
+        recorded_at,
+    )
 }
 
 /// Why a checked record could not be written.
@@ -161,7 +190,11 @@ pub fn import_testimonies(
     progress: &mut dyn FnMut(u64),
 ) -> Result<ImportReport, WriteError> {
     let recorded_at = now_rfc3339();
-    let batch = Batch { recorded_by: options.recorded_by.clone(), recorded_at: recorded_at.clone(), operation: "import".into() };
+    let batch = Batch {
+        recorded_by: options.recorded_by.clone(),
+        recorded_at: recorded_at.clone(),
+        operation: "import".into(),
+    };
     let mut tx = match store {
         Some(store) => Some(store.write(&batch)?),
         None => None,
@@ -188,7 +221,9 @@ pub fn import_testimonies(
                 d.file = Some(name.clone());
                 d
             };
-            report.diagnostics.extend(reader.diagnostics.into_iter().map(located));
+            report
+                .diagnostics
+                .extend(reader.diagnostics.into_iter().map(located));
             let Some(testimony) = testimony else { continue };
             let here = format!("{name}:{}", node.pos);
             if let Some(first) = seen.insert(testimony.id.to_string(), here.clone()) {
@@ -196,7 +231,10 @@ pub fn import_testimonies(
                     file: Some(name.clone()),
                     pos: Some(node.pos),
                     path: "id".into(),
-                    message: format!("testimony `{}` appears twice in this import (first at {first})", testimony.id),
+                    message: format!(
+                        "testimony `{}` appears twice in this import (first at {first})",
+                        testimony.id
+                    ),
                 });
                 continue;
             }
@@ -204,16 +242,23 @@ pub fn import_testimonies(
             if report.diagnostics.is_empty()
                 && let Some(tx) = tx.as_mut()
             {
-                let written = write_testimony(tx.as_mut(), model, testimony, &options.recorded_by, &recorded_at)?;
+                let written = write_testimony(
+                    tx.as_mut(),
+                    model,
+                    testimony,
+                    &options.recorded_by,
+                    &recorded_at,
+                )?;
                 count(&mut report, written);
             }
         }
     }
-    if report.diagnostics.is_empty() && !options.dry_run {
-        if let Some(tx) = tx {
-            tx.commit()?;
-            report.committed = true;
-        }
+    if report.diagnostics.is_empty()
+        && !options.dry_run
+        && let Some(tx) = tx
+    {
+        tx.commit()?;
+        report.committed = true;
     }
     Ok(report)
 }

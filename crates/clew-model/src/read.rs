@@ -41,7 +41,11 @@ impl fmt::Display for Diagnostic {
 
 /// Joins a field path and a key.
 pub fn child_path(path: &str, key: &str) -> String {
-    if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
 }
 
 /// Joins a field path and a list index.
@@ -64,7 +68,12 @@ impl Reader {
 
     /// Records a problem at a position.
     pub fn error_at(&mut self, pos: Option<Pos>, path: &str, message: impl Into<String>) {
-        self.diagnostics.push(Diagnostic { file: None, pos, path: path.to_string(), message: message.into() });
+        self.diagnostics.push(Diagnostic {
+            file: None,
+            pos,
+            path: path.to_string(),
+            message: message.into(),
+        });
     }
 
     /// Whether nothing is wrong so far.
@@ -85,7 +94,11 @@ impl Reader {
                 finished: false,
             }),
             _ => {
-                self.error(node, path, format!("expected a mapping, found {}", node.kind_name()));
+                self.error(
+                    node,
+                    path,
+                    format!("expected a mapping, found {}", node.kind_name()),
+                );
                 None
             }
         }
@@ -96,7 +109,11 @@ impl Reader {
         match &node.kind {
             NodeKind::Seq(items) => Some(items),
             _ => {
-                self.error(node, path, format!("expected a list, found {}", node.kind_name()));
+                self.error(
+                    node,
+                    path,
+                    format!("expected a list, found {}", node.kind_name()),
+                );
                 None
             }
         }
@@ -111,7 +128,11 @@ impl Reader {
                 None
             }
             _ => {
-                self.error(node, path, format!("expected a string, found {}", node.kind_name()));
+                self.error(
+                    node,
+                    path,
+                    format!("expected a string, found {}", node.kind_name()),
+                );
                 None
             }
         }
@@ -120,7 +141,10 @@ impl Reader {
     /// Reads a finite number.
     pub fn number(&mut self, node: &Node, path: &str) -> Option<f64> {
         match &node.kind {
-            NodeKind::Scalar { text, quoted: false } => match text.parse::<f64>() {
+            NodeKind::Scalar {
+                text,
+                quoted: false,
+            } => match text.parse::<f64>() {
                 Ok(value) if value.is_finite() => Some(value),
                 _ => {
                     self.error(node, path, "expected a number");
@@ -128,7 +152,11 @@ impl Reader {
                 }
             },
             _ => {
-                self.error(node, path, format!("expected a number, found {}", node.kind_name()));
+                self.error(
+                    node,
+                    path,
+                    format!("expected a number, found {}", node.kind_name()),
+                );
                 None
             }
         }
@@ -137,10 +165,20 @@ impl Reader {
     /// Reads `true` or `false`.
     pub fn boolean(&mut self, node: &Node, path: &str) -> Option<bool> {
         match &node.kind {
-            NodeKind::Scalar { text, quoted: false } if text == "true" => Some(true),
-            NodeKind::Scalar { text, quoted: false } if text == "false" => Some(false),
+            NodeKind::Scalar {
+                text,
+                quoted: false,
+            } if text == "true" => Some(true),
+            NodeKind::Scalar {
+                text,
+                quoted: false,
+            } if text == "false" => Some(false),
             _ => {
-                self.error(node, path, format!("expected true or false, found {}", node.kind_name()));
+                self.error(
+                    node,
+                    path,
+                    format!("expected true or false, found {}", node.kind_name()),
+                );
                 None
             }
         }
@@ -152,7 +190,11 @@ impl Reader {
         if allowed.contains(&value.as_str()) {
             Some(value)
         } else {
-            self.error(node, path, format!("`{value}` is not one of: {}", allowed.join(", ")));
+            self.error(
+                node,
+                path,
+                format!("`{value}` is not one of: {}", allowed.join(", ")),
+            );
             None
         }
     }
@@ -222,7 +264,11 @@ impl<'a> MapReader<'a> {
     pub fn finish(mut self, reader: &mut Reader) {
         self.finished = true;
         for key in &self.missing {
-            reader.error_at(Some(self.pos), &child_path(&self.path, key), "required field is missing");
+            reader.error_at(
+                Some(self.pos),
+                &child_path(&self.path, key),
+                "required field is missing",
+            );
         }
         for ((key, node), used) in self.entries.iter().zip(&self.used) {
             if !used {
@@ -242,7 +288,11 @@ impl<'a> MapReader<'a> {
 impl Drop for MapReader<'_> {
     fn drop(&mut self) {
         // A reader dropped without `finish` would lose its missing-field and unknown-field reports.
-        debug_assert!(self.finished || std::thread::panicking(), "MapReader for `{}` dropped without finish()", self.path);
+        debug_assert!(
+            self.finished || std::thread::panicking(),
+            "MapReader for `{}` dropped without finish()",
+            self.path
+        );
     }
 }
 

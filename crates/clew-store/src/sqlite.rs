@@ -1,8 +1,12 @@
 //! The SQLite store: one file, WAL journal, versioned transactional migrations.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use clew_model::{EntityId, Segment, Sensitivity, Source, SourceId, SourceKind, Statement, StatementId, Translation};
+use clew_model::{
+    EntityId, Segment, Sensitivity, Source, SourceId, SourceKind, Statement, StatementId,
+    Translation,
+};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use crate::{Batch, EntityRow, Error, Result, SourceDraft, SourceOutcome, Stats, Store, WriteTx};
@@ -13,11 +17,18 @@ const MIGRATIONS: [&str; 1] = [include_str!("../migrations/sqlite/0001_statement
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
-/// Properties whose first value captions an entity in listings, in order of preference.
+/// Properties whose first value captions an entity in listings.
 const CAPTION_PROPERTIES: &str = "'name','title','full','pseudonym','permitType','role'";
 
-const STATEMENT_COLUMNS: &str = "s.id, s.entity_id, s.schema, s.property, s.value, s.source_id, s.locator, \
-     b.recorded_by, b.recorded_at, s.confidence, s.sensitivity, s.retracts";
+/// The columns `statement_from_row` reads, and the joins that give them.
+const STATEMENT_SELECT: &str = "SELECT s.id, e.id, p.schema, p.name, s.value, src.id, s.locator, \
+     b.recorded_by, b.recorded_at, s.confidence, s.sensitivity, s.retracts
+     FROM statement s JOIN entity e ON e.key = s.entity JOIN property p ON p.key = s.property
+     JOIN source src ON src.key = s.source JOIN batch b ON b.id = s.batch";
+
+/// An active statement: neither a retraction nor retracted.
+const ACTIVE: &str =
+    "s.retracts IS NULL AND NOT EXISTS (SELECT 1 FROM statement r WHERE r.retracts = s.id)";
 
 /// A store in one SQLite database file.
 #[derive(Debug)]
@@ -30,10 +41,19 @@ impl SqliteStore {
     /// Creates a new database (the file must not exist) and migrates it.
     pub fn create(path: &Path) -> Result<SqliteStore> {
         if path.exists() {
-            return Err(Error::Io { path: path.to_path_buf(), message: "a database already exists here".into() });
+            return Err(Error::Io {
+                path: path.to_path_buf(),
+                message: "a database already exists here".into(),
+            });
         }
-        let connection = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)
-            .map_err(|e| Error::Io { path: path.to_path_buf(), message: e.to_string() })?;
+        let connection = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+        )
+        .map_err(|e| Error::Io {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
         // Larger pages make shallower B-trees for millions of statements; only settable before the first table.
         connection.execute_batch("PRAGMA page_size = 8192;")?;
         drop(connection);
@@ -43,22 +63,32 @@ impl SqliteStore {
     /// Opens an existing database, migrating it forward if it is older than this build.
     pub fn open(path: &Path) -> Result<SqliteStore> {
         if !path.is_file() {
-            return Err(Error::Io { path: path.to_path_buf(), message: "the project database is missing".into() });
+            return Err(Error::Io {
+                path: path.to_path_buf(),
+                message: "the project database is missing".into(),
+            });
         }
         Self::open_with(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
     }
 
     fn open_with(path: &Path, flags: OpenFlags) -> Result<SqliteStore> {
         let connection = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-            .map_err(|e| Error::Io { path: path.to_path_buf(), message: e.to_string() })?;
+            .map_err(|e| Error::Io {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            })?;
         connection.busy_timeout(std::time::Duration::from_secs(10))?;
+        connection.set_prepared_statement_cache_capacity(ROWS_PER_INSERT + 32);
         // WAL: readers never block the writer; FULL: a commit that returned is on disk. Checkpointing every
         // 64 MiB of WAL rather than every 4 MiB writes a page changed by many commits back once, not each time.
         connection.execute_batch(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;
              PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 8192;",
         )?;
-        let mut store = SqliteStore { connection, path: path.to_path_buf() };
+        let mut store = SqliteStore {
+            connection,
+            path: path.to_path_buf(),
+        };
         store.migrate()?;
         Ok(store)
     }
@@ -69,9 +99,15 @@ impl SqliteStore {
     }
 
     fn migrate(&mut self) -> Result<()> {
-        let found: i64 = self.connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        let found: i64 = self
+            .connection
+            .query_row("PRAGMA user_version", [], |row| row.get(0))?;
         if found > SCHEMA_VERSION {
-            return Err(Error::NewerSchema { path: self.path.clone(), found, supported: SCHEMA_VERSION });
+            return Err(Error::NewerSchema {
+                path: self.path.clone(),
+                found,
+                supported: SCHEMA_VERSION,
+            });
         }
         for (index, migration) in MIGRATIONS.iter().enumerate().skip(found as usize) {
             let tx = self.connection.transaction()?;
@@ -101,21 +137,15 @@ fn sensitivity_from_code(code: i64) -> std::result::Result<Sensitivity, String> 
 }
 
 fn id_from_blob(blob: Vec<u8>) -> std::result::Result<StatementId, String> {
-    let bytes: [u8; 16] = blob.try_into().map_err(|_| "a statement id is not 16 bytes".to_string())?;
+    let bytes: [u8; 16] = blob
+        .try_into()
+        .map_err(|_| "a statement id is not 16 bytes".to_string())?;
     Ok(StatementId::from_bytes(bytes))
 }
 
-/// The smallest and largest statement ids of a source.
-fn source_id_range(source: &SourceId) -> ([u8; 16], [u8; 16]) {
-    let prefix = StatementId::source_prefix(source);
-    let mut low = [0u8; 16];
-    let mut high = [0xffu8; 16];
-    low[..4].copy_from_slice(&prefix);
-    high[..4].copy_from_slice(&prefix);
-    (low, high)
-}
-
-fn statement_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<std::result::Result<Statement, String>> {
+fn statement_from_row(
+    row: &rusqlite::Row<'_>,
+) -> rusqlite::Result<std::result::Result<Statement, String>> {
     let id: Vec<u8> = row.get(0)?;
     let entity_id: String = row.get(1)?;
     let source_id: String = row.get(5)?;
@@ -146,7 +176,9 @@ fn statement_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<std::result::
     })())
 }
 
-fn collect_statements(rows: impl Iterator<Item = rusqlite::Result<std::result::Result<Statement, String>>>) -> Result<Vec<Statement>> {
+fn collect_statements(
+    rows: impl Iterator<Item = rusqlite::Result<std::result::Result<Statement, String>>>,
+) -> Result<Vec<Statement>> {
     let mut statements = Vec::new();
     for row in rows {
         statements.push(row?.map_err(Error::Corrupt)?);
@@ -156,13 +188,36 @@ fn collect_statements(rows: impl Iterator<Item = rusqlite::Result<std::result::R
 
 impl Store for SqliteStore {
     fn write(&mut self, batch: &Batch) -> Result<Box<dyn WriteTx + '_>> {
-        let tx = self.connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self
+            .connection
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute(
             "INSERT INTO batch (recorded_by, recorded_at, operation) VALUES (?1, ?2, ?3)",
             params![batch.recorded_by, batch.recorded_at, batch.operation],
         )?;
         let batch_id = tx.last_insert_rowid();
-        Ok(Box::new(SqliteWriteTx { tx, batch_id }))
+        let mut properties = HashMap::new();
+        {
+            let mut query = tx.prepare("SELECT key, schema, name FROM property")?;
+            let rows = query.query_map([], |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                ))
+            })?;
+            for row in rows {
+                let (key, schema, name) = row?;
+                properties.insert((schema, name), key);
+            }
+        }
+        Ok(Box::new(SqliteWriteTx {
+            tx,
+            batch_id,
+            properties,
+            sources: HashMap::new(),
+            entities: HashMap::new(),
+        }))
     }
 
     fn source(&self, id: &SourceId) -> Result<Option<Source>> {
@@ -170,7 +225,7 @@ impl Store for SqliteStore {
             .connection
             .query_row(
                 "SELECT s.id, s.kind, s.title, s.content_hash, s.synthetic, s.generation, b.recorded_at, b.recorded_by
-                 FROM source s JOIN batch b ON b.id = s.batch_id WHERE s.id = ?1",
+                 FROM source s JOIN batch b ON b.id = s.batch WHERE s.id = ?1",
                 [id.as_str()],
                 |row| {
                     Ok((
@@ -185,23 +240,39 @@ impl Store for SqliteStore {
                 },
             )
             .optional()?;
-        let Some((kind, title, content_hash, synthetic, generation, imported_at, imported_by)) = row else {
+        let Some((kind, title, content_hash, synthetic, generation, imported_at, imported_by)) =
+            row
+        else {
             return Ok(None);
         };
-        let kind = SourceKind::parse(&kind).ok_or_else(|| Error::Corrupt(format!("unknown source kind `{kind}`")))?;
-        Ok(Some(Source { id: id.clone(), kind, title, content_hash, synthetic, generation, imported_at, imported_by }))
+        let kind = SourceKind::parse(&kind)
+            .ok_or_else(|| Error::Corrupt(format!("unknown source kind `{kind}`")))?;
+        Ok(Some(Source {
+            id: id.clone(),
+            kind,
+            title,
+            content_hash,
+            synthetic,
+            generation,
+            imported_at,
+            imported_by,
+        }))
     }
 
     fn statements_for_entity(&self, id: &EntityId) -> Result<Vec<Statement>> {
         let mut query = self.connection.prepare_cached(&format!(
-            "SELECT {STATEMENT_COLUMNS} FROM statement s JOIN batch b ON b.id = s.batch_id
-             WHERE s.entity_id = ?1 ORDER BY s.rowid"
+            "{STATEMENT_SELECT} WHERE e.id = ?1 ORDER BY s.rowid"
         ))?;
         let rows = query.query_map([id.as_str()], statement_from_row)?;
         collect_statements(rows)
     }
 
-    fn list_entities(&self, schemata: &[String], after: Option<&EntityId>, limit: usize) -> Result<Vec<EntityRow>> {
+    fn list_entities(
+        &self,
+        schemata: &[String],
+        after: Option<&EntityId>,
+        limit: usize,
+    ) -> Result<Vec<EntityRow>> {
         let schema_filter = if schemata.is_empty() {
             String::new()
         } else {
@@ -209,13 +280,11 @@ impl Store for SqliteStore {
         };
         let sql = format!(
             "SELECT e.id, e.schema,
-                (SELECT s.value FROM statement s WHERE s.entity_id = e.id AND s.property IN ({CAPTION_PROPERTIES})
-                   AND s.retracts IS NULL
-                   AND NOT EXISTS (SELECT 1 FROM statement r WHERE r.retracts = s.id)
+                (SELECT s.value FROM statement s WHERE s.entity = e.key AND {ACTIVE}
+                   AND s.property IN (SELECT key FROM property WHERE name IN ({CAPTION_PROPERTIES}))
                  ORDER BY s.rowid LIMIT 1)
              FROM entity e WHERE e.id > ? {schema_filter}
-               AND EXISTS (SELECT 1 FROM statement s WHERE s.entity_id = e.id AND s.retracts IS NULL
-                             AND NOT EXISTS (SELECT 1 FROM statement r WHERE r.retracts = s.id))
+               AND EXISTS (SELECT 1 FROM statement s WHERE s.entity = e.key AND {ACTIVE})
              ORDER BY e.id LIMIT ?"
         );
         let mut query = self.connection.prepare(&sql)?;
@@ -228,26 +297,40 @@ impl Store for SqliteStore {
         let limit = limit.min(i64::MAX as usize) as i64;
         values.push(&limit);
         let rows = query.query_map(values.as_slice(), |row| {
-            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, Option<String>>(2)?))
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, Option<String>>(2)?,
+            ))
         })?;
         let mut entities = Vec::new();
         for row in rows {
             let (id, schema, caption) = row?;
-            entities.push(EntityRow { id: EntityId::new(&id).map_err(Error::Corrupt)?, schema, caption });
+            entities.push(EntityRow {
+                id: EntityId::new(&id).map_err(Error::Corrupt)?,
+                schema,
+                caption,
+            });
         }
         Ok(entities)
     }
 
-    fn for_each_entity(&self, visit: &mut dyn FnMut(EntityId, Vec<Statement>) -> Result<()>) -> Result<()> {
-        let mut query = self.connection.prepare(&format!(
-            "SELECT {STATEMENT_COLUMNS} FROM statement s JOIN batch b ON b.id = s.batch_id
-             ORDER BY s.entity_id, s.rowid"
-        ))?;
+    fn for_each_entity(
+        &self,
+        visit: &mut dyn FnMut(EntityId, Vec<Statement>) -> Result<()>,
+    ) -> Result<()> {
+        let mut query = self
+            .connection
+            .prepare(&format!("{STATEMENT_SELECT} ORDER BY e.id, s.rowid"))?;
         let mut rows = query.query_map([], statement_from_row)?;
         let mut current: Option<EntityId> = None;
         let mut group = Vec::new();
         loop {
-            let next = rows.next().transpose()?.map(|r| r.map_err(Error::Corrupt)).transpose()?;
+            let next = rows
+                .next()
+                .transpose()?
+                .map(|r| r.map_err(Error::Corrupt))
+                .transpose()?;
             let boundary = match (&next, &current) {
                 (Some(statement), Some(id)) => statement.entity_id != *id,
                 (None, Some(_)) => true,
@@ -269,8 +352,8 @@ impl Store for SqliteStore {
     fn segment(&self, source: &SourceId, segment: &str) -> Result<Option<Segment>> {
         let mut query = self.connection.prepare_cached(
             "SELECT g.lang, g.text, g.translation_lang, g.translation_text FROM segment g
-             JOIN source s ON s.id = g.source_id AND s.generation = g.generation
-             WHERE g.source_id = ?1 AND g.segment_id = ?2",
+             JOIN source s ON s.key = g.source AND s.generation = g.generation
+             WHERE s.id = ?1 AND g.id = ?2",
         )?;
         let found = query
             .query_row(params![source.as_str(), segment], |row| {
@@ -282,22 +365,30 @@ impl Store for SqliteStore {
                 ))
             })
             .optional()?;
-        Ok(found.map(|(lang, text, translation_lang, translation_text)| Segment {
-            id: segment.to_string(),
-            lang,
-            text,
-            translation: match (translation_lang, translation_text) {
-                (Some(lang), Some(text)) => Some(Translation { lang, text }),
-                _ => None,
-            },
-        }))
+        Ok(
+            found.map(|(lang, text, translation_lang, translation_text)| Segment {
+                id: segment.to_string(),
+                lang,
+                text,
+                translation: match (translation_lang, translation_text) {
+                    (Some(lang), Some(text)) => Some(Translation { lang, text }),
+                    _ => None,
+                },
+            }),
+        )
     }
 
     fn stats(&self) -> Result<Stats> {
-        let count = |sql: &str| -> Result<u64> { Ok(self.connection.query_row(sql, [], |row| row.get::<_, i64>(0))? as u64) };
+        let count = |sql: &str| -> Result<u64> {
+            Ok(self
+                .connection
+                .query_row(sql, [], |row| row.get::<_, i64>(0))? as u64)
+        };
         let grouped = |sql: &str| -> Result<Vec<(String, u64)>> {
             let mut query = self.connection.prepare(sql)?;
-            let rows = query.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)? as u64)))?;
+            let rows = query.query_map([], |row| {
+                Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)? as u64))
+            })?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         };
         Ok(Stats {
@@ -305,9 +396,11 @@ impl Store for SqliteStore {
             synthetic_sources: count("SELECT count(*) FROM source WHERE synthetic")?,
             statements: count("SELECT count(*) FROM statement")?,
             retractions: count("SELECT count(*) FROM statement WHERE retracts IS NOT NULL")?,
-            entities: grouped("SELECT schema, count(*) FROM entity GROUP BY schema ORDER BY schema")?,
+            entities: grouped(
+                "SELECT schema, count(*) FROM entity GROUP BY schema ORDER BY schema",
+            )?,
             segments: count(
-                "SELECT count(*) FROM segment g JOIN source s ON s.id = g.source_id AND s.generation = g.generation",
+                "SELECT count(*) FROM segment g JOIN source s ON s.key = g.source AND s.generation = g.generation",
             )?,
         })
     }
@@ -316,98 +409,233 @@ impl Store for SqliteStore {
 struct SqliteWriteTx<'c> {
     tx: rusqlite::Transaction<'c>,
     batch_id: i64,
+    /// (schema, property) → key, all of them (the table is small).
+    properties: HashMap<(String, String), i64>,
+    /// Source id → key, for the sources of this transaction.
+    sources: HashMap<SourceId, i64>,
+    /// Entity id → key, a bounded cache.
+    entities: HashMap<EntityId, i64>,
+}
+
+/// Statement rows written by one INSERT.
+const ROWS_PER_INSERT: usize = 64;
+
+/// `INSERT OR IGNORE INTO statement ... VALUES (...), (...)` for `rows` rows.
+fn insert_statements_sql(rows: usize) -> String {
+    let row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    format!(
+        "INSERT OR IGNORE INTO statement (id, entity, property, value, source, locator, batch, confidence,
+                                          sensitivity, retracts) VALUES {}",
+        vec![row; rows].join(", ")
+    )
+}
+
+/// Entity keys cached per transaction before the cache is emptied (memory stays flat on huge imports).
+const ENTITY_CACHE: usize = 50_000;
+
+impl SqliteWriteTx<'_> {
+    fn property_key(&mut self, schema: &str, name: &str) -> Result<i64> {
+        if let Some(key) = self.properties.get(&(schema.to_string(), name.to_string())) {
+            return Ok(*key);
+        }
+        self.tx.execute(
+            "INSERT INTO property (schema, name) VALUES (?1, ?2)",
+            params![schema, name],
+        )?;
+        let key = self.tx.last_insert_rowid();
+        self.properties
+            .insert((schema.to_string(), name.to_string()), key);
+        Ok(key)
+    }
+
+    fn source_key(&mut self, source: &SourceId) -> Result<i64> {
+        if let Some(key) = self.sources.get(source) {
+            return Ok(*key);
+        }
+        let key: Option<i64> = self
+            .tx
+            .prepare_cached("SELECT key FROM source WHERE id = ?1")?
+            .query_row([source.as_str()], |row| row.get(0))
+            .optional()?;
+        let key = key.ok_or_else(|| {
+            Error::Database(format!("statements for unregistered source `{source}`"))
+        })?;
+        self.sources.insert(source.clone(), key);
+        Ok(key)
+    }
+
+    fn entity_key(&mut self, entity: &EntityId, schema: &str) -> Result<i64> {
+        if let Some(key) = self.entities.get(entity) {
+            return Ok(*key);
+        }
+        if self.entities.len() >= ENTITY_CACHE {
+            self.entities.clear();
+        }
+        let found: Option<i64> = self
+            .tx
+            .prepare_cached("SELECT key FROM entity WHERE id = ?1")?
+            .query_row([entity.as_str()], |row| row.get(0))
+            .optional()?;
+        let key = match found {
+            Some(key) => key,
+            None => {
+                self.tx
+                    .prepare_cached("INSERT INTO entity (id, schema) VALUES (?1, ?2)")?
+                    .execute(params![entity.as_str(), schema])?;
+                self.tx.last_insert_rowid()
+            }
+        };
+        self.entities.insert(entity.clone(), key);
+        Ok(key)
+    }
 }
 
 impl WriteTx for SqliteWriteTx<'_> {
     fn put_source(&mut self, source: &SourceDraft) -> Result<SourceOutcome> {
-        let existing: Option<(String, u32)> = self
+        let existing: Option<(i64, String, u32)> = self
             .tx
-            .prepare_cached("SELECT content_hash, generation FROM source WHERE id = ?1")?
-            .query_row([source.id.as_str()], |row| Ok((row.get(0)?, row.get(1)?)))
+            .prepare_cached("SELECT key, content_hash, generation FROM source WHERE id = ?1")?
+            .query_row([source.id.as_str()], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+            })
             .optional()?;
-        let generation = match existing {
-            Some((hash, _)) if hash == source.content_hash => return Ok(SourceOutcome::Unchanged),
-            Some((_, generation)) => generation + 1,
-            None => 1,
+        let (key, generation) = match existing {
+            Some((key, hash, _)) if hash == source.content_hash => {
+                self.sources.insert(source.id.clone(), key);
+                return Ok(SourceOutcome::Unchanged);
+            }
+            Some((key, _, generation)) => {
+                self.tx
+                    .prepare_cached(
+                        "UPDATE source SET kind = ?2, title = ?3, content_hash = ?4, synthetic = ?5, generation = ?6,
+                           batch = ?7 WHERE key = ?1",
+                    )?
+                    .execute(params![
+                        key,
+                        source.kind.as_str(),
+                        source.title,
+                        source.content_hash,
+                        source.synthetic,
+                        generation + 1,
+                        self.batch_id
+                    ])?;
+                (key, generation + 1)
+            }
+            None => {
+                self.tx
+                    .prepare_cached(
+                        "INSERT INTO source (id, kind, title, content_hash, synthetic, generation, batch)
+                         VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6)",
+                    )?
+                    .execute(params![
+                        source.id.as_str(),
+                        source.kind.as_str(),
+                        source.title,
+                        source.content_hash,
+                        source.synthetic,
+                        self.batch_id
+                    ])?;
+                (self.tx.last_insert_rowid(), 1)
+            }
         };
-        self.tx
-            .prepare_cached(
-                "INSERT INTO source (id, kind, title, content_hash, synthetic, generation, batch_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                 ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, title = excluded.title,
-                   content_hash = excluded.content_hash, synthetic = excluded.synthetic,
-                   generation = excluded.generation, batch_id = excluded.batch_id",
-            )?
-            .execute(params![
-                source.id.as_str(),
-                source.kind.as_str(),
-                source.title,
-                source.content_hash,
-                source.synthetic,
-                generation,
-                self.batch_id
-            ])?;
+        self.sources.insert(source.id.clone(), key);
         if generation == 1 {
             return Ok(SourceOutcome::New { generation });
         }
         // A changed source: retract every active statement of its earlier generations.
         let active = {
             let mut query = self.tx.prepare_cached(&format!(
-                "SELECT {STATEMENT_COLUMNS} FROM statement s JOIN batch b ON b.id = s.batch_id
-                 WHERE s.id BETWEEN ?2 AND ?3 AND s.source_id = ?1 AND s.retracts IS NULL
-                   AND NOT EXISTS (SELECT 1 FROM statement r WHERE r.retracts = s.id)
-                 ORDER BY s.entity_id, s.rowid"
+                "{STATEMENT_SELECT} WHERE s.source = ?1 AND {ACTIVE} ORDER BY e.id, s.rowid"
             ))?;
-            let (low, high) = source_id_range(&source.id);
-            let rows = query.query_map(params![source.id.as_str(), low, high], statement_from_row)?;
+            let rows = query.query_map(params![key], statement_from_row)?;
             collect_statements(rows)?
         };
         let retractions: Vec<Statement> = active.iter().map(|s| s.retraction("", "")).collect();
         self.put_statements(&retractions)?;
-        let retracted = retractions.len();
-        Ok(SourceOutcome::Changed { generation, retracted: retracted as u64 })
+        Ok(SourceOutcome::Changed {
+            generation,
+            retracted: retractions.len() as u64,
+        })
     }
 
     fn put_statements(&mut self, statements: &[Statement]) -> Result<()> {
-        let mut insert = self.tx.prepare_cached(
-            "INSERT OR IGNORE INTO statement (id, entity_id, schema, property, value, source_id, locator, batch_id,
-                                              confidence, sensitivity, retracts)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        )?;
-        let mut entity = self.tx.prepare_cached("INSERT OR IGNORE INTO entity (id, schema) VALUES (?1, ?2)")?;
-        let mut last_entity: Option<&EntityId> = None;
+        // Keys first (statements come grouped by entity and source, so one lookup per run is enough)...
+        let mut keys = Vec::with_capacity(statements.len());
+        let mut last_entity: Option<(&EntityId, i64)> = None;
+        let mut last_property: Option<(&str, &str, i64)> = None;
+        let mut last_source: Option<(&SourceId, i64)> = None;
         for statement in statements {
-            insert.execute(params![
-                statement.id.to_bytes(),
-                statement.entity_id.as_str(),
-                statement.schema,
-                statement.property,
-                statement.value,
-                statement.source_id.as_str(),
-                statement.locator,
-                self.batch_id,
-                statement.confidence,
-                sensitivity_code(statement.sensitivity),
-                statement.retracts.as_ref().map(StatementId::to_bytes),
-            ])?;
-            // Statements come grouped by entity, so one entity row per run is enough.
-            if last_entity != Some(&statement.entity_id) {
-                entity.execute(params![statement.entity_id.as_str(), statement.schema])?;
-                last_entity = Some(&statement.entity_id);
+            let entity = match last_entity {
+                Some((id, key)) if id == &statement.entity_id => key,
+                _ => self.entity_key(&statement.entity_id, &statement.schema)?,
+            };
+            last_entity = Some((&statement.entity_id, entity));
+            let property = match last_property {
+                Some((schema, name, key))
+                    if schema == statement.schema && name == statement.property =>
+                {
+                    key
+                }
+                _ => self.property_key(&statement.schema, &statement.property)?,
+            };
+            last_property = Some((&statement.schema, &statement.property, property));
+            let source = match last_source {
+                Some((id, key)) if id == &statement.source_id => key,
+                _ => self.source_key(&statement.source_id)?,
+            };
+            last_source = Some((&statement.source_id, source));
+            keys.push((entity, property, source));
+        }
+        // ...then the rows, many per INSERT: the per-call overhead of SQLite is paid once per chunk.
+        let mut rows = statements.iter().zip(&keys).peekable();
+        while rows.peek().is_some() {
+            let chunk: Vec<_> = rows.by_ref().take(ROWS_PER_INSERT).collect();
+            let mut insert = self
+                .tx
+                .prepare_cached(&insert_statements_sql(chunk.len()))?;
+            let ids: Vec<[u8; 16]> = chunk.iter().map(|(s, _)| s.id.to_bytes()).collect();
+            let retracts: Vec<Option<[u8; 16]>> = chunk
+                .iter()
+                .map(|(s, _)| s.retracts.as_ref().map(StatementId::to_bytes))
+                .collect();
+            let sensitivities: Vec<i64> = chunk
+                .iter()
+                .map(|(s, _)| sensitivity_code(s.sensitivity))
+                .collect();
+            let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * 10);
+            for (index, (statement, (entity, property, source))) in chunk.iter().enumerate() {
+                values.extend_from_slice(&[
+                    &ids[index] as &dyn rusqlite::ToSql,
+                    entity,
+                    property,
+                    &statement.value,
+                    source,
+                    &statement.locator,
+                    &self.batch_id,
+                    &statement.confidence,
+                    &sensitivities[index],
+                    &retracts[index],
+                ]);
             }
+            insert.execute(values.as_slice())?;
         }
         Ok(())
     }
 
-    fn put_segments(&mut self, source: &SourceId, generation: u32, segments: &[Segment]) -> Result<()> {
+    fn put_segments(
+        &mut self,
+        source: &SourceId,
+        generation: u32,
+        segments: &[Segment],
+    ) -> Result<()> {
+        let key = self.source_key(source)?;
         let mut insert = self.tx.prepare_cached(
-            "INSERT OR REPLACE INTO segment (source_id, generation, segment_id, lang, text, translation_lang,
-                                             translation_text)
+            "INSERT OR REPLACE INTO segment (source, generation, id, lang, text, translation_lang, translation_text)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?;
         for segment in segments {
             insert.execute(params![
-                source.as_str(),
+                key,
                 generation,
                 segment.id,
                 segment.lang,
@@ -420,16 +648,20 @@ impl WriteTx for SqliteWriteTx<'_> {
     }
 
     fn put_consent(&mut self, source: &SourceId, generation: u32, record: &str) -> Result<()> {
+        let key = self.source_key(source)?;
         self.tx
-            .prepare_cached("INSERT OR REPLACE INTO consent (source_id, generation, record) VALUES (?1, ?2, ?3)")?
-            .execute(params![source.as_str(), generation, record])?;
+            .prepare_cached(
+                "INSERT OR REPLACE INTO consent (source, generation, record) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![key, generation, record])?;
         Ok(())
     }
 
     fn put_protected(&mut self, source: &SourceId, generation: u32, payload: &str) -> Result<()> {
+        let key = self.source_key(source)?;
         self.tx
-            .prepare_cached("INSERT OR REPLACE INTO protected (source_id, generation, payload) VALUES (?1, ?2, ?3)")?
-            .execute(params![source.as_str(), generation, payload])?;
+            .prepare_cached("INSERT OR REPLACE INTO protected (source, generation, payload) VALUES (?1, ?2, ?3)")?
+            .execute(params![key, generation, payload])?;
         Ok(())
     }
 

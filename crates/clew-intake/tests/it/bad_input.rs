@@ -10,7 +10,11 @@ fn check(name: &str, text: &str, expected: Expect) {
     let (_files, report) = import_files(Some(&mut project), &[(name, text.as_bytes())]);
     assert!(!report.committed);
     let stats = project.store().stats().unwrap();
-    assert_eq!((stats.statements, stats.sources.len()), (0, 0), "bad input wrote something");
+    assert_eq!(
+        (stats.statements, stats.sources.len()),
+        (0, 0),
+        "bad input wrote something"
+    );
     expected.assert_debug_eq(&lines(&report));
 }
 
@@ -23,25 +27,37 @@ fn example_with(from: &str, to: &str) -> String {
 
 #[test]
 fn malformed_yaml_and_json() {
-    check("t.yaml", "format: clew-testimony/1\nid: [unclosed\n", expect![[r#"
+    check(
+        "t.yaml",
+        "format: clew-testimony/1\nid: [unclosed\n",
+        expect![[r#"
         [
             "t.yaml:3:1: invalid YAML: while parsing a flow sequence, expected ',' or ']'",
         ]
-    "#]]);
-    check("t.json", "{\"format\": \"clew-testimony/1\",\n \"id\": \"T-1\",,\n}", expect![[r#"
+    "#]],
+    );
+    check(
+        "t.json",
+        "{\"format\": \"clew-testimony/1\",\n \"id\": \"T-1\",,\n}",
+        expect![[r#"
         [
             "t.json:2:14: invalid JSON: key must be a string",
         ]
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn empty_file_and_invalid_utf8() {
-    check("t.yaml", "", expect![[r#"
+    check(
+        "t.yaml",
+        "",
+        expect![[r#"
         [
             "t.yaml: the file is empty",
         ]
-    "#]]);
+    "#]],
+    );
     let (_dir, mut project) = new_project();
     let mut bytes = example_text().into_bytes();
     let at = bytes.windows(7).position(|w| w == b"INT-07\n").unwrap();
@@ -57,12 +73,34 @@ fn empty_file_and_invalid_utf8() {
 
 #[test]
 fn wrong_types_unknown_fields_and_impossible_dates() {
-    let text = example_with("  date: 2025-03\n  place: Seoul", "  date: 2025-02-30\n  place: [Seoul]\n  mood: calm");
-    let text = text.replacen("hours_per_day: {value: 12,", "hours_per_day: {value: twelve,", 1);
-    let text = text.replacen("rest_days_per_month: {value: 2,", "rest_days_per_month: {value: 45,", 1);
-    let text = text.replacen("properties: {country: kp}", "properties: {country: kp, shoeSize: 44}", 1);
-    let text = text.replacen("period: {start: 2019-05, end: 2021-11}", "period: {start: 2019-05-14, end: 2018-11}", 1);
-    check("t.yaml", &text, expect![[r#"
+    let text = example_with(
+        "  date: 2025-03\n  place: Seoul",
+        "  date: 2025-02-30\n  place: [Seoul]\n  mood: calm",
+    );
+    let text = text.replacen(
+        "hours_per_day: {value: 12,",
+        "hours_per_day: {value: twelve,",
+        1,
+    );
+    let text = text.replacen(
+        "rest_days_per_month: {value: 2,",
+        "rest_days_per_month: {value: 45,",
+        1,
+    );
+    let text = text.replacen(
+        "properties: {country: kp}",
+        "properties: {country: kp, shoeSize: 44}",
+        1,
+    );
+    let text = text.replacen(
+        "period: {start: 2019-05, end: 2021-11}",
+        "period: {start: 2019-05-14, end: 2018-11}",
+        1,
+    );
+    check(
+        "t.yaml",
+        &text,
+        expect![[r#"
         [
             "t.yaml:9:9: field `interview.date`: day 30 does not exist in 2025-02 (it has 28 days)",
             "t.yaml:10:10: field `interview.place`: expected a string, found a list",
@@ -72,7 +110,8 @@ fn wrong_types_unknown_fields_and_impossible_dates() {
             "t.yaml:104:30: field `facts.spells[0].hours_per_day.value`: expected a number",
             "t.yaml:105:36: field `facts.spells[0].rest_days_per_month.value`: must be between 0 and 31",
         ]
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -81,21 +120,28 @@ fn missing_fields_and_broken_references() {
     let text = text.replacen("segments: [s5]", "segments: [s9]", 1);
     let text = text.replacen("employer: employer\n", "employer: site\n", 1);
     let text = text.replacen("taken_by: dispatcher", "taken_by: nobody", 1);
-    check("t.yaml", &text, expect![[r#"
+    check(
+        "t.yaml",
+        &text,
+        expect![[r#"
         [
             "t.yaml:9:3: field `interview.interviewer`: required field is missing",
             "t.yaml:97:17: field `facts.spells[0].employer`: `site` is a Worksite, but a LegalEntity is needed here",
             "t.yaml:106:83: field `facts.spells[0].deductions[0].taken_by`: no entity or spell with key `nobody` in facts",
             "t.yaml:112:51: field `facts.spells[0].threats_to_family.segments[0]`: cites segment `s9`, which does not exist",
         ]
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn duplicate_ids() {
     let text = example_with("  - id: s2\n", "  - id: s1\n");
     let text = text.replacen("    - key: container\n", "    - key: site\n", 1);
-    check("t.yaml", &text, expect![[r#"
+    check(
+        "t.yaml",
+        &text,
+        expect![[r#"
         [
             "t.yaml:51:9: field `segments[1].id`: duplicate segment id `s1`",
             "t.yaml:84:12: field `facts.entities[3].key`: duplicate key `site`",
@@ -103,12 +149,15 @@ fn duplicate_ids() {
             "t.yaml:104:50: field `facts.spells[0].rest_days_per_month.segments[0]`: cites segment `s2`, which does not exist",
             "t.yaml:109:49: field `facts.spells[0].housing.accommodation`: no entity or spell with key `container` in facts",
         ]
-    "#]]);
+    "#]],
+    );
     // The same testimony twice in one import.
     let text = example_text();
     let (_dir, mut project) = new_project();
-    let (_files, report) =
-        import_files(Some(&mut project), &[("a.yaml", text.as_bytes()), ("b.yaml", text.as_bytes())]);
+    let (_files, report) = import_files(
+        Some(&mut project),
+        &[("a.yaml", text.as_bytes()), ("b.yaml", text.as_bytes())],
+    );
     expect![[r#"
         [
             "b.yaml:3:1: field `id`: testimony `T-EXAMPLE-0001` appears twice in this import (first at a.yaml:3:1)",
@@ -120,16 +169,23 @@ fn duplicate_ids() {
 
 #[test]
 fn unsupported_format_version() {
-    check("t.yaml", &example_with("format: clew-testimony/1", "format: clew-testimony/9"), expect![[r#"
+    check(
+        "t.yaml",
+        &example_with("format: clew-testimony/1", "format: clew-testimony/9"),
+        expect![[r#"
         [
             "t.yaml:3:9: field `format`: unsupported format `clew-testimony/9`; this clew reads `clew-testimony/1`",
         ]
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn protected_values_never_appear_in_messages() {
-    let text = example_with("  name: SYNTHETIC-PROTECTED-NAME-0001\n", "  name: SYNTHETIC-PROTECTED-NAME-0001\n  name: again\n");
+    let text = example_with(
+        "  name: SYNTHETIC-PROTECTED-NAME-0001\n",
+        "  name: SYNTHETIC-PROTECTED-NAME-0001\n  name: again\n",
+    );
     let (_dir, mut project) = new_project();
     let (_files, report) = import_files(Some(&mut project), &[("t.yaml", text.as_bytes())]);
     let all = lines(&report).join("\n");
@@ -139,7 +195,8 @@ fn protected_values_never_appear_in_messages() {
 
 #[test]
 fn one_bad_record_among_ten_thousand_writes_nothing_and_lists_every_error() {
-    let example = clew_model::doc::parse(&example_text(), clew_model::doc::TextFormat::Yaml).unwrap();
+    let example =
+        clew_model::doc::parse(&example_text(), clew_model::doc::TextFormat::Yaml).unwrap();
     let good = example[0].to_json();
     let mut lines_out = String::new();
     for index in 0..10_000 {
@@ -154,7 +211,8 @@ fn one_bad_record_among_ten_thousand_writes_nothing_and_lists_every_error() {
         lines_out.push('\n');
     }
     let (_dir, mut project) = new_project();
-    let (_files, report) = import_files(Some(&mut project), &[("bulk.jsonl", lines_out.as_bytes())]);
+    let (_files, report) =
+        import_files(Some(&mut project), &[("bulk.jsonl", lines_out.as_bytes())]);
     assert_eq!(report.records, 10_000);
     expect![[r#"
         [

@@ -1,6 +1,11 @@
--- clew store, schema version 1: sources, statements, segments, consent, protected blocks.
+-- clew store, schema version 1: sources, entities, statements, segments, consent, protected blocks.
+--
+-- Statements refer to their entity, property, source and batch by integer keys: a statement row stays
+-- small (the demo's 10 million statements take about a third of the space text columns would), and the
+-- entity index compares integers. The statement table declares no foreign keys on purpose: four lookups per
+-- inserted row would halve bulk import speed; the store's code is the only writer and keeps them valid.
 
--- One write operation (an import, a coding session): who and when, shared by its statements.
+-- One write operation (an import, a demo run): who and when, shared by its statements.
 CREATE TABLE batch (
     id INTEGER PRIMARY KEY,
     recorded_by TEXT NOT NULL,
@@ -9,65 +14,76 @@ CREATE TABLE batch (
 );
 
 CREATE TABLE source (
-    id TEXT PRIMARY KEY,
+    key INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
     kind TEXT NOT NULL,
     title TEXT NOT NULL,
     content_hash TEXT NOT NULL,
     synthetic INTEGER NOT NULL,
     generation INTEGER NOT NULL,
-    batch_id INTEGER NOT NULL REFERENCES batch(id)
+    batch INTEGER NOT NULL REFERENCES batch(id)
+);
+
+-- Entities known to the store, with the schema first given (the assembled schema may be more specific).
+CREATE TABLE entity (
+    key INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    schema TEXT NOT NULL
+);
+CREATE INDEX entity_schema ON entity(schema, id);
+
+-- (schema, property) pairs that statements use.
+CREATE TABLE property (
+    key INTEGER PRIMARY KEY,
+    schema TEXT NOT NULL,
+    name TEXT NOT NULL,
+    UNIQUE (schema, name)
 );
 
 -- Statements are only ever inserted. A retraction is a row whose `retracts` names the retracted statement.
--- Ids are 16 bytes whose first 4 come from the source: the id index also finds a source's statements.
--- sensitivity: 0 public, 1 internal, 2 restricted.
+-- Ids are 16-byte content hashes. They are unique per source (and, the source being hashed in, globally);
+-- the (source, id) index grows at its end as new sources arrive, where an index on random ids alone would
+-- touch a random page for every source written. sensitivity: 0 public, 1 internal, 2 restricted.
 CREATE TABLE statement (
-    id BLOB NOT NULL UNIQUE,
-    entity_id TEXT NOT NULL,
-    schema TEXT NOT NULL,
-    property TEXT NOT NULL,
+    id BLOB NOT NULL,
+    entity INTEGER NOT NULL,
+    property INTEGER NOT NULL,
     value TEXT NOT NULL,
-    source_id TEXT NOT NULL,
+    source INTEGER NOT NULL,
     locator TEXT NOT NULL,
-    batch_id INTEGER NOT NULL,
+    batch INTEGER NOT NULL,
     confidence REAL NOT NULL,
     sensitivity INTEGER NOT NULL,
-    retracts BLOB
+    retracts BLOB,
+    UNIQUE (source, id)
 );
-CREATE INDEX statement_entity ON statement(entity_id);
+CREATE INDEX statement_entity ON statement(entity);
 CREATE INDEX statement_retracts ON statement(retracts) WHERE retracts IS NOT NULL;
 
--- Entities known to the store (derived from statements; the schema first given).
-CREATE TABLE entity (
-    id TEXT PRIMARY KEY,
-    schema TEXT NOT NULL
-) WITHOUT ROWID;
-CREATE INDEX entity_schema ON entity(schema);
-
 CREATE TABLE segment (
-    source_id TEXT NOT NULL,
+    source INTEGER NOT NULL REFERENCES source(key),
     generation INTEGER NOT NULL,
-    segment_id TEXT NOT NULL,
+    id TEXT NOT NULL,
     lang TEXT NOT NULL,
     text TEXT NOT NULL,
     translation_lang TEXT,
     translation_text TEXT,
-    PRIMARY KEY (source_id, generation, segment_id)
+    PRIMARY KEY (source, generation, id)
 ) WITHOUT ROWID;
 
 -- The consent record of a testimony, one row per imported generation (JSON).
 CREATE TABLE consent (
-    source_id TEXT NOT NULL,
+    source INTEGER NOT NULL REFERENCES source(key),
     generation INTEGER NOT NULL,
     record TEXT NOT NULL,
-    PRIMARY KEY (source_id, generation)
+    PRIMARY KEY (source, generation)
 ) WITHOUT ROWID;
 
--- The `protected` block of a testimony (JSON). Flagged: only custodians may read it. Encryption to the
--- custodians comes with the evidence vault; until then it never leaves this table.
+-- The `protected` block of a testimony (JSON). Flagged: only custodians may read it, and nothing in clew
+-- reads it back. Encryption to the custodians comes with the evidence vault.
 CREATE TABLE protected (
-    source_id TEXT NOT NULL,
+    source INTEGER NOT NULL REFERENCES source(key),
     generation INTEGER NOT NULL,
     payload TEXT NOT NULL,
-    PRIMARY KEY (source_id, generation)
+    PRIMARY KEY (source, generation)
 ) WITHOUT ROWID;
