@@ -195,10 +195,7 @@ fn main() -> ExitCode {
 fn model() -> Result<&'static Model, Failure> {
     Model::builtin().map_err(|diagnostics| {
         let lines: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
-        Failure::internal(format!(
-            "the built-in schema is invalid:\n{}",
-            lines.join("\n")
-        ))
+        Failure::internal(format!("the built-in schema is invalid:\n{}", lines.join("\n")))
     })
 }
 
@@ -223,19 +220,10 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             let dir = dir.or(cli.project).unwrap_or_else(|| PathBuf::from("."));
             let name = name.unwrap_or_else(|| directory_name(&dir));
             let project = Project::init(&dir, &name, false)?;
-            out.value(
-                &serde_json::json!({"created": project.dir, "name": project.config.name}),
-                |out| {
-                    out.line(&format!(
-                        "Created clew project `{}` in {}",
-                        project.config.name,
-                        project.dir.display()
-                    ))?;
-                    out.line(
-                        "Next: clew import FILE... (see `clew schema testimony` for the format)",
-                    )
-                },
-            )
+            out.value(&serde_json::json!({"created": project.dir, "name": project.config.name}), |out| {
+                out.line(&format!("Created clew project `{}` in {}", project.config.name, project.dir.display()))?;
+                out.line("Next: clew import FILE... (see `clew schema testimony` for the format)")
+            })
         }
         Command::Validate { files } => {
             let inputs = expand(&files).map_err(|d| Failure::invalid(vec![d]))?;
@@ -244,61 +232,33 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
                 model()?,
                 None,
                 &inputs,
-                &ImportOptions {
-                    dry_run: true,
-                    recorded_by: String::new(),
-                },
+                &ImportOptions { dry_run: true, recorded_by: String::new() },
                 &mut |n| progress.set(n),
             )?;
             progress.finish();
             report_import(out, &report, "valid")
         }
         Command::Import(args) => import(cli.project, args, out),
-        Command::Entity(EntityCommand::List {
-            schema,
-            limit,
-            after,
-        }) => {
+        Command::Entity(EntityCommand::List { schema, limit, after }) => {
             let model = model()?;
             let mut schemata = Vec::new();
             for name in &schema {
                 if model.schema(name).is_none() {
-                    return Err(Failure::usage(format!(
-                        "unknown schema `{name}`; see `clew schema model`"
-                    )));
+                    return Err(Failure::usage(format!("unknown schema `{name}`; see `clew schema model`")));
                 }
-                schemata.extend(
-                    model
-                        .schemata
-                        .values()
-                        .filter(|s| s.is_a(name))
-                        .map(|s| s.name.clone()),
-                );
+                schemata.extend(model.schemata.values().filter(|s| s.is_a(name)).map(|s| s.name.clone()));
             }
-            let after = after
-                .map(|a| EntityId::new(&a))
-                .transpose()
-                .map_err(Failure::usage)?;
+            let after = after.map(|a| EntityId::new(&a)).transpose().map_err(Failure::usage)?;
             let project = open_project(&cli.project)?;
-            let rows = project
-                .store_ref()
-                .list_entities(&schemata, after.as_ref(), limit)?;
+            let rows = project.store_ref().list_entities(&schemata, after.as_ref(), limit)?;
             out.value(&rows, |out| {
                 for row in &rows {
-                    out.line(&format!(
-                        "{:<40} {:<14} {}",
-                        row.id,
-                        row.schema,
-                        row.caption.as_deref().unwrap_or("")
-                    ))?;
+                    out.line(&format!("{:<40} {:<14} {}", row.id, row.schema, row.caption.as_deref().unwrap_or("")))?;
                 }
                 if rows.len() == limit
                     && let Some(last) = rows.last()
                 {
-                    out.note(&format!(
-                        "(first {limit}; more with --after {} or --limit)",
-                        last.id
-                    ))?;
+                    out.note(&format!("(first {limit}; more with --after {} or --limit)", last.id))?;
                 }
                 Ok(())
             })
@@ -361,10 +321,7 @@ fn import(project: Option<PathBuf>, args: ImportArgs, out: &mut Output) -> Resul
             model,
             Some(project.store()),
             &inputs,
-            &ImportOptions {
-                dry_run: args.dry_run,
-                recorded_by,
-            },
+            &ImportOptions { dry_run: args.dry_run, recorded_by },
             &mut |n| progress.set(n),
         )?,
         InputFormat::Ftm => import_ftm(
@@ -381,15 +338,7 @@ fn import(project: Option<PathBuf>, args: ImportArgs, out: &mut Output) -> Resul
         )?,
     };
     progress.finish();
-    report_import(
-        out,
-        &report,
-        if args.dry_run {
-            "checked (dry run, nothing written)"
-        } else {
-            "imported"
-        },
-    )
+    report_import(out, &report, if args.dry_run { "checked (dry run, nothing written)" } else { "imported" })
 }
 
 fn report_import(out: &mut Output, report: &ImportReport, verb: &str) -> Result<(), Failure> {
@@ -397,16 +346,10 @@ fn report_import(out: &mut Output, report: &ImportReport, verb: &str) -> Result<
         out.note(&format!("warning: {warning}"))?;
     }
     if !report.diagnostics.is_empty() {
-        return Err(Failure::invalid_with(
-            report.diagnostics.clone(),
-            serde_json::to_value(report).ok(),
-        ));
+        return Err(Failure::invalid_with(report.diagnostics.clone(), serde_json::to_value(report).ok()));
     }
     out.value(report, |out| {
-        out.line(&format!(
-            "{} record(s) in {} file(s) {verb}",
-            report.records, report.files
-        ))?;
+        out.line(&format!("{} record(s) in {} file(s) {verb}", report.records, report.files))?;
         if report.new_sources + report.changed_sources + report.unchanged_sources > 0 {
             out.line(&format!(
                 "sources: {} new, {} changed, {} unchanged; statements: {} written, {} retracted",
@@ -425,12 +368,8 @@ fn demo(args: DemoArgs, out: &mut Output) -> Result<(), Failure> {
     let model = model()?;
     let target = args.dir;
     if target.exists() {
-        let replaceable = Project::open(&target)
-            .map(|p| p.config.synthetic)
-            .unwrap_or(false);
-        let empty = std::fs::read_dir(&target)
-            .map(|mut d| d.next().is_none())
-            .unwrap_or(false);
+        let replaceable = Project::open(&target).map(|p| p.config.synthetic).unwrap_or(false);
+        let empty = std::fs::read_dir(&target).map(|mut d| d.next().is_none()).unwrap_or(false);
         if !replaceable && !empty {
             return Err(Failure::usage(format!(
                 "{} exists and is not a clew demo project; choose another --dir",
@@ -448,13 +387,7 @@ fn demo(args: DemoArgs, out: &mut Output) -> Result<(), Failure> {
     let mut project = Project::init(&building, "clew demo (synthetic data)", true)?;
     let started = Instant::now();
     let mut progress = out.bar(args.testimonies, "synthetic testimonies");
-    let written = clew_demo::write_demo(
-        model,
-        project.store(),
-        args.seed,
-        args.testimonies,
-        &mut |n| progress.set(n),
-    );
+    let written = clew_demo::write_demo(model, project.store(), args.seed, args.testimonies, &mut |n| progress.set(n));
     progress.finish();
     let report = match written {
         Ok(report) => report,
@@ -468,11 +401,9 @@ fn demo(args: DemoArgs, out: &mut Output) -> Result<(), Failure> {
     let stats = project.store_ref().stats()?;
     drop(project);
     if target.exists() {
-        std::fs::remove_dir_all(&target)
-            .map_err(|e| Failure::internal(format!("{}: {e}", target.display())))?;
+        std::fs::remove_dir_all(&target).map_err(|e| Failure::internal(format!("{}: {e}", target.display())))?;
     }
-    std::fs::rename(&building, &target)
-        .map_err(|e| Failure::internal(format!("{}: {e}", target.display())))?;
+    std::fs::rename(&building, &target).map_err(|e| Failure::internal(format!("{}: {e}", target.display())))?;
     let rate = report.statements as f64 / seconds.max(1e-9);
     let summary = serde_json::json!({
         "dir": target,
@@ -483,7 +414,5 @@ fn demo(args: DemoArgs, out: &mut Output) -> Result<(), Failure> {
         "seed": args.seed,
         "stats": stats,
     });
-    out.value(&summary, |out| {
-        output::print_demo_summary(out, &target, &report, seconds, &stats)
-    })
+    out.value(&summary, |out| output::print_demo_summary(out, &target, &report, seconds, &stats))
 }

@@ -23,13 +23,7 @@ pub struct Failure {
 
 impl Failure {
     fn new(code: u8, kind: &'static str, message: String) -> Failure {
-        Failure {
-            code,
-            kind,
-            message,
-            diagnostics: Vec::new(),
-            json: None,
-        }
+        Failure { code, kind, message, diagnostics: Vec::new(), json: None }
     }
 
     /// Exit 1: something failed inside clew or the storage.
@@ -53,10 +47,7 @@ impl Failure {
         let mut failure = Failure::new(
             3,
             "invalid_input",
-            format!(
-                "{count} problem{} found; nothing was written",
-                if count == 1 { "" } else { "s" }
-            ),
+            format!("{count} problem{} found; nothing was written", if count == 1 { "" } else { "s" }),
         );
         failure.diagnostics = diagnostics;
         failure.json = json;
@@ -74,9 +65,7 @@ impl From<clew_store::Error> for Failure {
         use clew_store::Error as E;
         let message = error.to_string();
         match error {
-            E::NotAProject { .. } | E::NewerSchema { .. } | E::Config { .. } => {
-                Failure::new(4, "project", message)
-            }
+            E::NotAProject { .. } | E::NewerSchema { .. } | E::Config { .. } => Failure::new(4, "project", message),
             E::AlreadyAProject { .. } => Failure::usage(message),
             E::Io { .. } | E::Corrupt(_) | E::Database(_) => Failure::internal(message),
         }
@@ -96,9 +85,7 @@ impl From<clew_intake::ftm::ExportError> for Failure {
     fn from(error: clew_intake::ftm::ExportError) -> Self {
         match error {
             clew_intake::ftm::ExportError::Store(error) => error.into(),
-            clew_intake::ftm::ExportError::Write(error)
-                if error.kind() == std::io::ErrorKind::BrokenPipe =>
-            {
+            clew_intake::ftm::ExportError::Write(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {
                 Failure::closed_pipe()
             }
             other => Failure::internal(other.to_string()),
@@ -154,10 +141,7 @@ fn write_failure(error: std::io::Error) -> Failure {
 impl Output {
     /// Text, or JSON when `json`.
     pub fn new(json: bool) -> Output {
-        Output {
-            json,
-            stdout: std::io::stdout(),
-        }
+        Output { json, stdout: std::io::stdout() }
     }
 
     /// Standard output, for streaming exports.
@@ -172,10 +156,7 @@ impl Output {
 
     /// Text printed as it is.
     pub fn raw(&mut self, text: &str) -> Result<(), Failure> {
-        self.stdout
-            .lock()
-            .write_all(text.as_bytes())
-            .map_err(write_failure)
+        self.stdout.lock().write_all(text.as_bytes()).map_err(write_failure)
     }
 
     /// A remark for the person at the terminal (standard error; never mixed into results).
@@ -191,8 +172,7 @@ impl Output {
         text: impl FnOnce(&mut Output) -> Result<(), Failure>,
     ) -> Result<(), Failure> {
         if self.json {
-            let json = serde_json::to_string_pretty(value)
-                .map_err(|e| Failure::internal(e.to_string()))?;
+            let json = serde_json::to_string_pretty(value).map_err(|e| Failure::internal(e.to_string()))?;
             self.line(&json)
         } else {
             text(self)
@@ -210,10 +190,8 @@ impl Output {
     pub fn counter(&self, label: &'static str) -> Progress {
         let bar = ProgressBar::new_spinner();
         bar.set_style(
-            ProgressStyle::with_template(&format!(
-                "{{spinner}} {{pos}} records {label} ({{per_sec}})"
-            ))
-            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            ProgressStyle::with_template(&format!("{{spinner}} {{pos}} records {label} ({{per_sec}})"))
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         );
         self.progress(bar)
     }
@@ -222,10 +200,8 @@ impl Output {
     pub fn bar(&self, total: u64, label: &'static str) -> Progress {
         let bar = ProgressBar::new(total);
         bar.set_style(
-            ProgressStyle::with_template(&format!(
-                "{{bar:40}} {{pos}}/{{len}} {label} ({{per_sec}}, {{eta}} left)"
-            ))
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template(&format!("{{bar:40}} {{pos}}/{{len}} {label} ({{per_sec}}, {{eta}} left)"))
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         self.progress(bar)
     }
@@ -267,18 +243,14 @@ pub fn show_entity(
 ) -> Result<(), Failure> {
     let statements = store.statements_for_entity(id)?;
     let Some(entity) = Entity::assemble(model, id, statements) else {
-        return Err(Failure::usage(format!(
-            "no entity `{id}` in this project (see `clew entity list`)"
-        )));
+        return Err(Failure::usage(format!("no entity `{id}` in this project (see `clew entity list`)")));
     };
     let segment_text = |source: &SourceId, locator: &str| -> Result<Option<String>, Failure> {
         let Some(segment) = locator.strip_prefix("segment:") else {
             return Ok(None);
         };
         let segment = segment.split('#').next().unwrap_or(segment);
-        Ok(store
-            .segment(source, segment)?
-            .map(|s| s.translation.map(|t| t.text).unwrap_or(s.text)))
+        Ok(store.segment(source, segment)?.map(|s| s.translation.map(|t| t.text).unwrap_or(s.text)))
     };
     if out.json {
         let mut properties = serde_json::Map::new();
@@ -286,13 +258,7 @@ pub fn show_entity(
             let mut shown = Vec::new();
             for statement in statements {
                 let segment_text = segment_text(&statement.source_id, &statement.locator)?;
-                shown.push(
-                    serde_json::to_value(ShownStatement {
-                        statement,
-                        segment_text,
-                    })
-                    .unwrap_or_default(),
-                );
+                shown.push(serde_json::to_value(ShownStatement { statement, segment_text }).unwrap_or_default());
             }
             properties.insert(name.clone(), serde_json::Value::Array(shown));
         }
@@ -313,24 +279,15 @@ pub fn show_entity(
         entity.caption(model)
     ))?;
     if !entity.schema_conflicts.is_empty() {
-        out.line(&format!(
-            "  ! statements also call it: {}",
-            entity.schema_conflicts.join(", ")
-        ))?;
+        out.line(&format!("  ! statements also call it: {}", entity.schema_conflicts.join(", ")))?;
     }
     for (name, statements) in &entity.properties {
-        let label = schema
-            .and_then(|s| s.properties.get(name))
-            .map_or(name.as_str(), |p| p.label.as_str());
+        let label = schema.and_then(|s| s.properties.get(name)).map_or(name.as_str(), |p| p.label.as_str());
         out.line(&format!("  {label} ({name})"))?;
         for value in entity.values(name) {
             out.line(&format!("    {value}"))?;
             let behind: Vec<_> = statements.iter().filter(|s| s.value == value).collect();
-            let shown = if all {
-                behind.len()
-            } else {
-                behind.len().min(STATEMENTS_PER_VALUE)
-            };
+            let shown = if all { behind.len() } else { behind.len().min(STATEMENTS_PER_VALUE) };
             for statement in &behind[..shown] {
                 out.line(&format!(
                     "      ← {} {} · {} {} · confidence {} · {}",
@@ -346,10 +303,7 @@ pub fn show_entity(
                 }
             }
             if shown < behind.len() {
-                out.line(&format!(
-                    "      … and {} more statement(s) (--all)",
-                    behind.len() - shown
-                ))?;
+                out.line(&format!("      … and {} more statement(s) (--all)", behind.len() - shown))?;
             }
         }
     }
@@ -366,24 +320,13 @@ fn excerpt(text: &str, max: usize) -> String {
 
 /// `clew stats` as text.
 pub fn print_stats(out: &mut Output, stats: &Stats) -> Result<(), Failure> {
-    let sources: Vec<String> = stats
-        .sources
-        .iter()
-        .map(|(kind, n)| format!("{n} {kind}"))
-        .collect();
+    let sources: Vec<String> = stats.sources.iter().map(|(kind, n)| format!("{n} {kind}")).collect();
     out.line(&format!(
         "sources:    {} ({} synthetic)",
-        if sources.is_empty() {
-            "none".to_string()
-        } else {
-            sources.join(", ")
-        },
+        if sources.is_empty() { "none".to_string() } else { sources.join(", ") },
         stats.synthetic_sources
     ))?;
-    out.line(&format!(
-        "statements: {} ({} of them retractions)",
-        stats.statements, stats.retractions
-    ))?;
+    out.line(&format!("statements: {} ({} of them retractions)", stats.statements, stats.retractions))?;
     out.line(&format!("segments:   {}", stats.segments))?;
     out.line("entities:")?;
     for (schema, count) in &stats.entities {
@@ -409,21 +352,11 @@ pub fn print_model(out: &mut Output, model: &Model) -> Result<(), Failure> {
         .collect();
     out.value(&summary, |out| {
         for schema in model.schemata.values().filter(|s| !s.is_abstract) {
-            let edge = schema
-                .edge
-                .as_ref()
-                .map(|e| format!(" [{} {} {}]", e.source, e.label, e.target))
-                .unwrap_or_default();
-            out.line(&format!(
-                "{} — {}{edge}",
-                schema.name,
-                schema.description.as_deref().unwrap_or(&schema.label)
-            ))?;
-            let names: Vec<String> = schema
-                .properties
-                .values()
-                .map(|p| format!("{}:{}", p.name, p.kind.name()))
-                .collect();
+            let edge =
+                schema.edge.as_ref().map(|e| format!(" [{} {} {}]", e.source, e.label, e.target)).unwrap_or_default();
+            out.line(&format!("{} — {}{edge}", schema.name, schema.description.as_deref().unwrap_or(&schema.label)))?;
+            let names: Vec<String> =
+                schema.properties.values().map(|p| format!("{}:{}", p.name, p.kind.name())).collect();
             out.line(&format!("    {}", names.join(" ")))?;
         }
         Ok(())
@@ -439,7 +372,9 @@ pub fn print_demo_summary(
     stats: &Stats,
 ) -> Result<(), Failure> {
     let dir = dir.display();
-    out.line(&format!("Created a demo project of SYNTHETIC testimonies (fictional people, companies and sites) in {dir}"))?;
+    out.line(&format!(
+        "Created a demo project of SYNTHETIC testimonies (fictional people, companies and sites) in {dir}"
+    ))?;
     out.line(&format!(
         "  {} testimonies → {} statements in {seconds:.1} s ({:.0} statements/s)",
         report.records,
@@ -447,20 +382,20 @@ pub fn print_demo_summary(
         report.statements as f64 / seconds.max(1e-9)
     ))?;
     let entities: u64 = stats.entities.iter().map(|(_, n)| n).sum();
-    let top: Vec<String> = stats
-        .entities
-        .iter()
-        .map(|(schema, n)| format!("{n} {schema}"))
-        .collect();
+    let top: Vec<String> = stats.entities.iter().map(|(schema, n)| format!("{n} {schema}")).collect();
     out.line(&format!("  {entities} entities: {}", top.join(", ")))?;
     out.line("")?;
     out.line("Try next:")?;
     out.line(&format!("  clew --project {dir} stats"))?;
+    out.line(&format!("  clew --project {dir} entity list --schema Company"))?;
     out.line(&format!(
-        "  clew --project {dir} entity list --schema Company"
+        "  clew --project {dir} entity show T-DEMO-000000.spell1     # a work spell, every fact with its source"
     ))?;
-    out.line(&format!("  clew --project {dir} entity show T-DEMO-000000.spell1     # a work spell, every fact with its source"))?;
-    out.line(&format!("  clew --project {dir} entity show demo.company.0000        # an employer named in many testimonies"))?;
-    out.line(&format!("  clew --project {dir} export --format ftm > demo.ftm.json   # FollowTheMoney, restricted data left out"))?;
+    out.line(&format!(
+        "  clew --project {dir} entity show demo.company.0000        # an employer named in many testimonies"
+    ))?;
+    out.line(&format!(
+        "  clew --project {dir} export --format ftm > demo.ftm.json   # FollowTheMoney, restricted data left out"
+    ))?;
     Ok(())
 }

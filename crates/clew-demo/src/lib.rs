@@ -8,9 +8,9 @@
 use std::collections::BTreeMap;
 
 use clew_intake::testimony::{
-    Amount, ConfiscationFact, Consent, ConsentUses, DeductionFact, EmployerPaid, Facts, Flag,
-    HousingFact, InformedOf, Interview, NamedEntity, Period, PermitFact, Quantity, Setting, Spell,
-    SurveillanceFact, Testimony, Witness, WorkerReceived,
+    Amount, ConfiscationFact, Consent, ConsentUses, DeductionFact, EmployerPaid, Facts, Flag, HousingFact, InformedOf,
+    Interview, NamedEntity, Period, PermitFact, Quantity, Setting, Spell, SurveillanceFact, Testimony, Witness,
+    WorkerReceived,
 };
 use clew_intake::{FORMAT_V1, ImportReport};
 use clew_model::{EntityId, Model, PartialDate, Segment, SourceId, Translation};
@@ -52,52 +52,16 @@ const SECTORS: [(&str, u32, &str, &str); 9] = [
 
 /// Region, city (Korean, English, Russian), weight (DOMAIN.md §4.2: the Far East first).
 const PLACES: [(&str, &str, &str, &str, u32); 10] = [
-    (
-        "Primorsky Krai",
-        "블라디보스토크",
-        "Vladivostok",
-        "Владивосток",
-        30,
-    ),
+    ("Primorsky Krai", "블라디보스토크", "Vladivostok", "Владивосток", 30),
     ("Primorsky Krai", "우수리스크", "Ussuriysk", "Уссурийск", 8),
-    (
-        "Khabarovsk Krai",
-        "하바롭스크",
-        "Khabarovsk",
-        "Хабаровск",
-        10,
-    ),
+    ("Khabarovsk Krai", "하바롭스크", "Khabarovsk", "Хабаровск", 10),
     ("Amur Oblast", "틴다", "Tynda", "Тында", 8),
     ("Moscow", "모스크바", "Moscow", "Москва", 14),
-    (
-        "Saint Petersburg",
-        "상트페테르부르크",
-        "St Petersburg",
-        "Санкт-Петербург",
-        8,
-    ),
-    (
-        "Sakhalin Oblast",
-        "유즈노사할린스크",
-        "Yuzhno-Sakhalinsk",
-        "Южно-Сахалинск",
-        6,
-    ),
-    (
-        "Novosibirsk Oblast",
-        "노보시비르스크",
-        "Novosibirsk",
-        "Новосибирск",
-        6,
-    ),
+    ("Saint Petersburg", "상트페테르부르크", "St Petersburg", "Санкт-Петербург", 8),
+    ("Sakhalin Oblast", "유즈노사할린스크", "Yuzhno-Sakhalinsk", "Южно-Сахалинск", 6),
+    ("Novosibirsk Oblast", "노보시비르스크", "Novosibirsk", "Новосибирск", 6),
     ("Kursk Oblast", "쿠르스크", "Kursk", "Курск", 3),
-    (
-        "Republic of Tatarstan",
-        "옐라부가",
-        "Yelabuga",
-        "Елабуга",
-        2,
-    ),
+    ("Republic of Tatarstan", "옐라부가", "Yelabuga", "Елабуга", 2),
 ];
 
 /// Korean surnames (Hangul, DPRK-style romanization) with rough weights.
@@ -200,11 +164,7 @@ fn korean_name(rng: &mut ChaCha8Rng) -> (String, String) {
 }
 
 fn date(year: u16, month: u8) -> PartialDate {
-    PartialDate {
-        year,
-        month: Some(month),
-        day: None,
-    }
+    PartialDate { year, month: Some(month), day: None }
 }
 
 fn segment(id: &str, ko: String, en: String) -> Segment {
@@ -212,18 +172,12 @@ fn segment(id: &str, ko: String, en: String) -> Segment {
         id: id.to_string(),
         lang: "ko".to_string(),
         text: format!("(가상 증언) {ko}"),
-        translation: Some(Translation {
-            lang: "en".to_string(),
-            text: format!("(synthetic testimony) {en}"),
-        }),
+        translation: Some(Translation { lang: "en".to_string(), text: format!("(synthetic testimony) {en}") }),
     }
 }
 
 fn flag(value: bool, segment: &str) -> Option<Flag> {
-    Some(Flag {
-        value,
-        segments: vec![segment.to_string()],
-    })
+    Some(Flag { value, segments: vec![segment.to_string()] })
 }
 
 /// The rouble price of a US dollar, roughly, by year (for plausible synthetic amounts only).
@@ -251,16 +205,11 @@ fn pool_sizes(n: u64) -> (u64, u64, u64) {
 pub fn generate(seed: u64, index: u64, total: u64) -> Testimony {
     let mut rng = rng_for(seed, index);
     let (companies, dprk_entities, sites) = pool_sizes(total);
-    let id = SourceId::new(&format!("T-DEMO-{index:06}"))
-        .unwrap_or_else(|_| unreachable!("demo ids are valid"));
+    let id = SourceId::new(&format!("T-DEMO-{index:06}")).unwrap_or_else(|_| unreachable!("demo ids are valid"));
 
     // The work spell: 2015 to 2025; after 2019 most arrive on "study" visas (DOMAIN.md §4.1).
-    let start_year: u16 = *pick(
-        &mut rng,
-        &[
-            2015u16, 2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025,
-        ],
-        |y| match y {
+    let start_year: u16 =
+        *pick(&mut rng, &[2015u16, 2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025], |y| match y {
             2015..=2017 => 10,
             2018 => 9,
             2019 => 7,
@@ -268,28 +217,18 @@ pub fn generate(seed: u64, index: u64, total: u64) -> Testimony {
             2023 => 6,
             2024 => 14,
             _ => 10,
-        },
-    );
+        });
     let start_month: u8 = rng.random_range(1..=12);
     let months = rng.random_range(4..=36u16);
-    let end_index =
-        (start_year as u32 * 12 + start_month as u32 - 1 + months as u32).min(2026 * 12 + 8);
+    let end_index = (start_year as u32 * 12 + start_month as u32 - 1 + months as u32).min(2026 * 12 + 8);
     let (end_year, end_month) = ((end_index / 12) as u16, (end_index % 12 + 1) as u8);
     let study = start_year >= 2019 && rng.random_bool(0.75);
-    let (visa_ko, visa_en, permit_type, purpose) = if study {
-        ("학생", "student", "visa", "study")
-    } else {
-        ("노동", "work", "work_permit", "work")
-    };
+    let (visa_ko, visa_en, permit_type, purpose) =
+        if study { ("학생", "student", "visa", "study") } else { ("노동", "work", "work_permit", "work") };
 
     let sector = *pick(&mut rng, &SECTORS, |s| s.1);
     let sector = if start_year >= 2025 && rng.random_bool(0.2) {
-        (
-            "military_construction",
-            0,
-            "군사 건설",
-            "military construction",
-        )
+        ("military_construction", 0, "군사 건설", "military construction")
     } else {
         sector
     };
@@ -301,18 +240,14 @@ pub fn generate(seed: u64, index: u64, total: u64) -> Testimony {
     let (dprk_en, dprk_ko) = DPRK_WORDS[(dprk % DPRK_WORDS.len() as u64) as usize];
     let site = rng.random_range(0..sites);
 
-    let employer_names = vec![
-        format!("DEMO {company_en} {company:04} LLC"),
-        format!("ООО «ДЕМО {company_ru} {company:04}»"),
-    ];
+    let employer_names =
+        vec![format!("DEMO {company_en} {company:04} LLC"), format!("ООО «ДЕМО {company_ru} {company:04}»")];
     let dispatcher_names = vec![
         format!("DEMO Korea {dprk_en} General Trading Corporation No. {dprk}"),
         format!("데모 조선{dprk_ko}무역총회사 {dprk}호"),
     ];
-    let site_names = vec![
-        format!("DEMO site {site:05}, {}", place.2),
-        format!("ДЕМО стройплощадка {site:05}, {}", place.3),
-    ];
+    let site_names =
+        vec![format!("DEMO site {site:05}, {}", place.2), format!("ДЕМО стройплощадка {site:05}, {}", place.3)];
 
     // Conditions (shares in the spirit of DOMAIN.md §4.3 and the escapee reports).
     let hours = *pick(&mut rng, &[10u8, 11, 12, 13, 14, 15, 16], |h| match h {
@@ -331,20 +266,12 @@ pub fn generate(seed: u64, index: u64, total: u64) -> Testimony {
     let paid = round_to(dollars * rate, 1_000.0);
     let fee_share = rng.random_range(0.6..0.9);
     let fee = round_to(paid * fee_share, 1_000.0);
-    let lodging = if rng.random_bool(0.4) {
-        round_to(paid * 0.05, 500.0)
-    } else {
-        0.0
-    };
+    let lodging = if rng.random_bool(0.4) { round_to(paid * 0.05, 500.0) } else { 0.0 };
     let kept = (paid - fee - lodging).max(0.0);
     let when = *pick(
         &mut rng,
         &[
-            (
-                "on_return",
-                "귀국할 때 준다고 했습니다",
-                "was to be paid on return",
-            ),
+            ("on_return", "귀국할 때 준다고 했습니다", "was to be paid on return"),
             ("monthly", "매달 받았습니다", "I received every month"),
             ("never", "끝내 받지 못했습니다", "I never received"),
         ],
@@ -424,16 +351,8 @@ pub fn generate(seed: u64, index: u64, total: u64) -> Testimony {
                 } else {
                     String::new()
                 },
-                if confiscation {
-                    " 여권은 보위원이 가지고 있었습니다."
-                } else {
-                    ""
-                },
-                if restricted {
-                    " 혼자서는 밖에 나갈 수 없었습니다."
-                } else {
-                    ""
-                },
+                if confiscation { " 여권은 보위원이 가지고 있었습니다." } else { "" },
+                if restricted { " 혼자서는 밖에 나갈 수 없었습니다." } else { "" },
             ),
             format!(
                 "{occupants} of us slept in {}.{}{}{}",
@@ -443,16 +362,8 @@ pub fn generate(seed: u64, index: u64, total: u64) -> Testimony {
                 } else {
                     String::new()
                 },
-                if confiscation {
-                    " The security officer kept our passports."
-                } else {
-                    ""
-                },
-                if restricted {
-                    " We could not go out alone."
-                } else {
-                    ""
-                },
+                if confiscation { " The security officer kept our passports." } else { "" },
+                if restricted { " We could not go out alone." } else { "" },
             ),
         ),
     ];
@@ -461,48 +372,24 @@ pub fn generate(seed: u64, index: u64, total: u64) -> Testimony {
             "s5",
             format!(
                 "{}{}",
-                if threats {
-                    "도망치면 고향의 가족이 벌을 받는다고 했습니다."
-                } else {
-                    ""
-                },
-                if violence {
-                    " 일을 늦게 하면 맞았습니다."
-                } else {
-                    ""
-                }
+                if threats { "도망치면 고향의 가족이 벌을 받는다고 했습니다." } else { "" },
+                if violence { " 일을 늦게 하면 맞았습니다." } else { "" }
             ),
             format!(
                 "{}{}",
-                if threats {
-                    "They said our families at home would be punished if we ran away."
-                } else {
-                    ""
-                },
-                if violence {
-                    " We were beaten if we worked slowly."
-                } else {
-                    ""
-                }
+                if threats { "They said our families at home would be punished if we ran away." } else { "" },
+                if violence { " We were beaten if we worked slowly." } else { "" }
             ),
         ));
     }
     if escaped {
-        segments.push(segment(
-            "s6",
-            "결국 현장을 떠났습니다.".to_string(),
-            "In the end I left the site.".to_string(),
-        ));
+        segments.push(segment("s6", "결국 현장을 떠났습니다.".to_string(), "In the end I left the site.".to_string()));
     }
 
     let cite = |id: &str| vec![id.to_string()];
-    let entity_id =
-        |text: String| EntityId::new(&text).unwrap_or_else(|_| unreachable!("demo ids are valid"));
+    let entity_id = |text: String| EntityId::new(&text).unwrap_or_else(|_| unreachable!("demo ids are valid"));
     let properties = |pairs: &[(&str, &str)]| -> BTreeMap<String, Vec<String>> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), vec![v.to_string()]))
-            .collect()
+        pairs.iter().map(|(k, v)| (k.to_string(), vec![v.to_string()])).collect()
     };
     let mut entities = vec![
         NamedEntity {
@@ -554,10 +441,7 @@ pub fn generate(seed: u64, index: u64, total: u64) -> Testimony {
         });
     }
 
-    let period = Period {
-        start: Some(date(start_year, start_month)),
-        end: Some(date(end_year, end_month)),
-    };
+    let period = Period { start: Some(date(start_year, start_month)), end: Some(date(end_year, end_month)) };
     let amount = |amount: f64, segment: &str| Amount {
         amount,
         currency: "RUB".into(),
@@ -598,25 +482,12 @@ pub fn generate(seed: u64, index: u64, total: u64) -> Testimony {
             purpose: Some(purpose.into()),
             segments: cite("s1"),
         }),
-        hours_per_day: Some(Quantity {
-            value: hours as f64,
-            segments: cite("s2"),
-        }),
-        rest_days_per_month: Some(Quantity {
-            value: rest_days as f64,
-            segments: cite("s2"),
-        }),
+        hours_per_day: Some(Quantity { value: hours as f64, segments: cite("s2") }),
+        rest_days_per_month: Some(Quantity { value: rest_days as f64, segments: cite("s2") }),
         promised_wage: None,
-        employer_paid: Some(EmployerPaid {
-            amount: amount(paid, "s3"),
-            paid_to: Some("dispatcher".into()),
-        }),
+        employer_paid: Some(EmployerPaid { amount: amount(paid, "s3"), paid_to: Some("dispatcher".into()) }),
         deductions,
-        worker_received: Some(WorkerReceived {
-            amount: amount(kept, "s3"),
-            when: when.0.into(),
-            paid_by: None,
-        }),
+        worker_received: Some(WorkerReceived { amount: amount(kept, "s3"), when: when.0.into(), paid_by: None }),
         housing: Some(HousingFact {
             housing_type: housing.0.into(),
             accommodation: Some("housing".into()),
@@ -644,19 +515,13 @@ pub fn generate(seed: u64, index: u64, total: u64) -> Testimony {
 
     // Interviewed 1 to 30 months after the spell ended, and not after October 2026.
     let interview_index = (end_index + rng.random_range(1..=30u32)).min(2026 * 12 + 9);
-    let (interview_year, interview_month) = (
-        (interview_index / 12) as u16,
-        (interview_index % 12 + 1) as u8,
-    );
+    let (interview_year, interview_month) = ((interview_index / 12) as u16, (interview_index % 12 + 1) as u8);
     let consent_all = rng.random_bool(0.7);
     Testimony {
         format: FORMAT_V1.into(),
         id,
         synthetic: true,
-        title: Some(format!(
-            "Synthetic testimony {index}: {} work, {}",
-            sector.3, place.0
-        )),
+        title: Some(format!("Synthetic testimony {index}: {} work, {}", sector.3, place.0)),
         coded_by: Some(format!("CODER-{:02}", rng.random_range(1..=8))),
         interview: Interview {
             date: date(interview_year, interview_month),
@@ -664,21 +529,11 @@ pub fn generate(seed: u64, index: u64, total: u64) -> Testimony {
             language: "ko".into(),
             interviewer: format!("INT-{:02}", rng.random_range(1..=20)),
             interpreter: None,
-            setting: Some(Setting {
-                private: true,
-                overheard: false,
-            }),
+            setting: Some(Setting { private: true, overheard: false }),
         },
         witness: Witness {
             pseudonym: format!("W-DEMO-{index:06}"),
-            gender: Some(
-                if rng.random_bool(0.9) {
-                    "male"
-                } else {
-                    "female"
-                }
-                .into(),
-            ),
+            gender: Some(if rng.random_bool(0.9) { "male" } else { "female" }.into()),
             nationality: Some("kp".into()),
         },
         // Placeholders where identifying data would be: tests search the project files for them.
@@ -721,11 +576,7 @@ pub fn generate(seed: u64, index: u64, total: u64) -> Testimony {
             withdrawal: None,
         },
         segments,
-        facts: Facts {
-            entities,
-            spells: vec![spell],
-            relations: Vec::new(),
-        },
+        facts: Facts { entities, spells: vec![spell], relations: Vec::new() },
     }
 }
 
@@ -755,19 +606,15 @@ pub fn write_demo(
         let mut written = 0;
         while written < total {
             let recorded_at = clew_intake::import::now_rfc3339();
-            let batch = Batch {
-                recorded_by: "clew-demo".into(),
-                recorded_at: recorded_at.clone(),
-                operation: "demo".into(),
-            };
+            let batch =
+                Batch { recorded_by: "clew-demo".into(), recorded_at: recorded_at.clone(), operation: "demo".into() };
             let mut tx = store.write(&batch)?;
             let end = (written + TESTIMONIES_PER_COMMIT).min(total);
             while written < end {
                 let Some(prepared) = received.next() else {
                     return Err(Error::GeneratorStopped);
                 };
-                let counts =
-                    clew_intake::write_prepared(tx.as_mut(), prepared?, "clew-demo", &recorded_at)?;
+                let counts = clew_intake::write_prepared(tx.as_mut(), prepared?, "clew-demo", &recorded_at)?;
                 clew_intake::import::count(&mut report, counts);
                 report.records += 1;
                 written += 1;
@@ -794,8 +641,7 @@ mod tests {
             assert!(testimony.synthetic);
             // What the generator makes must pass the same checks as a file from a user.
             let json = serde_json::to_string_pretty(&testimony).unwrap();
-            let node =
-                &clew_model::doc::parse(&json, clew_model::doc::TextFormat::Json).unwrap()[0];
+            let node = &clew_model::doc::parse(&json, clew_model::doc::TextFormat::Json).unwrap()[0];
             let mut reader = Reader::default();
             let read = clew_intake::read_testimony(model, node, &mut reader);
             assert!(reader.diagnostics.is_empty(), "{:#?}", reader.diagnostics);

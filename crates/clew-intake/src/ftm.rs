@@ -9,9 +9,7 @@ use std::io::Write;
 
 use clew_model::doc::NodeKind;
 use clew_model::read::{Reader, index_path};
-use clew_model::{
-    Diagnostic, Entity, EntityId, Model, PropertyType, Sensitivity, SourceId, SourceKind, Statement,
-};
+use clew_model::{Diagnostic, Entity, EntityId, Model, PropertyType, Sensitivity, SourceId, SourceKind, Statement};
 use clew_store::{Batch, SourceDraft, SourceOutcome, Store};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -50,10 +48,7 @@ pub fn to_ftm(model: &Model, entity: &Entity, max_sensitivity: Sensitivity) -> O
         let Some(property) = schema.properties.get(name) else {
             continue;
         };
-        for statement in statements
-            .iter()
-            .filter(|s| s.sensitivity <= max_sensitivity)
-        {
+        for statement in statements.iter().filter(|s| s.sensitivity <= max_sensitivity) {
             if name == "synthetic" && statement.value == "true" {
                 synthetic = true;
             }
@@ -76,11 +71,7 @@ pub fn to_ftm(model: &Model, entity: &Entity, max_sensitivity: Sensitivity) -> O
     if synthetic {
         add(&mut properties, "notes", SYNTHETIC_NOTE);
     }
-    Some(FtmEntity {
-        id: entity.id.to_string(),
-        schema: ftm_schema,
-        properties,
-    })
+    Some(FtmEntity { id: entity.id.to_string(), schema: ftm_schema, properties })
 }
 
 /// What an export wrote.
@@ -114,17 +105,13 @@ pub fn export_ftm(
     let mut write_error = None;
     store
         .for_each_entity(&mut |id: EntityId, statements: Vec<Statement>| {
-            let exported = Entity::assemble(model, &id, statements)
-                .and_then(|e| to_ftm(model, &e, max_sensitivity));
+            let exported = Entity::assemble(model, &id, statements).and_then(|e| to_ftm(model, &e, max_sensitivity));
             match exported {
                 Some(entity) => {
                     let line = serde_json::to_string(&entity).unwrap_or_default();
                     if let Err(error) = writeln!(out, "{line}") {
                         write_error = Some(error);
-                        return Err(clew_store::Error::Io {
-                            path: "-".into(),
-                            message: "output closed".into(),
-                        });
+                        return Err(clew_store::Error::Io { path: "-".into(), message: "output closed".into() });
                     }
                     report.exported += 1;
                 }
@@ -155,28 +142,13 @@ pub struct FtmImportOptions {
 /// The source id of an FtM file: `ftm:` and its file name, with characters ids cannot hold replaced.
 pub fn ftm_source_id(input: &InputPath) -> SourceId {
     let name = match input {
-        InputPath::File(path) => path
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default(),
+        InputPath::File(path) => path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(),
         InputPath::Stdin => "stdin".to_string(),
     };
-    let cleaned: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    #[allow(
-        clippy::expect_used,
-        reason = "only id characters remain and the length is bounded"
-    )]
-    SourceId::new(&format!("ftm:{}", &cleaned[..cleaned.len().min(180)]))
-        .expect("a cleaned file name is a valid id")
+    let cleaned: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '_' }).collect();
+    #[allow(clippy::expect_used, reason = "only id characters remain and the length is bounded")]
+    SourceId::new(&format!("ftm:{}", &cleaned[..cleaned.len().min(180)])).expect("a cleaned file name is a valid id")
 }
 
 /// Imports FtM entity files (JSON lines, a JSON list, or YAML), one source per file, in one transaction.
@@ -209,10 +181,7 @@ pub fn import_ftm(
             }
         };
         let source = ftm_source_id(input);
-        let hash: String = Sha256::digest(text.as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let hash: String = Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
         let nodes = match records(&name, &text) {
             Ok(nodes) => nodes,
             Err(diagnostic) => {
@@ -232,18 +201,10 @@ pub fn import_ftm(
                 synthetic: false,
             };
             let outcome = tx.put_source(&draft)?;
-            count(
-                &mut report,
-                Written {
-                    outcome,
-                    statements: 0,
-                },
-            );
+            count(&mut report, Written { outcome, statements: 0 });
             generation = match outcome {
                 SourceOutcome::Unchanged => None,
-                SourceOutcome::New { generation } | SourceOutcome::Changed { generation, .. } => {
-                    Some(generation)
-                }
+                SourceOutcome::New { generation } | SourceOutcome::Changed { generation, .. } => Some(generation),
             };
         }
         let reverse = reverse_properties(model);
@@ -251,24 +212,13 @@ pub fn import_ftm(
             report.records += 1;
             progress(report.records);
             let mut reader = Reader::default();
-            let statements = read_ftm_entity(
-                model,
-                &reverse,
-                &node,
-                &mut reader,
-                options,
-                &mut report.warnings,
-                &name,
-            );
+            let statements = read_ftm_entity(model, &reverse, &node, &mut reader, options, &mut report.warnings, &name);
             let locate = |mut d: Diagnostic| {
                 d.file = Some(name.clone());
                 d
             };
-            report
-                .diagnostics
-                .extend(reader.diagnostics.into_iter().map(locate));
-            let (Some(facts), Some(generation), Some(tx)) = (statements, generation, tx.as_mut())
-            else {
+            report.diagnostics.extend(reader.diagnostics.into_iter().map(locate));
+            let (Some(facts), Some(generation), Some(tx)) = (statements, generation, tx.as_mut()) else {
                 continue;
             };
             if !report.diagnostics.is_empty() {
@@ -344,9 +294,7 @@ fn read_ftm_entity(
     let mut map = reader.map(node, "")?;
     let id = map.required("id").and_then(|(node, path)| {
         let text = reader.string(node, &path)?;
-        EntityId::new(&text)
-            .map_err(|message| reader.error(node, &path, message))
-            .ok()
+        EntityId::new(&text).map_err(|message| reader.error(node, &path, message)).ok()
     });
     let schema_field = map.required("schema");
     let properties_field = map.get("properties");
@@ -356,28 +304,14 @@ fn read_ftm_entity(
     let (id, (schema_node, schema_path)) = (id?, schema_field?);
     let ftm_schema = reader.string(schema_node, &schema_path)?;
     let warn = |warnings: &mut Vec<Diagnostic>, pos, path: &str, message: String| {
-        warnings.push(Diagnostic {
-            file: Some(file.to_string()),
-            pos: Some(pos),
-            path: path.to_string(),
-            message,
-        })
+        warnings.push(Diagnostic { file: Some(file.to_string()), pos: Some(pos), path: path.to_string(), message })
     };
     let Some(schema) = model.schema_for_ftm(&ftm_schema) else {
         let message = format!("FtM schema `{ftm_schema}` has no clew counterpart");
         if options.skip_unknown {
-            warn(
-                warnings,
-                schema_node.pos,
-                &schema_path,
-                format!("{message}; entity skipped"),
-            );
+            warn(warnings, schema_node.pos, &schema_path, format!("{message}; entity skipped"));
         } else {
-            reader.error(
-                schema_node,
-                &schema_path,
-                format!("{message} (use --skip-unknown to skip such entities)"),
-            );
+            reader.error(schema_node, &schema_path, format!("{message} (use --skip-unknown to skip such entities)"));
         }
         return None;
     };
@@ -389,42 +323,24 @@ fn read_ftm_entity(
     let mut properties = reader.map(node, &path)?;
     let entries = properties.entries();
     properties.finish(reader);
-    let currency = entries
-        .iter()
-        .find(|(name, _)| name == "currency")
-        .and_then(|(_, node)| match &node.kind {
-            NodeKind::Seq(items) => items.first().and_then(|n| match &n.kind {
-                NodeKind::Scalar { text, .. } => Some(text.clone()),
-                _ => None,
-            }),
+    let currency = entries.iter().find(|(name, _)| name == "currency").and_then(|(_, node)| match &node.kind {
+        NodeKind::Seq(items) => items.first().and_then(|n| match &n.kind {
+            NodeKind::Scalar { text, .. } => Some(text.clone()),
             _ => None,
-        });
+        }),
+        _ => None,
+    });
     for (ftm_name, values_node) in entries {
         let path = clew_model::read::child_path(&path, ftm_name);
         let Some(clew_name) = names.get(ftm_name) else {
-            if ftm_name == "currency"
-                && schema
-                    .properties
-                    .values()
-                    .any(|p| p.kind == PropertyType::Money)
-            {
+            if ftm_name == "currency" && schema.properties.values().any(|p| p.kind == PropertyType::Money) {
                 continue;
             }
-            let message =
-                format!("FtM property `{ftm_name}` of {ftm_schema} has no clew counterpart");
+            let message = format!("FtM property `{ftm_name}` of {ftm_schema} has no clew counterpart");
             if options.skip_unknown {
-                warn(
-                    warnings,
-                    values_node.pos,
-                    &path,
-                    format!("{message}; values skipped"),
-                );
+                warn(warnings, values_node.pos, &path, format!("{message}; values skipped"));
             } else {
-                reader.error(
-                    values_node,
-                    &path,
-                    format!("{message} (use --skip-unknown to skip such values)"),
-                );
+                reader.error(values_node, &path, format!("{message} (use --skip-unknown to skip such values)"));
             }
             continue;
         };
@@ -437,11 +353,7 @@ fn read_ftm_entity(
                 match &currency {
                     Some(currency) => format!("{value} {currency}"),
                     None => {
-                        reader.error(
-                            values_node,
-                            &index_path(&path, index),
-                            "an amount needs a `currency` property",
-                        );
+                        reader.error(values_node, &index_path(&path, index), "an amount needs a `currency` property");
                         continue;
                     }
                 }
@@ -449,12 +361,7 @@ fn read_ftm_entity(
                 value.clone()
             };
             match model.normalize_typed(property, &raw) {
-                Ok(canonical) => statements.push((
-                    id.clone(),
-                    schema.name.clone(),
-                    clew_name.clone(),
-                    canonical,
-                )),
+                Ok(canonical) => statements.push((id.clone(), schema.name.clone(), clew_name.clone(), canonical)),
                 Err(message) => reader.error(values_node, &index_path(&path, index), message),
             }
         }

@@ -77,31 +77,18 @@ pub struct PreparedTestimony<'m> {
 }
 
 /// Maps a checked testimony to its facts and records.
-pub fn prepare_testimony<'m>(
-    model: &'m Model,
-    testimony: Testimony,
-) -> Result<PreparedTestimony<'m>, WriteError> {
+pub fn prepare_testimony<'m>(model: &'m Model, testimony: Testimony) -> Result<PreparedTestimony<'m>, WriteError> {
     let facts = testimony_facts(model, &testimony).map_err(WriteError::Mapping)?;
     let source = SourceDraft {
         id: testimony.id.clone(),
         kind: SourceKind::Testimony,
-        title: testimony
-            .title
-            .clone()
-            .unwrap_or_else(|| format!("Testimony {}", testimony.id)),
+        title: testimony.title.clone().unwrap_or_else(|| format!("Testimony {}", testimony.id)),
         content_hash: content_hash(&testimony),
         synthetic: testimony.synthetic,
     };
-    let consent = serde_json::to_string(&testimony.consent)
-        .map_err(|e| WriteError::Mapping(e.to_string()))?;
+    let consent = serde_json::to_string(&testimony.consent).map_err(|e| WriteError::Mapping(e.to_string()))?;
     let protected = testimony.protected.as_ref().map(ToString::to_string);
-    Ok(PreparedTestimony {
-        source,
-        facts,
-        segments: testimony.segments,
-        consent,
-        protected,
-    })
+    Ok(PreparedTestimony { source, facts, segments: testimony.segments, consent, protected })
 }
 
 /// Writes a prepared testimony: its source, statements, segments, consent and protected block. A testimony
@@ -115,29 +102,20 @@ pub fn write_prepared(
     let outcome = tx.put_source(&prepared.source)?;
     let generation = match outcome {
         SourceOutcome::Unchanged => {
-            return Ok(Written {
-                outcome,
-                statements: 0,
-            });
+            return Ok(Written { outcome, statements: 0 });
         }
         SourceOutcome::New { generation } | SourceOutcome::Changed { generation, .. } => generation,
     };
     let id = &prepared.source.id;
-    let statements: Vec<_> = prepared
-        .facts
-        .into_iter()
-        .map(|fact| fact.into_statement(id, generation, recorded_by, recorded_at))
-        .collect();
+    let statements: Vec<_> =
+        prepared.facts.into_iter().map(|fact| fact.into_statement(id, generation, recorded_by, recorded_at)).collect();
     tx.put_statements(&statements)?;
     tx.put_segments(id, generation, &prepared.segments)?;
     tx.put_consent(id, generation, &prepared.consent)?;
     if let Some(protected) = &prepared.protected {
         tx.put_protected(id, generation, protected)?;
     }
-    Ok(Written {
-        outcome,
-        statements: statements.len() as u64,
-    })
+    Ok(Written { outcome, statements: statements.len() as u64 })
 }
 
 /// Prepares and writes one checked testimony.
@@ -148,12 +126,7 @@ pub fn write_testimony(
     recorded_by: &str,
     recorded_at: &str,
 ) -> Result<Written, WriteError> {
-    write_prepared(
-        tx,
-        prepare_testimony(model, testimony)?,
-        recorded_by,
-        recorded_at,
-    )
+    write_prepared(tx, prepare_testimony(model, testimony)?, recorded_by, recorded_at)
 }
 
 /// Why a checked record could not be written.
@@ -221,9 +194,7 @@ pub fn import_testimonies(
                 d.file = Some(name.clone());
                 d
             };
-            report
-                .diagnostics
-                .extend(reader.diagnostics.into_iter().map(located));
+            report.diagnostics.extend(reader.diagnostics.into_iter().map(located));
             let Some(testimony) = testimony else { continue };
             let here = format!("{name}:{}", node.pos);
             if let Some(first) = seen.insert(testimony.id.to_string(), here.clone()) {
@@ -231,10 +202,7 @@ pub fn import_testimonies(
                     file: Some(name.clone()),
                     pos: Some(node.pos),
                     path: "id".into(),
-                    message: format!(
-                        "testimony `{}` appears twice in this import (first at {first})",
-                        testimony.id
-                    ),
+                    message: format!("testimony `{}` appears twice in this import (first at {first})", testimony.id),
                 });
                 continue;
             }
@@ -242,13 +210,7 @@ pub fn import_testimonies(
             if report.diagnostics.is_empty()
                 && let Some(tx) = tx.as_mut()
             {
-                let written = write_testimony(
-                    tx.as_mut(),
-                    model,
-                    testimony,
-                    &options.recorded_by,
-                    &recorded_at,
-                )?;
+                let written = write_testimony(tx.as_mut(), model, testimony, &options.recorded_by, &recorded_at)?;
                 count(&mut report, written);
             }
         }

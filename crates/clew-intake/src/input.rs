@@ -30,12 +30,7 @@ impl InputPath {
 }
 
 fn problem(file: &str, pos: Option<Pos>, message: impl Into<String>) -> Diagnostic {
-    Diagnostic {
-        file: Some(file.to_string()),
-        pos,
-        path: String::new(),
-        message: message.into(),
-    }
+    Diagnostic { file: Some(file.to_string()), pos, path: String::new(), message: message.into() }
 }
 
 /// Expands arguments: `-` is standard input, a directory gives its `.json`, `.jsonl`, `.yaml` and `.yml`
@@ -50,15 +45,10 @@ pub fn expand(arguments: &[String]) -> Result<Vec<InputPath>, Diagnostic> {
         let path = PathBuf::from(argument);
         if path.is_dir() {
             let mut found = Vec::new();
-            walk(&path, &mut found)
-                .map_err(|e| problem(argument, None, format!("cannot read directory: {e}")))?;
+            walk(&path, &mut found).map_err(|e| problem(argument, None, format!("cannot read directory: {e}")))?;
             found.sort();
             if found.is_empty() {
-                return Err(problem(
-                    argument,
-                    None,
-                    "the directory holds no .json, .jsonl, .yaml or .yml file",
-                ));
+                return Err(problem(argument, None, "the directory holds no .json, .jsonl, .yaml or .yml file"));
             }
             inputs.extend(found.into_iter().map(InputPath::File));
         } else if path.exists() {
@@ -76,10 +66,7 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
         if path.is_dir() {
             walk(&path, found)?;
         } else if matches!(
-            path.extension()
-                .and_then(|e| e.to_str())
-                .map(str::to_ascii_lowercase)
-                .as_deref(),
+            path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
             Some("json" | "jsonl" | "ndjson" | "yaml" | "yml")
         ) {
             found.push(path);
@@ -94,8 +81,7 @@ pub fn read_text(input: &InputPath) -> Result<String, Diagnostic> {
     let mut bytes = Vec::new();
     match input {
         InputPath::File(path) => {
-            let file = std::fs::File::open(path)
-                .map_err(|e| problem(&name, None, format!("cannot open: {e}")))?;
+            let file = std::fs::File::open(path).map_err(|e| problem(&name, None, format!("cannot open: {e}")))?;
             let size = file.metadata().map(|m| m.len()).unwrap_or(0);
             if size > MAX_FILE_BYTES {
                 return Err(problem(
@@ -120,25 +106,14 @@ pub fn read_text(input: &InputPath) -> Result<String, Diagnostic> {
         }
     }
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(problem(
-            &name,
-            None,
-            format!("input is over {} MiB", MAX_FILE_BYTES / (1024 * 1024)),
-        ));
+        return Err(problem(&name, None, format!("input is over {} MiB", MAX_FILE_BYTES / (1024 * 1024))));
     }
     String::from_utf8(bytes).map_err(|error| {
         let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|b| **b == b'\n').count() as u32 + 1;
         let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-        let column = String::from_utf8_lossy(&valid[line_start..])
-            .chars()
-            .count() as u32
-            + 1;
-        problem(
-            &name,
-            Some(Pos { line, column }),
-            "invalid UTF-8: save the file as UTF-8",
-        )
+        let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() as u32 + 1;
+        problem(&name, Some(Pos { line, column }), "invalid UTF-8: save the file as UTF-8")
     })
 }
 
@@ -174,13 +149,7 @@ mod tests {
         let path = dir.path().join("bad.json");
         std::fs::write(&path, b"{\n  \"id\": \"ab\xffcd\"\n}").unwrap();
         let error = read_text(&InputPath::File(path)).unwrap_err();
-        assert_eq!(
-            error.pos,
-            Some(Pos {
-                line: 2,
-                column: 12
-            })
-        );
+        assert_eq!(error.pos, Some(Pos { line: 2, column: 12 }));
         assert!(error.message.contains("invalid UTF-8"));
     }
 
@@ -189,35 +158,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("huge.json");
         // A sparse 1 GiB file: no disk space is used, and nothing is read.
-        std::fs::File::create(&path)
-            .unwrap()
-            .set_len(1 << 30)
-            .unwrap();
+        std::fs::File::create(&path).unwrap().set_len(1 << 30).unwrap();
         let error = read_text(&InputPath::File(path)).unwrap_err();
         assert!(error.message.contains("1024 MiB"), "{}", error.message);
     }
 
     #[test]
     fn empty_and_record_splitting() {
-        assert!(
-            records("x.json", "  \n")
-                .unwrap_err()
-                .message
-                .contains("empty")
-        );
+        assert!(records("x.json", "  \n").unwrap_err().message.contains("empty"));
         assert_eq!(records("x.json", "[{\"a\":1},{\"a\":2}]").unwrap().len(), 2);
-        assert_eq!(
-            records("x.jsonl", "{\"a\":1}\n\n{\"a\":2}\n")
-                .unwrap()
-                .len(),
-            2
-        );
+        assert_eq!(records("x.jsonl", "{\"a\":1}\n\n{\"a\":2}\n").unwrap().len(), 2);
         assert_eq!(records("x.yaml", "a: 1\n---\na: 2\n").unwrap().len(), 2);
-        assert!(
-            records("x.yaml", "---\n")
-                .unwrap_err()
-                .message
-                .contains("no record")
-        );
+        assert!(records("x.yaml", "---\n").unwrap_err().message.contains("no record"));
     }
 }

@@ -27,13 +27,7 @@ pub struct Fact<'m> {
 
 impl Fact<'_> {
     /// The finished statement for a source generation.
-    pub fn into_statement(
-        self,
-        source: &SourceId,
-        generation: u32,
-        recorded_by: &str,
-        recorded_at: &str,
-    ) -> Statement {
+    pub fn into_statement(self, source: &SourceId, generation: u32, recorded_by: &str, recorded_at: &str) -> Statement {
         Statement {
             id: Statement::compute_id(
                 &self.entity_id,
@@ -72,26 +66,12 @@ pub fn witness_entity_id(pseudonym: &str) -> Result<EntityId, String> {
 }
 
 /// Maps a testimony to facts, grouped by entity.
-pub fn testimony_facts<'m>(
-    model: &'m Model,
-    testimony: &Testimony,
-) -> Result<Vec<Fact<'m>>, String> {
+pub fn testimony_facts<'m>(model: &'m Model, testimony: &Testimony) -> Result<Vec<Fact<'m>>, String> {
     let witness = witness_entity_id(&testimony.witness.pseudonym)?;
-    let mut out = Emitter {
-        model,
-        facts: Vec::new(),
-        synthetic: testimony.synthetic,
-        witness: witness.clone(),
-    };
+    let mut out = Emitter { model, facts: Vec::new(), synthetic: testimony.synthetic, witness: witness.clone() };
     let source = &testimony.id;
     let entity_of = |key: &str| -> Result<EntityId, String> {
-        match testimony
-            .facts
-            .entities
-            .iter()
-            .find(|e| e.key == key)
-            .and_then(|e| e.id.clone())
-        {
+        match testimony.facts.entities.iter().find(|e| e.key == key).and_then(|e| e.id.clone()) {
             Some(id) => Ok(id),
             None => EntityId::scoped(source, key),
         }
@@ -101,98 +81,32 @@ pub fn testimony_facts<'m>(
     let doc = EntityId::new(source.as_str())?;
     let t = "Testimony";
     let field = |path: &str| format!("field:{path}");
-    let title = testimony
-        .title
-        .clone()
-        .unwrap_or_else(|| format!("Testimony {source}"));
+    let title = testimony.title.clone().unwrap_or_else(|| format!("Testimony {source}"));
     out.put(&doc, t, "title", &title, &field("title"), 1.0)?;
-    out.put(
-        &doc,
-        t,
-        "interviewDate",
-        &testimony.interview.date.to_string(),
-        &field("interview.date"),
-        1.0,
-    )?;
+    out.put(&doc, t, "interviewDate", &testimony.interview.date.to_string(), &field("interview.date"), 1.0)?;
     if let Some(place) = &testimony.interview.place {
-        out.put(
-            &doc,
-            t,
-            "interviewPlace",
-            place,
-            &field("interview.place"),
-            1.0,
-        )?;
+        out.put(&doc, t, "interviewPlace", place, &field("interview.place"), 1.0)?;
     }
-    out.put(
-        &doc,
-        t,
-        "language",
-        &testimony.interview.language,
-        &field("interview.language"),
-        1.0,
-    )?;
-    out.put(
-        &doc,
-        t,
-        "interviewer",
-        &testimony.interview.interviewer,
-        &field("interview.interviewer"),
-        1.0,
-    )?;
+    out.put(&doc, t, "language", &testimony.interview.language, &field("interview.language"), 1.0)?;
+    out.put(&doc, t, "interviewer", &testimony.interview.interviewer, &field("interview.interviewer"), 1.0)?;
     if let Some(interpreter) = &testimony.interview.interpreter {
-        out.put(
-            &doc,
-            t,
-            "interpreter",
-            &interpreter.pseudonym,
-            &field("interview.interpreter"),
-            1.0,
-        )?;
+        out.put(&doc, t, "interpreter", &interpreter.pseudonym, &field("interview.interpreter"), 1.0)?;
     }
     if let Some(coder) = &testimony.coded_by {
         out.put(&doc, t, "codedBy", coder, &field("coded_by"), 1.0)?;
     }
-    out.put(
-        &doc,
-        t,
-        "witness",
-        witness.as_str(),
-        &field("witness.pseudonym"),
-        1.0,
-    )?;
-    out.put(
-        &doc,
-        t,
-        "formatVersion",
-        &testimony.format,
-        &field("format"),
-        1.0,
-    )?;
+    out.put(&doc, t, "witness", witness.as_str(), &field("witness.pseudonym"), 1.0)?;
+    out.put(&doc, t, "formatVersion", &testimony.format, &field("format"), 1.0)?;
     out.mark_synthetic(&doc, t)?;
 
     // The witness, by pseudonym only.
     let p = "Person";
-    out.put(
-        &witness,
-        p,
-        "pseudonym",
-        &testimony.witness.pseudonym,
-        &field("witness.pseudonym"),
-        1.0,
-    )?;
+    out.put(&witness, p, "pseudonym", &testimony.witness.pseudonym, &field("witness.pseudonym"), 1.0)?;
     if let Some(gender) = &testimony.witness.gender {
         out.put(&witness, p, "gender", gender, &field("witness.gender"), 1.0)?;
     }
     if let Some(nationality) = &testimony.witness.nationality {
-        out.put(
-            &witness,
-            p,
-            "nationality",
-            nationality,
-            &field("witness.nationality"),
-            1.0,
-        )?;
+        out.put(&witness, p, "nationality", nationality, &field("witness.nationality"), 1.0)?;
     }
     out.mark_synthetic(&witness, p)?;
 
@@ -226,14 +140,7 @@ pub fn testimony_facts<'m>(
             let property = model_property(model, schema, property)?;
             for value in values {
                 let value = out.reference_or_value(model, schema, property, value, &entity_of)?;
-                out.cited(
-                    &id,
-                    schema,
-                    property,
-                    &value,
-                    &relation.segments,
-                    confidence,
-                )?;
+                out.cited(&id, schema, property, &value, &relation.segments, confidence)?;
             }
         }
         out.mark_synthetic(&id, schema)?;
@@ -251,124 +158,51 @@ fn spell_facts(
     let employment = EntityId::scoped(source, &spell.key)?;
     let e = "Employment";
     let segments = &spell.segments;
-    let dates = |out: &mut Emitter<'_>,
-                 id: &EntityId,
-                 schema: &'static str,
-                 segments: &[String]|
-     -> Result<(), String> {
-        if let Some(start) = spell.period.start {
-            out.cited(id, schema, "startDate", &start.to_string(), segments, 1.0)?;
-        }
-        if let Some(end) = spell.period.end {
-            out.cited(id, schema, "endDate", &end.to_string(), segments, 1.0)?;
-        }
-        Ok(())
-    };
+    let dates =
+        |out: &mut Emitter<'_>, id: &EntityId, schema: &'static str, segments: &[String]| -> Result<(), String> {
+            if let Some(start) = spell.period.start {
+                out.cited(id, schema, "startDate", &start.to_string(), segments, 1.0)?;
+            }
+            if let Some(end) = spell.period.end {
+                out.cited(id, schema, "endDate", &end.to_string(), segments, 1.0)?;
+            }
+            Ok(())
+        };
     out.cited(&employment, e, "employee", witness.as_str(), segments, 1.0)?;
     if let Some(employer) = &spell.employer {
-        out.cited(
-            &employment,
-            e,
-            "employer",
-            entity_of(employer)?.as_str(),
-            segments,
-            1.0,
-        )?;
+        out.cited(&employment, e, "employer", entity_of(employer)?.as_str(), segments, 1.0)?;
     }
     if let Some(worksite) = &spell.worksite {
-        out.cited(
-            &employment,
-            e,
-            "worksite",
-            entity_of(worksite)?.as_str(),
-            segments,
-            1.0,
-        )?;
+        out.cited(&employment, e, "worksite", entity_of(worksite)?.as_str(), segments, 1.0)?;
     }
     if let Some(sector) = &spell.sector {
         out.cited(&employment, e, "sector", sector, segments, 1.0)?;
     }
     dates(out, &employment, e, segments)?;
     let quantity = |out: &mut Emitter<'_>, property: &'static str, q: &Option<Quantity>| match q {
-        Some(q) => out.cited(
-            &employment,
-            e,
-            property,
-            &clew_model::value::canonical_number(q.value),
-            &q.segments,
-            1.0,
-        ),
+        Some(q) => out.cited(&employment, e, property, &clew_model::value::canonical_number(q.value), &q.segments, 1.0),
         None => Ok(()),
     };
     quantity(out, "hoursPerDay", &spell.hours_per_day)?;
     quantity(out, "restDaysPerMonth", &spell.rest_days_per_month)?;
     if let Some(promised) = &spell.promised_wage {
-        out.cited(
-            &employment,
-            e,
-            "promisedWage",
-            &money(promised),
-            &promised.segments,
-            1.0,
-        )?;
-        out.cited(
-            &employment,
-            e,
-            "promisedWagePeriod",
-            &promised.per,
-            &promised.segments,
-            1.0,
-        )?;
+        out.cited(&employment, e, "promisedWage", &money(promised), &promised.segments, 1.0)?;
+        out.cited(&employment, e, "promisedWagePeriod", &promised.per, &promised.segments, 1.0)?;
     }
     if let Some(received) = &spell.worker_received {
-        out.cited(
-            &employment,
-            e,
-            "wagePaidWhen",
-            &received.when,
-            &received.amount.segments,
-            1.0,
-        )?;
+        out.cited(&employment, e, "wagePaidWhen", &received.when, &received.amount.segments, 1.0)?;
     }
     if let Some(confiscation) = &spell.document_confiscation {
-        out.cited(
-            &employment,
-            e,
-            "documentsConfiscated",
-            bool_text(confiscation.value),
-            &confiscation.segments,
-            1.0,
-        )?;
+        out.cited(&employment, e, "documentsConfiscated", bool_text(confiscation.value), &confiscation.segments, 1.0)?;
         if let Some(holder) = &confiscation.held_by {
-            out.cited(
-                &employment,
-                e,
-                "documentsHeldBy",
-                entity_of(holder)?.as_str(),
-                &confiscation.segments,
-                1.0,
-            )?;
+            out.cited(&employment, e, "documentsHeldBy", entity_of(holder)?.as_str(), &confiscation.segments, 1.0)?;
         }
     }
     if let Some(surveillance) = &spell.surveillance {
-        out.cited(
-            &employment,
-            e,
-            "surveillance",
-            bool_text(surveillance.value),
-            &surveillance.segments,
-            1.0,
-        )?;
+        out.cited(&employment, e, "surveillance", bool_text(surveillance.value), &surveillance.segments, 1.0)?;
     }
     let flag = |out: &mut Emitter<'_>, property: &'static str, flag: &Option<Flag>| match flag {
-        Some(flag) => out.cited(
-            &employment,
-            e,
-            property,
-            bool_text(flag.value),
-            &flag.segments,
-            1.0,
-        ),
+        Some(flag) => out.cited(&employment, e, property, bool_text(flag.value), &flag.segments, 1.0),
         None => Ok(()),
     };
     flag(out, "movementRestricted", &spell.movement_restriction)?;
@@ -382,46 +216,18 @@ fn spell_facts(
     let part = |name: &str| EntityId::scoped(source, &format!("{}.{name}", spell.key));
     if let Some(dispatcher) = &spell.dispatcher {
         let id = part("dispatch")?;
-        out.cited(
-            &id,
-            "Dispatch",
-            "dispatcher",
-            entity_of(dispatcher)?.as_str(),
-            segments,
-            1.0,
-        )?;
+        out.cited(&id, "Dispatch", "dispatcher", entity_of(dispatcher)?.as_str(), segments, 1.0)?;
         out.cited(&id, "Dispatch", "worker", witness.as_str(), segments, 1.0)?;
         if let Some(intermediary) = &spell.intermediary {
-            out.cited(
-                &id,
-                "Dispatch",
-                "intermediary",
-                entity_of(intermediary)?.as_str(),
-                segments,
-                1.0,
-            )?;
+            out.cited(&id, "Dispatch", "intermediary", entity_of(intermediary)?.as_str(), segments, 1.0)?;
         }
         dates(out, &id, "Dispatch", segments)?;
         out.mark_synthetic(&id, "Dispatch")?;
     }
     if let Some(permit) = &spell.permit {
         let id = part("permit")?;
-        out.cited(
-            &id,
-            "Permit",
-            "holder",
-            witness.as_str(),
-            &permit.segments,
-            1.0,
-        )?;
-        out.cited(
-            &id,
-            "Permit",
-            "permitType",
-            &permit.permit_type,
-            &permit.segments,
-            1.0,
-        )?;
+        out.cited(&id, "Permit", "holder", witness.as_str(), &permit.segments, 1.0)?;
+        out.cited(&id, "Permit", "permitType", &permit.permit_type, &permit.segments, 1.0)?;
         if let Some(purpose) = &permit.purpose {
             out.cited(&id, "Permit", "purpose", purpose, &permit.segments, 1.0)?;
         }
@@ -433,21 +239,10 @@ fn spell_facts(
             Some(key) => entity_of(key)?,
             None => witness.clone(),
         };
-        let kind = if paid.paid_to.is_some() {
-            "fee_to_dispatcher"
-        } else {
-            "wage"
-        };
+        let kind = if paid.paid_to.is_some() { "fee_to_dispatcher" } else { "wage" };
         let s = &paid.amount.segments;
         if let Some(employer) = &spell.employer {
-            out.cited(
-                &id,
-                "Payment",
-                "payer",
-                entity_of(employer)?.as_str(),
-                s,
-                1.0,
-            )?;
+            out.cited(&id, "Payment", "payer", entity_of(employer)?.as_str(), s, 1.0)?;
         }
         out.cited(&id, "Payment", "beneficiary", beneficiary.as_str(), s, 1.0)?;
         out.cited(&id, "Payment", "amount", &money(&paid.amount), s, 1.0)?;
@@ -489,14 +284,7 @@ fn spell_facts(
             out.cited(&id, d, "period", per, s, 1.0)?;
         }
         if let Some(share) = deduction.share {
-            out.cited(
-                &id,
-                d,
-                "share",
-                &clew_model::value::canonical_number(share),
-                s,
-                1.0,
-            )?;
+            out.cited(&id, d, "share", &clew_model::value::canonical_number(share), s, 1.0)?;
         }
         out.cited(&id, d, "employment", employment.as_str(), s, 1.0)?;
         dates(out, &id, d, s)?;
@@ -508,24 +296,10 @@ fn spell_facts(
         out.cited(&id, "Housing", "resident", witness.as_str(), s, 1.0)?;
         out.cited(&id, "Housing", "housingType", &housing.housing_type, s, 1.0)?;
         if let Some(accommodation) = &housing.accommodation {
-            out.cited(
-                &id,
-                "Housing",
-                "accommodation",
-                entity_of(accommodation)?.as_str(),
-                s,
-                1.0,
-            )?;
+            out.cited(&id, "Housing", "accommodation", entity_of(accommodation)?.as_str(), s, 1.0)?;
         }
         if let Some(occupants) = housing.occupants {
-            out.cited(
-                &id,
-                "Housing",
-                "occupants",
-                &clew_model::value::canonical_number(occupants),
-                s,
-                1.0,
-            )?;
+            out.cited(&id, "Housing", "occupants", &clew_model::value::canonical_number(occupants), s, 1.0)?;
         }
         dates(out, &id, "Housing", s)?;
         out.mark_synthetic(&id, "Housing")?;
@@ -535,27 +309,13 @@ fn spell_facts(
     {
         let id = part("supervision")?;
         let s = &surveillance.segments;
-        out.cited(
-            &id,
-            "Supervision",
-            "supervisor",
-            entity_of(by)?.as_str(),
-            s,
-            1.0,
-        )?;
+        out.cited(&id, "Supervision", "supervisor", entity_of(by)?.as_str(), s, 1.0)?;
         out.cited(&id, "Supervision", "subject", witness.as_str(), s, 1.0)?;
         if let Some(role) = &surveillance.role {
             out.cited(&id, "Supervision", "supervisorRole", role, s, 1.0)?;
         }
         if let Some(worksite) = &spell.worksite {
-            out.cited(
-                &id,
-                "Supervision",
-                "worksite",
-                entity_of(worksite)?.as_str(),
-                s,
-                1.0,
-            )?;
+            out.cited(&id, "Supervision", "worksite", entity_of(worksite)?.as_str(), s, 1.0)?;
         }
         dates(out, &id, "Supervision", s)?;
         out.mark_synthetic(&id, "Supervision")?;
@@ -564,11 +324,7 @@ fn spell_facts(
 }
 
 fn money(amount: &Amount) -> String {
-    format!(
-        "{} {}",
-        clew_model::value::canonical_number(amount.amount),
-        amount.currency
-    )
+    format!("{} {}", clew_model::value::canonical_number(amount.amount), amount.currency)
 }
 
 fn bool_text(value: bool) -> &'static str {
@@ -577,17 +333,11 @@ fn bool_text(value: bool) -> &'static str {
 
 /// A schema name borrowed from the model (facts borrow names rather than copy them).
 fn model_schema<'m>(model: &'m Model, name: &str) -> Result<&'m str, String> {
-    model
-        .schema(name)
-        .map(|s| s.name.as_str())
-        .ok_or_else(|| format!("unknown schema `{name}`"))
+    model.schema(name).map(|s| s.name.as_str()).ok_or_else(|| format!("unknown schema `{name}`"))
 }
 
 fn model_property<'m>(model: &'m Model, schema: &str, name: &str) -> Result<&'m str, String> {
-    model
-        .property(schema, name)
-        .map(|p| p.name.as_str())
-        .map_err(|e| e.to_string())
+    model.property(schema, name).map(|p| p.name.as_str()).map_err(|e| e.to_string())
 }
 
 struct Emitter<'m> {
@@ -607,21 +357,14 @@ impl<'m> Emitter<'m> {
         locator: &str,
         confidence: f64,
     ) -> Result<(), String> {
-        let definition = self
-            .model
-            .property(schema, property)
-            .map_err(|e| e.to_string())?;
-        let value = self
-            .model
-            .normalize_typed(definition, value)
-            .map_err(|e| format!("{schema}.{property}: {e}"))?;
+        let definition = self.model.property(schema, property).map_err(|e| e.to_string())?;
+        let value = self.model.normalize_typed(definition, value).map_err(|e| format!("{schema}.{property}: {e}"))?;
         // Statements about the witness, or linking the witness to places and people, can re-identify them.
-        let sensitivity =
-            if definition.sensitive || *entity == self.witness || value == self.witness.as_str() {
-                Sensitivity::Restricted
-            } else {
-                Sensitivity::Internal
-            };
+        let sensitivity = if definition.sensitive || *entity == self.witness || value == self.witness.as_str() {
+            Sensitivity::Restricted
+        } else {
+            Sensitivity::Internal
+        };
         self.facts.push(Fact {
             entity_id: entity.clone(),
             schema,
@@ -645,24 +388,13 @@ impl<'m> Emitter<'m> {
         confidence: f64,
     ) -> Result<(), String> {
         for segment in segments {
-            self.put(
-                entity,
-                schema,
-                property,
-                value,
-                &format!("segment:{segment}"),
-                confidence,
-            )?;
+            self.put(entity, schema, property, value, &format!("segment:{segment}"), confidence)?;
         }
         Ok(())
     }
 
     fn mark_synthetic(&mut self, entity: &EntityId, schema: &'m str) -> Result<(), String> {
-        if self.synthetic {
-            self.put(entity, schema, "synthetic", "true", "source", 1.0)
-        } else {
-            Ok(())
-        }
+        if self.synthetic { self.put(entity, schema, "synthetic", "true", "source", 1.0) } else { Ok(()) }
     }
 
     fn reference_or_value(
@@ -673,9 +405,7 @@ impl<'m> Emitter<'m> {
         value: &str,
         entity_of: &dyn Fn(&str) -> Result<EntityId, String>,
     ) -> Result<String, String> {
-        let definition = model
-            .property(schema, property)
-            .map_err(|e| e.to_string())?;
+        let definition = model.property(schema, property).map_err(|e| e.to_string())?;
         if definition.kind == clew_model::PropertyType::Entity {
             Ok(entity_of(value)?.to_string())
         } else {

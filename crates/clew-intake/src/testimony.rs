@@ -14,27 +14,12 @@ use serde::{Deserialize, Serialize};
 pub const FORMAT_V1: &str = "clew-testimony/1";
 
 /// Schemata a testimony may introduce in `facts.entities`.
-pub const ENTITY_SCHEMATA: [&str; 8] = [
-    "Person",
-    "Organization",
-    "Company",
-    "PublicBody",
-    "Worksite",
-    "Accommodation",
-    "Address",
-    "Document",
-];
+pub const ENTITY_SCHEMATA: [&str; 8] =
+    ["Person", "Organization", "Company", "PublicBody", "Worksite", "Accommodation", "Address", "Document"];
 
 /// Kinds of relation a testimony may code in `facts.relations`.
-pub const RELATION_SCHEMATA: [&str; 7] = [
-    "Ownership",
-    "Directorship",
-    "Presence",
-    "Supervision",
-    "Dispatch",
-    "Employment",
-    "Payment",
-];
+pub const RELATION_SCHEMATA: [&str; 7] =
+    ["Ownership", "Directorship", "Presence", "Supervision", "Dispatch", "Employment", "Payment"];
 
 /// One interview.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -484,13 +469,7 @@ pub struct Relation {
 
 /// Reads and checks one testimony document. Returns `None` when anything is wrong (all of it is in the reader).
 pub fn read_testimony(model: &Model, node: &Node, reader: &mut Reader) -> Option<Testimony> {
-    let mut cx = Cx {
-        model,
-        reader,
-        segment_ids: HashSet::new(),
-        keys: HashSet::new(),
-        refs: BTreeMap::new(),
-    };
+    let mut cx = Cx { model, reader, segment_ids: HashSet::new(), keys: HashSet::new(), refs: BTreeMap::new() };
     let testimony = cx.testimony(node);
     let clean = cx.reader.is_clean();
     testimony.filter(|_| clean)
@@ -520,17 +499,14 @@ impl Cx<'_, '_> {
     fn date(&mut self, field: Field) -> Option<PartialDate> {
         let (node, path) = field?;
         let text = self.reader.string(node, &path)?;
-        text.parse()
-            .map_err(|message: String| self.reader.error(node, &path, message))
-            .ok()
+        text.parse().map_err(|message: String| self.reader.error(node, &path, message)).ok()
     }
 
     fn number_in(&mut self, field: Field, low: f64, high: f64) -> Option<f64> {
         let (node, path) = field?;
         let value = self.reader.number(node, &path)?;
         if value < low || value > high {
-            self.reader
-                .error(node, &path, format!("must be between {low} and {high}"));
+            self.reader.error(node, &path, format!("must be between {low} and {high}"));
             return None;
         }
         Some(value)
@@ -538,11 +514,7 @@ impl Cx<'_, '_> {
 
     fn code(&mut self, field: Field, list: &str) -> Option<String> {
         let (node, path) = field?;
-        let codes: Vec<&str> = self
-            .model
-            .codes
-            .get(list)
-            .map(|c| c.keys().map(String::as_str).collect())?;
+        let codes: Vec<&str> = self.model.codes.get(list).map(|c| c.keys().map(String::as_str).collect())?;
         self.reader.choice(node, &path, &codes)
     }
 
@@ -556,14 +528,12 @@ impl Cx<'_, '_> {
         let text = self.reader.string(node, &path)?;
         // Currency codes are upper case, country and language codes lower case; either spelling is accepted.
         let table = table(self.model);
-        if let Some(canonical) = [text.to_ascii_uppercase(), text.to_ascii_lowercase()]
-            .into_iter()
-            .find(|code| table.contains_key(code))
+        if let Some(canonical) =
+            [text.to_ascii_uppercase(), text.to_ascii_lowercase()].into_iter().find(|code| table.contains_key(code))
         {
             Some(canonical)
         } else {
-            self.reader
-                .error(node, &path, format!("`{text}` is not a known {what} code"));
+            self.reader.error(node, &path, format!("`{text}` is not a known {what} code"));
             None
         }
     }
@@ -572,10 +542,7 @@ impl Cx<'_, '_> {
         let (node, path) = field?;
         let key = self.reader.string(node, &path)?;
         EntityId::new(&key)
-            .map_err(|message| {
-                self.reader
-                    .error(node, &path, message.replace("entity id", "key"))
-            })
+            .map_err(|message| self.reader.error(node, &path, message.replace("entity id", "key")))
             .ok()?;
         Some(key)
     }
@@ -586,19 +553,11 @@ impl Cx<'_, '_> {
         let key = self.reader.string(node, &path)?;
         match self.refs.get(&key) {
             None => {
-                self.reader.error(
-                    node,
-                    &path,
-                    format!("no entity or spell with key `{key}` in facts"),
-                );
+                self.reader.error(node, &path, format!("no entity or spell with key `{key}` in facts"));
                 None
             }
             Some(schema) if !self.model.schema(schema).is_some_and(|s| s.is_a(range)) => {
-                self.reader.error(
-                    node,
-                    &path,
-                    format!("`{key}` is a {schema}, but a {range} is needed here"),
-                );
+                self.reader.error(node, &path, format!("`{key}` is a {schema}, but a {range} is needed here"));
                 None
             }
             Some(_) => Some(key),
@@ -613,8 +572,7 @@ impl Cx<'_, '_> {
             return Vec::new();
         };
         if ids.is_empty() {
-            self.reader
-                .error(node, &path, "a fact must cite at least one segment");
+            self.reader.error(node, &path, "a fact must cite at least one segment");
         }
         let items = match &node.kind {
             NodeKind::Seq(items) => items.as_slice(),
@@ -643,49 +601,29 @@ impl Cx<'_, '_> {
             if format == FORMAT_V1 {
                 Some(format)
             } else {
-                self.reader.error(
-                    node,
-                    &path,
-                    format!("unsupported format `{format}`; this clew reads `{FORMAT_V1}`"),
-                );
+                self.reader.error(node, &path, format!("unsupported format `{format}`; this clew reads `{FORMAT_V1}`"));
                 None
             }
         });
         let id = map.required("id").and_then(|(node, path)| {
             let text = self.reader.string(node, &path)?;
-            SourceId::new(&text)
-                .map_err(|message| self.reader.error(node, &path, message))
-                .ok()
+            SourceId::new(&text).map_err(|message| self.reader.error(node, &path, message)).ok()
         });
         let synthetic = self.boolean(map.get("synthetic")).unwrap_or(false);
         let title = self.string(map.get("title"));
         let coded_by = self.string(map.get("coded_by"));
-        let interview = map
-            .required("interview")
-            .and_then(|(n, p)| self.interview(n, &p));
-        let witness = map
-            .required("witness")
-            .and_then(|(n, p)| self.witness(n, &p));
+        let interview = map.required("interview").and_then(|(n, p)| self.interview(n, &p));
+        let witness = map.required("witness").and_then(|(n, p)| self.witness(n, &p));
         // The protected block is kept as it is; its values are never echoed in messages.
-        let protected = map
-            .get("protected")
-            .and_then(|(node, path)| match node.kind {
-                NodeKind::Map(_) => Some(node.to_json()),
-                _ => {
-                    self.reader.error(
-                        node,
-                        &path,
-                        format!("expected a mapping, found {}", node.kind_name()),
-                    );
-                    None
-                }
-            });
-        let consent = map
-            .required("consent")
-            .and_then(|(n, p)| self.consent(n, &p));
-        let segments = map
-            .required("segments")
-            .and_then(|(n, p)| self.segment_list(n, &p));
+        let protected = map.get("protected").and_then(|(node, path)| match node.kind {
+            NodeKind::Map(_) => Some(node.to_json()),
+            _ => {
+                self.reader.error(node, &path, format!("expected a mapping, found {}", node.kind_name()));
+                None
+            }
+        });
+        let consent = map.required("consent").and_then(|(n, p)| self.consent(n, &p));
+        let segments = map.required("segments").and_then(|(n, p)| self.segment_list(n, &p));
         let facts = match map.get("facts") {
             Some((node, path)) => self.facts(node, &path),
             None => Some(Facts::default()),
@@ -710,41 +648,24 @@ impl Cx<'_, '_> {
         let mut map = self.reader.map(node, path)?;
         let date = self.date(map.required("date"));
         let place = self.string(map.get("place"));
-        let language = self.table_code(
-            map.required("language"),
-            |m| &m.languages,
-            "ISO 639-1 language",
-        );
+        let language = self.table_code(map.required("language"), |m| &m.languages, "ISO 639-1 language");
         let interviewer = self.string(map.required("interviewer"));
         let interpreter = map.get("interpreter").and_then(|(node, path)| {
             let mut map = self.reader.map(node, &path)?;
             let pseudonym = self.string(map.required("pseudonym"));
             let vetted = self.boolean(map.required("vetted"));
             map.finish(self.reader);
-            Some(Interpreter {
-                pseudonym: pseudonym?,
-                vetted: vetted?,
-            })
+            Some(Interpreter { pseudonym: pseudonym?, vetted: vetted? })
         });
         let setting = map.get("setting").and_then(|(node, path)| {
             let mut map = self.reader.map(node, &path)?;
             let private = self.boolean(map.required("private"));
             let overheard = self.boolean(map.required("overheard"));
             map.finish(self.reader);
-            Some(Setting {
-                private: private?,
-                overheard: overheard?,
-            })
+            Some(Setting { private: private?, overheard: overheard? })
         });
         map.finish(self.reader);
-        Some(Interview {
-            date: date?,
-            place,
-            language: language?,
-            interviewer: interviewer?,
-            interpreter,
-            setting,
-        })
+        Some(Interview { date: date?, place, language: language?, interviewer: interviewer?, interpreter, setting })
     }
 
     fn witness(&mut self, node: &Node, path: &str) -> Option<Witness> {
@@ -752,32 +673,19 @@ impl Cx<'_, '_> {
         let pseudonym = map.required("pseudonym").and_then(|(node, path)| {
             let text = self.reader.string(node, &path)?;
             EntityId::new(&text)
-                .map_err(|message| {
-                    self.reader
-                        .error(node, &path, message.replace("an entity id", "a pseudonym"))
-                })
+                .map_err(|message| self.reader.error(node, &path, message.replace("an entity id", "a pseudonym")))
                 .ok()?;
             Some(text)
         });
         let gender = self.code(map.get("gender"), "gender");
-        let nationality = self.table_code(
-            map.get("nationality"),
-            |m| &m.countries,
-            "ISO 3166-1 country",
-        );
+        let nationality = self.table_code(map.get("nationality"), |m| &m.countries, "ISO 3166-1 country");
         map.finish(self.reader);
-        Some(Witness {
-            pseudonym: pseudonym?,
-            gender,
-            nationality,
-        })
+        Some(Witness { pseudonym: pseudonym?, gender, nationality })
     }
 
     fn consent(&mut self, node: &Node, path: &str) -> Option<Consent> {
         let mut map = self.reader.map(node, path)?;
-        let version = self
-            .number_in(map.required("version"), 1.0, 1e6)
-            .map(|v| v as u32);
+        let version = self.number_in(map.required("version"), 1.0, 1e6).map(|v| v as u32);
         let date = self.date(map.required("date"));
         let informed_of = map.required("informed_of").and_then(|(node, path)| {
             let mut m = self.reader.map(node, &path)?;
@@ -836,24 +744,16 @@ impl Cx<'_, '_> {
             flag(&mut map, "reconfirmed_at_end"),
         );
         let capacity_notes = self.string(map.get("capacity_notes"));
-        let referrals = map
-            .get("referrals")
-            .and_then(|(n, p)| self.reader.strings(n, &p))
-            .unwrap_or_default();
+        let referrals = map.get("referrals").and_then(|(n, p)| self.reader.strings(n, &p)).unwrap_or_default();
         let promises = self.string(map.get("promises"));
         let retention_until = self.date(map.get("retention_until"));
         let withdrawal = map.get("withdrawal").and_then(|(node, path)| {
             let mut m = self.reader.map(node, &path)?;
             let date = self.date(m.required("date"));
-            let scope = m.required("scope").and_then(|(n, p)| {
-                self.reader
-                    .choice(n, &p, &["all", "publication", "sharing"])
-            });
+            let scope =
+                m.required("scope").and_then(|(n, p)| self.reader.choice(n, &p, &["all", "publication", "sharing"]));
             m.finish(self.reader);
-            Some(Withdrawal {
-                date: date?,
-                scope: scope?,
-            })
+            Some(Withdrawal { date: date?, scope: scope? })
         });
         map.finish(self.reader);
         Some(Consent {
@@ -879,11 +779,7 @@ impl Cx<'_, '_> {
     fn segment_list(&mut self, node: &Node, path: &str) -> Option<Vec<Segment>> {
         let items = self.reader.list(node, path)?;
         if items.is_empty() {
-            self.reader.error(
-                node,
-                path,
-                "a testimony needs at least one narrative segment",
-            );
+            self.reader.error(node, path, "a testimony needs at least one narrative segment");
         }
         let mut segments = Vec::with_capacity(items.len());
         let mut ok = true;
@@ -897,33 +793,22 @@ impl Cx<'_, '_> {
                 let node = field.0;
                 let id = self.key(Some(field.clone()))?;
                 if !self.segment_ids.insert(id.clone()) {
-                    self.reader
-                        .error(node, &field.1, format!("duplicate segment id `{id}`"));
+                    self.reader.error(node, &field.1, format!("duplicate segment id `{id}`"));
                 }
                 Some(id)
             });
-            let lang =
-                self.table_code(map.required("lang"), |m| &m.languages, "ISO 639-1 language");
+            let lang = self.table_code(map.required("lang"), |m| &m.languages, "ISO 639-1 language");
             let text = self.string(map.required("text"));
             let translation = map.get("translation").and_then(|(node, path)| {
                 let mut m = self.reader.map(node, &path)?;
-                let lang =
-                    self.table_code(m.required("lang"), |m| &m.languages, "ISO 639-1 language");
+                let lang = self.table_code(m.required("lang"), |m| &m.languages, "ISO 639-1 language");
                 let text = self.string(m.required("text"));
                 m.finish(self.reader);
-                Some(Translation {
-                    lang: lang?,
-                    text: text?,
-                })
+                Some(Translation { lang: lang?, text: text? })
             });
             map.finish(self.reader);
             match (id, lang, text) {
-                (Some(id), Some(lang), Some(text)) => segments.push(Segment {
-                    id,
-                    lang,
-                    text,
-                    translation,
-                }),
+                (Some(id), Some(lang), Some(text)) => segments.push(Segment { id, lang, text, translation }),
                 _ => ok = false,
             }
         }
@@ -936,13 +821,7 @@ impl Cx<'_, '_> {
         let mut ok = true;
         self.collect_references(node);
         if let Some((node, path)) = map.get("entities") {
-            for (index, item) in self
-                .reader
-                .list(node, &path)
-                .unwrap_or_default()
-                .iter()
-                .enumerate()
-            {
+            for (index, item) in self.reader.list(node, &path).unwrap_or_default().iter().enumerate() {
                 match self.named_entity(item, &index_path(&path, index)) {
                     Some(entity) => facts.entities.push(entity),
                     None => ok = false,
@@ -950,13 +829,7 @@ impl Cx<'_, '_> {
             }
         }
         if let Some((node, path)) = map.get("spells") {
-            for (index, item) in self
-                .reader
-                .list(node, &path)
-                .unwrap_or_default()
-                .iter()
-                .enumerate()
-            {
+            for (index, item) in self.reader.list(node, &path).unwrap_or_default().iter().enumerate() {
                 match self.spell(item, &index_path(&path, index)) {
                     Some(spell) => facts.spells.push(spell),
                     None => ok = false,
@@ -964,13 +837,7 @@ impl Cx<'_, '_> {
             }
         }
         if let Some((node, path)) = map.get("relations") {
-            for (index, item) in self
-                .reader
-                .list(node, &path)
-                .unwrap_or_default()
-                .iter()
-                .enumerate()
-            {
+            for (index, item) in self.reader.list(node, &path).unwrap_or_default().iter().enumerate() {
                 match self.relation(item, &index_path(&path, index)) {
                     Some(relation) => facts.relations.push(relation),
                     None => ok = false,
@@ -995,13 +862,10 @@ impl Cx<'_, '_> {
                     continue;
                 };
                 let text = |name: &str| {
-                    fields
-                        .iter()
-                        .find(|(k, _)| k == name)
-                        .and_then(|(_, n)| match &n.kind {
-                            NodeKind::Scalar { text, .. } => Some(text.clone()),
-                            _ => None,
-                        })
+                    fields.iter().find(|(k, _)| k == name).and_then(|(_, n)| match &n.kind {
+                        NodeKind::Scalar { text, .. } => Some(text.clone()),
+                        _ => None,
+                    })
                 };
                 let schema = match section.as_str() {
                     "entities" => text("schema").filter(|s| ENTITY_SCHEMATA.contains(&s.as_str())),
@@ -1020,20 +884,14 @@ impl Cx<'_, '_> {
         let node = field.0;
         let key = self.key(Some(field.clone()))?;
         if key == "witness" || !self.keys.insert(key.clone()) {
-            self.reader
-                .error(node, &field.1, format!("duplicate key `{key}`"));
+            self.reader.error(node, &field.1, format!("duplicate key `{key}`"));
             return None;
         }
         Some(key)
     }
 
     /// Reads a mapping of schema properties; entity properties take keys of entities or spells.
-    fn property_values(
-        &mut self,
-        schema: &str,
-        node: &Node,
-        path: &str,
-    ) -> Option<BTreeMap<String, Vec<String>>> {
+    fn property_values(&mut self, schema: &str, node: &Node, path: &str) -> Option<BTreeMap<String, Vec<String>>> {
         let mut map = self.reader.map(node, path)?;
         let mut properties = BTreeMap::new();
         let mut ok = true;
@@ -1055,11 +913,8 @@ impl Cx<'_, '_> {
             };
             let mut values = Vec::new();
             for (index, item) in items.into_iter().enumerate() {
-                let item_path = if matches!(value_node.kind, NodeKind::Seq(_)) {
-                    index_path(&path, index)
-                } else {
-                    path.clone()
-                };
+                let item_path =
+                    if matches!(value_node.kind, NodeKind::Seq(_)) { index_path(&path, index) } else { path.clone() };
                 let Some(raw) = self.reader.string(item, &item_path) else {
                     ok = false;
                     continue;
@@ -1087,20 +942,13 @@ impl Cx<'_, '_> {
 
     fn named_entity(&mut self, node: &Node, path: &str) -> Option<NamedEntity> {
         let mut map = self.reader.map(node, path)?;
-        let schema = map
-            .required("schema")
-            .and_then(|(n, p)| self.reader.choice(n, &p, &ENTITY_SCHEMATA));
+        let schema = map.required("schema").and_then(|(n, p)| self.reader.choice(n, &p, &ENTITY_SCHEMATA));
         let key = self.new_key(&mut map);
         let id = map.get("id").and_then(|(node, path)| {
             let text = self.reader.string(node, &path)?;
-            EntityId::new(&text)
-                .map_err(|message| self.reader.error(node, &path, message))
-                .ok()
+            EntityId::new(&text).map_err(|message| self.reader.error(node, &path, message)).ok()
         });
-        let names = map
-            .get("names")
-            .and_then(|(n, p)| self.reader.strings(n, &p))
-            .unwrap_or_default();
+        let names = map.get("names").and_then(|(n, p)| self.reader.strings(n, &p)).unwrap_or_default();
         let properties = match (map.get("properties"), &schema) {
             (Some((node, path)), Some(schema)) => self.property_values(schema, node, &path),
             (Some(_), None) => None,
@@ -1109,15 +957,7 @@ impl Cx<'_, '_> {
         let segments = self.segments(&mut map);
         let confidence = self.confidence(&mut map);
         map.finish(self.reader);
-        Some(NamedEntity {
-            key: key?,
-            id,
-            schema: schema?,
-            names,
-            properties: properties?,
-            segments,
-            confidence,
-        })
+        Some(NamedEntity { key: key?, id, schema: schema?, names, properties: properties?, segments, confidence })
     }
 
     fn period(&mut self, field: Field) -> Option<Period> {
@@ -1145,11 +985,7 @@ impl Cx<'_, '_> {
         if let (Some(start), Some(end), Some((node, path))) = (start, end, end_field)
             && end < start
         {
-            self.reader.error(
-                node,
-                &path,
-                format!("the period ends ({end}) before it starts ({start})"),
-            );
+            self.reader.error(node, &path, format!("the period ends ({end}) before it starts ({start})"));
         }
         map.finish(self.reader);
         Some(Period { start, end })
@@ -1161,10 +997,7 @@ impl Cx<'_, '_> {
         let value = self.boolean(map.required("value"));
         let segments = self.segments(&mut map);
         map.finish(self.reader);
-        Some(Flag {
-            value: value?,
-            segments,
-        })
+        Some(Flag { value: value?, segments })
     }
 
     fn quantity(&mut self, field: Field, low: f64, high: f64) -> Option<Quantity> {
@@ -1173,27 +1006,15 @@ impl Cx<'_, '_> {
         let value = self.number_in(map.required("value"), low, high);
         let segments = self.segments(&mut map);
         map.finish(self.reader);
-        Some(Quantity {
-            value: value?,
-            segments,
-        })
+        Some(Quantity { value: value?, segments })
     }
 
     fn amount_fields(&mut self, map: &mut MapReader) -> Option<Amount> {
         let amount = self.number_in(map.required("amount"), 0.0, 1e12);
-        let currency = self.table_code(
-            map.required("currency"),
-            |m| &m.currencies,
-            "ISO 4217 currency",
-        );
+        let currency = self.table_code(map.required("currency"), |m| &m.currencies, "ISO 4217 currency");
         let per = self.code(map.required("per"), "moneyPeriod");
         let segments = self.segments(map);
-        Some(Amount {
-            amount: amount?,
-            currency: currency?,
-            per: per?,
-            segments,
-        })
+        Some(Amount { amount: amount?, currency: currency?, per: per?, segments })
     }
 
     fn spell(&mut self, node: &Node, path: &str) -> Option<Spell> {
@@ -1212,11 +1033,7 @@ impl Cx<'_, '_> {
             let purpose = self.code(m.get("purpose"), "permitPurpose");
             let segments = self.segments(&mut m);
             m.finish(self.reader);
-            Some(PermitFact {
-                permit_type: permit_type?,
-                purpose,
-                segments,
-            })
+            Some(PermitFact { permit_type: permit_type?, purpose, segments })
         });
         let hours_per_day = self.quantity(map.get("hours_per_day"), 0.0, 24.0);
         let rest_days_per_month = self.quantity(map.get("rest_days_per_month"), 0.0, 31.0);
@@ -1231,20 +1048,11 @@ impl Cx<'_, '_> {
             let amount = self.amount_fields(&mut m);
             let paid_to = self.reference(m.get("paid_to"), "LegalEntity");
             m.finish(self.reader);
-            Some(EmployerPaid {
-                amount: amount?,
-                paid_to,
-            })
+            Some(EmployerPaid { amount: amount?, paid_to })
         });
         let mut deductions = Vec::new();
         if let Some((node, path)) = map.get("deductions") {
-            for (index, item) in self
-                .reader
-                .list(node, &path)
-                .unwrap_or_default()
-                .iter()
-                .enumerate()
-            {
+            for (index, item) in self.reader.list(node, &path).unwrap_or_default().iter().enumerate() {
                 if let Some(deduction) = self.deduction(item, &index_path(&path, index)) {
                     deductions.push(deduction);
                 }
@@ -1256,11 +1064,7 @@ impl Cx<'_, '_> {
             let when = self.code(m.required("when"), "paidWhen");
             let paid_by = self.reference(m.get("paid_by"), "LegalEntity");
             m.finish(self.reader);
-            Some(WorkerReceived {
-                amount: amount?,
-                when: when?,
-                paid_by,
-            })
+            Some(WorkerReceived { amount: amount?, when: when?, paid_by })
         });
         let housing = map.get("housing").and_then(|(node, path)| {
             let mut m = self.reader.map(node, &path)?;
@@ -1269,12 +1073,7 @@ impl Cx<'_, '_> {
             let occupants = self.number_in(m.get("occupants"), 1.0, 10_000.0);
             let segments = self.segments(&mut m);
             m.finish(self.reader);
-            Some(HousingFact {
-                housing_type: housing_type?,
-                accommodation,
-                occupants,
-                segments,
-            })
+            Some(HousingFact { housing_type: housing_type?, accommodation, occupants, segments })
         });
         let surveillance = map.get("surveillance").and_then(|(node, path)| {
             let mut m = self.reader.map(node, &path)?;
@@ -1283,12 +1082,7 @@ impl Cx<'_, '_> {
             let role = self.code(m.get("role"), "supervisorRole");
             let segments = self.segments(&mut m);
             m.finish(self.reader);
-            Some(SurveillanceFact {
-                value: value?,
-                by,
-                role,
-                segments,
-            })
+            Some(SurveillanceFact { value: value?, by, role, segments })
         });
         let document_confiscation = map.get("document_confiscation").and_then(|(node, path)| {
             let mut m = self.reader.map(node, &path)?;
@@ -1296,11 +1090,7 @@ impl Cx<'_, '_> {
             let held_by = self.reference(m.get("held_by"), "LegalEntity");
             let segments = self.segments(&mut m);
             m.finish(self.reader);
-            Some(ConfiscationFact {
-                value: value?,
-                held_by,
-                segments,
-            })
+            Some(ConfiscationFact { value: value?, held_by, segments })
         });
         let movement_restriction = self.flag(map.get("movement_restriction"));
         let threats_to_family = self.flag(map.get("threats_to_family"));
@@ -1348,36 +1138,18 @@ impl Cx<'_, '_> {
         let taken_by = self.reference(map.get("taken_by"), "LegalEntity");
         let segments = self.segments(&mut map);
         if amount_field.is_some() && (currency.is_none() || per.is_none()) {
-            self.reader.error_at(
-                Some(map.pos()),
-                path,
-                "an amount needs `currency` and `per`",
-            );
+            self.reader.error_at(Some(map.pos()), path, "an amount needs `currency` and `per`");
         }
         if amount_field.is_none() && share.is_none() {
-            self.reader.error_at(
-                Some(map.pos()),
-                path,
-                "a deduction needs an `amount` or a `share`",
-            );
+            self.reader.error_at(Some(map.pos()), path, "a deduction needs an `amount` or a `share`");
         }
         map.finish(self.reader);
-        Some(DeductionFact {
-            kind: kind?,
-            amount,
-            currency,
-            per,
-            share,
-            taken_by,
-            segments,
-        })
+        Some(DeductionFact { kind: kind?, amount, currency, per, share, taken_by, segments })
     }
 
     fn relation(&mut self, node: &Node, path: &str) -> Option<Relation> {
         let mut map = self.reader.map(node, path)?;
-        let schema = map
-            .required("schema")
-            .and_then(|(n, p)| self.reader.choice(n, &p, &RELATION_SCHEMATA));
+        let schema = map.required("schema").and_then(|(n, p)| self.reader.choice(n, &p, &RELATION_SCHEMATA));
         let key = self.new_key(&mut map);
         let properties = match (map.required("properties"), &schema) {
             (Some((node, path)), Some(schema)) => self.property_values(schema, node, &path),
@@ -1386,12 +1158,6 @@ impl Cx<'_, '_> {
         let segments = self.segments(&mut map);
         let confidence = self.confidence(&mut map);
         map.finish(self.reader);
-        Some(Relation {
-            key: key?,
-            schema: schema?,
-            properties: properties?,
-            segments,
-            confidence,
-        })
+        Some(Relation { key: key?, schema: schema?, properties: properties?, segments, confidence })
     }
 }

@@ -71,20 +71,13 @@ impl Node {
         match &self.kind {
             NodeKind::Null => Value::Null,
             NodeKind::Scalar { text, quoted: true } => Value::String(text.clone()),
-            NodeKind::Scalar {
-                text,
-                quoted: false,
-            } => match text.as_str() {
+            NodeKind::Scalar { text, quoted: false } => match text.as_str() {
                 "true" => Value::Bool(true),
                 "false" => Value::Bool(false),
                 _ => {
                     if let Ok(i) = text.parse::<i64>() {
                         Value::from(i)
-                    } else if let Some(n) = text
-                        .parse::<f64>()
-                        .ok()
-                        .and_then(serde_json::Number::from_f64)
-                    {
+                    } else if let Some(n) = text.parse::<f64>().ok().and_then(serde_json::Number::from_f64) {
                         Value::Number(n)
                     } else {
                         Value::String(text.clone())
@@ -92,12 +85,7 @@ impl Node {
                 }
             },
             NodeKind::Seq(items) => Value::Array(items.iter().map(Node::to_json).collect()),
-            NodeKind::Map(entries) => Value::Object(
-                entries
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.to_json()))
-                    .collect(),
-            ),
+            NodeKind::Map(entries) => Value::Object(entries.iter().map(|(k, v)| (k.clone(), v.to_json())).collect()),
         }
     }
 }
@@ -186,10 +174,7 @@ fn check_json(text: &str, line_offset: usize) -> Result<(), SyntaxError> {
     match serde_json::from_str::<serde::de::IgnoredAny>(text) {
         Ok(_) => Ok(()),
         Err(error) => Err(SyntaxError {
-            pos: Pos {
-                line: (error.line() + line_offset) as u32,
-                column: error.column() as u32,
-            },
+            pos: Pos { line: (error.line() + line_offset) as u32, column: error.column() as u32 },
             message: format!("invalid JSON: {}", json_error_message(&error)),
         }),
     }
@@ -230,37 +215,24 @@ fn parse_yaml(text: &str, line_offset: usize) -> Result<Vec<Node>, SyntaxError> 
                 continue;
             }
             Event::DocumentEnd => {
-                docs.push(current_doc.take().unwrap_or(Node {
-                    kind: NodeKind::Null,
-                    pos,
-                }));
+                docs.push(current_doc.take().unwrap_or(Node { kind: NodeKind::Null, pos }));
                 continue;
             }
             Event::Alias(_) => {
-                return Err(SyntaxError {
-                    pos,
-                    message: "YAML aliases are not supported; write the value out".into(),
-                });
+                return Err(SyntaxError { pos, message: "YAML aliases are not supported; write the value out".into() });
             }
             Event::Scalar(value, style, _, _) => {
                 let quoted = !matches!(style, ScalarStyle::Plain);
-                let kind =
-                    if !quoted && matches!(value.as_ref(), "" | "~" | "null" | "Null" | "NULL") {
-                        NodeKind::Null
-                    } else {
-                        NodeKind::Scalar {
-                            text: value.into_owned(),
-                            quoted,
-                        }
-                    };
+                let kind = if !quoted && matches!(value.as_ref(), "" | "~" | "null" | "Null" | "NULL") {
+                    NodeKind::Null
+                } else {
+                    NodeKind::Scalar { text: value.into_owned(), quoted }
+                };
                 Node { kind, pos }
             }
             Event::SequenceStart(..) | Event::MappingStart(..) => {
                 if stack.len() >= MAX_DEPTH {
-                    return Err(SyntaxError {
-                        pos,
-                        message: format!("nested deeper than {MAX_DEPTH} levels"),
-                    });
+                    return Err(SyntaxError { pos, message: format!("nested deeper than {MAX_DEPTH} levels") });
                 }
                 stack.push(if matches!(event, Event::SequenceStart(..)) {
                     Frame::Seq(pos, Vec::new())
@@ -270,19 +242,10 @@ fn parse_yaml(text: &str, line_offset: usize) -> Result<Vec<Node>, SyntaxError> 
                 continue;
             }
             Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
-                Some(Frame::Seq(start, items)) => Node {
-                    kind: NodeKind::Seq(items),
-                    pos: start,
-                },
-                Some(Frame::Map(start, entries, _)) => Node {
-                    kind: NodeKind::Map(entries),
-                    pos: start,
-                },
+                Some(Frame::Seq(start, items)) => Node { kind: NodeKind::Seq(items), pos: start },
+                Some(Frame::Map(start, entries, _)) => Node { kind: NodeKind::Map(entries), pos: start },
                 None => {
-                    return Err(SyntaxError {
-                        pos,
-                        message: "unbalanced YAML structure".into(),
-                    });
+                    return Err(SyntaxError { pos, message: "unbalanced YAML structure".into() });
                 }
             },
         };
@@ -323,29 +286,15 @@ mod tests {
     #[test]
     fn positions_are_one_based_for_yaml_and_json() {
         let docs = parse("a: 1\nb:\n  - x\n", TextFormat::Yaml).unwrap();
-        let NodeKind::Map(entries) = &docs[0].kind else {
-            panic!("not a map")
-        };
+        let NodeKind::Map(entries) = &docs[0].kind else { panic!("not a map") };
         assert_eq!(entries[0].1.pos, Pos { line: 1, column: 4 });
-        let NodeKind::Seq(items) = &entries[1].1.kind else {
-            panic!("not a seq")
-        };
+        let NodeKind::Seq(items) = &entries[1].1.kind else { panic!("not a seq") };
         assert_eq!(items[0].pos, Pos { line: 3, column: 5 });
 
         let docs = parse("{\n  \"a\": [1, \"two\"]\n}", TextFormat::Json).unwrap();
-        let NodeKind::Map(entries) = &docs[0].kind else {
-            panic!("not a map")
-        };
-        let NodeKind::Seq(items) = &entries[0].1.kind else {
-            panic!("not a seq")
-        };
-        assert_eq!(
-            items[1].pos,
-            Pos {
-                line: 2,
-                column: 12
-            }
-        );
+        let NodeKind::Map(entries) = &docs[0].kind else { panic!("not a map") };
+        let NodeKind::Seq(items) = &entries[0].1.kind else { panic!("not a seq") };
+        assert_eq!(items[1].pos, Pos { line: 2, column: 12 });
         assert_eq!(items[1].kind_name(), "a string");
         assert_eq!(items[0].kind_name(), "a number");
     }
@@ -354,11 +303,7 @@ mod tests {
     fn json_syntax_errors_have_positions() {
         let error = parse("{\n  \"a\": 1,\n  \"b\" 2\n}", TextFormat::Json).unwrap_err();
         assert_eq!(error.pos.line, 3);
-        assert!(
-            error.message.starts_with("invalid JSON"),
-            "{}",
-            error.message
-        );
+        assert!(error.message.starts_with("invalid JSON"), "{}", error.message);
     }
 
     #[test]
@@ -394,19 +339,10 @@ mod tests {
 
     #[test]
     fn format_detection() {
-        assert_eq!(
-            TextFormat::detect(Some("x.JSONL"), ""),
-            TextFormat::JsonLines
-        );
+        assert_eq!(TextFormat::detect(Some("x.JSONL"), ""), TextFormat::JsonLines);
         assert_eq!(TextFormat::detect(None, "  {\"a\":1}"), TextFormat::Json);
         assert_eq!(TextFormat::detect(None, "a: 1"), TextFormat::Yaml);
-        assert_eq!(
-            TextFormat::detect(Some("x.json"), "{\"a\":1}\n{\"a\":2}\n"),
-            TextFormat::JsonLines
-        );
-        assert_eq!(
-            TextFormat::detect(Some("x.json"), "{\n\"a\":1}\n"),
-            TextFormat::Json
-        );
+        assert_eq!(TextFormat::detect(Some("x.json"), "{\"a\":1}\n{\"a\":2}\n"), TextFormat::JsonLines);
+        assert_eq!(TextFormat::detect(Some("x.json"), "{\n\"a\":1}\n"), TextFormat::Json);
     }
 }

@@ -13,22 +13,11 @@ fn check_id(kind: &str, text: &str) -> Result<(), String> {
         return Err(format!("an {kind} id must not be empty"));
     }
     if text.len() > MAX_ID_LEN {
-        return Err(format!(
-            "an {kind} id may be at most {MAX_ID_LEN} characters long"
-        ));
+        return Err(format!("an {kind} id may be at most {MAX_ID_LEN} characters long"));
     }
-    if let Some(bad) = text
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | ':' | '-')))
-    {
-        let shown = if bad == ' ' {
-            "a space".to_string()
-        } else {
-            format!("`{}`", bad.escape_default())
-        };
-        return Err(format!(
-            "an {kind} id may contain only letters, digits and . _ : - (found {shown})"
-        ));
+    if let Some(bad) = text.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | ':' | '-'))) {
+        let shown = if bad == ' ' { "a space".to_string() } else { format!("`{}`", bad.escape_default()) };
+        return Err(format!("an {kind} id may contain only letters, digits and . _ : - (found {shown})"));
     }
     Ok(())
 }
@@ -142,11 +131,7 @@ impl StatementId {
 
     /// Checks and wraps a statement id.
     pub fn new(text: &str) -> Result<StatementId, String> {
-        if text.len() == 32
-            && text
-                .bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-        {
+        if text.len() == 32 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
             Ok(StatementId(text.to_string()))
         } else {
             Err("a statement id is 32 lower-case hex digits".to_string())
@@ -206,9 +191,7 @@ impl Sensitivity {
             "public" => Ok(Sensitivity::Public),
             "internal" => Ok(Sensitivity::Internal),
             "restricted" => Ok(Sensitivity::Restricted),
-            _ => Err(format!(
-                "`{text}` is not a sensitivity (public, internal, restricted)"
-            )),
+            _ => Err(format!("`{text}` is not a sensitivity (public, internal, restricted)")),
         }
     }
 }

@@ -41,11 +41,7 @@ impl fmt::Display for Diagnostic {
 
 /// Joins a field path and a key.
 pub fn child_path(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_string()
-    } else {
-        format!("{path}.{key}")
-    }
+    if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
 }
 
 /// Joins a field path and a list index.
@@ -68,12 +64,7 @@ impl Reader {
 
     /// Records a problem at a position.
     pub fn error_at(&mut self, pos: Option<Pos>, path: &str, message: impl Into<String>) {
-        self.diagnostics.push(Diagnostic {
-            file: None,
-            pos,
-            path: path.to_string(),
-            message: message.into(),
-        });
+        self.diagnostics.push(Diagnostic { file: None, pos, path: path.to_string(), message: message.into() });
     }
 
     /// Whether nothing is wrong so far.
@@ -94,11 +85,7 @@ impl Reader {
                 finished: false,
             }),
             _ => {
-                self.error(
-                    node,
-                    path,
-                    format!("expected a mapping, found {}", node.kind_name()),
-                );
+                self.error(node, path, format!("expected a mapping, found {}", node.kind_name()));
                 None
             }
         }
@@ -109,11 +96,7 @@ impl Reader {
         match &node.kind {
             NodeKind::Seq(items) => Some(items),
             _ => {
-                self.error(
-                    node,
-                    path,
-                    format!("expected a list, found {}", node.kind_name()),
-                );
+                self.error(node, path, format!("expected a list, found {}", node.kind_name()));
                 None
             }
         }
@@ -128,11 +111,7 @@ impl Reader {
                 None
             }
             _ => {
-                self.error(
-                    node,
-                    path,
-                    format!("expected a string, found {}", node.kind_name()),
-                );
+                self.error(node, path, format!("expected a string, found {}", node.kind_name()));
                 None
             }
         }
@@ -141,10 +120,7 @@ impl Reader {
     /// Reads a finite number.
     pub fn number(&mut self, node: &Node, path: &str) -> Option<f64> {
         match &node.kind {
-            NodeKind::Scalar {
-                text,
-                quoted: false,
-            } => match text.parse::<f64>() {
+            NodeKind::Scalar { text, quoted: false } => match text.parse::<f64>() {
                 Ok(value) if value.is_finite() => Some(value),
                 _ => {
                     self.error(node, path, "expected a number");
@@ -152,11 +128,7 @@ impl Reader {
                 }
             },
             _ => {
-                self.error(
-                    node,
-                    path,
-                    format!("expected a number, found {}", node.kind_name()),
-                );
+                self.error(node, path, format!("expected a number, found {}", node.kind_name()));
                 None
             }
         }
@@ -165,20 +137,10 @@ impl Reader {
     /// Reads `true` or `false`.
     pub fn boolean(&mut self, node: &Node, path: &str) -> Option<bool> {
         match &node.kind {
-            NodeKind::Scalar {
-                text,
-                quoted: false,
-            } if text == "true" => Some(true),
-            NodeKind::Scalar {
-                text,
-                quoted: false,
-            } if text == "false" => Some(false),
+            NodeKind::Scalar { text, quoted: false } if text == "true" => Some(true),
+            NodeKind::Scalar { text, quoted: false } if text == "false" => Some(false),
             _ => {
-                self.error(
-                    node,
-                    path,
-                    format!("expected true or false, found {}", node.kind_name()),
-                );
+                self.error(node, path, format!("expected true or false, found {}", node.kind_name()));
                 None
             }
         }
@@ -190,11 +152,7 @@ impl Reader {
         if allowed.contains(&value.as_str()) {
             Some(value)
         } else {
-            self.error(
-                node,
-                path,
-                format!("`{value}` is not one of: {}", allowed.join(", ")),
-            );
+            self.error(node, path, format!("`{value}` is not one of: {}", allowed.join(", ")));
             None
         }
     }
@@ -264,11 +222,7 @@ impl<'a> MapReader<'a> {
     pub fn finish(mut self, reader: &mut Reader) {
         self.finished = true;
         for key in &self.missing {
-            reader.error_at(
-                Some(self.pos),
-                &child_path(&self.path, key),
-                "required field is missing",
-            );
+            reader.error_at(Some(self.pos), &child_path(&self.path, key), "required field is missing");
         }
         for ((key, node), used) in self.entries.iter().zip(&self.used) {
             if !used {

@@ -6,36 +6,16 @@ use std::sync::OnceLock;
 
 use crate::doc::{Node, TextFormat, parse};
 use crate::read::{Diagnostic, MapReader, Reader, child_path};
-use crate::value::{
-    PartialDate, PropertyType, canonical_number, collapse_whitespace, parse_money, parse_number,
-};
+use crate::value::{PartialDate, PropertyType, canonical_number, collapse_whitespace, parse_money, parse_number};
 
 /// The schema files compiled into clew, as (file name, text).
 pub const BUILTIN_FILES: [(&str, &str); 6] = [
-    (
-        "schema/things.yaml",
-        include_str!("../../../schema/things.yaml"),
-    ),
-    (
-        "schema/relations.yaml",
-        include_str!("../../../schema/relations.yaml"),
-    ),
-    (
-        "schema/codes.yaml",
-        include_str!("../../../schema/codes.yaml"),
-    ),
-    (
-        "schema/countries.yaml",
-        include_str!("../../../schema/countries.yaml"),
-    ),
-    (
-        "schema/currencies.yaml",
-        include_str!("../../../schema/currencies.yaml"),
-    ),
-    (
-        "schema/languages.yaml",
-        include_str!("../../../schema/languages.yaml"),
-    ),
+    ("schema/things.yaml", include_str!("../../../schema/things.yaml")),
+    ("schema/relations.yaml", include_str!("../../../schema/relations.yaml")),
+    ("schema/codes.yaml", include_str!("../../../schema/codes.yaml")),
+    ("schema/countries.yaml", include_str!("../../../schema/countries.yaml")),
+    ("schema/currencies.yaml", include_str!("../../../schema/currencies.yaml")),
+    ("schema/languages.yaml", include_str!("../../../schema/languages.yaml")),
 ];
 
 /// The version of the model, recorded with every derived result.
@@ -158,10 +138,7 @@ static BUILTIN: OnceLock<Result<Model, Vec<Diagnostic>>> = OnceLock::new();
 impl Model {
     /// The model compiled into clew (loaded and linted once).
     pub fn builtin() -> Result<&'static Model, &'static [Diagnostic]> {
-        BUILTIN
-            .get_or_init(|| Model::load(&BUILTIN_FILES))
-            .as_ref()
-            .map_err(Vec::as_slice)
+        BUILTIN.get_or_init(|| Model::load(&BUILTIN_FILES)).as_ref().map_err(Vec::as_slice)
     }
 
     /// Loads and lints a model from schema files; every problem in every file is reported.
@@ -185,11 +162,7 @@ impl Model {
             }
         }
         resolve(&mut model, raw, &mut diagnostics);
-        if diagnostics.is_empty() {
-            Ok(model)
-        } else {
-            Err(diagnostics)
-        }
+        if diagnostics.is_empty() { Ok(model) } else { Err(diagnostics) }
     }
 
     /// A schema by name.
@@ -199,24 +172,17 @@ impl Model {
 
     /// The property of a schema.
     pub fn property(&self, schema: &str, property: &str) -> Result<&Property, ValueError> {
-        let found = self
-            .schemata
-            .get(schema)
-            .ok_or_else(|| ValueError::UnknownSchema(schema.to_string()))?;
+        let found = self.schemata.get(schema).ok_or_else(|| ValueError::UnknownSchema(schema.to_string()))?;
         found
             .properties
             .get(property)
-            .ok_or_else(|| ValueError::UnknownProperty {
-                schema: schema.to_string(),
-                property: property.to_string(),
-            })
+            .ok_or_else(|| ValueError::UnknownProperty { schema: schema.to_string(), property: property.to_string() })
     }
 
     /// Checks a raw value against a property and returns its canonical text.
     pub fn normalize(&self, schema: &str, property: &str, raw: &str) -> Result<String, ValueError> {
         let property = self.property(schema, property)?;
-        self.normalize_typed(property, raw)
-            .map_err(ValueError::Invalid)
+        self.normalize_typed(property, raw).map_err(ValueError::Invalid)
     }
 
     /// Checks a raw value against a property's type.
@@ -237,9 +203,7 @@ impl Model {
                     Err("not an ISO 3166-1 alpha-2 country code (e.g. `ru`, `kp`)".to_string())
                 }
             }
-            PropertyType::Money => {
-                parse_money(text, |code| self.currencies.contains_key(code)).map(|m| m.to_string())
-            }
+            PropertyType::Money => parse_money(text, |code| self.currencies.contains_key(code)).map(|m| m.to_string()),
             PropertyType::Entity => crate::ids::EntityId::new(text).map(|id| id.to_string()),
             PropertyType::Number => parse_number(text).map(canonical_number),
             PropertyType::Boolean => match text {
@@ -247,10 +211,7 @@ impl Model {
                 _ => Err("expected true or false".to_string()),
             },
             PropertyType::Code => {
-                let list = property
-                    .codes
-                    .as_deref()
-                    .and_then(|name| self.codes.get(name));
+                let list = property.codes.as_deref().and_then(|name| self.codes.get(name));
                 match list {
                     Some(list) if list.contains_key(text) => Ok(text.to_string()),
                     Some(list) => Err(format!(
@@ -279,11 +240,7 @@ impl Model {
     /// The clew schema that an FtM schema imports as: the clew schema of the same name, or else the one
     /// declared to export as it that is nearest the root.
     pub fn schema_for_ftm(&self, ftm: &str) -> Option<&Schema> {
-        if let Some(schema) = self
-            .schemata
-            .get(ftm)
-            .filter(|s| !s.is_abstract && s.ftm.as_deref() == Some(ftm))
-        {
+        if let Some(schema) = self.schemata.get(ftm).filter(|s| !s.is_abstract && s.ftm.as_deref() == Some(ftm)) {
             return Some(schema);
         }
         self.schemata
@@ -300,13 +257,7 @@ struct RawSchema {
     own: Vec<Property>,
 }
 
-fn read_file(
-    file: &str,
-    doc: &Node,
-    reader: &mut Reader,
-    model: &mut Model,
-    raw: &mut Vec<RawSchema>,
-) {
+fn read_file(file: &str, doc: &Node, reader: &mut Reader, model: &mut Model, raw: &mut Vec<RawSchema>) {
     let Some(mut top) = reader.map(doc, "") else {
         return;
     };
@@ -345,12 +296,7 @@ fn read_file(
         _ => {
             for (name, node) in entries {
                 if let Some(schema) = read_schema(name, node, reader) {
-                    raw.push(RawSchema {
-                        file: file.to_string(),
-                        pos: node.pos,
-                        schema: schema.0,
-                        own: schema.1,
-                    });
+                    raw.push(RawSchema { file: file.to_string(), pos: node.pos, schema: schema.0, own: schema.1 });
                 }
             }
         }
@@ -359,51 +305,26 @@ fn read_file(
 
 fn read_schema(name: &str, node: &Node, reader: &mut Reader) -> Option<(Schema, Vec<Property>)> {
     let mut map = reader.map(node, name)?;
-    let text = |map: &mut MapReader, reader: &mut Reader, key| {
-        map.get(key).and_then(|(n, p)| reader.string(n, &p))
-    };
-    let label = map
-        .required("label")
-        .and_then(|(n, p)| reader.string(n, &p));
-    let plural = map
-        .required("plural")
-        .and_then(|(n, p)| reader.string(n, &p));
+    let text = |map: &mut MapReader, reader: &mut Reader, key| map.get(key).and_then(|(n, p)| reader.string(n, &p));
+    let label = map.required("label").and_then(|(n, p)| reader.string(n, &p));
+    let plural = map.required("plural").and_then(|(n, p)| reader.string(n, &p));
     let description = text(&mut map, reader, "description");
-    let is_abstract = map
-        .get("abstract")
-        .and_then(|(n, p)| reader.boolean(n, &p))
-        .unwrap_or(false);
-    let extends = map
-        .get("extends")
-        .and_then(|(n, p)| reader.strings(n, &p))
-        .unwrap_or_default();
+    let is_abstract = map.get("abstract").and_then(|(n, p)| reader.boolean(n, &p)).unwrap_or(false);
+    let extends = map.get("extends").and_then(|(n, p)| reader.strings(n, &p)).unwrap_or_default();
     let ftm = match map.get("ftm") {
         Some((n, _)) if n.to_json() == serde_json::Value::Bool(false) => None,
         Some((n, p)) => reader.string(n, &p),
         None if is_abstract => None,
         None => Some(name.to_string()),
     };
-    let caption = map
-        .get("caption")
-        .and_then(|(n, p)| reader.strings(n, &p))
-        .unwrap_or_default();
+    let caption = map.get("caption").and_then(|(n, p)| reader.strings(n, &p)).unwrap_or_default();
     let edge = map.get("edge").and_then(|(n, p)| {
         let mut edge = reader.map(n, &p)?;
-        let source = edge
-            .required("source")
-            .and_then(|(n, p)| reader.string(n, &p));
-        let target = edge
-            .required("target")
-            .and_then(|(n, p)| reader.string(n, &p));
-        let label = edge
-            .required("label")
-            .and_then(|(n, p)| reader.string(n, &p));
+        let source = edge.required("source").and_then(|(n, p)| reader.string(n, &p));
+        let target = edge.required("target").and_then(|(n, p)| reader.string(n, &p));
+        let label = edge.required("label").and_then(|(n, p)| reader.string(n, &p));
         edge.finish(reader);
-        Some(Edge {
-            source: source?,
-            target: target?,
-            label: label?,
-        })
+        Some(Edge { source: source?, target: target?, label: label? })
     });
     let mut own = Vec::new();
     if let Some((node, path)) = map.get("properties")
@@ -435,22 +356,12 @@ fn read_schema(name: &str, node: &Node, reader: &mut Reader) -> Option<(Schema, 
     Some((schema, own))
 }
 
-fn read_property(
-    schema: &str,
-    name: &str,
-    node: &Node,
-    path: &str,
-    reader: &mut Reader,
-) -> Option<Property> {
+fn read_property(schema: &str, name: &str, node: &Node, path: &str, reader: &mut Reader) -> Option<Property> {
     let mut map = reader.map(node, path)?;
-    let label = map
-        .required("label")
-        .and_then(|(n, p)| reader.string(n, &p));
+    let label = map.required("label").and_then(|(n, p)| reader.string(n, &p));
     let kind = map.required("type").and_then(|(n, p)| {
         let text = reader.string(n, &p)?;
-        text.parse::<PropertyType>()
-            .map_err(|message| reader.error(n, &p, message))
-            .ok()
+        text.parse::<PropertyType>().map_err(|message| reader.error(n, &p, message)).ok()
     });
     let range = map.get("range").and_then(|(n, p)| reader.string(n, &p));
     let codes = map.get("codes").and_then(|(n, p)| reader.string(n, &p));
@@ -459,25 +370,14 @@ fn read_property(
         Some((n, p)) => reader.string(n, &p),
         None => Some(name.to_string()),
     };
-    let sensitive = map
-        .get("sensitive")
-        .and_then(|(n, p)| reader.boolean(n, &p))
-        .unwrap_or(false);
+    let sensitive = map.get("sensitive").and_then(|(n, p)| reader.boolean(n, &p)).unwrap_or(false);
     map.finish(reader);
     let kind = kind?;
     if (kind == PropertyType::Entity) != range.is_some() {
-        reader.error(
-            node,
-            path,
-            "`range` is required for entity properties and only for them",
-        );
+        reader.error(node, path, "`range` is required for entity properties and only for them");
     }
     if (kind == PropertyType::Code) != codes.is_some() {
-        reader.error(
-            node,
-            path,
-            "`codes` is required for code properties and only for them",
-        );
+        reader.error(node, path, "`codes` is required for code properties and only for them");
     }
     Some(Property {
         name: name.to_string(),
@@ -493,27 +393,13 @@ fn read_property(
 
 fn resolve(model: &mut Model, raw: Vec<RawSchema>, diagnostics: &mut Vec<Diagnostic>) {
     let mut error = |file: &str, pos, path: &str, message: String| {
-        diagnostics.push(Diagnostic {
-            file: Some(file.to_string()),
-            pos: Some(pos),
-            path: path.to_string(),
-            message,
-        })
+        diagnostics.push(Diagnostic { file: Some(file.to_string()), pos: Some(pos), path: path.to_string(), message })
     };
-    let by_name: BTreeMap<&str, &RawSchema> =
-        raw.iter().map(|r| (r.schema.name.as_str(), r)).collect();
+    let by_name: BTreeMap<&str, &RawSchema> = raw.iter().map(|r| (r.schema.name.as_str(), r)).collect();
     if by_name.len() != raw.len() {
         for (index, r) in raw.iter().enumerate() {
-            if raw[..index]
-                .iter()
-                .any(|other| other.schema.name == r.schema.name)
-            {
-                error(
-                    &r.file,
-                    r.pos,
-                    &r.schema.name,
-                    "schema defined twice".to_string(),
-                );
+            if raw[..index].iter().any(|other| other.schema.name == r.schema.name) {
+                error(&r.file, r.pos, &r.schema.name, "schema defined twice".to_string());
             }
         }
     }
@@ -526,23 +412,13 @@ fn resolve(model: &mut Model, raw: Vec<RawSchema>, diagnostics: &mut Vec<Diagnos
         while let Some(parent) = queue.first().copied() {
             queue.remove(0);
             if parent == r.schema.name {
-                error(
-                    &r.file,
-                    r.pos,
-                    &r.schema.name,
-                    "schema extends itself (a cycle in `extends`)".to_string(),
-                );
+                error(&r.file, r.pos, &r.schema.name, "schema extends itself (a cycle in `extends`)".to_string());
                 ok = false;
                 break;
             }
             match by_name.get(parent) {
                 None => {
-                    error(
-                        &r.file,
-                        r.pos,
-                        &r.schema.name,
-                        format!("extends unknown schema `{parent}`"),
-                    );
+                    error(&r.file, r.pos, &r.schema.name, format!("extends unknown schema `{parent}`"));
                     ok = false;
                 }
                 Some(found) if !ancestors.iter().any(|a| a == parent) => {
@@ -581,43 +457,23 @@ fn resolve(model: &mut Model, raw: Vec<RawSchema>, diagnostics: &mut Vec<Diagnos
             if let Some(range) = &property.range
                 && !by_name.contains_key(range.as_str())
             {
-                error(
-                    &r.file,
-                    r.pos,
-                    &path,
-                    format!("range names unknown schema `{range}`"),
-                );
+                error(&r.file, r.pos, &path, format!("range names unknown schema `{range}`"));
             }
             if let Some(codes) = &property.codes
                 && !model.codes.contains_key(codes)
             {
-                error(
-                    &r.file,
-                    r.pos,
-                    &path,
-                    format!("names unknown code list `{codes}`"),
-                );
+                error(&r.file, r.pos, &path, format!("names unknown code list `{codes}`"));
             }
         }
         for caption in &r.schema.caption {
             if !properties.contains_key(caption) {
-                error(
-                    &r.file,
-                    r.pos,
-                    &r.schema.name,
-                    format!("caption names unknown property `{caption}`"),
-                );
+                error(&r.file, r.pos, &r.schema.name, format!("caption names unknown property `{caption}`"));
             }
         }
         if let Some(edge) = &r.schema.edge {
             for end in [&edge.source, &edge.target] {
                 if properties.get(end).map(|p| p.kind) != Some(PropertyType::Entity) {
-                    error(
-                        &r.file,
-                        r.pos,
-                        &r.schema.name,
-                        format!("edge end `{end}` is not an entity property"),
-                    );
+                    error(&r.file, r.pos, &r.schema.name, format!("edge end `{end}` is not an entity property"));
                 }
             }
         }
@@ -625,24 +481,15 @@ fn resolve(model: &mut Model, raw: Vec<RawSchema>, diagnostics: &mut Vec<Diagnos
         if schema.caption.is_empty() {
             schema.caption = ancestors
                 .iter()
-                .find_map(|a| {
-                    by_name
-                        .get(a.as_str())
-                        .map(|r| r.schema.caption.clone())
-                        .filter(|c| !c.is_empty())
-                })
+                .find_map(|a| by_name.get(a.as_str()).map(|r| r.schema.caption.clone()).filter(|c| !c.is_empty()))
                 .unwrap_or_default();
         }
         schema.ancestors = ancestors;
         schema.properties = properties;
         model.schemata.insert(schema.name.clone(), schema);
     }
-    let used: BTreeSet<&str> = model
-        .schemata
-        .values()
-        .flat_map(|s| s.properties.values())
-        .filter_map(|p| p.codes.as_deref())
-        .collect();
+    let used: BTreeSet<&str> =
+        model.schemata.values().flat_map(|s| s.properties.values()).filter_map(|p| p.codes.as_deref()).collect();
     for list in model.codes.keys() {
         if !used.contains(list.as_str()) {
             diagnostics.push(Diagnostic {
@@ -660,10 +507,7 @@ mod tests {
     use super::*;
 
     fn lint(schema_text: &str) -> Vec<String> {
-        let files = [
-            ("schema/test.yaml", schema_text),
-            ("schema/codes.yaml", "kind:\n  a: A\n"),
-        ];
+        let files = [("schema/test.yaml", schema_text), ("schema/codes.yaml", "kind:\n  a: A\n")];
         match Model::load(&files) {
             Ok(_) => Vec::new(),
             Err(diagnostics) => diagnostics.iter().map(ToString::to_string).collect(),
@@ -695,59 +539,25 @@ mod tests {
             "Presence",
             "Travel",
         ] {
-            assert!(
-                model.schema(required).is_some(),
-                "missing schema {required}"
-            );
+            assert!(model.schema(required).is_some(), "missing schema {required}");
         }
         assert!(model.schema("Company").unwrap().is_a("LegalEntity"));
-        assert_eq!(
-            model.common_schema("Organization", "Company"),
-            Some("Company")
-        );
+        assert_eq!(model.common_schema("Organization", "Company"), Some("Company"));
         assert_eq!(model.common_schema("Person", "Company"), None);
-        assert_eq!(
-            model.countries.get("kp").map(String::as_str),
-            Some("North Korea")
-        );
+        assert_eq!(model.countries.get("kp").map(String::as_str), Some("North Korea"));
         assert!(model.currencies.contains_key("KPW"));
-        assert_eq!(
-            model.schema_for_ftm("Address").map(|s| s.name.as_str()),
-            Some("Address")
-        );
-        assert_eq!(
-            model.schema_for_ftm("Company").map(|s| s.name.as_str()),
-            Some("Company")
-        );
+        assert_eq!(model.schema_for_ftm("Address").map(|s| s.name.as_str()), Some("Address"));
+        assert_eq!(model.schema_for_ftm("Company").map(|s| s.name.as_str()), Some("Company"));
     }
 
     #[test]
     fn values_are_normalized_or_refused() {
         let model = Model::builtin().unwrap();
-        assert_eq!(
-            model.normalize("Person", "birthDate", "1984-07").unwrap(),
-            "1984-07"
-        );
-        assert_eq!(
-            model.normalize("Person", "nationality", "KP").unwrap(),
-            "kp"
-        );
-        assert_eq!(
-            model.normalize("Person", "name", "  Kim   Chol ").unwrap(),
-            "Kim Chol"
-        );
-        assert_eq!(
-            model
-                .normalize("Deduction", "amount", "45000.0 rub")
-                .unwrap(),
-            "45000 RUB"
-        );
-        assert_eq!(
-            model
-                .normalize("Employment", "hoursPerDay", "12.0")
-                .unwrap(),
-            "12"
-        );
+        assert_eq!(model.normalize("Person", "birthDate", "1984-07").unwrap(), "1984-07");
+        assert_eq!(model.normalize("Person", "nationality", "KP").unwrap(), "kp");
+        assert_eq!(model.normalize("Person", "name", "  Kim   Chol ").unwrap(), "Kim Chol");
+        assert_eq!(model.normalize("Deduction", "amount", "45000.0 rub").unwrap(), "45000 RUB");
+        assert_eq!(model.normalize("Employment", "hoursPerDay", "12.0").unwrap(), "12");
         let errors: Vec<String> = [
             ("Person", "birthDate", "1984-02-30"),
             ("Person", "nationality", "Korea"),

@@ -35,14 +35,8 @@ impl fmt::Display for Locator {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Locator::Source => f.write_str("source"),
-            Locator::Segment {
-                segment,
-                chars: None,
-            } => write!(f, "segment:{segment}"),
-            Locator::Segment {
-                segment,
-                chars: Some((start, end)),
-            } => {
+            Locator::Segment { segment, chars: None } => write!(f, "segment:{segment}"),
+            Locator::Segment { segment, chars: Some((start, end)) } => {
                 write!(f, "segment:{segment}#chars={start}-{end}")
             }
             Locator::Page(page) => write!(f, "page:{page}"),
@@ -55,21 +49,14 @@ impl fmt::Display for Locator {
 impl FromStr for Locator {
     type Err = String;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let bad = || {
-            format!(
-                "`{text}` is not a locator (source, segment:ID[#chars=A-B], page:N, field:PATH, line:N)"
-            )
-        };
+        let bad = || format!("`{text}` is not a locator (source, segment:ID[#chars=A-B], page:N, field:PATH, line:N)");
         if text == "source" {
             return Ok(Locator::Source);
         }
         let (kind, rest) = text.split_once(':').ok_or_else(bad)?;
         match kind {
             "segment" => match rest.split_once("#chars=") {
-                None if !rest.is_empty() => Ok(Locator::Segment {
-                    segment: rest.to_string(),
-                    chars: None,
-                }),
+                None if !rest.is_empty() => Ok(Locator::Segment { segment: rest.to_string(), chars: None }),
                 Some((segment, range)) if !segment.is_empty() => {
                     let (start, end) = range.split_once('-').ok_or_else(bad)?;
                     let start: u32 = start.parse().map_err(|_| bad())?;
@@ -77,10 +64,7 @@ impl FromStr for Locator {
                     if start >= end {
                         return Err(bad());
                     }
-                    Ok(Locator::Segment {
-                        segment: segment.to_string(),
-                        chars: Some((start, end)),
-                    })
+                    Ok(Locator::Segment { segment: segment.to_string(), chars: Some((start, end)) })
                 }
                 _ => Err(bad()),
             },
@@ -136,15 +120,7 @@ impl Statement {
     ) -> StatementId {
         StatementId::derive(
             source_id,
-            &[
-                entity_id.as_str(),
-                schema,
-                property,
-                value,
-                source_id.as_str(),
-                locator,
-                &generation.to_string(),
-            ],
+            &[entity_id.as_str(), schema, property, value, source_id.as_str(), locator, &generation.to_string()],
         )
     }
 
@@ -177,10 +153,7 @@ impl Entity {
     /// Assembles an entity from statements about it; retractions and the statements they retract are left out.
     /// Returns `None` when no active statement remains.
     pub fn assemble(model: &Model, id: &EntityId, statements: Vec<Statement>) -> Option<Entity> {
-        let retracted: HashSet<StatementId> = statements
-            .iter()
-            .filter_map(|s| s.retracts.clone())
-            .collect();
+        let retracted: HashSet<StatementId> = statements.iter().filter_map(|s| s.retracts.clone()).collect();
         let mut schema: Option<String> = None;
         let mut conflicts = Vec::new();
         let mut properties: BTreeMap<String, Vec<Statement>> = BTreeMap::new();
@@ -200,17 +173,9 @@ impl Entity {
                     }
                 },
             });
-            properties
-                .entry(statement.property.clone())
-                .or_default()
-                .push(statement);
+            properties.entry(statement.property.clone()).or_default().push(statement);
         }
-        Some(Entity {
-            id: id.clone(),
-            schema: schema?,
-            properties,
-            schema_conflicts: conflicts,
-        })
+        Some(Entity { id: id.clone(), schema: schema?, properties, schema_conflicts: conflicts })
     }
 
     /// Distinct values of a property, in the order first recorded.
@@ -229,18 +194,12 @@ impl Entity {
     pub fn caption(&self, model: &Model) -> String {
         let schema = model.schema(&self.schema);
         let captions = schema.map(|s| s.caption.as_slice()).unwrap_or_default();
-        if let Some(caption) = captions
-            .iter()
-            .find_map(|property| self.values(property).first().map(|v| v.to_string()))
+        if let Some(caption) = captions.iter().find_map(|property| self.values(property).first().map(|v| v.to_string()))
         {
             return caption;
         }
         if let Some(edge) = schema.and_then(|s| s.edge.as_ref()) {
-            let end = |property: &str| {
-                self.values(property)
-                    .first()
-                    .map_or("?".to_string(), |v| v.to_string())
-            };
+            let end = |property: &str| self.values(property).first().map_or("?".to_string(), |v| v.to_string());
             return format!("{} {} {}", end(&edge.source), edge.label, end(&edge.target));
         }
         self.id.to_string()
@@ -255,15 +214,7 @@ mod tests {
         let entity_id = EntityId::new(entity).unwrap();
         let source_id = SourceId::new("T-1").unwrap();
         Statement {
-            id: Statement::compute_id(
-                &entity_id,
-                schema,
-                property,
-                value,
-                &source_id,
-                "segment:s1",
-                1,
-            ),
+            id: Statement::compute_id(&entity_id, schema, property, value, &source_id, "segment:s1", 1),
             entity_id,
             schema: schema.into(),
             property: property.into(),
@@ -280,23 +231,10 @@ mod tests {
 
     #[test]
     fn locators_round_trip() {
-        for text in [
-            "source",
-            "segment:s3",
-            "segment:s3#chars=4-19",
-            "page:12",
-            "field:interview.date",
-            "line:7",
-        ] {
+        for text in ["source", "segment:s3", "segment:s3#chars=4-19", "page:12", "field:interview.date", "line:7"] {
             assert_eq!(text.parse::<Locator>().unwrap().to_string(), text);
         }
-        for bad in [
-            "segment:",
-            "segment:s1#chars=9-3",
-            "page:x",
-            "nowhere",
-            "field:",
-        ] {
+        for bad in ["segment:", "segment:s1#chars=9-3", "page:x", "nowhere", "field:"] {
             assert!(bad.parse::<Locator>().is_err(), "{bad}");
         }
     }
@@ -316,12 +254,7 @@ mod tests {
         assert!(entity.schema_conflicts.is_empty());
 
         let person = statement("c1", "Person", "name", "X");
-        let entity = Entity::assemble(
-            model,
-            &id,
-            vec![statement("c1", "Company", "name", "Y"), person],
-        )
-        .unwrap();
+        let entity = Entity::assemble(model, &id, vec![statement("c1", "Company", "name", "Y"), person]).unwrap();
         assert_eq!(entity.schema_conflicts, ["Person"]);
 
         let only = statement("c1", "Company", "name", "Y");

@@ -104,8 +104,7 @@ impl FromStr for PartialDate {
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let shape = "expected a date as YYYY, YYYY-MM or YYYY-MM-DD";
         let parts: Vec<&str> = text.split('-').collect();
-        let digits =
-            |part: &str, len: usize| part.len() == len && part.bytes().all(|b| b.is_ascii_digit());
+        let digits = |part: &str, len: usize| part.len() == len && part.bytes().all(|b| b.is_ascii_digit());
         let ok_shape = match parts.as_slice() {
             [y] => digits(y, 4),
             [y, m] => digits(y, 4) && digits(m, 2),
@@ -120,27 +119,17 @@ impl FromStr for PartialDate {
         if !(1000..=2999).contains(&year) {
             return Err(format!("year {year} is out of range (1000 to 2999)"));
         }
-        let month = parts
-            .get(1)
-            .map(|m| number(m))
-            .transpose()?
-            .map(|m| m as u8);
+        let month = parts.get(1).map(|m| number(m)).transpose()?.map(|m| m as u8);
         if let Some(month) = month
             && !(1..=12).contains(&month)
         {
             return Err(format!("month {month} does not exist"));
         }
-        let day = parts
-            .get(2)
-            .map(|d| number(d))
-            .transpose()?
-            .map(|d| d as u8);
+        let day = parts.get(2).map(|d| number(d)).transpose()?.map(|d| d as u8);
         if let (Some(month), Some(day)) = (month, day) {
             let last = PartialDate::days_in_month(year, month);
             if day == 0 || day > last {
-                return Err(format!(
-                    "day {day} does not exist in {year}-{month:02} (it has {last} days)"
-                ));
+                return Err(format!("day {day} does not exist in {year}-{month:02} (it has {last} days)"));
             }
         }
         Ok(PartialDate { year, month, day })
@@ -197,11 +186,7 @@ impl fmt::Display for Money {
 
 /// Writes a finite number without a needless fraction (`12` not `12.0`).
 pub fn canonical_number(value: f64) -> String {
-    if value == value.trunc() && value.abs() < 1e15 {
-        format!("{}", value as i64)
-    } else {
-        format!("{value}")
-    }
+    if value == value.trunc() && value.abs() < 1e15 { format!("{}", value as i64) } else { format!("{value}") }
 }
 
 /// Parses a decimal number in its canonical form.
@@ -228,10 +213,7 @@ pub fn parse_money(text: &str, is_currency: impl Fn(&str) -> bool) -> Result<Mon
     if !is_currency(&currency) {
         return Err(format!("`{currency}` is not an ISO 4217 currency code"));
     }
-    Ok(Money {
-        amount: canonical_number(value),
-        currency,
-    })
+    Ok(Money { amount: canonical_number(value), currency })
 }
 
 /// Collapses runs of white space into one space and trims the ends.
@@ -247,26 +229,12 @@ mod tests {
     #[test]
     fn partial_dates() {
         assert_eq!("2019".parse::<PartialDate>().unwrap().to_string(), "2019");
-        assert_eq!(
-            "2019-05".parse::<PartialDate>().unwrap().to_string(),
-            "2019-05"
-        );
-        assert_eq!(
-            "2024-02-29".parse::<PartialDate>().unwrap().to_string(),
-            "2024-02-29"
-        );
-        let errors: Vec<String> = [
-            "2023-02-29",
-            "2019-13",
-            "2019-00-01",
-            "19-05",
-            "2019/05/01",
-            "3019",
-            "2019-04-31",
-        ]
-        .iter()
-        .map(|text| text.parse::<PartialDate>().unwrap_err())
-        .collect();
+        assert_eq!("2019-05".parse::<PartialDate>().unwrap().to_string(), "2019-05");
+        assert_eq!("2024-02-29".parse::<PartialDate>().unwrap().to_string(), "2024-02-29");
+        let errors: Vec<String> = ["2023-02-29", "2019-13", "2019-00-01", "19-05", "2019/05/01", "3019", "2019-04-31"]
+            .iter()
+            .map(|text| text.parse::<PartialDate>().unwrap_err())
+            .collect();
         expect_test::expect![[r#"
             [
                 "day 29 does not exist in 2023-02 (it has 28 days)",
@@ -284,14 +252,8 @@ mod tests {
     #[test]
     fn money_is_canonical() {
         let known = |c: &str| c == "RUB" || c == "USD";
-        assert_eq!(
-            parse_money("45000.00 rub", known).unwrap().to_string(),
-            "45000 RUB"
-        );
-        assert_eq!(
-            parse_money("USD 1250.50", known).unwrap().to_string(),
-            "1250.5 USD"
-        );
+        assert_eq!(parse_money("45000.00 rub", known).unwrap().to_string(), "45000 RUB");
+        assert_eq!(parse_money("USD 1250.50", known).unwrap().to_string(), "1250.5 USD");
         assert!(parse_money("45000 XYZ", known).unwrap_err().contains("XYZ"));
         assert!(parse_money("-5 USD", known).is_err());
         assert!(parse_money("lots", known).is_err());

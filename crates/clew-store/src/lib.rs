@@ -125,12 +125,7 @@ pub trait WriteTx {
     /// Adds statements (their `recorded_by`/`recorded_at` are the batch's). Existing ids are left as they are.
     fn put_statements(&mut self, statements: &[Statement]) -> Result<()>;
     /// Stores the narrative segments of a source generation.
-    fn put_segments(
-        &mut self,
-        source: &SourceId,
-        generation: u32,
-        segments: &[Segment],
-    ) -> Result<()>;
+    fn put_segments(&mut self, source: &SourceId, generation: u32, segments: &[Segment]) -> Result<()>;
     /// Stores the consent record (JSON) of a source generation.
     fn put_consent(&mut self, source: &SourceId, generation: u32, record: &str) -> Result<()>;
     /// Stores the protected block (JSON) of a source generation.
@@ -176,17 +171,9 @@ pub trait Store {
     /// Every statement about an entity (retractions included), in the order recorded.
     fn statements_for_entity(&self, id: &EntityId) -> Result<Vec<Statement>>;
     /// Lists entities of some schemata (all when empty), ordered by id, after `after`, at most `limit`.
-    fn list_entities(
-        &self,
-        schemata: &[String],
-        after: Option<&EntityId>,
-        limit: usize,
-    ) -> Result<Vec<EntityRow>>;
+    fn list_entities(&self, schemata: &[String], after: Option<&EntityId>, limit: usize) -> Result<Vec<EntityRow>>;
     /// Calls `visit` with every entity's statements (retractions included), ordered by entity id.
-    fn for_each_entity(
-        &self,
-        visit: &mut dyn FnMut(EntityId, Vec<Statement>) -> Result<()>,
-    ) -> Result<()>;
+    fn for_each_entity(&self, visit: &mut dyn FnMut(EntityId, Vec<Statement>) -> Result<()>) -> Result<()>;
     /// A narrative segment of the current generation of a source.
     fn segment(&self, source: &SourceId, segment: &str) -> Result<Option<Segment>>;
     /// Counts.

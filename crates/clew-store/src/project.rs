@@ -51,10 +51,7 @@ pub struct Project {
 }
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
-    move |error| Error::Io {
-        path: path.to_path_buf(),
-        message: error.to_string(),
-    }
+    move |error| Error::Io { path: path.to_path_buf(), message: error.to_string() }
 }
 
 impl Project {
@@ -62,9 +59,7 @@ impl Project {
     pub fn init(dir: &Path, name: &str, synthetic: bool) -> Result<Project> {
         let config_path = dir.join(CONFIG_FILE);
         if config_path.exists() {
-            return Err(Error::AlreadyAProject {
-                dir: dir.to_path_buf(),
-            });
+            return Err(Error::AlreadyAProject { dir: dir.to_path_buf() });
         }
         fs::create_dir_all(dir).map_err(io(dir))?;
         let config = ProjectConfig {
@@ -78,35 +73,25 @@ impl Project {
         fs::create_dir_all(dir.join("blobs")).map_err(io(dir))?;
         let text = format!(
             "# A clew project. See `clew --help`.\n{}",
-            toml::to_string(&config).map_err(|e| Error::Config {
-                path: config_path.clone(),
-                message: e.to_string()
-            })?
+            toml::to_string(&config)
+                .map_err(|e| Error::Config { path: config_path.clone(), message: e.to_string() })?
         );
         // Written last and atomically: a directory is a project only once everything else exists.
         let temporary = dir.join(".clew.toml.tmp");
         fs::write(&temporary, text).map_err(io(&temporary))?;
         fs::rename(&temporary, &config_path).map_err(io(&config_path))?;
-        Ok(Project {
-            dir: dir.to_path_buf(),
-            config,
-            store,
-        })
+        Ok(Project { dir: dir.to_path_buf(), config, store })
     }
 
     /// Opens the project in `dir`.
     pub fn open(dir: &Path) -> Result<Project> {
         let config_path = dir.join(CONFIG_FILE);
         if !config_path.is_file() {
-            return Err(Error::NotAProject {
-                dir: dir.to_path_buf(),
-            });
+            return Err(Error::NotAProject { dir: dir.to_path_buf() });
         }
         let text = fs::read_to_string(&config_path).map_err(io(&config_path))?;
-        let config: ProjectConfig = toml::from_str(&text).map_err(|e| Error::Config {
-            path: config_path.clone(),
-            message: e.to_string(),
-        })?;
+        let config: ProjectConfig =
+            toml::from_str(&text).map_err(|e| Error::Config { path: config_path.clone(), message: e.to_string() })?;
         if config.format > PROJECT_FORMAT {
             return Err(Error::Config {
                 path: config_path,
@@ -119,18 +104,11 @@ impl Project {
         if config.backend != "sqlite" {
             return Err(Error::Config {
                 path: config_path,
-                message: format!(
-                    "unknown backend `{}`; this clew supports `sqlite`",
-                    config.backend
-                ),
+                message: format!("unknown backend `{}`; this clew supports `sqlite`", config.backend),
             });
         }
         let store = SqliteStore::open(&dir.join(&config.database))?;
-        Ok(Project {
-            dir: dir.to_path_buf(),
-            config,
-            store,
-        })
+        Ok(Project { dir: dir.to_path_buf(), config, store })
     }
 
     /// The project's store.

@@ -3,10 +3,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use clew_model::{
-    EntityId, Segment, Sensitivity, Source, SourceId, SourceKind, Statement, StatementId,
-    Translation,
-};
+use clew_model::{EntityId, Segment, Sensitivity, Source, SourceId, SourceKind, Statement, StatementId, Translation};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use crate::{Batch, EntityRow, Error, Result, SourceDraft, SourceOutcome, Stats, Store, WriteTx};
@@ -27,8 +24,7 @@ const STATEMENT_SELECT: &str = "SELECT s.id, e.id, p.schema, p.name, s.value, sr
      JOIN source src ON src.key = s.source JOIN batch b ON b.id = s.batch";
 
 /// An active statement: neither a retraction nor retracted.
-const ACTIVE: &str =
-    "s.retracts IS NULL AND NOT EXISTS (SELECT 1 FROM statement r WHERE r.retracts = s.id)";
+const ACTIVE: &str = "s.retracts IS NULL AND NOT EXISTS (SELECT 1 FROM statement r WHERE r.retracts = s.id)";
 
 /// A store in one SQLite database file.
 #[derive(Debug)]
@@ -41,19 +37,11 @@ impl SqliteStore {
     /// Creates a new database (the file must not exist) and migrates it.
     pub fn create(path: &Path) -> Result<SqliteStore> {
         if path.exists() {
-            return Err(Error::Io {
-                path: path.to_path_buf(),
-                message: "a database already exists here".into(),
-            });
+            return Err(Error::Io { path: path.to_path_buf(), message: "a database already exists here".into() });
         }
-        let connection = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
-        )
-        .map_err(|e| Error::Io {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })?;
+        let connection =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)
+                .map_err(|e| Error::Io { path: path.to_path_buf(), message: e.to_string() })?;
         // Larger pages make shallower B-trees for millions of statements; only settable before the first table.
         connection.execute_batch("PRAGMA page_size = 8192;")?;
         drop(connection);
@@ -63,20 +51,14 @@ impl SqliteStore {
     /// Opens an existing database, migrating it forward if it is older than this build.
     pub fn open(path: &Path) -> Result<SqliteStore> {
         if !path.is_file() {
-            return Err(Error::Io {
-                path: path.to_path_buf(),
-                message: "the project database is missing".into(),
-            });
+            return Err(Error::Io { path: path.to_path_buf(), message: "the project database is missing".into() });
         }
         Self::open_with(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
     }
 
     fn open_with(path: &Path, flags: OpenFlags) -> Result<SqliteStore> {
         let connection = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-            .map_err(|e| Error::Io {
-                path: path.to_path_buf(),
-                message: e.to_string(),
-            })?;
+            .map_err(|e| Error::Io { path: path.to_path_buf(), message: e.to_string() })?;
         connection.busy_timeout(std::time::Duration::from_secs(10))?;
         connection.set_prepared_statement_cache_capacity(ROWS_PER_INSERT + 32);
         // WAL: readers never block the writer; FULL: a commit that returned is on disk. Checkpointing every
@@ -85,10 +67,7 @@ impl SqliteStore {
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;
              PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 8192;",
         )?;
-        let mut store = SqliteStore {
-            connection,
-            path: path.to_path_buf(),
-        };
+        let mut store = SqliteStore { connection, path: path.to_path_buf() };
         store.migrate()?;
         Ok(store)
     }
@@ -99,15 +78,9 @@ impl SqliteStore {
     }
 
     fn migrate(&mut self) -> Result<()> {
-        let found: i64 = self
-            .connection
-            .query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        let found: i64 = self.connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
         if found > SCHEMA_VERSION {
-            return Err(Error::NewerSchema {
-                path: self.path.clone(),
-                found,
-                supported: SCHEMA_VERSION,
-            });
+            return Err(Error::NewerSchema { path: self.path.clone(), found, supported: SCHEMA_VERSION });
         }
         for (index, migration) in MIGRATIONS.iter().enumerate().skip(found as usize) {
             let tx = self.connection.transaction()?;
@@ -137,15 +110,11 @@ fn sensitivity_from_code(code: i64) -> std::result::Result<Sensitivity, String> 
 }
 
 fn id_from_blob(blob: Vec<u8>) -> std::result::Result<StatementId, String> {
-    let bytes: [u8; 16] = blob
-        .try_into()
-        .map_err(|_| "a statement id is not 16 bytes".to_string())?;
+    let bytes: [u8; 16] = blob.try_into().map_err(|_| "a statement id is not 16 bytes".to_string())?;
     Ok(StatementId::from_bytes(bytes))
 }
 
-fn statement_from_row(
-    row: &rusqlite::Row<'_>,
-) -> rusqlite::Result<std::result::Result<Statement, String>> {
+fn statement_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<std::result::Result<Statement, String>> {
     let id: Vec<u8> = row.get(0)?;
     let entity_id: String = row.get(1)?;
     let source_id: String = row.get(5)?;
@@ -188,9 +157,7 @@ fn collect_statements(
 
 impl Store for SqliteStore {
     fn write(&mut self, batch: &Batch) -> Result<Box<dyn WriteTx + '_>> {
-        let tx = self
-            .connection
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self.connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute(
             "INSERT INTO batch (recorded_by, recorded_at, operation) VALUES (?1, ?2, ?3)",
             params![batch.recorded_by, batch.recorded_at, batch.operation],
@@ -199,25 +166,14 @@ impl Store for SqliteStore {
         let mut properties = HashMap::new();
         {
             let mut query = tx.prepare("SELECT key, schema, name FROM property")?;
-            let rows = query.query_map([], |row| {
-                Ok((
-                    row.get::<_, i64>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, String>(2)?,
-                ))
-            })?;
+            let rows = query
+                .query_map([], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?)))?;
             for row in rows {
                 let (key, schema, name) = row?;
                 properties.insert((schema, name), key);
             }
         }
-        Ok(Box::new(SqliteWriteTx {
-            tx,
-            batch_id,
-            properties,
-            sources: HashMap::new(),
-            entities: HashMap::new(),
-        }))
+        Ok(Box::new(SqliteWriteTx { tx, batch_id, properties, sources: HashMap::new(), entities: HashMap::new() }))
     }
 
     fn source(&self, id: &SourceId) -> Result<Option<Source>> {
@@ -240,39 +196,21 @@ impl Store for SqliteStore {
                 },
             )
             .optional()?;
-        let Some((kind, title, content_hash, synthetic, generation, imported_at, imported_by)) =
-            row
-        else {
+        let Some((kind, title, content_hash, synthetic, generation, imported_at, imported_by)) = row else {
             return Ok(None);
         };
-        let kind = SourceKind::parse(&kind)
-            .ok_or_else(|| Error::Corrupt(format!("unknown source kind `{kind}`")))?;
-        Ok(Some(Source {
-            id: id.clone(),
-            kind,
-            title,
-            content_hash,
-            synthetic,
-            generation,
-            imported_at,
-            imported_by,
-        }))
+        let kind = SourceKind::parse(&kind).ok_or_else(|| Error::Corrupt(format!("unknown source kind `{kind}`")))?;
+        Ok(Some(Source { id: id.clone(), kind, title, content_hash, synthetic, generation, imported_at, imported_by }))
     }
 
     fn statements_for_entity(&self, id: &EntityId) -> Result<Vec<Statement>> {
-        let mut query = self.connection.prepare_cached(&format!(
-            "{STATEMENT_SELECT} WHERE e.id = ?1 ORDER BY s.rowid"
-        ))?;
+        let mut query =
+            self.connection.prepare_cached(&format!("{STATEMENT_SELECT} WHERE e.id = ?1 ORDER BY s.rowid"))?;
         let rows = query.query_map([id.as_str()], statement_from_row)?;
         collect_statements(rows)
     }
 
-    fn list_entities(
-        &self,
-        schemata: &[String],
-        after: Option<&EntityId>,
-        limit: usize,
-    ) -> Result<Vec<EntityRow>> {
+    fn list_entities(&self, schemata: &[String], after: Option<&EntityId>, limit: usize) -> Result<Vec<EntityRow>> {
         let schema_filter = if schemata.is_empty() {
             String::new()
         } else {
@@ -297,40 +235,23 @@ impl Store for SqliteStore {
         let limit = limit.min(i64::MAX as usize) as i64;
         values.push(&limit);
         let rows = query.query_map(values.as_slice(), |row| {
-            Ok((
-                row.get::<_, String>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, Option<String>>(2)?,
-            ))
+            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, Option<String>>(2)?))
         })?;
         let mut entities = Vec::new();
         for row in rows {
             let (id, schema, caption) = row?;
-            entities.push(EntityRow {
-                id: EntityId::new(&id).map_err(Error::Corrupt)?,
-                schema,
-                caption,
-            });
+            entities.push(EntityRow { id: EntityId::new(&id).map_err(Error::Corrupt)?, schema, caption });
         }
         Ok(entities)
     }
 
-    fn for_each_entity(
-        &self,
-        visit: &mut dyn FnMut(EntityId, Vec<Statement>) -> Result<()>,
-    ) -> Result<()> {
-        let mut query = self
-            .connection
-            .prepare(&format!("{STATEMENT_SELECT} ORDER BY e.id, s.rowid"))?;
+    fn for_each_entity(&self, visit: &mut dyn FnMut(EntityId, Vec<Statement>) -> Result<()>) -> Result<()> {
+        let mut query = self.connection.prepare(&format!("{STATEMENT_SELECT} ORDER BY e.id, s.rowid"))?;
         let mut rows = query.query_map([], statement_from_row)?;
         let mut current: Option<EntityId> = None;
         let mut group = Vec::new();
         loop {
-            let next = rows
-                .next()
-                .transpose()?
-                .map(|r| r.map_err(Error::Corrupt))
-                .transpose()?;
+            let next = rows.next().transpose()?.map(|r| r.map_err(Error::Corrupt)).transpose()?;
             let boundary = match (&next, &current) {
                 (Some(statement), Some(id)) => statement.entity_id != *id,
                 (None, Some(_)) => true,
@@ -365,30 +286,23 @@ impl Store for SqliteStore {
                 ))
             })
             .optional()?;
-        Ok(
-            found.map(|(lang, text, translation_lang, translation_text)| Segment {
-                id: segment.to_string(),
-                lang,
-                text,
-                translation: match (translation_lang, translation_text) {
-                    (Some(lang), Some(text)) => Some(Translation { lang, text }),
-                    _ => None,
-                },
-            }),
-        )
+        Ok(found.map(|(lang, text, translation_lang, translation_text)| Segment {
+            id: segment.to_string(),
+            lang,
+            text,
+            translation: match (translation_lang, translation_text) {
+                (Some(lang), Some(text)) => Some(Translation { lang, text }),
+                _ => None,
+            },
+        }))
     }
 
     fn stats(&self) -> Result<Stats> {
-        let count = |sql: &str| -> Result<u64> {
-            Ok(self
-                .connection
-                .query_row(sql, [], |row| row.get::<_, i64>(0))? as u64)
-        };
+        let count =
+            |sql: &str| -> Result<u64> { Ok(self.connection.query_row(sql, [], |row| row.get::<_, i64>(0))? as u64) };
         let grouped = |sql: &str| -> Result<Vec<(String, u64)>> {
             let mut query = self.connection.prepare(sql)?;
-            let rows = query.query_map([], |row| {
-                Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)? as u64))
-            })?;
+            let rows = query.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)? as u64)))?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         };
         Ok(Stats {
@@ -396,9 +310,7 @@ impl Store for SqliteStore {
             synthetic_sources: count("SELECT count(*) FROM source WHERE synthetic")?,
             statements: count("SELECT count(*) FROM statement")?,
             retractions: count("SELECT count(*) FROM statement WHERE retracts IS NOT NULL")?,
-            entities: grouped(
-                "SELECT schema, count(*) FROM entity GROUP BY schema ORDER BY schema",
-            )?,
+            entities: grouped("SELECT schema, count(*) FROM entity GROUP BY schema ORDER BY schema")?,
             segments: count(
                 "SELECT count(*) FROM segment g JOIN source s ON s.key = g.source AND s.generation = g.generation",
             )?,
@@ -438,13 +350,9 @@ impl SqliteWriteTx<'_> {
         if let Some(key) = self.properties.get(&(schema.to_string(), name.to_string())) {
             return Ok(*key);
         }
-        self.tx.execute(
-            "INSERT INTO property (schema, name) VALUES (?1, ?2)",
-            params![schema, name],
-        )?;
+        self.tx.execute("INSERT INTO property (schema, name) VALUES (?1, ?2)", params![schema, name])?;
         let key = self.tx.last_insert_rowid();
-        self.properties
-            .insert((schema.to_string(), name.to_string()), key);
+        self.properties.insert((schema.to_string(), name.to_string()), key);
         Ok(key)
     }
 
@@ -457,9 +365,7 @@ impl SqliteWriteTx<'_> {
             .prepare_cached("SELECT key FROM source WHERE id = ?1")?
             .query_row([source.as_str()], |row| row.get(0))
             .optional()?;
-        let key = key.ok_or_else(|| {
-            Error::Database(format!("statements for unregistered source `{source}`"))
-        })?;
+        let key = key.ok_or_else(|| Error::Database(format!("statements for unregistered source `{source}`")))?;
         self.sources.insert(source.clone(), key);
         Ok(key)
     }
@@ -495,9 +401,7 @@ impl WriteTx for SqliteWriteTx<'_> {
         let existing: Option<(i64, String, u32)> = self
             .tx
             .prepare_cached("SELECT key, content_hash, generation FROM source WHERE id = ?1")?
-            .query_row([source.id.as_str()], |row| {
-                Ok((row.get(0)?, row.get(1)?, row.get(2)?))
-            })
+            .query_row([source.id.as_str()], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
             .optional()?;
         let (key, generation) = match existing {
             Some((key, hash, _)) if hash == source.content_hash => {
@@ -552,10 +456,7 @@ impl WriteTx for SqliteWriteTx<'_> {
         };
         let retractions: Vec<Statement> = active.iter().map(|s| s.retraction("", "")).collect();
         self.put_statements(&retractions)?;
-        Ok(SourceOutcome::Changed {
-            generation,
-            retracted: retractions.len() as u64,
-        })
+        Ok(SourceOutcome::Changed { generation, retracted: retractions.len() as u64 })
     }
 
     fn put_statements(&mut self, statements: &[Statement]) -> Result<()> {
@@ -571,11 +472,7 @@ impl WriteTx for SqliteWriteTx<'_> {
             };
             last_entity = Some((&statement.entity_id, entity));
             let property = match last_property {
-                Some((schema, name, key))
-                    if schema == statement.schema && name == statement.property =>
-                {
-                    key
-                }
+                Some((schema, name, key)) if schema == statement.schema && name == statement.property => key,
                 _ => self.property_key(&statement.schema, &statement.property)?,
             };
             last_property = Some((&statement.schema, &statement.property, property));
@@ -590,18 +487,11 @@ impl WriteTx for SqliteWriteTx<'_> {
         let mut rows = statements.iter().zip(&keys).peekable();
         while rows.peek().is_some() {
             let chunk: Vec<_> = rows.by_ref().take(ROWS_PER_INSERT).collect();
-            let mut insert = self
-                .tx
-                .prepare_cached(&insert_statements_sql(chunk.len()))?;
+            let mut insert = self.tx.prepare_cached(&insert_statements_sql(chunk.len()))?;
             let ids: Vec<[u8; 16]> = chunk.iter().map(|(s, _)| s.id.to_bytes()).collect();
-            let retracts: Vec<Option<[u8; 16]>> = chunk
-                .iter()
-                .map(|(s, _)| s.retracts.as_ref().map(StatementId::to_bytes))
-                .collect();
-            let sensitivities: Vec<i64> = chunk
-                .iter()
-                .map(|(s, _)| sensitivity_code(s.sensitivity))
-                .collect();
+            let retracts: Vec<Option<[u8; 16]>> =
+                chunk.iter().map(|(s, _)| s.retracts.as_ref().map(StatementId::to_bytes)).collect();
+            let sensitivities: Vec<i64> = chunk.iter().map(|(s, _)| sensitivity_code(s.sensitivity)).collect();
             let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * 10);
             for (index, (statement, (entity, property, source))) in chunk.iter().enumerate() {
                 values.extend_from_slice(&[
@@ -622,12 +512,7 @@ impl WriteTx for SqliteWriteTx<'_> {
         Ok(())
     }
 
-    fn put_segments(
-        &mut self,
-        source: &SourceId,
-        generation: u32,
-        segments: &[Segment],
-    ) -> Result<()> {
+    fn put_segments(&mut self, source: &SourceId, generation: u32, segments: &[Segment]) -> Result<()> {
         let key = self.source_key(source)?;
         let mut insert = self.tx.prepare_cached(
             "INSERT OR REPLACE INTO segment (source, generation, id, lang, text, translation_lang, translation_text)
@@ -650,9 +535,7 @@ impl WriteTx for SqliteWriteTx<'_> {
     fn put_consent(&mut self, source: &SourceId, generation: u32, record: &str) -> Result<()> {
         let key = self.source_key(source)?;
         self.tx
-            .prepare_cached(
-                "INSERT OR REPLACE INTO consent (source, generation, record) VALUES (?1, ?2, ?3)",
-            )?
+            .prepare_cached("INSERT OR REPLACE INTO consent (source, generation, record) VALUES (?1, ?2, ?3)")?
             .execute(params![key, generation, record])?;
         Ok(())
     }

@@ -3,13 +3,7 @@
 use std::path::Path;
 
 fn manifest(krate: &str) -> String {
-    std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("..")
-            .join(krate)
-            .join("Cargo.toml"),
-    )
-    .unwrap()
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(krate).join("Cargo.toml")).unwrap()
 }
 
 /// The clew crates and external crates a crate's normal (non-dev) dependencies name.
@@ -26,12 +20,11 @@ fn dependencies(krate: &str) -> Vec<String> {
 }
 
 fn clew_crates() -> Vec<String> {
-    let mut crates: Vec<String> =
-        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-            .filter(|name| name.starts_with("clew-"))
-            .collect();
+    let mut crates: Vec<String> = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|name| name.starts_with("clew-"))
+        .collect();
     crates.sort();
     crates
 }
@@ -43,24 +36,15 @@ fn dependency_rules_hold() {
         ("clew-store", &["clew-model"]),
         ("clew-intake", &["clew-model", "clew-store"]),
         ("clew-demo", &["clew-model", "clew-intake", "clew-store"]),
-        (
-            "clew-cli",
-            &["clew-model", "clew-intake", "clew-store", "clew-demo"],
-        ),
+        ("clew-cli", &["clew-model", "clew-intake", "clew-store", "clew-demo"]),
     ];
     for krate in clew_crates() {
         let rule = allowed.iter().find(|(name, _)| *name == krate);
         let Some((_, allowed)) = rule else {
             panic!("{krate} has no dependency rule in this test and ARCHITECTURE.md")
         };
-        for dependency in dependencies(&krate)
-            .iter()
-            .filter(|d| d.starts_with("clew-"))
-        {
-            assert!(
-                allowed.contains(&dependency.as_str()),
-                "{krate} must not depend on {dependency}"
-            );
+        for dependency in dependencies(&krate).iter().filter(|d| d.starts_with("clew-")) {
+            assert!(allowed.contains(&dependency.as_str()), "{krate} must not depend on {dependency}");
         }
         if krate != "clew-store" {
             assert!(
@@ -79,11 +63,7 @@ fn the_model_does_no_file_io() {
         let text = std::fs::read_to_string(&path).unwrap();
         let code = text.split("#[cfg(test)]").next().unwrap();
         for forbidden in ["std::fs", "std::net", "File::open", "std::io::stdin"] {
-            assert!(
-                !code.contains(forbidden),
-                "{} uses {forbidden}",
-                path.display()
-            );
+            assert!(!code.contains(forbidden), "{} uses {forbidden}", path.display());
         }
     }
 }

@@ -30,77 +30,29 @@ fn init_import_show_stats_export() {
     let run = clew(dir.path(), &["init", "p"]);
     assert!(run.status.success(), "{}", text(&run.stderr));
     let example = example();
-    let run = clew(
-        dir.path(),
-        &["--project", "p", "import", example.to_str().unwrap()],
-    );
+    let run = clew(dir.path(), &["--project", "p", "import", example.to_str().unwrap()]);
     assert!(run.status.success(), "{}", text(&run.stderr));
     assert!(text(&run.stdout).contains("1 new"), "{}", text(&run.stdout));
 
-    let run = clew(
-        dir.path(),
-        &["--project", "p", "entity", "show", "T-EXAMPLE-0001.spell1"],
-    );
+    let run = clew(dir.path(), &["--project", "p", "entity", "show", "T-EXAMPLE-0001.spell1"]);
     let shown = text(&run.stdout);
     assert!(run.status.success(), "{}", text(&run.stderr));
     // Each property with its testimony and segment, and the witness's words.
-    assert!(
-        shown.contains("Hours worked per day (hoursPerDay)"),
-        "{shown}"
-    );
-    assert!(
-        shown.contains("← T-EXAMPLE-0001 segment:s2 · tester"),
-        "{shown}"
-    );
+    assert!(shown.contains("Hours worked per day (hoursPerDay)"), "{shown}");
+    assert!(shown.contains("← T-EXAMPLE-0001 segment:s2 · tester"), "{shown}");
     assert!(shown.contains("I worked 12 hours a day"), "{shown}");
 
-    let run = clew(
-        dir.path(),
-        &[
-            "--project",
-            "p",
-            "--json",
-            "entity",
-            "show",
-            "T-EXAMPLE-0001.spell1",
-        ],
-    );
+    let run = clew(dir.path(), &["--project", "p", "--json", "entity", "show", "T-EXAMPLE-0001.spell1"]);
     let json: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
     assert_eq!(json["schema"], "Employment");
-    assert_eq!(
-        json["properties"]["hoursPerDay"][0]["statement"]["locator"],
-        "segment:s2"
-    );
-    assert!(
-        json["properties"]["hoursPerDay"][0]["segment_text"]
-            .as_str()
-            .unwrap()
-            .contains("12 hours")
-    );
+    assert_eq!(json["properties"]["hoursPerDay"][0]["statement"]["locator"], "segment:s2");
+    assert!(json["properties"]["hoursPerDay"][0]["segment_text"].as_str().unwrap().contains("12 hours"));
 
-    let run = clew(
-        dir.path(),
-        &[
-            "--project",
-            "p",
-            "--json",
-            "entity",
-            "list",
-            "--schema",
-            "LegalEntity",
-        ],
-    );
+    let run = clew(dir.path(), &["--project", "p", "--json", "entity", "list", "--schema", "LegalEntity"]);
     let rows: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
-    let schemata: Vec<&str> = rows
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["schema"].as_str().unwrap())
-        .collect();
+    let schemata: Vec<&str> = rows.as_array().unwrap().iter().map(|r| r["schema"].as_str().unwrap()).collect();
     assert!(
-        schemata.contains(&"Company")
-            && schemata.contains(&"PublicBody")
-            && schemata.contains(&"Person"),
+        schemata.contains(&"Company") && schemata.contains(&"PublicBody") && schemata.contains(&"Person"),
         "{schemata:?}"
     );
 
@@ -111,15 +63,8 @@ fn init_import_show_stats_export() {
     let run = clew(dir.path(), &["--project", "p", "export", "--format", "ftm"]);
     assert!(run.status.success());
     let exported = text(&run.stdout);
-    assert!(
-        exported
-            .lines()
-            .all(|line| serde_json::from_str::<serde_json::Value>(line).is_ok())
-    );
-    assert!(
-        !exported.contains("witness:"),
-        "restricted statements stay out by default"
-    );
+    assert!(exported.lines().all(|line| serde_json::from_str::<serde_json::Value>(line).is_ok()));
+    assert!(!exported.contains("witness:"), "restricted statements stay out by default");
     assert!(!exported.contains("SYNTHETIC-PROTECTED"));
 }
 
@@ -135,18 +80,9 @@ fn invalid_input_exits_3_lists_every_problem_and_writes_nothing() {
     let run = clew(dir.path(), &["--project", "p", "import", "bad.yaml"]);
     assert_eq!(run.status.code(), Some(3));
     let errors = text(&run.stderr);
-    assert!(
-        errors.contains("bad.yaml:9:9: field `interview.date`: day 30 does not exist"),
-        "{errors}"
-    );
-    assert!(
-        errors.contains("cites segment `s9`, which does not exist"),
-        "{errors}"
-    );
-    assert!(
-        errors.contains("2 problems found; nothing was written"),
-        "{errors}"
-    );
+    assert!(errors.contains("bad.yaml:9:9: field `interview.date`: day 30 does not exist"), "{errors}");
+    assert!(errors.contains("cites segment `s9`, which does not exist"), "{errors}");
+    assert!(errors.contains("2 problems found; nothing was written"), "{errors}");
     let run = clew(dir.path(), &["--project", "p", "--json", "stats"]);
     let stats: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
     assert_eq!(stats["statements"], 0);
@@ -171,23 +107,12 @@ fn standard_input_and_dry_run() {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    std::io::Write::write_all(
-        &mut child.stdin.take().unwrap(),
-        std::fs::read(example()).unwrap().as_slice(),
-    )
-    .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), std::fs::read(example()).unwrap().as_slice()).unwrap();
     let run = child.wait_with_output().unwrap();
     assert!(run.status.success());
-    assert!(
-        text(&run.stdout).contains("dry run, nothing written"),
-        "{}",
-        text(&run.stdout)
-    );
+    assert!(text(&run.stdout).contains("dry run, nothing written"), "{}", text(&run.stdout));
     let run = clew(dir.path(), &["--project", "p", "--json", "stats"]);
-    assert_eq!(
-        serde_json::from_slice::<serde_json::Value>(&run.stdout).unwrap()["statements"],
-        0
-    );
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&run.stdout).unwrap()["statements"], 0);
 }
 
 #[test]
@@ -195,64 +120,26 @@ fn not_a_project_exits_4_with_a_hint() {
     let dir = tempfile::tempdir().unwrap();
     let run = clew(dir.path(), &["stats"]);
     assert_eq!(run.status.code(), Some(4));
-    assert!(
-        text(&run.stderr).contains("is not a clew project"),
-        "{}",
-        text(&run.stderr)
-    );
+    assert!(text(&run.stderr).contains("is not a clew project"), "{}", text(&run.stderr));
     assert!(text(&run.stderr).contains("clew init"));
 }
 
 #[test]
 fn demo_creates_a_synthetic_project_and_replaces_only_a_demo() {
     let dir = tempfile::tempdir().unwrap();
-    let run = clew(
-        dir.path(),
-        &["demo", "--dir", "d", "--testimonies", "30", "--seed", "7"],
-    );
+    let run = clew(dir.path(), &["demo", "--dir", "d", "--testimonies", "30", "--seed", "7"]);
     assert!(run.status.success(), "{}", text(&run.stderr));
     assert!(text(&run.stdout).contains("SYNTHETIC"));
-    let first = clew(
-        dir.path(),
-        &[
-            "--project",
-            "d",
-            "--json",
-            "entity",
-            "show",
-            "T-DEMO-000000.spell1",
-        ],
-    );
+    let first = clew(dir.path(), &["--project", "d", "--json", "entity", "show", "T-DEMO-000000.spell1"]);
     assert!(first.status.success(), "{}", text(&first.stderr));
     let spell: serde_json::Value = serde_json::from_slice(&first.stdout).unwrap();
-    assert_eq!(
-        spell["properties"]["synthetic"][0]["statement"]["value"],
-        "true"
-    );
-    assert_eq!(
-        spell["properties"]["employee"][0]["statement"]["sensitivity"],
-        "restricted"
-    );
+    assert_eq!(spell["properties"]["synthetic"][0]["statement"]["value"], "true");
+    assert_eq!(spell["properties"]["employee"][0]["statement"]["sensitivity"], "restricted");
     // Running the demo again with the same seed replaces it with the same data.
-    let listing = |dir: &Path| {
-        clew(
-            dir,
-            &[
-                "--project",
-                "d",
-                "--json",
-                "entity",
-                "show",
-                "T-DEMO-000029.spell1",
-            ],
-        )
-        .stdout
-    };
+    let listing =
+        |dir: &Path| clew(dir, &["--project", "d", "--json", "entity", "show", "T-DEMO-000029.spell1"]).stdout;
     let before = listing(dir.path());
-    let run = clew(
-        dir.path(),
-        &["demo", "--dir", "d", "--testimonies", "30", "--seed", "7"],
-    );
+    let run = clew(dir.path(), &["demo", "--dir", "d", "--testimonies", "30", "--seed", "7"]);
     assert!(run.status.success(), "{}", text(&run.stderr));
     let values = |bytes: &[u8]| -> Vec<String> {
         let json: serde_json::Value = serde_json::from_slice(bytes).unwrap();
@@ -265,10 +152,7 @@ fn demo_creates_a_synthetic_project_and_replaces_only_a_demo() {
             .collect()
     };
     assert_eq!(values(&listing(dir.path())), values(&before));
-    let other_seed = clew(
-        dir.path(),
-        &["demo", "--dir", "d", "--testimonies", "30", "--seed", "8"],
-    );
+    let other_seed = clew(dir.path(), &["demo", "--dir", "d", "--testimonies", "30", "--seed", "8"]);
     assert!(other_seed.status.success());
     assert_ne!(values(&listing(dir.path())), values(&before));
     // A directory that is not a demo project is never replaced.
@@ -276,10 +160,7 @@ fn demo_creates_a_synthetic_project_and_replaces_only_a_demo() {
     std::fs::write(dir.path().join("mine/notes.txt"), "keep me").unwrap();
     let run = clew(dir.path(), &["demo", "--dir", "mine", "--testimonies", "3"]);
     assert_eq!(run.status.code(), Some(2));
-    assert_eq!(
-        std::fs::read_to_string(dir.path().join("mine/notes.txt")).unwrap(),
-        "keep me"
-    );
+    assert_eq!(std::fs::read_to_string(dir.path().join("mine/notes.txt")).unwrap(), "keep me");
 }
 
 #[test]
@@ -307,8 +188,5 @@ fn schema_testimony_prints_the_json_schema_and_help_lists_exit_codes() {
     assert_eq!(schema["properties"]["format"]["const"], "clew-testimony/1");
     let run = clew(dir.path(), &["--help"]);
     let help = text(&run.stdout);
-    assert!(
-        help.contains("Exit codes:") && help.contains("3  invalid input"),
-        "{help}"
-    );
+    assert!(help.contains("Exit codes:") && help.contains("3  invalid input"), "{help}");
 }

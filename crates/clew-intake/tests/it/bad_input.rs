@@ -10,11 +10,7 @@ fn check(name: &str, text: &str, expected: Expect) {
     let (_files, report) = import_files(Some(&mut project), &[(name, text.as_bytes())]);
     assert!(!report.committed);
     let stats = project.store().stats().unwrap();
-    assert_eq!(
-        (stats.statements, stats.sources.len()),
-        (0, 0),
-        "bad input wrote something"
-    );
+    assert_eq!((stats.statements, stats.sources.len()), (0, 0), "bad input wrote something");
     expected.assert_debug_eq(&lines(&report));
 }
 
@@ -73,30 +69,11 @@ fn empty_file_and_invalid_utf8() {
 
 #[test]
 fn wrong_types_unknown_fields_and_impossible_dates() {
-    let text = example_with(
-        "  date: 2025-03\n  place: Seoul",
-        "  date: 2025-02-30\n  place: [Seoul]\n  mood: calm",
-    );
-    let text = text.replacen(
-        "hours_per_day: {value: 12,",
-        "hours_per_day: {value: twelve,",
-        1,
-    );
-    let text = text.replacen(
-        "rest_days_per_month: {value: 2,",
-        "rest_days_per_month: {value: 45,",
-        1,
-    );
-    let text = text.replacen(
-        "properties: {country: kp}",
-        "properties: {country: kp, shoeSize: 44}",
-        1,
-    );
-    let text = text.replacen(
-        "period: {start: 2019-05, end: 2021-11}",
-        "period: {start: 2019-05-14, end: 2018-11}",
-        1,
-    );
+    let text = example_with("  date: 2025-03\n  place: Seoul", "  date: 2025-02-30\n  place: [Seoul]\n  mood: calm");
+    let text = text.replacen("hours_per_day: {value: 12,", "hours_per_day: {value: twelve,", 1);
+    let text = text.replacen("rest_days_per_month: {value: 2,", "rest_days_per_month: {value: 45,", 1);
+    let text = text.replacen("properties: {country: kp}", "properties: {country: kp, shoeSize: 44}", 1);
+    let text = text.replacen("period: {start: 2019-05, end: 2021-11}", "period: {start: 2019-05-14, end: 2018-11}", 1);
     check(
         "t.yaml",
         &text,
@@ -154,10 +131,8 @@ fn duplicate_ids() {
     // The same testimony twice in one import.
     let text = example_text();
     let (_dir, mut project) = new_project();
-    let (_files, report) = import_files(
-        Some(&mut project),
-        &[("a.yaml", text.as_bytes()), ("b.yaml", text.as_bytes())],
-    );
+    let (_files, report) =
+        import_files(Some(&mut project), &[("a.yaml", text.as_bytes()), ("b.yaml", text.as_bytes())]);
     expect![[r#"
         [
             "b.yaml:3:1: field `id`: testimony `T-EXAMPLE-0001` appears twice in this import (first at a.yaml:3:1)",
@@ -195,8 +170,7 @@ fn protected_values_never_appear_in_messages() {
 
 #[test]
 fn one_bad_record_among_ten_thousand_writes_nothing_and_lists_every_error() {
-    let example =
-        clew_model::doc::parse(&example_text(), clew_model::doc::TextFormat::Yaml).unwrap();
+    let example = clew_model::doc::parse(&example_text(), clew_model::doc::TextFormat::Yaml).unwrap();
     let good = example[0].to_json();
     let mut lines_out = String::new();
     for index in 0..10_000 {
@@ -211,8 +185,7 @@ fn one_bad_record_among_ten_thousand_writes_nothing_and_lists_every_error() {
         lines_out.push('\n');
     }
     let (_dir, mut project) = new_project();
-    let (_files, report) =
-        import_files(Some(&mut project), &[("bulk.jsonl", lines_out.as_bytes())]);
+    let (_files, report) = import_files(Some(&mut project), &[("bulk.jsonl", lines_out.as_bytes())]);
     assert_eq!(report.records, 10_000);
     expect![[r#"
         [

@@ -45,11 +45,7 @@ fn validate(root: &Value, schema: &Value, value: &Value, path: &str, errors: &mu
         Some(Value::String(kind)) if !type_matches(kind, value) => {
             return errors.push(format!("{path}: not {kind}"));
         }
-        Some(Value::Array(kinds))
-            if !kinds
-                .iter()
-                .any(|k| type_matches(k.as_str().unwrap_or(""), value)) =>
-        {
+        Some(Value::Array(kinds)) if !kinds.iter().any(|k| type_matches(k.as_str().unwrap_or(""), value)) => {
             return errors.push(format!("{path}: none of {kinds:?}"));
         }
         _ => {}
@@ -76,26 +72,16 @@ fn validate(root: &Value, schema: &Value, value: &Value, path: &str, errors: &mu
     }
     if let Value::Object(object) = value {
         let properties = schema.get("properties").and_then(Value::as_object);
-        for required in schema
-            .get("required")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
+        for required in schema.get("required").and_then(Value::as_array).into_iter().flatten() {
             if !object.contains_key(required.as_str().unwrap_or("")) {
                 errors.push(format!("{path}: missing {required}"));
             }
         }
         for (key, item) in object {
             let item_path = format!("{path}.{key}");
-            match (
-                properties.and_then(|p| p.get(key)),
-                schema.get("additionalProperties"),
-            ) {
+            match (properties.and_then(|p| p.get(key)), schema.get("additionalProperties")) {
                 (Some(property), _) => validate(root, property, item, &item_path, errors),
-                (None, Some(Value::Bool(false))) => {
-                    errors.push(format!("{item_path}: not allowed"))
-                }
+                (None, Some(Value::Bool(false))) => errors.push(format!("{item_path}: not allowed")),
                 (None, Some(additional)) if additional.is_object() => {
                     validate(root, additional, item, &item_path, errors)
                 }
@@ -104,11 +90,7 @@ fn validate(root: &Value, schema: &Value, value: &Value, path: &str, errors: &mu
         }
     }
     if let (Value::Array(items), Some(item_schema)) = (value, schema.get("items")) {
-        if schema
-            .get("minItems")
-            .and_then(Value::as_u64)
-            .is_some_and(|min| (items.len() as u64) < min)
-        {
+        if schema.get("minItems").and_then(Value::as_u64).is_some_and(|min| (items.len() as u64) < min) {
             errors.push(format!("{path}: too few items"));
         }
         for (index, item) in items.iter().enumerate() {
@@ -126,36 +108,24 @@ fn errors_of(value: &Value) -> Vec<String> {
 
 #[test]
 fn schema_accepts_what_the_reader_accepts() {
-    let example = clew_model::doc::parse(&example_text(), clew_model::doc::TextFormat::Yaml)
-        .unwrap()[0]
-        .to_json();
+    let example = clew_model::doc::parse(&example_text(), clew_model::doc::TextFormat::Yaml).unwrap()[0].to_json();
     assert_eq!(errors_of(&example), Vec::<String>::new());
     // The demo's testimonies, through the typed structs (every optional part the generator uses).
     for index in 0..50 {
         let testimony = clew_demo_like(index);
-        assert_eq!(
-            errors_of(&testimony),
-            Vec::<String>::new(),
-            "testimony {index}"
-        );
+        assert_eq!(errors_of(&testimony), Vec::<String>::new(), "testimony {index}");
     }
 }
 
 /// The example with its optional parts varied, read back through the reader to be sure it is valid.
 fn clew_demo_like(index: u64) -> Value {
-    let mut value = clew_model::doc::parse(&example_text(), clew_model::doc::TextFormat::Yaml)
-        .unwrap()[0]
-        .to_json();
+    let mut value = clew_model::doc::parse(&example_text(), clew_model::doc::TextFormat::Yaml).unwrap()[0].to_json();
     value["id"] = format!("T-{index}").into();
     if index.is_multiple_of(2) {
-        value["facts"]["spells"][0]["escape"] =
-            serde_json::json!({"value": true, "segments": ["s5"]});
-        value["consent"]["withdrawal"] =
-            serde_json::json!({"date": "2026-01", "scope": "publication"});
+        value["facts"]["spells"][0]["escape"] = serde_json::json!({"value": true, "segments": ["s5"]});
+        value["consent"]["withdrawal"] = serde_json::json!({"date": "2026-01", "scope": "publication"});
     }
-    let node = clew_model::doc::parse(&value.to_string(), clew_model::doc::TextFormat::Json)
-        .unwrap()
-        .remove(0);
+    let node = clew_model::doc::parse(&value.to_string(), clew_model::doc::TextFormat::Json).unwrap().remove(0);
     let mut reader = clew_model::read::Reader::default();
     let testimony = clew_intake::read_testimony(model(), &node, &mut reader).unwrap();
     serde_json::to_value(testimony).unwrap()
@@ -163,9 +133,7 @@ fn clew_demo_like(index: u64) -> Value {
 
 #[test]
 fn schema_refuses_what_the_reader_refuses() {
-    let mut example = clew_model::doc::parse(&example_text(), clew_model::doc::TextFormat::Yaml)
-        .unwrap()[0]
-        .to_json();
+    let mut example = clew_model::doc::parse(&example_text(), clew_model::doc::TextFormat::Yaml).unwrap()[0].to_json();
     example["interview"]["mood"] = "calm".into();
     example["facts"]["spells"][0]["hours_per_day"]["value"] = 30.into();
     example["facts"]["spells"][0]["deductions"][0]["kind"] = "bribe".into();

@@ -32,17 +32,11 @@ pub fn new_project() -> (tempfile::TempDir, Project) {
 }
 
 pub fn options() -> ImportOptions {
-    ImportOptions {
-        dry_run: false,
-        recorded_by: "tester".into(),
-    }
+    ImportOptions { dry_run: false, recorded_by: "tester".into() }
 }
 
 /// Writes files into a temporary directory and imports them.
-pub fn import_files(
-    project: Option<&mut Project>,
-    files: &[(&str, &[u8])],
-) -> (tempfile::TempDir, ImportReport) {
+pub fn import_files(project: Option<&mut Project>, files: &[(&str, &[u8])]) -> (tempfile::TempDir, ImportReport) {
     let dir = tempfile::tempdir().unwrap();
     let mut inputs = Vec::new();
     for (name, bytes) in files {
@@ -62,13 +56,7 @@ pub fn lines(report: &ImportReport) -> Vec<String> {
         .iter()
         .map(|d| {
             let mut d = d.clone();
-            d.file = d.file.map(|f| {
-                Path::new(&f)
-                    .file_name()
-                    .unwrap()
-                    .to_string_lossy()
-                    .to_string()
-            });
+            d.file = d.file.map(|f| Path::new(&f).file_name().unwrap().to_string_lossy().to_string());
             strip_temporary_dirs(&d.to_string())
         })
         .collect()

@@ -5,11 +5,7 @@ use clew_model::{EntityId, Sensitivity, SourceId, SourceKind, Statement};
 use clew_store::{Batch, Error, Project, SourceDraft, SourceOutcome};
 
 fn batch() -> Batch {
-    Batch {
-        recorded_by: "tester".into(),
-        recorded_at: "2026-01-01T00:00:00Z".into(),
-        operation: "test".into(),
-    }
+    Batch { recorded_by: "tester".into(), recorded_at: "2026-01-01T00:00:00Z".into(), operation: "test".into() }
 }
 
 fn draft(id: &str, hash: &str) -> SourceDraft {
@@ -22,26 +18,11 @@ fn draft(id: &str, hash: &str) -> SourceDraft {
     }
 }
 
-fn statement(
-    source: &str,
-    entity: &str,
-    schema: &str,
-    property: &str,
-    value: &str,
-    generation: u32,
-) -> Statement {
+fn statement(source: &str, entity: &str, schema: &str, property: &str, value: &str, generation: u32) -> Statement {
     let entity_id = EntityId::new(entity).unwrap();
     let source_id = SourceId::new(source).unwrap();
     Statement {
-        id: Statement::compute_id(
-            &entity_id,
-            schema,
-            property,
-            value,
-            &source_id,
-            "segment:s1",
-            generation,
-        ),
+        id: Statement::compute_id(&entity_id, schema, property, value, &source_id, "segment:s1", generation),
         entity_id,
         schema: schema.into(),
         property: property.into(),
@@ -69,10 +50,7 @@ fn init_twice_is_refused_and_nothing_is_touched() {
     let dir = tempfile::tempdir().unwrap();
     Project::init(dir.path(), "one", false).unwrap();
     let before = std::fs::read(dir.path().join("clew.toml")).unwrap();
-    assert!(matches!(
-        Project::init(dir.path(), "two", false).unwrap_err(),
-        Error::AlreadyAProject { .. }
-    ));
+    assert!(matches!(Project::init(dir.path(), "two", false).unwrap_err(), Error::AlreadyAProject { .. }));
     assert_eq!(std::fs::read(dir.path().join("clew.toml")).unwrap(), before);
 }
 
@@ -81,15 +59,10 @@ fn a_database_from_a_newer_clew_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     drop(Project::init(dir.path(), "p", false).unwrap());
     let connection = rusqlite::Connection::open(dir.path().join("clew.db")).unwrap();
-    connection
-        .execute_batch("PRAGMA user_version = 99")
-        .unwrap();
+    connection.execute_batch("PRAGMA user_version = 99").unwrap();
     drop(connection);
     let error = Project::open(dir.path()).unwrap_err();
-    assert!(
-        matches!(error, Error::NewerSchema { found: 99, .. }),
-        "{error}"
-    );
+    assert!(matches!(error, Error::NewerSchema { found: 99, .. }), "{error}");
     assert!(error.to_string().contains("upgrade clew"));
 }
 
@@ -97,17 +70,10 @@ fn a_database_from_a_newer_clew_is_refused() {
 fn a_broken_config_is_reported_with_its_path() {
     let dir = tempfile::tempdir().unwrap();
     drop(Project::init(dir.path(), "p", false).unwrap());
-    std::fs::write(
-        dir.path().join("clew.toml"),
-        "format = 1\nname = \"p\"\ncolour = \"red\"\n",
-    )
-    .unwrap();
+    std::fs::write(dir.path().join("clew.toml"), "format = 1\nname = \"p\"\ncolour = \"red\"\n").unwrap();
     let error = Project::open(dir.path()).unwrap_err();
     assert!(matches!(error, Error::Config { .. }));
-    assert!(
-        error.to_string().contains("clew.toml") && error.to_string().contains("colour"),
-        "{error}"
-    );
+    assert!(error.to_string().contains("clew.toml") && error.to_string().contains("colour"), "{error}");
 }
 
 #[test]
@@ -117,54 +83,30 @@ fn statements_round_trip_and_rollback_leaves_nothing() {
     let store = project.store();
     {
         let mut tx = store.write(&batch()).unwrap();
-        assert_eq!(
-            tx.put_source(&draft("T-1", "h1")).unwrap(),
-            SourceOutcome::New { generation: 1 }
-        );
-        tx.put_statements(&[statement("T-1", "c1", "Company", "name", "Example LLC", 1)])
-            .unwrap();
+        assert_eq!(tx.put_source(&draft("T-1", "h1")).unwrap(), SourceOutcome::New { generation: 1 });
+        tx.put_statements(&[statement("T-1", "c1", "Company", "name", "Example LLC", 1)]).unwrap();
         // Dropped without commit.
     }
     assert_eq!(store.stats().unwrap().statements, 0);
-    assert!(
-        store
-            .source(&SourceId::new("T-1").unwrap())
-            .unwrap()
-            .is_none()
-    );
+    assert!(store.source(&SourceId::new("T-1").unwrap()).unwrap().is_none());
 
     let mut tx = store.write(&batch()).unwrap();
     tx.put_source(&draft("T-1", "h1")).unwrap();
     let written = statement("T-1", "c1", "Company", "name", "Example LLC", 1);
-    tx.put_statements(&[written.clone(), written.clone()])
-        .unwrap();
+    tx.put_statements(&[written.clone(), written.clone()]).unwrap();
     tx.commit().unwrap();
-    let read = store
-        .statements_for_entity(&EntityId::new("c1").unwrap())
-        .unwrap();
+    let read = store.statements_for_entity(&EntityId::new("c1").unwrap()).unwrap();
     assert_eq!(read.len(), 1, "the same statement twice is stored once");
     assert_eq!(read[0].id, written.id);
-    assert_eq!(
-        (read[0].confidence, read[0].sensitivity),
-        (0.75, Sensitivity::Restricted)
-    );
-    assert_eq!(
-        (read[0].recorded_by.as_str(), read[0].recorded_at.as_str()),
-        ("tester", "2026-01-01T00:00:00Z")
-    );
+    assert_eq!((read[0].confidence, read[0].sensitivity), (0.75, Sensitivity::Restricted));
+    assert_eq!((read[0].recorded_by.as_str(), read[0].recorded_at.as_str()), ("tester", "2026-01-01T00:00:00Z"));
     let listed = store.list_entities(&["Company".into()], None, 10).unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].caption.as_deref(), Some("Example LLC"));
 
     // A changed source retracts what its earlier generation said.
     let mut tx = store.write(&batch()).unwrap();
-    assert_eq!(
-        tx.put_source(&draft("T-1", "h2")).unwrap(),
-        SourceOutcome::Changed {
-            generation: 2,
-            retracted: 1
-        }
-    );
+    assert_eq!(tx.put_source(&draft("T-1", "h2")).unwrap(), SourceOutcome::Changed { generation: 2, retracted: 1 });
     tx.commit().unwrap();
     assert!(
         store.list_entities(&[], None, 10).unwrap().is_empty(),
@@ -180,19 +122,10 @@ fn the_database_survives_reopening() {
     let mut project = Project::init(dir.path(), "p", false).unwrap();
     let mut tx = project.store().write(&batch()).unwrap();
     tx.put_source(&draft("T-1", "h1")).unwrap();
-    tx.put_statements(&[statement("T-1", "c1", "Company", "name", "Example LLC", 1)])
-        .unwrap();
+    tx.put_statements(&[statement("T-1", "c1", "Company", "name", "Example LLC", 1)]).unwrap();
     tx.commit().unwrap();
     drop(project);
     let project = Project::open(dir.path()).unwrap();
     assert_eq!(project.store_ref().stats().unwrap().statements, 1);
-    assert_eq!(
-        project
-            .store_ref()
-            .source(&SourceId::new("T-1").unwrap())
-            .unwrap()
-            .unwrap()
-            .generation,
-        1
-    );
+    assert_eq!(project.store_ref().source(&SourceId::new("T-1").unwrap()).unwrap().unwrap().generation, 1);
 }
