@@ -190,3 +190,67 @@ fn schema_testimony_prints_the_json_schema_and_help_lists_exit_codes() {
     let help = text(&run.stdout);
     assert!(help.contains("Exit codes:") && help.contains("3  invalid input"), "{help}");
 }
+
+/// Many copies of the example testimony as JSON Lines, each with its own id.
+fn bulk_jsonl(count: usize) -> String {
+    let example = std::fs::read_to_string(example()).unwrap();
+    let template = clew_model::doc::parse(&example, clew_model::doc::TextFormat::Yaml).unwrap()[0].to_json();
+    let mut out = String::new();
+    for index in 0..count {
+        let mut record = template.clone();
+        record["id"] = format!("T-BULK-{index:05}").into();
+        record["witness"]["pseudonym"] = format!("W-BULK-{index:05}").into();
+        out.push_str(&record.to_string());
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn a_killed_import_leaves_all_or_nothing_and_a_working_project() {
+    let dir = tempfile::tempdir().unwrap();
+    clew(dir.path(), &["init", "p"]);
+    std::fs::write(dir.path().join("bulk.jsonl"), bulk_jsonl(2_000)).unwrap();
+    // The full count, from a project that completes the same import.
+    clew(dir.path(), &["init", "full"]);
+    let run = clew(dir.path(), &["--project", "full", "import", "bulk.jsonl"]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let count = |project: &str| {
+        let run = clew(dir.path(), &["--project", project, "--json", "stats"]);
+        assert!(run.status.success(), "{}", text(&run.stderr));
+        serde_json::from_slice::<serde_json::Value>(&run.stdout).unwrap()["statements"].as_u64().unwrap()
+    };
+    let full = count("full");
+    let mut killed_midway = 0;
+    for delay_ms in [50, 200, 400] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_clew"))
+            .args(["--project", "p", "import", "bulk.jsonl"])
+            .current_dir(dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        child.kill().unwrap(); // SIGKILL
+        let finished = child.wait().unwrap().success();
+        let now = count("p");
+        assert!(now == 0 || now == full, "a killed import left {now} of {full} statements");
+        if finished {
+            assert_eq!(now, full);
+        } else {
+            killed_midway += 1;
+        }
+    }
+    assert!(killed_midway > 0, "no kill landed before the import finished; the test proved nothing");
+}
+
+#[test]
+fn a_huge_file_is_refused_without_being_read() {
+    let dir = tempfile::tempdir().unwrap();
+    clew(dir.path(), &["init", "p"]);
+    // 1 GiB, sparse: nothing is written to disk, and clew must not read it.
+    std::fs::File::create(dir.path().join("huge.json")).unwrap().set_len(1 << 30).unwrap();
+    let run = clew(dir.path(), &["--project", "p", "import", "huge.json"]);
+    assert_eq!(run.status.code(), Some(3));
+    assert!(text(&run.stderr).contains("huge.json: the file is 1024 MiB; clew reads files up to 256 MiB"), "{}", text(&run.stderr));
+}
