@@ -8,6 +8,8 @@ use clew_model::{Diagnostic, Model, SourceKind};
 use clew_store::{Batch, SourceDraft, SourceOutcome, Store, WriteTx};
 use serde::Serialize;
 
+use clew_model::doc::Node;
+
 use crate::input::{InputPath, read_text, records};
 use crate::mapping::{Fact, content_hash, testimony_facts};
 use crate::testimony::{Testimony, read_testimony};
@@ -153,6 +155,73 @@ pub fn count(report: &mut ImportReport, written: Written) {
     }
 }
 
+/// One import run: its transaction (absent when only checking), its report, and its time.
+/// Writing stops at the first problem (nothing will be committed) while checking goes on to the end.
+pub struct ImportRun<'s> {
+    tx: Option<Box<dyn WriteTx + 's>>,
+    /// What the run found and did.
+    pub report: ImportReport,
+    /// When it started (RFC 3339), recorded with its statements.
+    pub recorded_at: String,
+    /// Who runs it.
+    pub recorded_by: String,
+}
+
+impl<'s> ImportRun<'s> {
+    /// Starts a run; with a store, opens its write transaction.
+    pub fn begin(store: Option<&'s mut dyn Store>, recorded_by: &str, operation: &str) -> Result<Self, WriteError> {
+        let recorded_at = now_rfc3339();
+        let batch = Batch {
+            recorded_by: recorded_by.to_string(),
+            recorded_at: recorded_at.clone(),
+            operation: operation.into(),
+        };
+        let tx = match store {
+            Some(store) => Some(store.write(&batch)?),
+            None => None,
+        };
+        Ok(ImportRun { tx, report: ImportReport::default(), recorded_at, recorded_by: recorded_by.to_string() })
+    }
+
+    /// Reads an input and splits it into records; a problem is recorded and gives `None`.
+    pub fn read(&mut self, input: &InputPath) -> Option<(String, String, Vec<Node>)> {
+        self.report.files += 1;
+        let name = input.display_name();
+        match read_text(input).and_then(|text| records(&name, &text).map(|nodes| (text, nodes))) {
+            Ok((text, nodes)) => Some((name, text, nodes)),
+            Err(diagnostic) => {
+                self.report.diagnostics.push(diagnostic);
+                None
+            }
+        }
+    }
+
+    /// Records the problems a reader found in a file.
+    pub fn problems(&mut self, file: &str, diagnostics: Vec<Diagnostic>) {
+        self.report.diagnostics.extend(diagnostics.into_iter().map(|mut d| {
+            d.file = Some(file.to_string());
+            d
+        }));
+    }
+
+    /// The transaction to write to, while nothing is wrong and there is a store.
+    pub fn writer(&mut self) -> Option<&mut (dyn WriteTx + 's)> {
+        if self.report.diagnostics.is_empty() { self.tx.as_deref_mut() } else { None }
+    }
+
+    /// Commits when nothing is wrong and this is not a dry run; otherwise everything is rolled back.
+    pub fn finish(mut self, dry_run: bool) -> Result<ImportReport, WriteError> {
+        if self.report.diagnostics.is_empty()
+            && !dry_run
+            && let Some(tx) = self.tx.take()
+        {
+            tx.commit()?;
+            self.report.committed = true;
+        }
+        Ok(self.report)
+    }
+}
+
 /// Checks testimonies, and, given a store, imports them in one transaction. Without a store (`clew
 /// validate`) only checks. `progress` is called after each record with the number read so far.
 pub fn import_testimonies(
@@ -162,65 +231,30 @@ pub fn import_testimonies(
     options: &ImportOptions,
     progress: &mut dyn FnMut(u64),
 ) -> Result<ImportReport, WriteError> {
-    let recorded_at = now_rfc3339();
-    let batch = Batch {
-        recorded_by: options.recorded_by.clone(),
-        recorded_at: recorded_at.clone(),
-        operation: "import".into(),
-    };
-    let mut tx = match store {
-        Some(store) => Some(store.write(&batch)?),
-        None => None,
-    };
-    let mut report = ImportReport::default();
+    let mut run = ImportRun::begin(store, &options.recorded_by, "import")?;
     // Where each testimony id was first seen in this run, to refuse the same id twice.
     let mut seen: HashMap<String, String> = HashMap::new();
     for input in inputs {
-        report.files += 1;
-        let name = input.display_name();
-        let nodes = match read_text(input).and_then(|text| records(&name, &text)) {
-            Ok(nodes) => nodes,
-            Err(diagnostic) => {
-                report.diagnostics.push(diagnostic);
-                continue;
-            }
-        };
+        let Some((name, _, nodes)) = run.read(input) else { continue };
         for node in nodes {
-            report.records += 1;
-            progress(report.records);
+            run.report.records += 1;
+            progress(run.report.records);
             let mut reader = Reader::default();
             let testimony = read_testimony(model, &node, &mut reader);
-            let located = |mut d: Diagnostic| {
-                d.file = Some(name.clone());
-                d
-            };
-            report.diagnostics.extend(reader.diagnostics.into_iter().map(located));
+            run.problems(&name, reader.diagnostics);
             let Some(testimony) = testimony else { continue };
-            let here = format!("{name}:{}", node.pos);
-            if let Some(first) = seen.insert(testimony.id.to_string(), here.clone()) {
-                report.diagnostics.push(Diagnostic {
-                    file: Some(name.clone()),
-                    pos: Some(node.pos),
-                    path: "id".into(),
-                    message: format!("testimony `{}` appears twice in this import (first at {first})", testimony.id),
-                });
+            if let Some(first) = seen.insert(testimony.id.to_string(), format!("{name}:{}", node.pos)) {
+                let message = format!("testimony `{}` appears twice in this import (first at {first})", testimony.id);
+                let problem = Diagnostic { file: None, pos: Some(node.pos), path: "id".into(), message };
+                run.problems(&name, vec![problem]);
                 continue;
             }
-            // Once anything is wrong nothing will be committed, so writing stops; checking goes on.
-            if report.diagnostics.is_empty()
-                && let Some(tx) = tx.as_mut()
-            {
-                let written = write_testimony(tx.as_mut(), model, testimony, &options.recorded_by, &recorded_at)?;
-                count(&mut report, written);
+            let (recorded_by, recorded_at) = (run.recorded_by.clone(), run.recorded_at.clone());
+            if let Some(tx) = run.writer() {
+                let written = write_testimony(tx, model, testimony, &recorded_by, &recorded_at)?;
+                count(&mut run.report, written);
             }
         }
     }
-    if report.diagnostics.is_empty()
-        && !options.dry_run
-        && let Some(tx) = tx
-    {
-        tx.commit()?;
-        report.committed = true;
-    }
-    Ok(report)
+    run.finish(options.dry_run)
 }

@@ -252,5 +252,9 @@ fn a_huge_file_is_refused_without_being_read() {
     std::fs::File::create(dir.path().join("huge.json")).unwrap().set_len(1 << 30).unwrap();
     let run = clew(dir.path(), &["--project", "p", "import", "huge.json"]);
     assert_eq!(run.status.code(), Some(3));
-    assert!(text(&run.stderr).contains("huge.json: the file is 1024 MiB; clew reads files up to 256 MiB"), "{}", text(&run.stderr));
+    assert!(
+        text(&run.stderr).contains("huge.json: the file is 1024 MiB; clew reads files up to 256 MiB"),
+        "{}",
+        text(&run.stderr)
+    );
 }
