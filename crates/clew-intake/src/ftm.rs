@@ -9,7 +9,9 @@ use std::io::Write;
 
 use clew_model::doc::NodeKind;
 use clew_model::read::{Reader, index_path};
-use clew_model::{Diagnostic, Entity, EntityId, Model, PropertyType, Sensitivity, SourceId, SourceKind, Statement};
+use clew_model::{
+    Claim, Diagnostic, Entity, EntityId, Model, PropertyType, Sensitivity, SourceId, SourceKind, Statement,
+};
 use clew_store::{SourceDraft, SourceOutcome, Store};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -192,19 +194,17 @@ pub fn import_ftm(
             let (Some(facts), Some(generation)) = (facts, generation) else { continue };
             let statements: Vec<Statement> = facts
                 .into_iter()
-                .map(|(entity_id, schema, property, value)| Statement {
-                    id: Statement::compute_id(&entity_id, &schema, &property, &value, &source, &locator, generation),
-                    entity_id,
-                    schema,
-                    property,
-                    value,
-                    source_id: source.clone(),
-                    locator: locator.clone(),
-                    recorded_by: options.recorded_by.clone(),
-                    recorded_at: run.recorded_at.clone(),
-                    confidence: 1.0,
-                    sensitivity: options.sensitivity,
-                    retracts: None,
+                .map(|(entity_id, schema, property, value)| {
+                    let claim = Claim {
+                        entity_id,
+                        schema: &schema,
+                        property: &property,
+                        value,
+                        source_id: &source,
+                        locator: locator.clone(),
+                        generation,
+                    };
+                    Statement::new(claim, &options.recorded_by, &run.recorded_at, 1.0, options.sensitivity)
                 })
                 .collect();
             if let Some(tx) = run.writer() {

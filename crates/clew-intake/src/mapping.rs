@@ -1,7 +1,7 @@
 //! Turns a checked testimony into statements: one per value and cited segment, so that every fact can be
 //! traced to the witness's words.
 
-use clew_model::{EntityId, Model, Sensitivity, SourceId, Statement};
+use clew_model::{Claim, EntityId, Model, Sensitivity, SourceId, Statement};
 use sha2::{Digest, Sha256};
 
 use crate::testimony::{Amount, Flag, Quantity, Spell, Testimony};
@@ -28,28 +28,16 @@ pub struct Fact<'m> {
 impl Fact<'_> {
     /// The finished statement for a source generation.
     pub fn into_statement(self, source: &SourceId, generation: u32, recorded_by: &str, recorded_at: &str) -> Statement {
-        Statement {
-            id: Statement::compute_id(
-                &self.entity_id,
-                self.schema,
-                self.property,
-                &self.value,
-                source,
-                &self.locator,
-                generation,
-            ),
+        let claim = Claim {
             entity_id: self.entity_id,
-            schema: self.schema.to_string(),
-            property: self.property.to_string(),
+            schema: self.schema,
+            property: self.property,
             value: self.value,
-            source_id: source.clone(),
+            source_id: source,
             locator: self.locator,
-            recorded_by: recorded_by.to_string(),
-            recorded_at: recorded_at.to_string(),
-            confidence: self.confidence,
-            sensitivity: self.sensitivity,
-            retracts: None,
-        }
+            generation,
+        };
+        Statement::new(claim, recorded_by, recorded_at, self.confidence, self.sensitivity)
     }
 }
 

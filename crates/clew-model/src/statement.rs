@@ -105,7 +105,58 @@ pub struct Statement {
     pub retracts: Option<StatementId>,
 }
 
+/// What a new statement says and where it comes from; [`Statement::new`] derives its id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Claim<'a> {
+    /// The entity.
+    pub entity_id: EntityId,
+    /// Its schema.
+    pub schema: &'a str,
+    /// The property.
+    pub property: &'a str,
+    /// The canonical value.
+    pub value: String,
+    /// The source.
+    pub source_id: &'a SourceId,
+    /// Where in the source.
+    pub locator: String,
+    /// The source's generation.
+    pub generation: u32,
+}
+
 impl Statement {
+    /// A new statement of a claim, recorded by whom and when, with its confidence and sensitivity.
+    pub fn new(
+        claim: Claim<'_>,
+        recorded_by: &str,
+        recorded_at: &str,
+        confidence: f64,
+        sensitivity: Sensitivity,
+    ) -> Self {
+        Statement {
+            id: Statement::compute_id(
+                &claim.entity_id,
+                claim.schema,
+                claim.property,
+                &claim.value,
+                claim.source_id,
+                &claim.locator,
+                claim.generation,
+            ),
+            entity_id: claim.entity_id,
+            schema: claim.schema.to_string(),
+            property: claim.property.to_string(),
+            value: claim.value,
+            source_id: claim.source_id.clone(),
+            locator: claim.locator,
+            recorded_by: recorded_by.to_string(),
+            recorded_at: recorded_at.to_string(),
+            confidence,
+            sensitivity,
+            retracts: None,
+        }
+    }
+
     /// The content hash of a statement. `generation` distinguishes successive imports of a changed source,
     /// so that a fact asserted again after a retraction gets a new statement.
     #[allow(clippy::too_many_arguments)]
@@ -211,22 +262,17 @@ mod tests {
     use super::*;
 
     fn statement(entity: &str, schema: &str, property: &str, value: &str) -> Statement {
-        let entity_id = EntityId::new(entity).unwrap();
-        let source_id = SourceId::new("T-1").unwrap();
-        Statement {
-            id: Statement::compute_id(&entity_id, schema, property, value, &source_id, "segment:s1", 1),
-            entity_id,
-            schema: schema.into(),
-            property: property.into(),
+        let source = SourceId::new("T-1").unwrap();
+        let claim = Claim {
+            entity_id: EntityId::new(entity).unwrap(),
+            schema,
+            property,
             value: value.into(),
-            source_id,
+            source_id: &source,
             locator: "segment:s1".into(),
-            recorded_by: "test".into(),
-            recorded_at: "2026-01-01T00:00:00Z".into(),
-            confidence: 1.0,
-            sensitivity: Sensitivity::Internal,
-            retracts: None,
-        }
+            generation: 1,
+        };
+        Statement::new(claim, "test", "2026-01-01T00:00:00Z", 1.0, Sensitivity::Internal)
     }
 
     #[test]

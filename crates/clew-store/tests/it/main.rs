@@ -1,7 +1,7 @@
 //! Integration tests of the store on real SQLite files: projects, migrations, refusals, reads.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use clew_model::{EntityId, Sensitivity, SourceId, SourceKind, Statement};
+use clew_model::{Claim, EntityId, Sensitivity, SourceId, SourceKind, Statement};
 use clew_store::{Batch, Error, Project, SourceDraft, SourceOutcome};
 
 fn batch() -> Batch {
@@ -19,22 +19,17 @@ fn draft(id: &str, hash: &str) -> SourceDraft {
 }
 
 fn statement(source: &str, entity: &str, schema: &str, property: &str, value: &str, generation: u32) -> Statement {
-    let entity_id = EntityId::new(entity).unwrap();
-    let source_id = SourceId::new(source).unwrap();
-    Statement {
-        id: Statement::compute_id(&entity_id, schema, property, value, &source_id, "segment:s1", generation),
-        entity_id,
-        schema: schema.into(),
-        property: property.into(),
+    let source = SourceId::new(source).unwrap();
+    let claim = Claim {
+        entity_id: EntityId::new(entity).unwrap(),
+        schema,
+        property,
         value: value.into(),
-        source_id,
+        source_id: &source,
         locator: "segment:s1".into(),
-        recorded_by: String::new(),
-        recorded_at: String::new(),
-        confidence: 0.75,
-        sensitivity: Sensitivity::Restricted,
-        retracts: None,
-    }
+        generation,
+    };
+    Statement::new(claim, "", "", 0.75, Sensitivity::Restricted)
 }
 
 #[test]
