@@ -124,3 +124,23 @@ fn the_database_survives_reopening() {
     assert_eq!(project.store_ref().stats().unwrap().statements, 1);
     assert_eq!(project.store_ref().source(&SourceId::new("T-1").unwrap()).unwrap().unwrap().generation, 1);
 }
+
+/// A project written by database version 1 (`test_data/project-v1`: the synthetic example testimony,
+/// imported by the first release of the format) still opens and reads the same.
+#[test]
+fn a_version_1_project_still_opens() {
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test_data/project-v1");
+    let dir = tempfile::tempdir().unwrap();
+    for file in ["clew.toml", "clew.db"] {
+        std::fs::copy(fixture.join(file), dir.path().join(file)).unwrap();
+    }
+    let project = Project::open(dir.path()).unwrap();
+    let stats = project.store_ref().stats().unwrap();
+    assert_eq!((stats.statements, stats.retractions, stats.segments), (102, 0, 5));
+    let hours = project.store_ref().statements_for_entity(&EntityId::new("T-EXAMPLE-0001.spell1").unwrap()).unwrap();
+    let hours = hours.iter().find(|s| s.property == "hoursPerDay").unwrap();
+    assert_eq!(
+        (hours.value.as_str(), hours.locator.as_str(), hours.recorded_by.as_str()),
+        ("12", "segment:s2", "fixture")
+    );
+}
