@@ -12,7 +12,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use clew_intake::ftm::{FtmImportOptions, export_ftm, import_ftm};
 use clew_intake::input::expand;
 use clew_intake::{ImportOptions, ImportReport, import_testimonies};
-use clew_model::{EntityId, Model, Sensitivity};
+use clew_model::{EntityId, Model, Sensitivity, SourceId};
 use clew_store::Project;
 
 use crate::output::{Failure, Output, exit};
@@ -51,7 +51,7 @@ enum Command {
     },
     /// Check testimony files without a project; every problem is listed with file:line:column and field.
     Validate {
-        /// Files, directories (their .json/.jsonl/.yaml/.yml files) or - for standard input.
+        /// Files, directories (their .json, .jsonl, .ndjson, .yaml and .yml files) or - for standard input.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<String>,
     },
@@ -73,7 +73,7 @@ enum Command {
 
 #[derive(Debug, Args)]
 struct ImportArgs {
-    /// Files, directories or - for standard input.
+    /// Files, directories (their .json, .jsonl, .ndjson, .yaml and .yml files) or - for standard input.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<String>,
     /// What the files hold.
@@ -85,9 +85,13 @@ struct ImportArgs {
     /// FtM only: skip (with a warning) entities and properties clew does not model, instead of failing.
     #[arg(long)]
     skip_unknown: bool,
-    /// FtM only: sensitivity of the imported statements.
+    /// FtM only: sensitivity of the imported statements (those of sensitive properties are always restricted).
     #[arg(long, value_enum, default_value_t = SensitivityArg::Internal)]
     sensitivity: SensitivityArg,
+    /// FtM only: the source id to record for the one input [default: ftm: and the file name]. Importing a
+    /// file as an existing source is a new version of it: the statements of the old version are retracted.
+    #[arg(long, value_name = "ID")]
+    source: Option<String>,
     /// Who imports, recorded with every statement [default: $CLEW_USER, else $USER].
     #[arg(long, env = "CLEW_USER")]
     user: Option<String>,
@@ -139,6 +143,9 @@ enum EntityCommand {
         /// Show every statement, not the first few per value.
         #[arg(long)]
         all: bool,
+        /// Also list every statement ever recorded about it, retracted ones and retractions included.
+        #[arg(long)]
+        history: bool,
     },
 }
 
@@ -215,6 +222,8 @@ fn user(explicit: Option<String>) -> String {
 }
 
 fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
+    // The schema is checked at start-up, whatever the command: a broken build fails at once, and loudly.
+    model()?;
     match cli.command {
         Command::Init { dir, name } => {
             let dir = dir.or(cli.project).unwrap_or_else(|| PathBuf::from("."));
@@ -263,10 +272,10 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
                 Ok(())
             })
         }
-        Command::Entity(EntityCommand::Show { id, all }) => {
+        Command::Entity(EntityCommand::Show { id, all, history }) => {
             let id = EntityId::new(&id).map_err(Failure::usage)?;
             let project = open_project(&cli.project)?;
-            output::show_entity(out, model()?, project.store_ref(), &id, all)
+            output::show_entity(out, model()?, project.store_ref(), &id, all, history)
         }
         Command::Stats => {
             let project = open_project(&cli.project)?;
@@ -333,6 +342,7 @@ fn import(project: Option<PathBuf>, args: ImportArgs, out: &mut Output) -> Resul
                 recorded_by,
                 skip_unknown: args.skip_unknown,
                 sensitivity: args.sensitivity.into(),
+                source: args.source.as_deref().map(SourceId::new).transpose().map_err(Failure::usage)?,
             },
             &mut |n| progress.set(n),
         )?,

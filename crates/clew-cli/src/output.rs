@@ -240,9 +240,22 @@ pub fn show_entity(
     store: &dyn Store,
     id: &EntityId,
     all: bool,
+    history: bool,
 ) -> Result<(), Failure> {
     let statements = store.statements_for_entity(id)?;
-    let Some(entity) = Entity::assemble(model, id, statements) else {
+    if history && out.json {
+        if statements.is_empty() {
+            return Err(Failure::usage(format!("no entity `{id}` in this project (see `clew entity list`)")));
+        }
+        return out.line(&serde_json::to_string_pretty(&statements).unwrap_or_default());
+    }
+    if history && !statements.is_empty() {
+        show_history(out, &statements)?;
+    }
+    let Some(entity) = Entity::assemble(model, id, statements.clone()) else {
+        if history && !statements.is_empty() {
+            return out.line(&format!("({id} has no active statement left)"));
+        }
         return Err(Failure::usage(format!("no entity `{id}` in this project (see `clew entity list`)")));
     };
     let segment_text = |source: &SourceId, locator: &str| -> Result<Option<String>, Failure> {
@@ -308,6 +321,33 @@ pub fn show_entity(
         }
     }
     Ok(())
+}
+
+/// Every statement about an entity in the order recorded, retracted ones and retractions marked.
+fn show_history(out: &mut Output, statements: &[clew_model::Statement]) -> Result<(), Failure> {
+    let retracted: std::collections::HashSet<&clew_model::StatementId> =
+        statements.iter().filter_map(|s| s.retracts.as_ref()).collect();
+    out.line("History (every statement, in the order recorded):")?;
+    for statement in statements {
+        let state = if statement.retracts.is_some() {
+            "retraction"
+        } else if retracted.contains(&statement.id) {
+            "retracted"
+        } else {
+            "active"
+        };
+        out.line(&format!(
+            "  {} {:<10} {} = {}  ← {} {} · {}",
+            statement.recorded_at,
+            state,
+            statement.property,
+            statement.value,
+            statement.source_id,
+            statement.locator,
+            statement.recorded_by
+        ))?;
+    }
+    out.line("")
 }
 
 fn excerpt(text: &str, max: usize) -> String {

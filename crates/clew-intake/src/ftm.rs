@@ -67,7 +67,11 @@ pub fn to_ftm(model: &Model, entity: &Entity, max_sensitivity: Sensitivity) -> O
             }
         }
     }
-    if properties.is_empty() {
+    // FtM tools refuse a link without both ends and an entity without its required properties (a relation
+    // whose witness end is restricted is left out whole).
+    let ends = schema.edge.iter().flat_map(|edge| [&edge.source, &edge.target]);
+    let needed = ends.chain(&schema.ftm_required).filter_map(|name| schema.properties.get(name)?.ftm.as_ref());
+    if properties.is_empty() || needed.clone().any(|ftm_name| !properties.contains_key(ftm_name)) {
         return None;
     }
     if synthetic {
@@ -137,8 +141,10 @@ pub struct FtmImportOptions {
     pub recorded_by: String,
     /// Skip (with a warning) entities of FtM schemata and properties clew does not model, instead of failing.
     pub skip_unknown: bool,
-    /// Sensitivity of the imported statements.
+    /// Sensitivity of the imported statements (statements of sensitive properties are always restricted).
     pub sensitivity: Sensitivity,
+    /// The source id to record (one input only); default `ftm:` and the file name.
+    pub source: Option<SourceId>,
 }
 
 /// The source id of an FtM file: `ftm:` and its file name, with characters ids cannot hold replaced.
@@ -161,13 +167,27 @@ pub fn import_ftm(
     options: &FtmImportOptions,
     progress: &mut dyn FnMut(u64),
 ) -> Result<ImportReport, WriteError> {
-    let mut run = ImportRun::begin(store, &options.recorded_by, "import-ftm")?;
+    let mut run = ImportRun::begin(store, &options.recorded_by, "import-ftm");
     let reverse = reverse_properties(model);
+    // Which input each source id came from: two inputs must never write (and so retract) one source.
+    let mut sources: HashMap<SourceId, String> = HashMap::new();
+    if options.source.is_some() && inputs.len() > 1 {
+        let message = "--source names one source, so it takes one input".to_string();
+        run.problems("-", vec![Diagnostic { file: None, pos: None, path: String::new(), message }]);
+    }
     for input in inputs {
         let Some((name, text, nodes)) = run.read(input) else { continue };
-        let source = ftm_source_id(input);
+        let source = options.source.clone().unwrap_or_else(|| ftm_source_id(input));
+        if let Some(first) = sources.insert(source.clone(), name.clone()) {
+            let message = format!(
+                "this input and {first} would both be source `{source}`; import them separately, or name each \
+                 with --source"
+            );
+            run.problems(&name, vec![Diagnostic { file: None, pos: None, path: String::new(), message }]);
+            continue;
+        }
         let mut generation = None;
-        if let Some(tx) = run.writer() {
+        if let Some(tx) = run.writer()? {
             let draft = SourceDraft {
                 id: source.clone(),
                 kind: SourceKind::FtmFile,
@@ -192,24 +212,25 @@ pub fn import_ftm(
             run.problems(&name, reader.diagnostics);
             let locator = format!("line:{}", node.pos.line);
             let (Some(facts), Some(generation)) = (facts, generation) else { continue };
+            let recorded_at = run.recorded_at().to_string();
             let statements: Vec<Statement> = facts
                 .into_iter()
-                .map(|(entity_id, schema, property, value)| {
+                .map(|fact| {
+                    let sensitivity = if fact.sensitive { Sensitivity::Restricted } else { options.sensitivity };
                     let claim = Claim {
-                        entity_id,
-                        schema: &schema,
-                        property: &property,
-                        value,
+                        entity_id: fact.entity_id,
+                        schema: &fact.schema,
+                        property: &fact.property,
+                        value: fact.value,
                         source_id: &source,
                         locator: locator.clone(),
                         generation,
                     };
-                    Statement::new(claim, &options.recorded_by, &run.recorded_at, 1.0, options.sensitivity)
+                    Statement::new(claim, &options.recorded_by, &recorded_at, 1.0, sensitivity)
                 })
                 .collect();
-            if let Some(tx) = run.writer() {
-                tx.put_statements(&statements)?;
-                run.report.statements += statements.len() as u64;
+            if let Some(tx) = run.writer()? {
+                run.report.statements += tx.put_statements(&statements)?;
             }
         }
     }
@@ -236,7 +257,16 @@ fn reverse_properties(model: &Model) -> HashMap<String, HashMap<String, String>>
         .collect()
 }
 
-type RawStatement = (EntityId, String, String, String);
+/// A value read from an FtM entity, before it becomes a statement.
+struct RawStatement {
+    entity_id: EntityId,
+    schema: String,
+    property: String,
+    value: String,
+    /// The clew property is marked sensitive (it can re-identify a witness): the statement is restricted
+    /// whatever `--sensitivity` says.
+    sensitive: bool,
+}
 
 fn read_ftm_entity(
     model: &Model,
@@ -317,7 +347,13 @@ fn read_ftm_entity(
                 value.clone()
             };
             match model.normalize_typed(property, &raw) {
-                Ok(canonical) => statements.push((id.clone(), schema.name.clone(), clew_name.clone(), canonical)),
+                Ok(canonical) => statements.push(RawStatement {
+                    entity_id: id.clone(),
+                    schema: schema.name.clone(),
+                    property: clew_name.clone(),
+                    value: canonical,
+                    sensitive: property.sensitive,
+                }),
                 Err(message) => reader.error(values_node, &index_path(&path, index), message),
             }
         }

@@ -85,7 +85,7 @@ pub fn prepare_testimony<'m>(model: &'m Model, testimony: Testimony) -> Result<P
         id: testimony.id.clone(),
         kind: SourceKind::Testimony,
         title: testimony.title.clone().unwrap_or_else(|| format!("Testimony {}", testimony.id)),
-        content_hash: content_hash(&testimony),
+        content_hash: content_hash(&testimony).map_err(WriteError::Mapping)?,
         synthetic: testimony.synthetic,
     };
     let consent = serde_json::to_string(&testimony.consent).map_err(|e| WriteError::Mapping(e.to_string()))?;
@@ -111,13 +111,13 @@ pub fn write_prepared(
     let id = &prepared.source.id;
     let statements: Vec<_> =
         prepared.facts.into_iter().map(|fact| fact.into_statement(id, generation, recorded_by, recorded_at)).collect();
-    tx.put_statements(&statements)?;
+    let inserted = tx.put_statements(&statements)?;
     tx.put_segments(id, generation, &prepared.segments)?;
     tx.put_consent(id, generation, &prepared.consent)?;
     if let Some(protected) = &prepared.protected {
         tx.put_protected(id, generation, protected)?;
     }
-    Ok(Written { outcome, statements: statements.len() as u64 })
+    Ok(Written { outcome, statements: inserted })
 }
 
 /// Prepares and writes one checked testimony.
@@ -157,30 +157,31 @@ pub fn count(report: &mut ImportReport, written: Written) {
 
 /// One import run: its transaction (absent when only checking), its report, and its time.
 /// Writing stops at the first problem (nothing will be committed) while checking goes on to the end.
+/// The transaction (and with it the store's write lock) begins at the first record to write.
 pub struct ImportRun<'s> {
+    store: Option<&'s mut dyn Store>,
+    batch: Batch,
     tx: Option<Box<dyn WriteTx + 's>>,
     /// What the run found and did.
     pub report: ImportReport,
-    /// When it started (RFC 3339), recorded with its statements.
-    pub recorded_at: String,
-    /// Who runs it.
-    pub recorded_by: String,
 }
 
 impl<'s> ImportRun<'s> {
-    /// Starts a run; with a store, opens its write transaction.
-    pub fn begin(store: Option<&'s mut dyn Store>, recorded_by: &str, operation: &str) -> Result<Self, WriteError> {
-        let recorded_at = now_rfc3339();
-        let batch = Batch {
-            recorded_by: recorded_by.to_string(),
-            recorded_at: recorded_at.clone(),
-            operation: operation.into(),
-        };
-        let tx = match store {
-            Some(store) => Some(store.write(&batch)?),
-            None => None,
-        };
-        Ok(ImportRun { tx, report: ImportReport::default(), recorded_at, recorded_by: recorded_by.to_string() })
+    /// Starts a run; with a store, it will write to it.
+    pub fn begin(store: Option<&'s mut dyn Store>, recorded_by: &str, operation: &str) -> Self {
+        let batch =
+            Batch { recorded_by: recorded_by.to_string(), recorded_at: now_rfc3339(), operation: operation.into() };
+        ImportRun { store, batch, tx: None, report: ImportReport::default() }
+    }
+
+    /// Who runs it.
+    pub fn recorded_by(&self) -> &str {
+        &self.batch.recorded_by
+    }
+
+    /// When it started (RFC 3339), recorded with its statements.
+    pub fn recorded_at(&self) -> &str {
+        &self.batch.recorded_at
     }
 
     /// Reads an input and splits it into records; a problem is recorded and gives `None`.
@@ -205,8 +206,16 @@ impl<'s> ImportRun<'s> {
     }
 
     /// The transaction to write to, while nothing is wrong and there is a store.
-    pub fn writer(&mut self) -> Option<&mut (dyn WriteTx + 's)> {
-        if self.report.diagnostics.is_empty() { self.tx.as_deref_mut() } else { None }
+    pub fn writer(&mut self) -> Result<Option<&mut (dyn WriteTx + 's)>, WriteError> {
+        if !self.report.diagnostics.is_empty() {
+            return Ok(None);
+        }
+        if self.tx.is_none()
+            && let Some(store) = self.store.take()
+        {
+            self.tx = Some(store.write(&self.batch)?);
+        }
+        Ok(self.tx.as_deref_mut())
     }
 
     /// Commits when nothing is wrong and this is not a dry run; otherwise everything is rolled back.
@@ -231,7 +240,7 @@ pub fn import_testimonies(
     options: &ImportOptions,
     progress: &mut dyn FnMut(u64),
 ) -> Result<ImportReport, WriteError> {
-    let mut run = ImportRun::begin(store, &options.recorded_by, "import")?;
+    let mut run = ImportRun::begin(store, &options.recorded_by, "import");
     // Where each testimony id was first seen in this run, to refuse the same id twice.
     let mut seen: HashMap<String, String> = HashMap::new();
     for input in inputs {
@@ -249,9 +258,22 @@ pub fn import_testimonies(
                 run.problems(&name, vec![problem]);
                 continue;
             }
-            let (recorded_by, recorded_at) = (run.recorded_by.clone(), run.recorded_at.clone());
-            if let Some(tx) = run.writer() {
-                let written = write_testimony(tx, model, testimony, &recorded_by, &recorded_at)?;
+            // Mapping is part of checking: `validate` must refuse what `import` could not write.
+            let prepared = match prepare_testimony(model, testimony) {
+                Ok(prepared) => prepared,
+                Err(WriteError::Mapping(message)) => {
+                    let message = format!("cannot be turned into statements: {message}");
+                    run.problems(
+                        &name,
+                        vec![Diagnostic { file: None, pos: Some(node.pos), path: String::new(), message }],
+                    );
+                    continue;
+                }
+                Err(error) => return Err(error),
+            };
+            let (recorded_by, recorded_at) = (run.recorded_by().to_string(), run.recorded_at().to_string());
+            if let Some(tx) = run.writer()? {
+                let written = write_prepared(tx, prepared, &recorded_by, &recorded_at)?;
                 count(&mut run.report, written);
             }
         }

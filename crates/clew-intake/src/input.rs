@@ -33,8 +33,8 @@ fn problem(file: &str, pos: Option<Pos>, message: impl Into<String>) -> Diagnost
     Diagnostic { file: Some(file.to_string()), pos, path: String::new(), message: message.into() }
 }
 
-/// Expands arguments: `-` is standard input, a directory gives its `.json`, `.jsonl`, `.yaml` and `.yml`
-/// files (recursively, sorted), a file is itself.
+/// Expands arguments: `-` is standard input, a directory gives its `.json`, `.jsonl`, `.ndjson`, `.yaml` and
+/// `.yml` files (recursively, sorted, not following symbolic links), a file is itself.
 pub fn expand(arguments: &[String]) -> Result<Vec<InputPath>, Diagnostic> {
     let mut inputs = Vec::new();
     for argument in arguments {
@@ -48,7 +48,11 @@ pub fn expand(arguments: &[String]) -> Result<Vec<InputPath>, Diagnostic> {
             walk(&path, &mut found).map_err(|e| problem(argument, None, format!("cannot read directory: {e}")))?;
             found.sort();
             if found.is_empty() {
-                return Err(problem(argument, None, "the directory holds no .json, .jsonl, .yaml or .yml file"));
+                return Err(problem(
+                    argument,
+                    None,
+                    "the directory holds no .json, .jsonl, .ndjson, .yaml or .yml file",
+                ));
             }
             inputs.extend(found.into_iter().map(InputPath::File));
         } else if path.exists() {
@@ -62,7 +66,12 @@ pub fn expand(arguments: &[String]) -> Result<Vec<InputPath>, Diagnostic> {
 
 fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
+        let entry = entry?;
+        // A link could lead back up the tree, or out of it: only what is really inside is read.
+        if entry.file_type()?.is_symlink() {
+            continue;
+        }
+        let path = entry.path();
         if path.is_dir() {
             walk(&path, found)?;
         } else if matches!(

@@ -42,10 +42,10 @@ impl Fact<'_> {
 }
 
 /// SHA-256 (hex) of a testimony's canonical JSON: the same testimony written in YAML or JSON hashes alike.
-pub fn content_hash(testimony: &Testimony) -> String {
-    let canonical = serde_json::to_vec(testimony).unwrap_or_default();
+pub fn content_hash(testimony: &Testimony) -> Result<String, String> {
+    let canonical = serde_json::to_vec(testimony).map_err(|e| e.to_string())?;
     let digest = Sha256::digest(&canonical);
-    digest.iter().map(|byte| format!("{byte:02x}")).collect()
+    Ok(digest.iter().map(|byte| format!("{byte:02x}")).collect())
 }
 
 /// The id of the witness's Person entity.
@@ -56,7 +56,13 @@ pub fn witness_entity_id(pseudonym: &str) -> Result<EntityId, String> {
 /// Maps a testimony to facts, grouped by entity.
 pub fn testimony_facts<'m>(model: &'m Model, testimony: &Testimony) -> Result<Vec<Fact<'m>>, String> {
     let witness = witness_entity_id(&testimony.witness.pseudonym)?;
-    let mut out = Emitter { model, facts: Vec::new(), synthetic: testimony.synthetic, witness: witness.clone() };
+    let mut out = Emitter {
+        model,
+        facts: Vec::new(),
+        synthetic: testimony.synthetic,
+        witness: witness.clone(),
+        restricted: false,
+    };
     let source = &testimony.id;
     let entity_of = |key: &str| -> Result<EntityId, String> {
         match testimony.facts.entities.iter().find(|e| e.key == key).and_then(|e| e.id.clone()) {
@@ -116,9 +122,12 @@ pub fn testimony_facts<'m>(model: &'m Model, testimony: &Testimony) -> Result<Ve
         out.mark_synthetic(&id, schema)?;
     }
 
+    // A work spell is the witness's own story (where, when, for whom, for how much): all of it is restricted.
+    out.restricted = true;
     for spell in &testimony.facts.spells {
         spell_facts(&mut out, spell, &entity_of, &witness, source)?;
     }
+    out.restricted = false;
 
     for relation in &testimony.facts.relations {
         let id = EntityId::scoped(source, &relation.key)?;
@@ -333,6 +342,8 @@ struct Emitter<'m> {
     facts: Vec<Fact<'m>>,
     synthetic: bool,
     witness: EntityId,
+    /// Whether every statement made now is restricted.
+    restricted: bool,
 }
 
 impl<'m> Emitter<'m> {
@@ -348,7 +359,8 @@ impl<'m> Emitter<'m> {
         let definition = self.model.property(schema, property).map_err(|e| e.to_string())?;
         let value = self.model.normalize_typed(definition, value).map_err(|e| format!("{schema}.{property}: {e}"))?;
         // Statements about the witness, or linking the witness to places and people, can re-identify them.
-        let sensitivity = if definition.sensitive || *entity == self.witness || value == self.witness.as_str() {
+        let about_witness = *entity == self.witness || value == self.witness.as_str();
+        let sensitivity = if self.restricted || definition.sensitive || about_witness {
             Sensitivity::Restricted
         } else {
             Sensitivity::Internal

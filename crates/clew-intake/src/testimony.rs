@@ -18,8 +18,25 @@ pub const ENTITY_SCHEMATA: [&str; 8] =
     ["Person", "Organization", "Company", "PublicBody", "Worksite", "Accommodation", "Address", "Document"];
 
 /// Kinds of relation a testimony may code in `facts.relations`.
-pub const RELATION_SCHEMATA: [&str; 7] =
-    ["Ownership", "Directorship", "Presence", "Supervision", "Dispatch", "Employment", "Payment"];
+pub const RELATION_SCHEMATA: [&str; 10] = [
+    "Ownership",
+    "Directorship",
+    "Presence",
+    "Supervision",
+    "Dispatch",
+    "Employment",
+    "Payment",
+    "Deduction",
+    "Housing",
+    "Travel",
+];
+
+/// Longest testimony id and witness pseudonym: ids derived from them (`ID.key.part`) must stay within
+/// [`clew_model::ids::MAX_ID_LEN`].
+pub const MAX_TESTIMONY_ID_LEN: usize = 80;
+
+/// Longest key of an entity, spell, relation or segment.
+pub const MAX_KEY_LEN: usize = 40;
 
 /// One interview.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -538,13 +555,34 @@ impl Cx<'_, '_> {
         }
     }
 
+    /// A key: letters, digits, `_` and `-` (no `.`, which joins keys into derived ids), at most
+    /// [`MAX_KEY_LEN`] characters.
     fn key(&mut self, field: Field) -> Option<String> {
         let (node, path) = field?;
         let key = self.reader.string(node, &path)?;
-        EntityId::new(&key)
-            .map_err(|message| self.reader.error(node, &path, message.replace("entity id", "key")))
-            .ok()?;
+        if key.len() > MAX_KEY_LEN || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+            self.reader.error(
+                node,
+                &path,
+                format!("a key has at most {MAX_KEY_LEN} letters, digits, `_` and `-` (no spaces or dots)"),
+            );
+            return None;
+        }
         Some(key)
+    }
+
+    /// The testimony id or witness pseudonym: an id of at most [`MAX_TESTIMONY_ID_LEN`] characters.
+    fn short_id(&mut self, field: Field, what: &str) -> Option<String> {
+        let (node, path) = field?;
+        let text = self.reader.string(node, &path)?;
+        if text.len() > MAX_TESTIMONY_ID_LEN {
+            self.reader.error(node, &path, format!("{what} may be at most {MAX_TESTIMONY_ID_LEN} characters long"));
+            return None;
+        }
+        EntityId::new(&text)
+            .map_err(|message| self.reader.error(node, &path, message.replace("an entity id", what)))
+            .ok()?;
+        Some(text)
     }
 
     /// A reference to an entity key; checks that it exists and fits the range.
@@ -579,7 +617,9 @@ impl Cx<'_, '_> {
             _ => &[],
         };
         for (index, (id, item)) in ids.iter().zip(items).enumerate() {
-            if !self.segment_ids.contains(id) {
+            if ids[..index].contains(id) {
+                self.reader.error(item, &index_path(&path, index), format!("cites segment `{id}` twice"));
+            } else if !self.segment_ids.contains(id) {
                 self.reader.error(
                     item,
                     &index_path(&path, index),
@@ -605,10 +645,7 @@ impl Cx<'_, '_> {
                 None
             }
         });
-        let id = map.required("id").and_then(|(node, path)| {
-            let text = self.reader.string(node, &path)?;
-            SourceId::new(&text).map_err(|message| self.reader.error(node, &path, message)).ok()
-        });
+        let id = self.short_id(map.required("id"), "a testimony id").and_then(|text| SourceId::new(&text).ok());
         let synthetic = self.boolean(map.get("synthetic")).unwrap_or(false);
         let title = self.string(map.get("title"));
         let coded_by = self.string(map.get("coded_by"));
@@ -616,7 +653,8 @@ impl Cx<'_, '_> {
         let witness = map.required("witness").and_then(|(n, p)| self.witness(n, &p));
         // The protected block is kept as it is; its values are never echoed in messages.
         let protected = map.get("protected").and_then(|(node, path)| match node.kind {
-            NodeKind::Map(_) => Some(node.to_json()),
+            // Kept exactly as written: `007` stays "007", `+8210...` keeps its plus.
+            NodeKind::Map(_) => Some(node.to_json_text()),
             _ => {
                 self.reader.error(node, &path, format!("expected a mapping, found {}", node.kind_name()));
                 None
@@ -670,13 +708,7 @@ impl Cx<'_, '_> {
 
     fn witness(&mut self, node: &Node, path: &str) -> Option<Witness> {
         let mut map = self.reader.map(node, path)?;
-        let pseudonym = map.required("pseudonym").and_then(|(node, path)| {
-            let text = self.reader.string(node, &path)?;
-            EntityId::new(&text)
-                .map_err(|message| self.reader.error(node, &path, message.replace("an entity id", "a pseudonym")))
-                .ok()?;
-            Some(text)
-        });
+        let pseudonym = self.short_id(map.required("pseudonym"), "a pseudonym");
         let gender = self.code(map.get("gender"), "gender");
         let nationality = self.table_code(map.get("nationality"), |m| &m.countries, "ISO 3166-1 country");
         map.finish(self.reader);
@@ -956,6 +988,10 @@ impl Cx<'_, '_> {
         };
         let segments = self.segments(&mut map);
         let confidence = self.confidence(&mut map);
+        if names.is_empty() && properties.as_ref().is_some_and(BTreeMap::is_empty) {
+            // Without a name or a property the entity would make no statement, and references to it would dangle.
+            self.reader.error_at(Some(map.pos()), path, "an entity needs `names` or `properties`");
+        }
         map.finish(self.reader);
         Some(NamedEntity { key: key?, id, schema: schema?, names, properties: properties?, segments, confidence })
     }

@@ -65,6 +65,20 @@ impl Node {
         }
     }
 
+    /// Converts the node to JSON keeping every scalar as the text written (`007` stays `"007"`), for data
+    /// that must be kept exactly, such as a testimony's protected block.
+    pub fn to_json_text(&self) -> serde_json::Value {
+        use serde_json::Value;
+        match &self.kind {
+            NodeKind::Null => Value::Null,
+            NodeKind::Scalar { text, .. } => Value::String(text.clone()),
+            NodeKind::Seq(items) => Value::Array(items.iter().map(Node::to_json_text).collect()),
+            NodeKind::Map(entries) => {
+                Value::Object(entries.iter().map(|(k, v)| (k.clone(), v.to_json_text())).collect())
+            }
+        }
+    }
+
     /// Converts the node to JSON (scalars are typed as YAML 1.2 core schema would type them).
     pub fn to_json(&self) -> serde_json::Value {
         use serde_json::Value;
@@ -264,10 +278,14 @@ fn parse_yaml(text: &str, line_offset: usize) -> Result<Vec<Node>, SyntaxError> 
                             });
                         }
                     };
-                    if entries.iter().any(|(existing, _)| *existing == key) {
+                    // The key is not repeated in the message: inside `protected`, keys can be names.
+                    if let Some((_, first)) = entries.iter().find(|(existing, _)| *existing == key) {
                         return Err(SyntaxError {
                             pos: finished.pos,
-                            message: format!("duplicate key `{key}` in the same mapping"),
+                            message: format!(
+                                "duplicate key in the same mapping (the value at {} has it too)",
+                                first.pos
+                            ),
                         });
                     }
                     *pending = Some((key, finished.pos));
@@ -316,7 +334,7 @@ mod tests {
     fn duplicate_keys_and_aliases_are_refused() {
         let error = parse("a: 1\na: 2\n", TextFormat::Yaml).unwrap_err();
         assert_eq!(error.pos, Pos { line: 2, column: 1 });
-        assert!(error.message.contains("duplicate key `a`"));
+        assert_eq!(error.message, "duplicate key in the same mapping (the value at 1:4 has it too)");
         let error = parse("a: &x 1\nb: *x\n", TextFormat::Yaml).unwrap_err();
         assert!(error.message.contains("aliases"));
         let error = parse("{\"a\": 1, \"a\": 2}", TextFormat::Json).unwrap_err();

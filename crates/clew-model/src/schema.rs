@@ -76,6 +76,8 @@ pub struct Schema {
     pub caption: Vec<String>,
     /// For relations: the two ends.
     pub edge: Option<Edge>,
+    /// Properties FtM requires besides the edge ends; an entity without them is not exported to FtM.
+    pub ftm_required: Vec<String>,
     /// All properties, own and inherited.
     pub properties: BTreeMap<String, Property>,
 }
@@ -318,6 +320,7 @@ fn read_schema(name: &str, node: &Node, reader: &mut Reader) -> Option<(Schema, 
         None => Some(name.to_string()),
     };
     let caption = map.get("caption").and_then(|(n, p)| reader.strings(n, &p)).unwrap_or_default();
+    let ftm_required = map.get("ftm_required").and_then(|(n, p)| reader.strings(n, &p)).unwrap_or_default();
     let edge = map.get("edge").and_then(|(n, p)| {
         let mut edge = reader.map(n, &p)?;
         let source = edge.required("source").and_then(|(n, p)| reader.string(n, &p));
@@ -351,6 +354,7 @@ fn read_schema(name: &str, node: &Node, reader: &mut Reader) -> Option<(Schema, 
         ftm,
         caption,
         edge,
+        ftm_required,
         properties: BTreeMap::new(),
     };
     Some((schema, own))
@@ -468,6 +472,11 @@ fn resolve(model: &mut Model, raw: Vec<RawSchema>, diagnostics: &mut Vec<Diagnos
         for caption in &r.schema.caption {
             if !properties.contains_key(caption) {
                 error(&r.file, r.pos, &r.schema.name, format!("caption names unknown property `{caption}`"));
+            }
+        }
+        for required in &r.schema.ftm_required {
+            if !properties.contains_key(required) {
+                error(&r.file, r.pos, &r.schema.name, format!("ftm_required names unknown property `{required}`"));
             }
         }
         if let Some(edge) = &r.schema.edge {

@@ -122,8 +122,9 @@ pub struct SourceDraft {
 pub trait WriteTx {
     /// Registers a source. A changed source has its earlier statements retracted here.
     fn put_source(&mut self, source: &SourceDraft) -> Result<SourceOutcome>;
-    /// Adds statements (their `recorded_by`/`recorded_at` are the batch's). Existing ids are left as they are.
-    fn put_statements(&mut self, statements: &[Statement]) -> Result<()>;
+    /// Adds statements (their `recorded_by`/`recorded_at` are the batch's). Statements already stored are
+    /// left as they are. Returns how many were added.
+    fn put_statements(&mut self, statements: &[Statement]) -> Result<u64>;
     /// Stores the narrative segments of a source generation.
     fn put_segments(&mut self, source: &SourceId, generation: u32, segments: &[Segment]) -> Result<()>;
     /// Stores the consent record (JSON) of a source generation.
@@ -172,7 +173,8 @@ pub trait Store {
     fn statements_for_entity(&self, id: &EntityId) -> Result<Vec<Statement>>;
     /// Lists entities of some schemata (all when empty), ordered by id, after `after`, at most `limit`.
     fn list_entities(&self, schemata: &[String], after: Option<&EntityId>, limit: usize) -> Result<Vec<EntityRow>>;
-    /// Calls `visit` with every entity's statements (retractions included), ordered by entity id.
+    /// Calls `visit` with every entity's statements (retractions included), entities in the order they were
+    /// first recorded.
     fn for_each_entity(&self, visit: &mut dyn FnMut(EntityId, Vec<Statement>) -> Result<()>) -> Result<()>;
     /// A narrative segment of the current generation of a source.
     fn segment(&self, source: &SourceId, segment: &str) -> Result<Option<Segment>>;

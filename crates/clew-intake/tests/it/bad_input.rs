@@ -164,7 +164,7 @@ fn protected_values_never_appear_in_messages() {
     let (_dir, mut project) = new_project();
     let (_files, report) = import_files(Some(&mut project), &[("t.yaml", text.as_bytes())]);
     let all = lines(&report).join("\n");
-    assert!(all.contains("duplicate key `name`"), "{all}");
+    assert!(all.contains("duplicate key in the same mapping"), "{all}");
     assert!(!all.contains("SYNTHETIC-PROTECTED"), "{all}");
 }
 
@@ -196,4 +196,30 @@ fn one_bad_record_among_ten_thousand_writes_nothing_and_lists_every_error() {
     .assert_debug_eq(&lines(&report));
     let stats = project.store().stats().unwrap();
     assert_eq!((stats.statements, stats.sources.len()), (0, 0));
+}
+
+#[test]
+fn keys_and_ids_that_would_make_bad_entity_ids() {
+    let long = "T".repeat(81);
+    let text = example_with("id: T-EXAMPLE-0001", &format!("id: {long}"));
+    let text = text.replacen("    - key: container\n", "    - key: spell1.housing\n", 1);
+    let text = text.replacen("segments: [s5]", "segments: [s5, s5]", 1);
+    let text = text.replacen(
+        "      names: [\"(fictional) Minder Kang\"]\n      properties: {nationality: kp, position: security minder}\n",
+        "",
+        1,
+    );
+    check(
+        "t.yaml",
+        &text,
+        expect![[r#"
+        [
+            "t.yaml:4:5: field `id`: a testimony id may be at most 80 characters long",
+            "t.yaml:84:12: field `facts.entities[3].key`: a key has at most 40 letters, digits, `_` and `-` (no spaces or dots)",
+            "t.yaml:89:7: field `facts.entities[4]`: an entity needs `names` or `properties`",
+            "t.yaml:107:49: field `facts.spells[0].housing.accommodation`: no entity or spell with key `container` in facts",
+            "t.yaml:111:55: field `facts.spells[0].threats_to_family.segments[1]`: cites segment `s5` twice",
+        ]
+    "#]],
+    );
 }

@@ -22,9 +22,13 @@ fn example_imports_with_provenance_for_every_fact() {
     let hours = &entity.properties["hoursPerDay"][0];
     assert_eq!((hours.source_id.as_str(), hours.locator.as_str()), ("T-EXAMPLE-0001", "segment:s2"));
     assert_eq!(hours.recorded_by, "tester");
-    // The link between the witness and the work spell can re-identify the witness.
+    // A work spell is the witness's own story: all of it can re-identify them.
     assert_eq!(entity.properties["employee"][0].sensitivity, Sensitivity::Restricted);
-    assert_eq!(entity.properties["hoursPerDay"][0].sensitivity, Sensitivity::Internal);
+    assert_eq!(entity.properties["hoursPerDay"][0].sensitivity, Sensitivity::Restricted);
+    // The companies and officials named are public-interest entities, not protected subjects.
+    let employer = EntityId::new("T-EXAMPLE-0001.employer").unwrap();
+    let employer = store.statements_for_entity(&employer).unwrap();
+    assert!(employer.iter().all(|s| s.sensitivity == Sensitivity::Internal));
     let segment = store.segment(&hours.source_id, "s2").unwrap().unwrap();
     assert!(segment.translation.unwrap().text.contains("12 hours"));
 
@@ -97,18 +101,44 @@ fn dry_run_and_validate_write_nothing() {
 }
 
 #[test]
-fn ftm_export_then_import_round_trips() {
+fn ftm_export_leaves_restricted_data_out_by_default() {
     let (_dir, mut project) = new_project();
     import_files(Some(&mut project), &[("t.yaml", example_text().as_bytes())]);
     let mut exported = Vec::new();
     let report = export_ftm(model(), project.store_ref(), Sensitivity::Internal, &mut exported).unwrap();
-    assert!(report.exported > 5);
-    let text = String::from_utf8(exported.clone()).unwrap();
-    // Nothing restricted (the witness, links to the witness) leaves with the default sensitivity.
-    assert!(!text.contains("witness:"), "{text}");
-    assert!(text.contains(r#""schema":"Company""#));
-    assert!(text.contains(r#""amount":["45000"]"#) && text.contains(r#""currency":["RUB"]"#), "{text}");
+    let text = String::from_utf8(exported).unwrap();
+    let schemata: Vec<String> = text
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap()["schema"].as_str().unwrap().to_string())
+        .collect();
+    // The named entities and the coded relation between them; nothing of the witness's own spell.
+    expect_test::expect![[r#"
+        [
+            "Document",
+            "Company",
+            "PublicBody",
+            "Address",
+            "Address",
+            "Person",
+            "Ownership",
+        ]
+    "#]]
+    .assert_debug_eq(&schemata);
+    assert!(report.left_out > 0);
+    assert!(!text.contains("witness:") && !text.contains("spell1"), "{text}");
     assert!(text.contains(clew_intake::ftm::SYNTHETIC_NOTE));
+}
+
+#[test]
+fn ftm_export_then_import_round_trips() {
+    let (_dir, mut project) = new_project();
+    import_files(Some(&mut project), &[("t.yaml", example_text().as_bytes())]);
+    let mut exported = Vec::new();
+    export_ftm(model(), project.store_ref(), Sensitivity::Restricted, &mut exported).unwrap();
+    let text = String::from_utf8(exported.clone()).unwrap();
+    assert!(text.contains(r#""amount":["45000"]"#) && text.contains(r#""currency":["RUB"]"#), "{text}");
+    // Relations need both ends in FtM; the witness end is there at `restricted`.
+    assert!(text.contains(r#""schema":"Employment""#), "{text}");
 
     let (_dir2, mut second) = new_project();
     let files = tempfile::tempdir().unwrap();
@@ -118,13 +148,71 @@ fn ftm_export_then_import_round_trips() {
         dry_run: false,
         recorded_by: "tester".into(),
         skip_unknown: false,
-        sensitivity: Sensitivity::Public,
+        sensitivity: Sensitivity::Internal,
+        source: None,
     };
     let report = import_ftm(model(), Some(second.store()), &[InputPath::File(path)], &options, &mut |_| {}).unwrap();
     assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    // What can re-identify a witness stays restricted in the new project, whatever --sensitivity said.
+    let employment = EntityId::new("T-EXAMPLE-0001.spell1").unwrap();
+    let statements = second.store().statements_for_entity(&employment).unwrap();
+    let employee = statements.iter().find(|s| s.property == "employee").unwrap();
+    assert_eq!(employee.sensitivity, Sensitivity::Restricted);
+    // FtM is the lowest common denominator (a Worksite comes back as an Address): a second round changes nothing.
     let mut again = Vec::new();
-    export_ftm(model(), second.store_ref(), Sensitivity::Public, &mut again).unwrap();
-    assert_eq!(String::from_utf8(again).unwrap(), text);
+    export_ftm(model(), second.store_ref(), Sensitivity::Restricted, &mut again).unwrap();
+    let (_dir3, mut third) = new_project();
+    let path = files.path().join("again.ftm.json");
+    std::fs::write(&path, &again).unwrap();
+    import_ftm(model(), Some(third.store()), &[InputPath::File(path)], &options, &mut |_| {}).unwrap();
+    let mut third_export = Vec::new();
+    export_ftm(model(), third.store_ref(), Sensitivity::Restricted, &mut third_export).unwrap();
+    assert_eq!(String::from_utf8(third_export).unwrap(), String::from_utf8(again).unwrap());
+}
+
+#[test]
+fn two_ftm_inputs_never_share_a_source() {
+    let (_dir, mut project) = new_project();
+    let files = tempfile::tempdir().unwrap();
+    let mut inputs = Vec::new();
+    for folder in ["a", "b"] {
+        std::fs::create_dir(files.path().join(folder)).unwrap();
+        let path = files.path().join(folder).join("list.json");
+        std::fs::write(
+            &path,
+            format!(r#"{{"id": "{folder}-1", "schema": "Company", "properties": {{"name": ["X"]}}}}"#),
+        )
+        .unwrap();
+        inputs.push(InputPath::File(path));
+    }
+    let options = FtmImportOptions {
+        dry_run: false,
+        recorded_by: "tester".into(),
+        skip_unknown: false,
+        sensitivity: Sensitivity::Public,
+        source: None,
+    };
+    let report = import_ftm(model(), Some(project.store()), &inputs, &options, &mut |_| {}).unwrap();
+    assert_eq!(report.diagnostics.len(), 1);
+    assert!(report.diagnostics[0].message.contains("would both be source `ftm:list.json`"));
+    assert_eq!(project.store().stats().unwrap().statements, 0);
+}
+
+#[test]
+fn protected_values_are_kept_exactly_as_written() {
+    let text = example_text().replacen(
+        "  name: SYNTHETIC-PROTECTED-NAME-0001\n",
+        "  name: SYNTHETIC-PROTECTED-NAME-0001\n  phone: +821000000000\n  unit: 007\n  passport: 0123e4\n",
+        1,
+    );
+    let node = clew_model::doc::parse(&text, clew_model::doc::TextFormat::Yaml).unwrap().remove(0);
+    let mut reader = clew_model::read::Reader::default();
+    let testimony = clew_intake::read_testimony(model(), &node, &mut reader).unwrap();
+    let prepared = clew_intake::prepare_testimony(model(), testimony).unwrap();
+    let protected: serde_json::Value = serde_json::from_str(prepared.protected.as_deref().unwrap()).unwrap();
+    assert_eq!(protected["phone"], "+821000000000");
+    assert_eq!(protected["unit"], "007");
+    assert_eq!(protected["passport"], "0123e4");
 }
 
 #[test]
@@ -149,6 +237,7 @@ fn ftm_import_reports_unknown_schemata_and_bad_values() {
         recorded_by: "tester".into(),
         skip_unknown: false,
         sensitivity: Sensitivity::Public,
+        source: None,
     };
     let inputs = [InputPath::File(path)];
     let report = import_ftm(model(), Some(project.store()), &inputs, &options, &mut |_| {}).unwrap();
