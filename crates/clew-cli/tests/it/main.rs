@@ -258,3 +258,24 @@ fn a_huge_file_is_refused_without_being_read() {
         text(&run.stderr)
     );
 }
+
+#[test]
+fn a_corrected_testimony_keeps_its_history() {
+    let dir = tempfile::tempdir().unwrap();
+    clew(dir.path(), &["init", "p"]);
+    let original = std::fs::read_to_string(example()).unwrap();
+    std::fs::write(dir.path().join("t.yaml"), &original).unwrap();
+    assert!(clew(dir.path(), &["--project", "p", "import", "t.yaml"]).status.success());
+    std::fs::write(
+        dir.path().join("t.yaml"),
+        original.replacen("hours_per_day: {value: 12,", "hours_per_day: {value: 14,", 1),
+    )
+    .unwrap();
+    let run = clew(dir.path(), &["--project", "p", "import", "t.yaml"]);
+    assert!(text(&run.stdout).contains("1 changed"), "{}", text(&run.stdout));
+    let run = clew(dir.path(), &["--project", "p", "entity", "show", "T-EXAMPLE-0001.spell1", "--history"]);
+    let shown = text(&run.stdout);
+    assert!(shown.contains("retracted  hoursPerDay = 12"), "{shown}");
+    assert!(shown.contains("retraction hoursPerDay = 12"), "{shown}");
+    assert!(shown.contains("active     hoursPerDay = 14"), "{shown}");
+}

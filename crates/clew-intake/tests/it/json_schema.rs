@@ -1,6 +1,7 @@
 //! The published JSON Schema and the reader agree: what the reader accepts, the schema accepts, and the
 //! schema refuses fields the reader refuses. A small validator for the subset of JSON Schema the file uses
-//! keeps the test free of a heavy dependency.
+//! keeps the test free of a heavy dependency; it does not check `pattern` (the reader's own tests cover ids
+//! and dates).
 
 use serde_json::Value;
 
@@ -49,6 +50,11 @@ fn validate(root: &Value, schema: &Value, value: &Value, path: &str, errors: &mu
             return errors.push(format!("{path}: none of {kinds:?}"));
         }
         _ => {}
+    }
+    if let (Some(minimum), Some(text)) = (schema.get("minLength").and_then(Value::as_u64), value.as_str())
+        && (text.chars().count() as u64) < minimum
+    {
+        errors.push(format!("{path}: shorter than {minimum}"));
     }
     if let Some(constant) = schema.get("const")
         && constant != value
@@ -110,15 +116,15 @@ fn errors_of(value: &Value) -> Vec<String> {
 fn schema_accepts_what_the_reader_accepts() {
     let example = clew_model::doc::parse(&example_text(), clew_model::doc::TextFormat::Yaml).unwrap()[0].to_json();
     assert_eq!(errors_of(&example), Vec::<String>::new());
-    // The demo's testimonies, through the typed structs (every optional part the generator uses).
+    // Variants of the example with further optional parts, read back through the typed structs.
     for index in 0..50 {
-        let testimony = clew_demo_like(index);
+        let testimony = example_variant(index);
         assert_eq!(errors_of(&testimony), Vec::<String>::new(), "testimony {index}");
     }
 }
 
 /// The example with its optional parts varied, read back through the reader to be sure it is valid.
-fn clew_demo_like(index: u64) -> Value {
+fn example_variant(index: u64) -> Value {
     let mut value = clew_model::doc::parse(&example_text(), clew_model::doc::TextFormat::Yaml).unwrap()[0].to_json();
     value["id"] = format!("T-{index}").into();
     if index.is_multiple_of(2) {
@@ -138,11 +144,13 @@ fn schema_refuses_what_the_reader_refuses() {
     example["facts"]["spells"][0]["hours_per_day"]["value"] = 30.into();
     example["facts"]["spells"][0]["deductions"][0]["kind"] = "bribe".into();
     example["consent"].as_object_mut().unwrap().remove("audio");
+    example["interview"]["interviewer"] = "".into();
     expect_test::expect![[r#"
         [
             ".consent: missing \"audio\"",
             ".facts.spells[0].deductions[0].kind: \"bribe\" not in enum",
             ".facts.spells[0].hours_per_day.value: above 24",
+            ".interview.interviewer: shorter than 1",
             ".interview.mood: not allowed",
         ]
     "#]]
