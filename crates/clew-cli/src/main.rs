@@ -23,7 +23,8 @@ Exit codes:
   1  internal or storage error
   2  wrong command-line usage
   3  invalid input (every problem is listed; nothing was written)
-  4  no usable project (not a clew project, or written by a newer clew)";
+  4  no usable project (not a clew project, or written by a newer clew)
+  5  a key problem (not a key, the wrong key, no custodian)";
 
 /// clew documents forced labour: testimonies in, statements with provenance out.
 #[derive(Debug, Parser)]
@@ -69,6 +70,55 @@ enum Command {
     Schema(SchemaCommand),
     /// Create a project of synthetic (fictional) testimonies and show what clew does with them.
     Demo(DemoArgs),
+    /// Manage the custodians: the people whose keys open protected witness data.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// Read protected witness data (custodians only).
+    #[command(subcommand)]
+    Protected(ProtectedCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum KeysCommand {
+    /// Custodians: protected data is sealed to all of them; any one of them can open it.
+    #[command(subcommand)]
+    Custodian(CustodianCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum CustodianCommand {
+    /// Make a new custodian key pair: the secret key goes to FILE (for the custodian alone), the public key
+    /// is printed (to add to projects). No project needed.
+    New {
+        /// Where to write the secret key; an existing file is never overwritten.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// A note written into the key file.
+        #[arg(long, default_value = "clew custodian key")]
+        comment: String,
+    },
+    /// Add a custodian's public key (age1...) to the project. Testimonies imported afterwards are sealed to it.
+    Add {
+        /// The public key.
+        public_key: String,
+        /// Who holds it, in words the team understands (never a witness's name).
+        #[arg(long, default_value = "custodian")]
+        label: String,
+    },
+    /// List the project's custodians.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+enum ProtectedCommand {
+    /// Open a testimony's protected block with a custodian's secret key file and print it.
+    Show {
+        /// The testimony id.
+        testimony: String,
+        /// The custodian's secret key file (from `clew keys custodian new`, or `age-keygen`).
+        #[arg(long, value_name = "KEYFILE")]
+        identity: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -309,7 +359,84 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         Command::Schema(SchemaCommand::Testimony) => out.raw(clew_intake::TESTIMONY_JSON_SCHEMA),
         Command::Schema(SchemaCommand::Model) => output::print_model(out, model()?),
         Command::Demo(args) => demo(args, out),
+        Command::Keys(KeysCommand::Custodian(command)) => custodian(cli.project, command, out),
+        Command::Protected(ProtectedCommand::Show { testimony, identity }) => {
+            let testimony = SourceId::new(&testimony).map_err(Failure::usage)?;
+            let text = std::fs::read_to_string(&identity)
+                .map_err(|e| Failure::usage(format!("{}: {e}", identity.display())))?;
+            let identity = clew_vault::CustodianIdentity::parse(&text, &identity.display().to_string())?;
+            drop(zeroize::Zeroizing::new(text));
+            let project = open_project(&cli.project)?;
+            let Some(sealed) = project.store_ref().protected(&testimony)? else {
+                return Err(Failure::usage(format!("testimony `{testimony}` has no protected data in this project")));
+            };
+            let plaintext = clew_vault::open(&identity, &sealed)?;
+            let value: serde_json::Value =
+                serde_json::from_slice(&plaintext).map_err(|e| Failure::internal(format!("protected data: {e}")))?;
+            out.line(&serde_json::to_string_pretty(&value).unwrap_or_default())
+        }
     }
+}
+
+fn custodian(project: Option<PathBuf>, command: CustodianCommand, out: &mut Output) -> Result<(), Failure> {
+    match command {
+        CustodianCommand::New { out: path, comment } => {
+            let pair = clew_vault::new_custodian(&comment);
+            write_secret_file(&path, &pair.identity_file)?;
+            let key = pair.key.to_string();
+            out.value(&serde_json::json!({"public_key": key, "secret_key_file": path}), |out| {
+                out.line(&format!("Secret key written to {} — keep it safe, and off shared disks.", path.display()))?;
+                out.line(&format!("Public key: {key}"))?;
+                out.line(&format!("Add it to a project: clew keys custodian add {key} --label NAME"))
+            })
+        }
+        CustodianCommand::Add { public_key, label } => {
+            let key: clew_vault::CustodianKey = public_key.parse()?;
+            let mut project = open_project(&project)?;
+            let batch = clew_store::Batch {
+                recorded_by: user(None),
+                recorded_at: clew_intake::import::now_rfc3339(),
+                operation: "custodian-add".into(),
+            };
+            let mut tx = project.store().write(&batch)?;
+            let added = tx.put_custodian(&key.to_string(), &label)?;
+            tx.commit()?;
+            out.line(&if added {
+                format!("Added custodian `{label}`. Testimonies imported from now on are sealed to it too.")
+            } else {
+                "That key is already a custodian of this project.".to_string()
+            })
+        }
+        CustodianCommand::List => {
+            let project = open_project(&project)?;
+            let custodians = project.store_ref().custodians()?;
+            out.value(&custodians, |out| {
+                if custodians.is_empty() {
+                    out.line("No custodians yet: add one with `clew keys custodian add age1...`.")?;
+                }
+                for custodian in &custodians {
+                    out.line(&format!(
+                        "{}  {}  (added by {} at {})",
+                        custodian.public_key, custodian.label, custodian.added_by, custodian.added_at
+                    ))?;
+                }
+                Ok(())
+            })
+        }
+    }
+}
+
+/// Writes a secret to a new file readable by its owner only; an existing file is never replaced.
+fn write_secret_file(path: &Path, secret: &str) -> Result<(), Failure> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
+    file.write_all(secret.as_bytes())
+        .and_then(|()| file.sync_all())
+        .map_err(|e| Failure::internal(format!("{}: {e}", path.display())))
 }
 
 fn directory_name(dir: &Path) -> String {
@@ -374,6 +501,9 @@ fn report_import(out: &mut Output, report: &ImportReport, verb: &str) -> Result<
     })
 }
 
+/// The demo custodian's secret key file, inside the demo project.
+const DEMO_CUSTODIAN_FILE: &str = "custodian-DEMO-ONLY.key";
+
 fn demo(args: DemoArgs, out: &mut Output) -> Result<(), Failure> {
     let model = model()?;
     let target = args.dir;
@@ -395,6 +525,20 @@ fn demo(args: DemoArgs, out: &mut Output) -> Result<(), Failure> {
     let building = parent.join(format!(".clew-demo-building-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&building);
     let mut project = Project::init(&building, "clew demo (synthetic data)", true)?;
+    // The demo's custodian key lives in the demo project so the tour can open protected data. A real
+    // project never holds a custodian's secret key.
+    let custodian = clew_vault::new_custodian("DEMO ONLY: the custodian key of a synthetic demo project");
+    write_secret_file(&building.join(DEMO_CUSTODIAN_FILE), &custodian.identity_file)?;
+    {
+        let batch = clew_store::Batch {
+            recorded_by: "clew-demo".into(),
+            recorded_at: clew_intake::import::now_rfc3339(),
+            operation: "custodian-add".into(),
+        };
+        let mut tx = project.store().write(&batch)?;
+        tx.put_custodian(&custodian.key.to_string(), "demo custodian (synthetic data only)")?;
+        tx.commit()?;
+    }
     let started = Instant::now();
     let mut progress = out.bar(args.testimonies, "synthetic testimonies");
     let written = clew_demo::write_demo(model, project.store(), args.seed, args.testimonies, &mut |n| progress.set(n));

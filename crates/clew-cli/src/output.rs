@@ -76,7 +76,17 @@ impl From<clew_intake::import::WriteError> for Failure {
     fn from(error: clew_intake::import::WriteError) -> Self {
         match error {
             clew_intake::import::WriteError::Store(error) => error.into(),
+            clew_intake::import::WriteError::Vault(error) => error.into(),
             other => Failure::internal(other.to_string()),
+        }
+    }
+}
+
+impl From<clew_vault::Error> for Failure {
+    fn from(error: clew_vault::Error) -> Self {
+        match error {
+            clew_vault::Error::Seal(_) => Failure::internal(error.to_string()),
+            other => Failure::new(5, "key", other.to_string()),
         }
     }
 }

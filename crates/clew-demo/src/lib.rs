@@ -580,7 +580,8 @@ pub fn generate(seed: u64, index: u64, total: u64) -> Testimony {
     }
 }
 
-/// Writes `total` synthetic testimonies into a store, committing every [`TESTIMONIES_PER_COMMIT`].
+/// Writes `total` synthetic testimonies into a store, committing every [`TESTIMONIES_PER_COMMIT`]; their
+/// protected blocks are sealed to the store's custodians (there must be one).
 /// Generating and mapping run on a second thread while this one writes; `progress` is called after each
 /// testimony with the number written.
 pub fn write_demo(
@@ -590,12 +591,14 @@ pub fn write_demo(
     total: u64,
     progress: &mut dyn FnMut(u64),
 ) -> Result<ImportReport, Error> {
+    let custodians = clew_intake::import::custodian_keys(store)?;
+    let custodians = custodians.as_slice();
     std::thread::scope(|scope| {
         // A bounded queue: memory stays flat however many testimonies are asked for.
         let (sender, receiver) = std::sync::mpsc::sync_channel(256);
         scope.spawn(move || {
             for index in 0..total {
-                let prepared = clew_intake::prepare_testimony(model, generate(seed, index, total));
+                let prepared = clew_intake::prepare_testimony(model, generate(seed, index, total), Some(custodians));
                 if sender.send(prepared).is_err() {
                     return;
                 }

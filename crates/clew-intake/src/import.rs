@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use clew_model::read::Reader;
 use clew_model::{Diagnostic, Model, SourceKind};
 use clew_store::{Batch, SourceDraft, SourceOutcome, Store, WriteTx};
+use clew_vault::CustodianKey;
 use serde::Serialize;
 
 use clew_model::doc::Node;
@@ -48,6 +49,15 @@ pub struct ImportReport {
     pub committed: bool,
 }
 
+/// The project's custodians as keys to seal to.
+pub fn custodian_keys(store: &dyn Store) -> Result<Vec<CustodianKey>, WriteError> {
+    store
+        .custodians()?
+        .iter()
+        .map(|c| c.public_key.parse().map_err(|e: clew_vault::Error| WriteError::BadCustodian(e.to_string())))
+        .collect()
+}
+
 /// Current time in RFC 3339 (UTC, seconds).
 pub fn now_rfc3339() -> String {
     humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
@@ -74,12 +84,17 @@ pub struct PreparedTestimony<'m> {
     pub segments: Vec<clew_model::Segment>,
     /// The consent record (JSON).
     pub consent: String,
-    /// The protected block (JSON), if any.
-    pub protected: Option<String>,
+    /// The protected block, sealed to the custodians (absent when there is none, or when only checking).
+    pub sealed_protected: Option<Vec<u8>>,
 }
 
-/// Maps a checked testimony to its facts and records.
-pub fn prepare_testimony<'m>(model: &'m Model, testimony: Testimony) -> Result<PreparedTestimony<'m>, WriteError> {
+/// Maps a checked testimony to its facts and records, and seals its protected block to the custodians.
+/// `custodians` is `None` when only checking: nothing is sealed then, as nothing will be written.
+pub fn prepare_testimony<'m>(
+    model: &'m Model,
+    testimony: Testimony,
+    custodians: Option<&[CustodianKey]>,
+) -> Result<PreparedTestimony<'m>, WriteError> {
     let facts = testimony_facts(model, &testimony).map_err(WriteError::Mapping)?;
     let source = SourceDraft {
         id: testimony.id.clone(),
@@ -89,8 +104,14 @@ pub fn prepare_testimony<'m>(model: &'m Model, testimony: Testimony) -> Result<P
         synthetic: testimony.synthetic,
     };
     let consent = serde_json::to_string(&testimony.consent).map_err(|e| WriteError::Mapping(e.to_string()))?;
-    let protected = testimony.protected.as_ref().map(ToString::to_string);
-    Ok(PreparedTestimony { source, facts, segments: testimony.segments, consent, protected })
+    let sealed_protected = match (&testimony.protected, custodians) {
+        (Some(protected), Some(custodians)) => {
+            let plaintext = zeroize::Zeroizing::new(protected.to_string().into_bytes());
+            Some(clew_vault::seal(custodians, &plaintext)?)
+        }
+        _ => None,
+    };
+    Ok(PreparedTestimony { source, facts, segments: testimony.segments, consent, sealed_protected })
 }
 
 /// Writes a prepared testimony: its source, statements, segments, consent and protected block. A testimony
@@ -114,21 +135,10 @@ pub fn write_prepared(
     let inserted = tx.put_statements(&statements)?;
     tx.put_segments(id, generation, &prepared.segments)?;
     tx.put_consent(id, generation, &prepared.consent)?;
-    if let Some(protected) = &prepared.protected {
-        tx.put_protected(id, generation, protected)?;
+    if let Some(sealed) = &prepared.sealed_protected {
+        tx.put_protected(id, generation, sealed)?;
     }
     Ok(Written { outcome, statements: inserted })
-}
-
-/// Prepares and writes one checked testimony.
-pub fn write_testimony(
-    tx: &mut dyn WriteTx,
-    model: &Model,
-    testimony: Testimony,
-    recorded_by: &str,
-    recorded_at: &str,
-) -> Result<Written, WriteError> {
-    write_prepared(tx, prepare_testimony(model, testimony)?, recorded_by, recorded_at)
 }
 
 /// Why a checked record could not be written.
@@ -140,6 +150,12 @@ pub enum WriteError {
     /// A checked record still did not map (a bug: the reader should have refused it).
     #[error("internal error mapping a checked record: {0}")]
     Mapping(String),
+    /// Protected data could not be sealed (no custodian, or the encryption failed).
+    #[error(transparent)]
+    Vault(#[from] clew_vault::Error),
+    /// A custodian key in the project is not a valid public key (the database was changed by hand).
+    #[error("the project's custodian list holds an invalid key: {0}")]
+    BadCustodian(String),
 }
 
 /// Adds a write's counts to a report.
@@ -160,6 +176,8 @@ pub fn count(report: &mut ImportReport, written: Written) {
 /// The transaction (and with it the store's write lock) begins at the first record to write.
 pub struct ImportRun<'s> {
     store: Option<&'s mut dyn Store>,
+    /// The custodians protected data is sealed to (`None` when only checking).
+    custodians: Option<Vec<CustodianKey>>,
     batch: Batch,
     tx: Option<Box<dyn WriteTx + 's>>,
     /// What the run found and did.
@@ -168,10 +186,19 @@ pub struct ImportRun<'s> {
 
 impl<'s> ImportRun<'s> {
     /// Starts a run; with a store, it will write to it.
-    pub fn begin(store: Option<&'s mut dyn Store>, recorded_by: &str, operation: &str) -> Self {
+    pub fn begin(store: Option<&'s mut dyn Store>, recorded_by: &str, operation: &str) -> Result<Self, WriteError> {
         let batch =
             Batch { recorded_by: recorded_by.to_string(), recorded_at: now_rfc3339(), operation: operation.into() };
-        ImportRun { store, batch, tx: None, report: ImportReport::default() }
+        let custodians = match &store {
+            Some(store) => Some(custodian_keys(&**store)?),
+            None => None,
+        };
+        Ok(ImportRun { store, custodians, batch, tx: None, report: ImportReport::default() })
+    }
+
+    /// The custodians protected data is sealed to (`None` when only checking).
+    pub fn custodians(&self) -> Option<&[CustodianKey]> {
+        self.custodians.as_deref()
     }
 
     /// Who runs it.
@@ -240,7 +267,7 @@ pub fn import_testimonies(
     options: &ImportOptions,
     progress: &mut dyn FnMut(u64),
 ) -> Result<ImportReport, WriteError> {
-    let mut run = ImportRun::begin(store, &options.recorded_by, "import");
+    let mut run = ImportRun::begin(store, &options.recorded_by, "import")?;
     // Where each testimony id was first seen in this run, to refuse the same id twice.
     let mut seen: HashMap<String, String> = HashMap::new();
     for input in inputs {
@@ -259,8 +286,16 @@ pub fn import_testimonies(
                 continue;
             }
             // Mapping is part of checking: `validate` must refuse what `import` could not write.
-            let prepared = match prepare_testimony(model, testimony) {
+            let prepared = match prepare_testimony(model, testimony, run.custodians()) {
                 Ok(prepared) => prepared,
+                Err(WriteError::Vault(clew_vault::Error::NoCustodian)) => {
+                    let message = "has protected data, but the project has no custodian to seal it to; add one \
+                                   with `clew keys custodian add age1...` (nothing was written)"
+                        .to_string();
+                    let problem = Diagnostic { file: None, pos: Some(node.pos), path: "protected".into(), message };
+                    run.problems(&name, vec![problem]);
+                    continue;
+                }
                 Err(WriteError::Mapping(message)) => {
                     let message = format!("cannot be turned into statements: {message}");
                     run.problems(

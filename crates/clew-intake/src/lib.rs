@@ -10,5 +10,5 @@ pub mod testimony;
 /// The JSON Schema of testimony format v1 (what `clew schema testimony` prints).
 pub const TESTIMONY_JSON_SCHEMA: &str = include_str!("../../../docs/testimony.schema.json");
 
-pub use import::{ImportOptions, ImportReport, import_testimonies, prepare_testimony, write_prepared, write_testimony};
+pub use import::{ImportOptions, ImportReport, import_testimonies, prepare_testimony, write_prepared};
 pub use testimony::{FORMAT_V1, Testimony, read_testimony};

@@ -129,8 +129,10 @@ pub trait WriteTx {
     fn put_segments(&mut self, source: &SourceId, generation: u32, segments: &[Segment]) -> Result<()>;
     /// Stores the consent record (JSON) of a source generation.
     fn put_consent(&mut self, source: &SourceId, generation: u32, record: &str) -> Result<()>;
-    /// Stores the protected block (JSON) of a source generation.
-    fn put_protected(&mut self, source: &SourceId, generation: u32, payload: &str) -> Result<()>;
+    /// Stores the protected block of a source generation, already sealed to the custodians.
+    fn put_protected(&mut self, source: &SourceId, generation: u32, sealed: &[u8]) -> Result<()>;
+    /// Adds a custodian's public key; `false` when it was there already.
+    fn put_custodian(&mut self, public_key: &str, label: &str) -> Result<bool>;
     /// Makes everything written durable and visible.
     fn commit(self: Box<Self>) -> Result<()>;
 }
@@ -180,4 +182,21 @@ pub trait Store {
     fn segment(&self, source: &SourceId, segment: &str) -> Result<Option<Segment>>;
     /// Counts.
     fn stats(&self) -> Result<Stats>;
+    /// The custodians protected data is sealed to, in the order added.
+    fn custodians(&self) -> Result<Vec<Custodian>>;
+    /// The sealed protected block of the current generation of a source, if it has one.
+    fn protected(&self, source: &SourceId) -> Result<Option<Vec<u8>>>;
+}
+
+/// A custodian as the store records it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Custodian {
+    /// The age public key (`age1...`).
+    pub public_key: String,
+    /// Who it is, in words the team understands (never a witness's name).
+    pub label: String,
+    /// Who added it.
+    pub added_by: String,
+    /// When (RFC 3339).
+    pub added_at: String,
 }

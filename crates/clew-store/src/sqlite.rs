@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clew_model::{EntityId, Segment, Sensitivity, Source, SourceId, SourceKind, Statement, StatementId, Translation};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
-use crate::{Batch, EntityRow, Error, Result, SourceDraft, SourceOutcome, Stats, Store, WriteTx};
+use crate::{Batch, Custodian, EntityRow, Error, Result, SourceDraft, SourceOutcome, Stats, Store, WriteTx};
 
 /// Migrations in order; the database's `user_version` is the number applied.
 const MIGRATIONS: [&str; 1] = [include_str!("../migrations/sqlite/0001_statements.sql")];
@@ -292,6 +292,22 @@ impl Store for SqliteStore {
         }))
     }
 
+    fn custodians(&self) -> Result<Vec<Custodian>> {
+        self.custodian_rows()
+    }
+
+    fn protected(&self, source: &SourceId) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .connection
+            .query_row(
+                "SELECT p.sealed FROM protected p JOIN source s ON s.key = p.source AND s.generation = p.generation
+                 WHERE s.id = ?1",
+                [source.as_str()],
+                |row| row.get(0),
+            )
+            .optional()?)
+    }
+
     fn stats(&self) -> Result<Stats> {
         let count =
             |sql: &str| -> Result<u64> { Ok(self.connection.query_row(sql, [], |row| row.get::<_, i64>(0))? as u64) };
@@ -310,6 +326,19 @@ impl Store for SqliteStore {
                 "SELECT count(*) FROM segment g JOIN source s ON s.key = g.source AND s.generation = g.generation",
             )?,
         })
+    }
+}
+
+impl SqliteStore {
+    fn custodian_rows(&self) -> Result<Vec<Custodian>> {
+        let mut query = self.connection.prepare(
+            "SELECT c.public_key, c.label, b.recorded_by, b.recorded_at FROM custodian c JOIN batch b ON b.id = c.batch
+             ORDER BY c.key",
+        )?;
+        let rows = query.query_map([], |row| {
+            Ok(Custodian { public_key: row.get(0)?, label: row.get(1)?, added_by: row.get(2)?, added_at: row.get(3)? })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 }
 
@@ -536,12 +565,20 @@ impl WriteTx for SqliteWriteTx<'_> {
         Ok(())
     }
 
-    fn put_protected(&mut self, source: &SourceId, generation: u32, payload: &str) -> Result<()> {
+    fn put_protected(&mut self, source: &SourceId, generation: u32, sealed: &[u8]) -> Result<()> {
         let key = self.source_key(source)?;
         self.tx
-            .prepare_cached("INSERT OR REPLACE INTO protected (source, generation, payload) VALUES (?1, ?2, ?3)")?
-            .execute(params![key, generation, payload])?;
+            .prepare_cached("INSERT OR REPLACE INTO protected (source, generation, sealed) VALUES (?1, ?2, ?3)")?
+            .execute(params![key, generation, sealed])?;
         Ok(())
+    }
+
+    fn put_custodian(&mut self, public_key: &str, label: &str) -> Result<bool> {
+        let added = self.tx.execute(
+            "INSERT OR IGNORE INTO custodian (public_key, label, batch) VALUES (?1, ?2, ?3)",
+            params![public_key, label, self.batch_id],
+        )?;
+        Ok(added == 1)
     }
 
     fn commit(self: Box<Self>) -> Result<()> {

@@ -33,10 +33,11 @@ fn clew_crates() -> Vec<String> {
 fn dependency_rules_hold() {
     let allowed: &[(&str, &[&str])] = &[
         ("clew-model", &[]),
+        ("clew-vault", &[]),
         ("clew-store", &["clew-model"]),
-        ("clew-intake", &["clew-model", "clew-store"]),
+        ("clew-intake", &["clew-model", "clew-store", "clew-vault"]),
         ("clew-demo", &["clew-model", "clew-intake", "clew-store"]),
-        ("clew-cli", &["clew-model", "clew-intake", "clew-store", "clew-demo"]),
+        ("clew-cli", &["clew-model", "clew-intake", "clew-store", "clew-demo", "clew-vault"]),
     ];
     for krate in clew_crates() {
         let rule = allowed.iter().find(|(name, _)| *name == krate);

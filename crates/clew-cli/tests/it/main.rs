@@ -16,6 +16,22 @@ fn clew(dir: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// `clew init NAME`, then a custodian key made (`NAME.key`) and added, as a team would set up a project.
+fn init_project(dir: &Path, name: &str) {
+    for args in [vec!["init", name], vec!["keys", "custodian", "new", "--out", &format!("{name}.key")]] {
+        let run = clew(dir, &args);
+        assert!(run.status.success(), "{}", text(&run.stderr));
+    }
+    let run = clew(dir, &["--json", "keys", "custodian", "new", "--out", &format!("{name}-second.key")]);
+    let second: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let first = std::fs::read_to_string(dir.join(format!("{name}.key"))).unwrap();
+    let first = first.lines().find_map(|l| l.strip_prefix("# public key: ")).unwrap().to_string();
+    for key in [first.as_str(), second["public_key"].as_str().unwrap()] {
+        let run = clew(dir, &["--project", name, "keys", "custodian", "add", key, "--label", "test custodian"]);
+        assert!(run.status.success(), "{}", text(&run.stderr));
+    }
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).to_string()
 }
@@ -27,8 +43,7 @@ fn example() -> PathBuf {
 #[test]
 fn init_import_show_stats_export() {
     let dir = tempfile::tempdir().unwrap();
-    let run = clew(dir.path(), &["init", "p"]);
-    assert!(run.status.success(), "{}", text(&run.stderr));
+    init_project(dir.path(), "p");
     let example = example();
     let run = clew(dir.path(), &["--project", "p", "import", example.to_str().unwrap()]);
     assert!(run.status.success(), "{}", text(&run.stderr));
@@ -71,7 +86,7 @@ fn init_import_show_stats_export() {
 #[test]
 fn invalid_input_exits_3_lists_every_problem_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    clew(dir.path(), &["init", "p"]);
+    init_project(dir.path(), "p");
     let bad = std::fs::read_to_string(example())
         .unwrap()
         .replacen("date: 2025-03\n", "date: 2025-02-30\n", 1)
@@ -99,7 +114,7 @@ fn invalid_input_exits_3_lists_every_problem_and_writes_nothing() {
 #[test]
 fn standard_input_and_dry_run() {
     let dir = tempfile::tempdir().unwrap();
-    clew(dir.path(), &["init", "p"]);
+    init_project(dir.path(), "p");
     let mut child = Command::new(env!("CARGO_BIN_EXE_clew"))
         .args(["--project", "p", "import", "--dry-run", "-"])
         .current_dir(dir.path())
@@ -209,10 +224,10 @@ fn bulk_jsonl(count: usize) -> String {
 #[test]
 fn a_killed_import_leaves_all_or_nothing_and_a_working_project() {
     let dir = tempfile::tempdir().unwrap();
-    clew(dir.path(), &["init", "p"]);
+    init_project(dir.path(), "p");
     std::fs::write(dir.path().join("bulk.jsonl"), bulk_jsonl(2_000)).unwrap();
     // The full count, from a project that completes the same import.
-    clew(dir.path(), &["init", "full"]);
+    init_project(dir.path(), "full");
     let run = clew(dir.path(), &["--project", "full", "import", "bulk.jsonl"]);
     assert!(run.status.success(), "{}", text(&run.stderr));
     let count = |project: &str| {
@@ -247,7 +262,7 @@ fn a_killed_import_leaves_all_or_nothing_and_a_working_project() {
 #[test]
 fn a_huge_file_is_refused_without_being_read() {
     let dir = tempfile::tempdir().unwrap();
-    clew(dir.path(), &["init", "p"]);
+    init_project(dir.path(), "p");
     // 1 GiB, sparse: nothing is written to disk, and clew must not read it.
     std::fs::File::create(dir.path().join("huge.json")).unwrap().set_len(1 << 30).unwrap();
     let run = clew(dir.path(), &["--project", "p", "import", "huge.json"]);
@@ -262,7 +277,7 @@ fn a_huge_file_is_refused_without_being_read() {
 #[test]
 fn a_corrected_testimony_keeps_its_history() {
     let dir = tempfile::tempdir().unwrap();
-    clew(dir.path(), &["init", "p"]);
+    init_project(dir.path(), "p");
     let original = std::fs::read_to_string(example()).unwrap();
     std::fs::write(dir.path().join("t.yaml"), &original).unwrap();
     assert!(clew(dir.path(), &["--project", "p", "import", "t.yaml"]).status.success());
@@ -278,4 +293,95 @@ fn a_corrected_testimony_keeps_its_history() {
     assert!(shown.contains("retracted  hoursPerDay = 12"), "{shown}");
     assert!(shown.contains("retraction hoursPerDay = 12"), "{shown}");
     assert!(shown.contains("active     hoursPerDay = 14"), "{shown}");
+}
+
+#[test]
+fn protected_data_opens_only_with_a_custodian_key() {
+    let dir = tempfile::tempdir().unwrap();
+    init_project(dir.path(), "p");
+    let run = clew(dir.path(), &["--project", "p", "import", example().to_str().unwrap()]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    for key in ["p.key", "p-second.key"] {
+        let run = clew(dir.path(), &["--project", "p", "protected", "show", "T-EXAMPLE-0001", "--identity", key]);
+        assert!(run.status.success(), "{}", text(&run.stderr));
+        assert!(text(&run.stdout).contains("SYNTHETIC-PROTECTED-NAME-0001"));
+    }
+    let run = clew(dir.path(), &["--json", "keys", "custodian", "list", "--project", "p"]);
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&run.stdout).unwrap().as_array().unwrap().len(), 2);
+
+    // Someone else's key, a file that is no key, a public key pasted in the wrong place.
+    clew(dir.path(), &["keys", "custodian", "new", "--out", "stranger.key"]);
+    std::fs::write(dir.path().join("notes.txt"), "not a key").unwrap();
+    for (key, message) in [
+        ("stranger.key", "cannot open the protected data with this key"),
+        ("notes.txt", "notes.txt holds no age secret key"),
+    ] {
+        let run = clew(dir.path(), &["--project", "p", "protected", "show", "T-EXAMPLE-0001", "--identity", key]);
+        assert_eq!(run.status.code(), Some(5), "{}", text(&run.stderr));
+        assert!(text(&run.stderr).contains(message), "{}", text(&run.stderr));
+        assert!(!text(&run.stdout).contains("SYNTHETIC-PROTECTED"));
+    }
+    let run = clew(dir.path(), &["--project", "p", "keys", "custodian", "add", "AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQ"]);
+    assert_eq!(run.status.code(), Some(5));
+    assert!(!text(&run.stderr).contains("QQQQQQQQQQQQQQQQ"), "a secret pasted by mistake is not echoed whole");
+    // An existing key file is never overwritten.
+    let before = std::fs::read(dir.path().join("p.key")).unwrap();
+    let run = clew(dir.path(), &["keys", "custodian", "new", "--out", "p.key"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert_eq!(std::fs::read(dir.path().join("p.key")).unwrap(), before);
+}
+
+#[test]
+fn no_protected_plaintext_anywhere_in_a_demo_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = clew(dir.path(), &["demo", "--dir", "d", "--testimonies", "200"]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    // Every byte of every file the project holds (database, WAL, config), except the demo custodian's key.
+    let mut searched = 0;
+    let mut stack = vec![dir.path().join("d")];
+    while let Some(path) = stack.pop() {
+        if path.is_dir() {
+            stack.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+        } else if !path.ends_with("custodian-DEMO-ONLY.key") {
+            let bytes = std::fs::read(&path).unwrap();
+            assert!(!bytes.windows(19).any(|w| w == b"SYNTHETIC-PROTECTED"), "plaintext in {}", path.display());
+            searched += bytes.len();
+        }
+    }
+    assert!(searched > 100_000, "the search read the project ({searched} bytes)");
+    // ...and the custodian can still read it.
+    let run = clew(
+        dir.path(),
+        &["--project", "d", "protected", "show", "T-DEMO-000199", "--identity", "d/custodian-DEMO-ONLY.key"],
+    );
+    assert!(text(&run.stdout).contains("SYNTHETIC-PROTECTED-NAME-000199"), "{}", text(&run.stderr));
+}
+
+/// A custodian can open sealed data with the standard `age` tool, without clew. The test needs `age` on the
+/// PATH; CI installs it and sets CLEW_REQUIRE_AGE=1, so there it cannot be skipped.
+#[test]
+fn the_standard_age_tool_opens_sealed_data() {
+    let has_age = Command::new("age").arg("--version").output().is_ok_and(|o| o.status.success());
+    if !has_age {
+        assert!(std::env::var_os("CLEW_REQUIRE_AGE").is_none(), "CLEW_REQUIRE_AGE is set but `age` is missing");
+        eprintln!("skipped: the `age` tool is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    assert!(clew(dir.path(), &["demo", "--dir", "d", "--testimonies", "3"]).status.success());
+    std::fs::write(dir.path().join("p.age"), first_sealed_block(&dir.path().join("d/clew.db"))).unwrap();
+    let run = Command::new("age")
+        .args(["-d", "-i", "d/custodian-DEMO-ONLY.key", "p.age"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    assert!(text(&run.stdout).contains("SYNTHETIC-PROTECTED-NAME-"), "{}", text(&run.stdout));
+}
+
+/// The first sealed protected block in a project database (read with SQL: the CLI offers no command that
+/// exports sealed data, by design).
+fn first_sealed_block(database: &Path) -> Vec<u8> {
+    let connection = rusqlite::Connection::open(database).unwrap();
+    connection.query_row("SELECT sealed FROM protected LIMIT 1", [], |row| row.get(0)).unwrap()
 }

@@ -78,16 +78,16 @@ fn wrong_types_unknown_fields_and_impossible_dates() {
         "t.yaml",
         &text,
         expect![[r#"
-        [
-            "t.yaml:9:9: field `interview.date`: day 30 does not exist in 2025-02 (it has 28 days)",
-            "t.yaml:10:10: field `interview.place`: expected a string, found a list",
-            "t.yaml:11:9: field `interview.mood`: unknown field; expected one of: date, interpreter, interviewer, language, place, setting",
-            "t.yaml:78:43: field `facts.entities[1].properties.shoeSize`: schema `PublicBody` has no property `shoeSize`",
-            "t.yaml:97:23: field `facts.spells[0].period.start`: give work periods to the month (YYYY-MM); exact days can identify a witness and belong in `protected`",
-            "t.yaml:104:30: field `facts.spells[0].hours_per_day.value`: expected a number",
-            "t.yaml:105:36: field `facts.spells[0].rest_days_per_month.value`: must be between 0 and 31",
-        ]
-    "#]],
+            [
+                "t.yaml:9:9: field `interview.date`: day 30 does not exist in 2025-02 (it has 28 days)",
+                "t.yaml:10:10: field `interview.place`: expected a string, found a list",
+                "t.yaml:11:9: field `interview.mood`: unknown field; expected one of: date, interpreter, interviewer, language, place, setting",
+                "t.yaml:79:43: field `facts.entities[1].properties.shoeSize`: schema `PublicBody` has no property `shoeSize`",
+                "t.yaml:98:23: field `facts.spells[0].period.start`: give work periods to the month (YYYY-MM); exact days can identify a witness and belong in `protected`",
+                "t.yaml:105:30: field `facts.spells[0].hours_per_day.value`: expected a number",
+                "t.yaml:106:36: field `facts.spells[0].rest_days_per_month.value`: must be between 0 and 31",
+            ]
+        "#]],
     );
 }
 
@@ -101,13 +101,13 @@ fn missing_fields_and_broken_references() {
         "t.yaml",
         &text,
         expect![[r#"
-        [
-            "t.yaml:9:3: field `interview.interviewer`: required field is missing",
-            "t.yaml:97:17: field `facts.spells[0].employer`: `site` is a Worksite, but a LegalEntity is needed here",
-            "t.yaml:106:83: field `facts.spells[0].deductions[0].taken_by`: no entity or spell with key `nobody` in facts",
-            "t.yaml:112:51: field `facts.spells[0].threats_to_family.segments[0]`: cites segment `s9`, which does not exist",
-        ]
-    "#]],
+            [
+                "t.yaml:9:3: field `interview.interviewer`: required field is missing",
+                "t.yaml:98:17: field `facts.spells[0].employer`: `site` is a Worksite, but a LegalEntity is needed here",
+                "t.yaml:107:83: field `facts.spells[0].deductions[0].taken_by`: no entity or spell with key `nobody` in facts",
+                "t.yaml:113:51: field `facts.spells[0].threats_to_family.segments[0]`: cites segment `s9`, which does not exist",
+            ]
+        "#]],
     );
 }
 
@@ -119,14 +119,14 @@ fn duplicate_ids() {
         "t.yaml",
         &text,
         expect![[r#"
-        [
-            "t.yaml:51:9: field `segments[1].id`: duplicate segment id `s1`",
-            "t.yaml:84:12: field `facts.entities[3].key`: duplicate key `site`",
-            "t.yaml:103:45: field `facts.spells[0].hours_per_day.segments[0]`: cites segment `s2`, which does not exist",
-            "t.yaml:104:50: field `facts.spells[0].rest_days_per_month.segments[0]`: cites segment `s2`, which does not exist",
-            "t.yaml:109:49: field `facts.spells[0].housing.accommodation`: no entity or spell with key `container` in facts",
-        ]
-    "#]],
+            [
+                "t.yaml:52:9: field `segments[1].id`: duplicate segment id `s1`",
+                "t.yaml:85:12: field `facts.entities[3].key`: duplicate key `site`",
+                "t.yaml:104:45: field `facts.spells[0].hours_per_day.segments[0]`: cites segment `s2`, which does not exist",
+                "t.yaml:105:50: field `facts.spells[0].rest_days_per_month.segments[0]`: cites segment `s2`, which does not exist",
+                "t.yaml:110:49: field `facts.spells[0].housing.accommodation`: no entity or spell with key `container` in facts",
+            ]
+        "#]],
     );
     // The same testimony twice in one import.
     let text = example_text();
@@ -213,13 +213,13 @@ fn keys_and_ids_that_would_make_bad_entity_ids() {
         "t.yaml",
         &text,
         expect![[r#"
-        [
-            "t.yaml:4:5: field `id`: a testimony id may be at most 80 characters long",
-            "t.yaml:84:12: field `facts.entities[3].key`: a key has at most 40 letters, digits, `_` and `-` (no spaces or dots)",
-            "t.yaml:89:7: field `facts.entities[4]`: an entity needs `names` or `properties`",
-            "t.yaml:107:49: field `facts.spells[0].housing.accommodation`: no entity or spell with key `container` in facts",
-            "t.yaml:111:55: field `facts.spells[0].threats_to_family.segments[1]`: cites segment `s5` twice",
-        ]
-    "#]],
+            [
+                "t.yaml:4:5: field `id`: a testimony id may be at most 80 characters long",
+                "t.yaml:85:12: field `facts.entities[3].key`: a key has at most 40 letters, digits, `_` and `-` (no spaces or dots)",
+                "t.yaml:90:7: field `facts.entities[4]`: an entity needs `names` or `properties`",
+                "t.yaml:108:49: field `facts.spells[0].housing.accommodation`: no entity or spell with key `container` in facts",
+                "t.yaml:112:55: field `facts.spells[0].threats_to_family.segments[1]`: cites segment `s5` twice",
+            ]
+        "#]],
     );
 }

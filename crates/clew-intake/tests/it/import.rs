@@ -208,8 +208,12 @@ fn protected_values_are_kept_exactly_as_written() {
     let node = clew_model::doc::parse(&text, clew_model::doc::TextFormat::Yaml).unwrap().remove(0);
     let mut reader = clew_model::read::Reader::default();
     let testimony = clew_intake::read_testimony(model(), &node, &mut reader).unwrap();
-    let prepared = clew_intake::prepare_testimony(model(), testimony).unwrap();
-    let protected: serde_json::Value = serde_json::from_str(prepared.protected.as_deref().unwrap()).unwrap();
+    let custodian = clew_vault::new_custodian("test");
+    let prepared =
+        clew_intake::prepare_testimony(model(), testimony, Some(std::slice::from_ref(&custodian.key))).unwrap();
+    let sealed = prepared.sealed_protected.unwrap();
+    let identity = clew_vault::CustodianIdentity::parse(&custodian.identity_file, "key").unwrap();
+    let protected: serde_json::Value = serde_json::from_slice(&clew_vault::open(&identity, &sealed).unwrap()).unwrap();
     assert_eq!(protected["phone"], "+821000000000");
     assert_eq!(protected["unit"], "007");
     assert_eq!(protected["passport"], "0123e4");
@@ -256,4 +260,26 @@ fn ftm_import_reports_unknown_schemata_and_bad_values() {
     let report = import_ftm(model(), Some(project.store()), &inputs, &options, &mut |_| {}).unwrap();
     assert_eq!(report.diagnostics.len(), 1, "the impossible date is still an error");
     assert_eq!(report.warnings.len(), 2);
+}
+
+#[test]
+fn protected_data_needs_a_custodian_and_is_stored_sealed() {
+    // A project without custodians refuses a testimony with protected data, and writes nothing.
+    let dir = tempfile::tempdir().unwrap();
+    let mut bare = clew_store::Project::init(&dir.path().join("bare"), "bare", false).unwrap();
+    let (_files, report) = import_files(Some(&mut bare), &[("t.yaml", example_text().as_bytes())]);
+    let lines = crate::lines(&report);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].contains("field `protected`: has protected data, but the project has no custodian"), "{lines:?}");
+    assert_eq!(bare.store().stats().unwrap().statements, 0);
+
+    // With a custodian, the store holds only the sealed form, which the custodian's key opens.
+    let (project_dir, mut project) = new_project();
+    import_files(Some(&mut project), &[("t.yaml", example_text().as_bytes())]);
+    let sealed = project.store_ref().protected(&clew_model::SourceId::new("T-EXAMPLE-0001").unwrap()).unwrap().unwrap();
+    assert!(sealed.starts_with(b"age-encryption.org/v1"));
+    let key = std::fs::read_to_string(project_dir.path().join("custodian.key")).unwrap();
+    let identity = clew_vault::CustodianIdentity::parse(&key, "custodian.key").unwrap();
+    let protected: serde_json::Value = serde_json::from_slice(&clew_vault::open(&identity, &sealed).unwrap()).unwrap();
+    assert_eq!(protected["name"], "SYNTHETIC-PROTECTED-NAME-0001");
 }

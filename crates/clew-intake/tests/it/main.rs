@@ -25,9 +25,20 @@ pub fn example_text() -> String {
     std::fs::read_to_string(example_path()).unwrap()
 }
 
+/// A new project with one custodian (whose identity the project keeps for the test in `custodian.key`).
 pub fn new_project() -> (tempfile::TempDir, Project) {
     let dir = tempfile::tempdir().unwrap();
-    let project = Project::init(&dir.path().join("p"), "test", true).unwrap();
+    let mut project = Project::init(&dir.path().join("p"), "test", true).unwrap();
+    let custodian = clew_vault::new_custodian("test custodian");
+    std::fs::write(dir.path().join("custodian.key"), custodian.identity_file.as_bytes()).unwrap();
+    let batch = clew_store::Batch {
+        recorded_by: "t".into(),
+        recorded_at: "2026-01-01T00:00:00Z".into(),
+        operation: "t".into(),
+    };
+    let mut tx = project.store().write(&batch).unwrap();
+    tx.put_custodian(&custodian.key.to_string(), "test").unwrap();
+    tx.commit().unwrap();
     (dir, project)
 }
 

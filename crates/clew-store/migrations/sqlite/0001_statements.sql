@@ -1,4 +1,5 @@
--- clew store, schema version 1: sources, entities, statements, segments, consent, protected blocks.
+-- clew store, schema version 1: sources, entities, statements, segments, consent, sealed protected blocks,
+-- custodians.
 --
 -- Statements refer to their entity, property, source and batch by integer keys: a statement row stays
 -- small (the demo's 10 million statements take about a third of the space text columns would), and the
@@ -79,11 +80,19 @@ CREATE TABLE consent (
     PRIMARY KEY (source, generation)
 ) WITHOUT ROWID;
 
--- The `protected` block of a testimony (JSON). Flagged: only custodians may read it, and nothing in clew
--- reads it back. Encryption to the custodians comes with the evidence vault.
+-- The `protected` block of a testimony, sealed to the project's custodians (age format) before it reached
+-- this table: the store never sees it in the clear.
 CREATE TABLE protected (
     source INTEGER NOT NULL REFERENCES source(key),
     generation INTEGER NOT NULL,
-    payload TEXT NOT NULL,
+    sealed BLOB NOT NULL,
     PRIMARY KEY (source, generation)
 ) WITHOUT ROWID;
+
+-- Custodians: the public keys protected data is sealed to. Their secret keys are never stored here.
+CREATE TABLE custodian (
+    key INTEGER PRIMARY KEY,
+    public_key TEXT NOT NULL UNIQUE,
+    label TEXT NOT NULL,
+    batch INTEGER NOT NULL REFERENCES batch(id)
+);

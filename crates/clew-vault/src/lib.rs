@@ -1,0 +1,165 @@
+//! The vault: protected witness data is sealed to the project's custodians before it touches disk, in the
+//! age format (<https://age-encryption.org/v1>), so that a custodian can open it with clew or with the
+//! standard `age` tool, and nobody else can. Custodians' secret keys are never stored in a project.
+
+use std::io::{Read, Write};
+use std::str::FromStr;
+
+use zeroize::Zeroizing;
+
+/// What can go wrong in the vault. Messages never contain secrets or plaintext.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A custodian key is not an age X25519 recipient.
+    #[error(
+        "`{0}` is not an age public key (it starts with `age1`; a custodian makes one with `clew keys custodian new`)"
+    )]
+    NotARecipient(String),
+    /// An identity file holds no usable identity.
+    #[error("{0} holds no age secret key (a line starting with AGE-SECRET-KEY-1)")]
+    NoIdentity(String),
+    /// Sealing needs at least one custodian.
+    #[error("there is no custodian to seal protected data to; add one with `clew keys custodian add age1...`")]
+    NoCustodian,
+    /// The identity is not one the data was sealed to, or the data is damaged.
+    #[error("cannot open the protected data with this key: it was not sealed to it, or it is damaged")]
+    CannotOpen,
+    /// The age library failed to encrypt.
+    #[error("sealing failed: {0}")]
+    Seal(String),
+}
+
+/// A custodian's public key (an age X25519 recipient, `age1...`).
+#[derive(Clone)]
+pub struct CustodianKey(age::x25519::Recipient);
+
+impl FromStr for CustodianKey {
+    type Err = Error;
+    fn from_str(text: &str) -> Result<Self, Error> {
+        let text = text.trim();
+        age::x25519::Recipient::from_str(text).map(CustodianKey).map_err(|_| {
+            // Show the start only: a secret key pasted here by mistake must not be echoed whole.
+            let shown: String = text.chars().take(12).collect();
+            Error::NotARecipient(format!("{shown}…"))
+        })
+    }
+}
+
+impl std::fmt::Display for CustodianKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl std::fmt::Debug for CustodianKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "CustodianKey({})", self.0)
+    }
+}
+
+/// A custodian's secret key, read from an identity file. Never stored in a project; wiped when dropped.
+pub struct CustodianIdentity(Vec<age::x25519::Identity>);
+
+impl std::fmt::Debug for CustodianIdentity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "CustodianIdentity(<{} secret key(s)>)", self.0.len())
+    }
+}
+
+impl CustodianIdentity {
+    /// Reads the age secret keys in an identity file's text (`AGE-SECRET-KEY-1...` lines; `#` comments).
+    pub fn parse(text: &str, name: &str) -> Result<CustodianIdentity, Error> {
+        let identities: Vec<age::x25519::Identity> = text
+            .lines()
+            .map(str::trim)
+            .filter(|line| line.starts_with("AGE-SECRET-KEY-1"))
+            .filter_map(|line| age::x25519::Identity::from_str(line).ok())
+            .collect();
+        if identities.is_empty() {
+            return Err(Error::NoIdentity(name.to_string()));
+        }
+        Ok(CustodianIdentity(identities))
+    }
+}
+
+/// A newly made custodian key pair: the identity file's text (secret) and the public key.
+pub struct NewCustodian {
+    /// The identity file's text, for the custodian alone; wiped when dropped.
+    pub identity_file: Zeroizing<String>,
+    /// The public key to add to projects.
+    pub key: CustodianKey,
+}
+
+/// Makes a new custodian key pair.
+pub fn new_custodian(comment: &str) -> NewCustodian {
+    use age::secrecy::ExposeSecret;
+    let identity = age::x25519::Identity::generate();
+    let key = CustodianKey(identity.to_public());
+    let secret = identity.to_string();
+    let identity_file = Zeroizing::new(format!(
+        "# {comment}\n# public key: {key}\n# Keep this file secret and safe: it opens protected witness data.\n{}\n",
+        secret.expose_secret()
+    ));
+    NewCustodian { identity_file, key }
+}
+
+/// Seals plaintext to every custodian (age binary format).
+pub fn seal(custodians: &[CustodianKey], plaintext: &[u8]) -> Result<Vec<u8>, Error> {
+    if custodians.is_empty() {
+        return Err(Error::NoCustodian);
+    }
+    let recipients = custodians.iter().map(|c| &c.0 as &dyn age::Recipient);
+    let encryptor = age::Encryptor::with_recipients(recipients).map_err(|e| Error::Seal(e.to_string()))?;
+    let mut sealed = Vec::with_capacity(plaintext.len() + 256);
+    let mut writer = encryptor.wrap_output(&mut sealed).map_err(|e| Error::Seal(e.to_string()))?;
+    writer.write_all(plaintext).map_err(|e| Error::Seal(e.to_string()))?;
+    writer.finish().map_err(|e| Error::Seal(e.to_string()))?;
+    Ok(sealed)
+}
+
+/// Opens sealed data with a custodian's identity. The plaintext is wiped when dropped.
+pub fn open(identity: &CustodianIdentity, sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, Error> {
+    let decryptor = age::Decryptor::new(sealed).map_err(|_| Error::CannotOpen)?;
+    let identities = identity.0.iter().map(|i| i as &dyn age::Identity);
+    let mut reader = decryptor.decrypt(identities).map_err(|_| Error::CannotOpen)?;
+    let mut plaintext = Zeroizing::new(Vec::new());
+    reader.read_to_end(&mut plaintext).map_err(|_| Error::CannotOpen)?;
+    Ok(plaintext)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sealed_data_opens_for_each_custodian_and_no_one_else() {
+        let first = new_custodian("first");
+        let second = new_custodian("second");
+        let stranger = new_custodian("stranger");
+        let sealed = seal(&[first.key.clone(), second.key.clone()], b"SYNTHETIC-SECRET").unwrap();
+        assert!(!sealed.windows(16).any(|w| w == b"SYNTHETIC-SECRET"));
+        for custodian in [&first, &second] {
+            let identity = CustodianIdentity::parse(&custodian.identity_file, "key").unwrap();
+            assert_eq!(open(&identity, &sealed).unwrap().as_slice(), b"SYNTHETIC-SECRET");
+        }
+        let identity = CustodianIdentity::parse(&stranger.identity_file, "key").unwrap();
+        assert!(matches!(open(&identity, &sealed), Err(Error::CannotOpen)));
+        let mut damaged = sealed.clone();
+        let last = damaged.len() - 1;
+        damaged[last] ^= 1;
+        let identity = CustodianIdentity::parse(&first.identity_file, "key").unwrap();
+        assert!(matches!(open(&identity, &damaged), Err(Error::CannotOpen)));
+    }
+
+    #[test]
+    fn bad_keys_are_refused_without_echoing_secrets() {
+        assert!(matches!(seal(&[], b"x"), Err(Error::NoCustodian)));
+        let pair = new_custodian("c");
+        let secret_line = pair.identity_file.lines().find(|l| l.starts_with("AGE-SECRET-KEY-1")).unwrap().to_string();
+        let error = secret_line.parse::<CustodianKey>().unwrap_err().to_string();
+        assert!(!error.contains(&secret_line[12..]), "{error}");
+        assert!(CustodianIdentity::parse("# nothing here\n", "k.txt").unwrap_err().to_string().contains("k.txt"));
+        let key: CustodianKey = pair.key.to_string().parse().unwrap();
+        assert_eq!(key.to_string(), pair.key.to_string());
+    }
+}
