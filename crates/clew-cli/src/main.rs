@@ -70,12 +70,35 @@ enum Command {
     Schema(SchemaCommand),
     /// Create a project of synthetic (fictional) testimonies and show what clew does with them.
     Demo(DemoArgs),
+    /// Attach files (audio, video, scans, PDFs) to a testimony, sealed to the custodians.
+    Attach {
+        /// The testimony id.
+        testimony: String,
+        /// The files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Who attaches, recorded with the attachments [default: $CLEW_USER, else $USER].
+        #[arg(long, env = "CLEW_USER")]
+        user: Option<String>,
+    },
+    /// List attachments.
+    #[command(subcommand)]
+    Attachment(AttachmentCommand),
     /// Manage the custodians: the people whose keys open protected witness data.
     #[command(subcommand)]
     Keys(KeysCommand),
     /// Read protected witness data (custodians only).
     #[command(subcommand)]
     Protected(ProtectedCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum AttachmentCommand {
+    /// A testimony's attachments: evidentiary hash (SHA-256 of the original), size, type, sealed blob.
+    List {
+        /// The testimony id.
+        testimony: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -360,6 +383,48 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         Command::Schema(SchemaCommand::Model) => output::print_model(out, model()?),
         Command::Demo(args) => demo(args, out),
         Command::Keys(KeysCommand::Custodian(command)) => custodian(cli.project, command, out),
+        Command::Attach { testimony, files, user: who } => {
+            let testimony = SourceId::new(&testimony).map_err(Failure::usage)?;
+            let mut project = open_project(&cli.project)?;
+            let blob_dir = project.blob_dir();
+            let mut progress = out.bar(files.len() as u64, "files sealed");
+            let attached = clew_intake::attach::attach_files(
+                project.store(),
+                &blob_dir,
+                &testimony,
+                &files,
+                &user(who),
+                &mut |n| progress.set(n),
+            )?;
+            progress.finish();
+            out.value(&attached, |out| {
+                for file in &attached {
+                    let note = if file.already_attached { " (already attached)" } else { "" };
+                    out.line(&format!("sha256 {}  {} bytes  {}{note}", file.sha256, file.size, file.media_type))?;
+                }
+                Ok(())
+            })
+        }
+        Command::Attachment(AttachmentCommand::List { testimony }) => {
+            let testimony = SourceId::new(&testimony).map_err(Failure::usage)?;
+            let project = open_project(&cli.project)?;
+            let attachments = project.store_ref().attachments(&testimony)?;
+            let blob_dir = project.blob_dir();
+            out.value(&attachments, |out| {
+                for a in &attachments {
+                    out.line(&format!(
+                        "sha256 {}  {} bytes  {}  added by {} at {}\n    {}",
+                        a.sha256,
+                        a.size,
+                        a.media_type,
+                        a.added_by,
+                        a.added_at,
+                        blob_dir.join(format!("{}.age", a.sha256)).display()
+                    ))?;
+                }
+                Ok(())
+            })
+        }
         Command::Protected(ProtectedCommand::Show { testimony, identity }) => {
             let testimony = SourceId::new(&testimony).map_err(Failure::usage)?;
             let text = std::fs::read_to_string(&identity)

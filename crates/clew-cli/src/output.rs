@@ -82,10 +82,19 @@ impl From<clew_intake::import::WriteError> for Failure {
     }
 }
 
+impl From<clew_intake::attach::AttachError> for Failure {
+    fn from(error: clew_intake::attach::AttachError) -> Self {
+        match error {
+            clew_intake::attach::AttachError::Write(error) => error.into(),
+            other => Failure::usage(other.to_string()),
+        }
+    }
+}
+
 impl From<clew_vault::Error> for Failure {
     fn from(error: clew_vault::Error) -> Self {
         match error {
-            clew_vault::Error::Seal(_) => Failure::internal(error.to_string()),
+            clew_vault::Error::Seal(_) | clew_vault::Error::Io(_) => Failure::internal(error.to_string()),
             other => Failure::new(5, "key", other.to_string()),
         }
     }

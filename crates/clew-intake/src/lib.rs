@@ -1,6 +1,7 @@
 //! Intake: the testimony format v1 (reading, checking, mapping to statements), FollowTheMoney import and
-//! export, and the import driver that writes a whole batch in one transaction or nothing.
+//! export, attachments, and the import driver that writes a whole batch in one transaction or nothing.
 
+pub mod attach;
 pub mod ftm;
 pub mod import;
 pub mod input;

@@ -131,6 +131,9 @@ pub trait WriteTx {
     fn put_consent(&mut self, source: &SourceId, generation: u32, record: &str) -> Result<()>;
     /// Stores the protected block of a source generation, already sealed to the custodians.
     fn put_protected(&mut self, source: &SourceId, generation: u32, sealed: &[u8]) -> Result<()>;
+    /// Records an attachment of a source (its sealed blob is already in the blob folder); `false` when the
+    /// source already had it.
+    fn put_attachment(&mut self, source: &SourceId, attachment: &NewAttachment) -> Result<bool>;
     /// Adds a custodian's public key; `false` when it was there already.
     fn put_custodian(&mut self, public_key: &str, label: &str) -> Result<bool>;
     /// Makes everything written durable and visible.
@@ -186,6 +189,39 @@ pub trait Store {
     fn custodians(&self) -> Result<Vec<Custodian>>;
     /// The sealed protected block of the current generation of a source, if it has one.
     fn protected(&self, source: &SourceId) -> Result<Option<Vec<u8>>>;
+    /// The attachments of a source, in the order added.
+    fn attachments(&self, source: &SourceId) -> Result<Vec<Attachment>>;
+}
+
+/// An attachment to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAttachment {
+    /// SHA-256 of the plaintext (hex): the evidentiary hash, and the blob's name.
+    pub sha256: String,
+    /// Plaintext size in bytes.
+    pub size: u64,
+    /// Media type, e.g. `audio/mpeg`.
+    pub media_type: String,
+    /// The original file name, sealed to the custodians.
+    pub sealed_name: Vec<u8>,
+}
+
+/// A recorded attachment.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Attachment {
+    /// SHA-256 of the plaintext (hex).
+    pub sha256: String,
+    /// Plaintext size in bytes.
+    pub size: u64,
+    /// Media type.
+    pub media_type: String,
+    /// The original file name, sealed to the custodians.
+    #[serde(skip)]
+    pub sealed_name: Vec<u8>,
+    /// Who attached it.
+    pub added_by: String,
+    /// When (RFC 3339).
+    pub added_at: String,
 }
 
 /// A custodian as the store records it.

@@ -116,6 +116,11 @@ impl Project {
         &mut self.store
     }
 
+    /// The folder of sealed attachment blobs.
+    pub fn blob_dir(&self) -> PathBuf {
+        self.dir.join("blobs")
+    }
+
     /// The project's store, read-only.
     pub fn store_ref(&self) -> &dyn Store {
         &self.store

@@ -6,10 +6,16 @@ use std::path::{Path, PathBuf};
 use clew_model::{EntityId, Segment, Sensitivity, Source, SourceId, SourceKind, Statement, StatementId, Translation};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
-use crate::{Batch, Custodian, EntityRow, Error, Result, SourceDraft, SourceOutcome, Stats, Store, WriteTx};
+use crate::{
+    Attachment, Batch, Custodian, EntityRow, Error, NewAttachment, Result, SourceDraft, SourceOutcome, Stats, Store,
+    WriteTx,
+};
 
 /// Migrations in order; the database's `user_version` is the number applied.
-const MIGRATIONS: [&str; 1] = [include_str!("../migrations/sqlite/0001_statements.sql")];
+const MIGRATIONS: [&str; 2] = [
+    include_str!("../migrations/sqlite/0001_statements.sql"),
+    include_str!("../migrations/sqlite/0002_attachments.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -296,6 +302,25 @@ impl Store for SqliteStore {
         self.custodian_rows()
     }
 
+    fn attachments(&self, source: &SourceId) -> Result<Vec<Attachment>> {
+        let mut query = self.connection.prepare(
+            "SELECT a.sha256, a.size, a.media_type, a.sealed_name, b.recorded_by, b.recorded_at
+             FROM attachment a JOIN source s ON s.key = a.source JOIN batch b ON b.id = a.batch
+             WHERE s.id = ?1 ORDER BY a.key",
+        )?;
+        let rows = query.query_map([source.as_str()], |row| {
+            Ok(Attachment {
+                sha256: row.get(0)?,
+                size: row.get(1)?,
+                media_type: row.get(2)?,
+                sealed_name: row.get(3)?,
+                added_by: row.get(4)?,
+                added_at: row.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
     fn protected(&self, source: &SourceId) -> Result<Option<Vec<u8>>> {
         Ok(self
             .connection
@@ -571,6 +596,23 @@ impl WriteTx for SqliteWriteTx<'_> {
             .prepare_cached("INSERT OR REPLACE INTO protected (source, generation, sealed) VALUES (?1, ?2, ?3)")?
             .execute(params![key, generation, sealed])?;
         Ok(())
+    }
+
+    fn put_attachment(&mut self, source: &SourceId, attachment: &NewAttachment) -> Result<bool> {
+        let key = self.source_key(source)?;
+        let added = self.tx.execute(
+            "INSERT OR IGNORE INTO attachment (source, sha256, size, media_type, sealed_name, batch)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                key,
+                attachment.sha256,
+                attachment.size,
+                attachment.media_type,
+                attachment.sealed_name,
+                self.batch_id
+            ],
+        )?;
+        Ok(added == 1)
     }
 
     fn put_custodian(&mut self, public_key: &str, label: &str) -> Result<bool> {

@@ -1,6 +1,9 @@
 //! The vault: protected witness data is sealed to the project's custodians before it touches disk, in the
 //! age format (<https://age-encryption.org/v1>), so that a custodian can open it with clew or with the
 //! standard `age` tool, and nobody else can. Custodians' secret keys are never stored in a project.
+//! Attachments are sealed the same way, streaming, into content-addressed blobs ([`blobs`]).
+
+pub mod blobs;
 
 use std::io::{Read, Write};
 use std::str::FromStr;
@@ -27,6 +30,9 @@ pub enum Error {
     /// The age library failed to encrypt.
     #[error("sealing failed: {0}")]
     Seal(String),
+    /// Reading or writing a file failed.
+    #[error("{0}")]
+    Io(String),
 }
 
 /// A custodian's public key (an age X25519 recipient, `age1...`).
@@ -103,13 +109,18 @@ pub fn new_custodian(comment: &str) -> NewCustodian {
     NewCustodian { identity_file, key }
 }
 
-/// Seals plaintext to every custodian (age binary format).
-pub fn seal(custodians: &[CustodianKey], plaintext: &[u8]) -> Result<Vec<u8>, Error> {
+/// An age encryptor to every custodian.
+fn encryptor(custodians: &[CustodianKey]) -> Result<age::Encryptor, Error> {
     if custodians.is_empty() {
         return Err(Error::NoCustodian);
     }
     let recipients = custodians.iter().map(|c| &c.0 as &dyn age::Recipient);
-    let encryptor = age::Encryptor::with_recipients(recipients).map_err(|e| Error::Seal(e.to_string()))?;
+    age::Encryptor::with_recipients(recipients).map_err(|e| Error::Seal(e.to_string()))
+}
+
+/// Seals plaintext to every custodian (age binary format).
+pub fn seal(custodians: &[CustodianKey], plaintext: &[u8]) -> Result<Vec<u8>, Error> {
+    let encryptor = encryptor(custodians)?;
     let mut sealed = Vec::with_capacity(plaintext.len() + 256);
     let mut writer = encryptor.wrap_output(&mut sealed).map_err(|e| Error::Seal(e.to_string()))?;
     writer.write_all(plaintext).map_err(|e| Error::Seal(e.to_string()))?;

@@ -385,3 +385,59 @@ fn first_sealed_block(database: &Path) -> Vec<u8> {
     let connection = rusqlite::Connection::open(database).unwrap();
     connection.query_row("SELECT sealed FROM protected LIMIT 1", [], |row| row.get(0)).unwrap()
 }
+
+#[test]
+fn attachments_are_sealed_content_addressed_and_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    init_project(dir.path(), "p");
+    assert!(clew(dir.path(), &["--project", "p", "import", example().to_str().unwrap()]).status.success());
+    let content = b"SYNTHETIC-RECORDING ".repeat(10_000);
+    std::fs::write(dir.path().join("W-SYNTHETIC-NAME-interview.mp3"), &content).unwrap();
+    let run =
+        clew(dir.path(), &["--project", "p", "--json", "attach", "T-EXAMPLE-0001", "W-SYNTHETIC-NAME-interview.mp3"]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let attached: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let sha256 = attached[0]["sha256"].as_str().unwrap().to_string();
+    assert_eq!(sha256, sha256sum::hex(&content));
+    assert_eq!(attached[0]["media_type"], "audio/mpeg");
+
+    let run = clew(dir.path(), &["--project", "p", "--json", "attachment", "list", "T-EXAMPLE-0001"]);
+    let listed: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(listed[0]["sha256"], sha256.as_str());
+    assert_eq!(listed[0]["size"], content.len());
+    // Neither the recording nor its file name (which can name a witness) is anywhere in the project in clear.
+    let mut stack = vec![dir.path().join("p")];
+    while let Some(path) = stack.pop() {
+        if path.is_dir() {
+            stack.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+        } else {
+            let bytes = std::fs::read(&path).unwrap();
+            for secret in [&b"SYNTHETIC-RECORDING"[..], b"W-SYNTHETIC-NAME"] {
+                assert!(!bytes.windows(secret.len()).any(|w| w == secret), "clear text in {}", path.display());
+            }
+        }
+    }
+    // Attaching again changes nothing; a missing file or testimony is refused with nothing sealed.
+    let run = clew(dir.path(), &["--project", "p", "attach", "T-EXAMPLE-0001", "W-SYNTHETIC-NAME-interview.mp3"]);
+    assert!(text(&run.stdout).contains("(already attached)"), "{}", text(&run.stdout));
+    let blobs = || std::fs::read_dir(dir.path().join("p/blobs")).unwrap().count();
+    let before = blobs();
+    std::fs::write(dir.path().join("other.pdf"), b"another synthetic file").unwrap();
+    let run = clew(dir.path(), &["--project", "p", "attach", "T-EXAMPLE-0001", "other.pdf", "missing.pdf"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(text(&run.stderr).contains("missing.pdf"), "{}", text(&run.stderr));
+    let run = clew(dir.path(), &["--project", "p", "attach", "T-NOPE", "other.pdf"]);
+    assert!(text(&run.stderr).contains("testimony `T-NOPE` is not in this project"), "{}", text(&run.stderr));
+    assert_eq!(blobs(), before);
+}
+
+/// SHA-256 by the standard `sha256sum` tool (coreutils), independent of clew's own hashing.
+mod sha256sum {
+    pub fn hex(bytes: &[u8]) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("content");
+        std::fs::write(&path, bytes).unwrap();
+        let run = std::process::Command::new("sha256sum").arg(&path).output().unwrap();
+        String::from_utf8(run.stdout).unwrap()[..64].to_string()
+    }
+}

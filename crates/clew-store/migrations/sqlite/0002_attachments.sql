@@ -1,0 +1,14 @@
+-- clew store, schema version 2: attachments.
+-- An attachment is a sealed, content-addressed blob in the project's `blobs/` folder (`<sha256>.age`),
+-- named here by the SHA-256 of its plaintext. Its original file name can identify a witness, so it is
+-- sealed to the custodians like the protected block.
+CREATE TABLE attachment (
+    key INTEGER PRIMARY KEY,
+    source INTEGER NOT NULL REFERENCES source(key),
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    media_type TEXT NOT NULL,
+    sealed_name BLOB NOT NULL,
+    batch INTEGER NOT NULL REFERENCES batch(id),
+    UNIQUE (source, sha256)
+);

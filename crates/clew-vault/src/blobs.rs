@@ -1,0 +1,149 @@
+//! Content-addressed, sealed blobs: an attachment (audio, video, scan, PDF) is stored as
+//! `blobs/<sha256 of the plaintext>.age`, sealed to the custodians as it streams through, so memory stays
+//! constant for multi-gigabyte files. The SHA-256 of the plaintext is the evidentiary hash a court or partner
+//! recomputes; the file opens with the standard `age` tool.
+
+use std::fs;
+use std::io::{BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::{CustodianKey, Error};
+
+/// Bytes read at a time while sealing.
+const CHUNK: usize = 256 * 1024;
+
+/// A stored blob.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlobRef {
+    /// SHA-256 of the plaintext, hex.
+    pub sha256: String,
+    /// Plaintext size in bytes.
+    pub size: u64,
+    /// Whether the same content was already stored (nothing new was written).
+    pub existed: bool,
+}
+
+/// The blob folder of a project.
+#[derive(Debug, Clone)]
+pub struct BlobStore {
+    dir: PathBuf,
+}
+
+fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
+    move |error| Error::Io(format!("{}: {error}", path.display()))
+}
+
+impl BlobStore {
+    /// The blob folder at `dir` (created when missing).
+    pub fn new(dir: &Path) -> Result<BlobStore, Error> {
+        fs::create_dir_all(dir).map_err(io(dir))?;
+        Ok(BlobStore { dir: dir.to_path_buf() })
+    }
+
+    /// Where the blob of a hash lives.
+    pub fn path(&self, sha256: &str) -> PathBuf {
+        self.dir.join(format!("{sha256}.age"))
+    }
+
+    /// Seals what `input` yields to the custodians into the store. The blob appears under its name only when
+    /// complete and on disk (temporary file, fsync, rename, fsync of the folder): a crash leaves no partial blob.
+    pub fn put(&self, custodians: &[CustodianKey], mut input: impl Read) -> Result<BlobRef, Error> {
+        let encryptor = crate::encryptor(custodians)?;
+        let temporary = self.dir.join(format!(".incoming-{}-{}", std::process::id(), unique()));
+        let result = (|| {
+            let file = fs::File::create(&temporary).map_err(io(&temporary))?;
+            let mut writer =
+                encryptor.wrap_output(BufWriter::with_capacity(CHUNK, file)).map_err(|e| Error::Seal(e.to_string()))?;
+            let mut hasher = Sha256::new();
+            let mut size = 0u64;
+            let mut buffer = vec![0u8; CHUNK];
+            loop {
+                let read = match input.read(&mut buffer) {
+                    Ok(0) => break,
+                    Ok(read) => read,
+                    Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(error) => return Err(Error::Io(format!("reading the attachment: {error}"))),
+                };
+                hasher.update(&buffer[..read]);
+                writer.write_all(&buffer[..read]).map_err(io(&temporary))?;
+                size += read as u64;
+            }
+            let file = writer.finish().map_err(io(&temporary))?;
+            let file = file.into_inner().map_err(|e| Error::Io(format!("{}: {e}", temporary.display())))?;
+            file.sync_all().map_err(io(&temporary))?;
+            Ok((hex(&hasher.finalize()), size))
+        })();
+        let (sha256, size) = match result {
+            Ok(done) => done,
+            Err(error) => {
+                let _ = fs::remove_file(&temporary);
+                return Err(error);
+            }
+        };
+        let target = self.path(&sha256);
+        if target.exists() {
+            let _ = fs::remove_file(&temporary);
+            return Ok(BlobRef { sha256, size, existed: true });
+        }
+        fs::rename(&temporary, &target).map_err(io(&target))?;
+        fs::File::open(&self.dir).and_then(|dir| dir.sync_all()).map_err(io(&self.dir))?;
+        Ok(BlobRef { sha256, size, existed: false })
+    }
+}
+
+fn unique() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
+}
+
+/// Lower-case hex.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{CustodianIdentity, new_custodian, open};
+
+    #[test]
+    fn blobs_are_sealed_content_addressed_and_deduplicated() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = BlobStore::new(dir.path()).unwrap();
+        let custodian = new_custodian("test");
+        let content = b"SYNTHETIC-ATTACHMENT ".repeat(50_000);
+        let first = store.put(std::slice::from_ref(&custodian.key), &content[..]).unwrap();
+        assert_eq!(first.sha256, hex(&Sha256::digest(&content)));
+        assert_eq!((first.size, first.existed), (content.len() as u64, false));
+        let sealed = fs::read(store.path(&first.sha256)).unwrap();
+        assert!(!sealed.windows(20).any(|w| w == b"SYNTHETIC-ATTACHMENT"));
+        let identity = CustodianIdentity::parse(&custodian.identity_file, "key").unwrap();
+        assert_eq!(open(&identity, &sealed).unwrap().as_slice(), &content[..]);
+        let again = store.put(std::slice::from_ref(&custodian.key), &content[..]).unwrap();
+        assert!(again.existed);
+        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names.len(), 1, "no temporary file is left behind: {names:?}");
+    }
+
+    #[test]
+    fn a_failing_read_leaves_nothing() {
+        struct Failing(u32);
+        impl Read for Failing {
+            fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+                self.0 += 1;
+                if self.0 > 3 {
+                    return Err(std::io::Error::other("disk gone"));
+                }
+                buffer[..10].fill(b'x');
+                Ok(10)
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let store = BlobStore::new(dir.path()).unwrap();
+        let custodian = new_custodian("test");
+        let error = store.put(std::slice::from_ref(&custodian.key), Failing(0)).unwrap_err();
+        assert!(error.to_string().contains("disk gone"), "{error}");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+}
