@@ -24,7 +24,8 @@ Exit codes:
   2  wrong command-line usage
   3  invalid input (every problem is listed; nothing was written)
   4  no usable project (not a clew project, or written by a newer clew)
-  5  a key problem (not a key, the wrong key, no custodian)";
+  5  a key problem (not a key, the wrong key, no custodian)
+  6  verification found a problem (`clew verify`)";
 
 /// clew documents forced labour: testimonies in, statements with provenance out.
 #[derive(Debug, Parser)]
@@ -84,6 +85,15 @@ enum Command {
     /// List attachments.
     #[command(subcommand)]
     Attachment(AttachmentCommand),
+    /// The custody log: every write and every sensitive read, in a Merkle tree (RFC 6962 hashing).
+    #[command(subcommand)]
+    Log(LogCommand),
+    /// Recompute the custody log and check every attachment; name exactly what is wrong and where.
+    Verify {
+        /// A custodian's secret key file: also open every attachment and check its SHA-256.
+        #[arg(long, value_name = "KEYFILE")]
+        identity: Option<PathBuf>,
+    },
     /// Manage the custodians: the people whose keys open protected witness data.
     #[command(subcommand)]
     Keys(KeysCommand),
@@ -98,6 +108,21 @@ enum AttachmentCommand {
     List {
         /// The testimony id.
         testimony: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum LogCommand {
+    /// The log's current size and tree head (send it to a partner, or publish it, to anchor the history).
+    Head,
+    /// List events.
+    Show {
+        /// Only events after this sequence number.
+        #[arg(long, default_value_t = 0)]
+        since: u64,
+        /// At most this many.
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
     },
 }
 
@@ -287,8 +312,10 @@ fn open_project(cli_project: &Option<PathBuf>) -> Result<Project, Failure> {
     Ok(Project::open(&project_dir(cli_project))?)
 }
 
+/// Who runs the command: `--user`, else $CLEW_USER, else $USER.
 fn user(explicit: Option<String>) -> String {
     explicit
+        .or_else(|| std::env::var("CLEW_USER").ok())
         .or_else(|| std::env::var("USER").ok())
         .filter(|name| !name.trim().is_empty())
         .unwrap_or_else(|| "unknown".to_string())
@@ -356,7 +383,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             out.value(&stats, |out| output::print_stats(out, &stats))
         }
         Command::Export(args) => {
-            let project = open_project(&cli.project)?;
+            let mut project = open_project(&cli.project)?;
             let ExportFormat::Ftm = args.format;
             let limit = Sensitivity::from(args.max_sensitivity);
             let report = match &args.out {
@@ -371,6 +398,13 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
                 }
                 None => export_ftm(model()?, project.store_ref(), limit, &mut out.stdout())?,
             };
+            let detail = serde_json::json!({
+                "format": "ftm",
+                "max_sensitivity": limit.as_str(),
+                "exported": report.exported,
+                "left_out": report.left_out,
+            });
+            log_event(&mut project, "export", &detail)?;
             out.note(&format!(
                 "exported {} entities; {} left out (no FtM counterpart, or only statements above `{}`)",
                 report.exported,
@@ -383,6 +417,57 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         Command::Schema(SchemaCommand::Model) => output::print_model(out, model()?),
         Command::Demo(args) => demo(args, out),
         Command::Keys(KeysCommand::Custodian(command)) => custodian(cli.project, command, out),
+        Command::Log(LogCommand::Head) => {
+            let project = open_project(&cli.project)?;
+            let mut leaves = Vec::new();
+            project.store_ref().for_each_event(&mut |event| {
+                leaves.push(event.leaf_hash);
+                Ok(())
+            })?;
+            let head = clew_vault::blobs::hex(&clew_vault::log::root(&leaves));
+            let value = serde_json::json!({"tree_size": leaves.len(), "tree_head": head, "signed": false});
+            out.value(&value, |out| {
+                out.line(&format!("tree size {}  tree head {head}", leaves.len()))?;
+                out.note("(not signed yet: signing with the project key comes with key management)")
+            })
+        }
+        Command::Log(LogCommand::Show { since, limit }) => {
+            let project = open_project(&cli.project)?;
+            let events = project.store_ref().events(since, limit)?;
+            out.value(&events, |out| {
+                for event in &events {
+                    out.line(&format!(
+                        "{:>6} {} {:<16} {:<14} {}",
+                        event.seq, event.recorded_at, event.recorded_by, event.kind, event.detail
+                    ))?;
+                }
+                Ok(())
+            })
+        }
+        Command::Verify { identity } => {
+            let identity = identity.map(|path| read_identity(&path)).transpose()?;
+            let project = open_project(&cli.project)?;
+            let report = clew_intake::verify::verify(project.store_ref(), &project.blob_dir(), identity.as_ref())?;
+            if !report.problems.is_empty() {
+                for problem in &report.problems {
+                    out.note(problem)?;
+                }
+                return Err(Failure::verification(report.problems.len(), serde_json::to_value(&report).ok()));
+            }
+            out.value(&report, |out| {
+                out.line(&format!(
+                    "verified: {} custody events (tree head {}), {} attachments{}",
+                    report.events,
+                    report.tree_head,
+                    report.attachments,
+                    if report.contents_checked {
+                        " opened and hashed"
+                    } else {
+                        " present (give --identity to hash their contents)"
+                    }
+                ))
+            })
+        }
         Command::Attach { testimony, files, user: who } => {
             let testimony = SourceId::new(&testimony).map_err(Failure::usage)?;
             let mut project = open_project(&cli.project)?;
@@ -427,15 +512,14 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         }
         Command::Protected(ProtectedCommand::Show { testimony, identity }) => {
             let testimony = SourceId::new(&testimony).map_err(Failure::usage)?;
-            let text = std::fs::read_to_string(&identity)
-                .map_err(|e| Failure::usage(format!("{}: {e}", identity.display())))?;
-            let identity = clew_vault::CustodianIdentity::parse(&text, &identity.display().to_string())?;
-            drop(zeroize::Zeroizing::new(text));
-            let project = open_project(&cli.project)?;
+            let identity = read_identity(&identity)?;
+            let mut project = open_project(&cli.project)?;
             let Some(sealed) = project.store_ref().protected(&testimony)? else {
                 return Err(Failure::usage(format!("testimony `{testimony}` has no protected data in this project")));
             };
             let plaintext = clew_vault::open(&identity, &sealed)?;
+            // A sensitive read: logged (who, when, which testimony) before anything is shown.
+            log_event(&mut project, "protected-read", &serde_json::json!({"testimony": testimony.as_str()}))?;
             let value: serde_json::Value =
                 serde_json::from_slice(&plaintext).map_err(|e| Failure::internal(format!("protected data: {e}")))?;
             out.line(&serde_json::to_string_pretty(&value).unwrap_or_default())
@@ -465,6 +549,8 @@ fn custodian(project: Option<PathBuf>, command: CustodianCommand, out: &mut Outp
             };
             let mut tx = project.store().write(&batch)?;
             let added = tx.put_custodian(&key.to_string(), &label)?;
+            let detail = serde_json::json!({"public_key": key.to_string(), "label": label, "added": added});
+            clew_intake::import::record_event(tx.as_mut(), &batch, "custodian-add", &detail)?;
             tx.commit()?;
             out.line(&if added {
                 format!("Added custodian `{label}`. Testimonies imported from now on are sealed to it too.")
@@ -489,6 +575,27 @@ fn custodian(project: Option<PathBuf>, command: CustodianCommand, out: &mut Outp
             })
         }
     }
+}
+
+/// Reads a custodian's secret key file; the file's text is wiped from memory once parsed.
+fn read_identity(path: &Path) -> Result<clew_vault::CustodianIdentity, Failure> {
+    let text = zeroize::Zeroizing::new(
+        std::fs::read_to_string(path).map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?,
+    );
+    Ok(clew_vault::CustodianIdentity::parse(&text, &path.display().to_string())?)
+}
+
+/// Appends one event to the project's custody log, in a transaction of its own.
+fn log_event(project: &mut Project, kind: &str, detail: &serde_json::Value) -> Result<(), Failure> {
+    let batch = clew_store::Batch {
+        recorded_by: user(None),
+        recorded_at: clew_intake::import::now_rfc3339(),
+        operation: kind.to_string(),
+    };
+    let mut tx = project.store().write(&batch)?;
+    clew_intake::import::record_event(tx.as_mut(), &batch, kind, detail)?;
+    tx.commit()?;
+    Ok(())
 }
 
 /// Writes a secret to a new file readable by its owner only; an existing file is never replaced.
@@ -601,7 +708,10 @@ fn demo(args: DemoArgs, out: &mut Output) -> Result<(), Failure> {
             operation: "custodian-add".into(),
         };
         let mut tx = project.store().write(&batch)?;
-        tx.put_custodian(&custodian.key.to_string(), "demo custodian (synthetic data only)")?;
+        let label = "demo custodian (synthetic data only)";
+        tx.put_custodian(&custodian.key.to_string(), label)?;
+        let detail = serde_json::json!({"public_key": custodian.key.to_string(), "label": label, "added": true});
+        clew_intake::import::record_event(tx.as_mut(), &batch, "custodian-add", &detail)?;
         tx.commit()?;
     }
     let started = Instant::now();

@@ -54,6 +54,14 @@ impl Failure {
         failure
     }
 
+    /// Exit 6: verification found problems (listed already).
+    pub fn verification(count: usize, json: Option<serde_json::Value>) -> Failure {
+        let mut failure =
+            Failure::new(6, "verification_failed", format!("verification found {count} problem(s); see above"));
+        failure.json = json;
+        failure
+    }
+
     /// Exit 0 without a word: standard output was closed by its reader.
     fn closed_pipe() -> Failure {
         Failure::new(0, "closed_pipe", String::new())

@@ -613,6 +613,7 @@ pub fn write_demo(
                 Batch { recorded_by: "clew-demo".into(), recorded_at: recorded_at.clone(), operation: "demo".into() };
             let mut tx = store.write(&batch)?;
             let end = (written + TESTIMONIES_PER_COMMIT).min(total);
+            let first = written;
             while written < end {
                 let Some(prepared) = received.next() else {
                     return Err(Error::GeneratorStopped);
@@ -623,6 +624,8 @@ pub fn write_demo(
                 written += 1;
                 progress(written);
             }
+            let detail = serde_json::json!({"synthetic_testimonies": [first, written], "seed": seed});
+            clew_intake::import::record_event(tx.as_mut(), &batch, "demo", &detail)?;
             tx.commit()?;
         }
         report.committed = true;

@@ -122,6 +122,14 @@ pub fn attach_files(
         let record =
             NewAttachment { sha256: blob.sha256.clone(), size: blob.size, media_type: media_type.into(), sealed_name };
         let added = tx.put_attachment(testimony, &record)?;
+        let detail = serde_json::json!({
+            "testimony": testimony.as_str(),
+            "sha256": blob.sha256,
+            "size": blob.size,
+            "media_type": media_type,
+            "already_attached": !added,
+        });
+        crate::import::record_event(tx.as_mut(), &batch, "attach", &detail)?;
         attached.push(Attached {
             blob: blobs.path(&blob.sha256),
             sha256: blob.sha256,

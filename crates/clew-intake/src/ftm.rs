@@ -16,7 +16,7 @@ use clew_store::{SourceDraft, SourceOutcome, Store};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::import::{ImportReport, ImportRun, WriteError, Written, count};
+use crate::import::{ImportReport, ImportRun, WriteError, Written};
 use crate::input::InputPath;
 
 /// The note added to exported entities marked synthetic, so the marker survives in FtM tools.
@@ -196,7 +196,7 @@ pub fn import_ftm(
                 synthetic: false,
             };
             let outcome = tx.put_source(&draft)?;
-            count(&mut run.report, Written { outcome, statements: 0 });
+            run.written(&draft, Written { outcome, statements: 0 });
             generation = match outcome {
                 SourceOutcome::Unchanged => None,
                 SourceOutcome::New { generation } | SourceOutcome::Changed { generation, .. } => Some(generation),

@@ -8,6 +8,7 @@ use clew_model::{Diagnostic, Model, SourceKind};
 use clew_store::{Batch, SourceDraft, SourceOutcome, Store, WriteTx};
 use clew_vault::CustodianKey;
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 use clew_model::doc::Node;
 
@@ -56,6 +57,20 @@ pub fn custodian_keys(store: &dyn Store) -> Result<Vec<CustodianKey>, WriteError
         .iter()
         .map(|c| c.public_key.parse().map_err(|e: clew_vault::Error| WriteError::BadCustodian(e.to_string())))
         .collect()
+}
+
+/// Appends an event to the custody log in the transaction of `batch` (whose time and author it carries).
+/// `detail` must never hold witness data: ids, counts, hashes.
+pub fn record_event(
+    tx: &mut dyn WriteTx,
+    batch: &Batch,
+    kind: &str,
+    detail: &serde_json::Value,
+) -> Result<u64, WriteError> {
+    // serde_json keeps object keys sorted, so the same detail is always the same text and the same hash.
+    let detail = detail.to_string();
+    let leaf = clew_vault::log::event_leaf(&batch.recorded_at, &batch.recorded_by, kind, &detail);
+    Ok(tx.append_event(kind, &detail, &leaf)?)
 }
 
 /// Current time in RFC 3339 (UTC, seconds).
@@ -180,6 +195,8 @@ pub struct ImportRun<'s> {
     custodians: Option<Vec<CustodianKey>>,
     batch: Batch,
     tx: Option<Box<dyn WriteTx + 's>>,
+    /// SHA-256 over the id and content hash of every source written, for the custody log.
+    sources: Sha256,
     /// What the run found and did.
     pub report: ImportReport,
 }
@@ -193,7 +210,7 @@ impl<'s> ImportRun<'s> {
             Some(store) => Some(custodian_keys(&**store)?),
             None => None,
         };
-        Ok(ImportRun { store, custodians, batch, tx: None, report: ImportReport::default() })
+        Ok(ImportRun { store, custodians, batch, tx: None, sources: Sha256::new(), report: ImportReport::default() })
     }
 
     /// The custodians protected data is sealed to (`None` when only checking).
@@ -245,12 +262,31 @@ impl<'s> ImportRun<'s> {
         Ok(self.tx.as_deref_mut())
     }
 
-    /// Commits when nothing is wrong and this is not a dry run; otherwise everything is rolled back.
+    /// Counts a source written, and remembers it for the custody log.
+    pub fn written(&mut self, source: &SourceDraft, written: Written) {
+        count(&mut self.report, written);
+        self.sources.update(format!("{}:{}\n", source.id, source.content_hash));
+    }
+
+    /// Commits when nothing is wrong and this is not a dry run, with an event in the custody log; otherwise
+    /// everything is rolled back.
     pub fn finish(mut self, dry_run: bool) -> Result<ImportReport, WriteError> {
         if self.report.diagnostics.is_empty()
             && !dry_run
-            && let Some(tx) = self.tx.take()
+            && let Some(mut tx) = self.tx.take()
         {
+            let report = &self.report;
+            let detail = serde_json::json!({
+                "files": report.files,
+                "records": report.records,
+                "new_sources": report.new_sources,
+                "changed_sources": report.changed_sources,
+                "unchanged_sources": report.unchanged_sources,
+                "statements": report.statements,
+                "retracted": report.retracted,
+                "sources_sha256": clew_vault::blobs::hex(&self.sources.clone().finalize()),
+            });
+            record_event(tx.as_mut(), &self.batch, &self.batch.operation, &detail)?;
             tx.commit()?;
             self.report.committed = true;
         }
@@ -307,9 +343,10 @@ pub fn import_testimonies(
                 Err(error) => return Err(error),
             };
             let (recorded_by, recorded_at) = (run.recorded_by().to_string(), run.recorded_at().to_string());
+            let source = prepared.source.clone();
             if let Some(tx) = run.writer()? {
                 let written = write_prepared(tx, prepared, &recorded_by, &recorded_at)?;
-                count(&mut run.report, written);
+                run.written(&source, written);
             }
         }
     }

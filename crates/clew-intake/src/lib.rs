@@ -7,6 +7,7 @@ pub mod import;
 pub mod input;
 pub mod mapping;
 pub mod testimony;
+pub mod verify;
 
 /// The JSON Schema of testimony format v1 (what `clew schema testimony` prints).
 pub const TESTIMONY_JSON_SCHEMA: &str = include_str!("../../../docs/testimony.schema.json");

@@ -136,6 +136,9 @@ pub trait WriteTx {
     fn put_attachment(&mut self, source: &SourceId, attachment: &NewAttachment) -> Result<bool>;
     /// Adds a custodian's public key; `false` when it was there already.
     fn put_custodian(&mut self, public_key: &str, label: &str) -> Result<bool>;
+    /// Appends an event to the custody log (its leaf hash computed by the caller from the batch's time and
+    /// author, the kind and the detail); returns its sequence number (from 1).
+    fn append_event(&mut self, kind: &str, detail: &str, leaf_hash: &[u8; 32]) -> Result<u64>;
     /// Makes everything written durable and visible.
     fn commit(self: Box<Self>) -> Result<()>;
 }
@@ -191,6 +194,34 @@ pub trait Store {
     fn protected(&self, source: &SourceId) -> Result<Option<Vec<u8>>>;
     /// The attachments of a source, in the order added.
     fn attachments(&self, source: &SourceId) -> Result<Vec<Attachment>>;
+    /// Every attachment of every source, for verification: (source id, sha256).
+    fn all_attachments(&self) -> Result<Vec<(SourceId, String)>>;
+    /// Custody events after sequence number `after`, at most `limit`.
+    fn events(&self, after: u64, limit: usize) -> Result<Vec<CustodyEvent>>;
+    /// Calls `visit` with every custody event in order.
+    fn for_each_event(&self, visit: &mut dyn FnMut(CustodyEvent) -> Result<()>) -> Result<()>;
+}
+
+/// One event of the custody log.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CustodyEvent {
+    /// Sequence number, from 1 (the Merkle leaf index is one less).
+    pub seq: u64,
+    /// When (RFC 3339).
+    pub recorded_at: String,
+    /// Who.
+    pub recorded_by: String,
+    /// What kind of event (`import`, `attach`, `protected-read`, ...).
+    pub kind: String,
+    /// What it concerned (JSON; never witness data).
+    pub detail: String,
+    /// The leaf hash recorded when it was appended (hex in JSON).
+    #[serde(serialize_with = "hex_hash")]
+    pub leaf_hash: [u8; 32],
+}
+
+fn hex_hash<S: serde::Serializer>(hash: &[u8; 32], serializer: S) -> std::result::Result<S::Ok, S::Error> {
+    serializer.serialize_str(&hash.iter().map(|b| format!("{b:02x}")).collect::<String>())
 }
 
 /// An attachment to record.

@@ -7,8 +7,8 @@ use clew_model::{EntityId, Segment, Sensitivity, Source, SourceId, SourceKind, S
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use crate::{
-    Attachment, Batch, Custodian, EntityRow, Error, NewAttachment, Result, SourceDraft, SourceOutcome, Stats, Store,
-    WriteTx,
+    Attachment, Batch, Custodian, CustodyEvent, EntityRow, Error, NewAttachment, Result, SourceDraft, SourceOutcome,
+    Stats, Store, WriteTx,
 };
 
 /// Migrations in order; the database's `user_version` is the number applied.
@@ -112,6 +112,24 @@ fn sensitivity_from_code(code: i64) -> std::result::Result<Sensitivity, String> 
 fn id_from_blob(blob: Vec<u8>) -> std::result::Result<StatementId, String> {
     let bytes: [u8; 16] = blob.try_into().map_err(|_| "a statement id is not 16 bytes".to_string())?;
     Ok(StatementId::from_bytes(bytes))
+}
+
+const EVENT_SELECT: &str = "SELECT e.seq, b.recorded_at, b.recorded_by, e.kind, e.detail, e.leaf_hash
+     FROM custody_event e JOIN batch b ON b.id = e.batch";
+
+fn event_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<std::result::Result<CustodyEvent, String>> {
+    let leaf: Vec<u8> = row.get(5)?;
+    let Ok(leaf_hash) = <[u8; 32]>::try_from(leaf) else {
+        return Ok(Err("a custody event's leaf hash is not 32 bytes".to_string()));
+    };
+    Ok(Ok(CustodyEvent {
+        seq: row.get::<_, i64>(0)? as u64,
+        recorded_at: row.get(1)?,
+        recorded_by: row.get(2)?,
+        kind: row.get(3)?,
+        detail: row.get(4)?,
+        leaf_hash,
+    }))
 }
 
 fn statement_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<std::result::Result<Statement, String>> {
@@ -300,6 +318,39 @@ impl Store for SqliteStore {
 
     fn custodians(&self) -> Result<Vec<Custodian>> {
         self.custodian_rows()
+    }
+
+    fn all_attachments(&self) -> Result<Vec<(SourceId, String)>> {
+        let mut query = self
+            .connection
+            .prepare("SELECT s.id, a.sha256 FROM attachment a JOIN source s ON s.key = a.source ORDER BY a.key")?;
+        let rows = query.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?;
+        let mut all = Vec::new();
+        for row in rows {
+            let (source, sha256) = row?;
+            all.push((SourceId::new(&source).map_err(Error::Corrupt)?, sha256));
+        }
+        Ok(all)
+    }
+
+    fn events(&self, after: u64, limit: usize) -> Result<Vec<CustodyEvent>> {
+        let mut events = Vec::new();
+        let mut query = self.connection.prepare(&format!("{EVENT_SELECT} WHERE e.seq > ?1 ORDER BY e.seq LIMIT ?2"))?;
+        let limit = limit.min(i64::MAX as usize) as i64;
+        let rows = query.query_map(params![after as i64, limit], event_from_row)?;
+        for row in rows {
+            events.push(row?.map_err(Error::Corrupt)?);
+        }
+        Ok(events)
+    }
+
+    fn for_each_event(&self, visit: &mut dyn FnMut(CustodyEvent) -> Result<()>) -> Result<()> {
+        let mut query = self.connection.prepare(&format!("{EVENT_SELECT} ORDER BY e.seq"))?;
+        let rows = query.query_map([], event_from_row)?;
+        for row in rows {
+            visit(row?.map_err(Error::Corrupt)?)?;
+        }
+        Ok(())
     }
 
     fn attachments(&self, source: &SourceId) -> Result<Vec<Attachment>> {
@@ -613,6 +664,13 @@ impl WriteTx for SqliteWriteTx<'_> {
             ],
         )?;
         Ok(added == 1)
+    }
+
+    fn append_event(&mut self, kind: &str, detail: &str, leaf_hash: &[u8; 32]) -> Result<u64> {
+        self.tx
+            .prepare_cached("INSERT INTO custody_event (batch, kind, detail, leaf_hash) VALUES (?1, ?2, ?3, ?4)")?
+            .execute(params![self.batch_id, kind, detail, &leaf_hash[..]])?;
+        Ok(self.tx.last_insert_rowid() as u64)
     }
 
     fn put_custodian(&mut self, public_key: &str, label: &str) -> Result<bool> {

@@ -93,6 +93,27 @@ impl BlobStore {
     }
 }
 
+impl BlobStore {
+    /// Opens a blob with a custodian's identity, streaming, and tells whether its plaintext still has the
+    /// SHA-256 it is named by. `Ok(false)` for a blob that is missing, damaged or altered.
+    pub fn check(&self, identity: &crate::CustodianIdentity, sha256: &str) -> Result<bool, Error> {
+        let Ok(file) = fs::File::open(self.path(sha256)) else { return Ok(false) };
+        let Ok(decryptor) = age::Decryptor::new(std::io::BufReader::new(file)) else { return Ok(false) };
+        let identities = identity.0.iter().map(|i| i as &dyn age::Identity);
+        let Ok(mut reader) = decryptor.decrypt(identities) else { return Ok(false) };
+        let mut hasher = Sha256::new();
+        let mut buffer = vec![0u8; CHUNK];
+        loop {
+            match reader.read(&mut buffer) {
+                Ok(0) => break,
+                Ok(read) => hasher.update(&buffer[..read]),
+                Err(_) => return Ok(false),
+            }
+        }
+        Ok(hex(&hasher.finalize()) == sha256)
+    }
+}
+
 fn unique() -> u128 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
 }
@@ -122,6 +143,12 @@ mod tests {
         assert_eq!(open(&identity, &sealed).unwrap().as_slice(), &content[..]);
         let again = store.put(std::slice::from_ref(&custodian.key), &content[..]).unwrap();
         assert!(again.existed);
+        assert!(store.check(&identity, &first.sha256).unwrap());
+        let mut altered = fs::read(store.path(&first.sha256)).unwrap();
+        let middle = altered.len() / 2;
+        altered[middle] ^= 1;
+        fs::write(store.path(&first.sha256), altered).unwrap();
+        assert!(!store.check(&identity, &first.sha256).unwrap());
         let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names.len(), 1, "no temporary file is left behind: {names:?}");
     }

@@ -4,6 +4,7 @@
 //! Attachments are sealed the same way, streaming, into content-addressed blobs ([`blobs`]).
 
 pub mod blobs;
+pub mod log;
 
 use std::io::{Read, Write};
 use std::str::FromStr;

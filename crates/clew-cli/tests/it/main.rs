@@ -441,3 +441,58 @@ mod sha256sum {
         String::from_utf8(run.stdout).unwrap()[..64].to_string()
     }
 }
+
+#[test]
+fn the_custody_log_records_writes_and_sensitive_reads_and_verify_names_tampering() {
+    let dir = tempfile::tempdir().unwrap();
+    init_project(dir.path(), "p");
+    assert!(clew(dir.path(), &["--project", "p", "import", example().to_str().unwrap()]).status.success());
+    std::fs::write(dir.path().join("scan.pdf"), b"a synthetic scan").unwrap();
+    assert!(clew(dir.path(), &["--project", "p", "attach", "T-EXAMPLE-0001", "scan.pdf"]).status.success());
+    let run = clew(dir.path(), &["--project", "p", "protected", "show", "T-EXAMPLE-0001", "--identity", "p.key"]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    assert!(clew(dir.path(), &["--project", "p", "export", "--out", "x.json"]).status.success());
+
+    let run = clew(dir.path(), &["--project", "p", "--json", "log", "show"]);
+    let events: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let kinds: Vec<&str> = events.as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["custodian-add", "custodian-add", "import", "attach", "protected-read", "export"]);
+    assert_eq!(events[4]["detail"], r#"{"testimony":"T-EXAMPLE-0001"}"#);
+    assert_eq!(events[4]["recorded_by"], "tester");
+
+    let run = clew(dir.path(), &["--project", "p", "--json", "verify", "--identity", "p.key"]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let verified: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let run = clew(dir.path(), &["--project", "p", "--json", "log", "head"]);
+    let head: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(head["tree_head"], verified["tree_head"]);
+    assert_eq!(head["tree_size"], 6);
+
+    // Tampering, each named: an altered event, a deleted event, an altered blob, a missing blob.
+    let database = rusqlite::Connection::open(dir.path().join("p/clew.db")).unwrap();
+    database.execute("UPDATE custody_event SET detail = '{\"testimony\":\"T-OTHER\"}' WHERE seq = 5", []).unwrap();
+    database.execute("DELETE FROM custody_event WHERE seq = 2", []).unwrap();
+    drop(database);
+    let sha: String = verified["attachments"]
+        .as_u64()
+        .map(|_| {
+            let run = clew(dir.path(), &["--project", "p", "--json", "attachment", "list", "T-EXAMPLE-0001"]);
+            let listed: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+            listed[0]["sha256"].as_str().unwrap().to_string()
+        })
+        .unwrap();
+    let blob = dir.path().join(format!("p/blobs/{sha}.age"));
+    let mut sealed = std::fs::read(&blob).unwrap();
+    let last = sealed.len() - 1;
+    sealed[last] ^= 1;
+    std::fs::write(&blob, sealed).unwrap();
+    let run = clew(dir.path(), &["--project", "p", "verify", "--identity", "p.key"]);
+    assert_eq!(run.status.code(), Some(6));
+    let problems = text(&run.stderr);
+    assert!(problems.contains("events 2 to 2 are missing"), "{problems}");
+    assert!(problems.contains("event 5 (protected-read) does not match the hash recorded"), "{problems}");
+    assert!(problems.contains(&format!("attachment {sha} of T-EXAMPLE-0001: the blob")), "{problems}");
+    std::fs::remove_file(&blob).unwrap();
+    let run = clew(dir.path(), &["--project", "p", "verify"]);
+    assert!(text(&run.stderr).contains("is missing"), "{}", text(&run.stderr));
+}

@@ -1,4 +1,4 @@
--- clew store, schema version 2: attachments.
+-- clew store, schema version 2: attachments and the custody log.
 -- An attachment is a sealed, content-addressed blob in the project's `blobs/` folder (`<sha256>.age`),
 -- named here by the SHA-256 of its plaintext. Its original file name can identify a witness, so it is
 -- sealed to the custodians like the protected block.
@@ -11,4 +11,14 @@ CREATE TABLE attachment (
     sealed_name BLOB NOT NULL,
     batch INTEGER NOT NULL REFERENCES batch(id),
     UNIQUE (source, sha256)
+);
+
+-- The custody log: every write and every sensitive read, in order. `leaf_hash` is the event's leaf in the
+-- log's Merkle tree (RFC 6962 hashing); the event at `seq` is leaf `seq - 1`. Rows are only ever inserted.
+CREATE TABLE custody_event (
+    seq INTEGER PRIMARY KEY,
+    batch INTEGER NOT NULL REFERENCES batch(id),
+    kind TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    leaf_hash BLOB NOT NULL
 );
