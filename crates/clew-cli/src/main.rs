@@ -93,6 +93,10 @@ enum Command {
         /// A custodian's secret key file: also open every attachment and check its SHA-256.
         #[arg(long, value_name = "KEYFILE")]
         identity: Option<PathBuf>,
+        /// A tree head recorded earlier (SIZE:HEX, as `clew log head` prints it): check that the log still
+        /// begins with exactly that history (nothing truncated or rewritten).
+        #[arg(long, value_name = "SIZE:HEX")]
+        head: Option<String>,
     },
     /// Manage the custodians: the people whose keys open protected witness data.
     #[command(subcommand)]
@@ -428,6 +432,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             let value = serde_json::json!({"tree_size": leaves.len(), "tree_head": head, "signed": false});
             out.value(&value, |out| {
                 out.line(&format!("tree size {}  tree head {head}", leaves.len()))?;
+                out.line(&format!("(check it later with: clew verify --head {}:{head})", leaves.len()))?;
                 out.note("(not signed yet: signing with the project key comes with key management)")
             })
         }
@@ -444,10 +449,12 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
                 Ok(())
             })
         }
-        Command::Verify { identity } => {
+        Command::Verify { identity, head } => {
+            let anchor = head.map(|h| h.parse::<clew_intake::verify::Anchor>()).transpose().map_err(Failure::usage)?;
             let identity = identity.map(|path| read_identity(&path)).transpose()?;
             let project = open_project(&cli.project)?;
-            let report = clew_intake::verify::verify(project.store_ref(), &project.blob_dir(), identity.as_ref())?;
+            let report =
+                clew_intake::verify::verify(project.store_ref(), &project.blob_dir(), identity.as_ref(), anchor)?;
             if !report.problems.is_empty() {
                 for problem in &report.problems {
                     out.note(problem)?;

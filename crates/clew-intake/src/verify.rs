@@ -25,11 +25,40 @@ pub struct VerifyReport {
     pub problems: Vec<String>,
 }
 
-/// Recomputes and checks.
+/// A tree head recorded earlier (published, or sent to a partner): the log must still begin with exactly
+/// that history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Anchor {
+    /// Tree size then.
+    pub size: u64,
+    /// Tree head then.
+    pub head: Hash,
+}
+
+impl std::str::FromStr for Anchor {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        let bad = || format!("`{text}` is not a tree head; give SIZE:HEX as `clew log head` prints them");
+        let (size, head) = text.split_once(':').ok_or_else(bad)?;
+        let size = size.parse().map_err(|_| bad())?;
+        if head.len() != 64 {
+            return Err(bad());
+        }
+        let mut bytes = [0u8; 32];
+        for (index, pair) in head.as_bytes().chunks(2).enumerate() {
+            let pair = std::str::from_utf8(pair).map_err(|_| bad())?;
+            bytes[index] = u8::from_str_radix(pair, 16).map_err(|_| bad())?;
+        }
+        Ok(Anchor { size, head: bytes })
+    }
+}
+
+/// Recomputes and checks; with an anchor, also that the log still extends that earlier tree head.
 pub fn verify(
     store: &dyn Store,
     blob_dir: &Path,
     identity: Option<&CustodianIdentity>,
+    anchor: Option<Anchor>,
 ) -> Result<VerifyReport, clew_vault::Error> {
     let store_error = |e: clew_store::Error| clew_vault::Error::Io(e.to_string());
     let mut report = VerifyReport { contents_checked: identity.is_some(), ..VerifyReport::default() };
@@ -57,6 +86,20 @@ pub fn verify(
         .map_err(store_error)?;
     report.events = leaves.len() as u64;
     report.tree_head = hex(&root(&leaves));
+    if let Some(anchor) = anchor {
+        if (leaves.len() as u64) < anchor.size {
+            report.problems.push(format!(
+                "custody log: it has {} events, but the tree head given was for {}: the log was truncated",
+                leaves.len(),
+                anchor.size
+            ));
+        } else if root(&leaves[..anchor.size as usize]) != anchor.head {
+            report.problems.push(format!(
+                "custody log: its first {} events no longer hash to the tree head given: the history was rewritten",
+                anchor.size
+            ));
+        }
+    }
     let blobs = BlobStore::new(blob_dir)?;
     for (source, sha256) in store.all_attachments().map_err(store_error)? {
         report.attachments += 1;

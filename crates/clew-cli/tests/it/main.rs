@@ -468,8 +468,25 @@ fn the_custody_log_records_writes_and_sensitive_reads_and_verify_names_tampering
     assert_eq!(head["tree_head"], verified["tree_head"]);
     assert_eq!(head["tree_size"], 6);
 
-    // Tampering, each named: an altered event, a deleted event, an altered blob, a missing blob.
+    // A log cut back to fewer events than a tree head given earlier, or rewritten before it, is caught.
+    let anchor = format!("{}:{}", head["tree_size"], head["tree_head"].as_str().unwrap());
+    assert!(clew(dir.path(), &["--project", "p", "verify", "--head", &anchor]).status.success());
     let database = rusqlite::Connection::open(dir.path().join("p/clew.db")).unwrap();
+    database.execute("DELETE FROM custody_event WHERE seq = 6", []).unwrap();
+    let run = clew(dir.path(), &["--project", "p", "verify", "--head", &anchor]);
+    assert_eq!(run.status.code(), Some(6));
+    assert!(text(&run.stderr).contains("it has 5 events, but the tree head given was for 6: the log was truncated"));
+    let run = clew(
+        dir.path(),
+        &["--project", "p", "verify", "--head", "3:0000000000000000000000000000000000000000000000000000000000000000"],
+    );
+    assert!(
+        text(&run.stderr).contains("first 3 events no longer hash to the tree head given"),
+        "{}",
+        text(&run.stderr)
+    );
+
+    // Tampering, each named: an altered event, a deleted event, an altered blob, a missing blob.
     database.execute("UPDATE custody_event SET detail = '{\"testimony\":\"T-OTHER\"}' WHERE seq = 5", []).unwrap();
     database.execute("DELETE FROM custody_event WHERE seq = 2", []).unwrap();
     drop(database);
