@@ -14,6 +14,7 @@ use clew_intake::input::expand;
 use clew_intake::{ImportOptions, ImportReport, import_testimonies};
 use clew_model::{EntityId, Model, Sensitivity, SourceId};
 use clew_store::Project;
+use clew_vault::signing::KeyFiles;
 
 use crate::output::{Failure, Output, exit};
 
@@ -37,6 +38,10 @@ struct Cli {
     /// Print results as JSON, for scripts.
     #[arg(long, global = true)]
     json: bool,
+    /// Read the passphrase of the project's signing key from this environment variable (for scripts);
+    /// without it, clew asks in the terminal.
+    #[arg(long, global = true, value_name = "VAR")]
+    passphrase_env: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -93,9 +98,9 @@ enum Command {
         /// A custodian's secret key file: also open every attachment and check its SHA-256.
         #[arg(long, value_name = "KEYFILE")]
         identity: Option<PathBuf>,
-        /// A tree head recorded earlier (SIZE:HEX, as `clew log head` prints it): check that the log still
-        /// begins with exactly that history (nothing truncated or rewritten).
-        #[arg(long, value_name = "SIZE:HEX")]
+        /// A tree head recorded earlier: a signed tree head file from `clew log head`, or SIZE:HEX. Checks
+        /// its signature against the project key, and that the log still begins with exactly that history.
+        #[arg(long, value_name = "FILE|SIZE:HEX")]
         head: Option<String>,
     },
     /// Manage the custodians: the people whose keys open protected witness data.
@@ -132,6 +137,8 @@ enum LogCommand {
 
 #[derive(Debug, Subcommand)]
 enum KeysCommand {
+    /// Create the project's signing key (Ed25519), stored locked with a passphrase; it signs tree heads.
+    Init,
     /// Custodians: protected data is sealed to all of them; any one of them can open it.
     #[command(subcommand)]
     Custodian(CustodianCommand),
@@ -332,10 +339,22 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         Command::Init { dir, name } => {
             let dir = dir.or(cli.project).unwrap_or_else(|| PathBuf::from("."));
             let name = name.unwrap_or_else(|| directory_name(&dir));
-            let project = Project::init(&dir, &name, false)?;
-            out.value(&serde_json::json!({"created": project.dir, "name": project.config.name}), |out| {
+            let mut project = Project::init(&dir, &name, false)?;
+            let signing_key = match passphrase(&cli.passphrase_env, true)? {
+                Some(passphrase) => Some(create_signing_key(&mut project, &passphrase)?),
+                None => None,
+            };
+            let value =
+                serde_json::json!({"created": project.dir, "name": project.config.name, "signing_key": signing_key});
+            out.value(&value, |out| {
                 out.line(&format!("Created clew project `{}` in {}", project.config.name, project.dir.display()))?;
-                out.line("Next: clew import FILE... (see `clew schema testimony` for the format)")
+                match &signing_key {
+                    Some(public) => out.line(&format!("Signing key created; public key {public}"))?,
+                    None => out.note(
+                        "No signing key yet (no terminal to ask a passphrase in): create it with `clew keys init`",
+                    )?,
+                }
+                out.line("Next: add a custodian (clew keys custodian new / add), then clew import FILE...")
             })
         }
         Command::Validate { files } => {
@@ -421,6 +440,16 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         Command::Schema(SchemaCommand::Model) => output::print_model(out, model()?),
         Command::Demo(args) => demo(args, out),
         Command::Keys(KeysCommand::Custodian(command)) => custodian(cli.project, command, out),
+        Command::Keys(KeysCommand::Init) => {
+            let mut project = open_project(&cli.project)?;
+            let Some(passphrase) = passphrase(&cli.passphrase_env, true)? else {
+                return Err(Failure::usage(
+                    "no passphrase: run in a terminal, or give --passphrase-env VAR".to_string(),
+                ));
+            };
+            let public = create_signing_key(&mut project, &passphrase)?;
+            out.line(&format!("Created the project signing key; public key {public}"))
+        }
         Command::Log(LogCommand::Head) => {
             let project = open_project(&cli.project)?;
             let mut leaves = Vec::new();
@@ -428,13 +457,26 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
                 leaves.push(event.leaf_hash);
                 Ok(())
             })?;
-            let head = clew_vault::blobs::hex(&clew_vault::log::root(&leaves));
-            let value = serde_json::json!({"tree_size": leaves.len(), "tree_head": head, "signed": false});
-            out.value(&value, |out| {
-                out.line(&format!("tree size {}  tree head {head}", leaves.len()))?;
-                out.line(&format!("(check it later with: clew verify --head {}:{head})", leaves.len()))?;
-                out.note("(not signed yet: signing with the project key comes with key management)")
-            })
+            let root = clew_vault::log::root(&leaves);
+            let head = clew_vault::blobs::hex(&root);
+            let keys = KeyFiles::of_project(&project.dir);
+            let passphrase = if keys.exists() { passphrase(&cli.passphrase_env, false)? } else { None };
+            let Some(passphrase) = passphrase else {
+                let value = serde_json::json!({"tree_size": leaves.len(), "tree_head": head, "signed": false});
+                return out.value(&value, |out| {
+                    out.line(&format!("tree size {}  tree head {head}", leaves.len()))?;
+                    out.line(&format!("(check it later with: clew verify --head {}:{head})", leaves.len()))?;
+                    out.note(if keys.exists() {
+                        "not signed: give the passphrase (in a terminal, or --passphrase-env VAR) to sign it"
+                    } else {
+                        "not signed: the project has no signing key yet (clew keys init)"
+                    })
+                });
+            };
+            let signed =
+                keys.unlock(&passphrase)?.sign_head(leaves.len() as u64, &root, &clew_intake::import::now_rfc3339());
+            out.line(&serde_json::to_string_pretty(&signed).unwrap_or_default())?;
+            out.note("Save this signed tree head (e.g. head.json) and send it to a partner; later, `clew verify --head head.json` proves the history up to it is unchanged.")
         }
         Command::Log(LogCommand::Show { since, limit }) => {
             let project = open_project(&cli.project)?;
@@ -450,9 +492,9 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             })
         }
         Command::Verify { identity, head } => {
-            let anchor = head.map(|h| h.parse::<clew_intake::verify::Anchor>()).transpose().map_err(Failure::usage)?;
-            let identity = identity.map(|path| read_identity(&path)).transpose()?;
             let project = open_project(&cli.project)?;
+            let anchor = head.map(|head| anchor(&project, &head)).transpose()?;
+            let identity = identity.map(|path| read_identity(&path)).transpose()?;
             let report =
                 clew_intake::verify::verify(project.store_ref(), &project.blob_dir(), identity.as_ref(), anchor)?;
             if !report.problems.is_empty() {
@@ -584,6 +626,53 @@ fn custodian(project: Option<PathBuf>, command: CustodianCommand, out: &mut Outp
     }
 }
 
+/// A tree head to verify against: a signed tree head file (signature checked against the project's key), or
+/// SIZE:HEX.
+fn anchor(project: &Project, head: &str) -> Result<clew_intake::verify::Anchor, Failure> {
+    let path = Path::new(head);
+    if !path.is_file() {
+        return head.parse().map_err(Failure::usage);
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
+    let signed: clew_vault::signing::SignedTreeHead = serde_json::from_str(&text)
+        .map_err(|e| Failure::usage(format!("{}: not a signed tree head: {e}", path.display())))?;
+    let keys = KeyFiles::of_project(&project.dir);
+    let expected = if keys.exists() { Some(keys.public_hex()?) } else { None };
+    signed.verify(expected.as_deref())?;
+    let head = signed.head().ok_or_else(|| Failure::usage(format!("{}: malformed tree head", path.display())))?;
+    Ok(clew_intake::verify::Anchor { size: signed.tree_size, head })
+}
+
+/// The signing key's passphrase: from the environment variable named by --passphrase-env, else asked in
+/// the terminal (twice when `confirm`), else none. It is wiped from memory when dropped.
+fn passphrase(variable: &Option<String>, confirm: bool) -> Result<Option<zeroize::Zeroizing<String>>, Failure> {
+    if let Some(variable) = variable {
+        let value = std::env::var(variable)
+            .map_err(|_| Failure::usage(format!("--passphrase-env: the environment variable {variable} is not set")))?;
+        return Ok(Some(zeroize::Zeroizing::new(value)));
+    }
+    if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        return Ok(None);
+    }
+    let ask = |prompt: &str| {
+        rpassword::prompt_password(prompt)
+            .map(zeroize::Zeroizing::new)
+            .map_err(|e| Failure::internal(format!("cannot read the passphrase: {e}")))
+    };
+    let first = ask("Passphrase of the project signing key: ")?;
+    if confirm && *ask("Again: ")? != *first {
+        return Err(Failure::usage("the two passphrases differ".to_string()));
+    }
+    Ok(Some(first))
+}
+
+/// Creates the project's signing key and logs it (a key change is a custody event).
+fn create_signing_key(project: &mut Project, passphrase: &str) -> Result<String, Failure> {
+    let public = KeyFiles::of_project(&project.dir).create(passphrase)?;
+    log_event(project, "signing-key-created", &serde_json::json!({"public_key": public}))?;
+    Ok(public)
+}
+
 /// Reads a custodian's secret key file; the file's text is wiped from memory once parsed.
 fn read_identity(path: &Path) -> Result<clew_vault::CustodianIdentity, Failure> {
     let text = zeroize::Zeroizing::new(
@@ -683,6 +772,9 @@ fn report_import(out: &mut Output, report: &ImportReport, verb: &str) -> Result<
 /// The demo custodian's secret key file, inside the demo project.
 const DEMO_CUSTODIAN_FILE: &str = "custodian-DEMO-ONLY.key";
 
+/// The passphrase of the demo project's signing key (synthetic data only; printed in the summary).
+const DEMO_PASSPHRASE: &str = "clew-demo-passphrase";
+
 fn demo(args: DemoArgs, out: &mut Output) -> Result<(), Failure> {
     let model = model()?;
     let target = args.dir;
@@ -721,6 +813,7 @@ fn demo(args: DemoArgs, out: &mut Output) -> Result<(), Failure> {
         clew_intake::import::record_event(tx.as_mut(), &batch, "custodian-add", &detail)?;
         tx.commit()?;
     }
+    create_signing_key(&mut project, DEMO_PASSPHRASE)?;
     let started = Instant::now();
     let mut progress = out.bar(args.testimonies, "synthetic testimonies");
     let written = clew_demo::write_demo(model, project.store(), args.seed, args.testimonies, &mut |n| progress.set(n));
@@ -750,5 +843,5 @@ fn demo(args: DemoArgs, out: &mut Output) -> Result<(), Failure> {
         "seed": args.seed,
         "stats": stats,
     });
-    out.value(&summary, |out| output::print_demo_summary(out, &target, &report, seconds, &stats))
+    out.value(&summary, |out| output::print_demo_summary(DEMO_PASSPHRASE, out, &target, &report, seconds, &stats))
 }

@@ -103,6 +103,7 @@ impl From<clew_vault::Error> for Failure {
     fn from(error: clew_vault::Error) -> Self {
         match error {
             clew_vault::Error::Seal(_) | clew_vault::Error::Io(_) => Failure::internal(error.to_string()),
+            clew_vault::Error::BadSignature(_) => Failure::new(6, "verification_failed", error.to_string()),
             other => Failure::new(5, "key", other.to_string()),
         }
     }
@@ -432,6 +433,7 @@ pub fn print_model(out: &mut Output, model: &Model) -> Result<(), Failure> {
 
 /// What `clew demo` prints at the end.
 pub fn print_demo_summary(
+    passphrase: &str,
     out: &mut Output,
     dir: &Path,
     report: &ImportReport,
@@ -453,16 +455,22 @@ pub fn print_demo_summary(
     out.line(&format!("  {entities} entities: {}", top.join(", ")))?;
     out.line("")?;
     out.line("Try next:")?;
-    out.line(&format!("  clew --project {dir} stats"))?;
-    out.line(&format!("  clew --project {dir} entity list --schema Company"))?;
+    let tries = [
+        ("stats".to_string(), ""),
+        ("entity list --schema Company".to_string(), ""),
+        ("entity show T-DEMO-000000.spell1".to_string(), "a work spell, every fact with its source"),
+        ("entity show demo.company.0000".to_string(), "an employer named in many testimonies"),
+        ("export --format ftm > demo.ftm.json".to_string(), "FollowTheMoney; restricted data left out"),
+        (format!("protected show T-DEMO-000000 --identity {dir}/custodian-DEMO-ONLY.key"), "custodians only"),
+        ("log show --limit 5".to_string(), "the custody log"),
+        ("verify".to_string(), "recompute the custody log, check attachments"),
+    ];
+    for (command, why) in tries {
+        let why = if why.is_empty() { String::new() } else { format!("   # {why}") };
+        out.line(&format!("  clew --project {dir} {command}{why}"))?;
+    }
     out.line(&format!(
-        "  clew --project {dir} entity show T-DEMO-000000.spell1     # a work spell, every fact with its source"
-    ))?;
-    out.line(&format!(
-        "  clew --project {dir} entity show demo.company.0000        # an employer named in many testimonies"
-    ))?;
-    out.line(&format!(
-        "  clew --project {dir} export --format ftm > demo.ftm.json   # FollowTheMoney, restricted data left out"
+        "  CLEW_PASS={passphrase} clew --project {dir} --passphrase-env CLEW_PASS log head   # a signed tree head"
     ))?;
     Ok(())
 }

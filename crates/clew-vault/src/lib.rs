@@ -5,6 +5,7 @@
 
 pub mod blobs;
 pub mod log;
+pub mod signing;
 
 use std::io::{Read, Write};
 use std::str::FromStr;
@@ -34,6 +35,18 @@ pub enum Error {
     /// Reading or writing a file failed.
     #[error("{0}")]
     Io(String),
+    /// The passphrase does not unlock the project key.
+    #[error("wrong passphrase: it does not unlock the project's signing key")]
+    WrongPassphrase,
+    /// A passphrase too short to protect a key.
+    #[error("a passphrase must have at least 8 characters")]
+    WeakPassphrase,
+    /// The key file is damaged or not a clew key.
+    #[error("the key file {0} is damaged or is not a clew key file")]
+    CorruptKey(String),
+    /// A signed tree head does not check out.
+    #[error("the signed tree head is not valid: {0}")]
+    BadSignature(String),
 }
 
 /// A custodian's public key (an age X25519 recipient, `age1...`).

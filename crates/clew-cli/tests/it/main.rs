@@ -513,3 +513,63 @@ fn the_custody_log_records_writes_and_sensitive_reads_and_verify_names_tampering
     let run = clew(dir.path(), &["--project", "p", "verify"]);
     assert!(text(&run.stderr).contains("is missing"), "{}", text(&run.stderr));
 }
+
+#[test]
+fn signed_tree_heads_anchor_the_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let with_passphrase = |args: &[&str], passphrase: &str| {
+        Command::new(env!("CARGO_BIN_EXE_clew"))
+            .args(args)
+            .current_dir(dir.path())
+            .env("CLEW_USER", "tester")
+            .env("PASS", passphrase)
+            .output()
+            .unwrap()
+    };
+    let run = with_passphrase(&["--passphrase-env", "PASS", "init", "p"], "a long synthetic passphrase");
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    assert!(text(&run.stdout).contains("Signing key created"));
+    clew(dir.path(), &["--project", "p", "keys", "custodian", "new", "--out", "c.key"]);
+    let key = std::fs::read_to_string(dir.path().join("c.key")).unwrap();
+    let key = key.lines().find_map(|l| l.strip_prefix("# public key: ")).unwrap().to_string();
+    assert!(clew(dir.path(), &["--project", "p", "keys", "custodian", "add", &key]).status.success());
+
+    let run =
+        with_passphrase(&["--project", "p", "--passphrase-env", "PASS", "log", "head"], "a long synthetic passphrase");
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    std::fs::write(dir.path().join("head.json"), &run.stdout).unwrap();
+    let signed: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(signed["tree_size"], 2);
+    assert_eq!(signed["signature"].as_str().unwrap().len(), 128);
+    assert!(clew(dir.path(), &["--project", "p", "verify", "--head", "head.json"]).status.success());
+
+    // More history is fine; rewritten history is not.
+    assert!(clew(dir.path(), &["--project", "p", "import", example().to_str().unwrap()]).status.success());
+    assert!(clew(dir.path(), &["--project", "p", "verify", "--head", "head.json"]).status.success());
+    let database = rusqlite::Connection::open(dir.path().join("p/clew.db")).unwrap();
+    database.execute("UPDATE custody_event SET leaf_hash = zeroblob(32) WHERE seq = 1", []).unwrap();
+    drop(database);
+    let run = clew(dir.path(), &["--project", "p", "verify", "--head", "head.json"]);
+    assert_eq!(run.status.code(), Some(6));
+    assert!(
+        text(&run.stderr).contains("first 2 events no longer hash to the tree head given"),
+        "{}",
+        text(&run.stderr)
+    );
+
+    // A forged head, the wrong passphrase, a damaged key file.
+    let mut forged = signed.clone();
+    forged["tree_size"] = 1.into();
+    std::fs::write(dir.path().join("forged.json"), forged.to_string()).unwrap();
+    let run = clew(dir.path(), &["--project", "p", "verify", "--head", "forged.json"]);
+    assert_eq!(run.status.code(), Some(6));
+    assert!(text(&run.stderr).contains("the signature does not match"), "{}", text(&run.stderr));
+    let run = with_passphrase(&["--project", "p", "--passphrase-env", "PASS", "log", "head"], "not the passphrase");
+    assert_eq!(run.status.code(), Some(5));
+    assert!(text(&run.stderr).contains("wrong passphrase"), "{}", text(&run.stderr));
+    std::fs::write(dir.path().join("p/keys/signing-key.age"), b"damaged").unwrap();
+    let run =
+        with_passphrase(&["--project", "p", "--passphrase-env", "PASS", "log", "head"], "a long synthetic passphrase");
+    assert_eq!(run.status.code(), Some(5));
+    assert!(text(&run.stderr).contains("is damaged"), "{}", text(&run.stderr));
+}

@@ -1,0 +1,223 @@
+//! The project signing key (Ed25519) and signed tree heads. The secret key is stored only locked with a
+//! passphrase (age, scrypt) in `keys/signing-key.age`, and unlocked for the one command that signs; the
+//! public key is in `keys/signing-key.pub`. A signed tree head commits the project to its custody log's
+//! history up to that size: send it to a partner or publish it.
+
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use crate::Error;
+use crate::blobs::hex;
+use crate::log::Hash;
+
+/// The format of a signed tree head.
+pub const TREE_HEAD_FORMAT: &str = "clew-tree-head-v1";
+
+/// The project's signing key, unlocked. Wiped when dropped.
+pub struct ProjectSigningKey(SigningKey);
+
+/// A signed tree head: the custody log's size and head at a time, signed by the project key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedTreeHead {
+    /// Always [`TREE_HEAD_FORMAT`].
+    pub format: String,
+    /// Number of events.
+    pub tree_size: u64,
+    /// Merkle tree head (hex).
+    pub tree_head: String,
+    /// When it was signed (RFC 3339).
+    pub timestamp: String,
+    /// The project's public signing key (hex).
+    pub public_key: String,
+    /// Ed25519 signature over [`SignedTreeHead::message`] (hex).
+    pub signature: String,
+}
+
+fn unhex<const N: usize>(text: &str) -> Option<[u8; N]> {
+    if text.len() != N * 2 {
+        return None;
+    }
+    let mut bytes = [0u8; N];
+    for (index, pair) in text.as_bytes().chunks(2).enumerate() {
+        bytes[index] = u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()?;
+    }
+    Some(bytes)
+}
+
+impl SignedTreeHead {
+    /// The bytes signed: format, size, head and time, one a line.
+    pub fn message(&self) -> Vec<u8> {
+        format!("{}\n{}\n{}\n{}\n", self.format, self.tree_size, self.tree_head, self.timestamp).into_bytes()
+    }
+
+    /// The tree head as bytes.
+    pub fn head(&self) -> Option<Hash> {
+        unhex::<32>(&self.tree_head)
+    }
+
+    /// Checks the signature, and that it is by `expected_key` (hex) when given.
+    pub fn verify(&self, expected_key: Option<&str>) -> Result<(), Error> {
+        let bad = |why: &str| Error::BadSignature(why.to_string());
+        if self.format != TREE_HEAD_FORMAT {
+            return Err(bad("unknown tree head format"));
+        }
+        if let Some(expected) = expected_key
+            && expected != self.public_key
+        {
+            return Err(bad("it is signed by another key than this project's"));
+        }
+        let key = unhex::<32>(&self.public_key)
+            .and_then(|bytes| VerifyingKey::from_bytes(&bytes).ok())
+            .ok_or_else(|| bad("the public key is malformed"))?;
+        let signature = unhex::<64>(&self.signature)
+            .map(|b| Signature::from_bytes(&b))
+            .ok_or_else(|| bad("malformed signature"))?;
+        key.verify(&self.message(), &signature).map_err(|_| bad("the signature does not match the tree head"))
+    }
+}
+
+impl ProjectSigningKey {
+    /// A new random key.
+    pub fn generate() -> ProjectSigningKey {
+        let seed = Zeroizing::new(rand::random::<[u8; 32]>());
+        ProjectSigningKey(SigningKey::from_bytes(&seed))
+    }
+
+    /// The public key (hex).
+    pub fn public_hex(&self) -> String {
+        hex(self.0.verifying_key().as_bytes())
+    }
+
+    /// Signs a tree head.
+    pub fn sign_head(&self, tree_size: u64, head: &Hash, timestamp: &str) -> SignedTreeHead {
+        let mut signed = SignedTreeHead {
+            format: TREE_HEAD_FORMAT.to_string(),
+            tree_size,
+            tree_head: hex(head),
+            timestamp: timestamp.to_string(),
+            public_key: self.public_hex(),
+            signature: String::new(),
+        };
+        signed.signature = hex(&self.0.sign(&signed.message()).to_bytes());
+        signed
+    }
+}
+
+/// Where a project keeps its signing key: `keys/signing-key.age` (locked) and `keys/signing-key.pub`.
+#[derive(Debug, Clone)]
+pub struct KeyFiles {
+    dir: PathBuf,
+}
+
+impl KeyFiles {
+    /// The key folder of a project directory.
+    pub fn of_project(project_dir: &Path) -> KeyFiles {
+        KeyFiles { dir: project_dir.join("keys") }
+    }
+
+    fn locked(&self) -> PathBuf {
+        self.dir.join("signing-key.age")
+    }
+
+    fn public(&self) -> PathBuf {
+        self.dir.join("signing-key.pub")
+    }
+
+    /// Whether the project has a signing key.
+    pub fn exists(&self) -> bool {
+        self.locked().is_file()
+    }
+
+    /// Makes and stores a new signing key, locked with the passphrase; refuses to replace one.
+    pub fn create(&self, passphrase: &str) -> Result<String, Error> {
+        if self.exists() {
+            return Err(Error::Io(format!(
+                "{} exists: this project already has a signing key",
+                self.locked().display()
+            )));
+        }
+        if passphrase.chars().count() < 8 {
+            return Err(Error::WeakPassphrase);
+        }
+        let key = ProjectSigningKey::generate();
+        let encryptor = age::Encryptor::with_user_passphrase(age::secrecy::SecretString::from(passphrase.to_string()));
+        let mut locked = Vec::new();
+        let mut writer = encryptor.wrap_output(&mut locked).map_err(|e| Error::Seal(e.to_string()))?;
+        writer.write_all(key.0.as_bytes()).map_err(|e| Error::Seal(e.to_string()))?;
+        writer.finish().map_err(|e| Error::Seal(e.to_string()))?;
+        fs::create_dir_all(&self.dir).map_err(|e| Error::Io(format!("{}: {e}", self.dir.display())))?;
+        let public = key.public_hex();
+        fs::write(self.public(), format!("{public}\n"))
+            .map_err(|e| Error::Io(format!("{}: {e}", self.public().display())))?;
+        fs::write(self.locked(), locked).map_err(|e| Error::Io(format!("{}: {e}", self.locked().display())))?;
+        Ok(public)
+    }
+
+    /// The public key (hex).
+    pub fn public_hex(&self) -> Result<String, Error> {
+        fs::read_to_string(self.public())
+            .map(|text| text.trim().to_string())
+            .map_err(|e| Error::Io(format!("{}: {e}", self.public().display())))
+    }
+
+    /// Unlocks the signing key with the passphrase.
+    pub fn unlock(&self, passphrase: &str) -> Result<ProjectSigningKey, Error> {
+        let locked = fs::read(self.locked()).map_err(|e| Error::Io(format!("{}: {e}", self.locked().display())))?;
+        let corrupt = || Error::CorruptKey(self.locked().display().to_string());
+        let decryptor = age::Decryptor::new(&locked[..]).map_err(|_| corrupt())?;
+        if !decryptor.is_scrypt() {
+            return Err(corrupt());
+        }
+        let identity = age::scrypt::Identity::new(age::secrecy::SecretString::from(passphrase.to_string()));
+        let mut reader =
+            decryptor.decrypt(std::iter::once(&identity as &dyn age::Identity)).map_err(|_| Error::WrongPassphrase)?;
+        let mut seed = Zeroizing::new(Vec::new());
+        reader.read_to_end(&mut seed).map_err(|_| corrupt())?;
+        let seed: Zeroizing<[u8; 32]> = Zeroizing::new(seed.as_slice().try_into().map_err(|_| corrupt())?);
+        let key = ProjectSigningKey(SigningKey::from_bytes(&seed));
+        if key.public_hex() != self.public_hex()? {
+            return Err(Error::CorruptKey(format!(
+                "{} does not match {}",
+                self.locked().display(),
+                self.public().display()
+            )));
+        }
+        Ok(key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_lock_unlock_and_sign() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = KeyFiles::of_project(dir.path());
+        assert!(matches!(files.create("short"), Err(Error::WeakPassphrase)));
+        let public = files.create("correct horse battery").unwrap();
+        assert!(files.create("correct horse battery").is_err(), "a key is never replaced");
+        assert!(matches!(files.unlock("wrong passphrase!"), Err(Error::WrongPassphrase)));
+        let key = files.unlock("correct horse battery").unwrap();
+        assert_eq!(key.public_hex(), public);
+
+        let head = crate::log::root(&[crate::log::leaf_hash(b"event")]);
+        let signed = key.sign_head(1, &head, "2026-01-01T00:00:00Z");
+        signed.verify(Some(&public)).unwrap();
+        assert_eq!(signed.head(), Some(head));
+        let mut forged = signed.clone();
+        forged.tree_size = 2;
+        assert!(forged.verify(Some(&public)).is_err());
+        let other = ProjectSigningKey::generate().sign_head(1, &head, "2026-01-01T00:00:00Z");
+        other.verify(None).unwrap();
+        assert!(other.verify(Some(&public)).unwrap_err().to_string().contains("another key"));
+
+        fs::write(dir.path().join("keys/signing-key.age"), b"not an age file").unwrap();
+        assert!(matches!(files.unlock("correct horse battery"), Err(Error::CorruptKey(_))));
+    }
+}
