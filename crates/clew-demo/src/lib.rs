@@ -624,7 +624,11 @@ pub fn write_demo(
                 written += 1;
                 progress(written);
             }
-            let detail = serde_json::json!({"synthetic_testimonies": [first, written], "seed": seed});
+            let detail = serde_json::json!({
+                "synthetic_testimonies": [first, written],
+                "seed": seed,
+                "statements_sha256": tx.batch_digest()?,
+            });
             clew_intake::import::record_event(tx.as_mut(), &batch, "demo", &detail)?;
             tx.commit()?;
         }

@@ -1,5 +1,5 @@
 //! `clew verify`: recomputes the custody log (every event's leaf hash from its content, the sequence without
-//! gaps, the tree head) and checks every attachment's blob: that it is there, and, given a custodian's key,
+//! gaps, the tree head), the statements every import committed to, and checks every attachment's blob: that it is there, and, given a custodian's key,
 //! that its plaintext still has the SHA-256 it is recorded under. Names exactly what is wrong and where.
 
 use std::path::Path;
@@ -63,6 +63,8 @@ pub fn verify(
     let store_error = |e: clew_store::Error| clew_vault::Error::Io(e.to_string());
     let mut report = VerifyReport { contents_checked: identity.is_some(), ..VerifyReport::default() };
     let mut leaves: Vec<Hash> = Vec::new();
+    // Events that committed to statements: (seq, batch, kind, time, logged digest).
+    let mut statement_checks: Vec<(u64, i64, String, String, String)> = Vec::new();
     let mut expected = 1;
     store
         .for_each_event(&mut |event: CustodyEvent| {
@@ -81,9 +83,24 @@ pub fn verify(
                 ));
             }
             leaves.push(event.leaf_hash);
+            let logged = serde_json::from_str::<serde_json::Value>(&event.detail)
+                .ok()
+                .and_then(|detail| detail.get("statements_sha256").and_then(|v| v.as_str().map(String::from)));
+            if let Some(logged) = logged {
+                statement_checks.push((event.seq, event.batch, event.kind, event.recorded_at, logged));
+            }
             Ok(())
         })
         .map_err(store_error)?;
+    // The statements each import committed to, recomputed from the statements now stored.
+    for (seq, batch, kind, recorded_at, logged) in statement_checks {
+        if store.batch_digest(batch).map_err(store_error)? != logged {
+            report.problems.push(format!(
+                "statements: those written by event {seq} ({kind} at {recorded_at}) no longer match what was \
+                 logged: a statement was altered, added or deleted"
+            ));
+        }
+    }
     report.events = leaves.len() as u64;
     report.tree_head = hex(&root(&leaves));
     if let Some(anchor) = anchor {

@@ -136,6 +136,8 @@ pub trait WriteTx {
     fn put_attachment(&mut self, source: &SourceId, attachment: &NewAttachment) -> Result<bool>;
     /// Adds a custodian's public key; `false` when it was there already.
     fn put_custodian(&mut self, public_key: &str, label: &str) -> Result<bool>;
+    /// SHA-256 (hex) over every statement this transaction's batch has written so far, in the order written.
+    fn batch_digest(&mut self) -> Result<String>;
     /// Appends an event to the custody log (its leaf hash computed by the caller from the batch's time and
     /// author, the kind and the detail); returns its sequence number (from 1).
     fn append_event(&mut self, kind: &str, detail: &str, leaf_hash: &[u8; 32]) -> Result<u64>;
@@ -196,6 +198,8 @@ pub trait Store {
     fn attachments(&self, source: &SourceId) -> Result<Vec<Attachment>>;
     /// Every attachment of every source, for verification: (source id, sha256).
     fn all_attachments(&self) -> Result<Vec<(SourceId, String)>>;
+    /// SHA-256 (hex) over every statement a batch wrote, in the order written (see [`WriteTx::batch_digest`]).
+    fn batch_digest(&self, batch: i64) -> Result<String>;
     /// Custody events after sequence number `after`, at most `limit`.
     fn events(&self, after: u64, limit: usize) -> Result<Vec<CustodyEvent>>;
     /// Calls `visit` with every custody event in order.
@@ -218,6 +222,8 @@ pub struct CustodyEvent {
     /// The leaf hash recorded when it was appended (hex in JSON).
     #[serde(serialize_with = "hex_hash")]
     pub leaf_hash: [u8; 32],
+    /// The write operation (batch) it belongs to.
+    pub batch: i64,
 }
 
 fn hex_hash<S: serde::Serializer>(hash: &[u8; 32], serializer: S) -> std::result::Result<S::Ok, S::Error> {

@@ -114,8 +114,34 @@ fn id_from_blob(blob: Vec<u8>) -> std::result::Result<StatementId, String> {
     Ok(StatementId::from_bytes(bytes))
 }
 
-const EVENT_SELECT: &str = "SELECT e.seq, b.recorded_at, b.recorded_by, e.kind, e.detail, e.leaf_hash
+const EVENT_SELECT: &str = "SELECT e.seq, b.recorded_at, b.recorded_by, e.kind, e.detail, e.leaf_hash, e.batch
      FROM custody_event e JOIN batch b ON b.id = e.batch";
+
+/// SHA-256 (hex) over the statements of a batch, each field separated, in the order written.
+fn batch_digest(connection: &Connection, batch: i64) -> Result<String> {
+    use sha2::{Digest, Sha256};
+    let mut query = connection.prepare_cached(
+        "SELECT s.id, e.id, p.schema, p.name, s.value, src.id, s.locator, s.confidence, s.sensitivity, s.retracts
+         FROM statement s JOIN entity e ON e.key = s.entity JOIN property p ON p.key = s.property
+         JOIN source src ON src.key = s.source WHERE s.batch = ?1 ORDER BY s.rowid",
+    )?;
+    let mut rows = query.query([batch])?;
+    let mut hasher = Sha256::new();
+    while let Some(row) = rows.next()? {
+        let id: Vec<u8> = row.get(0)?;
+        hasher.update(&id);
+        for index in 1..=6 {
+            hasher.update(row.get_ref(index)?.as_str().unwrap_or("").as_bytes());
+            hasher.update([0x1f]);
+        }
+        hasher.update(row.get::<_, f64>(7)?.to_be_bytes());
+        hasher.update(row.get::<_, i64>(8)?.to_be_bytes());
+        let retracts: Option<Vec<u8>> = row.get(9)?;
+        hasher.update(retracts.unwrap_or_default());
+        hasher.update([0x1e]);
+    }
+    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
 
 fn event_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<std::result::Result<CustodyEvent, String>> {
     let leaf: Vec<u8> = row.get(5)?;
@@ -129,6 +155,7 @@ fn event_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<std::result::Resu
         kind: row.get(3)?,
         detail: row.get(4)?,
         leaf_hash,
+        batch: row.get(6)?,
     }))
 }
 
@@ -331,6 +358,10 @@ impl Store for SqliteStore {
             all.push((SourceId::new(&source).map_err(Error::Corrupt)?, sha256));
         }
         Ok(all)
+    }
+
+    fn batch_digest(&self, batch: i64) -> Result<String> {
+        batch_digest(&self.connection, batch)
     }
 
     fn events(&self, after: u64, limit: usize) -> Result<Vec<CustodyEvent>> {
@@ -664,6 +695,10 @@ impl WriteTx for SqliteWriteTx<'_> {
             ],
         )?;
         Ok(added == 1)
+    }
+
+    fn batch_digest(&mut self) -> Result<String> {
+        batch_digest(&self.tx, self.batch_id)
     }
 
     fn append_event(&mut self, kind: &str, detail: &str, leaf_hash: &[u8; 32]) -> Result<u64> {

@@ -486,18 +486,15 @@ fn the_custody_log_records_writes_and_sensitive_reads_and_verify_names_tampering
         text(&run.stderr)
     );
 
-    // Tampering, each named: an altered event, a deleted event, an altered blob, a missing blob.
+    // Tampering, each named: an altered statement, an altered event, a deleted event, an altered blob, a
+    // missing blob.
+    assert_eq!(database.execute("UPDATE statement SET value = '9' WHERE value = '12'", []).unwrap(), 1);
     database.execute("UPDATE custody_event SET detail = '{\"testimony\":\"T-OTHER\"}' WHERE seq = 5", []).unwrap();
     database.execute("DELETE FROM custody_event WHERE seq = 2", []).unwrap();
     drop(database);
-    let sha: String = verified["attachments"]
-        .as_u64()
-        .map(|_| {
-            let run = clew(dir.path(), &["--project", "p", "--json", "attachment", "list", "T-EXAMPLE-0001"]);
-            let listed: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
-            listed[0]["sha256"].as_str().unwrap().to_string()
-        })
-        .unwrap();
+    let run = clew(dir.path(), &["--project", "p", "--json", "attachment", "list", "T-EXAMPLE-0001"]);
+    let listed: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let sha = listed[0]["sha256"].as_str().unwrap().to_string();
     let blob = dir.path().join(format!("p/blobs/{sha}.age"));
     let mut sealed = std::fs::read(&blob).unwrap();
     let last = sealed.len() - 1;
@@ -507,6 +504,7 @@ fn the_custody_log_records_writes_and_sensitive_reads_and_verify_names_tampering
     assert_eq!(run.status.code(), Some(6));
     let problems = text(&run.stderr);
     assert!(problems.contains("events 2 to 2 are missing"), "{problems}");
+    assert!(problems.contains("statements: those written by event 3 (import at"), "{problems}");
     assert!(problems.contains("event 5 (protected-read) does not match the hash recorded"), "{problems}");
     assert!(problems.contains(&format!("attachment {sha} of T-EXAMPLE-0001: the blob")), "{problems}");
     std::fs::remove_file(&blob).unwrap();

@@ -1,4 +1,4 @@
--- clew store, schema version 2: attachments and the custody log.
+-- clew store, schema version 2: attachments, the custody log, and statements by batch.
 -- An attachment is a sealed, content-addressed blob in the project's `blobs/` folder (`<sha256>.age`),
 -- named here by the SHA-256 of its plaintext. Its original file name can identify a witness, so it is
 -- sealed to the custodians like the protected block.
@@ -22,3 +22,7 @@ CREATE TABLE custody_event (
     detail TEXT NOT NULL,
     leaf_hash BLOB NOT NULL
 );
+
+-- Statements by the batch that wrote them: the custody event of an import commits to their digest, and
+-- `clew verify` recomputes it. Batches only grow, so this index is appended to, never reshuffled.
+CREATE INDEX statement_batch ON statement(batch);
