@@ -25,14 +25,14 @@ for n in "${sizes[@]}"; do
   clew_rate=$(python3 -c "import json;print(round(json.load(open('$out/demo-$n.json'))['statements_per_second']))")
 
   # The reference: same schema (clew's own migration), same settings, the same rows in one transaction.
-  schema=crates/clew-store/migrations/sqlite/0001_statements.sql
   start=$(date +%s.%N)
   sqlite3 "$out/reference-$n.db" > /dev/null <<SQL
 PRAGMA journal_mode = WAL;
 PRAGMA synchronous = FULL;
 PRAGMA cache_size = -65536;
 PRAGMA wal_autocheckpoint = 8192;
-.read $schema
+.read crates/clew-store/migrations/sqlite/0001_statements.sql
+.read crates/clew-store/migrations/sqlite/0002_attachments.sql
 ATTACH '$out/demo-$n/clew.db' AS demo;
 BEGIN;
 INSERT INTO statement SELECT * FROM demo.statement ORDER BY rowid;

@@ -117,30 +117,52 @@ fn id_from_blob(blob: Vec<u8>) -> std::result::Result<StatementId, String> {
 const EVENT_SELECT: &str = "SELECT e.seq, b.recorded_at, b.recorded_by, e.kind, e.detail, e.leaf_hash, e.batch
      FROM custody_event e JOIN batch b ON b.id = e.batch";
 
-/// SHA-256 (hex) over the statements of a batch, each field separated, in the order written.
+/// Adds one statement to a batch digest: the same fields, in the same way, whether hashed as it is written
+/// or recomputed from the table.
+#[allow(clippy::too_many_arguments)]
+fn hash_statement(
+    hasher: &mut sha2::Sha256,
+    id: &[u8],
+    texts: [&str; 6],
+    confidence: f64,
+    sensitivity: i64,
+    retracts: Option<&[u8]>,
+) {
+    use sha2::Digest;
+    hasher.update(id);
+    for text in texts {
+        hasher.update(text.as_bytes());
+        hasher.update([0x1f]);
+    }
+    hasher.update(confidence.to_be_bytes());
+    hasher.update(sensitivity.to_be_bytes());
+    hasher.update(retracts.unwrap_or_default());
+    hasher.update([0x1e]);
+}
+
+fn hex_digest(hasher: &sha2::Sha256) -> String {
+    use sha2::Digest;
+    hasher.clone().finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// SHA-256 (hex) over the statements of a batch, recomputed from the table, in the order written.
 fn batch_digest(connection: &Connection, batch: i64) -> Result<String> {
-    use sha2::{Digest, Sha256};
+    use sha2::Sha256;
     let mut query = connection.prepare_cached(
         "SELECT s.id, e.id, p.schema, p.name, s.value, src.id, s.locator, s.confidence, s.sensitivity, s.retracts
          FROM statement s JOIN entity e ON e.key = s.entity JOIN property p ON p.key = s.property
          JOIN source src ON src.key = s.source WHERE s.batch = ?1 ORDER BY s.rowid",
     )?;
     let mut rows = query.query([batch])?;
-    let mut hasher = Sha256::new();
+    let mut hasher = <Sha256 as sha2::Digest>::new();
     while let Some(row) = rows.next()? {
         let id: Vec<u8> = row.get(0)?;
-        hasher.update(&id);
-        for index in 1..=6 {
-            hasher.update(row.get_ref(index)?.as_str().unwrap_or("").as_bytes());
-            hasher.update([0x1f]);
-        }
-        hasher.update(row.get::<_, f64>(7)?.to_be_bytes());
-        hasher.update(row.get::<_, i64>(8)?.to_be_bytes());
+        let text = |index| row.get_ref(index).map(|v| v.as_str().unwrap_or(""));
+        let texts = [text(1)?, text(2)?, text(3)?, text(4)?, text(5)?, text(6)?];
         let retracts: Option<Vec<u8>> = row.get(9)?;
-        hasher.update(retracts.unwrap_or_default());
-        hasher.update([0x1e]);
+        hash_statement(&mut hasher, &id, texts, row.get(7)?, row.get(8)?, retracts.as_deref());
     }
-    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    Ok(hex_digest(&hasher))
 }
 
 fn event_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<std::result::Result<CustodyEvent, String>> {
@@ -218,7 +240,14 @@ impl Store for SqliteStore {
                 properties.insert((schema, name), key);
             }
         }
-        Ok(Box::new(SqliteWriteTx { tx, batch_id, properties, sources: HashMap::new(), entities: HashMap::new() }))
+        Ok(Box::new(SqliteWriteTx {
+            tx,
+            batch_id,
+            properties,
+            sources: HashMap::new(),
+            entities: HashMap::new(),
+            digest: <sha2::Sha256 as sha2::Digest>::new(),
+        }))
     }
 
     fn source(&self, id: &SourceId) -> Result<Option<Source>> {
@@ -458,6 +487,8 @@ struct SqliteWriteTx<'c> {
     sources: HashMap<SourceId, i64>,
     /// Entity id → key, a bounded cache.
     entities: HashMap<EntityId, i64>,
+    /// Digest of the statements written so far, hashed as they are written (see `batch_digest`).
+    digest: sha2::Sha256,
 }
 
 /// Statement rows written by one INSERT.
@@ -639,7 +670,32 @@ impl WriteTx for SqliteWriteTx<'_> {
                     &retracts[index],
                 ]);
             }
-            inserted += insert.execute(values.as_slice())? as u64;
+            let added = insert.execute(values.as_slice())?;
+            drop(insert);
+            inserted += added as u64;
+            // Into the batch digest go the rows this batch wrote: all of them, unless some were there already.
+            let mut hashed_here = std::collections::HashSet::new();
+            for (index, (statement, (_, _, source))) in chunk.iter().enumerate() {
+                if added < chunk.len() {
+                    let batch: i64 = self
+                        .tx
+                        .prepare_cached("SELECT batch FROM statement WHERE source = ?1 AND id = ?2")?
+                        .query_row(params![source, &ids[index][..]], |row| row.get(0))?;
+                    if batch != self.batch_id || !hashed_here.insert(ids[index]) {
+                        continue;
+                    }
+                }
+                let texts = [
+                    statement.entity_id.as_str(),
+                    statement.schema.as_str(),
+                    statement.property.as_str(),
+                    statement.value.as_str(),
+                    statement.source_id.as_str(),
+                    statement.locator.as_str(),
+                ];
+                let retracts = retracts[index].as_ref().map(|r| &r[..]);
+                hash_statement(&mut self.digest, &ids[index], texts, statement.confidence, sensitivities[index], retracts);
+            }
         }
         Ok(inserted)
     }
@@ -698,7 +754,7 @@ impl WriteTx for SqliteWriteTx<'_> {
     }
 
     fn batch_digest(&mut self) -> Result<String> {
-        batch_digest(&self.tx, self.batch_id)
+        Ok(hex_digest(&self.digest))
     }
 
     fn append_event(&mut self, kind: &str, detail: &str, leaf_hash: &[u8; 32]) -> Result<u64> {
