@@ -341,7 +341,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             let name = name.unwrap_or_else(|| directory_name(&dir));
             let mut project = Project::init(&dir, &name, false)?;
             let signing_key = match passphrase(&cli.passphrase_env, true)? {
-                Some(passphrase) => Some(create_signing_key(&mut project, &passphrase)?),
+                Some(passphrase) => Some(create_signing_key(&mut project, &passphrase, None)?),
                 None => None,
             };
             let value =
@@ -447,7 +447,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
                     "no passphrase: run in a terminal, or give --passphrase-env VAR".to_string(),
                 ));
             };
-            let public = create_signing_key(&mut project, &passphrase)?;
+            let public = create_signing_key(&mut project, &passphrase, None)?;
             out.line(&format!("Created the project signing key; public key {public}"))
         }
         Command::Log(LogCommand::Head) => {
@@ -667,8 +667,8 @@ fn passphrase(variable: &Option<String>, confirm: bool) -> Result<Option<zeroize
 }
 
 /// Creates the project's signing key and logs it (a key change is a custody event).
-fn create_signing_key(project: &mut Project, passphrase: &str) -> Result<String, Failure> {
-    let public = KeyFiles::of_project(&project.dir).create(passphrase)?;
+fn create_signing_key(project: &mut Project, passphrase: &str, work_factor: Option<u8>) -> Result<String, Failure> {
+    let public = KeyFiles::of_project(&project.dir).create(passphrase, work_factor)?;
     log_event(project, "signing-key-created", &serde_json::json!({"public_key": public}))?;
     Ok(public)
 }
@@ -813,7 +813,9 @@ fn demo(args: DemoArgs, out: &mut Output) -> Result<(), Failure> {
         clew_intake::import::record_event(tx.as_mut(), &batch, "custodian-add", &detail)?;
         tx.commit()?;
     }
-    create_signing_key(&mut project, DEMO_PASSPHRASE)?;
+    // The demo's passphrase is printed for all to see: a light scrypt work factor (2^10) is enough, and keeps
+    // the demo's memory to what the import needs.
+    create_signing_key(&mut project, DEMO_PASSPHRASE, Some(10))?;
     let started = Instant::now();
     let mut progress = out.bar(args.testimonies, "synthetic testimonies");
     let written = clew_demo::write_demo(model, project.store(), args.seed, args.testimonies, &mut |n| progress.set(n));

@@ -694,7 +694,14 @@ impl WriteTx for SqliteWriteTx<'_> {
                     statement.locator.as_str(),
                 ];
                 let retracts = retracts[index].as_ref().map(|r| &r[..]);
-                hash_statement(&mut self.digest, &ids[index], texts, statement.confidence, sensitivities[index], retracts);
+                hash_statement(
+                    &mut self.digest,
+                    &ids[index],
+                    texts,
+                    statement.confidence,
+                    sensitivities[index],
+                    retracts,
+                );
             }
         }
         Ok(inserted)

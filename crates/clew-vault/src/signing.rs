@@ -133,8 +133,10 @@ impl KeyFiles {
         self.locked().is_file()
     }
 
-    /// Makes and stores a new signing key, locked with the passphrase; refuses to replace one.
-    pub fn create(&self, passphrase: &str) -> Result<String, Error> {
+    /// Makes and stores a new signing key, locked with the passphrase; refuses to replace one. The scrypt
+    /// work factor (log2 of N) defaults to age's, about a second of work; a demo whose passphrase is public
+    /// anyway may ask for less.
+    pub fn create(&self, passphrase: &str, work_factor: Option<u8>) -> Result<String, Error> {
         if self.exists() {
             return Err(Error::Io(format!(
                 "{} exists: this project already has a signing key",
@@ -145,7 +147,12 @@ impl KeyFiles {
             return Err(Error::WeakPassphrase);
         }
         let key = ProjectSigningKey::generate();
-        let encryptor = age::Encryptor::with_user_passphrase(age::secrecy::SecretString::from(passphrase.to_string()));
+        let mut recipient = age::scrypt::Recipient::new(age::secrecy::SecretString::from(passphrase.to_string()));
+        if let Some(log_n) = work_factor {
+            recipient.set_work_factor(log_n);
+        }
+        let encryptor = age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
+            .map_err(|e| Error::Seal(e.to_string()))?;
         let mut locked = Vec::new();
         let mut writer = encryptor.wrap_output(&mut locked).map_err(|e| Error::Seal(e.to_string()))?;
         writer.write_all(key.0.as_bytes()).map_err(|e| Error::Seal(e.to_string()))?;
@@ -199,9 +206,9 @@ mod tests {
     fn keys_lock_unlock_and_sign() {
         let dir = tempfile::tempdir().unwrap();
         let files = KeyFiles::of_project(dir.path());
-        assert!(matches!(files.create("short"), Err(Error::WeakPassphrase)));
-        let public = files.create("correct horse battery").unwrap();
-        assert!(files.create("correct horse battery").is_err(), "a key is never replaced");
+        assert!(matches!(files.create("short", None), Err(Error::WeakPassphrase)));
+        let public = files.create("correct horse battery", Some(12)).unwrap();
+        assert!(files.create("correct horse battery", Some(12)).is_err(), "a key is never replaced");
         assert!(matches!(files.unlock("wrong passphrase!"), Err(Error::WrongPassphrase)));
         let key = files.unlock("correct horse battery").unwrap();
         assert_eq!(key.public_hex(), public);
