@@ -364,7 +364,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
                 model()?,
                 None,
                 &inputs,
-                &ImportOptions { dry_run: true, recorded_by: String::new() },
+                &ImportOptions { dry_run: true, recorded_by: String::new(), synthetic_only: false },
                 &mut |n| progress.set(n),
             )?;
             progress.finish();
@@ -409,6 +409,13 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             let mut project = open_project(&cli.project)?;
             let ExportFormat::Ftm = args.format;
             let limit = Sensitivity::from(args.max_sensitivity);
+            // Logged before anything leaves the project, like every sensitive read.
+            let detail = serde_json::json!({
+                "format": "ftm",
+                "max_sensitivity": limit.as_str(),
+                "to": if args.out.is_some() { "file" } else { "standard output" },
+            });
+            log_event(&mut project, "export", &detail)?;
             let report = match &args.out {
                 Some(path) => {
                     let file = std::fs::File::create(path)
@@ -421,13 +428,6 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
                 }
                 None => export_ftm(model()?, project.store_ref(), limit, &mut out.stdout())?,
             };
-            let detail = serde_json::json!({
-                "format": "ftm",
-                "max_sensitivity": limit.as_str(),
-                "exported": report.exported,
-                "left_out": report.left_out,
-            });
-            log_event(&mut project, "export", &detail)?;
             out.note(&format!(
                 "exported {} entities; {} left out (no FtM counterpart, or only statements above `{}`)",
                 report.exported,
@@ -452,6 +452,14 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         }
         Command::Log(LogCommand::Head) => {
             let project = open_project(&cli.project)?;
+            // Never vouch for a log that does not check out.
+            let checked = clew_intake::verify::verify(project.store_ref(), &project.blob_dir(), None, None)?;
+            if !checked.problems.is_empty() {
+                for problem in &checked.problems {
+                    out.note(problem)?;
+                }
+                return Err(Failure::verification(checked.problems.len(), serde_json::to_value(&checked).ok()));
+            }
             let mut leaves = Vec::new();
             project.store_ref().for_each_event(&mut |event| {
                 leaves.push(event.leaf_hash);
@@ -520,6 +528,13 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         Command::Attach { testimony, files, user: who } => {
             let testimony = SourceId::new(&testimony).map_err(Failure::usage)?;
             let mut project = open_project(&cli.project)?;
+            if project.config.synthetic {
+                return Err(Failure::usage(
+                    "this is a synthetic demo project, whose custodian key is inside it: attach real files in a \
+                     project of its own (`clew init`)"
+                        .to_string(),
+                ));
+            }
             let blob_dir = project.blob_dir();
             let mut progress = out.bar(files.len() as u64, "files sealed");
             let attached = clew_intake::attach::attach_files(
@@ -591,16 +606,7 @@ fn custodian(project: Option<PathBuf>, command: CustodianCommand, out: &mut Outp
         CustodianCommand::Add { public_key, label } => {
             let key: clew_vault::CustodianKey = public_key.parse()?;
             let mut project = open_project(&project)?;
-            let batch = clew_store::Batch {
-                recorded_by: user(None),
-                recorded_at: clew_intake::import::now_rfc3339(),
-                operation: "custodian-add".into(),
-            };
-            let mut tx = project.store().write(&batch)?;
-            let added = tx.put_custodian(&key.to_string(), &label)?;
-            let detail = serde_json::json!({"public_key": key.to_string(), "label": label, "added": added});
-            clew_intake::import::record_event(tx.as_mut(), &batch, "custodian-add", &detail)?;
-            tx.commit()?;
+            let added = add_custodian(&mut project, &key, &label, &user(None))?;
             out.line(&if added {
                 format!("Added custodian `{label}`. Testimonies imported from now on are sealed to it too.")
             } else {
@@ -694,6 +700,26 @@ fn log_event(project: &mut Project, kind: &str, detail: &serde_json::Value) -> R
     Ok(())
 }
 
+/// Adds a custodian, with its custody event, in one transaction; `false` when it was there already.
+fn add_custodian(
+    project: &mut Project,
+    key: &clew_vault::CustodianKey,
+    label: &str,
+    recorded_by: &str,
+) -> Result<bool, Failure> {
+    let batch = clew_store::Batch {
+        recorded_by: recorded_by.to_string(),
+        recorded_at: clew_intake::import::now_rfc3339(),
+        operation: "custodian-add".into(),
+    };
+    let mut tx = project.store().write(&batch)?;
+    let added = tx.put_custodian(&key.to_string(), label)?;
+    let detail = serde_json::json!({"public_key": key.to_string(), "label": label, "added": added});
+    clew_intake::import::record_event(tx.as_mut(), &batch, "custodian-add", &detail)?;
+    tx.commit()?;
+    Ok(added)
+}
+
 /// Writes a secret to a new file readable by its owner only; an existing file is never replaced.
 fn write_secret_file(path: &Path, secret: &str) -> Result<(), Failure> {
     use std::io::Write;
@@ -718,6 +744,12 @@ fn import(project: Option<PathBuf>, args: ImportArgs, out: &mut Output) -> Resul
     let model = model()?;
     let inputs = expand(&args.files).map_err(|d| Failure::invalid(vec![d]))?;
     let mut project = open_project(&project)?;
+    let synthetic_only = project.config.synthetic;
+    if synthetic_only && args.format == InputFormat::Ftm {
+        return Err(Failure::usage(
+            "this is a synthetic demo project: import real data into a project of its own (`clew init`)".to_string(),
+        ));
+    }
     let mut progress = out.counter("read");
     let recorded_by = user(args.user);
     let report = match args.format {
@@ -725,7 +757,7 @@ fn import(project: Option<PathBuf>, args: ImportArgs, out: &mut Output) -> Resul
             model,
             Some(project.store()),
             &inputs,
-            &ImportOptions { dry_run: args.dry_run, recorded_by },
+            &ImportOptions { dry_run: args.dry_run, recorded_by, synthetic_only },
             &mut |n| progress.set(n),
         )?,
         InputFormat::Ftm => import_ftm(
@@ -800,19 +832,7 @@ fn demo(args: DemoArgs, out: &mut Output) -> Result<(), Failure> {
     // project never holds a custodian's secret key.
     let custodian = clew_vault::new_custodian("DEMO ONLY: the custodian key of a synthetic demo project");
     write_secret_file(&building.join(DEMO_CUSTODIAN_FILE), &custodian.identity_file)?;
-    {
-        let batch = clew_store::Batch {
-            recorded_by: "clew-demo".into(),
-            recorded_at: clew_intake::import::now_rfc3339(),
-            operation: "custodian-add".into(),
-        };
-        let mut tx = project.store().write(&batch)?;
-        let label = "demo custodian (synthetic data only)";
-        tx.put_custodian(&custodian.key.to_string(), label)?;
-        let detail = serde_json::json!({"public_key": custodian.key.to_string(), "label": label, "added": true});
-        clew_intake::import::record_event(tx.as_mut(), &batch, "custodian-add", &detail)?;
-        tx.commit()?;
-    }
+    add_custodian(&mut project, &custodian.key, "demo custodian (synthetic data only)", "clew-demo")?;
     // The demo's passphrase is printed for all to see: a light scrypt work factor (2^10) is enough, and keeps
     // the demo's memory to what the import needs.
     create_signing_key(&mut project, DEMO_PASSPHRASE, Some(10))?;

@@ -198,7 +198,7 @@ pub fn import_ftm(
             let outcome = tx.put_source(&draft)?;
             run.written(&draft, Written { outcome, statements: 0 });
             generation = match outcome {
-                SourceOutcome::Unchanged => None,
+                SourceOutcome::Unchanged { .. } => None,
                 SourceOutcome::New { generation } | SourceOutcome::Changed { generation, .. } => Some(generation),
             };
         }

@@ -23,6 +23,8 @@ pub struct ImportOptions {
     pub dry_run: bool,
     /// Who imports (recorded on the batch).
     pub recorded_by: String,
+    /// The project holds synthetic data only (a demo): a testimony not marked synthetic is refused.
+    pub synthetic_only: bool,
 }
 
 /// What an import did (or, with errors or `--dry-run`, would have done).
@@ -139,7 +141,12 @@ pub fn write_prepared(
 ) -> Result<Written, WriteError> {
     let outcome = tx.put_source(&prepared.source)?;
     let generation = match outcome {
-        SourceOutcome::Unchanged => {
+        SourceOutcome::Unchanged { generation } => {
+            // The content hash leaves the protected block out (it would let anyone holding the database test
+            // guesses of a witness's name): a block that changed alone is stored again here.
+            if let Some(sealed) = &prepared.sealed_protected {
+                tx.put_protected(&prepared.source.id, generation, sealed)?;
+            }
             return Ok(Written { outcome, statements: 0 });
         }
         SourceOutcome::New { generation } | SourceOutcome::Changed { generation, .. } => generation,
@@ -178,7 +185,7 @@ pub fn count(report: &mut ImportReport, written: Written) {
     report.statements += written.statements;
     match written.outcome {
         SourceOutcome::New { .. } => report.new_sources += 1,
-        SourceOutcome::Unchanged => report.unchanged_sources += 1,
+        SourceOutcome::Unchanged { .. } => report.unchanged_sources += 1,
         SourceOutcome::Changed { retracted, .. } => {
             report.changed_sources += 1;
             report.retracted += retracted;
@@ -316,6 +323,14 @@ pub fn import_testimonies(
             let testimony = read_testimony(model, &node, &mut reader);
             run.problems(&name, reader.diagnostics);
             let Some(testimony) = testimony else { continue };
+            if options.synthetic_only && !testimony.synthetic {
+                let message = "this is a synthetic demo project (its custodian key is inside it, and `clew demo` \
+                               replaces it): import real testimonies into a project of their own (`clew init`)"
+                    .to_string();
+                let problem = Diagnostic { file: None, pos: Some(node.pos), path: "synthetic".into(), message };
+                run.problems(&name, vec![problem]);
+                continue;
+            }
             if let Some(first) = seen.insert(testimony.id.to_string(), format!("{name}:{}", node.pos)) {
                 let message = format!("testimony `{}` appears twice in this import (first at {first})", testimony.id);
                 let problem = Diagnostic { file: None, pos: Some(node.pos), path: "id".into(), message };

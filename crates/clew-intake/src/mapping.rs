@@ -41,9 +41,15 @@ impl Fact<'_> {
     }
 }
 
-/// SHA-256 (hex) of a testimony's canonical JSON: the same testimony written in YAML or JSON hashes alike.
+/// SHA-256 (hex) of a testimony's canonical JSON, the same whether it was written in YAML or JSON. The
+/// protected block is left out: the hash is stored in clear, and with the rest of the testimony in the
+/// database, a hash over it would let anyone test guesses of what it says.
 pub fn content_hash(testimony: &Testimony) -> Result<String, String> {
-    let canonical = serde_json::to_vec(testimony).map_err(|e| e.to_string())?;
+    let mut value = serde_json::to_value(testimony).map_err(|e| e.to_string())?;
+    if let Some(object) = value.as_object_mut() {
+        object.remove("protected");
+    }
+    let canonical = serde_json::to_vec(&value).map_err(|e| e.to_string())?;
     let digest = Sha256::digest(&canonical);
     Ok(digest.iter().map(|byte| format!("{byte:02x}")).collect())
 }

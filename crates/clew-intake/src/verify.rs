@@ -65,14 +65,19 @@ pub fn verify(
     let mut leaves: Vec<Hash> = Vec::new();
     // Events that committed to statements: (seq, batch, kind, time, logged digest).
     let mut statement_checks: Vec<(u64, i64, String, String, String)> = Vec::new();
+    let mut logged_custodians = std::collections::HashSet::new();
     let mut expected = 1;
     store
         .for_each_event(&mut |event: CustodyEvent| {
             if event.seq != expected {
-                report.problems.push(format!(
-                    "custody log: events {expected} to {} are missing (deleted after they were logged)",
-                    event.seq - 1
-                ));
+                report.problems.push(if event.seq > expected {
+                    format!(
+                        "custody log: events {expected} to {} are missing (deleted after they were logged)",
+                        event.seq - 1
+                    )
+                } else {
+                    format!("custody log: event {} is out of order (renumbered after it was logged)", event.seq)
+                });
             }
             expected = event.seq + 1;
             let leaf = event_leaf(&event.recorded_at, &event.recorded_by, &event.kind, &event.detail);
@@ -87,12 +92,37 @@ pub fn verify(
                 .ok()
                 .and_then(|detail| detail.get("statements_sha256").and_then(|v| v.as_str().map(String::from)));
             if let Some(logged) = logged {
-                statement_checks.push((event.seq, event.batch, event.kind, event.recorded_at, logged));
+                statement_checks.push((event.seq, event.batch, event.kind.clone(), event.recorded_at.clone(), logged));
+            }
+            if event.kind == "custodian-add"
+                && let Some(key) = serde_json::from_str::<serde_json::Value>(&event.detail)
+                    .ok()
+                    .and_then(|d| d.get("public_key").and_then(|k| k.as_str().map(String::from)))
+            {
+                logged_custodians.insert(key);
             }
             Ok(())
         })
         .map_err(store_error)?;
     // The statements each import committed to, recomputed from the statements now stored.
+    // Statements written by a batch that no event vouches for were added behind clew's back.
+    let vouched: std::collections::HashSet<i64> = statement_checks.iter().map(|check| check.1).collect();
+    for batch in store.statement_batches().map_err(store_error)? {
+        if !vouched.contains(&batch) {
+            report.problems.push(format!(
+                "statements: some were written by batch {batch}, which no custody event records (added behind clew's back)"
+            ));
+        }
+    }
+    // A custodian nobody logged adding would receive every protected block sealed from then on.
+    for custodian in store.custodians().map_err(store_error)? {
+        if !logged_custodians.contains(&custodian.public_key) {
+            report.problems.push(format!(
+                "custodians: {} (`{}`) is in the project, but no custody event records adding it",
+                custodian.public_key, custodian.label
+            ));
+        }
+    }
     for (seq, batch, kind, recorded_at, logged) in statement_checks {
         if store.batch_digest(batch).map_err(store_error)? != logged {
             report.problems.push(format!(

@@ -91,8 +91,11 @@ pub enum SourceOutcome {
         /// Generation to use.
         generation: u32,
     },
-    /// Same content as stored: nothing to write.
-    Unchanged,
+    /// Same content as stored: no statement to write.
+    Unchanged {
+        /// The stored generation.
+        generation: u32,
+    },
     /// Changed content: the statements of earlier generations were retracted; write the new ones with this
     /// generation.
     Changed {
@@ -200,6 +203,8 @@ pub trait Store {
     fn all_attachments(&self) -> Result<Vec<(SourceId, String)>>;
     /// SHA-256 (hex) over every statement a batch wrote, in the order written (see [`WriteTx::batch_digest`]).
     fn batch_digest(&self, batch: i64) -> Result<String>;
+    /// The batches that wrote statements.
+    fn statement_batches(&self) -> Result<Vec<i64>>;
     /// Custody events after sequence number `after`, at most `limit`.
     fn events(&self, after: u64, limit: usize) -> Result<Vec<CustodyEvent>>;
     /// Calls `visit` with every custody event in order.

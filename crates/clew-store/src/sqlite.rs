@@ -117,9 +117,7 @@ fn id_from_blob(blob: Vec<u8>) -> std::result::Result<StatementId, String> {
 const EVENT_SELECT: &str = "SELECT e.seq, b.recorded_at, b.recorded_by, e.kind, e.detail, e.leaf_hash, e.batch
      FROM custody_event e JOIN batch b ON b.id = e.batch";
 
-/// Adds one statement to a batch digest: the same fields, in the same way, whether hashed as it is written
-/// or recomputed from the table.
-#[allow(clippy::too_many_arguments)]
+/// Adds one statement to a batch digest, each field separated.
 fn hash_statement(
     hasher: &mut sha2::Sha256,
     id: &[u8],
@@ -240,14 +238,7 @@ impl Store for SqliteStore {
                 properties.insert((schema, name), key);
             }
         }
-        Ok(Box::new(SqliteWriteTx {
-            tx,
-            batch_id,
-            properties,
-            sources: HashMap::new(),
-            entities: HashMap::new(),
-            digest: <sha2::Sha256 as sha2::Digest>::new(),
-        }))
+        Ok(Box::new(SqliteWriteTx { tx, batch_id, properties, sources: HashMap::new(), entities: HashMap::new() }))
     }
 
     fn source(&self, id: &SourceId) -> Result<Option<Source>> {
@@ -393,6 +384,12 @@ impl Store for SqliteStore {
         batch_digest(&self.connection, batch)
     }
 
+    fn statement_batches(&self) -> Result<Vec<i64>> {
+        let mut query = self.connection.prepare("SELECT DISTINCT batch FROM statement ORDER BY batch")?;
+        let rows = query.query_map([], |row| row.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<i64>>>()?)
+    }
+
     fn events(&self, after: u64, limit: usize) -> Result<Vec<CustodyEvent>> {
         let mut events = Vec::new();
         let mut query = self.connection.prepare(&format!("{EVENT_SELECT} WHERE e.seq > ?1 ORDER BY e.seq LIMIT ?2"))?;
@@ -487,8 +484,6 @@ struct SqliteWriteTx<'c> {
     sources: HashMap<SourceId, i64>,
     /// Entity id → key, a bounded cache.
     entities: HashMap<EntityId, i64>,
-    /// Digest of the statements written so far, hashed as they are written (see `batch_digest`).
-    digest: sha2::Sha256,
 }
 
 /// Statement rows written by one INSERT.
@@ -566,9 +561,9 @@ impl WriteTx for SqliteWriteTx<'_> {
             .query_row([source.id.as_str()], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
             .optional()?;
         let (key, generation) = match existing {
-            Some((key, hash, _)) if hash == source.content_hash => {
+            Some((key, hash, generation)) if hash == source.content_hash => {
                 self.sources.insert(source.id.clone(), key);
-                return Ok(SourceOutcome::Unchanged);
+                return Ok(SourceOutcome::Unchanged { generation });
             }
             Some((key, _, generation)) => {
                 self.tx
@@ -670,39 +665,7 @@ impl WriteTx for SqliteWriteTx<'_> {
                     &retracts[index],
                 ]);
             }
-            let added = insert.execute(values.as_slice())?;
-            drop(insert);
-            inserted += added as u64;
-            // Into the batch digest go the rows this batch wrote: all of them, unless some were there already.
-            let mut hashed_here = std::collections::HashSet::new();
-            for (index, (statement, (_, _, source))) in chunk.iter().enumerate() {
-                if added < chunk.len() {
-                    let batch: i64 = self
-                        .tx
-                        .prepare_cached("SELECT batch FROM statement WHERE source = ?1 AND id = ?2")?
-                        .query_row(params![source, &ids[index][..]], |row| row.get(0))?;
-                    if batch != self.batch_id || !hashed_here.insert(ids[index]) {
-                        continue;
-                    }
-                }
-                let texts = [
-                    statement.entity_id.as_str(),
-                    statement.schema.as_str(),
-                    statement.property.as_str(),
-                    statement.value.as_str(),
-                    statement.source_id.as_str(),
-                    statement.locator.as_str(),
-                ];
-                let retracts = retracts[index].as_ref().map(|r| &r[..]);
-                hash_statement(
-                    &mut self.digest,
-                    &ids[index],
-                    texts,
-                    statement.confidence,
-                    sensitivities[index],
-                    retracts,
-                );
-            }
+            inserted += insert.execute(values.as_slice())? as u64;
         }
         Ok(inserted)
     }
@@ -761,7 +724,8 @@ impl WriteTx for SqliteWriteTx<'_> {
     }
 
     fn batch_digest(&mut self) -> Result<String> {
-        Ok(hex_digest(&self.digest))
+        // Read back with the very query `clew verify` runs: the two can never disagree on legitimate data.
+        batch_digest(&self.tx, self.batch_id)
     }
 
     fn append_event(&mut self, kind: &str, detail: &str, leaf_hash: &[u8; 32]) -> Result<u64> {

@@ -83,13 +83,15 @@ impl BlobStore {
             }
         };
         let target = self.path(&sha256);
-        if target.exists() {
+        // A file already under this name is replaced, not trusted: it could be damaged or planted, and the
+        // blob just written is complete and on disk.
+        let existed = target.exists();
+        if let Err(error) = fs::rename(&temporary, &target) {
             let _ = fs::remove_file(&temporary);
-            return Ok(BlobRef { sha256, size, existed: true });
+            return Err(io(&target)(error));
         }
-        fs::rename(&temporary, &target).map_err(io(&target))?;
         fs::File::open(&self.dir).and_then(|dir| dir.sync_all()).map_err(io(&self.dir))?;
-        Ok(BlobRef { sha256, size, existed: false })
+        Ok(BlobRef { sha256, size, existed })
     }
 }
 

@@ -7,7 +7,7 @@ use std::fs;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
@@ -77,7 +77,7 @@ impl SignedTreeHead {
         let signature = unhex::<64>(&self.signature)
             .map(|b| Signature::from_bytes(&b))
             .ok_or_else(|| bad("malformed signature"))?;
-        key.verify(&self.message(), &signature).map_err(|_| bad("the signature does not match the tree head"))
+        key.verify_strict(&self.message(), &signature).map_err(|_| bad("the signature does not match the tree head"))
     }
 }
 
@@ -159,9 +159,9 @@ impl KeyFiles {
         writer.finish().map_err(|e| Error::Seal(e.to_string()))?;
         fs::create_dir_all(&self.dir).map_err(|e| Error::Io(format!("{}: {e}", self.dir.display())))?;
         let public = key.public_hex();
-        fs::write(self.public(), format!("{public}\n"))
-            .map_err(|e| Error::Io(format!("{}: {e}", self.public().display())))?;
-        fs::write(self.locked(), locked).map_err(|e| Error::Io(format!("{}: {e}", self.locked().display())))?;
+        // The public key first, the locked key last: a key counts as there only once both are whole on disk.
+        write_durably(&self.public(), format!("{public}\n").as_bytes())?;
+        write_durably(&self.locked(), &locked)?;
         Ok(public)
     }
 
@@ -196,6 +196,19 @@ impl KeyFiles {
         }
         Ok(key)
     }
+}
+
+/// Writes a file whole or not at all: a temporary file, fsync, rename, fsync of the folder.
+fn write_durably(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let failed = |e: std::io::Error| Error::Io(format!("{}: {e}", path.display()));
+    let temporary = path.with_extension("tmp");
+    let mut file = fs::File::create(&temporary).map_err(failed)?;
+    file.write_all(bytes).and_then(|()| file.sync_all()).map_err(failed)?;
+    fs::rename(&temporary, path).map_err(failed)?;
+    if let Some(dir) = path.parent() {
+        fs::File::open(dir).and_then(|d| d.sync_all()).map_err(failed)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -489,6 +489,17 @@ fn the_custody_log_records_writes_and_sensitive_reads_and_verify_names_tampering
     // Tampering, each named: an altered statement, an altered event, a deleted event, an altered blob, a
     // missing blob.
     assert_eq!(database.execute("UPDATE statement SET value = '9' WHERE value = '12'", []).unwrap(), 1);
+    database
+        .execute("INSERT INTO custodian (public_key, label, batch) VALUES ('age1planted', 'planted', 1)", [])
+        .unwrap();
+    database.execute("INSERT INTO batch (recorded_by, recorded_at, operation) VALUES ('x', 'y', 'z')", []).unwrap();
+    database
+        .execute(
+            "INSERT INTO statement SELECT randomblob(16), entity, property, 'planted', source, locator, \
+             (SELECT max(id) FROM batch), confidence, sensitivity, NULL FROM statement LIMIT 1",
+            [],
+        )
+        .unwrap();
     database.execute("UPDATE custody_event SET detail = '{\"testimony\":\"T-OTHER\"}' WHERE seq = 5", []).unwrap();
     database.execute("DELETE FROM custody_event WHERE seq = 2", []).unwrap();
     drop(database);
@@ -505,6 +516,11 @@ fn the_custody_log_records_writes_and_sensitive_reads_and_verify_names_tampering
     let problems = text(&run.stderr);
     assert!(problems.contains("events 2 to 2 are missing"), "{problems}");
     assert!(problems.contains("statements: those written by event 3 (import at"), "{problems}");
+    assert!(
+        problems.contains("age1planted (`planted`) is in the project, but no custody event records adding it"),
+        "{problems}"
+    );
+    assert!(problems.contains("which no custody event records (added behind clew's back)"), "{problems}");
     assert!(problems.contains("event 5 (protected-read) does not match the hash recorded"), "{problems}");
     assert!(problems.contains(&format!("attachment {sha} of T-EXAMPLE-0001: the blob")), "{problems}");
     std::fs::remove_file(&blob).unwrap();
@@ -541,6 +557,17 @@ fn signed_tree_heads_anchor_the_history() {
     assert_eq!(signed["signature"].as_str().unwrap().len(), 128);
     assert!(clew(dir.path(), &["--project", "p", "verify", "--head", "head.json"]).status.success());
 
+    // The wrong passphrase, a damaged key file.
+    let run = with_passphrase(&["--project", "p", "--passphrase-env", "PASS", "log", "head"], "not the passphrase");
+    assert_eq!(run.status.code(), Some(5));
+    assert!(text(&run.stderr).contains("wrong passphrase"), "{}", text(&run.stderr));
+    let locked = std::fs::read(dir.path().join("p/keys/signing-key.age")).unwrap();
+    std::fs::write(dir.path().join("p/keys/signing-key.age"), b"damaged").unwrap();
+    let run =
+        with_passphrase(&["--project", "p", "--passphrase-env", "PASS", "log", "head"], "a long synthetic passphrase");
+    assert_eq!(run.status.code(), Some(5));
+    assert!(text(&run.stderr).contains("is damaged"), "{}", text(&run.stderr));
+    std::fs::write(dir.path().join("p/keys/signing-key.age"), locked).unwrap();
     // More history is fine; rewritten history is not.
     assert!(clew(dir.path(), &["--project", "p", "import", example().to_str().unwrap()]).status.success());
     assert!(clew(dir.path(), &["--project", "p", "verify", "--head", "head.json"]).status.success());
@@ -555,19 +582,37 @@ fn signed_tree_heads_anchor_the_history() {
         text(&run.stderr)
     );
 
-    // A forged head, the wrong passphrase, a damaged key file.
+    // A forged head; and a tampered log is never signed.
     let mut forged = signed.clone();
     forged["tree_size"] = 1.into();
     std::fs::write(dir.path().join("forged.json"), forged.to_string()).unwrap();
     let run = clew(dir.path(), &["--project", "p", "verify", "--head", "forged.json"]);
     assert_eq!(run.status.code(), Some(6));
     assert!(text(&run.stderr).contains("the signature does not match"), "{}", text(&run.stderr));
-    let run = with_passphrase(&["--project", "p", "--passphrase-env", "PASS", "log", "head"], "not the passphrase");
-    assert_eq!(run.status.code(), Some(5));
-    assert!(text(&run.stderr).contains("wrong passphrase"), "{}", text(&run.stderr));
-    std::fs::write(dir.path().join("p/keys/signing-key.age"), b"damaged").unwrap();
-    let run =
-        with_passphrase(&["--project", "p", "--passphrase-env", "PASS", "log", "head"], "a long synthetic passphrase");
-    assert_eq!(run.status.code(), Some(5));
-    assert!(text(&run.stderr).contains("is damaged"), "{}", text(&run.stderr));
+}
+
+#[test]
+fn a_demo_project_refuses_real_data_and_a_changed_protected_block_is_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(clew(dir.path(), &["demo", "--dir", "d", "--testimonies", "2"]).status.success());
+    let real = std::fs::read_to_string(example()).unwrap().replacen("synthetic: true", "synthetic: false", 1);
+    std::fs::write(dir.path().join("real.yaml"), &real).unwrap();
+    let run = clew(dir.path(), &["--project", "d", "import", "real.yaml"]);
+    assert_eq!(run.status.code(), Some(3));
+    assert!(text(&run.stderr).contains("this is a synthetic demo project"), "{}", text(&run.stderr));
+    let run = clew(dir.path(), &["--project", "d", "attach", "T-DEMO-000000", "real.yaml"]);
+    assert_eq!(run.status.code(), Some(2));
+
+    // In a real project, a testimony whose protected block alone changed writes no statement, but the
+    // new block is what a custodian reads.
+    init_project(dir.path(), "p");
+    std::fs::write(dir.path().join("t.yaml"), &real).unwrap();
+    assert!(clew(dir.path(), &["--project", "p", "import", "t.yaml"]).status.success());
+    let changed = real.replacen("SYNTHETIC-PROTECTED-NAME-0001", "SYNTHETIC-PROTECTED-NAME-0002", 1);
+    std::fs::write(dir.path().join("t.yaml"), changed).unwrap();
+    let run = clew(dir.path(), &["--project", "p", "import", "t.yaml"]);
+    assert!(text(&run.stdout).contains("1 unchanged"), "{}", text(&run.stdout));
+    let run = clew(dir.path(), &["--project", "p", "protected", "show", "T-EXAMPLE-0001", "--identity", "p.key"]);
+    assert!(text(&run.stdout).contains("SYNTHETIC-PROTECTED-NAME-0002"), "{}", text(&run.stdout));
+    assert!(clew(dir.path(), &["--project", "p", "verify"]).status.success());
 }

@@ -90,7 +90,7 @@ fn dry_run_and_validate_write_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("t.yaml");
     std::fs::write(&path, example_text()).unwrap();
-    let options = clew_intake::ImportOptions { dry_run: true, recorded_by: "tester".into() };
+    let options = clew_intake::ImportOptions { dry_run: true, recorded_by: "tester".into(), synthetic_only: false };
     let inputs = [InputPath::File(path)];
     let report =
         clew_intake::import_testimonies(model(), Some(project.store()), &inputs, &options, &mut |_| {}).unwrap();

@@ -43,7 +43,7 @@ pub fn new_project() -> (tempfile::TempDir, Project) {
 }
 
 pub fn options() -> ImportOptions {
-    ImportOptions { dry_run: false, recorded_by: "tester".into() }
+    ImportOptions { dry_run: false, recorded_by: "tester".into(), synthetic_only: false }
 }
 
 /// Writes files into a temporary directory and imports them.
