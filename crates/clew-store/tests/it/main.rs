@@ -151,3 +151,34 @@ fn a_version_1_project_still_opens() {
     assert!(String::from_utf8_lossy(&plaintext).contains("SYNTHETIC-PROTECTED-NAME-0001"));
     assert_eq!(project.store_ref().custodians().unwrap()[0].label, "fixture custodian");
 }
+
+/// The digest a write transaction computes as it writes equals the one recomputed from the table (what
+/// `clew verify` checks), also when statements repeat across and within INSERT chunks and calls.
+#[test]
+fn batch_digest_matches_what_verify_recomputes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut project = Project::init(dir.path(), "p", false).unwrap();
+    let store = project.store();
+    let mut first = store.write(&batch()).unwrap();
+    first.put_source(&draft("T-1", "h1")).unwrap();
+    let earlier: Vec<Statement> =
+        (0..10).map(|i| statement("T-1", &format!("e{i}"), "Company", "name", "X", 1)).collect();
+    first.put_statements(&earlier).unwrap();
+    first.commit().unwrap();
+
+    let mut tx = store.write(&batch()).unwrap();
+    tx.put_source(&draft("T-2", "h2")).unwrap();
+    let mut statements: Vec<Statement> =
+        (0..150).map(|i| statement("T-2", &format!("c{i}"), "Company", "name", &format!("N{i}"), 1)).collect();
+    statements.insert(70, statements[3].clone()); // a repeat in a later chunk
+    statements.insert(5, statements[4].clone()); // a repeat in the same chunk
+    statements[100].confidence = -0.0;
+    tx.put_statements(&statements).unwrap();
+    tx.put_statements(&statements[..20]).unwrap(); // a second call repeating the first rows
+    tx.put_statements(&earlier[..3]).unwrap(); // rows another batch wrote
+    let written = tx.batch_digest().unwrap();
+    tx.commit().unwrap();
+    let batches = store.statement_batches().unwrap();
+    assert_eq!(batches.len(), 2);
+    assert_eq!(store.batch_digest(batches[1]).unwrap(), written);
+}
