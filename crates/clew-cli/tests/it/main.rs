@@ -616,3 +616,34 @@ fn a_demo_project_refuses_real_data_and_a_changed_protected_block_is_stored() {
     assert!(text(&run.stdout).contains("SYNTHETIC-PROTECTED-NAME-0002"), "{}", text(&run.stdout));
     assert!(clew(dir.path(), &["--project", "p", "verify"]).status.success());
 }
+
+#[test]
+fn a_killed_attach_leaves_a_project_that_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    init_project(dir.path(), "p");
+    assert!(clew(dir.path(), &["--project", "p", "import", example().to_str().unwrap()]).status.success());
+    let big: Vec<u8> = (0..64u32 * 1024 * 1024).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    std::fs::write(dir.path().join("recording.bin"), &big).unwrap();
+    let mut killed_midway = 0;
+    for delay_ms in [20, 80, 160] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_clew"))
+            .args(["--project", "p", "attach", "T-EXAMPLE-0001", "recording.bin"])
+            .current_dir(dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        child.kill().unwrap();
+        if !child.wait().unwrap().success() {
+            killed_midway += 1;
+        }
+        // Whatever moment the kill came, the project verifies, contents included, and lists the file at most once.
+        let run = clew(dir.path(), &["--project", "p", "verify", "--identity", "p.key"]);
+        assert!(run.status.success(), "{}", text(&run.stderr));
+        let run = clew(dir.path(), &["--project", "p", "--json", "attachment", "list", "T-EXAMPLE-0001"]);
+        let listed: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+        assert!(listed.as_array().unwrap().len() <= 1);
+    }
+    assert!(killed_midway > 0, "no kill landed before the attach finished; the test proved nothing");
+}
