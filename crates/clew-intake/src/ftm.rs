@@ -194,6 +194,7 @@ pub fn import_ftm(
                 title: format!("FollowTheMoney file {name}"),
                 content_hash: Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect(),
                 synthetic: false,
+                withdrawn: None,
             };
             let outcome = tx.put_source(&draft)?;
             run.written(&draft, Written { outcome, statements: 0 });

@@ -119,6 +119,7 @@ pub fn prepare_testimony<'m>(
         title: testimony.title.clone().unwrap_or_else(|| format!("Testimony {}", testimony.id)),
         content_hash: content_hash(&testimony).map_err(WriteError::Mapping)?,
         synthetic: testimony.synthetic,
+        withdrawn: testimony.consent.withdrawal.as_ref().map(|w| w.scope.clone()),
     };
     let consent = serde_json::to_string(&testimony.consent).map_err(|e| WriteError::Mapping(e.to_string()))?;
     let sealed_protected = match (&testimony.protected, custodians) {

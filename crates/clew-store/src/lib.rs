@@ -119,6 +119,8 @@ pub struct SourceDraft {
     pub content_hash: String,
     /// Fictional demo or test data.
     pub synthetic: bool,
+    /// Consent withdrawn, and how far: `all` (out of every output) or `publication` / `sharing` (out of exports).
+    pub withdrawn: Option<String>,
 }
 
 /// A write transaction. Nothing is visible to others until [`WriteTx::commit`]; dropping it rolls back.
@@ -182,12 +184,13 @@ pub trait Store {
     fn write(&mut self, batch: &Batch) -> Result<Box<dyn WriteTx + '_>>;
     /// A source by id.
     fn source(&self, id: &SourceId) -> Result<Option<Source>>;
-    /// Every statement about an entity (retractions included), in the order recorded.
+    /// Every statement about an entity (retractions included), in the order recorded; statements of sources
+    /// whose consent was withdrawn entirely are left out.
     fn statements_for_entity(&self, id: &EntityId) -> Result<Vec<Statement>>;
     /// Lists entities of some schemata (all when empty), ordered by id, after `after`, at most `limit`.
     fn list_entities(&self, schemata: &[String], after: Option<&EntityId>, limit: usize) -> Result<Vec<EntityRow>>;
     /// Calls `visit` with every entity's statements (retractions included), entities in the order they were
-    /// first recorded.
+    /// first recorded, for exports: statements of sources with any withdrawal of consent are left out.
     fn for_each_entity(&self, visit: &mut dyn FnMut(EntityId, Vec<Statement>) -> Result<()>) -> Result<()>;
     /// A narrative segment of the current generation of a source.
     fn segment(&self, source: &SourceId, segment: &str) -> Result<Option<Segment>>;

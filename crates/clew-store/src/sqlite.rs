@@ -32,6 +32,9 @@ const STATEMENT_SELECT: &str = "SELECT s.id, e.id, p.schema, p.name, s.value, sr
 /// An active statement: neither a retraction nor retracted.
 const ACTIVE: &str = "s.retracts IS NULL AND NOT EXISTS (SELECT 1 FROM statement r WHERE r.retracts = s.id)";
 
+/// A statement whose source's consent was not withdrawn entirely.
+const CONSENTED: &str = "NOT EXISTS (SELECT 1 FROM source w WHERE w.key = s.source AND w.withdrawn = 'all')";
+
 /// A store in one SQLite database file.
 #[derive(Debug)]
 pub struct SqliteStore {
@@ -277,8 +280,9 @@ impl Store for SqliteStore {
     }
 
     fn statements_for_entity(&self, id: &EntityId) -> Result<Vec<Statement>> {
-        let mut query =
-            self.connection.prepare_cached(&format!("{STATEMENT_SELECT} WHERE e.id = ?1 ORDER BY s.rowid"))?;
+        let mut query = self.connection.prepare_cached(&format!(
+            "{STATEMENT_SELECT} WHERE e.id = ?1 AND src.withdrawn IS NOT 'all' ORDER BY s.rowid"
+        ))?;
         let rows = query.query_map([id.as_str()], statement_from_row)?;
         collect_statements(rows)
     }
@@ -291,11 +295,11 @@ impl Store for SqliteStore {
         };
         let sql = format!(
             "SELECT e.id, e.schema,
-                (SELECT s.value FROM statement s WHERE s.entity = e.key AND {ACTIVE}
+                (SELECT s.value FROM statement s WHERE s.entity = e.key AND {ACTIVE} AND {CONSENTED}
                    AND s.property IN (SELECT key FROM property WHERE name IN ({CAPTION_PROPERTIES}))
                  ORDER BY s.rowid LIMIT 1)
              FROM entity e WHERE e.id > ? {schema_filter}
-               AND EXISTS (SELECT 1 FROM statement s WHERE s.entity = e.key AND {ACTIVE})
+               AND EXISTS (SELECT 1 FROM statement s WHERE s.entity = e.key AND {ACTIVE} AND {CONSENTED})
              ORDER BY e.id LIMIT ?"
         );
         let mut query = self.connection.prepare(&sql)?;
@@ -320,7 +324,9 @@ impl Store for SqliteStore {
 
     fn for_each_entity(&self, visit: &mut dyn FnMut(EntityId, Vec<Statement>) -> Result<()>) -> Result<()> {
         // In the order entities were first recorded: the entity index gives it without sorting in memory.
-        let mut query = self.connection.prepare(&format!("{STATEMENT_SELECT} ORDER BY s.entity, s.rowid"))?;
+        let mut query = self
+            .connection
+            .prepare(&format!("{STATEMENT_SELECT} WHERE src.withdrawn IS NULL ORDER BY s.entity, s.rowid"))?;
         let mut rows = query.query_map([], statement_from_row)?;
         let mut current: Option<EntityId> = None;
         let mut group = Vec::new();
@@ -579,7 +585,7 @@ impl WriteTx for SqliteWriteTx<'_> {
                 self.tx
                     .prepare_cached(
                         "UPDATE source SET kind = ?2, title = ?3, content_hash = ?4, synthetic = ?5, generation = ?6,
-                           batch = ?7 WHERE key = ?1",
+                           batch = ?7, withdrawn = ?8 WHERE key = ?1",
                     )?
                     .execute(params![
                         key,
@@ -588,15 +594,16 @@ impl WriteTx for SqliteWriteTx<'_> {
                         source.content_hash,
                         source.synthetic,
                         generation + 1,
-                        self.batch_id
+                        self.batch_id,
+                        source.withdrawn
                     ])?;
                 (key, generation + 1)
             }
             None => {
                 self.tx
                     .prepare_cached(
-                        "INSERT INTO source (id, kind, title, content_hash, synthetic, generation, batch)
-                         VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6)",
+                        "INSERT INTO source (id, kind, title, content_hash, synthetic, generation, batch, withdrawn)
+                         VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7)",
                     )?
                     .execute(params![
                         source.id.as_str(),
@@ -604,7 +611,8 @@ impl WriteTx for SqliteWriteTx<'_> {
                         source.title,
                         source.content_hash,
                         source.synthetic,
-                        self.batch_id
+                        self.batch_id,
+                        source.withdrawn
                     ])?;
                 (self.tx.last_insert_rowid(), 1)
             }

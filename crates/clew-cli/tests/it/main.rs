@@ -647,3 +647,40 @@ fn a_killed_attach_leaves_a_project_that_verifies() {
     }
     assert!(killed_midway > 0, "no kill landed before the attach finished; the test proved nothing");
 }
+
+#[test]
+fn withdrawn_consent_keeps_a_testimony_out_of_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    init_project(dir.path(), "p");
+    let original = std::fs::read_to_string(example()).unwrap();
+    std::fs::write(dir.path().join("t.yaml"), &original).unwrap();
+    assert!(clew(dir.path(), &["--project", "p", "import", "t.yaml"]).status.success());
+    let exported = |dir: &Path| {
+        assert!(clew(dir, &["--project", "p", "export", "--out", "x.json"]).status.success());
+        std::fs::read_to_string(dir.join("x.json")).unwrap()
+    };
+    assert!(exported(dir.path()).contains("Blue Hill Construction"));
+
+    // Withdrawn from publication and sharing: still there for the team, out of every export.
+    let withdraw = |scope: &str| {
+        original.replacen(
+            "  retention_until: 2035-03\n",
+            &format!("  retention_until: 2035-03\n  withdrawal: {{date: 2026-01, scope: {scope}}}\n"),
+            1,
+        )
+    };
+    std::fs::write(dir.path().join("t.yaml"), withdraw("sharing")).unwrap();
+    assert!(clew(dir.path(), &["--project", "p", "import", "t.yaml"]).status.success());
+    assert!(!exported(dir.path()).contains("Blue Hill Construction"));
+    assert!(clew(dir.path(), &["--project", "p", "entity", "show", "T-EXAMPLE-0001.employer"]).status.success());
+
+    // Withdrawn entirely: out of every output; the statements stay in the store, and the custody log records it.
+    std::fs::write(dir.path().join("t.yaml"), withdraw("all")).unwrap();
+    assert!(clew(dir.path(), &["--project", "p", "import", "t.yaml"]).status.success());
+    let run = clew(dir.path(), &["--project", "p", "entity", "show", "T-EXAMPLE-0001.employer"]);
+    assert_eq!(run.status.code(), Some(2));
+    let run = clew(dir.path(), &["--project", "p", "--json", "entity", "list"]);
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&run.stdout).unwrap(), serde_json::json!([]));
+    assert!(!exported(dir.path()).contains("Blue Hill Construction"));
+    assert!(clew(dir.path(), &["--project", "p", "verify"]).status.success());
+}

@@ -1,4 +1,4 @@
--- clew store, schema version 2: attachments, the custody log, and statements by batch.
+-- clew store, schema version 2: attachments, the custody log, statements by batch, consent withdrawal.
 -- An attachment is a sealed, content-addressed blob in the project's `blobs/` folder (`<sha256>.age`),
 -- named here by the SHA-256 of its plaintext. Its original file name can identify a witness, so it is
 -- sealed to the custodians like the protected block.
@@ -26,3 +26,7 @@ CREATE TABLE custody_event (
 -- Statements by the batch that wrote them: the custody event of an import commits to their digest, and
 -- `clew verify` recomputes it. Batches only grow, so this index is appended to, never reshuffled.
 CREATE INDEX statement_batch ON statement(batch);
+
+-- A testimony whose consent was withdrawn: `all` keeps its statements out of every output, `publication`
+-- or `sharing` out of exports. Nothing is deleted: the record of what was said, and withdrawn, stays.
+ALTER TABLE source ADD COLUMN withdrawn TEXT;

@@ -15,6 +15,7 @@ fn draft(id: &str, hash: &str) -> SourceDraft {
         title: id.into(),
         content_hash: hash.into(),
         synthetic: true,
+        withdrawn: None,
     }
 }
 
