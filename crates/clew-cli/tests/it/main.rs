@@ -206,6 +206,21 @@ fn schema_testimony_prints_the_json_schema_and_help_lists_exit_codes() {
     assert!(help.contains("Exit codes:") && help.contains("3  invalid input"), "{help}");
 }
 
+/// Starts clew, kills it (SIGKILL) after `delay_ms`, and tells whether it had finished successfully first.
+fn run_then_kill(dir: &Path, args: &[&str], delay_ms: u64) -> bool {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_clew"))
+        .args(args)
+        .current_dir(dir)
+        .env("CLEW_USER", "tester")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+    child.kill().unwrap();
+    child.wait().unwrap().success()
+}
+
 /// Many copies of the example testimony as JSON Lines, each with its own id.
 fn bulk_jsonl(count: usize) -> String {
     let example = std::fs::read_to_string(example()).unwrap();
@@ -238,16 +253,7 @@ fn a_killed_import_leaves_all_or_nothing_and_a_working_project() {
     let full = count("full");
     let mut killed_midway = 0;
     for delay_ms in [50, 200, 400] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_clew"))
-            .args(["--project", "p", "import", "bulk.jsonl"])
-            .current_dir(dir.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
-        child.kill().unwrap(); // SIGKILL
-        let finished = child.wait().unwrap().success();
+        let finished = run_then_kill(dir.path(), &["--project", "p", "import", "bulk.jsonl"], delay_ms);
         let now = count("p");
         assert!(now == 0 || now == full, "a killed import left {now} of {full} statements");
         if finished {
@@ -626,16 +632,7 @@ fn a_killed_attach_leaves_a_project_that_verifies() {
     std::fs::write(dir.path().join("recording.bin"), &big).unwrap();
     let mut killed_midway = 0;
     for delay_ms in [20, 80, 160] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_clew"))
-            .args(["--project", "p", "attach", "T-EXAMPLE-0001", "recording.bin"])
-            .current_dir(dir.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
-        child.kill().unwrap();
-        if !child.wait().unwrap().success() {
+        if !run_then_kill(dir.path(), &["--project", "p", "attach", "T-EXAMPLE-0001", "recording.bin"], delay_ms) {
             killed_midway += 1;
         }
         // Whatever moment the kill came, the project verifies, contents included, and lists the file at most once.
