@@ -11,6 +11,7 @@ use std::time::Instant;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use clew_intake::ftm::{FtmImportOptions, export_ftm, import_ftm};
 use clew_intake::input::expand;
+use clew_intake::package::{Audience, ExportOptions, Subject};
 use clew_intake::{ImportOptions, ImportReport, import_testimonies};
 use clew_model::{EntityId, Model, Sensitivity, SourceId};
 use clew_store::Project;
@@ -109,6 +110,56 @@ enum Command {
     /// Read protected witness data (custodians only).
     #[command(subcommand)]
     Protected(ProtectedCommand),
+    /// Evidence packages: the material one audience may receive, with proofs anyone can check offline.
+    #[command(subcommand)]
+    Package(PackageCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum PackageCommand {
+    /// Write an evidence package (a tar file): the material the audience's consent and sensitivity allow, a
+    /// manifest with every file's SHA-256, the custody events behind it with inclusion proofs, a freshly
+    /// signed tree head, and a README on checking it with sha256sum, openssl and python3. Logged first.
+    /// Needs the passphrase (it signs, and the project key opens attachments).
+    #[command(group(clap::ArgGroup::new("subject").required(true).args(["testimony", "entity"])))]
+    Export {
+        /// Package one testimony: its statements, the witness's words, its attachments.
+        #[arg(long, value_name = "ID")]
+        testimony: Option<String>,
+        /// Package one entity: every statement about it, from every source whose consent allows.
+        #[arg(long, value_name = "ID")]
+        entity: Option<String>,
+        /// Who receives it: internal, un, monitors (sanctions monitors), prosecutor or public. Decides what
+        /// consent must cover, the highest sensitivity included, and whether attachments and the witness's
+        /// words go in.
+        #[arg(long, value_parser = |s: &str| s.parse::<Audience>())]
+        audience: Audience,
+        /// Where to write the package; an existing file is replaced only once the new package is whole.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Seal the package to this age public key (repeat for several recipients): it opens only with
+        /// their keys (`age -d -i KEY`). Recommended whenever it leaves the team.
+        #[arg(long = "to", value_name = "AGE_PUBLIC_KEY")]
+        to: Vec<String>,
+        /// A custodian's secret key file, to open attachments in a project without a key pair.
+        #[arg(long, value_name = "KEYFILE")]
+        identity: Option<PathBuf>,
+        /// Who exports, recorded in the custody log [default: $CLEW_USER, else $USER].
+        #[arg(long, env = "CLEW_USER")]
+        user: Option<String>,
+    },
+    /// Check a package offline, no project needed: every file against SHA256SUMS, SHA256SUMS against the
+    /// logged export, every custody event against its inclusion proof, and the tree head's signature.
+    Verify {
+        /// The package.
+        file: PathBuf,
+        /// The key a sealed package was sealed to.
+        #[arg(long, value_name = "KEYFILE")]
+        identity: Option<PathBuf>,
+        /// The project's signing key (hex) as the project published it: the tree head must be signed by it.
+        #[arg(long, value_name = "HEX")]
+        key: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -137,7 +188,9 @@ enum LogCommand {
 
 #[derive(Debug, Subcommand)]
 enum KeysCommand {
-    /// Create the project's signing key (Ed25519), stored locked with a passphrase; it signs tree heads.
+    /// Create the project's keys it lacks, both stored locked with a passphrase: the signing key (Ed25519;
+    /// signs tree heads) and the project key pair (age X25519; attachments are sealed to it and to the
+    /// custodians, so packages can include them without a custodian).
     Init,
     /// Custodians: protected data is sealed to all of them; any one of them can open it.
     #[command(subcommand)]
@@ -340,18 +393,20 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             let dir = dir.or(cli.project).unwrap_or_else(|| PathBuf::from("."));
             let name = name.unwrap_or_else(|| directory_name(&dir));
             let mut project = Project::init(&dir, &name, false)?;
-            let signing_key = match passphrase(&cli.passphrase_env, true)? {
-                Some(passphrase) => Some(create_signing_key(&mut project, &passphrase, None)?),
+            let keys = match passphrase(&cli.passphrase_env, true)? {
+                Some(passphrase) => Some(create_project_keys(&mut project, &passphrase, None)?),
                 None => None,
             };
-            let value =
-                serde_json::json!({"created": project.dir, "name": project.config.name, "signing_key": signing_key});
+            let value = serde_json::json!({"created": project.dir, "name": project.config.name, "keys": keys});
             out.value(&value, |out| {
                 out.line(&format!("Created clew project `{}` in {}", project.config.name, project.dir.display()))?;
-                match &signing_key {
-                    Some(public) => out.line(&format!("Signing key created; public key {public}"))?,
+                match &keys {
+                    Some(keys) => out.line(&format!(
+                        "Keys created, locked with the passphrase: signing key {}, project key {}",
+                        keys.signing_key, keys.project_key
+                    ))?,
                     None => out.note(
-                        "No signing key yet (no terminal to ask a passphrase in): create it with `clew keys init`",
+                        "No project keys yet (no terminal to ask a passphrase in): create them with `clew keys init`",
                     )?,
                 }
                 out.line("Next: add a custodian (clew keys custodian new / add), then clew import FILE...")
@@ -447,8 +502,11 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
                     "no passphrase: run in a terminal, or give --passphrase-env VAR".to_string(),
                 ));
             };
-            let public = create_signing_key(&mut project, &passphrase, None)?;
-            out.line(&format!("Created the project signing key; public key {public}"))
+            let keys = create_project_keys(&mut project, &passphrase, None)?;
+            out.value(&keys, |out| {
+                out.line(&format!("Signing key (Ed25519, signs tree heads): {}", keys.signing_key))?;
+                out.line(&format!("Project key (age X25519, opens attachments): {}", keys.project_key))
+            })
         }
         Command::Log(LogCommand::Head) => {
             let project = open_project(&cli.project)?;
@@ -536,10 +594,12 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
                 ));
             }
             let blob_dir = project.blob_dir();
+            let project_key = KeyFiles::of_project(&project.dir).project_recipient()?;
             let mut progress = out.bar(files.len() as u64, "files sealed");
             let attached = clew_intake::attach::attach_files(
                 project.store(),
                 &blob_dir,
+                project_key.as_ref(),
                 &testimony,
                 &files,
                 &user(who),
@@ -574,6 +634,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
                 Ok(())
             })
         }
+        Command::Package(command) => package(cli.project, &cli.passphrase_env, command, out),
         Command::Protected(ProtectedCommand::Show { testimony, identity }) => {
             let testimony = SourceId::new(&testimony).map_err(Failure::usage)?;
             let identity = read_identity(&identity)?;
@@ -591,6 +652,96 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
     }
 }
 
+fn package(
+    cli_project: Option<PathBuf>,
+    passphrase_env: &Option<String>,
+    command: PackageCommand,
+    out: &mut Output,
+) -> Result<(), Failure> {
+    match command {
+        PackageCommand::Export { testimony, entity, audience, out: path, to, identity, user: who } => {
+            let subject = match (testimony, entity) {
+                (Some(id), _) => Subject::Testimony(SourceId::new(&id).map_err(Failure::usage)?),
+                (None, Some(id)) => Subject::Entity(EntityId::new(&id).map_err(Failure::usage)?),
+                (None, None) => return Err(Failure::usage("give --testimony ID or --entity ID".to_string())),
+            };
+            let seal_to = to.iter().map(|key| key.parse()).collect::<Result<Vec<clew_vault::Recipient>, _>>()?;
+            let custodian = identity.map(|path| read_identity(&path)).transpose()?;
+            let mut project = open_project(&cli_project)?;
+            let keys = KeyFiles::of_project(&project.dir);
+            if !keys.exists() {
+                return Err(Failure::usage(
+                    "a package carries a signed tree head, and this project has no signing key yet: clew keys init"
+                        .to_string(),
+                ));
+            }
+            let Some(passphrase) = passphrase(passphrase_env, false)? else {
+                return Err(Failure::usage(
+                    "no passphrase: run in a terminal, or give --passphrase-env VAR (a package is signed)".to_string(),
+                ));
+            };
+            let signing_key = keys.unlock(&passphrase)?;
+            let project_identity = if custodian.is_none() && keys.has_project_key() {
+                Some(keys.unlock_project_key(&passphrase)?)
+            } else {
+                None
+            };
+            drop(passphrase);
+            let options = ExportOptions {
+                subject,
+                audience,
+                recorded_by: user(who),
+                signing_key: &signing_key,
+                identity: custodian.as_ref().or(project_identity.as_ref()),
+                seal_to,
+            };
+            let blob_dir = project.blob_dir();
+            let report = clew_intake::package::export_package(project.store(), &blob_dir, &options, &path)?;
+            out.value(&report, |out| {
+                out.line(&format!(
+                    "Wrote {}: {} statement(s), {} segment(s), {} attachment(s), {} custody event(s) with inclusion proofs",
+                    path.display(),
+                    report.statements,
+                    report.segments,
+                    report.attachments,
+                    report.events
+                ))?;
+                out.line(&format!(
+                    "Signed tree head: size {}, head {} (export logged as event {})",
+                    report.tree_size, report.tree_head, report.export_event
+                ))?;
+                for why in &report.left_out {
+                    out.note(&format!("left out: {why}"))?;
+                }
+                out.note("Check it anywhere: clew package verify FILE, or the README inside (sha256sum, openssl, python3)")
+            })
+        }
+        PackageCommand::Verify { file, identity, key } => {
+            let identity = identity.map(|path| read_identity(&path)).transpose()?;
+            let report = clew_intake::package::verify_package(&file, identity.as_ref(), key.as_deref())?;
+            if !report.problems.is_empty() {
+                for problem in &report.problems {
+                    out.note(problem)?;
+                }
+                return Err(Failure::verification(report.problems.len(), serde_json::to_value(&report).ok()));
+            }
+            out.value(&report, |out| {
+                out.line(&format!(
+                    "verified: {} file(s) match SHA256SUMS, which the export logged; {} custody event(s) proved in a log of {} (tree head {}), signed {} by key {}",
+                    report.files, report.events, report.tree_size, report.tree_head, report.signed_at, report.signing_key
+                ))?;
+                if key.is_none() {
+                    out.note("Make sure the signing key is the project's: compare it with the key it published, or pass --key HEX")?;
+                }
+                if report.synthetic {
+                    out.note("The material is synthetic: fictional demo data.")?;
+                }
+                Ok(())
+            })
+        }
+    }
+}
+
 fn custodian(project: Option<PathBuf>, command: CustodianCommand, out: &mut Output) -> Result<(), Failure> {
     match command {
         CustodianCommand::New { out: path, comment } => {
@@ -604,7 +755,7 @@ fn custodian(project: Option<PathBuf>, command: CustodianCommand, out: &mut Outp
             })
         }
         CustodianCommand::Add { public_key, label } => {
-            let key: clew_vault::CustodianKey = public_key.parse()?;
+            let key: clew_vault::Recipient = public_key.parse()?;
             let mut project = open_project(&project)?;
             let added = add_custodian(&mut project, &key, &label, &user(None))?;
             out.line(&if added {
@@ -665,26 +816,46 @@ fn passphrase(variable: &Option<String>, confirm: bool) -> Result<Option<zeroize
             .map(zeroize::Zeroizing::new)
             .map_err(|e| Failure::internal(format!("cannot read the passphrase: {e}")))
     };
-    let first = ask("Passphrase of the project signing key: ")?;
+    let first = ask("Passphrase of the project's keys: ")?;
     if confirm && *ask("Again: ")? != *first {
         return Err(Failure::usage("the two passphrases differ".to_string()));
     }
     Ok(Some(first))
 }
 
-/// Creates the project's signing key and logs it (a key change is a custody event).
-fn create_signing_key(project: &mut Project, passphrase: &str, work_factor: Option<u8>) -> Result<String, Failure> {
-    let public = KeyFiles::of_project(&project.dir).create(passphrase, work_factor)?;
-    log_event(project, "signing-key-created", &serde_json::json!({"public_key": public}))?;
-    Ok(public)
+/// The project's public keys, as `clew init` and `clew keys init` report them.
+#[derive(Debug, serde::Serialize)]
+struct PublicKeys {
+    signing_key: String,
+    project_key: String,
+}
+
+/// Creates whichever of the project's keys (the signing key, the X25519 key pair) it lacks, and logs each
+/// (a key change is a custody event).
+fn create_project_keys(
+    project: &mut Project,
+    passphrase: &str,
+    work_factor: Option<u8>,
+) -> Result<PublicKeys, Failure> {
+    let keys = KeyFiles::of_project(&project.dir);
+    if !keys.exists() {
+        let public = keys.create(passphrase, work_factor)?;
+        log_event(project, "signing-key-created", &serde_json::json!({"public_key": public}))?;
+    }
+    if !keys.has_project_key() {
+        let public = keys.create_project_key(passphrase, work_factor)?;
+        log_event(project, "project-key-created", &serde_json::json!({"public_key": public.to_string()}))?;
+    }
+    let project_key = keys.project_recipient()?.map(|r| r.to_string()).unwrap_or_default();
+    Ok(PublicKeys { signing_key: keys.public_hex()?, project_key })
 }
 
 /// Reads a custodian's secret key file; the file's text is wiped from memory once parsed.
-fn read_identity(path: &Path) -> Result<clew_vault::CustodianIdentity, Failure> {
+fn read_identity(path: &Path) -> Result<clew_vault::Identity, Failure> {
     let text = zeroize::Zeroizing::new(
         std::fs::read_to_string(path).map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?,
     );
-    Ok(clew_vault::CustodianIdentity::parse(&text, &path.display().to_string())?)
+    Ok(clew_vault::Identity::parse(&text, &path.display().to_string())?)
 }
 
 /// Appends one event to the project's custody log, in a transaction of its own.
@@ -703,7 +874,7 @@ fn log_event(project: &mut Project, kind: &str, detail: &serde_json::Value) -> R
 /// Adds a custodian, with its custody event, in one transaction; `false` when it was there already.
 fn add_custodian(
     project: &mut Project,
-    key: &clew_vault::CustodianKey,
+    key: &clew_vault::Recipient,
     label: &str,
     recorded_by: &str,
 ) -> Result<bool, Failure> {
@@ -807,6 +978,38 @@ const DEMO_CUSTODIAN_FILE: &str = "custodian-DEMO-ONLY.key";
 /// The passphrase of the demo project's signing key (synthetic data only; printed in the summary).
 const DEMO_PASSPHRASE: &str = "clew-demo-passphrase";
 
+/// How many demo testimonies get a synthetic document attached.
+const DEMO_ATTACHED: u64 = 3;
+
+/// Attaches a synthetic document to the first demo testimonies, so that packages show attachments.
+fn attach_demo_documents(project: &mut Project, testimonies: u64) -> Result<(), Failure> {
+    let scratch = project.dir.join(".demo-attachments");
+    let failed = |e: std::io::Error| Failure::internal(format!("{}: {e}", scratch.display()));
+    std::fs::create_dir_all(&scratch).map_err(failed)?;
+    let project_key = KeyFiles::of_project(&project.dir).project_recipient()?;
+    let blob_dir = project.blob_dir();
+    for index in 0..testimonies.min(DEMO_ATTACHED) {
+        let id = format!("T-DEMO-{index:06}");
+        let path = scratch.join(format!("{id}-contract.txt"));
+        let text = format!(
+            "SYNTHETIC DEMO DOCUMENT (fictional: no real person or company)\n\
+             A labour contract summary, as the interviewer of testimony {id} might have scanned it.\n"
+        );
+        std::fs::write(&path, text).map_err(failed)?;
+        let testimony = SourceId::new(&id).map_err(Failure::internal)?;
+        clew_intake::attach::attach_files(
+            project.store(),
+            &blob_dir,
+            project_key.as_ref(),
+            &testimony,
+            &[path],
+            "clew-demo",
+            &mut |_| {},
+        )?;
+    }
+    std::fs::remove_dir_all(&scratch).map_err(failed)
+}
+
 fn demo(args: DemoArgs, out: &mut Output) -> Result<(), Failure> {
     let model = model()?;
     let target = args.dir;
@@ -835,7 +1038,7 @@ fn demo(args: DemoArgs, out: &mut Output) -> Result<(), Failure> {
     add_custodian(&mut project, &custodian.key, "demo custodian (synthetic data only)", "clew-demo")?;
     // The demo's passphrase is printed for all to see: a light scrypt work factor (2^10) is enough, and keeps
     // the demo's memory to what the import needs.
-    create_signing_key(&mut project, DEMO_PASSPHRASE, Some(10))?;
+    create_project_keys(&mut project, DEMO_PASSPHRASE, Some(10))?;
     let started = Instant::now();
     let mut progress = out.bar(args.testimonies, "synthetic testimonies");
     let written = clew_demo::write_demo(model, project.store(), args.seed, args.testimonies, &mut |n| progress.set(n));
@@ -849,6 +1052,7 @@ fn demo(args: DemoArgs, out: &mut Output) -> Result<(), Failure> {
         }
     };
     let seconds = started.elapsed().as_secs_f64();
+    attach_demo_documents(&mut project, args.testimonies)?;
     let stats = project.store_ref().stats()?;
     drop(project);
     if target.exists() {

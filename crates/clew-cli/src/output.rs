@@ -109,6 +109,18 @@ impl From<clew_vault::Error> for Failure {
     }
 }
 
+impl From<clew_intake::package::PackageError> for Failure {
+    fn from(error: clew_intake::package::PackageError) -> Self {
+        use clew_intake::package::PackageError as E;
+        match error {
+            E::Write(error) => error.into(),
+            E::Vault(error) => error.into(),
+            E::Nothing(message) => Failure::usage(message),
+            E::Io(message) => Failure::internal(message),
+        }
+    }
+}
+
 impl From<clew_intake::ftm::ExportError> for Failure {
     fn from(error: clew_intake::ftm::ExportError) -> Self {
         match error {
@@ -472,5 +484,10 @@ pub fn print_demo_summary(
     out.line(&format!(
         "  CLEW_PASS={passphrase} clew --project {dir} --passphrase-env CLEW_PASS log head   # a signed tree head"
     ))?;
+    out.line(&format!(
+        "  CLEW_PASS={passphrase} clew --project {dir} --passphrase-env CLEW_PASS package export --testimony \
+         T-DEMO-000000 --audience prosecutor --out demo-package.tar   # an evidence package"
+    ))?;
+    out.line("  clew package verify demo-package.tar   # checks it offline; so does the README inside")?;
     Ok(())
 }

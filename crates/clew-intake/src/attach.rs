@@ -1,11 +1,12 @@
-//! Attachments: audio, video, scans and PDFs added to a testimony. Each file is sealed to the custodians as
-//! it streams into the project's blob folder under the SHA-256 of its plaintext; its original name (which can
+//! Attachments: audio, video, scans and PDFs added to a testimony. Each file is sealed to the custodians (and
+//! the project key) as it streams into the project's blob folder under the SHA-256 of its plaintext; its original name (which can
 //! identify a witness) is sealed too. All files of one `clew attach` are recorded in one transaction.
 
 use std::path::{Path, PathBuf};
 
 use clew_model::SourceId;
 use clew_store::{Batch, NewAttachment, Store};
+use clew_vault::Recipient;
 use clew_vault::blobs::BlobStore;
 use serde::Serialize;
 
@@ -77,9 +78,12 @@ pub fn media_type(path: &Path) -> &'static str {
 }
 
 /// Seals files into the blob folder and records them as attachments of a testimony, in one transaction.
+/// Blobs are sealed to the custodians and, when the project has one, to the project key (which opens them
+/// for packages); file names, which can identify a witness, to the custodians alone.
 pub fn attach_files(
     store: &mut dyn Store,
     blob_dir: &Path,
+    project_key: Option<&Recipient>,
     testimony: &SourceId,
     files: &[PathBuf],
     recorded_by: &str,
@@ -93,6 +97,7 @@ pub fn attach_files(
         return Err(clew_vault::Error::NoCustodian.into());
     }
     let blobs = BlobStore::new(blob_dir)?;
+    let blob_recipients: Vec<Recipient> = custodians.iter().chain(project_key).cloned().collect();
     let file_error = |path: &Path| {
         let path = path.to_path_buf();
         move |error: std::io::Error| AttachError::File { path: path.clone(), message: error.to_string() }
@@ -108,7 +113,7 @@ pub fn attach_files(
     let mut done = 0;
     for path in files {
         let file = std::fs::File::open(path).map_err(file_error(path))?;
-        let blob = blobs.put(&custodians, file)?;
+        let blob = blobs.put(&blob_recipients, file)?;
         let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
         let sealed_name = clew_vault::seal(&custodians, name.as_bytes())?;
         sealed.push((blob, media_type(path), sealed_name));

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use clew_model::read::Reader;
 use clew_model::{Diagnostic, Model, SourceKind};
 use clew_store::{Batch, SourceDraft, SourceOutcome, Store, WriteTx};
-use clew_vault::CustodianKey;
+use clew_vault::Recipient;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -53,7 +53,7 @@ pub struct ImportReport {
 }
 
 /// The project's custodians as keys to seal to.
-pub fn custodian_keys(store: &dyn Store) -> Result<Vec<CustodianKey>, WriteError> {
+pub fn custodian_keys(store: &dyn Store) -> Result<Vec<Recipient>, WriteError> {
     store
         .custodians()?
         .iter()
@@ -110,7 +110,7 @@ pub struct PreparedTestimony<'m> {
 pub fn prepare_testimony<'m>(
     model: &'m Model,
     testimony: Testimony,
-    custodians: Option<&[CustodianKey]>,
+    custodians: Option<&[Recipient]>,
 ) -> Result<PreparedTestimony<'m>, WriteError> {
     let facts = testimony_facts(model, &testimony).map_err(WriteError::Mapping)?;
     let source = SourceDraft {
@@ -200,7 +200,7 @@ pub fn count(report: &mut ImportReport, written: Written) {
 pub struct ImportRun<'s> {
     store: Option<&'s mut dyn Store>,
     /// The custodians protected data is sealed to (`None` when only checking).
-    custodians: Option<Vec<CustodianKey>>,
+    custodians: Option<Vec<Recipient>>,
     batch: Batch,
     tx: Option<Box<dyn WriteTx + 's>>,
     /// SHA-256 over the id and content hash of every source written, for the custody log.
@@ -222,7 +222,7 @@ impl<'s> ImportRun<'s> {
     }
 
     /// The custodians protected data is sealed to (`None` when only checking).
-    pub fn custodians(&self) -> Option<&[CustodianKey]> {
+    pub fn custodians(&self) -> Option<&[Recipient]> {
         self.custodians.as_deref()
     }
 

@@ -6,6 +6,7 @@ pub mod ftm;
 pub mod import;
 pub mod input;
 pub mod mapping;
+pub mod package;
 pub mod testimony;
 pub mod verify;
 

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use clew_store::{CustodyEvent, Store};
-use clew_vault::CustodianIdentity;
+use clew_vault::Identity;
 use clew_vault::blobs::{BlobStore, hex};
 use clew_vault::log::{Hash, event_leaf, root};
 use serde::Serialize;
@@ -41,14 +41,7 @@ impl std::str::FromStr for Anchor {
         let bad = || format!("`{text}` is not a tree head; give SIZE:HEX as `clew log head` prints them");
         let (size, head) = text.split_once(':').ok_or_else(bad)?;
         let size = size.parse().map_err(|_| bad())?;
-        if head.len() != 64 {
-            return Err(bad());
-        }
-        let mut bytes = [0u8; 32];
-        for (index, pair) in head.as_bytes().chunks(2).enumerate() {
-            let pair = std::str::from_utf8(pair).map_err(|_| bad())?;
-            bytes[index] = u8::from_str_radix(pair, 16).map_err(|_| bad())?;
-        }
+        let bytes = clew_vault::blobs::unhex(head).and_then(|b| <[u8; 32]>::try_from(b).ok()).ok_or_else(bad)?;
         Ok(Anchor { size, head: bytes })
     }
 }
@@ -57,7 +50,7 @@ impl std::str::FromStr for Anchor {
 pub fn verify(
     store: &dyn Store,
     blob_dir: &Path,
-    identity: Option<&CustodianIdentity>,
+    identity: Option<&Identity>,
     anchor: Option<Anchor>,
 ) -> Result<VerifyReport, clew_vault::Error> {
     let store_error = |e: clew_store::Error| clew_vault::Error::Io(e.to_string());

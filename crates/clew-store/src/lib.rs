@@ -212,6 +212,24 @@ pub trait Store {
     fn events(&self, after: u64, limit: usize) -> Result<Vec<CustodyEvent>>;
     /// Calls `visit` with every custody event in order.
     fn for_each_event(&self, visit: &mut dyn FnMut(CustodyEvent) -> Result<()>) -> Result<()>;
+    /// The active statements a source makes now (neither retractions nor retracted), in the order recorded,
+    /// whatever its consent says: the caller decides what consent allows.
+    fn source_statements(&self, source: &SourceId) -> Result<Vec<Statement>>;
+    /// The narrative segments of the current generation of a source, in id order.
+    fn segments(&self, source: &SourceId) -> Result<Vec<Segment>>;
+    /// The consent record (JSON) of the current generation of a source, and its withdrawal scope if any.
+    fn consent(&self, source: &SourceId) -> Result<Option<ConsentRecord>>;
+    /// The custody events of the batches that wrote a source's statements or attachments, in order.
+    fn source_events(&self, source: &SourceId) -> Result<Vec<CustodyEvent>>;
+}
+
+/// A source's consent, as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ConsentRecord {
+    /// The consent block of the current generation (JSON).
+    pub record: String,
+    /// The withdrawal in force (`all`, `publication`, `sharing`), if any.
+    pub withdrawn: Option<String>,
 }
 
 /// One event of the custody log.

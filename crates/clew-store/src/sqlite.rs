@@ -7,8 +7,8 @@ use clew_model::{EntityId, Segment, Sensitivity, Source, SourceId, SourceKind, S
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use crate::{
-    Attachment, Batch, Custodian, CustodyEvent, EntityRow, Error, NewAttachment, Result, SourceDraft, SourceOutcome,
-    Stats, Store, WriteTx,
+    Attachment, Batch, ConsentRecord, Custodian, CustodyEvent, EntityRow, Error, NewAttachment, Result, SourceDraft,
+    SourceOutcome, Stats, Store, WriteTx,
 };
 
 /// Migrations in order; the database's `user_version` is the number applied.
@@ -422,6 +422,57 @@ impl Store for SqliteStore {
             visit(row?.map_err(Error::Corrupt)?)?;
         }
         Ok(())
+    }
+
+    fn source_statements(&self, source: &SourceId) -> Result<Vec<Statement>> {
+        let mut query = self
+            .connection
+            .prepare_cached(&format!("{STATEMENT_SELECT} WHERE src.id = ?1 AND {ACTIVE} ORDER BY s.rowid"))?;
+        let rows = query.query_map([source.as_str()], statement_from_row)?;
+        collect_statements(rows)
+    }
+
+    fn segments(&self, source: &SourceId) -> Result<Vec<Segment>> {
+        let mut query = self.connection.prepare_cached(
+            "SELECT g.id, g.lang, g.text, g.translation_lang, g.translation_text FROM segment g
+             JOIN source s ON s.key = g.source AND s.generation = g.generation
+             WHERE s.id = ?1 ORDER BY g.id",
+        )?;
+        let rows = query.query_map([source.as_str()], |row| {
+            let translation = match (row.get::<_, Option<String>>(3)?, row.get::<_, Option<String>>(4)?) {
+                (Some(lang), Some(text)) => Some(Translation { lang, text }),
+                _ => None,
+            };
+            Ok(Segment { id: row.get(0)?, lang: row.get(1)?, text: row.get(2)?, translation })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    fn consent(&self, source: &SourceId) -> Result<Option<ConsentRecord>> {
+        Ok(self
+            .connection
+            .query_row(
+                "SELECT c.record, s.withdrawn FROM consent c
+                 JOIN source s ON s.key = c.source AND s.generation = c.generation WHERE s.id = ?1",
+                [source.as_str()],
+                |row| Ok(ConsentRecord { record: row.get(0)?, withdrawn: row.get(1)? }),
+            )
+            .optional()?)
+    }
+
+    fn source_events(&self, source: &SourceId) -> Result<Vec<CustodyEvent>> {
+        let mut query = self.connection.prepare(&format!(
+            "{EVENT_SELECT} WHERE e.batch IN (
+                 SELECT DISTINCT st.batch FROM statement st JOIN source s ON s.key = st.source WHERE s.id = ?1
+                 UNION SELECT a.batch FROM attachment a JOIN source s ON s.key = a.source WHERE s.id = ?1)
+             ORDER BY e.seq"
+        ))?;
+        let rows = query.query_map([source.as_str()], event_from_row)?;
+        let mut events = Vec::new();
+        for row in rows {
+            events.push(row?.map_err(Error::Corrupt)?);
+        }
+        Ok(events)
     }
 
     fn attachments(&self, source: &SourceId) -> Result<Vec<Attachment>> {

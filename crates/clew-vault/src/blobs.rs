@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::{CustodianKey, Error};
+use crate::{Error, Recipient};
 
 /// Bytes read at a time while sealing.
 const CHUNK: usize = 256 * 1024;
@@ -49,7 +49,7 @@ impl BlobStore {
 
     /// Seals what `input` yields to the custodians into the store. The blob appears under its name only when
     /// complete and on disk (temporary file, fsync, rename, fsync of the folder): a crash leaves no partial blob.
-    pub fn put(&self, custodians: &[CustodianKey], mut input: impl Read) -> Result<BlobRef, Error> {
+    pub fn put(&self, custodians: &[Recipient], mut input: impl Read) -> Result<BlobRef, Error> {
         let encryptor = crate::encryptor(custodians)?;
         let temporary = self.dir.join(format!(".incoming-{}-{}", std::process::id(), unique()));
         let result = (|| {
@@ -96,13 +96,19 @@ impl BlobStore {
 }
 
 impl BlobStore {
-    /// Opens a blob with a custodian's identity, streaming, and tells whether its plaintext still has the
-    /// SHA-256 it is named by. `Ok(false)` for a blob that is missing, damaged or altered.
-    pub fn check(&self, identity: &crate::CustodianIdentity, sha256: &str) -> Result<bool, Error> {
-        let Ok(file) = fs::File::open(self.path(sha256)) else { return Ok(false) };
-        let Ok(decryptor) = age::Decryptor::new(std::io::BufReader::new(file)) else { return Ok(false) };
+    /// Opens a blob with an identity (a custodian's, or the project key), streaming its plaintext.
+    pub fn open(&self, identity: &crate::Identity, sha256: &str) -> Result<impl Read + use<>, Error> {
+        let path = self.path(sha256);
+        let file = fs::File::open(&path).map_err(io(&path))?;
+        let decryptor = age::Decryptor::new(std::io::BufReader::new(file)).map_err(|_| Error::CannotOpen)?;
         let identities = identity.0.iter().map(|i| i as &dyn age::Identity);
-        let Ok(mut reader) = decryptor.decrypt(identities) else { return Ok(false) };
+        decryptor.decrypt(identities).map_err(|_| Error::CannotOpen)
+    }
+
+    /// Opens a blob, streaming, and tells whether its plaintext still has the SHA-256 it is named by.
+    /// `Ok(false)` for a blob that is missing, damaged, altered or not sealed to the identity.
+    pub fn check(&self, identity: &crate::Identity, sha256: &str) -> Result<bool, Error> {
+        let Ok(mut reader) = self.open(identity, sha256) else { return Ok(false) };
         let mut hasher = Sha256::new();
         let mut buffer = vec![0u8; CHUNK];
         loop {
@@ -120,6 +126,14 @@ fn unique() -> u128 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
 }
 
+/// Bytes from hex (either case); `None` unless it is whole pairs of hex digits.
+pub fn unhex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok()).collect()
+}
+
 /// Lower-case hex.
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -128,7 +142,7 @@ pub fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{CustodianIdentity, new_custodian, open};
+    use crate::{Identity, new_custodian, open};
 
     #[test]
     fn blobs_are_sealed_content_addressed_and_deduplicated() {
@@ -141,7 +155,7 @@ mod tests {
         assert_eq!((first.size, first.existed), (content.len() as u64, false));
         let sealed = fs::read(store.path(&first.sha256)).unwrap();
         assert!(!sealed.windows(20).any(|w| w == b"SYNTHETIC-ATTACHMENT"));
-        let identity = CustodianIdentity::parse(&custodian.identity_file, "key").unwrap();
+        let identity = Identity::parse(&custodian.identity_file, "key").unwrap();
         assert_eq!(open(&identity, &sealed).unwrap().as_slice(), &content[..]);
         let again = store.put(std::slice::from_ref(&custodian.key), &content[..]).unwrap();
         assert!(again.existed);

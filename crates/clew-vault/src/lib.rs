@@ -36,7 +36,7 @@ pub enum Error {
     #[error("{0}")]
     Io(String),
     /// The passphrase does not unlock the project key.
-    #[error("wrong passphrase: it does not unlock the project's signing key")]
+    #[error("wrong passphrase: it does not unlock the project's keys")]
     WrongPassphrase,
     /// A passphrase too short to protect a key.
     #[error("a passphrase must have at least 8 characters")]
@@ -49,15 +49,15 @@ pub enum Error {
     BadSignature(String),
 }
 
-/// A custodian's public key (an age X25519 recipient, `age1...`).
+/// An age X25519 public key (`age1...`) to seal to: a custodian's, or the project's own.
 #[derive(Clone)]
-pub struct CustodianKey(age::x25519::Recipient);
+pub struct Recipient(age::x25519::Recipient);
 
-impl FromStr for CustodianKey {
+impl FromStr for Recipient {
     type Err = Error;
     fn from_str(text: &str) -> Result<Self, Error> {
         let text = text.trim();
-        age::x25519::Recipient::from_str(text).map(CustodianKey).map_err(|_| {
+        age::x25519::Recipient::from_str(text).map(Recipient).map_err(|_| {
             // Show the start only: a secret key pasted here by mistake must not be echoed whole.
             let shown: String = text.chars().take(12).collect();
             Error::NotARecipient(format!("{shown}…"))
@@ -65,30 +65,31 @@ impl FromStr for CustodianKey {
     }
 }
 
-impl std::fmt::Display for CustodianKey {
+impl std::fmt::Display for Recipient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.0)
     }
 }
 
-impl std::fmt::Debug for CustodianKey {
+impl std::fmt::Debug for Recipient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "CustodianKey({})", self.0)
+        write!(f, "Recipient({})", self.0)
     }
 }
 
-/// A custodian's secret key, read from an identity file. Never stored in a project; wiped when dropped.
-pub struct CustodianIdentity(Vec<age::x25519::Identity>);
+/// Age X25519 secret keys: a custodian's, read from an identity file and never stored in a project, or the
+/// project's own, unlocked with the passphrase. Wiped when dropped.
+pub struct Identity(Vec<age::x25519::Identity>);
 
-impl std::fmt::Debug for CustodianIdentity {
+impl std::fmt::Debug for Identity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "CustodianIdentity(<{} secret key(s)>)", self.0.len())
+        write!(f, "Identity(<{} secret key(s)>)", self.0.len())
     }
 }
 
-impl CustodianIdentity {
+impl Identity {
     /// Reads the age secret keys in an identity file's text (`AGE-SECRET-KEY-1...` lines; `#` comments).
-    pub fn parse(text: &str, name: &str) -> Result<CustodianIdentity, Error> {
+    pub fn parse(text: &str, name: &str) -> Result<Identity, Error> {
         let identities: Vec<age::x25519::Identity> = text
             .lines()
             .map(str::trim)
@@ -98,7 +99,7 @@ impl CustodianIdentity {
         if identities.is_empty() {
             return Err(Error::NoIdentity(name.to_string()));
         }
-        Ok(CustodianIdentity(identities))
+        Ok(Identity(identities))
     }
 }
 
@@ -107,14 +108,14 @@ pub struct NewCustodian {
     /// The identity file's text, for the custodian alone; wiped when dropped.
     pub identity_file: Zeroizing<String>,
     /// The public key to add to projects.
-    pub key: CustodianKey,
+    pub key: Recipient,
 }
 
 /// Makes a new custodian key pair.
 pub fn new_custodian(comment: &str) -> NewCustodian {
     use age::secrecy::ExposeSecret;
     let identity = age::x25519::Identity::generate();
-    let key = CustodianKey(identity.to_public());
+    let key = Recipient(identity.to_public());
     let secret = identity.to_string();
     let identity_file = Zeroizing::new(format!(
         "# {comment}\n# public key: {key}\n# Keep this file secret and safe: it opens protected witness data.\n{}\n",
@@ -123,8 +124,8 @@ pub fn new_custodian(comment: &str) -> NewCustodian {
     NewCustodian { identity_file, key }
 }
 
-/// An age encryptor to every custodian.
-fn encryptor(custodians: &[CustodianKey]) -> Result<age::Encryptor, Error> {
+/// An age encryptor to every recipient.
+fn encryptor(custodians: &[Recipient]) -> Result<age::Encryptor, Error> {
     if custodians.is_empty() {
         return Err(Error::NoCustodian);
     }
@@ -132,8 +133,8 @@ fn encryptor(custodians: &[CustodianKey]) -> Result<age::Encryptor, Error> {
     age::Encryptor::with_recipients(recipients).map_err(|e| Error::Seal(e.to_string()))
 }
 
-/// Seals plaintext to every custodian (age binary format).
-pub fn seal(custodians: &[CustodianKey], plaintext: &[u8]) -> Result<Vec<u8>, Error> {
+/// Seals plaintext to every recipient (age binary format).
+pub fn seal(custodians: &[Recipient], plaintext: &[u8]) -> Result<Vec<u8>, Error> {
     let encryptor = encryptor(custodians)?;
     let mut sealed = Vec::with_capacity(plaintext.len() + 256);
     let mut writer = encryptor.wrap_output(&mut sealed).map_err(|e| Error::Seal(e.to_string()))?;
@@ -142,8 +143,45 @@ pub fn seal(custodians: &[CustodianKey], plaintext: &[u8]) -> Result<Vec<u8>, Er
     Ok(sealed)
 }
 
-/// Opens sealed data with a custodian's identity. The plaintext is wiped when dropped.
-pub fn open(identity: &CustodianIdentity, sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, Error> {
+/// Seals a stream to recipients as it is written (age, constant memory); [`SealingWriter::finish`] writes
+/// the last chunk and gives the output back.
+pub struct SealingWriter<W: Write>(age::stream::StreamWriter<W>);
+
+impl<W: Write> SealingWriter<W> {
+    /// Starts sealing to `recipients` into `output`.
+    pub fn new(recipients: &[Recipient], output: W) -> Result<SealingWriter<W>, Error> {
+        encryptor(recipients)?.wrap_output(output).map(SealingWriter).map_err(|e| Error::Seal(e.to_string()))
+    }
+
+    /// Ends the stream; without this the output is not a whole age file.
+    pub fn finish(self) -> Result<W, Error> {
+        self.0.finish().map_err(|e| Error::Seal(e.to_string()))
+    }
+}
+
+impl<W: Write> Write for SealingWriter<W> {
+    fn write(&mut self, buffer: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buffer)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
+/// Whether bytes begin like an age file (binary format).
+pub fn is_sealed(start: &[u8]) -> bool {
+    start.starts_with(b"age-encryption.org/v1\n")
+}
+
+/// Opens a sealed stream with an identity, streaming its plaintext.
+pub fn open_stream<R: Read>(identity: &Identity, input: R) -> Result<impl Read, Error> {
+    let decryptor = age::Decryptor::new(input).map_err(|_| Error::CannotOpen)?;
+    let identities = identity.0.iter().map(|i| i as &dyn age::Identity);
+    decryptor.decrypt(identities).map_err(|_| Error::CannotOpen)
+}
+
+/// Opens sealed data with an identity. The plaintext is wiped when dropped.
+pub fn open(identity: &Identity, sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, Error> {
     let decryptor = age::Decryptor::new(sealed).map_err(|_| Error::CannotOpen)?;
     let identities = identity.0.iter().map(|i| i as &dyn age::Identity);
     let mut reader = decryptor.decrypt(identities).map_err(|_| Error::CannotOpen)?;
@@ -164,15 +202,15 @@ mod tests {
         let sealed = seal(&[first.key.clone(), second.key.clone()], b"SYNTHETIC-SECRET").unwrap();
         assert!(!sealed.windows(16).any(|w| w == b"SYNTHETIC-SECRET"));
         for custodian in [&first, &second] {
-            let identity = CustodianIdentity::parse(&custodian.identity_file, "key").unwrap();
+            let identity = Identity::parse(&custodian.identity_file, "key").unwrap();
             assert_eq!(open(&identity, &sealed).unwrap().as_slice(), b"SYNTHETIC-SECRET");
         }
-        let identity = CustodianIdentity::parse(&stranger.identity_file, "key").unwrap();
+        let identity = Identity::parse(&stranger.identity_file, "key").unwrap();
         assert!(matches!(open(&identity, &sealed), Err(Error::CannotOpen)));
         let mut damaged = sealed.clone();
         let last = damaged.len() - 1;
         damaged[last] ^= 1;
-        let identity = CustodianIdentity::parse(&first.identity_file, "key").unwrap();
+        let identity = Identity::parse(&first.identity_file, "key").unwrap();
         assert!(matches!(open(&identity, &damaged), Err(Error::CannotOpen)));
     }
 
@@ -181,10 +219,10 @@ mod tests {
         assert!(matches!(seal(&[], b"x"), Err(Error::NoCustodian)));
         let pair = new_custodian("c");
         let secret_line = pair.identity_file.lines().find(|l| l.starts_with("AGE-SECRET-KEY-1")).unwrap().to_string();
-        let error = secret_line.parse::<CustodianKey>().unwrap_err().to_string();
+        let error = secret_line.parse::<Recipient>().unwrap_err().to_string();
         assert!(!error.contains(&secret_line[12..]), "{error}");
-        assert!(CustodianIdentity::parse("# nothing here\n", "k.txt").unwrap_err().to_string().contains("k.txt"));
-        let key: CustodianKey = pair.key.to_string().parse().unwrap();
+        assert!(Identity::parse("# nothing here\n", "k.txt").unwrap_err().to_string().contains("k.txt"));
+        let key: Recipient = pair.key.to_string().parse().unwrap();
         assert_eq!(key.to_string(), pair.key.to_string());
     }
 }

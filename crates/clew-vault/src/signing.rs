@@ -1,7 +1,11 @@
-//! The project signing key (Ed25519) and signed tree heads. The secret key is stored only locked with a
-//! passphrase (age, scrypt) in `keys/signing-key.age`, and unlocked for the one command that signs; the
-//! public key is in `keys/signing-key.pub`. A signed tree head commits the project to its custody log's
-//! history up to that size: send it to a partner or publish it.
+//! The project's own keys, both stored only locked with the passphrase (age, scrypt) in `keys/` and unlocked
+//! for the one command that needs them:
+//! - the signing key (Ed25519, `signing-key.age`, public key in `signing-key.pub`) signs tree heads. A signed
+//!   tree head commits the project to its custody log's history up to that size: send it to a partner or
+//!   publish it;
+//! - the project key pair (age X25519, `project-key.age`, public key `project-key.pub`): attachments are
+//!   sealed to it as well as to the custodians, so the team can package evidence without a custodian, while
+//!   protected identity data stays sealed to the custodians alone.
 
 use std::fs;
 use std::io::{Read, Write};
@@ -11,9 +15,11 @@ use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use crate::Error;
+use std::str::FromStr;
+
 use crate::blobs::hex;
 use crate::log::Hash;
+use crate::{Error, Identity, Recipient};
 
 /// The format of a signed tree head.
 pub const TREE_HEAD_FORMAT: &str = "clew-tree-head-v1";
@@ -39,14 +45,7 @@ pub struct SignedTreeHead {
 }
 
 fn unhex<const N: usize>(text: &str) -> Option<[u8; N]> {
-    if text.len() != N * 2 {
-        return None;
-    }
-    let mut bytes = [0u8; N];
-    for (index, pair) in text.as_bytes().chunks(2).enumerate() {
-        bytes[index] = u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()?;
-    }
-    Some(bytes)
+    crate::blobs::unhex(text)?.try_into().ok()
 }
 
 impl SignedTreeHead {
@@ -108,7 +107,9 @@ impl ProjectSigningKey {
     }
 }
 
-/// Where a project keeps its signing key: `keys/signing-key.age` (locked) and `keys/signing-key.pub`.
+/// Where a project keeps its keys: `keys/signing-key.age` and `keys/project-key.age` (locked), and their
+/// public halves `keys/signing-key.pub` and `keys/project-key.pub`. During a rotation the new project key
+/// is `keys/project-key.next.age` until every sealed blob opens with it.
 #[derive(Debug, Clone)]
 pub struct KeyFiles {
     dir: PathBuf,
@@ -128,9 +129,127 @@ impl KeyFiles {
         self.dir.join("signing-key.pub")
     }
 
+    fn project_locked(&self) -> PathBuf {
+        self.dir.join("project-key.age")
+    }
+
+    fn project_public(&self) -> PathBuf {
+        self.dir.join("project-key.pub")
+    }
+
+    fn next_locked(&self) -> PathBuf {
+        self.dir.join("project-key.next.age")
+    }
+
+    fn next_public(&self) -> PathBuf {
+        self.dir.join("project-key.next.pub")
+    }
+
     /// Whether the project has a signing key.
     pub fn exists(&self) -> bool {
         self.locked().is_file()
+    }
+
+    /// Whether the project has its X25519 key pair.
+    pub fn has_project_key(&self) -> bool {
+        self.project_locked().is_file()
+    }
+
+    /// The project's public key (age1...), to seal attachments to; `None` when it has none yet.
+    pub fn project_recipient(&self) -> Result<Option<Recipient>, Error> {
+        if !self.has_project_key() {
+            return Ok(None);
+        }
+        let path = self.project_public();
+        let text = fs::read_to_string(&path).map_err(|e| Error::Io(format!("{}: {e}", path.display())))?;
+        text.parse().map(Some).map_err(|_| Error::CorruptKey(path.display().to_string()))
+    }
+
+    /// Makes the project key pair, locked with the passphrase; refuses to replace one. Returns the public key.
+    pub fn create_project_key(&self, passphrase: &str, work_factor: Option<u8>) -> Result<Recipient, Error> {
+        if self.has_project_key() {
+            return Err(Error::Io(format!(
+                "{} exists: this project already has a key pair",
+                self.project_locked().display()
+            )));
+        }
+        self.write_project_key(passphrase, work_factor, &self.project_locked(), &self.project_public())
+    }
+
+    fn write_project_key(
+        &self,
+        passphrase: &str,
+        work_factor: Option<u8>,
+        locked: &Path,
+        public: &Path,
+    ) -> Result<Recipient, Error> {
+        use age::secrecy::ExposeSecret;
+        check_passphrase(passphrase)?;
+        let identity = age::x25519::Identity::generate();
+        let recipient = Recipient(identity.to_public());
+        let secret = identity.to_string();
+        let sealed = lock(secret.expose_secret().as_bytes(), passphrase, work_factor)?;
+        fs::create_dir_all(&self.dir).map_err(|e| Error::Io(format!("{}: {e}", self.dir.display())))?;
+        write_durably(public, format!("{recipient}\n").as_bytes())?;
+        write_durably(locked, &sealed)?;
+        Ok(recipient)
+    }
+
+    /// Unlocks the project key with the passphrase. While a rotation is unfinished, the identity holds the
+    /// new key as well, so blobs already sealed to it open too.
+    pub fn unlock_project_key(&self, passphrase: &str) -> Result<Identity, Error> {
+        let mut keys = Vec::new();
+        for (locked, public) in
+            [(self.project_locked(), self.project_public()), (self.next_locked(), self.next_public())]
+        {
+            if !locked.is_file() {
+                continue;
+            }
+            let secret = unlock_file(&locked, passphrase)?;
+            let text = std::str::from_utf8(&secret).map_err(|_| Error::CorruptKey(locked.display().to_string()))?;
+            let identity = age::x25519::Identity::from_str(text.trim())
+                .map_err(|_| Error::CorruptKey(locked.display().to_string()))?;
+            let expected = fs::read_to_string(&public).map_err(|e| Error::Io(format!("{}: {e}", public.display())))?;
+            if identity.to_public().to_string() != expected.trim() {
+                return Err(Error::CorruptKey(format!("{} does not match {}", locked.display(), public.display())));
+            }
+            keys.push(identity);
+        }
+        if keys.is_empty() {
+            return Err(Error::Io(format!(
+                "{} is missing: this project has no key pair yet (clew keys init)",
+                self.project_locked().display()
+            )));
+        }
+        Ok(Identity(keys))
+    }
+
+    /// Begins a rotation of the project key pair: makes the next key (kept beside the current one until
+    /// [`KeyFiles::finish_rotation`]) and returns its public key. An unfinished earlier rotation's next key
+    /// is reused, so that blobs it already sealed stay readable.
+    pub fn begin_rotation(&self, passphrase: &str, work_factor: Option<u8>) -> Result<Recipient, Error> {
+        if self.next_locked().is_file() {
+            let path = self.next_public();
+            let text = fs::read_to_string(&path).map_err(|e| Error::Io(format!("{}: {e}", path.display())))?;
+            // The passphrase must open it: a rotation must not go on with a key nobody can unlock.
+            unlock_file(&self.next_locked(), passphrase)?;
+            return text.parse().map_err(|_| Error::CorruptKey(path.display().to_string()));
+        }
+        self.write_project_key(passphrase, work_factor, &self.next_locked(), &self.next_public())
+    }
+
+    /// Ends a rotation: the next key becomes the project key, and the old one is gone.
+    pub fn finish_rotation(&self) -> Result<(), Error> {
+        let failed = |path: &Path| {
+            let path = path.display().to_string();
+            move |e: std::io::Error| Error::Io(format!("{path}: {e}"))
+        };
+        // The public key first: until the locked key is renamed too, both files of the next key remain and
+        // `unlock_project_key` opens both.
+        fs::copy(self.next_public(), self.project_public()).map_err(failed(&self.project_public()))?;
+        fs::rename(self.next_locked(), self.project_locked()).map_err(failed(&self.project_locked()))?;
+        fs::remove_file(self.next_public()).map_err(failed(&self.next_public()))?;
+        fs::File::open(&self.dir).and_then(|d| d.sync_all()).map_err(failed(&self.dir))
     }
 
     /// Makes and stores a new signing key, locked with the passphrase; refuses to replace one. The scrypt
@@ -143,20 +262,9 @@ impl KeyFiles {
                 self.locked().display()
             )));
         }
-        if passphrase.chars().count() < 8 {
-            return Err(Error::WeakPassphrase);
-        }
+        check_passphrase(passphrase)?;
         let key = ProjectSigningKey::generate();
-        let mut recipient = age::scrypt::Recipient::new(age::secrecy::SecretString::from(passphrase.to_string()));
-        if let Some(log_n) = work_factor {
-            recipient.set_work_factor(log_n);
-        }
-        let encryptor = age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
-            .map_err(|e| Error::Seal(e.to_string()))?;
-        let mut locked = Vec::new();
-        let mut writer = encryptor.wrap_output(&mut locked).map_err(|e| Error::Seal(e.to_string()))?;
-        writer.write_all(key.0.as_bytes()).map_err(|e| Error::Seal(e.to_string()))?;
-        writer.finish().map_err(|e| Error::Seal(e.to_string()))?;
+        let locked = lock(key.0.as_bytes(), passphrase, work_factor)?;
         fs::create_dir_all(&self.dir).map_err(|e| Error::Io(format!("{}: {e}", self.dir.display())))?;
         let public = key.public_hex();
         // The public key first, the locked key last: a key counts as there only once both are whole on disk.
@@ -174,17 +282,8 @@ impl KeyFiles {
 
     /// Unlocks the signing key with the passphrase.
     pub fn unlock(&self, passphrase: &str) -> Result<ProjectSigningKey, Error> {
-        let locked = fs::read(self.locked()).map_err(|e| Error::Io(format!("{}: {e}", self.locked().display())))?;
+        let seed = unlock_file(&self.locked(), passphrase)?;
         let corrupt = || Error::CorruptKey(self.locked().display().to_string());
-        let decryptor = age::Decryptor::new(&locked[..]).map_err(|_| corrupt())?;
-        if !decryptor.is_scrypt() {
-            return Err(corrupt());
-        }
-        let identity = age::scrypt::Identity::new(age::secrecy::SecretString::from(passphrase.to_string()));
-        let mut reader =
-            decryptor.decrypt(std::iter::once(&identity as &dyn age::Identity)).map_err(|_| Error::WrongPassphrase)?;
-        let mut seed = Zeroizing::new(Vec::new());
-        reader.read_to_end(&mut seed).map_err(|_| corrupt())?;
         let seed: Zeroizing<[u8; 32]> = Zeroizing::new(seed.as_slice().try_into().map_err(|_| corrupt())?);
         let key = ProjectSigningKey(SigningKey::from_bytes(&seed));
         if key.public_hex() != self.public_hex()? {
@@ -196,6 +295,44 @@ impl KeyFiles {
         }
         Ok(key)
     }
+}
+
+fn check_passphrase(passphrase: &str) -> Result<(), Error> {
+    if passphrase.chars().count() < 8 {
+        return Err(Error::WeakPassphrase);
+    }
+    Ok(())
+}
+
+/// Locks a secret with a passphrase (age, scrypt). The work factor (log2 of N) defaults to age's.
+fn lock(secret: &[u8], passphrase: &str, work_factor: Option<u8>) -> Result<Vec<u8>, Error> {
+    let mut recipient = age::scrypt::Recipient::new(age::secrecy::SecretString::from(passphrase.to_string()));
+    if let Some(log_n) = work_factor {
+        recipient.set_work_factor(log_n);
+    }
+    let encryptor = age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
+        .map_err(|e| Error::Seal(e.to_string()))?;
+    let mut locked = Vec::new();
+    let mut writer = encryptor.wrap_output(&mut locked).map_err(|e| Error::Seal(e.to_string()))?;
+    writer.write_all(secret).map_err(|e| Error::Seal(e.to_string()))?;
+    writer.finish().map_err(|e| Error::Seal(e.to_string()))?;
+    Ok(locked)
+}
+
+/// Opens a key file locked with a passphrase.
+fn unlock_file(path: &Path, passphrase: &str) -> Result<Zeroizing<Vec<u8>>, Error> {
+    let locked = fs::read(path).map_err(|e| Error::Io(format!("{}: {e}", path.display())))?;
+    let corrupt = || Error::CorruptKey(path.display().to_string());
+    let decryptor = age::Decryptor::new(&locked[..]).map_err(|_| corrupt())?;
+    if !decryptor.is_scrypt() {
+        return Err(corrupt());
+    }
+    let identity = age::scrypt::Identity::new(age::secrecy::SecretString::from(passphrase.to_string()));
+    let mut reader =
+        decryptor.decrypt(std::iter::once(&identity as &dyn age::Identity)).map_err(|_| Error::WrongPassphrase)?;
+    let mut secret = Zeroizing::new(Vec::new());
+    reader.read_to_end(&mut secret).map_err(|_| corrupt())?;
+    Ok(secret)
 }
 
 /// Writes a file whole or not at all: a temporary file, fsync, rename, fsync of the folder.

@@ -212,7 +212,7 @@ fn protected_values_are_kept_exactly_as_written() {
     let prepared =
         clew_intake::prepare_testimony(model(), testimony, Some(std::slice::from_ref(&custodian.key))).unwrap();
     let sealed = prepared.sealed_protected.unwrap();
-    let identity = clew_vault::CustodianIdentity::parse(&custodian.identity_file, "key").unwrap();
+    let identity = clew_vault::Identity::parse(&custodian.identity_file, "key").unwrap();
     let protected: serde_json::Value = serde_json::from_slice(&clew_vault::open(&identity, &sealed).unwrap()).unwrap();
     assert_eq!(protected["phone"], "+821000000000");
     assert_eq!(protected["unit"], "007");
@@ -279,7 +279,7 @@ fn protected_data_needs_a_custodian_and_is_stored_sealed() {
     let sealed = project.store_ref().protected(&clew_model::SourceId::new("T-EXAMPLE-0001").unwrap()).unwrap().unwrap();
     assert!(sealed.starts_with(b"age-encryption.org/v1"));
     let key = std::fs::read_to_string(project_dir.path().join("custodian.key")).unwrap();
-    let identity = clew_vault::CustodianIdentity::parse(&key, "custodian.key").unwrap();
+    let identity = clew_vault::Identity::parse(&key, "custodian.key").unwrap();
     let protected: serde_json::Value = serde_json::from_slice(&clew_vault::open(&identity, &sealed).unwrap()).unwrap();
     assert_eq!(protected["name"], "SYNTHETIC-PROTECTED-NAME-0001");
 }

@@ -146,7 +146,7 @@ fn a_version_1_project_still_opens() {
     );
     // Its sealed protected block still opens with the fixture's custodian key.
     let key = std::fs::read_to_string(fixture.with_file_name("project-v1-custodian.key")).unwrap();
-    let identity = clew_vault::CustodianIdentity::parse(&key, "fixture key").unwrap();
+    let identity = clew_vault::Identity::parse(&key, "fixture key").unwrap();
     let sealed = project.store_ref().protected(&SourceId::new("T-EXAMPLE-0001").unwrap()).unwrap().unwrap();
     let plaintext = clew_vault::open(&identity, &sealed).unwrap();
     assert!(String::from_utf8_lossy(&plaintext).contains("SYNTHETIC-PROTECTED-NAME-0001"));

@@ -1,0 +1,295 @@
+//! Evidence packages: exported from a project, checked offline by clew and by standard tools, refused where
+//! consent does not reach, and every tampering named.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use super::{example, standard_tool, text};
+
+const PASSPHRASE: &str = "clew-demo-passphrase";
+
+/// `clew` with the passphrase in $PASS.
+fn clew_pass(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_clew"))
+        .args(["--passphrase-env", "PASS"])
+        .args(args)
+        .current_dir(dir)
+        .env_remove("CLEW_PROJECT")
+        .env("CLEW_USER", "tester")
+        .env("PASS", PASSPHRASE)
+        .output()
+        .unwrap()
+}
+
+fn ok(run: Output) -> Output {
+    assert!(run.status.success(), "{}{}", text(&run.stdout), text(&run.stderr));
+    run
+}
+
+fn export(dir: &Path, project: &str, subject: &[&str], audience: &str, out: &str) -> Output {
+    let mut args = vec!["--project", project, "package", "export"];
+    args.extend_from_slice(subject);
+    args.extend_from_slice(&["--audience", audience, "--out", out]);
+    clew_pass(dir, &args)
+}
+
+fn verify(dir: &Path, package: &str) -> Output {
+    clew_pass(dir, &["--json", "package", "verify", package])
+}
+
+fn run_tool(dir: &Path, program: &str, args: &[&str]) -> Output {
+    Command::new(program).args(args).current_dir(dir).output().unwrap()
+}
+
+/// The demo's first testimony consents to prosecutors and has a synthetic document attached.
+#[test]
+fn a_demo_package_verifies_with_clew_and_with_standard_tools() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(clew_pass(dir.path(), &["demo", "--dir", "d", "--testimonies", "20"]));
+    let run = ok(export(dir.path(), "d", &["--testimony", "T-DEMO-000000"], "prosecutor", "p.tar"));
+    assert!(text(&run.stdout).contains("1 attachment(s)"), "{}", text(&run.stdout));
+
+    let run = ok(verify(dir.path(), "p.tar"));
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(report["files"], 4, "{report}");
+    assert_eq!(report["synthetic"], true);
+    // Pinned to the project's published key: passes; to another key: fails.
+    let key = std::fs::read_to_string(dir.path().join("d/keys/signing-key.pub")).unwrap();
+    ok(clew_pass(dir.path(), &["package", "verify", "p.tar", "--key", key.trim()]));
+    let run = clew_pass(dir.path(), &["package", "verify", "p.tar", "--key", &"ab".repeat(32)]);
+    assert_eq!(run.status.code(), Some(6));
+    assert!(text(&run.stderr).contains("another key"), "{}", text(&run.stderr));
+
+    // As the README inside says: tar, sha256sum, openssl, python3.
+    let tools = [("tar", "--version"), ("sha256sum", "--version"), ("openssl", "version"), ("python3", "--version")];
+    if !tools.iter().all(|(tool, arg)| standard_tool(tool, arg)) {
+        return;
+    }
+    ok(run_tool(dir.path(), "tar", &["xf", "p.tar"]));
+    let folder = dir.path().join("clew-package");
+    let readme = std::fs::read_to_string(folder.join("README.txt")).unwrap();
+    assert!(readme.contains("sha256sum -c SHA256SUMS") && readme.contains("python3 verify-proofs.py"));
+    let run = ok(run_tool(&folder, "sha256sum", &["-c", "SHA256SUMS"]));
+    assert_eq!(text(&run.stdout).matches(": OK").count(), 4, "{}", text(&run.stdout));
+    let openssl = [
+        "pkeyutl",
+        "-verify",
+        "-pubin",
+        "-inkey",
+        "signing-key.pem",
+        "-rawin",
+        "-in",
+        "tree-head.msg",
+        "-sigfile",
+        "tree-head.sig",
+    ];
+    ok(run_tool(&folder, "openssl", &openssl));
+    let run = ok(run_tool(&folder, "python3", &["verify-proofs.py"]));
+    assert!(text(&run.stdout).contains("ok    SHA256SUMS is the list the package-export event logged"));
+    // The attachment is the original, byte for byte, named by its evidentiary hash.
+    let attachments: Vec<_> = std::fs::read_dir(folder.join("material/attachments")).unwrap().collect();
+    assert_eq!(attachments.len(), 1);
+    let content = std::fs::read_to_string(attachments[0].as_ref().unwrap().path()).unwrap();
+    assert!(content.starts_with("SYNTHETIC DEMO DOCUMENT"), "{content}");
+
+    // The standard tools notice tampering too.
+    let material = folder.join("material/testimony.json");
+    let original = std::fs::read_to_string(&material).unwrap();
+    std::fs::write(&material, original.replacen("T-DEMO-000000", "T-DEMO-000009", 1)).unwrap();
+    assert!(!run_tool(&folder, "sha256sum", &["-c", "--quiet", "SHA256SUMS"]).status.success());
+    let manifest = std::fs::read_to_string(folder.join("manifest.json")).unwrap();
+    std::fs::write(
+        folder.join("manifest.json"),
+        manifest.replacen("\"recorded_by\": \"clew-demo\"", "\"recorded_by\": \"x\"", 1),
+    )
+    .unwrap();
+    let run = run_tool(&folder, "python3", &["verify-proofs.py"]);
+    assert!(!run.status.success() && text(&run.stdout).contains("FAIL"), "{}", text(&run.stdout));
+}
+
+/// Rebuilds the package from the extracted folder (as someone altering it would).
+fn repack(dir: &Path, package: &str) {
+    ok(run_tool(dir, "tar", &["cf", package, "clew-package"]));
+}
+
+#[test]
+fn a_tampered_or_truncated_package_fails_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(clew_pass(dir.path(), &["demo", "--dir", "d", "--testimonies", "5"]));
+    ok(export(dir.path(), "d", &["--testimony", "T-DEMO-000000"], "internal", "p.tar"));
+    let package = std::fs::read(dir.path().join("p.tar")).unwrap();
+    let problems = |bytes: &[u8]| {
+        std::fs::write(dir.path().join("t.tar"), bytes).unwrap();
+        let run = verify(dir.path(), "t.tar");
+        assert_eq!(run.status.code(), Some(6), "{}{}", text(&run.stdout), text(&run.stderr));
+        text(&run.stderr)
+    };
+
+    // One byte of the material.
+    let name = b"clew-package/material/testimony.json\0";
+    let header = package.windows(name.len()).position(|w| w == name).unwrap();
+    let at = header + package[header..].windows(13).position(|w| w == b"T-DEMO-000000").unwrap();
+    let mut flipped = package.clone();
+    flipped[at + 12] = b'7';
+    let said = problems(&flipped);
+    assert!(said.contains("the file was altered"), "{said}");
+
+    // Truncated.
+    let said = problems(&package[..package.len() / 2]);
+    assert!(said.contains("truncated"), "{said}");
+
+    // A forged event detail in the manifest (its leaf no longer matches).
+    let text_package = String::from_utf8_lossy(&package).to_string();
+    assert!(text_package.contains("\\\"audience\\\":\\\"internal\\\""));
+    let forged = text_package.replacen("\\\"audience\\\":\\\"internal\\\"", "\\\"audience\\\":\\\"un______\\\"", 1);
+    let said = problems(forged.as_bytes());
+    assert!(said.contains("it was altered"), "{said}");
+
+    if !standard_tool("tar", "--version") {
+        return;
+    }
+    // Altered material with SHA256SUMS and the manifest recomputed to match: the logged export still differs.
+    ok(run_tool(dir.path(), "tar", &["xf", "p.tar"]));
+    let folder = dir.path().join("clew-package");
+    let material = folder.join("material/testimony.json");
+    let altered = std::fs::read_to_string(&material).unwrap().replacen("\"confidence\": 1.0", "\"confidence\": 0.1", 1);
+    std::fs::write(&material, &altered).unwrap();
+    let old_hash = sha256_of(&std::fs::read(dir.path().join("p.tar")).unwrap(), "material/testimony.json");
+    let new_hash = {
+        let run = ok(run_tool(&folder, "sha256sum", &["material/testimony.json"]));
+        text(&run.stdout).split_whitespace().next().unwrap().to_string()
+    };
+    for name in ["SHA256SUMS", "manifest.json"] {
+        let path = folder.join(name);
+        let content = std::fs::read_to_string(&path).unwrap().replace(&old_hash, &new_hash);
+        std::fs::write(&path, content).unwrap();
+    }
+    repack(dir.path(), "r.tar");
+    let said = text(&verify(dir.path(), "r.tar").stderr);
+    assert!(said.contains("not the list the export event logged"), "{said}");
+
+    // A file slipped in.
+    std::fs::write(&material, std::fs::read(dir.path().join("clew-package/README.txt")).unwrap()).unwrap();
+    ok(run_tool(dir.path(), "tar", &["xf", "p.tar"]));
+    std::fs::write(folder.join("material/extra.json"), b"{}").unwrap();
+    repack(dir.path(), "a.tar");
+    let said = text(&verify(dir.path(), "a.tar").stderr);
+    assert!(said.contains("material/extra.json: not listed in SHA256SUMS"), "{said}");
+}
+
+/// The SHA-256 SHA256SUMS gives a file, read from the package's bytes.
+fn sha256_of(package: &[u8], path: &str) -> String {
+    let text = String::from_utf8_lossy(package);
+    let line = text.lines().find(|l| l.len() > 66 && l.ends_with(path) && l.as_bytes()[64] == b' ').unwrap();
+    line[..64].to_string()
+}
+
+#[test]
+fn consent_and_sensitivity_decide_what_each_audience_receives() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(clew_pass(dir.path(), &["init", "p"]));
+    ok(clew_pass(dir.path(), &["keys", "custodian", "new", "--out", "c.key"]));
+    let key = std::fs::read_to_string(dir.path().join("c.key")).unwrap();
+    let key = key.lines().find_map(|l| l.strip_prefix("# public key: ")).unwrap().to_string();
+    ok(clew_pass(dir.path(), &["--project", "p", "keys", "custodian", "add", &key]));
+    let original = std::fs::read_to_string(example()).unwrap();
+    std::fs::write(dir.path().join("t.yaml"), &original).unwrap();
+    ok(clew_pass(dir.path(), &["--project", "p", "import", "t.yaml"]));
+    let material = |package: &str| -> serde_json::Value {
+        let file = std::fs::File::open(dir.path().join(package)).unwrap();
+        let mut archive = tar::Archive::new(file);
+        let mut entry = archive
+            .entries()
+            .unwrap()
+            .map(Result::unwrap)
+            .find(|e| e.path().unwrap().ends_with("material/testimony.json"))
+            .unwrap();
+        let mut json = String::new();
+        std::io::Read::read_to_string(&mut entry, &mut json).unwrap();
+        serde_json::from_str(&json).unwrap()
+    };
+
+    // The team receives everything: restricted statements and the witness's words.
+    ok(export(dir.path(), "p", &["--testimony", "T-EXAMPLE-0001"], "internal", "internal.tar"));
+    let internal = material("internal.tar");
+    let restricted = |m: &serde_json::Value| {
+        m["statements"].as_array().unwrap().iter().filter(|s| s["sensitivity"] == "restricted").count()
+    };
+    assert!(restricted(&internal) > 0);
+    assert!(!internal["segments"].as_array().unwrap().is_empty());
+
+    // A UN body: nothing restricted, no words; what was left out is said.
+    ok(export(dir.path(), "p", &["--testimony", "T-EXAMPLE-0001"], "un", "un.tar"));
+    let un = material("un.tar");
+    assert_eq!(restricted(&un), 0);
+    assert!(un["segments"].as_array().unwrap().is_empty());
+    assert!(un["left_out"].to_string().contains("witness's words"), "{}", un["left_out"]);
+    assert!(!un.to_string().contains("SYNTHETIC"), "protected data never leaves in a package");
+
+    // Journalists are not an audience the witness agreed to: a public package of nothing public is refused.
+    let run = export(dir.path(), "p", &["--testimony", "T-EXAMPLE-0001"], "public", "public.tar");
+    assert_eq!(run.status.code(), Some(2), "{}", text(&run.stderr));
+    assert!(text(&run.stderr).contains("nothing to package"), "{}", text(&run.stderr));
+    assert!(!dir.path().join("public.tar").exists());
+
+    // Withdrawn from sharing: no package for anyone outside the team; the team's still works.
+    let withdrawn = original.replacen(
+        "  retention_until: 2035-03\n",
+        "  retention_until: 2035-03\n  withdrawal: {date: 2026-01, scope: sharing}\n",
+        1,
+    );
+    std::fs::write(dir.path().join("t.yaml"), withdrawn).unwrap();
+    ok(clew_pass(dir.path(), &["--project", "p", "import", "t.yaml"]));
+    let run = export(dir.path(), "p", &["--testimony", "T-EXAMPLE-0001"], "prosecutor", "x.tar");
+    assert_eq!(run.status.code(), Some(2));
+    assert!(text(&run.stderr).contains("withdrew consent to sharing"), "{}", text(&run.stderr));
+    ok(export(dir.path(), "p", &["--testimony", "T-EXAMPLE-0001"], "internal", "internal2.tar"));
+    // An entity package draws on every source that allows it: here none does.
+    let run = export(dir.path(), "p", &["--entity", "T-EXAMPLE-0001.employer"], "un", "e.tar");
+    assert_eq!(run.status.code(), Some(2), "{}", text(&run.stderr));
+    // Every export, refused ones aside, is in the custody log, and the project still verifies.
+    let run = ok(clew_pass(dir.path(), &["--project", "p", "--json", "log", "show"]));
+    let events: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let exports = events.as_array().unwrap().iter().filter(|e| e["kind"] == "package-export").count();
+    assert_eq!(exports, 3);
+    ok(clew_pass(dir.path(), &["--project", "p", "verify"]));
+}
+
+#[test]
+fn a_sealed_package_opens_only_for_its_recipients() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(clew_pass(dir.path(), &["demo", "--dir", "d", "--testimonies", "5"]));
+    let run = ok(clew_pass(dir.path(), &["--json", "keys", "custodian", "new", "--out", "partner.key"]));
+    let partner: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let partner = partner["public_key"].as_str().unwrap();
+    let run = clew_pass(
+        dir.path(),
+        &[
+            "--project",
+            "d",
+            "package",
+            "export",
+            "--entity",
+            "demo.company.0000",
+            "--audience",
+            "monitors",
+            "--out",
+            "s.tar.age",
+            "--to",
+            partner,
+        ],
+    );
+    ok(run);
+    let sealed = std::fs::read(dir.path().join("s.tar.age")).unwrap();
+    assert!(sealed.starts_with(b"age-encryption.org/v1\n"));
+    assert!(!sealed.windows(12).any(|w| w == b"clew-package"), "nothing readable without the key");
+    let run = clew_pass(dir.path(), &["package", "verify", "s.tar.age"]);
+    assert!(text(&run.stderr).contains("--identity"), "{}", text(&run.stderr));
+    let run = clew_pass(dir.path(), &["package", "verify", "s.tar.age", "--identity", "d/custodian-DEMO-ONLY.key"]);
+    assert_eq!(run.status.code(), Some(5), "{}", text(&run.stderr));
+    ok(clew_pass(dir.path(), &["package", "verify", "s.tar.age", "--identity", "partner.key"]));
+    if standard_tool("age", "--version") {
+        ok(run_tool(dir.path(), "age", &["-d", "-i", "partner.key", "-o", "s.tar", "s.tar.age"]));
+        ok(clew_pass(dir.path(), &["package", "verify", "s.tar"]));
+    }
+}

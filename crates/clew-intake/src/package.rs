@@ -1,0 +1,1015 @@
+//! Evidence packages: one tar archive holding material for one audience (what its consent and sensitivity
+//! allow), a manifest (every file's SHA-256, the custody events behind the material with inclusion proofs,
+//! the signed tree head) and a README on how to check it all with standard tools. A package is verified
+//! offline, with no project at hand ([`verify_package`]); optionally it is sealed (age) to its recipients.
+//!
+//! How the parts hold together: `SHA256SUMS` lists every file of the material. Its SHA-256 is in the custody
+//! event `package-export`, logged before the package was written; that event, and the import and attach
+//! events of the material, are proved to be in the log by inclusion proofs to a tree head signed with the
+//! project key. Change one byte anywhere and one of these checks fails.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::io::{Read, Write};
+use std::path::Path;
+
+use clew_model::{EntityId, Sensitivity, SourceId, SourceKind, Statement};
+use clew_store::{Batch, CustodyEvent, Store};
+use clew_vault::blobs::{BlobStore, hex, unhex};
+use clew_vault::log::{Hash, event_leaf, inclusion_proof, root, verify_inclusion};
+use clew_vault::signing::{ProjectSigningKey, SignedTreeHead};
+use clew_vault::{Identity, Recipient};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::import::{WriteError, now_rfc3339, record_event};
+use crate::testimony::Consent;
+
+/// The package format.
+pub const PACKAGE_FORMAT: &str = "clew-package-v1";
+
+/// The folder every file of a package is in.
+const ROOT: &str = "clew-package";
+
+/// The README in every package.
+const README: &str = include_str!("package/README.txt");
+
+/// The proof checker in every package (Python 3, standard library only).
+const VERIFY_PROOFS: &str = include_str!("package/verify-proofs.py");
+
+/// Largest manifest or small file a verifier reads into memory.
+const SMALL_FILE_LIMIT: u64 = 256 << 20;
+
+/// Who a package is for. Each audience has the consent use it needs, the highest sensitivity it receives,
+/// and whether it receives the witness's words and attachments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Audience {
+    /// The team itself (consent: internal analysis).
+    Internal,
+    /// UN bodies and OHCHR (consent: `un`).
+    Un,
+    /// Sanctions monitors, e.g. MSMT member states (consent: `sanctions_monitors`).
+    Monitors,
+    /// Prosecutors and courts (consent: `prosecutors`).
+    Prosecutor,
+    /// Publication (consent: `publication`; the witness's words only with `quotation`).
+    Public,
+}
+
+impl Audience {
+    /// Every audience.
+    pub const ALL: [Audience; 5] =
+        [Audience::Internal, Audience::Un, Audience::Monitors, Audience::Prosecutor, Audience::Public];
+
+    /// Its name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Audience::Internal => "internal",
+            Audience::Un => "un",
+            Audience::Monitors => "monitors",
+            Audience::Prosecutor => "prosecutor",
+            Audience::Public => "public",
+        }
+    }
+
+    /// The highest sensitivity it receives: restricted statements (which can re-identify a witness) go only
+    /// to the team and to prosecutors.
+    pub fn max_sensitivity(self) -> Sensitivity {
+        match self {
+            Audience::Internal | Audience::Prosecutor => Sensitivity::Restricted,
+            Audience::Un | Audience::Monitors => Sensitivity::Internal,
+            Audience::Public => Sensitivity::Public,
+        }
+    }
+
+    /// Whether it receives attachments (decrypted): voices, faces and handwriting identify, so only the team
+    /// and prosecutors do.
+    pub fn receives_attachments(self) -> bool {
+        matches!(self, Audience::Internal | Audience::Prosecutor)
+    }
+
+    /// Why a testimony's consent does not cover this audience; `None` when it does.
+    pub fn refusal(self, consent: &Consent, withdrawn: Option<&str>) -> Option<String> {
+        match (withdrawn, self) {
+            (Some("all"), _) => return Some("the witness withdrew consent to every use".into()),
+            (Some("sharing"), audience) if audience != Audience::Internal => {
+                return Some("the witness withdrew consent to sharing".into());
+            }
+            (Some("publication"), Audience::Public) => {
+                return Some("the witness withdrew consent to publication".into());
+            }
+            _ => {}
+        }
+        let (agreed, use_name) = match self {
+            Audience::Internal => (consent.uses.internal_analysis, "internal_analysis"),
+            Audience::Un => (consent.uses.un, "un"),
+            Audience::Monitors => (consent.uses.sanctions_monitors, "sanctions_monitors"),
+            Audience::Prosecutor => (consent.uses.prosecutors, "prosecutors"),
+            Audience::Public => (consent.uses.publication, "publication"),
+        };
+        (!agreed).then(|| format!("the consent does not cover this use (uses.{use_name} is false)"))
+    }
+
+    /// Whether it receives the witness's words (segments). They tell the witness's own story (where, when,
+    /// for whom), which can re-identify them like restricted statements do, so only the audiences that
+    /// receive those do.
+    pub fn receives_words(self) -> bool {
+        self.max_sensitivity() == Sensitivity::Restricted
+    }
+}
+
+impl std::str::FromStr for Audience {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        Audience::ALL.into_iter().find(|a| a.as_str() == text).ok_or_else(|| {
+            let names: Vec<&str> = Audience::ALL.iter().map(|a| a.as_str()).collect();
+            format!("unknown audience `{text}`; one of {}", names.join(", "))
+        })
+    }
+}
+
+/// What a package is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Subject {
+    /// One testimony: its statements, words and attachments.
+    Testimony(SourceId),
+    /// One entity: every statement about it, from every source whose consent allows.
+    Entity(EntityId),
+}
+
+/// What a package export needs besides the store.
+pub struct ExportOptions<'a> {
+    /// What the package is about.
+    pub subject: Subject,
+    /// Who it is for.
+    pub audience: Audience,
+    /// Who exports (recorded in the custody event).
+    pub recorded_by: String,
+    /// Signs the tree head.
+    pub signing_key: &'a ProjectSigningKey,
+    /// Opens attachments (the project key, or a custodian's); without it, attachments are left out.
+    pub identity: Option<&'a Identity>,
+    /// Seal the whole package to these recipients (age); empty: a plain tar file.
+    pub seal_to: Vec<Recipient>,
+}
+
+/// What went into a package.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ExportReport {
+    /// Statements included.
+    pub statements: usize,
+    /// Segments (the witness's words) included.
+    pub segments: usize,
+    /// Attachments included.
+    pub attachments: usize,
+    /// Custody events included, with their inclusion proofs.
+    pub events: usize,
+    /// What was left out, and why.
+    pub left_out: Vec<String>,
+    /// The signed tree head's size.
+    pub tree_size: u64,
+    /// The signed tree head (hex).
+    pub tree_head: String,
+    /// The custody event of the export.
+    pub export_event: u64,
+}
+
+/// Why a package could not be made or read.
+#[derive(Debug, thiserror::Error)]
+pub enum PackageError {
+    /// Nothing to package: no such testimony or entity, or nothing its consent allows.
+    #[error("{0}")]
+    Nothing(String),
+    /// A storage or logging failure.
+    #[error(transparent)]
+    Write(#[from] WriteError),
+    /// A key or sealing failure.
+    #[error(transparent)]
+    Vault(#[from] clew_vault::Error),
+    /// Writing or reading the package file failed.
+    #[error("{0}")]
+    Io(String),
+}
+
+impl From<clew_store::Error> for PackageError {
+    fn from(error: clew_store::Error) -> Self {
+        PackageError::Write(error.into())
+    }
+}
+
+/// A custody event as a package carries it: the fields its leaf hash is computed from, and its inclusion
+/// proof in the signed tree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProvedEvent {
+    /// Sequence number (leaf index + 1).
+    pub seq: u64,
+    /// When.
+    pub recorded_at: String,
+    /// Who.
+    pub recorded_by: String,
+    /// What kind.
+    pub kind: String,
+    /// Its detail (JSON text, hashed as it is).
+    pub detail: String,
+    /// Its leaf hash (hex).
+    pub leaf_hash: String,
+    /// The audit path to the signed tree head (hex hashes, leaf to root).
+    pub inclusion_proof: Vec<String>,
+}
+
+/// One file of the material.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackagedFile {
+    /// Path inside the package folder.
+    pub path: String,
+    /// SHA-256 (hex).
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: u64,
+}
+
+/// `manifest.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Always [`PACKAGE_FORMAT`].
+    pub format: String,
+    /// What it is about.
+    pub subject: Subject,
+    /// Who it is for.
+    pub audience: Audience,
+    /// Whether the material is synthetic (fictional demo data).
+    pub synthetic: bool,
+    /// The files of the material, as `SHA256SUMS` lists them.
+    pub files: Vec<PackagedFile>,
+    /// The custody events behind the material, the export event last.
+    pub events: Vec<ProvedEvent>,
+    /// The signed tree head the proofs lead to.
+    pub tree_head: SignedTreeHead,
+}
+
+/// The material's main file.
+#[derive(Debug, Serialize)]
+struct Material<'a> {
+    format: &'static str,
+    synthetic: bool,
+    subject: &'a Subject,
+    audience: Audience,
+    sources: Vec<MaterialSource>,
+    statements: Vec<Statement>,
+    segments: Vec<MaterialSegment>,
+    attachments: Vec<MaterialAttachment>,
+    left_out: &'a [String],
+}
+
+#[derive(Debug, Serialize)]
+struct MaterialSource {
+    id: SourceId,
+    kind: &'static str,
+    synthetic: bool,
+    imported_at: String,
+    /// What the witness agreed to (testimonies only): uses and the flags that bear on them, no notes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    consent: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Serialize)]
+struct MaterialSegment {
+    source: SourceId,
+    #[serde(flatten)]
+    segment: clew_model::Segment,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct MaterialAttachment {
+    source: SourceId,
+    sha256: String,
+    size: u64,
+    media_type: String,
+    file: String,
+}
+
+/// The material of a subject for an audience, and what was left out.
+struct Gathered {
+    sources: Vec<MaterialSource>,
+    statements: Vec<Statement>,
+    segments: Vec<MaterialSegment>,
+    attachments: Vec<MaterialAttachment>,
+    left_out: Vec<String>,
+}
+
+/// Gathers the material of a subject for an audience.
+fn gather(
+    store: &dyn Store,
+    subject: &Subject,
+    audience: Audience,
+    can_open_attachments: bool,
+) -> Result<Gathered, PackageError> {
+    let mut left_out = Vec::new();
+    let (statements, segment_filter): (Vec<Statement>, Option<HashSet<(SourceId, String)>>) = match subject {
+        Subject::Testimony(id) => {
+            if store.source(id)?.is_none() {
+                return Err(PackageError::Nothing(format!("there is no testimony `{id}` in this project")));
+            }
+            (store.source_statements(id)?, None)
+        }
+        Subject::Entity(id) => {
+            let all = store.statements_for_entity(id)?;
+            if all.is_empty() {
+                return Err(PackageError::Nothing(format!("there is no entity `{id}` in this project")));
+            }
+            let retracted: HashSet<_> = all.iter().filter_map(|s| s.retracts.clone()).collect();
+            let active: Vec<Statement> =
+                all.into_iter().filter(|s| s.retracts.is_none() && !retracted.contains(&s.id)).collect();
+            // An entity package carries the words behind its statements, not whole testimonies.
+            let cited = active
+                .iter()
+                .filter_map(|s| {
+                    let segment = s.locator.strip_prefix("segment:")?;
+                    Some((s.source_id.clone(), segment.split('#').next().unwrap_or(segment).to_string()))
+                })
+                .collect();
+            (active, Some(cited))
+        }
+    };
+    let limit = audience.max_sensitivity();
+    let mut sources = Vec::new();
+    let mut allowed: BTreeMap<SourceId, bool> = BTreeMap::new();
+    let mut words_allowed: HashSet<SourceId> = HashSet::new();
+    let source_ids: BTreeSet<SourceId> = statements.iter().map(|s| s.source_id.clone()).collect();
+    let source_ids = match subject {
+        Subject::Testimony(id) => BTreeSet::from([id.clone()]),
+        Subject::Entity(_) => source_ids,
+    };
+    for id in &source_ids {
+        let Some(source) = store.source(id)? else { continue };
+        let consent = store.consent(id)?;
+        let mut summary = None;
+        let refusal = match (&source.kind, &consent) {
+            (SourceKind::Testimony, None) => Some("it has no consent record".to_string()),
+            (_, Some(record)) => {
+                let parsed: Consent = serde_json::from_str(&record.record)
+                    .map_err(|e| PackageError::Io(format!("the consent record of `{id}` is unreadable: {e}")))?;
+                summary = Some(serde_json::json!({
+                    "version": parsed.version,
+                    "date": parsed.date,
+                    "uses": parsed.uses,
+                    "quotation": parsed.quotation,
+                    "pseudonym_publication": parsed.pseudonym_publication,
+                    "audio": parsed.audio,
+                    "video": parsed.video,
+                    "withdrawn": record.withdrawn,
+                }));
+                if audience.receives_words() {
+                    words_allowed.insert(id.clone());
+                } else {
+                    left_out.push(format!(
+                        "`{id}`: the witness's words (they can re-identify; this audience receives coded statements)"
+                    ));
+                }
+                audience.refusal(&parsed, record.withdrawn.as_deref())
+            }
+            // Documents and FtM data carry no consent: what they say is limited by sensitivity alone.
+            (_, None) => {
+                words_allowed.insert(id.clone());
+                None
+            }
+        };
+        if let Some(why) = &refusal {
+            left_out.push(format!("`{id}`: everything from it ({why})"));
+        }
+        allowed.insert(id.clone(), refusal.is_none());
+        if refusal.is_none() {
+            sources.push(MaterialSource {
+                id: id.clone(),
+                kind: source.kind.as_str(),
+                synthetic: source.synthetic,
+                imported_at: source.imported_at.clone(),
+                consent: summary,
+            });
+        }
+    }
+    let mut above = 0;
+    let statements: Vec<Statement> = statements
+        .into_iter()
+        .filter(|s| allowed.get(&s.source_id).copied().unwrap_or(false))
+        .filter(|s| {
+            let keep = s.sensitivity <= limit;
+            above += usize::from(!keep);
+            keep
+        })
+        .collect();
+    if above > 0 {
+        left_out.push(format!(
+            "{above} statement(s) above `{}`, the highest sensitivity this audience receives",
+            limit.as_str()
+        ));
+    }
+    let mut segments = Vec::new();
+    let mut attachments = Vec::new();
+    for source in &sources {
+        if words_allowed.contains(&source.id) {
+            for segment in store.segments(&source.id)? {
+                if segment_filter.as_ref().is_none_or(|cited| cited.contains(&(source.id.clone(), segment.id.clone())))
+                {
+                    segments.push(MaterialSegment { source: source.id.clone(), segment });
+                }
+            }
+        }
+        if matches!(subject, Subject::Testimony(_)) {
+            let stored = store.attachments(&source.id)?;
+            if stored.is_empty() {
+                continue;
+            }
+            if !audience.receives_attachments() {
+                left_out.push(format!(
+                    "`{}`: {} attachment(s) (voices, faces and handwriting identify; this audience receives none)",
+                    source.id,
+                    stored.len()
+                ));
+                continue;
+            }
+            if !can_open_attachments {
+                left_out.push(format!(
+                    "`{}`: {} attachment(s) (no key to open them: the project has no key pair, and no \
+                     custodian key was given)",
+                    source.id,
+                    stored.len()
+                ));
+                continue;
+            }
+            for attachment in stored {
+                let consented = source.consent.as_ref().is_none_or(|c| {
+                    let flag = |name: &str| c.get(name).and_then(|v| v.as_bool()).unwrap_or(false);
+                    if attachment.media_type.starts_with("audio/") {
+                        flag("audio")
+                    } else if attachment.media_type.starts_with("video/") || attachment.media_type.starts_with("image/")
+                    {
+                        flag("video")
+                    } else {
+                        true
+                    }
+                });
+                if !consented {
+                    left_out.push(format!(
+                        "`{}`: attachment {} ({}: no consent to such recordings)",
+                        source.id, attachment.sha256, attachment.media_type
+                    ));
+                    continue;
+                }
+                attachments.push(MaterialAttachment {
+                    source: source.id.clone(),
+                    file: format!("material/attachments/{}{}", attachment.sha256, extension(&attachment.media_type)),
+                    sha256: attachment.sha256,
+                    size: attachment.size,
+                    media_type: attachment.media_type,
+                });
+            }
+        }
+    }
+    if statements.is_empty() && segments.is_empty() && attachments.is_empty() {
+        return Err(PackageError::Nothing(format!(
+            "nothing to package for audience `{}`: {}",
+            audience.as_str(),
+            if left_out.is_empty() { "no material".to_string() } else { left_out.join("; ") }
+        )));
+    }
+    Ok(Gathered { sources, statements, segments, attachments, left_out })
+}
+
+/// A file name extension for a media type (the original name is sealed; it can identify a witness).
+fn extension(media_type: &str) -> &'static str {
+    match media_type {
+        "application/pdf" => ".pdf",
+        "image/jpeg" => ".jpg",
+        "image/png" => ".png",
+        "image/tiff" => ".tif",
+        "audio/mpeg" => ".mp3",
+        "audio/ogg" => ".ogg",
+        "audio/wav" => ".wav",
+        "audio/mp4" => ".m4a",
+        "video/mp4" => ".mp4",
+        "video/webm" => ".webm",
+        "text/plain" => ".txt",
+        _ => ".bin",
+    }
+}
+
+/// The line `sha256sum -c` reads.
+fn sums_line(file: &PackagedFile) -> String {
+    format!("{}  {}\n", file.sha256, file.path)
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+/// The Ed25519 public key (hex) as an SPKI PEM file, for `openssl pkeyutl -verify`.
+pub fn public_key_pem(public_hex: &str) -> Option<String> {
+    use base64::Engine;
+    let key = unhex(public_hex)?;
+    if key.len() != 32 {
+        return None;
+    }
+    // DER of SubjectPublicKeyInfo { AlgorithmIdentifier { id-Ed25519 }, BIT STRING key } (RFC 8410).
+    let mut der = vec![0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00];
+    der.extend_from_slice(&key);
+    let encoded = base64::engine::general_purpose::STANDARD.encode(der);
+    Some(format!("-----BEGIN PUBLIC KEY-----\n{encoded}\n-----END PUBLIC KEY-----\n"))
+}
+
+fn unhex32(text: &str) -> Option<Hash> {
+    unhex(text)?.try_into().ok()
+}
+
+/// Writes an evidence package to `out` (a temporary file beside it, renamed when whole). The export is
+/// logged first (a custody event committing to the material's SHA256SUMS), then the tree head including it
+/// is signed and every event behind the material is proved against it.
+pub fn export_package(
+    store: &mut dyn Store,
+    blob_dir: &Path,
+    options: &ExportOptions<'_>,
+    out: &Path,
+) -> Result<ExportReport, PackageError> {
+    let blobs = BlobStore::new(blob_dir)?;
+    let Gathered { sources, statements, segments, attachments, left_out } =
+        gather(store, &options.subject, options.audience, options.identity.is_some())?;
+    let synthetic = !sources.is_empty() && sources.iter().all(|s| s.synthetic);
+    let material = Material {
+        format: PACKAGE_FORMAT,
+        synthetic,
+        subject: &options.subject,
+        audience: options.audience,
+        sources,
+        statements,
+        segments,
+        attachments: attachments.clone(),
+        left_out: &left_out,
+    };
+    let material_json = serde_json::to_vec_pretty(&material).map_err(|e| PackageError::Io(e.to_string()))?;
+    let material_name = match &options.subject {
+        Subject::Testimony(_) => "material/testimony.json",
+        Subject::Entity(_) => "material/entity.json",
+    };
+    // The files whose hashes the export event commits to, in the order they are written.
+    let mut files = vec![
+        PackagedFile { path: "README.txt".into(), sha256: sha256_hex(README.as_bytes()), size: README.len() as u64 },
+        PackagedFile {
+            path: "verify-proofs.py".into(),
+            sha256: sha256_hex(VERIFY_PROOFS.as_bytes()),
+            size: VERIFY_PROOFS.len() as u64,
+        },
+        PackagedFile {
+            path: material_name.into(),
+            sha256: sha256_hex(&material_json),
+            size: material_json.len() as u64,
+        },
+    ];
+    files.extend(attachments.iter().map(|a| PackagedFile {
+        path: a.file.clone(),
+        sha256: a.sha256.clone(),
+        size: a.size,
+    }));
+    let sums: String = files.iter().map(sums_line).collect();
+
+    // Logged before anything is written: the event names the package and commits to its files.
+    let batch = Batch {
+        recorded_by: options.recorded_by.clone(),
+        recorded_at: now_rfc3339(),
+        operation: "package-export".into(),
+    };
+    let detail = serde_json::json!({
+        "format": PACKAGE_FORMAT,
+        "subject": options.subject,
+        "audience": options.audience,
+        "files_sha256": sha256_hex(sums.as_bytes()),
+        "files": files.len(),
+        "sealed": !options.seal_to.is_empty(),
+    });
+    let export_seq = {
+        let mut tx = store.write(&batch)?;
+        let seq = record_event(tx.as_mut(), &batch, "package-export", &detail)?;
+        tx.commit()?;
+        seq
+    };
+
+    // The events behind the material, the export last; proved against a freshly signed tree head.
+    let mut wanted: BTreeSet<u64> = BTreeSet::from([export_seq]);
+    for source in &material.sources {
+        wanted.extend(store.source_events(&source.id)?.into_iter().map(|e| e.seq));
+    }
+    let mut leaves: Vec<Hash> = Vec::new();
+    let mut chosen: Vec<CustodyEvent> = Vec::new();
+    store.for_each_event(&mut |event| {
+        leaves.push(event.leaf_hash);
+        if wanted.contains(&event.seq) {
+            chosen.push(event);
+        }
+        Ok(())
+    })?;
+    let head = root(&leaves);
+    let signed = options.signing_key.sign_head(leaves.len() as u64, &head, &now_rfc3339());
+    let events: Vec<ProvedEvent> = chosen
+        .into_iter()
+        .map(|event| ProvedEvent {
+            inclusion_proof: inclusion_proof((event.seq - 1) as usize, &leaves).iter().map(|h| hex(h)).collect(),
+            leaf_hash: hex(&event.leaf_hash),
+            seq: event.seq,
+            recorded_at: event.recorded_at,
+            recorded_by: event.recorded_by,
+            kind: event.kind,
+            detail: event.detail,
+        })
+        .collect();
+    let manifest = Manifest {
+        format: PACKAGE_FORMAT.into(),
+        subject: options.subject.clone(),
+        audience: options.audience,
+        synthetic,
+        files,
+        events,
+        tree_head: signed.clone(),
+    };
+    let report = ExportReport {
+        statements: material.statements.len(),
+        segments: material.segments.len(),
+        attachments: attachments.len(),
+        events: manifest.events.len(),
+        left_out: left_out.clone(),
+        tree_size: signed.tree_size,
+        tree_head: signed.tree_head.clone(),
+        export_event: export_seq,
+    };
+
+    let temporary = out.with_extension(format!("partial-{}", std::process::id()));
+    let written =
+        write_archive(&temporary, &manifest, &sums, &material_json, material_name, &attachments, &blobs, options);
+    if let Err(error) = written {
+        let _ = std::fs::remove_file(&temporary);
+        return Err(error);
+    }
+    std::fs::rename(&temporary, out).map_err(|e| PackageError::Io(format!("{}: {e}", out.display())))?;
+    Ok(report)
+}
+
+/// Writes the archive (sealed to the recipients when there are any) and syncs it to disk.
+#[allow(clippy::too_many_arguments)]
+fn write_archive(
+    path: &Path,
+    manifest: &Manifest,
+    sums: &str,
+    material_json: &[u8],
+    material_name: &str,
+    attachments: &[MaterialAttachment],
+    blobs: &BlobStore,
+    options: &ExportOptions<'_>,
+) -> Result<(), PackageError> {
+    let io = |e: std::io::Error| PackageError::Io(format!("{}: {e}", path.display()));
+    let file = std::fs::File::create(path).map_err(io)?;
+    let sink = std::io::BufWriter::with_capacity(1 << 20, file);
+    let parts = Parts { manifest, sums, material_json, material_name, attachments, blobs, identity: options.identity };
+    let sink = if options.seal_to.is_empty() {
+        write_tar(sink, &parts)?
+    } else {
+        let sealed = clew_vault::SealingWriter::new(&options.seal_to, sink)?;
+        write_tar(sealed, &parts)?.finish()?
+    };
+    let file = sink.into_inner().map_err(|e| io(e.into_error()))?;
+    file.sync_all().map_err(io)
+}
+
+struct Parts<'a> {
+    manifest: &'a Manifest,
+    sums: &'a str,
+    material_json: &'a [u8],
+    material_name: &'a str,
+    attachments: &'a [MaterialAttachment],
+    blobs: &'a BlobStore,
+    identity: Option<&'a Identity>,
+}
+
+/// A tar header for a regular file: owner-readable, no owner names, the tree head's time.
+fn header(size: u64, mtime: u64) -> tar::Header {
+    let mut header = tar::Header::new_ustar();
+    header.set_size(size);
+    header.set_mode(0o644);
+    header.set_mtime(mtime);
+    header.set_entry_type(tar::EntryType::Regular);
+    header
+}
+
+fn write_tar<W: Write>(writer: W, parts: &Parts<'_>) -> Result<W, PackageError> {
+    let io = |e: std::io::Error| PackageError::Io(format!("writing the package: {e}"));
+    let manifest = parts.manifest;
+    let mtime = humantime::parse_rfc3339(&manifest.tree_head.timestamp)
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_secs());
+    let manifest_json = serde_json::to_vec_pretty(manifest).map_err(|e| PackageError::Io(e.to_string()))?;
+    let tree_head_json = serde_json::to_vec_pretty(&manifest.tree_head).map_err(|e| PackageError::Io(e.to_string()))?;
+    let signature = unhex(&manifest.tree_head.signature).unwrap_or_default();
+    let pem = public_key_pem(&manifest.tree_head.public_key).unwrap_or_default();
+    let small: [(&str, &[u8]); 9] = [
+        ("README.txt", README.as_bytes()),
+        ("verify-proofs.py", VERIFY_PROOFS.as_bytes()),
+        ("manifest.json", &manifest_json),
+        ("SHA256SUMS", parts.sums.as_bytes()),
+        ("tree-head.json", &tree_head_json),
+        ("tree-head.msg", &manifest.tree_head.message()),
+        ("tree-head.sig", &signature),
+        ("signing-key.pem", pem.as_bytes()),
+        (parts.material_name, parts.material_json),
+    ];
+    let mut builder = tar::Builder::new(writer);
+    for (name, bytes) in small {
+        let mut header = header(bytes.len() as u64, mtime);
+        builder.append_data(&mut header, format!("{ROOT}/{name}"), bytes).map_err(io)?;
+    }
+    for attachment in parts.attachments {
+        let identity = parts.identity.ok_or_else(|| PackageError::Io("no key to open attachments".into()))?;
+        let reader = parts.blobs.open(identity, &attachment.sha256)?;
+        let mut hashing = HashingReader { inner: reader.take(attachment.size), hasher: Sha256::new(), read: 0 };
+        let mut header = header(attachment.size, mtime);
+        builder.append_data(&mut header, format!("{ROOT}/{}", attachment.file), &mut hashing).map_err(io)?;
+        if hashing.read != attachment.size || hex(&hashing.hasher.finalize()) != attachment.sha256 {
+            return Err(PackageError::Io(format!(
+                "attachment {} does not open to what was recorded (its blob was altered or damaged): run `clew verify`",
+                attachment.sha256
+            )));
+        }
+    }
+    builder.into_inner().map_err(io)
+}
+
+/// Hashes and counts what passes through.
+struct HashingReader<R> {
+    inner: R,
+    hasher: Sha256,
+    read: u64,
+}
+
+impl<R: Read> Read for HashingReader<R> {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buffer)?;
+        self.hasher.update(&buffer[..n]);
+        self.read += n as u64;
+        Ok(n)
+    }
+}
+
+/// What checking a package found.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PackageReport {
+    /// What it is about.
+    pub subject: Option<Subject>,
+    /// Who it is for.
+    pub audience: Option<Audience>,
+    /// Whether its material is synthetic.
+    pub synthetic: bool,
+    /// Whether it was sealed (age).
+    pub sealed: bool,
+    /// Files of the material checked against SHA256SUMS.
+    pub files: usize,
+    /// Custody events whose inclusion proofs were checked.
+    pub events: usize,
+    /// The signed tree head's size.
+    pub tree_size: u64,
+    /// The signed tree head (hex).
+    pub tree_head: String,
+    /// The key that signed it (hex): compare it with the one the project published.
+    pub signing_key: String,
+    /// When the head was signed.
+    pub signed_at: String,
+    /// Everything wrong, each saying what and where; empty when the package checks out.
+    pub problems: Vec<String>,
+}
+
+/// The files a package holds besides its material.
+const PACKAGE_FILES: [&str; 6] =
+    ["manifest.json", "SHA256SUMS", "tree-head.json", "tree-head.msg", "tree-head.sig", "signing-key.pem"];
+
+/// Checks a package offline: every file against SHA256SUMS, SHA256SUMS against the export event, every event
+/// against its leaf hash and its inclusion proof, the tree head's signature (and that it is by
+/// `expected_key`, when given). A sealed package needs an identity it was sealed to.
+pub fn verify_package(
+    path: &Path,
+    identity: Option<&Identity>,
+    expected_key: Option<&str>,
+) -> Result<PackageReport, PackageError> {
+    let io = |e: std::io::Error| PackageError::Io(format!("{}: {e}", path.display()));
+    let mut file = std::io::BufReader::new(std::fs::File::open(path).map_err(io)?);
+    let sealed = clew_vault::is_sealed(std::io::BufRead::fill_buf(&mut file).map_err(io)?);
+    let mut report = PackageReport { sealed, ..PackageReport::default() };
+    let reader: Box<dyn Read + '_> = if sealed {
+        let identity = identity.ok_or_else(|| {
+            PackageError::Io(format!(
+                "{} is sealed (age): give the key it was sealed to with --identity",
+                path.display()
+            ))
+        })?;
+        Box::new(clew_vault::open_stream(identity, file)?)
+    } else {
+        Box::new(file)
+    };
+    let (small, hashed) = read_entries(reader, &mut report.problems);
+    check_package(&small, &hashed, expected_key, &mut report);
+    Ok(report)
+}
+
+/// A package's own files (by name, their bytes), and its material (by path, SHA-256 and size).
+type Entries = (BTreeMap<String, Vec<u8>>, BTreeMap<String, (String, u64)>);
+
+/// Reads every entry: the package's own files into memory, the material hashed as it streams.
+fn read_entries(reader: Box<dyn Read + '_>, problems: &mut Vec<String>) -> Entries {
+    let mut small = BTreeMap::new();
+    let mut hashed = BTreeMap::new();
+    let mut archive = tar::Archive::new(reader);
+    let entries = match archive.entries() {
+        Ok(entries) => entries,
+        Err(error) => {
+            problems.push(format!("not a package (not a tar archive): {error}"));
+            return (small, hashed);
+        }
+    };
+    for entry in entries {
+        let mut entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                problems.push(format!("the package is truncated or damaged: {error}"));
+                break;
+            }
+        };
+        let name = match entry.path() {
+            Ok(path) => path.to_string_lossy().to_string(),
+            Err(error) => {
+                problems.push(format!("an entry with an unreadable name: {error}"));
+                continue;
+            }
+        };
+        let Some(name) = name.strip_prefix(&format!("{ROOT}/")).map(str::to_string) else {
+            problems.push(format!("`{name}`: outside the package folder `{ROOT}/` (added)"));
+            continue;
+        };
+        let expected = entry.header().size().unwrap_or(0);
+        if PACKAGE_FILES.contains(&name.as_str()) {
+            if expected > SMALL_FILE_LIMIT {
+                problems.push(format!("{name}: {expected} bytes, far larger than any package writes"));
+                continue;
+            }
+            let mut bytes = Vec::new();
+            match entry.read_to_end(&mut bytes) {
+                Ok(read) if read as u64 == expected => {
+                    small.insert(name, bytes);
+                }
+                Ok(_) | Err(_) => {
+                    problems.push(format!("{name}: cut short: the package is truncated"));
+                    break;
+                }
+            }
+        } else {
+            let mut hashing = HashingReader { inner: &mut entry, hasher: Sha256::new(), read: 0 };
+            match std::io::copy(&mut hashing, &mut std::io::sink()) {
+                Ok(read) if read == expected => {
+                    hashed.insert(name, (hex(&hashing.hasher.finalize()), read));
+                }
+                Ok(_) | Err(_) => {
+                    problems.push(format!("{name}: cut short: the package is truncated"));
+                    break;
+                }
+            }
+        }
+    }
+    (small, hashed)
+}
+
+fn check_package(
+    small: &BTreeMap<String, Vec<u8>>,
+    hashed: &BTreeMap<String, (String, u64)>,
+    expected_key: Option<&str>,
+    report: &mut PackageReport,
+) {
+    let problems = &mut report.problems;
+    let Some(manifest) = small.get("manifest.json") else {
+        problems.push("manifest.json is missing".into());
+        return;
+    };
+    let manifest: Manifest = match serde_json::from_slice(manifest) {
+        Ok(manifest) => manifest,
+        Err(error) => {
+            problems.push(format!("manifest.json: not a package manifest: {error}"));
+            return;
+        }
+    };
+    if manifest.format != PACKAGE_FORMAT {
+        problems.push(format!("manifest.json: format `{}`, not `{PACKAGE_FORMAT}`", manifest.format));
+        return;
+    }
+    report.subject = Some(manifest.subject.clone());
+    report.audience = Some(manifest.audience);
+    report.synthetic = manifest.synthetic;
+    let head = &manifest.tree_head;
+    report.tree_size = head.tree_size;
+    report.tree_head = head.tree_head.clone();
+    report.signing_key = head.public_key.clone();
+    report.signed_at = head.timestamp.clone();
+
+    // 1. The material against SHA256SUMS, and SHA256SUMS against the manifest.
+    let sums = small.get("SHA256SUMS").cloned().unwrap_or_default();
+    if !small.contains_key("SHA256SUMS") {
+        problems.push("SHA256SUMS is missing".into());
+    }
+    let listed: String = manifest.files.iter().map(sums_line).collect();
+    if listed.as_bytes() != sums.as_slice() {
+        problems.push("SHA256SUMS does not list the files manifest.json lists: one of them was altered".into());
+    }
+    for file in &manifest.files {
+        match hashed.get(&file.path) {
+            None => problems.push(format!("{}: missing (SHA256SUMS lists it)", file.path)),
+            Some((sha256, size)) if *sha256 != file.sha256 || *size != file.size => problems.push(format!(
+                "{}: its SHA-256 is {sha256}, but SHA256SUMS says {}: the file was altered",
+                file.path, file.sha256
+            )),
+            Some(_) => report.files += 1,
+        }
+    }
+    for name in hashed.keys() {
+        if !manifest.files.iter().any(|f| &f.path == name) {
+            problems.push(format!("{name}: not listed in SHA256SUMS (added after the export)"));
+        }
+    }
+
+    // 2. The signed tree head, and its copies for standard tools.
+    if let Err(error) = head.verify(expected_key) {
+        problems.push(format!("tree head: {error}"));
+    }
+    let copies: [(&str, Option<Vec<u8>>); 3] = [
+        ("tree-head.msg", Some(head.message())),
+        ("tree-head.sig", unhex(&head.signature)),
+        ("signing-key.pem", public_key_pem(&head.public_key).map(String::into_bytes)),
+    ];
+    for (name, expected) in copies {
+        if small.get(name) != expected.as_ref() {
+            problems.push(format!("{name}: does not match the signed tree head in manifest.json"));
+        }
+    }
+    match small.get("tree-head.json").map(|b| serde_json::from_slice::<SignedTreeHead>(b)) {
+        Some(Ok(copy)) if copy == *head => {}
+        _ => problems.push("tree-head.json: does not match the signed tree head in manifest.json".into()),
+    }
+
+    // 3. Every event: its leaf hash from its fields, and its inclusion proof to the signed head.
+    let Some(root_hash) = head.head() else {
+        problems.push("tree head: malformed".into());
+        return;
+    };
+    for event in &manifest.events {
+        let leaf = event_leaf(&event.recorded_at, &event.recorded_by, &event.kind, &event.detail);
+        if hex(&leaf) != event.leaf_hash {
+            problems.push(format!(
+                "event {} ({}): its fields do not hash to its leaf: it was altered",
+                event.seq, event.kind
+            ));
+            continue;
+        }
+        let proof: Option<Vec<Hash>> = event.inclusion_proof.iter().map(|h| unhex32(h)).collect();
+        let included = event.seq >= 1
+            && proof.is_some_and(|proof| verify_inclusion(event.seq - 1, head.tree_size, &leaf, &proof, &root_hash));
+        if included {
+            report.events += 1;
+        } else {
+            problems.push(format!(
+                "event {} ({}): its inclusion proof does not lead to the signed tree head",
+                event.seq, event.kind
+            ));
+        }
+    }
+
+    // 4. The export event commits to SHA256SUMS, the subject and the audience.
+    let detail = |event: &ProvedEvent| serde_json::from_str::<serde_json::Value>(&event.detail).ok();
+    match manifest.events.last().filter(|e| e.kind == "package-export").and_then(detail) {
+        None => problems.push("manifest.json: the package-export event is missing".into()),
+        Some(export) => {
+            if export.get("files_sha256").and_then(|v| v.as_str()) != Some(&sha256_hex(&sums)) {
+                problems.push("SHA256SUMS: it is not the list the export event logged: the package was altered".into());
+            }
+            if export.get("subject") != serde_json::to_value(&manifest.subject).ok().as_ref()
+                || export.get("audience") != serde_json::to_value(manifest.audience).ok().as_ref()
+            {
+                problems.push("manifest.json: its subject or audience differs from the export event's".into());
+            }
+        }
+    }
+
+    // 5. Each attachment was logged, with this hash, when it was attached.
+    let attached: HashSet<String> = manifest
+        .events
+        .iter()
+        .filter(|e| e.kind == "attach")
+        .filter_map(|e| detail(e)?.get("sha256")?.as_str().map(String::from))
+        .collect();
+    for file in manifest.files.iter().filter(|f| f.path.starts_with("material/attachments/")) {
+        if !attached.contains(&file.sha256) {
+            problems.push(format!("{}: no attach event in the package records this hash", file.path));
+        }
+    }
+}

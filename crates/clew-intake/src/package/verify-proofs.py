@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""Checks the custody events of a clew evidence package without clew: each event's leaf hash, its inclusion
+proof to the signed tree head, and that the export event commits to SHA256SUMS. Standard library only.
+
+Usage: python3 verify-proofs.py [PACKAGE-FOLDER]   (default: the folder this script is in)
+The signature itself is checked with openssl (see README.txt); the files with sha256sum -c SHA256SUMS."""
+import hashlib
+import json
+import os
+import sys
+
+
+def leaf_hash(event):
+    data = b"clew-custody-event-v1"
+    for field in (event["recorded_at"], event["recorded_by"], event["kind"], event["detail"]):
+        raw = field.encode("utf-8")
+        data += len(raw).to_bytes(8, "big") + raw
+    return hashlib.sha256(b"\x00" + data).digest()
+
+
+def node(left, right):
+    return hashlib.sha256(b"\x01" + left + right).digest()
+
+
+def verify_inclusion(index, size, leaf, proof, root):
+    """RFC 9162 section 2.1.3.2."""
+    if index >= size:
+        return False
+    f, s, r = index, size - 1, leaf
+    for p in proof:
+        if s == 0:
+            return False
+        if f & 1 or f == s:
+            r = node(p, r)
+            while f & 1 == 0 and f != 0:
+                f >>= 1
+                s >>= 1
+        else:
+            r = node(r, p)
+        f >>= 1
+        s >>= 1
+    return s == 0 and r == root
+
+
+def main():
+    folder = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
+    read = lambda name: open(os.path.join(folder, name), "rb").read()
+    manifest = json.loads(read("manifest.json"))
+    head = manifest["tree_head"]
+    problems = []
+    message = "{}\n{}\n{}\n{}\n".format(head["format"], head["tree_size"], head["tree_head"], head["timestamp"])
+    if read("tree-head.msg") != message.encode():
+        problems.append("tree-head.msg is not the tree head in manifest.json")
+    root = bytes.fromhex(head["tree_head"])
+    for event in manifest["events"]:
+        leaf = leaf_hash(event)
+        if leaf.hex() != event["leaf_hash"]:
+            problems.append("event {}: its fields do not hash to its leaf".format(event["seq"]))
+            continue
+        proof = [bytes.fromhex(h) for h in event["inclusion_proof"]]
+        if verify_inclusion(event["seq"] - 1, head["tree_size"], leaf, proof, root):
+            print("ok    event {} ({}) is in the signed log of {} events".format(event["seq"], event["kind"], head["tree_size"]))
+        else:
+            problems.append("event {}: its inclusion proof does not lead to the signed tree head".format(event["seq"]))
+    export = manifest["events"][-1] if manifest["events"] else None
+    if export is None or export["kind"] != "package-export":
+        problems.append("the package-export event is missing")
+    elif json.loads(export["detail"]).get("files_sha256") != hashlib.sha256(read("SHA256SUMS")).hexdigest():
+        problems.append("SHA256SUMS is not the list the package-export event logged")
+    else:
+        print("ok    SHA256SUMS is the list the package-export event logged")
+    for problem in problems:
+        print("FAIL  " + problem)
+    sys.exit(1 if problems else 0)
+
+
+if __name__ == "__main__":
+    main()
