@@ -195,6 +195,14 @@ enum KeysCommand {
     /// Custodians: protected data is sealed to all of them; any one of them can open it.
     #[command(subcommand)]
     Custodian(CustodianCommand),
+    /// Re-seal everything to the current custodians and a new project key: after a custodian is removed, or
+    /// when a key may have leaked. Protected data and file names are opened with a custodian's key (--identity),
+    /// attachments with the project key (passphrase). Logged; safe to run again if interrupted.
+    Rotate {
+        /// A custodian's secret key file (needed when the project holds protected data or attachments).
+        #[arg(long, value_name = "KEYFILE")]
+        identity: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -219,6 +227,12 @@ enum CustodianCommand {
     },
     /// List the project's custodians.
     List,
+    /// Remove a custodian: nothing new is sealed to it. What was sealed before stays open to it until
+    /// `clew keys rotate`.
+    Remove {
+        /// The public key.
+        public_key: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -495,6 +509,34 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         Command::Schema(SchemaCommand::Model) => output::print_model(out, model()?),
         Command::Demo(args) => demo(args, out),
         Command::Keys(KeysCommand::Custodian(command)) => custodian(cli.project, command, out),
+        Command::Keys(KeysCommand::Rotate { identity }) => {
+            let identity = identity.map(|path| read_identity(&path)).transpose()?;
+            let mut project = open_project(&cli.project)?;
+            let Some(passphrase) = passphrase(&cli.passphrase_env, false)? else {
+                return Err(Failure::usage(
+                    "no passphrase: run in a terminal, or give --passphrase-env VAR".to_string(),
+                ));
+            };
+            let keys = KeyFiles::of_project(&project.dir);
+            let blob_dir = project.blob_dir();
+            // The demo's light work factor stays light; a real project gets age's default.
+            let work_factor = project.config.synthetic.then_some(10);
+            let report = clew_intake::rotate::rotate(
+                project.store(),
+                &blob_dir,
+                &keys,
+                &passphrase,
+                identity.as_ref(),
+                &user(None),
+                work_factor,
+            )?;
+            out.value(&report, |out| {
+                out.line(&format!(
+                    "Re-sealed {} protected value(s) and {} blob(s) to {} custodian(s) and the new project key {}",
+                    report.sealed_values, report.blobs, report.custodians, report.project_key
+                ))
+            })
+        }
         Command::Keys(KeysCommand::Init) => {
             let mut project = open_project(&cli.project)?;
             let Some(passphrase) = passphrase(&cli.passphrase_env, true)? else {
@@ -763,6 +805,33 @@ fn custodian(project: Option<PathBuf>, command: CustodianCommand, out: &mut Outp
             } else {
                 "That key is already a custodian of this project.".to_string()
             })
+        }
+        CustodianCommand::Remove { public_key } => {
+            let key: clew_vault::Recipient = public_key.parse()?;
+            let mut project = open_project(&project)?;
+            let custodians = project.store_ref().custodians()?;
+            if !custodians.iter().any(|c| c.public_key == key.to_string()) {
+                return Err(Failure::usage(format!("{key} is not a custodian of this project")));
+            }
+            if custodians.len() == 1 {
+                return Err(Failure::usage(
+                    "that is the project's last custodian: add another first, or protected data could be sealed to no one"
+                        .to_string(),
+                ));
+            }
+            let batch = clew_store::Batch {
+                recorded_by: user(None),
+                recorded_at: clew_intake::import::now_rfc3339(),
+                operation: "custodian-remove".into(),
+            };
+            let mut tx = project.store().write(&batch)?;
+            tx.remove_custodian(&key.to_string())?;
+            let detail = serde_json::json!({"public_key": key.to_string()});
+            clew_intake::import::record_event(tx.as_mut(), &batch, "custodian-remove", &detail)?;
+            tx.commit()?;
+            out.line(&format!(
+                "Removed custodian {key}. Data sealed before stays open to that key until you run `clew keys rotate`."
+            ))
         }
         CustodianCommand::List => {
             let project = open_project(&project)?;

@@ -109,6 +109,17 @@ impl From<clew_vault::Error> for Failure {
     }
 }
 
+impl From<clew_intake::rotate::RotateError> for Failure {
+    fn from(error: clew_intake::rotate::RotateError) -> Self {
+        use clew_intake::rotate::RotateError as E;
+        match error {
+            E::Write(error) => error.into(),
+            E::Vault(error) => error.into(),
+            E::Needs(message) => Failure::new(5, "key", message),
+        }
+    }
+}
+
 impl From<clew_intake::package::PackageError> for Failure {
     fn from(error: clew_intake::package::PackageError) -> Self {
         use clew_intake::package::PackageError as E;

@@ -141,6 +141,11 @@ pub trait WriteTx {
     fn put_attachment(&mut self, source: &SourceId, attachment: &NewAttachment) -> Result<bool>;
     /// Adds a custodian's public key; `false` when it was there already.
     fn put_custodian(&mut self, public_key: &str, label: &str) -> Result<bool>;
+    /// Removes a custodian: nothing is sealed to it from now on (what was sealed before stays open to it until
+    /// a key rotation re-seals it). `false` when it was not a custodian.
+    fn remove_custodian(&mut self, public_key: &str) -> Result<bool>;
+    /// Replaces a sealed value with the same plaintext sealed anew (a key rotation).
+    fn reseal(&mut self, value: &SealedRef, sealed: &[u8]) -> Result<()>;
     /// SHA-256 (hex) over every statement this transaction's batch has written so far, in the order written.
     fn batch_digest(&mut self) -> Result<String>;
     /// Appends an event to the custody log (its leaf hash computed by the caller from the batch's time and
@@ -221,6 +226,17 @@ pub trait Store {
     fn consent(&self, source: &SourceId) -> Result<Option<ConsentRecord>>;
     /// The custody events of the batches that wrote a source's statements or attachments, in order.
     fn source_events(&self, source: &SourceId) -> Result<Vec<CustodyEvent>>;
+    /// Every value sealed to the custodians: protected blocks (every generation) and attachments' file names.
+    fn sealed_values(&self) -> Result<Vec<(SealedRef, Vec<u8>)>>;
+}
+
+/// Where a sealed value is stored, for [`WriteTx::reseal`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SealedRef {
+    /// The protected block of a source generation (the source's row key, the generation).
+    Protected(i64, i64),
+    /// An attachment's original file name (the attachment's row key).
+    AttachmentName(i64),
 }
 
 /// A source's consent, as recorded.

@@ -7,8 +7,8 @@ use clew_model::{EntityId, Segment, Sensitivity, Source, SourceId, SourceKind, S
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use crate::{
-    Attachment, Batch, ConsentRecord, Custodian, CustodyEvent, EntityRow, Error, NewAttachment, Result, SourceDraft,
-    SourceOutcome, Stats, Store, WriteTx,
+    Attachment, Batch, ConsentRecord, Custodian, CustodyEvent, EntityRow, Error, NewAttachment, Result, SealedRef,
+    SourceDraft, SourceOutcome, Stats, Store, WriteTx,
 };
 
 /// Migrations in order; the database's `user_version` is the number applied.
@@ -475,6 +475,21 @@ impl Store for SqliteStore {
         Ok(events)
     }
 
+    fn sealed_values(&self) -> Result<Vec<(SealedRef, Vec<u8>)>> {
+        let mut values = Vec::new();
+        let mut query = self.connection.prepare("SELECT source, generation, sealed FROM protected")?;
+        for row in query.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))? {
+            let (source, generation, sealed) = row?;
+            values.push((SealedRef::Protected(source, generation), sealed));
+        }
+        let mut query = self.connection.prepare("SELECT key, sealed_name FROM attachment")?;
+        for row in query.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))? {
+            let (key, sealed) = row?;
+            values.push((SealedRef::AttachmentName(key), sealed));
+        }
+        Ok(values)
+    }
+
     fn attachments(&self, source: &SourceId) -> Result<Vec<Attachment>> {
         let mut query = self.connection.prepare(
             "SELECT a.sha256, a.size, a.media_type, a.sealed_name, b.recorded_by, b.recorded_at
@@ -838,6 +853,26 @@ impl WriteTx for SqliteWriteTx<'_> {
             .prepare_cached("INSERT INTO custody_event (batch, kind, detail, leaf_hash) VALUES (?1, ?2, ?3, ?4)")?
             .execute(params![self.batch_id, kind, detail, &leaf_hash[..]])?;
         Ok(self.tx.last_insert_rowid() as u64)
+    }
+
+    fn remove_custodian(&mut self, public_key: &str) -> Result<bool> {
+        Ok(self.tx.execute("DELETE FROM custodian WHERE public_key = ?1", [public_key])? == 1)
+    }
+
+    fn reseal(&mut self, value: &SealedRef, sealed: &[u8]) -> Result<()> {
+        let changed = match *value {
+            SealedRef::Protected(source, generation) => self.tx.execute(
+                "UPDATE protected SET sealed = ?3 WHERE source = ?1 AND generation = ?2",
+                params![source, generation, sealed],
+            )?,
+            SealedRef::AttachmentName(key) => {
+                self.tx.execute("UPDATE attachment SET sealed_name = ?2 WHERE key = ?1", params![key, sealed])?
+            }
+        };
+        if changed != 1 {
+            return Err(Error::Corrupt(format!("{value:?}: no such sealed value to re-seal")));
+        }
+        Ok(())
     }
 
     fn put_custodian(&mut self, public_key: &str, label: &str) -> Result<bool> {

@@ -103,6 +103,13 @@ impl Identity {
     }
 }
 
+impl Identity {
+    /// These keys and another identity's, together: data sealed to either opens.
+    pub fn and(&self, other: &Identity) -> Identity {
+        Identity(self.0.iter().chain(&other.0).cloned().collect())
+    }
+}
+
 /// A newly made custodian key pair: the identity file's text (secret) and the public key.
 pub struct NewCustodian {
     /// The identity file's text, for the custodian alone; wiped when dropped.

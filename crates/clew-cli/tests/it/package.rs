@@ -293,3 +293,67 @@ fn a_sealed_package_opens_only_for_its_recipients() {
         ok(clew_pass(dir.path(), &["package", "verify", "s.tar"]));
     }
 }
+
+/// A custodian leaves: removed, then everything re-sealed. The old key opens nothing; the new set opens
+/// everything, and the project verifies.
+#[test]
+fn a_key_rotation_locks_out_a_removed_custodian_and_keeps_everything_readable() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(clew_pass(dir.path(), &["demo", "--dir", "d", "--testimonies", "10"]));
+    let run = ok(clew_pass(dir.path(), &["--json", "keys", "custodian", "new", "--out", "new.key"]));
+    let new: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let new = new["public_key"].as_str().unwrap();
+    ok(clew_pass(dir.path(), &["--project", "d", "keys", "custodian", "add", new, "--label", "successor"]));
+    let run = ok(clew_pass(dir.path(), &["--project", "d", "--json", "keys", "custodian", "list"]));
+    let custodians: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let old = custodians[0]["public_key"].as_str().unwrap().to_string();
+    let old_project_key = std::fs::read_to_string(dir.path().join("d/keys/project-key.pub")).unwrap();
+
+    // A custodian added later opens nothing sealed before; a rotation (opening with a key that can) fixes that.
+    let show =
+        |key: &str| clew_pass(dir.path(), &["--project", "d", "protected", "show", "T-DEMO-000003", "--identity", key]);
+    assert_eq!(show("new.key").status.code(), Some(5));
+    ok(clew_pass(dir.path(), &["--project", "d", "keys", "rotate", "--identity", "d/custodian-DEMO-ONLY.key"]));
+    ok(show("new.key"));
+
+    // The last custodian cannot be removed; this one can.
+    ok(clew_pass(dir.path(), &["--project", "d", "keys", "custodian", "remove", &old]));
+    let run = clew_pass(dir.path(), &["--project", "d", "keys", "custodian", "remove", new]);
+    assert_eq!(run.status.code(), Some(2), "{}", text(&run.stderr));
+    // Until the next rotation, the removed custodian still opens what was sealed to it.
+    ok(show("d/custodian-DEMO-ONLY.key"));
+
+    // Rotation needs a custodian's key to open protected data.
+    let run = clew_pass(dir.path(), &["--project", "d", "keys", "rotate"]);
+    assert_eq!(run.status.code(), Some(5), "{}", text(&run.stderr));
+    assert!(text(&run.stderr).contains("--identity"), "{}", text(&run.stderr));
+    let run = ok(clew_pass(dir.path(), &["--project", "d", "--json", "keys", "rotate", "--identity", "new.key"]));
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(report["blobs"], 3, "{report}");
+    assert_eq!(report["sealed_values"], 13, "10 protected blocks and 3 file names: {report}");
+    let new_project_key = std::fs::read_to_string(dir.path().join("d/keys/project-key.pub")).unwrap();
+    assert_ne!(old_project_key, new_project_key);
+    assert!(!dir.path().join("d/keys/project-key.next.age").exists());
+
+    let run = show("d/custodian-DEMO-ONLY.key");
+    assert_eq!(run.status.code(), Some(5), "the removed custodian is locked out: {}", text(&run.stdout));
+    // A wrong passphrase changes nothing.
+    let run = Command::new(env!("CARGO_BIN_EXE_clew"))
+        .args(["--project", "d", "--passphrase-env", "PASS", "keys", "rotate", "--identity", "new.key"])
+        .current_dir(dir.path())
+        .env("PASS", "not the passphrase")
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(5));
+    assert_eq!(std::fs::read_to_string(dir.path().join("d/keys/project-key.pub")).unwrap(), new_project_key);
+    let run = ok(show("new.key"));
+    assert!(text(&run.stdout).contains("SYNTHETIC-PROTECTED-NAME-000003"));
+    ok(clew_pass(dir.path(), &["--project", "d", "verify", "--identity", "new.key"]));
+    let run = clew_pass(dir.path(), &["--project", "d", "verify", "--identity", "d/custodian-DEMO-ONLY.key"]);
+    assert_eq!(run.status.code(), Some(6), "blobs no longer open for the removed custodian");
+    // The new project key opens attachments for packages.
+    let run = ok(export(dir.path(), "d", &["--testimony", "T-DEMO-000001"], "internal", "p.tar"));
+    assert!(text(&run.stdout).contains("1 attachment(s)"), "{}", text(&run.stdout));
+    let run = ok(clew_pass(dir.path(), &["--project", "d", "--json", "log", "show"]));
+    assert!(text(&run.stdout).contains("keys-rotate") && text(&run.stdout).contains("custodian-remove"));
+}

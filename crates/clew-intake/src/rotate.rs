@@ -1,0 +1,133 @@
+//! Key rotation: every sealed value and blob sealed anew to the project's current custodians and a new
+//! project key, so a removed custodian or an old project key opens nothing sealed from then on, and
+//! everything stays readable to the new set.
+//!
+//! Order, so that a crash at any point loses nothing: the new project key is written first (beside the old
+//! one, `project-key.next.age`); blobs are re-sealed one by one (each replaced whole, by rename), readable
+//! throughout by the custodians and by the old-or-next project key; the sealed values in the database are
+//! replaced in one transaction with the custody event; only then does the new key replace the old. Running
+//! the rotation again after a crash finishes it with the same next key.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use clew_store::{Batch, Store};
+use clew_vault::blobs::BlobStore;
+use clew_vault::signing::KeyFiles;
+use clew_vault::{Identity, Recipient};
+use serde::Serialize;
+
+use crate::import::{WriteError, custodian_keys, now_rfc3339, record_event};
+
+/// What a rotation re-sealed.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RotateReport {
+    /// Custodians everything is now sealed to.
+    pub custodians: usize,
+    /// Protected blocks and attachment names re-sealed.
+    pub sealed_values: usize,
+    /// Blobs re-sealed.
+    pub blobs: usize,
+    /// The new project key.
+    pub project_key: String,
+}
+
+/// Why a rotation stopped. Whatever was re-sealed before it stopped stays readable; running it again
+/// finishes it.
+#[derive(Debug, thiserror::Error)]
+pub enum RotateError {
+    /// A storage or logging failure.
+    #[error(transparent)]
+    Write(#[from] WriteError),
+    /// A key failure.
+    #[error(transparent)]
+    Vault(#[from] clew_vault::Error),
+    /// Something needed is missing.
+    #[error("{0}")]
+    Needs(String),
+}
+
+impl From<clew_store::Error> for RotateError {
+    fn from(error: clew_store::Error) -> Self {
+        RotateError::Write(error.into())
+    }
+}
+
+/// Re-seals everything to the current custodians and a new project key. `custodian` opens protected data
+/// (needed when there is any); the passphrase unlocks the project key, which opens the blobs.
+pub fn rotate(
+    store: &mut dyn Store,
+    blob_dir: &Path,
+    keys: &KeyFiles,
+    passphrase: &str,
+    custodian: Option<&Identity>,
+    recorded_by: &str,
+    work_factor: Option<u8>,
+) -> Result<RotateReport, RotateError> {
+    let custodians = custodian_keys(store)?;
+    if custodians.is_empty() {
+        return Err(clew_vault::Error::NoCustodian.into());
+    }
+    if !keys.has_project_key() {
+        return Err(RotateError::Needs("this project has no key pair to rotate yet: clew keys init".into()));
+    }
+    let old = keys.unlock_project_key(passphrase)?;
+    // Every sealed value opened and sealed anew before anything changes: a wrong or missing custodian key
+    // stops the rotation here, with nothing touched.
+    let values = store.sealed_values()?;
+    let mut resealed = Vec::with_capacity(values.len());
+    if !values.is_empty() {
+        let custodian = custodian.ok_or_else(|| {
+            RotateError::Needs(
+                "re-sealing protected data needs a custodian's key to open it: give --identity KEYFILE".into(),
+            )
+        })?;
+        for (place, sealed) in values {
+            let plaintext = clew_vault::open(custodian, &sealed)?;
+            resealed.push((place, clew_vault::seal(&custodians, &plaintext)?));
+        }
+    }
+    let next = keys.begin_rotation(passphrase, work_factor)?;
+    let opener = match custodian {
+        Some(custodian) => old.and(custodian),
+        None => old,
+    };
+    let blob_recipients: Vec<Recipient> = custodians.iter().cloned().chain(std::iter::once(next.clone())).collect();
+    let blobs = BlobStore::new(blob_dir)?;
+    let hashes: BTreeSet<String> = store.all_attachments()?.into_iter().map(|(_, sha256)| sha256).collect();
+    for sha256 in &hashes {
+        let reader = blobs.open(&opener, sha256).map_err(|_| {
+            RotateError::Needs(format!(
+                "blob {sha256} opens with neither the project key nor the custodian key given (run `clew verify`)"
+            ))
+        })?;
+        let written = blobs.put(&blob_recipients, reader)?;
+        if written.sha256 != *sha256 {
+            return Err(RotateError::Needs(format!(
+                "blob {sha256} no longer holds what was attached (it opens to {}): run `clew verify`",
+                written.sha256
+            )));
+        }
+    }
+    let batch =
+        Batch { recorded_by: recorded_by.to_string(), recorded_at: now_rfc3339(), operation: "keys-rotate".into() };
+    let mut tx = store.write(&batch)?;
+    for (place, sealed) in &resealed {
+        tx.reseal(place, sealed)?;
+    }
+    let detail = serde_json::json!({
+        "custodians": custodians.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "project_key": next.to_string(),
+        "sealed_values": resealed.len(),
+        "blobs": hashes.len(),
+    });
+    record_event(tx.as_mut(), &batch, "keys-rotate", &detail)?;
+    tx.commit()?;
+    keys.finish_rotation()?;
+    Ok(RotateReport {
+        custodians: custodians.len(),
+        sealed_values: resealed.len(),
+        blobs: hashes.len(),
+        project_key: next.to_string(),
+    })
+}
