@@ -96,9 +96,9 @@ enum Command {
     Log(LogCommand),
     /// Recompute the custody log and check every attachment; name exactly what is wrong and where.
     Verify {
-        /// A custodian's secret key file: also open every attachment and check its SHA-256.
+        /// A custodian's secret key file: also open every attachment and check its SHA-256. Repeat it to give shares of a split key (`clew keys split`), rebuilt in memory only.
         #[arg(long, value_name = "KEYFILE")]
-        identity: Option<PathBuf>,
+        identity: Vec<PathBuf>,
         /// A tree head recorded earlier: a signed tree head file from `clew log head`, or SIZE:HEX. Checks
         /// its signature against the project key, and that the log still begins with exactly that history.
         #[arg(long, value_name = "FILE|SIZE:HEX")]
@@ -141,9 +141,9 @@ enum PackageCommand {
         /// their keys (`age -d -i KEY`). Recommended whenever it leaves the team.
         #[arg(long = "to", value_name = "AGE_PUBLIC_KEY")]
         to: Vec<String>,
-        /// A custodian's secret key file, to open attachments in a project without a key pair.
+        /// A custodian's secret key file, to open attachments in a project without a key pair. Repeat it to give shares of a split key (`clew keys split`), rebuilt in memory only.
         #[arg(long, value_name = "KEYFILE")]
-        identity: Option<PathBuf>,
+        identity: Vec<PathBuf>,
         /// Who exports, recorded in the custody log [default: $CLEW_USER, else $USER].
         #[arg(long, env = "CLEW_USER")]
         user: Option<String>,
@@ -153,9 +153,9 @@ enum PackageCommand {
     Verify {
         /// The package.
         file: PathBuf,
-        /// The key a sealed package was sealed to.
+        /// The key a sealed package was sealed to. Repeat it to give shares of a split key (`clew keys split`), rebuilt in memory only.
         #[arg(long, value_name = "KEYFILE")]
-        identity: Option<PathBuf>,
+        identity: Vec<PathBuf>,
         /// The project's signing key (hex) as the project published it: the tree head must be signed by it.
         #[arg(long, value_name = "HEX")]
         key: Option<String>,
@@ -195,13 +195,30 @@ enum KeysCommand {
     /// Custodians: protected data is sealed to all of them; any one of them can open it.
     #[command(subcommand)]
     Custodian(CustodianCommand),
+    /// Split a custodian's key file into shares, any THRESHOLD of which together open protected data
+    /// (Shamir's secret sharing), so no single person can unmask a witness. No project needed. Use the shares
+    /// wherever a key is asked for: --identity SHARE --identity SHARE ...
+    Split {
+        /// The custodian's secret key file (one key). clew does not delete it: destroy it once the shares are
+        /// handed out.
+        keyfile: PathBuf,
+        /// How many shares to make (at most 255).
+        #[arg(long)]
+        shares: u8,
+        /// How many shares open the key (at least 2).
+        #[arg(long)]
+        threshold: u8,
+        /// Where to write the share files (created if missing; existing files are never replaced).
+        #[arg(long, value_name = "DIR")]
+        out_dir: PathBuf,
+    },
     /// Re-seal everything to the current custodians and a new project key: after a custodian is removed, or
     /// when a key may have leaked. Protected data and file names are opened with a custodian's key (--identity),
     /// attachments with the project key (passphrase). Logged; safe to run again if interrupted.
     Rotate {
-        /// A custodian's secret key file (needed when the project holds protected data or attachments).
+        /// A custodian's secret key file (needed when the project holds protected data). Repeat it to give shares of a split key (`clew keys split`), rebuilt in memory only.
         #[arg(long, value_name = "KEYFILE")]
-        identity: Option<PathBuf>,
+        identity: Vec<PathBuf>,
     },
 }
 
@@ -241,9 +258,9 @@ enum ProtectedCommand {
     Show {
         /// The testimony id.
         testimony: String,
-        /// The custodian's secret key file (from `clew keys custodian new`, or `age-keygen`).
-        #[arg(long, value_name = "KEYFILE")]
-        identity: PathBuf,
+        /// The custodian's secret key file (from `clew keys custodian new`, or `age-keygen`). Repeat it to give shares of a split key (`clew keys split`), rebuilt in memory only.
+        #[arg(long, value_name = "KEYFILE", required = true)]
+        identity: Vec<PathBuf>,
     },
 }
 
@@ -509,8 +526,32 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         Command::Schema(SchemaCommand::Model) => output::print_model(out, model()?),
         Command::Demo(args) => demo(args, out),
         Command::Keys(KeysCommand::Custodian(command)) => custodian(cli.project, command, out),
+        Command::Keys(KeysCommand::Split { keyfile, shares, threshold, out_dir }) => {
+            let text = zeroize::Zeroizing::new(
+                std::fs::read_to_string(&keyfile).map_err(|e| Failure::usage(format!("{}: {e}", keyfile.display())))?,
+            );
+            let parts = clew_vault::shares::split(&text, &keyfile.display().to_string(), threshold, shares)?;
+            std::fs::create_dir_all(&out_dir).map_err(|e| Failure::usage(format!("{}: {e}", out_dir.display())))?;
+            let stem = keyfile.file_stem().map_or("custodian".into(), |s| s.to_string_lossy().to_string());
+            let mut written = Vec::new();
+            for (index, part) in parts.iter().enumerate() {
+                let path = out_dir.join(format!("{stem}.share-{}-of-{shares}", index + 1));
+                write_secret_file(&path, part)?;
+                written.push(path);
+            }
+            out.value(&serde_json::json!({"shares": written, "threshold": threshold}), |out| {
+                for path in &written {
+                    out.line(&format!("wrote {}", path.display()))?;
+                }
+                out.line(&format!(
+                    "Any {threshold} of these {shares} shares open protected data: give each to a different person, \
+                     then destroy {}. Use them as --identity SHARE --identity SHARE ...",
+                    keyfile.display()
+                ))
+            })
+        }
         Command::Keys(KeysCommand::Rotate { identity }) => {
-            let identity = identity.map(|path| read_identity(&path)).transpose()?;
+            let identity = read_identity(&identity)?;
             let mut project = open_project(&cli.project)?;
             let Some(passphrase) = passphrase(&cli.passphrase_env, false)? else {
                 return Err(Failure::usage(
@@ -602,7 +643,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         Command::Verify { identity, head } => {
             let project = open_project(&cli.project)?;
             let anchor = head.map(|head| anchor(&project, &head)).transpose()?;
-            let identity = identity.map(|path| read_identity(&path)).transpose()?;
+            let identity = read_identity(&identity)?;
             let report =
                 clew_intake::verify::verify(project.store_ref(), &project.blob_dir(), identity.as_ref(), anchor)?;
             if !report.problems.is_empty() {
@@ -679,7 +720,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         Command::Package(command) => package(cli.project, &cli.passphrase_env, command, out),
         Command::Protected(ProtectedCommand::Show { testimony, identity }) => {
             let testimony = SourceId::new(&testimony).map_err(Failure::usage)?;
-            let identity = read_identity(&identity)?;
+            let identity = read_identity(&identity)?.ok_or_else(|| Failure::usage("give --identity".to_string()))?;
             let mut project = open_project(&cli.project)?;
             let Some(sealed) = project.store_ref().protected(&testimony)? else {
                 return Err(Failure::usage(format!("testimony `{testimony}` has no protected data in this project")));
@@ -708,7 +749,7 @@ fn package(
                 (None, None) => return Err(Failure::usage("give --testimony ID or --entity ID".to_string())),
             };
             let seal_to = to.iter().map(|key| key.parse()).collect::<Result<Vec<clew_vault::Recipient>, _>>()?;
-            let custodian = identity.map(|path| read_identity(&path)).transpose()?;
+            let custodian = read_identity(&identity)?;
             let mut project = open_project(&cli_project)?;
             let keys = KeyFiles::of_project(&project.dir);
             if !keys.exists() {
@@ -759,7 +800,7 @@ fn package(
             })
         }
         PackageCommand::Verify { file, identity, key } => {
-            let identity = identity.map(|path| read_identity(&path)).transpose()?;
+            let identity = read_identity(&identity)?;
             let report = clew_intake::package::verify_package(&file, identity.as_ref(), key.as_deref())?;
             if !report.problems.is_empty() {
                 for problem in &report.problems {
@@ -919,12 +960,32 @@ fn create_project_keys(
     Ok(PublicKeys { signing_key: keys.public_hex()?, project_key })
 }
 
-/// Reads a custodian's secret key file; the file's text is wiped from memory once parsed.
-fn read_identity(path: &Path) -> Result<clew_vault::Identity, Failure> {
-    let text = zeroize::Zeroizing::new(
-        std::fs::read_to_string(path).map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?,
-    );
-    Ok(clew_vault::Identity::parse(&text, &path.display().to_string())?)
+/// Reads a custodian's secret key files (several keys, or enough shares of a split key, rebuilt in memory);
+/// `None` when none is given. The files' text is wiped from memory once parsed.
+fn read_identity(paths: &[PathBuf]) -> Result<Option<clew_vault::Identity>, Failure> {
+    let mut files = Vec::new();
+    for path in paths {
+        let text = zeroize::Zeroizing::new(
+            std::fs::read_to_string(path).map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?,
+        );
+        files.push((path.display().to_string(), text));
+    }
+    let shares = files.iter().filter(|(_, text)| clew_vault::shares::is_share(text)).count();
+    if shares > 0 {
+        if shares < files.len() {
+            return Err(Failure::usage("give either key files or shares of one key, not both".to_string()));
+        }
+        return Ok(Some(clew_vault::shares::combine(&files)?));
+    }
+    let mut identity: Option<clew_vault::Identity> = None;
+    for (name, text) in &files {
+        let next = clew_vault::Identity::parse(text, name)?;
+        identity = Some(match identity {
+            Some(identity) => identity.and(&next),
+            None => next,
+        });
+    }
+    Ok(identity)
 }
 
 /// Appends one event to the project's custody log, in a transaction of its own.

@@ -5,6 +5,7 @@
 
 pub mod blobs;
 pub mod log;
+pub mod shares;
 pub mod signing;
 
 use std::io::{Read, Write};
@@ -44,6 +45,9 @@ pub enum Error {
     /// The key file is damaged or not a clew key.
     #[error("the key file {0} is damaged or is not a clew key file")]
     CorruptKey(String),
+    /// Key shares that do not rebuild a key.
+    #[error("{0}")]
+    Shares(String),
     /// A signed tree head does not check out.
     #[error("the signed tree head is not valid: {0}")]
     BadSignature(String),
@@ -104,6 +108,11 @@ impl Identity {
 }
 
 impl Identity {
+    /// The public keys of these secret keys.
+    pub fn recipients(&self) -> Vec<Recipient> {
+        self.0.iter().map(|identity| Recipient(identity.to_public())).collect()
+    }
+
     /// These keys and another identity's, together: data sealed to either opens.
     pub fn and(&self, other: &Identity) -> Identity {
         Identity(self.0.iter().chain(&other.0).cloned().collect())

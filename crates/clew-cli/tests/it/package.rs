@@ -357,3 +357,37 @@ fn a_key_rotation_locks_out_a_removed_custodian_and_keeps_everything_readable() 
     let run = ok(clew_pass(dir.path(), &["--project", "d", "--json", "log", "show"]));
     assert!(text(&run.stdout).contains("keys-rotate") && text(&run.stdout).contains("custodian-remove"));
 }
+
+/// A custodian key split 2 of 3: any two shares open protected data, one alone does not.
+#[test]
+fn a_split_custodian_key_opens_with_enough_shares_only() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(clew_pass(dir.path(), &["demo", "--dir", "d", "--testimonies", "3"]));
+    let key = "d/custodian-DEMO-ONLY.key";
+    let run = ok(clew_pass(dir.path(), &["keys", "split", key, "--shares", "3", "--threshold", "2", "--out-dir", "s"]));
+    assert!(text(&run.stdout).contains("destroy"), "{}", text(&run.stdout));
+    let share = |i: u8| format!("s/custodian-DEMO-ONLY.share-{i}-of-3");
+    for i in 1..=3 {
+        let content = std::fs::read_to_string(dir.path().join(share(i))).unwrap();
+        assert!(!content.contains("AGE-SECRET-KEY"), "a share is not the key");
+    }
+    let show = |shares: &[String]| {
+        let mut args = vec!["--project", "d", "protected", "show", "T-DEMO-000001"];
+        for share in shares {
+            args.extend_from_slice(&["--identity", share]);
+        }
+        clew_pass(dir.path(), &args)
+    };
+    for pair in [[1, 2], [1, 3], [3, 2]] {
+        let run = ok(show(&[share(pair[0]), share(pair[1])]));
+        assert!(text(&run.stdout).contains("SYNTHETIC-PROTECTED-NAME-000001"));
+    }
+    let run = show(&[share(2)]);
+    assert_eq!(run.status.code(), Some(5));
+    assert!(text(&run.stderr).contains("needs 2"), "{}", text(&run.stderr));
+    let run = show(&[share(1), key.to_string()]);
+    assert_eq!(run.status.code(), Some(2), "{}", text(&run.stderr));
+    // Existing share files are never replaced.
+    let run = clew_pass(dir.path(), &["keys", "split", key, "--shares", "3", "--threshold", "2", "--out-dir", "s"]);
+    assert!(!run.status.success());
+}
