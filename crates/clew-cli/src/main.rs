@@ -87,6 +87,11 @@ enum Command {
         /// Who attaches, recorded with the attachments [default: $CLEW_USER, else $USER].
         #[arg(long, env = "CLEW_USER")]
         user: Option<String>,
+        /// Strip metadata (EXIF with GPS position, XMP, IPTC, comments) from JPEG, PNG and WebP images before
+        /// sealing them, without re-encoding; the original's SHA-256 and size are recorded. Other images are
+        /// refused; other files are attached whole.
+        #[arg(long)]
+        strip_metadata: bool,
     },
     /// List attachments.
     #[command(subcommand)]
@@ -666,7 +671,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
                 ))
             })
         }
-        Command::Attach { testimony, files, user: who } => {
+        Command::Attach { testimony, files, user: who, strip_metadata } => {
             let testimony = SourceId::new(&testimony).map_err(Failure::usage)?;
             let mut project = open_project(&cli.project)?;
             if project.config.synthetic {
@@ -679,13 +684,18 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             let blob_dir = project.blob_dir();
             let project_key = KeyFiles::of_project(&project.dir).project_recipient()?;
             let mut progress = out.bar(files.len() as u64, "files sealed");
+            let recorded_by = user(who);
+            let options = clew_intake::attach::AttachOptions {
+                project_key: project_key.as_ref(),
+                strip_metadata,
+                recorded_by: &recorded_by,
+            };
             let attached = clew_intake::attach::attach_files(
                 project.store(),
                 &blob_dir,
-                project_key.as_ref(),
                 &testimony,
                 &files,
-                &user(who),
+                &options,
                 &mut |n| progress.set(n),
             )?;
             progress.finish();
@@ -693,6 +703,12 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
                 for file in &attached {
                     let note = if file.already_attached { " (already attached)" } else { "" };
                     out.line(&format!("sha256 {}  {} bytes  {}{note}", file.sha256, file.size, file.media_type))?;
+                    if let Some(original) = &file.original {
+                        out.line(&stripped_line(original))?;
+                    }
+                    if file.metadata_kept {
+                        out.note("    not an image: attached whole, with whatever metadata it carries")?;
+                    }
                 }
                 Ok(())
             })
@@ -713,6 +729,9 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
                         a.added_at,
                         blob_dir.join(format!("{}.age", a.sha256)).display()
                     ))?;
+                    if let Some(original) = &a.original {
+                        out.line(&stripped_line(original))?;
+                    }
                 }
                 Ok(())
             })
@@ -823,6 +842,12 @@ fn package(
             })
         }
     }
+}
+
+/// What stripping removed from an attachment, and its original's hash.
+fn stripped_line(original: &clew_store::Original) -> String {
+    let removed = if original.stripped.is_empty() { "nothing".to_string() } else { original.stripped.join(", ") };
+    format!("    metadata stripped: {removed}; original sha256 {} ({} bytes)", original.sha256, original.size)
 }
 
 fn custodian(project: Option<PathBuf>, command: CustodianCommand, out: &mut Output) -> Result<(), Failure> {
@@ -1127,15 +1152,12 @@ fn attach_demo_documents(project: &mut Project, testimonies: u64) -> Result<(), 
         );
         std::fs::write(&path, text).map_err(failed)?;
         let testimony = SourceId::new(&id).map_err(Failure::internal)?;
-        clew_intake::attach::attach_files(
-            project.store(),
-            &blob_dir,
-            project_key.as_ref(),
-            &testimony,
-            &[path],
-            "clew-demo",
-            &mut |_| {},
-        )?;
+        let options = clew_intake::attach::AttachOptions {
+            project_key: project_key.as_ref(),
+            strip_metadata: false,
+            recorded_by: "clew-demo",
+        };
+        clew_intake::attach::attach_files(project.store(), &blob_dir, &testimony, &[path], &options, &mut |_| {})?;
     }
     std::fs::remove_dir_all(&scratch).map_err(failed)
 }

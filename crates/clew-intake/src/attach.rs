@@ -5,12 +5,14 @@
 use std::path::{Path, PathBuf};
 
 use clew_model::SourceId;
-use clew_store::{Batch, NewAttachment, Store};
+use clew_store::{Batch, NewAttachment, Original, Store};
 use clew_vault::Recipient;
 use clew_vault::blobs::BlobStore;
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 use crate::import::{WriteError, custodian_keys, now_rfc3339};
+use crate::strip;
 
 /// Why attaching failed; nothing was recorded.
 #[derive(Debug, thiserror::Error)]
@@ -56,6 +58,11 @@ pub struct Attached {
     pub blob: PathBuf,
     /// Whether the testimony already had this file.
     pub already_attached: bool,
+    /// When metadata was stripped: the original's hash and size, and what was removed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original: Option<Original>,
+    /// Stripping was asked for, but this is not an image: it was attached whole, metadata and all.
+    pub metadata_kept: bool,
 }
 
 /// A media type from a file name's extension.
@@ -70,11 +77,27 @@ pub fn media_type(path: &Path) -> &'static str {
         Some("webm") => "video/webm",
         Some("jpg" | "jpeg") => "image/jpeg",
         Some("png") => "image/png",
+        Some("webp") => "image/webp",
+        Some("heic" | "heif") => "image/heic",
+        Some("gif") => "image/gif",
         Some("tif" | "tiff") => "image/tiff",
         Some("pdf") => "application/pdf",
         Some("txt") => "text/plain",
         _ => "application/octet-stream",
     }
+}
+
+/// How to attach.
+#[derive(Debug, Clone, Copy)]
+pub struct AttachOptions<'a> {
+    /// The project key, sealed to as well as the custodians (it opens blobs for packages).
+    pub project_key: Option<&'a Recipient>,
+    /// Strip metadata (EXIF/GPS, XMP, IPTC, comments) from JPEG, PNG and WebP images before sealing; the
+    /// original's SHA-256 and size are recorded. Other images are refused (nothing is attached); other files
+    /// are attached whole, and the result says so.
+    pub strip_metadata: bool,
+    /// Who attaches.
+    pub recorded_by: &'a str,
 }
 
 /// Seals files into the blob folder and records them as attachments of a testimony, in one transaction.
@@ -83,10 +106,9 @@ pub fn media_type(path: &Path) -> &'static str {
 pub fn attach_files(
     store: &mut dyn Store,
     blob_dir: &Path,
-    project_key: Option<&Recipient>,
     testimony: &SourceId,
     files: &[PathBuf],
-    recorded_by: &str,
+    options: &AttachOptions<'_>,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Vec<Attached>, AttachError> {
     if store.source(testimony)?.is_none() {
@@ -97,43 +119,84 @@ pub fn attach_files(
         return Err(clew_vault::Error::NoCustodian.into());
     }
     let blobs = BlobStore::new(blob_dir)?;
-    let blob_recipients: Vec<Recipient> = custodians.iter().chain(project_key).cloned().collect();
+    let blob_recipients: Vec<Recipient> = custodians.iter().chain(options.project_key).cloned().collect();
     let file_error = |path: &Path| {
         let path = path.to_path_buf();
         move |error: std::io::Error| AttachError::File { path: path.clone(), message: error.to_string() }
     };
-    // Every file is checked before anything is sealed: a typo in the last name must not leave blobs behind.
+    // Every file is checked before anything is sealed: a typo in the last name, or an image clew cannot
+    // strip, must not leave blobs behind.
     for path in files {
         let metadata = std::fs::metadata(path).map_err(file_error(path))?;
         if !metadata.is_file() {
             return Err(AttachError::File { path: path.clone(), message: "not a file".into() });
         }
+        let kind = media_type(path);
+        if options.strip_metadata && kind.starts_with("image/") {
+            if !strip::strippable(kind) {
+                return Err(AttachError::File {
+                    path: path.clone(),
+                    message: format!(
+                        "clew cannot strip metadata from {kind} images (it strips JPEG, PNG and WebP): convert it, \
+                         or attach it without --strip-metadata"
+                    ),
+                });
+            }
+            if metadata.len() > strip::STRIP_LIMIT {
+                return Err(AttachError::File {
+                    path: path.clone(),
+                    message: format!("an image to strip may have at most {} MiB", strip::STRIP_LIMIT >> 20),
+                });
+            }
+        }
     }
     let mut sealed = Vec::new();
     let mut done = 0;
     for path in files {
-        let file = std::fs::File::open(path).map_err(file_error(path))?;
-        let blob = blobs.put(&blob_recipients, file)?;
+        let kind = media_type(path);
+        let (blob, original) = if options.strip_metadata && strip::strippable(kind) {
+            let bytes = std::fs::read(path).map_err(file_error(path))?;
+            let original_sha256 = clew_vault::blobs::hex(&Sha256::digest(&bytes));
+            let original_size = bytes.len() as u64;
+            let (stripped, removed) =
+                strip::strip(kind, bytes).map_err(|message| AttachError::File { path: path.clone(), message })?;
+            let blob = blobs.put(&blob_recipients, stripped.as_slice())?;
+            (blob, Some(Original { sha256: original_sha256, size: original_size, stripped: removed }))
+        } else {
+            let file = std::fs::File::open(path).map_err(file_error(path))?;
+            (blobs.put(&blob_recipients, file)?, None)
+        };
         let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
         let sealed_name = clew_vault::seal(&custodians, name.as_bytes())?;
-        sealed.push((blob, media_type(path), sealed_name));
+        sealed.push((blob, kind, sealed_name, original));
         done += 1;
         progress(done);
     }
-    let batch = Batch { recorded_by: recorded_by.to_string(), recorded_at: now_rfc3339(), operation: "attach".into() };
+    let batch =
+        Batch { recorded_by: options.recorded_by.to_string(), recorded_at: now_rfc3339(), operation: "attach".into() };
     let mut tx = store.write(&batch)?;
     let mut attached = Vec::new();
-    for (blob, media_type, sealed_name) in sealed {
-        let record =
-            NewAttachment { sha256: blob.sha256.clone(), size: blob.size, media_type: media_type.into(), sealed_name };
+    for (blob, media_type, sealed_name, original) in sealed {
+        let record = NewAttachment {
+            sha256: blob.sha256.clone(),
+            size: blob.size,
+            media_type: media_type.into(),
+            sealed_name,
+            original: original.clone(),
+        };
         let added = tx.put_attachment(testimony, &record)?;
-        let detail = serde_json::json!({
+        let mut detail = serde_json::json!({
             "testimony": testimony.as_str(),
             "sha256": blob.sha256,
             "size": blob.size,
             "media_type": media_type,
             "already_attached": !added,
         });
+        if let Some(original) = &original {
+            detail["original_sha256"] = original.sha256.clone().into();
+            detail["original_size"] = original.size.into();
+            detail["stripped"] = original.stripped.clone().into();
+        }
         crate::import::record_event(tx.as_mut(), &batch, "attach", &detail)?;
         attached.push(Attached {
             blob: blobs.path(&blob.sha256),
@@ -141,6 +204,8 @@ pub fn attach_files(
             size: blob.size,
             media_type: media_type.to_string(),
             already_attached: !added,
+            original,
+            metadata_kept: options.strip_metadata && !strip::strippable(media_type),
         });
     }
     tx.commit()?;

@@ -8,6 +8,7 @@ pub mod input;
 pub mod mapping;
 pub mod package;
 pub mod rotate;
+pub mod strip;
 pub mod testimony;
 pub mod verify;
 

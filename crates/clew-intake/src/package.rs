@@ -484,6 +484,7 @@ fn extension(media_type: &str) -> &'static str {
         "image/jpeg" => ".jpg",
         "image/png" => ".png",
         "image/tiff" => ".tif",
+        "image/webp" => ".webp",
         "audio/mpeg" => ".mp3",
         "audio/ogg" => ".ogg",
         "audio/wav" => ".wav",

@@ -283,6 +283,19 @@ pub struct NewAttachment {
     pub media_type: String,
     /// The original file name, sealed to the custodians.
     pub sealed_name: Vec<u8>,
+    /// When metadata was stripped on ingest: the original's hash and size, and what was removed.
+    pub original: Option<Original>,
+}
+
+/// The original of an attachment stripped of metadata on ingest (the blob holds the stripped file).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Original {
+    /// SHA-256 of the original file (hex).
+    pub sha256: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// What was removed (`exif`, `xmp`, `iptc`, `comment`, `text`, ...).
+    pub stripped: Vec<String>,
 }
 
 /// A recorded attachment.
@@ -301,6 +314,9 @@ pub struct Attachment {
     pub added_by: String,
     /// When (RFC 3339).
     pub added_at: String,
+    /// When metadata was stripped on ingest: the original's hash and size, and what was removed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original: Option<Original>,
 }
 
 /// A custodian as the store records it.

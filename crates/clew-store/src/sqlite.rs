@@ -7,14 +7,15 @@ use clew_model::{EntityId, Segment, Sensitivity, Source, SourceId, SourceKind, S
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use crate::{
-    Attachment, Batch, ConsentRecord, Custodian, CustodyEvent, EntityRow, Error, NewAttachment, Result, SealedRef,
-    SourceDraft, SourceOutcome, Stats, Store, WriteTx,
+    Attachment, Batch, ConsentRecord, Custodian, CustodyEvent, EntityRow, Error, NewAttachment, Original, Result,
+    SealedRef, SourceDraft, SourceOutcome, Stats, Store, WriteTx,
 };
 
 /// Migrations in order; the database's `user_version` is the number applied.
-const MIGRATIONS: [&str; 2] = [
+const MIGRATIONS: [&str; 3] = [
     include_str!("../migrations/sqlite/0001_statements.sql"),
     include_str!("../migrations/sqlite/0002_attachments.sql"),
+    include_str!("../migrations/sqlite/0003_stripped_attachments.sql"),
 ];
 
 /// The schema version this build writes.
@@ -492,7 +493,8 @@ impl Store for SqliteStore {
 
     fn attachments(&self, source: &SourceId) -> Result<Vec<Attachment>> {
         let mut query = self.connection.prepare(
-            "SELECT a.sha256, a.size, a.media_type, a.sealed_name, b.recorded_by, b.recorded_at
+            "SELECT a.sha256, a.size, a.media_type, a.sealed_name, b.recorded_by, b.recorded_at,
+                    a.original_sha256, a.original_size, a.stripped
              FROM attachment a JOIN source s ON s.key = a.source JOIN batch b ON b.id = a.batch
              WHERE s.id = ?1 ORDER BY a.key",
         )?;
@@ -504,6 +506,17 @@ impl Store for SqliteStore {
                 sealed_name: row.get(3)?,
                 added_by: row.get(4)?,
                 added_at: row.get(5)?,
+                original: match (row.get::<_, Option<String>>(6)?, row.get::<_, Option<u64>>(7)?) {
+                    (Some(sha256), Some(size)) => Some(Original {
+                        sha256,
+                        size,
+                        stripped: row
+                            .get::<_, Option<String>>(8)?
+                            .map(|s| s.split(',').filter(|p| !p.is_empty()).map(String::from).collect())
+                            .unwrap_or_default(),
+                    }),
+                    _ => None,
+                },
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -828,15 +841,19 @@ impl WriteTx for SqliteWriteTx<'_> {
     fn put_attachment(&mut self, source: &SourceId, attachment: &NewAttachment) -> Result<bool> {
         let key = self.source_key(source)?;
         let added = self.tx.execute(
-            "INSERT OR IGNORE INTO attachment (source, sha256, size, media_type, sealed_name, batch)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT OR IGNORE INTO attachment
+                 (source, sha256, size, media_type, sealed_name, batch, original_sha256, original_size, stripped)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             params![
                 key,
                 attachment.sha256,
                 attachment.size,
                 attachment.media_type,
                 attachment.sealed_name,
-                self.batch_id
+                self.batch_id,
+                attachment.original.as_ref().map(|o| &o.sha256),
+                attachment.original.as_ref().map(|o| o.size),
+                attachment.original.as_ref().map(|o| o.stripped.join(",")),
             ],
         )?;
         Ok(added == 1)

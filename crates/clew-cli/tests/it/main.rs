@@ -446,6 +446,54 @@ fn attachments_are_sealed_content_addressed_and_listed() {
     assert_eq!(blobs(), before);
 }
 
+/// `--strip-metadata`: the GPS position and device data of a photo never reach the vault; the original's
+/// hash is recorded; an image clew cannot strip is refused with nothing attached.
+#[test]
+fn metadata_is_stripped_from_images_on_request_and_the_original_hash_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    init_project(dir.path(), "p");
+    assert!(clew(dir.path(), &["--project", "p", "import", example().to_str().unwrap()]).status.success());
+    let photo = Path::new(env!("CARGO_MANIFEST_DIR")).join("test_data/synthetic-gps.jpg");
+    let original = std::fs::read(&photo).unwrap();
+    std::fs::copy(&photo, dir.path().join("photo.jpg")).unwrap();
+    std::fs::write(dir.path().join("scan.pdf"), b"%PDF synthetic").unwrap();
+    let run = clew(
+        dir.path(),
+        &["--project", "p", "--json", "attach", "T-EXAMPLE-0001", "photo.jpg", "scan.pdf", "--strip-metadata"],
+    );
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let attached: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(attached[0]["original"]["sha256"], sha256sum::hex(&original).as_str());
+    assert_eq!(attached[0]["original"]["stripped"], serde_json::json!(["exif", "xmp"]));
+    assert_ne!(attached[0]["sha256"], attached[0]["original"]["sha256"]);
+    assert_eq!(attached[1]["metadata_kept"], true, "a PDF is attached whole, and the user told so");
+    let listed = clew(dir.path(), &["--project", "p", "attachment", "list", "T-EXAMPLE-0001"]);
+    assert!(text(&listed.stdout).contains("metadata stripped: exif, xmp"), "{}", text(&listed.stdout));
+
+    // The custodian opens the stripped photo: the picture is there, the position is not.
+    let sha256 = attached[0]["sha256"].as_str().unwrap();
+    let sealed = std::fs::read(dir.path().join(format!("p/blobs/{sha256}.age"))).unwrap();
+    let key = std::fs::read_to_string(dir.path().join("p.key")).unwrap();
+    let stripped = clew_vault::open(&clew_vault::Identity::parse(&key, "p.key").unwrap(), &sealed).unwrap();
+    assert!(!stripped.windows(13).any(|w| w == b"SYNTHETIC-GPS"));
+    assert!(!stripped.windows(13).any(|w| w == b"SYNTHETIC-XMP"));
+    assert!(stripped.starts_with(&[0xFF, 0xD8]) && stripped.ends_with(&[0xFF, 0xD9]));
+    assert_eq!(
+        stripped.len(),
+        original.len() - 40 - 76,
+        "exactly the two metadata segments (40 and 76 bytes) are gone"
+    );
+
+    // An image clew cannot strip: refused, nothing sealed.
+    let blobs = std::fs::read_dir(dir.path().join("p/blobs")).unwrap().count();
+    std::fs::write(dir.path().join("photo.heic"), b"synthetic heic").unwrap();
+    let run = clew(dir.path(), &["--project", "p", "attach", "T-EXAMPLE-0001", "photo.heic", "--strip-metadata"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(text(&run.stderr).contains("cannot strip metadata from image/heic"), "{}", text(&run.stderr));
+    assert_eq!(std::fs::read_dir(dir.path().join("p/blobs")).unwrap().count(), blobs);
+    assert!(clew(dir.path(), &["--project", "p", "verify", "--identity", "p.key"]).status.success());
+}
+
 /// SHA-256 by the standard `sha256sum` tool (coreutils), independent of clew's own hashing.
 mod sha256sum {
     pub fn hex(bytes: &[u8]) -> String {
