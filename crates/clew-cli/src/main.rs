@@ -682,11 +682,11 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
                 ));
             }
             let blob_dir = project.blob_dir();
-            let project_key = KeyFiles::of_project(&project.dir).project_recipient()?;
+            let project_keys = KeyFiles::of_project(&project.dir).project_recipients()?;
             let mut progress = out.bar(files.len() as u64, "files sealed");
             let recorded_by = user(who);
             let options = clew_intake::attach::AttachOptions {
-                project_key: project_key.as_ref(),
+                project_keys: &project_keys,
                 strip_metadata,
                 recorded_by: &recorded_by,
             };
@@ -1141,7 +1141,7 @@ fn attach_demo_documents(project: &mut Project, testimonies: u64) -> Result<(), 
     let scratch = project.dir.join(".demo-attachments");
     let failed = |e: std::io::Error| Failure::internal(format!("{}: {e}", scratch.display()));
     std::fs::create_dir_all(&scratch).map_err(failed)?;
-    let project_key = KeyFiles::of_project(&project.dir).project_recipient()?;
+    let project_keys = KeyFiles::of_project(&project.dir).project_recipients()?;
     let blob_dir = project.blob_dir();
     for index in 0..testimonies.min(DEMO_ATTACHED) {
         let id = format!("T-DEMO-{index:06}");
@@ -1153,7 +1153,7 @@ fn attach_demo_documents(project: &mut Project, testimonies: u64) -> Result<(), 
         std::fs::write(&path, text).map_err(failed)?;
         let testimony = SourceId::new(&id).map_err(Failure::internal)?;
         let options = clew_intake::attach::AttachOptions {
-            project_key: project_key.as_ref(),
+            project_keys: &project_keys,
             strip_metadata: false,
             recorded_by: "clew-demo",
         };

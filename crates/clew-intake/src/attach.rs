@@ -90,8 +90,9 @@ pub fn media_type(path: &Path) -> &'static str {
 /// How to attach.
 #[derive(Debug, Clone, Copy)]
 pub struct AttachOptions<'a> {
-    /// The project key, sealed to as well as the custodians (it opens blobs for packages).
-    pub project_key: Option<&'a Recipient>,
+    /// The project key (and during a rotation the next one), sealed to as well as the custodians: it opens
+    /// blobs for packages.
+    pub project_keys: &'a [Recipient],
     /// Strip metadata (EXIF/GPS, XMP, IPTC, comments) from JPEG, PNG and WebP images before sealing; the
     /// original's SHA-256 and size are recorded. Other images are refused (nothing is attached); other files
     /// are attached whole, and the result says so.
@@ -119,7 +120,7 @@ pub fn attach_files(
         return Err(clew_vault::Error::NoCustodian.into());
     }
     let blobs = BlobStore::new(blob_dir)?;
-    let blob_recipients: Vec<Recipient> = custodians.iter().chain(options.project_key).cloned().collect();
+    let blob_recipients: Vec<Recipient> = custodians.iter().chain(options.project_keys).cloned().collect();
     let file_error = |path: &Path| {
         let path = path.to_path_buf();
         move |error: std::io::Error| AttachError::File { path: path.clone(), message: error.to_string() }

@@ -155,14 +155,22 @@ impl KeyFiles {
         self.project_locked().is_file()
     }
 
-    /// The project's public key (age1...), to seal attachments to; `None` when it has none yet.
+    /// The project's public key (age1...); `None` when it has none yet.
     pub fn project_recipient(&self) -> Result<Option<Recipient>, Error> {
         if !self.has_project_key() {
             return Ok(None);
         }
-        let path = self.project_public();
-        let text = fs::read_to_string(&path).map_err(|e| Error::Io(format!("{}: {e}", path.display())))?;
-        text.parse().map(Some).map_err(|_| Error::CorruptKey(path.display().to_string()))
+        read_recipient(&self.project_public()).map(Some)
+    }
+
+    /// The keys to seal attachments to: the project key and, while a rotation is unfinished, the next one,
+    /// so that whichever survives the rotation opens them.
+    pub fn project_recipients(&self) -> Result<Vec<Recipient>, Error> {
+        let mut recipients: Vec<Recipient> = self.project_recipient()?.into_iter().collect();
+        if self.next_public().is_file() {
+            recipients.push(read_recipient(&self.next_public())?);
+        }
+        Ok(recipients)
     }
 
     /// Makes the project key pair, locked with the passphrase; refuses to replace one. Returns the public key.
@@ -198,10 +206,16 @@ impl KeyFiles {
     /// Unlocks the project key with the passphrase. While a rotation is unfinished, the identity holds the
     /// new key as well, so blobs already sealed to it open too.
     pub fn unlock_project_key(&self, passphrase: &str) -> Result<Identity, Error> {
+        // Each locked key must be the secret of one of the public keys present: a rotation interrupted while
+        // finishing leaves the new key locked as the project key and its public key still as the next one.
+        let mut publics = Vec::new();
+        for public in [self.project_public(), self.next_public()] {
+            if public.is_file() {
+                publics.push(read_recipient(&public)?.to_string());
+            }
+        }
         let mut keys = Vec::new();
-        for (locked, public) in
-            [(self.project_locked(), self.project_public()), (self.next_locked(), self.next_public())]
-        {
+        for locked in [self.project_locked(), self.next_locked()] {
             if !locked.is_file() {
                 continue;
             }
@@ -209,9 +223,8 @@ impl KeyFiles {
             let text = std::str::from_utf8(&secret).map_err(|_| Error::CorruptKey(locked.display().to_string()))?;
             let identity = age::x25519::Identity::from_str(text.trim())
                 .map_err(|_| Error::CorruptKey(locked.display().to_string()))?;
-            let expected = fs::read_to_string(&public).map_err(|e| Error::Io(format!("{}: {e}", public.display())))?;
-            if identity.to_public().to_string() != expected.trim() {
-                return Err(Error::CorruptKey(format!("{} does not match {}", locked.display(), public.display())));
+            if !publics.contains(&identity.to_public().to_string()) {
+                return Err(Error::CorruptKey(format!("{} does not match the public key beside it", locked.display())));
             }
             keys.push(identity);
         }
@@ -228,28 +241,32 @@ impl KeyFiles {
     /// [`KeyFiles::finish_rotation`]) and returns its public key. An unfinished earlier rotation's next key
     /// is reused, so that blobs it already sealed stay readable.
     pub fn begin_rotation(&self, passphrase: &str, work_factor: Option<u8>) -> Result<Recipient, Error> {
+        self.complete_finishing()?;
         if self.next_locked().is_file() {
-            let path = self.next_public();
-            let text = fs::read_to_string(&path).map_err(|e| Error::Io(format!("{}: {e}", path.display())))?;
             // The passphrase must open it: a rotation must not go on with a key nobody can unlock.
             unlock_file(&self.next_locked(), passphrase)?;
-            return text.parse().map_err(|_| Error::CorruptKey(path.display().to_string()));
+            return read_recipient(&self.next_public());
         }
         self.write_project_key(passphrase, work_factor, &self.next_locked(), &self.next_public())
     }
 
-    /// Ends a rotation: the next key becomes the project key, and the old one is gone.
+    /// Ends a rotation: the next key becomes the project key, and the old one is gone. Each step is a rename;
+    /// a crash between them leaves a state [`KeyFiles::unlock_project_key`] opens and the next rotation
+    /// completes.
     pub fn finish_rotation(&self) -> Result<(), Error> {
-        let failed = |path: &Path| {
-            let path = path.display().to_string();
-            move |e: std::io::Error| Error::Io(format!("{path}: {e}"))
-        };
-        // The public key first: until the locked key is renamed too, both files of the next key remain and
-        // `unlock_project_key` opens both.
-        fs::copy(self.next_public(), self.project_public()).map_err(failed(&self.project_public()))?;
-        fs::rename(self.next_locked(), self.project_locked()).map_err(failed(&self.project_locked()))?;
-        fs::remove_file(self.next_public()).map_err(failed(&self.next_public()))?;
-        fs::File::open(&self.dir).and_then(|d| d.sync_all()).map_err(failed(&self.dir))
+        let failed = |path: PathBuf| move |e: std::io::Error| Error::Io(format!("{}: {e}", path.display()));
+        fs::rename(self.next_locked(), self.project_locked()).map_err(failed(self.project_locked()))?;
+        self.complete_finishing()
+    }
+
+    /// Completes a finishing step a crash interrupted: the new key is locked in place, its public key still
+    /// carries the next key's name.
+    fn complete_finishing(&self) -> Result<(), Error> {
+        let failed = |path: PathBuf| move |e: std::io::Error| Error::Io(format!("{}: {e}", path.display()));
+        if self.next_public().is_file() && !self.next_locked().is_file() {
+            fs::rename(self.next_public(), self.project_public()).map_err(failed(self.project_public()))?;
+        }
+        fs::File::open(&self.dir).and_then(|d| d.sync_all()).map_err(failed(self.dir.clone()))
     }
 
     /// Makes and stores a new signing key, locked with the passphrase; refuses to replace one. The scrypt
@@ -295,6 +312,12 @@ impl KeyFiles {
         }
         Ok(key)
     }
+}
+
+/// Reads a public key file (age1...).
+fn read_recipient(path: &Path) -> Result<Recipient, Error> {
+    let text = fs::read_to_string(path).map_err(|e| Error::Io(format!("{}: {e}", path.display())))?;
+    text.parse().map_err(|_| Error::CorruptKey(path.display().to_string()))
 }
 
 fn check_passphrase(passphrase: &str) -> Result<(), Error> {
@@ -376,5 +399,38 @@ mod tests {
 
         fs::write(dir.path().join("keys/signing-key.age"), b"not an age file").unwrap();
         assert!(matches!(files.unlock("correct horse battery"), Err(Error::CorruptKey(_))));
+    }
+
+    /// Every state a crash can leave a rotation in opens, and the next rotation completes it.
+    #[test]
+    fn a_rotation_interrupted_at_any_step_keeps_the_keys_usable() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = KeyFiles::of_project(dir.path());
+        let pass = "correct horse battery";
+        let old = files.create_project_key(pass, Some(10)).unwrap();
+        let sealed_old = crate::seal(std::slice::from_ref(&old), b"old").unwrap();
+        // Begun: both keys open, attachments are sealed to both.
+        let next = files.begin_rotation(pass, Some(10)).unwrap();
+        assert_eq!(files.begin_rotation(pass, Some(10)).unwrap().to_string(), next.to_string(), "reused");
+        assert_eq!(files.project_recipients().unwrap().len(), 2);
+        let sealed_new = crate::seal(std::slice::from_ref(&next), b"new").unwrap();
+        let both = files.unlock_project_key(pass).unwrap();
+        assert!(crate::open(&both, &sealed_old).is_ok() && crate::open(&both, &sealed_new).is_ok());
+        // Killed between the two renames of finishing: the new key is in place under the old name.
+        fs::rename(dir.path().join("keys/project-key.next.age"), dir.path().join("keys/project-key.age")).unwrap();
+        let identity = files.unlock_project_key(pass).unwrap();
+        assert!(crate::open(&identity, &sealed_new).is_ok());
+        assert!(files.project_recipients().unwrap().iter().any(|r| r.to_string() == next.to_string()));
+        // The next rotation completes the interrupted one, then begins anew.
+        let third = files.begin_rotation(pass, Some(10)).unwrap();
+        assert_eq!(files.project_recipient().unwrap().unwrap().to_string(), next.to_string());
+        files.finish_rotation().unwrap();
+        assert_eq!(files.project_recipient().unwrap().unwrap().to_string(), third.to_string());
+        assert_eq!(files.project_recipients().unwrap().len(), 1);
+        assert!(crate::open(&files.unlock_project_key(pass).unwrap(), &sealed_new).is_err(), "the old key is gone");
+        assert!(matches!(files.unlock_project_key("wrong passphrase"), Err(Error::WrongPassphrase)));
+        // A locked key that belongs to no public key beside it is refused.
+        fs::write(dir.path().join("keys/project-key.pub"), format!("{old}\n")).unwrap();
+        assert!(matches!(files.unlock_project_key(pass), Err(Error::CorruptKey(_))));
     }
 }
