@@ -628,6 +628,7 @@ pub fn write_demo(
                 "synthetic_testimonies": [first, written],
                 "seed": seed,
                 "statements_sha256": tx.batch_digest()?,
+                "records_sha256": tx.records_digest()?,
             });
             clew_intake::import::record_event(tx.as_mut(), &batch, "demo", &detail)?;
             tx.commit()?;

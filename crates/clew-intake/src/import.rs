@@ -294,6 +294,7 @@ impl<'s> ImportRun<'s> {
                 "retracted": report.retracted,
                 "sources_sha256": clew_vault::blobs::hex(&self.sources.clone().finalize()),
                 "statements_sha256": tx.batch_digest()?,
+                "records_sha256": tx.records_digest()?,
             });
             record_event(tx.as_mut(), &self.batch, &self.batch.operation, &detail)?;
             tx.commit()?;

@@ -4,11 +4,13 @@
 
 use std::path::Path;
 
+use clew_model::Statement;
 use clew_store::{CustodyEvent, Store};
 use clew_vault::Identity;
 use clew_vault::blobs::{BlobStore, hex};
 use clew_vault::log::{Hash, event_leaf, root};
 use serde::Serialize;
+use sha2::Digest;
 
 /// What verification found.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -46,6 +48,52 @@ impl std::str::FromStr for Anchor {
     }
 }
 
+/// The records digest of a batch that wrote no segments or consent records.
+fn records_of_nothing() -> String {
+    hex(&sha2::Sha256::digest([]))
+}
+
+/// Names the statements of a batch whose content no longer matches their id (a content hash): a statement
+/// recomputes to its id for one of its source's generations; a retraction carries what it retracts.
+fn altered_statements(store: &dyn Store, batch: i64) -> Result<Vec<String>, clew_store::Error> {
+    let mut problems = Vec::new();
+    let statements = store.batch_statements(batch)?;
+    let mut generations = std::collections::HashMap::new();
+    for statement in &statements {
+        let generation = match generations.get(&statement.source_id) {
+            Some(generation) => *generation,
+            None => {
+                let generation = store.source(&statement.source_id)?.map_or(1, |s| s.generation);
+                generations.insert(statement.source_id.clone(), generation);
+                generation
+            }
+        };
+        let matches = match &statement.retracts {
+            Some(retracted) => {
+                clew_model::StatementId::derive(&statement.source_id, &["retract", retracted.as_str()]) == statement.id
+            }
+            None => (1..=generation.max(1)).any(|g| {
+                Statement::compute_id(
+                    &statement.entity_id,
+                    &statement.schema,
+                    &statement.property,
+                    &statement.value,
+                    &statement.source_id,
+                    &statement.locator,
+                    g,
+                ) == statement.id
+            }),
+        };
+        if !matches {
+            problems.push(format!(
+                "statement {} ({} {} of {}, from {}): its content no longer hashes to its id: it was altered",
+                statement.id, statement.entity_id, statement.property, statement.schema, statement.source_id
+            ));
+        }
+    }
+    Ok(problems)
+}
+
 /// Recomputes and checks; with an anchor, also that the log still extends that earlier tree head.
 pub fn verify(
     store: &dyn Store,
@@ -58,6 +106,8 @@ pub fn verify(
     let mut leaves: Vec<Hash> = Vec::new();
     // Events that committed to statements: (seq, batch, kind, time, logged digest).
     let mut statement_checks: Vec<(u64, i64, String, String, String)> = Vec::new();
+    // Events that committed to segments and consent records: (seq, batch, kind, logged digest).
+    let mut record_checks: Vec<(u64, i64, String, String)> = Vec::new();
     let mut logged_custodians = std::collections::HashSet::new();
     let mut expected = 1;
     store
@@ -86,6 +136,12 @@ pub fn verify(
                 .and_then(|detail| detail.get("statements_sha256").and_then(|v| v.as_str().map(String::from)));
             if let Some(logged) = logged {
                 statement_checks.push((event.seq, event.batch, event.kind.clone(), event.recorded_at.clone(), logged));
+            }
+            let records = serde_json::from_str::<serde_json::Value>(&event.detail)
+                .ok()
+                .and_then(|detail| detail.get("records_sha256").and_then(|v| v.as_str().map(String::from)));
+            if let Some(records) = records {
+                record_checks.push((event.seq, event.batch, event.kind.clone(), records));
             }
             if event.kind == "custodian-add"
                 && let Some(key) = serde_json::from_str::<serde_json::Value>(&event.detail)
@@ -116,12 +172,32 @@ pub fn verify(
             ));
         }
     }
+    // The witness's words and consent records, recomputed the same way.
+    let mut records = store.records_digests().map_err(store_error)?;
+    let empty = records_of_nothing();
+    for (seq, batch, kind, logged) in record_checks {
+        if records.remove(&batch).unwrap_or_else(|| empty.clone()) != logged {
+            report.problems.push(format!(
+                "segments or consent records: those written by event {seq} ({kind}) no longer match what was \
+                 logged: the witness's words or consent were altered, added or deleted"
+            ));
+        }
+    }
+    let mut unvouched: Vec<i64> = records.into_keys().collect();
+    unvouched.sort_unstable();
+    for batch in unvouched {
+        report.problems.push(format!(
+            "segments or consent records: some were written by batch {batch}, which no custody event records \
+             (added behind clew's back)"
+        ));
+    }
     for (seq, batch, kind, recorded_at, logged) in statement_checks {
         if store.batch_digest(batch).map_err(store_error)? != logged {
             report.problems.push(format!(
                 "statements: those written by event {seq} ({kind} at {recorded_at}) no longer match what was \
                  logged: a statement was altered, added or deleted"
             ));
+            report.problems.extend(altered_statements(store, batch).map_err(store_error)?);
         }
     }
     report.events = leaves.len() as u64;

@@ -148,6 +148,9 @@ pub trait WriteTx {
     fn reseal(&mut self, value: &SealedRef, sealed: &[u8]) -> Result<()>;
     /// SHA-256 (hex) over every statement this transaction's batch has written so far, in the order written.
     fn batch_digest(&mut self) -> Result<String>;
+    /// SHA-256 (hex) over the segments and consent records this transaction's batch has written, by source
+    /// generation (see [`Store::records_digests`]).
+    fn records_digest(&mut self) -> Result<String>;
     /// Appends an event to the custody log (its leaf hash computed by the caller from the batch's time and
     /// author, the kind and the detail); returns its sequence number (from 1).
     fn append_event(&mut self, kind: &str, detail: &str, leaf_hash: &[u8; 32]) -> Result<u64>;
@@ -226,6 +229,11 @@ pub trait Store {
     fn consent(&self, source: &SourceId) -> Result<Option<ConsentRecord>>;
     /// The custody events of the batches that wrote a source's statements or attachments, in order.
     fn source_events(&self, source: &SourceId) -> Result<Vec<CustodyEvent>>;
+    /// The digest of the segments and consent records of every batch that wrote some, recomputed from the
+    /// tables (see [`WriteTx::records_digest`]).
+    fn records_digests(&self) -> Result<std::collections::HashMap<i64, String>>;
+    /// Every statement a batch wrote (retractions included), in the order written.
+    fn batch_statements(&self, batch: i64) -> Result<Vec<Statement>>;
     /// Every value sealed to the custodians: protected blocks (every generation) and attachments' file names.
     fn sealed_values(&self) -> Result<Vec<(SealedRef, Vec<u8>)>>;
 }

@@ -12,10 +12,11 @@ use crate::{
 };
 
 /// Migrations in order; the database's `user_version` is the number applied.
-const MIGRATIONS: [&str; 3] = [
+const MIGRATIONS: [&str; 4] = [
     include_str!("../migrations/sqlite/0001_statements.sql"),
     include_str!("../migrations/sqlite/0002_attachments.sql"),
     include_str!("../migrations/sqlite/0003_stripped_attachments.sql"),
+    include_str!("../migrations/sqlite/0004_record_batches.sql"),
 ];
 
 /// The schema version this build writes.
@@ -148,6 +149,42 @@ fn hex_digest(hasher: &sha2::Sha256) -> String {
     hasher.clone().finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Adds text fields to a hash, each length-prefixed (`None` is distinct from any text).
+fn hash_fields(hasher: &mut sha2::Sha256, fields: &[Option<&str>]) {
+    use sha2::Digest;
+    for field in fields {
+        match field {
+            Some(text) => {
+                hasher.update([1]);
+                hasher.update((text.len() as u64).to_be_bytes());
+                hasher.update(text.as_bytes());
+            }
+            None => hasher.update([0]),
+        }
+    }
+}
+
+/// The digests of one source generation's records: its segments (in id order) and its consent record.
+#[derive(Default, Clone)]
+struct RecordDigests {
+    segments: sha2::Sha256,
+    consent: sha2::Sha256,
+}
+
+/// SHA-256 (hex) over the records of a batch: for each source generation, in order of source key and
+/// generation, its key, generation, and the digests of its segments and consent.
+fn records_digest(records: &std::collections::BTreeMap<(i64, i64), RecordDigests>) -> String {
+    use sha2::Digest;
+    let mut hasher = sha2::Sha256::new();
+    for ((source, generation), digests) in records {
+        hasher.update(source.to_be_bytes());
+        hasher.update(generation.to_be_bytes());
+        hasher.update(digests.segments.clone().finalize());
+        hasher.update(digests.consent.clone().finalize());
+    }
+    hex_digest(&hasher)
+}
+
 /// SHA-256 (hex) over the statements of a batch, recomputed from the table, in the order written.
 fn batch_digest(connection: &Connection, batch: i64) -> Result<String> {
     use sha2::Sha256;
@@ -250,6 +287,7 @@ impl Store for SqliteStore {
             sources: HashMap::new(),
             entities: HashMap::new(),
             digest: <sha2::Sha256 as sha2::Digest>::new(),
+            records: std::collections::BTreeMap::new(),
         }))
     }
 
@@ -476,6 +514,35 @@ impl Store for SqliteStore {
         Ok(events)
     }
 
+    fn records_digests(&self) -> Result<HashMap<i64, String>> {
+        let mut by_batch: HashMap<i64, std::collections::BTreeMap<(i64, i64), RecordDigests>> = HashMap::new();
+        let mut query = self.connection.prepare(
+            "SELECT batch, source, generation, id, lang, text, translation_lang, translation_text FROM segment
+             WHERE batch IS NOT NULL ORDER BY source, generation, id",
+        )?;
+        let mut rows = query.query([])?;
+        while let Some(row) = rows.next()? {
+            let text = |index| row.get_ref(index).map(|v| v.as_str().ok());
+            let digests = by_batch.entry(row.get(0)?).or_default().entry((row.get(1)?, row.get(2)?)).or_default();
+            hash_fields(&mut digests.segments, &[text(3)?, text(4)?, text(5)?, text(6)?, text(7)?]);
+        }
+        let mut query =
+            self.connection.prepare("SELECT batch, source, generation, record FROM consent WHERE batch IS NOT NULL")?;
+        let mut rows = query.query([])?;
+        while let Some(row) = rows.next()? {
+            let record = row.get_ref(3)?.as_str().ok();
+            let digests = by_batch.entry(row.get(0)?).or_default().entry((row.get(1)?, row.get(2)?)).or_default();
+            hash_fields(&mut digests.consent, &[record]);
+        }
+        Ok(by_batch.into_iter().map(|(batch, records)| (batch, records_digest(&records))).collect())
+    }
+
+    fn batch_statements(&self, batch: i64) -> Result<Vec<Statement>> {
+        let mut query = self.connection.prepare(&format!("{STATEMENT_SELECT} WHERE s.batch = ?1 ORDER BY s.rowid"))?;
+        let rows = query.query_map([batch], statement_from_row)?;
+        collect_statements(rows)
+    }
+
     fn sealed_values(&self) -> Result<Vec<(SealedRef, Vec<u8>)>> {
         let mut values = Vec::new();
         let mut query = self.connection.prepare("SELECT source, generation, sealed FROM protected")?;
@@ -579,6 +646,8 @@ struct SqliteWriteTx<'c> {
     entities: HashMap<EntityId, i64>,
     /// Digest of the statements this batch wrote, hashed as they are written (see `batch_digest`).
     digest: sha2::Sha256,
+    /// Digests of the segments and consent records this batch wrote, by source key and generation.
+    records: std::collections::BTreeMap<(i64, i64), RecordDigests>,
 }
 
 /// Statement rows written by one INSERT.
@@ -805,18 +874,35 @@ impl WriteTx for SqliteWriteTx<'_> {
     fn put_segments(&mut self, source: &SourceId, generation: u32, segments: &[Segment]) -> Result<()> {
         let key = self.source_key(source)?;
         let mut insert = self.tx.prepare_cached(
-            "INSERT OR REPLACE INTO segment (source, generation, id, lang, text, translation_lang, translation_text)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT OR REPLACE INTO segment
+                 (source, generation, id, lang, text, translation_lang, translation_text, batch)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?;
-        for segment in segments {
+        let mut sorted: Vec<&Segment> = segments.iter().collect();
+        sorted.sort_by(|a, b| a.id.cmp(&b.id));
+        sorted.dedup_by(|a, b| a.id == b.id);
+        let digests = self.records.entry((key, i64::from(generation))).or_default();
+        // A repeated call replaces the rows, so the digest starts over too.
+        digests.segments = <sha2::Sha256 as sha2::Digest>::new();
+        for segment in sorted {
+            let translation = segment.translation.as_ref();
+            let fields = [
+                Some(segment.id.as_str()),
+                Some(segment.lang.as_str()),
+                Some(segment.text.as_str()),
+                translation.map(|t| t.lang.as_str()),
+                translation.map(|t| t.text.as_str()),
+            ];
+            hash_fields(&mut digests.segments, &fields);
             insert.execute(params![
                 key,
                 generation,
-                segment.id,
-                segment.lang,
-                segment.text,
-                segment.translation.as_ref().map(|t| t.lang.as_str()),
-                segment.translation.as_ref().map(|t| t.text.as_str()),
+                fields[0],
+                fields[1],
+                fields[2],
+                fields[3],
+                fields[4],
+                self.batch_id
             ])?;
         }
         Ok(())
@@ -825,8 +911,13 @@ impl WriteTx for SqliteWriteTx<'_> {
     fn put_consent(&mut self, source: &SourceId, generation: u32, record: &str) -> Result<()> {
         let key = self.source_key(source)?;
         self.tx
-            .prepare_cached("INSERT OR REPLACE INTO consent (source, generation, record) VALUES (?1, ?2, ?3)")?
-            .execute(params![key, generation, record])?;
+            .prepare_cached(
+                "INSERT OR REPLACE INTO consent (source, generation, record, batch) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![key, generation, record, self.batch_id])?;
+        let digests = self.records.entry((key, i64::from(generation))).or_default();
+        digests.consent = <sha2::Sha256 as sha2::Digest>::new();
+        hash_fields(&mut digests.consent, &[Some(record)]);
         Ok(())
     }
 
@@ -857,6 +948,10 @@ impl WriteTx for SqliteWriteTx<'_> {
             ],
         )?;
         Ok(added == 1)
+    }
+
+    fn records_digest(&mut self) -> Result<String> {
+        Ok(records_digest(&self.records))
     }
 
     fn batch_digest(&mut self) -> Result<String> {

@@ -525,6 +525,10 @@ fn the_custody_log_records_writes_and_sensitive_reads_and_verify_names_tampering
     // Tampering, each named: an altered statement, an altered event, a deleted event, an altered blob, a
     // missing blob.
     assert_eq!(database.execute("UPDATE statement SET value = '9' WHERE value = '12'", []).unwrap(), 1);
+    assert_eq!(
+        database.execute("UPDATE segment SET text = text || '!' WHERE id = (SELECT min(id) FROM segment)", []).unwrap(),
+        1
+    );
     database
         .execute("INSERT INTO custodian (public_key, label, batch) VALUES ('age1planted', 'planted', 1)", [])
         .unwrap();
@@ -552,6 +556,11 @@ fn the_custody_log_records_writes_and_sensitive_reads_and_verify_names_tampering
     let problems = text(&run.stderr);
     assert!(problems.contains("events 2 to 2 are missing"), "{problems}");
     assert!(problems.contains("statements: those written by event 3 (import at"), "{problems}");
+    assert!(problems.contains("segments or consent records: those written by event 3 (import)"), "{problems}");
+    // ...and the altered row itself, by its id.
+    let altered = problems.lines().find(|l| l.contains("its content no longer hashes to its id")).unwrap_or_default();
+    assert!(altered.starts_with("statement ") && altered.contains("from T-EXAMPLE-0001"), "{problems}");
+    assert_eq!(problems.matches("its content no longer hashes to its id").count(), 1, "{problems}");
     assert!(
         problems.contains("age1planted (`planted`) is in the project, but no custody event records adding it"),
         "{problems}"

@@ -1,7 +1,7 @@
 //! Integration tests of the store on real SQLite files: projects, migrations, refusals, reads.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use clew_model::{Claim, EntityId, Sensitivity, SourceId, SourceKind, Statement};
+use clew_model::{Claim, EntityId, Segment, Sensitivity, SourceId, SourceKind, Statement, Translation};
 use clew_store::{Batch, Error, Project, SourceDraft, SourceOutcome};
 
 fn batch() -> Batch {
@@ -177,9 +177,21 @@ fn batch_digest_matches_what_verify_recomputes() {
     tx.put_statements(&statements).unwrap();
     tx.put_statements(&statements[..20]).unwrap(); // a second call repeating the first rows
     tx.put_statements(&earlier[..3]).unwrap(); // rows another batch wrote
+    let segment = |id: &str, translated: bool| Segment {
+        id: id.to_string(),
+        lang: "ko".into(),
+        text: format!("synthetic words {id}"),
+        translation: translated.then(|| Translation { lang: "en".into(), text: String::new() }),
+    };
+    // Given out of order, a translation with empty text, and a consent record: hashed in id order.
+    let source = SourceId::new("T-2").unwrap();
+    tx.put_segments(&source, 1, &[segment("s10", true), segment("s2", false), segment("s1", true)]).unwrap();
+    tx.put_consent(&source, 1, r#"{"version":1}"#).unwrap();
     let written = tx.batch_digest().unwrap();
+    let records = tx.records_digest().unwrap();
     tx.commit().unwrap();
     let batches = store.statement_batches().unwrap();
     assert_eq!(batches.len(), 2);
     assert_eq!(store.batch_digest(batches[1]).unwrap(), written);
+    assert_eq!(store.records_digests().unwrap().get(&batches[1]), Some(&records));
 }
