@@ -180,6 +180,29 @@ enum AttachmentCommand {
 enum LogCommand {
     /// The log's current size and tree head (send it to a partner, or publish it, to anchor the history).
     Head,
+    /// Prove to someone without the project, against a freshly signed tree head: that an event is in the log
+    /// (--event), or that the log extends its first SIZE events unchanged (--from; give the size of a head
+    /// you sent earlier). Prints the proof (JSON); `clew log check` checks it offline. Needs the passphrase.
+    #[command(group(clap::ArgGroup::new("what").required(true).args(["event", "from"])))]
+    Proof {
+        /// The event's sequence number.
+        #[arg(long, value_name = "SEQ")]
+        event: Option<u64>,
+        /// The size of the earlier tree head.
+        #[arg(long, value_name = "SIZE")]
+        from: Option<u64>,
+    },
+    /// Check a proof from `clew log proof` offline, no project needed.
+    Check {
+        /// The proof file.
+        file: PathBuf,
+        /// A signed tree head received earlier (from `clew log head`): a consistency proof must start from it.
+        #[arg(long, value_name = "FILE")]
+        earlier: Option<PathBuf>,
+        /// The project's signing key (hex) as the project published it.
+        #[arg(long, value_name = "HEX")]
+        key: Option<String>,
+    },
     /// List events.
     Show {
         /// Only events after this sequence number.
@@ -631,6 +654,64 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
                 keys.unlock(&passphrase)?.sign_head(leaves.len() as u64, &root, &clew_intake::import::now_rfc3339());
             out.line(&serde_json::to_string_pretty(&signed).unwrap_or_default())?;
             out.note("Save this signed tree head (e.g. head.json) and send it to a partner; later, `clew verify --head head.json` proves the history up to it is unchanged.")
+        }
+        Command::Log(LogCommand::Proof { event, from }) => {
+            let project = open_project(&cli.project)?;
+            let keys = KeyFiles::of_project(&project.dir);
+            if !keys.exists() {
+                return Err(Failure::usage(
+                    "a proof needs a signed tree head: create the keys with clew keys init".into(),
+                ));
+            }
+            let Some(passphrase) = passphrase(&cli.passphrase_env, false)? else {
+                return Err(Failure::usage("no passphrase: run in a terminal, or give --passphrase-env VAR".into()));
+            };
+            let key = keys.unlock(&passphrase)?;
+            let checked = clew_intake::verify::verify(project.store_ref(), &project.blob_dir(), None, None)?;
+            if !checked.problems.is_empty() {
+                for problem in &checked.problems {
+                    out.note(problem)?;
+                }
+                return Err(Failure::verification(checked.problems.len(), serde_json::to_value(&checked).ok()));
+            }
+            let request = match (event, from) {
+                (Some(seq), _) => clew_intake::proofs::ProofRequest::Inclusion(seq),
+                (None, Some(size)) => clew_intake::proofs::ProofRequest::Consistency(size),
+                (None, None) => return Err(Failure::usage("give --event SEQ or --from SIZE".into())),
+            };
+            let proof = clew_intake::proofs::make_proof(project.store_ref(), &key, request).map_err(Failure::usage)?;
+            out.line(&serde_json::to_string_pretty(&proof).unwrap_or_default())
+        }
+        Command::Log(LogCommand::Check { file, earlier, key }) => {
+            let read = |path: &Path| {
+                std::fs::read_to_string(path).map_err(|e| Failure::usage(format!("{}: {e}", path.display())))
+            };
+            let proof: clew_intake::proofs::Proof = serde_json::from_str(&read(&file)?)
+                .map_err(|e| Failure::usage(format!("{}: not a clew proof: {e}", file.display())))?;
+            let earlier: Option<clew_vault::signing::SignedTreeHead> = earlier
+                .map(|path| {
+                    serde_json::from_str(&read(&path)?)
+                        .map_err(|e| Failure::usage(format!("{}: not a signed tree head: {e}", path.display())))
+                })
+                .transpose()?;
+            let report = clew_intake::proofs::check_proof(&proof, key.as_deref(), earlier.as_ref());
+            if !report.problems.is_empty() {
+                for problem in &report.problems {
+                    out.note(problem)?;
+                }
+                return Err(Failure::verification(report.problems.len(), serde_json::to_value(&report).ok()));
+            }
+            out.value(&report, |out| {
+                out.line(&format!("proved: {}", report.proved))?;
+                out.line(&format!(
+                    "under tree head {} ({} events), signed by {}",
+                    report.tree_head, report.tree_size, report.signing_key
+                ))?;
+                if key.is_none() {
+                    out.note("Make sure the signing key is the project's: compare it with the key it published, or pass --key HEX")?;
+                }
+                Ok(())
+            })
         }
         Command::Log(LogCommand::Show { since, limit }) => {
             let project = open_project(&cli.project)?;

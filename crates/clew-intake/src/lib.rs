@@ -7,6 +7,7 @@ pub mod import;
 pub mod input;
 pub mod mapping;
 pub mod package;
+pub mod proofs;
 pub mod rotate;
 pub mod strip;
 pub mod testimony;

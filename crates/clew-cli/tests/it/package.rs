@@ -391,3 +391,57 @@ fn a_split_custodian_key_opens_with_enough_shares_only() {
     let run = clew_pass(dir.path(), &["keys", "split", key, "--shares", "3", "--threshold", "2", "--out-dir", "s"]);
     assert!(!run.status.success());
 }
+
+/// A partner who holds an earlier signed tree head checks, offline, that the log only grew since, and that
+/// an event is in it.
+#[test]
+fn inclusion_and_consistency_proofs_check_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(clew_pass(dir.path(), &["demo", "--dir", "d", "--testimonies", "5"]));
+    let run = ok(clew_pass(dir.path(), &["--project", "d", "log", "head"]));
+    std::fs::write(dir.path().join("earlier.json"), &run.stdout).unwrap();
+    let earlier: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let earlier_size = earlier["tree_size"].as_u64().unwrap();
+    // The log grows.
+    ok(export(dir.path(), "d", &["--testimony", "T-DEMO-000001"], "internal", "p.tar"));
+    ok(export(dir.path(), "d", &["--testimony", "T-DEMO-000002"], "internal", "q.tar"));
+
+    let from = earlier_size.to_string();
+    let run = ok(clew_pass(dir.path(), &["--project", "d", "log", "proof", "--from", &from]));
+    std::fs::write(dir.path().join("consistency.json"), &run.stdout).unwrap();
+    let run = ok(clew_pass(dir.path(), &["log", "check", "consistency.json", "--earlier", "earlier.json"]));
+    assert!(text(&run.stdout).contains("its history was only appended to"), "{}", text(&run.stdout));
+    let run = ok(clew_pass(dir.path(), &["--project", "d", "log", "proof", "--event", "2"]));
+    std::fs::write(dir.path().join("inclusion.json"), &run.stdout).unwrap();
+    let run = ok(clew_pass(dir.path(), &["log", "check", "inclusion.json"]));
+    assert!(text(&run.stdout).contains("event 2 ("), "{}", text(&run.stdout));
+
+    // Damaged proofs, a forged event, a head that is not the one the partner holds: each refused, saying why.
+    let check = |name: &str, content: &str, extra: &[&str]| {
+        std::fs::write(dir.path().join(name), content).unwrap();
+        let mut args = vec!["log", "check", name];
+        args.extend_from_slice(extra);
+        let run = clew_pass(dir.path(), &args);
+        assert_eq!(run.status.code(), Some(6), "{name}: {}", text(&run.stdout));
+        text(&run.stderr)
+    };
+    let consistency: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("consistency.json")).unwrap()).unwrap();
+    let mut damaged = consistency.clone();
+    damaged["consistency_proof"][0] = "00".repeat(32).into();
+    assert!(check("c1.json", &damaged.to_string(), &[]).contains("the consistency proof fails"));
+    let mut other_start = consistency.clone();
+    other_start["first_size"] = (earlier_size - 1).into();
+    let said = check("c2.json", &other_start.to_string(), &["--earlier", "earlier.json"]);
+    assert!(said.contains("not from the earlier tree head given"), "{said}");
+    let inclusion: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("inclusion.json")).unwrap()).unwrap();
+    let mut forged = inclusion.clone();
+    forged["event"]["recorded_by"] = "someone else".into();
+    assert!(check("i1.json", &forged.to_string(), &[]).contains("it was altered"));
+    let mut resigned = inclusion.clone();
+    resigned["tree_head"]["tree_size"] = 99.into();
+    assert!(check("i2.json", &resigned.to_string(), &[]).contains("signature does not match"));
+    let run = clew_pass(dir.path(), &["--project", "d", "log", "proof", "--from", "999"]);
+    assert_eq!(run.status.code(), Some(2));
+}
