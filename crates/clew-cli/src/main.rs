@@ -581,11 +581,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         Command::Keys(KeysCommand::Rotate { identity }) => {
             let identity = read_identity(&identity)?;
             let mut project = open_project(&cli.project)?;
-            let Some(passphrase) = passphrase(&cli.passphrase_env, false)? else {
-                return Err(Failure::usage(
-                    "no passphrase: run in a terminal, or give --passphrase-env VAR".to_string(),
-                ));
-            };
+            let passphrase = required_passphrase(&cli.passphrase_env, false)?;
             let keys = KeyFiles::of_project(&project.dir);
             let blob_dir = project.blob_dir();
             // The demo's light work factor stays light; a real project gets age's default.
@@ -608,11 +604,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         }
         Command::Keys(KeysCommand::Init) => {
             let mut project = open_project(&cli.project)?;
-            let Some(passphrase) = passphrase(&cli.passphrase_env, true)? else {
-                return Err(Failure::usage(
-                    "no passphrase: run in a terminal, or give --passphrase-env VAR".to_string(),
-                ));
-            };
+            let passphrase = required_passphrase(&cli.passphrase_env, true)?;
             let keys = create_project_keys(&mut project, &passphrase, None)?;
             out.value(&keys, |out| {
                 out.line(&format!("Signing key (Ed25519, signs tree heads): {}", keys.signing_key))?;
@@ -623,12 +615,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             let project = open_project(&cli.project)?;
             // Never vouch for a log that does not check out.
             let checked = clew_intake::verify::verify(project.store_ref(), &project.blob_dir(), None, None)?;
-            if !checked.problems.is_empty() {
-                for problem in &checked.problems {
-                    out.note(problem)?;
-                }
-                return Err(Failure::verification(checked.problems.len(), serde_json::to_value(&checked).ok()));
-            }
+            problems_fail(out, &checked.problems, &checked)?;
             let mut leaves = Vec::new();
             project.store_ref().for_each_event(&mut |event| {
                 leaves.push(event.leaf_hash);
@@ -663,17 +650,10 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
                     "a proof needs a signed tree head: create the keys with clew keys init".into(),
                 ));
             }
-            let Some(passphrase) = passphrase(&cli.passphrase_env, false)? else {
-                return Err(Failure::usage("no passphrase: run in a terminal, or give --passphrase-env VAR".into()));
-            };
+            let passphrase = required_passphrase(&cli.passphrase_env, false)?;
             let key = keys.unlock(&passphrase)?;
             let checked = clew_intake::verify::verify(project.store_ref(), &project.blob_dir(), None, None)?;
-            if !checked.problems.is_empty() {
-                for problem in &checked.problems {
-                    out.note(problem)?;
-                }
-                return Err(Failure::verification(checked.problems.len(), serde_json::to_value(&checked).ok()));
-            }
+            problems_fail(out, &checked.problems, &checked)?;
             let request = match (event, from) {
                 (Some(seq), _) => clew_intake::proofs::ProofRequest::Inclusion(seq),
                 (None, Some(size)) => clew_intake::proofs::ProofRequest::Consistency(size),
@@ -695,12 +675,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
                 })
                 .transpose()?;
             let report = clew_intake::proofs::check_proof(&proof, key.as_deref(), earlier.as_ref());
-            if !report.problems.is_empty() {
-                for problem in &report.problems {
-                    out.note(problem)?;
-                }
-                return Err(Failure::verification(report.problems.len(), serde_json::to_value(&report).ok()));
-            }
+            problems_fail(out, &report.problems, &report)?;
             out.value(&report, |out| {
                 out.line(&format!("proved: {}", report.proved))?;
                 out.line(&format!(
@@ -732,12 +707,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             let identity = read_identity(&identity)?;
             let report =
                 clew_intake::verify::verify(project.store_ref(), &project.blob_dir(), identity.as_ref(), anchor)?;
-            if !report.problems.is_empty() {
-                for problem in &report.problems {
-                    out.note(problem)?;
-                }
-                return Err(Failure::verification(report.problems.len(), serde_json::to_value(&report).ok()));
-            }
+            problems_fail(out, &report.problems, &report)?;
             out.value(&report, |out| {
                 out.line(&format!(
                     "verified: {} custody events (tree head {}), {} attachments{}",
@@ -858,11 +828,7 @@ fn package(
                         .to_string(),
                 ));
             }
-            let Some(passphrase) = passphrase(passphrase_env, false)? else {
-                return Err(Failure::usage(
-                    "no passphrase: run in a terminal, or give --passphrase-env VAR (a package is signed)".to_string(),
-                ));
-            };
+            let passphrase = required_passphrase(passphrase_env, false)?;
             let signing_key = keys.unlock(&passphrase)?;
             let project_identity = if custodian.is_none() && keys.has_project_key() {
                 Some(keys.unlock_project_key(&passphrase)?)
@@ -902,12 +868,7 @@ fn package(
         PackageCommand::Verify { file, identity, key } => {
             let identity = read_identity(&identity)?;
             let report = clew_intake::package::verify_package(&file, identity.as_ref(), key.as_deref())?;
-            if !report.problems.is_empty() {
-                for problem in &report.problems {
-                    out.note(problem)?;
-                }
-                return Err(Failure::verification(report.problems.len(), serde_json::to_value(&report).ok()));
-            }
+            problems_fail(out, &report.problems, &report)?;
             out.value(&report, |out| {
                 out.line(&format!(
                     "verified: {} file(s) match SHA256SUMS, which the export logged; {} custody event(s) proved in a log of {} (tree head {}), signed {} by key {}",
@@ -923,6 +884,17 @@ fn package(
             })
         }
     }
+}
+
+/// Shows every problem a check found and fails (exit 6) when there is any; the report goes with `--json`.
+fn problems_fail(out: &mut Output, problems: &[String], report: &impl serde::Serialize) -> Result<(), Failure> {
+    if problems.is_empty() {
+        return Ok(());
+    }
+    for problem in problems {
+        out.note(problem)?;
+    }
+    Err(Failure::verification(problems.len(), serde_json::to_value(report).ok()))
 }
 
 /// What stripping removed from an attachment, and its original's hash.
@@ -1044,6 +1016,15 @@ fn passphrase(variable: &Option<String>, confirm: bool) -> Result<Option<zeroize
 struct PublicKeys {
     signing_key: String,
     project_key: String,
+}
+
+/// The passphrase, when the command cannot go on without it.
+fn required_passphrase(variable: &Option<String>, confirm: bool) -> Result<zeroize::Zeroizing<String>, Failure> {
+    passphrase(variable, confirm)?.ok_or_else(|| {
+        Failure::usage(
+            "this needs the passphrase of the project's keys: run in a terminal, or give --passphrase-env VAR".into(),
+        )
+    })
 }
 
 /// Creates whichever of the project's keys (the signing key, the X25519 key pair) it lacks, and logs each

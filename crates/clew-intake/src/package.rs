@@ -218,6 +218,21 @@ pub struct ProvedEvent {
     pub inclusion_proof: Vec<String>,
 }
 
+impl ProvedEvent {
+    /// An event with its inclusion proof in the tree of `leaves` (the whole log).
+    pub fn prove(event: CustodyEvent, leaves: &[Hash]) -> ProvedEvent {
+        ProvedEvent {
+            inclusion_proof: inclusion_proof((event.seq - 1) as usize, leaves).iter().map(|h| hex(h)).collect(),
+            leaf_hash: hex(&event.leaf_hash),
+            seq: event.seq,
+            recorded_at: event.recorded_at,
+            recorded_by: event.recorded_by,
+            kind: event.kind,
+            detail: event.detail,
+        }
+    }
+}
+
 /// One file of the material.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PackagedFile {
@@ -610,18 +625,7 @@ pub fn export_package(
     })?;
     let head = root(&leaves);
     let signed = options.signing_key.sign_head(leaves.len() as u64, &head, &now_rfc3339());
-    let events: Vec<ProvedEvent> = chosen
-        .into_iter()
-        .map(|event| ProvedEvent {
-            inclusion_proof: inclusion_proof((event.seq - 1) as usize, &leaves).iter().map(|h| hex(h)).collect(),
-            leaf_hash: hex(&event.leaf_hash),
-            seq: event.seq,
-            recorded_at: event.recorded_at,
-            recorded_by: event.recorded_by,
-            kind: event.kind,
-            detail: event.detail,
-        })
-        .collect();
+    let events: Vec<ProvedEvent> = chosen.into_iter().map(|event| ProvedEvent::prove(event, &leaves)).collect();
     let manifest = Manifest {
         format: PACKAGE_FORMAT.into(),
         subject: options.subject.clone(),

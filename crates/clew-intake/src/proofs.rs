@@ -4,9 +4,7 @@
 
 use clew_store::{CustodyEvent, Store};
 use clew_vault::blobs::{hex, unhex};
-use clew_vault::log::{
-    Hash, consistency_proof, event_leaf, inclusion_proof, root, verify_consistency, verify_inclusion,
-};
+use clew_vault::log::{Hash, consistency_proof, event_leaf, root, verify_consistency, verify_inclusion};
 use clew_vault::signing::{ProjectSigningKey, SignedTreeHead};
 use serde::{Deserialize, Serialize};
 
@@ -79,15 +77,7 @@ pub fn make_proof(store: &dyn Store, key: &ProjectSigningKey, request: ProofRequ
     match request {
         ProofRequest::Inclusion(seq) => {
             let event = found.ok_or_else(|| format!("there is no event {seq}; the log has {size}"))?;
-            proof.event = Some(ProvedEvent {
-                inclusion_proof: inclusion_proof((event.seq - 1) as usize, &leaves).iter().map(|h| hex(h)).collect(),
-                leaf_hash: hex(&event.leaf_hash),
-                seq: event.seq,
-                recorded_at: event.recorded_at,
-                recorded_by: event.recorded_by,
-                kind: event.kind,
-                detail: event.detail,
-            });
+            proof.event = Some(ProvedEvent::prove(event, &leaves));
         }
         ProofRequest::Consistency(first) => {
             if first == 0 || first > size {
