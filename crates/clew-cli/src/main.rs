@@ -379,9 +379,13 @@ struct ExportArgs {
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
     /// Highest sensitivity exported; restricted statements (which can re-identify a witness) stay out unless
-    /// asked for.
+    /// asked for. Never above what the audience receives.
     #[arg(long, value_enum, default_value_t = SensitivityArg::Internal)]
     max_sensitivity: SensitivityArg,
+    /// Who receives it: internal, un, monitors, prosecutor or public. Only testimonies whose consent covers
+    /// that use are exported (see docs/packages.md).
+    #[arg(long, default_value = "internal", value_parser = |s: &str| s.parse::<Audience>())]
+    audience: Audience,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -526,6 +530,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             // Logged before anything leaves the project, like every sensitive read.
             let detail = serde_json::json!({
                 "format": "ftm",
+                "audience": args.audience,
                 "max_sensitivity": limit.as_str(),
                 "to": if args.out.is_some() { "file" } else { "standard output" },
             });
@@ -535,18 +540,22 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
                     let file = std::fs::File::create(path)
                         .map_err(|e| Failure::internal(format!("{}: {e}", path.display())))?;
                     let mut writer = std::io::BufWriter::new(file);
-                    let report = export_ftm(model()?, project.store_ref(), limit, &mut writer)?;
+                    let report = export_ftm(model()?, project.store_ref(), limit, args.audience, &mut writer)?;
                     std::io::Write::flush(&mut writer)
                         .map_err(|e| Failure::internal(format!("{}: {e}", path.display())))?;
                     report
                 }
-                None => export_ftm(model()?, project.store_ref(), limit, &mut out.stdout())?,
+                None => export_ftm(model()?, project.store_ref(), limit, args.audience, &mut out.stdout())?,
             };
             out.note(&format!(
-                "exported {} entities; {} left out (no FtM counterpart, or only statements above `{}`)",
+                "exported {} entities for `{}`; {} left out (no FtM counterpart, or only statements above `{}`); \
+                 {} source(s) whose consent does not cover `{}` left out",
                 report.exported,
+                args.audience.as_str(),
                 report.left_out,
-                limit.as_str()
+                report.max_sensitivity.as_str(),
+                report.refused_sources,
+                args.audience.as_str()
             ))?;
             Ok(())
         }
@@ -798,9 +807,11 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             let plaintext = clew_vault::open(&identity, &sealed)?;
             // A sensitive read: logged (who, when, which testimony) before anything is shown.
             log_event(&mut project, "protected-read", &serde_json::json!({"testimony": testimony.as_str()}))?;
-            let value: serde_json::Value =
-                serde_json::from_slice(&plaintext).map_err(|e| Failure::internal(format!("protected data: {e}")))?;
-            out.line(&serde_json::to_string_pretty(&value).unwrap_or_default())
+            // Shown as stored (JSON), straight from the plaintext buffer, which is wiped when dropped: no copy
+            // of it is left in memory by parsing and re-printing.
+            let text = std::str::from_utf8(&plaintext)
+                .map_err(|_| Failure::internal("protected data: not UTF-8 text".to_string()))?;
+            out.line(text)
         }
     }
 }

@@ -110,6 +110,17 @@ impl Audience {
         (!agreed).then(|| format!("the consent does not cover this use (uses.{use_name} is false)"))
     }
 
+    /// Why nothing from a source may go to this audience; `None` when it may. `consent` is the source's
+    /// consent record and withdrawal; a testimony without one goes nowhere, other sources (documents, FtM
+    /// data) carry no consent and are limited by sensitivity alone.
+    pub fn refusal_of(self, source: &clew_model::Source, consent: Option<(&Consent, Option<&str>)>) -> Option<String> {
+        match (consent, &source.kind) {
+            (Some((consent, withdrawn)), _) => self.refusal(consent, withdrawn),
+            (None, SourceKind::Testimony) => Some("it has no consent record".into()),
+            (None, _) => None,
+        }
+    }
+
     /// Whether it receives the witness's words (segments). They tell the witness's own story (where, when,
     /// for whom), which can re-identify them like restricted statements do, so only the audiences that
     /// receive those do.
@@ -358,38 +369,29 @@ fn gather(
     };
     for id in &source_ids {
         let Some(source) = store.source(id)? else { continue };
-        let consent = store.consent(id)?;
-        let mut summary = None;
-        let refusal = match (&source.kind, &consent) {
-            (SourceKind::Testimony, None) => Some("it has no consent record".to_string()),
-            (_, Some(record)) => {
-                let parsed: Consent = serde_json::from_str(&record.record)
-                    .map_err(|e| PackageError::Io(format!("the consent record of `{id}` is unreadable: {e}")))?;
-                summary = Some(serde_json::json!({
-                    "version": parsed.version,
-                    "date": parsed.date,
-                    "uses": parsed.uses,
-                    "quotation": parsed.quotation,
-                    "pseudonym_publication": parsed.pseudonym_publication,
-                    "audio": parsed.audio,
-                    "video": parsed.video,
-                    "withdrawn": record.withdrawn,
-                }));
-                if audience.receives_words() {
-                    words_allowed.insert(id.clone());
-                } else {
-                    left_out.push(format!(
-                        "`{id}`: the witness's words (they can re-identify; this audience receives coded statements)"
-                    ));
-                }
-                audience.refusal(&parsed, record.withdrawn.as_deref())
-            }
-            // Documents and FtM data carry no consent: what they say is limited by sensitivity alone.
-            (_, None) => {
-                words_allowed.insert(id.clone());
-                None
-            }
-        };
+        let consent = source_consent(store, id)?;
+        let refusal = audience.refusal_of(&source, consent.as_ref().map(|(c, w)| (c, w.as_deref())));
+        let summary = consent.as_ref().map(|(parsed, withdrawn)| {
+            serde_json::json!({
+                "version": parsed.version,
+                "date": parsed.date,
+                "uses": parsed.uses,
+                "quotation": parsed.quotation,
+                "pseudonym_publication": parsed.pseudonym_publication,
+                "audio": parsed.audio,
+                "video": parsed.video,
+                "withdrawn": withdrawn,
+            })
+        });
+        // Documents and FtM data carry no consent and no witness's words; a testimony's words go only to
+        // the audiences that receive restricted statements.
+        if consent.is_none() || audience.receives_words() {
+            words_allowed.insert(id.clone());
+        } else {
+            left_out.push(format!(
+                "`{id}`: the witness's words (they can re-identify; this audience receives coded statements)"
+            ));
+        }
         if let Some(why) = &refusal {
             left_out.push(format!("`{id}`: everything from it ({why})"));
         }
@@ -490,6 +492,14 @@ fn gather(
         )));
     }
     Ok(Gathered { sources, statements, segments, attachments, left_out })
+}
+
+/// A source's consent record, read, and the withdrawal in force; `None` for a source without one.
+pub fn source_consent(store: &dyn Store, id: &SourceId) -> Result<Option<(Consent, Option<String>)>, PackageError> {
+    let Some(record) = store.consent(id)? else { return Ok(None) };
+    let parsed: Consent = serde_json::from_str(&record.record)
+        .map_err(|e| PackageError::Io(format!("the consent record of `{id}` is unreadable: {e}")))?;
+    Ok(Some((parsed, record.withdrawn)))
 }
 
 /// A file name extension for a media type (the original name is sealed; it can identify a witness).

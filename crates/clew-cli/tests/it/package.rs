@@ -232,6 +232,28 @@ fn consent_and_sensitivity_decide_what_each_audience_receives() {
     assert!(text(&run.stderr).contains("nothing to package"), "{}", text(&run.stderr));
     assert!(!dir.path().join("public.tar").exists());
 
+    // FtM exports follow the same rules: a testimony whose consent does not name UN bodies stays out of an
+    // export for them, and nothing restricted goes to them whatever is asked.
+    let no_un = original
+        .replace("T-EXAMPLE-0001", "T-EXAMPLE-0002")
+        .replace("W-EX-0001", "W-EX-0002")
+        .replace("    un: true", "    un: false")
+        .replace("Blue Hill", "Red Hill");
+    std::fs::write(dir.path().join("t2.yaml"), no_un).unwrap();
+    ok(clew_pass(dir.path(), &["--project", "p", "import", "t2.yaml"]));
+    let ftm = |audience: &str| {
+        let args =
+            ["--project", "p", "export", "--audience", audience, "--max-sensitivity", "restricted", "--out", "x.ftm"];
+        let run = ok(clew_pass(dir.path(), &args));
+        (std::fs::read_to_string(dir.path().join("x.ftm")).unwrap(), text(&run.stderr))
+    };
+    let (team, _) = ftm("internal");
+    assert!(team.contains("Red Hill") && team.contains("Blue Hill"));
+    let (un_export, said) = ftm("un");
+    assert!(un_export.contains("Blue Hill") && !un_export.contains("Red Hill"), "{un_export}");
+    assert!(said.contains("1 source(s) whose consent does not cover `un` left out"), "{said}");
+    assert!(!un_export.contains("Employment"), "restricted relations stay out of a UN export");
+
     // Withdrawn from sharing: no package for anyone outside the team; the team's still works.
     let withdrawn = original.replacen(
         "  retention_until: 2035-03\n",

@@ -2,6 +2,7 @@
 
 use clew_intake::ftm::{FtmImportOptions, export_ftm, import_ftm};
 use clew_intake::input::InputPath;
+use clew_intake::package::Audience;
 use clew_model::{Entity, EntityId, Sensitivity};
 
 use crate::{example_text, import_files, model, new_project};
@@ -105,7 +106,8 @@ fn ftm_export_leaves_restricted_data_out_by_default() {
     let (_dir, mut project) = new_project();
     import_files(Some(&mut project), &[("t.yaml", example_text().as_bytes())]);
     let mut exported = Vec::new();
-    let report = export_ftm(model(), project.store_ref(), Sensitivity::Internal, &mut exported).unwrap();
+    let report =
+        export_ftm(model(), project.store_ref(), Sensitivity::Internal, Audience::Internal, &mut exported).unwrap();
     let text = String::from_utf8(exported).unwrap();
     let schemata: Vec<String> = text
         .lines()
@@ -134,7 +136,7 @@ fn ftm_export_then_import_round_trips() {
     let (_dir, mut project) = new_project();
     import_files(Some(&mut project), &[("t.yaml", example_text().as_bytes())]);
     let mut exported = Vec::new();
-    export_ftm(model(), project.store_ref(), Sensitivity::Restricted, &mut exported).unwrap();
+    export_ftm(model(), project.store_ref(), Sensitivity::Restricted, Audience::Internal, &mut exported).unwrap();
     let text = String::from_utf8(exported.clone()).unwrap();
     assert!(text.contains(r#""amount":["45000"]"#) && text.contains(r#""currency":["RUB"]"#), "{text}");
     // Relations need both ends in FtM; the witness end is there at `restricted`.
@@ -160,13 +162,13 @@ fn ftm_export_then_import_round_trips() {
     assert_eq!(employee.sensitivity, Sensitivity::Restricted);
     // FtM is the lowest common denominator (a Worksite comes back as an Address): a second round changes nothing.
     let mut again = Vec::new();
-    export_ftm(model(), second.store_ref(), Sensitivity::Restricted, &mut again).unwrap();
+    export_ftm(model(), second.store_ref(), Sensitivity::Restricted, Audience::Internal, &mut again).unwrap();
     let (_dir3, mut third) = new_project();
     let path = files.path().join("again.ftm.json");
     std::fs::write(&path, &again).unwrap();
     import_ftm(model(), Some(third.store()), &[InputPath::File(path)], &options, &mut |_| {}).unwrap();
     let mut third_export = Vec::new();
-    export_ftm(model(), third.store_ref(), Sensitivity::Restricted, &mut third_export).unwrap();
+    export_ftm(model(), third.store_ref(), Sensitivity::Restricted, Audience::Internal, &mut third_export).unwrap();
     assert_eq!(String::from_utf8(third_export).unwrap(), String::from_utf8(again).unwrap());
 }
 
