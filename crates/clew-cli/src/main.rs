@@ -220,6 +220,13 @@ enum KeysCommand {
     /// signs tree heads) and the project key pair (age X25519; attachments are sealed to it and to the
     /// custodians, so packages can include them without a custodian).
     Init,
+    /// Print the project's public keys, to publish or give to partners: the signing key (hex; with --pem as
+    /// a PEM file for openssl) and the project key (age1...).
+    Show {
+        /// Print only the signing key, as a PEM file (what `openssl pkeyutl -verify -pubin -inkey` reads).
+        #[arg(long)]
+        pem: bool,
+    },
     /// Custodians: protected data is sealed to all of them; any one of them can open it.
     #[command(subcommand)]
     Custodian(CustodianCommand),
@@ -563,6 +570,31 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         Command::Schema(SchemaCommand::Model) => output::print_model(out, model()?),
         Command::Demo(args) => demo(args, out),
         Command::Keys(KeysCommand::Custodian(command)) => custodian(cli.project, command, out),
+        Command::Keys(KeysCommand::Show { pem }) => {
+            let project = open_project(&cli.project)?;
+            let keys = KeyFiles::of_project(&project.dir);
+            if !keys.exists() {
+                return Err(Failure::usage("this project has no keys yet: clew keys init".into()));
+            }
+            let signing = keys.public_hex()?;
+            let pem_text = clew_vault::signing::public_key_pem(&signing)
+                .ok_or_else(|| Failure::internal("the signing key's public file is damaged".into()))?;
+            if pem {
+                return out.raw(&pem_text);
+            }
+            let project_key = keys.project_recipient()?.map(|r| r.to_string());
+            let value =
+                serde_json::json!({"signing_key": signing, "signing_key_pem": pem_text, "project_key": project_key});
+            out.value(&value, |out| {
+                out.line(&format!("signing key (Ed25519; signs tree heads):  {signing}"))?;
+                if let Some(project_key) = &project_key {
+                    out.line(&format!("project key (age; opens attachments):      {project_key}"))?;
+                }
+                out.note(
+                    "Publish the signing key (or its --pem form): partners check signed heads and packages against it.",
+                )
+            })
+        }
         Command::Keys(KeysCommand::Split { keyfile, shares, threshold, out_dir }) => {
             let text = zeroize::Zeroizing::new(
                 std::fs::read_to_string(&keyfile).map_err(|e| Failure::usage(format!("{}: {e}", keyfile.display())))?,

@@ -128,6 +128,12 @@ impl From<clew_intake::package::PackageError> for Failure {
             E::Vault(error) => error.into(),
             E::Nothing(message) => Failure::usage(message),
             E::Io(message) => Failure::internal(message),
+            E::Unverified(problems) => {
+                let mut failure = Failure::verification(problems.len(), Some(serde_json::json!(problems)));
+                failure.message =
+                    format!("the project does not verify, so nothing was packaged or signed:\n{}", problems.join("\n"));
+                failure
+            }
         }
     }
 }

@@ -201,6 +201,9 @@ pub enum PackageError {
     /// Writing or reading the package file failed.
     #[error("{0}")]
     Io(String),
+    /// The project does not verify: nothing is packaged or signed until it does.
+    #[error("the project does not verify, so nothing is packaged or signed: {}", .0.join("; "))]
+    Unverified(Vec<String>),
 }
 
 impl From<clew_store::Error> for PackageError {
@@ -362,6 +365,7 @@ fn gather(
     let mut sources = Vec::new();
     let mut allowed: BTreeMap<SourceId, bool> = BTreeMap::new();
     let mut words_allowed: HashSet<SourceId> = HashSet::new();
+    let mut omitted: BTreeMap<String, Vec<SourceId>> = BTreeMap::new();
     let source_ids: BTreeSet<SourceId> = statements.iter().map(|s| s.source_id.clone()).collect();
     let source_ids = match subject {
         Subject::Testimony(id) => BTreeSet::from([id.clone()]),
@@ -387,13 +391,14 @@ fn gather(
         // the audiences that receive restricted statements.
         if consent.is_none() || audience.receives_words() {
             words_allowed.insert(id.clone());
-        } else {
-            left_out.push(format!(
-                "`{id}`: the witness's words (they can re-identify; this audience receives coded statements)"
-            ));
+        } else if refusal.is_none() {
+            omitted
+                .entry("the witness's words (they can re-identify; this audience receives coded statements)".into())
+                .or_default()
+                .push(id.clone());
         }
         if let Some(why) = &refusal {
-            left_out.push(format!("`{id}`: everything from it ({why})"));
+            omitted.entry(format!("everything from it ({why})")).or_default().push(id.clone());
         }
         allowed.insert(id.clone(), refusal.is_none());
         if refusal.is_none() {
@@ -404,6 +409,16 @@ fn gather(
                 imported_at: source.imported_at.clone(),
                 consent: summary,
             });
+        }
+    }
+    // Outside the team, an entity package does not say which testimonies mention the entity but were left
+    // out: only how many, and why.
+    let name_sources = matches!(subject, Subject::Testimony(_)) || audience == Audience::Internal;
+    for (why, ids) in omitted {
+        if name_sources {
+            left_out.extend(ids.iter().map(|id| format!("`{id}`: {why}")));
+        } else {
+            left_out.push(format!("{} testimonies: {why}", ids.len()));
         }
     }
     let mut above = 0;
@@ -494,12 +509,26 @@ fn gather(
     Ok(Gathered { sources, statements, segments, attachments, left_out })
 }
 
-/// A source's consent record, read, and the withdrawal in force; `None` for a source without one.
+/// A source's consent record, read, and the withdrawal in force; `None` for a source without one. The
+/// withdrawal is the stricter of the record's own (which the custody log covers) and the store's column.
 pub fn source_consent(store: &dyn Store, id: &SourceId) -> Result<Option<(Consent, Option<String>)>, PackageError> {
     let Some(record) = store.consent(id)? else { return Ok(None) };
     let parsed: Consent = serde_json::from_str(&record.record)
         .map_err(|e| PackageError::Io(format!("the consent record of `{id}` is unreadable: {e}")))?;
-    Ok(Some((parsed, record.withdrawn)))
+    let own = parsed.withdrawal.as_ref().map(|w| w.scope.clone());
+    let withdrawn = stricter_withdrawal(own, record.withdrawn);
+    Ok(Some((parsed, withdrawn)))
+}
+
+/// The stricter of two withdrawals: `all` over `sharing` over `publication` over none.
+fn stricter_withdrawal(a: Option<String>, b: Option<String>) -> Option<String> {
+    let rank = |w: &Option<String>| match w.as_deref() {
+        Some("all") => 3,
+        Some("sharing") => 2,
+        Some(_) => 1,
+        None => 0,
+    };
+    if rank(&a) >= rank(&b) { a } else { b }
 }
 
 /// A file name extension for a media type (the original name is sealed; it can identify a witness).
@@ -530,20 +559,6 @@ fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
-/// The Ed25519 public key (hex) as an SPKI PEM file, for `openssl pkeyutl -verify`.
-pub fn public_key_pem(public_hex: &str) -> Option<String> {
-    use base64::Engine;
-    let key = unhex(public_hex)?;
-    if key.len() != 32 {
-        return None;
-    }
-    // DER of SubjectPublicKeyInfo { AlgorithmIdentifier { id-Ed25519 }, BIT STRING key } (RFC 8410).
-    let mut der = vec![0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00];
-    der.extend_from_slice(&key);
-    let encoded = base64::engine::general_purpose::STANDARD.encode(der);
-    Some(format!("-----BEGIN PUBLIC KEY-----\n{encoded}\n-----END PUBLIC KEY-----\n"))
-}
-
 fn unhex32(text: &str) -> Option<Hash> {
     unhex(text)?.try_into().ok()
 }
@@ -557,6 +572,12 @@ pub fn export_package(
     options: &ExportOptions<'_>,
     out: &Path,
 ) -> Result<ExportReport, PackageError> {
+    // Never sign what does not check out: a statement lowered to `public` or a consent record edited behind
+    // clew's back would otherwise leave in a package that verifies.
+    let checked = crate::verify::verify(store, blob_dir, None, None)?;
+    if !checked.problems.is_empty() {
+        return Err(PackageError::Unverified(checked.problems));
+    }
     let blobs = BlobStore::new(blob_dir)?;
     let Gathered { sources, statements, segments, attachments, left_out } =
         gather(store, &options.subject, options.audience, options.identity.is_some())?;
@@ -610,6 +631,7 @@ pub fn export_package(
         "audience": options.audience,
         "files_sha256": sha256_hex(sums.as_bytes()),
         "files": files.len(),
+        "synthetic": synthetic,
         "sealed": !options.seal_to.is_empty(),
     });
     let export_seq = {
@@ -620,9 +642,19 @@ pub fn export_package(
     };
 
     // The events behind the material, the export last; proved against a freshly signed tree head.
+    // Attach events carry a file's hash: only those of attachments in the package go in, so that nobody
+    // holding a photo or a recording can match it to a testimony through a package that left it out.
+    let included: HashSet<&str> = attachments.iter().map(|a| a.sha256.as_str()).collect();
     let mut wanted: BTreeSet<u64> = BTreeSet::from([export_seq]);
     for source in &material.sources {
-        wanted.extend(store.source_events(&source.id)?.into_iter().map(|e| e.seq));
+        for event in store.source_events(&source.id)? {
+            let hash = serde_json::from_str::<serde_json::Value>(&event.detail)
+                .ok()
+                .and_then(|d| d.get("sha256").and_then(|h| h.as_str().map(String::from)));
+            if event.kind != "attach" || hash.is_some_and(|h| included.contains(h.as_str())) {
+                wanted.insert(event.seq);
+            }
+        }
     }
     let mut leaves: Vec<Hash> = Vec::new();
     let mut chosen: Vec<CustodyEvent> = Vec::new();
@@ -656,7 +688,11 @@ pub fn export_package(
         export_event: export_seq,
     };
 
-    let temporary = out.with_extension(format!("partial-{}", std::process::id()));
+    // Beside the output, under one name: a package killed while written leaves this file, and the next
+    // export to the same place replaces it.
+    let mut temporary = out.as_os_str().to_owned();
+    temporary.push(".partial");
+    let temporary = std::path::PathBuf::from(temporary);
     let written =
         write_archive(&temporary, &manifest, &sums, &material_json, material_name, &attachments, &blobs, options);
     if let Err(error) = written {
@@ -680,7 +716,12 @@ fn write_archive(
     options: &ExportOptions<'_>,
 ) -> Result<(), PackageError> {
     let io = |e: std::io::Error| PackageError::Io(format!("{}: {e}", path.display()));
-    let file = std::fs::File::create(path).map_err(io)?;
+    // Readable by its owner only: an unsealed package holds decrypted material.
+    let mut open = std::fs::OpenOptions::new();
+    open.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut open, 0o600);
+    let file = open.open(path).map_err(io)?;
     let sink = std::io::BufWriter::with_capacity(1 << 20, file);
     let parts = Parts { manifest, sums, material_json, material_name, attachments, blobs, identity: options.identity };
     let sink = if options.seal_to.is_empty() {
@@ -723,7 +764,7 @@ fn write_tar<W: Write>(writer: W, parts: &Parts<'_>) -> Result<W, PackageError> 
     let manifest_json = serde_json::to_vec_pretty(manifest).map_err(|e| PackageError::Io(e.to_string()))?;
     let tree_head_json = serde_json::to_vec_pretty(&manifest.tree_head).map_err(|e| PackageError::Io(e.to_string()))?;
     let signature = unhex(&manifest.tree_head.signature).unwrap_or_default();
-    let pem = public_key_pem(&manifest.tree_head.public_key).unwrap_or_default();
+    let pem = clew_vault::signing::public_key_pem(&manifest.tree_head.public_key).unwrap_or_default();
     let small: [(&str, &[u8]); 9] = [
         ("README.txt", README.as_bytes()),
         ("verify-proofs.py", VERIFY_PROOFS.as_bytes()),
@@ -960,7 +1001,7 @@ fn check_package(
     let copies: [(&str, Option<Vec<u8>>); 3] = [
         ("tree-head.msg", Some(head.message())),
         ("tree-head.sig", unhex(&head.signature)),
-        ("signing-key.pem", public_key_pem(&head.public_key).map(String::into_bytes)),
+        ("signing-key.pem", clew_vault::signing::public_key_pem(&head.public_key).map(String::into_bytes)),
     ];
     for (name, expected) in copies {
         if small.get(name) != expected.as_ref() {
@@ -1009,8 +1050,11 @@ fn check_package(
             }
             if export.get("subject") != serde_json::to_value(&manifest.subject).ok().as_ref()
                 || export.get("audience") != serde_json::to_value(manifest.audience).ok().as_ref()
+                || export.get("synthetic").and_then(|v| v.as_bool()) != Some(manifest.synthetic)
             {
-                problems.push("manifest.json: its subject or audience differs from the export event's".into());
+                problems.push(
+                    "manifest.json: its subject, audience or synthetic flag differs from the export event's".into(),
+                );
             }
         }
     }

@@ -109,6 +109,7 @@ pub fn verify(
     // Events that committed to segments and consent records: (seq, batch, kind, logged digest).
     let mut record_checks: Vec<(u64, i64, String, String)> = Vec::new();
     let mut logged_custodians = std::collections::HashSet::new();
+    let mut event_batches = std::collections::HashSet::new();
     let mut expected = 1;
     store
         .for_each_event(&mut |event: CustodyEvent| {
@@ -123,6 +124,7 @@ pub fn verify(
                 });
             }
             expected = event.seq + 1;
+            event_batches.insert(event.batch);
             let leaf = event_leaf(&event.recorded_at, &event.recorded_by, &event.kind, &event.detail);
             if leaf != event.leaf_hash {
                 report.problems.push(format!(
@@ -143,12 +145,19 @@ pub fn verify(
             if let Some(records) = records {
                 record_checks.push((event.seq, event.batch, event.kind.clone(), records));
             }
-            if event.kind == "custodian-add"
-                && let Some(key) = serde_json::from_str::<serde_json::Value>(&event.detail)
-                    .ok()
-                    .and_then(|d| d.get("public_key").and_then(|k| k.as_str().map(String::from)))
-            {
-                logged_custodians.insert(key);
+            let custodian = serde_json::from_str::<serde_json::Value>(&event.detail)
+                .ok()
+                .and_then(|d| d.get("public_key").and_then(|k| k.as_str().map(String::from)));
+            if let Some(key) = custodian {
+                match event.kind.as_str() {
+                    "custodian-add" => {
+                        logged_custodians.insert(key);
+                    }
+                    "custodian-remove" => {
+                        logged_custodians.remove(&key);
+                    }
+                    _ => {}
+                }
             }
             Ok(())
         })
@@ -169,6 +178,37 @@ pub fn verify(
             report.problems.push(format!(
                 "custodians: {} (`{}`) is in the project, but no custody event records adding it",
                 custodian.public_key, custodian.label
+            ));
+        }
+    }
+    // Every source's current version was written by a logged batch; a batch that committed to its records
+    // wrote all of them.
+    let records_batches: std::collections::HashSet<i64> = record_checks.iter().map(|check| check.1).collect();
+    for source in store.source_batches().map_err(store_error)? {
+        if !event_batches.contains(&source.batch) {
+            report.problems.push(format!(
+                "source {}: no custody event records writing its current version (added behind clew's back)",
+                source.source
+            ));
+        } else if source.unbatched_records && records_batches.contains(&source.batch) {
+            report.problems.push(format!(
+                "source {}: it has segments or consent records its import did not write (added behind clew's back)",
+                source.source
+            ));
+        }
+    }
+    // A withdrawal is recorded twice: in the consent record (which the log covers) and in a column the
+    // queries filter on. They must agree, or withdrawn testimony could come back into outputs.
+    for (source, record) in store.consent_records().map_err(store_error)? {
+        let own = serde_json::from_str::<serde_json::Value>(&record.record)
+            .ok()
+            .and_then(|r| r.get("withdrawal").and_then(|w| w.get("scope")).and_then(|s| s.as_str().map(String::from)));
+        if own != record.withdrawn {
+            report.problems.push(format!(
+                "consent of {source}: the withdrawal in force ({}) is not the one its consent record says ({}): \
+                 it was changed behind clew's back",
+                record.withdrawn.as_deref().unwrap_or("none"),
+                own.as_deref().unwrap_or("none")
             ));
         }
     }

@@ -227,6 +227,11 @@ pub trait Store {
     fn segments(&self, source: &SourceId) -> Result<Vec<Segment>>;
     /// The consent record (JSON) of the current generation of a source, and its withdrawal scope if any.
     fn consent(&self, source: &SourceId) -> Result<Option<ConsentRecord>>;
+    /// Every source with the batch that wrote its current generation, and whether that generation has
+    /// segments or consent records no batch wrote; for verification.
+    fn source_batches(&self) -> Result<Vec<SourceBatch>>;
+    /// Every source's current consent record and withdrawal column, for verification.
+    fn consent_records(&self) -> Result<Vec<(SourceId, ConsentRecord)>>;
     /// The custody events of the batches that wrote a source's statements or attachments, in order.
     fn source_events(&self, source: &SourceId) -> Result<Vec<CustodyEvent>>;
     /// The digest of the segments and consent records of every batch that wrote some, recomputed from the
@@ -245,6 +250,18 @@ pub enum SealedRef {
     Protected(i64, i64),
     /// An attachment's original file name (the attachment's row key).
     AttachmentName(i64),
+}
+
+/// A source, the batch that wrote its current generation, and whether some of that generation's segments
+/// or consent records carry no batch (written before schema version 4, or behind clew's back).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceBatch {
+    /// The source.
+    pub source: SourceId,
+    /// The batch.
+    pub batch: i64,
+    /// Whether some segments or consent records of the generation carry no batch.
+    pub unbatched_records: bool,
 }
 
 /// A source's consent, as recorded.

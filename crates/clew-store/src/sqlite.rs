@@ -8,7 +8,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use crate::{
     Attachment, Batch, ConsentRecord, Custodian, CustodyEvent, EntityRow, Error, NewAttachment, Original, Result,
-    SealedRef, SourceDraft, SourceOutcome, Stats, Store, WriteTx,
+    SealedRef, SourceBatch, SourceDraft, SourceOutcome, Stats, Store, WriteTx,
 };
 
 /// Migrations in order; the database's `user_version` is the number applied.
@@ -497,6 +497,40 @@ impl Store for SqliteStore {
                 |row| Ok(ConsentRecord { record: row.get(0)?, withdrawn: row.get(1)? }),
             )
             .optional()?)
+    }
+
+    fn source_batches(&self) -> Result<Vec<SourceBatch>> {
+        let mut query = self.connection.prepare(
+            "SELECT s.id, s.batch,
+                 EXISTS (SELECT 1 FROM segment g WHERE g.source = s.key AND g.generation = s.generation
+                         AND g.batch IS NULL)
+                 OR EXISTS (SELECT 1 FROM consent c WHERE c.source = s.key AND c.generation = s.generation
+                         AND c.batch IS NULL)
+             FROM source s ORDER BY s.key",
+        )?;
+        let rows = query.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get(1)?, row.get(2)?)))?;
+        let mut sources = Vec::new();
+        for row in rows {
+            let (id, batch, unbatched_records) = row?;
+            sources.push(SourceBatch { source: SourceId::new(&id).map_err(Error::Corrupt)?, batch, unbatched_records });
+        }
+        Ok(sources)
+    }
+
+    fn consent_records(&self) -> Result<Vec<(SourceId, ConsentRecord)>> {
+        let mut query = self.connection.prepare(
+            "SELECT s.id, c.record, s.withdrawn FROM consent c
+             JOIN source s ON s.key = c.source AND s.generation = c.generation ORDER BY s.key",
+        )?;
+        let rows = query.query_map([], |row| {
+            Ok((row.get::<_, String>(0)?, ConsentRecord { record: row.get(1)?, withdrawn: row.get(2)? }))
+        })?;
+        let mut records = Vec::new();
+        for row in rows {
+            let (id, record) = row?;
+            records.push((SourceId::new(&id).map_err(Error::Corrupt)?, record));
+        }
+        Ok(records)
     }
 
     fn source_events(&self, source: &SourceId) -> Result<Vec<CustodyEvent>> {

@@ -90,14 +90,31 @@ pub fn combine(files: &[(String, Zeroizing<String>)]) -> Result<Identity, Error>
             parsed[0].2
         )));
     }
-    let parts: Vec<Vec<u8>> = parsed.iter().map(|p| p.4.to_vec()).collect();
+    // One share per x coordinate: a share given twice adds nothing, and would break the interpolation.
+    let mut seen = Vec::new();
+    let parts: Vec<Vec<u8>> = parsed
+        .iter()
+        .filter(|p| {
+            let id = p.4.first().copied().unwrap_or(0);
+            let first = !seen.contains(&id);
+            seen.push(id);
+            first
+        })
+        .map(|p| p.4.to_vec())
+        .collect();
     let secret = Zeroizing::new(
         vsss_rs::Gf256::combine_array(&parts).map_err(|e| Error::Shares(format!("combining failed: {e:?}")))?,
     );
     for mut part in parts {
         zeroize::Zeroize::zeroize(&mut part);
     }
-    let text = Zeroizing::new(String::from_utf8(secret.to_vec()).unwrap_or_default());
+    let text = match String::from_utf8(secret.to_vec()) {
+        Ok(text) => Zeroizing::new(text),
+        Err(error) => {
+            zeroize::Zeroize::zeroize(&mut error.into_bytes());
+            return Err(Error::Shares("the shares do not rebuild a key: one of them is damaged".into()));
+        }
+    };
     let identity = Identity::parse(&text, "the shares")
         .map_err(|_| Error::Shares("the shares do not rebuild a key: one of them is damaged".into()))?;
     let rebuilt = identity.recipients().into_iter().next().map(|r| r.to_string());
@@ -130,6 +147,8 @@ mod tests {
         assert!(error.contains("needs 3"), "{error}");
         let error = combine(&named(&[&shares[0], &shares[0], &shares[1]])).unwrap_err().to_string();
         assert!(error.contains("2 different"), "{error}");
+        let identity = combine(&named(&[&shares[0], &shares[0], &shares[1], &shares[2]])).unwrap();
+        assert_eq!(crate::open(&identity, &sealed).unwrap().as_slice(), b"SYNTHETIC", "a repeated share is harmless");
         // A damaged share, or one of another key, is named, never a wrong key rebuilt.
         let mut damaged_byte = shares[1].to_string();
         let at = damaged_byte.len() - 3;

@@ -198,8 +198,16 @@ impl KeyFiles {
         let secret = identity.to_string();
         let sealed = lock(secret.expose_secret().as_bytes(), passphrase, work_factor)?;
         fs::create_dir_all(&self.dir).map_err(|e| Error::Io(format!("{}: {e}", self.dir.display())))?;
-        write_durably(public, format!("{recipient}\n").as_bytes())?;
-        write_durably(locked, &sealed)?;
+        // The project key: its public half first, so a key counts as there only once both are whole. The
+        // next key of a rotation: its locked half first, so that a next public key without its locked key
+        // can only mean a rotation was finishing (see `complete_finishing`).
+        if locked == self.next_locked() {
+            write_durably(locked, &sealed)?;
+            write_durably(public, format!("{recipient}\n").as_bytes())?;
+        } else {
+            write_durably(public, format!("{recipient}\n").as_bytes())?;
+            write_durably(locked, &sealed)?;
+        }
         Ok(recipient)
     }
 
@@ -215,8 +223,11 @@ impl KeyFiles {
             }
         }
         let mut keys = Vec::new();
-        for locked in [self.project_locked(), self.next_locked()] {
-            if !locked.is_file() {
+        for (locked, public) in
+            [(self.project_locked(), self.project_public()), (self.next_locked(), self.next_public())]
+        {
+            // A next key whose public half was never written (a rotation killed as it began) sealed nothing.
+            if !locked.is_file() || (locked == self.next_locked() && !public.is_file()) {
                 continue;
             }
             let secret = unlock_file(&locked, passphrase)?;
@@ -242,6 +253,11 @@ impl KeyFiles {
     /// is reused, so that blobs it already sealed stay readable.
     pub fn begin_rotation(&self, passphrase: &str, work_factor: Option<u8>) -> Result<Recipient, Error> {
         self.complete_finishing()?;
+        if self.next_locked().is_file() && !self.next_public().is_file() {
+            // Killed as it began: nothing was sealed to this key; start over.
+            fs::remove_file(self.next_locked())
+                .map_err(|e| Error::Io(format!("{}: {e}", self.next_locked().display())))?;
+        }
         if self.next_locked().is_file() {
             // The passphrase must open it: a rotation must not go on with a key nobody can unlock.
             unlock_file(&self.next_locked(), passphrase)?;
@@ -312,6 +328,20 @@ impl KeyFiles {
         }
         Ok(key)
     }
+}
+
+/// The Ed25519 public key (hex) as an SPKI PEM file, for `openssl pkeyutl -verify`.
+pub fn public_key_pem(public_hex: &str) -> Option<String> {
+    use base64::Engine;
+    let key = crate::blobs::unhex(public_hex)?;
+    if key.len() != 32 {
+        return None;
+    }
+    // DER of SubjectPublicKeyInfo { AlgorithmIdentifier { id-Ed25519 }, BIT STRING key } (RFC 8410).
+    let mut der = vec![0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00];
+    der.extend_from_slice(&key);
+    let encoded = base64::engine::general_purpose::STANDARD.encode(der);
+    Some(format!("-----BEGIN PUBLIC KEY-----\n{encoded}\n-----END PUBLIC KEY-----\n"))
 }
 
 /// Reads a public key file (age1...).
@@ -416,6 +446,15 @@ mod tests {
         let sealed_new = crate::seal(std::slice::from_ref(&next), b"new").unwrap();
         let both = files.unlock_project_key(pass).unwrap();
         assert!(crate::open(&both, &sealed_old).is_ok() && crate::open(&both, &sealed_new).is_ok());
+        // Killed as a rotation began, its next key locked but not yet published: ignored, then replaced.
+        let files2 = KeyFiles::of_project(&dir.path().join("other"));
+        files2.create_project_key(pass, Some(10)).unwrap();
+        files2.begin_rotation(pass, Some(10)).unwrap();
+        fs::remove_file(dir.path().join("other/keys/project-key.next.pub")).unwrap();
+        assert_eq!(files2.unlock_project_key(pass).unwrap().recipients().len(), 1);
+        assert_eq!(files2.project_recipients().unwrap().len(), 1);
+        files2.begin_rotation(pass, Some(10)).unwrap();
+        assert_eq!(files2.unlock_project_key(pass).unwrap().recipients().len(), 2);
         // Killed between the two renames of finishing: the new key is in place under the old name.
         fs::rename(dir.path().join("keys/project-key.next.age"), dir.path().join("keys/project-key.age")).unwrap();
         let identity = files.unlock_project_key(pass).unwrap();

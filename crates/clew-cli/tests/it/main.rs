@@ -530,6 +530,14 @@ fn the_custody_log_records_writes_and_sensitive_reads_and_verify_names_tampering
         1
     );
     database
+        .execute(
+            "INSERT INTO segment (source, generation, id, lang, text) SELECT source, generation, 'planted', 'en', \
+             'words never said' FROM segment LIMIT 1",
+            [],
+        )
+        .unwrap();
+    database.execute("UPDATE source SET withdrawn = 'publication'", []).unwrap();
+    database
         .execute("INSERT INTO custodian (public_key, label, batch) VALUES ('age1planted', 'planted', 1)", [])
         .unwrap();
     database.execute("INSERT INTO batch (recorded_by, recorded_at, operation) VALUES ('x', 'y', 'z')", []).unwrap();
@@ -557,6 +565,11 @@ fn the_custody_log_records_writes_and_sensitive_reads_and_verify_names_tampering
     assert!(problems.contains("events 2 to 2 are missing"), "{problems}");
     assert!(problems.contains("statements: those written by event 3 (import at"), "{problems}");
     assert!(problems.contains("segments or consent records: those written by event 3 (import)"), "{problems}");
+    assert!(problems.contains("it has segments or consent records its import did not write"), "{problems}");
+    assert!(
+        problems.contains("the withdrawal in force (publication) is not the one its consent record says (none)"),
+        "{problems}"
+    );
     // ...and the altered row itself, by its id.
     let altered = problems.lines().find(|l| l.contains("its content no longer hashes to its id")).unwrap_or_default();
     assert!(altered.starts_with("statement ") && altered.contains("from T-EXAMPLE-0001"), "{problems}");

@@ -52,6 +52,11 @@ fn a_demo_package_verifies_with_clew_and_with_standard_tools() {
     let run = ok(verify(dir.path(), "p.tar"));
     let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
     assert_eq!(report["files"], 4, "{report}");
+    // A UN package leaves the recording out, and its hash too: no attach event goes in.
+    ok(export(dir.path(), "d", &["--testimony", "T-DEMO-000000"], "un", "un.tar"));
+    let un = std::fs::read(dir.path().join("un.tar")).unwrap();
+    assert!(!String::from_utf8_lossy(&un).contains("\"kind\": \"attach\""));
+    assert!(String::from_utf8_lossy(&un).contains("\"kind\": \"demo\""));
     assert_eq!(report["synthetic"], true);
     // Pinned to the project's published key: passes; to another key: fails.
     let key = std::fs::read_to_string(dir.path().join("d/keys/signing-key.pub")).unwrap();
@@ -67,6 +72,9 @@ fn a_demo_package_verifies_with_clew_and_with_standard_tools() {
     }
     ok(run_tool(dir.path(), "tar", &["xf", "p.tar"]));
     let folder = dir.path().join("clew-package");
+    // The project's published key, as `clew keys show --pem` prints it: what the signature is checked with.
+    let run = ok(clew_pass(dir.path(), &["--project", "d", "keys", "show", "--pem"]));
+    std::fs::write(folder.join("PROJECT-KEY.pem"), &run.stdout).unwrap();
     let readme = std::fs::read_to_string(folder.join("README.txt")).unwrap();
     assert!(readme.contains("sha256sum -c SHA256SUMS") && readme.contains("python3 verify-proofs.py"));
     let run = ok(run_tool(&folder, "sha256sum", &["-c", "SHA256SUMS"]));
@@ -76,7 +84,7 @@ fn a_demo_package_verifies_with_clew_and_with_standard_tools() {
         "-verify",
         "-pubin",
         "-inkey",
-        "signing-key.pem",
+        "PROJECT-KEY.pem",
         "-rawin",
         "-in",
         "tree-head.msg",
@@ -105,6 +113,16 @@ fn a_demo_package_verifies_with_clew_and_with_standard_tools() {
     .unwrap();
     let run = run_tool(&folder, "python3", &["verify-proofs.py"]);
     assert!(!run.status.success() && text(&run.stdout).contains("FAIL"), "{}", text(&run.stdout));
+    // A forger's own key in signing-key.pem, or a file slipped into material/, is named too.
+    std::fs::write(folder.join("manifest.json"), &manifest).unwrap();
+    std::fs::write(folder.join("material/extra.txt"), b"added").unwrap();
+    let run = run_tool(&folder, "python3", &["verify-proofs.py"]);
+    assert!(text(&run.stdout).contains("material/extra.txt is not listed"), "{}", text(&run.stdout));
+    std::fs::remove_file(folder.join("material/extra.txt")).unwrap();
+    let forged_key = clew_vault::signing::public_key_pem(&"11".repeat(32)).unwrap();
+    std::fs::write(folder.join("signing-key.pem"), forged_key).unwrap();
+    let run = run_tool(&folder, "python3", &["verify-proofs.py"]);
+    assert!(text(&run.stdout).contains("signing-key.pem is not the key in manifest.json"), "{}", text(&run.stdout));
 }
 
 /// Rebuilds the package from the extracted folder (as someone altering it would).
@@ -138,6 +156,14 @@ fn a_tampered_or_truncated_package_fails_and_says_why() {
     let said = problems(&package[..package.len() / 2]);
     assert!(said.contains("truncated"), "{said}");
 
+    // Demo data passed off as real (or the reverse).
+    let manifest_at = package.windows(27).position(|w| w == b"clew-package/manifest.json\0").unwrap();
+    let at = manifest_at + package[manifest_at..].windows(17).position(|w| w == b"\"synthetic\": true").unwrap();
+    let mut flipped = package.clone();
+    flipped[at..at + 17].copy_from_slice(b"\"synthetic\":false");
+    let said = problems(&flipped);
+    assert!(said.contains("synthetic flag differs"), "{said}");
+
     // A forged event detail in the manifest (its leaf no longer matches).
     let text_package = String::from_utf8_lossy(&package).to_string();
     assert!(text_package.contains("\\\"audience\\\":\\\"internal\\\""));
@@ -145,12 +171,27 @@ fn a_tampered_or_truncated_package_fails_and_says_why() {
     let said = problems(forged.as_bytes());
     assert!(said.contains("it was altered"), "{said}");
 
+    // A project altered behind clew's back exports and signs nothing: a restricted statement made public
+    // would otherwise leave in a package that verifies.
+    let database = rusqlite::Connection::open(dir.path().join("d/clew.db")).unwrap();
+    database
+        .execute("UPDATE statement SET sensitivity = 0 WHERE rowid = (SELECT max(rowid) FROM statement)", [])
+        .unwrap();
+    drop(database);
+    let run = export(dir.path(), "d", &["--testimony", "T-DEMO-000001"], "public", "x.tar");
+    assert_eq!(run.status.code(), Some(6), "{}", text(&run.stderr));
+    assert!(text(&run.stderr).contains("nothing was packaged or signed"), "{}", text(&run.stderr));
+    assert!(!dir.path().join("x.tar").exists());
+
     if !standard_tool("tar", "--version") {
         return;
     }
     // Altered material with SHA256SUMS and the manifest recomputed to match: the logged export still differs.
     ok(run_tool(dir.path(), "tar", &["xf", "p.tar"]));
     let folder = dir.path().join("clew-package");
+    // The project's published key, as `clew keys show --pem` prints it: what the signature is checked with.
+    let run = ok(clew_pass(dir.path(), &["--project", "d", "keys", "show", "--pem"]));
+    std::fs::write(folder.join("PROJECT-KEY.pem"), &run.stdout).unwrap();
     let material = folder.join("material/testimony.json");
     let altered = std::fs::read_to_string(&material).unwrap().replacen("\"confidence\": 1.0", "\"confidence\": 0.1", 1);
     std::fs::write(&material, &altered).unwrap();
@@ -378,6 +419,13 @@ fn a_key_rotation_locks_out_a_removed_custodian_and_keeps_everything_readable() 
     assert!(text(&run.stdout).contains("1 attachment(s)"), "{}", text(&run.stdout));
     let run = ok(clew_pass(dir.path(), &["--project", "d", "--json", "log", "show"]));
     assert!(text(&run.stdout).contains("keys-rotate") && text(&run.stdout).contains("custodian-remove"));
+    // The removed custodian put back behind clew's back is named.
+    let database = rusqlite::Connection::open(dir.path().join("d/clew.db")).unwrap();
+    database.execute("INSERT INTO custodian (public_key, label, batch) VALUES (?1, 'back', 1)", [&old]).unwrap();
+    drop(database);
+    let run = clew_pass(dir.path(), &["--project", "d", "verify"]);
+    assert_eq!(run.status.code(), Some(6));
+    assert!(text(&run.stderr).contains("no custody event records adding it"), "{}", text(&run.stderr));
 }
 
 /// A custodian key split 2 of 3: any two shares open protected data, one alone does not.

@@ -4,6 +4,7 @@ proof to the signed tree head, and that the export event commits to SHA256SUMS. 
 
 Usage: python3 verify-proofs.py [PACKAGE-FOLDER]   (default: the folder this script is in)
 The signature itself is checked with openssl (see README.txt); the files with sha256sum -c SHA256SUMS."""
+import base64
 import hashlib
 import json
 import os
@@ -51,6 +52,13 @@ def main():
     message = "{}\n{}\n{}\n{}\n".format(head["format"], head["tree_size"], head["tree_head"], head["timestamp"])
     if read("tree-head.msg") != message.encode():
         problems.append("tree-head.msg is not the tree head in manifest.json")
+    if json.loads(read("tree-head.json")) != head:
+        problems.append("tree-head.json is not the tree head in manifest.json")
+    if read("tree-head.sig").hex() != head["signature"]:
+        problems.append("tree-head.sig is not the signature in manifest.json")
+    pem = b"".join(l for l in read("signing-key.pem").splitlines() if not l.startswith(b"-----"))
+    if base64.b64decode(pem)[-32:].hex() != head["public_key"]:
+        problems.append("signing-key.pem is not the key in manifest.json")
     root = bytes.fromhex(head["tree_head"])
     for event in manifest["events"]:
         leaf = leaf_hash(event)
@@ -69,6 +77,12 @@ def main():
         problems.append("SHA256SUMS is not the list the package-export event logged")
     else:
         print("ok    SHA256SUMS is the list the package-export event logged")
+    listed = {line.split("  ", 1)[1] for line in read("SHA256SUMS").decode().splitlines() if "  " in line}
+    for root_dir, _, names in os.walk(os.path.join(folder, "material")):
+        for name in names:
+            path = os.path.relpath(os.path.join(root_dir, name), folder).replace(os.sep, "/")
+            if path not in listed:
+                problems.append(path + " is not listed in SHA256SUMS (added after the export)")
     for problem in problems:
         print("FAIL  " + problem)
     sys.exit(1 if problems else 0)
