@@ -118,6 +118,17 @@ enum Command {
     /// Evidence packages: the material one audience may receive, with proofs anyone can check offline.
     #[command(subcommand)]
     Package(PackageCommand),
+    /// Assess forced labour per work spell: the ICLS 2018 definition and the ILO 2012 scheme side by side,
+    /// each finding with the statements and the witness's words it rests on. Without --testimony, every
+    /// testimony, summarised.
+    Assess {
+        /// One testimony: its classification explained down to the cited segments.
+        #[arg(long, value_name = "ID")]
+        testimony: Option<String>,
+        /// A rules file (format clew-assessment-rules-v1) instead of the built-in schema/assessment-rules.yaml.
+        #[arg(long, value_name = "FILE")]
+        rules: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -829,6 +840,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             })
         }
         Command::Package(command) => package(cli.project, &cli.passphrase_env, command, out),
+        Command::Assess { testimony, rules } => assess(cli.project, testimony, rules, out),
         Command::Protected(ProtectedCommand::Show { testimony, identity }) => {
             let testimony = SourceId::new(&testimony).map_err(Failure::usage)?;
             let identity = read_identity(&identity)?.ok_or_else(|| Failure::usage("give --identity".to_string()))?;
@@ -927,6 +939,48 @@ fn package(
             })
         }
     }
+}
+
+fn assess(
+    project: Option<PathBuf>,
+    testimony: Option<String>,
+    rules_file: Option<PathBuf>,
+    out: &mut Output,
+) -> Result<(), Failure> {
+    let model = model()?;
+    let taxonomy = clew_assess::Taxonomy::builtin().map_err(|d| Failure::invalid(d.to_vec()))?;
+    let rules = match &rules_file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
+            clew_assess::Rules::load(&text, &path.display().to_string(), model, taxonomy).map_err(Failure::invalid)?
+        }
+        None => clew_assess::Rules::builtin(model, taxonomy).map_err(Failure::invalid)?,
+    };
+    let project = open_project(&project)?;
+    let store = project.store_ref();
+    if let Some(id) = testimony {
+        let id = SourceId::new(&id).map_err(Failure::usage)?;
+        if store.source(&id)?.is_none() {
+            return Err(Failure::usage(format!("there is no testimony `{id}` in this project")));
+        }
+        if store.consent(&id)?.is_some_and(|c| c.withdrawn.as_deref() == Some("all")) {
+            return Err(Failure::usage(format!(
+                "the witness of `{id}` withdrew consent to every use: it is not assessed"
+            )));
+        }
+        let assessment = clew_assess::assess(&id, &store.source_statements(&id)?, &rules, taxonomy);
+        return out.value(&assessment, |out| output::print_assessment(out, store, taxonomy, &assessment));
+    }
+    let started = Instant::now();
+    let mut summary = output::AssessmentSummary::default();
+    store.for_each_testimony(&clew_assess::engine::SPELL_SCHEMATA, &mut |id, statements| {
+        summary.add(&clew_assess::assess(&id, &statements, &rules, taxonomy));
+        Ok(())
+    })?;
+    summary.seconds = started.elapsed().as_secs_f64();
+    summary.rules_version = rules.version.clone();
+    summary.taxonomy_version = taxonomy.version.clone();
+    out.value(&summary, |out| output::print_assessment_summary(out, taxonomy, &summary))
 }
 
 /// Shows every problem a check found and fails (exit 6) when there is any; the report goes with `--json`.

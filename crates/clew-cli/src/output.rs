@@ -508,3 +508,131 @@ pub fn print_demo_summary(
     out.line("  clew package verify demo-package.tar   # checks it offline; so does the README inside")?;
     Ok(())
 }
+
+/// Counts over many assessments, for `clew assess` without `--testimony`.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct AssessmentSummary {
+    /// Testimonies assessed.
+    pub testimonies: u64,
+    /// Work spells assessed.
+    pub spells: u64,
+    /// Spells by ICLS 2018 outcome.
+    pub icls: std::collections::BTreeMap<&'static str, u64>,
+    /// Spells by ILO 2012 outcome.
+    pub ilo_2012: std::collections::BTreeMap<&'static str, u64>,
+    /// Spells with each taxonomy code found.
+    pub codes: std::collections::BTreeMap<String, u64>,
+    /// Seconds taken.
+    pub seconds: f64,
+    /// Rules version.
+    pub rules_version: String,
+    /// Taxonomy version.
+    pub taxonomy_version: String,
+}
+
+impl AssessmentSummary {
+    /// Adds one testimony's assessment.
+    pub fn add(&mut self, assessment: &clew_assess::Assessment) {
+        self.testimonies += 1;
+        for spell in &assessment.spells {
+            self.spells += 1;
+            *self.icls.entry(spell.icls.code()).or_default() += 1;
+            *self.ilo_2012.entry(spell.ilo_2012.code()).or_default() += 1;
+            for code in spell.involuntariness.iter().chain(&spell.coercion).chain(&spell.indicators) {
+                *self.codes.entry(code.clone()).or_default() += 1;
+            }
+        }
+    }
+}
+
+const OUTCOMES: [clew_assess::Outcome; 5] = [
+    clew_assess::Outcome::ForcedLabour,
+    clew_assess::Outcome::CoeOnly,
+    clew_assess::Outcome::InvOnly,
+    clew_assess::Outcome::None,
+    clew_assess::Outcome::Undetermined,
+];
+
+/// Prints the summary of `clew assess`.
+pub fn print_assessment_summary(
+    out: &mut Output,
+    taxonomy: &clew_assess::Taxonomy,
+    summary: &AssessmentSummary,
+) -> Result<(), Failure> {
+    out.line(&format!(
+        "{} testimonies, {} work spells assessed in {:.1} s ({:.0} testimonies/s); rules {}, taxonomy {}",
+        summary.testimonies,
+        summary.spells,
+        summary.seconds,
+        summary.testimonies as f64 / summary.seconds.max(1e-9),
+        summary.rules_version,
+        summary.taxonomy_version
+    ))?;
+    let share = |n: u64| 100.0 * n as f64 / summary.spells.max(1) as f64;
+    for (title, counts) in [("ICLS 2018", &summary.icls), ("ILO 2012 ", &summary.ilo_2012)] {
+        let parts: Vec<String> = OUTCOMES
+            .iter()
+            .map(|o| {
+                let n = counts.get(o.code()).copied().unwrap_or(0);
+                format!("{} {n} ({:.0}%)", o.code(), share(n))
+            })
+            .collect();
+        out.line(&format!("  spells by {title}: {}", parts.join(", ")))?;
+    }
+    out.line("  spells with each finding:")?;
+    for (code, n) in &summary.codes {
+        let name = taxonomy.code(code).map(|c| c.name.as_str()).unwrap_or("");
+        out.line(&format!("    {code} {name:<45} {n:>8} ({:.0}%)", share(*n)))?;
+    }
+    out.note(
+        "Testimonies are not a random sample of workers: these counts describe the testimonies collected, not how \
+         common forced labour is among all workers.",
+    )
+}
+
+/// Prints one testimony's assessment as a tree: spell, outcome, reasons, findings, evidence with the words.
+pub fn print_assessment(
+    out: &mut Output,
+    store: &dyn Store,
+    taxonomy: &clew_assess::Taxonomy,
+    assessment: &clew_assess::Assessment,
+) -> Result<(), Failure> {
+    out.line(&format!(
+        "{}: {} (ICLS 2018, most serious of {} work spell(s)); rules {}, taxonomy {}",
+        assessment.testimony,
+        assessment.outcome.label(),
+        assessment.spells.len(),
+        assessment.rules_version,
+        assessment.taxonomy_version
+    ))?;
+    for spell in &assessment.spells {
+        let id = spell.spell.as_ref().map(|s| s.to_string()).unwrap_or_default();
+        let period = format!("{} to {}", spell.start.as_deref().unwrap_or("?"), spell.end.as_deref().unwrap_or("?"));
+        out.line(&format!("  {id} ({period})"))?;
+        out.line(&format!("    ICLS 2018: {} — {}", spell.icls.code(), spell.icls_reason))?;
+        out.line(&format!("    ILO 2012:  {} — {}", spell.ilo_2012.code(), spell.ilo_2012_reason))?;
+        for finding in &spell.findings {
+            let names: Vec<String> = finding
+                .codes
+                .iter()
+                .map(|c| format!("{c} {}", taxonomy.code(c).map(|t| t.name.as_str()).unwrap_or("")))
+                .collect();
+            out.line(&format!("    {} [rule {}: {}]", names.join(", "), finding.rule, finding.summary))?;
+            for fact in &finding.evidence {
+                out.line(&format!("      {} {} = {}  ({})", fact.entity, fact.property, fact.value, fact.locator))?;
+            }
+            let mut segments: Vec<&str> =
+                finding.evidence.iter().filter_map(|f| f.locator.strip_prefix("segment:")).collect();
+            segments.sort_unstable();
+            segments.dedup();
+            for segment in segments {
+                let id = segment.split('#').next().unwrap_or(segment);
+                if let Some(words) = store.segment(&assessment.testimony, id)? {
+                    let text = words.translation.as_ref().map_or(words.text.as_str(), |t| t.text.as_str());
+                    out.line(&format!("        {id}: \"{text}\""))?;
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -237,6 +237,15 @@ pub trait Store {
     /// The digest of the segments and consent records of every batch that wrote some, recomputed from the
     /// tables (see [`WriteTx::records_digest`]).
     fn records_digests(&self) -> Result<std::collections::HashMap<i64, String>>;
+    /// Calls `visit` with each testimony and its active statements (neither retractions nor retracted) about
+    /// entities of these schemata (all when empty), for analyses; testimonies whose consent was withdrawn
+    /// entirely are left out. The statements carry no `recorded_by`/`recorded_at` (analyses do not need
+    /// them, and leaving them out makes the pass faster).
+    fn for_each_testimony(
+        &self,
+        schemata: &[&str],
+        visit: &mut dyn FnMut(SourceId, Vec<Statement>) -> Result<()>,
+    ) -> Result<()>;
     /// Every statement a batch wrote (retractions included), in the order written.
     fn batch_statements(&self, batch: i64) -> Result<Vec<Statement>>;
     /// Every value sealed to the custodians: protected blocks (every generation) and attachments' file names.

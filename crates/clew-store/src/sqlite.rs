@@ -571,6 +571,72 @@ impl Store for SqliteStore {
         Ok(by_batch.into_iter().map(|(batch, records)| (batch, records_digest(&records))).collect())
     }
 
+    fn for_each_testimony(
+        &self,
+        schemata: &[&str],
+        visit: &mut dyn FnMut(SourceId, Vec<Statement>) -> Result<()>,
+    ) -> Result<()> {
+        let filter = if schemata.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "AND s.property IN (SELECT key FROM property WHERE schema IN ({}))",
+                vec!["?"; schemata.len()].join(",")
+            )
+        };
+        let mut query = self.connection.prepare(&format!(
+            "SELECT s.id, e.id, p.schema, p.name, s.value, s.locator, s.confidence, s.sensitivity, s.retracts,
+                    s.source, src.id
+             FROM statement s JOIN entity e ON e.key = s.entity JOIN property p ON p.key = s.property
+             JOIN source src ON src.key = s.source
+             WHERE src.kind = 'testimony' AND src.withdrawn IS NOT 'all' {filter}
+             ORDER BY s.source"
+        ))?;
+        let mut rows = query.query(rusqlite::params_from_iter(schemata.iter()))?;
+        let mut current: Option<(i64, SourceId)> = None;
+        let mut group: Vec<Statement> = Vec::new();
+        let mut flush = |source: SourceId, group: &mut Vec<Statement>| -> Result<()> {
+            let retracted: std::collections::HashSet<StatementId> =
+                group.iter().filter_map(|s| s.retracts.clone()).collect();
+            let active: Vec<Statement> = std::mem::take(group)
+                .into_iter()
+                .filter(|s| s.retracts.is_none() && !retracted.contains(&s.id))
+                .collect();
+            visit(source, active)
+        };
+        while let Some(row) = rows.next()? {
+            let key: i64 = row.get(9)?;
+            if current.as_ref().is_none_or(|(k, _)| *k != key) {
+                if let Some((_, source)) = current.take() {
+                    flush(source, &mut group)?;
+                }
+                let id: String = row.get(10)?;
+                current = Some((key, SourceId::new(&id).map_err(Error::Corrupt)?));
+            }
+            let Some((_, source_id)) = &current else { continue };
+            let text = |index| row.get_ref(index).map(|v| v.as_str().unwrap_or("").to_string());
+            let retracts: Option<Vec<u8>> = row.get(8)?;
+            group.push(Statement {
+                id: id_from_blob(row.get(0)?).map_err(Error::Corrupt)?,
+                entity_id: EntityId::new(&text(1)?).map_err(Error::Corrupt)?,
+                schema: text(2)?,
+                property: text(3)?,
+                value: text(4)?,
+                source_id: source_id.clone(),
+                locator: text(5)?,
+                recorded_by: String::new(),
+                recorded_at: String::new(),
+                confidence: row.get(6)?,
+                sensitivity: sensitivity_from_code(row.get(7)?).map_err(Error::Corrupt)?,
+                retracts: retracts.map(id_from_blob).transpose().map_err(Error::Corrupt)?,
+            });
+        }
+        if let Some((_, source)) = current {
+            flush(source, &mut group)?;
+        }
+        Ok(())
+    }
+
     fn batch_statements(&self, batch: i64) -> Result<Vec<Statement>> {
         let mut query = self.connection.prepare(&format!("{STATEMENT_SELECT} WHERE s.batch = ?1 ORDER BY s.rowid"))?;
         let rows = query.query_map([batch], statement_from_row)?;

@@ -711,3 +711,59 @@ fn withdrawn_consent_keeps_a_testimony_out_of_outputs() {
     assert!(!exported(dir.path()).contains("Blue Hill Construction"));
     assert!(clew(dir.path(), &["--project", "p", "verify"]).status.success());
 }
+
+/// `clew assess`: a testimony's classification explained down to the witness's words; the whole project
+/// summarised; a bad rules file refused with where.
+#[test]
+fn assess_explains_each_finding_down_to_the_words() {
+    let dir = tempfile::tempdir().unwrap();
+    init_project(dir.path(), "p");
+    assert!(clew(dir.path(), &["--project", "p", "import", example().to_str().unwrap()]).status.success());
+    let run = clew(dir.path(), &["--project", "p", "assess", "--testimony", "T-EXAMPLE-0001"]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let shown = text(&run.stdout);
+    assert!(shown.contains("ICLS 2018: FL"), "{shown}");
+    assert!(shown.contains("COE05 withholding_valuable_documents"), "{shown}");
+    assert!(shown.contains("documentsConfiscated = true  (segment:s4)"), "{shown}");
+    assert!(shown.contains("s4: \"(fictional) Eight of us slept in a container"), "{shown}");
+
+    let run = clew(dir.path(), &["--project", "p", "--json", "assess", "--testimony", "T-EXAMPLE-0001"]);
+    let assessment: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(assessment["spells"][0]["icls"], "FL");
+    let findings = assessment["spells"][0]["findings"].as_array().unwrap();
+    assert!(findings.iter().all(|f| !f["evidence"].as_array().unwrap().is_empty()));
+
+    let run = clew(dir.path(), &["--project", "p", "--json", "assess"]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let summary: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(summary["testimonies"], 1);
+    assert_eq!(summary["icls"]["FL"], 1);
+    let run = clew(dir.path(), &["--project", "p", "assess"]);
+    assert!(text(&run.stderr).contains("not a random sample"), "{}", text(&run.stderr));
+
+    // A user's rules file with a mistake: refused, with file, line and column.
+    let rules =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schema/assessment-rules.yaml"))
+            .unwrap()
+            .replace("codes: [COE01, IND05]", "codes: [COE01, IND55]");
+    std::fs::write(dir.path().join("rules.yaml"), rules).unwrap();
+    let run = clew(dir.path(), &["--project", "p", "assess", "--rules", "rules.yaml"]);
+    assert_eq!(run.status.code(), Some(3));
+    assert!(text(&run.stderr).contains("rules.yaml:"), "{}", text(&run.stderr));
+    assert!(text(&run.stderr).contains("unknown code `IND55`"), "{}", text(&run.stderr));
+    // Withdrawn entirely: the testimony is no longer assessed.
+    let original = std::fs::read_to_string(example()).unwrap();
+    let withdrawn = original.replacen(
+        "  retention_until: 2035-03\n",
+        "  retention_until: 2035-03\n  withdrawal: {date: 2026-01, scope: all}\n",
+        1,
+    );
+    std::fs::write(dir.path().join("t.yaml"), withdrawn).unwrap();
+    assert!(clew(dir.path(), &["--project", "p", "import", "t.yaml"]).status.success());
+    let run = clew(dir.path(), &["--project", "p", "--json", "assess"]);
+    let summary: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(summary["testimonies"], 0);
+    let run = clew(dir.path(), &["--project", "p", "assess", "--testimony", "T-EXAMPLE-0001"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(text(&run.stderr).contains("withdrew consent"), "{}", text(&run.stderr));
+}
