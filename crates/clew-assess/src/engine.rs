@@ -29,7 +29,7 @@ pub struct Fact {
 }
 
 impl Fact {
-    fn of(statement: &Statement) -> Fact {
+    pub(crate) fn of(statement: &Statement) -> Fact {
         Fact {
             statement: statement.id.clone(),
             entity: statement.entity_id.clone(),
@@ -54,7 +54,7 @@ pub struct Spell<'a> {
 }
 
 impl<'a> Spell<'a> {
-    fn facts_of<'s>(&'s self, schema: &'s str) -> Box<dyn Iterator<Item = &'a Statement> + 's> {
+    pub(crate) fn facts_of<'s>(&'s self, schema: &'s str) -> Box<dyn Iterator<Item = &'a Statement> + 's> {
         if schema == "Employment" {
             Box::new(self.own.iter().copied())
         } else {
@@ -64,7 +64,7 @@ impl<'a> Spell<'a> {
         }
     }
 
-    fn value(&self, schema: &str, property: &str) -> Option<&'a Statement> {
+    pub(crate) fn value(&self, schema: &str, property: &str) -> Option<&'a Statement> {
         self.facts_of(schema).find(|f| f.property == property)
     }
 }
@@ -438,7 +438,7 @@ fn passes(test: &Test, value: &str) -> bool {
 }
 
 /// An amount with its currency, and its period, from money and period statements.
-fn money<'a>(facts: &[&'a Statement]) -> Option<(f64, String, Option<String>, Vec<&'a Statement>)> {
+pub(crate) fn money<'a>(facts: &[&'a Statement]) -> Option<(f64, String, Option<String>, Vec<&'a Statement>)> {
     let amount = facts.iter().copied().find(|f| f.property == "amount")?;
     let (number, currency) = amount.value.split_once(' ')?;
     let period = facts.iter().copied().find(|f| f.property == "period");
@@ -448,7 +448,7 @@ fn money<'a>(facts: &[&'a Statement]) -> Option<(f64, String, Option<String>, Ve
 }
 
 /// The employer's payment for the spell: a linked Payment with a payer.
-fn employer_payment<'a>(spell: &Spell<'a>) -> Option<(f64, String, Option<String>, Vec<&'a Statement>)> {
+pub(crate) fn employer_payment<'a>(spell: &Spell<'a>) -> Option<(f64, String, Option<String>, Vec<&'a Statement>)> {
     spell
         .related
         .values()
@@ -457,7 +457,7 @@ fn employer_payment<'a>(spell: &Spell<'a>) -> Option<(f64, String, Option<String
 }
 
 /// What reached the worker: a linked Payment to the witness.
-fn received<'s, 'a>(spell: &'s Spell<'a>) -> Option<&'s [&'a Statement]> {
+pub(crate) fn received<'s, 'a>(spell: &'s Spell<'a>) -> Option<&'s [&'a Statement]> {
     spell
         .related
         .values()

@@ -4,6 +4,7 @@
 //! scheme side by side. No IO: the caller reads statements from the store.
 
 pub mod engine;
+pub mod ledger;
 pub mod rules;
 pub mod taxonomy;
 

@@ -118,6 +118,18 @@ enum Command {
     /// Evidence packages: the material one audience may receive, with proofs anyone can check offline.
     #[command(subcommand)]
     Package(PackageCommand),
+    /// The wage ledger of each work spell: promised, paid by the employer (to whom), deducted by kind,
+    /// received by the worker and when; flagged where it does not add up. Without --testimony, every
+    /// testimony: the spells whose ledgers are flagged.
+    Ledger {
+        /// One testimony's ledgers.
+        #[arg(long, value_name = "ID")]
+        testimony: Option<String>,
+        /// A rate table (CSV: period,currency,usd_per_unit,source) to give amounts in US dollars too; a rate
+        /// it lacks is an error.
+        #[arg(long, value_name = "FILE")]
+        rates: Option<PathBuf>,
+    },
     /// Assess forced labour per work spell: the ICLS 2018 definition and the ILO 2012 scheme side by side,
     /// each finding with the statements and the witness's words it rests on. Without --testimony, every
     /// testimony, summarised.
@@ -841,6 +853,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         }
         Command::Package(command) => package(cli.project, &cli.passphrase_env, command, out),
         Command::Assess { testimony, rules } => assess(cli.project, testimony, rules, out),
+        Command::Ledger { testimony, rates } => ledger(cli.project, testimony, rates, out),
         Command::Protected(ProtectedCommand::Show { testimony, identity }) => {
             let testimony = SourceId::new(&testimony).map_err(Failure::usage)?;
             let identity = read_identity(&identity)?.ok_or_else(|| Failure::usage("give --identity".to_string()))?;
@@ -939,6 +952,50 @@ fn package(
             })
         }
     }
+}
+
+fn ledger(
+    project: Option<PathBuf>,
+    testimony: Option<String>,
+    rates_file: Option<PathBuf>,
+    out: &mut Output,
+) -> Result<(), Failure> {
+    use clew_assess::ledger::{Rates, ledgers};
+    let rates = rates_file
+        .map(|path| {
+            let text =
+                std::fs::read_to_string(&path).map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
+            Rates::parse(&text, &path.display().to_string()).map_err(Failure::invalid)
+        })
+        .transpose()?;
+    let missing_rates = |missing: Vec<String>| {
+        Failure::usage(format!("the rate table lacks rates this project needs:\n{}", missing.join("\n")))
+    };
+    let project = open_project(&project)?;
+    let store = project.store_ref();
+    if let Some(id) = testimony {
+        let id = SourceId::new(&id).map_err(Failure::usage)?;
+        if store.source(&id)?.is_none() {
+            return Err(Failure::usage(format!("there is no testimony `{id}` in this project")));
+        }
+        let found = ledgers(&store.source_statements(&id)?, rates.as_ref()).map_err(missing_rates)?;
+        return out.value(&found, |out| output::print_ledgers(out, &found));
+    }
+    let mut summary = output::LedgerSummary::default();
+    let mut missing = Vec::new();
+    store.for_each_testimony(&clew_assess::engine::SPELL_SCHEMATA, &mut |_, statements| {
+        match ledgers(&statements, rates.as_ref()) {
+            Ok(found) => summary.add(&found),
+            Err(lacking) => missing.extend(lacking),
+        }
+        Ok(())
+    })?;
+    if !missing.is_empty() {
+        missing.sort();
+        missing.dedup();
+        return Err(missing_rates(missing));
+    }
+    out.value(&summary, |out| output::print_ledger_summary(out, &summary))
 }
 
 fn assess(

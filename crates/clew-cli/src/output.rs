@@ -636,3 +636,83 @@ pub fn print_assessment(
     }
     Ok(())
 }
+
+/// Prints wage ledgers.
+pub fn print_ledgers(out: &mut Output, ledgers: &[clew_assess::ledger::Ledger]) -> Result<(), Failure> {
+    use clew_assess::ledger::Amount;
+    let show = |amount: &Option<Amount>| match amount {
+        Some(a) => {
+            let usd = a.usd.map(|usd| format!(" (≈ {usd:.0} USD)")).unwrap_or_default();
+            format!("{} {} per {}{usd}", a.amount, a.currency, a.period.as_deref().unwrap_or("?"))
+        }
+        None => "not coded".to_string(),
+    };
+    for ledger in ledgers {
+        let id = ledger.spell.as_ref().map(|s| s.to_string()).unwrap_or_default();
+        let period = format!("{} to {}", ledger.start.as_deref().unwrap_or("?"), ledger.end.as_deref().unwrap_or("?"));
+        out.line(&format!("{id} ({period})"))?;
+        out.line(&format!("  promised:       {}", show(&ledger.promised)))?;
+        let to = ledger.paid_to.as_deref().map(|t| format!(", to {t}")).unwrap_or_default();
+        out.line(&format!("  employer paid:  {}{to}", show(&ledger.employer_paid)))?;
+        for deduction in &ledger.deductions {
+            let share = deduction.share.map(|s| format!(" ({:.0}% of the wage)", s * 100.0)).unwrap_or_default();
+            let by = deduction.taken_by.as_deref().map(|t| format!(", taken by {t}")).unwrap_or_default();
+            out.line(&format!("  deducted:       {} {}{share}{by}", deduction.kind, show(&deduction.amount)))?;
+        }
+        let when = ledger.received_when.as_deref().map(|w| format!(", paid {w}")).unwrap_or_default();
+        out.line(&format!("  worker received: {}{when}", show(&ledger.received)))?;
+        for flag in &ledger.flags {
+            out.line(&format!("  FLAG: {flag}"))?;
+        }
+    }
+    Ok(())
+}
+
+/// The ledgers of every testimony, for `clew ledger` without `--testimony`.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct LedgerSummary {
+    /// Work spells.
+    pub spells: u64,
+    /// Spells whose ledger is flagged.
+    pub flagged: u64,
+    /// How often each flag comes up (flags with amounts are counted by their words before the first digit).
+    pub flags: std::collections::BTreeMap<String, u64>,
+    /// The flagged spells and their flags.
+    pub flagged_spells: Vec<(String, Vec<String>)>,
+}
+
+impl LedgerSummary {
+    /// Adds a testimony's ledgers.
+    pub fn add(&mut self, ledgers: &[clew_assess::ledger::Ledger]) {
+        for ledger in ledgers {
+            self.spells += 1;
+            if ledger.flags.is_empty() {
+                continue;
+            }
+            self.flagged += 1;
+            for flag in &ledger.flags {
+                let kind: String =
+                    flag.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ' ').to_string();
+                let kind = kind.split(|c: char| c.is_ascii_digit()).next().unwrap_or("").trim().to_string();
+                *self.flags.entry(kind).or_default() += 1;
+            }
+            let id = ledger.spell.as_ref().map(|s| s.to_string()).unwrap_or_default();
+            self.flagged_spells.push((id, ledger.flags.clone()));
+        }
+    }
+}
+
+/// Prints the summary of `clew ledger`.
+pub fn print_ledger_summary(out: &mut Output, summary: &LedgerSummary) -> Result<(), Failure> {
+    out.line(&format!("{} work spells; {} ledgers flagged", summary.spells, summary.flagged))?;
+    for (flag, n) in &summary.flags {
+        out.line(&format!("  {n:>8}  {flag}"))?;
+    }
+    for (spell, flags) in summary.flagged_spells.iter().take(20) {
+        out.line(&format!("  {spell}: {}", flags.join("; ")))?;
+    }
+    if summary.flagged_spells.len() > 20 {
+        out.note(&format!("(first 20 of {} flagged spells; --json lists all)", summary.flagged_spells.len()))?;
+    }
+    Ok(())
+}

@@ -2,6 +2,8 @@
 //! rules files that must be refused.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+mod ledger;
+
 use clew_assess::engine::Outcome;
 use clew_assess::{Rules, Taxonomy, assess};
 use clew_model::{EntityId, Model, Sensitivity, SourceId, Statement, StatementId};

@@ -767,3 +767,39 @@ fn assess_explains_each_finding_down_to_the_words() {
     assert_eq!(run.status.code(), Some(2));
     assert!(text(&run.stderr).contains("withdrew consent"), "{}", text(&run.stderr));
 }
+
+/// `clew ledger`: a spell's wage ledger, in US dollars with a rate table that names its sources; a missing
+/// rate or a bad table is an error saying where.
+#[test]
+fn ledger_shows_the_money_and_refuses_a_missing_rate() {
+    let dir = tempfile::tempdir().unwrap();
+    init_project(dir.path(), "p");
+    assert!(clew(dir.path(), &["--project", "p", "import", example().to_str().unwrap()]).status.success());
+    let run = clew(dir.path(), &["--project", "p", "ledger", "--testimony", "T-EXAMPLE-0001"]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let shown = text(&run.stdout);
+    assert!(shown.contains("employer paid:  60000 RUB per month, to T-EXAMPLE-0001.dispatcher"), "{shown}");
+    assert!(shown.contains("deducted:       loyalty_fee 45000 RUB per month"), "{shown}");
+    assert!(shown.contains("worker received: 15000 RUB per month, paid on_return"), "{shown}");
+
+    std::fs::write(
+        dir.path().join("rates.csv"),
+        "period,currency,usd_per_unit,source\n2019,RUB,0.0155,synthetic test rate\n",
+    )
+    .unwrap();
+    let run = clew(
+        dir.path(),
+        &["--project", "p", "--json", "ledger", "--testimony", "T-EXAMPLE-0001", "--rates", "rates.csv"],
+    );
+    let ledgers: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(ledgers[0]["employer_paid"]["usd"], 930.0);
+    std::fs::write(dir.path().join("eur.csv"), "period,currency,usd_per_unit,source\n2019,EUR,1.1,synthetic\n")
+        .unwrap();
+    let run = clew(dir.path(), &["--project", "p", "ledger", "--rates", "eur.csv"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(text(&run.stderr).contains("no rate for RUB in 2019-05"), "{}", text(&run.stderr));
+    std::fs::write(dir.path().join("bad.csv"), "period,currency,usd_per_unit,source\n2019,RUB,zero,x\n").unwrap();
+    let run = clew(dir.path(), &["--project", "p", "ledger", "--rates", "bad.csv"]);
+    assert_eq!(run.status.code(), Some(3));
+    assert!(text(&run.stderr).contains("bad.csv:2:1: usd_per_unit `zero`"), "{}", text(&run.stderr));
+}
