@@ -130,6 +130,9 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         rates: Option<PathBuf>,
     },
+    /// Estimates with uncertainty.
+    #[command(subcommand)]
+    Estimate(EstimateCommand),
     /// Assess forced labour per work spell: the ICLS 2018 definition and the ILO 2012 scheme side by side,
     /// each finding with the statements and the witness's words it rests on. Without --testimony, every
     /// testimony, summarised.
@@ -140,6 +143,48 @@ enum Command {
         /// A rules file (format clew-assessment-rules-v1) instead of the built-in schema/assessment-rules.yaml.
         #[arg(long, value_name = "FILE")]
         rules: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum EstimateCommand {
+    /// The DPRK state's annual revenue from its workers in Russia (US dollars), quota-based and wage-based
+    /// (DOMAIN.md §4.3), by a seeded Monte Carlo: median, 90% and 95% intervals, and which input moves the
+    /// result most. Inputs not given are resampled from the project's wage ledgers. A distribution is
+    /// `lognormal(median=M, p95=P)`, `normal(mean=M, sd=S)`, `uniform(min=A, max=B)`,
+    /// `triangular(min=A, mode=M, max=B)`, `fixed(V)` or a number.
+    Revenue {
+        /// How many DPRK workers are in Russia, e.g. "lognormal(median=15000, p95=40000)".
+        #[arg(long, value_name = "DISTRIBUTION", value_parser = |s: &str| s.parse::<clew_stats::Distribution>())]
+        workers: clew_stats::Distribution,
+        /// Months worked a year.
+        #[arg(long, value_name = "DISTRIBUTION", default_value = "fixed(12)", value_parser = |s: &str| s.parse::<clew_stats::Distribution>())]
+        months: clew_stats::Distribution,
+        /// Quota and loyalty fees taken per worker-month, USD [default: resampled from the ledgers].
+        #[arg(long, value_name = "DISTRIBUTION", value_parser = |s: &str| s.parse::<clew_stats::Distribution>())]
+        quota: Option<clew_stats::Distribution>,
+        /// What employers pay per worker-month, USD [default: resampled from the ledgers].
+        #[arg(long, value_name = "DISTRIBUTION", value_parser = |s: &str| s.parse::<clew_stats::Distribution>())]
+        employer_paid: Option<clew_stats::Distribution>,
+        /// Share of the employer's payment that never reaches the worker, 0 to 1 [default: resampled from the
+        /// ledgers].
+        #[arg(long, value_name = "DISTRIBUTION", value_parser = |s: &str| s.parse::<clew_stats::Distribution>())]
+        state_share: Option<clew_stats::Distribution>,
+        /// A rate table (CSV: period,currency,usd_per_unit,source) to bring ledger amounts to US dollars.
+        #[arg(long, value_name = "FILE")]
+        rates: Option<PathBuf>,
+        /// Number of draws.
+        #[arg(long, default_value_t = 100_000)]
+        draws: usize,
+        /// Seed: the same seed gives the same result.
+        #[arg(long, default_value_t = 2397)]
+        seed: u64,
+        /// Also write the chart here (SVG).
+        #[arg(long, value_name = "FILE")]
+        svg: Option<PathBuf>,
+        /// Also write the results here (CSV).
+        #[arg(long, value_name = "FILE")]
+        csv: Option<PathBuf>,
     },
 }
 
@@ -854,6 +899,67 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         Command::Package(command) => package(cli.project, &cli.passphrase_env, command, out),
         Command::Assess { testimony, rules } => assess(cli.project, testimony, rules, out),
         Command::Ledger { testimony, rates } => ledger(cli.project, testimony, rates, out),
+        Command::Estimate(EstimateCommand::Revenue {
+            workers,
+            months,
+            quota,
+            employer_paid,
+            state_share,
+            rates,
+            draws,
+            seed,
+            svg,
+            csv,
+        }) => {
+            let given = [quota.clone(), employer_paid.clone(), state_share.clone()];
+            let fitted = if given.iter().any(Option::is_none) {
+                fit_from_ledgers(&cli.project, rates)?
+            } else {
+                Default::default()
+            };
+            let pick = |given: Option<clew_stats::Distribution>, observed: &Vec<f64>, what: &str| {
+                given.map(Ok).unwrap_or_else(|| {
+                    if observed.is_empty() {
+                        Err(Failure::usage(format!(
+                            "no wage ledger of the project gives {what} in US dollars: give it as a distribution, or \
+                             give --rates to convert the ledgers"
+                        )))
+                    } else {
+                        Ok(clew_stats::Distribution::Empirical { values: observed.clone() })
+                    }
+                })
+            };
+            let inputs = clew_stats::RevenueInputs {
+                workers,
+                months,
+                quota: pick(quota, &fitted.quota, "the quota taken per worker-month (--quota)")?,
+                employer_paid: pick(employer_paid, &fitted.employer_paid, "the employer's payment (--employer-paid)")?,
+                state_share: pick(
+                    state_share,
+                    &fitted.state_share,
+                    "the share not reaching the worker (--state-share)",
+                )?,
+                draws,
+                seed,
+            };
+            let report = clew_stats::estimate_revenue(&inputs).map_err(Failure::usage)?;
+            if let Some(path) = &svg {
+                let chart =
+                    clew_stats::chart::revenue_svg(&report, "DPRK state revenue from workers in Russia (estimate)");
+                std::fs::write(path, chart).map_err(|e| Failure::internal(format!("{}: {e}", path.display())))?;
+            }
+            if let Some(path) = &csv {
+                std::fs::write(path, output::revenue_csv(&report))
+                    .map_err(|e| Failure::internal(format!("{}: {e}", path.display())))?;
+            }
+            out.value(&report, |out| {
+                output::print_revenue(out, &report, fitted.spells)?;
+                if fitted.spells > 0 && fitted.synthetic_spells == fitted.spells {
+                    out.note("The ledgers are synthetic demo data: this estimate is fictional.")?;
+                }
+                Ok(())
+            })
+        }
         Command::Protected(ProtectedCommand::Show { testimony, identity }) => {
             let testimony = SourceId::new(&testimony).map_err(Failure::usage)?;
             let identity = read_identity(&identity)?.ok_or_else(|| Failure::usage("give --identity".to_string()))?;
@@ -952,6 +1058,82 @@ fn package(
             })
         }
     }
+}
+
+/// Observations from the wage ledgers for the revenue model: per worker-month, in US dollars.
+#[derive(Debug, Default)]
+struct Fitted {
+    quota: Vec<f64>,
+    employer_paid: Vec<f64>,
+    state_share: Vec<f64>,
+    spells: u64,
+    synthetic_spells: u64,
+}
+
+/// What a month of this amount is: `month` as is, `year` a twelfth; other periods are not used.
+fn per_month(amount: &clew_assess::ledger::Amount, value: f64) -> Option<f64> {
+    match amount.period.as_deref() {
+        Some("month") => Some(value),
+        Some("year") => Some(value / 12.0),
+        _ => None,
+    }
+}
+
+fn fit_from_ledgers(project: &Option<PathBuf>, rates_file: Option<PathBuf>) -> Result<Fitted, Failure> {
+    use clew_assess::ledger::{Rates, ledgers};
+    let rates = rates_file
+        .map(|path| {
+            let text =
+                std::fs::read_to_string(&path).map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
+            Rates::parse(&text, &path.display().to_string()).map_err(Failure::invalid)
+        })
+        .transpose()?;
+    let project = open_project(project)?;
+    let mut fitted = Fitted::default();
+    let mut missing = Vec::new();
+    const STATE_KINDS: [&str; 4] = ["loyalty_fee", "plan_quota", "party_contribution", "voluntary_contribution"];
+    project.store_ref().for_each_testimony(&clew_assess::engine::SPELL_SCHEMATA, &mut |_, statements| {
+        let found = match ledgers(&statements, rates.as_ref()) {
+            Ok(found) => found,
+            Err(lacking) => {
+                missing.extend(lacking);
+                return Ok(());
+            }
+        };
+        let synthetic = statements.iter().any(|s| s.property == "synthetic" && s.value == "true");
+        for ledger in found {
+            fitted.spells += 1;
+            fitted.synthetic_spells += u64::from(synthetic);
+            let usd = |a: &clew_assess::ledger::Amount| a.usd.or((a.currency == "USD").then_some(a.amount));
+            if let Some(paid) = &ledger.employer_paid {
+                if let Some(value) = usd(paid).and_then(|v| per_month(paid, v)) {
+                    fitted.employer_paid.push(value);
+                }
+                if let Some(received) =
+                    ledger.received.as_ref().filter(|r| r.currency == paid.currency && r.period == paid.period)
+                    && paid.amount > 0.0
+                {
+                    fitted.state_share.push((1.0 - received.amount / paid.amount).clamp(0.0, 1.0));
+                }
+            }
+            let taken: Vec<f64> = ledger
+                .deductions
+                .iter()
+                .filter(|d| STATE_KINDS.contains(&d.kind.as_str()))
+                .filter_map(|d| d.amount.as_ref().and_then(|a| usd(a).and_then(|v| per_month(a, v))))
+                .collect();
+            if !taken.is_empty() {
+                fitted.quota.push(taken.iter().sum());
+            }
+        }
+        Ok(())
+    })?;
+    if !missing.is_empty() {
+        missing.sort();
+        missing.dedup();
+        return Err(Failure::usage(format!("the rate table lacks rates the ledgers need:\n{}", missing.join("\n"))));
+    }
+    Ok(fitted)
 }
 
 fn ledger(

@@ -716,3 +716,62 @@ pub fn print_ledger_summary(out: &mut Output, summary: &LedgerSummary) -> Result
     }
     Ok(())
 }
+
+/// Prints a revenue estimate.
+pub fn print_revenue(out: &mut Output, report: &clew_stats::RevenueReport, spells: u64) -> Result<(), Failure> {
+    let m = |v: f64| format!("{:.1}", v / 1e6);
+    out.line(&format!(
+        "Annual revenue to the DPRK state from its workers in Russia, million US dollars ({} draws, seed {}):",
+        report.draws, report.seed
+    ))?;
+    for (name, s) in [("quota-based", &report.quota_based), ("wage-based ", &report.wage_based)] {
+        out.line(&format!(
+            "  {name}  median {}   90% interval {} to {}   95% interval {} to {}",
+            m(s.median),
+            m(s.p5),
+            m(s.p95),
+            m(s.p2_5),
+            m(s.p97_5)
+        ))?;
+    }
+    out.line("Inputs:")?;
+    for (name, description) in &report.inputs {
+        out.line(&format!("  {name:<14} {description}"))?;
+    }
+    out.line("Sensitivity: the result with one input at its 5th and 95th percentile, the others at their medians:")?;
+    for s in &report.sensitivity {
+        out.line(&format!(
+            "  {:<6} {:<14} {} to {}   (rank correlation {:.2})",
+            s.method,
+            s.input,
+            m(s.low),
+            m(s.high),
+            s.rank_correlation
+        ))?;
+    }
+    if spells > 0 {
+        out.note(&format!(
+            "Inputs not given were resampled from the wage ledgers of {spells} work spells. Testimonies are not a \
+             random sample of workers: the ledgers describe the testimonies collected."
+        ))?;
+    }
+    Ok(())
+}
+
+/// A revenue estimate as CSV: one row per method, then one per sensitivity entry.
+pub fn revenue_csv(report: &clew_stats::RevenueReport) -> String {
+    let mut csv = String::from("table,method,input,median,mean,p5,p95,p2_5,p97_5,low,high,rank_correlation\n");
+    for (method, s) in [("quota", &report.quota_based), ("wage", &report.wage_based)] {
+        csv.push_str(&format!(
+            "estimate,{method},,{},{},{},{},{},{},,,\n",
+            s.median, s.mean, s.p5, s.p95, s.p2_5, s.p97_5
+        ));
+    }
+    for s in &report.sensitivity {
+        csv.push_str(&format!(
+            "sensitivity,{},{},,,,,,,{},{},{}\n",
+            s.method, s.input, s.low, s.high, s.rank_correlation
+        ));
+    }
+    csv
+}
