@@ -133,6 +133,20 @@ enum Command {
     /// Estimates with uncertainty.
     #[command(subcommand)]
     Estimate(EstimateCommand),
+    /// Aggregates across testimonies, with 95% bootstrap intervals: share of forced-labour spells, share of
+    /// the wage that never reached the worker, hours a week, rest days a month, each ILO indicator's
+    /// prevalence; overall or by sector, region, year or visa channel. Testimonies are not a random sample.
+    Aggregate {
+        /// Group by this.
+        #[arg(long, value_enum)]
+        by: Option<GroupBy>,
+        /// Bootstrap resamples.
+        #[arg(long, default_value_t = 500)]
+        resamples: usize,
+        /// Seed: the same seed gives the same intervals.
+        #[arg(long, default_value_t = 2397)]
+        seed: u64,
+    },
     /// Assess forced labour per work spell: the ICLS 2018 definition and the ILO 2012 scheme side by side,
     /// each finding with the statements and the witness's words it rests on. Without --testimony, every
     /// testimony, summarised.
@@ -144,6 +158,18 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         rules: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum GroupBy {
+    /// The spell's sector.
+    Sector,
+    /// The worksite's region.
+    Region,
+    /// The year the spell began.
+    Year,
+    /// The declared purpose of the permit (e.g. study: the "student" visa channel).
+    Visa,
 }
 
 #[derive(Debug, Subcommand)]
@@ -899,6 +925,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         Command::Package(command) => package(cli.project, &cli.passphrase_env, command, out),
         Command::Assess { testimony, rules } => assess(cli.project, testimony, rules, out),
         Command::Ledger { testimony, rates } => ledger(cli.project, testimony, rates, out),
+        Command::Aggregate { by, resamples, seed } => aggregate(cli.project, by, resamples, seed, out),
         Command::Estimate(EstimateCommand::Revenue {
             workers,
             months,
@@ -1058,6 +1085,37 @@ fn package(
             })
         }
     }
+}
+
+fn aggregate(
+    project: Option<PathBuf>,
+    by: Option<GroupBy>,
+    resamples: usize,
+    seed: u64,
+    out: &mut Output,
+) -> Result<(), Failure> {
+    use clew_assess::measures::{MEASURE_SCHEMATA, SpellMeasures, spell_measures};
+    let model = model()?;
+    let taxonomy = clew_assess::Taxonomy::builtin().map_err(|d| Failure::invalid(d.to_vec()))?;
+    let rules = clew_assess::Rules::builtin(model, taxonomy).map_err(Failure::invalid)?;
+    let project = open_project(&project)?;
+    let mut groups: std::collections::BTreeMap<String, Vec<SpellMeasures>> = std::collections::BTreeMap::new();
+    project.store_ref().for_each_testimony(&MEASURE_SCHEMATA, &mut |_, statements| {
+        for spell in spell_measures(&statements, &rules, taxonomy) {
+            let key = match by {
+                None => Some("all".to_string()),
+                Some(GroupBy::Sector) => spell.sector.clone(),
+                Some(GroupBy::Region) => spell.region.clone(),
+                Some(GroupBy::Year) => spell.year.clone(),
+                Some(GroupBy::Visa) => spell.visa.clone(),
+            };
+            groups.entry(key.unwrap_or_else(|| "(not coded)".into())).or_default().push(spell);
+        }
+        Ok(())
+    })?;
+    let rows: Vec<output::AggregateRow> =
+        groups.iter().map(|(group, spells)| output::AggregateRow::of(group, spells, resamples, seed)).collect();
+    out.value(&rows, |out| output::print_aggregates(out, &rows))
 }
 
 /// Observations from the wage ledgers for the revenue model: per worker-month, in US dollars.

@@ -775,3 +775,78 @@ pub fn revenue_csv(report: &clew_stats::RevenueReport) -> String {
     }
     csv
 }
+
+/// One group's aggregates, each with its 95% bootstrap interval.
+#[derive(Debug, serde::Serialize)]
+pub struct AggregateRow {
+    /// The group.
+    pub group: String,
+    /// Work spells in it.
+    pub spells: usize,
+    /// Share of spells that are forced labour by ICLS 2018.
+    pub forced_labour: Option<clew_stats::bootstrap::Interval>,
+    /// Share of the employer's payment that never reached the worker.
+    pub state_share: Option<clew_stats::bootstrap::Interval>,
+    /// Hours a week.
+    pub hours_per_week: Option<clew_stats::bootstrap::Interval>,
+    /// Rest days a month.
+    pub rest_days: Option<clew_stats::bootstrap::Interval>,
+    /// Prevalence of each ILO indicator found in the group.
+    pub indicators: std::collections::BTreeMap<String, clew_stats::bootstrap::Interval>,
+}
+
+impl AggregateRow {
+    /// Computes a group's row.
+    pub fn of(
+        group: &str,
+        spells: &[clew_assess::measures::SpellMeasures],
+        resamples: usize,
+        seed: u64,
+    ) -> AggregateRow {
+        use clew_stats::bootstrap::bootstrap_mean;
+        let values = |f: &dyn Fn(&clew_assess::measures::SpellMeasures) -> Option<f64>| -> Vec<f64> {
+            spells.iter().filter_map(f).collect()
+        };
+        let indicators: std::collections::BTreeSet<&String> = spells.iter().flat_map(|s| &s.indicators).collect();
+        AggregateRow {
+            group: group.to_string(),
+            spells: spells.len(),
+            forced_labour: bootstrap_mean(&values(&|s| Some(f64::from(u8::from(s.forced_labour)))), resamples, seed),
+            state_share: bootstrap_mean(&values(&|s| s.state_share), resamples, seed),
+            hours_per_week: bootstrap_mean(&values(&|s| s.hours_per_week), resamples, seed),
+            rest_days: bootstrap_mean(&values(&|s| s.rest_days), resamples, seed),
+            indicators: indicators
+                .into_iter()
+                .filter_map(|code| {
+                    let present = values(&|s| Some(f64::from(u8::from(s.indicators.contains(code)))));
+                    bootstrap_mean(&present, resamples, seed).map(|i| (code.clone(), i))
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Prints aggregates.
+pub fn print_aggregates(out: &mut Output, rows: &[AggregateRow]) -> Result<(), Failure> {
+    let show = |interval: &Option<clew_stats::bootstrap::Interval>, percent: bool| match interval {
+        Some(i) if percent => {
+            format!("{:.0}% [{:.0}–{:.0}%] (n={})", i.mean * 100.0, i.low * 100.0, i.high * 100.0, i.n)
+        }
+        Some(i) => format!("{:.1} [{:.1}–{:.1}] (n={})", i.mean, i.low, i.high, i.n),
+        None => "not coded".to_string(),
+    };
+    for row in rows {
+        out.line(&format!("{} ({} work spells)", row.group, row.spells))?;
+        out.line(&format!("  forced labour (ICLS 2018):      {}", show(&row.forced_labour, true)))?;
+        out.line(&format!("  share of pay never received:    {}", show(&row.state_share, true)))?;
+        out.line(&format!("  hours a week:                   {}", show(&row.hours_per_week, false)))?;
+        out.line(&format!("  rest days a month:              {}", show(&row.rest_days, false)))?;
+        for (code, interval) in &row.indicators {
+            out.line(&format!("  {code}:                          {}", show(&Some(*interval), true)))?;
+        }
+    }
+    out.note(
+        "95% bootstrap intervals. Testimonies are not a random sample of workers: these describe the testimonies \
+         collected, not all DPRK workers in Russia.",
+    )
+}

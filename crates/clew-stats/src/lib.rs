@@ -2,6 +2,7 @@
 //! a seeded Monte Carlo of the DPRK state's revenue from workers abroad by two methods (DOMAIN.md §4.3),
 //! quantile intervals, a sensitivity table, and an SVG chart. No IO; the same seed gives the same result.
 
+pub mod bootstrap;
 pub mod chart;
 pub mod distribution;
 pub mod revenue;

@@ -856,3 +856,32 @@ fn estimate_revenue_gives_intervals_and_sensitivity() {
     assert_eq!(run.status.code(), Some(2));
     assert!(said(&run).contains("give --rates"), "{}", said(&run));
 }
+
+/// `clew aggregate`: overall and by group, each figure with a 95% bootstrap interval that holds its mean,
+/// the same for the same seed.
+#[test]
+fn aggregates_have_bootstrap_intervals_by_group() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(clew(dir.path(), &["demo", "--dir", "d", "--testimonies", "80"]).status.success());
+    let rows = |by: &[&str]| {
+        let mut args = vec!["--project", "d", "--json", "aggregate", "--resamples", "200"];
+        args.extend_from_slice(by);
+        let run = clew(dir.path(), &args);
+        assert!(run.status.success(), "{}", text(&run.stderr));
+        serde_json::from_slice::<serde_json::Value>(&run.stdout).unwrap()
+    };
+    let all = rows(&[]);
+    assert_eq!(all[0]["group"], "all");
+    assert_eq!(all[0]["spells"], 80);
+    for figure in ["forced_labour", "state_share", "hours_per_week", "rest_days"] {
+        let i = &all[0][figure];
+        let (low, mean, high) = (i["low"].as_f64().unwrap(), i["mean"].as_f64().unwrap(), i["high"].as_f64().unwrap());
+        assert!(low <= mean && mean <= high, "{figure}: {i}");
+    }
+    let by_sector = rows(&["--by", "sector"]);
+    let total: u64 = by_sector.as_array().unwrap().iter().map(|r| r["spells"].as_u64().unwrap()).sum();
+    assert_eq!(total, 80, "every spell in one group");
+    assert_eq!(rows(&["--by", "sector"]), by_sector, "the same seed, the same intervals");
+    let run = clew(dir.path(), &["--project", "d", "aggregate", "--by", "visa"]);
+    assert!(text(&run.stderr).contains("not a random sample"));
+}
