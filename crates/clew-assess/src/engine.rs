@@ -231,7 +231,18 @@ pub fn assess(testimony: &SourceId, statements: &[Statement], rules: &Rules, tax
 }
 
 fn assess_spell(spell: &Spell<'_>, rules: &Rules, taxonomy: &Taxonomy) -> SpellAssessment {
-    let mut findings: Vec<Finding> = Vec::new();
+    // Findings the coder recorded by hand come first, so that rules can build on them.
+    let mut findings: Vec<Finding> = spell
+        .own
+        .iter()
+        .filter(|s| s.property == "codedFinding" && taxonomy.code(&s.value).is_some())
+        .map(|s| Finding {
+            codes: vec![s.value.clone()],
+            rule: "coded-by-hand".into(),
+            summary: "recorded by the coder, citing the witness's words".into(),
+            evidence: vec![Fact::of(s)],
+        })
+        .collect();
     for rule in &rules.rules {
         if let Some(evidence) = holds(&rule.when, spell, &findings) {
             let mut evidence: Vec<Fact> = evidence.into_iter().map(Fact::from_evidence).collect();

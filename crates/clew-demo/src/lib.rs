@@ -511,6 +511,7 @@ pub fn generate(seed: u64, index: u64, total: u64) -> Testimony {
         isolation: None,
         debt_bondage: None,
         escape: if escaped { flag(true, "s6") } else { None },
+        findings: Vec::new(),
     };
 
     // Interviewed 1 to 30 months after the spell ended, and not after October 2026.

@@ -214,6 +214,9 @@ fn spell_facts(
     flag(out, "isolation", &spell.isolation)?;
     flag(out, "debtBondage", &spell.debt_bondage)?;
     flag(out, "escaped", &spell.escape)?;
+    for finding in &spell.findings {
+        out.cited(&employment, e, "codedFinding", &finding.code, &finding.segments, 1.0)?;
+    }
     out.mark_synthetic(&employment, e)?;
 
     let part = |name: &str| EntityId::scoped(source, &format!("{}.{name}", spell.key));

@@ -362,6 +362,18 @@ pub struct Spell {
     /// The spell ended by escape (route and dates belong in `protected`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub escape: Option<Flag>,
+    /// Forced-labour findings the coder records by hand, each citing its segments.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<CodedFinding>,
+}
+
+/// A finding a coder records by hand: a code of the forced-labour taxonomy and the segments it rests on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CodedFinding {
+    /// The taxonomy code (`INV..`, `COE..`, `IND..`).
+    pub code: String,
+    /// The segments it rests on.
+    pub segments: Vec<String>,
 }
 
 /// A visa or permit.
@@ -1134,6 +1146,14 @@ impl Cx<'_, '_> {
         let isolation = self.flag(map.get("isolation"));
         let debt_bondage = self.flag(map.get("debt_bondage"));
         let escape = self.flag(map.get("escape"));
+        let mut findings = Vec::new();
+        if let Some((node, path)) = map.get("findings") {
+            for (index, item) in self.reader.list(node, &path).unwrap_or_default().iter().enumerate() {
+                if let Some(finding) = self.coded_finding(item, &index_path(&path, index)) {
+                    findings.push(finding);
+                }
+            }
+        }
         map.finish(self.reader);
         Some(Spell {
             key: key?,
@@ -1160,7 +1180,29 @@ impl Cx<'_, '_> {
             isolation,
             debt_bondage,
             escape,
+            findings,
         })
+    }
+
+    fn coded_finding(&mut self, node: &Node, path: &str) -> Option<CodedFinding> {
+        let mut map = self.reader.map(node, path)?;
+        let code = map.required("code").and_then(|(node, path)| {
+            let code = self.reader.string(node, &path)?;
+            let known =
+                clew_assess::Taxonomy::builtin().ok().and_then(|t| t.code(&code)).is_some_and(|c| !c.deprecated);
+            if !known {
+                self.reader.error(
+                    node,
+                    &path,
+                    format!("`{code}` is not a code of the forced-labour taxonomy (INV.., COE.., IND..)"),
+                );
+                return None;
+            }
+            Some(code)
+        });
+        let segments = self.segments(&mut map);
+        map.finish(self.reader);
+        Some(CodedFinding { code: code?, segments })
     }
 
     fn deduction(&mut self, node: &Node, path: &str) -> Option<DeductionFact> {

@@ -37,7 +37,7 @@ fn dependency_rules_hold() {
         ("clew-store", &["clew-model"]),
         ("clew-assess", &["clew-model"]),
         ("clew-stats", &[]),
-        ("clew-intake", &["clew-model", "clew-store", "clew-vault"]),
+        ("clew-intake", &["clew-model", "clew-store", "clew-vault", "clew-assess"]),
         ("clew-demo", &["clew-model", "clew-intake", "clew-store"]),
         (
             "clew-cli",

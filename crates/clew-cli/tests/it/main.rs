@@ -885,3 +885,34 @@ fn aggregates_have_bootstrap_intervals_by_group() {
     let run = clew(dir.path(), &["--project", "d", "aggregate", "--by", "visa"]);
     assert!(text(&run.stderr).contains("not a random sample"));
 }
+
+/// A coder records a finding by hand, citing the witness's words: it is kept as a statement, counts in the
+/// classification, and an unknown code is refused where it stands.
+#[test]
+fn a_finding_coded_by_hand_counts_and_a_wrong_code_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    init_project(dir.path(), "p");
+    let original = std::fs::read_to_string(example()).unwrap();
+    let with = |code: &str| {
+        original.replacen(
+            "      threats_to_family: {value: true, segments: [s5]}\n",
+            &format!("      threats_to_family: {{value: true, segments: [s5]}}\n      findings:\n        - {{code: {code}, segments: [s1]}}\n"),
+            1,
+        )
+    };
+    std::fs::write(dir.path().join("bad.yaml"), with("INV42")).unwrap();
+    let run = clew(dir.path(), &["--project", "p", "import", "bad.yaml"]);
+    assert_eq!(run.status.code(), Some(3));
+    let said = text(&run.stderr);
+    assert!(said.contains("facts.spells[0].findings[0].code") && said.contains("`INV42` is not a code"), "{said}");
+
+    std::fs::write(dir.path().join("t.yaml"), with("INV02")).unwrap();
+    let run = clew(dir.path(), &["--project", "p", "import", "t.yaml"]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let run = clew(dir.path(), &["--project", "p", "--json", "assess", "--testimony", "T-EXAMPLE-0001"]);
+    let assessment: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let spell = &assessment["spells"][0];
+    assert!(spell["involuntariness"].as_array().unwrap().contains(&"INV02".into()), "{spell}");
+    let by_hand = spell["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "coded-by-hand").unwrap();
+    assert_eq!(by_hand["evidence"][0]["locator"], "segment:s1");
+}
