@@ -119,6 +119,8 @@ pub struct Rules {
     pub rules: Vec<Rule>,
     /// The ILO 2012 scheme.
     pub ilo_2012: Ilo2012,
+    /// SHA-256 of the rules file: what a recorded assessment was derived with.
+    pub digest: String,
 }
 
 impl Rules {
@@ -152,7 +154,9 @@ impl Rules {
         if !reader.diagnostics.is_empty() {
             return Err(with_file(reader.diagnostics));
         }
-        loaded.ok_or_else(|| with_file(vec![]))
+        let mut rules = loaded.ok_or_else(|| with_file(vec![]))?;
+        rules.digest = clew_model::ids::sha256_hex(text.as_bytes());
+        Ok(rules)
     }
 }
 
@@ -196,7 +200,7 @@ impl Lint<'_> {
         }
         map.finish(reader);
         let ordered = order(reader, rules, &positions)?;
-        Some(Rules { version: version?, rules: ordered, ilo_2012: ilo_2012? })
+        Some(Rules { version: version?, rules: ordered, ilo_2012: ilo_2012?, digest: String::new() })
     }
 
     fn codes(&self, reader: &mut Reader, node: &Node, path: &str, families: &[Family]) -> Option<BTreeSet<String>> {

@@ -157,6 +157,10 @@ enum Command {
         /// A rules file (format clew-assessment-rules-v1) instead of the built-in schema/assessment-rules.yaml.
         #[arg(long, value_name = "FILE")]
         rules: Option<PathBuf>,
+        /// Record every testimony's assessment as derived statements (source `assess:ID`; outcomes and
+        /// findings on each work spell), re-deriving only what changed; logged in the custody log.
+        #[arg(long, conflicts_with = "testimony")]
+        record: bool,
     },
 }
 
@@ -923,7 +927,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             })
         }
         Command::Package(command) => package(cli.project, &cli.passphrase_env, command, out),
-        Command::Assess { testimony, rules } => assess(cli.project, testimony, rules, out),
+        Command::Assess { testimony, rules, record } => assess(cli.project, testimony, rules, record, out),
         Command::Ledger { testimony, rates } => ledger(cli.project, testimony, rates, out),
         Command::Aggregate { by, resamples, seed } => aggregate(cli.project, by, resamples, seed, out),
         Command::Estimate(EstimateCommand::Revenue {
@@ -1242,6 +1246,7 @@ fn assess(
     project: Option<PathBuf>,
     testimony: Option<String>,
     rules_file: Option<PathBuf>,
+    record: bool,
     out: &mut Output,
 ) -> Result<(), Failure> {
     let model = model()?;
@@ -1253,7 +1258,16 @@ fn assess(
         }
         None => clew_assess::Rules::builtin(model, taxonomy).map_err(Failure::invalid)?,
     };
-    let project = open_project(&project)?;
+    let mut project = open_project(&project)?;
+    if record {
+        let report = clew_intake::derived::record_assessments(project.store(), &rules, taxonomy, &user(None))?;
+        return out.value(&report, |out| {
+            out.line(&format!(
+                "{} testimonies: {} assessments recorded, {} unchanged; {} derived statements written, {} retracted",
+                report.testimonies, report.recorded, report.unchanged, report.statements, report.retracted
+            ))
+        });
+    }
     let store = project.store_ref();
     if let Some(id) = testimony {
         let id = SourceId::new(&id).map_err(Failure::usage)?;

@@ -2,6 +2,7 @@
 //! export, attachments, and the import driver that writes a whole batch in one transaction or nothing.
 
 pub mod attach;
+pub mod derived;
 pub mod ftm;
 pub mod import;
 pub mod input;

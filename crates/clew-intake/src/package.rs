@@ -116,7 +116,7 @@ impl Audience {
     pub fn refusal_of(self, source: &clew_model::Source, consent: Option<(&Consent, Option<&str>)>) -> Option<String> {
         match (consent, &source.kind) {
             (Some((consent, withdrawn)), _) => self.refusal(consent, withdrawn),
-            (None, SourceKind::Testimony) => Some("it has no consent record".into()),
+            (None, SourceKind::Testimony | SourceKind::Assessment) => Some("it has no consent record".into()),
             (None, _) => None,
         }
     }
@@ -512,6 +512,8 @@ fn gather(
 /// A source's consent record, read, and the withdrawal in force; `None` for a source without one. The
 /// withdrawal is the stricter of the record's own (which the custody log covers) and the store's column.
 pub fn source_consent(store: &dyn Store, id: &SourceId) -> Result<Option<(Consent, Option<String>)>, PackageError> {
+    // A recorded assessment is bound by the consent of the testimony it was derived from.
+    let id = &crate::derived::assessed_testimony(id).unwrap_or_else(|| id.clone());
     let Some(record) = store.consent(id)? else { return Ok(None) };
     let parsed: Consent = serde_json::from_str(&record.record)
         .map_err(|e| PackageError::Io(format!("the consent record of `{id}` is unreadable: {e}")))?;

@@ -12,6 +12,8 @@ pub enum SourceKind {
     Testimony,
     /// A file of FollowTheMoney entities.
     FtmFile,
+    /// What `clew assess --record` derived from a testimony (`assess:TESTIMONY`): its outcomes and findings.
+    Assessment,
 }
 
 impl SourceKind {
@@ -20,6 +22,7 @@ impl SourceKind {
         match self {
             SourceKind::Testimony => "testimony",
             SourceKind::FtmFile => "ftm_file",
+            SourceKind::Assessment => "assessment",
         }
     }
 
@@ -28,6 +31,7 @@ impl SourceKind {
         match text {
             "testimony" => Some(SourceKind::Testimony),
             "ftm_file" => Some(SourceKind::FtmFile),
+            "assessment" => Some(SourceKind::Assessment),
             _ => None,
         }
     }

@@ -230,6 +230,8 @@ pub trait Store {
     /// Every source with the batch that wrote its current generation, and whether that generation has
     /// segments or consent records no batch wrote; for verification.
     fn source_batches(&self) -> Result<Vec<SourceBatch>>;
+    /// The sources of a kind, in the order first recorded, with the withdrawal in force.
+    fn sources_of_kind(&self, kind: SourceKind) -> Result<Vec<(SourceId, Option<String>)>>;
     /// Every source's current consent record and withdrawal column, for verification.
     fn consent_records(&self) -> Result<Vec<(SourceId, ConsentRecord)>>;
     /// The custody events of the batches that wrote a source's statements or attachments, in order.

@@ -517,6 +517,17 @@ impl Store for SqliteStore {
         Ok(sources)
     }
 
+    fn sources_of_kind(&self, kind: SourceKind) -> Result<Vec<(SourceId, Option<String>)>> {
+        let mut query = self.connection.prepare("SELECT id, withdrawn FROM source WHERE kind = ?1 ORDER BY key")?;
+        let rows = query.query_map([kind.as_str()], |row| Ok((row.get::<_, String>(0)?, row.get(1)?)))?;
+        let mut sources = Vec::new();
+        for row in rows {
+            let (id, withdrawn) = row?;
+            sources.push((SourceId::new(&id).map_err(Error::Corrupt)?, withdrawn));
+        }
+        Ok(sources)
+    }
+
     fn consent_records(&self) -> Result<Vec<(SourceId, ConsentRecord)>> {
         let mut query = self.connection.prepare(
             "SELECT s.id, c.record, s.withdrawn FROM consent c

@@ -916,3 +916,71 @@ fn a_finding_coded_by_hand_counts_and_a_wrong_code_is_refused() {
     let by_hand = spell["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "coded-by-hand").unwrap();
     assert_eq!(by_hand["evidence"][0]["locator"], "segment:s1");
 }
+
+/// `clew assess --record`: outcomes and findings stored as derived statements with their provenance,
+/// re-derived when the evidence changes, retracted when consent is withdrawn, and every run logged.
+#[test]
+fn recorded_assessments_follow_the_evidence_and_the_consent() {
+    let dir = tempfile::tempdir().unwrap();
+    init_project(dir.path(), "p");
+    let original = std::fs::read_to_string(example()).unwrap();
+    std::fs::write(dir.path().join("t.yaml"), &original).unwrap();
+    assert!(clew(dir.path(), &["--project", "p", "import", "t.yaml"]).status.success());
+    let record = || {
+        let run = clew(dir.path(), &["--project", "p", "--json", "assess", "--record"]);
+        assert!(run.status.success(), "{}", text(&run.stderr));
+        serde_json::from_slice::<serde_json::Value>(&run.stdout).unwrap()
+    };
+    let first = record();
+    assert_eq!(first["recorded"], 1);
+    let outcome = || {
+        let run = clew(dir.path(), &["--project", "p", "--json", "entity", "show", "T-EXAMPLE-0001.spell1"]);
+        let entity: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+        let values = &entity["properties"]["iclsOutcome"];
+        values.as_array().map(|v| v.iter().map(|s| s["statement"]["value"].as_str().unwrap().to_string()).collect::<Vec<_>>())
+    };
+    assert_eq!(outcome(), Some(vec!["FL".to_string()]));
+    assert_eq!(record()["unchanged"], 1, "nothing changed, nothing re-derived");
+
+    // The evidence changes: no coercion left; the assessment follows.
+    let milder = original
+        .replace("      document_confiscation: {value: true, held_by: minder, segments: [s4]}\n", "")
+        .replace("      movement_restriction: {value: true, segments: [s4]}\n", "")
+        .replace("      threats_to_family: {value: true, segments: [s5]}\n", "")
+        .replace("      worker_received: {amount: 15000, currency: RUB, per: month, when: on_return, segments: [s3]}\n", "")
+        .replace("      deductions:\n        - {kind: loyalty_fee, amount: 45000, currency: RUB, per: month, taken_by: dispatcher, segments: [s3]}\n", "")
+        .replace("      surveillance: {value: true, by: minder, role: security_minder, segments: [s4]}\n", "")
+        .replace("      permit: {type: visa, purpose: study, segments: [s1]}\n", "");
+    assert_ne!(milder, original);
+    std::fs::write(dir.path().join("t.yaml"), &milder).unwrap();
+    assert!(clew(dir.path(), &["--project", "p", "import", "t.yaml"]).status.success());
+    let second = record();
+    assert_eq!(second["recorded"], 1);
+    assert!(second["retracted"].as_u64().unwrap() > 0, "{second}");
+    assert_eq!(outcome(), Some(vec!["INV_ONLY".to_string()]));
+
+    // Consent withdrawn entirely: every derived statement is retracted.
+    let withdrawn = milder.replacen(
+        "  retention_until: 2035-03\n",
+        "  retention_until: 2035-03\n  withdrawal: {date: 2026-01, scope: all}\n",
+        1,
+    );
+    std::fs::write(dir.path().join("t.yaml"), withdrawn).unwrap();
+    assert!(clew(dir.path(), &["--project", "p", "import", "t.yaml"]).status.success());
+    let third = record();
+    assert_eq!(third["statements"], 0);
+    let database = rusqlite::Connection::open(dir.path().join("p/clew.db")).unwrap();
+    let active: i64 = database
+        .query_row(
+            "SELECT count(*) FROM statement s JOIN source src ON src.key = s.source WHERE src.id = 'assess:T-EXAMPLE-0001' \
+             AND s.retracts IS NULL AND NOT EXISTS (SELECT 1 FROM statement r WHERE r.retracts = s.id)",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert_eq!(active, 0);
+    drop(database);
+    let run = clew(dir.path(), &["--project", "p", "--json", "log", "show"]);
+    assert_eq!(text(&run.stdout).matches("\"assessment\"").count(), 4);
+    assert!(clew(dir.path(), &["--project", "p", "verify"]).status.success());
+}

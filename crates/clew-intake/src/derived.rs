@@ -1,0 +1,156 @@
+//! Assessments recorded as derived statements (`clew assess --record`), so that they can be shown, exported
+//! and cited like any fact, with their provenance: each testimony's assessment is a source of its own,
+//! `assess:TESTIMONY`, whose content hash covers the rules, the taxonomy and every statement it was derived
+//! from. Recording again re-derives only what changed (the store retracts the earlier generation), and a
+//! testimony whose consent was withdrawn passes its withdrawal on: withdrawn entirely, its derived statements
+//! are all retracted. Every batch is a custody event (a judgement, in the log's words).
+
+use clew_assess::{Rules, Taxonomy, assess, engine::SPELL_SCHEMATA};
+use clew_model::{Claim, EntityId, Sensitivity, SourceId, SourceKind, Statement};
+use clew_store::{SourceDraft, Store};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::import::{ImportRun, WriteError, Written};
+
+/// Testimonies recorded per transaction (each one a custody event).
+const PER_BATCH: usize = 1_000;
+
+/// What recording did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RecordReport {
+    /// Testimonies considered.
+    pub testimonies: u64,
+    /// Assessments written anew (new or changed).
+    pub recorded: u64,
+    /// Assessments unchanged (same rules, taxonomy and evidence).
+    pub unchanged: u64,
+    /// Derived statements written.
+    pub statements: u64,
+    /// Derived statements retracted (evidence changed, or consent withdrawn).
+    pub retracted: u64,
+}
+
+/// The source id of a testimony's recorded assessment.
+pub fn assessment_source(testimony: &SourceId) -> Result<SourceId, String> {
+    SourceId::new(&format!("assess:{testimony}"))
+}
+
+/// The testimony an assessment source was derived from.
+pub fn assessed_testimony(source: &SourceId) -> Option<SourceId> {
+    source.as_str().strip_prefix("assess:").and_then(|id| SourceId::new(id).ok())
+}
+
+/// Records the assessment of every testimony as derived statements.
+pub fn record_assessments(
+    store: &mut dyn Store,
+    rules: &Rules,
+    taxonomy: &Taxonomy,
+    recorded_by: &str,
+) -> Result<RecordReport, WriteError> {
+    let testimonies = store.sources_of_kind(SourceKind::Testimony)?;
+    let mut report = RecordReport::default();
+    for chunk in testimonies.chunks(PER_BATCH) {
+        // Derive (reading), then write the chunk in one transaction with its custody event.
+        let mut derived = Vec::with_capacity(chunk.len());
+        for (testimony, withdrawn) in chunk {
+            let statements: Vec<Statement> = store
+                .source_statements(testimony)?
+                .into_iter()
+                .filter(|s| SPELL_SCHEMATA.contains(&s.schema.as_str()))
+                .collect();
+            derived.push((testimony.clone(), withdrawn.clone(), statements));
+        }
+        let mut run = ImportRun::begin(Some(&mut *store), recorded_by, "assessment")?;
+        let recorded_at = run.recorded_at().to_string();
+        for (testimony, withdrawn, statements) in derived {
+            report.testimonies += 1;
+            let id = assessment_source(&testimony).map_err(WriteError::Mapping)?;
+            // The content hash covers what the result depends on: rules, taxonomy, withdrawal, evidence.
+            let mut hasher = Sha256::new();
+            hasher.update(format!("{}\n{}\n{withdrawn:?}\n", rules.digest, taxonomy.version));
+            let mut ids: Vec<&str> = statements.iter().map(|s| s.id.as_str()).collect();
+            ids.sort_unstable();
+            for statement in ids {
+                hasher.update(statement);
+                hasher.update(b"\n");
+            }
+            let draft = SourceDraft {
+                id: id.clone(),
+                kind: SourceKind::Assessment,
+                title: format!("Assessment of {testimony} (rules {}, taxonomy {})", rules.version, taxonomy.version),
+                content_hash: clew_vault::blobs::hex(&hasher.finalize()),
+                synthetic: statements.iter().any(|s| s.property == "synthetic" && s.value == "true"),
+                withdrawn: withdrawn.clone(),
+            };
+            let Some(tx) = run.writer()? else { break };
+            let outcome = tx.put_source(&draft)?;
+            let generation = match outcome {
+                clew_store::SourceOutcome::Unchanged { .. } => {
+                    report.unchanged += 1;
+                    run.written(&draft, Written { outcome, statements: 0 });
+                    continue;
+                }
+                clew_store::SourceOutcome::New { generation }
+                | clew_store::SourceOutcome::Changed { generation, .. } => generation,
+            };
+            if let clew_store::SourceOutcome::Changed { retracted, .. } = outcome {
+                report.retracted += retracted;
+            }
+            let derived = if withdrawn.as_deref() == Some("all") {
+                Vec::new()
+            } else {
+                derived_statements(&testimony, &id, generation, &statements, rules, taxonomy, recorded_by, &recorded_at)
+                    .map_err(WriteError::Mapping)?
+            };
+            let written = tx.put_statements(&derived)?;
+            report.recorded += 1;
+            report.statements += written;
+            run.written(&draft, Written { outcome, statements: written });
+        }
+        run.finish(false)?;
+    }
+    Ok(report)
+}
+
+/// The statements of one testimony's assessment: per work spell, its two outcomes and every code found,
+/// each located at the rule that found it.
+#[allow(clippy::too_many_arguments)]
+fn derived_statements(
+    testimony: &SourceId,
+    source: &SourceId,
+    generation: u32,
+    statements: &[Statement],
+    rules: &Rules,
+    taxonomy: &Taxonomy,
+    recorded_by: &str,
+    recorded_at: &str,
+) -> Result<Vec<Statement>, String> {
+    let assessment = assess(testimony, statements, rules, taxonomy);
+    let mut out = Vec::new();
+    let mut push = |entity: &EntityId, property: &str, value: &str, locator: String| {
+        let claim = Claim {
+            entity_id: entity.clone(),
+            schema: "Employment",
+            property,
+            value: value.to_string(),
+            source_id: source,
+            locator,
+            generation,
+        };
+        out.push(Statement::new(claim, recorded_by, recorded_at, 1.0, Sensitivity::Restricted));
+    };
+    for spell in &assessment.spells {
+        let Some(entity) = &spell.spell else { continue };
+        push(entity, "iclsOutcome", spell.icls.code(), "field:assessment.icls".into());
+        push(entity, "ilo2012Outcome", spell.ilo_2012.code(), "field:assessment.ilo2012".into());
+        for finding in &spell.findings {
+            for code in &finding.codes {
+                push(entity, "finding", code, format!("field:rule.{}", finding.rule));
+            }
+        }
+    }
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    out.dedup_by(|a, b| a.id == b.id);
+    Ok(out)
+}
