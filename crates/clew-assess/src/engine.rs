@@ -196,6 +196,42 @@ pub struct SpellAssessment {
     pub indicators: BTreeSet<String>,
     /// Every finding, with its evidence.
     pub findings: Vec<Finding>,
+    /// Facts coded twice with different values (from two segments, say): both are kept and used, and
+    /// flagged here for the coder to look at.
+    pub contradictions: Vec<Contradiction>,
+}
+
+/// One property of a spell (or of an entity linked to it) with more than one value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Contradiction {
+    /// The entity.
+    pub entity: EntityId,
+    /// The property.
+    pub property: String,
+    /// Each value, with where it comes from.
+    pub values: Vec<(String, String)>,
+}
+
+/// Properties that take several values by nature (a spell has several findings coded by hand).
+const MANY_VALUED: [&str; 1] = ["codedFinding"];
+
+fn contradictions(spell: &Spell<'_>) -> Vec<Contradiction> {
+    let mut by_property: BTreeMap<(&EntityId, &str), Vec<&Statement>> = BTreeMap::new();
+    let related = spell.related.values().flat_map(|(_, facts)| facts.iter().copied());
+    for statement in spell.own.iter().copied().chain(related) {
+        if !MANY_VALUED.contains(&statement.property.as_str()) {
+            by_property.entry((&statement.entity_id, statement.property.as_str())).or_default().push(statement);
+        }
+    }
+    by_property
+        .into_iter()
+        .filter(|(_, statements)| statements.iter().any(|s| s.value != statements[0].value))
+        .map(|((entity, property), statements)| Contradiction {
+            entity: entity.clone(),
+            property: property.to_string(),
+            values: statements.iter().map(|s| (s.value.clone(), s.locator.clone())).collect(),
+        })
+        .collect()
 }
 
 /// A testimony's assessment.
@@ -315,6 +351,7 @@ fn assess_spell(spell: &Spell<'_>, rules: &Rules, taxonomy: &Taxonomy) -> SpellA
         coercion,
         indicators,
         findings,
+        contradictions: contradictions(spell),
     }
 }
 

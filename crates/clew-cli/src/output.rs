@@ -539,7 +539,12 @@ impl AssessmentSummary {
             *self.icls.entry(spell.icls.code()).or_default() += 1;
             *self.ilo_2012.entry(spell.ilo_2012.code()).or_default() += 1;
             for code in spell.involuntariness.iter().chain(&spell.coercion).chain(&spell.indicators) {
-                *self.codes.entry(code.clone()).or_default() += 1;
+                match self.codes.get_mut(code) {
+                    Some(count) => *count += 1,
+                    None => {
+                        self.codes.insert(code.clone(), 1);
+                    }
+                }
             }
         }
     }
@@ -611,6 +616,15 @@ pub fn print_assessment(
         out.line(&format!("  {id} ({period})"))?;
         out.line(&format!("    ICLS 2018: {} — {}", spell.icls.code(), spell.icls_reason))?;
         out.line(&format!("    ILO 2012:  {} — {}", spell.ilo_2012.code(), spell.ilo_2012_reason))?;
+        for contradiction in &spell.contradictions {
+            let values: Vec<String> = contradiction.values.iter().map(|(v, at)| format!("{v} ({at})")).collect();
+            out.line(&format!(
+                "    FLAG: {} {} is coded with different values: {}",
+                contradiction.entity,
+                contradiction.property,
+                values.join(", ")
+            ))?;
+        }
         for finding in &spell.findings {
             let names: Vec<String> = finding
                 .codes

@@ -587,63 +587,90 @@ impl Store for SqliteStore {
         schemata: &[&str],
         visit: &mut dyn FnMut(SourceId, Vec<Statement>) -> Result<()>,
     ) -> Result<()> {
+        // One pass over the statement table in its own order (sequential pages, no index lookups), with
+        // each testimony's statements gathered until the pass is beyond the last of them.
+        let mut testimonies: HashMap<i64, SourceId> = HashMap::new();
+        {
+            let mut query = self
+                .connection
+                .prepare("SELECT key, id FROM source WHERE kind = 'testimony' AND withdrawn IS NOT 'all'")?;
+            for row in query.query_map([], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?)))? {
+                let (key, id) = row?;
+                testimonies.insert(key, SourceId::new(&id).map_err(Error::Corrupt)?);
+            }
+        }
+        let mut last: HashMap<i64, i64> = HashMap::with_capacity(testimonies.len());
+        {
+            let mut query = self.connection.prepare("SELECT source, max(rowid) FROM statement GROUP BY source")?;
+            for row in query.query_map([], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?)))? {
+                let (source, rowid) = row?;
+                if testimonies.contains_key(&source) {
+                    last.insert(source, rowid);
+                }
+            }
+        }
         let filter = if schemata.is_empty() {
             String::new()
         } else {
             format!(
-                "AND s.property IN (SELECT key FROM property WHERE schema IN ({}))",
+                "WHERE s.property IN (SELECT key FROM property WHERE schema IN ({}))",
                 vec!["?"; schemata.len()].join(",")
             )
         };
         let mut query = self.connection.prepare(&format!(
-            "SELECT s.id, e.id, p.schema, p.name, s.value, s.locator, s.confidence, s.sensitivity, s.retracts,
-                    s.source, src.id
+            "SELECT s.rowid, s.source, s.id, e.id, p.schema, p.name, s.value, s.locator, s.confidence,
+                    s.sensitivity, s.retracts
              FROM statement s JOIN entity e ON e.key = s.entity JOIN property p ON p.key = s.property
-             JOIN source src ON src.key = s.source
-             WHERE src.kind = 'testimony' AND src.withdrawn IS NOT 'all' {filter}
-             ORDER BY s.source"
+             {filter} ORDER BY s.rowid"
         ))?;
         let mut rows = query.query(rusqlite::params_from_iter(schemata.iter()))?;
-        let mut current: Option<(i64, SourceId)> = None;
-        let mut group: Vec<Statement> = Vec::new();
-        let mut flush = |source: SourceId, group: &mut Vec<Statement>| -> Result<()> {
+        let mut open: HashMap<i64, Vec<Statement>> = HashMap::new();
+        let mut closing: std::collections::BinaryHeap<std::cmp::Reverse<(i64, i64)>> =
+            std::collections::BinaryHeap::new();
+        let mut emit = |source: i64, group: Vec<Statement>| -> Result<()> {
+            let Some(id) = testimonies.get(&source) else { return Ok(()) };
             let retracted: std::collections::HashSet<StatementId> =
                 group.iter().filter_map(|s| s.retracts.clone()).collect();
-            let active: Vec<Statement> = std::mem::take(group)
-                .into_iter()
-                .filter(|s| s.retracts.is_none() && !retracted.contains(&s.id))
-                .collect();
-            visit(source, active)
+            let active: Vec<Statement> =
+                group.into_iter().filter(|s| s.retracts.is_none() && !retracted.contains(&s.id)).collect();
+            visit(id.clone(), active)
         };
         while let Some(row) = rows.next()? {
-            let key: i64 = row.get(9)?;
-            if current.as_ref().is_none_or(|(k, _)| *k != key) {
-                if let Some((_, source)) = current.take() {
-                    flush(source, &mut group)?;
-                }
-                let id: String = row.get(10)?;
-                current = Some((key, SourceId::new(&id).map_err(Error::Corrupt)?));
+            let rowid: i64 = row.get(0)?;
+            let source: i64 = row.get(1)?;
+            if let Some(source_id) = testimonies.get(&source) {
+                let group = open.entry(source).or_insert_with(|| {
+                    closing.push(std::cmp::Reverse((last.get(&source).copied().unwrap_or(i64::MAX), source)));
+                    Vec::new()
+                });
+                let text = |index| row.get_ref(index).map(|v| v.as_str().unwrap_or("").to_string());
+                let retracts: Option<Vec<u8>> = row.get(10)?;
+                group.push(Statement {
+                    id: id_from_blob(row.get(2)?).map_err(Error::Corrupt)?,
+                    entity_id: EntityId::new(&text(3)?).map_err(Error::Corrupt)?,
+                    schema: text(4)?,
+                    property: text(5)?,
+                    value: text(6)?,
+                    source_id: source_id.clone(),
+                    locator: text(7)?,
+                    recorded_by: String::new(),
+                    recorded_at: String::new(),
+                    confidence: row.get(8)?,
+                    sensitivity: sensitivity_from_code(row.get(9)?).map_err(Error::Corrupt)?,
+                    retracts: retracts.map(id_from_blob).transpose().map_err(Error::Corrupt)?,
+                });
             }
-            let Some((_, source_id)) = &current else { continue };
-            let text = |index| row.get_ref(index).map(|v| v.as_str().unwrap_or("").to_string());
-            let retracts: Option<Vec<u8>> = row.get(8)?;
-            group.push(Statement {
-                id: id_from_blob(row.get(0)?).map_err(Error::Corrupt)?,
-                entity_id: EntityId::new(&text(1)?).map_err(Error::Corrupt)?,
-                schema: text(2)?,
-                property: text(3)?,
-                value: text(4)?,
-                source_id: source_id.clone(),
-                locator: text(5)?,
-                recorded_by: String::new(),
-                recorded_at: String::new(),
-                confidence: row.get(6)?,
-                sensitivity: sensitivity_from_code(row.get(7)?).map_err(Error::Corrupt)?,
-                retracts: retracts.map(id_from_blob).transpose().map_err(Error::Corrupt)?,
-            });
+            while closing.peek().is_some_and(|std::cmp::Reverse((end, _))| *end <= rowid) {
+                let Some(std::cmp::Reverse((_, done))) = closing.pop() else { break };
+                if let Some(group) = open.remove(&done) {
+                    emit(done, group)?;
+                }
+            }
         }
-        if let Some((_, source)) = current {
-            flush(source, &mut group)?;
+        while let Some(std::cmp::Reverse((_, done))) = closing.pop() {
+            if let Some(group) = open.remove(&done) {
+                emit(done, group)?;
+            }
         }
         Ok(())
     }

@@ -97,6 +97,19 @@ fn each_icls_branch() {
 }
 
 #[test]
+fn contradictory_facts_are_both_kept_and_flagged() {
+    let mut statements = spell(&[("hoursPerDay", "12")]);
+    statements.push(fact("spell1", "Employment", "hoursPerDay", "9", "s5"));
+    let assessment = assess(&SourceId::new(T).unwrap(), &statements, &rules(), taxonomy());
+    let spell = &assessment.spells[0];
+    assert_eq!(spell.contradictions.len(), 1, "{:?}", spell.contradictions);
+    let values: Vec<&str> = spell.contradictions[0].values.iter().map(|(v, _)| v.as_str()).collect();
+    assert_eq!(values, ["12", "9"]);
+    // Both are kept: the 12-hour day still counts as evidence.
+    assert!(spell.involuntariness.contains("INV03"));
+}
+
+#[test]
 fn the_ilo_2012_scheme_needs_a_strong_indicator() {
     // Degrading housing (INV06, medium) and abuse of vulnerability through a study permit (COE06, medium):
     // forced labour by ICLS, not by the ILO 2012 scheme, which needs one strong indicator.

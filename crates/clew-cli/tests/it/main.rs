@@ -937,7 +937,9 @@ fn recorded_assessments_follow_the_evidence_and_the_consent() {
         let run = clew(dir.path(), &["--project", "p", "--json", "entity", "show", "T-EXAMPLE-0001.spell1"]);
         let entity: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
         let values = &entity["properties"]["iclsOutcome"];
-        values.as_array().map(|v| v.iter().map(|s| s["statement"]["value"].as_str().unwrap().to_string()).collect::<Vec<_>>())
+        values
+            .as_array()
+            .map(|v| v.iter().map(|s| s["statement"]["value"].as_str().unwrap().to_string()).collect::<Vec<_>>())
     };
     assert_eq!(outcome(), Some(vec!["FL".to_string()]));
     assert_eq!(record()["unchanged"], 1, "nothing changed, nothing re-derived");

@@ -195,3 +195,54 @@ fn batch_digest_matches_what_verify_recomputes() {
     assert_eq!(store.batch_digest(batches[1]).unwrap(), written);
     assert_eq!(store.records_digests().unwrap().get(&batches[1]), Some(&records));
 }
+
+/// The pass analyses make over all testimonies: each testimony once, with exactly its active statements,
+/// even when a changed testimony's retractions and new statements were written long after its first ones.
+#[test]
+fn each_testimony_is_visited_once_with_its_active_statements() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut project = Project::init(dir.path(), "p", false).unwrap();
+    let store = project.store();
+    let write = |store: &mut dyn clew_store::Store, source: &str, hash: &str, value: &str| {
+        let mut tx = store.write(&batch()).unwrap();
+        let generation = match tx.put_source(&draft(source, hash)).unwrap() {
+            SourceOutcome::New { generation } | SourceOutcome::Changed { generation, .. } => generation,
+            SourceOutcome::Unchanged { generation } => generation,
+        };
+        let statements: Vec<Statement> = (0..3)
+            .map(|i| statement(source, &format!("{source}.e{i}"), "Company", "name", value, generation))
+            .collect();
+        tx.put_statements(&statements).unwrap();
+        tx.commit().unwrap();
+    };
+    write(store, "T-1", "h1", "first");
+    write(store, "T-2", "h2", "only");
+    write(store, "T-1", "h1b", "second"); // retracts T-1's first three, writes three more, after T-2's
+    let mut other = draft("F-1", "h");
+    other.kind = SourceKind::FtmFile;
+    let mut tx = store.write(&batch()).unwrap();
+    tx.put_source(&other).unwrap();
+    tx.put_statements(&[statement("F-1", "F-1.x", "Company", "name", "not a testimony", 1)]).unwrap();
+    tx.commit().unwrap();
+
+    let mut seen: Vec<(String, Vec<String>)> = Vec::new();
+    store
+        .for_each_testimony(&["Company"], &mut |id, statements| {
+            seen.push((id.to_string(), statements.iter().map(|s| s.value.clone()).collect()));
+            Ok(())
+        })
+        .unwrap();
+    seen.sort();
+    assert_eq!(
+        seen,
+        [("T-1".to_string(), vec!["second".to_string(); 3]), ("T-2".to_string(), vec!["only".to_string(); 3])]
+    );
+    let mut none = 0;
+    store
+        .for_each_testimony(&["Person"], &mut |_, statements| {
+            none += statements.len();
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(none, 0, "a schema filter leaves other statements out");
+}
