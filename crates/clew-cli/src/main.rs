@@ -99,7 +99,8 @@ enum Command {
     /// The custody log: every write and every sensitive read, in a Merkle tree (RFC 6962 hashing).
     #[command(subcommand)]
     Log(LogCommand),
-    /// Recompute the custody log and check every attachment; name exactly what is wrong and where.
+    /// Recompute the custody log, the statements, words and consent records it commits to, and every
+    /// attachment; name exactly what is wrong and where.
     Verify {
         /// A custodian's secret key file: also open every attachment and check its SHA-256. Repeat it to give shares of a split key (`clew keys split`), rebuilt in memory only.
         #[arg(long, value_name = "KEYFILE")]
@@ -109,7 +110,8 @@ enum Command {
         #[arg(long, value_name = "FILE|SIZE:HEX")]
         head: Option<String>,
     },
-    /// Manage the custodians: the people whose keys open protected witness data.
+    /// The project's keys and the custodians' (whose keys open protected witness data): create, show,
+    /// add and remove custodians, split a key, rotate.
     #[command(subcommand)]
     Keys(KeysCommand),
     /// Read protected witness data (custodians only).
