@@ -134,6 +134,9 @@ pub enum Outcome {
     /// Neither dimension recorded.
     #[serde(rename = "NONE")]
     None,
+    /// ILO 2012 only: both sides recorded, but no strong indicator, so not forced labour by that scheme.
+    #[serde(rename = "NO_STRONG")]
+    NoStrong,
     /// Involuntariness without recorded coercion.
     #[serde(rename = "INV_ONLY")]
     InvOnly,
@@ -151,6 +154,7 @@ impl Outcome {
         match self {
             Outcome::Undetermined => "UNDETERMINED",
             Outcome::None => "NONE",
+            Outcome::NoStrong => "NO_STRONG",
             Outcome::InvOnly => "INV_ONLY",
             Outcome::CoeOnly => "COE_ONLY",
             Outcome::ForcedLabour => "FL",
@@ -162,6 +166,7 @@ impl Outcome {
         match self {
             Outcome::Undetermined => "undetermined (too little coded)",
             Outcome::None => "neither dimension recorded",
+            Outcome::NoStrong => "both sides recorded, but no strong indicator (ILO 2012)",
             Outcome::InvOnly => "involuntariness without recorded coercion",
             Outcome::CoeOnly => "coercion without recorded involuntariness",
             Outcome::ForcedLabour => "forced labour",
@@ -251,6 +256,9 @@ pub struct Assessment {
 
 /// The properties that say nothing about conditions: with only these coded, a spell is undetermined.
 const FRAME: [&str; 8] = ["employer", "employee", "worksite", "startDate", "endDate", "sector", "role", "summary"];
+
+/// The version of the assessment engine: recorded assessments derived by another version are re-derived.
+pub const ENGINE_VERSION: &str = concat!("clew-assess ", env!("CARGO_PKG_VERSION"), " engine 2");
 
 /// Assesses a testimony from its active statements (retracted ones and retractions left out by the caller).
 pub fn assess(testimony: &SourceId, statements: &[Statement], rules: &Rules, taxonomy: &Taxonomy) -> Assessment {
@@ -386,7 +394,7 @@ fn ilo_2012_outcome(
     let outcome = if inv_any && pen_any && (!inv_strong.is_empty() || !pen_strong.is_empty()) {
         Outcome::ForcedLabour
     } else if inv_any && pen_any {
-        return (Outcome::None, format!("{detail}: both sides, but no strong indicator"));
+        return (Outcome::NoStrong, format!("{detail}: both sides, but no strong indicator"));
     } else if inv_any {
         Outcome::InvOnly
     } else if pen_any {
@@ -495,24 +503,54 @@ pub(crate) fn money<'a>(facts: &[&'a Statement]) -> Option<(f64, String, Option<
     Some((number.parse().ok()?, currency.to_string(), period.map(|p| p.value.clone()), evidence))
 }
 
-/// The employer's payment for the spell: a linked Payment with a payer.
-pub(crate) fn employer_payment<'a>(spell: &Spell<'a>) -> Option<(f64, String, Option<String>, Vec<&'a Statement>)> {
-    spell
-        .related
-        .values()
-        .filter(|(schema, facts)| *schema == "Payment" && facts.iter().any(|f| f.property == "payer"))
-        .find_map(|(_, facts)| money(facts))
+/// The role of a payment linked to a spell: what the employer paid, or what reached the worker. The
+/// testimony format names them `SPELL.paid` and `SPELL.received`; payments linked otherwise (through an
+/// `employment` property) are told apart by who pays and who receives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PaymentRole {
+    EmployerPaid,
+    Received,
 }
 
-/// What reached the worker: a linked Payment to the witness.
-pub(crate) fn received<'s, 'a>(spell: &'s Spell<'a>) -> Option<&'s [&'a Statement]> {
+fn payment_role(entity: &EntityId, facts: &[&Statement]) -> Option<PaymentRole> {
+    if entity.as_str().ends_with(".paid") {
+        return Some(PaymentRole::EmployerPaid);
+    }
+    if entity.as_str().ends_with(".received") {
+        return Some(PaymentRole::Received);
+    }
+    let to_witness = facts.iter().any(|f| f.property == "beneficiary" && f.value.starts_with("witness:"));
+    let has_payer = facts.iter().any(|f| f.property == "payer");
+    match (to_witness, has_payer) {
+        (true, _) => Some(PaymentRole::Received),
+        (false, true) => Some(PaymentRole::EmployerPaid),
+        _ => None,
+    }
+}
+
+fn payment<'s, 'a>(spell: &'s Spell<'a>, role: PaymentRole) -> Option<(&'a EntityId, &'s [&'a Statement])> {
     spell
         .related
-        .values()
-        .find(|(schema, facts)| {
-            *schema == "Payment" && facts.iter().any(|f| f.property == "beneficiary" && f.value.starts_with("witness:"))
-        })
-        .map(|(_, facts)| facts.as_slice())
+        .iter()
+        .filter(|(_, (schema, _))| *schema == "Payment")
+        .find(|(entity, (_, facts))| payment_role(entity, facts) == Some(role))
+        .map(|(entity, (_, facts))| (*entity, facts.as_slice()))
+}
+
+/// The employer's payment for the spell.
+pub(crate) fn employer_payment<'a>(spell: &Spell<'a>) -> Option<(f64, String, Option<String>, Vec<&'a Statement>)> {
+    payment(spell, PaymentRole::EmployerPaid).and_then(|(_, facts)| money(facts))
+}
+
+/// The entity the employer paid, when coded.
+pub(crate) fn employer_paid_to(spell: &Spell<'_>) -> Option<String> {
+    let (_, facts) = payment(spell, PaymentRole::EmployerPaid)?;
+    facts.iter().find(|f| f.property == "beneficiary").map(|f| f.value.clone())
+}
+
+/// What reached the worker.
+pub(crate) fn received<'s, 'a>(spell: &'s Spell<'a>) -> Option<&'s [&'a Statement]> {
+    payment(spell, PaymentRole::Received).map(|(_, facts)| facts)
 }
 
 fn measure_value<'a>(measure: &Measure, spell: &Spell<'a>) -> Option<(f64, Vec<&'a Statement>)> {
@@ -536,9 +574,13 @@ fn measure_value<'a>(measure: &Measure, spell: &Spell<'a>) -> Option<(f64, Vec<&
                     continue;
                 }
                 let share = facts.iter().copied().find(|f| f.property == "share");
-                let (value, used) = match share.and_then(|s| s.value.parse::<f64>().ok().map(|v| (v, vec![s]))) {
-                    Some(found) => found,
-                    None => share_of_gross(facts)?,
+                // A deduction whose share cannot be known (no share coded, no amount comparable with the
+                // employer's payment) is left out of the sum, not allowed to sink the others.
+                let Some((value, used)) = share
+                    .and_then(|s| s.value.parse::<f64>().ok().map(|v| (v, vec![s])))
+                    .or_else(|| share_of_gross(facts))
+                else {
+                    continue;
                 };
                 total += value;
                 evidence.push(kind);

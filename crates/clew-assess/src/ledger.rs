@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use clew_model::{Diagnostic, EntityId, Statement};
 use serde::Serialize;
 
-use crate::engine::{Fact, Spell, employer_payment, money, received, spells};
+use crate::engine::{Fact, Spell, employer_paid_to, employer_payment, money, received, spells};
 
 /// An amount as coded: number, currency, period (`month`, `year`, `total`...), and the statement it comes
 /// from.
@@ -180,11 +180,7 @@ fn ledger(spell: &Spell<'_>) -> Ledger {
         })
     });
     let employer = employer_payment(spell);
-    let paid_to = spell
-        .related
-        .values()
-        .filter(|(schema, facts)| *schema == "Payment" && facts.iter().any(|f| f.property == "payer"))
-        .find_map(|(_, facts)| facts.iter().find(|f| f.property == "beneficiary").map(|f| f.value.clone()));
+    let paid_to = employer_paid_to(spell);
     let employer_paid = employer.map(|(amount, currency, period, evidence)| Amount {
         amount,
         currency,

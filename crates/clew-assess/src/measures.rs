@@ -42,8 +42,8 @@ pub struct SpellMeasures {
     pub rest_days: Option<f64>,
     /// ILO indicators found.
     pub indicators: BTreeSet<String>,
-    /// Whether the spell is forced labour by ICLS 2018.
-    pub forced_labour: bool,
+    /// Whether the spell is forced labour by ICLS 2018; `None` when that could not be determined.
+    pub forced_labour: Option<bool>,
 }
 
 /// Days in an average month.
@@ -90,7 +90,8 @@ pub fn spell_measures(statements: &[Statement], rules: &Rules, taxonomy: &Taxono
                 hours_per_week: hours.map(|h| h * (MONTH_DAYS - rest.unwrap_or(0.0)).max(0.0) / MONTH_DAYS * 7.0),
                 rest_days: rest,
                 indicators: spell.indicators.clone(),
-                forced_labour: spell.icls == crate::Outcome::ForcedLabour,
+                forced_labour: (spell.icls != crate::Outcome::Undetermined)
+                    .then_some(spell.icls == crate::Outcome::ForcedLabour),
             }
         })
         .collect()

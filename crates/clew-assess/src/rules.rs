@@ -246,6 +246,21 @@ impl Lint<'_> {
                 _ => scheme.penalty_medium = codes,
             }
         }
+        // Every circumstance and element has its place in the scheme, exactly one: a code left out would
+        // count for ICLS 2018 and silently not for ILO 2012.
+        let sides = [
+            (Family::Involuntariness, [&scheme.involuntariness_strong, &scheme.involuntariness_medium]),
+            (Family::Coercion, [&scheme.penalty_strong, &scheme.penalty_medium]),
+        ];
+        for (family, [strong, medium]) in sides {
+            for code in self.taxonomy.codes.values().filter(|c| c.family == family && !c.deprecated) {
+                match (strong.contains(&code.code), medium.contains(&code.code)) {
+                    (true, true) => reader.error(node, path, format!("{} is both strong and medium", code.code)),
+                    (false, false) => reader.error(node, path, format!("{} is neither strong nor medium", code.code)),
+                    _ => {}
+                }
+            }
+        }
         map.finish(reader);
         Some(scheme)
     }
@@ -267,6 +282,19 @@ impl Lint<'_> {
 
     fn condition(&self, reader: &mut Reader, node: &Node, path: &str) -> Option<Condition> {
         let mut map = reader.map(node, path)?;
+        // Whatever the body finds wrong, the mapping is finished (its unknown fields reported) once.
+        let condition = self.condition_body(reader, &mut map, node, path);
+        map.finish(reader);
+        condition
+    }
+
+    fn condition_body(
+        &self,
+        reader: &mut Reader,
+        map: &mut MapReader<'_>,
+        node: &Node,
+        path: &str,
+    ) -> Option<Condition> {
         let keys: Vec<&str> = match &node.kind {
             NodeKind::Map(entries) => entries.iter().map(|(k, _)| k.as_str()).collect(),
             _ => Vec::new(),
@@ -276,7 +304,6 @@ impl Lint<'_> {
         if chosen.len() != 1 {
             reader.error(node, path, format!("a condition has exactly one of: {}", kinds.join(", ")));
             map.entries();
-            map.finish(reader);
             return None;
         }
         let condition = match *chosen[0] {
@@ -317,12 +344,11 @@ impl Lint<'_> {
                         "write the property as Schema.property, e.g. Employment.hoursPerDay",
                     );
                     map.entries();
-                    map.finish(reader);
                     return None;
                 };
                 let (schema, property) = (schema.to_string(), property.to_string());
                 let kind = self.property_type(reader, node, &target_path, &schema, &property);
-                let test = self.test(reader, &mut map, node, kind.as_ref());
+                let test = self.test(reader, map, node, kind.as_ref());
                 Condition::Property { schema, property, test: test? }
             }
             "related" => {
@@ -380,11 +406,10 @@ impl Lint<'_> {
                 } else {
                     Measure::ReceivedOfPromised
                 };
-                let test = self.test(reader, &mut map, node, None);
+                let test = self.test(reader, map, node, None);
                 Condition::Measure { measure, test: test? }
             }
         };
-        map.finish(reader);
         Some(condition)
     }
 
@@ -441,7 +466,14 @@ impl Lint<'_> {
             "at_least" => Test::AtLeast(reader.number(value, &path)?),
             "at_most" => Test::AtMost(reader.number(value, &path)?),
             _ => {
-                reader.boolean(value, &path)?;
+                if !reader.boolean(value, &path)? {
+                    reader.error(
+                        value,
+                        &path,
+                        "only `present: true` is a test; write `not: {... present: true}` for absence",
+                    );
+                    return None;
+                }
                 Test::Present
             }
         };

@@ -1200,6 +1200,17 @@ fn fit_from_ledgers(project: &Option<PathBuf>, rates_file: Option<PathBuf>) -> R
     Ok(fitted)
 }
 
+/// Refuses to analyse a testimony whose witness withdrew consent to every use (by its consent record or the
+/// withdrawal in force, whichever is stricter).
+fn refuse_if_withdrawn(store: &dyn clew_store::Store, id: &SourceId) -> Result<(), Failure> {
+    if clew_intake::package::source_consent(store, id)?
+        .is_some_and(|(_, withdrawn)| withdrawn.as_deref() == Some("all"))
+    {
+        return Err(Failure::usage(format!("the witness of `{id}` withdrew consent to every use: it is not analysed")));
+    }
+    Ok(())
+}
+
 fn ledger(
     project: Option<PathBuf>,
     testimony: Option<String>,
@@ -1224,6 +1235,7 @@ fn ledger(
         if store.source(&id)?.is_none() {
             return Err(Failure::usage(format!("there is no testimony `{id}` in this project")));
         }
+        refuse_if_withdrawn(store, &id)?;
         let found = ledgers(&store.source_statements(&id)?, rates.as_ref()).map_err(missing_rates)?;
         return out.value(&found, |out| output::print_ledgers(out, &found));
     }
@@ -1276,11 +1288,7 @@ fn assess(
         if store.source(&id)?.is_none() {
             return Err(Failure::usage(format!("there is no testimony `{id}` in this project")));
         }
-        if store.consent(&id)?.is_some_and(|c| c.withdrawn.as_deref() == Some("all")) {
-            return Err(Failure::usage(format!(
-                "the witness of `{id}` withdrew consent to every use: it is not assessed"
-            )));
-        }
+        refuse_if_withdrawn(store, &id)?;
         let assessment = clew_assess::assess(&id, &store.source_statements(&id)?, &rules, taxonomy);
         return out.value(&assessment, |out| output::print_assessment(out, store, taxonomy, &assessment));
     }

@@ -74,7 +74,7 @@ impl From<clew_store::Error> for Failure {
         let message = error.to_string();
         match error {
             E::NotAProject { .. } | E::NewerSchema { .. } | E::Config { .. } => Failure::new(4, "project", message),
-            E::AlreadyAProject { .. } => Failure::usage(message),
+            E::AlreadyAProject { .. } | E::Conflict(_) => Failure::usage(message),
             E::Io { .. } | E::Corrupt(_) | E::Database(_) => Failure::internal(message),
         }
     }
@@ -550,10 +550,11 @@ impl AssessmentSummary {
     }
 }
 
-const OUTCOMES: [clew_assess::Outcome; 5] = [
+const OUTCOMES: [clew_assess::Outcome; 6] = [
     clew_assess::Outcome::ForcedLabour,
     clew_assess::Outcome::CoeOnly,
     clew_assess::Outcome::InvOnly,
+    clew_assess::Outcome::NoStrong,
     clew_assess::Outcome::None,
     clew_assess::Outcome::Undetermined,
 ];
@@ -577,6 +578,7 @@ pub fn print_assessment_summary(
     for (title, counts) in [("ICLS 2018", &summary.icls), ("ILO 2012 ", &summary.ilo_2012)] {
         let parts: Vec<String> = OUTCOMES
             .iter()
+            .filter(|o| **o != clew_assess::Outcome::NoStrong || title.starts_with("ILO"))
             .map(|o| {
                 let n = counts.get(o.code()).copied().unwrap_or(0);
                 format!("{} {n} ({:.0}%)", o.code(), share(n))
@@ -797,8 +799,10 @@ pub struct AggregateRow {
     pub group: String,
     /// Work spells in it.
     pub spells: usize,
-    /// Share of spells that are forced labour by ICLS 2018.
+    /// Share of spells that are forced labour by ICLS 2018, among those whose outcome could be determined.
     pub forced_labour: Option<clew_stats::bootstrap::Interval>,
+    /// Spells whose outcome could not be determined (no period, nothing coded about conditions).
+    pub undetermined: usize,
     /// Share of the employer's payment that never reached the worker.
     pub state_share: Option<clew_stats::bootstrap::Interval>,
     /// Hours a week.
@@ -825,7 +829,12 @@ impl AggregateRow {
         AggregateRow {
             group: group.to_string(),
             spells: spells.len(),
-            forced_labour: bootstrap_mean(&values(&|s| Some(f64::from(u8::from(s.forced_labour)))), resamples, seed),
+            forced_labour: bootstrap_mean(
+                &values(&|s| s.forced_labour.map(|fl| f64::from(u8::from(fl)))),
+                resamples,
+                seed,
+            ),
+            undetermined: spells.iter().filter(|s| s.forced_labour.is_none()).count(),
             state_share: bootstrap_mean(&values(&|s| s.state_share), resamples, seed),
             hours_per_week: bootstrap_mean(&values(&|s| s.hours_per_week), resamples, seed),
             rest_days: bootstrap_mean(&values(&|s| s.rest_days), resamples, seed),
@@ -851,7 +860,11 @@ pub fn print_aggregates(out: &mut Output, rows: &[AggregateRow]) -> Result<(), F
     };
     for row in rows {
         out.line(&format!("{} ({} work spells)", row.group, row.spells))?;
-        out.line(&format!("  forced labour (ICLS 2018):      {}", show(&row.forced_labour, true)))?;
+        out.line(&format!(
+            "  forced labour (ICLS 2018):      {}{}",
+            show(&row.forced_labour, true),
+            if row.undetermined > 0 { format!("; {} undetermined, left out", row.undetermined) } else { String::new() }
+        ))?;
         out.line(&format!("  share of pay never received:    {}", show(&row.state_share, true)))?;
         out.line(&format!("  hours a week:                   {}", show(&row.hours_per_week, false)))?;
         out.line(&format!("  rest days a month:              {}", show(&row.rest_days, false)))?;
@@ -860,7 +873,8 @@ pub fn print_aggregates(out: &mut Output, rows: &[AggregateRow]) -> Result<(), F
         }
     }
     out.note(
-        "95% bootstrap intervals. Testimonies are not a random sample of workers: these describe the testimonies \
-         collected, not all DPRK workers in Russia.",
+        "95% bootstrap intervals, each work spell drawn as if independent (a witness interviewed twice counts \
+         twice). Testimonies are not a random sample of workers: these describe the testimonies collected, not all \
+         DPRK workers in Russia.",
     )
 }

@@ -68,7 +68,12 @@ pub fn record_assessments(
             let id = assessment_source(&testimony).map_err(WriteError::Mapping)?;
             // The content hash covers what the result depends on: rules, taxonomy, withdrawal, evidence.
             let mut hasher = Sha256::new();
-            hasher.update(format!("{}\n{}\n{withdrawn:?}\n", rules.digest, taxonomy.version));
+            hasher.update(format!(
+                "{}\n{}\n{}\n{withdrawn:?}\n",
+                clew_assess::engine::ENGINE_VERSION,
+                rules.digest,
+                taxonomy.version
+            ));
             let mut ids: Vec<&str> = statements.iter().map(|s| s.id.as_str()).collect();
             ids.sort_unstable();
             for statement in ids {

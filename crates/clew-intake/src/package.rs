@@ -513,7 +513,11 @@ fn gather(
 /// withdrawal is the stricter of the record's own (which the custody log covers) and the store's column.
 pub fn source_consent(store: &dyn Store, id: &SourceId) -> Result<Option<(Consent, Option<String>)>, PackageError> {
     // A recorded assessment is bound by the consent of the testimony it was derived from.
-    let id = &crate::derived::assessed_testimony(id).unwrap_or_else(|| id.clone());
+    let is_assessment = store.source(id)?.is_some_and(|s| s.kind == SourceKind::Assessment);
+    let id = &match crate::derived::assessed_testimony(id) {
+        Some(testimony) if is_assessment => testimony,
+        _ => id.clone(),
+    };
     let Some(record) = store.consent(id)? else { return Ok(None) };
     let parsed: Consent = serde_json::from_str(&record.record)
         .map_err(|e| PackageError::Io(format!("the consent record of `{id}` is unreadable: {e}")))?;

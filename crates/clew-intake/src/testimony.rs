@@ -657,7 +657,20 @@ impl Cx<'_, '_> {
                 None
             }
         });
-        let id = self.short_id(map.required("id"), "a testimony id").and_then(|text| SourceId::new(&text).ok());
+        let id = self.short_id(map.required("id"), "a testimony id").and_then(|text| {
+            // `assess:ID` names the recorded assessment of testimony ID.
+            if text.starts_with("assess:") {
+                if let Some((node, path)) = map.get("id") {
+                    self.reader.error(
+                        node,
+                        &path,
+                        "a testimony id may not begin with `assess:` (clew's name for assessments)",
+                    );
+                }
+                return None;
+            }
+            SourceId::new(&text).ok()
+        });
         let synthetic = self.boolean(map.get("synthetic")).unwrap_or(false);
         let title = self.string(map.get("title"));
         let coded_by = self.string(map.get("coded_by"));

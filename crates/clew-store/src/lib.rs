@@ -61,6 +61,9 @@ pub enum Error {
     /// The database engine failed.
     #[error("database error: {0}")]
     Database(String),
+    /// A write that contradicts what is stored (e.g. a source written as another kind than it is).
+    #[error("{0}")]
+    Conflict(String),
 }
 
 impl From<rusqlite::Error> for Error {

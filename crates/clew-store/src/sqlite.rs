@@ -149,6 +149,30 @@ fn hex_digest(hasher: &sha2::Sha256) -> String {
     hasher.clone().finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A read transaction for the length of a multi-query read, ended when dropped; nothing when one is open.
+struct ReadSnapshot<'c> {
+    connection: &'c Connection,
+    began: bool,
+}
+
+impl<'c> ReadSnapshot<'c> {
+    fn begin(connection: &'c Connection) -> Result<ReadSnapshot<'c>> {
+        let began = connection.is_autocommit();
+        if began {
+            connection.execute_batch("BEGIN DEFERRED")?;
+        }
+        Ok(ReadSnapshot { connection, began })
+    }
+}
+
+impl Drop for ReadSnapshot<'_> {
+    fn drop(&mut self) {
+        if self.began {
+            let _ = self.connection.execute_batch("COMMIT");
+        }
+    }
+}
+
 /// Adds text fields to a hash, each length-prefixed (`None` is distinct from any text).
 fn hash_fields(hasher: &mut sha2::Sha256, fields: &[Option<&str>]) {
     use sha2::Digest;
@@ -588,7 +612,9 @@ impl Store for SqliteStore {
         visit: &mut dyn FnMut(SourceId, Vec<Statement>) -> Result<()>,
     ) -> Result<()> {
         // One pass over the statement table in its own order (sequential pages, no index lookups), with
-        // each testimony's statements gathered until the pass is beyond the last of them.
+        // each testimony's statements gathered until the pass is beyond the last of them. The three queries
+        // read one snapshot: a write committed meanwhile cannot split a testimony.
+        let _snapshot = ReadSnapshot::begin(&self.connection)?;
         let mut testimonies: HashMap<i64, SourceId> = HashMap::new();
         {
             let mut query = self
@@ -857,11 +883,27 @@ impl SqliteWriteTx<'_> {
 
 impl WriteTx for SqliteWriteTx<'_> {
     fn put_source(&mut self, source: &SourceDraft) -> Result<SourceOutcome> {
-        let existing: Option<(i64, String, u32)> = self
+        let existing: Option<(i64, String, u32, String)> = self
             .tx
-            .prepare_cached("SELECT key, content_hash, generation FROM source WHERE id = ?1")?
-            .query_row([source.id.as_str()], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+            .prepare_cached("SELECT key, content_hash, generation, kind FROM source WHERE id = ?1")?
+            .query_row([source.id.as_str()], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))
             .optional()?;
+        if let Some((_, _, _, kind)) = &existing
+            && kind != source.kind.as_str()
+        {
+            return Err(Error::Conflict(format!(
+                "source `{}` is a {kind}; it cannot be written as a {}",
+                source.id,
+                source.kind.as_str()
+            )));
+        }
+        // A testimony's withdrawal applies at once to its recorded assessment too.
+        if source.kind == SourceKind::Testimony {
+            self.tx
+                .prepare_cached("UPDATE source SET withdrawn = ?2 WHERE id = 'assess:' || ?1 AND kind = 'assessment'")?
+                .execute(params![source.id.as_str(), source.withdrawn])?;
+        }
+        let existing = existing.map(|(key, hash, generation, _)| (key, hash, generation));
         let (key, generation) = match existing {
             Some((key, hash, generation)) if hash == source.content_hash => {
                 self.sources.insert(source.id.clone(), key);

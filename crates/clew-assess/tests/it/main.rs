@@ -96,6 +96,34 @@ fn each_icls_branch() {
     assert_eq!(assessment.outcome, Outcome::CoeOnly);
 }
 
+/// An employer paying the worker directly (no `paid_to`): the payment to the witness is still the employer's,
+/// and what reached the worker is still the `received` payment.
+#[test]
+fn the_employers_payment_and_the_workers_pay_are_never_confused() {
+    let mut statements = spell(&[]);
+    statements.extend([
+        fact("spell1.paid", "Payment", "payer", "x", "s3"),
+        fact("spell1.paid", "Payment", "beneficiary", "witness:W-1", "s3"),
+        fact("spell1.paid", "Payment", "amount", "60000 RUB", "s3"),
+        fact("spell1.paid", "Payment", "period", "month", "s3"),
+        fact("spell1.received", "Payment", "beneficiary", "witness:W-1", "s3"),
+        fact("spell1.received", "Payment", "amount", "15000 RUB", "s3"),
+        fact("spell1.received", "Payment", "period", "month", "s3"),
+        fact("spell1.deduction-1", "Deduction", "deductionKind", "loyalty_fee", "s3"),
+        fact("spell1.deduction-1", "Deduction", "amount", "45000 RUB", "s3"),
+        fact("spell1.deduction-1", "Deduction", "period", "month", "s3"),
+        // A second deduction whose share cannot be known does not hide the first.
+        fact("spell1.deduction-2", "Deduction", "deductionKind", "party_contribution", "s3"),
+    ]);
+    let assessment = assess(&SourceId::new(T).unwrap(), &statements, &rules(), taxonomy());
+    let spell = &assessment.spells[0];
+    assert!(spell.involuntariness.contains("INV05"), "15000 of 60000 reached the worker: {:?}", spell.findings);
+    assert!(spell.coercion.contains("COE04"), "{:?}", spell.findings);
+    let ledger = &clew_assess::ledger::ledgers(&statements, None).unwrap()[0];
+    assert_eq!(ledger.employer_paid.as_ref().unwrap().amount, 60000.0);
+    assert_eq!(ledger.received.as_ref().unwrap().amount, 15000.0);
+}
+
 #[test]
 fn contradictory_facts_are_both_kept_and_flagged() {
     let mut statements = spell(&[("hoursPerDay", "12")]);
@@ -117,7 +145,7 @@ fn the_ilo_2012_scheme_needs_a_strong_indicator() {
     statements.push(fact("spell1.housing", "Housing", "housingType", "container", "s4"));
     statements.push(fact("spell1.permit", "Permit", "purpose", "study", "s1"));
     let (icls, ilo) = outcome(&statements);
-    assert_eq!((icls, ilo), (Outcome::ForcedLabour, Outcome::None));
+    assert_eq!((icls, ilo), (Outcome::ForcedLabour, Outcome::NoStrong));
 }
 
 #[test]
@@ -228,6 +256,13 @@ fn a_bad_rules_file_is_refused_with_every_problem_and_where() {
         "      not: {property: Employment.escaped, equals: false}",
     );
     assert!(problems(&empty).iter().any(|p| p.contains("could hold with no evidence")));
+    let unplaced = base.replace("INV06, INV99]", "INV06]");
+    assert!(problems(&unplaced).iter().any(|p| p.contains("INV99 is neither strong nor medium")));
+    let absent = base.replace(
+        "{property: Employment.documentsHeldBy, present: true}",
+        "{property: Employment.documentsHeldBy, present: false}",
+    );
+    assert!(problems(&absent).iter().any(|p| p.contains("only `present: true` is a test")));
     let other = base.replace("taxonomy_version: \"2025-11-26\"", "taxonomy_version: \"1999-01-01\"");
     assert!(problems(&other).iter().any(|p| p.contains("written for taxonomy 1999-01-01")));
     assert!(problems("rules: [").iter().all(|p| p.starts_with("r.yaml:")));

@@ -969,6 +969,9 @@ fn recorded_assessments_follow_the_evidence_and_the_consent() {
     );
     std::fs::write(dir.path().join("t.yaml"), withdrawn).unwrap();
     assert!(clew(dir.path(), &["--project", "p", "import", "t.yaml"]).status.success());
+    // At once, before any re-recording: the derived statements leave every output with their testimony.
+    let run = clew(dir.path(), &["--project", "p", "entity", "show", "T-EXAMPLE-0001.spell1"]);
+    assert_eq!(run.status.code(), Some(2), "{}", text(&run.stdout));
     let third = record();
     assert_eq!(third["statements"], 0);
     let database = rusqlite::Connection::open(dir.path().join("p/clew.db")).unwrap();
@@ -985,4 +988,11 @@ fn recorded_assessments_follow_the_evidence_and_the_consent() {
     let run = clew(dir.path(), &["--project", "p", "--json", "log", "show"]);
     assert_eq!(text(&run.stdout).matches("\"assessment\"").count(), 4);
     assert!(clew(dir.path(), &["--project", "p", "verify"]).status.success());
+
+    // `assess:` names assessments: no testimony may take such an id.
+    std::fs::write(dir.path().join("x.yaml"), original.replacen("id: T-EXAMPLE-0001", "id: assess:T-EXAMPLE-0001", 1))
+        .unwrap();
+    let run = clew(dir.path(), &["--project", "p", "import", "x.yaml"]);
+    assert_eq!(run.status.code(), Some(3));
+    assert!(text(&run.stderr).contains("may not begin with `assess:`"), "{}", text(&run.stderr));
 }
