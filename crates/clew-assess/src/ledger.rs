@@ -258,10 +258,15 @@ fn flags(ledger: &Ledger) -> Vec<String> {
                 flags.push("the worker received more than the employer paid".into());
             } else if !deducted.is_empty() && deducted.iter().all(|d| comparable(d, paid)) {
                 let gap = paid.amount - total - received.amount;
-                if gap.abs() > paid.amount * 0.05 {
+                if gap > paid.amount * 0.05 {
                     flags.push(format!(
                         "{gap} {} of the employer's payment is neither deducted nor received: unaccounted",
                         paid.currency
+                    ));
+                } else if -gap > paid.amount * 0.05 {
+                    flags.push(format!(
+                        "what was deducted and what was received exceed the employer's payment by {} {}",
+                        -gap, paid.currency
                     ));
                 }
             }

@@ -987,6 +987,13 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             }
             out.value(&report, |out| {
                 output::print_revenue(out, &report, fitted.spells)?;
+                if fitted.unconverted > 0 {
+                    out.note(&format!(
+                        "{} ledger amounts were not in US dollars and no rate converted them: they were left out \
+                         (give --rates)",
+                        fitted.unconverted
+                    ))?;
+                }
                 if fitted.spells > 0 && fitted.synthetic_spells == fitted.spells {
                     out.note("The ledgers are synthetic demo data: this estimate is fictional.")?;
                 }
@@ -1132,6 +1139,8 @@ struct Fitted {
     state_share: Vec<f64>,
     spells: u64,
     synthetic_spells: u64,
+    /// Amounts left out because they were not in US dollars and no rate converted them.
+    unconverted: u64,
 }
 
 /// What a month of this amount is: `month` as is, `year` a twelfth; other periods are not used.
@@ -1168,7 +1177,12 @@ fn fit_from_ledgers(project: &Option<PathBuf>, rates_file: Option<PathBuf>) -> R
         for ledger in found {
             fitted.spells += 1;
             fitted.synthetic_spells += u64::from(synthetic);
-            let usd = |a: &clew_assess::ledger::Amount| a.usd.or((a.currency == "USD").then_some(a.amount));
+            let mut unconverted = 0;
+            let mut usd = |a: &clew_assess::ledger::Amount| {
+                let value = a.usd.or((a.currency == "USD").then_some(a.amount));
+                unconverted += u64::from(value.is_none());
+                value
+            };
             if let Some(paid) = &ledger.employer_paid {
                 if let Some(value) = usd(paid).and_then(|v| per_month(paid, v)) {
                     fitted.employer_paid.push(value);
@@ -1189,6 +1203,7 @@ fn fit_from_ledgers(project: &Option<PathBuf>, rates_file: Option<PathBuf>) -> R
             if !taken.is_empty() {
                 fitted.quota.push(taken.iter().sum());
             }
+            fitted.unconverted += unconverted;
         }
         Ok(())
     })?;
