@@ -493,6 +493,8 @@ pub fn print_demo_summary(
         (format!("protected show T-DEMO-000000 --identity {dir}/custodian-DEMO-ONLY.key"), "custodians only"),
         ("log show --limit 5".to_string(), "the custody log"),
         ("verify".to_string(), "recompute the custody log, check attachments"),
+        ("assess --testimony T-DEMO-000000".to_string(), "forced labour by ICLS 2018 and ILO 2012, down to the words"),
+        ("aggregate --by visa".to_string(), "with 95% bootstrap intervals"),
     ];
     for (command, why) in tries {
         let why = if why.is_empty() { String::new() } else { format!("   # {why}") };
