@@ -1153,14 +1153,8 @@ fn per_month(amount: &clew_assess::ledger::Amount, value: f64) -> Option<f64> {
 }
 
 fn fit_from_ledgers(project: &Option<PathBuf>, rates_file: Option<PathBuf>) -> Result<Fitted, Failure> {
-    use clew_assess::ledger::{Rates, ledgers};
-    let rates = rates_file
-        .map(|path| {
-            let text =
-                std::fs::read_to_string(&path).map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
-            Rates::parse(&text, &path.display().to_string()).map_err(Failure::invalid)
-        })
-        .transpose()?;
+    use clew_assess::ledger::ledgers;
+    let rates = read_rates(rates_file)?;
     let project = open_project(project)?;
     let mut fitted = Fitted::default();
     let mut missing = Vec::new();
@@ -1208,11 +1202,23 @@ fn fit_from_ledgers(project: &Option<PathBuf>, rates_file: Option<PathBuf>) -> R
         Ok(())
     })?;
     if !missing.is_empty() {
-        missing.sort();
-        missing.dedup();
-        return Err(Failure::usage(format!("the rate table lacks rates the ledgers need:\n{}", missing.join("\n"))));
+        return Err(missing_rates(missing));
     }
     Ok(fitted)
+}
+
+/// Reads a rate table (CSV: period,currency,usd_per_unit,source), if one is given.
+fn read_rates(path: Option<PathBuf>) -> Result<Option<clew_assess::ledger::Rates>, Failure> {
+    let Some(path) = path else { return Ok(None) };
+    let text = std::fs::read_to_string(&path).map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
+    clew_assess::ledger::Rates::parse(&text, &path.display().to_string()).map(Some).map_err(Failure::invalid)
+}
+
+/// The error for rates a table lacks, each named once.
+fn missing_rates(mut missing: Vec<String>) -> Failure {
+    missing.sort();
+    missing.dedup();
+    Failure::usage(format!("the rate table lacks rates this project needs:\n{}", missing.join("\n")))
 }
 
 /// Refuses to analyse a testimony whose witness withdrew consent to every use (by its consent record or the
@@ -1232,17 +1238,8 @@ fn ledger(
     rates_file: Option<PathBuf>,
     out: &mut Output,
 ) -> Result<(), Failure> {
-    use clew_assess::ledger::{Rates, ledgers};
-    let rates = rates_file
-        .map(|path| {
-            let text =
-                std::fs::read_to_string(&path).map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
-            Rates::parse(&text, &path.display().to_string()).map_err(Failure::invalid)
-        })
-        .transpose()?;
-    let missing_rates = |missing: Vec<String>| {
-        Failure::usage(format!("the rate table lacks rates this project needs:\n{}", missing.join("\n")))
-    };
+    use clew_assess::ledger::ledgers;
+    let rates = read_rates(rates_file)?;
     let project = open_project(&project)?;
     let store = project.store_ref();
     if let Some(id) = testimony {
@@ -1264,8 +1261,6 @@ fn ledger(
         Ok(())
     })?;
     if !missing.is_empty() {
-        missing.sort();
-        missing.dedup();
         return Err(missing_rates(missing));
     }
     out.value(&summary, |out| output::print_ledger_summary(out, &summary))
