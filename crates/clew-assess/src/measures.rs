@@ -26,6 +26,8 @@ pub const MEASURE_SCHEMATA: [&str; 8] = [
 /// One work spell's groups and measures.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SpellMeasures {
+    /// The witness (pseudonymous id): the spells of one witness are one cluster for intervals.
+    pub witness: Option<String>,
     /// Sector, when coded.
     pub sector: Option<String>,
     /// Region of the worksite, when coded.
@@ -82,6 +84,7 @@ pub fn spell_measures(statements: &[Statement], rules: &Rules, taxonomy: &Taxono
                 })
                 .map(|s| s.value.clone());
             SpellMeasures {
+                witness: value(&id, "employee"),
                 sector: value(&id, "sector"),
                 region: worksite.and_then(|w| value(&w, "region")),
                 year: spell.start.as_ref().and_then(|s| s.get(..4)).map(String::from),

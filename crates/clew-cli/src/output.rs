@@ -816,35 +816,39 @@ pub struct AggregateRow {
 }
 
 impl AggregateRow {
-    /// Computes a group's row.
+    /// Computes a group's row. Intervals resample witnesses, not spells: a witness interviewed twice is one
+    /// witness.
     pub fn of(
         group: &str,
         spells: &[clew_assess::measures::SpellMeasures],
         resamples: usize,
         seed: u64,
     ) -> AggregateRow {
-        use clew_stats::bootstrap::bootstrap_mean;
-        let values = |f: &dyn Fn(&clew_assess::measures::SpellMeasures) -> Option<f64>| -> Vec<f64> {
-            spells.iter().filter_map(f).collect()
+        use clew_assess::measures::SpellMeasures;
+        use clew_stats::bootstrap::bootstrap_mean_clustered;
+        // A spell without a coded witness is its own cluster.
+        let mut by_witness: std::collections::BTreeMap<Result<&str, usize>, Vec<&SpellMeasures>> = Default::default();
+        for (index, spell) in spells.iter().enumerate() {
+            by_witness.entry(spell.witness.as_deref().ok_or(index)).or_default().push(spell);
+        }
+        let interval = |f: &dyn Fn(&SpellMeasures) -> Option<f64>| {
+            let clusters: Vec<Vec<f64>> =
+                by_witness.values().map(|spells| spells.iter().filter_map(|s| f(s)).collect()).collect();
+            bootstrap_mean_clustered(&clusters, resamples, seed)
         };
         let indicators: std::collections::BTreeSet<&String> = spells.iter().flat_map(|s| &s.indicators).collect();
         AggregateRow {
             group: group.to_string(),
             spells: spells.len(),
-            forced_labour: bootstrap_mean(
-                &values(&|s| s.forced_labour.map(|fl| f64::from(u8::from(fl)))),
-                resamples,
-                seed,
-            ),
+            forced_labour: interval(&|s| s.forced_labour.map(|fl| f64::from(u8::from(fl)))),
             undetermined: spells.iter().filter(|s| s.forced_labour.is_none()).count(),
-            state_share: bootstrap_mean(&values(&|s| s.state_share), resamples, seed),
-            hours_per_week: bootstrap_mean(&values(&|s| s.hours_per_week), resamples, seed),
-            rest_days: bootstrap_mean(&values(&|s| s.rest_days), resamples, seed),
+            state_share: interval(&|s| s.state_share),
+            hours_per_week: interval(&|s| s.hours_per_week),
+            rest_days: interval(&|s| s.rest_days),
             indicators: indicators
                 .into_iter()
                 .filter_map(|code| {
-                    let present = values(&|s| Some(f64::from(u8::from(s.indicators.contains(code)))));
-                    bootstrap_mean(&present, resamples, seed).map(|i| (code.clone(), i))
+                    interval(&|s| Some(f64::from(u8::from(s.indicators.contains(code))))).map(|i| (code.clone(), i))
                 })
                 .collect(),
         }
@@ -875,8 +879,7 @@ pub fn print_aggregates(out: &mut Output, rows: &[AggregateRow]) -> Result<(), F
         }
     }
     out.note(
-        "95% bootstrap intervals, each work spell drawn as if independent (a witness interviewed twice counts \
-         twice). Testimonies are not a random sample of workers: these describe the testimonies collected, not all \
-         DPRK workers in Russia.",
+        "95% bootstrap intervals, resampling witnesses (a witness interviewed twice counts once). Testimonies are not \
+         a random sample of workers: these describe the testimonies collected, not all DPRK workers in Russia.",
     )
 }

@@ -35,6 +35,34 @@ pub fn bootstrap_mean(values: &[f64], resamples: usize, seed: u64) -> Option<Int
     Some(Interval { n, mean, low: quantile(&means, 0.025), high: quantile(&means, 0.975) })
 }
 
+/// The mean of values that come in clusters (the spells of one witness, who may have been interviewed more
+/// than once), with a 95% interval from resampling whole clusters: values of one cluster are not counted as
+/// independent evidence. `None` when there is no value.
+pub fn bootstrap_mean_clustered(clusters: &[Vec<f64>], resamples: usize, seed: u64) -> Option<Interval> {
+    let clusters: Vec<(f64, usize)> =
+        clusters.iter().filter(|c| !c.is_empty()).map(|c| (c.iter().sum::<f64>(), c.len())).collect();
+    let n: usize = clusters.iter().map(|(_, len)| len).sum();
+    if n == 0 {
+        return None;
+    }
+    let mean = clusters.iter().map(|(sum, _)| sum).sum::<f64>() / n as f64;
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let k = clusters.len();
+    let mut means: Vec<f64> = (0..resamples.max(1))
+        .map(|_| {
+            let (mut sum, mut count) = (0.0, 0usize);
+            for _ in 0..k {
+                let (s, len) = clusters[rng.random_range(0..k)];
+                sum += s;
+                count += len;
+            }
+            sum / count as f64
+        })
+        .collect();
+    means.sort_by(f64::total_cmp);
+    Some(Interval { n, mean, low: quantile(&means, 0.025), high: quantile(&means, 0.975) })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -52,5 +80,20 @@ mod tests {
         assert!(((b.high - b.low) / 2.0 - half).abs() < half * 0.15, "{b:?} vs ±{half}");
         assert_eq!(bootstrap_mean(&small, 1000, 1), Some(a));
         assert_eq!(bootstrap_mean(&[], 10, 1), None);
+    }
+
+    /// One witness counted ten times is one witness: the interval is as wide as for the distinct witnesses.
+    #[test]
+    fn a_cluster_counts_once() {
+        let singles: Vec<Vec<f64>> = (0..40).map(|i| vec![f64::from(i % 2)]).collect();
+        let mut repeated: Vec<Vec<f64>> = singles.clone();
+        repeated[0] = vec![0.0; 10];
+        let independent: Vec<f64> = repeated.iter().flatten().copied().collect();
+        let naive = bootstrap_mean(&independent, 2000, 3).unwrap();
+        let clustered = bootstrap_mean_clustered(&repeated, 2000, 3).unwrap();
+        assert_eq!(naive.n, clustered.n);
+        assert!((naive.mean - clustered.mean).abs() < 1e-12);
+        assert!(clustered.high - clustered.low > (naive.high - naive.low) * 1.05, "{naive:?} {clustered:?}");
+        assert_eq!(bootstrap_mean_clustered(&[vec![], vec![]], 10, 1), None);
     }
 }
