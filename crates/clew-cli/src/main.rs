@@ -1221,15 +1221,21 @@ fn missing_rates(mut missing: Vec<String>) -> Failure {
     Failure::usage(format!("the rate table lacks rates this project needs:\n{}", missing.join("\n")))
 }
 
-/// Refuses to analyse a testimony whose witness withdrew consent to every use (by its consent record or the
-/// withdrawal in force, whichever is stricter).
-fn refuse_if_withdrawn(store: &dyn clew_store::Store, id: &SourceId) -> Result<(), Failure> {
-    if clew_intake::package::source_consent(store, id)?
-        .is_some_and(|(_, withdrawn)| withdrawn.as_deref() == Some("all"))
-    {
+/// A testimony to analyse, with its active statements: it must exist, and its witness must not have
+/// withdrawn consent to every use (by the consent record or the withdrawal in force, whichever is stricter).
+fn analysable_testimony(
+    store: &dyn clew_store::Store,
+    id: &str,
+) -> Result<(SourceId, Vec<clew_model::Statement>), Failure> {
+    let id = SourceId::new(id).map_err(Failure::usage)?;
+    if store.source(&id)?.is_none() {
+        return Err(Failure::usage(format!("there is no testimony `{id}` in this project")));
+    }
+    if clew_intake::package::source_consent(store, &id)?.is_some_and(|(_, w)| w.as_deref() == Some("all")) {
         return Err(Failure::usage(format!("the witness of `{id}` withdrew consent to every use: it is not analysed")));
     }
-    Ok(())
+    let statements = store.source_statements(&id)?;
+    Ok((id, statements))
 }
 
 fn ledger(
@@ -1243,12 +1249,8 @@ fn ledger(
     let project = open_project(&project)?;
     let store = project.store_ref();
     if let Some(id) = testimony {
-        let id = SourceId::new(&id).map_err(Failure::usage)?;
-        if store.source(&id)?.is_none() {
-            return Err(Failure::usage(format!("there is no testimony `{id}` in this project")));
-        }
-        refuse_if_withdrawn(store, &id)?;
-        let found = ledgers(&store.source_statements(&id)?, rates.as_ref()).map_err(missing_rates)?;
+        let (_, statements) = analysable_testimony(store, &id)?;
+        let found = ledgers(&statements, rates.as_ref()).map_err(missing_rates)?;
         return out.value(&found, |out| output::print_ledgers(out, &found));
     }
     let mut summary = output::LedgerSummary::default();
@@ -1294,12 +1296,8 @@ fn assess(
     }
     let store = project.store_ref();
     if let Some(id) = testimony {
-        let id = SourceId::new(&id).map_err(Failure::usage)?;
-        if store.source(&id)?.is_none() {
-            return Err(Failure::usage(format!("there is no testimony `{id}` in this project")));
-        }
-        refuse_if_withdrawn(store, &id)?;
-        let assessment = clew_assess::assess(&id, &store.source_statements(&id)?, &rules, taxonomy);
+        let (id, statements) = analysable_testimony(store, &id)?;
+        let assessment = clew_assess::assess(&id, &statements, &rules, taxonomy);
         return out.value(&assessment, |out| output::print_assessment(out, store, taxonomy, &assessment));
     }
     let started = Instant::now();
