@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use clew_model::{EntityId, SourceId, Statement, StatementId};
+use clew_model::{EntityId, Name, SourceId, Statement, StatementId};
 use serde::Serialize;
 
 use crate::rules::{Condition, Measure, Rules, Test};
@@ -19,9 +19,9 @@ pub struct Fact {
     /// The entity it is about.
     pub entity: EntityId,
     /// The entity's schema.
-    pub schema: String,
+    pub schema: Name,
     /// The property.
-    pub property: String,
+    pub property: Name,
     /// The value.
     pub value: String,
     /// Where in the testimony (`segment:s3`).

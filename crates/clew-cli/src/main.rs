@@ -8,6 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use clew_intake::ftm::{FtmImportOptions, export_ftm, import_ftm};
 use clew_intake::input::expand;
@@ -1301,10 +1304,34 @@ fn assess(
         return out.value(&assessment, |out| output::print_assessment(out, store, taxonomy, &assessment));
     }
     let started = Instant::now();
-    let mut summary = output::AssessmentSummary::default();
-    store.for_each_testimony(&clew_assess::engine::SPELL_SCHEMATA, &mut |id, statements| {
-        summary.add(&clew_assess::assess(&id, &statements, &rules, taxonomy));
-        Ok(())
+    // Reading runs on this thread and assessing on another, so the two overlap; testimonies go over in
+    // batches, so the threads seldom wait on each other.
+    type Testimonies = Vec<(clew_model::SourceId, Vec<clew_model::Statement>)>;
+    const BATCH: usize = 128;
+    let (send, receive) = std::sync::mpsc::sync_channel::<Testimonies>(4);
+    let mut summary = std::thread::scope(|scope| -> Result<output::AssessmentSummary, Failure> {
+        let assessor = scope.spawn(|| {
+            let mut summary = output::AssessmentSummary::default();
+            for (id, statements) in receive.into_iter().flatten() {
+                summary.add(&clew_assess::assess(&id, &statements, &rules, taxonomy));
+            }
+            summary
+        });
+        let stopped = || clew_store::Error::Database("the assessment stopped".into());
+        let mut batch = Vec::with_capacity(BATCH);
+        let read = store
+            .for_each_testimony(&clew_assess::engine::SPELL_SCHEMATA, &mut |id, statements| {
+                batch.push((id, statements));
+                if batch.len() == BATCH {
+                    send.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).map_err(|_| stopped())?;
+                }
+                Ok(())
+            })
+            .and_then(|()| send.send(batch).map_err(|_| stopped()));
+        drop(send);
+        let summary = assessor.join().map_err(|_| Failure::usage("the assessment failed".to_string()))?;
+        read?;
+        Ok(summary)
     })?;
     summary.seconds = started.elapsed().as_secs_f64();
     summary.rules_version = rules.version.clone();

@@ -212,6 +212,14 @@ pub fn verify(
             ));
         }
     }
+    // Analyses hand a testimony over once they have read its newest statement; a wrong record of which that
+    // is would split or drop testimonies.
+    for source in store.stale_last_statements().map_err(store_error)? {
+        report.problems.push(format!(
+            "source {source}: its record of its newest statement is wrong (changed behind clew's back); \
+             analyses would read its statements wrongly"
+        ));
+    }
     // The witness's words and consent records, recomputed the same way.
     let mut records = store.records_digests().map_err(store_error)?;
     let empty = records_of_nothing();

@@ -1,6 +1,7 @@
 //! Identifiers (newtypes so that an entity id is never passed where a statement id belongs) and sensitivity.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -32,13 +33,13 @@ macro_rules! text_id {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(try_from = "String", into = "String")]
-        pub struct $name(String);
+        pub struct $name(Arc<str>);
 
         impl $name {
             /// Checks and wraps an id.
             pub fn new(text: &str) -> Result<Self, String> {
                 check_id($kind, text)?;
-                Ok(Self(text.to_string()))
+                Ok(Self(Arc::from(text)))
             }
 
             /// The id as text.
@@ -62,7 +63,7 @@ macro_rules! text_id {
 
         impl From<$name> for String {
             fn from(id: $name) -> String {
-                id.0
+                id.0.to_string()
             }
         }
     };
@@ -91,7 +92,7 @@ impl EntityId {
 /// in, so a store can index statements by (source, id) and still find one by its id.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct StatementId(String);
+pub struct StatementId([u8; 32]);
 
 impl StatementId {
     /// Derives an id from the source and the content parts (separated by a byte text values do not hold).
@@ -116,10 +117,11 @@ impl StatementId {
 
     /// The id from its 16 bytes.
     pub fn from_bytes(bytes: [u8; 16]) -> StatementId {
-        let mut text = String::with_capacity(32);
-        for byte in bytes {
-            text.push(char::from_digit((byte >> 4) as u32, 16).unwrap_or('0'));
-            text.push(char::from_digit((byte & 0xf) as u32, 16).unwrap_or('0'));
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut text = [0u8; 32];
+        for (index, byte) in bytes.into_iter().enumerate() {
+            text[2 * index] = HEX[(byte >> 4) as usize];
+            text[2 * index + 1] = HEX[(byte & 0xf) as usize];
         }
         StatementId(text)
     }
@@ -127,7 +129,7 @@ impl StatementId {
     /// The id's 16 bytes.
     pub fn to_bytes(&self) -> [u8; 16] {
         let mut bytes = [0u8; 16];
-        for (index, pair) in self.0.as_bytes().chunks(2).enumerate() {
+        for (index, pair) in self.0.chunks(2).enumerate() {
             let digit = |b: u8| (b as char).to_digit(16).unwrap_or(0) as u8;
             bytes[index] = digit(pair[0]) << 4 | digit(pair[1]);
         }
@@ -136,22 +138,22 @@ impl StatementId {
 
     /// Checks and wraps a statement id.
     pub fn new(text: &str) -> Result<StatementId, String> {
-        if text.len() == 32 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
-            Ok(StatementId(text.to_string()))
-        } else {
-            Err("a statement id is 32 lower-case hex digits".to_string())
+        match <[u8; 32]>::try_from(text.as_bytes()) {
+            Ok(hex) if hex.iter().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b)) => Ok(StatementId(hex)),
+            _ => Err("a statement id is 32 lower-case hex digits".to_string()),
         }
     }
 
     /// The id as text.
     pub fn as_str(&self) -> &str {
-        &self.0
+        // Always ASCII: an id is made only by `from_bytes` and `new`, from hex digits.
+        std::str::from_utf8(&self.0).unwrap_or_default()
     }
 }
 
 impl fmt::Display for StatementId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
@@ -164,7 +166,7 @@ impl TryFrom<String> for StatementId {
 
 impl From<StatementId> for String {
     fn from(id: StatementId) -> String {
-        id.0
+        id.as_str().to_string()
     }
 }
 

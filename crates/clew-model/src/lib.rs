@@ -14,5 +14,5 @@ pub use ids::{EntityId, Sensitivity, SourceId, StatementId};
 pub use read::Diagnostic;
 pub use schema::{MODEL_VERSION, Model, Property, Schema};
 pub use source::{Segment, Source, SourceKind, Translation};
-pub use statement::{Claim, Entity, Locator, Statement};
+pub use statement::{Claim, Entity, Locator, Name, Statement};
 pub use value::{PartialDate, PropertyType};

@@ -76,6 +76,86 @@ impl FromStr for Locator {
     }
 }
 
+/// A schema or property name. Shared: a million statements of one property hold one copy of its name, and
+/// cloning one copies no text.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Name(std::sync::Arc<str>);
+
+impl Name {
+    /// The name as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Name {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Name {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for Name {
+    fn from(text: &str) -> Name {
+        Name(text.into())
+    }
+}
+
+impl From<String> for Name {
+    fn from(text: String) -> Name {
+        Name(text.into())
+    }
+}
+
+impl PartialEq<str> for Name {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl PartialEq<&str> for Name {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<String> for Name {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<Name> for str {
+    fn eq(&self, other: &Name) -> bool {
+        *self == *other.0
+    }
+}
+
+impl PartialEq<Name> for &str {
+    fn eq(&self, other: &Name) -> bool {
+        **self == *other.0
+    }
+}
+
+impl PartialEq<Name> for String {
+    fn eq(&self, other: &Name) -> bool {
+        **self == *other.0
+    }
+}
+
 /// One fact about one entity, with its provenance.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Statement {
@@ -84,9 +164,9 @@ pub struct Statement {
     /// The entity the fact is about.
     pub entity_id: EntityId,
     /// The entity's schema according to this statement.
-    pub schema: String,
+    pub schema: Name,
     /// The property.
-    pub property: String,
+    pub property: Name,
     /// The canonical value.
     pub value: String,
     /// The source that says so.
@@ -144,8 +224,8 @@ impl Statement {
                 claim.generation,
             ),
             entity_id: claim.entity_id,
-            schema: claim.schema.to_string(),
-            property: claim.property.to_string(),
+            schema: claim.schema.into(),
+            property: claim.property.into(),
             value: claim.value,
             source_id: claim.source_id.clone(),
             locator: claim.locator,
@@ -213,18 +293,18 @@ impl Entity {
                 continue;
             }
             schema = Some(match schema {
-                None => statement.schema.clone(),
+                None => statement.schema.to_string(),
                 Some(current) => match model.common_schema(&current, &statement.schema) {
                     Some(common) => common.to_string(),
                     None => {
-                        if !conflicts.contains(&statement.schema) {
-                            conflicts.push(statement.schema.clone());
+                        if !conflicts.iter().any(|c: &String| **c == *statement.schema) {
+                            conflicts.push(statement.schema.to_string());
                         }
                         current
                     }
                 },
             });
-            properties.entry(statement.property.clone()).or_default().push(statement);
+            properties.entry(statement.property.to_string()).or_default().push(statement);
         }
         Some(Entity { id: id.clone(), schema: schema?, properties, schema_conflicts: conflicts })
     }

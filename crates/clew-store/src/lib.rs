@@ -251,6 +251,9 @@ pub trait Store {
         schemata: &[&str],
         visit: &mut dyn FnMut(SourceId, Vec<Statement>) -> Result<()>,
     ) -> Result<()>;
+    /// Sources whose recorded newest statement (which [`Store::for_each_testimony`] relies on to hand a
+    /// testimony over) is not their newest statement: only a change behind clew's back does that.
+    fn stale_last_statements(&self) -> Result<Vec<SourceId>>;
     /// Every statement a batch wrote (retractions included), in the order written.
     fn batch_statements(&self, batch: i64) -> Result<Vec<Statement>>;
     /// Every value sealed to the custodians: protected blocks (every generation) and attachments' file names.

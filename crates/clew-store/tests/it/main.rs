@@ -246,3 +246,50 @@ fn each_testimony_is_visited_once_with_its_active_statements() {
         .unwrap();
     assert_eq!(none, 0, "a schema filter leaves other statements out");
 }
+
+/// Testimonies are handed over once the scan passes their newest statement, which each source records. A
+/// record made wrong behind clew's back is an error for the analysis (never a testimony split in two or
+/// statements dropped) and a problem `stale_last_statements` names; an older database gets the record filled in.
+#[test]
+fn a_wrong_record_of_a_testimonys_newest_statement_is_caught() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut project = Project::init(dir.path(), "p", false).unwrap();
+    for (source, hash) in [("T-1", "h1"), ("T-2", "h2")] {
+        let mut tx = project.store().write(&batch()).unwrap();
+        tx.put_source(&draft(source, hash)).unwrap();
+        let statements: Vec<Statement> =
+            (0..3).map(|i| statement(source, &format!("{source}.e{i}"), "Company", "name", "x", 1)).collect();
+        tx.put_statements(&statements).unwrap();
+        tx.commit().unwrap();
+    }
+    assert!(project.store_ref().stale_last_statements().unwrap().is_empty());
+    drop(project);
+    let path = dir.path().join("clew.db");
+    let connection = rusqlite::Connection::open(&path).unwrap();
+    connection.execute_batch("UPDATE source SET last_statement = last_statement - 2 WHERE id = 'T-1'").unwrap();
+    drop(connection);
+
+    let project = Project::open(dir.path()).unwrap();
+    let stale = project.store_ref().stale_last_statements().unwrap();
+    assert_eq!(stale, [SourceId::new("T-1").unwrap()]);
+    let error = project.store_ref().for_each_testimony(&[], &mut |_, _| Ok(())).unwrap_err();
+    assert!(matches!(error, Error::Corrupt(_)) && error.to_string().contains("last_statement"), "{error}");
+    drop(project);
+
+    // A version-4 database (no record yet) is migrated with the record filled in from its statements.
+    let connection = rusqlite::Connection::open(&path).unwrap();
+    connection.execute_batch("ALTER TABLE source DROP COLUMN last_statement; PRAGMA user_version = 4").unwrap();
+    drop(connection);
+    let project = Project::open(dir.path()).unwrap();
+    assert!(project.store_ref().stale_last_statements().unwrap().is_empty());
+    let mut seen = Vec::new();
+    project
+        .store_ref()
+        .for_each_testimony(&[], &mut |id, statements| {
+            seen.push((id.to_string(), statements.len()));
+            Ok(())
+        })
+        .unwrap();
+    seen.sort();
+    assert_eq!(seen, [("T-1".to_string(), 3), ("T-2".to_string(), 3)]);
+}
