@@ -579,6 +579,8 @@ fn the_custody_log_records_writes_and_sensitive_reads_and_verify_names_tampering
         "{problems}"
     );
     assert!(problems.contains("which no custody event records (added behind clew's back)"), "{problems}");
+    // The planted statement is newer than the one its source records as its newest.
+    assert!(problems.contains("its record of its newest statement is wrong"), "{problems}");
     assert!(problems.contains("event 5 (protected-read) does not match the hash recorded"), "{problems}");
     assert!(problems.contains(&format!("attachment {sha} of T-EXAMPLE-0001: the blob")), "{problems}");
     std::fs::remove_file(&blob).unwrap();
