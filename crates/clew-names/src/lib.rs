@@ -1,0 +1,91 @@
+//! `clew-names`: names across scripts. Hangul syllables and their letters; the Latin and Cyrillic spellings of
+//! Korean syllables read back to the Hangul they can stand for; the Korean surname table; Korean personal names
+//! compared syllable by syllable, with an explanation of every score. Pure: no IO.
+
+pub mod hangul;
+pub mod korean;
+pub mod normalize;
+pub mod sounds;
+pub mod spelling;
+pub mod surnames;
+
+/// The version of the matching rules; recorded with every stored screening result.
+pub const MATCHER_VERSION: &str = "clew-names-v1";
+
+pub mod generic;
+
+use serde::Serialize;
+
+/// What kind of thing a name names: Korean name rules apply to people only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NameKind {
+    /// A person.
+    Person,
+    /// A company, organisation, vessel or anything else.
+    Other,
+}
+
+/// A name made ready for comparing many times: its Korean readings and its folded words.
+#[derive(Debug, Clone)]
+pub struct Name {
+    /// As given.
+    pub text: String,
+    /// Person or other.
+    pub kind: NameKind,
+    words: generic::Prepared,
+    readings: Vec<korean::Reading>,
+}
+
+impl Name {
+    /// Prepares a name.
+    pub fn new(text: &str, kind: NameKind) -> Name {
+        let readings = if kind == NameKind::Person { korean::readings(text) } else { Vec::new() };
+        Name { text: text.to_string(), kind, words: generic::Prepared::new(text), readings }
+    }
+
+    /// Whether it reads as a Korean name.
+    pub fn is_korean(&self) -> bool {
+        !self.readings.is_empty()
+    }
+}
+
+/// Which rules gave a score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// The same words once folded.
+    Literal,
+    /// Both are Korean personal names: surname table and syllables.
+    Korean,
+    /// Word by word.
+    Generic,
+}
+
+/// A score in [0, 1] and how it came about.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NameMatch {
+    /// The score.
+    pub score: f64,
+    /// Which rules gave it.
+    pub method: Method,
+    /// The syllable-by-syllable comparison, for Korean names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub korean: Option<korean::KoreanMatch>,
+    /// The word-by-word comparison, otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generic: Option<generic::GenericMatch>,
+}
+
+/// Compares a query name with a candidate's. Korean personal names (both readable as Korean) are compared by
+/// the Korean rules, whose verdict stands even when the letters look alike; other names word by word.
+pub fn compare(query: &Name, candidate: &Name) -> NameMatch {
+    if !query.words.is_empty() && query.words.same_words(&candidate.words) {
+        return NameMatch { score: 1.0, method: Method::Literal, korean: None, generic: None };
+    }
+    if let Some(found) = korean::compare(&query.readings, &candidate.readings) {
+        return NameMatch { score: found.score, method: Method::Korean, korean: Some(found), generic: None };
+    }
+    let found = generic::compare_prepared(&query.words, &candidate.words);
+    NameMatch { score: found.score, method: Method::Generic, korean: None, generic: Some(found) }
+}
