@@ -84,6 +84,11 @@ pub fn words(name: &str) -> Words {
             end_piece(&mut piece, &mut word);
             continue;
         }
+        if c.is_ascii_digit() {
+            // Digits belong to words (Brigade 44, 1st) but say nothing about the script.
+            piece.push(c);
+            continue;
+        }
         let Some(kind) = script_of(c) else {
             // Spaces, punctuation, digits: a word boundary.
             end_piece(&mut piece, &mut word);
@@ -133,5 +138,6 @@ mod tests {
         assert_eq!(words("Jin Tiesan (金铁三)").script, Script::Other);
         assert_eq!(words("金铁三").script, Script::Han);
         assert!(words(" - ").words.is_empty());
+        assert_eq!(words("Brigade 44").words, vec![vec!["brigade".to_string()], vec!["44".into()]]);
     }
 }
