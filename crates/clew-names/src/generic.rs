@@ -283,13 +283,14 @@ impl Prepared {
                 ABBREVIATIONS.iter().find(|(short, _)| *short == text).map_or(text, |(_, long)| long.to_string());
             if let Some(value) = number_of(&text) {
                 // Forty Four → 44: a units word after a tens word joins it.
-                if let Some(last) = words.last_mut().filter(|w| w.role == Role::Number) {
-                    if let Ok(tens) = last.text.parse::<u32>() {
-                        if tens >= 20 && tens % 10 == 0 && value < 10 {
-                            last.text = (tens + value).to_string();
-                            continue;
-                        }
-                    }
+                if let Some(last) = words.last_mut().filter(|w| w.role == Role::Number)
+                    && let Ok(tens) = last.text.parse::<u32>()
+                    && tens >= 20
+                    && tens % 10 == 0
+                    && value < 10
+                {
+                    last.text = (tens + value).to_string();
+                    continue;
                 }
                 words.push(Word { text: value.to_string(), role: Role::Number });
                 continue;
@@ -341,9 +342,8 @@ fn join_initials(words: &mut Vec<String>) {
     let mut run = String::new();
     let mut run_length = 0;
     let flush = |out: &mut Vec<String>, run: &mut String, run_length: &mut usize| {
-        if *run_length >= 2 {
-            out.push(std::mem::take(run));
-        } else if *run_length == 1 {
+        // A run of one letter stays an initial; a longer run becomes one word.
+        if *run_length >= 1 {
             out.push(std::mem::take(run));
         }
         run.clear();
@@ -430,8 +430,8 @@ pub fn edit_cost(a: &str, b: &str) -> f64 {
     let b: Vec<char> = b.chars().collect();
     let width = b.len() + 1;
     let mut d = vec![0.0f64; (a.len() + 1) * width];
-    for j in 0..=b.len() {
-        d[j] = j as f64;
+    for (j, cell) in d.iter_mut().take(width).enumerate() {
+        *cell = j as f64;
     }
     for i in 1..=a.len() {
         d[i * width] = i as f64;
