@@ -1,0 +1,96 @@
+//! Integration tests of list reading and screening on the real lists in `../shared/data/sanctions`.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::path::PathBuf;
+
+use clew_screen::entity::{BirthDate, EntityKind};
+use clew_screen::lists::{LoadError, read_csv, read_ftm, read_ofac_csv, read_un_xml};
+
+fn shared(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data").join(path)
+}
+
+fn bytes(path: &str) -> Vec<u8> {
+    std::fs::read(shared(path)).unwrap()
+}
+
+#[test]
+fn the_un_consolidated_list_reads_whole() {
+    let list = read_un_xml("un.xml", &bytes("sanctions/un_sc_consolidated_2024-09-26.xml")).unwrap();
+    assert_eq!(list.entities.len(), 875);
+    assert_eq!(list.info.version.as_deref(), Some("2024-09-26T00:00:07.514Z"));
+    let dprk_people = list.entities.iter().filter(|e| e.id.starts_with("un-KPi.")).count();
+    let dprk_entities = list.entities.iter().filter(|e| e.id.starts_with("un-KPe.")).count();
+    assert_eq!((dprk_people, dprk_entities), (80, 75));
+    let pak = list.entities.iter().find(|e| e.id == "un-KPi.049").unwrap();
+    assert_eq!(pak.kind, EntityKind::Person);
+    let names: Vec<&str> = pak.names.iter().map(|n| n.text.as_str()).collect();
+    assert_eq!(names, ["PAK HAN SE", "Kang Myong Chol"]);
+    assert_eq!(pak.countries, ["kp"]);
+    assert_eq!(pak.identifiers, ["290410121"]);
+    assert_eq!(pak.programs, ["DPRK"]);
+    let yun = list.entities.iter().find(|e| e.id == "un-KPi.001").unwrap();
+    assert_eq!(yun.birth_dates, [BirthDate::Date("1944-10-13".parse().unwrap())]);
+}
+
+#[test]
+fn a_truncated_or_broken_un_list_is_refused_with_its_place() {
+    let full = bytes("sanctions/un_sc_consolidated_2024-09-26.xml");
+    let truncated = &full[..full.len() / 2];
+    let cut = truncated.iter().rposition(|b| *b == b'\n').unwrap();
+    let error = read_un_xml("un.xml", &truncated[..cut]).unwrap_err();
+    assert!(error.to_string().contains("truncated"), "{error}");
+    let broken = String::from_utf8(full.clone()).unwrap().replacen("</FIRST_NAME>", "</FIRST>", 1);
+    let error = read_un_xml("un.xml", broken.as_bytes()).unwrap_err();
+    let LoadError::At { line, .. } = &error else { panic!("{error}") };
+    assert!(*line > 1, "{error}");
+    let error = read_un_xml("un.xml", b"<other/>").unwrap_err();
+    assert!(error.to_string().contains("CONSOLIDATED_LIST"), "{error}");
+    let error = read_un_xml("un.xml", b"<CONSOLIDATED_LIST>\xff</CONSOLIDATED_LIST>").unwrap_err();
+    assert!(matches!(error, LoadError::Encoding { offset: 19, .. }), "{error}");
+}
+
+#[test]
+fn the_ofac_sdn_list_reads_with_its_aliases() {
+    let sdn = bytes("sanctions/ofac_sdn_2022-01.csv");
+    let alt = bytes("sanctions/ofac_alt_2022-01.csv");
+    let list = read_ofac_csv(("sdn.csv", &sdn), Some(("alt.csv", &alt))).unwrap();
+    assert_eq!(list.entities.len(), 9044);
+    let dprk = list.entities.iter().filter(|e| e.programs.iter().any(|p| p.starts_with("DPRK"))).count();
+    assert_eq!(dprk, 423);
+    let kim = list.entities.iter().find(|e| e.id == "ofac-20157").unwrap();
+    assert_eq!(kim.names[0].text, "KIM, Jong Un");
+    assert_eq!(kim.birth_dates, [BirthDate::Date("1984-01-08".parse().unwrap())]);
+    let mokran = list.entities.iter().find(|e| e.id == "ofac-30083").unwrap();
+    assert_eq!(mokran.kind, EntityKind::Organization);
+    assert!(mokran.identifiers.contains(&"7811489970".to_string()), "{:?}", mokran.identifiers);
+    let aliases: usize = list.entities.iter().map(|e| e.names.len() - 1).sum();
+    assert!(aliases > 10_000, "{aliases}");
+    // A row with a field missing is refused with its line.
+    let broken = String::from_utf8(sdn.clone()).unwrap().replacen(",-0- ,CUBA,", ",CUBA,", 1);
+    let error = read_ofac_csv(("sdn.csv", broken.as_bytes()), None).unwrap_err();
+    assert!(matches!(error, LoadError::At { line: 1, .. }), "{error}");
+    // An alias of an entry the SDN file lacks.
+    let error = read_ofac_csv(("sdn.csv", &sdn), Some(("alt.csv", b"999999999,1,aka,NOBODY,-0- \n"))).unwrap_err();
+    assert!(error.to_string().contains("alt.csv:1:1"), "{error}");
+}
+
+#[test]
+fn ftm_entities_and_simple_csv_read() {
+    let list = read_ftm("dprk.jsonl", &bytes("sanctions/un_dprk_entities_2024-09-26.jsonl")).unwrap();
+    assert_eq!(list.entities.len(), 155);
+    let error =
+        read_ftm("x.jsonl", b"{\"id\": \"a\", \"schema\": \"Person\", \"properties\": {}}\n{bad\n").unwrap_err();
+    assert!(error.to_string().starts_with("x.jsonl:1:"), "{error}");
+    let list = read_csv(
+        "mine.csv",
+        "id,name,aliases,birth_date,nationality\nS-1,SYNTHETIC TRADING LLC,Synth Trade;ООО Синтез,,ru\n".as_bytes(),
+    )
+    .unwrap();
+    assert_eq!(list.entities[0].names.len(), 3);
+    assert_eq!(list.entities[0].countries, ["ru"]);
+    let error = read_csv("mine.csv", b"id,name,birth_date\nS-1,X,1990-13-01\n").unwrap_err();
+    assert_eq!(error.to_string(), "mine.csv:2:3: `birth_date`: month 13 does not exist");
+    let error = read_csv("mine.csv", b"id,name\nS-1,\n").unwrap_err();
+    assert_eq!(error.to_string(), "mine.csv:2:2: empty `name`");
+}
