@@ -166,7 +166,15 @@ impl Role {
 #[derive(Debug, Clone, PartialEq)]
 struct Word {
     text: String,
+    /// Its characters, for the edit distance.
+    chars: Vec<char>,
     role: Role,
+}
+
+impl Word {
+    fn new(text: String, role: Role) -> Word {
+        Word { chars: text.chars().collect(), text, role }
+    }
 }
 
 /// How two words paired.
@@ -269,7 +277,19 @@ pub fn fold(name: &str) -> Vec<String> {
 
 /// A name's words, folded and weighed, ready to compare many times.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Prepared(Vec<Word>);
+pub struct Prepared {
+    words: Vec<Word>,
+    /// All its words as one.
+    joined: Word,
+    /// How many words are names or numbers.
+    significant: usize,
+    /// Whether a word is a number.
+    has_number: bool,
+    /// The first letters of its name and number words.
+    initials: String,
+    /// Its only name or number word, if it has one.
+    single: Option<String>,
+}
 
 impl Prepared {
     /// Folds and weighs the words of a name.
@@ -289,10 +309,10 @@ impl Prepared {
                     && tens % 10 == 0
                     && value < 10
                 {
-                    last.text = (tens + value).to_string();
+                    *last = Word::new((tens + value).to_string(), Role::Number);
                     continue;
                 }
-                words.push(Word { text: value.to_string(), role: Role::Number });
+                words.push(Word::new(value.to_string(), Role::Number));
                 continue;
             }
             let role = if LEGAL_FORMS.iter().any(|forms| forms[0] == text) {
@@ -304,19 +324,32 @@ impl Prepared {
             } else {
                 Role::Name
             };
-            words.push(Word { text, role });
+            words.push(Word::new(text, role));
         }
-        Prepared(words)
+        let significant: Vec<&Word> = words.iter().filter(|w| matches!(w.role, Role::Name | Role::Number)).collect();
+        Prepared {
+            joined: Word::new(words.iter().map(|w| w.text.as_str()).collect(), Role::Name),
+            significant: significant.len(),
+            has_number: significant.iter().any(|w| w.role == Role::Number),
+            initials: significant.iter().filter_map(|w| w.text.chars().next()).collect(),
+            single: if significant.len() == 1 { Some(significant[0].text.clone()) } else { None },
+            words,
+        }
+    }
+
+    /// Its words (folded), legal forms, fillers and particles left out.
+    pub fn texts(&self) -> impl Iterator<Item = &str> {
+        self.words.iter().filter(|w| matches!(w.role, Role::Name | Role::Number)).map(|w| w.text.as_str())
     }
 
     /// Whether it has no word.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.words.is_empty()
     }
 
     /// Whether two names have the same words in the same order.
     pub fn same_words(&self, other: &Prepared) -> bool {
-        self.0.len() == other.0.len() && self.0.iter().zip(&other.0).all(|(a, b)| a.text == b.text)
+        self.words.len() == other.words.len() && self.words.iter().zip(&other.words).all(|(a, b)| a.text == b.text)
     }
 }
 
@@ -385,6 +418,34 @@ fn canonical_legal_forms(words: Vec<String>) -> Vec<String> {
     out
 }
 
+/// A word's consonant skeleton: its first letter, then its consonants with confusable ones merged (c/k/q,
+/// s/z, v/w, digits as the letters they stand for) and doubles collapsed. Schulze and Scholz, Donlad and Donald
+/// share one.
+pub fn skeleton(word: &str) -> String {
+    let mut out = String::new();
+    for (index, c) in word.chars().enumerate() {
+        let c = match c {
+            'c' | 'q' => 'k',
+            'z' => 's',
+            'w' => 'v',
+            '5' => 's',
+            '9' => 'g',
+            '7' => 't',
+            '8' => 'b',
+            '0' | '1' | '3' | '4' => 'a',
+            other => other,
+        };
+        if index > 0 && matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y') {
+            continue;
+        }
+        if out.ends_with(c) {
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Letters that stand for each other across languages and keyboards (o/u in Schulze/Scholz, i/y, c/k, and
 /// digits typed for letters): substituting one for the other costs [`CONFUSABLE_COST`] instead of 1.
 const CONFUSABLE: &[(char, char)] = &[
@@ -410,13 +471,28 @@ const CONFUSABLE: &[(char, char)] = &[
 
 /// Cost of substituting a confusable letter.
 pub const CONFUSABLE_COST: f64 = 0.5;
+/// Cost of dropping or adding a letter next to the same letter (Sassi, Sasi).
+pub const DOUBLE_COST: f64 = 0.5;
 /// Cost of swapping two neighbouring letters (Donlad, Donald).
 pub const SWAP_COST: f64 = 0.6;
+
+/// Which pairs of ASCII characters are confusable, as a table (the edit distance's inner loop asks often).
+const CONFUSABLE_TABLE: [[bool; 128]; 128] = {
+    let mut table = [[false; 128]; 128];
+    let mut index = 0;
+    while index < CONFUSABLE.len() {
+        let (x, y) = CONFUSABLE[index];
+        table[x as usize][y as usize] = true;
+        table[y as usize][x as usize] = true;
+        index += 1;
+    }
+    table
+};
 
 fn substitution_cost(a: char, b: char) -> f64 {
     if a == b {
         0.0
-    } else if CONFUSABLE.iter().any(|&(x, y)| (x == a && y == b) || (x == b && y == a)) {
+    } else if a.is_ascii() && b.is_ascii() && CONFUSABLE_TABLE[a as usize][b as usize] {
         CONFUSABLE_COST
     } else {
         1.0
@@ -428,24 +504,49 @@ fn substitution_cost(a: char, b: char) -> f64 {
 pub fn edit_cost(a: &str, b: &str) -> f64 {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let width = b.len() + 1;
-    let mut d = vec![0.0f64; (a.len() + 1) * width];
-    for (j, cell) in d.iter_mut().take(width).enumerate() {
+    edit_cost_chars(&a, &b, f64::INFINITY)
+}
+
+/// [`edit_cost`] over characters, rows on the stack for words of up to 63 letters (folded words are short);
+/// it stops early, returning a cost above `limit`, once every alignment costs more than `limit`.
+fn edit_cost_chars(a: &[char], b: &[char], limit: f64) -> f64 {
+    const MAX: usize = 64;
+    if b.len() >= MAX || a.len() >= MAX {
+        // Rare: a very long word. Compare the first 63 letters and count the rest as insertions or deletions.
+        let (a_cut, b_cut) = (a.len().min(MAX - 1), b.len().min(MAX - 1));
+        let rest = ((a.len() - a_cut) + (b.len() - b_cut)) as f64;
+        return edit_cost_chars(&a[..a_cut], &b[..b_cut], limit) + rest;
+    }
+    // Three rows used in turn: the one before the previous (for swaps), the previous, the current.
+    let mut rows = [[0.0f64; MAX]; 3];
+    for (j, cell) in rows[1].iter_mut().take(b.len() + 1).enumerate() {
         *cell = j as f64;
     }
+    let mut previous_min = 0.0f64;
     for i in 1..=a.len() {
-        d[i * width] = i as f64;
+        let (current, previous, before) = (i % 3, (i + 2) % 3, (i + 1) % 3);
+        rows[current][0] = i as f64;
+        let mut row_min = rows[current][0];
         for j in 1..=b.len() {
-            let mut cost = (d[(i - 1) * width + j] + 1.0)
-                .min(d[i * width + j - 1] + 1.0)
-                .min(d[(i - 1) * width + j - 1] + substitution_cost(a[i - 1], b[j - 1]));
+            // A letter typed twice (Sassi, Sasi) costs less to drop or add than any other.
+            let delete = if i > 1 && a[i - 1] == a[i - 2] { DOUBLE_COST } else { 1.0 };
+            let insert = if j > 1 && b[j - 1] == b[j - 2] { DOUBLE_COST } else { 1.0 };
+            let mut cost = (rows[previous][j] + delete)
+                .min(rows[current][j - 1] + insert)
+                .min(rows[previous][j - 1] + substitution_cost(a[i - 1], b[j - 1]));
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && a[i - 1] != a[i - 2] {
-                cost = cost.min(d[(i - 2) * width + j - 2] + SWAP_COST);
+                cost = cost.min(rows[before][j - 2] + SWAP_COST);
             }
-            d[i * width + j] = cost;
+            rows[current][j] = cost;
+            row_min = row_min.min(cost);
         }
+        // A swap reaches back past this row to the one before it, so both bound what is still to come.
+        if row_min > limit && previous_min + SWAP_COST > limit {
+            return row_min;
+        }
+        previous_min = row_min;
     }
-    d[a.len() * width + b.len()]
+    rows[a.len() % 3][b.len()]
 }
 
 /// Typing errors a word of this many letters may carry and still be the same word: none up to 3 letters
@@ -459,68 +560,99 @@ pub fn error_budget(letters: usize) -> f64 {
 /// budget of the shorter word, 0 beyond it; [`PREFIX_CREDIT`] when one of three letters or more begins the
 /// other; [`INITIAL_CREDIT`] for an initial and a word it begins.
 pub fn word_similarity(a: &str, b: &str) -> f64 {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    similarity_chars(&a, &b)
+}
+
+fn similarity_chars(a: &[char], b: &[char]) -> f64 {
     if a == b {
         return 1.0;
     }
-    let (la, lb) = (a.chars().count(), b.chars().count());
+    let (la, lb) = (a.len(), b.len());
+    if la == 0 || lb == 0 {
+        return 0.0;
+    }
     if la == 1 || lb == 1 {
         let (initial, word) = if la == 1 { (a, b) } else { (b, a) };
-        return if word.starts_with(initial) { INITIAL_CREDIT } else { 0.0 };
+        return if word[0] == initial[0] { INITIAL_CREDIT } else { 0.0 };
     }
-    let cost = edit_cost(a, b);
-    let typed = if cost <= error_budget(la.min(lb)) + 1e-9 { 1.0 - cost / la.max(lb) as f64 } else { 0.0 };
+    // Every letter one word has more than the other costs an insertion (at least a doubled letter's): beyond
+    // the budget, no alignment can help.
+    let budget = error_budget(la.min(lb)) + 1e-9;
+    let typed = if la.abs_diff(lb) as f64 * DOUBLE_COST <= budget {
+        let cost = edit_cost_chars(a, b, budget);
+        if cost <= budget { 1.0 - cost / la.max(lb) as f64 } else { 0.0 }
+    } else {
+        0.0
+    };
     let (short, long) = if la <= lb { (a, b) } else { (b, a) };
-    let prefix = if short.chars().count() >= 3 && long.starts_with(short) { PREFIX_CREDIT } else { 0.0 };
+    let prefix = if short.len() >= 3 && long.starts_with(short) { PREFIX_CREDIT } else { 0.0 };
     typed.max(prefix)
 }
 
 /// Compares a query name with a candidate's name word by word.
 pub fn compare(query: &str, candidate: &str) -> GenericMatch {
-    compare_prepared(&Prepared::new(query), &Prepared::new(candidate))
+    compare_prepared(&Prepared::new(query), &Prepared::new(candidate), true)
 }
 
 /// Compares two prepared names word by word; also with each name's words joined into one (SiemensAG,
 /// SergeiLavrov: names typed without spaces), and a name of one short word with the initials of the other
-/// (PLA, People's Liberation Army). The best comparison counts.
-pub fn compare_prepared(query: &Prepared, candidate: &Prepared) -> GenericMatch {
-    let mut best = compare_words(&query.0, &candidate.0);
-    if query.0.is_empty() || candidate.0.is_empty() {
+/// (PLA, People's Liberation Army). The best comparison counts. Without `explain`, the pairs are left out
+/// (screening scores many candidates and explains the few it returns).
+pub fn compare_prepared(query: &Prepared, candidate: &Prepared, explain: bool) -> GenericMatch {
+    let mut best = compare_words(&query.words, &candidate.words, explain);
+    if query.words.is_empty() || candidate.words.is_empty() {
         return best;
     }
-    let significant = |words: &[Word]| -> Vec<Word> {
-        words.iter().filter(|w| matches!(w.role, Role::Name | Role::Number)).cloned().collect()
-    };
-    let joined =
-        |words: &[Word]| vec![Word { text: words.iter().map(|w| w.text.as_str()).collect(), role: Role::Name }];
-    let (q, c) = (significant(&query.0), significant(&candidate.0));
-    let has_number = |words: &[Word]| words.iter().any(|w| w.role == Role::Number);
-    if query.0.len() != candidate.0.len() && !has_number(&q) && !has_number(&c) {
-        let by_joined = compare_words(&joined(&query.0), &joined(&candidate.0));
+    // The same letters spaced differently (LAUREN TNKUNDA, LAURENT NKUNDA; SiemensAG) are the same name.
+    if query.words.len() == candidate.words.len() && query.joined.text == candidate.joined.text {
+        let pairs = if explain {
+            vec![WordPair {
+                left: query.joined.text.clone(),
+                right: candidate.joined.text.clone(),
+                similarity: 1.0,
+                weight: 1.0,
+            }]
+        } else {
+            Vec::new()
+        };
+        return GenericMatch { score: 1.0, pairs, disagreement: None };
+    }
+    if query.words.len() != candidate.words.len() && !query.has_number && !candidate.has_number {
+        let by_joined =
+            compare_words(std::slice::from_ref(&query.joined), std::slice::from_ref(&candidate.joined), explain);
         if by_joined.score > best.score {
             best = by_joined;
         }
     }
-    for (short, long, short_is_query) in [(&q, &c, true), (&c, &q, false)] {
-        if short.len() == 1 && long.len() >= 2 {
-            let initials: String = long.iter().filter_map(|w| w.text.chars().next()).collect();
-            if short[0].text == initials {
-                let pair = WordPair {
-                    left: if short_is_query { short[0].text.clone() } else { initials.clone() },
-                    right: if short_is_query { initials.clone() } else { short[0].text.clone() },
-                    similarity: 0.9,
-                    weight: 1.0,
-                };
-                if 0.9 > best.score {
-                    best = GenericMatch { score: 0.9, pairs: vec![pair], disagreement: None };
-                }
-            }
+    for (short, long, short_is_query) in [(query, candidate, true), (candidate, query, false)] {
+        if let Some(word) = &short.single
+            && long.significant >= 2
+            && *word == long.initials
+            && ACRONYM_CREDIT > best.score
+        {
+            let pairs = if explain {
+                let (left, right) = if short_is_query { (word, &long.initials) } else { (&long.initials, word) };
+                vec![WordPair { left: left.clone(), right: right.clone(), similarity: ACRONYM_CREDIT, weight: 1.0 }]
+            } else {
+                Vec::new()
+            };
+            best = GenericMatch { score: ACRONYM_CREDIT, pairs, disagreement: None };
         }
     }
     best
 }
 
-fn compare_words(q: &[Word], c: &[Word]) -> GenericMatch {
-    let mut candidates: Vec<(f64, usize, usize)> = Vec::new();
+/// Credit for a one-word name that is the initials of the other (PLA).
+pub const ACRONYM_CREDIT: f64 = 0.9;
+
+/// Most words of a name that are paired (names longer than this are compared on their first 64 words).
+const MAX_WORDS: usize = 64;
+
+fn compare_words(q: &[Word], c: &[Word], explain: bool) -> GenericMatch {
+    let (q, c) = (&q[..q.len().min(MAX_WORDS)], &c[..c.len().min(MAX_WORDS)]);
+    let mut candidates: Vec<(f64, u8, u8)> = Vec::with_capacity(q.len() * c.len());
     for (i, x) in q.iter().enumerate() {
         for (j, y) in c.iter().enumerate() {
             // Numbers pair only with numbers, and only when equal.
@@ -530,63 +662,62 @@ fn compare_words(q: &[Word], c: &[Word]) -> GenericMatch {
             let similarity = if x.role == Role::Number {
                 f64::from(u8::from(x.text == y.text))
             } else {
-                word_similarity(&x.text, &y.text)
+                similarity_chars(&x.chars, &y.chars)
             };
             if similarity > 0.0 {
-                candidates.push((similarity, i, j));
+                candidates.push((similarity, i as u8, j as u8));
             }
         }
     }
     // Best pairs first; ties by position, so that the result does not depend on sorting order.
     candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-    let mut q_used = vec![false; q.len()];
-    let mut c_used = vec![false; c.len()];
+    let (mut q_used, mut c_used) = (0u64, 0u64);
+    let (mut total, mut earned) = (0.0, 0.0);
     let mut pairs = Vec::new();
     for (similarity, i, j) in candidates {
-        if q_used[i] || c_used[j] {
+        if q_used & (1 << i) != 0 || c_used & (1 << j) != 0 {
             continue;
         }
-        q_used[i] = true;
-        c_used[j] = true;
-        let weight = (q[i].role.weight() + c[j].role.weight()) / 2.0;
-        pairs.push(WordPair { left: q[i].text.clone(), right: c[j].text.clone(), similarity, weight });
+        q_used |= 1 << i;
+        c_used |= 1 << j;
+        let (x, y) = (&q[i as usize], &c[j as usize]);
+        let weight = (x.role.weight() + y.role.weight()) / 2.0;
+        total += weight;
+        earned += weight * similarity;
+        if explain {
+            pairs.push(WordPair { left: x.text.clone(), right: y.text.clone(), similarity, weight });
+        }
     }
-    let unpaired = |words: &[Word], used: &[bool]| -> Vec<Word> {
-        words.iter().zip(used).filter(|(_, used)| !**used).map(|(w, _)| w.clone()).collect()
-    };
-    let (q_left, c_left) = (unpaired(q, &q_used), unpaired(c, &c_used));
-    for word in &q_left {
-        pairs.push(WordPair {
-            left: word.text.clone(),
-            right: String::new(),
-            similarity: 0.0,
-            weight: UNPAIRED_QUERY_WEIGHT * word.role.weight(),
-        });
+    let (mut query_name_left, mut candidate_name_left, mut number_left) = (false, false, false);
+    for (words, used, unpaired_weight, is_query) in
+        [(q, q_used, UNPAIRED_QUERY_WEIGHT, true), (c, c_used, UNPAIRED_CANDIDATE_WEIGHT, false)]
+    {
+        for word in words.iter().enumerate().filter(|(index, _)| used & (1 << index) == 0).map(|(_, w)| w) {
+            let weight = unpaired_weight * word.role.weight();
+            total += weight;
+            number_left |= word.role == Role::Number;
+            if word.role == Role::Name {
+                if is_query { query_name_left = true } else { candidate_name_left = true }
+            }
+            if explain {
+                let (left, right) =
+                    if is_query { (word.text.clone(), String::new()) } else { (String::new(), word.text.clone()) };
+                pairs.push(WordPair { left, right, similarity: 0.0, weight });
+            }
+        }
     }
-    for word in &c_left {
-        pairs.push(WordPair {
-            left: String::new(),
-            right: word.text.clone(),
-            similarity: 0.0,
-            weight: UNPAIRED_CANDIDATE_WEIGHT * word.role.weight(),
-        });
-    }
-    let total: f64 = pairs.iter().map(|p| p.weight).sum();
-    let earned: f64 = pairs.iter().map(|p| p.weight * p.similarity).sum();
     let mut score = if total > 0.0 { (earned / total).clamp(0.0, 1.0) } else { 0.0 };
-    let is_name = |w: &Word| w.role == Role::Name;
-    let is_number = |w: &Word| w.role == Role::Number;
-    let disagreement = if q_left.iter().any(is_number) || c_left.iter().any(is_number) {
-        Some("a number in one name is not in the other".to_string())
-    } else if q_left.iter().any(is_name) && c_left.iter().any(is_name) {
-        Some("each name has a word the other lacks".to_string())
+    let disagreement = if number_left {
+        Some("a number in one name is not in the other")
+    } else if query_name_left && candidate_name_left {
+        Some("each name has a word the other lacks")
     } else {
         None
     };
     if disagreement.is_some() {
         score *= DISAGREEMENT_FACTOR;
     }
-    GenericMatch { score, pairs, disagreement }
+    GenericMatch { score, pairs, disagreement: disagreement.map(String::from) }
 }
 
 #[cfg(test)]
@@ -612,6 +743,8 @@ mod tests {
         assert!(word_similarity("vladimir", "vladimr") > 0.8);
         assert!(word_similarity("donald", "donlad") > 0.8, "neighbours swapped");
         assert!(word_similarity("schulze", "scholz") > 0.7, "o/u are confusable");
+        assert!(word_similarity("sasi", "sassi") > 0.8, "a doubled letter");
+        assert_eq!(word_similarity("sasi", "sami"), 0.0);
         assert_eq!(word_similarity("j", "john"), INITIAL_CREDIT);
         assert_eq!(word_similarity("ben", "benjamin"), PREFIX_CREDIT);
     }
@@ -635,6 +768,14 @@ mod tests {
         assert!(score("Management Company 23", "Management Company") < 0.7);
         assert!(score("Apollo Investment Fund VIII L.P.", "Apollo Investment Fund IX L.P.") < 0.7);
         assert!(score("BARZAN IBRAHIM HASSAN AL-MOSULI", "BARZAN IBRAHIM HASSAN AL-TIKRITI") < 0.7);
+    }
+
+    #[test]
+    fn skeletons_survive_vowel_typos_and_swaps() {
+        assert_eq!(skeleton("donald"), skeleton("donlad"));
+        assert_eq!(skeleton("schulze"), skeleton("scholz"));
+        assert_eq!(skeleton("merkel"), skeleton("merkl"));
+        assert_eq!(skeleton("sech1n"), skeleton("sechin"));
     }
 
     #[test]

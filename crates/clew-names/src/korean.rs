@@ -288,12 +288,13 @@ pub struct KoreanMatch {
     pub conflict: bool,
 }
 
-/// The best comparison of any two readings; `None` when either name cannot be read as Korean.
-pub fn compare(left: &[Reading], right: &[Reading]) -> Option<KoreanMatch> {
+/// The best comparison of any two readings; `None` when either name cannot be read as Korean. Without
+/// `explain`, the readings and parts are left out (screening scores many candidates and explains few).
+pub fn compare(left: &[Reading], right: &[Reading], explain: bool) -> Option<KoreanMatch> {
     let mut best: Option<KoreanMatch> = None;
     for a in left {
         for b in right {
-            let found = compare_readings(a, b);
+            let found = compare_readings(a, b, explain);
             if best.as_ref().is_none_or(|b| found.score > b.score) {
                 best = Some(found);
             }
@@ -302,66 +303,78 @@ pub fn compare(left: &[Reading], right: &[Reading]) -> Option<KoreanMatch> {
     best
 }
 
-fn compare_readings(a: &Reading, b: &Reading) -> KoreanMatch {
+fn compare_readings(a: &Reading, b: &Reading, explain: bool) -> KoreanMatch {
     let table = Surnames::builtin();
     let mut parts = Vec::new();
     let mut conflict = false;
     // Surname.
-    let (surname_credit, surname_agreement, rule) = if !a.surname_ids.is_empty() && !b.surname_ids.is_empty() {
+    let (surname_credit, surname_agreement) = if !a.surname_ids.is_empty() && !b.surname_ids.is_empty() {
+        if a.surname_ids.iter().any(|id| b.surname_ids.contains(id)) {
+            (1.0, Agreement::Same)
+        } else {
+            (0.0, Agreement::Different)
+        }
+    } else {
+        let agreement = syllables_agreement(&a.surname_sounds, &b.surname_sounds);
+        let credit = if agreement == Agreement::Same || agreement == Agreement::InitialRule { 1.0 } else { 0.0 };
+        (credit, agreement)
+    };
+    conflict |= surname_credit == 0.0;
+    if explain {
         let shared: Vec<&str> = a
             .surname_ids
             .iter()
             .filter(|id| b.surname_ids.contains(id))
             .map(|id| table.entries[*id as usize].hangul.as_str())
             .collect();
-        if shared.is_empty() {
-            (0.0, Agreement::Different, "the surname table has no surname both can be".to_string())
+        let rule = if a.surname_ids.is_empty() || b.surname_ids.is_empty() {
+            "a surname outside the table, compared by its syllables".to_string()
+        } else if shared.is_empty() {
+            "the surname table has no surname both can be".to_string()
         } else {
-            (1.0, Agreement::Same, format!("both can be the surname {}", shared.join("/")))
-        }
-    } else {
-        let agreement = syllables_agreement(&a.surname_sounds, &b.surname_sounds);
-        let credit = if agreement == Agreement::Same || agreement == Agreement::InitialRule { 1.0 } else { 0.0 };
-        (credit, agreement, "a surname outside the table, compared by its syllables".to_string())
-    };
-    conflict |= surname_credit == 0.0;
-    parts.push(PartMatch {
-        part: "surname",
-        left: a.surname.clone(),
-        right: b.surname.clone(),
-        agreement: Some(surname_agreement),
-        credit: surname_credit,
-        rule,
-    });
+            format!("both can be the surname {}", shared.join("/"))
+        };
+        parts.push(PartMatch {
+            part: "surname",
+            left: a.surname.clone(),
+            right: b.surname.clone(),
+            agreement: Some(surname_agreement),
+            credit: surname_credit,
+            rule,
+        });
+    }
     // Given name: aligned syllable by syllable (a dynamic programme when the counts differ).
     let pairs = align(&a.given, &b.given);
     let mut given_credit = 0.0;
     for (left, right) in &pairs {
-        let part = match (left, right) {
-            (Some(x), Some(y)) => {
-                let agreement = x.sounds.agreement(y.sounds, x.first && y.first);
-                let mut credit = syllable_credit(agreement);
-                let mut rule = rule_for(agreement, x, y);
-                if credit > 0.0 && (x.repaired || y.repaired) {
-                    credit *= REPAIRED_CREDIT;
-                    rule.push_str("; read after undoing a typing error");
-                }
-                conflict |= credit == 0.0;
-                PartMatch {
-                    part: "given",
-                    left: x.text.clone(),
-                    right: y.text.clone(),
-                    agreement: Some(agreement),
-                    credit,
-                    rule,
-                }
+        let (Some(x), Some(y)) = (left, right) else {
+            if explain {
+                let text = |s: &Option<&GivenSyllable>| s.map_or(String::new(), |s| s.text.clone());
+                parts.push(missing(&text(left), &text(right)));
             }
-            (Some(x), None) => missing(&x.text, ""),
-            (None, Some(y)) => missing("", &y.text),
-            (None, None) => continue,
+            continue;
         };
-        given_credit += part.credit;
-        parts.push(part);
+        let agreement = x.sounds.agreement(y.sounds, x.first && y.first);
+        let mut credit = syllable_credit(agreement);
+        if credit > 0.0 && (x.repaired || y.repaired) {
+            credit *= REPAIRED_CREDIT;
+        }
+        conflict |= credit == 0.0;
+        given_credit += credit;
+        if explain {
+            let mut rule = rule_for(agreement, x, y);
+            if credit > 0.0 && (x.repaired || y.repaired) {
+                rule.push_str("; read after undoing a typing error");
+            }
+            parts.push(PartMatch {
+                part: "given",
+                left: x.text.clone(),
+                right: y.text.clone(),
+                agreement: Some(agreement),
+                credit,
+                rule,
+            });
+        }
     }
     let given_count = a.given.len().max(b.given.len()) as f64;
     let mut score =
@@ -369,7 +382,8 @@ fn compare_readings(a: &Reading, b: &Reading) -> KoreanMatch {
     if conflict {
         score *= CONFLICT_FACTOR;
     }
-    KoreanMatch { score: score.clamp(0.0, 1.0), left: a.describe(), right: b.describe(), parts, conflict }
+    let (left, right) = if explain { (a.describe(), b.describe()) } else { (String::new(), String::new()) };
+    KoreanMatch { score: score.clamp(0.0, 1.0), left, right, parts, conflict }
 }
 
 fn missing(left: &str, right: &str) -> PartMatch {
@@ -473,7 +487,7 @@ mod tests {
     use super::*;
 
     fn score(a: &str, b: &str) -> f64 {
-        compare(&readings(a), &readings(b)).map_or(0.0, |m| m.score)
+        compare(&readings(a), &readings(b), false).map_or(0.0, |m| m.score)
     }
 
     #[test]
@@ -534,11 +548,11 @@ mod tests {
 
     #[test]
     fn every_score_is_explained() {
-        let m = compare(&readings("김정은"), &readings("KIM JONG UN")).unwrap();
+        let m = compare(&readings("김정은"), &readings("KIM JONG UN"), true).unwrap();
         assert_eq!(m.parts.len(), 3);
         assert!(m.parts[0].rule.contains("김"), "{:?}", m.parts[0]);
         assert!(m.parts[1].rule.contains("정"), "{:?}", m.parts[1]);
-        let m = compare(&readings("김종은"), &readings("김정은")).unwrap();
+        let m = compare(&readings("김종은"), &readings("김정은"), true).unwrap();
         assert!(m.conflict);
         assert_eq!(m.parts[1].agreement, Some(Agreement::Vowel));
     }

@@ -48,6 +48,37 @@ impl Name {
     pub fn is_korean(&self) -> bool {
         !self.readings.is_empty()
     }
+
+    /// Blocking keys: a candidate worth comparing with this name shares at least one. Each word (`w:`; a long
+    /// word also with each letter dropped), each word's consonant skeleton (`s:`, which survives vowel typos and swaps: Donlad/Donald, Schloz/Scholz), and
+    /// for a Korean reading its surname (`k:`, which joins 김정은, KIM JONG UN and Ким Чен Ын).
+    pub fn keys(&self) -> Vec<String> {
+        let mut keys = Vec::new();
+        for word in self.words.texts() {
+            let letters: Vec<char> = word.chars().collect();
+            if letters.len() >= 2 {
+                keys.push(format!("w:{word}"));
+                keys.push(format!("s:{}", generic::skeleton(word)));
+            }
+            // A word of five letters or more also stands for itself with any one letter dropped, so that a
+            // letter missing, added or moved at the start (Afiz/Hafiz, Awlijan/Walijan) still meets it.
+            if letters.len() >= 5 {
+                for skip in 0..letters.len() {
+                    let shorter: String =
+                        letters.iter().enumerate().filter(|(i, _)| *i != skip).map(|(_, c)| c).collect();
+                    keys.push(format!("w:{shorter}"));
+                }
+            }
+        }
+        for reading in &self.readings {
+            for id in &reading.surname_ids {
+                keys.push(format!("k:{id}"));
+            }
+        }
+        keys.sort();
+        keys.dedup();
+        keys
+    }
 }
 
 /// Which rules gave a score.
@@ -80,12 +111,26 @@ pub struct NameMatch {
 /// Compares a query name with a candidate's. Korean personal names (both readable as Korean) are compared by
 /// the Korean rules, whose verdict stands even when the letters look alike; other names word by word.
 pub fn compare(query: &Name, candidate: &Name) -> NameMatch {
+    compare_explained(query, candidate, true)
+}
+
+/// The score of [`compare`] alone, without building its explanation (for scoring many candidates).
+pub fn score(query: &Name, candidate: &Name) -> f64 {
+    compare_explained(query, candidate, false).score
+}
+
+fn compare_explained(query: &Name, candidate: &Name, explain: bool) -> NameMatch {
     if !query.words.is_empty() && query.words.same_words(&candidate.words) {
         return NameMatch { score: 1.0, method: Method::Literal, korean: None, generic: None };
     }
-    if let Some(found) = korean::compare(&query.readings, &candidate.readings) {
-        return NameMatch { score: found.score, method: Method::Korean, korean: Some(found), generic: None };
+    if let Some(found) = korean::compare(&query.readings, &candidate.readings, explain) {
+        return NameMatch {
+            score: found.score,
+            method: Method::Korean,
+            korean: explain.then_some(found),
+            generic: None,
+        };
     }
-    let found = generic::compare_prepared(&query.words, &candidate.words);
-    NameMatch { score: found.score, method: Method::Generic, korean: None, generic: Some(found) }
+    let found = generic::compare_prepared(&query.words, &candidate.words, explain);
+    NameMatch { score: found.score, method: Method::Generic, korean: None, generic: explain.then_some(found) }
 }

@@ -5,3 +5,4 @@
 pub mod countries;
 pub mod entity;
 pub mod lists;
+pub mod screen;
