@@ -3,6 +3,7 @@
 //! by the library crates.
 
 mod output;
+mod screen;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -151,6 +152,31 @@ enum Command {
         /// Seed: the same seed gives the same intervals.
         #[arg(long, default_value_t = 2397)]
         seed: u64,
+    },
+    /// Screen names against sanctions lists: the UN consolidated list (XML), OFAC's SDN list (CSV; its alt.csv
+    /// beside it is read too), FollowTheMoney entities (JSON lines) or a CSV (id, name, aliases, birth_date,
+    /// nationality, gender, identifiers, program). Korean names match across Hangul, Latin romanizations and
+    /// Cyrillic. Each candidate comes with its score and why. No project needed.
+    Screen {
+        /// A list file; repeat for several.
+        #[arg(long = "list", value_name = "FILE", required = true)]
+        lists: Vec<PathBuf>,
+        /// The lists' format, when it cannot be told from the file [un-xml, ofac-csv, ftm, csv].
+        #[arg(long, value_parser = parse_format)]
+        format: Option<clew_screen::lists::Format>,
+        /// Names to screen: a CSV with full_name (required), first_name, middle_name, last_name, gender,
+        /// date_of_birth, place_of_birth, nationality (and optionally schema, id, identifiers).
+        #[arg(long, value_name = "FILE.csv")]
+        queries: PathBuf,
+        /// Score from which a candidate is a match.
+        #[arg(long, default_value_t = clew_screen::screen::DEFAULT_THRESHOLD)]
+        threshold: f64,
+        /// Candidates shown per query.
+        #[arg(long, default_value_t = 5)]
+        top: usize,
+        /// Only queries with a match, and only their matching candidates.
+        #[arg(long)]
+        matches_only: bool,
     },
     /// Assess forced labour per work spell: the ICLS 2018 definition and the ILO 2012 scheme side by side,
     /// each finding with the statements and the witness's words it rests on. Without --testimony, every
@@ -933,6 +959,9 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         }
         Command::Package(command) => package(cli.project, &cli.passphrase_env, command, out),
         Command::Assess { testimony, rules, record } => assess(cli.project, testimony, rules, record, out),
+        Command::Screen { lists, format, queries, threshold, top, matches_only } => {
+            screen::screen(screen::ScreenArgs { lists, format, queries, threshold, top, matches_only }, out)
+        }
         Command::Ledger { testimony, rates } => ledger(cli.project, testimony, rates, out),
         Command::Aggregate { by, resamples, seed } => aggregate(cli.project, by, resamples, seed, out),
         Command::Estimate(EstimateCommand::Revenue {
@@ -1337,6 +1366,11 @@ fn assess(
     summary.rules_version = rules.version.clone();
     summary.taxonomy_version = taxonomy.version.clone();
     out.value(&summary, |out| output::print_assessment_summary(out, taxonomy, &summary))
+}
+
+/// A list format named on the command line.
+fn parse_format(text: &str) -> Result<clew_screen::lists::Format, String> {
+    clew_screen::lists::Format::parse(text).ok_or_else(|| format!("`{text}`: expected un-xml, ofac-csv, ftm or csv"))
 }
 
 /// Shows every problem a check found and fails (exit 6) when there is any; the report goes with `--json`.

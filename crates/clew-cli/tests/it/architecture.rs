@@ -43,7 +43,17 @@ fn dependency_rules_hold() {
         ("clew-demo", &["clew-model", "clew-intake", "clew-store"]),
         (
             "clew-cli",
-            &["clew-model", "clew-intake", "clew-store", "clew-demo", "clew-vault", "clew-assess", "clew-stats"],
+            &[
+                "clew-model",
+                "clew-intake",
+                "clew-store",
+                "clew-demo",
+                "clew-vault",
+                "clew-assess",
+                "clew-stats",
+                "clew-names",
+                "clew-screen",
+            ],
         ),
     ];
     for krate in clew_crates() {

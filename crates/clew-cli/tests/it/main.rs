@@ -4,6 +4,7 @@
 mod architecture;
 mod kill;
 mod package;
+mod screen;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

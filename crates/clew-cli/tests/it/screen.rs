@@ -1,0 +1,93 @@
+//! `clew screen` on the real UN and OFAC lists: matches across scripts with explanations, near misses kept
+//! below the threshold, and lists or queries that cannot be read refused with their place.
+
+use std::path::PathBuf;
+
+use crate::{clew, text};
+
+fn shared(path: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data").join(path).display().to_string()
+}
+
+#[test]
+fn korean_names_are_screened_across_scripts_and_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    // Public figures of the UN and OFAC lists, written as a Russian or South Korean document might.
+    std::fs::write(
+        dir.path().join("queries.csv"),
+        "full_name,date_of_birth,nationality\n\
+         Чвэ Чхун Ен,,\n\
+         Yeon Jeong-nam,,\n\
+         KIM SONG CHOL,,\n\
+         Patricia Lucas Wheeler,2002-07-14,Ethiopia\n",
+    )
+    .unwrap();
+    let un = shared("sanctions/un_sc_consolidated_2024-09-26.xml");
+    let run = clew(dir.path(), &["--json", "screen", "--list", &un, "--queries", "queries.csv", "--top", "3"]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(report["lists"][0]["version"], "2024-09-26T00:00:07.514Z");
+    assert_eq!(report["matcher"], "clew-names-v1");
+    let results = report["results"].as_array().unwrap();
+    let top = |i: usize| &results[i]["candidates"][0];
+    assert_eq!(top(0)["entity_id"], "un-KPi.054");
+    assert_eq!(top(0)["matched"], true);
+    assert_eq!(top(0)["name_match"]["method"], "korean");
+    assert!(top(0)["name_match"]["korean"]["parts"][0]["rule"].as_str().unwrap().contains("최"));
+    assert_eq!(top(1)["entity_id"], "un-KPi.010");
+    // KIM SONG CHOL is listed; KIM SOK CHOL, a syllable apart, is another listed person and no match for it.
+    let third: Vec<(&str, bool)> = results[2]["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["list_name"].as_str().unwrap(), c["matched"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(third[0], ("KIM SONG CHOL", true), "{third:?}");
+    assert!(third.iter().all(|(name, matched)| *name != "KIM SOK CHOL" || !matched), "{third:?}");
+    assert_eq!(report["queries_with_match"], 3, "the synthetic negative has no match");
+
+    // Text output names the rule of each part.
+    let run = clew(dir.path(), &["screen", "--list", &un, "--queries", "queries.csv", "--matches-only"]);
+    let shown = text(&run.stdout);
+    assert!(shown.contains("MATCH un-KPi.054") && shown.contains("both can be the surname 최"), "{shown}");
+    assert!(!shown.contains("Patricia"), "--matches-only leaves out queries without a match:\n{shown}");
+}
+
+#[test]
+fn ofac_lists_bring_their_aliases_and_organisations_match_by_legal_form() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("orgs.csv"), "full_name,schema\nООО Мокран,Company\n").unwrap();
+    let sdn = shared("sanctions/ofac_sdn_2022-01.csv");
+    let run = clew(dir.path(), &["--json", "screen", "--list", &sdn, "--queries", "orgs.csv"]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let top = &report["results"][0]["candidates"][0];
+    assert_eq!((top["entity_id"].as_str(), top["matched"].as_bool()), (Some("ofac-30083"), Some(true)), "{top}");
+}
+
+#[test]
+fn lists_and_queries_that_cannot_be_read_are_refused_with_their_place() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("q.csv"), "full_name\nKIM SONG CHOL\n").unwrap();
+    let full = std::fs::read(shared("sanctions/un_sc_consolidated_2024-09-26.xml")).unwrap();
+    std::fs::write(dir.path().join("cut.xml"), &full[..full.len() / 3]).unwrap();
+    let run = clew(dir.path(), &["screen", "--list", "cut.xml", "--queries", "q.csv"]);
+    assert_eq!(run.status.code(), Some(3));
+    let problem = text(&run.stderr);
+    assert!(problem.contains("cut.xml:") && problem.contains("end of input"), "{problem}");
+    assert!(run.stdout.is_empty(), "a partly read list is never used");
+
+    std::fs::write(dir.path().join("list.bin"), [0u8, 1, 2]).unwrap();
+    let run = clew(dir.path(), &["screen", "--list", "list.bin", "--queries", "q.csv"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(text(&run.stderr).contains("--format"), "{}", text(&run.stderr));
+
+    std::fs::write(dir.path().join("list.csv"), "id,name\nS-1,SYNTHETIC TRADING LLC\n").unwrap();
+    std::fs::write(dir.path().join("bad.csv"), "full_name,date_of_birth\nKIM SONG CHOL,19xx\n").unwrap();
+    let run = clew(dir.path(), &["screen", "--list", "list.csv", "--queries", "bad.csv"]);
+    assert_eq!(run.status.code(), Some(3));
+    assert!(text(&run.stderr).contains("bad.csv:2:2"), "{}", text(&run.stderr));
+    std::fs::write(dir.path().join("empty.csv"), "full_name\n\"\"\n").unwrap();
+    let run = clew(dir.path(), &["screen", "--list", "list.csv", "--queries", "empty.csv"]);
+    assert!(text(&run.stderr).contains("empty `full_name`"), "{}", text(&run.stderr));
+}
