@@ -5,6 +5,7 @@
 pub mod hangul;
 pub mod korean;
 pub mod normalize;
+pub mod romanize;
 pub mod sounds;
 pub mod spelling;
 pub mod surnames;

@@ -1,6 +1,8 @@
 //! Integration tests of list reading and screening on the real lists in `../shared/data/sanctions`.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+mod korean;
+
 use std::path::PathBuf;
 
 use clew_screen::entity::{BirthDate, EntityKind};
