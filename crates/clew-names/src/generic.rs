@@ -347,6 +347,11 @@ impl Prepared {
         self.words.is_empty()
     }
 
+    /// Whether two names have the same letters, however spaced (LAUREN TNKUNDA, LAURENT NKUNDA).
+    pub fn same_letters(&self, other: &Prepared) -> bool {
+        !self.words.is_empty() && self.joined.text == other.joined.text
+    }
+
     /// Whether two names have the same words in the same order.
     pub fn same_words(&self, other: &Prepared) -> bool {
         self.words.len() == other.words.len() && self.words.iter().zip(&other.words).all(|(a, b)| a.text == b.text)
@@ -549,11 +554,16 @@ fn edit_cost_chars(a: &[char], b: &[char], limit: f64) -> f64 {
     rows[a.len() % 3][b.len()]
 }
 
-/// Typing errors a word of this many letters may carry and still be the same word: none up to 3 letters
-/// (short words differ by one letter: Li/Lu, Kim/Kin), then growing with the logarithm of the length
+/// Typing errors a word of this many letters may carry and still be the same word: none up to 2 letters, a
+/// doubled or confusable letter at 3 (short words differ by one letter: Kim/Kin), then growing with the logarithm of the length
 /// (rigour's budget: log base 2.35 of the length less 2): 0.8 at 4 letters, 1.6 at 6, 2.1 at 8, 2.7 at 12.
 pub fn error_budget(letters: usize) -> f64 {
-    if letters <= 3 { 0.0 } else { ((letters - 2) as f64).ln() / 2.35f64.ln() }
+    match letters {
+        0..=2 => 0.0,
+        // One doubled or confusable letter (Esa, Essa), never a plain substitution (Kim, Kin).
+        3 => CONFUSABLE_COST,
+        _ => ((letters - 2) as f64).ln() / 2.35f64.ln(),
+    }
 }
 
 /// Similarity of two words in [0, 1]: 1 when equal; falling with the cost of their typing errors within the

@@ -204,18 +204,24 @@ fn spelled_readings(written: &Words, table: &Surnames, alphabet: Alphabet) -> Ve
 fn given_readings(given_words: &[Vec<String>], alphabet: Alphabet) -> Vec<Vec<GivenSyllable>> {
     let mut ways: Vec<Vec<GivenSyllable>> = vec![Vec::new()];
     for piece in given_words.iter().flatten() {
-        let (piece_ways, repaired) = match splits(piece, alphabet) {
-            found if !found.is_empty() => (found, false),
-            _ => (repairs(piece, alphabet), true),
+        let mut piece_ways: Vec<(Vec<WrittenSyllable>, bool)> = match splits(piece, alphabet) {
+            found if !found.is_empty() => found.into_iter().map(|w| (w, false)).collect(),
+            _ => repairs(piece, alphabet).into_iter().map(|w| (w, true)).collect(),
         };
+        // A letter typed twice (HWAAN for HWAN) may also read as a syllable of its own: read it once too.
+        let collapsed = collapse_doubles(piece);
+        if collapsed != *piece {
+            piece_ways.extend(splits(&collapsed, alphabet).into_iter().map(|w| (w, true)));
+        }
         if piece_ways.is_empty() {
             return Vec::new();
         }
         let mut next = Vec::new();
         for way in &ways {
-            for piece_way in &piece_ways {
+            for (piece_way, repaired) in &piece_ways {
                 let mut extended = way.clone();
-                extended.extend(piece_way.iter().enumerate().map(|(index, s)| given_syllable(s, index == 0, repaired)));
+                extended
+                    .extend(piece_way.iter().enumerate().map(|(index, s)| given_syllable(s, index == 0, *repaired)));
                 next.push(extended);
             }
         }
@@ -223,6 +229,17 @@ fn given_readings(given_words: &[Vec<String>], alphabet: Alphabet) -> Vec<Vec<Gi
         ways = next;
     }
     ways
+}
+
+/// A word with every letter typed twice in a row typed once.
+fn collapse_doubles(piece: &str) -> String {
+    let mut out = String::with_capacity(piece.len());
+    for c in piece.chars() {
+        if !out.ends_with(c) {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn given_syllable(written: &WrittenSyllable, first: bool, repaired: bool) -> GivenSyllable {

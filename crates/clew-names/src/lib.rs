@@ -121,7 +121,8 @@ pub fn score(query: &Name, candidate: &Name) -> f64 {
 }
 
 fn compare_explained(query: &Name, candidate: &Name, explain: bool) -> NameMatch {
-    if !query.words.is_empty() && query.words.same_words(&candidate.words) {
+    // The same letters, however spaced or hyphenated (CHANG MYONGC-HIN), are the same name in any script.
+    if query.words.same_letters(&candidate.words) {
         return NameMatch { score: 1.0, method: Method::Literal, korean: None, generic: None };
     }
     if let Some(found) = korean::compare(&query.readings, &candidate.readings, explain) {
