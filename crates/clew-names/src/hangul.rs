@@ -105,6 +105,20 @@ impl Coda {
         }
     }
 
+    /// Its name in the spelling tables: none, k, n, t, l, m, p, ng.
+    pub fn name(self) -> &'static str {
+        match self {
+            Coda::None => "none",
+            Coda::K => "k",
+            Coda::N => "n",
+            Coda::T => "t",
+            Coda::L => "l",
+            Coda::M => "m",
+            Coda::P => "p",
+            Coda::Ng => "ng",
+        }
+    }
+
     /// The final letter that writes this sound (the first of [`FINALS`] that sounds so).
     pub fn letter(self) -> u8 {
         match self {

@@ -7,9 +7,9 @@
 //! aspiration are free (Kil/Gil, Tong/Dong, Chol/Jol), because the systems disagree on them; so are ŏ/o and
 //! ŭ/u once breves are dropped. A word that no split can read is not Korean.
 
-use crate::hangul::Coda;
-use crate::hangul::medial::*;
-use crate::sounds::{Sounds, bit, codas, initials};
+use std::sync::OnceLock;
+
+use crate::sounds::{CODAS, Sounds, bit};
 
 /// One syllable as written, and what it can stand for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,183 +20,93 @@ pub struct WrittenSyllable {
     pub sounds: Sounds,
 }
 
-/// The letters a syllable may begin with, and the initials they write.
-type Onsets = &'static [(&'static str, u32)];
-/// The letters of a vowel, and the vowels they write.
-type Vowels = &'static [(&'static str, u32)];
-/// The letters a syllable may end with, and the final sounds they write.
-type Codas = &'static [(&'static str, u8)];
+/// The Latin spelling table, shipped in the binary.
+pub const LATIN_TABLE: &str = include_str!("../data/spelling-latin.tsv");
+/// The Cyrillic spelling table, shipped in the binary.
+pub const CYRILLIC_TABLE: &str = include_str!("../data/spelling-cyrillic.tsv");
 
-const LATIN_ONSETS: Onsets = &[
-    ("", initials::SILENT),
-    ("g", initials::VELAR),
-    ("k", initials::VELAR),
-    ("gh", initials::VELAR),
-    ("kh", initials::VELAR),
-    ("kk", initials::VELAR),
-    ("gg", initials::VELAR),
-    ("n", initials::NASAL_N),
-    ("d", initials::DENTAL),
-    ("t", initials::DENTAL),
-    ("th", initials::DENTAL),
-    ("tt", initials::DENTAL),
-    ("dd", initials::DENTAL),
-    ("r", initials::LIQUID),
-    ("l", initials::LIQUID),
-    ("rh", initials::LIQUID),
-    ("m", initials::NASAL_M),
-    ("b", initials::LABIAL),
-    ("p", initials::LABIAL),
-    ("ph", initials::LABIAL),
-    ("pp", initials::LABIAL),
-    ("bb", initials::LABIAL),
-    ("s", initials::SIBILANT),
-    ("sh", initials::SIBILANT),
-    ("ss", initials::SIBILANT),
-    ("j", initials::AFFRICATE),
-    ("ch", initials::AFFRICATE),
-    ("tch", initials::AFFRICATE),
-    ("dj", initials::AFFRICATE),
-    ("jj", initials::AFFRICATE),
-    ("jh", initials::AFFRICATE),
-    ("ts", initials::AFFRICATE),
-    ("tz", initials::AFFRICATE),
-    ("z", initials::AFFRICATE),
-    ("h", initials::GLOTTAL),
-];
+/// How one alphabet writes the parts of a syllable: letters and what they can stand for.
+#[derive(Debug, Clone, Default)]
+pub struct Grammar {
+    /// Letters a syllable may begin with, and the initials (bit set) they write.
+    pub onsets: Vec<(String, u32)>,
+    /// Letters of a vowel, and the vowels (bit set) they write.
+    pub vowels: Vec<(String, u32)>,
+    /// Letters a syllable may end with, and the final sounds (bit set) they write.
+    pub codas: Vec<(String, u8)>,
+}
 
-const LATIN_VOWELS: Vowels = &[
-    ("a", bit(A)),
-    ("ah", bit(A)),
-    ("ae", bit(AE) | bit(E)),
-    ("ai", bit(AE) | bit(E)),
-    ("e", bit(E) | bit(AE)),
-    ("eh", bit(E) | bit(AE)),
-    ("ei", bit(E)),
-    ("eo", bit(EO)),
-    ("eu", bit(EU)),
-    ("eui", bit(UI)),
-    ("i", bit(I) | bit(UI)),
-    ("ee", bit(I)),
-    ("o", bit(O) | bit(EO)),
-    ("oh", bit(O) | bit(EO)),
-    ("oo", bit(U)),
-    ("ou", bit(U) | bit(O) | bit(EO)),
-    ("u", bit(U) | bit(EU) | bit(EO)),
-    ("uh", bit(EO) | bit(U)),
-    ("ui", bit(UI) | bit(WI)),
-    ("ya", bit(YA)),
-    ("yae", bit(YAE)),
-    ("ye", bit(YE) | bit(YAE)),
-    ("yeo", bit(YEO)),
-    ("yo", bit(YEO) | bit(YO)),
-    ("you", bit(YEO) | bit(YO) | bit(YU)),
-    ("yu", bit(YU) | bit(YEO)),
-    ("yoo", bit(YU)),
-    ("yi", bit(I) | bit(UI)),
-    ("wa", bit(WA)),
-    ("wae", bit(WAE) | bit(OE) | bit(WE)),
-    ("we", bit(WE) | bit(OE) | bit(WAE)),
-    ("wo", bit(WO)),
-    ("weo", bit(WO)),
-    ("wi", bit(WI)),
-    ("woo", bit(U)),
-    ("wu", bit(U) | bit(WO)),
-    ("oe", bit(OE) | bit(WE) | bit(WAE)),
-    ("oi", bit(OE)),
-    ("oy", bit(OE)),
-    ("ey", bit(OE) | bit(E) | bit(AE)),
-];
+impl Grammar {
+    /// Reads a spelling table; every bad line is reported as `NAME:LINE: problem`.
+    pub fn parse(text: &str, name: &str) -> Result<Grammar, Vec<String>> {
+        let mut grammar = Grammar::default();
+        let mut errors = Vec::new();
+        for (index, line) in text.lines().enumerate() {
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let at = |message: String| format!("{name}:{}: {message}", index + 1);
+            let fields: Vec<&str> = line.split('\t').collect();
+            let [part, letters, values] = fields[..] else {
+                errors.push(at(format!("{} columns, expected 3 (part, letters, values)", fields.len())));
+                continue;
+            };
+            let letters = if letters == "-" { String::new() } else { letters.to_string() };
+            let jamo_set = |table: &[char]| -> Result<u32, String> {
+                let mut set = 0u32;
+                for c in values.chars().filter(|c| !c.is_whitespace()) {
+                    let index = table
+                        .iter()
+                        .position(|j| *j == c)
+                        .ok_or_else(|| format!("`{c}` is not a letter of this part"))?;
+                    set |= bit(index as u8);
+                }
+                if set == 0 { Err("no value".to_string()) } else { Ok(set) }
+            };
+            let result = match part {
+                "onset" => jamo_set(&crate::hangul::INITIALS).map(|set| grammar.onsets.push((letters, set))),
+                "vowel" => jamo_set(&crate::hangul::MEDIALS).map(|set| grammar.vowels.push((letters, set))),
+                "coda" => {
+                    let mut set = 0u8;
+                    let mut problem = None;
+                    for value in values.split_whitespace() {
+                        match CODAS.iter().find(|c| c.name() == value) {
+                            Some(coda) => set |= 1 << *coda as u8,
+                            None => problem = Some(format!("`{value}` is not a final sound (none k n t l m p ng)")),
+                        }
+                    }
+                    match problem {
+                        Some(problem) => Err(problem),
+                        None if set == 0 => Err("no value".to_string()),
+                        None => {
+                            grammar.codas.push((letters, set));
+                            Ok(())
+                        }
+                    }
+                }
+                other => Err(format!("`{other}` is not a part (onset, vowel, coda)")),
+            };
+            if let Err(message) = result {
+                errors.push(at(message));
+            }
+        }
+        if errors.is_empty() { Ok(grammar) } else { Err(errors) }
+    }
 
-const LATIN_CODAS: Codas = &[
-    ("", codas(&[Coda::None])),
-    ("k", codas(&[Coda::K])),
-    ("g", codas(&[Coda::K])),
-    ("ck", codas(&[Coda::K])),
-    ("n", codas(&[Coda::N])),
-    ("ng", codas(&[Coda::Ng])),
-    ("l", codas(&[Coda::L])),
-    ("r", codas(&[Coda::L])),
-    ("ll", codas(&[Coda::L])),
-    ("m", codas(&[Coda::M])),
-    ("p", codas(&[Coda::P])),
-    ("b", codas(&[Coda::P])),
-    ("t", codas(&[Coda::T])),
-    ("d", codas(&[Coda::T])),
-    ("s", codas(&[Coda::T])),
-];
-
-const CYRILLIC_ONSETS: Onsets = &[
-    ("", initials::SILENT),
-    ("к", initials::VELAR),
-    ("г", initials::VELAR),
-    ("кх", initials::VELAR),
-    ("кк", initials::VELAR),
-    ("н", initials::NASAL_N),
-    ("т", initials::DENTAL),
-    ("д", initials::DENTAL),
-    ("тх", initials::DENTAL),
-    ("тт", initials::DENTAL),
-    ("р", initials::LIQUID),
-    ("л", initials::LIQUID),
-    ("м", initials::NASAL_M),
-    ("п", initials::LABIAL),
-    ("б", initials::LABIAL),
-    ("пх", initials::LABIAL),
-    ("пп", initials::LABIAL),
-    ("с", initials::SIBILANT),
-    ("сс", initials::SIBILANT),
-    ("ш", initials::SIBILANT),
-    ("ч", initials::AFFRICATE),
-    ("чх", initials::AFFRICATE),
-    ("чч", initials::AFFRICATE),
-    ("дж", initials::AFFRICATE),
-    ("чж", initials::AFFRICATE),
-    ("ц", initials::AFFRICATE),
-    ("х", initials::GLOTTAL),
-];
-
-const CYRILLIC_VOWELS: Vowels = &[
-    ("а", bit(A)),
-    ("я", bit(YA)),
-    ("о", bit(O) | bit(EO)),
-    ("ё", bit(YEO) | bit(YO)),
-    ("йо", bit(YEO) | bit(YO)),
-    ("у", bit(U)),
-    ("ю", bit(YU)),
-    ("ы", bit(EU)),
-    ("и", bit(I) | bit(UI)),
-    ("э", bit(AE) | bit(E)),
-    // Conventional Russian forms write ㅓ and ㅕ with е as well (Ким Чен Ын, Ли Ен Хо).
-    ("е", bit(E) | bit(AE) | bit(EO) | bit(YEO) | bit(YE)),
-    ("йе", bit(YE) | bit(YEO)),
-    ("ве", bit(OE) | bit(WE)),
-    ("вэ", bit(WAE) | bit(OE) | bit(WE)),
-    ("ва", bit(WA)),
-    ("во", bit(WO)),
-    ("ви", bit(WI)),
-    ("ый", bit(UI)),
-    ("ой", bit(OE)),
-];
-
-const CYRILLIC_CODAS: Codas = &[
-    ("", codas(&[Coda::None])),
-    ("к", codas(&[Coda::K])),
-    ("г", codas(&[Coda::K])),
-    // Kontsevich writes ㅇ as н too.
-    ("н", codas(&[Coda::N, Coda::Ng])),
-    ("нъ", codas(&[Coda::Ng])),
-    ("нг", codas(&[Coda::Ng])),
-    ("ль", codas(&[Coda::L])),
-    ("л", codas(&[Coda::L])),
-    ("р", codas(&[Coda::L])),
-    ("м", codas(&[Coda::M])),
-    ("п", codas(&[Coda::P])),
-    ("б", codas(&[Coda::P])),
-    ("т", codas(&[Coda::T])),
-    ("д", codas(&[Coda::T])),
-    ("с", codas(&[Coda::T])),
-];
+    /// The shipped table of an alphabet. Tests check that both load, so a failure here cannot ship.
+    pub fn builtin(alphabet: Alphabet) -> &'static Grammar {
+        static LATIN: OnceLock<Grammar> = OnceLock::new();
+        static CYRILLIC: OnceLock<Grammar> = OnceLock::new();
+        match alphabet {
+            Alphabet::Latin => {
+                LATIN.get_or_init(|| Grammar::parse(LATIN_TABLE, "spelling-latin.tsv").unwrap_or_default())
+            }
+            Alphabet::Cyrillic => {
+                CYRILLIC.get_or_init(|| Grammar::parse(CYRILLIC_TABLE, "spelling-cyrillic.tsv").unwrap_or_default())
+            }
+        }
+    }
+}
 
 /// Which letters a word is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -213,10 +123,8 @@ const MAX_SPLITS: usize = 16;
 /// Every way a word splits into Korean syllables (at most [`MAX_SPLITS`], fewest syllables first), each
 /// syllable with the sounds its letters allow; empty when the word cannot be Korean syllables.
 pub fn splits(word: &str, alphabet: Alphabet) -> Vec<Vec<WrittenSyllable>> {
-    let (onsets, vowels, coda_table) = match alphabet {
-        Alphabet::Latin => (LATIN_ONSETS, LATIN_VOWELS, LATIN_CODAS),
-        Alphabet::Cyrillic => (CYRILLIC_ONSETS, CYRILLIC_VOWELS, CYRILLIC_CODAS),
-    };
+    let grammar = Grammar::builtin(alphabet);
+    let (onsets, vowels, coda_table) = (&grammar.onsets, &grammar.vowels, &grammar.codas);
     let chars: Vec<char> = word.chars().collect();
     // syllables_at[i]: every syllable that starts at i, with where it ends.
     let mut syllables_at: Vec<Vec<(usize, WrittenSyllable)>> = vec![Vec::new(); chars.len()];
@@ -289,6 +197,19 @@ mod tests {
                     .join(" ")
             })
             .collect()
+    }
+
+    #[test]
+    fn the_shipped_tables_load_and_bad_lines_are_reported() {
+        let latin = Grammar::parse(LATIN_TABLE, "latin").unwrap();
+        let cyrillic = Grammar::parse(CYRILLIC_TABLE, "cyrillic").unwrap();
+        assert!(latin.onsets.len() > 30 && latin.vowels.len() > 30 && latin.codas.len() > 10);
+        assert!(cyrillic.onsets.len() > 20 && cyrillic.vowels.len() > 15);
+        let errors =
+            Grammar::parse("onset\tg\tㅏ\nvowel\ta\tㅏ\ncoda\tk\tq\nstress\ta\tb\nvowel\ta\n", "t").unwrap_err();
+        assert_eq!(errors.len(), 4, "{errors:?}");
+        assert!(errors[0].starts_with("t:1: `ㅏ`"), "{errors:?}");
+        assert!(errors[1].starts_with("t:3:") && errors[2].starts_with("t:4:") && errors[3].starts_with("t:5:"));
     }
 
     #[test]
