@@ -40,7 +40,7 @@ echo "== yente fixtures against the UN list (logic-v2; every query against every
 $peer yente "$un" "$out/gold.csv" "$yente/positives_un_treated.csv" "$out/negatives.csv" "$negatives" > "$out/peer_yente.json"
 
 echo "== name_bench and the Korean cross-script set (both)"
-cp $data/benchmarks/nomenklatura/name_bench_cases.csv "$out/name_bench.csv"
+install -m 644 $data/benchmarks/nomenklatura/name_bench_cases.csv "$out/name_bench.csv"
 python3 - "$out" <<'PY'
 import csv, sys
 out = sys.argv[1]

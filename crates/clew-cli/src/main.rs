@@ -156,18 +156,20 @@ enum Command {
     /// Screen names against sanctions lists: the UN consolidated list (XML), OFAC's SDN list (CSV; its alt.csv
     /// beside it is read too), FollowTheMoney entities (JSON lines) or a CSV (id, name, aliases, birth_date,
     /// nationality, gender, identifiers, program). Korean names match across Hangul, Latin romanizations and
-    /// Cyrillic. Each candidate comes with its score and why. No project needed.
+    /// Cyrillic. Each candidate comes with its score and why. With --queries no project is needed; without,
+    /// the project's entities are screened against the lists it keeps (`clew lists import`).
     Screen {
-        /// A list file; repeat for several.
-        #[arg(long = "list", value_name = "FILE", required = true)]
+        /// A list file; repeat for several. In a project, its kept lists are used too.
+        #[arg(long = "list", value_name = "FILE")]
         lists: Vec<PathBuf>,
         /// The lists' format, when it cannot be told from the file [un-xml, ofac-csv, ftm, csv].
         #[arg(long, value_parser = parse_format)]
         format: Option<clew_screen::lists::Format>,
         /// Names to screen: a CSV with full_name (required), first_name, middle_name, last_name, gender,
-        /// date_of_birth, place_of_birth, nationality (and optionally schema, id, identifiers).
+        /// date_of_birth, place_of_birth, nationality (and optionally schema, id, identifiers). Without it, the
+        /// project's people and organisations are screened against the lists it keeps.
         #[arg(long, value_name = "FILE.csv")]
-        queries: PathBuf,
+        queries: Option<PathBuf>,
         /// Score from which a candidate is a match.
         #[arg(long, default_value_t = clew_screen::screen::DEFAULT_THRESHOLD)]
         threshold: f64,
@@ -178,6 +180,9 @@ enum Command {
         #[arg(long)]
         matches_only: bool,
     },
+    /// Sanctions lists kept in the project for screening its entities.
+    #[command(subcommand)]
+    Lists(ListsCommand),
     /// Assess forced labour per work spell: the ICLS 2018 definition and the ILO 2012 scheme side by side,
     /// each finding with the statements and the witness's words it rests on. Without --testimony, every
     /// testimony, summarised.
@@ -205,6 +210,24 @@ enum GroupBy {
     Year,
     /// The declared purpose of the permit (e.g. study: the "student" visa channel).
     Visa,
+}
+
+#[derive(Debug, Subcommand)]
+enum ListsCommand {
+    /// Check a list (UN XML, OFAC SDN CSV, FollowTheMoney, CSV) and keep it in the project, logged, under its
+    /// SHA-256 with its name and version.
+    Import {
+        /// The list file.
+        file: PathBuf,
+        /// Its format, when it cannot be told from the file [un-xml, ofac-csv, ftm, csv].
+        #[arg(long, value_parser = parse_format)]
+        format: Option<clew_screen::lists::Format>,
+        /// Who imports it [default: $CLEW_USER or $USER].
+        #[arg(long)]
+        user: Option<String>,
+    },
+    /// The lists kept in the project.
+    List,
 }
 
 #[derive(Debug, Subcommand)]
@@ -784,7 +807,8 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         Command::Log(LogCommand::Head) => {
             let project = open_project(&cli.project)?;
             // Never vouch for a log that does not check out.
-            let checked = clew_intake::verify::verify(project.store_ref(), &project.blob_dir(), None, None)?;
+            let checked =
+                clew_intake::verify::verify(project.store_ref(), &project.blob_dir(), &project.list_dir(), None, None)?;
             problems_fail(out, &checked.problems, &checked)?;
             let mut leaves = Vec::new();
             project.store_ref().for_each_event(&mut |event| {
@@ -822,7 +846,8 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             }
             let passphrase = required_passphrase(&cli.passphrase_env, false)?;
             let key = keys.unlock(&passphrase)?;
-            let checked = clew_intake::verify::verify(project.store_ref(), &project.blob_dir(), None, None)?;
+            let checked =
+                clew_intake::verify::verify(project.store_ref(), &project.blob_dir(), &project.list_dir(), None, None)?;
             problems_fail(out, &checked.problems, &checked)?;
             let request = match (event, from) {
                 (Some(seq), _) => clew_intake::proofs::ProofRequest::Inclusion(seq),
@@ -875,8 +900,13 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             let project = open_project(&cli.project)?;
             let anchor = head.map(|head| anchor(&project, &head)).transpose()?;
             let identity = read_identity(&identity)?;
-            let report =
-                clew_intake::verify::verify(project.store_ref(), &project.blob_dir(), identity.as_ref(), anchor)?;
+            let report = clew_intake::verify::verify(
+                project.store_ref(),
+                &project.blob_dir(),
+                &project.list_dir(),
+                identity.as_ref(),
+                anchor,
+            )?;
             problems_fail(out, &report.problems, &report)?;
             out.value(&report, |out| {
                 out.line(&format!(
@@ -960,8 +990,15 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         Command::Package(command) => package(cli.project, &cli.passphrase_env, command, out),
         Command::Assess { testimony, rules, record } => assess(cli.project, testimony, rules, record, out),
         Command::Screen { lists, format, queries, threshold, top, matches_only } => {
-            screen::screen(screen::ScreenArgs { lists, format, queries, threshold, top, matches_only }, out)
+            let project = if queries.is_none() { Some(open_project(&cli.project)?) } else { None };
+            let args = screen::ScreenArgs { lists, format, queries, threshold, top, matches_only };
+            screen::screen(args, project.as_ref(), out)
         }
+        Command::Lists(ListsCommand::Import { file, format, user: who }) => {
+            let mut project = open_project(&cli.project)?;
+            screen::import_list(&mut project, &file, format, &user(who), out)
+        }
+        Command::Lists(ListsCommand::List) => screen::list_lists(&open_project(&cli.project)?, out),
         Command::Ledger { testimony, rates } => ledger(cli.project, testimony, rates, out),
         Command::Aggregate { by, resamples, seed } => aggregate(cli.project, by, resamples, seed, out),
         Command::Estimate(EstimateCommand::Revenue {
@@ -1090,8 +1127,8 @@ fn package(
                 identity: custodian.as_ref().or(project_identity.as_ref()),
                 seal_to,
             };
-            let blob_dir = project.blob_dir();
-            let report = clew_intake::package::export_package(project.store(), &blob_dir, &options, &path)?;
+            let (blob_dir, list_dir) = (project.blob_dir(), project.list_dir());
+            let report = clew_intake::package::export_package(project.store(), &blob_dir, &list_dir, &options, &path)?;
             out.value(&report, |out| {
                 out.line(&format!(
                     "Wrote {}: {} statement(s), {} segment(s), {} attachment(s), {} custody event(s) with inclusion proofs",

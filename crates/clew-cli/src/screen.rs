@@ -31,13 +31,27 @@ fn read(path: &Path) -> Result<Vec<u8>, Failure> {
     std::fs::read(path).map_err(|e| Failure::usage(format!("{}: {e}", path.display())))
 }
 
-/// Reads one list file, its format given or detected. An OFAC `sdn` file brings its `alt` file (aliases) when
-/// one lies beside it under the same name with `alt` for `sdn`.
-pub fn read_list(path: &Path, format: Option<Format>) -> Result<List, Failure> {
+/// Reads one list file, its format given or detected; returns the list and the file's bytes. An OFAC `sdn` file
+/// brings its `alt` file (aliases) when one lies beside it under the same name with `alt` for `sdn`. (A list kept
+/// in a project is kept without its aliases' file: import an OFAC list as FollowTheMoney data to keep them.)
+pub fn read_list(path: &Path, format: Option<Format>) -> Result<(List, Vec<u8>), Failure> {
     let bytes = read(path)?;
+    let file_name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let alt = if file_name.contains("sdn") {
+        let alt_path = path.with_file_name(file_name.replacen("sdn", "alt", 1));
+        if alt_path.exists() { Some((alt_path.display().to_string(), read(&alt_path)?)) } else { None }
+    } else {
+        None
+    };
+    let list = parse_list(path, &bytes, format, alt.as_ref().map(|(o, b)| (o.as_str(), b.as_slice())))?;
+    Ok((list, bytes))
+}
+
+/// Reads a list from its bytes (an OFAC SDN file with its aliases' file, when given).
+fn parse_list(path: &Path, bytes: &[u8], format: Option<Format>, alt: Option<(&str, &[u8])>) -> Result<List, Failure> {
     let origin = path.display().to_string();
     let file_name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    let format = match format.or_else(|| Format::detect(&file_name, &bytes)) {
+    let format = match format.or_else(|| Format::detect(&file_name, bytes)) {
         Some(format) => format,
         None => {
             return Err(Failure::usage(format!(
@@ -46,19 +60,10 @@ pub fn read_list(path: &Path, format: Option<Format>) -> Result<List, Failure> {
         }
     };
     let result = match format {
-        Format::UnXml => read_un_xml(&origin, &bytes),
-        Format::Ftm => read_ftm(&origin, &bytes),
-        Format::Csv => read_csv(&origin, &bytes),
-        Format::OfacCsv => {
-            let alt = file_name.contains("sdn").then(|| path.with_file_name(file_name.replacen("sdn", "alt", 1)));
-            match alt.filter(|p| p.exists()) {
-                Some(alt_path) => {
-                    let alt_bytes = read(&alt_path)?;
-                    read_ofac_csv((&origin, &bytes), Some((&alt_path.display().to_string(), &alt_bytes)))
-                }
-                None => read_ofac_csv((&origin, &bytes), None),
-            }
-        }
+        Format::UnXml => read_un_xml(&origin, bytes),
+        Format::Ftm => read_ftm(&origin, bytes),
+        Format::Csv => read_csv(&origin, bytes),
+        Format::OfacCsv => read_ofac_csv((&origin, bytes), alt),
     };
     result.map_err(|e| Failure::invalid(vec![diagnostic(&e)]))
 }
@@ -90,8 +95,8 @@ pub struct ScreenArgs {
     pub lists: Vec<PathBuf>,
     /// Their format, when not detected.
     pub format: Option<Format>,
-    /// The queries file.
-    pub queries: PathBuf,
+    /// The queries file; without it, the project's entities are screened against its kept lists.
+    pub queries: Option<PathBuf>,
     /// Match threshold.
     pub threshold: f64,
     /// Candidates per query.
@@ -100,8 +105,8 @@ pub struct ScreenArgs {
     pub matches_only: bool,
 }
 
-/// Runs `clew screen` on files.
-pub fn screen(args: ScreenArgs, out: &mut Output) -> Result<(), Failure> {
+/// Runs `clew screen`: on a queries file, or (without one) on the project's entities.
+pub fn screen(args: ScreenArgs, project: Option<&clew_store::Project>, out: &mut Output) -> Result<(), Failure> {
     if !(0.0..=1.0).contains(&args.threshold) {
         return Err(Failure::usage(format!("--threshold {} is not between 0 and 1", args.threshold)));
     }
@@ -109,15 +114,43 @@ pub fn screen(args: ScreenArgs, out: &mut Output) -> Result<(), Failure> {
     let mut infos = Vec::new();
     let mut warnings = Vec::new();
     for path in &args.lists {
-        let list = read_list(path, args.format)?;
+        let (list, _) = read_list(path, args.format)?;
         infos.push((*list.info).clone());
         warnings.extend(list.warnings);
         entities.extend(list.entities);
     }
-    let bytes = read(&args.queries)?;
-    let (queries, query_warnings) = read_queries(&args.queries.display().to_string(), &bytes)
-        .map_err(|e| Failure::invalid(vec![diagnostic(&e)]))?;
-    warnings.extend(query_warnings);
+    let queries = match &args.queries {
+        Some(path) => {
+            let bytes = read(path)?;
+            let (queries, query_warnings) = read_queries(&path.display().to_string(), &bytes)
+                .map_err(|e| Failure::invalid(vec![diagnostic(&e)]))?;
+            warnings.extend(query_warnings);
+            queries
+        }
+        None => {
+            let Some(project) = project else {
+                return Err(Failure::usage(
+                    "give --queries FILE.csv, or run in a project to screen its entities".into(),
+                ));
+            };
+            for kept in project.store_ref().sanctions_lists()? {
+                let bytes =
+                    clew_intake::lists::read_kept_list(&project.list_dir(), &kept).map_err(Failure::internal)?;
+                let format = Format::parse(&kept.format)
+                    .ok_or_else(|| Failure::internal(format!("unknown list format {}", kept.format)))?;
+                let list = parse_list(Path::new(&kept.file_name), &bytes, Some(format), None)?;
+                infos.push((*list.info).clone());
+                warnings.extend(list.warnings);
+                entities.extend(list.entities);
+            }
+            project_queries(project)?
+        }
+    };
+    if entities.is_empty() {
+        return Err(Failure::usage(
+            "no list to screen against: give --list FILE, or keep one with `clew lists import`".into(),
+        ));
+    }
     let screener = Screener::new(entities);
     let options = Options { threshold: args.threshold, top: args.top, ..Options::default() };
     let mut results = Vec::with_capacity(queries.len());
@@ -223,4 +256,118 @@ fn explain_name(candidate: &Candidate) -> String {
         return format!("name {:.2}, word by word: {}{disagreement}", found.score, parts.join(", "));
     }
     format!("name {:.2}, the same words", found.score)
+}
+
+/// The project's people and organisations as queries: names (name, alias, weakAlias, first and last name),
+/// dates of birth, nationalities and countries, gender, identifiers.
+fn project_queries(project: &clew_store::Project) -> Result<Vec<clew_screen::screen::Query>, Failure> {
+    use clew_screen::entity::{EntityKind, Gender, normalize_identifier};
+    let model = clew_model::Model::builtin().map_err(|_| Failure::internal("the built-in schema is invalid".into()))?;
+    let mut queries = Vec::new();
+    project.store_ref().for_each_entity(&mut |id, statements| {
+        let Some(entity) = clew_model::Entity::assemble(model, &id, statements) else { return Ok(()) };
+        let kind = match entity.schema.as_str() {
+            "Person" => EntityKind::Person,
+            "Organization" | "Company" | "PublicBody" | "LegalEntity" => EntityKind::Organization,
+            _ => return Ok(()),
+        };
+        let mut names: Vec<String> =
+            ["name", "alias", "weakAlias"].iter().flat_map(|p| entity.values(p)).map(String::from).collect();
+        let (first, last) = (entity.values("firstName"), entity.values("lastName"));
+        if let (Some(first), Some(last)) = (first.first(), last.first()) {
+            names.push(format!("{first} {last}"));
+        }
+        if names.is_empty() {
+            return Ok(());
+        }
+        let birth_dates =
+            entity.values("birthDate").iter().filter_map(|d| clew_screen::screen::parse_birth_date(d).ok()).collect();
+        let countries = ["nationality", "country", "jurisdiction"]
+            .iter()
+            .flat_map(|p| entity.values(p))
+            .filter_map(clew_screen::countries::code_of)
+            .collect();
+        let identifiers = ["registrationNumber", "innCode", "ogrnCode", "idNumber", "passportNumber"]
+            .iter()
+            .flat_map(|p| entity.values(p))
+            .map(normalize_identifier)
+            .filter(|i| !i.is_empty())
+            .collect();
+        queries.push(clew_screen::screen::Query {
+            id: id.to_string(),
+            kind,
+            names: names.iter().map(|n| clew_names::Name::new(n, kind.name_kind())).collect(),
+            birth_dates,
+            countries,
+            gender: entity.values("gender").first().and_then(|g| Gender::parse(g)),
+            identifiers,
+        });
+        Ok(())
+    })?;
+    Ok(queries)
+}
+
+/// `clew lists import FILE`: checks a list and keeps it in the project, logged.
+pub fn import_list(
+    project: &mut clew_store::Project,
+    path: &Path,
+    format: Option<Format>,
+    user: &str,
+    out: &mut Output,
+) -> Result<(), Failure> {
+    let (list, bytes) = read_list(path, format)?;
+    let file_name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let list_dir = project.list_dir();
+    let imported = clew_intake::lists::import_list(
+        project.store(),
+        &list_dir,
+        &file_name,
+        &bytes,
+        &list.info.name,
+        list.info.version.as_deref(),
+        list.info.format,
+        list.entities.len() as u64,
+        user,
+    )?;
+    for warning in &list.warnings {
+        out.note(&format!("warning: {warning}"))?;
+    }
+    out.value(&imported, |out| {
+        let kept = &imported.list;
+        out.line(&if imported.already_kept {
+            format!("{} ({}) is kept already: sha256 {}", kept.name, kept.file_name, kept.sha256)
+        } else {
+            format!(
+                "kept {} ({}{}): {} listed entities, sha256 {}",
+                kept.name,
+                kept.format,
+                kept.version.as_ref().map(|v| format!(", {v}")).unwrap_or_default(),
+                kept.entities,
+                kept.sha256
+            )
+        })
+    })
+}
+
+/// `clew lists list`: the lists kept in the project.
+pub fn list_lists(project: &clew_store::Project, out: &mut Output) -> Result<(), Failure> {
+    let lists = project.store_ref().sanctions_lists()?;
+    out.value(&lists, |out| {
+        if lists.is_empty() {
+            return out.line("no list kept: `clew lists import FILE`");
+        }
+        for list in &lists {
+            out.line(&format!(
+                "{} ({}{}) {} entities, imported {} by {}, sha256 {}",
+                list.name,
+                list.format,
+                list.version.as_ref().map(|v| format!(", {v}")).unwrap_or_default(),
+                list.entities,
+                list.imported_at,
+                list.imported_by,
+                &list.sha256[..16]
+            ))?;
+        }
+        Ok(())
+    })
 }

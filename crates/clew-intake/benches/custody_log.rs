@@ -31,7 +31,8 @@ fn main() {
     }
     let append_seconds = started.elapsed().as_secs_f64();
     let started = Instant::now();
-    let report = clew_intake::verify::verify(project.store_ref(), &project.blob_dir(), None, None).unwrap();
+    let report =
+        clew_intake::verify::verify(project.store_ref(), &project.blob_dir(), &project.list_dir(), None, None).unwrap();
     let verify_seconds = started.elapsed().as_secs_f64();
     assert_eq!(report.events, events);
     assert!(report.problems.is_empty());

@@ -179,6 +179,9 @@ pub enum WriteError {
     /// A custodian key in the project is not a valid public key (the database was changed by hand).
     #[error("the project's custodian list holds an invalid key: {0}")]
     BadCustodian(String),
+    /// A file of the project could not be written.
+    #[error("{0}")]
+    Io(String),
 }
 
 /// Adds a write's counts to a report.

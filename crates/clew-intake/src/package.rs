@@ -575,12 +575,13 @@ fn unhex32(text: &str) -> Option<Hash> {
 pub fn export_package(
     store: &mut dyn Store,
     blob_dir: &Path,
+    list_dir: &Path,
     options: &ExportOptions<'_>,
     out: &Path,
 ) -> Result<ExportReport, PackageError> {
     // Never sign what does not check out: a statement lowered to `public` or a consent record edited behind
     // clew's back would otherwise leave in a package that verifies.
-    let checked = crate::verify::verify(store, blob_dir, None, None)?;
+    let checked = crate::verify::verify(store, blob_dir, list_dir, None, None)?;
     if !checked.problems.is_empty() {
         return Err(PackageError::Unverified(checked.problems));
     }

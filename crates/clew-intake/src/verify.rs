@@ -98,6 +98,7 @@ fn altered_statements(store: &dyn Store, batch: i64) -> Result<Vec<String>, clew
 pub fn verify(
     store: &dyn Store,
     blob_dir: &Path,
+    list_dir: &Path,
     identity: Option<&Identity>,
     anchor: Option<Anchor>,
 ) -> Result<VerifyReport, clew_vault::Error> {
@@ -278,6 +279,12 @@ pub fn verify(
                  (altered, damaged, or not sealed to this key)",
                 path.display()
             ));
+        }
+    }
+    // Sanctions lists kept for screening: each file still the one imported.
+    for list in store.sanctions_lists().map_err(store_error)? {
+        if let Err(problem) = crate::lists::read_kept_list(list_dir, &list) {
+            report.problems.push(problem);
         }
     }
     Ok(report)

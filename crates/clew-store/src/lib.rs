@@ -142,6 +142,8 @@ pub trait WriteTx {
     /// Records an attachment of a source (its sealed blob is already in the blob folder); `false` when the
     /// source already had it.
     fn put_attachment(&mut self, source: &SourceId, attachment: &NewAttachment) -> Result<bool>;
+    /// Records a sanctions list whose file is in place; `false` when a list with its SHA-256 is there already.
+    fn put_sanctions_list(&mut self, list: &StoredList) -> Result<bool>;
     /// Adds a custodian's public key; `false` when it was there already.
     fn put_custodian(&mut self, public_key: &str, label: &str) -> Result<bool>;
     /// Removes a custodian: nothing is sealed to it from now on (what was sealed before stays open to it until
@@ -209,6 +211,8 @@ pub trait Store {
     fn stats(&self) -> Result<Stats>;
     /// The custodians protected data is sealed to, in the order added.
     fn custodians(&self) -> Result<Vec<Custodian>>;
+    /// The sanctions lists kept in the project, oldest first.
+    fn sanctions_lists(&self) -> Result<Vec<StoredList>>;
     /// The sealed protected block of the current generation of a source, if it has one.
     fn protected(&self, source: &SourceId) -> Result<Option<Vec<u8>>>;
     /// The attachments of a source, in the order added.
@@ -359,6 +363,27 @@ pub struct Attachment {
     /// When metadata was stripped on ingest: the original's hash and size, and what was removed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub original: Option<Original>,
+}
+
+/// A sanctions list kept in the project (its file is in the project's `lists/` folder under its SHA-256).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StoredList {
+    /// SHA-256 of the file (hex).
+    pub sha256: String,
+    /// The list's name (`UN SC consolidated list`, `OFAC SDN`, or the file's name).
+    pub name: String,
+    /// Its own date or version, when it gives one.
+    pub version: Option<String>,
+    /// The format it is read in (`un-xml`, `ofac-csv`, `ftm`, `csv`).
+    pub format: String,
+    /// The file's name when imported.
+    pub file_name: String,
+    /// How many listed entities it has.
+    pub entities: u64,
+    /// Who imported it and when.
+    pub imported_by: String,
+    /// When (RFC 3339).
+    pub imported_at: String,
 }
 
 /// A custodian as the store records it.

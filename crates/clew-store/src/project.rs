@@ -121,6 +121,11 @@ impl Project {
         self.dir.join("blobs")
     }
 
+    /// Where the project keeps its sanctions lists (files named by their SHA-256).
+    pub fn list_dir(&self) -> PathBuf {
+        self.dir.join("lists")
+    }
+
     /// The project's store, read-only.
     pub fn store_ref(&self) -> &dyn Store {
         &self.store

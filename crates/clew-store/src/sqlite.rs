@@ -10,16 +10,17 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use crate::{
     Attachment, Batch, ConsentRecord, Custodian, CustodyEvent, EntityRow, Error, NewAttachment, Original, Result,
-    SealedRef, SourceBatch, SourceDraft, SourceOutcome, Stats, Store, WriteTx,
+    SealedRef, SourceBatch, SourceDraft, SourceOutcome, Stats, Store, StoredList, WriteTx,
 };
 
 /// Migrations in order; the database's `user_version` is the number applied.
-const MIGRATIONS: [&str; 5] = [
+const MIGRATIONS: [&str; 6] = [
     include_str!("../migrations/sqlite/0001_statements.sql"),
     include_str!("../migrations/sqlite/0002_attachments.sql"),
     include_str!("../migrations/sqlite/0003_stripped_attachments.sql"),
     include_str!("../migrations/sqlite/0004_record_batches.sql"),
     include_str!("../migrations/sqlite/0005_last_statement.sql"),
+    include_str!("../migrations/sqlite/0006_sanctions_lists.sql"),
 ];
 
 /// The schema version this build writes.
@@ -448,6 +449,26 @@ impl Store for SqliteStore {
                 _ => None,
             },
         }))
+    }
+
+    fn sanctions_lists(&self) -> Result<Vec<StoredList>> {
+        let mut query = self.connection.prepare(
+            "SELECT l.sha256, l.name, l.version, l.format, l.file_name, l.entities, b.recorded_by, b.recorded_at
+             FROM sanctions_list l JOIN batch b ON b.id = l.batch ORDER BY l.key",
+        )?;
+        let rows = query.query_map([], |row| {
+            Ok(StoredList {
+                sha256: row.get(0)?,
+                name: row.get(1)?,
+                version: row.get(2)?,
+                format: row.get(3)?,
+                file_name: row.get(4)?,
+                entities: row.get::<_, i64>(5)? as u64,
+                imported_by: row.get(6)?,
+                imported_at: row.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
     fn custodians(&self) -> Result<Vec<Custodian>> {
@@ -1231,6 +1252,23 @@ impl WriteTx for SqliteWriteTx<'_> {
             return Err(Error::Corrupt(format!("{value:?}: no such sealed value to re-seal")));
         }
         Ok(())
+    }
+
+    fn put_sanctions_list(&mut self, list: &StoredList) -> Result<bool> {
+        let added = self.tx.execute(
+            "INSERT OR IGNORE INTO sanctions_list (sha256, name, version, format, file_name, entities, batch)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                list.sha256,
+                list.name,
+                list.version,
+                list.format,
+                list.file_name,
+                list.entities as i64,
+                self.batch_id
+            ],
+        )?;
+        Ok(added == 1)
     }
 
     fn put_custodian(&mut self, public_key: &str, label: &str) -> Result<bool> {

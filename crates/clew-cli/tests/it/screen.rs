@@ -91,3 +91,49 @@ fn lists_and_queries_that_cannot_be_read_are_refused_with_their_place() {
     let run = clew(dir.path(), &["screen", "--list", "list.csv", "--queries", "empty.csv"]);
     assert!(text(&run.stderr).contains("empty `full_name`"), "{}", text(&run.stderr));
 }
+
+#[test]
+fn a_project_keeps_lists_and_screens_its_entities_against_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = clew(dir.path(), &["demo", "--dir", "d", "--testimonies", "5"]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let run = clew(dir.path(), &["--project", "d", "--json", "entity", "show", "demo.company.0000"]);
+    let company: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let name = company["caption"].as_str().unwrap().to_string();
+    // A synthetic list whose one entry bears the synthetic demo company's name.
+    std::fs::write(
+        dir.path().join("synthetic-list.csv"),
+        format!(
+            "id,name,schema,program\nSYN-1,\"{name}\",Company,SYNTHETIC\nSYN-2,Nobody Of That Name,Person,SYNTHETIC\n"
+        ),
+    )
+    .unwrap();
+    let run = clew(dir.path(), &["--project", "d", "lists", "import", "synthetic-list.csv"]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    assert!(text(&run.stdout).contains("2 listed entities"), "{}", text(&run.stdout));
+    let run = clew(dir.path(), &["--project", "d", "lists", "import", "synthetic-list.csv"]);
+    assert!(text(&run.stdout).contains("kept already"), "{}", text(&run.stdout));
+    let run = clew(dir.path(), &["--project", "d", "--json", "lists", "list"]);
+    let lists: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(lists.as_array().unwrap().len(), 1);
+    let run = clew(dir.path(), &["--project", "d", "--json", "log", "show"]);
+    assert!(text(&run.stdout).contains("list-import"), "the import is logged");
+
+    let run = clew(dir.path(), &["--project", "d", "--json", "screen", "--matches-only"]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let results = report["results"].as_array().unwrap();
+    let company = results.iter().find(|r| r["query"] == "demo.company.0000").unwrap();
+    assert_eq!(company["candidates"][0]["entity_id"], "SYN-1");
+    assert_eq!(report["lists"][0]["format"], "csv");
+
+    // A kept list altered behind clew's back is named by `clew verify`.
+    let sha = lists[0]["sha256"].as_str().unwrap();
+    let kept = dir.path().join("d/lists").join(sha);
+    let mut bytes = std::fs::read(&kept).unwrap();
+    bytes.push(b'\n');
+    std::fs::write(&kept, bytes).unwrap();
+    let run = clew(dir.path(), &["--project", "d", "verify"]);
+    assert_eq!(run.status.code(), Some(6));
+    assert!(text(&run.stderr).contains("no longer has the SHA-256 it was imported with"), "{}", text(&run.stderr));
+}

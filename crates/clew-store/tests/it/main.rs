@@ -278,7 +278,11 @@ fn a_wrong_record_of_a_testimonys_newest_statement_is_caught() {
 
     // A version-4 database (no record yet) is migrated with the record filled in from its statements.
     let connection = rusqlite::Connection::open(&path).unwrap();
-    connection.execute_batch("ALTER TABLE source DROP COLUMN last_statement; PRAGMA user_version = 4").unwrap();
+    connection
+        .execute_batch(
+            "DROP TABLE sanctions_list; ALTER TABLE source DROP COLUMN last_statement; PRAGMA user_version = 4",
+        )
+        .unwrap();
     drop(connection);
     let project = Project::open(dir.path()).unwrap();
     assert!(project.store_ref().stale_last_statements().unwrap().is_empty());

@@ -1,0 +1,95 @@
+//! Sanctions lists kept in a project: the file, checked by the caller, stored under its SHA-256 in the project's
+//! `lists/` folder (written to a temporary file, synced, then renamed), then recorded with its custody event in
+//! one transaction. A kill before the commit leaves at most an unrecorded file, which the next import of the
+//! same list reuses.
+
+use std::io::Write as _;
+use std::path::Path;
+
+use clew_store::{Batch, Store, StoredList};
+use serde::Serialize;
+
+use crate::import::{WriteError, now_rfc3339, record_event};
+
+/// What importing a list did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportedList {
+    /// The list as recorded.
+    pub list: StoredList,
+    /// Whether the project had it already (nothing was written).
+    pub already_kept: bool,
+}
+
+/// Keeps a list file in the project. `bytes` must already have been read as a list (by `clew-screen`); `name`,
+/// `version`, `format` and `entities` say what it is.
+#[allow(clippy::too_many_arguments)]
+pub fn import_list(
+    store: &mut dyn Store,
+    list_dir: &Path,
+    file_name: &str,
+    bytes: &[u8],
+    name: &str,
+    version: Option<&str>,
+    format: &str,
+    entities: u64,
+    recorded_by: &str,
+) -> Result<ImportedList, WriteError> {
+    let sha256 = clew_model::ids::sha256_hex(bytes);
+    if let Some(list) = store.sanctions_lists()?.into_iter().find(|l| l.sha256 == sha256) {
+        return Ok(ImportedList { list, already_kept: true });
+    }
+    write_durably(list_dir, &sha256, bytes).map_err(|e| WriteError::Io(format!("{}: {e}", list_dir.display())))?;
+    let batch =
+        Batch { recorded_by: recorded_by.to_string(), recorded_at: now_rfc3339(), operation: "list-import".into() };
+    let list = StoredList {
+        sha256: sha256.clone(),
+        name: name.to_string(),
+        version: version.map(String::from),
+        format: format.to_string(),
+        file_name: file_name.to_string(),
+        entities,
+        imported_by: batch.recorded_by.clone(),
+        imported_at: batch.recorded_at.clone(),
+    };
+    let mut tx = store.write(&batch)?;
+    tx.put_sanctions_list(&list)?;
+    let detail = serde_json::json!({
+        "list": name, "version": version, "format": format, "sha256": sha256, "entities": entities,
+    });
+    record_event(tx.as_mut(), &batch, "list-import", &detail)?;
+    tx.commit()?;
+    Ok(ImportedList { list, already_kept: false })
+}
+
+/// The path of a kept list's file.
+pub fn list_path(list_dir: &Path, sha256: &str) -> std::path::PathBuf {
+    list_dir.join(sha256)
+}
+
+fn write_durably(dir: &Path, sha256: &str, bytes: &[u8]) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let target = list_path(dir, sha256);
+    let temporary = dir.join(format!(".{sha256}.partial"));
+    let mut file = std::fs::File::create(&temporary)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    drop(file);
+    std::fs::rename(&temporary, &target)?;
+    std::fs::File::open(dir)?.sync_all()
+}
+
+/// Reads a kept list's file back, checking it is still the file that was imported.
+pub fn read_kept_list(list_dir: &Path, list: &StoredList) -> Result<Vec<u8>, String> {
+    let path = list_path(list_dir, &list.sha256);
+    let bytes = std::fs::read(&path)
+        .map_err(|e| format!("list {} ({}): {}: {e}", list.name, list.file_name, path.display()))?;
+    if clew_model::ids::sha256_hex(&bytes) != list.sha256 {
+        return Err(format!(
+            "list {} ({}): {} no longer has the SHA-256 it was imported with: it was altered",
+            list.name,
+            list.file_name,
+            path.display()
+        ));
+    }
+    Ok(bytes)
+}
