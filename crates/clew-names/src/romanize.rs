@@ -61,17 +61,9 @@ const MR_MEDIALS: [&str; 21] = [
 const KONTSEVICH_MEDIALS: [&str; 21] =
     ["а", "э", "я", "йя", "о", "е", "ё", "йе", "о", "ва", "вэ", "ве", "ё", "у", "во", "ве", "ви", "ю", "ы", "ый", "и"];
 
+/// A final sound in Latin letters: its name in the spelling tables, nothing for none.
 fn coda_latin(coda: Coda) -> &'static str {
-    match coda {
-        Coda::None => "",
-        Coda::K => "k",
-        Coda::N => "n",
-        Coda::T => "t",
-        Coda::L => "l",
-        Coda::M => "m",
-        Coda::P => "p",
-        Coda::Ng => "ng",
-    }
+    if coda == Coda::None { "" } else { coda.name() }
 }
 
 /// Whether a syllable's initial is voiced after the syllable before it (a vowel, or a nasal or liquid).
