@@ -179,6 +179,11 @@ enum Command {
         /// Only queries with a match, and only their matching candidates.
         #[arg(long)]
         matches_only: bool,
+        /// In a project: record the matches as derived statements (source `screen:ENTITY`, schema
+        /// SanctionsMatch, with the list's version and hash and the rules' versions), logged; re-run to follow
+        /// changed entities and lists.
+        #[arg(long)]
+        record: bool,
     },
     /// Sanctions lists kept in the project for screening its entities.
     #[command(subcommand)]
@@ -989,10 +994,10 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         }
         Command::Package(command) => package(cli.project, &cli.passphrase_env, command, out),
         Command::Assess { testimony, rules, record } => assess(cli.project, testimony, rules, record, out),
-        Command::Screen { lists, format, queries, threshold, top, matches_only } => {
-            let project = if queries.is_none() { Some(open_project(&cli.project)?) } else { None };
-            let args = screen::ScreenArgs { lists, format, queries, threshold, top, matches_only };
-            screen::screen(args, project.as_ref(), out)
+        Command::Screen { lists, format, queries, threshold, top, matches_only, record } => {
+            let mut project = if queries.is_none() { Some(open_project(&cli.project)?) } else { None };
+            let args = screen::ScreenArgs { lists, format, queries, threshold, top, matches_only, record };
+            screen::screen(args, project.as_mut(), &user(None), out)
         }
         Command::Lists(ListsCommand::Import { file, format, user: who }) => {
             let mut project = open_project(&cli.project)?;

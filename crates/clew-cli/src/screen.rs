@@ -103,10 +103,18 @@ pub struct ScreenArgs {
     pub top: usize,
     /// Only queries with a match, and only their matching candidates.
     pub matches_only: bool,
+    /// Record the project's matches as derived statements.
+    pub record: bool,
 }
 
 /// Runs `clew screen`: on a queries file, or (without one) on the project's entities.
-pub fn screen(args: ScreenArgs, project: Option<&clew_store::Project>, out: &mut Output) -> Result<(), Failure> {
+pub fn screen(
+    args: ScreenArgs,
+    project_for_record: Option<&mut clew_store::Project>,
+    user: &str,
+    out: &mut Output,
+) -> Result<(), Failure> {
+    let project: Option<&clew_store::Project> = project_for_record.as_deref();
     if !(0.0..=1.0).contains(&args.threshold) {
         return Err(Failure::usage(format!("--threshold {} is not between 0 and 1", args.threshold)));
     }
@@ -118,6 +126,10 @@ pub fn screen(args: ScreenArgs, project: Option<&clew_store::Project>, out: &mut
         infos.push((*list.info).clone());
         warnings.extend(list.warnings);
         entities.extend(list.entities);
+    }
+    let mut synthetic_entities = std::collections::HashSet::new();
+    if args.record && args.queries.is_some() {
+        return Err(Failure::usage("--record records a project's screening: leave out --queries".into()));
     }
     let queries = match &args.queries {
         Some(path) => {
@@ -143,7 +155,9 @@ pub fn screen(args: ScreenArgs, project: Option<&clew_store::Project>, out: &mut
                 warnings.extend(list.warnings);
                 entities.extend(list.entities);
             }
-            project_queries(project)?
+            let (queries, synthetic) = project_queries(project)?;
+            synthetic_entities = synthetic;
+            queries
         }
     };
     if entities.is_empty() {
@@ -154,8 +168,33 @@ pub fn screen(args: ScreenArgs, project: Option<&clew_store::Project>, out: &mut
     let screener = Screener::new(entities);
     let options = Options { threshold: args.threshold, top: args.top, ..Options::default() };
     let mut results = Vec::with_capacity(queries.len());
+    let mut screened = Vec::new();
     for query in &queries {
         let mut candidates = screener.screen(query, &options);
+        if args.record {
+            let matches = candidates
+                .iter()
+                .filter(|c| c.matched)
+                .map(|c| {
+                    let list = infos.iter().find(|i| i.name == c.list && i.version == c.list_version);
+                    clew_intake::screening::ScreeningMatch {
+                        list_entry: c.entity_id.clone(),
+                        list_name: c.list.clone(),
+                        list_version: c.list_version.clone(),
+                        list_sha256: list.map(|l| l.sha256.clone()).unwrap_or_default(),
+                        matched_name: c.list_name.clone(),
+                        score: c.score,
+                        explanation: explain_candidate(c),
+                    }
+                })
+                .collect();
+            let entity = clew_model::EntityId::new(&query.id).map_err(Failure::internal)?;
+            screened.push(clew_intake::screening::ScreenedEntity {
+                synthetic: synthetic_entities.contains(&query.id),
+                entity,
+                matches,
+            });
+        }
         if args.matches_only {
             candidates.retain(|c| c.matched);
             if candidates.is_empty() {
@@ -167,6 +206,28 @@ pub fn screen(args: ScreenArgs, project: Option<&clew_store::Project>, out: &mut
             name: query.names.first().map(|n| n.text.clone()).unwrap_or_default(),
             candidates,
         });
+    }
+    let recorded = match (args.record, project_for_record) {
+        (true, Some(project)) => {
+            let mut hashes: Vec<&str> = infos.iter().map(|i| i.sha256.as_str()).collect();
+            hashes.sort_unstable();
+            let basis = format!(
+                "{} {} threshold {:.4} lists {}",
+                clew_names::MATCHER_VERSION,
+                clew_screen::screen::SCORER_VERSION,
+                args.threshold,
+                hashes.join(",")
+            );
+            let matcher = format!("{} {}", clew_names::MATCHER_VERSION, clew_screen::screen::SCORER_VERSION);
+            Some(clew_intake::screening::record_screening(project.store(), &screened, &basis, &matcher, user)?)
+        }
+        _ => None,
+    };
+    if let Some(recorded) = &recorded {
+        out.note(&format!(
+            "recorded: {} entities screened; matches of {} written anew, {} unchanged, {} no longer screened; {} statements written, {} retracted",
+            recorded.entities, recorded.recorded, recorded.unchanged, recorded.no_longer_screened, recorded.statements, recorded.retracted
+        ))?;
     }
     let report = Report {
         matcher: clew_names::MATCHER_VERSION,
@@ -221,6 +282,15 @@ fn print_report(out: &mut Output, report: &Report) -> Result<(), Failure> {
     ))
 }
 
+/// A candidate's explanation in one line: the name comparison and what the qualifiers took off.
+fn explain_candidate(candidate: &Candidate) -> String {
+    let mut text = explain_name(candidate);
+    for qualifier in &candidate.qualifiers {
+        text.push_str(&format!("; {} {:+.2} ({})", qualifier.feature, qualifier.effect, qualifier.detail));
+    }
+    text
+}
+
 /// One line saying how the names compared.
 fn explain_name(candidate: &Candidate) -> String {
     let found = &candidate.name_match;
@@ -260,10 +330,13 @@ fn explain_name(candidate: &Candidate) -> String {
 
 /// The project's people and organisations as queries: names (name, alias, weakAlias, first and last name),
 /// dates of birth, nationalities and countries, gender, identifiers.
-fn project_queries(project: &clew_store::Project) -> Result<Vec<clew_screen::screen::Query>, Failure> {
+fn project_queries(
+    project: &clew_store::Project,
+) -> Result<(Vec<clew_screen::screen::Query>, std::collections::HashSet<String>), Failure> {
     use clew_screen::entity::{EntityKind, Gender, normalize_identifier};
     let model = clew_model::Model::builtin().map_err(|_| Failure::internal("the built-in schema is invalid".into()))?;
     let mut queries = Vec::new();
+    let mut synthetic = std::collections::HashSet::new();
     project.store_ref().for_each_entity(&mut |id, statements| {
         let Some(entity) = clew_model::Entity::assemble(model, &id, statements) else { return Ok(()) };
         let kind = match entity.schema.as_str() {
@@ -279,6 +352,9 @@ fn project_queries(project: &clew_store::Project) -> Result<Vec<clew_screen::scr
         }
         if names.is_empty() {
             return Ok(());
+        }
+        if entity.values("synthetic").contains(&"true") {
+            synthetic.insert(id.to_string());
         }
         let birth_dates =
             entity.values("birthDate").iter().filter_map(|d| clew_screen::screen::parse_birth_date(d).ok()).collect();
@@ -304,7 +380,7 @@ fn project_queries(project: &clew_store::Project) -> Result<Vec<clew_screen::scr
         });
         Ok(())
     })?;
-    Ok(queries)
+    Ok((queries, synthetic))
 }
 
 /// `clew lists import FILE`: checks a list and keeps it in the project, logged.

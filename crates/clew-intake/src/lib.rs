@@ -11,6 +11,7 @@ pub mod mapping;
 pub mod package;
 pub mod proofs;
 pub mod rotate;
+pub mod screening;
 pub mod strip;
 pub mod testimony;
 pub mod verify;

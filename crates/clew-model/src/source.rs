@@ -14,6 +14,8 @@ pub enum SourceKind {
     FtmFile,
     /// What `clew assess --record` derived from a testimony (`assess:TESTIMONY`): its outcomes and findings.
     Assessment,
+    /// What `clew screen --record` found on sanctions lists for an entity (`screen:ENTITY`): its matches.
+    Screening,
 }
 
 impl SourceKind {
@@ -23,6 +25,7 @@ impl SourceKind {
             SourceKind::Testimony => "testimony",
             SourceKind::FtmFile => "ftm_file",
             SourceKind::Assessment => "assessment",
+            SourceKind::Screening => "screening",
         }
     }
 
@@ -32,6 +35,7 @@ impl SourceKind {
             "testimony" => Some(SourceKind::Testimony),
             "ftm_file" => Some(SourceKind::FtmFile),
             "assessment" => Some(SourceKind::Assessment),
+            "screening" => Some(SourceKind::Screening),
             _ => None,
         }
     }

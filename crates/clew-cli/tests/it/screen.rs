@@ -127,6 +127,34 @@ fn a_project_keeps_lists_and_screens_its_entities_against_them() {
     assert_eq!(company["candidates"][0]["entity_id"], "SYN-1");
     assert_eq!(report["lists"][0]["format"], "csv");
 
+    // Recorded: one SanctionsMatch with its provenance, logged; recording again changes nothing.
+    let run = clew(dir.path(), &["--project", "d", "screen", "--record"]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    assert!(text(&run.stderr).contains("recorded:"), "{}", text(&run.stderr));
+    let run = clew(dir.path(), &["--project", "d", "--json", "entity", "list", "--schema", "SanctionsMatch"]);
+    let matches: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let matches = matches.as_array().unwrap();
+    assert_eq!(matches.len(), 1, "{matches:?}");
+    let id = matches[0]["id"].as_str().unwrap();
+    let run = clew(dir.path(), &["--project", "d", "--json", "entity", "show", id]);
+    let shown: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let value = |p: &str| shown["properties"][p][0]["statement"]["value"].as_str().unwrap_or_default().to_string();
+    assert_eq!(value("subject"), "demo.company.0000");
+    assert_eq!(value("listEntry"), "SYN-1");
+    assert_eq!(value("listSha256"), lists[0]["sha256"].as_str().unwrap());
+    assert!(value("matcherVersion").starts_with("clew-names-v1"), "{}", value("matcherVersion"));
+    assert!(value("explanation").contains("name 1.00"), "{}", value("explanation"));
+    let run = clew(dir.path(), &["--project", "d", "screen", "--record"]);
+    assert!(
+        text(&run.stderr).contains("written anew: 0") || text(&run.stderr).contains("matches of 0 written anew"),
+        "{}",
+        text(&run.stderr)
+    );
+    let run = clew(dir.path(), &["--project", "d", "verify"]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let run = clew(dir.path(), &["--project", "d", "--json", "log", "show"]);
+    assert!(text(&run.stdout).contains("\"screening\""), "the recording is logged");
+
     // A kept list altered behind clew's back is named by `clew verify`.
     let sha = lists[0]["sha256"].as_str().unwrap();
     let kept = dir.path().join("d/lists").join(sha);
