@@ -32,9 +32,9 @@ fn read(path: &Path) -> Result<Vec<u8>, Failure> {
 }
 
 /// Reads one list file, its format given or detected; returns the list and the file's bytes. An OFAC `sdn` file
-/// brings its `alt` file (aliases) when one lies beside it under the same name with `alt` for `sdn`. (A list kept
-/// in a project is kept without its aliases' file: import an OFAC list as FollowTheMoney data to keep them.)
-pub fn read_list(path: &Path, format: Option<Format>) -> Result<(List, Vec<u8>), Failure> {
+/// brings its `alt` file (aliases) when one lies beside it under the same name with `alt` for `sdn`; a project
+/// keeps the two together.
+pub fn read_list(path: &Path, format: Option<Format>) -> Result<ListFile, Failure> {
     let bytes = read(path)?;
     let file_name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let alt = if file_name.contains("sdn") {
@@ -44,7 +44,19 @@ pub fn read_list(path: &Path, format: Option<Format>) -> Result<(List, Vec<u8>),
         None
     };
     let list = parse_list(path, &bytes, format, alt.as_ref().map(|(o, b)| (o.as_str(), b.as_slice())))?;
-    Ok((list, bytes))
+    // The aliases file counts only for an OFAC list.
+    let companion = alt.filter(|_| list.info.format == Format::OfacCsv.name()).map(|(_, b)| b);
+    Ok(ListFile { list, bytes, companion })
+}
+
+/// A list read from a file, with the file's bytes and its companion's (OFAC's aliases).
+pub struct ListFile {
+    /// The list.
+    pub list: List,
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+    /// The aliases file's bytes, for an OFAC list that has one beside it.
+    pub companion: Option<Vec<u8>>,
 }
 
 /// Reads a list from its bytes (an OFAC SDN file with its aliases' file, when given).
@@ -122,7 +134,7 @@ pub fn screen(
     let mut infos = Vec::new();
     let mut warnings = Vec::new();
     for path in &args.lists {
-        let (list, _) = read_list(path, args.format)?;
+        let list = read_list(path, args.format)?.list;
         infos.push((*list.info).clone());
         warnings.extend(list.warnings);
         entities.extend(list.entities);
@@ -146,11 +158,12 @@ pub fn screen(
                 ));
             };
             for kept in project.store_ref().sanctions_lists()? {
-                let bytes =
+                let (bytes, companion) =
                     clew_intake::lists::read_kept_list(&project.list_dir(), &kept).map_err(Failure::internal)?;
                 let format = Format::parse(&kept.format)
                     .ok_or_else(|| Failure::internal(format!("unknown list format {}", kept.format)))?;
-                let list = parse_list(Path::new(&kept.file_name), &bytes, Some(format), None)?;
+                let alt = companion.as_deref().map(|b| ("aliases", b));
+                let list = parse_list(Path::new(&kept.file_name), &bytes, Some(format), alt)?;
                 infos.push((*list.info).clone());
                 warnings.extend(list.warnings);
                 entities.extend(list.entities);
@@ -391,7 +404,7 @@ pub fn import_list(
     user: &str,
     out: &mut Output,
 ) -> Result<(), Failure> {
-    let (list, bytes) = read_list(path, format)?;
+    let ListFile { list, bytes, companion } = read_list(path, format)?;
     let file_name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let list_dir = project.list_dir();
     let imported = clew_intake::lists::import_list(
@@ -399,6 +412,7 @@ pub fn import_list(
         &list_dir,
         &file_name,
         &bytes,
+        companion.as_deref(),
         &list.info.name,
         list.info.version.as_deref(),
         list.info.format,

@@ -28,6 +28,7 @@ pub fn import_list(
     list_dir: &Path,
     file_name: &str,
     bytes: &[u8],
+    companion: Option<&[u8]>,
     name: &str,
     version: Option<&str>,
     format: &str,
@@ -38,7 +39,16 @@ pub fn import_list(
     if let Some(list) = store.sanctions_lists()?.into_iter().find(|l| l.sha256 == sha256) {
         return Ok(ImportedList { list, already_kept: true });
     }
-    write_durably(list_dir, &sha256, bytes).map_err(|e| WriteError::Io(format!("{}: {e}", list_dir.display())))?;
+    let io = |e: std::io::Error| WriteError::Io(format!("{}: {e}", list_dir.display()));
+    write_durably(list_dir, &sha256, bytes).map_err(io)?;
+    let companion_sha256 = match companion {
+        Some(companion) => {
+            let hash = clew_model::ids::sha256_hex(companion);
+            write_durably(list_dir, &hash, companion).map_err(io)?;
+            Some(hash)
+        }
+        None => None,
+    };
     let batch =
         Batch { recorded_by: recorded_by.to_string(), recorded_at: now_rfc3339(), operation: "list-import".into() };
     let list = StoredList {
@@ -48,6 +58,7 @@ pub fn import_list(
         format: format.to_string(),
         file_name: file_name.to_string(),
         entities,
+        companion_sha256: companion_sha256.clone(),
         imported_by: batch.recorded_by.clone(),
         imported_at: batch.recorded_at.clone(),
     };
@@ -55,6 +66,7 @@ pub fn import_list(
     tx.put_sanctions_list(&list)?;
     let detail = serde_json::json!({
         "list": name, "version": version, "format": format, "sha256": sha256, "entities": entities,
+        "companion_sha256": companion_sha256,
     });
     record_event(tx.as_mut(), &batch, "list-import", &detail)?;
     tx.commit()?;
@@ -78,12 +90,18 @@ fn write_durably(dir: &Path, sha256: &str, bytes: &[u8]) -> std::io::Result<()> 
     std::fs::File::open(dir)?.sync_all()
 }
 
-/// Reads a kept list's file back, checking it is still the file that was imported.
-pub fn read_kept_list(list_dir: &Path, list: &StoredList) -> Result<Vec<u8>, String> {
-    let path = list_path(list_dir, &list.sha256);
+/// Reads a kept list's file (and its companion file, if any) back, checking each is still the file imported.
+pub fn read_kept_list(list_dir: &Path, list: &StoredList) -> Result<(Vec<u8>, Option<Vec<u8>>), String> {
+    let bytes = read_kept_file(list_dir, list, &list.sha256)?;
+    let companion = list.companion_sha256.as_ref().map(|hash| read_kept_file(list_dir, list, hash)).transpose()?;
+    Ok((bytes, companion))
+}
+
+fn read_kept_file(list_dir: &Path, list: &StoredList, sha256: &str) -> Result<Vec<u8>, String> {
+    let path = list_path(list_dir, sha256);
     let bytes = std::fs::read(&path)
         .map_err(|e| format!("list {} ({}): {}: {e}", list.name, list.file_name, path.display()))?;
-    if clew_model::ids::sha256_hex(&bytes) != list.sha256 {
+    if clew_model::ids::sha256_hex(&bytes) != sha256 {
         return Err(format!(
             "list {} ({}): {} no longer has the SHA-256 it was imported with: it was altered",
             list.name,

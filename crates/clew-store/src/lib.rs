@@ -380,6 +380,8 @@ pub struct StoredList {
     pub file_name: String,
     /// How many listed entities it has.
     pub entities: u64,
+    /// SHA-256 of a second file read with it (OFAC's aliases file), kept beside it.
+    pub companion_sha256: Option<String>,
     /// Who imported it and when.
     pub imported_by: String,
     /// When (RFC 3339).

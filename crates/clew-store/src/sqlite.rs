@@ -453,7 +453,8 @@ impl Store for SqliteStore {
 
     fn sanctions_lists(&self) -> Result<Vec<StoredList>> {
         let mut query = self.connection.prepare(
-            "SELECT l.sha256, l.name, l.version, l.format, l.file_name, l.entities, b.recorded_by, b.recorded_at
+            "SELECT l.sha256, l.name, l.version, l.format, l.file_name, l.entities, b.recorded_by, b.recorded_at,
+                    l.companion_sha256
              FROM sanctions_list l JOIN batch b ON b.id = l.batch ORDER BY l.key",
         )?;
         let rows = query.query_map([], |row| {
@@ -466,6 +467,7 @@ impl Store for SqliteStore {
                 entities: row.get::<_, i64>(5)? as u64,
                 imported_by: row.get(6)?,
                 imported_at: row.get(7)?,
+                companion_sha256: row.get(8)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -1256,8 +1258,9 @@ impl WriteTx for SqliteWriteTx<'_> {
 
     fn put_sanctions_list(&mut self, list: &StoredList) -> Result<bool> {
         let added = self.tx.execute(
-            "INSERT OR IGNORE INTO sanctions_list (sha256, name, version, format, file_name, entities, batch)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT OR IGNORE INTO sanctions_list
+                 (sha256, name, version, format, file_name, entities, batch, companion_sha256)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
                 list.sha256,
                 list.name,
@@ -1265,7 +1268,8 @@ impl WriteTx for SqliteWriteTx<'_> {
                 list.format,
                 list.file_name,
                 list.entities as i64,
-                self.batch_id
+                self.batch_id,
+                list.companion_sha256
             ],
         )?;
         Ok(added == 1)

@@ -155,6 +155,24 @@ fn a_project_keeps_lists_and_screens_its_entities_against_them() {
     let run = clew(dir.path(), &["--project", "d", "--json", "log", "show"]);
     assert!(text(&run.stdout).contains("\"screening\""), "the recording is logged");
 
+    // An OFAC list (synthetic, in OFAC's format) is kept with its aliases' file: the match is by an alias.
+    std::fs::write(
+        dir.path().join("synthetic-sdn.csv"),
+        "99001,\"SYNTHETIC PRIMARY NAME CO.\",-0- ,SYNTHETIC,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("synthetic-alt.csv"), format!("99001,1,aka,\"{name}\",-0- \n")).unwrap();
+    let run = clew(dir.path(), &["--project", "d", "--json", "lists", "import", "synthetic-sdn.csv"]);
+    let kept: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert!(kept["list"]["companion_sha256"].is_string(), "{kept}");
+    std::fs::remove_file(dir.path().join("synthetic-alt.csv")).unwrap();
+    let run = clew(dir.path(), &["--project", "d", "--json", "screen", "--matches-only"]);
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let company = report["results"].as_array().unwrap().iter().find(|r| r["query"] == "demo.company.0000").unwrap();
+    let ids: Vec<&str> =
+        company["candidates"].as_array().unwrap().iter().map(|c| c["entity_id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&"ofac-99001"), "{ids:?}");
+
     // A kept list altered behind clew's back is named by `clew verify`.
     let sha = lists[0]["sha256"].as_str().unwrap();
     let kept = dir.path().join("d/lists").join(sha);

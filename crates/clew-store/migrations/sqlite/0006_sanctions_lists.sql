@@ -9,5 +9,7 @@ CREATE TABLE sanctions_list (
     format TEXT NOT NULL,
     file_name TEXT NOT NULL,
     entities INTEGER NOT NULL,
+    -- A second file read with it (OFAC's alt.csv of aliases beside sdn.csv), kept under its own SHA-256.
+    companion_sha256 TEXT,
     batch INTEGER NOT NULL REFERENCES batch(id)
 );
