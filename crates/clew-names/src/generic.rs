@@ -15,6 +15,97 @@ use serde::Serialize;
 
 use crate::normalize::words;
 
+/// The word table (`data/words.tsv`), shipped in the binary.
+pub const WORDS_TABLE: &str = include_str!("../data/words.tsv");
+
+/// The word table, loaded: legal forms, fillers, particles, abbreviations, numbers, confusable letters.
+#[derive(Debug)]
+pub struct Words {
+    /// Each kind of legal form: its word, then its spellings (each as words).
+    pub legal_forms: Vec<(String, Vec<Vec<String>>)>,
+    /// Words that say little about who a name names.
+    pub fillers: Vec<String>,
+    /// Particles of personal names.
+    pub particles: Vec<String>,
+    /// Short forms and what they stand for.
+    pub abbreviations: Vec<(String, String)>,
+    /// Number words and their values.
+    pub numbers: Vec<(String, u32)>,
+    /// Which ASCII letters are confusable with which.
+    confusable: Box<[[bool; 128]; 128]>,
+}
+
+impl Words {
+    /// Reads a word table; every bad line is reported as `NAME:LINE: problem`.
+    pub fn parse(text: &str, name: &str) -> Result<Words, Vec<String>> {
+        let mut words = Words::empty();
+        let mut errors = Vec::new();
+        for (index, line) in text.lines().enumerate() {
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let at = |message: String| format!("{name}:{}: {message}", index + 1);
+            let fields: Vec<&str> = line.split('\t').collect();
+            let [table, word, value] = fields[..] else {
+                errors.push(at(format!("{} columns, expected 3 (table, word, value)", fields.len())));
+                continue;
+            };
+            let (word, value) = (word.to_string(), value.to_string());
+            match table {
+                "legal-form" => {
+                    let mut spellings = vec![vec![word.clone()]];
+                    if value != "-" {
+                        spellings.extend(value.split('|').map(|s| s.split(' ').map(String::from).collect()));
+                    }
+                    words.legal_forms.push((word, spellings));
+                }
+                "filler" => words.fillers.push(word),
+                "particle" => words.particles.push(word),
+                "abbreviation" => words.abbreviations.push((word, value)),
+                "number" => match value.parse() {
+                    Ok(number) => words.numbers.push((word, number)),
+                    Err(_) => errors.push(at(format!("`{value}` is not a number"))),
+                },
+                "confusable" => {
+                    let (mut a, mut b) = (word.chars(), value.chars());
+                    match (a.next(), a.next(), b.next(), b.next()) {
+                        (Some(x), None, Some(y), None) if x.is_ascii() && y.is_ascii() => {
+                            words.confusable[x as usize][y as usize] = true;
+                            words.confusable[y as usize][x as usize] = true;
+                        }
+                        _ => errors.push(at("a confusable pair is two ASCII characters".to_string())),
+                    }
+                }
+                other => errors.push(at(format!(
+                    "`{other}` is not a table (legal-form, filler, particle, abbreviation, number, confusable)"
+                ))),
+            }
+        }
+        if errors.is_empty() { Ok(words) } else { Err(errors) }
+    }
+
+    /// The shipped table. Tests check that it loads, so a failure here cannot ship.
+    pub fn builtin() -> &'static Words {
+        static LOADED: std::sync::OnceLock<Words> = std::sync::OnceLock::new();
+        LOADED.get_or_init(|| Words::parse(WORDS_TABLE, "words.tsv").unwrap_or_else(|_| Words::empty()))
+    }
+
+    fn empty() -> Words {
+        Words {
+            legal_forms: Vec::new(),
+            fillers: Vec::new(),
+            particles: Vec::new(),
+            abbreviations: Vec::new(),
+            numbers: Vec::new(),
+            confusable: Box::new([[false; 128]; 128]),
+        }
+    }
+
+    fn is_confusable(&self, a: char, b: char) -> bool {
+        a.is_ascii() && b.is_ascii() && self.confusable[a as usize][b as usize]
+    }
+}
+
 /// Weight of a query word no candidate word pairs with.
 pub const UNPAIRED_QUERY_WEIGHT: f64 = 0.8;
 /// Weight of a candidate word no query word pairs with.
@@ -29,118 +120,6 @@ pub const DISAGREEMENT_FACTOR: f64 = 0.75;
 pub const PREFIX_CREDIT: f64 = 0.75;
 /// Credit for an initial against a word it begins (J, John).
 pub const INITIAL_CREDIT: f64 = 0.5;
-
-/// Legal forms, each kind with its spellings (as folded words); the first is the kind's word.
-const LEGAL_FORMS: &[&[&str]] = &[
-    &["llc", "ooo", "limited liability company", "obshchestvo s ogranichennoy otvetstvennostyu", "tov", "l l c"],
-    &["ojsc", "oao", "open joint stock company"],
-    &["cjsc", "zao", "closed joint stock company"],
-    &["pjsc", "pao", "public joint stock company"],
-    &["jsc", "ao", "joint stock company", "joint-stock company", "jsco"],
-    &["ag", "aktiengesellschaft", "aktiengeselschaft"],
-    &["gmbh", "gesellschaft mit beschrankter haftung"],
-    &["srl", "societatea cu raspundere limitata", "s r l"],
-    &["spzoo", "sp z o o", "sp zoo"],
-    &["co", "company", "compagnie"],
-    &["corp", "corporation"],
-    &["inc", "incorporated"],
-    &["ltd", "limited"],
-    &["plc", "public limited company", "p l c"],
-    &["llp", "limited liability partnership", "l l p"],
-    &["lp", "limited partnership", "l p"],
-    &["sa", "societe anonyme", "s a"],
-    &["sas", "s a s"],
-    &["sarl", "s a r l"],
-    &["ab", "aktiebolag"],
-    &["as", "a s", "aksjeselskap"],
-    &["bv", "b v"],
-    &["nv", "n v"],
-    &["hoesa", "hoisa", "hoesa", "chusikhoesa", "jusikhoesa", "chusik hoesa"],
-];
-
-/// Words that say little about who or what a name names.
-const FILLERS: &[&str] = &[
-    "the",
-    "of",
-    "and",
-    "for",
-    "in",
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
-    "president",
-    "shaikh",
-    "sheikh",
-    "general",
-    "colonel",
-    "na",
-    "aka",
-];
-
-/// Particles of personal names.
-const PARTICLES: &[&str] =
-    &["al", "el", "bin", "ben", "ibn", "bint", "abu", "abou", "da", "de", "del", "der", "van", "von", "la", "le", "di"];
-
-/// Short forms of words, written out.
-const ABBREVIATIONS: &[(&str, &str)] = &[
-    ("intl", "international"),
-    ("int", "international"),
-    ("natl", "national"),
-    ("assn", "association"),
-    ("dept", "department"),
-    ("univ", "university"),
-    ("inst", "institute"),
-    ("mfg", "manufacturing"),
-    ("bros", "brothers"),
-    ("st", "saint"),
-];
-
-/// Number words and ordinals (first, 1st) as digits.
-const NUMBERS: &[(&str, u32)] = &[
-    ("zero", 0),
-    ("one", 1),
-    ("first", 1),
-    ("two", 2),
-    ("second", 2),
-    ("three", 3),
-    ("third", 3),
-    ("four", 4),
-    ("fourth", 4),
-    ("five", 5),
-    ("fifth", 5),
-    ("six", 6),
-    ("sixth", 6),
-    ("seven", 7),
-    ("seventh", 7),
-    ("eight", 8),
-    ("eighth", 8),
-    ("nine", 9),
-    ("ninth", 9),
-    ("ten", 10),
-    ("tenth", 10),
-    ("eleven", 11),
-    ("twelve", 12),
-    ("twenty", 20),
-    ("thirty", 30),
-    ("forty", 40),
-    ("fourty", 40),
-    ("fifty", 50),
-    ("sixty", 60),
-    ("seventy", 70),
-    ("eighty", 80),
-    ("ninety", 90),
-    ("hundred", 100),
-    ("ii", 2),
-    ("iii", 3),
-    ("iv", 4),
-    ("vi", 6),
-    ("vii", 7),
-    ("viii", 8),
-    ("ix", 9),
-    ("xi", 11),
-    ("xii", 12),
-];
 
 /// What a word is, for its weight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -297,10 +276,11 @@ impl Prepared {
         let mut folded = fold(name);
         join_initials(&mut folded);
         let folded = canonical_legal_forms(folded);
+        let table = Words::builtin();
         let mut words: Vec<Word> = Vec::new();
         for text in folded {
             let text =
-                ABBREVIATIONS.iter().find(|(short, _)| *short == text).map_or(text, |(_, long)| long.to_string());
+                table.abbreviations.iter().find(|(short, _)| *short == text).map_or(text, |(_, long)| long.clone());
             if let Some(value) = number_of(&text) {
                 // Forty Four → 44: a units word after a tens word joins it.
                 if let Some(last) = words.last_mut().filter(|w| w.role == Role::Number)
@@ -315,11 +295,11 @@ impl Prepared {
                 words.push(Word::new(value.to_string(), Role::Number));
                 continue;
             }
-            let role = if LEGAL_FORMS.iter().any(|forms| forms[0] == text) {
+            let role = if table.legal_forms.iter().any(|(kind, _)| *kind == text) {
                 Role::LegalForm
-            } else if FILLERS.contains(&text.as_str()) {
+            } else if table.fillers.contains(&text) {
                 Role::Filler
-            } else if PARTICLES.contains(&text.as_str()) {
+            } else if table.particles.contains(&text) {
                 Role::Particle
             } else {
                 Role::Name
@@ -360,7 +340,7 @@ impl Prepared {
 
 /// A number written as digits, a number word, an ordinal (1st, first) or a Roman numeral of two letters or more.
 fn number_of(text: &str) -> Option<u32> {
-    if let Some((_, value)) = NUMBERS.iter().find(|(word, _)| *word == text) {
+    if let Some((_, value)) = Words::builtin().numbers.iter().find(|(word, _)| word == text) {
         return Some(*value);
     }
     let digits = text.trim_end_matches(|c: char| c.is_ascii_alphabetic());
@@ -405,13 +385,10 @@ fn canonical_legal_forms(words: Vec<String>) -> Vec<String> {
     let mut out = Vec::with_capacity(words.len());
     let mut at = 0;
     'words: while at < words.len() {
-        for forms in LEGAL_FORMS {
-            for form in *forms {
-                let parts: Vec<&str> = form.split(' ').collect();
-                if at + parts.len() <= words.len()
-                    && words[at..at + parts.len()].iter().zip(&parts).all(|(w, p)| w == p)
-                {
-                    out.push(forms[0].to_string());
+        for (kind, spellings) in &Words::builtin().legal_forms {
+            for parts in spellings {
+                if at + parts.len() <= words.len() && words[at..at + parts.len()] == parts[..] {
+                    out.push(kind.clone());
                     at += parts.len();
                     continue 'words;
                 }
@@ -451,29 +428,6 @@ pub fn skeleton(word: &str) -> String {
     out
 }
 
-/// Letters that stand for each other across languages and keyboards (o/u in Schulze/Scholz, i/y, c/k, and
-/// digits typed for letters): substituting one for the other costs [`CONFUSABLE_COST`] instead of 1.
-const CONFUSABLE: &[(char, char)] = &[
-    ('o', 'u'),
-    ('e', 'i'),
-    ('i', 'y'),
-    ('c', 'k'),
-    ('s', 'z'),
-    ('v', 'w'),
-    ('j', 'y'),
-    ('e', 'a'),
-    ('k', 'q'),
-    ('o', '0'),
-    ('i', '1'),
-    ('l', '1'),
-    ('e', '3'),
-    ('a', '4'),
-    ('s', '5'),
-    ('g', '9'),
-    ('t', '7'),
-    ('b', '8'),
-];
-
 /// Cost of substituting a confusable letter.
 pub const CONFUSABLE_COST: f64 = 0.5;
 /// Cost of dropping or adding a letter next to the same letter (Sassi, Sasi).
@@ -481,23 +435,10 @@ pub const DOUBLE_COST: f64 = 0.5;
 /// Cost of swapping two neighbouring letters (Donlad, Donald).
 pub const SWAP_COST: f64 = 0.6;
 
-/// Which pairs of ASCII characters are confusable, as a table (the edit distance's inner loop asks often).
-const CONFUSABLE_TABLE: [[bool; 128]; 128] = {
-    let mut table = [[false; 128]; 128];
-    let mut index = 0;
-    while index < CONFUSABLE.len() {
-        let (x, y) = CONFUSABLE[index];
-        table[x as usize][y as usize] = true;
-        table[y as usize][x as usize] = true;
-        index += 1;
-    }
-    table
-};
-
-fn substitution_cost(a: char, b: char) -> f64 {
+fn substitution_cost(words: &Words, a: char, b: char) -> f64 {
     if a == b {
         0.0
-    } else if a.is_ascii() && b.is_ascii() && CONFUSABLE_TABLE[a as usize][b as usize] {
+    } else if words.is_confusable(a, b) {
         CONFUSABLE_COST
     } else {
         1.0
@@ -522,6 +463,7 @@ fn edit_cost_chars(a: &[char], b: &[char], limit: f64) -> f64 {
         let rest = ((a.len() - a_cut) + (b.len() - b_cut)) as f64;
         return edit_cost_chars(&a[..a_cut], &b[..b_cut], limit) + rest;
     }
+    let table = Words::builtin();
     // Three rows used in turn: the one before the previous (for swaps), the previous, the current.
     let mut rows = [[0.0f64; MAX]; 3];
     for (j, cell) in rows[1].iter_mut().take(b.len() + 1).enumerate() {
@@ -538,7 +480,7 @@ fn edit_cost_chars(a: &[char], b: &[char], limit: f64) -> f64 {
             let insert = if j > 1 && b[j - 1] == b[j - 2] { DOUBLE_COST } else { 1.0 };
             let mut cost = (rows[previous][j] + delete)
                 .min(rows[current][j - 1] + insert)
-                .min(rows[previous][j - 1] + substitution_cost(a[i - 1], b[j - 1]));
+                .min(rows[previous][j - 1] + substitution_cost(table, a[i - 1], b[j - 1]));
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && a[i - 1] != a[i - 2] {
                 cost = cost.min(rows[before][j - 2] + SWAP_COST);
             }
@@ -778,6 +720,15 @@ mod tests {
         assert!(score("Management Company 23", "Management Company") < 0.7);
         assert!(score("Apollo Investment Fund VIII L.P.", "Apollo Investment Fund IX L.P.") < 0.7);
         assert!(score("BARZAN IBRAHIM HASSAN AL-MOSULI", "BARZAN IBRAHIM HASSAN AL-TIKRITI") < 0.7);
+    }
+
+    #[test]
+    fn the_word_table_loads_and_bad_lines_are_reported() {
+        let words = Words::parse(WORDS_TABLE, "words.tsv").unwrap();
+        assert!(words.legal_forms.len() > 20 && words.numbers.len() > 30 && words.is_confusable('o', 'u'));
+        let errors = Words::parse("number\tten\tx\nconfusable\tab\tc\nstray\tx\t-\nfiller\tof\n", "t").unwrap_err();
+        assert_eq!(errors.len(), 4, "{errors:?}");
+        assert!(errors[0].starts_with("t:1:") && errors[3].starts_with("t:4:"), "{errors:?}");
     }
 
     #[test]
