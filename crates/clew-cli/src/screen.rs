@@ -157,7 +157,13 @@ pub fn screen(
                     "give --queries FILE.csv, or run in a project to screen its entities".into(),
                 ));
             };
+            // The newest kept version of each list: an older one would bring back entries since delisted.
+            let mut newest: Vec<clew_store::StoredList> = Vec::new();
             for kept in project.store_ref().sanctions_lists()? {
+                newest.retain(|n| !(n.name == kept.name && n.format == kept.format));
+                newest.push(kept);
+            }
+            for kept in newest {
                 let (bytes, companion) =
                     clew_intake::lists::read_kept_list(&project.list_dir(), &kept).map_err(Failure::internal)?;
                 let format = Format::parse(&kept.format)
@@ -188,17 +194,14 @@ pub fn screen(
             let matches = candidates
                 .iter()
                 .filter(|c| c.matched)
-                .map(|c| {
-                    let list = infos.iter().find(|i| i.name == c.list && i.version == c.list_version);
-                    clew_intake::screening::ScreeningMatch {
-                        list_entry: c.entity_id.clone(),
-                        list_name: c.list.clone(),
-                        list_version: c.list_version.clone(),
-                        list_sha256: list.map(|l| l.sha256.clone()).unwrap_or_default(),
-                        matched_name: c.list_name.clone(),
-                        score: c.score,
-                        explanation: explain_candidate(c),
-                    }
+                .map(|c| clew_intake::screening::ScreeningMatch {
+                    list_entry: c.entity_id.clone(),
+                    list_name: c.list.clone(),
+                    list_version: c.list_version.clone(),
+                    list_sha256: c.list_sha256.clone(),
+                    matched_name: c.list_name.clone(),
+                    score: c.score,
+                    explanation: explain_candidate(c),
                 })
                 .collect();
             let entity = clew_model::EntityId::new(&query.id).map_err(Failure::internal)?;

@@ -36,7 +36,14 @@ pub fn import_list(
     recorded_by: &str,
 ) -> Result<ImportedList, WriteError> {
     let sha256 = clew_model::ids::sha256_hex(bytes);
+    let companion_hash = companion.map(clew_model::ids::sha256_hex);
     if let Some(list) = store.sanctions_lists()?.into_iter().find(|l| l.sha256 == sha256) {
+        if list.companion_sha256 != companion_hash {
+            return Err(WriteError::Io(format!(
+                "{file_name} is kept already, with {} aliases file; import the list's next version rather than another aliases file",
+                if list.companion_sha256.is_some() { "another" } else { "no" }
+            )));
+        }
         return Ok(ImportedList { list, already_kept: true });
     }
     let io = |e: std::io::Error| WriteError::Io(format!("{}: {e}", list_dir.display()));

@@ -278,10 +278,12 @@ impl Prepared {
         let folded = canonical_legal_forms(folded);
         let table = Words::builtin();
         let mut words: Vec<Word> = Vec::new();
-        for text in folded {
+        let folded_all = folded.clone();
+        for (position, text) in folded.into_iter().enumerate() {
             let text =
                 table.abbreviations.iter().find(|(short, _)| *short == text).map_or(text, |(_, long)| long.clone());
-            if let Some(value) = number_of(&text) {
+            if let Some(value) = number_of(&text).filter(|_| !is_roman(&text) || roman_may_count(&folded_all, position))
+            {
                 // Forty Four → 44: a units word after a tens word joins it.
                 if let Some(last) = words.last_mut().filter(|w| w.role == Role::Number)
                     && let Ok(tens) = last.text.parse::<u32>()
@@ -336,6 +338,18 @@ impl Prepared {
     pub fn same_words(&self, other: &Prepared) -> bool {
         self.words.len() == other.words.len() && self.words.iter().zip(&other.words).all(|(a, b)| a.text == b.text)
     }
+}
+
+/// Whether a word is a Roman numeral (ii, iv, xi...).
+fn is_roman(text: &str) -> bool {
+    text.len() >= 2 && text.chars().all(|c| matches!(c, 'i' | 'v' | 'x'))
+}
+
+/// Whether a Roman numeral at `position` counts as a number: only after another word and with nothing but legal
+/// forms after it (Fund IX L.P.), so that Xi in Wang Xi-ming stays a name.
+fn roman_may_count(words: &[String], position: usize) -> bool {
+    let table = Words::builtin();
+    position > 0 && words[position + 1..].iter().all(|w| table.legal_forms.iter().any(|(kind, _)| kind == w))
 }
 
 /// A number written as digits, a number word, an ordinal (1st, first) or a Roman numeral of two letters or more.
@@ -466,7 +480,8 @@ fn edit_cost_chars(a: &[char], b: &[char], limit: f64) -> f64 {
     let table = Words::builtin();
     // Three rows used in turn: the one before the previous (for swaps), the previous, the current.
     let mut rows = [[0.0f64; MAX]; 3];
-    for (j, cell) in rows[1].iter_mut().take(b.len() + 1).enumerate() {
+    // Row i lives in rows[i % 3]: row 0 (no letter of `a` yet) costs one insertion per letter of `b`.
+    for (j, cell) in rows[0].iter_mut().take(b.len() + 1).enumerate() {
         *cell = j as f64;
     }
     let mut previous_min = 0.0f64;
@@ -697,6 +712,11 @@ mod tests {
         assert!(word_similarity("schulze", "scholz") > 0.7, "o/u are confusable");
         assert!(word_similarity("sasi", "sassi") > 0.8, "a doubled letter");
         assert_eq!(word_similarity("sasi", "sami"), 0.0);
+        // Letters before the start of the other word are edits too (Ali is not Wali), both ways round.
+        assert_eq!(word_similarity("ali", "wali"), 0.0);
+        assert_eq!(word_similarity("wali", "ali"), 0.0);
+        assert_eq!(word_similarity("salim", "muslim"), 0.0);
+        assert_eq!(edit_cost("", "abc"), 3.0);
         assert_eq!(word_similarity("j", "john"), INITIAL_CREDIT);
         assert_eq!(word_similarity("ben", "benjamin"), PREFIX_CREDIT);
     }
@@ -712,6 +732,7 @@ mod tests {
         assert!(score("ABC Co.", "A.B.C. Company") > 0.9);
         assert!(score("C.B.A. Company", "A.B.C. Company") < 0.7);
         assert!(score("PLA", "People's Liberation Army") > 0.7);
+        assert_eq!(score("Wang Xi-ming", "WANG Ximing"), 1.0, "Xi is a name, not eleven");
         assert!(score("SiemensAG", "Siemens AG") > 0.9);
     }
 

@@ -45,6 +45,20 @@ impl EntityKind {
         }
     }
 
+    /// From a CSV column, in any case, with the usual synonyms (individual, organisation, company, entity,
+    /// aircraft); `None` for anything else.
+    pub fn parse(text: &str) -> Option<EntityKind> {
+        match text.trim().to_ascii_lowercase().replace([' ', '_', '-'], "").as_str() {
+            "person" | "individual" | "people" => Some(EntityKind::Person),
+            "organization" | "organisation" | "company" | "legalentity" | "publicbody" | "entity" => {
+                Some(EntityKind::Organization)
+            }
+            "vessel" | "ship" => Some(EntityKind::Vessel),
+            "airplane" | "aircraft" => Some(EntityKind::Aircraft),
+            _ => None,
+        }
+    }
+
     /// Which name rules apply.
     pub fn name_kind(self) -> NameKind {
         if self == EntityKind::Person { NameKind::Person } else { NameKind::Other }

@@ -198,7 +198,8 @@ pub fn read_un_xml(origin: &str, bytes: &[u8]) -> Result<List, LoadError> {
         LoadError::At { origin: origin.to_string(), line, column, message }
     };
     let mut reader = quick_xml::Reader::from_str(text);
-    reader.config_mut().trim_text(true);
+    // Text is not trimmed piece by piece: `A &amp; B` comes as three pieces whose spaces matter.
+    reader.config_mut().trim_text(false);
     let mut stack: Vec<String> = Vec::new();
     let mut version = None;
     let mut drafts: Vec<Draft> = Vec::new();
@@ -207,6 +208,8 @@ pub fn read_un_xml(origin: &str, bytes: &[u8]) -> Result<List, LoadError> {
     let mut alias = (String::new(), false);
     let mut birth = (String::new(), None::<String>, None::<u16>, None::<u16>, None::<u16>);
     let mut saw_root = false;
+    // The text of the element being read (pieces and references gathered until it ends).
+    let mut buffer = String::new();
     loop {
         let offset = reader.buffer_position();
         let event = reader.read_event().map_err(|e| at(reader.error_position(), format!("bad XML: {e}")))?;
@@ -243,6 +246,7 @@ pub fn read_un_xml(origin: &str, bytes: &[u8]) -> Result<List, LoadError> {
                     "INDIVIDUAL_DATE_OF_BIRTH" => birth = (String::new(), None, None, None, None),
                     _ => {}
                 }
+                buffer.clear();
                 stack.push(name);
             }
             Event::End(element) => {
@@ -250,6 +254,41 @@ pub fn read_un_xml(origin: &str, bytes: &[u8]) -> Result<List, LoadError> {
                 if stack.last() != Some(&name) {
                     return Err(at(offset, format!("</{name}> closes an element that is not open")));
                 }
+                if let Some(current) = draft.as_mut().filter(|_| !buffer.trim().is_empty()) {
+                    let value = std::mem::take(&mut buffer);
+                    let parent = stack.len().checked_sub(2).and_then(|i| stack.get(i)).map(String::as_str);
+                    let year = |text: &str| {
+                        text.trim().parse::<u16>().map_err(|_| at(offset, format!("`{text}` is not a year")))
+                    };
+                    match (parent, stack.last().map(String::as_str)) {
+                        (_, Some("FIRST_NAME")) => names[0] = value,
+                        (_, Some("SECOND_NAME")) => names[1] = value,
+                        (_, Some("THIRD_NAME")) => names[2] = value,
+                        (_, Some("FOURTH_NAME")) => names[3] = value,
+                        (_, Some("NAME_ORIGINAL_SCRIPT")) => current.names.push((value, false)),
+                        (_, Some("REFERENCE_NUMBER")) => current.id = format!("un-{}", value.trim()),
+                        (_, Some("UN_LIST_TYPE")) => current.programs.push(value.trim().to_string()),
+                        (Some("NATIONALITY"), Some("VALUE")) => current.country(&value),
+                        (_, Some("GENDER")) => current.gender = Gender::parse(&value),
+                        (Some("INDIVIDUAL_ALIAS" | "ENTITY_ALIAS"), Some("ALIAS_NAME")) => alias.0 = value,
+                        (Some("INDIVIDUAL_ALIAS" | "ENTITY_ALIAS"), Some("QUALITY")) => {
+                            alias.1 = value.trim().eq_ignore_ascii_case("low");
+                        }
+                        (Some("INDIVIDUAL_DATE_OF_BIRTH"), Some("TYPE_OF_DATE")) => birth.0 = value,
+                        (Some("INDIVIDUAL_DATE_OF_BIRTH"), Some("DATE")) => birth.1 = Some(value.trim().to_string()),
+                        (Some("INDIVIDUAL_DATE_OF_BIRTH"), Some("YEAR")) => birth.2 = Some(year(&value)?),
+                        (Some("INDIVIDUAL_DATE_OF_BIRTH"), Some("FROM_YEAR")) => birth.3 = Some(year(&value)?),
+                        (Some("INDIVIDUAL_DATE_OF_BIRTH"), Some("TO_YEAR")) => birth.4 = Some(year(&value)?),
+                        (Some("INDIVIDUAL_DOCUMENT"), Some("NUMBER")) => {
+                            let id = normalize_identifier(&value);
+                            if !id.is_empty() {
+                                current.identifiers.push(id);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                buffer.clear();
                 stack.pop();
                 let Some(current) = draft.as_mut() else { continue };
                 match name.as_str() {
@@ -282,38 +321,17 @@ pub fn read_un_xml(origin: &str, bytes: &[u8]) -> Result<List, LoadError> {
             }
             Event::Text(content) => {
                 let value = content.decode().map_err(|e| at(offset, format!("bad text: {e}")))?;
-                let value =
-                    quick_xml::escape::unescape(&value).map_err(|e| at(offset, format!("bad text: {e}")))?.to_string();
-                let Some(current) = draft.as_mut() else { continue };
-                let parent = stack.len().checked_sub(2).and_then(|i| stack.get(i)).map(String::as_str);
-                let year =
-                    |text: &str| text.trim().parse::<u16>().map_err(|_| at(offset, format!("`{text}` is not a year")));
-                match (parent, stack.last().map(String::as_str)) {
-                    (_, Some("FIRST_NAME")) => names[0] = value,
-                    (_, Some("SECOND_NAME")) => names[1] = value,
-                    (_, Some("THIRD_NAME")) => names[2] = value,
-                    (_, Some("FOURTH_NAME")) => names[3] = value,
-                    (_, Some("NAME_ORIGINAL_SCRIPT")) => current.names.push((value, false)),
-                    (_, Some("REFERENCE_NUMBER")) => current.id = format!("un-{}", value.trim()),
-                    (_, Some("UN_LIST_TYPE")) => current.programs.push(value.trim().to_string()),
-                    (Some("NATIONALITY"), Some("VALUE")) => current.country(&value),
-                    (_, Some("GENDER")) => current.gender = Gender::parse(&value),
-                    (Some("INDIVIDUAL_ALIAS" | "ENTITY_ALIAS"), Some("ALIAS_NAME")) => alias.0 = value,
-                    (Some("INDIVIDUAL_ALIAS" | "ENTITY_ALIAS"), Some("QUALITY")) => {
-                        alias.1 = value.trim().eq_ignore_ascii_case("low");
-                    }
-                    (Some("INDIVIDUAL_DATE_OF_BIRTH"), Some("TYPE_OF_DATE")) => birth.0 = value,
-                    (Some("INDIVIDUAL_DATE_OF_BIRTH"), Some("DATE")) => birth.1 = Some(value.trim().to_string()),
-                    (Some("INDIVIDUAL_DATE_OF_BIRTH"), Some("YEAR")) => birth.2 = Some(year(&value)?),
-                    (Some("INDIVIDUAL_DATE_OF_BIRTH"), Some("FROM_YEAR")) => birth.3 = Some(year(&value)?),
-                    (Some("INDIVIDUAL_DATE_OF_BIRTH"), Some("TO_YEAR")) => birth.4 = Some(year(&value)?),
-                    (Some("INDIVIDUAL_DOCUMENT"), Some("NUMBER")) => {
-                        let id = normalize_identifier(&value);
-                        if !id.is_empty() {
-                            current.identifiers.push(id);
-                        }
-                    }
-                    _ => {}
+                buffer.push_str(&value);
+            }
+            Event::GeneralRef(reference) => {
+                // `&amp;` and the like come as events of their own between pieces of text.
+                let name = reference.decode().map_err(|e| at(offset, format!("bad reference: {e}")))?;
+                match reference.resolve_char_ref().map_err(|e| at(offset, format!("bad reference: {e}")))? {
+                    Some(c) => buffer.push(c),
+                    None => match quick_xml::escape::resolve_predefined_entity(&name) {
+                        Some(text) => buffer.push_str(text),
+                        None => return Err(at(offset, format!("unknown entity `&{name};`"))),
+                    },
                 }
             }
             Event::Eof => break,
@@ -454,8 +472,14 @@ pub fn read_ofac_csv(sdn: (&str, &[u8]), alt: Option<(&str, &[u8])>) -> Result<L
             for item in remarks.split(';') {
                 let item = item.trim().trim_end_matches('.');
                 let lower = item.to_ascii_lowercase();
-                if let Some(rest) = lower.strip_prefix("dob ") {
+                if let Some(rest) = lower.strip_prefix("dob ").or_else(|| lower.strip_prefix("alt. dob ")) {
                     draft.birth_dates.extend(ofac_birth_date(rest));
+                } else if let Some(rest) = item.strip_prefix("a.k.a. ").or_else(|| item.strip_prefix("f.k.a. ")) {
+                    // Short and weak names OFAC keeps in the remarks (a.k.a. 'BNC').
+                    let alias = rest.trim().trim_matches('\'').trim();
+                    if !alias.is_empty() {
+                        draft.names.push((alias.to_string(), true));
+                    }
                 } else if let Some(rest) = item.strip_prefix("nationality ").or_else(|| item.strip_prefix("citizen ")) {
                     draft.country(rest);
                 } else if let Some(rest) = item.strip_prefix("Gender ") {
@@ -500,8 +524,7 @@ pub fn read_ofac_csv(sdn: (&str, &[u8]), alt: Option<(&str, &[u8])>) -> Result<L
                 });
             };
             if let Some(name) = empty(&record[3]) {
-                let weak = record[2].trim().eq_ignore_ascii_case("weak aka");
-                drafts[index].names.push((name, weak));
+                drafts[index].names.push((name, false));
             }
         }
     }
@@ -578,8 +601,9 @@ pub fn read_ftm(origin: &str, bytes: &[u8]) -> Result<List, LoadError> {
                 .extend(values(property).iter().map(|v| normalize_identifier(v)).filter(|v| !v.is_empty()));
         }
         draft.programs = values("program");
+        // Sanctions, addresses, ownerships and other nameless entities of an export are not screened.
         if draft.names.is_empty() {
-            return Err(at(1, format!("entity `{id}` has no name (`name`, `alias`)")));
+            continue;
         }
         drafts.push(draft);
     }
@@ -620,7 +644,15 @@ pub fn read_csv(origin: &str, bytes: &[u8]) -> Result<List, LoadError> {
         let Some(name) = field(Some(name_column)) else {
             return Err(at(name_column, "empty `name`".into()));
         };
-        let kind = field(schema_column).map_or(EntityKind::Person, EntityKind::of_schema);
+        let kind = match field(schema_column) {
+            None => EntityKind::Person,
+            Some(text) => EntityKind::parse(text).ok_or_else(|| {
+                at(
+                    schema_column.unwrap_or(0),
+                    format!("`schema`: `{text}` is not Person, Organization, Company, Vessel or Airplane"),
+                )
+            })?,
+        };
         let id = field(id_column).map_or_else(|| format!("row-{line}"), String::from);
         let mut draft = Draft { id, kind: Some(kind), ..Draft::default() };
         draft.names.push((name.to_string(), false));

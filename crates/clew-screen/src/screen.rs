@@ -72,6 +72,8 @@ pub struct Candidate {
     /// The list's version.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list_version: Option<String>,
+    /// SHA-256 of the list's file(s).
+    pub list_sha256: String,
     /// Its schema.
     pub schema: &'static str,
     /// The final score.
@@ -123,12 +125,15 @@ impl Screener {
     pub fn new(entities: Vec<ListEntity>) -> Screener {
         let mut index: HashMap<String, Vec<u32>> = HashMap::new();
         for (position, entity) in entities.iter().enumerate() {
-            for name in &entity.names {
-                for key in name.name.keys() {
-                    let bucket = index.entry(key).or_default();
-                    if bucket.last() != Some(&(position as u32)) {
-                        bucket.push(position as u32);
-                    }
+            let keys = entity
+                .names
+                .iter()
+                .flat_map(|n| n.name.keys())
+                .chain(entity.identifiers.iter().map(|i| format!("id:{i}")));
+            for key in keys {
+                let bucket = index.entry(key).or_default();
+                if bucket.last() != Some(&(position as u32)) {
+                    bucket.push(position as u32);
                 }
             }
         }
@@ -145,7 +150,9 @@ impl Screener {
     pub fn proposals(&self, query: &Query, limit: usize) -> Vec<u32> {
         let mut weights: HashMap<u32, f64> = HashMap::new();
         let total = self.entities.len().max(1) as f64;
+        // Name keys, and identifiers: a shared passport number finds an entry whatever its names.
         let mut keys: Vec<String> = query.names.iter().flat_map(Name::keys).collect();
+        keys.extend(query.identifiers.iter().map(|i| format!("id:{i}")));
         keys.sort();
         keys.dedup();
         for key in keys {
@@ -247,6 +254,7 @@ pub fn score(query: &Query, entity: &ListEntity, options: &Options) -> Option<Ca
         entity_id: entity.id.clone(),
         list: entity.list.name.clone(),
         list_version: entity.list.version.clone(),
+        list_sha256: entity.list.sha256.clone(),
         schema: entity.kind.schema(),
         score,
         matched: score >= options.threshold,
@@ -287,6 +295,19 @@ fn birth_conflict(query: &[BirthDate], entity: &[BirthDate]) -> Option<Qualifier
     };
     let (a, b) = (days(query), days(entity));
     if a.is_empty() || b.is_empty() || a.iter().any(|x| b.contains(x)) {
+        return None;
+    }
+    // A date known only to the year (or month) on either side that fits the other is no conflict of days.
+    let coarse_fit = |xs: &[BirthDate], ys: &[BirthDate]| {
+        xs.iter().any(|x| {
+            !matches!(x, BirthDate::Date(d) if d.day.is_some())
+                && ys.iter().any(|y| {
+                    let ((x0, x1), (y0, y1)) = (x.years(), y.years());
+                    x0 <= y1 && y0 <= x1
+                })
+        })
+    };
+    if coarse_fit(query, entity) || coarse_fit(entity, query) {
         return None;
     }
     // Lists and forms confuse day and month: half the conflict when swapping them makes the dates agree.
@@ -366,7 +387,12 @@ pub fn read_queries(origin: &str, bytes: &[u8]) -> Result<(Vec<Query>, Vec<Strin
             column: column.map_or(1, |c| c + 1),
             message,
         };
-        let kind = field(schema).map_or(EntityKind::Person, EntityKind::of_schema);
+        let kind = match field(schema) {
+            None => EntityKind::Person,
+            Some(text) => EntityKind::parse(text).ok_or_else(|| {
+                at(schema, format!("`schema`: `{text}` is not Person, Organization, Company, Vessel or Airplane"))
+            })?,
+        };
         let Some(name) = field(Some(full_name)) else {
             return Err(at(Some(full_name), "empty `full_name`".into()));
         };
@@ -421,6 +447,11 @@ mod tests {
             BIRTH_DAY_CONFLICT / 2.0
         );
         assert_eq!(birth_conflict(&[date("1961")], &[BirthDate::Years { from: 1960, to: 1962 }]), None);
+        // The entry's year-only alternative fits: no conflict of days.
+        assert_eq!(
+            birth_conflict(&[date("1966-05-01")], &[date("1962-03-17"), BirthDate::Years { from: 1966, to: 1966 }]),
+            None
+        );
         assert!(parse_birth_date("1984-13-01").is_err());
     }
 }

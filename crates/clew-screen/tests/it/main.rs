@@ -31,6 +31,8 @@ fn the_un_consolidated_list_reads_whole() {
     assert_eq!(pak.countries, ["kp"]);
     assert_eq!(pak.identifiers, ["290410121"]);
     assert_eq!(pak.programs, ["DPRK"]);
+    // `&amp;` is read as `&`, not as the end of the name.
+    assert!(list.entities.iter().any(|e| e.names[0].text == "PHYONGCHON SHIPPING & MARINE"), "&amp; in a name");
     let yun = list.entities.iter().find(|e| e.id == "un-KPi.001").unwrap();
     assert_eq!(yun.birth_dates, [BirthDate::Date("1944-10-13".parse().unwrap())]);
 }
@@ -83,7 +85,13 @@ fn ftm_entities_and_simple_csv_read() {
     assert_eq!(list.entities.len(), 155);
     let error =
         read_ftm("x.jsonl", b"{\"id\": \"a\", \"schema\": \"Person\", \"properties\": {}}\n{bad\n").unwrap_err();
-    assert!(error.to_string().starts_with("x.jsonl:1:"), "{error}");
+    assert!(error.to_string().starts_with("x.jsonl:2:"), "a nameless entity is passed over; bad JSON is not: {error}");
+    let list = read_ftm(
+        "x.jsonl",
+        b"{\"id\": \"s\", \"schema\": \"Sanction\", \"properties\": {}}\n{\"id\": \"p\", \"schema\": \"Person\", \"properties\": {\"name\": [\"SYNTHETIC PERSON\"]}}\n",
+    )
+    .unwrap();
+    assert_eq!(list.entities.len(), 1);
     let list = read_csv(
         "mine.csv",
         "id,name,aliases,birth_date,nationality\nS-1,SYNTHETIC TRADING LLC,Synth Trade;ООО Синтез,,ru\n".as_bytes(),
