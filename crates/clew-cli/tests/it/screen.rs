@@ -173,6 +173,18 @@ fn a_project_keeps_lists_and_screens_its_entities_against_them() {
         company["candidates"].as_array().unwrap().iter().map(|c| c["entity_id"].as_str().unwrap()).collect();
     assert!(ids.contains(&"ofac-99001"), "{ids:?}");
 
+    // The same list kept again with another aliases file is refused, not silently half-kept.
+    let run = clew(dir.path(), &["--project", "d", "lists", "import", "synthetic-sdn.csv"]);
+    assert!(!run.status.success() && text(&run.stderr).contains("aliases file"), "{}", text(&run.stderr));
+    // A newer version of a kept list replaces the older one in screening: SYN-1 was delisted.
+    std::fs::write(dir.path().join("synthetic-list.csv"), "id,name,schema\nSYN-3,Nobody Else,Company\n").unwrap();
+    let run = clew(dir.path(), &["--project", "d", "lists", "import", "synthetic-list.csv"]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let run = clew(dir.path(), &["--project", "d", "--json", "screen"]);
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert!(!text(&run.stdout).contains("\"SYN-1\""), "the older version is not screened against");
+    assert_eq!(report["lists"].as_array().unwrap().len(), 2, "the newest of each list");
+
     // A kept list altered behind clew's back is named by `clew verify`.
     let sha = lists[0]["sha256"].as_str().unwrap();
     let kept = dir.path().join("d/lists").join(sha);

@@ -68,6 +68,15 @@ fn the_ofac_sdn_list_reads_with_its_aliases() {
     let mokran = list.entities.iter().find(|e| e.id == "ofac-30083").unwrap();
     assert_eq!(mokran.kind, EntityKind::Organization);
     assert!(mokran.identifiers.contains(&"7811489970".to_string()), "{:?}", mokran.identifiers);
+    // Alternative dates of birth and the short names OFAC keeps in its remarks are read (weak).
+    let nasrallah = list.entities.iter().find(|e| e.id == "ofac-2686").unwrap();
+    assert_eq!(nasrallah.birth_dates.len(), 4, "{:?}", nasrallah.birth_dates);
+    let bank = list.entities.iter().find(|e| e.id == "ofac-306").unwrap();
+    assert!(
+        bank.names.iter().any(|n| n.text == "BNC" && n.weak),
+        "{:?}",
+        bank.names.iter().map(|n| &n.text).collect::<Vec<_>>()
+    );
     let aliases: usize = list.entities.iter().map(|e| e.names.len() - 1).sum();
     assert!(aliases > 10_000, "{aliases}");
     // A row with a field missing is refused with its line.
@@ -101,6 +110,27 @@ fn ftm_entities_and_simple_csv_read() {
     assert_eq!(list.entities[0].countries, ["ru"]);
     let error = read_csv("mine.csv", b"id,name,birth_date\nS-1,X,1990-13-01\n").unwrap_err();
     assert_eq!(error.to_string(), "mine.csv:2:3: `birth_date`: month 13 does not exist");
+    let error = read_csv("mine.csv", b"id,name,schema\nS-1,X,Planet\n").unwrap_err();
+    assert!(error.to_string().starts_with("mine.csv:2:3: `schema`"), "{error}");
+    assert!(read_csv("mine.csv", b"id,name,schema\nS-1,X,individual\n").is_ok(), "the usual synonyms");
     let error = read_csv("mine.csv", b"id,name\nS-1,\n").unwrap_err();
     assert_eq!(error.to_string(), "mine.csv:2:2: empty `name`");
+}
+
+#[test]
+fn a_shared_identifier_finds_an_entry_whatever_its_names() {
+    use clew_screen::screen::{Options, Screener, read_queries};
+    let list = read_csv(
+        "mine.csv",
+        "id,name,schema,identifiers\nS-1,SYNTHETIC SHIPPING CO,Company,IMO 9999999\nS-2,OTHER SYNTHETIC CO,Company,\n"
+            .as_bytes(),
+    )
+    .unwrap();
+    let screener = Screener::new(list.entities);
+    let (queries, _) =
+        read_queries("q.csv", "full_name,schema,identifiers\nWholly Different Name,Company,IMO9999999\n".as_bytes())
+            .unwrap();
+    let found = screener.screen(&queries[0], &Options::default());
+    assert_eq!(found.first().map(|c| c.entity_id.as_str()), Some("S-1"), "{found:?}");
+    assert!(found[0].qualifiers.iter().any(|q| q.feature == "identifier"));
 }
