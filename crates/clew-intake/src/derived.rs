@@ -88,34 +88,63 @@ pub fn record_assessments(
                 synthetic: statements.iter().any(|s| s.property == "synthetic" && s.value == "true"),
                 withdrawn: withdrawn.clone(),
             };
-            let Some(tx) = run.writer()? else { break };
-            let outcome = tx.put_source(&draft)?;
-            let generation = match outcome {
-                clew_store::SourceOutcome::Unchanged { .. } => {
-                    report.unchanged += 1;
-                    run.written(&draft, Written { outcome, statements: 0 });
-                    continue;
+            let written = write_derived(&mut run, &draft, |generation| {
+                if withdrawn.as_deref() == Some("all") {
+                    return Ok(Vec::new());
                 }
-                clew_store::SourceOutcome::New { generation }
-                | clew_store::SourceOutcome::Changed { generation, .. } => generation,
-            };
-            if let clew_store::SourceOutcome::Changed { retracted, .. } = outcome {
-                report.retracted += retracted;
-            }
-            let derived = if withdrawn.as_deref() == Some("all") {
-                Vec::new()
-            } else {
                 derived_statements(&testimony, &id, generation, &statements, rules, taxonomy, recorded_by, &recorded_at)
-                    .map_err(WriteError::Mapping)?
-            };
-            let written = tx.put_statements(&derived)?;
-            report.recorded += 1;
-            report.statements += written;
-            run.written(&draft, Written { outcome, statements: written });
+                    .map_err(WriteError::Mapping)
+            })?;
+            match written {
+                None => break,
+                Some(DerivedWrite::Unchanged) => report.unchanged += 1,
+                Some(DerivedWrite::Written { statements, retracted }) => {
+                    report.recorded += 1;
+                    report.statements += statements;
+                    report.retracted += retracted;
+                }
+            }
         }
         run.finish(false)?;
     }
     Ok(report)
+}
+
+/// What writing one derived source did.
+pub(crate) enum DerivedWrite {
+    /// Its content hash was the same: nothing written.
+    Unchanged,
+    /// Written anew: the earlier generation's statements retracted, these written.
+    Written {
+        /// Statements written.
+        statements: u64,
+        /// Statements of the earlier generation retracted.
+        retracted: u64,
+    },
+}
+
+/// Writes one derived source (an assessment, a screening): nothing when its content hash is unchanged;
+/// otherwise the store retracts the earlier generation and `statements(generation)` are written. `None` when
+/// the run has stopped writing.
+pub(crate) fn write_derived(
+    run: &mut ImportRun<'_>,
+    draft: &SourceDraft,
+    statements: impl FnOnce(u32) -> Result<Vec<Statement>, WriteError>,
+) -> Result<Option<DerivedWrite>, WriteError> {
+    let Some(tx) = run.writer()? else { return Ok(None) };
+    let outcome = tx.put_source(draft)?;
+    let (generation, retracted) = match outcome {
+        clew_store::SourceOutcome::Unchanged { .. } => {
+            run.written(draft, Written { outcome, statements: 0 });
+            return Ok(Some(DerivedWrite::Unchanged));
+        }
+        clew_store::SourceOutcome::New { generation } => (generation, 0),
+        clew_store::SourceOutcome::Changed { generation, retracted } => (generation, retracted),
+    };
+    let derived = statements(generation)?;
+    let written = tx.put_statements(&derived)?;
+    run.written(draft, Written { outcome, statements: written });
+    Ok(Some(DerivedWrite::Written { statements: written, retracted }))
 }
 
 /// The statements of one testimony's assessment: per work spell, its two outcomes and every code found,

@@ -11,7 +11,8 @@ use clew_store::{SourceDraft, Store};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::import::{ImportRun, WriteError, Written};
+use crate::derived::{DerivedWrite, write_derived};
+use crate::import::{ImportRun, WriteError};
 
 /// Entities recorded per transaction (each one a custody event).
 const PER_BATCH: usize = 1_000;
@@ -116,32 +117,24 @@ pub fn record_screening(
                 synthetic: entity.synthetic,
                 withdrawn: None,
             };
-            let Some(tx) = run.writer()? else { break };
-            let outcome = tx.put_source(&draft)?;
-            let generation = match outcome {
-                clew_store::SourceOutcome::Unchanged { .. } => {
-                    if !is_stale {
-                        report.unchanged += 1;
+            let written = write_derived(&mut run, &draft, |generation| {
+                match_statements(entity, &id, generation, matcher_version, recorded_by, &recorded_at)
+                    .map_err(WriteError::Mapping)
+            })?;
+            match written {
+                None => break,
+                Some(DerivedWrite::Unchanged) if !is_stale => report.unchanged += 1,
+                Some(DerivedWrite::Unchanged) => {}
+                Some(DerivedWrite::Written { statements, retracted }) => {
+                    if *is_stale {
+                        report.no_longer_screened += 1;
+                    } else {
+                        report.recorded += 1;
                     }
-                    run.written(&draft, Written { outcome, statements: 0 });
-                    continue;
+                    report.statements += statements;
+                    report.retracted += retracted;
                 }
-                clew_store::SourceOutcome::New { generation }
-                | clew_store::SourceOutcome::Changed { generation, .. } => generation,
-            };
-            if let clew_store::SourceOutcome::Changed { retracted, .. } = outcome {
-                report.retracted += retracted;
             }
-            if *is_stale {
-                report.no_longer_screened += 1;
-            } else {
-                report.recorded += 1;
-            }
-            let statements = match_statements(entity, &id, generation, matcher_version, recorded_by, &recorded_at)
-                .map_err(WriteError::Mapping)?;
-            let written = tx.put_statements(&statements)?;
-            report.statements += written;
-            run.written(&draft, Written { outcome, statements: written });
         }
         run.finish(false)?;
     }
