@@ -40,16 +40,16 @@ impl Words {
     pub fn parse(text: &str, name: &str) -> Result<Words, Vec<String>> {
         let mut words = Words::empty();
         let mut errors = Vec::new();
-        for (index, line) in text.lines().enumerate() {
-            if line.trim().is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let at = |message: String| format!("{name}:{}: {message}", index + 1);
-            let fields: Vec<&str> = line.split('\t').collect();
-            let [table, word, value] = fields[..] else {
-                errors.push(at(format!("{} columns, expected 3 (table, word, value)", fields.len())));
-                continue;
+        for (line, fields) in crate::table::rows(text, &["table", "word", "value"]) {
+            let at = |message: String| format!("{name}:{line}: {message}");
+            let fields = match fields {
+                Ok(fields) => fields,
+                Err(message) => {
+                    errors.push(at(message));
+                    continue;
+                }
             };
+            let [table, word, value] = fields[..] else { continue };
             let (word, value) = (word.to_string(), value.to_string());
             match table {
                 "legal-form" => {

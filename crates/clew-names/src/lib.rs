@@ -9,6 +9,7 @@ pub mod romanize;
 pub mod sounds;
 pub mod spelling;
 pub mod surnames;
+mod table;
 
 /// The version of the matching rules; recorded with every stored screening result.
 pub const MATCHER_VERSION: &str = "clew-names-v1";

@@ -71,15 +71,25 @@ fn voiced_after(before: Option<Syllable>) -> bool {
     before.is_some_and(|b| matches!(b.coda(), Coda::None | Coda::N | Coda::M | Coda::Ng | Coda::L))
 }
 
-/// McCune–Reischauer initial; `voiced` between voiced sounds.
-fn mr_initial(index: u8, voiced: bool, next_medial: u8) -> &'static str {
-    match (index, voiced) {
+/// ㄱ ㄷ ㅂ as McCune–Reischauer and the DPRK write them: voiceless, or voiced between voiced sounds.
+fn plain_stop(index: u8, voiced: bool) -> Option<&'static str> {
+    Some(match (index, voiced) {
         (initial::G, false) => "k",
         (initial::G, true) => "g",
         (initial::D, false) => "t",
         (initial::D, true) => "d",
         (initial::B, false) => "p",
         (initial::B, true) => "b",
+        _ => return None,
+    })
+}
+
+/// McCune–Reischauer initial; `voiced` between voiced sounds.
+fn mr_initial(index: u8, voiced: bool, next_medial: u8) -> &'static str {
+    if let Some(stop) = plain_stop(index, voiced) {
+        return stop;
+    }
+    match (index, voiced) {
         (initial::J, false) => "ch",
         (initial::J, true) => "j",
         (initial::CH, _) => "ch'",
@@ -88,21 +98,17 @@ fn mr_initial(index: u8, voiced: bool, next_medial: u8) -> &'static str {
         (initial::P, _) => "p'",
         (initial::S, _) if matches!(next_medial, medial::I | medial::WI) => "sh",
         (initial::JJ, _) => "tch",
-        (initial::R, false) => "r",
-        (initial::R, true) => "r",
+        (initial::R, _) => "r",
         (other, _) => RR_INITIALS[other as usize],
     }
 }
 
 /// DPRK initial: like McCune–Reischauer, with ㅈ as j, aspirates as kh th ph, ㅊ as ch.
 fn dprk_initial(index: u8, voiced: bool) -> &'static str {
+    if let Some(stop) = plain_stop(index, voiced) {
+        return stop;
+    }
     match (index, voiced) {
-        (initial::G, false) => "k",
-        (initial::G, true) => "g",
-        (initial::D, false) => "t",
-        (initial::D, true) => "d",
-        (initial::B, false) => "p",
-        (initial::B, true) => "b",
         (initial::J, _) => "j",
         (initial::CH, _) => "ch",
         (initial::K, _) => "kh",

@@ -41,16 +41,16 @@ impl Grammar {
     pub fn parse(text: &str, name: &str) -> Result<Grammar, Vec<String>> {
         let mut grammar = Grammar::default();
         let mut errors = Vec::new();
-        for (index, line) in text.lines().enumerate() {
-            if line.trim().is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let at = |message: String| format!("{name}:{}: {message}", index + 1);
-            let fields: Vec<&str> = line.split('\t').collect();
-            let [part, letters, values] = fields[..] else {
-                errors.push(at(format!("{} columns, expected 3 (part, letters, values)", fields.len())));
-                continue;
+        for (line, fields) in crate::table::rows(text, &["part", "letters", "values"]) {
+            let at = |message: String| format!("{name}:{line}: {message}");
+            let fields = match fields {
+                Ok(fields) => fields,
+                Err(message) => {
+                    errors.push(at(message));
+                    continue;
+                }
             };
+            let [part, letters, values] = fields[..] else { continue };
             let letters = if letters == "-" { String::new() } else { letters.to_string() };
             let jamo_set = |table: &[char]| -> Result<u32, String> {
                 let mut set = 0u32;

@@ -69,17 +69,15 @@ impl Surnames {
         let mut entries = Vec::new();
         let mut errors = Vec::new();
         let mut seen = HashMap::new();
-        for (index, line) in text.lines().enumerate() {
-            let number = index + 1;
-            if line.trim().is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let fields: Vec<&str> = line.split('\t').collect();
+        for (number, fields) in crate::table::rows(text, &["hangul", "north", "hanja", "latin", "cyrillic"]) {
             let mut error = |message: String| errors.push(TableError { line: number, message });
-            if fields.len() != 5 {
-                error(format!("{} columns, expected 5 (hangul, north, hanja, latin, cyrillic)", fields.len()));
-                continue;
-            }
+            let fields = match fields {
+                Ok(fields) => fields,
+                Err(message) => {
+                    error(message);
+                    continue;
+                }
+            };
             let list = |field: &str| -> Vec<String> {
                 if field == "-" { Vec::new() } else { field.split(',').map(|v| v.trim().to_string()).collect() }
             };
