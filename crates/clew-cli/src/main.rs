@@ -2,6 +2,7 @@
 //! (as text, or JSON with `--json`) and turns failures into messages and exit codes. The work itself is done
 //! by the library crates.
 
+mod link;
 mod output;
 mod screen;
 
@@ -188,6 +189,11 @@ enum Command {
     /// Sanctions lists kept in the project for screening its entities.
     #[command(subcommand)]
     Lists(ListsCommand),
+    /// Entity resolution: find the records that are the same person, company or place, within a file or
+    /// across two. Fellegi-Sunter model trained without labels (or from judgements); names compared across
+    /// Hangul, Cyrillic and romanizations; every pair's weight explained; never linked on a name alone.
+    #[command(subcommand)]
+    Link(LinkCommand),
     /// Assess forced labour per work spell: the ICLS 2018 definition and the ILO 2012 scheme side by side,
     /// each finding with the statements and the witness's words it rests on. Without --testimony, every
     /// testimony, summarised.
@@ -215,6 +221,26 @@ enum GroupBy {
     Year,
     /// The declared purpose of the permit (e.g. study: the "student" visa channel).
     Visa,
+}
+
+#[derive(Debug, Subcommand)]
+enum LinkCommand {
+    /// Find the duplicates within one CSV file.
+    Dedupe {
+        /// The records (CSV with a header; the config names the columns).
+        file: PathBuf,
+        #[command(flatten)]
+        run: link::RunArgs,
+    },
+    /// Link the records of one CSV file with those of another (pairs across the files only).
+    Pair {
+        /// The first file.
+        a: PathBuf,
+        /// The second file.
+        b: PathBuf,
+        #[command(flatten)]
+        run: link::RunArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -1004,6 +1030,12 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             screen::import_list(&mut project, &file, format, &user(who), out)
         }
         Command::Lists(ListsCommand::List) => screen::list_lists(&open_project(&cli.project)?, out),
+        Command::Link(LinkCommand::Dedupe { file, run }) => {
+            link::run(&[file], clew_link::blocking::Mode::Dedupe, &run, out)
+        }
+        Command::Link(LinkCommand::Pair { a, b, run }) => {
+            link::run(&[a, b], clew_link::blocking::Mode::Link, &run, out)
+        }
         Command::Ledger { testimony, rates } => ledger(cli.project, testimony, rates, out),
         Command::Aggregate { by, resamples, seed } => aggregate(cli.project, by, resamples, seed, out),
         Command::Estimate(EstimateCommand::Revenue {

@@ -39,6 +39,7 @@ fn dependency_rules_hold() {
         ("clew-stats", &[]),
         ("clew-names", &[]),
         ("clew-screen", &["clew-model", "clew-names"]),
+        ("clew-link", &["clew-model", "clew-names"]),
         ("clew-intake", &["clew-model", "clew-store", "clew-vault", "clew-assess"]),
         ("clew-demo", &["clew-model", "clew-intake", "clew-store"]),
         (
@@ -53,6 +54,7 @@ fn dependency_rules_hold() {
                 "clew-stats",
                 "clew-names",
                 "clew-screen",
+                "clew-link",
             ],
         ),
     ];
@@ -74,10 +76,16 @@ fn dependency_rules_hold() {
 }
 
 #[test]
-fn the_model_the_assessment_the_statistics_the_names_and_screening_do_no_file_io() {
-    let sources =
-        ["../clew-model/src", "../clew-assess/src", "../clew-stats/src", "../clew-names/src", "../clew-screen/src"]
-            .map(|dir| Path::new(env!("CARGO_MANIFEST_DIR")).join(dir));
+fn the_model_the_assessment_the_statistics_the_names_screening_and_linkage_do_no_file_io() {
+    let sources = [
+        "../clew-model/src",
+        "../clew-assess/src",
+        "../clew-stats/src",
+        "../clew-names/src",
+        "../clew-screen/src",
+        "../clew-link/src",
+    ]
+    .map(|dir| Path::new(env!("CARGO_MANIFEST_DIR")).join(dir));
     for entry in sources.iter().flat_map(|source| std::fs::read_dir(source).unwrap()) {
         let path = entry.unwrap().path();
         let text = std::fs::read_to_string(&path).unwrap();

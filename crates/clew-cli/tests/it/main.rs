@@ -3,6 +3,7 @@
 
 mod architecture;
 mod kill;
+mod link;
 mod package;
 mod screen;
 

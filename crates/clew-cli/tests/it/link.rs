@@ -1,0 +1,227 @@
+//! `clew link` as a user runs it: a file deduplicated and two files linked, pairs and clusters written and
+//! explained, judgements applied, a saved model reused, and bad configs, files and judgements refused with
+//! their place and nothing written.
+
+use std::path::Path;
+
+use crate::{clew, text};
+
+const CONFIG: &str = r#"version = "clew-link-v1"
+id = "id"
+
+[[comparison]]
+name = "name"
+kind = "person-name"
+columns = ["name"]
+
+[[comparison]]
+name = "birth"
+kind = "date"
+columns = ["birth"]
+
+[[comparison]]
+name = "passport"
+kind = "edit"
+columns = ["passport"]
+
+[blocking]
+rules = ["surname(name)", "passport"]
+
+[training]
+prior_rules = ["passport"]
+prior_recall = 0.5
+em_rules = ["surname(name)", "year(birth)"]
+u_pairs = 1000
+"#;
+
+/// Fictional workers (synthetic), some recorded twice in other scripts or with typing errors.
+const PEOPLE: &str = "id,name,birth,passport
+r1,Kim Chol Su,1975-03-02,836101
+r2,김철수,1975-03-02,836101
+r3,Ким Чхоль Су,1975,
+r4,Ri Nam Hui,1980-11-20,745002
+r5,Ri Nam Hui,1980-11-20,745020
+r6,Pak Song Il,1969-06-01,612003
+r7,Pak Song Il,,
+r8,Choe Yong Ho,1990-01-15,590004
+r9,Han Myong Ok,1985-07-07,501005
+r10,Kim Jong Nam,1971-05-10,440006
+r11,Kim Jong Nam,1971-05-10,440006
+r12,O Su Gyong,1992-02-22,330007
+";
+
+fn setup() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("link.toml"), CONFIG).unwrap();
+    std::fs::write(dir.path().join("people.csv"), PEOPLE).unwrap();
+    dir
+}
+
+fn csv_rows(path: &Path) -> Vec<Vec<String>> {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let mut rows = vec![reader.headers().unwrap().iter().map(String::from).collect()];
+    rows.extend(reader.records().map(|r| r.unwrap().iter().map(String::from).collect()));
+    rows
+}
+
+#[test]
+fn a_file_is_deduplicated_with_explained_pairs_and_clusters() {
+    let dir = setup();
+    let args = ["--json", "link", "dedupe", "people.csv", "--config", "link.toml", "--pairs", "pairs.csv", "--explain"];
+    let run = clew(
+        dir.path(),
+        &[&args[..], &["--clusters", "clusters.csv", "--save-model", "model.toml", "--min-weight", "-50"]].concat(),
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(report["records"], 12);
+    assert_eq!(report["blocking"][1]["rule"], "passport");
+    assert_eq!(report["blocking"][1]["comparisons"], 2);
+
+    let pairs = csv_rows(&dir.path().join("pairs.csv"));
+    assert_eq!(
+        pairs[0][..10],
+        [
+            "id_l",
+            "id_r",
+            "match_weight",
+            "match_probability",
+            "independent",
+            "linked",
+            "name_l",
+            "name_r",
+            "name_level",
+            "name_weight"
+        ]
+    );
+    let pair =
+        |a: &str, b: &str| pairs.iter().find(|r| r[0] == a && r[1] == b).unwrap_or_else(|| panic!("no pair {a} {b}"));
+    // 김철수 is Kim Chol Su; the birth date and the passport are the evidence beyond the name.
+    let hangul = pair("r1", "r2");
+    assert_eq!((hangul[5].as_str(), hangul[8].as_str(), hangul[12].as_str()), ("true", "name score ≥ 0.92", "exact"));
+    // Pak Song Il twice, with nothing but the name: never linked.
+    let name_only = pair("r6", "r7");
+    assert_eq!((name_only[4].as_str(), name_only[5].as_str()), ("false", "false"));
+
+    let clusters = csv_rows(&dir.path().join("clusters.csv"));
+    assert_eq!(clusters[0], ["id", "entity", "size"]);
+    let entity = |id: &str| clusters.iter().find(|r| r[0] == id).unwrap()[1].clone();
+    assert_eq!(entity("r2"), "r1");
+    assert_eq!(entity("r11"), "r10");
+    assert_eq!(entity("r7"), "r7");
+    assert_ne!(entity("r10"), entity("r1"), "Kim Jong Nam is not Kim Chol Su");
+
+    // The saved model gives the same pairs without training.
+    let again = clew(
+        dir.path(),
+        &[
+            "link",
+            "dedupe",
+            "people.csv",
+            "--config",
+            "link.toml",
+            "--model",
+            "model.toml",
+            "--pairs",
+            "again.csv",
+            "--explain",
+            "--min-weight",
+            "-50",
+        ],
+    );
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again.stderr));
+    assert_eq!(csv_rows(&dir.path().join("again.csv")), pairs);
+    assert!(std::fs::read_to_string(dir.path().join("model.toml")).unwrap().contains("version = \"clew-link-v1\""));
+}
+
+#[test]
+fn judgements_override_the_model() {
+    let dir = setup();
+    std::fs::write(dir.path().join("judged.csv"), "id_l,id_r,verdict\nr1,r2,different\nr6,r7,same\n").unwrap();
+    let run = clew(
+        dir.path(),
+        &[
+            "link",
+            "dedupe",
+            "people.csv",
+            "--config",
+            "link.toml",
+            "--judgements",
+            "judged.csv",
+            "--clusters",
+            "clusters.csv",
+        ],
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let clusters = csv_rows(&dir.path().join("clusters.csv"));
+    let entity = |id: &str| clusters.iter().find(|r| r[0] == id).unwrap()[1].clone();
+    assert_ne!(entity("r1"), entity("r2"));
+    assert_eq!(entity("r7"), "r6");
+    assert!(text(&run.stdout).contains("2 across a pair judged different"), "{}", text(&run.stdout));
+}
+
+#[test]
+fn two_files_are_linked_across_only() {
+    let dir = setup();
+    let (head, rest) = PEOPLE.split_once('\n').unwrap();
+    let lines: Vec<&str> = rest.lines().collect();
+    let pick = |parity: usize| {
+        lines.iter().enumerate().filter(|(i, _)| i % 2 == parity).map(|(_, r)| *r).collect::<Vec<_>>().join("\n")
+    };
+    std::fs::write(dir.path().join("a.csv"), format!("{head}\n{}\n", pick(0))).unwrap();
+    std::fs::write(dir.path().join("b.csv"), format!("{head}\n{}\n", pick(1))).unwrap();
+    let run = clew(
+        dir.path(),
+        &["link", "pair", "a.csv", "b.csv", "--config", "link.toml", "--pairs", "pairs.csv", "--min-weight", "-50"],
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let pairs = csv_rows(&dir.path().join("pairs.csv"));
+    let in_a = |id: &str| id[1..].parse::<u32>().unwrap() % 2 == 1;
+    assert!(pairs.len() > 1);
+    assert!(pairs[1..].iter().all(|p| in_a(&p[0]) != in_a(&p[1])), "{pairs:?}");
+}
+
+#[test]
+fn plan_prints_the_comparisons_per_rule_and_stops() {
+    let dir = setup();
+    let run =
+        clew(dir.path(), &["link", "dedupe", "people.csv", "--config", "link.toml", "--plan", "--pairs", "pairs.csv"]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    assert!(text(&run.stdout).contains("  passport: 2 comparisons"), "{}", text(&run.stdout));
+    assert!(!dir.path().join("pairs.csv").exists());
+}
+
+#[test]
+fn bad_configs_files_and_judgements_are_refused_and_nothing_is_written() {
+    let dir = setup();
+    let outputs = ["--pairs", "pairs.csv", "--clusters", "clusters.csv", "--save-model", "model.toml"];
+    let refused = |args: &[&str], code: i32| {
+        let run = clew(dir.path(), &[args, &outputs[..]].concat());
+        assert_eq!(run.status.code(), Some(code), "{}", text(&run.stdout));
+        for file in ["pairs.csv", "clusters.csv", "model.toml"] {
+            assert!(!dir.path().join(file).exists(), "{file} written");
+        }
+        text(&run.stderr)
+    };
+    std::fs::write(dir.path().join("bad.toml"), CONFIG.replace("kind = \"edit\"", "kind = \"fuzzy\"")).unwrap();
+    let message = refused(&["link", "dedupe", "people.csv", "--config", "bad.toml"], 3);
+    assert!(message.contains("bad.toml:16"), "{message}");
+    assert!(message.contains("unknown variant `fuzzy`"), "{message}");
+
+    std::fs::write(dir.path().join("short.csv"), "id,name,birth\nr1,Kim,1970\n").unwrap();
+    let message = refused(&["link", "dedupe", "short.csv", "--config", "link.toml"], 3);
+    assert!(message.contains("short.csv:1") && message.contains("no column `passport`"), "{message}");
+
+    std::fs::write(dir.path().join("judged.csv"), "id_l,id_r,verdict\nr1,r99,same\nr1,r2,maybe\n").unwrap();
+    let message = refused(&["link", "dedupe", "people.csv", "--config", "link.toml", "--judgements", "judged.csv"], 3);
+    assert!(message.contains("judged.csv:2") && message.contains("no record has the id `r99`"), "{message}");
+    assert!(
+        message.contains("judged.csv:3") && message.contains("`maybe` is not same, different or unsure"),
+        "{message}"
+    );
+
+    std::fs::write(dir.path().join("tight.toml"), CONFIG.replace("[blocking]", "[blocking]\nmax_comparisons = 3"))
+        .unwrap();
+    let message = refused(&["link", "dedupe", "people.csv", "--config", "tight.toml"], 2);
+    assert!(message.contains("more than the limit of 3"), "{message}");
+}

@@ -1,0 +1,121 @@
+//! One linkage run put together: a checked config over records, its comparisons made ready, its blocking plan
+//! checked against the limit, then training, scoring and clustering.
+
+use crate::blocking::{Blocker, Mode, candidates};
+use crate::compare::{Cache, Comparison, Field};
+use crate::config::Checked;
+use crate::model::{Label, Model, Weights};
+use crate::predict::{self, Scored};
+use crate::records::Records;
+use crate::{Error, Problem};
+
+/// The records and config of a run, ready to block, train and score.
+#[derive(Debug)]
+pub struct Linkage {
+    /// The config.
+    pub checked: Checked,
+    /// The records.
+    pub records: Records,
+    /// One per comparison.
+    pub fields: Vec<Field>,
+    /// One per blocking rule.
+    pub blockers: Vec<Blocker>,
+    /// Dedupe or link.
+    pub mode: Mode,
+    /// Things the user should know (values that could not be read and count as missing).
+    pub warnings: Vec<String>,
+}
+
+/// What blocking will do, rule by rule, before anything runs.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// Each rule and the comparisons it makes (an upper bound when keys are many per record).
+    pub rules: Vec<(String, u64)>,
+    /// Their sum.
+    pub total: u64,
+    /// The configured limit.
+    pub limit: u64,
+}
+
+impl Plan {
+    /// The plan, one rule a line.
+    pub fn describe(&self) -> String {
+        self.rules.iter().map(|(rule, count)| format!("  {rule}: {count} comparisons")).collect::<Vec<_>>().join("\n")
+    }
+}
+
+impl Linkage {
+    /// Prepares a run. Dedupe needs two records or more; link needs two sources, neither empty.
+    pub fn new(checked: Checked, records: Records, mode: Mode) -> Result<Linkage, Error> {
+        let origins = records.origins().to_vec();
+        let mut problems = Vec::new();
+        for (origin, size) in origins.iter().zip(records.source_sizes()) {
+            if size == 0 {
+                problems.push(Problem { origin: origin.clone(), line: None, message: "no records".into() });
+            }
+        }
+        if mode == Mode::Link && origins.len() < 2 {
+            problems.push(Problem { origin: "link".into(), line: None, message: "linking needs two files".into() });
+        }
+        if problems.is_empty() && records.len() < 2 {
+            problems.push(Problem {
+                origin: origins.join(", "),
+                line: None,
+                message: "one record: there is nothing to link it with".into(),
+            });
+        }
+        if !problems.is_empty() {
+            return Err(Error::Input(problems));
+        }
+        let mut fields = Vec::new();
+        let mut warnings = Vec::new();
+        for spec in &checked.config.comparisons {
+            let columns: Vec<usize> = spec.columns.iter().filter_map(|c| records.column(c)).collect();
+            let (field, unreadable) = Field::prepare(Comparison::new(spec), &records, &columns);
+            if unreadable > 0 {
+                warnings.push(format!(
+                    "comparison `{}`: {unreadable} values could not be read as {} and count as missing",
+                    spec.name,
+                    if spec.kind == crate::config::Kind::Date { "dates" } else { "places" }
+                ));
+            }
+            fields.push(field);
+        }
+        let blockers = checked.blocking.iter().map(|rule| Blocker::new(rule, &records)).collect();
+        Ok(Linkage { checked, records, fields, blockers, mode, warnings })
+    }
+
+    /// How many comparisons each rule makes; an error when they exceed the limit.
+    pub fn plan(&self) -> Result<Plan, Error> {
+        let rules: Vec<(String, u64)> =
+            self.blockers.iter().map(|b| (b.rule.text.clone(), b.count(&self.records, self.mode))).collect();
+        let total = rules.iter().map(|(_, c)| *c).fold(0u64, u64::saturating_add);
+        let plan = Plan { rules, total, limit: self.checked.config.blocking.max_comparisons };
+        if plan.total > plan.limit {
+            return Err(Error::TooManyComparisons { total: plan.total, limit: plan.limit, detail: plan.describe() });
+        }
+        Ok(plan)
+    }
+
+    /// The candidate pairs of all rules, each once.
+    pub fn candidates(&self) -> Vec<(u32, u32)> {
+        candidates(&self.blockers, &self.records, self.mode)
+    }
+
+    /// Trains a model (without labels, refined by any given).
+    pub fn train(&self, labels: &[Label]) -> Result<Model, Error> {
+        crate::model::train(&self.checked, &self.fields, &self.records, self.mode, labels)
+    }
+
+    /// Scores pairs with a model (checked against the config first).
+    pub fn score(&self, model: &Model, pairs: &[(u32, u32)]) -> Result<Vec<Scored>, Error> {
+        model.check(&self.fields)?;
+        Ok(predict::score(&self.fields, &Weights::new(model), pairs))
+    }
+
+    /// The weight of any pair.
+    pub fn weigher<'a>(&'a self, weights: &'a Weights) -> impl FnMut(u32, u32) -> f64 + 'a {
+        let mut caches: Vec<Cache> = self.fields.iter().map(|_| Cache::default()).collect();
+        move |a, b| predict::weigh(&self.fields, weights, a, b, &mut caches).0
+    }
+}

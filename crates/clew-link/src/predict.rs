@@ -1,0 +1,146 @@
+//! Scoring pairs: the match weight (log2 odds) of each candidate pair, whether evidence other than the name
+//! agrees, and on request the explanation, comparison by comparison.
+
+use serde::Serialize;
+
+use crate::compare::{Cache, EXACT, Field};
+use crate::model::{Weights, in_parallel};
+
+/// A scored pair.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scored {
+    /// The lower record.
+    pub a: u32,
+    /// The higher record.
+    pub b: u32,
+    /// The match weight: log2 of the odds that the two are the same.
+    pub weight: f32,
+    /// Whether a comparison independent of the name agrees (positive weight).
+    pub independent: bool,
+}
+
+/// The probability of a match weight.
+pub fn probability(weight: f64) -> f64 {
+    1.0 / (1.0 + (-weight).exp2())
+}
+
+/// One comparison's part in a pair's weight.
+#[derive(Debug, Clone, Serialize)]
+pub struct Part {
+    /// The comparison.
+    pub comparison: String,
+    /// The first record's value (empty when missing).
+    pub left: String,
+    /// The second record's.
+    pub right: String,
+    /// The level it fell in.
+    pub level: String,
+    /// Its weight (log2 Bayes factor), with the term-frequency adjustment.
+    pub weight: f64,
+    /// The term-frequency adjustment alone, when one was made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frequency_adjustment: Option<f64>,
+}
+
+/// A pair's weight, explained.
+#[derive(Debug, Clone, Serialize)]
+pub struct Explanation {
+    /// The prior's weight.
+    pub prior: f64,
+    /// Each comparison's.
+    pub parts: Vec<Part>,
+    /// The sum.
+    pub weight: f64,
+    /// As a probability.
+    pub probability: f64,
+    /// Whether evidence other than the name agrees.
+    pub independent: bool,
+}
+
+/// The weight of one comparison at a level, with its term-frequency adjustment.
+fn part_weight(field: &Field, weights: &Weights, c: usize, level: u8, a: u32) -> (f64, Option<f64>) {
+    let base = weights.levels[c][level as usize];
+    if level == EXACT && field.comparison.tf {
+        let frequency = field.frequency[field.cells[a as usize] as usize].max(1e-9);
+        let u_exact = (weights.exact_m[c] / base.exp2()).max(1e-12);
+        let adjustment = (u_exact / frequency).log2();
+        return (base + adjustment, Some(adjustment));
+    }
+    (base, None)
+}
+
+/// The weight of a pair and whether independent evidence agrees.
+pub fn weigh(fields: &[Field], weights: &Weights, a: u32, b: u32, caches: &mut [Cache]) -> (f64, bool) {
+    let mut total = weights.prior;
+    let mut independent = false;
+    for (c, (field, cache)) in fields.iter().zip(caches.iter_mut()).enumerate() {
+        let level = field.level(a, b, cache);
+        let (weight, _) = part_weight(field, weights, c, level, a);
+        total += weight;
+        independent |= field.comparison.independent && weight > 0.0;
+    }
+    (total, independent)
+}
+
+/// Scores pairs on all cores.
+pub fn score(fields: &[Field], weights: &Weights, pairs: &[(u32, u32)]) -> Vec<Scored> {
+    in_parallel(pairs.len(), |range| {
+        let mut caches: Vec<Cache> = fields.iter().map(|_| Cache::default()).collect();
+        pairs[range]
+            .iter()
+            .map(|(a, b)| {
+                let (weight, independent) = weigh(fields, weights, *a, *b, &mut caches);
+                Scored { a: *a, b: *b, weight: weight as f32, independent }
+            })
+            .collect::<Vec<_>>()
+    })
+    .concat()
+}
+
+/// Explains a pair's weight.
+pub fn explain(fields: &[Field], weights: &Weights, a: u32, b: u32) -> Explanation {
+    let mut parts = Vec::new();
+    let mut total = weights.prior;
+    let mut independent = false;
+    for (c, field) in fields.iter().enumerate() {
+        let level = field.level(a, b, &mut Cache::default());
+        let (weight, frequency_adjustment) = part_weight(field, weights, c, level, a);
+        total += weight;
+        independent |= field.comparison.independent && weight > 0.0;
+        let value = |r: u32| field.values[field.cells[r as usize] as usize].clone();
+        parts.push(Part {
+            comparison: field.comparison.name.clone(),
+            left: value(a),
+            right: value(b),
+            level: field.comparison.labels[level as usize].clone(),
+            weight,
+            frequency_adjustment,
+        });
+    }
+    Explanation { prior: weights.prior, parts, weight: total, probability: probability(total), independent }
+}
+
+/// The threshold chosen without the truth: the weight that maximises the F1 the model itself expects, taking
+/// each pair's probability as its chance of being a true match. Pairs without independent evidence are never
+/// links when `require_independent` is set.
+pub fn expected_best_threshold(scored: &[Scored], require_independent: bool) -> f64 {
+    let mut eligible: Vec<f64> =
+        scored.iter().filter(|s| s.independent || !require_independent).map(|s| f64::from(s.weight)).collect();
+    if eligible.is_empty() {
+        return 0.0;
+    }
+    eligible.sort_unstable_by(|x, y| y.total_cmp(x));
+    let expected_matches: f64 = eligible.iter().map(|w| probability(*w)).sum();
+    let (mut true_positives, mut chosen, mut best) = (0.0, eligible[0], f64::MIN);
+    for (i, weight) in eligible.iter().enumerate() {
+        true_positives += probability(*weight);
+        let predicted = (i + 1) as f64;
+        let f1 = 2.0 * true_positives / (predicted + expected_matches);
+        // Only cut between distinct weights.
+        if f1 > best && eligible.get(i + 1).is_none_or(|next| next < weight) {
+            best = f1;
+            chosen = *weight;
+        }
+    }
+    chosen
+}
