@@ -39,15 +39,16 @@ pub struct RunArgs {
     /// With --pairs: write the pairs from this match weight [default: the threshold].
     #[arg(long, value_name = "WEIGHT", allow_hyphen_values = true)]
     pub min_weight: Option<f64>,
-    /// Write the clusters as CSV: id, entity (the canonical id: the smallest record id in it), size.
+    /// Write the clusters as CSV: file, id, entity_file, entity (the canonical id: the smallest record id in
+    /// it), size.
     #[arg(long, value_name = "FILE.csv")]
     pub clusters: Option<PathBuf>,
     /// The match weight (log2 odds) from which a pair is a link [default: the config's, else the weight that
     /// maximises the model's own expected F1].
     #[arg(long, value_name = "WEIGHT", allow_hyphen_values = true)]
     pub threshold: Option<f64>,
-    /// Reviewers' judgements (CSV: id_l, id_r, verdict = same | different | unsure): they override the model
-    /// in clustering and refine its m.
+    /// Reviewers' judgements (CSV: id_l, id_r, verdict = same | different | unsure; linking two files, id_l is
+    /// of the first): they override the model in clustering and refine its m.
     #[arg(long, value_name = "FILE.csv")]
     pub judgements: Option<PathBuf>,
     /// Print how many comparisons each blocking rule makes, and stop.
@@ -71,8 +72,15 @@ struct Report {
     inconsistent_judgements: Vec<(String, String, String, String)>,
     warnings: Vec<String>,
     seconds: f64,
-    /// Seconds per step: read, train, block, score, cluster, write.
+    /// Seconds per step: read, prepare (comparisons and keys), train, block, score, cluster, write.
     steps: Vec<(&'static str, f64)>,
+}
+
+#[derive(Debug, Serialize)]
+struct PlanReport {
+    records: usize,
+    blocking: Vec<RuleCount>,
+    training: Vec<RuleCount>,
 }
 
 #[derive(Debug, Serialize)]
@@ -127,27 +135,31 @@ pub fn run(files: &[PathBuf], mode: Mode, args: &RunArgs, out: &mut Output) -> R
     if !problems.is_empty() {
         return Err(failure(Error::Input(problems)));
     }
+    let mut steps = Vec::new();
+    let mut lap = started;
+    let mut step = |name: &'static str| {
+        steps.push((name, lap.elapsed().as_secs_f64()));
+        lap = Instant::now();
+    };
+    step("read");
     let threshold_config = checked.config.clustering.threshold;
     let require_independent = checked.config.clustering.require_independent;
     let linkage = Linkage::new(checked, records, mode).map_err(failure)?;
     for warning in &linkage.warnings {
         out.note(&format!("warning: {warning}"))?;
     }
-    let mut steps = Vec::new();
-    let mut lap = Instant::now();
-    let mut step = |name: &'static str| {
-        steps.push((name, lap.elapsed().as_secs_f64()));
-        lap = Instant::now();
-    };
-    step("read");
+    step("prepare");
+    if args.threshold.is_some_and(|t| !t.is_finite()) {
+        return Err(Failure::usage("--threshold: a finite match weight".into()));
+    }
     let plan = linkage.plan().map_err(failure)?;
-    let blocking: Vec<RuleCount> = plan
-        .rules
-        .iter()
-        .map(|(rule, comparisons)| RuleCount { rule: rule.clone(), comparisons: *comparisons })
-        .collect();
+    let counts = |rules: &[(String, u64)]| -> Vec<RuleCount> {
+        rules.iter().map(|(rule, comparisons)| RuleCount { rule: rule.clone(), comparisons: *comparisons }).collect()
+    };
+    let (blocking, training) = (counts(&plan.rules), counts(&plan.training));
     if args.plan {
-        return out.value(&blocking, |out| {
+        let report = PlanReport { records: linkage.records.len(), blocking, training };
+        return out.value(&report, |out| {
             out.line(&format!(
                 "{} records; blocking makes at most {} comparisons:",
                 linkage.records.len(),
@@ -157,7 +169,7 @@ pub fn run(files: &[PathBuf], mode: Mode, args: &RunArgs, out: &mut Output) -> R
         });
     }
     let judgements = match &args.judgements {
-        Some(path) => read_judgements(path, &linkage.records)?,
+        Some(path) => read_judgements(path, &linkage.records, mode)?,
         None => Vec::new(),
     };
     let model = match &args.model {
@@ -337,10 +349,13 @@ fn clusters_csv(records: &Records, clusters: &Clusters) -> Vec<u8> {
         sizes[*e as usize] += 1;
     }
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let _ = writer.write_record(["id", "entity", "size"]);
+    let _ = writer.write_record(["file", "id", "entity_file", "entity", "size"]);
+    let file = |record: u32| records.origins()[records.source(record) as usize].as_str();
     for (record, entity) in clusters.entity_of.iter().enumerate() {
         let _ = writer.write_record([
+            file(record as u32),
             records.id(record as u32),
+            file(clusters.canonical_record[*entity as usize]),
             &clusters.canonical[*entity as usize],
             &sizes[*entity as usize].to_string(),
         ]);
@@ -350,7 +365,7 @@ fn clusters_csv(records: &Records, clusters: &Clusters) -> Vec<u8> {
 
 /// Reads judgements: a CSV with id_l, id_r, verdict (same, different, unsure) and optionally note. Every bad
 /// row is reported.
-fn read_judgements(path: &Path, records: &Records) -> Result<Vec<Judged>, Failure> {
+fn read_judgements(path: &Path, records: &Records, mode: Mode) -> Result<Vec<Judged>, Failure> {
     let origin = path.display().to_string();
     let bytes = read(path)?;
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes.as_slice());
@@ -372,7 +387,9 @@ fn read_judgements(path: &Path, records: &Records) -> Result<Vec<Judged>, Failur
         let field = |i: usize| record.get(i).unwrap_or("").trim();
         let mut problem =
             |message: String| problems.push(clew_link::Problem { origin: origin.clone(), line: Some(line), message });
-        let find = |i: usize| records.find(field(i));
+        // Linking two files, id_l is of the first and id_r of the second.
+        let source = |i: usize| u16::from(i == right && mode == Mode::Link);
+        let find = |i: usize| records.find(source(i), field(i));
         let verdict = match field(verdict) {
             "same" => Some(Verdict::Same),
             "different" => Some(Verdict::Different),
@@ -388,7 +405,8 @@ fn read_judgements(path: &Path, records: &Records) -> Result<Vec<Judged>, Failur
             (a, b, _) => {
                 for (found, column) in [(a, left), (b, right)] {
                     if found.is_none() {
-                        problem(format!("{}: no record has the id `{}`", header[column], field(column)));
+                        let file = &records.origins()[usize::from(source(column))];
+                        problem(format!("{}: no record of {file} has the id `{}`", header[column], field(column)));
                     }
                 }
             }

@@ -64,10 +64,12 @@ pub struct Blocker {
     right: Option<Keys>,
     /// How many distinct keys (key ids run from 0).
     distinct: usize,
+    /// How many records had more key combinations than are kept.
+    pub truncated: usize,
 }
 
 /// At most this many keys per record and rule (the product of its parts' keys); more are dropped.
-const MAX_KEYS_PER_RECORD: usize = 256;
+pub const MAX_KEYS_PER_RECORD: usize = 256;
 
 impl Blocker {
     /// Computes every record's keys. The caller has checked that the rule's columns exist.
@@ -92,10 +94,11 @@ impl Blocker {
             }
             sides[0].push(left);
         }
-        let mut interner = Interner::default();
-        let left = combine(&sides[0], records.len(), &mut interner);
-        let right = (!symmetric).then(|| combine(&sides[1], records.len(), &mut interner));
-        Blocker { rule: rule.clone(), left, right, distinct: interner.len() }
+        let sides: Vec<&[Keys]> = if symmetric { vec![&sides[0]] } else { vec![&sides[0], &sides[1]] };
+        let (mut keys, distinct, truncated) = number_keys(&sides, records.len());
+        let right = (!symmetric).then(|| keys.pop()).flatten();
+        let left = keys.pop().unwrap_or_default();
+        Blocker { rule: rule.clone(), left, right, distinct, truncated }
     }
 
     fn right(&self) -> &Keys {
@@ -250,92 +253,107 @@ fn year_of(text: &str) -> Option<String> {
         .then(|| year.to_string())
 }
 
-/// Numbers the combinations of part keys; up to four parts without allocating.
-#[derive(Default)]
-struct Interner {
-    small: FxHashMap<[u32; 4], u32>,
-    large: FxHashMap<Vec<u32>, u32>,
-}
+/// At most this many parts in a rule (the config refuses more).
+pub const MAX_PARTS: usize = 4;
 
-impl Interner {
-    fn len(&self) -> usize {
-        self.small.len() + self.large.len()
-    }
-
-    fn intern(&mut self, combo: &[u32]) -> u32 {
-        let next = self.len() as u32;
-        if combo.len() <= 4 {
-            let mut key = [u32::MAX; 4];
-            key[..combo.len()].copy_from_slice(combo);
-            *self.small.entry(key).or_insert(next)
-        } else {
-            match self.large.get(combo) {
-                Some(id) => *id,
-                None => {
-                    self.large.insert(combo.to_vec(), next);
-                    next
-                }
-            }
-        }
-    }
-}
-
-/// A record's rule keys: every combination of its parts' keys.
-fn combine(parts: &[Keys], records: usize, interner: &mut Interner) -> Keys {
-    let mut keys = Keys { offsets: Vec::with_capacity(records + 1), keys: Vec::with_capacity(records) };
-    keys.offsets.push(0);
-    let mut single = Vec::with_capacity(parts.len());
-    let mut combos: Vec<Vec<u32>> = Vec::new();
-    for record in 0..records as u32 {
-        let start = keys.keys.len();
-        if parts.iter().all(|part| part.of(record).len() == 1) {
-            // The usual case: one key per part, so one key for the record.
-            single.clear();
-            single.extend(parts.iter().map(|part| part.of(record)[0]));
-            keys.keys.push(interner.intern(&single));
-        } else if parts.iter().all(|part| !part.of(record).is_empty()) {
+/// Each record's rule keys on each side: every combination of its parts' keys, numbered so that equal
+/// combinations (on either side) get the same number. Numbering is by sorting, not hashing: a million records
+/// sort faster than they hash into a table that does not fit in the cache. Returns the keys of each side, how
+/// many distinct keys there are, and how many records had combinations dropped (over MAX_KEYS_PER_RECORD).
+fn number_keys(sides: &[&[Keys]], records: usize) -> (Vec<Keys>, usize, usize) {
+    let mut truncated = 0;
+    // (combination, slot): a slot is a place in the flat list of all sides' keys, in record order.
+    let mut entries: Vec<([u32; MAX_PARTS], u32)> = Vec::with_capacity(records * sides.len());
+    let mut offsets: Vec<Vec<u32>> = Vec::new();
+    let mut combos: Vec<[u32; MAX_PARTS]> = Vec::new();
+    for parts in sides {
+        let mut side_offsets = Vec::with_capacity(records + 1);
+        side_offsets.push(entries.len() as u32);
+        for record in 0..records as u32 {
             combos.clear();
-            combos.push(Vec::new());
-            for part in parts {
-                let values = part.of(record);
-                let mut next = Vec::with_capacity(combos.len() * values.len());
-                for combo in &combos {
-                    for value in values {
-                        let mut longer = combo.clone();
-                        longer.push(*value);
-                        next.push(longer);
+            if parts.iter().all(|part| !part.of(record).is_empty()) {
+                combos.push([u32::MAX; MAX_PARTS]);
+                for (position, part) in parts.iter().enumerate() {
+                    let values = part.of(record);
+                    if values.len() == 1 {
+                        for combo in &mut combos {
+                            combo[position] = values[0];
+                        }
+                        continue;
                     }
+                    let mut next = Vec::with_capacity(combos.len() * values.len());
+                    for combo in &combos {
+                        for value in values {
+                            let mut longer = *combo;
+                            longer[position] = *value;
+                            next.push(longer);
+                        }
+                    }
+                    if next.len() > MAX_KEYS_PER_RECORD {
+                        truncated += 1;
+                        next.truncate(MAX_KEYS_PER_RECORD);
+                    }
+                    combos = next;
                 }
-                next.truncate(MAX_KEYS_PER_RECORD);
-                combos = next;
             }
             for combo in &combos {
-                keys.keys.push(interner.intern(combo));
+                entries.push((*combo, entries.len() as u32));
             }
-            keys.keys[start..].sort_unstable();
-            let mut end = start;
-            for i in start..keys.keys.len() {
-                if end == start || keys.keys[end - 1] != keys.keys[i] {
-                    keys.keys[end] = keys.keys[i];
-                    end += 1;
-                }
-            }
-            keys.keys.truncate(end);
+            side_offsets.push(entries.len() as u32);
         }
-        keys.offsets.push(keys.keys.len() as u32);
+        offsets.push(side_offsets);
     }
-    keys
+    let mut numbers = vec![0u32; entries.len()];
+    entries.sort_unstable_by_key(|entry| entry.0);
+    let mut distinct = 0u32;
+    for (i, (combo, slot)) in entries.iter().enumerate() {
+        if i > 0 && entries[i - 1].0 != *combo {
+            distinct += 1;
+        }
+        numbers[*slot as usize] = distinct;
+    }
+    let distinct = if entries.is_empty() { 0 } else { distinct as usize + 1 };
+    let keys = offsets
+        .iter()
+        .map(|side_offsets| {
+            let mut keys = Keys { offsets: Vec::with_capacity(records + 1), keys: Vec::with_capacity(records) };
+            keys.offsets.push(0);
+            for window in side_offsets.windows(2) {
+                let start = keys.keys.len();
+                keys.keys.extend(&numbers[window[0] as usize..window[1] as usize]);
+                if keys.keys.len() - start > 1 {
+                    keys.keys[start..].sort_unstable();
+                    let mut end = start + 1;
+                    for i in start + 1..keys.keys.len() {
+                        if keys.keys[end - 1] != keys.keys[i] {
+                            keys.keys[end] = keys.keys[i];
+                            end += 1;
+                        }
+                    }
+                    keys.keys.truncate(end);
+                }
+                keys.offsets.push(keys.keys.len() as u32);
+            }
+            keys
+        })
+        .collect();
+    (keys, distinct, truncated)
 }
 
 /// The candidate pairs of all rules together, each once, lower record first, with the rule that made each.
 pub fn candidates(blockers: &[Blocker], records: &Records, mode: Mode) -> Vec<(u32, u32)> {
     let mut pairs = Vec::new();
+    for_each_candidate(blockers, records, mode, |a, b| pairs.push((a, b)));
+    pairs
+}
+
+/// Calls `emit` with each candidate pair of all rules together, once.
+pub fn for_each_candidate(blockers: &[Blocker], records: &Records, mode: Mode, mut emit: impl FnMut(u32, u32)) {
     for (index, blocker) in blockers.iter().enumerate() {
         blocker.pairs(records, mode, |a, b| {
             if !blockers[..index].iter().any(|earlier| earlier.covers(a, b)) {
-                pairs.push((a, b));
+                emit(a, b);
             }
         });
     }
-    pairs
 }

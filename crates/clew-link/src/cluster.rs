@@ -68,9 +68,11 @@ pub struct Inconsistency {
 pub struct Clusters {
     /// Each record's entity (an index into `canonical`).
     pub entity_of: Vec<u32>,
-    /// Each entity's canonical id: the smallest record id among its records, so it stays the same from run to
-    /// run while that record stays in it.
+    /// Each entity's canonical id: the smallest record id among its records (the first file's when two files
+    /// use it), so it stays the same from run to run while that record stays in it.
     pub canonical: Vec<String>,
+    /// Each entity's canonical record (the one whose id names it).
+    pub canonical_record: Vec<u32>,
     /// Joins refused, for review.
     pub refused: Vec<Refusal>,
     /// Contradicting judgements, reported and not resolved.
@@ -169,17 +171,19 @@ pub fn cluster(
         groups.join(a, b);
     }
     let mut entity_of = vec![u32::MAX; n];
-    let mut canonical = Vec::new();
+    let (mut canonical, mut canonical_record) = (Vec::new(), Vec::new());
     for record in 0..n as u32 {
         let root = groups.find(record);
         if entity_of[root as usize] == u32::MAX {
             let members = &groups.members[root as usize];
-            let id = members.iter().map(|m| records.id(*m)).min().unwrap_or_default().to_string();
+            // The smallest id names the entity; between two files using the same id, the first file's.
+            let first = members.iter().copied().min_by_key(|m| (records.id(*m), records.source(*m))).unwrap_or(record);
             for m in members {
                 entity_of[*m as usize] = canonical.len() as u32;
             }
-            canonical.push(id);
+            canonical.push(records.id(first).to_string());
+            canonical_record.push(first);
         }
     }
-    Clusters { entity_of, canonical, refused, inconsistencies }
+    Clusters { entity_of, canonical, canonical_record, refused, inconsistencies }
 }

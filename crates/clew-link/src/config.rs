@@ -100,6 +100,9 @@ pub struct TrainingSpec {
     /// How many random pairs estimate u.
     #[serde(default = "default_u_pairs")]
     pub u_pairs: u64,
+    /// EM runs on at most this many pairs of each rule, a seeded random sample when the rule makes more.
+    #[serde(default = "default_u_pairs")]
+    pub em_max_pairs: u64,
     /// The seed of the random pairs.
     #[serde(default)]
     pub seed: u64,
@@ -241,6 +244,9 @@ impl Rule {
             };
             parts.push(RulePart { left, right });
         }
+        if parts.len() > crate::blocking::MAX_PARTS {
+            return Err(format!("`{}`: at most {} parts", text.trim(), crate::blocking::MAX_PARTS));
+        }
         Ok(Rule { text: text.trim().to_string(), parts })
     }
 
@@ -313,16 +319,16 @@ pub fn read(origin: &str, text: &str) -> Result<Checked, Error> {
             let ascending = thresholds.windows(2).all(|w| w[0] < w[1]);
             let ok = match comparison.kind {
                 Kind::PersonName | Kind::Name => descending && thresholds.iter().all(|t| *t > 0.0 && *t <= 1.0),
-                Kind::Edit => ascending && thresholds.iter().all(|t| *t >= 1.0 && t.fract() == 0.0),
+                Kind::Edit => ascending && thresholds.iter().all(|t| *t >= 1.0 && *t <= 10.0 && t.fract() == 0.0),
                 Kind::Geo => ascending && thresholds.iter().all(|t| *t > 0.0),
                 Kind::Date | Kind::Exact => false,
             };
-            if thresholds.is_empty() || !ok {
+            if thresholds.is_empty() || thresholds.len() > 20 || !ok {
                 problem(format!(
                     "{at}: thresholds: {}",
                     match comparison.kind {
                         Kind::PersonName | Kind::Name => "name scores in (0, 1], highest first",
-                        Kind::Edit => "whole numbers of edits from 1 up, smallest first",
+                        Kind::Edit => "whole numbers of edits from 1 to 10, smallest first",
                         Kind::Geo => "kilometres above 0, smallest first",
                         Kind::Date | Kind::Exact => "this kind has fixed levels and takes none",
                     }
@@ -355,8 +361,20 @@ pub fn read(origin: &str, text: &str) -> Result<Checked, Error> {
     if !(config.training.prior_recall > 0.0 && config.training.prior_recall <= 1.0) {
         problem("training.prior_recall: a share in (0, 1]".into());
     }
-    if config.training.u_pairs < 1_000 {
-        problem("training.u_pairs: at least 1000 random pairs".into());
+    if !(1_000..=100_000_000).contains(&config.training.u_pairs) {
+        problem("training.u_pairs: from 1000 to 100000000 random pairs".into());
+    }
+    if config.training.em_max_pairs < 1_000 {
+        problem("training.em_max_pairs: at least 1000 pairs".into());
+    }
+    if config.clustering.threshold.is_some_and(|t| !t.is_finite()) {
+        problem("clustering.threshold: a finite match weight".into());
+    }
+    // The id column names records; it is not compared or blocked on (it is not kept as a value).
+    let id_used = config.comparisons.iter().any(|c| c.columns.contains(&config.id))
+        || [&blocking, &prior, &em].into_iter().flatten().any(|r| r.columns().contains(&config.id.as_str()));
+    if id_used {
+        problem(format!("id: the id column `{}` cannot also be compared or blocked on", config.id));
     }
     if problems.is_empty() { Ok(Checked { config, blocking, prior, em }) } else { Err(Error::Input(problems)) }
 }

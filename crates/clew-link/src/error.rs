@@ -28,13 +28,13 @@ pub enum Error {
     /// The input files or the config are wrong; every problem found is listed.
     #[error("{}", list(.0))]
     Input(Vec<Problem>),
-    /// The blocking rules would create more comparisons than the config allows.
+    /// The blocking rules (or a training rule) would create more comparisons than the config allows.
     #[error(
-        "the blocking rules would create up to {total} comparisons, more than the limit of {limit} \
+        "the rules would create up to {total} comparisons, more than the limit of {limit} \
          (blocking.max_comparisons):\n{detail}\nmake the rules stricter or raise the limit"
     )]
     TooManyComparisons {
-        /// Comparisons all rules together would create (an upper bound).
+        /// Comparisons the blocking rules together (or the largest training rule) would create (an upper bound).
         total: u64,
         /// The configured limit.
         limit: u64,

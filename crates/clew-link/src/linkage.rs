@@ -20,6 +20,10 @@ pub struct Linkage {
     pub fields: Vec<Field>,
     /// One per blocking rule.
     pub blockers: Vec<Blocker>,
+    /// One per prior rule of training.
+    pub prior: Vec<Blocker>,
+    /// One per EM rule of training.
+    pub em: Vec<Blocker>,
     /// Dedupe or link.
     pub mode: Mode,
     /// Things the user should know (values that could not be read and count as missing).
@@ -33,6 +37,8 @@ pub struct Plan {
     pub rules: Vec<(String, u64)>,
     /// Their sum.
     pub total: u64,
+    /// The training rules (prior, then EM) and the pairs each makes.
+    pub training: Vec<(String, u64)>,
     /// The configured limit.
     pub limit: u64,
 }
@@ -40,7 +46,10 @@ pub struct Plan {
 impl Plan {
     /// The plan, one rule a line.
     pub fn describe(&self) -> String {
-        self.rules.iter().map(|(rule, count)| format!("  {rule}: {count} comparisons")).collect::<Vec<_>>().join("\n")
+        let mut lines: Vec<String> =
+            self.rules.iter().map(|(rule, count)| format!("  {rule}: {count} comparisons")).collect();
+        lines.extend(self.training.iter().map(|(rule, count)| format!("  training, {rule}: {count} pairs")));
+        lines.join("\n")
     }
 }
 
@@ -81,18 +90,37 @@ impl Linkage {
             }
             fields.push(field);
         }
-        let blockers = checked.blocking.iter().map(|rule| Blocker::new(rule, &records)).collect();
-        Ok(Linkage { checked, records, fields, blockers, mode, warnings })
+        let block = |rules: &[crate::config::Rule]| -> Vec<Blocker> {
+            rules.iter().map(|rule| Blocker::new(rule, &records)).collect()
+        };
+        let (blockers, prior, em) = (block(&checked.blocking), block(&checked.prior), block(&checked.em));
+        for blocker in blockers.iter().chain(&prior).chain(&em).filter(|b| b.truncated > 0) {
+            warnings.push(format!(
+                "blocking rule `{}`: {} records have more key combinations than the {} kept; some of their pairs may not be compared",
+                blocker.rule.text,
+                blocker.truncated,
+                crate::blocking::MAX_KEYS_PER_RECORD
+            ));
+        }
+        Ok(Linkage { checked, records, fields, blockers, prior, em, mode, warnings })
     }
 
-    /// How many comparisons each rule makes; an error when they exceed the limit.
+    /// How many comparisons each rule makes, and how many pairs each training rule; an error when the blocking
+    /// rules together, the prior rules together, or any EM rule exceed the limit.
     pub fn plan(&self) -> Result<Plan, Error> {
-        let rules: Vec<(String, u64)> =
-            self.blockers.iter().map(|b| (b.rule.text.clone(), b.count(&self.records, self.mode))).collect();
-        let total = rules.iter().map(|(_, c)| *c).fold(0u64, u64::saturating_add);
-        let plan = Plan { rules, total, limit: self.checked.config.blocking.max_comparisons };
-        if plan.total > plan.limit {
-            return Err(Error::TooManyComparisons { total: plan.total, limit: plan.limit, detail: plan.describe() });
+        let count = |blockers: &[Blocker], label: &str| -> Vec<(String, u64)> {
+            blockers.iter().map(|b| (format!("{label}{}", b.rule.text), b.count(&self.records, self.mode))).collect()
+        };
+        let rules = count(&self.blockers, "");
+        let prior = count(&self.prior, "prior rule ");
+        let em = count(&self.em, "EM rule ");
+        let sum = |counts: &[(String, u64)]| counts.iter().map(|(_, c)| *c).fold(0u64, u64::saturating_add);
+        let total = sum(&rules);
+        let limit = self.checked.config.blocking.max_comparisons;
+        let largest = sum(&prior).max(em.iter().map(|(_, c)| *c).max().unwrap_or(0));
+        let plan = Plan { rules, total, training: prior.into_iter().chain(em).collect(), limit };
+        if plan.total > limit || largest > limit {
+            return Err(Error::TooManyComparisons { total: plan.total.max(largest), limit, detail: plan.describe() });
         }
         Ok(plan)
     }
@@ -104,7 +132,7 @@ impl Linkage {
 
     /// Trains a model (without labels, refined by any given).
     pub fn train(&self, labels: &[Label]) -> Result<Model, Error> {
-        crate::model::train(&self.checked, &self.fields, &self.records, self.mode, labels)
+        crate::model::train(self, labels)
     }
 
     /// Scores pairs with a model (checked against the config first).

@@ -8,9 +8,9 @@ use rand_chacha::ChaCha8Rng;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use crate::blocking::{Blocker, Mode, candidates};
+use crate::blocking::{Mode, candidates, for_each_candidate};
 use crate::compare::{Cache, Field, MISSING};
-use crate::config::Checked;
+use crate::linkage::Linkage;
 use crate::records::Records;
 use crate::{Error, LINK_VERSION};
 
@@ -109,6 +109,15 @@ impl Model {
                 )));
             }
         }
+        for (model, level) in self.comparisons.iter().flat_map(|c| c.levels.iter().map(move |l| (c, l))) {
+            let valid = |p: f64| p.is_finite() && p > 0.0 && p <= 1.0;
+            if !valid(level.m) || !valid(level.u) {
+                return Err(Error::Model(format!(
+                    "comparison `{}`, level `{}`: m and u must be probabilities above 0 (m {}, u {})",
+                    model.name, level.label, level.m, level.u
+                )));
+            }
+        }
         if !(self.prior > 0.0 && self.prior < 1.0) {
             return Err(Error::Model(format!("prior {} is not a probability strictly between 0 and 1", self.prior)));
         }
@@ -165,12 +174,11 @@ pub fn in_parallel<R: Send>(n: usize, work: impl Fn(std::ops::Range<usize>) -> R
     if threads <= 1 {
         return vec![work(0..n)];
     }
-    let size = n.div_ceil(threads);
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
                 let work = &work;
-                scope.spawn(move || work(t * size..((t + 1) * size).min(n)))
+                scope.spawn(move || work(t * n / threads..(t + 1) * n / threads))
             })
             .collect();
         handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
@@ -191,13 +199,8 @@ pub fn total_pairs(records: &Records, mode: Mode) -> f64 {
 }
 
 /// Trains a model without labels, then refines m with the labels given.
-pub fn train(
-    checked: &Checked,
-    fields: &[Field],
-    records: &Records,
-    mode: Mode,
-    labels: &[Label],
-) -> Result<Model, Error> {
+pub fn train(linkage: &Linkage, labels: &[Label]) -> Result<Model, Error> {
+    let (checked, fields, records, mode) = (&linkage.checked, &linkage.fields, &linkage.records, linkage.mode);
     let spec = &checked.config.training;
     let total = total_pairs(records, mode);
     if total < 1.0 {
@@ -247,8 +250,8 @@ pub fn train(
     ));
 
     // The prior: pairs of nearly certain rules, over the share of all matches they are believed to find.
-    let prior_blockers: Vec<Blocker> = checked.prior.iter().map(|r| Blocker::new(r, records)).collect();
-    let certain = candidates(&prior_blockers, records, mode).len() as f64;
+    let mut certain = 0.0;
+    for_each_candidate(&linkage.prior, records, mode, |_, _| certain += 1.0);
     let prior = (certain / spec.prior_recall / total).clamp(1e-12, 0.5);
     trained.push(format!(
         "prior {prior:.3e} from {certain} pairs of the prior rules at an assumed recall of {}",
@@ -258,9 +261,15 @@ pub fn train(
     // m: EM on each training rule, for the comparisons it does not block on; then averaged.
     let mut m_sums: Vec<Vec<f64>> = fields.iter().map(|f| vec![0.0; f.comparison.levels() + 1]).collect();
     let mut m_counts = vec![0usize; fields.len()];
-    for rule in &checked.em {
-        let blocker = Blocker::new(rule, records);
-        let pairs = candidates(std::slice::from_ref(&blocker), records, mode);
+    for blocker in &linkage.em {
+        let rule = &blocker.rule;
+        let mut pairs = candidates(std::slice::from_ref(blocker), records, mode);
+        let made = pairs.len();
+        if made as u64 > spec.em_max_pairs {
+            // A seeded random sample: each pair kept with the same chance, decided by a hash of the pair.
+            let keep = (spec.em_max_pairs as f64 / made as f64 * u64::MAX as f64) as u64;
+            pairs.retain(|(a, b)| mix(spec.seed ^ (u64::from(*a) << 32 | u64::from(*b))) < keep);
+        }
         if pairs.is_empty() {
             trained.push(format!("EM on `{}`: no pairs; skipped", rule.text));
             continue;
@@ -286,9 +295,10 @@ pub fn train(
         let names: Vec<&str> =
             fields.iter().zip(&active).filter(|(_, a)| **a).map(|(f, _)| f.comparison.name.as_str()).collect();
         trained.push(format!(
-            "EM on `{}`: {} pairs, {} patterns, {iterations} iterations, match share {lambda:.4}; estimated {}",
+            "EM on `{}`: {} pairs{}, {} patterns, {iterations} iterations, match share {lambda:.4}; estimated {}",
             rule.text,
-            pairs.len(),
+            made,
+            if pairs.len() < made { format!(" ({} sampled)", pairs.len()) } else { String::new() },
             patterns.len(),
             names.join(", ")
         ));
@@ -337,6 +347,14 @@ pub fn train(
             })
             .collect(),
     })
+}
+
+/// SplitMix64's finaliser: a well-mixed hash of a number.
+fn mix(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
 }
 
 /// Shares of the non-missing levels (index 0 stays 0), each at least a small floor so no weight is infinite.

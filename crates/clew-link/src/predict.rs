@@ -58,10 +58,13 @@ pub struct Explanation {
 }
 
 /// The weight of one comparison at a level, with its term-frequency adjustment.
-fn part_weight(field: &Field, weights: &Weights, c: usize, level: u8, a: u32) -> (f64, Option<f64>) {
+fn part_weight(field: &Field, weights: &Weights, c: usize, level: u8, (a, b): (u32, u32)) -> (f64, Option<f64>) {
     let base = weights.levels[c][level as usize];
     if level == EXACT && field.comparison.tf {
-        let frequency = field.frequency[field.cells[a as usize] as usize].max(1e-9);
+        // Two spellings of one value (a date as 20200101 and 2020-01-01) are exact too: the commoner counts,
+        // so that the weight is the same both ways round.
+        let frequency = |r: u32| field.frequency[field.cells[r as usize] as usize];
+        let frequency = frequency(a).max(frequency(b)).max(1e-9);
         let u_exact = (weights.exact_m[c] / base.exp2()).max(1e-12);
         let adjustment = (u_exact / frequency).log2();
         return (base + adjustment, Some(adjustment));
@@ -75,7 +78,7 @@ pub fn weigh(fields: &[Field], weights: &Weights, a: u32, b: u32, caches: &mut [
     let mut independent = false;
     for (c, (field, cache)) in fields.iter().zip(caches.iter_mut()).enumerate() {
         let level = field.level(a, b, cache);
-        let (weight, _) = part_weight(field, weights, c, level, a);
+        let (weight, _) = part_weight(field, weights, c, level, (a, b));
         total += weight;
         independent |= field.comparison.independent && weight > 0.0;
     }
@@ -104,7 +107,7 @@ pub fn explain(fields: &[Field], weights: &Weights, a: u32, b: u32) -> Explanati
     let mut independent = false;
     for (c, field) in fields.iter().enumerate() {
         let level = field.level(a, b, &mut Cache::default());
-        let (weight, frequency_adjustment) = part_weight(field, weights, c, level, a);
+        let (weight, frequency_adjustment) = part_weight(field, weights, c, level, (a, b));
         total += weight;
         independent |= field.comparison.independent && weight > 0.0;
         let value = |r: u32| field.values[field.cells[r as usize] as usize].clone();

@@ -18,7 +18,8 @@ pub struct Records {
     cells: Vec<Vec<u32>>,
     values: Vec<Vec<String>>,
     index: Vec<FxHashMap<String, u32>>,
-    seen_ids: FxHashMap<String, usize>,
+    /// Per source, its ids: ids are unique within a file, and two files may use the same ones.
+    seen_ids: Vec<FxHashMap<String, u32>>,
 }
 
 impl Records {
@@ -33,7 +34,7 @@ impl Records {
             cells: vec![Vec::new(); n],
             values: vec![vec![String::new()]; n],
             index: vec![FxHashMap::default(); n],
-            seen_ids: FxHashMap::default(),
+            seen_ids: Vec::new(),
         }
     }
 
@@ -68,16 +69,20 @@ impl Records {
         if !problems.is_empty() {
             return Err(Error::Input(problems));
         }
-        // First every row is checked, then (nothing wrong) read again and kept: bad input adds nothing, and no
-        // row is held as strings in between.
-        let mut new_ids: FxHashMap<String, usize> = FxHashMap::default();
+        // Rows are kept as they are read; if anything is wrong, everything this file added is taken back, so
+        // bad input adds nothing.
+        let before = (self.ids.len(), self.values.iter().map(Vec::len).collect::<Vec<_>>());
+        let source = self.begin_source(origin);
+        let mut lines: Vec<u32> = Vec::new();
         let mut record = csv::StringRecord::new();
+        let id_column = self.columns[0].clone();
         loop {
             match reader.read_record(&mut record) {
                 Ok(false) => break,
                 Ok(true) => {}
                 Err(e) => {
                     let line = e.position().map(|p| p.line() as usize);
+                    let unequal = matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. });
                     let message = match e.kind() {
                         csv::ErrorKind::UnequalLengths { len, .. } => {
                             format!("{len} fields where the header has {}", headers.len())
@@ -85,7 +90,7 @@ impl Records {
                         _ => format!("bad CSV: {e}"),
                     };
                     problems.push(Problem { origin: origin.into(), line, message });
-                    if matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. }) {
+                    if unequal {
                         continue;
                     }
                     break;
@@ -93,50 +98,59 @@ impl Records {
             }
             let line = record.position().map_or(0, |p| p.line() as usize);
             let id = record.get(positions[0]).unwrap_or("").trim();
-            let id_column = &self.columns[0];
-            if id.is_empty() {
-                problems.push(Problem {
-                    origin: origin.into(),
-                    line: Some(line),
-                    message: format!("`{id_column}`: empty; every record needs an id"),
-                });
-            } else if let Some(first) = new_ids.get(id) {
-                problems.push(Problem {
-                    origin: origin.into(),
-                    line: Some(line),
-                    message: format!("`{id_column}`: `{id}` is used again (first on line {first})"),
-                });
-            } else if self.seen_ids.contains_key(id) {
-                problems.push(Problem {
-                    origin: origin.into(),
-                    line: Some(line),
-                    message: format!("`{id_column}`: `{id}` is already the id of a record of another file"),
-                });
+            let problem = if id.is_empty() {
+                Some(format!("`{id_column}`: empty; every record needs an id"))
             } else {
-                new_ids.insert(id.to_string(), line);
+                self.seen_ids[source as usize].get(id).map(|first| {
+                    let first = lines[*first as usize - before.0];
+                    format!("`{id_column}`: `{id}` is used again (first on line {first})")
+                })
+            };
+            match problem {
+                Some(message) => problems.push(Problem { origin: origin.into(), line: Some(line), message }),
+                None if problems.is_empty() => {
+                    lines.push(line as u32);
+                    let values = positions.iter().map(|p| record.get(*p).unwrap_or("").trim());
+                    self.push(source, values);
+                }
+                // After a problem, rows are only checked: they will be taken back anyway.
+                None => {
+                    lines.push(line as u32);
+                    self.seen_ids[source as usize].insert(id.to_string(), (before.0 + lines.len() - 1) as u32);
+                }
             }
         }
         if !problems.is_empty() {
+            self.take_back(before);
             return Err(Error::Input(problems));
-        }
-        let source = self.begin_source(origin);
-        let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
-        while reader.read_record(&mut record).unwrap_or(false) {
-            let values = positions.iter().map(|p| record.get(*p).unwrap_or("").trim());
-            self.push(source, values);
         }
         Ok(())
     }
 
+    /// Removes the last source and everything it added, back to the lengths given.
+    fn take_back(&mut self, (records, values): (usize, Vec<usize>)) {
+        self.origins.pop();
+        self.seen_ids.pop();
+        self.ids.truncate(records);
+        self.sources.truncate(records);
+        for (column, length) in values.into_iter().enumerate() {
+            self.cells[column].truncate(records);
+            for value in self.values[column].drain(length..) {
+                self.index[column].remove(&value);
+            }
+        }
+    }
+
     fn begin_source(&mut self, origin: &str) -> u16 {
         self.origins.push(origin.to_string());
+        self.seen_ids.push(FxHashMap::default());
         (self.origins.len() - 1) as u16
     }
 
     /// Adds one record: its values in column order, the id first.
     fn push<'a>(&mut self, source: u16, mut values: impl Iterator<Item = &'a str>) {
         let id = values.next().unwrap_or_default().to_string();
-        self.seen_ids.insert(id.clone(), self.ids.len());
+        self.seen_ids[source as usize].insert(id.clone(), self.ids.len() as u32);
         self.ids.push(id);
         self.sources.push(source);
         for (column, value) in values.enumerate().map(|(i, v)| (i + 1, v)) {
@@ -178,9 +192,9 @@ impl Records {
         &self.ids[record as usize]
     }
 
-    /// The record with an id.
-    pub fn find(&self, id: &str) -> Option<u32> {
-        self.seen_ids.get(id).map(|r| *r as u32)
+    /// The record of a source (file, counted from 0) with an id.
+    pub fn find(&self, source: u16, id: &str) -> Option<u32> {
+        self.seen_ids.get(source as usize)?.get(id).copied()
     }
 
     /// The source (file) a record came from, counted from 0.

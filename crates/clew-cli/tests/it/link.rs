@@ -104,8 +104,8 @@ fn a_file_is_deduplicated_with_explained_pairs_and_clusters() {
     assert_eq!((name_only[4].as_str(), name_only[5].as_str()), ("false", "false"));
 
     let clusters = csv_rows(&dir.path().join("clusters.csv"));
-    assert_eq!(clusters[0], ["id", "entity", "size"]);
-    let entity = |id: &str| clusters.iter().find(|r| r[0] == id).unwrap()[1].clone();
+    assert_eq!(clusters[0], ["file", "id", "entity_file", "entity", "size"]);
+    let entity = |id: &str| clusters.iter().find(|r| r[1] == id).unwrap()[3].clone();
     assert_eq!(entity("r2"), "r1");
     assert_eq!(entity("r11"), "r10");
     assert_eq!(entity("r7"), "r7");
@@ -154,7 +154,7 @@ fn judgements_override_the_model() {
     );
     assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
     let clusters = csv_rows(&dir.path().join("clusters.csv"));
-    let entity = |id: &str| clusters.iter().find(|r| r[0] == id).unwrap()[1].clone();
+    let entity = |id: &str| clusters.iter().find(|r| r[1] == id).unwrap()[3].clone();
     assert_ne!(entity("r1"), entity("r2"));
     assert_eq!(entity("r7"), "r6");
     assert!(text(&run.stdout).contains("2 across a pair judged different"), "{}", text(&run.stdout));
@@ -214,7 +214,10 @@ fn bad_configs_files_and_judgements_are_refused_and_nothing_is_written() {
 
     std::fs::write(dir.path().join("judged.csv"), "id_l,id_r,verdict\nr1,r99,same\nr1,r2,maybe\n").unwrap();
     let message = refused(&["link", "dedupe", "people.csv", "--config", "link.toml", "--judgements", "judged.csv"], 3);
-    assert!(message.contains("judged.csv:2") && message.contains("no record has the id `r99`"), "{message}");
+    assert!(
+        message.contains("judged.csv:2") && message.contains("no record of people.csv has the id `r99`"),
+        "{message}"
+    );
     assert!(
         message.contains("judged.csv:3") && message.contains("`maybe` is not same, different or unsure"),
         "{message}"

@@ -34,7 +34,7 @@ fn pairs_share_the_key_and_the_union_has_each_pair_once() {
     let (csv, _) = synthetic(300, 4);
     let linkage = linkage(PEOPLE, &[&csv], Mode::Dedupe).unwrap();
     let city = linkage.records.column("city").unwrap();
-    let rec = |id: &str| linkage.records.find(id).unwrap();
+    let rec = |id: &str| linkage.records.find(0, id).unwrap();
     for (a, b) in pairs_of(&linkage, "city") {
         assert_eq!(linkage.records.value(city, rec(&a)), linkage.records.value(city, rec(&b)));
     }

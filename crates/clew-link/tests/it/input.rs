@@ -26,7 +26,7 @@ fn config_errors_name_the_key_and_the_line() {
     let message = config::read("c.toml", &several).unwrap_err().to_string();
     expect_test::expect![[r#"
         c.toml: version: `clew-link-v0` is not clew-link-v1
-        c.toml: comparison 4 (`passport`): thresholds: whole numbers of edits from 1 up, smallest first
+        c.toml: comparison 4 (`passport`): thresholds: whole numbers of edits from 1 to 10, smallest first
         c.toml: blocking.rules[1]: `kees(name)`: `kees` takes other arguments or is not a key function (year(c), prefix(c, n), keys(c), surname(c))"#]]
     .assert_eq(&message);
 }
@@ -59,11 +59,22 @@ fn empty_and_single_inputs_are_refused() {
     assert_eq!(error(PEOPLE, &[&one], Mode::Link), "link: linking needs two files");
     let other = format!("{header}b,Kim Chol,1970,Tomsk,1\n");
     assert_eq!(error(PEOPLE, &[&one, &other], Mode::Link), "accepted");
+    // Two files may number their records alike; each id names a record of its own file.
     let same_id = format!("{header}a,Kim Chol,1970,Tomsk,1\n");
-    assert_eq!(
-        error(PEOPLE, &[&one, &same_id], Mode::Link),
-        "file2.csv:2: `id`: `a` is already the id of a record of another file"
-    );
+    let linkage = linkage(PEOPLE, &[&one, &same_id], Mode::Link).unwrap();
+    assert_eq!((linkage.records.find(0, "a"), linkage.records.find(1, "a")), (Some(0), Some(1)));
+}
+
+#[test]
+fn the_id_column_is_not_compared_and_limits_are_checked() {
+    let bad = PEOPLE
+        .replace("columns = [\"passport\"]\n", "columns = [\"id\"]\nthresholds = [1, 200]\n")
+        .replace("u_pairs = 20000", "u_pairs = 1000000000");
+    expect_test::expect![[r#"
+        c.toml: comparison 4 (`passport`): thresholds: whole numbers of edits from 1 to 10, smallest first
+        c.toml: training.u_pairs: from 1000 to 100000000 random pairs
+        c.toml: id: the id column `id` cannot also be compared or blocked on"#]]
+    .assert_eq(&config::read("c.toml", &bad).unwrap_err().to_string());
 }
 
 #[test]
@@ -85,9 +96,14 @@ fn too_many_comparisons_are_refused_before_anything_runs() {
     );
     let linkage = linkage(&strict, &[&csv], Mode::Dedupe).unwrap();
     let message = linkage.plan().unwrap_err().to_string();
-    assert!(message.starts_with("the blocking rules would create up to "), "{message}");
+    assert!(message.starts_with("the rules would create up to "), "{message}");
     assert!(message.contains("more than the limit of 500"), "{message}");
     assert!(message.contains("  city: "), "{message}");
+    // A training rule counts too: here the blocking rule is small, but EM on birth years is not.
+    let training = strict.replace("rules = [\"passport\", \"city\"]", "rules = [\"passport\"]");
+    let linkage = crate::linkage(&training, &[&csv], Mode::Dedupe).unwrap();
+    let message = linkage.plan().unwrap_err().to_string();
+    assert!(message.contains("  training, EM rule year(birth): "), "{message}");
 }
 
 #[test]

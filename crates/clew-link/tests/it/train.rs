@@ -71,7 +71,11 @@ fn labels_refine_m() {
     let labels: Vec<Label> = truth
         .iter()
         .take(100)
-        .map(|(a, b)| Label { a: linkage.records.find(a).unwrap(), b: linkage.records.find(b).unwrap(), same: true })
+        .map(|(a, b)| Label {
+            a: linkage.records.find(0, a).unwrap(),
+            b: linkage.records.find(0, b).unwrap(),
+            same: true,
+        })
         .collect();
     let plain = linkage.train(&[]).unwrap();
     let refined = linkage.train(&labels).unwrap();
