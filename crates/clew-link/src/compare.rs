@@ -259,10 +259,12 @@ impl Field {
                         level = different - 1;
                     }
                 }
-                if cache.names.len() >= CACHE_LIMIT {
-                    cache.names.clear();
+                if !cache.forget {
+                    if cache.names.len() >= CACHE_LIMIT {
+                        cache.names.clear();
+                    }
+                    cache.names.insert(key, level);
                 }
-                cache.names.insert(key, level);
                 level
             }
             Data::Text(texts) => {
@@ -303,6 +305,14 @@ const CACHE_LIMIT: usize = 4_000_000;
 pub struct Cache {
     names: FxHashMap<u64, u8>,
     rows: [Vec<usize>; 3],
+    forget: bool,
+}
+
+impl Cache {
+    /// A cache that remembers no name score (for pairs that seldom repeat).
+    pub fn forgetful() -> Cache {
+        Cache { forget: true, ..Cache::default() }
+    }
 }
 
 fn join_columns(records: &Records, columns: &[usize]) -> (Vec<u32>, Vec<String>) {

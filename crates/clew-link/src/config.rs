@@ -150,7 +150,8 @@ impl Default for ClusteringSpec {
 }
 
 /// One part of a blocking key, as written: `column`, `year(column)`, `prefix(column, n)`, `keys(column)`
-/// (every name key of `clew-names`), `surname(column)` (the Korean surnames a name can have); or `left = right`
+/// (every name key of `clew-names`), `surname(column)` (the Korean surnames a name can have), `given(column)`
+/// (how a Korean given name sounds, in any script); or `left = right`
 /// to join one column of the first record with another of the second (a given-name/surname swap).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RulePart {
@@ -173,13 +174,20 @@ pub enum KeySpec {
     Keys(String),
     /// The Korean surnames the name can be read with: many per record.
     Surname(String),
+    /// How the Korean given name sounds, in any script (the first consonant of each syllable, by class).
+    Given(String),
 }
 
 impl KeySpec {
     /// The column the key is taken from.
     pub fn column(&self) -> &str {
         match self {
-            KeySpec::Column(c) | KeySpec::Year(c) | KeySpec::Prefix(c, _) | KeySpec::Keys(c) | KeySpec::Surname(c) => c,
+            KeySpec::Column(c)
+            | KeySpec::Year(c)
+            | KeySpec::Prefix(c, _)
+            | KeySpec::Keys(c)
+            | KeySpec::Surname(c)
+            | KeySpec::Given(c) => c,
         }
     }
 
@@ -204,13 +212,14 @@ impl KeySpec {
             ("year", 1) => Ok(KeySpec::Year(column)),
             ("keys", 1) => Ok(KeySpec::Keys(column)),
             ("surname", 1) => Ok(KeySpec::Surname(column)),
+            ("given", 1) => Ok(KeySpec::Given(column)),
             ("prefix", 2) => match arguments[1].parse::<usize>() {
                 Ok(n) if n > 0 => Ok(KeySpec::Prefix(column, n)),
                 _ => Err(format!("`{text}`: the length must be a whole number above 0")),
             },
             (function, _) => Err(format!(
                 "`{text}`: `{function}` takes other arguments or is not a key function \
-                 (year(c), prefix(c, n), keys(c), surname(c))"
+                 (year(c), prefix(c, n), keys(c), surname(c), given(c))"
             )),
         }
     }

@@ -127,11 +127,16 @@ impl Model {
 
 /// The comparison levels of many pairs, computed on all cores; `levels[i * fields + c]`.
 pub fn levels_of(fields: &[Field], pairs: &[(u32, u32)]) -> Vec<u8> {
-    let chunks = in_parallel(pairs.len(), |range| {
-        let mut cache: Vec<Cache> = fields.iter().map(|_| Cache::default()).collect();
+    levels_with(fields, pairs, Cache::default)
+}
+
+/// [`levels_of`] with caches made by `cache`.
+fn levels_with(fields: &[Field], pairs: &[(u32, u32)], cache: impl Fn() -> Cache + Sync) -> Vec<u8> {
+    let chunks = in_parallel(pairs.len(), |_, range| {
+        let mut caches: Vec<Cache> = fields.iter().map(|_| cache()).collect();
         let mut out = Vec::with_capacity(range.len() * fields.len());
         for (a, b) in &pairs[range] {
-            for (field, cache) in fields.iter().zip(&mut cache) {
+            for (field, cache) in fields.iter().zip(&mut caches) {
                 out.push(field.level(*a, *b, cache));
             }
         }
@@ -142,7 +147,7 @@ pub fn levels_of(fields: &[Field], pairs: &[(u32, u32)]) -> Vec<u8> {
 
 /// How many pairs fall in each pattern of levels (one level per comparison), computed on all cores.
 pub fn pattern_counts(fields: &[Field], pairs: &[(u32, u32)]) -> FxHashMap<Vec<u8>, f64> {
-    let parts = in_parallel(pairs.len(), |range| {
+    let parts = in_parallel(pairs.len(), |_, range| {
         let mut cache: Vec<Cache> = fields.iter().map(|_| Cache::default()).collect();
         let mut counts: FxHashMap<Vec<u8>, f64> = FxHashMap::default();
         let mut pattern = vec![0u8; fields.len()];
@@ -168,17 +173,22 @@ pub fn pattern_counts(fields: &[Field], pairs: &[(u32, u32)]) -> FxHashMap<Vec<u
     total
 }
 
-/// Runs `work` over `0..n` split into one range per core, and returns the results in order.
-pub fn in_parallel<R: Send>(n: usize, work: impl Fn(std::ops::Range<usize>) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, |t| t.get()).min(n.max(1));
+/// The threads work is split over: one per core.
+pub fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |t| t.get())
+}
+
+/// Runs `work(thread, range)` over `0..n` split into one range per core, and returns the results in order.
+pub fn in_parallel<R: Send>(n: usize, work: impl Fn(usize, std::ops::Range<usize>) -> R + Sync) -> Vec<R> {
+    let threads = threads().min(n.max(1));
     if threads <= 1 {
-        return vec![work(0..n)];
+        return vec![work(0, 0..n)];
     }
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
                 let work = &work;
-                scope.spawn(move || work(t * n / threads..(t + 1) * n / threads))
+                scope.spawn(move || work(t, t * n / threads..(t + 1) * n / threads))
             })
             .collect();
         handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
@@ -230,7 +240,8 @@ pub fn train(linkage: &Linkage, labels: &[Label]) -> Result<Model, Error> {
         let mut counts = vec![0f64; field.comparison.levels() + 1];
         let mut taken = 0;
         for pairs in random.chunks(chunk) {
-            let levels = levels_of(&fields[c..=c], pairs);
+            // Random pairs of values seldom come twice: remembering their scores costs more than it saves.
+            let levels = levels_with(&fields[c..=c], pairs, Cache::forgetful);
             for level in levels {
                 counts[level as usize] += 1.0;
             }

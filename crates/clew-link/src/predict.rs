@@ -87,7 +87,7 @@ pub fn weigh(fields: &[Field], weights: &Weights, a: u32, b: u32, caches: &mut [
 
 /// Scores pairs on all cores.
 pub fn score(fields: &[Field], weights: &Weights, pairs: &[(u32, u32)]) -> Vec<Scored> {
-    in_parallel(pairs.len(), |range| {
+    in_parallel(pairs.len(), |_, range| {
         let mut caches: Vec<Cache> = fields.iter().map(|_| Cache::default()).collect();
         pairs[range]
             .iter()

@@ -111,14 +111,21 @@ fn hangul_readings(written: &Words, table: &Surnames) -> Vec<Reading> {
     };
     let mut out = Vec::new();
     if all.len() == 1 {
-        // Unspaced: 김정은, 남궁민수. A two-syllable surname is taken when the name is long enough to have one.
+        // Unspaced: 김정은, 남궁민수. A two-syllable surname is read when the name is long enough to have one,
+        // and the one-syllable surname too when its first syllable is one (강전호 is 강 전호 far more often than
+        // 강전 호; 남궁민수 could be 남 궁민수).
         let name = &all[0];
         if name.len() < 2 {
             return Vec::new();
         }
         let first_two: String = name.iter().take(2).map(|s| s.to_char()).collect();
-        let cut = if name.len() >= 3 && table.is_two_syllable(&first_two) { 2 } else { 1 };
-        out.push(reading(&name[..cut], given_of(&name[cut..], &[0]), false));
+        if name.len() >= 3 && table.is_two_syllable(&first_two) {
+            out.push(reading(&name[..2], given_of(&name[2..], &[0]), false));
+            if table.of_hangul(&name[0].to_char().to_string()).is_empty() {
+                return out;
+            }
+        }
+        out.push(reading(&name[..1], given_of(&name[1..], &[0]), false));
     } else {
         let first = &all[0];
         if first.len() <= 2 {
@@ -517,6 +524,10 @@ mod tests {
         assert_eq!(r[0].describe(), "김 | 정·은");
         let r = readings("남궁민수");
         assert_eq!(r[0].describe(), "남궁 | 민·수");
+        // A rare two-syllable surname (강전, 소봉) must not hide the common one-syllable reading.
+        let r: Vec<String> = readings("강전호").iter().map(Reading::describe).collect();
+        assert_eq!(r, vec!["강전 | 호", "강 | 전·호"]);
+        assert!(score("강전호", "Kang Jon Ho") > 0.9 && score("소봉명", "Со Пон Мён") > 0.9);
         assert!(readings("Vladimir Pisklin").is_empty());
         assert!(readings("Kim").is_empty());
     }

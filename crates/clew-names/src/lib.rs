@@ -83,6 +83,43 @@ impl Name {
     }
 }
 
+impl Name {
+    /// Keys of how the given name sounds, for blocking Korean names across scripts: for each reading, the class
+    /// of each given-name syllable's first consonant (velar, dental, labial, affricate, sibilant, h, m, and one
+    /// class for ㄹ, ㄴ and none, which the initial sound rule and the scripts confuse). 정은, JONG UN and
+    /// Чен Ын share `g:ZV`; vowels and final sounds, where spellings disagree most, are left out. Empty for a
+    /// name that does not read as Korean.
+    pub fn given_keys(&self) -> Vec<String> {
+        use sounds::initials::*;
+        const CLASSES: [(u32, char); 8] = [
+            (VELAR, 'K'),
+            (DENTAL, 'T'),
+            (LABIAL, 'P'),
+            (AFFRICATE, 'Z'),
+            (SIBILANT, 'S'),
+            (GLOTTAL, 'H'),
+            (NASAL_M, 'M'),
+            (LIQUID | NASAL_N | SILENT, 'V'),
+        ];
+        let mut keys: Vec<String> = Vec::new();
+        for reading in &self.readings {
+            let mut combos = vec![String::from("g:")];
+            for syllable in &reading.given {
+                let classes: Vec<char> = CLASSES
+                    .iter()
+                    .filter(|(set, _)| syllable.sounds.initials & set != 0)
+                    .map(|(_, class)| *class)
+                    .collect();
+                combos = combos.iter().flat_map(|c| classes.iter().map(move |k| format!("{c}{k}"))).take(16).collect();
+            }
+            keys.extend(combos.into_iter().filter(|k| k.len() > 2));
+        }
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+}
+
 /// Which rules gave a score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

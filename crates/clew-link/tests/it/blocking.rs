@@ -88,4 +88,15 @@ fn name_keys_meet_across_scripts() {
     let pairs = pairs_of(&linkage, "surname(name)");
     let ids: Vec<String> = pairs.iter().map(|(a, b)| format!("{a}{b}")).collect();
     assert_eq!(ids, vec!["ab", "ac", "bc"]);
+    let pairs = pairs_of(&linkage, "surname(name) & given(name)");
+    assert_eq!(pairs.len(), 3, "{pairs:?}");
+}
+
+#[test]
+fn the_sound_of_a_korean_given_name_is_one_key_across_scripts() {
+    let file = "id,name,birth,city,passport\na,최선희,,,\nb,CHOE SON HUI,,,\nc,Цой Сон Хи,,,\nd,Choe Myong Nam,,,\ne,Son Hui Choe,,,\n";
+    let linkage = linkage(PEOPLE, &[file], Mode::Dedupe).unwrap();
+    let ids: Vec<String> =
+        pairs_of(&linkage, "surname(name) & given(name)").iter().map(|(a, b)| format!("{a}{b}")).collect();
+    assert_eq!(ids, vec!["ab", "ac", "ae", "bc", "be", "ce"]);
 }

@@ -27,7 +27,7 @@ fn config_errors_name_the_key_and_the_line() {
     expect_test::expect![[r#"
         c.toml: version: `clew-link-v0` is not clew-link-v1
         c.toml: comparison 4 (`passport`): thresholds: whole numbers of edits from 1 to 10, smallest first
-        c.toml: blocking.rules[1]: `kees(name)`: `kees` takes other arguments or is not a key function (year(c), prefix(c, n), keys(c), surname(c))"#]]
+        c.toml: blocking.rules[1]: `kees(name)`: `kees` takes other arguments or is not a key function (year(c), prefix(c, n), keys(c), surname(c), given(c))"#]]
     .assert_eq(&message);
 }
 
