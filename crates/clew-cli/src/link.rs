@@ -1,5 +1,6 @@
-//! `clew link`: entity resolution on CSV files: train (or load) a linkage model, score the candidate pairs,
-//! cluster them, and write pairs and clusters with their explanations.
+//! `clew link`: entity resolution on CSV files or on a project's entities: train (or load) a linkage model,
+//! score the candidate pairs, cluster them, and write pairs and clusters with their explanations; in a project,
+//! reviewers' judgements (`clew link judge`) on the pairs `clew link review` finds least certain.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -17,12 +18,36 @@ use serde::Serialize;
 
 use crate::output::{Failure, Output};
 
-/// What every linkage command takes besides its files.
+/// `clew link dedupe` and `clew link pair`: a config and, optionally, judgements, besides the files.
 #[derive(Debug, clap::Args)]
-pub struct RunArgs {
-    /// The linkage config (TOML): id column, comparisons, blocking rules, training.
+pub struct FileArgs {
+    /// The linkage config (TOML): id column, comparisons, blocking rules, training (docs/linkage.md).
     #[arg(long, value_name = "FILE.toml")]
     pub config: PathBuf,
+    /// Reviewers' judgements (CSV: id_l, id_r, verdict = same | different | unsure; linking two files, id_l is
+    /// of the first): they override the model in clustering and refine its m.
+    #[arg(long, value_name = "FILE.csv")]
+    pub judgements: Option<PathBuf>,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// `clew link run`: which entities of the project, and the config if not clew's own.
+#[derive(Debug, clap::Args)]
+pub struct ProjectArgs {
+    /// Which entities: Person, Company (with organisations and public bodies) or Worksite.
+    #[arg(long, default_value = "Person")]
+    pub schema: String,
+    /// A linkage config instead of clew's own for the schema (its columns: see docs/linkage.md).
+    #[arg(long, value_name = "FILE.toml")]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// What every linkage run takes: the model, the threshold and what to write.
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
     /// Use this trained model (written by --save-model) instead of training.
     #[arg(long, value_name = "FILE.toml")]
     pub model: Option<PathBuf>,
@@ -47,10 +72,6 @@ pub struct RunArgs {
     /// maximises the model's own expected F1].
     #[arg(long, value_name = "WEIGHT", allow_hyphen_values = true)]
     pub threshold: Option<f64>,
-    /// Reviewers' judgements (CSV: id_l, id_r, verdict = same | different | unsure; linking two files, id_l is
-    /// of the first): they override the model in clustering and refine its m.
-    #[arg(long, value_name = "FILE.csv")]
-    pub judgements: Option<PathBuf>,
     /// Print how many comparisons each blocking rule makes, and stop.
     #[arg(long)]
     pub plan: bool,
@@ -119,12 +140,9 @@ fn failure(error: Error) -> Failure {
 }
 
 /// `clew link dedupe` (one file) and `clew link pair` (two files).
-pub fn run(files: &[PathBuf], mode: Mode, args: &RunArgs, out: &mut Output) -> Result<(), Failure> {
+pub fn run(files: &[PathBuf], mode: Mode, args: &FileArgs, out: &mut Output) -> Result<(), Failure> {
     let started = Instant::now();
-    let config_origin = args.config.display().to_string();
-    let config_text = String::from_utf8(read(&args.config)?)
-        .map_err(|_| Failure::usage(format!("{config_origin}: not UTF-8 text")))?;
-    let checked = config::read(&config_origin, &config_text).map_err(failure)?;
+    let checked = read_config(&args.config)?;
     let mut records = Records::new(checked.columns());
     let mut problems = Vec::new();
     for file in files {
@@ -135,6 +153,96 @@ pub fn run(files: &[PathBuf], mode: Mode, args: &RunArgs, out: &mut Output) -> R
     if !problems.is_empty() {
         return Err(failure(Error::Input(problems)));
     }
+    let linkage = prepare(checked, records, mode, out)?;
+    let judgements = match &args.judgements {
+        Some(path) => read_judgements(path, &linkage.records, mode)?,
+        None => Vec::new(),
+    };
+    execute(&linkage, &judgements, &args.run, started, out)
+}
+
+/// `clew link run`: the project's entities of a schema, with the judgements recorded in it.
+pub fn run_project(project: &clew_store::Project, args: &ProjectArgs, out: &mut Output) -> Result<(), Failure> {
+    let started = Instant::now();
+    let linkage = project_linkage(project, &args.schema, args.config.as_deref(), out)?;
+    let judgements = stored_judgements(project, &linkage.records)?;
+    execute(&linkage, &judgements, &args.run, started, out)
+}
+
+fn read_config(path: &Path) -> Result<config::Checked, Failure> {
+    let origin = path.display().to_string();
+    let text = String::from_utf8(read(path)?).map_err(|_| Failure::usage(format!("{origin}: not UTF-8 text")))?;
+    config::read(&origin, &text).map_err(failure)
+}
+
+fn prepare(checked: config::Checked, records: Records, mode: Mode, out: &mut Output) -> Result<Linkage, Failure> {
+    let linkage = Linkage::new(checked, records, mode).map_err(failure)?;
+    for warning in &linkage.warnings {
+        out.note(&format!("warning: {warning}"))?;
+    }
+    Ok(linkage)
+}
+
+/// The project's entities of a schema, ready to link with the config given or clew's own for the schema.
+fn project_linkage(
+    project: &clew_store::Project,
+    schema: &str,
+    config_path: Option<&Path>,
+    out: &mut Output,
+) -> Result<Linkage, Failure> {
+    let checked = match config_path {
+        Some(path) => read_config(path)?,
+        None => {
+            let Some((name, text)) = config::builtin(schema) else {
+                return Err(Failure::usage(format!("--schema {schema}: clew links Person, Company and Worksite")));
+            };
+            config::read(name, text).map_err(failure)?
+        }
+    };
+    let rows = clew_intake::linkage::entity_rows(project.store_ref(), schema)?;
+    let mut positions = Vec::new();
+    for column in checked.columns() {
+        match rows.columns.iter().position(|c| *c == column) {
+            Some(p) => positions.push(p),
+            None => {
+                return Err(Failure::usage(format!(
+                    "the config reads `{column}`; a project's {schema} entities have {}",
+                    rows.columns.join(", ")
+                )));
+            }
+        }
+    }
+    let mut records = Records::new(checked.columns());
+    records
+        .add_rows("project", rows.rows.iter().map(|row| positions.iter().map(|p| row[*p].clone()).collect()).collect());
+    prepare(checked, records, Mode::Dedupe, out)
+}
+
+/// The judgements recorded in the project on entities being linked; the latest on a pair counts.
+fn stored_judgements(project: &clew_store::Project, records: &Records) -> Result<Vec<Judged>, Failure> {
+    let mut latest: std::collections::BTreeMap<(u32, u32), Verdict> = std::collections::BTreeMap::new();
+    for judgement in project.store_ref().link_judgements()? {
+        let (Some(a), Some(b)) = (records.find(0, &judgement.entity_a), records.find(0, &judgement.entity_b)) else {
+            continue;
+        };
+        let verdict = match judgement.verdict.as_str() {
+            "same" => Verdict::Same,
+            "different" => Verdict::Different,
+            _ => Verdict::Unsure,
+        };
+        latest.insert((a.min(b), a.max(b)), verdict);
+    }
+    Ok(latest.into_iter().map(|((a, b), verdict)| Judged { a, b, verdict }).collect())
+}
+
+/// Trains (or loads) the model, scores the candidates, clusters and writes what was asked.
+fn execute(
+    linkage: &Linkage,
+    judgements: &[Judged],
+    args: &RunArgs,
+    started: Instant,
+    out: &mut Output,
+) -> Result<(), Failure> {
     let mut steps = Vec::new();
     let mut lap = started;
     let mut step = |name: &'static str| {
@@ -142,13 +250,6 @@ pub fn run(files: &[PathBuf], mode: Mode, args: &RunArgs, out: &mut Output) -> R
         lap = Instant::now();
     };
     step("read");
-    let threshold_config = checked.config.clustering.threshold;
-    let require_independent = checked.config.clustering.require_independent;
-    let linkage = Linkage::new(checked, records, mode).map_err(failure)?;
-    for warning in &linkage.warnings {
-        out.note(&format!("warning: {warning}"))?;
-    }
-    step("prepare");
     if args.threshold.is_some_and(|t| !t.is_finite()) {
         return Err(Failure::usage("--threshold: a finite match weight".into()));
     }
@@ -168,41 +269,12 @@ pub fn run(files: &[PathBuf], mode: Mode, args: &RunArgs, out: &mut Output) -> R
             out.line(&plan.describe())
         });
     }
-    let judgements = match &args.judgements {
-        Some(path) => read_judgements(path, &linkage.records, mode)?,
-        None => Vec::new(),
-    };
-    let model = match &args.model {
-        Some(path) => {
-            let origin = path.display().to_string();
-            let text =
-                String::from_utf8(read(path)?).map_err(|_| Failure::usage(format!("{origin}: not UTF-8 text")))?;
-            let model = Model::read(&origin, &text).map_err(failure)?;
-            model.check(&linkage.fields).map_err(failure)?;
-            model
-        }
-        None => {
-            let labels: Vec<Label> = judgements
-                .iter()
-                .filter(|j| j.verdict != Verdict::Unsure)
-                .map(|j| Label { a: j.a, b: j.b, same: j.verdict == Verdict::Same })
-                .collect();
-            linkage.train(&labels).map_err(failure)?
-        }
-    };
-    step("train");
-    let candidates = linkage.candidates();
-    step("block");
-    let scored = linkage.score(&model, &candidates).map_err(failure)?;
-    step("score");
+    let (model, scored, candidates, threshold, chosen_by) = score_all(linkage, judgements, args)?;
+    step("train and score");
+    let require_independent = linkage.checked.config.clustering.require_independent;
     let weights = Weights::new(&model);
-    let (threshold, chosen_by) = match (args.threshold, threshold_config) {
-        (Some(t), _) => (t, "--threshold"),
-        (None, Some(t)) => (t, "config"),
-        (None, None) => (expected_best_threshold(&scored, require_independent), "the model's expected F1"),
-    };
     let clusters =
-        cluster(&linkage.records, &scored, threshold, require_independent, &judgements, linkage.weigher(&weights));
+        cluster(&linkage.records, &scored, threshold, require_independent, judgements, linkage.weigher(&weights));
     let links = scored.iter().filter(|s| is_link(s, threshold, require_independent)).count();
     step("cluster");
 
@@ -211,7 +283,7 @@ pub fn run(files: &[PathBuf], mode: Mode, args: &RunArgs, out: &mut Output) -> R
     }
     if let Some(path) = &args.pairs {
         let min_weight = args.min_weight.unwrap_or(threshold);
-        let text = pairs_csv(&linkage, &weights, &scored, min_weight, threshold, require_independent, args.explain);
+        let text = pairs_csv(linkage, &weights, &scored, min_weight, threshold, require_independent, args.explain);
         write_atomically(path, &text)?;
     }
     if let Some(path) = &args.clusters {
@@ -252,6 +324,43 @@ pub fn run(files: &[PathBuf], mode: Mode, args: &RunArgs, out: &mut Output) -> R
         steps,
     };
     out.value(&report, |out| print_report(out, &report))
+}
+
+/// The model (loaded or trained, judgements as labels), the scored candidates, and the threshold with how it was
+/// chosen.
+#[allow(clippy::type_complexity)]
+fn score_all(
+    linkage: &Linkage,
+    judgements: &[Judged],
+    args: &RunArgs,
+) -> Result<(Model, Vec<Scored>, Vec<(u32, u32)>, f64, &'static str), Failure> {
+    let model = match &args.model {
+        Some(path) => {
+            let origin = path.display().to_string();
+            let text =
+                String::from_utf8(read(path)?).map_err(|_| Failure::usage(format!("{origin}: not UTF-8 text")))?;
+            let model = Model::read(&origin, &text).map_err(failure)?;
+            model.check(&linkage.fields).map_err(failure)?;
+            model
+        }
+        None => {
+            let labels: Vec<Label> = judgements
+                .iter()
+                .filter(|j| j.verdict != Verdict::Unsure)
+                .map(|j| Label { a: j.a, b: j.b, same: j.verdict == Verdict::Same })
+                .collect();
+            linkage.train(&labels).map_err(failure)?
+        }
+    };
+    let candidates = linkage.candidates();
+    let scored = linkage.score(&model, &candidates).map_err(failure)?;
+    let clustering = &linkage.checked.config.clustering;
+    let (threshold, chosen_by) = match (args.threshold, clustering.threshold) {
+        (Some(t), _) => (t, "--threshold"),
+        (None, Some(t)) => (t, "config"),
+        (None, None) => (expected_best_threshold(&scored, clustering.require_independent), "the model's expected F1"),
+    };
+    Ok((model, scored, candidates, threshold, chosen_by))
 }
 
 fn is_link(s: &Scored, threshold: f64, require_independent: bool) -> bool {
@@ -428,4 +537,115 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     file.write_all(bytes).map_err(failed)?;
     file.sync_all().map_err(failed)?;
     std::fs::rename(&partial, path).map_err(failed)
+}
+
+/// A pair put to a reviewer.
+#[derive(Debug, Serialize)]
+struct ReviewPair {
+    entity_a: String,
+    entity_b: String,
+    match_weight: f64,
+    match_probability: f64,
+    independent: bool,
+    parts: Vec<clew_link::predict::Part>,
+}
+
+/// `clew link review`: the pairs not yet judged whose weight is nearest the threshold (the model is least sure
+/// of them, and a verdict on them teaches it most), each explained.
+pub fn review(
+    project: &clew_store::Project,
+    schema: &str,
+    config_path: Option<&Path>,
+    limit: usize,
+    out: &mut Output,
+) -> Result<(), Failure> {
+    let linkage = project_linkage(project, schema, config_path, out)?;
+    linkage.plan().map_err(failure)?;
+    let judgements = stored_judgements(project, &linkage.records)?;
+    let judged: std::collections::HashSet<(u32, u32)> = judgements.iter().map(|j| (j.a, j.b)).collect();
+    let args = RunArgs {
+        model: None,
+        save_model: None,
+        pairs: None,
+        explain: false,
+        min_weight: None,
+        clusters: None,
+        threshold: None,
+        plan: false,
+    };
+    let (model, scored, _, threshold, _) = score_all(&linkage, &judgements, &args)?;
+    let weights = Weights::new(&model);
+    let mut open: Vec<&Scored> = scored.iter().filter(|s| !judged.contains(&(s.a, s.b))).collect();
+    let distance = |s: &Scored| (f64::from(s.weight) - threshold).abs();
+    open.sort_by(|x, y| distance(x).total_cmp(&distance(y)).then((x.a, x.b).cmp(&(y.a, y.b))));
+    let pairs: Vec<ReviewPair> = open
+        .into_iter()
+        .take(limit)
+        .map(|s| ReviewPair {
+            entity_a: linkage.records.id(s.a).to_string(),
+            entity_b: linkage.records.id(s.b).to_string(),
+            match_weight: f64::from(s.weight),
+            match_probability: probability(f64::from(s.weight)),
+            independent: s.independent,
+            parts: explain(&linkage.fields, &weights, s.a, s.b).parts,
+        })
+        .collect();
+    out.value(&pairs, |out| {
+        if pairs.is_empty() {
+            return out.line("nothing to review: every candidate pair is judged");
+        }
+        out.line(&format!(
+            "{} pairs the model is least sure of (threshold {threshold:.2}); judge with `clew link judge A B same|different|unsure --note ...`:",
+            pairs.len()
+        ))?;
+        for pair in &pairs {
+            out.line(&format!(
+                "\n{}  {}  weight {:.2} (probability {:.2}){}",
+                pair.entity_a,
+                pair.entity_b,
+                pair.match_weight,
+                pair.match_probability,
+                if pair.independent { "" } else { "; nothing but the name agrees" }
+            ))?;
+            for part in &pair.parts {
+                out.line(&format!(
+                    "  {:<12} {} / {}: {} ({:+.2})",
+                    part.comparison,
+                    if part.left.is_empty() { "-" } else { &part.left },
+                    if part.right.is_empty() { "-" } else { &part.right },
+                    part.level,
+                    part.weight
+                ))?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// `clew link judge`: a reviewer's verdict on two entities, appended with its custody event.
+pub fn judge(
+    project: &mut clew_store::Project,
+    a: &str,
+    b: &str,
+    verdict: &str,
+    note: &str,
+    user: &str,
+    out: &mut Output,
+) -> Result<(), Failure> {
+    let id = |text: &str| clew_model::EntityId::new(text).map_err(|e| Failure::usage(format!("`{text}`: {e}")));
+    let judgement = clew_intake::linkage::record_judgement(project.store(), &id(a)?, &id(b)?, verdict, note, user)?;
+    out.value(&judgement, |out| {
+        out.line(&format!(
+            "recorded: {} and {} are {} (by {}, {})",
+            judgement.entity_a,
+            judgement.entity_b,
+            match judgement.verdict.as_str() {
+                "same" => "the same",
+                "different" => "different",
+                _ => "not known to be the same or different",
+            },
+            judgement.recorded_by,
+            judgement.recorded_at
+        ))
+    })
 }

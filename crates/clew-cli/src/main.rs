@@ -230,7 +230,7 @@ enum LinkCommand {
         /// The records (CSV with a header; the config names the columns).
         file: PathBuf,
         #[command(flatten)]
-        run: link::RunArgs,
+        args: link::FileArgs,
     },
     /// Link the records of one CSV file with those of another (pairs across the files only).
     Pair {
@@ -239,7 +239,38 @@ enum LinkCommand {
         /// The second file.
         b: PathBuf,
         #[command(flatten)]
-        run: link::RunArgs,
+        args: link::FileArgs,
+    },
+    /// Link the project's people (or companies, or worksites) named in different testimonies and files, with
+    /// the judgements recorded in it. Nothing in the project is changed.
+    Run(link::ProjectArgs),
+    /// The pairs of the project's entities the model is least sure of, not yet judged, each explained.
+    Review {
+        /// Which entities: Person, Company or Worksite.
+        #[arg(long, default_value = "Person")]
+        schema: String,
+        /// A linkage config instead of clew's own for the schema.
+        #[arg(long, value_name = "FILE.toml")]
+        config: Option<PathBuf>,
+        /// How many pairs.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+    },
+    /// Record a verdict on two of the project's entities: same, different or unsure, with a note. Appended and
+    /// logged; the latest verdict on a pair overrides the model and earlier verdicts.
+    Judge {
+        /// One entity's id.
+        a: String,
+        /// The other's.
+        b: String,
+        /// same, different or unsure.
+        verdict: String,
+        /// Why.
+        #[arg(long, default_value = "")]
+        note: String,
+        /// Who judges [default: $CLEW_USER or $USER].
+        #[arg(long)]
+        user: Option<String>,
     },
 }
 
@@ -1030,11 +1061,18 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             screen::import_list(&mut project, &file, format, &user(who), out)
         }
         Command::Lists(ListsCommand::List) => screen::list_lists(&open_project(&cli.project)?, out),
-        Command::Link(LinkCommand::Dedupe { file, run }) => {
-            link::run(&[file], clew_link::blocking::Mode::Dedupe, &run, out)
+        Command::Link(LinkCommand::Dedupe { file, args }) => {
+            link::run(&[file], clew_link::blocking::Mode::Dedupe, &args, out)
         }
-        Command::Link(LinkCommand::Pair { a, b, run }) => {
-            link::run(&[a, b], clew_link::blocking::Mode::Link, &run, out)
+        Command::Link(LinkCommand::Pair { a, b, args }) => {
+            link::run(&[a, b], clew_link::blocking::Mode::Link, &args, out)
+        }
+        Command::Link(LinkCommand::Run(args)) => link::run_project(&open_project(&cli.project)?, &args, out),
+        Command::Link(LinkCommand::Review { schema, config, limit }) => {
+            link::review(&open_project(&cli.project)?, &schema, config.as_deref(), limit, out)
+        }
+        Command::Link(LinkCommand::Judge { a, b, verdict, note, user: who }) => {
+            link::judge(&mut open_project(&cli.project)?, &a, &b, &verdict, &note, &user(who), out)
         }
         Command::Ledger { testimony, rates } => ledger(cli.project, testimony, rates, out),
         Command::Aggregate { by, resamples, seed } => aggregate(cli.project, by, resamples, seed, out),

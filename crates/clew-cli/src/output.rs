@@ -85,6 +85,7 @@ impl From<clew_intake::import::WriteError> for Failure {
         match error {
             clew_intake::import::WriteError::Store(error) => error.into(),
             clew_intake::import::WriteError::Vault(error) => error.into(),
+            clew_intake::import::WriteError::Refused(message) => Failure::usage(message),
             other => Failure::internal(other.to_string()),
         }
     }

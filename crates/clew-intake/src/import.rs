@@ -182,6 +182,10 @@ pub enum WriteError {
     /// A file of the project could not be written.
     #[error("{0}")]
     Io(String),
+    /// The request itself is wrong (an unknown entity, a verdict that is none of the three); nothing was
+    /// written.
+    #[error("{0}")]
+    Refused(String),
 }
 
 /// Adds a write's counts to a report.

@@ -6,6 +6,7 @@ pub mod derived;
 pub mod ftm;
 pub mod import;
 pub mod input;
+pub mod linkage;
 pub mod lists;
 pub mod mapping;
 pub mod package;

@@ -233,11 +233,9 @@ fn key_values(spec: &KeySpec, records: &Records, strings: &mut FxHashMap<String,
                 KeySpec::Column(_) => vec![value.clone()],
                 KeySpec::Year(_) => year_of(value).into_iter().collect(),
                 KeySpec::Prefix(_, n) => vec![value.chars().take(*n).collect::<String>().to_lowercase()],
-                KeySpec::Keys(_) => Name::new(value, NameKind::Person).keys(),
-                KeySpec::Surname(_) => {
-                    Name::new(value, NameKind::Person).keys().into_iter().filter(|k| k.starts_with("k:")).collect()
-                }
-                KeySpec::Given(_) => Name::new(value, NameKind::Person).given_keys(),
+                KeySpec::Keys(_) => names(value).flat_map(|n| n.keys()).collect(),
+                KeySpec::Surname(_) => names(value).flat_map(|n| n.keys()).filter(|k| k.starts_with("k:")).collect(),
+                KeySpec::Given(_) => names(value).flat_map(|n| n.given_keys()).collect(),
             };
             let mut ids: Vec<u32> = texts.into_iter().map(&mut intern).collect();
             ids.sort_unstable();
@@ -245,6 +243,11 @@ fn key_values(spec: &KeySpec, records: &Records, strings: &mut FxHashMap<String,
             ids
         })
         .collect()
+}
+
+/// The names a value lists, made ready.
+fn names(value: &str) -> impl Iterator<Item = Name> + '_ {
+    crate::compare::alternatives(value).map(|n| Name::new(n, NameKind::Person))
 }
 
 /// The year of a date written YYYY, YYYY-MM, YYYY-MM-DD or YYYYMMDD.

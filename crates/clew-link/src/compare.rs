@@ -8,6 +8,14 @@ use rustc_hash::FxHashMap;
 use crate::config::{ComparisonSpec, Kind};
 use crate::records::{NULL, Records};
 
+/// What separates the names a value lists (`김정은 | KIM JONG UN`): a person known by several.
+pub const ALTERNATIVES: &str = " | ";
+
+/// The names a value lists.
+pub fn alternatives(value: &str) -> impl Iterator<Item = &str> {
+    value.split(ALTERNATIVES).map(str::trim).filter(|n| !n.is_empty())
+}
+
 /// Level 0 of every comparison: a value is missing on one side (it counts neither way).
 pub const MISSING: u8 = 0;
 /// Level 1 of every comparison: the same value.
@@ -96,8 +104,9 @@ pub struct Field {
 
 #[derive(Debug)]
 enum Data {
-    /// Each name made ready, and its letters in lower case.
-    Names(Vec<Name>, Vec<Vec<char>>),
+    /// Each value's names made ready (several when the value lists them, `a | b`), and their letters in lower
+    /// case.
+    Names(Vec<Vec<Name>>, Vec<Vec<Vec<char>>>),
     Dates(Vec<Option<DateValue>>),
     Text(Vec<Vec<char>>),
     Points(Vec<Option<(f64, f64)>>),
@@ -171,8 +180,11 @@ impl Field {
             Kind::PersonName | Kind::Name => {
                 let kind = if comparison.kind == Kind::PersonName { NameKind::Person } else { NameKind::Other };
                 Data::Names(
-                    values.iter().map(|v| Name::new(v, kind)).collect(),
-                    values.iter().map(|v| v.to_lowercase().chars().collect()).collect(),
+                    values.iter().map(|v| alternatives(v).map(|n| Name::new(n, kind)).collect()).collect(),
+                    values
+                        .iter()
+                        .map(|v| alternatives(v).map(|n| n.to_lowercase().chars().collect()).collect())
+                        .collect(),
                 )
             }
             Kind::Date => Data::Dates(
@@ -247,16 +259,23 @@ impl Field {
                 if let Some(level) = cache.names.get(&key) {
                     return *level;
                 }
-                let (p, q) = (&names[x as usize], &names[y as usize]);
-                let score = clew_names::score(p, q);
-                let mut level = self.threshold_level(|t| score >= t, different);
-                // The name rules are strict with short words (a screening hit on a typo must be earned), but
-                // in linkage other fields decide: one letter apart is a level of its own, weighed by the model.
-                // Not for two Korean names, where one letter is one syllable and the rules' verdict stands.
-                if level == different && !(p.is_korean() && q.is_korean()) {
-                    let (a, b) = (&letters[x as usize], &letters[y as usize]);
-                    if a.len().min(b.len()) >= 3 && within_one_edit(a, b) {
-                        level = different - 1;
+                // A value may list several names: the best-matching pair decides.
+                let mut level = different;
+                for (i, p) in names[x as usize].iter().enumerate() {
+                    for (j, q) in names[y as usize].iter().enumerate() {
+                        let score = clew_names::score(p, q);
+                        let mut found = self.threshold_level(|t| score >= t, different);
+                        // The name rules are strict with short words (a screening hit on a typo must be earned),
+                        // but in linkage other fields decide: one letter apart is a level of its own, weighed by
+                        // the model. Not for two Korean names, where one letter is one syllable and the rules'
+                        // verdict stands.
+                        if found == different && !(p.is_korean() && q.is_korean()) {
+                            let (a, b) = (&letters[x as usize][i], &letters[y as usize][j]);
+                            if a.len().min(b.len()) >= 3 && within_one_edit(a, b) {
+                                found = different - 1;
+                            }
+                        }
+                        level = level.min(found);
                     }
                 }
                 if !cache.forget {

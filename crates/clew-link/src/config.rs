@@ -387,3 +387,15 @@ pub fn read(origin: &str, text: &str) -> Result<Checked, Error> {
     }
     if problems.is_empty() { Ok(Checked { config, blocking, prior, em }) } else { Err(Error::Input(problems)) }
 }
+
+/// The config clew ships for linking a project's entities of a schema, as (file name, text).
+pub fn builtin(schema: &str) -> Option<(&'static str, &'static str)> {
+    match schema {
+        "Person" => Some(("person.toml", include_str!("../data/person.toml"))),
+        "Company" | "Organization" | "PublicBody" | "LegalEntity" => {
+            Some(("company.toml", include_str!("../data/company.toml")))
+        }
+        "Worksite" => Some(("worksite.toml", include_str!("../data/worksite.toml"))),
+        _ => None,
+    }
+}

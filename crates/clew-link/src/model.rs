@@ -261,9 +261,10 @@ pub fn train(linkage: &Linkage, labels: &[Label]) -> Result<Model, Error> {
     ));
 
     // The prior: pairs of nearly certain rules, over the share of all matches they are believed to find.
-    let mut certain = 0.0;
+    let mut certain: f64 = 0.0;
     for_each_candidate(&linkage.prior, records, mode, |_, _| certain += 1.0);
-    let prior = (certain / spec.prior_recall / total).clamp(1e-12, 0.5);
+    // With no certain pair (a small project), at least one pair in all is taken to match.
+    let prior = (certain.max(1.0) / spec.prior_recall / total).clamp(1e-12, 0.5);
     trained.push(format!(
         "prior {prior:.3e} from {certain} pairs of the prior rules at an assumed recall of {}",
         spec.prior_recall
@@ -469,7 +470,17 @@ impl Weights {
             levels: model
                 .comparisons
                 .iter()
-                .map(|c| std::iter::once(0.0).chain(c.levels.iter().map(|l| (l.m / l.u).log2())).collect())
+                .map(|c| {
+                    let mut levels: Vec<f64> =
+                        std::iter::once(0.0).chain(c.levels.iter().map(|l| (l.m / l.u).log2())).collect();
+                    // Levels run from most to least alike, so a level never counts less than the ones after
+                    // it: with few pairs (a small project) an estimate can say otherwise (an exact name seen in
+                    // no training pair), and the order of the levels is surer than that estimate.
+                    for l in (1..levels.len() - 1).rev() {
+                        levels[l] = levels[l].max(levels[l + 1]);
+                    }
+                    levels
+                })
                 .collect(),
             exact_m: model.comparisons.iter().map(|c| c.levels.first().map_or(1.0, |l| l.m)).collect(),
         }

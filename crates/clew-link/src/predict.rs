@@ -19,6 +19,10 @@ pub struct Scored {
     pub independent: bool,
 }
 
+/// The least weight (in bits: the odds at least doubled) an agreement needs to count as evidence beyond the
+/// name. Agreeing on what nearly everyone shares (a nationality in a project about one country) is not.
+pub const MIN_EVIDENCE: f64 = 1.0;
+
 /// The probability of a match weight.
 pub fn probability(weight: f64) -> f64 {
     1.0 / (1.0 + (-weight).exp2())
@@ -80,7 +84,7 @@ pub fn weigh(fields: &[Field], weights: &Weights, a: u32, b: u32, caches: &mut [
         let level = field.level(a, b, cache);
         let (weight, _) = part_weight(field, weights, c, level, (a, b));
         total += weight;
-        independent |= field.comparison.independent && weight > 0.0;
+        independent |= field.comparison.independent && weight >= MIN_EVIDENCE;
     }
     (total, independent)
 }
@@ -109,7 +113,7 @@ pub fn explain(fields: &[Field], weights: &Weights, a: u32, b: u32) -> Explanati
         let level = field.level(a, b, &mut Cache::default());
         let (weight, frequency_adjustment) = part_weight(field, weights, c, level, (a, b));
         total += weight;
-        independent |= field.comparison.independent && weight > 0.0;
+        independent |= field.comparison.independent && weight >= MIN_EVIDENCE;
         let value = |r: u32| field.values[field.cells[r as usize] as usize].clone();
         parts.push(Part {
             comparison: field.comparison.name.clone(),

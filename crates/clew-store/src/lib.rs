@@ -144,6 +144,8 @@ pub trait WriteTx {
     fn put_attachment(&mut self, source: &SourceId, attachment: &NewAttachment) -> Result<bool>;
     /// Records a sanctions list whose file is in place; `false` when a list with its SHA-256 is there already.
     fn put_sanctions_list(&mut self, list: &StoredList) -> Result<bool>;
+    /// Appends a reviewer's judgement on a pair of entities (who and when are the batch's).
+    fn put_link_judgement(&mut self, judgement: &StoredJudgement) -> Result<()>;
     /// Adds a custodian's public key; `false` when it was there already.
     fn put_custodian(&mut self, public_key: &str, label: &str) -> Result<bool>;
     /// Removes a custodian: nothing is sealed to it from now on (what was sealed before stays open to it until
@@ -213,6 +215,8 @@ pub trait Store {
     fn custodians(&self) -> Result<Vec<Custodian>>;
     /// The sanctions lists kept in the project, oldest first.
     fn sanctions_lists(&self) -> Result<Vec<StoredList>>;
+    /// Reviewers' judgements on pairs of entities, oldest first.
+    fn link_judgements(&self) -> Result<Vec<StoredJudgement>>;
     /// The sealed protected block of the current generation of a source, if it has one.
     fn protected(&self, source: &SourceId) -> Result<Option<Vec<u8>>>;
     /// The attachments of a source, in the order added.
@@ -386,6 +390,23 @@ pub struct StoredList {
     pub imported_by: String,
     /// When (RFC 3339).
     pub imported_at: String,
+}
+
+/// A reviewer's judgement on a pair of entities.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StoredJudgement {
+    /// One entity.
+    pub entity_a: String,
+    /// The other.
+    pub entity_b: String,
+    /// `same`, `different` or `unsure`.
+    pub verdict: String,
+    /// Why (may be empty).
+    pub note: String,
+    /// Who judged.
+    pub recorded_by: String,
+    /// When (RFC 3339).
+    pub recorded_at: String,
 }
 
 /// A custodian as the store records it.

@@ -10,17 +10,18 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use crate::{
     Attachment, Batch, ConsentRecord, Custodian, CustodyEvent, EntityRow, Error, NewAttachment, Original, Result,
-    SealedRef, SourceBatch, SourceDraft, SourceOutcome, Stats, Store, StoredList, WriteTx,
+    SealedRef, SourceBatch, SourceDraft, SourceOutcome, Stats, Store, StoredJudgement, StoredList, WriteTx,
 };
 
 /// Migrations in order; the database's `user_version` is the number applied.
-const MIGRATIONS: [&str; 6] = [
+const MIGRATIONS: [&str; 7] = [
     include_str!("../migrations/sqlite/0001_statements.sql"),
     include_str!("../migrations/sqlite/0002_attachments.sql"),
     include_str!("../migrations/sqlite/0003_stripped_attachments.sql"),
     include_str!("../migrations/sqlite/0004_record_batches.sql"),
     include_str!("../migrations/sqlite/0005_last_statement.sql"),
     include_str!("../migrations/sqlite/0006_sanctions_lists.sql"),
+    include_str!("../migrations/sqlite/0007_link_judgements.sql"),
 ];
 
 /// The schema version this build writes.
@@ -468,6 +469,24 @@ impl Store for SqliteStore {
                 imported_by: row.get(6)?,
                 imported_at: row.get(7)?,
                 companion_sha256: row.get(8)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    fn link_judgements(&self) -> Result<Vec<StoredJudgement>> {
+        let mut query = self.connection.prepare(
+            "SELECT j.entity_a, j.entity_b, j.verdict, j.note, b.recorded_by, b.recorded_at
+             FROM link_judgement j JOIN batch b ON b.id = j.batch ORDER BY j.key",
+        )?;
+        let rows = query.query_map([], |row| {
+            Ok(StoredJudgement {
+                entity_a: row.get(0)?,
+                entity_b: row.get(1)?,
+                verdict: row.get(2)?,
+                note: row.get(3)?,
+                recorded_by: row.get(4)?,
+                recorded_at: row.get(5)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -1273,6 +1292,14 @@ impl WriteTx for SqliteWriteTx<'_> {
             ],
         )?;
         Ok(added == 1)
+    }
+
+    fn put_link_judgement(&mut self, judgement: &StoredJudgement) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO link_judgement (entity_a, entity_b, verdict, note, batch) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![judgement.entity_a, judgement.entity_b, judgement.verdict, judgement.note, self.batch_id],
+        )?;
+        Ok(())
     }
 
     fn put_custodian(&mut self, public_key: &str, label: &str) -> Result<bool> {

@@ -228,3 +228,98 @@ fn bad_configs_files_and_judgements_are_refused_and_nothing_is_written() {
     let message = refused(&["link", "dedupe", "people.csv", "--config", "tight.toml"], 2);
     assert!(message.contains("more than the limit of 3"), "{message}");
 }
+
+/// Fictional people (synthetic) as two sources of a project would have them: a roster and case files.
+fn project_with_people(dir: &Path) {
+    crate::init_project(dir, "p");
+    let person = |id: &str, names: &[&str], birth: &str| {
+        let names: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+        let birth = if birth.is_empty() { String::new() } else { format!(", \"birthDate\": [\"{birth}\"]") };
+        format!(
+            "{{\"id\": \"{id}\", \"schema\": \"Person\", \"properties\": {{\"name\": [{}], \"nationality\": [\"kp\"]{birth}}}}}\n",
+            names.join(", ")
+        )
+    };
+    let roster = [
+        person("roster.1", &["김철수", "Kim Chol Su"], "1975-03-02"),
+        person("roster.2", &["Ri Nam Hui"], "1980-11-20"),
+        person("roster.3", &["Pak Song Il"], "1969-06-01"),
+        person("roster.4", &["Choe Yong Ho"], "1990-01-15"),
+    ]
+    .concat();
+    let cases = [
+        person("case.1", &["Ким Чхоль Су"], "1975"),
+        person("case.2", &["리남희"], "1980-11-20"),
+        person("case.3", &["Pak Song Il"], ""),
+        person("case.4", &["Han Myong Ok"], "1985-07-07"),
+    ]
+    .concat();
+    std::fs::write(dir.join("roster.jsonl"), roster).unwrap();
+    std::fs::write(dir.join("cases.jsonl"), cases).unwrap();
+    for file in ["roster.jsonl", "cases.jsonl"] {
+        let run = clew(dir, &["--project", "p", "import", file, "--format", "ftm"]);
+        assert!(run.status.success(), "{}", text(&run.stderr));
+    }
+}
+
+#[test]
+fn a_project_is_linked_reviewed_and_judged_without_changing_it() {
+    let dir = tempfile::tempdir().unwrap();
+    project_with_people(dir.path());
+    let before = clew(dir.path(), &["--project", "p", "--json", "stats"]);
+    let link = |extra: &[&str]| {
+        let run = clew(
+            dir.path(),
+            &[&["--project", "p", "--json", "link", "run", "--clusters", "clusters.csv"][..], extra].concat(),
+        );
+        assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+        let clusters = csv_rows(&dir.path().join("clusters.csv"));
+        move |id: &str| clusters.iter().find(|r| r[1] == id).unwrap()[3].clone()
+    };
+    let entity = link(&[]);
+    assert_eq!(entity("roster.1"), entity("case.1"), "김철수 / Kim Chol Su is Ким Чхоль Су, born 1975");
+    assert_eq!(entity("roster.2"), entity("case.2"), "Ri Nam Hui is 리남희, born the same day");
+    assert_ne!(entity("roster.3"), entity("case.3"), "the same name and nothing else: never linked");
+
+    // The model's least certain pairs, for a reviewer.
+    let run = clew(dir.path(), &["--project", "p", "--json", "link", "review", "--limit", "3"]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let pairs: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert!(!pairs.as_array().unwrap().is_empty());
+    assert!(pairs[0]["parts"][0]["comparison"] == "name");
+
+    // A reviewer knows more: case.3 is roster.3, and case.1 is not roster.1 after all. The verdicts override.
+    for (a, b, verdict) in [("roster.3", "case.3", "same"), ("roster.1", "case.1", "different")] {
+        let run = clew(dir.path(), &["--project", "p", "link", "judge", a, b, verdict, "--note", "checked the roster"]);
+        assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    }
+    let entity = link(&[]);
+    assert_eq!(entity("roster.3"), entity("case.3"));
+    assert_ne!(entity("roster.1"), entity("case.1"));
+    // Reversible: a later verdict on the pair counts, and the earlier one stays in the log.
+    let run = clew(dir.path(), &["--project", "p", "link", "judge", "roster.1", "case.1", "unsure"]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let entity = link(&[]);
+    assert_eq!(entity("roster.1"), entity("case.1"));
+
+    let log = clew(dir.path(), &["--project", "p", "--json", "log", "show"]);
+    let log = text(&log.stdout);
+    assert_eq!(log.matches("link-judgement").count(), 3, "{log}");
+    assert!(!log.contains("checked the roster"), "the note stays out of the log");
+    let verify = clew(dir.path(), &["--project", "p", "verify"]);
+    assert_eq!(verify.status.code(), Some(0), "{}", text(&verify.stdout));
+    // Linking changed no statement.
+    let after = clew(dir.path(), &["--project", "p", "--json", "stats"]);
+    let count = |run: &std::process::Output| {
+        serde_json::from_slice::<serde_json::Value>(&run.stdout).unwrap()["statements"].clone()
+    };
+    assert_eq!(count(&before), count(&after));
+
+    // Bad verdicts and unknown entities are refused.
+    let run = clew(dir.path(), &["--project", "p", "link", "judge", "roster.1", "case.1", "maybe"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(text(&run.stderr).contains("`maybe` is not same, different or unsure"), "{}", text(&run.stderr));
+    let run = clew(dir.path(), &["--project", "p", "link", "judge", "roster.1", "nobody.9", "same"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(text(&run.stderr).contains("no entity nobody.9 in the project"), "{}", text(&run.stderr));
+}

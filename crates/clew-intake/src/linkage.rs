@@ -1,0 +1,119 @@
+//! What linkage reads from and writes to a project: the project's entities of a schema as rows to link (every
+//! name of an entity in one cell, `a | b`), and reviewers' judgements on pairs of entities, appended with their
+//! custody event. Linkage never edits a statement.
+
+use clew_model::{Entity, EntityId, Model};
+use clew_store::{Batch, Store, StoredJudgement};
+use sha2::{Digest, Sha256};
+
+use crate::import::{WriteError, now_rfc3339, record_event};
+
+/// What separates the names of one entity in a cell (as `clew_link::compare::ALTERNATIVES` reads it).
+const ALTERNATIVES: &str = " | ";
+
+/// A project's entities as rows to link.
+#[derive(Debug, Clone, Default)]
+pub struct EntityRows {
+    /// The columns, the id first.
+    pub columns: Vec<String>,
+    /// One row per entity with a name.
+    pub rows: Vec<Vec<String>>,
+}
+
+/// The schemata linked together with `schema`, and the columns their rows have.
+pub fn columns_of(schema: &str) -> Option<(&'static [&'static str], &'static [&'static str])> {
+    match schema {
+        "Person" => Some((&["Person"], &["id", "name", "birth_date", "nationality", "position"])),
+        "Company" | "Organization" | "PublicBody" | "LegalEntity" => Some((
+            &["Company", "Organization", "PublicBody", "LegalEntity"],
+            &["id", "name", "country", "registration"],
+        )),
+        "Worksite" => Some((&["Worksite"], &["id", "name", "region", "country"])),
+        _ => None,
+    }
+}
+
+/// The project's entities of a schema (companies with organisations and public bodies) as rows: id, every name,
+/// and the fields the schema's linkage config compares. Entities without a name are left out.
+pub fn entity_rows(store: &dyn Store, schema: &str) -> Result<EntityRows, WriteError> {
+    let Some((schemata, columns)) = columns_of(schema) else {
+        return Err(WriteError::Refused(format!("`{schema}`: clew links Person, Company and Worksite entities")));
+    };
+    let model = Model::builtin().map_err(|e| WriteError::Mapping(format!("the built-in schema: {e:?}")))?;
+    let mut rows = Vec::new();
+    store.for_each_entity(&mut |id, statements| {
+        let Some(entity) = Entity::assemble(model, &id, statements) else { return Ok(()) };
+        if !schemata.contains(&entity.schema.as_str()) {
+            return Ok(());
+        }
+        let mut names: Vec<String> = Vec::new();
+        for name in ["name", "alias", "weakAlias", "previousName"].iter().flat_map(|p| entity.values(p)) {
+            if !names.iter().any(|n| n == name) {
+                names.push(name.replace(ALTERNATIVES.trim(), " "));
+            }
+        }
+        if names.is_empty() {
+            return Ok(());
+        }
+        let first = |properties: &[&str]| -> String {
+            properties.iter().flat_map(|p| entity.values(p)).next().unwrap_or_default().to_string()
+        };
+        let mut row = vec![id.to_string(), names.join(ALTERNATIVES)];
+        for column in &columns[2..] {
+            row.push(match *column {
+                "birth_date" => first(&["birthDate"]),
+                "nationality" => first(&["nationality", "citizenship"]),
+                "position" => first(&["position"]),
+                "country" => first(&["country", "jurisdiction"]),
+                "registration" => first(&["registrationNumber", "innCode", "ogrnCode"]),
+                "region" => first(&["region"]),
+                _ => String::new(),
+            });
+        }
+        rows.push(row);
+        Ok(())
+    })?;
+    Ok(EntityRows { columns: columns.iter().map(|c| c.to_string()).collect(), rows })
+}
+
+/// Appends a reviewer's judgement on two entities (both must exist), with its custody event, in one
+/// transaction. The note is kept in the project; the event carries only its SHA-256.
+pub fn record_judgement(
+    store: &mut dyn Store,
+    a: &EntityId,
+    b: &EntityId,
+    verdict: &str,
+    note: &str,
+    recorded_by: &str,
+) -> Result<StoredJudgement, WriteError> {
+    if !["same", "different", "unsure"].contains(&verdict) {
+        return Err(WriteError::Refused(format!("`{verdict}` is not same, different or unsure")));
+    }
+    if a == b {
+        return Err(WriteError::Refused(format!("{a} and {b} are one entity")));
+    }
+    for id in [a, b] {
+        if store.statements_for_entity(id)?.is_empty() {
+            return Err(WriteError::Refused(format!("no entity {id} in the project")));
+        }
+    }
+    let batch =
+        Batch { recorded_by: recorded_by.to_string(), recorded_at: now_rfc3339(), operation: "link-judgement".into() };
+    let judgement = StoredJudgement {
+        entity_a: a.to_string(),
+        entity_b: b.to_string(),
+        verdict: verdict.to_string(),
+        note: note.to_string(),
+        recorded_by: batch.recorded_by.clone(),
+        recorded_at: batch.recorded_at.clone(),
+    };
+    let mut tx = store.write(&batch)?;
+    tx.put_link_judgement(&judgement)?;
+    let note_sha256: String = Sha256::digest(note.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    let detail = serde_json::json!({
+        "entity_a": judgement.entity_a, "entity_b": judgement.entity_b, "verdict": verdict, "note_sha256": note_sha256,
+    });
+    record_event(tx.as_mut(), &batch, "link-judgement", &detail)?;
+    tx.commit()?;
+    Ok(judgement)
+}

@@ -1,0 +1,11 @@
+-- clew store, schema version 7: reviewers' judgements on pairs of entities (`clew link judge`): the same, different,
+-- or unsure, with a note. Append-only: a later judgement on the same pair overrides an earlier one in linkage, and
+-- both stay. Who and when are the batch's; each judgement is a custody event (`link-judgement`).
+CREATE TABLE link_judgement (
+    key INTEGER PRIMARY KEY,
+    entity_a TEXT NOT NULL,
+    entity_b TEXT NOT NULL,
+    verdict TEXT NOT NULL CHECK (verdict IN ('same', 'different', 'unsure')),
+    note TEXT NOT NULL DEFAULT '',
+    batch INTEGER NOT NULL REFERENCES batch(id)
+);
