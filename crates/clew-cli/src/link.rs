@@ -164,7 +164,7 @@ pub fn run(files: &[PathBuf], mode: Mode, args: &FileArgs, out: &mut Output) -> 
 /// `clew link run`: the project's entities of a schema, with the judgements recorded in it.
 pub fn run_project(project: &clew_store::Project, args: &ProjectArgs, out: &mut Output) -> Result<(), Failure> {
     let started = Instant::now();
-    let linkage = project_linkage(project, &args.schema, args.config.as_deref(), out)?;
+    let (linkage, _) = project_linkage(project, &args.schema, args.config.as_deref(), None, out)?;
     let judgements = stored_judgements(project, &linkage.records)?;
     execute(&linkage, &judgements, &args.run, started, out)
 }
@@ -188,8 +188,9 @@ fn project_linkage(
     project: &clew_store::Project,
     schema: &str,
     config_path: Option<&Path>,
+    stratum: Option<&str>,
     out: &mut Output,
-) -> Result<Linkage, Failure> {
+) -> Result<(Linkage, clew_intake::linkage::EntityRows), Failure> {
     let checked = match config_path {
         Some(path) => read_config(path)?,
         None => {
@@ -199,7 +200,7 @@ fn project_linkage(
             config::read(name, text).map_err(failure)?
         }
     };
-    let rows = clew_intake::linkage::entity_rows(project.store_ref(), schema)?;
+    let rows = clew_intake::linkage::entity_rows(project.store_ref(), schema, stratum)?;
     let mut positions = Vec::new();
     for column in checked.columns() {
         match rows.columns.iter().position(|c| *c == column) {
@@ -215,7 +216,7 @@ fn project_linkage(
     let mut records = Records::new(checked.columns());
     records
         .add_rows("project", rows.rows.iter().map(|row| positions.iter().map(|p| row[*p].clone()).collect()).collect());
-    prepare(checked, records, Mode::Dedupe, out)
+    Ok((prepare(checked, records, Mode::Dedupe, out)?, rows))
 }
 
 /// The judgements recorded in the project on entities being linked; the latest on a pair counts.
@@ -559,7 +560,7 @@ pub fn review(
     limit: usize,
     out: &mut Output,
 ) -> Result<(), Failure> {
-    let linkage = project_linkage(project, schema, config_path, out)?;
+    let (linkage, _) = project_linkage(project, schema, config_path, None, out)?;
     linkage.plan().map_err(failure)?;
     let judgements = stored_judgements(project, &linkage.records)?;
     let judged: std::collections::HashSet<(u32, u32)> = judgements.iter().map(|j| (j.a, j.b)).collect();
@@ -647,5 +648,156 @@ pub fn judge(
             judgement.recorded_by,
             judgement.recorded_at
         ))
+    })
+}
+
+/// `clew link histories`: which lists (groups of sources) each linked entity is on.
+pub struct HistoryArgs<'a> {
+    /// Which entities.
+    pub schema: &'a str,
+    /// A config instead of clew's own.
+    pub config: Option<&'a Path>,
+    /// Each list as NAME=PREFIX: the sources whose id begins with PREFIX.
+    pub lists: &'a [String],
+    /// A property whose value makes the stratum.
+    pub stratum: Option<&'a str>,
+    /// Where to write the table (standard output when absent).
+    pub out: Option<&'a Path>,
+}
+
+#[derive(Debug, Serialize)]
+struct HistoryReport {
+    entities: usize,
+    on_no_list: usize,
+    per_list: Vec<(String, usize)>,
+    strata_in_conflict: usize,
+    patterns: usize,
+    threshold: f64,
+    written_to: Option<String>,
+}
+
+/// The capture-history table of the project's linked entities: one 0/1 column per list, the stratum when
+/// asked, and the count of entities with that history. Entities on no list are counted apart (they are not
+/// observable in this table).
+pub fn histories(project: &clew_store::Project, args: &HistoryArgs, out: &mut Output) -> Result<(), Failure> {
+    let mut lists: Vec<(String, String)> = Vec::new();
+    for spec in args.lists {
+        let Some((name, prefix)) = spec.split_once('=') else {
+            return Err(Failure::usage(format!(
+                "--list {spec}: give NAME=PREFIX (the sources whose id begins with PREFIX)"
+            )));
+        };
+        let name = name.trim();
+        if name.is_empty() || name.contains([',', '"']) || name == "count" || lists.iter().any(|(n, _)| n == name) {
+            return Err(Failure::usage(format!(
+                "--list {spec}: each list needs its own name, without commas or quotes, other than `count`"
+            )));
+        }
+        lists.push((name.to_string(), prefix.trim().to_string()));
+    }
+    if lists.len() < 2 {
+        return Err(Failure::usage("give at least two --list NAME=PREFIX: estimation needs overlapping lists".into()));
+    }
+    let (linkage, rows) = project_linkage(project, args.schema, args.config, args.stratum, out)?;
+    linkage.plan().map_err(failure)?;
+    let judgements = stored_judgements(project, &linkage.records)?;
+    let run = RunArgs {
+        model: None,
+        save_model: None,
+        pairs: None,
+        explain: false,
+        min_weight: None,
+        clusters: None,
+        threshold: None,
+        plan: false,
+    };
+    let (model, scored, _, threshold, _) = score_all(&linkage, &judgements, &run)?;
+    let weights = Weights::new(&model);
+    let require_independent = linkage.checked.config.clustering.require_independent;
+    let clusters =
+        cluster(&linkage.records, &scored, threshold, require_independent, &judgements, linkage.weigher(&weights));
+    // Per entity: the lists its records' sources are on, and its stratum.
+    let entities = clusters.canonical.len();
+    let mut on = vec![vec![false; lists.len()]; entities];
+    let mut strata: Vec<Option<String>> = vec![None; entities];
+    let mut conflicts = std::collections::BTreeSet::new();
+    for (record, entity) in clusters.entity_of.iter().enumerate() {
+        let entity = *entity as usize;
+        for source in &rows.sources[record] {
+            for (i, (_, prefix)) in lists.iter().enumerate() {
+                on[entity][i] |= source.starts_with(prefix.as_str());
+            }
+        }
+        let value = &rows.strata[record];
+        if !value.is_empty() {
+            match &strata[entity] {
+                None => strata[entity] = Some(value.clone()),
+                Some(kept) if kept != value => {
+                    conflicts.insert(entity);
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    let mut patterns: std::collections::BTreeMap<(Vec<bool>, String), u64> = std::collections::BTreeMap::new();
+    let mut on_no_list = 0;
+    for (entity, bits) in on.iter().enumerate() {
+        if !bits.contains(&true) {
+            on_no_list += 1;
+            continue;
+        }
+        let stratum = strata[entity].clone().unwrap_or_default();
+        *patterns.entry((bits.clone(), stratum)).or_insert(0) += 1;
+    }
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<String> = lists.iter().map(|(n, _)| n.clone()).collect();
+    if let Some(stratum) = args.stratum {
+        header.push(stratum.to_string());
+    }
+    header.push("count".into());
+    let _ = writer.write_record(&header);
+    for ((bits, stratum), count) in patterns.iter().rev() {
+        let mut row: Vec<String> = bits.iter().map(|b| u8::from(*b).to_string()).collect();
+        if args.stratum.is_some() {
+            row.push(stratum.clone());
+        }
+        row.push(count.to_string());
+        let _ = writer.write_record(&row);
+    }
+    let table = writer.into_inner().unwrap_or_default();
+    let report = HistoryReport {
+        entities,
+        on_no_list,
+        per_list: lists.iter().enumerate().map(|(i, (n, _))| (n.clone(), on.iter().filter(|b| b[i]).count())).collect(),
+        strata_in_conflict: conflicts.len(),
+        patterns: patterns.len(),
+        threshold,
+        written_to: args.out.map(|p| p.display().to_string()),
+    };
+    match args.out {
+        Some(path) => write_atomically(path, &table)?,
+        None => {
+            return out.raw(&String::from_utf8_lossy(&table));
+        }
+    }
+    out.value(&report, |out| {
+        out.line(&format!(
+            "{} linked entities (threshold {:.2}); {} on no list; {} capture histories written to {}",
+            report.entities,
+            report.threshold,
+            report.on_no_list,
+            report.patterns,
+            report.written_to.as_deref().unwrap_or("-")
+        ))?;
+        for (name, count) in &report.per_list {
+            out.line(&format!("  {name}: {count}"))?;
+        }
+        if report.strata_in_conflict > 0 {
+            out.line(&format!(
+                "{} entities have records that disagree on the stratum; each is counted in its first record's",
+                report.strata_in_conflict
+            ))?;
+        }
+        Ok(())
     })
 }

@@ -256,6 +256,25 @@ enum LinkCommand {
         #[arg(long, default_value_t = 10)]
         limit: usize,
     },
+    /// The capture histories of the project's linked entities, for population estimation: one 0/1 column per
+    /// list, the stratum if asked, and how many entities have each history (CSV).
+    Histories {
+        /// A list: NAME=PREFIX, the sources whose id begins with PREFIX (repeat; at least two).
+        #[arg(long = "list", value_name = "NAME=PREFIX", required = true)]
+        lists: Vec<String>,
+        /// Which entities: Person, Company or Worksite.
+        #[arg(long, default_value = "Person")]
+        schema: String,
+        /// A linkage config instead of clew's own for the schema.
+        #[arg(long, value_name = "FILE.toml")]
+        config: Option<PathBuf>,
+        /// An entity property whose value makes the stratum (region, nationality, ...).
+        #[arg(long, value_name = "PROPERTY")]
+        stratum: Option<String>,
+        /// Write the table to this file [default: standard output].
+        #[arg(long, value_name = "FILE.csv")]
+        out: Option<PathBuf>,
+    },
     /// Record a verdict on two of the project's entities: same, different or unsure, with a note. Appended and
     /// logged; the latest verdict on a pair overrides the model and earlier verdicts.
     Judge {
@@ -1070,6 +1089,16 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         Command::Link(LinkCommand::Run(args)) => link::run_project(&open_project(&cli.project)?, &args, out),
         Command::Link(LinkCommand::Review { schema, config, limit }) => {
             link::review(&open_project(&cli.project)?, &schema, config.as_deref(), limit, out)
+        }
+        Command::Link(LinkCommand::Histories { lists, schema, config, stratum, out: file }) => {
+            let args = link::HistoryArgs {
+                schema: &schema,
+                config: config.as_deref(),
+                lists: &lists,
+                stratum: stratum.as_deref(),
+                out: file.as_deref(),
+            };
+            link::histories(&open_project(&cli.project)?, &args, out)
         }
         Command::Link(LinkCommand::Judge { a, b, verdict, note, user: who }) => {
             link::judge(&mut open_project(&cli.project)?, &a, &b, &verdict, &note, &user(who), out)

@@ -18,6 +18,10 @@ pub struct EntityRows {
     pub columns: Vec<String>,
     /// One row per entity with a name.
     pub rows: Vec<Vec<String>>,
+    /// Per row, the sources of its active statements (which lists the entity is on).
+    pub sources: Vec<Vec<String>>,
+    /// Per row, the first value of the stratum property asked for (empty when it has none).
+    pub strata: Vec<String>,
 }
 
 /// The schemata linked together with `schema`, and the columns their rows have.
@@ -35,14 +39,17 @@ pub fn columns_of(schema: &str) -> Option<(&'static [&'static str], &'static [&'
 
 /// The project's entities of a schema (companies with organisations and public bodies) as rows: id, every name,
 /// and the fields the schema's linkage config compares. Entities without a name are left out.
-pub fn entity_rows(store: &dyn Store, schema: &str) -> Result<EntityRows, WriteError> {
+pub fn entity_rows(store: &dyn Store, schema: &str, stratum: Option<&str>) -> Result<EntityRows, WriteError> {
     let Some((schemata, columns)) = columns_of(schema) else {
         return Err(WriteError::Refused(format!("`{schema}`: clew links Person, Company and Worksite entities")));
     };
     let model = Model::builtin().map_err(|e| WriteError::Mapping(format!("the built-in schema: {e:?}")))?;
-    let mut rows = Vec::new();
+    let (mut rows, mut sources, mut strata) = (Vec::new(), Vec::new(), Vec::new());
     store.for_each_entity(&mut |id, statements| {
         let Some(entity) = Entity::assemble(model, &id, statements) else { return Ok(()) };
+        let mut from: Vec<String> = entity.properties.values().flatten().map(|s| s.source_id.to_string()).collect();
+        from.sort();
+        from.dedup();
         if !schemata.contains(&entity.schema.as_str()) {
             return Ok(());
         }
@@ -71,9 +78,11 @@ pub fn entity_rows(store: &dyn Store, schema: &str) -> Result<EntityRows, WriteE
             });
         }
         rows.push(row);
+        sources.push(from);
+        strata.push(stratum.map(|p| first(&[p])).unwrap_or_default());
         Ok(())
     })?;
-    Ok(EntityRows { columns: columns.iter().map(|c| c.to_string()).collect(), rows })
+    Ok(EntityRows { columns: columns.iter().map(|c| c.to_string()).collect(), rows, sources, strata })
 }
 
 /// Appends a reviewer's judgement on two entities (both must exist), with its custody event, in one

@@ -110,6 +110,8 @@ pub fn verify(
     // Events that committed to segments and consent records: (seq, batch, kind, logged digest).
     let mut record_checks: Vec<(u64, i64, String, String)> = Vec::new();
     let mut logged_custodians = std::collections::HashSet::new();
+    // Reviewers' linkage judgements as logged: (seq, entity_a, entity_b, verdict, note_sha256).
+    let mut logged_judgements: Vec<(u64, [String; 4])> = Vec::new();
     let mut event_batches = std::collections::HashSet::new();
     let mut expected = 1;
     store
@@ -145,6 +147,13 @@ pub fn verify(
                 .and_then(|detail| detail.get("records_sha256").and_then(|v| v.as_str().map(String::from)));
             if let Some(records) = records {
                 record_checks.push((event.seq, event.batch, event.kind.clone(), records));
+            }
+            if event.kind == "link-judgement"
+                && let Ok(detail) = serde_json::from_str::<serde_json::Value>(&event.detail)
+            {
+                let field = |key: &str| detail.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+                logged_judgements
+                    .push((event.seq, [field("entity_a"), field("entity_b"), field("verdict"), field("note_sha256")]));
             }
             let custodian = serde_json::from_str::<serde_json::Value>(&event.detail)
                 .ok()
@@ -280,6 +289,38 @@ pub fn verify(
                 path.display()
             ));
         }
+    }
+    // Linkage judgements: each as logged, none added or deleted behind clew's back.
+    let stored = store.link_judgements().map_err(store_error)?;
+    for (index, judgement) in stored.iter().enumerate() {
+        let now = [
+            judgement.entity_a.clone(),
+            judgement.entity_b.clone(),
+            judgement.verdict.clone(),
+            hex(&sha2::Sha256::digest(judgement.note.as_bytes())),
+        ];
+        match logged_judgements.get(index) {
+            Some((_, logged)) if *logged == now => {}
+            Some((seq, _)) => report.problems.push(format!(
+                "linkage judgement {} ({} and {}): it no longer matches event {seq} that logged it: it was altered",
+                index + 1,
+                judgement.entity_a,
+                judgement.entity_b
+            )),
+            None => report.problems.push(format!(
+                "linkage judgement {} ({} and {}): no event logged it (added behind clew's back)",
+                index + 1,
+                judgement.entity_a,
+                judgement.entity_b
+            )),
+        }
+    }
+    if logged_judgements.len() > stored.len() {
+        report.problems.push(format!(
+            "linkage judgements: {} were logged but {} are stored: some were deleted",
+            logged_judgements.len(),
+            stored.len()
+        ));
     }
     // Sanctions lists kept for screening: each file still the one imported.
     for list in store.sanctions_lists().map_err(store_error)? {

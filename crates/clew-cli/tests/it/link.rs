@@ -315,6 +315,20 @@ fn a_project_is_linked_reviewed_and_judged_without_changing_it() {
     };
     assert_eq!(count(&before), count(&after));
 
+    // A judgement changed behind clew's back is caught.
+    let database = std::fs::read_dir(dir.path().join("p"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "db"))
+        .unwrap();
+    let connection = rusqlite::Connection::open(&database).unwrap();
+    connection.execute("UPDATE link_judgement SET verdict = 'different' WHERE key = 1", []).unwrap();
+    drop(connection);
+    let verify = clew(dir.path(), &["--project", "p", "verify"]);
+    let said = text(&verify.stdout) + &text(&verify.stderr);
+    assert_eq!(verify.status.code(), Some(6), "{said}");
+    assert!(said.contains("linkage judgement 1 (roster.3 and case.3): it no longer matches event"), "{said}");
+
     // Bad verdicts and unknown entities are refused.
     let run = clew(dir.path(), &["--project", "p", "link", "judge", "roster.1", "case.1", "maybe"]);
     assert_eq!(run.status.code(), Some(2));
@@ -322,4 +336,29 @@ fn a_project_is_linked_reviewed_and_judged_without_changing_it() {
     let run = clew(dir.path(), &["--project", "p", "link", "judge", "roster.1", "nobody.9", "same"]);
     assert_eq!(run.status.code(), Some(2));
     assert!(text(&run.stderr).contains("no entity nobody.9 in the project"), "{}", text(&run.stderr));
+}
+
+#[test]
+fn capture_histories_come_out_ready_for_estimation() {
+    let dir = tempfile::tempdir().unwrap();
+    project_with_people(dir.path());
+    let args = ["--project", "p", "link", "histories", "--list", "roster=ftm:roster", "--list", "cases=ftm:cases"];
+    let run = clew(dir.path(), &[&args[..], &["--stratum", "nationality", "--out", "histories.csv"]].concat());
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    assert!(text(&run.stdout).contains("6 linked entities"), "{}", text(&run.stdout));
+    // Kim Chol Su and Ri Nam Hui are on both lists; two people on each alone.
+    expect_test::expect![[r#"
+        roster,cases,nationality,count
+        1,1,kp,2
+        1,0,kp,2
+        0,1,kp,2
+    "#]]
+    .assert_eq(&std::fs::read_to_string(dir.path().join("histories.csv")).unwrap());
+    // Without --out, the table goes to standard output.
+    let run = clew(dir.path(), &args);
+    assert_eq!(text(&run.stdout), "roster,cases,count\n1,1,2\n1,0,2\n0,1,2\n");
+
+    let run = clew(dir.path(), &["--project", "p", "link", "histories", "--list", "roster=ftm:roster"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(text(&run.stderr).contains("at least two --list"), "{}", text(&run.stderr));
 }
