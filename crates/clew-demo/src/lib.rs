@@ -163,6 +163,15 @@ fn korean_name(rng: &mut ChaCha8Rng) -> (String, String) {
     (hangul, latin)
 }
 
+/// The security minder of a site: the same (fictional) person in every testimony from the site, so that the
+/// demo holds people named in several testimonies for linkage to find; with the year of birth witnesses give.
+fn site_minder(seed: u64, site: u64) -> (String, String, u16) {
+    // A stream of its own, apart from the testimonies' (which are numbered from 0 up).
+    let mut rng = rng_for(seed ^ 0x6d69_6e64_6572, site);
+    let (hangul, latin) = korean_name(&mut rng);
+    (hangul, latin, rng.random_range(1965..=1990))
+}
+
 fn date(year: u16, month: u8) -> PartialDate {
     PartialDate { year, month: Some(month), day: None }
 }
@@ -297,7 +306,15 @@ pub fn generate(seed: u64, index: u64, total: u64) -> Testimony {
         },
     );
     let occupants = rng.random_range(4..=12u8);
-    let minder = korean_name(&mut rng);
+    let minder = site_minder(seed, site);
+    // Witnesses name the minder as they knew them: in Hangul, in Latin letters, or both; some know the year of
+    // birth.
+    let minder_names = match rng.random_range(0..10) {
+        0..=3 => vec![minder.0.clone(), minder.1.clone()],
+        4..=6 => vec![minder.0.clone()],
+        _ => vec![minder.1.clone()],
+    };
+    let minder_born = rng.random_bool(0.6).then(|| minder.2.to_string());
     let surveillance = rng.random_bool(0.85);
     let confiscation = rng.random_bool(0.75);
     let restricted = rng.random_bool(0.8);
@@ -434,8 +451,14 @@ pub fn generate(seed: u64, index: u64, total: u64) -> Testimony {
             key: "minder".into(),
             id: None,
             schema: "Person".into(),
-            names: vec![minder.0.clone(), minder.1.clone()],
-            properties: properties(&[("nationality", "kp"), ("position", "security officer")]),
+            names: minder_names,
+            properties: {
+                let mut known = properties(&[("nationality", "kp"), ("position", "security officer")]);
+                if let Some(year) = &minder_born {
+                    known.insert("birthDate".into(), vec![year.clone()]);
+                }
+                known
+            },
             segments: cite("s4"),
             confidence: Some(0.9),
         });

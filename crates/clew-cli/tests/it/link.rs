@@ -362,3 +362,21 @@ fn capture_histories_come_out_ready_for_estimation() {
     assert_eq!(run.status.code(), Some(2));
     assert!(text(&run.stderr).contains("at least two --list"), "{}", text(&run.stderr));
 }
+
+#[test]
+fn the_demo_projects_minders_named_in_several_testimonies_are_linked() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = clew(dir.path(), &["demo", "--dir", "d", "--testimonies", "80"]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let run = clew(dir.path(), &["--project", "d", "--json", "link", "run", "--pairs", "pairs.csv"]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert!(report["entities_with_several_records"].as_u64().unwrap() >= 3, "{report}");
+    // Every link rests on more than the name: here, the year of birth witnesses gave.
+    let pairs = csv_rows(&dir.path().join("pairs.csv"));
+    assert!(pairs.len() > 3);
+    assert!(pairs[1..].iter().all(|p| p[4] == "true" && p[5] == "true"), "{pairs:?}");
+    let run = clew(dir.path(), &["--project", "d", "link", "review", "--limit", "2"]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    assert!(text(&run.stdout).contains("security officer"), "{}", text(&run.stdout));
+}
