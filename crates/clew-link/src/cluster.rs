@@ -112,6 +112,10 @@ impl Groups {
     }
 }
 
+fn pair_key(x: u32, y: u32) -> u64 {
+    (u64::from(x.min(y)) << 32) | u64::from(x.max(y))
+}
+
 /// Clusters records. `edges` are the scored pairs; those at or above `threshold` (and with independent
 /// evidence when required) are candidates to join. `weigh` gives the weight of any pair of records.
 pub fn cluster(
@@ -136,14 +140,26 @@ pub fn cluster(
             None => groups.join(judged.a, judged.b),
         }
     }
-    let mut links: Vec<&Scored> =
+    let links: Vec<&Scored> =
         edges.iter().filter(|s| f64::from(s.weight) >= threshold && (s.independent || !require_independent)).collect();
-    // Ties are broken by the records' ids, so that the result does not depend on the order records came in.
-    let ids = |s: &Scored| {
-        let (x, y) = (records.id(s.a), records.id(s.b));
-        if x <= y { (x, y) } else { (y, x) }
+    // Ties are broken by a hash of the records' ids, so that the result does not depend on the order records
+    // came in (and no strings are compared while sorting).
+    let hash = |record: u32| {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = rustc_hash::FxHasher::default();
+        (records.source(record), records.id(record)).hash(&mut hasher);
+        hasher.finish()
     };
-    links.sort_by(|x, y| y.weight.total_cmp(&x.weight).then_with(|| ids(x).cmp(&ids(y))));
+    let mut keyed: Vec<(f32, u64, u64, &Scored)> = links
+        .into_iter()
+        .map(|s| {
+            let (x, y) = (hash(s.a), hash(s.b));
+            (s.weight, x.min(y), x.max(y), s)
+        })
+        .collect();
+    keyed.sort_by(|x, y| y.0.total_cmp(&x.0).then((x.1, x.2).cmp(&(y.1, y.2))));
+    let links: Vec<&Scored> = keyed.into_iter().map(|(_, _, _, s)| s).collect();
+    let known: rustc_hash::FxHashMap<u64, f32> = links.iter().map(|s| (pair_key(s.a, s.b), s.weight)).collect();
     let mut refused = Vec::new();
     for link in links {
         let (a, b) = (link.a, link.b);
@@ -154,14 +170,22 @@ pub fn cluster(
             refused.push(Refusal::JudgedDifferent { pair: (a, b), judged });
             continue;
         }
-        let (ga, gb) =
-            (groups.members[groups.find(a) as usize].clone(), groups.members[groups.find(b) as usize].clone());
+        let (ga, gb) = (&groups.members[groups.find(a) as usize], &groups.members[groups.find(b) as usize]);
         if ga.len() * gb.len() > 1 {
             if ga.len() * gb.len() > MAX_CROSS_PAIRS {
                 refused.push(Refusal::TooLarge { pair: (a, b) });
                 continue;
             }
-            let sum: f64 = ga.iter().flat_map(|x| gb.iter().map(move |y| (*x, *y))).map(|(x, y)| weigh(x, y)).sum();
+            // Pairs scored already are looked up; the others (never blocked together) are weighed now.
+            let mut sum = 0.0;
+            for x in ga {
+                for y in gb {
+                    sum += match known.get(&pair_key(*x, *y)) {
+                        Some(weight) => f64::from(*weight),
+                        None => weigh(*x, *y),
+                    };
+                }
+            }
             let mean_weight = sum / (ga.len() * gb.len()) as f64;
             if mean_weight < threshold {
                 refused.push(Refusal::Chain { pair: (a, b), mean_weight });

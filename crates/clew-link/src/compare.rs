@@ -382,6 +382,22 @@ fn osa_in(a: &[char], b: &[char], max: usize, rows: &mut [Vec<usize>; 3]) -> usi
     if a.len().abs_diff(b.len()) > max {
         return max + 1;
     }
+    // Each edit removes at most one letter of one word from the other's letters, so the letters of `a` that `b`
+    // lacks (counted with repeats) are a lower bound: most pairs of identifiers fail it at once.
+    if a.iter().chain(b).all(char::is_ascii) {
+        let mut counts = [0i32; 128];
+        for c in a {
+            counts[*c as usize] += 1;
+        }
+        for c in b {
+            counts[*c as usize] -= 1;
+        }
+        let only_in_a: i32 = counts.iter().filter(|n| **n > 0).sum();
+        let only_in_b: i32 = -counts.iter().filter(|n| **n < 0).sum::<i32>();
+        if only_in_a.max(only_in_b) as usize > max {
+            return max + 1;
+        }
+    }
     let n = b.len();
     for row in rows.iter_mut() {
         row.clear();

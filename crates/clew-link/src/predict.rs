@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::compare::{Cache, EXACT, Field};
-use crate::model::{Weights, in_parallel};
+use crate::model::Weights;
 
 /// A scored pair.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -89,19 +89,23 @@ pub fn weigh(fields: &[Field], weights: &Weights, a: u32, b: u32, caches: &mut [
     (total, independent)
 }
 
-/// Scores pairs on all cores.
+/// Scores pairs on all cores, each thread writing its share of the result in place.
 pub fn score(fields: &[Field], weights: &Weights, pairs: &[(u32, u32)]) -> Vec<Scored> {
-    in_parallel(pairs.len(), |_, range| {
-        let mut caches: Vec<Cache> = fields.iter().map(|_| Cache::default()).collect();
-        pairs[range]
-            .iter()
-            .map(|(a, b)| {
-                let (weight, independent) = weigh(fields, weights, *a, *b, &mut caches);
-                Scored { a: *a, b: *b, weight: weight as f32, independent }
-            })
-            .collect::<Vec<_>>()
-    })
-    .concat()
+    let mut scored = vec![Scored { a: 0, b: 0, weight: 0.0, independent: false }; pairs.len()];
+    let threads = crate::model::threads().min(pairs.len().max(1));
+    let size = pairs.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        for (out, pairs) in scored.chunks_mut(size).zip(pairs.chunks(size)) {
+            scope.spawn(move || {
+                let mut caches: Vec<Cache> = fields.iter().map(|_| Cache::default()).collect();
+                for (slot, (a, b)) in out.iter_mut().zip(pairs) {
+                    let (weight, independent) = weigh(fields, weights, *a, *b, &mut caches);
+                    *slot = Scored { a: *a, b: *b, weight: weight as f32, independent };
+                }
+            });
+        }
+    });
+    scored
 }
 
 /// Explains a pair's weight.
