@@ -200,6 +200,12 @@ fn project_linkage(
             config::read(name, text).map_err(failure)?
         }
     };
+    if checked.config.id != "id" {
+        return Err(Failure::usage(format!(
+            "the config's id column is `{}`; a project's entities are named by `id`",
+            checked.config.id
+        )));
+    }
     let rows = clew_intake::linkage::entity_rows(project.store_ref(), schema, stratum)?;
     let mut positions = Vec::new();
     for column in checked.columns() {
@@ -560,10 +566,15 @@ pub fn review(
     limit: usize,
     out: &mut Output,
 ) -> Result<(), Failure> {
+    if limit == 0 {
+        return Err(Failure::usage("--limit: at least 1".into()));
+    }
     let (linkage, _) = project_linkage(project, schema, config_path, None, out)?;
     linkage.plan().map_err(failure)?;
     let judgements = stored_judgements(project, &linkage.records)?;
-    let judged: std::collections::HashSet<(u32, u32)> = judgements.iter().map(|j| (j.a, j.b)).collect();
+    // A pair judged unsure is left to the model, and may come back for review.
+    let judged: std::collections::HashSet<(u32, u32)> =
+        judgements.iter().filter(|j| j.verdict != Verdict::Unsure).map(|j| (j.a, j.b)).collect();
     let args = RunArgs {
         model: None,
         save_model: None,
@@ -687,13 +698,20 @@ pub fn histories(project: &clew_store::Project, args: &HistoryArgs, out: &mut Ou
                 "--list {spec}: give NAME=PREFIX (the sources whose id begins with PREFIX)"
             )));
         };
-        let name = name.trim();
-        if name.is_empty() || name.contains([',', '"']) || name == "count" || lists.iter().any(|(n, _)| n == name) {
+        let (name, prefix) = (name.trim(), prefix.trim());
+        let clash = name == "count" || Some(name) == args.stratum || lists.iter().any(|(n, _)| n == name);
+        if name.is_empty() || name.contains([',', '"']) || clash {
             return Err(Failure::usage(format!(
-                "--list {spec}: each list needs its own name, without commas or quotes, other than `count`"
+                "--list {spec}: each list needs its own name, without commas or quotes, other than `count` and the stratum"
             )));
         }
-        lists.push((name.to_string(), prefix.trim().to_string()));
+        if prefix.is_empty() {
+            return Err(Failure::usage(format!("--list {spec}: the prefix is empty, so every source would be on it")));
+        }
+        lists.push((name.to_string(), prefix.to_string()));
+    }
+    if args.stratum == Some("count") {
+        return Err(Failure::usage("--stratum count: `count` is the table's count column".into()));
     }
     if lists.len() < 2 {
         return Err(Failure::usage("give at least two --list NAME=PREFIX: estimation needs overlapping lists".into()));
@@ -721,11 +739,18 @@ pub fn histories(project: &clew_store::Project, args: &HistoryArgs, out: &mut Ou
     let mut on = vec![vec![false; lists.len()]; entities];
     let mut strata: Vec<Option<String>> = vec![None; entities];
     let mut conflicts = std::collections::BTreeSet::new();
+    // A source is on one list at most: overlapping prefixes would make the lists overlap by construction, and
+    // the estimate too small.
+    let mut ambiguous = std::collections::BTreeMap::new();
     for (record, entity) in clusters.entity_of.iter().enumerate() {
         let entity = *entity as usize;
         for source in &rows.sources[record] {
-            for (i, (_, prefix)) in lists.iter().enumerate() {
-                on[entity][i] |= source.starts_with(prefix.as_str());
+            let matching: Vec<usize> = (0..lists.len()).filter(|i| source.starts_with(lists[*i].1.as_str())).collect();
+            if matching.len() > 1 {
+                ambiguous.insert(source.clone(), matching.iter().map(|i| lists[*i].0.clone()).collect::<Vec<_>>());
+            }
+            for i in matching {
+                on[entity][i] = true;
             }
         }
         let value = &rows.strata[record];
@@ -738,6 +763,18 @@ pub fn histories(project: &clew_store::Project, args: &HistoryArgs, out: &mut Ou
                 Some(_) => {}
             }
         }
+    }
+    if let Some((source, names)) = ambiguous.iter().next() {
+        return Err(Failure::usage(format!(
+            "the source {source} is on the lists {} ({} sources are on several lists): give prefixes that do not overlap",
+            names.join(" and "),
+            ambiguous.len()
+        )));
+    }
+    if let Some(stratum) = args.stratum
+        && strata.iter().all(Option::is_none)
+    {
+        return Err(Failure::usage(format!("--stratum {stratum}: no linked entity has a value of it")));
     }
     let mut patterns: std::collections::BTreeMap<(Vec<bool>, String), u64> = std::collections::BTreeMap::new();
     let mut on_no_list = 0;
@@ -774,30 +811,36 @@ pub fn histories(project: &clew_store::Project, args: &HistoryArgs, out: &mut Ou
         threshold,
         written_to: args.out.map(|p| p.display().to_string()),
     };
+    let mut lines = vec![format!(
+        "{} linked entities (threshold {:.2}); {} on no list; {} capture histories written to {}",
+        report.entities,
+        report.threshold,
+        report.on_no_list,
+        report.patterns,
+        report.written_to.as_deref().unwrap_or("standard output")
+    )];
+    lines.extend(report.per_list.iter().map(|(name, count)| format!("  {name}: {count}")));
+    if report.strata_in_conflict > 0 {
+        lines.push(format!(
+            "{} entities have records that disagree on the stratum; each is counted under the first value found",
+            report.strata_in_conflict
+        ));
+    }
+    let without = patterns.keys().filter(|(_, stratum)| stratum.is_empty()).count();
+    if args.stratum.is_some() && without > 0 {
+        lines.push(format!("{without} capture histories are of entities without a stratum (an empty value)"));
+    }
     match args.out {
-        Some(path) => write_atomically(path, &table)?,
+        Some(path) => {
+            write_atomically(path, &table)?;
+            out.value(&report, |out| lines.iter().try_for_each(|line| out.line(line)))
+        }
         None => {
-            return out.raw(&String::from_utf8_lossy(&table));
+            // The table goes to standard output; what to know about it, to standard error.
+            for line in &lines {
+                out.note(line)?;
+            }
+            out.raw(&String::from_utf8_lossy(&table))
         }
     }
-    out.value(&report, |out| {
-        out.line(&format!(
-            "{} linked entities (threshold {:.2}); {} on no list; {} capture histories written to {}",
-            report.entities,
-            report.threshold,
-            report.on_no_list,
-            report.patterns,
-            report.written_to.as_deref().unwrap_or("-")
-        ))?;
-        for (name, count) in &report.per_list {
-            out.line(&format!("  {name}: {count}"))?;
-        }
-        if report.strata_in_conflict > 0 {
-            out.line(&format!(
-                "{} entities have records that disagree on the stratum; each is counted in its first record's",
-                report.strata_in_conflict
-            ))?;
-        }
-        Ok(())
-    })
 }

@@ -24,17 +24,21 @@ pub struct EntityRows {
     pub strata: Vec<String>,
 }
 
+/// What clew links: a name, the schemata linked together under it, and the columns of their rows.
+type Linked = (&'static str, &'static [&'static str], &'static [&'static str]);
+
+const LINKED: [Linked; 3] = [
+    ("Person", &["Person"], &["id", "name", "birth_date", "nationality", "position"]),
+    ("Company", &["Company", "Organization", "PublicBody", "LegalEntity"], &["id", "name", "country", "registration"]),
+    ("Worksite", &["Worksite"], &["id", "name", "region", "country"]),
+];
+
 /// The schemata linked together with `schema`, and the columns their rows have.
 pub fn columns_of(schema: &str) -> Option<(&'static [&'static str], &'static [&'static str])> {
-    match schema {
-        "Person" => Some((&["Person"], &["id", "name", "birth_date", "nationality", "position"])),
-        "Company" | "Organization" | "PublicBody" | "LegalEntity" => Some((
-            &["Company", "Organization", "PublicBody", "LegalEntity"],
-            &["id", "name", "country", "registration"],
-        )),
-        "Worksite" => Some((&["Worksite"], &["id", "name", "region", "country"])),
-        _ => None,
-    }
+    LINKED
+        .iter()
+        .find(|(_, schemata, _)| schemata.contains(&schema))
+        .map(|(_, schemata, columns)| (*schemata, *columns))
 }
 
 /// The project's entities of a schema (companies with organisations and public bodies) as rows: id, every name,
@@ -85,8 +89,9 @@ pub fn entity_rows(store: &dyn Store, schema: &str, stratum: Option<&str>) -> Re
     Ok(EntityRows { columns: columns.iter().map(|c| c.to_string()).collect(), rows, sources, strata })
 }
 
-/// Appends a reviewer's judgement on two entities (both must exist), with its custody event, in one
-/// transaction. The note is kept in the project; the event carries only its SHA-256.
+/// Appends a reviewer's judgement on two entities (both must exist and be linked together: two people, two
+/// organisations or two worksites), with its custody event, in one transaction. The note is kept in the
+/// project; the event carries only a salted digest of it.
 pub fn record_judgement(
     store: &mut dyn Store,
     a: &EntityId,
@@ -101,10 +106,27 @@ pub fn record_judgement(
     if a == b {
         return Err(WriteError::Refused(format!("{a} and {b} are one entity")));
     }
+    let model = Model::builtin().map_err(|e| WriteError::Mapping(format!("the built-in schema: {e:?}")))?;
+    let mut linked_with = Vec::new();
     for id in [a, b] {
-        if store.statements_for_entity(id)?.is_empty() {
+        let Some(entity) = Entity::assemble(model, id, store.statements_for_entity(id)?) else {
             return Err(WriteError::Refused(format!("no entity {id} in the project")));
+        };
+        match LINKED.iter().find(|(_, schemata, _)| schemata.contains(&entity.schema.as_str())) {
+            Some((schema, _, _)) => linked_with.push(*schema),
+            None => {
+                return Err(WriteError::Refused(format!(
+                    "{id} is a {}: clew links people, organisations and worksites",
+                    entity.schema
+                )));
+            }
         }
+    }
+    if linked_with[0] != linked_with[1] {
+        return Err(WriteError::Refused(format!(
+            "{a} is linked with the {0} entities, {b} with the {1} entities: they are never compared",
+            linked_with[0], linked_with[1]
+        )));
     }
     let batch =
         Batch { recorded_by: recorded_by.to_string(), recorded_at: now_rfc3339(), operation: "link-judgement".into() };
@@ -115,14 +137,23 @@ pub fn record_judgement(
         note: note.to_string(),
         recorded_by: batch.recorded_by.clone(),
         recorded_at: batch.recorded_at.clone(),
+        salt: clew_vault::random_hex(16),
+        batch: 0,
     };
     let mut tx = store.write(&batch)?;
     tx.put_link_judgement(&judgement)?;
-    let note_sha256: String = Sha256::digest(note.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
     let detail = serde_json::json!({
-        "entity_a": judgement.entity_a, "entity_b": judgement.entity_b, "verdict": verdict, "note_sha256": note_sha256,
+        "entity_a": judgement.entity_a, "entity_b": judgement.entity_b, "verdict": verdict,
+        "note_sha256": note_digest(&judgement.salt, note),
     });
     record_event(tx.as_mut(), &batch, "link-judgement", &detail)?;
     tx.commit()?;
     Ok(judgement)
+}
+
+/// The digest of a judgement's note its custody event carries: SHA-256 of the salt and the note, so that the
+/// log cannot be used to test guesses of what a note says.
+pub fn note_digest(salt: &str, note: &str) -> String {
+    let digest = Sha256::digest(format!("{salt}\n{note}").as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -110,8 +110,9 @@ pub fn verify(
     // Events that committed to segments and consent records: (seq, batch, kind, logged digest).
     let mut record_checks: Vec<(u64, i64, String, String)> = Vec::new();
     let mut logged_custodians = std::collections::HashSet::new();
-    // Reviewers' linkage judgements as logged: (seq, entity_a, entity_b, verdict, note_sha256).
-    let mut logged_judgements: Vec<(u64, [String; 4])> = Vec::new();
+    // Reviewers' linkage judgements as logged, by the batch that wrote each (one judgement a batch):
+    // (seq, [entity_a, entity_b, verdict, note digest]).
+    let mut logged_judgements: std::collections::BTreeMap<i64, (u64, [String; 4])> = Default::default();
     let mut event_batches = std::collections::HashSet::new();
     let mut expected = 1;
     store
@@ -152,8 +153,10 @@ pub fn verify(
                 && let Ok(detail) = serde_json::from_str::<serde_json::Value>(&event.detail)
             {
                 let field = |key: &str| detail.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_string();
-                logged_judgements
-                    .push((event.seq, [field("entity_a"), field("entity_b"), field("verdict"), field("note_sha256")]));
+                logged_judgements.insert(
+                    event.batch,
+                    (event.seq, [field("entity_a"), field("entity_b"), field("verdict"), field("note_sha256")]),
+                );
             }
             let custodian = serde_json::from_str::<serde_json::Value>(&event.detail)
                 .ok()
@@ -290,37 +293,33 @@ pub fn verify(
             ));
         }
     }
-    // Linkage judgements: each as logged, none added or deleted behind clew's back.
+    // Linkage judgements: each as its event logged it (who and when are its batch's, which the event shares),
+    // none added or deleted behind clew's back.
     let stored = store.link_judgements().map_err(store_error)?;
+    let mut seen = std::collections::HashSet::new();
     for (index, judgement) in stored.iter().enumerate() {
         let now = [
             judgement.entity_a.clone(),
             judgement.entity_b.clone(),
             judgement.verdict.clone(),
-            hex(&sha2::Sha256::digest(judgement.note.as_bytes())),
+            crate::linkage::note_digest(&judgement.salt, &judgement.note),
         ];
-        match logged_judgements.get(index) {
-            Some((_, logged)) if *logged == now => {}
-            Some((seq, _)) => report.problems.push(format!(
-                "linkage judgement {} ({} and {}): it no longer matches event {seq} that logged it: it was altered",
-                index + 1,
-                judgement.entity_a,
-                judgement.entity_b
-            )),
-            None => report.problems.push(format!(
-                "linkage judgement {} ({} and {}): no event logged it (added behind clew's back)",
-                index + 1,
-                judgement.entity_a,
-                judgement.entity_b
-            )),
+        let name = format!("linkage judgement {} ({} and {})", index + 1, judgement.entity_a, judgement.entity_b);
+        match logged_judgements.get(&judgement.batch) {
+            Some((_, logged)) if *logged == now && seen.insert(judgement.batch) => {}
+            Some((seq, _)) => {
+                report.problems.push(format!("{name}: it no longer matches event {seq} that logged it: it was altered"))
+            }
+            None => report.problems.push(format!("{name}: no event logged it (added behind clew's back)")),
         }
     }
-    if logged_judgements.len() > stored.len() {
-        report.problems.push(format!(
-            "linkage judgements: {} were logged but {} are stored: some were deleted",
-            logged_judgements.len(),
-            stored.len()
-        ));
+    for (batch, (seq, logged)) in &logged_judgements {
+        if !stored.iter().any(|j| j.batch == *batch) {
+            report.problems.push(format!(
+                "linkage judgement of {} and {} logged by event {seq}: it is gone (deleted behind clew's back)",
+                logged[0], logged[1]
+            ));
+        }
     }
     // Sanctions lists kept for screening: each file still the one imported.
     for list in store.sanctions_lists().map_err(store_error)? {

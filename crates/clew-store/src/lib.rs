@@ -407,6 +407,12 @@ pub struct StoredJudgement {
     pub recorded_by: String,
     /// When (RFC 3339).
     pub recorded_at: String,
+    /// The note's salt (hex), for the digest its custody event carries.
+    #[serde(skip)]
+    pub salt: String,
+    /// The batch that wrote it (its custody event's).
+    #[serde(skip)]
+    pub batch: i64,
 }
 
 /// A custodian as the store records it.

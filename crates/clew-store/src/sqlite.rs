@@ -476,7 +476,7 @@ impl Store for SqliteStore {
 
     fn link_judgements(&self) -> Result<Vec<StoredJudgement>> {
         let mut query = self.connection.prepare(
-            "SELECT j.entity_a, j.entity_b, j.verdict, j.note, b.recorded_by, b.recorded_at
+            "SELECT j.entity_a, j.entity_b, j.verdict, j.note, b.recorded_by, b.recorded_at, j.salt, j.batch
              FROM link_judgement j JOIN batch b ON b.id = j.batch ORDER BY j.key",
         )?;
         let rows = query.query_map([], |row| {
@@ -487,6 +487,8 @@ impl Store for SqliteStore {
                 note: row.get(3)?,
                 recorded_by: row.get(4)?,
                 recorded_at: row.get(5)?,
+                salt: row.get(6)?,
+                batch: row.get(7)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -1296,8 +1298,15 @@ impl WriteTx for SqliteWriteTx<'_> {
 
     fn put_link_judgement(&mut self, judgement: &StoredJudgement) -> Result<()> {
         self.tx.execute(
-            "INSERT INTO link_judgement (entity_a, entity_b, verdict, note, batch) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![judgement.entity_a, judgement.entity_b, judgement.verdict, judgement.note, self.batch_id],
+            "INSERT INTO link_judgement (entity_a, entity_b, verdict, note, salt, batch) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                judgement.entity_a,
+                judgement.entity_b,
+                judgement.verdict,
+                judgement.note,
+                judgement.salt,
+                self.batch_id
+            ],
         )?;
         Ok(())
     }

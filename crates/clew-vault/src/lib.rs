@@ -184,6 +184,14 @@ impl<W: Write> Write for SealingWriter<W> {
     }
 }
 
+/// Random bytes from the operating system, as hex: for salts.
+pub fn random_hex(length: usize) -> String {
+    use rand_core_06::RngCore;
+    let mut bytes = vec![0u8; length];
+    rand_core_06::OsRng.fill_bytes(&mut bytes);
+    blobs::hex(&bytes)
+}
+
 /// Whether bytes begin like an age file (binary format).
 pub fn is_sealed(start: &[u8]) -> bool {
     start.starts_with(b"age-encryption.org/v1\n")

@@ -245,6 +245,8 @@ fn project_with_people(dir: &Path) {
         person("roster.2", &["Ri Nam Hui"], "1980-11-20"),
         person("roster.3", &["Pak Song Il"], "1969-06-01"),
         person("roster.4", &["Choe Yong Ho"], "1990-01-15"),
+        "{\"id\": \"roster.c1\", \"schema\": \"Company\", \"properties\": {\"name\": [\"DEMO Trading LLC\"]}}\n"
+            .to_string(),
     ]
     .concat();
     let cases = [
@@ -323,11 +325,15 @@ fn a_project_is_linked_reviewed_and_judged_without_changing_it() {
         .unwrap();
     let connection = rusqlite::Connection::open(&database).unwrap();
     connection.execute("UPDATE link_judgement SET verdict = 'different' WHERE key = 1", []).unwrap();
+    // Who and when are the batch's: moving a judgement to another batch (another reviewer) is caught too.
+    connection.execute("UPDATE link_judgement SET batch = (SELECT min(id) FROM batch) WHERE key = 2", []).unwrap();
     drop(connection);
     let verify = clew(dir.path(), &["--project", "p", "verify"]);
     let said = text(&verify.stdout) + &text(&verify.stderr);
     assert_eq!(verify.status.code(), Some(6), "{said}");
     assert!(said.contains("linkage judgement 1 (roster.3 and case.3): it no longer matches event"), "{said}");
+    assert!(said.contains("linkage judgement 2 (roster.1 and case.1): no event logged it"), "{said}");
+    assert!(said.contains("logged by event") && said.contains("it is gone"), "{said}");
 
     // Bad verdicts and unknown entities are refused.
     let run = clew(dir.path(), &["--project", "p", "link", "judge", "roster.1", "case.1", "maybe"]);
@@ -336,6 +342,11 @@ fn a_project_is_linked_reviewed_and_judged_without_changing_it() {
     let run = clew(dir.path(), &["--project", "p", "link", "judge", "roster.1", "nobody.9", "same"]);
     assert_eq!(run.status.code(), Some(2));
     assert!(text(&run.stderr).contains("no entity nobody.9 in the project"), "{}", text(&run.stderr));
+    let run = clew(dir.path(), &["--project", "p", "link", "judge", "roster.1", "roster.c1", "same"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(text(&run.stderr).contains("they are never compared"), "{}", text(&run.stderr));
+    let run = clew(dir.path(), &["--project", "p", "link", "review", "--limit", "0"]);
+    assert_eq!(run.status.code(), Some(2));
 }
 
 #[test]
@@ -361,6 +372,22 @@ fn capture_histories_come_out_ready_for_estimation() {
     let run = clew(dir.path(), &["--project", "p", "link", "histories", "--list", "roster=ftm:roster"]);
     assert_eq!(run.status.code(), Some(2));
     assert!(text(&run.stderr).contains("at least two --list"), "{}", text(&run.stderr));
+    // Lists must not overlap: a source on two lists would make them overlap by construction.
+    let refused = |args: &[&str], message: &str| {
+        let run = clew(dir.path(), &[&["--project", "p", "link", "histories"][..], args].concat());
+        assert_eq!(run.status.code(), Some(2), "{}", text(&run.stdout));
+        assert!(text(&run.stderr).contains(message), "{}", text(&run.stderr));
+    };
+    refused(&["--list", "all=ftm:", "--list", "cases=ftm:cases"], "is on the lists all and cases");
+    refused(&["--list", "a=", "--list", "cases=ftm:cases"], "the prefix is empty");
+    refused(
+        &["--list", "nationality=ftm:roster", "--list", "cases=ftm:cases", "--stratum", "nationality"],
+        "other than `count` and the stratum",
+    );
+    refused(
+        &["--list", "roster=ftm:roster", "--list", "cases=ftm:cases", "--stratum", "gender"],
+        "no linked entity has a value",
+    );
 }
 
 #[test]

@@ -7,5 +7,8 @@ CREATE TABLE link_judgement (
     entity_b TEXT NOT NULL,
     verdict TEXT NOT NULL CHECK (verdict IN ('same', 'different', 'unsure')),
     note TEXT NOT NULL DEFAULT '',
+    -- Random, per judgement: the custody event carries SHA-256(salt, note), so the log cannot be used to test
+    -- guesses of a note.
+    salt TEXT NOT NULL,
     batch INTEGER NOT NULL REFERENCES batch(id)
 );
