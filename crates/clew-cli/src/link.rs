@@ -46,7 +46,7 @@ pub struct ProjectArgs {
 }
 
 /// What every linkage run takes: the model, the threshold and what to write.
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Default, clap::Args)]
 pub struct RunArgs {
     /// Use this trained model (written by --save-model) instead of training.
     #[arg(long, value_name = "FILE.toml")]
@@ -575,16 +575,7 @@ pub fn review(
     // A pair judged unsure is left to the model, and may come back for review.
     let judged: std::collections::HashSet<(u32, u32)> =
         judgements.iter().filter(|j| j.verdict != Verdict::Unsure).map(|j| (j.a, j.b)).collect();
-    let args = RunArgs {
-        model: None,
-        save_model: None,
-        pairs: None,
-        explain: false,
-        min_weight: None,
-        clusters: None,
-        threshold: None,
-        plan: false,
-    };
+    let args = RunArgs::default();
     let (model, scored, _, threshold, _) = score_all(&linkage, &judgements, &args)?;
     let weights = Weights::new(&model);
     let mut open: Vec<&Scored> = scored.iter().filter(|s| !judged.contains(&(s.a, s.b))).collect();
@@ -719,16 +710,7 @@ pub fn histories(project: &clew_store::Project, args: &HistoryArgs, out: &mut Ou
     let (linkage, rows) = project_linkage(project, args.schema, args.config, args.stratum, out)?;
     linkage.plan().map_err(failure)?;
     let judgements = stored_judgements(project, &linkage.records)?;
-    let run = RunArgs {
-        model: None,
-        save_model: None,
-        pairs: None,
-        explain: false,
-        min_weight: None,
-        clusters: None,
-        threshold: None,
-        plan: false,
-    };
+    let run = RunArgs::default();
     let (model, scored, _, threshold, _) = score_all(&linkage, &judgements, &run)?;
     let weights = Weights::new(&model);
     let require_independent = linkage.checked.config.clustering.require_independent;
