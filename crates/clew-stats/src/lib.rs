@@ -5,6 +5,7 @@
 pub mod bootstrap;
 pub mod chart;
 pub mod distribution;
+pub mod mse;
 pub mod revenue;
 
 pub use distribution::Distribution;
