@@ -210,6 +210,9 @@ pub enum FitError {
     /// The design is not of full rank on the observed cells: the model is not identifiable.
     #[error("the model {0} is not identifiable from this table (its parameters cannot all be told apart)")]
     NotIdentifiable(String),
+    /// Too many lists to fit every model (2 to the number of pairs of lists).
+    #[error("{0} lists make 2^{1} models with two-list interactions, too many to fit all: use the stepwise method")]
+    TooManyModels(usize, usize),
     /// The fit diverges: some parameter runs to infinity (sparse cells, lists that do not overlap).
     #[error(
         "the maximum-likelihood estimate of the model {0} does not exist (a parameter runs to infinity: sparse or non-overlapping lists)"
@@ -429,4 +432,47 @@ fn poisson_tail(n: f64, mean: f64) -> f64 {
     let at_most: f64 = (0..=n).map(probability).sum();
     let below: f64 = (0..n).map(probability).sum();
     at_most.min(1.0 - below).clamp(0.0, 1.0)
+}
+
+/// A model and its fit, or why it has none.
+pub type Fitted = (Model, Result<Fit, FitError>);
+
+/// At most this many pairs of lists (6 lists) for fitting every model.
+const MAX_PAIRS_FOR_ALL: usize = 15;
+
+/// Every hierarchical model with main effects and any set of two-list interactions, fitted: each model with
+/// its fit or why it has none, main effects first.
+pub fn all_two_way(counts: &[f64], lists: &[String]) -> Result<Vec<Fitted>, FitError> {
+    let t = lists.len();
+    let pairs: Vec<Pair> = (0..t).flat_map(|a| (a + 1..t).map(move |b| (a, b))).collect();
+    if pairs.len() > MAX_PAIRS_FOR_ALL {
+        return Err(FitError::TooManyModels(t, pairs.len()));
+    }
+    Ok((0u32..(1 << pairs.len()))
+        .map(|mask| {
+            let model = Model {
+                interactions: pairs.iter().enumerate().filter(|(i, _)| mask >> i & 1 == 1).map(|(_, p)| *p).collect(),
+            };
+            let found = fit(counts, lists, &model);
+            (model, found)
+        })
+        .collect())
+}
+
+/// Which criterion ranks models.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Criterion {
+    /// Akaike's.
+    Aic,
+    /// The Bayesian (penalty log(observed) per parameter).
+    Bic,
+}
+
+/// The fit with the lowest criterion among those that exist.
+pub fn best(fits: &[Fitted], criterion: Criterion) -> Option<&Fit> {
+    let score = |f: &Fit| match criterion {
+        Criterion::Aic => f.aic,
+        Criterion::Bic => f.bic,
+    };
+    fits.iter().filter_map(|(_, f)| f.as_ref().ok()).min_by(|x, y| score(x).total_cmp(&score(y)))
 }

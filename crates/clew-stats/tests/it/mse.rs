@@ -76,3 +76,20 @@ fn the_stepwise_procedure_chooses_the_published_models() {
         assert_eq!(chosen.estimate.round(), published, "{name}");
     }
 }
+
+#[test]
+fn every_two_way_model_is_fitted_and_ranked() {
+    let western = table("western_us_5list.csv");
+    let fits = clew_stats::mse::all_two_way(&western.counts(&[]), &western.lists).unwrap();
+    assert_eq!(fits.len(), 1 << 10);
+    let by_aic = clew_stats::mse::best(&fits, clew_stats::mse::Criterion::Aic).unwrap();
+    let by_bic = clew_stats::mse::best(&fits, clew_stats::mse::Criterion::Bic).unwrap();
+    // BIC's heavier penalty never prefers more parameters than AIC's choice needs.
+    assert!(by_bic.parameters <= by_aic.parameters);
+    assert!(fits.iter().filter_map(|(_, f)| f.as_ref().ok()).all(|f| f.bic >= by_bic.bic && f.aic >= by_aic.aic));
+    let eight = table("new_orleans_8list_v2019.csv");
+    assert!(matches!(
+        clew_stats::mse::all_two_way(&eight.counts(&[]), &eight.lists),
+        Err(FitError::TooManyModels(8, 28))
+    ));
+}
