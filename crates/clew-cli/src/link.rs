@@ -535,7 +535,7 @@ fn read_judgements(path: &Path, records: &Records, mode: Mode) -> Result<Vec<Jud
 }
 
 /// Writes a file whole or not at all: into a temporary file beside it, synced, then renamed over it.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     let failed = |e: std::io::Error| Failure::internal(format!("{}: {e}", path.display()));
     let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
     name.push(".partial");

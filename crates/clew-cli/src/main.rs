@@ -2,6 +2,7 @@
 //! (as text, or JSON with `--json`) and turns failures into messages and exit codes. The work itself is done
 //! by the library crates.
 
+mod estimate;
 mod link;
 mod output;
 mod screen;
@@ -313,15 +314,30 @@ enum ListsCommand {
 
 #[derive(Debug, Subcommand)]
 enum EstimateCommand {
+    /// How many people a set of overlapping lists missed (multiple systems estimation): log-linear models
+    /// chosen by AIC, BIC or a stepwise procedure, with BCa bootstrap intervals that repeat the choice and
+    /// profile-likelihood intervals that hold it fixed, and the Bayesian latent-class model (LCMCR) with
+    /// convergence checks. `all` prints every method side by side, because the choice of model matters more
+    /// than sampling error. Strata with fewer than three lists with records are "not estimable". See
+    /// docs/estimation.md.
+    Population(estimate::PopulationArgs),
     /// The DPRK state's annual revenue from its workers in Russia (US dollars), quota-based and wage-based
     /// (DOMAIN.md §4.3), by a seeded Monte Carlo: median, 90% and 95% intervals, and which input moves the
     /// result most. Inputs not given are resampled from the project's wage ledgers. A distribution is
     /// `lognormal(median=M, p95=P)`, `normal(mean=M, sd=S)`, `uniform(min=A, max=B)`,
     /// `triangular(min=A, mode=M, max=B)`, `fixed(V)` or a number.
+    #[command(group(clap::ArgGroup::new("worker_count").required(true).args(["workers", "workers_from"])))]
     Revenue {
         /// How many DPRK workers are in Russia, e.g. "lognormal(median=15000, p95=40000)".
         #[arg(long, value_name = "DISTRIBUTION", value_parser = |s: &str| s.parse::<clew_stats::Distribution>())]
-        workers: clew_stats::Distribution,
+        workers: Option<clew_stats::Distribution>,
+        /// Take the number of workers from a `clew estimate population` result (its --out file, or its --json
+        /// output): the bootstrap or posterior draws of one method, the total when it has strata.
+        #[arg(long, value_name = "RESULT.json")]
+        workers_from: Option<PathBuf>,
+        /// With --workers-from: which method's estimate, when the result has several.
+        #[arg(long, value_name = "METHOD", requires = "workers_from")]
+        workers_method: Option<String>,
         /// Months worked a year.
         #[arg(long, value_name = "DISTRIBUTION", default_value = "fixed(12)", value_parser = |s: &str| s.parse::<clew_stats::Distribution>())]
         months: clew_stats::Distribution,
@@ -1105,8 +1121,11 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         }
         Command::Ledger { testimony, rates } => ledger(cli.project, testimony, rates, out),
         Command::Aggregate { by, resamples, seed } => aggregate(cli.project, by, resamples, seed, out),
+        Command::Estimate(EstimateCommand::Population(args)) => estimate::population(&args, out),
         Command::Estimate(EstimateCommand::Revenue {
             workers,
+            workers_from,
+            workers_method,
             months,
             quota,
             employer_paid,
@@ -1134,6 +1153,19 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
                         Ok(clew_stats::Distribution::Empirical { values: observed.clone() })
                     }
                 })
+            };
+            let workers = match (workers, &workers_from) {
+                (Some(given), _) => given,
+                (None, Some(path)) => {
+                    let (distribution, method) = estimate::workers_from(path, workers_method.as_deref())?;
+                    out.note(&format!(
+                        "Workers: the {method} estimate's draws from {} ({}).",
+                        path.display(),
+                        distribution.describe()
+                    ))?;
+                    distribution
+                }
+                (None, None) => return Err(Failure::usage("give --workers or --workers-from".to_string())),
             };
             let inputs = clew_stats::RevenueInputs {
                 workers,

@@ -1,5 +1,6 @@
-//! A self-contained SVG chart of the revenue estimate: for each method, a histogram of the draws with the
-//! median and the 90% interval marked. No fonts or scripts to fetch; it opens in any browser.
+//! Self-contained SVG charts: the revenue estimate (for each method, a histogram of the draws with the
+//! median and the 90% interval marked) and population estimates by method. No fonts or scripts to fetch; they
+//! open in any browser.
 
 use std::fmt::Write as _;
 
@@ -93,4 +94,116 @@ pub fn revenue_svg(report: &RevenueReport, title: &str) -> String {
 
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// A chart of population estimates: one row per stratum and method, the estimate as a dot, the headline
+/// interval (re-chosen model, or posterior) as a thick bar and the profile interval (model fixed) as a thin
+/// line, on one scale from 0 so that the methods can be compared at a glance.
+pub fn population_svg(report: &crate::mse::estimate::PopulationReport, title: &str) -> String {
+    struct Row {
+        label: String,
+        estimate: Option<f64>,
+        headline: Option<(f64, f64)>,
+        profile: Option<(f64, f64)>,
+        note: String,
+    }
+    let mut rows = Vec::new();
+    for stratum in &report.strata {
+        let place = if stratum.stratum.is_empty() { String::new() } else { format!("{}: ", stratum.stratum.join("/")) };
+        for m in &stratum.methods {
+            rows.push(Row {
+                label: format!("{place}{}", m.method.name()),
+                estimate: m.estimate,
+                headline: m.interval.map(|i| (i.low, i.high)),
+                profile: m.profile.map(|i| (i.low, i.high)),
+                note: m.not_estimable.clone().unwrap_or_else(|| m.model.clone().unwrap_or_default()),
+            });
+        }
+    }
+    for total in &report.totals {
+        rows.push(Row {
+            label: format!("total: {}", total.method.name()),
+            estimate: total.estimate,
+            headline: total.interval.map(|i| (i.low, i.high)),
+            profile: None,
+            note: total.not_estimable.clone().unwrap_or_default(),
+        });
+    }
+    let finite = |v: f64| if v.is_finite() { v } else { 0.0 };
+    let top = rows
+        .iter()
+        .flat_map(|r| [r.estimate, r.headline.map(|h| h.1), r.profile.map(|p| p.1)])
+        .flatten()
+        .map(finite)
+        .fold(1.0_f64, f64::max)
+        * 1.05;
+    let (left, right, row_height) = (170.0, 40.0, 34.0);
+    let height = MARGIN * 2.0 + 40.0 + row_height * rows.len() as f64;
+    let plot = WIDTH - left - right;
+    let x = |value: f64| left + (value.min(top) / top) * plot;
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{height}\" font-family=\"sans-serif\" \
+         font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n<text x=\"{MARGIN}\" y=\"24\" \
+         font-size=\"14\">{}</text>\n",
+        escape(title)
+    );
+    for (i, row) in rows.iter().enumerate() {
+        let y = MARGIN + 30.0 + i as f64 * row_height;
+        let _ = writeln!(svg, "<text x=\"10\" y=\"{:.1}\">{}</text>", y + 4.0, escape(&row.label));
+        if let Some((low, high)) = row.profile {
+            let _ = writeln!(
+                svg,
+                "<line x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#333\" stroke-width=\"1\"/>",
+                x(low),
+                x(high)
+            );
+        }
+        if let Some((low, high)) = row.headline {
+            let _ = writeln!(
+                svg,
+                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"8\" fill=\"#8aa\"/>",
+                x(low),
+                y - 4.0,
+                (x(high) - x(low)).max(1.0)
+            );
+        }
+        match row.estimate {
+            Some(e) => {
+                let _ = writeln!(svg, "<circle cx=\"{:.1}\" cy=\"{y:.1}\" r=\"4\" fill=\"#c33\"/>", x(e));
+            }
+            None => {
+                let _ = writeln!(svg, "<text x=\"{left}\" y=\"{:.1}\" fill=\"#933\">no estimate</text>", y + 4.0);
+            }
+        }
+        let _ = writeln!(
+            svg,
+            "<text x=\"{left}\" y=\"{:.1}\" font-size=\"10\" fill=\"#555\">{}</text>",
+            y + 16.0,
+            escape(&row.note)
+        );
+    }
+    let axis = height - MARGIN;
+    let _ = writeln!(
+        svg,
+        "<line x1=\"{left}\" x2=\"{:.1}\" y1=\"{axis:.1}\" y2=\"{axis:.1}\" stroke=\"#333\"/>",
+        WIDTH - right
+    );
+    for k in 0..=4 {
+        let value = top * f64::from(k) / 4.0;
+        let _ = writeln!(
+            svg,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{:.0}</text>",
+            x(value),
+            axis + 16.0,
+            value
+        );
+    }
+    let _ = writeln!(
+        svg,
+        "<text x=\"{MARGIN}\" y=\"{:.1}\" font-size=\"10\">people; dot: estimate; bar: {:.0}% interval with the model \
+         re-chosen (or posterior); line: model held fixed</text>\n</svg>",
+        height - 6.0,
+        report.level * 100.0
+    );
+    svg
 }

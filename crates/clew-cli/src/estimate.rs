@@ -1,0 +1,290 @@
+//! `clew estimate population`: multiple systems estimation from a capture-history table, printed for an
+//! analyst (every method side by side, how each chose its model, the warnings) or as JSON, with a chart; and
+//! the bridge that lets `clew estimate revenue --workers-from` take its worker count from such a result.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use clew_model::Diagnostic;
+use clew_model::doc::Pos;
+use clew_stats::mse::estimate::{Method, MethodEstimate, PopulationReport, Settings, estimate_population};
+use clew_stats::mse::{CaptureTable, Interval};
+
+use crate::link::write_atomically;
+use crate::output::{Failure, Output};
+
+/// What `clew estimate population` takes.
+#[derive(Debug, Args)]
+pub struct PopulationArgs {
+    /// The capture-history table (CSV): one 0/1 column per list, a `count` column (people seen on exactly
+    /// that combination of lists), and any stratum columns named by --stratum.
+    pub file: PathBuf,
+    /// main, aic, bic, stepwise-bhs, stepwise-csv, lcmcr, or all (every method side by side); several may be
+    /// given, comma-separated.
+    #[arg(long, default_value = "all", value_delimiter = ',')]
+    pub method: Vec<String>,
+    /// A column that divides the table into strata, each estimated apart and then totalled (repeatable).
+    #[arg(long = "stratum", value_name = "COLUMN")]
+    pub strata: Vec<String>,
+    /// The intervals' level.
+    #[arg(long, default_value_t = 0.95)]
+    pub level: f64,
+    /// Bootstrap replicates for the log-linear methods' BCa intervals.
+    #[arg(long, default_value_t = 1000)]
+    pub replicates: usize,
+    /// Seed: the same seed gives the same result.
+    #[arg(long, default_value_t = 19_481_210)]
+    pub seed: u64,
+    /// LCMCR: chains run (their agreement is checked).
+    #[arg(long, default_value_t = 4)]
+    pub chains: usize,
+    /// LCMCR: draws kept per chain.
+    #[arg(long, default_value_t = 1000)]
+    pub samples: usize,
+    /// LCMCR: iterations discarded at the start of each chain.
+    #[arg(long, default_value_t = 10_000)]
+    pub burn_in: usize,
+    /// LCMCR: iterations per kept draw.
+    #[arg(long, default_value_t = 50)]
+    pub thinning: usize,
+    /// Also write a chart of the estimates and intervals here (SVG).
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<PathBuf>,
+    /// Also write the full result here (JSON, with the draws `clew estimate revenue --workers-from` reads).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// Runs `clew estimate population`.
+pub fn population(args: &PopulationArgs, out: &mut Output) -> Result<(), Failure> {
+    let mut methods = Vec::new();
+    for name in &args.method {
+        if name == "all" {
+            methods.extend(Method::ALL);
+        } else {
+            let method = Method::parse(name).ok_or_else(|| {
+                Failure::usage(format!(
+                    "--method: `{name}` is not a method (main, aic, bic, stepwise-bhs, stepwise-csv, lcmcr, all)"
+                ))
+            })?;
+            methods.push(method);
+        }
+    }
+    methods.dedup();
+    if !(0.5..1.0).contains(&args.level) {
+        return Err(Failure::usage(format!("--level: {} is not between 0.5 and 1", args.level)));
+    }
+    if args.replicates < 100 {
+        return Err(Failure::usage("--replicates: at least 100 are needed for a BCa interval".into()));
+    }
+    let name = args.file.display().to_string();
+    let text = std::fs::read_to_string(&args.file).map_err(|e| Failure::usage(format!("{name}: {e}")))?;
+    let strata: Vec<&str> = args.strata.iter().map(String::as_str).collect();
+    let table = CaptureTable::read(&text, &strata).map_err(|problems| {
+        Failure::invalid(
+            problems
+                .into_iter()
+                .map(|p| Diagnostic {
+                    file: Some(name.clone()),
+                    pos: (p.line > 0).then_some(Pos { line: p.line as u32, column: 1 }),
+                    path: String::new(),
+                    message: p.message,
+                })
+                .collect(),
+        )
+    })?;
+    let settings = Settings {
+        level: args.level,
+        replicates: args.replicates,
+        seed: args.seed,
+        lcmcr: clew_stats::mse::lcmcr::LcmcrSettings {
+            chains: args.chains,
+            samples: args.samples,
+            burn_in: args.burn_in,
+            thinning: args.thinning,
+            ..Default::default()
+        },
+        ..Settings::default()
+    };
+    let report = estimate_population(&table, &methods, &settings);
+    if let Some(path) = &args.svg {
+        let title = format!("Population estimates from {}", file_name(&args.file));
+        write_atomically(path, clew_stats::chart::population_svg(&report, &title).as_bytes())?;
+    }
+    if let Some(path) = &args.out {
+        let json = serde_json::to_vec_pretty(&report).map_err(|e| Failure::internal(e.to_string()))?;
+        write_atomically(path, &json)?;
+    }
+    out.value(&report, |out| print(out, &report, &file_name(&args.file)))
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// A number of people, with thousands separated.
+fn people(value: f64) -> String {
+    if value.is_infinite() {
+        return "no bound".into();
+    }
+    let digits = format!("{:.0}", value.max(0.0));
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    grouped
+}
+
+fn range(interval: Option<Interval>) -> String {
+    interval.map_or_else(|| "—".into(), |i| format!("{} – {}", people(i.low), people(i.high)))
+}
+
+fn print(out: &mut Output, report: &PopulationReport, file: &str) -> Result<(), Failure> {
+    let percent = format!("{:.0}%", report.level * 100.0);
+    out.line(&format!(
+        "Population estimates from {file}: {} lists ({}).",
+        report.lists.len(),
+        report.lists.join(", ")
+    ))?;
+    out.line(&format!(
+        "Intervals are {percent}. \"Re-chosen\": BCa bootstrap ({} replicates, seed {}), the model chosen again in every \
+         replicate. \"Model fixed\": profile likelihood, the chosen model taken as true.",
+        report.replicates, report.seed
+    ))?;
+    for stratum in &report.strata {
+        out.line("")?;
+        let place = if stratum.stratum.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "Stratum {}: ",
+                report
+                    .stratum_columns
+                    .iter()
+                    .zip(&stratum.stratum)
+                    .map(|(c, v)| format!("{c} = {v}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        out.line(&format!(
+            "{place}{} people seen on {} list(s) ({}).",
+            people(stratum.observed),
+            stratum.lists_used.len(),
+            stratum.lists_used.join(", ")
+        ))?;
+        if let Some(why) = &stratum.not_estimable {
+            out.line(&format!("  {why}"))?;
+            continue;
+        }
+        out.line(&format!(
+            "  {:<13} {:<28} {:>9}  {:<21} {:<21}",
+            "method", "model", "estimate", "interval (re-chosen)", "model fixed"
+        ))?;
+        for m in &stratum.methods {
+            print_row(out, m)?;
+        }
+        out.line("  How each model was chosen:")?;
+        for m in &stratum.methods {
+            for (i, line) in m.explanation.iter().enumerate() {
+                let label = if i == 0 { m.method.name() } else { "" };
+                out.line(&format!("    {label:<13} {line}"))?;
+            }
+        }
+        let warned: Vec<&MethodEstimate> = stratum.methods.iter().filter(|m| !m.warnings.is_empty()).collect();
+        if !warned.is_empty() {
+            out.line("  Warnings:")?;
+            for m in warned {
+                for line in &m.warnings {
+                    out.line(&format!("    {:<13} {line}", m.method.name()))?;
+                }
+            }
+        }
+    }
+    if !report.totals.is_empty() {
+        out.line("")?;
+        out.line(&format!("Totals over the strata (intervals: {percent} of the sums of the strata's draws):"))?;
+        for total in &report.totals {
+            match (&total.estimate, &total.not_estimable) {
+                (Some(e), _) => {
+                    out.line(&format!("  {:<13} {:>9}  {}", total.method.name(), people(*e), range(total.interval)))?
+                }
+                (None, why) => out.line(&format!("  {:<13} {}", total.method.name(), why.as_deref().unwrap_or("")))?,
+            }
+        }
+    }
+    for warning in &report.warnings {
+        out.line("")?;
+        out.line(&format!("Note: {warning}."))?;
+    }
+    out.line("")?;
+    out.line(
+        "These estimates assume a closed population, perfect linkage of the lists, and that the model captures how \
+         the lists depend on each other; docs/estimation.md says what each warning means and what not to conclude.",
+    )
+}
+
+fn print_row(out: &mut Output, m: &MethodEstimate) -> Result<(), Failure> {
+    let name = m.method.name();
+    match (&m.estimate, &m.not_estimable) {
+        (Some(estimate), _) => {
+            let mut model = m.model.clone().unwrap_or_default();
+            if model.chars().count() > 28 {
+                model = format!("{}…", model.chars().take(27).collect::<String>());
+            }
+            out.line(&format!(
+                "  {name:<13} {model:<28} {:>9}  {:<21} {:<21}",
+                people(*estimate),
+                range(m.interval),
+                if m.profile.is_some() { range(m.profile) } else { "(posterior)".into() }
+            ))
+        }
+        (None, why) => out.line(&format!("  {name:<13} {}", why.as_deref().unwrap_or("no estimate"))),
+    }
+}
+
+/// The number of workers as a distribution, from a `clew estimate population` result: the draws of one
+/// method (the total over strata when the result has strata), so the revenue estimate carries the population
+/// estimate's uncertainty.
+pub fn workers_from(path: &Path, method: Option<&str>) -> Result<(clew_stats::Distribution, String), Failure> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| Failure::usage(format!("{name}: {e}")))?;
+    let report: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| Failure::usage(format!("{name}: not JSON: {e}")))?;
+    if report.get("format").and_then(|f| f.as_str()) != Some(clew_stats::mse::estimate::REPORT_FORMAT) {
+        return Err(Failure::usage(format!(
+            "{name}: not a `clew estimate population` result (no \"format\": \"{}\")",
+            clew_stats::mse::estimate::REPORT_FORMAT
+        )));
+    }
+    let strata = report["strata"].as_array().cloned().unwrap_or_default();
+    let rows: Vec<serde_json::Value> = if strata.len() > 1 {
+        report["totals"].as_array().cloned().unwrap_or_default()
+    } else {
+        strata.first().and_then(|s| s["methods"].as_array().cloned()).unwrap_or_default()
+    };
+    let with_draws: Vec<&serde_json::Value> =
+        rows.iter().filter(|r| r["draws"].as_array().is_some_and(|d| !d.is_empty())).collect();
+    let names: Vec<&str> = with_draws.iter().filter_map(|r| r["method"].as_str()).collect();
+    let chosen = match method {
+        Some(m) => with_draws.iter().find(|r| r["method"].as_str() == Some(m)).ok_or_else(|| {
+            Failure::usage(format!("{name}: no estimate by `{m}` (this result has: {})", names.join(", ")))
+        })?,
+        None if with_draws.len() == 1 => with_draws[0],
+        None => {
+            return Err(Failure::usage(format!(
+                "{name} has estimates by several methods ({}): choose one with --workers-method",
+                names.join(", ")
+            )));
+        }
+    };
+    let values: Vec<f64> = chosen["draws"]
+        .as_array()
+        .map(|d| d.iter().filter_map(serde_json::Value::as_f64).collect())
+        .unwrap_or_default();
+    let label = chosen["method"].as_str().unwrap_or("").to_string();
+    Ok((clew_stats::Distribution::Empirical { values }, label))
+}

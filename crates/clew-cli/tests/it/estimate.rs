@@ -1,0 +1,138 @@
+//! `clew estimate population` as an analyst runs it: the published western US figures reproduced with every
+//! method side by side and explained, strata estimated and totalled with the small ones "not estimable", bad
+//! tables refused with their lines, and the result feeding `clew estimate revenue --workers-from`.
+
+use std::path::{Path, PathBuf};
+
+use crate::{clew, text};
+
+fn shared(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/mse").join(name);
+    path.canonicalize().unwrap().display().to_string()
+}
+
+fn json(run: &std::process::Output) -> serde_json::Value {
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    serde_json::from_slice(&run.stdout).unwrap()
+}
+
+fn method<'a>(stratum: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    stratum["methods"].as_array().unwrap().iter().find(|m| m["method"] == name).unwrap()
+}
+
+#[test]
+fn the_western_us_table_gives_the_published_figures_with_every_method() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = shared("western_us_5list.csv");
+    let run = clew(dir.path(), &["estimate", "population", &file, "--method", "all", "--svg", "chart.svg"]);
+    let shown = text(&run.stdout);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    // Chan, Silverman & Vincent (2021): the stepwise model A×E, 2,483; the side-by-side table and the reasons.
+    for expected in ["stepwise-csv  [A×E]", "2,483", "added A×E", "lcmcr", "stepwise-bhs", "How each model was chosen"]
+    {
+        assert!(shown.contains(expected), "{expected} missing from:\n{shown}");
+    }
+    let svg = std::fs::read_to_string(dir.path().join("chart.svg")).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("stepwise-csv") && svg.trim_end().ends_with("</svg>"));
+
+    let report = json(&clew(dir.path(), &["--json", "estimate", "population", &file, "--method", "stepwise-csv,main"]));
+    let stratum = &report["strata"][0];
+    let csv = method(stratum, "stepwise-csv");
+    assert_eq!(csv["model"], "[A×E]");
+    assert_eq!(csv["estimate"].as_f64().unwrap().round(), 2483.0);
+    let (low, high) = (csv["interval"]["low"].as_f64().unwrap(), csv["interval"]["high"].as_f64().unwrap());
+    // The published BCa interval is (1,293, 3,670), from one seed of R's generator.
+    assert!(low > 900.0 && low < 1500.0 && high > 3000.0 && high < 4500.0, "{low} {high}");
+    assert_eq!(csv["draws"].as_array().unwrap().len(), 1000);
+    assert!(csv["profile"]["low"].as_f64().unwrap() < 2483.0 && csv["profile"]["high"].as_f64().unwrap() > 2483.0);
+    assert_eq!(method(stratum, "main")["estimate"].as_f64().unwrap().round(), 2007.0);
+    // The same seed, the same result.
+    let again = json(&clew(dir.path(), &["--json", "estimate", "population", &file, "--method", "stepwise-csv,main"]));
+    assert_eq!(report, again);
+}
+
+#[test]
+fn strata_are_estimated_apart_and_small_ones_are_not_estimable() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two fictional regions: the east seen by three lists, the west by two only.
+    let mut table = String::from("A,B,C,region,count\n");
+    for (pattern, count) in
+        [("1,0,0", 60), ("0,1,0", 50), ("0,0,1", 40), ("1,1,0", 12), ("1,0,1", 9), ("0,1,1", 8), ("1,1,1", 3)]
+    {
+        table.push_str(&format!("{pattern},east,{count}\n"));
+    }
+    for (pattern, count) in [("1,0,0", 30), ("0,1,0", 20), ("1,1,0", 6)] {
+        table.push_str(&format!("{pattern},west,{count}\n"));
+    }
+    std::fs::write(dir.path().join("regions.csv"), &table).unwrap();
+    let args = ["--json", "estimate", "population", "regions.csv", "--stratum", "region", "--method", "main,lcmcr"];
+    let report = json(&clew(dir.path(), &args));
+    let strata = report["strata"].as_array().unwrap();
+    assert_eq!(strata.len(), 2);
+    assert!(method(&strata[0], "main")["estimate"].as_f64().unwrap() > 182.0);
+    assert!(strata[1]["not_estimable"].as_str().unwrap().contains("only 2 list(s) have records here"));
+    assert!(method(&strata[1], "main")["estimate"].is_null());
+    for total in report["totals"].as_array().unwrap() {
+        assert!(total["not_estimable"].as_str().unwrap().contains("west"), "{total}");
+    }
+    // With the west merged into three lists' worth of records, the total is the sum of the strata.
+    table.push_str("0,0,1,west,5\n");
+    std::fs::write(dir.path().join("regions.csv"), &table).unwrap();
+    let report = json(&clew(dir.path(), &args[..args.len() - 2]));
+    let sum: f64 =
+        report["strata"].as_array().unwrap().iter().map(|s| method(s, "main")["estimate"].as_f64().unwrap()).sum();
+    let total = report["totals"].as_array().unwrap().iter().find(|t| t["method"] == "main").unwrap();
+    assert!((total["estimate"].as_f64().unwrap() - sum).abs() < 1e-6);
+    assert!(total["interval"]["low"].as_f64().unwrap() < sum && sum < total["interval"]["high"].as_f64().unwrap());
+}
+
+#[test]
+fn bad_tables_and_methods_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bad.csv"), "A,B,count\n1,0,5\n1,0,3\n0,1,-1\n").unwrap();
+    let run = clew(dir.path(), &["estimate", "population", "bad.csv"]);
+    assert_eq!(run.status.code(), Some(3));
+    let said = text(&run.stderr);
+    assert!(said.contains("bad.csv:3:1: the same pattern as line 2"), "{said}");
+    assert!(said.contains("bad.csv:4:1: `count`: `-1` is not a whole number"), "{said}");
+    let run = clew(dir.path(), &["estimate", "population", &shared("western_us_5list.csv"), "--method", "guess"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(text(&run.stderr).contains("`guess` is not a method"));
+}
+
+#[test]
+fn a_population_estimate_feeds_the_revenue_estimate() {
+    let dir = tempfile::tempdir().unwrap();
+    let result: PathBuf = dir.path().join("western.json");
+    let file = shared("western_us_5list.csv");
+    let run =
+        clew(dir.path(), &["estimate", "population", &file, "--method", "bic,stepwise-csv", "--out", "western.json"]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    assert!(result.exists());
+    let revenue = [
+        "--json",
+        "estimate",
+        "revenue",
+        "--workers-from",
+        "western.json",
+        "--quota",
+        "fixed(100)",
+        "--employer-paid",
+        "fixed(800)",
+        "--state-share",
+        "fixed(0.5)",
+        "--draws",
+        "2000",
+    ];
+    // Two methods in the result: the analyst must say which.
+    let run = clew(dir.path(), &revenue);
+    assert_eq!(run.status.code(), Some(2));
+    let said = format!("{}{}", text(&run.stdout), text(&run.stderr));
+    assert!(said.contains("choose one with --workers-method"), "{said}");
+    let mut chosen = revenue.to_vec();
+    chosen.extend(["--workers-method", "stepwise-csv"]);
+    let report = json(&clew(dir.path(), &chosen));
+    // 12 months × 100 USD × about 2,483 workers: the median lands near 3 million.
+    let median = report["quota_based"]["median"].as_f64().unwrap();
+    assert!(median > 2.0e6 && median < 4.5e6, "{median}");
+}

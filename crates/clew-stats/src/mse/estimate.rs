@@ -1,0 +1,476 @@
+//! The population estimate as an analyst asks for it: one or more methods run on every stratum of a table,
+//! each with its point estimate, intervals, chosen model, the reasons for the choice and the warnings; totals
+//! across strata; and the spread between methods, because the choice of model matters more than sampling
+//! error.
+
+use serde::Serialize;
+
+use super::lcmcr::{LcmcrSettings, lcmcr};
+use super::model::{Fit, FitError, Interval, Model, fit, profile_interval, term_name};
+use super::resample::{Bootstrap, bca};
+use super::select::{Criterion, Selected, best_among, by_criterion, stepwise_bhs, stepwise_csv};
+use super::table::CaptureTable;
+
+/// The version of the report's JSON.
+pub const REPORT_FORMAT: &str = "clew-population-v1";
+
+/// A way to estimate the population.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Method {
+    /// Main effects only: the lists independent.
+    Main,
+    /// The hierarchical model with the lowest AIC.
+    Aic,
+    /// The hierarchical model with the lowest BIC.
+    Bic,
+    /// Bales, Hesketh & Silverman's stepwise (AIC, Wald p ≤ 0.05).
+    StepwiseBhs,
+    /// Chan, Silverman & Vincent's stepwise (Poisson tail p < 0.02).
+    StepwiseCsv,
+    /// The Bayesian latent-class model (Manrique-Vallier 2016).
+    Lcmcr,
+}
+
+impl Method {
+    /// Every method, in the order `all` prints them.
+    pub const ALL: [Method; 6] =
+        [Method::Main, Method::Aic, Method::Bic, Method::StepwiseBhs, Method::StepwiseCsv, Method::Lcmcr];
+
+    /// The method's name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Main => "main",
+            Method::Aic => "aic",
+            Method::Bic => "bic",
+            Method::StepwiseBhs => "stepwise-bhs",
+            Method::StepwiseCsv => "stepwise-csv",
+            Method::Lcmcr => "lcmcr",
+        }
+    }
+
+    /// The method of a name, if it is one.
+    pub fn parse(name: &str) -> Option<Method> {
+        Method::ALL.into_iter().find(|m| m.name() == name)
+    }
+}
+
+/// How to estimate.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The intervals' level (0.95: 95%).
+    pub level: f64,
+    /// Bootstrap replicates for the log-linear methods.
+    pub replicates: usize,
+    /// The seed of every random draw.
+    pub seed: u64,
+    /// Chan–Silverman–Vincent's threshold.
+    pub csv_threshold: f64,
+    /// Bales–Hesketh–Silverman's threshold.
+    pub bhs_threshold: f64,
+    /// AIC and BIC: bootstrap replicates re-choose among this many of the best models on the data.
+    pub top_models: usize,
+    /// The latent-class sampler's settings (its seed is replaced by `seed`).
+    pub lcmcr: LcmcrSettings,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            level: 0.95,
+            replicates: 1000,
+            seed: 19_481_210,
+            csv_threshold: 0.02,
+            bhs_threshold: 0.05,
+            top_models: 20,
+            lcmcr: LcmcrSettings::default(),
+        }
+    }
+}
+
+/// One method's estimate of one stratum.
+#[derive(Debug, Clone, Serialize)]
+pub struct MethodEstimate {
+    /// The method.
+    pub method: Method,
+    /// The chosen model, in the lists' names (log-linear methods).
+    pub model: Option<String>,
+    /// The point estimate of the population (posterior median for LCMCR).
+    pub estimate: Option<f64>,
+    /// The headline interval: BCa bootstrap with the model re-chosen in every replicate, or the posterior
+    /// interval.
+    pub interval: Option<Interval>,
+    /// What the headline interval is.
+    pub interval_kind: &'static str,
+    /// The profile-likelihood interval, which holds the chosen model fixed (log-linear methods).
+    pub profile: Option<Interval>,
+    /// AIC and BIC of the chosen model.
+    pub aic: Option<f64>,
+    /// See `aic`.
+    pub bic: Option<f64>,
+    /// Bootstrap diagnostics.
+    pub bootstrap: Option<Bootstrap>,
+    /// LCMCR's convergence diagnostics: split R-hat of N across chains.
+    pub r_hat: Option<f64>,
+    /// LCMCR's effective sample size of N.
+    pub effective_sample_size: Option<f64>,
+    /// The replicates' or posterior draws' estimates, for totals and the revenue estimate.
+    pub draws: Vec<f64>,
+    /// How the model was chosen, in words.
+    pub explanation: Vec<String>,
+    /// What the reader must know before using the number.
+    pub warnings: Vec<String>,
+    /// Why there is no estimate, when there is none.
+    pub not_estimable: Option<String>,
+}
+
+impl MethodEstimate {
+    fn empty(method: Method) -> MethodEstimate {
+        MethodEstimate {
+            method,
+            model: None,
+            estimate: None,
+            interval: None,
+            interval_kind: "",
+            profile: None,
+            aic: None,
+            bic: None,
+            bootstrap: None,
+            r_hat: None,
+            effective_sample_size: None,
+            draws: Vec::new(),
+            explanation: Vec::new(),
+            warnings: Vec::new(),
+            not_estimable: None,
+        }
+    }
+
+    fn refused(method: Method, why: String) -> MethodEstimate {
+        MethodEstimate { not_estimable: Some(why), ..MethodEstimate::empty(method) }
+    }
+}
+
+/// The estimates of one stratum.
+#[derive(Debug, Clone, Serialize)]
+pub struct StratumEstimate {
+    /// The stratum's values, in the order of the stratum columns (empty for a table without strata).
+    pub stratum: Vec<String>,
+    /// People seen on some list.
+    pub observed: f64,
+    /// The lists with someone on them in this stratum: the others are left out of its models.
+    pub lists_used: Vec<String>,
+    /// Why the stratum cannot be estimated, when it cannot.
+    pub not_estimable: Option<String>,
+    /// Each method's estimate.
+    pub methods: Vec<MethodEstimate>,
+}
+
+/// One method's total over the strata.
+#[derive(Debug, Clone, Serialize)]
+pub struct Total {
+    /// The method.
+    pub method: Method,
+    /// The sum of the strata's estimates.
+    pub estimate: Option<f64>,
+    /// The percentile interval of the sums of the strata's draws (the strata are estimated independently).
+    pub interval: Option<Interval>,
+    /// Why there is no total.
+    pub not_estimable: Option<String>,
+    /// The sums of the strata's draws, for the revenue estimate.
+    pub draws: Vec<f64>,
+}
+
+/// The whole report.
+#[derive(Debug, Clone, Serialize)]
+pub struct PopulationReport {
+    /// `clew-population-v1`.
+    pub format: &'static str,
+    /// The table's lists.
+    pub lists: Vec<String>,
+    /// The stratum columns.
+    pub stratum_columns: Vec<String>,
+    /// The intervals' level.
+    pub level: f64,
+    /// Bootstrap replicates.
+    pub replicates: usize,
+    /// The seed.
+    pub seed: u64,
+    /// Each stratum (one, with no values, for a table without strata).
+    pub strata: Vec<StratumEstimate>,
+    /// Totals over the strata, by method (only for more than one stratum).
+    pub totals: Vec<Total>,
+    /// Warnings about the report as a whole: how far the methods disagree.
+    pub warnings: Vec<String>,
+}
+
+/// At least this many lists with records for a stratum to be estimated (HRDAG's rule).
+pub const MIN_LISTS_PER_STRATUM: usize = 3;
+
+/// Estimates every stratum of the table by every method asked for.
+pub fn estimate_population(table: &CaptureTable, methods: &[Method], settings: &Settings) -> PopulationReport {
+    let stratified = !table.stratum_columns.is_empty();
+    let strata: Vec<StratumEstimate> =
+        table.cells.keys().map(|stratum| estimate_stratum(table, stratum, stratified, methods, settings)).collect();
+    let mut totals = Vec::new();
+    if strata.len() > 1 {
+        for (m, method) in methods.iter().enumerate() {
+            totals.push(total(&strata, m, *method, settings.level));
+        }
+    }
+    let mut warnings = Vec::new();
+    for stratum in &strata {
+        let estimates: Vec<(Method, f64)> =
+            stratum.methods.iter().filter_map(|m| m.estimate.map(|e| (m.method, e))).collect();
+        let low = estimates.iter().min_by(|a, b| a.1.total_cmp(&b.1));
+        let high = estimates.iter().max_by(|a, b| a.1.total_cmp(&b.1));
+        if let (Some(low), Some(high)) = (low, high)
+            && estimates.len() > 1
+            && high.1 > 1.25 * low.1
+        {
+            let place =
+                if stratum.stratum.is_empty() { String::new() } else { format!("{}: ", stratum.stratum.join("/")) };
+            warnings.push(format!(
+                "{place}the methods disagree: from {:.0} ({}) to {:.0} ({}), a factor of {:.1}. The choice of model \
+                 matters more here than sampling error; report the range, not one number",
+                low.1,
+                low.0.name(),
+                high.1,
+                high.0.name(),
+                high.1 / low.1
+            ));
+        }
+    }
+    PopulationReport {
+        format: REPORT_FORMAT,
+        lists: table.lists.clone(),
+        stratum_columns: table.stratum_columns.clone(),
+        level: settings.level,
+        replicates: settings.replicates,
+        seed: settings.seed,
+        strata,
+        totals,
+        warnings,
+    }
+}
+
+fn estimate_stratum(
+    table: &CaptureTable,
+    stratum: &[String],
+    stratified: bool,
+    methods: &[Method],
+    settings: &Settings,
+) -> StratumEstimate {
+    let all = table.counts(stratum);
+    let t = table.lists.len();
+    let used: Vec<usize> =
+        (0..t).filter(|i| all.iter().enumerate().any(|(p, c)| *c > 0.0 && (p + 1) >> i & 1 == 1)).collect();
+    let lists: Vec<String> = used.iter().map(|i| table.lists[*i].clone()).collect();
+    let observed: f64 = all.iter().sum();
+    let mut result = StratumEstimate {
+        stratum: stratum.to_vec(),
+        observed,
+        lists_used: lists.clone(),
+        not_estimable: None,
+        methods: Vec::new(),
+    };
+    let needed = if stratified { MIN_LISTS_PER_STRATUM } else { 2 };
+    if used.len() < needed {
+        let why = format!(
+            "not estimable: only {} list(s) have records here ({}); a stratum needs at least {needed}",
+            used.len(),
+            if lists.is_empty() { "none".to_string() } else { lists.join(", ") }
+        );
+        result.methods = methods.iter().map(|m| MethodEstimate::refused(*m, why.clone())).collect();
+        result.not_estimable = Some(why);
+        return result;
+    }
+    // The counts over the lists used only (the lists left out have no one on them here).
+    let mut counts = vec![0.0; (1 << used.len()) - 1];
+    for (p, c) in all.iter().enumerate() {
+        if *c > 0.0 {
+            let pattern: usize = used.iter().enumerate().map(|(bit, list)| ((p + 1) >> list & 1) << bit).sum();
+            counts[pattern - 1] += c;
+        }
+    }
+    let mut stratum_warnings = Vec::new();
+    if used.len() < t {
+        let left_out: Vec<&str> = (0..t).filter(|i| !used.contains(i)).map(|i| table.lists[i].as_str()).collect();
+        stratum_warnings.push(format!("lists with no one on them here are left out: {}", left_out.join(", ")));
+    }
+    if used.len() == 2 {
+        stratum_warnings
+            .push("with two lists the estimate rests on their independence, which two lists cannot test".to_string());
+    }
+    result.methods = methods
+        .iter()
+        .map(|method| {
+            let mut estimate = match method {
+                Method::Lcmcr => by_lcmcr(&counts, lists.len(), settings),
+                _ => by_log_linear(*method, &counts, &lists, settings),
+            };
+            estimate.warnings.splice(0..0, stratum_warnings.iter().cloned());
+            estimate
+        })
+        .collect();
+    result
+}
+
+/// A model choice repeated on a bootstrap replicate's counts: the population estimate, if any.
+type Choose = Box<dyn Fn(&[f64]) -> Option<f64> + Sync>;
+
+/// A stepwise procedure.
+type Stepwise = fn(&[f64], &[String], f64) -> Result<Selected, FitError>;
+
+fn by_log_linear(method: Method, counts: &[f64], lists: &[String], settings: &Settings) -> MethodEstimate {
+    let refused = |e: FitError| MethodEstimate::refused(method, e.to_string());
+    let (selected, choose): (Selected, Choose) = match method {
+        Method::Main => {
+            let found = match fit(counts, lists, &Model::main_effects()) {
+                Ok(f) => f,
+                Err(e) => return refused(e),
+            };
+            let lists = lists.to_vec();
+            let choose = move |c: &[f64]| fit(c, &lists, &Model::main_effects()).ok().map(|f| f.estimate);
+            (
+                Selected { fit: found, explanation: vec!["main effects only: the lists independent".into()] },
+                Box::new(choose),
+            )
+        }
+        Method::Aic | Method::Bic => {
+            let criterion = if method == Method::Aic { Criterion::Aic } else { Criterion::Bic };
+            let (mut selected, fits) = match by_criterion(counts, lists, criterion) {
+                Ok(s) => s,
+                Err(e) => return refused(e),
+            };
+            let mut ranked: Vec<&Fit> = fits.iter().filter_map(|(_, f)| f.as_ref().ok()).collect();
+            ranked.sort_by(|x, y| criterion.of(x).total_cmp(&criterion.of(y)));
+            let top: Vec<Model> = ranked.iter().take(settings.top_models).map(|f| f.model.clone()).collect();
+            selected.explanation.push(format!(
+                "bootstrap replicates re-choose among the {} best models by {} on these data (Silverman, Chan & \
+                 Vincent 2024)",
+                top.len(),
+                criterion.name()
+            ));
+            let lists = lists.to_vec();
+            let choose = move |c: &[f64]| best_among(c, &lists, &top, criterion).map(|f| f.estimate);
+            (selected, Box::new(choose))
+        }
+        Method::StepwiseBhs | Method::StepwiseCsv => {
+            let (threshold, procedure): (f64, Stepwise) = if method == Method::StepwiseBhs {
+                (settings.bhs_threshold, stepwise_bhs)
+            } else {
+                (settings.csv_threshold, stepwise_csv)
+            };
+            let selected = match procedure(counts, lists, threshold) {
+                Ok(s) => s,
+                Err(e) => return refused(e),
+            };
+            let lists = lists.to_vec();
+            let choose = move |c: &[f64]| procedure(c, &lists, threshold).ok().map(|s| s.fit.estimate);
+            (selected, Box::new(choose))
+        }
+        Method::Lcmcr => unreachable!("LCMCR is not a log-linear method"),
+    };
+    let found = &selected.fit;
+    let mut result = MethodEstimate::empty(method);
+    result.model = Some(found.model.describe(lists));
+    result.estimate = Some(found.estimate);
+    result.aic = Some(found.aic);
+    result.bic = Some(found.bic);
+    result.explanation = selected.explanation.clone();
+    for term in &found.infinite_terms {
+        result.warnings.push(format!(
+            "no one is on all of {} together: that interaction is minus infinity and those patterns are fitted as \
+             zero (the extended maximum-likelihood estimate)",
+            term_name(*term, lists).replace('×', ", ")
+        ));
+    }
+    if !found.zero_patterns.is_empty() {
+        result.warnings.push(format!(
+            "{} empty pattern(s) are fitted as zero by the extended maximum-likelihood estimate; the number missed \
+             is still determined",
+            found.zero_patterns.len()
+        ));
+    }
+    match profile_interval(counts, lists, found, settings.level) {
+        Ok(profile) => {
+            if profile.high.is_infinite() {
+                result.warnings.push("the profile likelihood sets no upper bound on the population".into());
+            }
+            result.profile = Some(profile);
+        }
+        Err(e) => result.warnings.push(format!("no profile-likelihood interval: {e}")),
+    }
+    let bootstrap = bca(counts, found.estimate, choose.as_ref(), settings.replicates, settings.seed, settings.level);
+    result.warnings.extend(bootstrap.warnings.iter().cloned());
+    result.interval = bootstrap.interval;
+    result.interval_kind =
+        if method == Method::Main { "BCa bootstrap" } else { "BCa bootstrap, the model re-chosen in every replicate" };
+    result.draws = bootstrap.draws.clone();
+    result.bootstrap = Some(bootstrap);
+    if found.estimate > 10.0 * found.observed {
+        result.warnings.push(format!(
+            "the estimate is {:.0} times the number seen: the lists overlap too little for it to be more than a \
+             guess",
+            found.estimate / found.observed
+        ));
+    }
+    result
+}
+
+fn by_lcmcr(counts: &[f64], lists: usize, settings: &Settings) -> MethodEstimate {
+    let method = Method::Lcmcr;
+    if lists < 3 {
+        return MethodEstimate::refused(method, "the latent-class model needs at least three lists".into());
+    }
+    let lcmcr_settings = LcmcrSettings { seed: settings.seed, ..settings.lcmcr.clone() };
+    let found = match lcmcr(counts, lists, &lcmcr_settings) {
+        Ok(f) => f,
+        Err(e) => return MethodEstimate::refused(method, e.to_string()),
+    };
+    let mut result = MethodEstimate::empty(method);
+    result.model = Some(format!("latent classes (at most {}), Dirichlet-process mixture", lcmcr_settings.classes));
+    result.estimate = Some(found.estimate);
+    result.interval = Some(Interval { low: found.low, high: found.high });
+    result.interval_kind = "posterior interval";
+    result.r_hat = Some(found.r_hat);
+    result.effective_sample_size = Some(found.ess);
+    result.explanation = vec![format!(
+        "{} chains × {} kept draws (burn-in {}, thinning {}), {} Gibbs iterations in all; R-hat {:.3}, effective \
+         sample size {:.0}",
+        lcmcr_settings.chains,
+        lcmcr_settings.samples,
+        lcmcr_settings.burn_in,
+        lcmcr_settings.thinning,
+        found.iterations,
+        found.r_hat,
+        found.ess
+    )];
+    result.warnings = found.warnings.clone();
+    result.draws = found.draws.iter().flatten().copied().collect();
+    result
+}
+
+fn total(strata: &[StratumEstimate], m: usize, method: Method, level: f64) -> Total {
+    let missing: Vec<String> = strata
+        .iter()
+        .filter(|s| s.methods[m].estimate.is_none() || s.methods[m].draws.is_empty())
+        .map(|s| s.stratum.join("/"))
+        .collect();
+    if !missing.is_empty() {
+        return Total {
+            method,
+            estimate: None,
+            interval: None,
+            not_estimable: Some(format!("not estimable: no estimate for {}", missing.join(", "))),
+            draws: Vec::new(),
+        };
+    }
+    let estimate: f64 = strata.iter().filter_map(|s| s.methods[m].estimate).sum();
+    let length = strata.iter().map(|s| s.methods[m].draws.len()).min().unwrap_or(0);
+    let mut sums: Vec<f64> = (0..length).map(|i| strata.iter().map(|s| s.methods[m].draws[i]).sum()).collect();
+    sums.sort_by(f64::total_cmp);
+    let tail = (1.0 - level) / 2.0;
+    let interval = Some(Interval { low: crate::quantile(&sums, tail), high: crate::quantile(&sums, 1.0 - tail) });
+    Total { method, estimate: Some(estimate), interval, not_estimable: None, draws: sums }
+}
