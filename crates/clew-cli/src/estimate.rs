@@ -70,7 +70,12 @@ pub fn population(args: &PopulationArgs, out: &mut Output) -> Result<(), Failure
             methods.push(method);
         }
     }
-    methods.dedup();
+    let mut seen = Vec::new();
+    methods.retain(|m| {
+        let first = !seen.contains(m);
+        seen.push(*m);
+        first
+    });
     if !(0.5..1.0).contains(&args.level) {
         return Err(Failure::usage(format!("--level: {} is not between 0.5 and 1", args.level)));
     }

@@ -368,6 +368,16 @@ fn capture_histories_come_out_ready_for_estimation() {
     // Without --out, the table goes to standard output.
     let run = clew(dir.path(), &args);
     assert_eq!(text(&run.stdout), "roster,cases,count\n1,1,2\n1,0,2\n0,1,2\n");
+    // The table is what `clew estimate population` reads: two lists give Lincoln-Petersen's 4 × 4 / 2 = 8;
+    // by nationality, a stratum with two lists is not estimable.
+    std::fs::write(dir.path().join("two.csv"), &run.stdout).unwrap();
+    let run =
+        clew(dir.path(), &["--json", "estimate", "population", "two.csv", "--method", "main", "--replicates", "100"]);
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert!((report["strata"][0]["methods"][0]["estimate"].as_f64().unwrap() - 8.0).abs() < 1e-6, "{report}");
+    let run = clew(dir.path(), &["--json", "estimate", "population", "histories.csv", "--stratum", "nationality"]);
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert!(report["strata"][0]["not_estimable"].as_str().unwrap().contains("a stratum needs at least 3"), "{report}");
 
     let run = clew(dir.path(), &["--project", "p", "link", "histories", "--list", "roster=ftm:roster"]);
     assert_eq!(run.status.code(), Some(2));

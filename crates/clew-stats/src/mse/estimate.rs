@@ -62,7 +62,7 @@ pub struct Settings {
     pub level: f64,
     /// Bootstrap replicates for the log-linear methods.
     pub replicates: usize,
-    /// The seed of every random draw.
+    /// The seed of every random draw (stratum i uses seed + i·2³²).
     pub seed: u64,
     /// Chan–Silverman–Vincent's threshold.
     pub csv_threshold: f64,
@@ -70,7 +70,7 @@ pub struct Settings {
     pub bhs_threshold: f64,
     /// AIC and BIC: bootstrap replicates re-choose among this many of the best models on the data.
     pub top_models: usize,
-    /// The latent-class sampler's settings (its seed is replaced by `seed`).
+    /// The latent-class sampler's settings (its seed and level are replaced by `seed` and `level`).
     pub lcmcr: LcmcrSettings,
 }
 
@@ -209,8 +209,16 @@ pub const MIN_LISTS_PER_STRATUM: usize = 3;
 /// Estimates every stratum of the table by every method asked for.
 pub fn estimate_population(table: &CaptureTable, methods: &[Method], settings: &Settings) -> PopulationReport {
     let stratified = !table.stratum_columns.is_empty();
-    let strata: Vec<StratumEstimate> =
-        table.cells.keys().map(|stratum| estimate_stratum(table, stratum, stratified, methods, settings)).collect();
+    // Each stratum draws from its own seed, so that the strata's draws are independent and can be summed.
+    let strata: Vec<StratumEstimate> = table
+        .cells
+        .keys()
+        .enumerate()
+        .map(|(index, stratum)| {
+            let settings = Settings { seed: settings.seed.wrapping_add((index as u64) << 32), ..settings.clone() };
+            estimate_stratum(table, stratum, stratified, methods, &settings)
+        })
+        .collect();
     let mut totals = Vec::new();
     if strata.len() > 1 {
         for (m, method) in methods.iter().enumerate() {
@@ -423,7 +431,7 @@ fn by_lcmcr(counts: &[f64], lists: usize, settings: &Settings) -> MethodEstimate
     if lists < 3 {
         return MethodEstimate::refused(method, "the latent-class model needs at least three lists".into());
     }
-    let lcmcr_settings = LcmcrSettings { seed: settings.seed, ..settings.lcmcr.clone() };
+    let lcmcr_settings = LcmcrSettings { seed: settings.seed, level: settings.level, ..settings.lcmcr.clone() };
     let found = match lcmcr(counts, lists, &lcmcr_settings) {
         Ok(f) => f,
         Err(e) => return MethodEstimate::refused(method, e.to_string()),

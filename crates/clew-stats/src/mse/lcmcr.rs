@@ -54,6 +54,8 @@ pub struct LcmcrSettings {
     pub chains: usize,
     /// Seed of the random numbers: chain c uses seed + c.
     pub seed: u64,
+    /// The posterior interval's level (default 0.95: the 2.5% and 97.5% quantiles).
+    pub level: f64,
 }
 
 impl Default for LcmcrSettings {
@@ -67,6 +69,7 @@ impl Default for LcmcrSettings {
             thinning: 50,
             chains: 4,
             seed: 0,
+            level: 0.95,
         }
     }
 }
@@ -211,8 +214,9 @@ pub fn lcmcr(counts: &[f64], lists: usize, settings: &LcmcrSettings) -> Result<L
     pooled.sort_by(f64::total_cmp);
     let observed = table.observed as f64;
     let estimate = quantile(&pooled, 0.5);
-    let low = quantile(&pooled, 0.025);
-    let high = quantile(&pooled, 0.975);
+    let tail = (1.0 - settings.level) / 2.0;
+    let low = quantile(&pooled, tail);
+    let high = quantile(&pooled, 1.0 - tail);
     let r_hat = split_r_hat(&draws);
     let ess = effective_sample_size(&draws);
 
@@ -277,6 +281,9 @@ fn check_settings(settings: &LcmcrSettings) -> Result<usize, LcmcrError> {
     }
     if settings.thinning < 1 {
         return invalid("thinning", settings.thinning.to_string(), "it must be at least 1");
+    }
+    if !(settings.level > 0.0 && settings.level < 1.0) {
+        return invalid("level", settings.level.to_string(), "it must be between 0 and 1");
     }
     if !(1..=16).contains(&settings.chains) {
         return invalid("chains", settings.chains.to_string(), "it must be between 1 and 16");

@@ -94,8 +94,9 @@ pub fn echelon(rows: &[Vec<f64>], columns: usize) -> Echelon {
 }
 
 /// Maximises c·x subject to A x ≤ b and x ≥ 0, where b ≥ 0 (so x = 0 is feasible) and the objective is
-/// bounded. Dense tableau simplex with Bland's rule, which cannot cycle. Returns x.
-pub fn simplex_max(a: &[Vec<f64>], b: &[f64], c: &[f64]) -> Vec<f64> {
+/// bounded. Dense tableau simplex with Bland's rule, which cannot cycle. Returns x, or `None` if it does not
+/// reach the optimum (unbounded, or more pivots than a problem of this size can need).
+pub fn simplex_max(a: &[Vec<f64>], b: &[f64], c: &[f64]) -> Option<Vec<f64>> {
     let (m, n) = (a.len(), c.len());
     let width = n + m + 1;
     let mut tableau: Vec<Vec<f64>> = a
@@ -114,8 +115,12 @@ pub fn simplex_max(a: &[Vec<f64>], b: &[f64], c: &[f64]) -> Vec<f64> {
     let mut reduced: Vec<f64> = c.iter().copied().chain(std::iter::repeat_n(0.0, m + 1)).collect();
     let mut basis: Vec<usize> = (n..n + m).collect();
     let epsilon = 1e-9;
-    for _ in 0..50_000 {
-        let Some(entering) = (0..n + m).find(|j| reduced[*j] > epsilon) else { break };
+    let mut optimal = false;
+    for _ in 0..100_000 {
+        let Some(entering) = (0..n + m).find(|j| reduced[*j] > epsilon) else {
+            optimal = true;
+            break;
+        };
         let mut leaving: Option<(f64, usize)> = None;
         for (i, row) in tableau.iter().enumerate() {
             if row[entering] > epsilon {
@@ -129,8 +134,7 @@ pub fn simplex_max(a: &[Vec<f64>], b: &[f64], c: &[f64]) -> Vec<f64> {
                 }
             }
         }
-        // Unbounded in a direction that does not raise the objective cannot happen for a bounded objective.
-        let Some((_, pivot_row)) = leaving else { break };
+        let (_, pivot_row) = leaving?;
         let pivot = tableau[pivot_row][entering];
         for value in &mut tableau[pivot_row] {
             *value /= pivot;
@@ -150,13 +154,16 @@ pub fn simplex_max(a: &[Vec<f64>], b: &[f64], c: &[f64]) -> Vec<f64> {
         }
         basis[pivot_row] = entering;
     }
+    if !optimal {
+        return None;
+    }
     let mut x = vec![0.0; n];
     for (i, variable) in basis.iter().enumerate() {
         if *variable < n {
             x[*variable] = tableau[i][width - 1];
         }
     }
-    x
+    Some(x)
 }
 
 #[cfg(test)]
@@ -179,7 +186,7 @@ mod tests {
     #[test]
     fn simplex_solves_a_small_program() {
         // max 3x + 2y, x + y ≤ 4, x + 3y ≤ 6, x ≤ 3: optimum (3, 1), value 11.
-        let x = simplex_max(&[vec![1.0, 1.0], vec![1.0, 3.0], vec![1.0, 0.0]], &[4.0, 6.0, 3.0], &[3.0, 2.0]);
+        let x = simplex_max(&[vec![1.0, 1.0], vec![1.0, 3.0], vec![1.0, 0.0]], &[4.0, 6.0, 3.0], &[3.0, 2.0]).unwrap();
         assert!((x[0] - 3.0).abs() < 1e-9 && (x[1] - 1.0).abs() < 1e-9, "{x:?}");
     }
 

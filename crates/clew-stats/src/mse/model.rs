@@ -117,6 +117,10 @@ pub enum FitError {
     /// Too many lists to fit every model.
     #[error("{0} lists make too many models ({1}) to fit them all: use a stepwise method")]
     TooManyModels(usize, String),
+    /// The table is too sparse for the existence check to finish (the number of distinct ways its empty
+    /// patterns can move).
+    #[error("the model {0} cannot be checked for existence: {1} distinct ways its empty patterns can move is too many")]
+    TooSparse(String, usize),
     /// The maximum-likelihood estimate does not exist, even in the extended sense, for the number missed.
     #[error(
         "the maximum-likelihood estimate of the model {0} does not exist (the linear-programming check: patterns no one is on push a parameter to infinity and leave the number missed undetermined)"
@@ -288,30 +292,30 @@ fn prepare(counts: &[f64], lists: &[String], model: &Model) -> Result<Prepared, 
         return Ok(Prepared { design, infinite_terms, zero_patterns: Vec::new() });
     }
     let empty_dense = design.dense_rows(|r| design.y[r] == 0.0);
+    // How far each direction of the null space moves each empty pattern. Patterns it does not move cannot be
+    // pushed to zero; patterns it moves alike are one constraint. That keeps the program small however sparse
+    // the table.
     let reach: Vec<Vec<f64>> = empty_dense
         .iter()
         .map(|row| null.iter().map(|v| row.iter().zip(v).map(|(a, b)| a * b).sum()).collect())
         .collect();
-    let (z, r) = (reach.len(), null.len());
-    // Variables: u, v (the direction u - v in the null space), s (how far each empty pattern is reached).
-    // Maximise Σ s subject to s_i ≤ (A(u - v))_i and s_i ≤ 1.
-    let mut constraints = Vec::with_capacity(2 * z);
-    for (i, row) in reach.iter().enumerate() {
-        let mut reached = vec![0.0; 2 * r + z];
-        for k in 0..r {
-            reached[k] = -row[k];
-            reached[r + k] = row[k];
+    let moved = |row: &Vec<f64>| row.iter().any(|x| x.abs() > 1e-9);
+    let mut distinct: Vec<Vec<f64>> = Vec::new();
+    for row in reach.iter().filter(|row| moved(row)) {
+        if !distinct.iter().any(|d| d.iter().zip(row).all(|(a, b)| (a - b).abs() <= 1e-9)) {
+            distinct.push(row.clone());
         }
-        reached[2 * r + i] = 1.0;
-        constraints.push(reached);
-        let mut capped = vec![0.0; 2 * r + z];
-        capped[2 * r + i] = 1.0;
-        constraints.push(capped);
     }
-    let bounds: Vec<f64> = (0..2 * z).map(|k| if k % 2 == 0 { 0.0 } else { 1.0 }).collect();
-    let objective: Vec<f64> = (0..2 * r + z).map(|k| if k >= 2 * r { 1.0 } else { 0.0 }).collect();
-    let solution = simplex_max(&constraints, &bounds, &objective);
-    let forced: Vec<usize> = (0..z).filter(|i| solution[2 * r + i] > 0.5).map(|i| empty_rows[i]).collect();
+    let reached: Vec<Vec<f64>> = match distinct_reached(&distinct, null.len()) {
+        Some(r) => r,
+        None => return Err(FitError::TooSparse(model.describe(lists), distinct.len())),
+    };
+    let forced: Vec<usize> = reach
+        .iter()
+        .zip(&empty_rows)
+        .filter(|(row, _)| reached.iter().any(|d| d.iter().zip(row.iter()).all(|(a, b)| (a - b).abs() <= 1e-9)))
+        .map(|(_, r)| *r)
+        .collect();
     if forced.is_empty() {
         return Ok(Prepared { design, infinite_terms, zero_patterns: Vec::new() });
     }
@@ -327,6 +331,46 @@ fn prepare(counts: &[f64], lists: &[String], model: &Model) -> Result<Prepared, 
     let cells: Vec<u32> = rest.iter().map(|r| design.cells[*r]).collect();
     let y: Vec<f64> = rest.iter().map(|r| design.y[*r]).collect();
     Ok(Prepared { design: Design::new(cells, y, columns), infinite_terms, zero_patterns })
+}
+
+/// At most this many distinct ways empty patterns can move for the existence check's linear program.
+const MAX_EXISTENCE_ROWS: usize = 2000;
+
+/// Of the rows A_i (how a direction w of the null space moves empty pattern i), those some w with A w ≥ 0
+/// everywhere makes strictly positive; `None` when there are too many to check. One direction: a sign check.
+/// More: the linear program max Σ s subject to s_i ≤ A_i w and s_i ≤ 1, whose optimum sets s_i = 1 exactly on
+/// the rows some such direction reaches (their directions add up).
+fn distinct_reached(rows: &[Vec<f64>], dimensions: usize) -> Option<Vec<Vec<f64>>> {
+    if rows.is_empty() {
+        return Some(Vec::new());
+    }
+    if dimensions == 1 {
+        let all_up = rows.iter().all(|r| r[0] >= 0.0);
+        let all_down = rows.iter().all(|r| r[0] <= 0.0);
+        return Some(if all_up || all_down { rows.to_vec() } else { Vec::new() });
+    }
+    if rows.len() > MAX_EXISTENCE_ROWS {
+        return None;
+    }
+    let (z, r) = (rows.len(), dimensions);
+    // Variables: u, v (the direction u - v), then s.
+    let mut constraints = Vec::with_capacity(2 * z);
+    for (i, row) in rows.iter().enumerate() {
+        let mut reaching = vec![0.0; 2 * r + z];
+        for k in 0..r {
+            reaching[k] = -row[k];
+            reaching[r + k] = row[k];
+        }
+        reaching[2 * r + i] = 1.0;
+        constraints.push(reaching);
+        let mut capped = vec![0.0; 2 * r + z];
+        capped[2 * r + i] = 1.0;
+        constraints.push(capped);
+    }
+    let bounds: Vec<f64> = (0..2 * z).map(|k| if k % 2 == 0 { 0.0 } else { 1.0 }).collect();
+    let objective: Vec<f64> = (0..2 * r + z).map(|k| if k >= 2 * r { 1.0 } else { 0.0 }).collect();
+    let solution = simplex_max(&constraints, &bounds, &objective)?;
+    Some(rows.iter().enumerate().filter(|(i, _)| solution[2 * r + i] > 0.5).map(|(_, row)| row.clone()).collect())
 }
 
 /// Fits a model to the counts of one stratum (`counts[p - 1]` is pattern p).
@@ -386,52 +430,73 @@ pub struct Interval {
     pub high: f64,
 }
 
-/// The profile-likelihood interval of the population under one model (Cormack 1992, as Rcapture's
-/// `closedpCI.t`): the number missed n₀ is put in the table as if counted, the model refitted to the whole
-/// table, and the interval is every n₀ whose log-likelihood is within χ²₁(level)/2 of the best. It holds the
-/// model fixed: it says nothing of the uncertainty of choosing it.
+/// The profile-likelihood interval of the population under one model, as Rcapture's `closedpCI.t` gives it
+/// (Cormack 1992): the number missed n₀ is put in the table as if counted, the model refitted to the whole
+/// table, and the multinomial log-likelihood of the complete table, ln N! - Σ ln y! + Σ y ln(μ/N), profiled
+/// over n₀. The interval is every N whose profile is within χ²₁(level)/2 of its maximum. It holds the model
+/// fixed: it says nothing of the uncertainty of choosing it. The upper end is infinite when the data set no
+/// bound (written `null` in JSON).
 pub fn profile_interval(counts: &[f64], lists: &[String], found: &Fit, level: f64) -> Result<Interval, FitError> {
     let prepared = prepare(counts, lists, &found.model)?;
     let base = &prepared.design;
     let mut cells = base.cells.clone();
     cells.push(0);
     let columns = base.columns.clone();
+    let observed = found.observed;
     let no_estimate = || FitError::NoEstimate(found.model.describe(lists));
     let mut start: Option<Vec<f64>> = None;
-    let mut log_likelihood = |missed: f64| -> Result<f64, FitError> {
+    // The profile, up to a constant (the observed counts' ln y! are left out).
+    let mut profile = |missed: f64| -> Result<f64, FitError> {
         let mut y = base.y.clone();
         y.push(missed);
         let design = Design::new(cells.clone(), y, columns.clone());
         let (beta, mu, _) = design.irls(start.as_deref()).or_else(|| design.irls(None)).ok_or_else(no_estimate)?;
         start = Some(beta);
-        Ok(design.y.iter().zip(&mu).map(|(y, m)| if *m > 0.0 { y * m.ln() - m - ln_gamma(y + 1.0) } else { 0.0 }).sum())
+        let total = observed + missed;
+        let fitted: f64 = design.y.iter().zip(&mu).map(|(y, m)| if *y > 0.0 { y * m.ln() } else { 0.0 }).sum();
+        Ok(fitted - total * total.ln() + ln_gamma(total + 1.0) - ln_gamma(missed + 1.0))
     };
     let z = normal_quantile(0.5 + level / 2.0);
     let critical = z * z / 2.0;
-    let best = log_likelihood(found.missed)?;
+    let ceiling = 1e4 * (observed + found.missed).max(1.0);
+    // Bracket the maximum: double until the profile falls, then golden-section search.
+    let mut high = found.missed.max(1.0) * 2.0;
+    while profile(high)? >= profile(high / 2.0)? {
+        high *= 2.0;
+        if high > ceiling {
+            return Ok(Interval { low: observed, high: f64::INFINITY });
+        }
+    }
+    let ratio = (5f64.sqrt() - 1.0) / 2.0;
+    let (mut a, mut b) = (0.0, high);
+    while b - a > 1e-3 * (1.0 + a) {
+        let (left, right) = (b - ratio * (b - a), a + ratio * (b - a));
+        if profile(left)? < profile(right)? { a = left } else { b = right }
+    }
+    let peak = (a + b) / 2.0;
+    let best = profile(peak)?.max(profile(found.missed)?);
     let outside = |value: f64| best - value > critical;
-    let low = if !outside(log_likelihood(0.0)?) {
+    let low = if !outside(profile(0.0)?) {
         0.0
     } else {
-        let (mut inside, mut beyond) = (found.missed, 0.0);
+        let (mut inside, mut beyond) = (peak, 0.0);
         while inside - beyond > 0.01 {
             let middle = (inside + beyond) / 2.0;
-            if outside(log_likelihood(middle)?) { beyond = middle } else { inside = middle }
+            if outside(profile(middle)?) { beyond = middle } else { inside = middle }
         }
         inside
     };
-    let ceiling = 1e4 * (found.observed + found.missed);
-    let mut far = found.missed.max(1.0) * 2.0;
-    while !outside(log_likelihood(far)?) {
+    let mut far = peak.max(1.0) * 2.0;
+    while !outside(profile(far)?) {
         far *= 2.0;
         if far > ceiling {
-            return Ok(Interval { low: found.observed + low, high: f64::INFINITY });
+            return Ok(Interval { low: observed + low, high: f64::INFINITY });
         }
     }
-    let (mut inside, mut beyond) = (found.missed, far);
+    let (mut inside, mut beyond) = (peak, far);
     while beyond - inside > 0.01 {
         let middle = (inside + beyond) / 2.0;
-        if outside(log_likelihood(middle)?) { beyond = middle } else { inside = middle }
+        if outside(profile(middle)?) { beyond = middle } else { inside = middle }
     }
-    Ok(Interval { low: found.observed + low, high: found.observed + inside })
+    Ok(Interval { low: observed + low, high: observed + inside })
 }

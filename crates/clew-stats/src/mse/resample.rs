@@ -90,7 +90,7 @@ pub fn bca(
                 })
             })
             .collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
     });
     let draws: Vec<f64> = results.iter().flatten().copied().filter(|d| d.is_finite()).collect();
     let failed = replicates - draws.len();

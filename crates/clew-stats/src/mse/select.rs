@@ -73,7 +73,7 @@ pub fn hierarchical_models(t: usize) -> Result<Vec<Model>, FitError> {
     Ok(models)
 }
 
-/// Fits every model given, on as many threads as the machine has.
+/// Fits every model given, on as many threads as the machine has (at most 8).
 pub fn fit_all(counts: &[f64], lists: &[String], models: &[Model]) -> Vec<Fitted> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
     let chunk = models.len().div_ceil(threads).max(1);
@@ -84,7 +84,7 @@ pub fn fit_all(counts: &[f64], lists: &[String], models: &[Model]) -> Vec<Fitted
                 scope.spawn(move || part.iter().map(|m| (m.clone(), fit(counts, lists, m))).collect::<Vec<Fitted>>())
             })
             .collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
     })
 }
 
@@ -143,7 +143,8 @@ pub fn best_among(counts: &[f64], lists: &[String], models: &[Model], criterion:
 /// The Chan–Silverman–Vincent forward stepwise choice (JASA 2021; SparseMSE's `stepwisefit`): from main
 /// effects, the pair of lists whose observed overlap is least likely under the current model (the Poisson tail
 /// `min(P(X ≤ N), P(X ≥ N))`, X ~ Poisson(fitted overlap)) joins the model while that probability is below
-/// `threshold` (theirs: 0.02). A pair whose model would have no estimate or not be identifiable is passed over.
+/// `threshold` (theirs: 0.02). A pair whose model would have no estimate, need the extended estimate for more
+/// than pairs no one is on together, or not be identifiable is passed over, as SparseMSE's check does.
 pub fn stepwise_csv(counts: &[f64], lists: &[String], threshold: f64) -> Result<Selected, FitError> {
     let t = lists.len();
     let mut current = fit(counts, lists, &Model::main_effects())?;
@@ -152,6 +153,7 @@ pub fn stepwise_csv(counts: &[f64], lists: &[String], threshold: f64) -> Result<
     let overlap = |term: u32, values: &[f64]| -> f64 {
         (1..(1u32 << t)).filter(|p| p & term == term).map(|p| values[p as usize - 1]).sum()
     };
+    let mut passed_over = Vec::new();
     loop {
         let mut candidates: Vec<(f64, u32)> = pairs
             .iter()
@@ -161,7 +163,16 @@ pub fn stepwise_csv(counts: &[f64], lists: &[String], threshold: f64) -> Result<
         candidates.sort_by(|a, b| a.0.total_cmp(&b.0));
         let mut added = false;
         for (p, pair) in candidates.iter().filter(|(p, _)| *p < threshold) {
-            match fit(counts, lists, &current.model.with(*pair)) {
+            // As SparseMSE's check: beyond pairs no one is on together, the estimate must exist in the ordinary
+            // sense, with no further empty pattern fitted as zero.
+            let tried = fit(counts, lists, &current.model.with(*pair)).and_then(|next| {
+                if next.zero_patterns.is_empty() {
+                    Ok(next)
+                } else {
+                    Err(FitError::NoEstimate(next.model.describe(lists)))
+                }
+            });
+            match tried {
                 Ok(next) => {
                     explanation.push(format!(
                         "added {}: its overlap ({}) has Poisson tail p = {:.2e} under the model, below {threshold}",
@@ -176,13 +187,18 @@ pub fn stepwise_csv(counts: &[f64], lists: &[String], threshold: f64) -> Result<
                     added = true;
                     break;
                 }
-                Err(e) => explanation.push(format!("passed over {} (p = {p:.2e}): {e}", term_name(*pair, lists))),
+                Err(e) => {
+                    if !passed_over.contains(pair) {
+                        passed_over.push(*pair);
+                        explanation.push(format!("passed over {} (p = {p:.2e}): {e}", term_name(*pair, lists)));
+                    }
+                }
             }
         }
         if !added {
             let smallest = candidates.first().map_or(1.0, |c| c.0);
-            explanation
-                .push(format!("stopped: no other pair's overlap has p below {threshold} (smallest {smallest:.3})"));
+            let which = if current.model.terms.is_empty() { "no pair's" } else { "no other pair's" };
+            explanation.push(format!("stopped: {which} overlap has p below {threshold} (smallest {smallest:.3})"));
             return Ok(Selected { fit: current, explanation });
         }
     }
@@ -215,10 +231,13 @@ pub fn stepwise_bhs(counts: &[f64], lists: &[String], threshold: f64) -> Result<
             return Ok(Selected { fit: current, explanation });
         }
         let Some(p) = wald_p(counts, lists, &next, pair) else {
-            explanation.push(format!(
-                "stopped: {name} would lower AIC to {:.1}, but no one is on both lists, so it has no Wald test",
-                next.aic
-            ));
+            let why = if next.infinite_terms.contains(&pair) {
+                "no one is on both lists"
+            } else {
+                "its coefficient is not estimable in the extended fit"
+            };
+            explanation
+                .push(format!("stopped: {name} would lower AIC to {:.1}, but {why}, so it has no Wald test", next.aic));
             return Ok(Selected { fit: current, explanation });
         };
         if p > threshold {

@@ -1,5 +1,6 @@
 //! Log-linear fits reproduce the published estimates; bad tables are refused whole, with every problem.
 
+use clew_stats::mse::estimate::{Method, PopulationReport, Settings, estimate_population};
 use clew_stats::mse::{CaptureTable, Criterion, FitError, Model, fit};
 
 fn table(name: &str) -> CaptureTable {
@@ -151,6 +152,8 @@ fn profile_likelihood_intervals_hold_the_estimate() {
     let interval = clew_stats::mse::profile_interval(&counts, &western.lists, &found, 0.95).unwrap();
     assert!(interval.low < found.estimate && found.estimate < interval.high, "{interval:?}");
     assert!(interval.low >= found.observed);
+    // Rcapture's multinomial profile with Cormack's correction, computed independently (in Python): (1,681, 3,928).
+    assert_eq!((interval.low.round(), interval.high.round()), (1681.0, 3928.0));
     let narrow = clew_stats::mse::profile_interval(&counts, &western.lists, &found, 0.80).unwrap();
     assert!(interval.low < narrow.low && narrow.high < interval.high);
 }
@@ -212,4 +215,87 @@ fn simulated_populations_are_covered_at_about_the_nominal_rate() {
     eprintln!("profile 95% coverage over {runs} populations: correct model {rate:.3}, main effects {rate_main:.3}");
     assert!((0.92..=0.98).contains(&rate), "coverage {rate}");
     assert!(rate_main < 0.6, "main effects coverage {rate_main}");
+}
+
+fn report(text: &str, strata: &[&str], methods: &[Method]) -> PopulationReport {
+    let table = CaptureTable::read(text, strata).unwrap();
+    let settings = Settings { replicates: 200, ..Settings::default() };
+    estimate_population(&table, methods, &settings)
+}
+
+fn warnings(report: &PopulationReport) -> Vec<String> {
+    let mut all = report.warnings.clone();
+    for stratum in &report.strata {
+        for method in &stratum.methods {
+            all.extend(method.warnings.iter().cloned());
+        }
+    }
+    all
+}
+
+/// The report's warnings fire when they should: on sparse tables, disagreeing methods, two lists, and strata
+/// that lack a list.
+#[test]
+fn the_report_warns_where_the_numbers_are_weak() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/mse/netherlands_6list.csv");
+    let sparse =
+        report(&std::fs::read_to_string(path).unwrap(), &[], &[Method::Main, Method::StepwiseCsv, Method::StepwiseBhs]);
+    let said = warnings(&sparse);
+    assert!(said.iter().any(|w| w.contains("the methods disagree")), "{said:?}");
+    assert!(said.iter().any(|w| w.contains("together: that interaction is minus infinity")), "{said:?}");
+    let csv = &sparse.strata[0].methods[1];
+    assert!(csv.explanation.iter().any(|e| e.starts_with("added")), "{:?}", csv.explanation);
+
+    let two = report("A,B,count\n1,0,50\n0,1,40\n1,1,10\n", &[], &[Method::Main, Method::Lcmcr]);
+    let main = &two.strata[0].methods[0];
+    // Lincoln-Petersen: 60 × 50 / 10 = 300.
+    assert!((main.estimate.unwrap() - 300.0).abs() < 1e-6, "{main:?}");
+    assert!(main.warnings.iter().any(|w| w.contains("with two lists the estimate rests on their independence")));
+    assert!(two.strata[0].methods[1].not_estimable.as_deref().unwrap().contains("at least three lists"));
+
+    let mut text = String::from("A,B,C,D,site,count\n");
+    for (pattern, count) in [
+        ("1,0,0,0", 30),
+        ("0,1,0,0", 25),
+        ("0,0,1,0", 20),
+        ("1,1,0,0", 6),
+        ("1,0,1,0", 5),
+        ("0,1,1,0", 4),
+        ("1,1,1,0", 2),
+    ] {
+        text.push_str(&format!("{pattern},north,{count}\n"));
+    }
+    for (pattern, count) in
+        [("1,0,0,0", 30), ("0,0,0,1", 25), ("0,1,0,0", 20), ("1,0,0,1", 6), ("1,1,0,0", 5), ("0,1,0,1", 4)]
+    {
+        text.push_str(&format!("{pattern},south,{count}\n"));
+    }
+    let stratified = report(&text, &["site"], &[Method::Main]);
+    let north = &stratified.strata[0];
+    assert_eq!(north.stratum, vec!["north".to_string()]);
+    assert_eq!(north.lists_used, vec!["A", "B", "C"]);
+    assert!(north.methods[0].warnings.iter().any(|w| w == "lists with no one on them here are left out: D"));
+    let total = &stratified.totals[0];
+    let sum: f64 = stratified.strata.iter().map(|s| s.methods[0].estimate.unwrap()).sum();
+    assert!((total.estimate.unwrap() - sum).abs() < 1e-9);
+    assert_eq!(total.draws.len(), 200);
+}
+
+/// Many lists, very sparse: the existence check stays small (patterns it cannot move are left out, patterns it
+/// moves alike counted once), so it answers at once instead of building a program of 65,000 rows.
+#[test]
+fn the_existence_check_stays_small_on_sixteen_sparse_lists() {
+    let lists: Vec<String> = (0..16).map(|i| format!("L{i}")).collect();
+    let mut counts = vec![0.0; (1 << 16) - 1];
+    for i in 0..16 {
+        counts[(1 << i) - 1] = 5.0 + f64::from(i);
+    }
+    // No one on two lists: nothing says how many are on none.
+    assert!(matches!(fit(&counts, &lists, &Model::main_effects()), Err(FitError::NoEstimate(_))));
+    // Some overlaps: an estimate.
+    counts[0b11 - 1] = 3.0;
+    counts[0b110 - 1] = 2.0;
+    counts[0b1000_0000_0001 - 1] = 1.0;
+    let found = fit(&counts, &lists, &Model::main_effects()).unwrap();
+    assert!(found.estimate > found.observed);
 }
