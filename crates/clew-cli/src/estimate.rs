@@ -26,25 +26,29 @@ pub struct PopulationArgs {
     /// A column that divides the table into strata, each estimated apart and then totalled (repeatable).
     #[arg(long = "stratum", value_name = "COLUMN")]
     pub strata: Vec<String>,
-    /// The intervals' level.
+    /// The intervals' level, from 0.5 up to (not including) 1.
     #[arg(long, default_value_t = 0.95)]
     pub level: f64,
-    /// Bootstrap replicates for the log-linear methods' BCa intervals.
+    /// Bootstrap replicates for the log-linear methods' BCa intervals (at least 100).
     #[arg(long, default_value_t = 1000)]
     pub replicates: usize,
     /// Seed: the same seed gives the same result.
     #[arg(long, default_value_t = 19_481_210)]
     pub seed: u64,
-    /// LCMCR: chains run (their agreement is checked).
+    /// aic and bic: bootstrap replicates re-choose among this many of the best models on the data; 0 searches
+    /// every model in every replicate (slow with five or six lists).
+    #[arg(long, default_value_t = 20)]
+    pub top_models: usize,
+    /// LCMCR: chains run (1 to 16; their agreement is checked).
     #[arg(long, default_value_t = 4)]
     pub chains: usize,
-    /// LCMCR: draws kept per chain.
+    /// LCMCR: draws kept per chain (at least 10).
     #[arg(long, default_value_t = 1000)]
     pub samples: usize,
     /// LCMCR: iterations discarded at the start of each chain.
     #[arg(long, default_value_t = 10_000)]
     pub burn_in: usize,
-    /// LCMCR: iterations per kept draw.
+    /// LCMCR: iterations per kept draw (at least 1).
     #[arg(long, default_value_t = 50)]
     pub thinning: usize,
     /// Also write a chart of the estimates and intervals here (SVG).
@@ -79,6 +83,15 @@ pub fn population(args: &PopulationArgs, out: &mut Output) -> Result<(), Failure
     if !(0.5..1.0).contains(&args.level) {
         return Err(Failure::usage(format!("--level: {} is not between 0.5 and 1", args.level)));
     }
+    for (flag, value, allowed) in [
+        ("--chains", args.chains, 1..=16),
+        ("--samples", args.samples, 10..=usize::MAX),
+        ("--thinning", args.thinning, 1..=usize::MAX),
+    ] {
+        if !allowed.contains(&value) {
+            return Err(Failure::usage(format!("{flag}: {value} is out of range (see --help)")));
+        }
+    }
     if args.replicates < 100 {
         return Err(Failure::usage("--replicates: at least 100 are needed for a BCa interval".into()));
     }
@@ -102,6 +115,7 @@ pub fn population(args: &PopulationArgs, out: &mut Output) -> Result<(), Failure
         level: args.level,
         replicates: args.replicates,
         seed: args.seed,
+        top_models: args.top_models,
         lcmcr: clew_stats::mse::lcmcr::LcmcrSettings {
             chains: args.chains,
             samples: args.samples,
@@ -244,7 +258,7 @@ fn print_row(out: &mut Output, m: &MethodEstimate) -> Result<(), Failure> {
                 "  {name:<13} {model:<28} {:>9}  {:<21} {:<21}",
                 people(*estimate),
                 range(m.interval),
-                if m.profile.is_some() { range(m.profile) } else { "(posterior)".into() }
+                if m.method == Method::Lcmcr { "(posterior)".into() } else { range(m.profile) }
             ))
         }
         (None, why) => out.line(&format!("  {name:<13} {}", why.as_deref().unwrap_or("no estimate"))),
@@ -274,6 +288,12 @@ pub fn workers_from(path: &Path, method: Option<&str>) -> Result<(clew_stats::Di
     let with_draws: Vec<&serde_json::Value> =
         rows.iter().filter(|r| r["draws"].as_array().is_some_and(|d| !d.is_empty())).collect();
     let names: Vec<&str> = with_draws.iter().filter_map(|r| r["method"].as_str()).collect();
+    if with_draws.is_empty() {
+        return Err(Failure::usage(format!(
+            "{name} has no estimate with draws to take the number of workers from (every method or total there is \
+             not estimable)"
+        )));
+    }
     let chosen = match method {
         Some(m) => with_draws.iter().find(|r| r["method"].as_str() == Some(m)).ok_or_else(|| {
             Failure::usage(format!("{name}: no estimate by `{m}` (this result has: {})", names.join(", ")))

@@ -1136,6 +1136,19 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             svg,
             csv,
         }) => {
+            let workers = match (workers, &workers_from) {
+                (Some(given), _) => given,
+                (None, Some(path)) => {
+                    let (distribution, method) = estimate::workers_from(path, workers_method.as_deref())?;
+                    out.note(&format!(
+                        "Workers: the {method} estimate's draws from {} ({}).",
+                        path.display(),
+                        distribution.describe()
+                    ))?;
+                    distribution
+                }
+                (None, None) => return Err(Failure::usage("give --workers or --workers-from".to_string())),
+            };
             let given = [quota.clone(), employer_paid.clone(), state_share.clone()];
             let fitted = if given.iter().any(Option::is_none) {
                 fit_from_ledgers(&cli.project, rates)?
@@ -1153,19 +1166,6 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
                         Ok(clew_stats::Distribution::Empirical { values: observed.clone() })
                     }
                 })
-            };
-            let workers = match (workers, &workers_from) {
-                (Some(given), _) => given,
-                (None, Some(path)) => {
-                    let (distribution, method) = estimate::workers_from(path, workers_method.as_deref())?;
-                    out.note(&format!(
-                        "Workers: the {method} estimate's draws from {} ({}).",
-                        path.display(),
-                        distribution.describe()
-                    ))?;
-                    distribution
-                }
-                (None, None) => return Err(Failure::usage("give --workers or --workers-from".to_string())),
             };
             let inputs = clew_stats::RevenueInputs {
                 workers,

@@ -32,6 +32,11 @@ fn the_western_us_table_gives_the_published_figures_with_every_method() {
     {
         assert!(shown.contains(expected), "{expected} missing from:\n{shown}");
     }
+    // Every method gives a number on this table.
+    for name in ["main", "aic", "bic", "stepwise-bhs", "stepwise-csv", "lcmcr"] {
+        let row = shown.lines().find(|l| l.trim_start().starts_with(&format!("{name} "))).unwrap();
+        assert!(row.chars().any(|c| c.is_ascii_digit()) && !row.contains("not"), "{row}");
+    }
     let svg = std::fs::read_to_string(dir.path().join("chart.svg")).unwrap();
     assert!(svg.starts_with("<svg") && svg.contains("stepwise-csv") && svg.trim_end().ends_with("</svg>"));
 
@@ -69,7 +74,9 @@ fn strata_are_estimated_apart_and_small_ones_are_not_estimable() {
     let report = json(&clew(dir.path(), &args));
     let strata = report["strata"].as_array().unwrap();
     assert_eq!(strata.len(), 2);
-    assert!(method(&strata[0], "main")["estimate"].as_f64().unwrap() > 182.0);
+    // The east under independence: 419 (182 seen); its three lists used.
+    assert_eq!(method(&strata[0], "main")["estimate"].as_f64().unwrap().round(), 419.0);
+    assert_eq!(strata[0]["lists_used"], serde_json::json!(["A", "B", "C"]));
     assert!(strata[1]["not_estimable"].as_str().unwrap().contains("only 2 list(s) have records here"));
     assert!(method(&strata[1], "main")["estimate"].is_null());
     for total in report["totals"].as_array().unwrap() {
@@ -98,6 +105,14 @@ fn bad_tables_and_methods_are_refused() {
     let run = clew(dir.path(), &["estimate", "population", &shared("western_us_5list.csv"), "--method", "guess"]);
     assert_eq!(run.status.code(), Some(2));
     assert!(text(&run.stderr).contains("`guess` is not a method"));
+    let run = clew(dir.path(), &["estimate", "population", &shared("western_us_5list.csv"), "--chains", "0"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(text(&run.stderr).contains("--chains: 0 is out of range"), "{}", text(&run.stderr));
+    // Lists that share no one: a clear reason, not a number.
+    std::fs::write(dir.path().join("apart.csv"), "A,B,count\n1,0,5\n0,1,5\n").unwrap();
+    let run = clew(dir.path(), &["estimate", "population", "apart.csv", "--method", "main"]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    assert!(text(&run.stdout).contains("does not exist"), "{}", text(&run.stdout));
 }
 
 #[test]
@@ -135,4 +150,36 @@ fn a_population_estimate_feeds_the_revenue_estimate() {
     // 12 months × 100 USD × about 2,483 workers: the median lands near 3 million.
     let median = report["quota_based"]["median"].as_f64().unwrap();
     assert!(median > 2.0e6 && median < 4.5e6, "{median}");
+}
+
+/// A result written by the first version of the format (`clew-population-v1`, kept in test_data) still feeds
+/// the revenue estimate.
+#[test]
+fn a_version_one_result_still_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("test_data/population-v1.json");
+    let fixture = fixture.display().to_string();
+    let args = [
+        "--json",
+        "estimate",
+        "revenue",
+        "--workers-from",
+        &fixture,
+        "--workers-method",
+        "main",
+        "--quota",
+        "fixed(100)",
+        "--employer-paid",
+        "fixed(800)",
+        "--state-share",
+        "fixed(0.5)",
+        "--draws",
+        "1000",
+    ];
+    let report = json(&clew(dir.path(), &args));
+    assert!(report["quota_based"]["median"].as_f64().unwrap() > 12.0 * 100.0 * 182.0);
+    std::fs::write(dir.path().join("other.json"), "{\"format\": \"something-else\"}").unwrap();
+    let run = clew(dir.path(), &["estimate", "revenue", "--workers-from", "other.json"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(text(&run.stderr).contains("not a `clew estimate population` result"), "{}", text(&run.stderr));
 }

@@ -68,7 +68,8 @@ pub struct Settings {
     pub csv_threshold: f64,
     /// Bales–Hesketh–Silverman's threshold.
     pub bhs_threshold: f64,
-    /// AIC and BIC: bootstrap replicates re-choose among this many of the best models on the data.
+    /// AIC and BIC: bootstrap replicates re-choose among this many of the best models on the data (0: among
+    /// all of them, the full search in every replicate).
     pub top_models: usize,
     /// The latent-class sampler's settings (its seed and level are replaced by `seed` and `level`).
     pub lcmcr: LcmcrSettings,
@@ -352,13 +353,18 @@ fn by_log_linear(method: Method, counts: &[f64], lists: &[String], settings: &Se
             };
             let mut ranked: Vec<&Fit> = fits.iter().filter_map(|(_, f)| f.as_ref().ok()).collect();
             ranked.sort_by(|x, y| criterion.of(x).total_cmp(&criterion.of(y)));
-            let top: Vec<Model> = ranked.iter().take(settings.top_models).map(|f| f.model.clone()).collect();
-            selected.explanation.push(format!(
-                "bootstrap replicates re-choose among the {} best models by {} on these data (Silverman, Chan & \
-                 Vincent 2024)",
-                top.len(),
-                criterion.name()
-            ));
+            let keep = if settings.top_models == 0 { ranked.len() } else { settings.top_models };
+            let top: Vec<Model> = ranked.iter().take(keep).map(|f| f.model.clone()).collect();
+            selected.explanation.push(if top.len() == ranked.len() {
+                format!("bootstrap replicates re-choose among all {} models that fit these data", top.len())
+            } else {
+                format!(
+                    "bootstrap replicates re-choose among the {} best models by {} on these data (Silverman, Chan & \
+                     Vincent 2024; --top-models 0 searches them all)",
+                    top.len(),
+                    criterion.name()
+                )
+            });
             let lists = lists.to_vec();
             let choose = move |c: &[f64]| best_among(c, &lists, &top, criterion).map(|f| f.estimate);
             (selected, Box::new(choose))

@@ -23,9 +23,9 @@ const MAX_PEOPLE: f64 = 1e15;
 const PER_PERSON_LIMIT: u64 = 24;
 /// R-hat above this means the chains have not agreed on the posterior.
 const R_HAT_LIMIT: f64 = 1.05;
-/// An effective sample size below this leaves the 2.5% and 97.5% quantiles imprecise.
+/// An effective sample size below this leaves the interval's end quantiles imprecise.
 const ESS_LIMIT: f64 = 400.0;
-/// A 97.5% quantile of N above this many times the number observed means the data barely bound N.
+/// An upper end of the interval above this many times the number observed means the data barely bound N.
 const IMPLAUSIBLE_RATIO: f64 = 100.0;
 
 /// How the sampler runs: the model's prior, how long the chains run and which draws are kept.
@@ -84,9 +84,9 @@ pub struct LcmcrResult {
     pub draws: Vec<Vec<f64>>,
     /// The posterior median of N over all chains: the central estimate.
     pub estimate: f64,
-    /// The 2.5% posterior quantile of N: the lower end of the 95% credible interval.
+    /// The lower end of the posterior interval of N at the settings' level (the 2.5% quantile at 0.95).
     pub low: f64,
-    /// The 97.5% posterior quantile of N: the upper end of the 95% credible interval.
+    /// The upper end of the posterior interval (the 97.5% quantile at 0.95).
     pub high: f64,
     /// Split R-hat of N (Gelman et al., Bayesian Data Analysis, 3rd ed.): near 1 when the chains, each cut in
     /// halves, agree; above 1.05 the chains have not yet settled on one posterior.
@@ -249,7 +249,7 @@ fn warnings_for(observed: f64, high: f64, r_hat: f64, ess: f64, capped_chains: u
     }
     if high > IMPLAUSIBLE_RATIO * observed {
         warnings.push(format!(
-            "the data say little about the people missed: the 97.5% quantile of the total ({high:.0}) is more than \
+            "the data say little about the people missed: the upper end of the interval ({high:.0}) is more than \
              {IMPLAUSIBLE_RATIO} times the number observed ({observed:.0})"
         ));
     }
@@ -990,25 +990,11 @@ mod tests {
         assert!(result.r_hat < 1.1, "R-hat {}", result.r_hat);
     }
 
-    /// Reads a capture-history CSV (one 0/1 column per list, then `count`) into counts by pattern.
-    fn read_table(text: &str) -> (Vec<f64>, usize) {
-        let mut lines = text.lines().filter(|line| !line.trim().is_empty());
-        let header: Vec<&str> = lines.next().unwrap().split(',').map(str::trim).collect();
-        let lists = header.len() - 1;
-        assert_eq!(header[lists], "count");
-        let mut counts = vec![0.0; (1 << lists) - 1];
-        for line in lines {
-            let fields: Vec<&str> = line.split(',').map(str::trim).collect();
-            let pattern = (0..lists).filter(|list| fields[*list] == "1").map(|list| 1 << list).sum::<usize>();
-            counts[pattern - 1] += fields[lists].parse::<f64>().unwrap();
-        }
-        (counts, lists)
-    }
-
     #[test]
     fn kosovo_estimate_is_near_the_published_one() {
-        let text = std::fs::read_to_string("/work/shared/data/mse/kosovo_4list.csv").unwrap();
-        let (counts, lists) = read_table(&text);
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/mse/kosovo_4list.csv");
+        let table = crate::mse::CaptureTable::read(&std::fs::read_to_string(path).unwrap(), &[]).unwrap();
+        let (counts, lists) = (table.counts(&[]), table.lists.len());
         assert_eq!(lists, 4);
         let result = lcmcr(&counts, lists, &LcmcrSettings { seed: 1999, ..Default::default() }).unwrap();
         eprintln!(

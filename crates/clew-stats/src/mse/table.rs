@@ -34,10 +34,19 @@ impl CaptureTable {
             Ok(h) => h.iter().map(String::from).collect(),
             Err(e) => return Err(at(1, format!("bad CSV header: {e}"))),
         };
-        let Some(count_column) = header.iter().position(|h| h == "count") else {
-            return Err(at(1, format!("no `count` column (the header has: {})", header.join(", "))));
-        };
         let mut problems = Vec::new();
+        let count_column = header.iter().position(|h| h == "count");
+        if count_column.is_none() {
+            problems.push(TableProblem {
+                line: 1,
+                message: format!("no `count` column (the header has: {})", header.join(", ")),
+            });
+        }
+        for (i, name) in header.iter().enumerate() {
+            if header[..i].contains(name) {
+                problems.push(TableProblem { line: 1, message: format!("the column `{name}` is named twice") });
+            }
+        }
         let mut stratum_positions = Vec::new();
         for stratum in strata {
             match header.iter().position(|h| h == stratum) {
@@ -45,6 +54,7 @@ impl CaptureTable {
                 None => problems.push(TableProblem { line: 1, message: format!("no stratum column `{stratum}`") }),
             }
         }
+        let Some(count_column) = count_column else { return Err(problems) };
         let list_positions: Vec<usize> =
             (0..header.len()).filter(|i| *i != count_column && !stratum_positions.contains(i)).collect();
         if list_positions.len() < 2 {
