@@ -392,20 +392,7 @@ fn by_log_linear(method: Method, counts: &[f64], lists: &[String], settings: &Se
     result.aic = Some(found.aic);
     result.bic = Some(found.bic);
     result.explanation = selected.explanation.clone();
-    for term in &found.infinite_terms {
-        result.warnings.push(format!(
-            "no one is on all of {} together: that interaction is minus infinity and those patterns are fitted as \
-             zero (the extended maximum-likelihood estimate)",
-            term_name(*term, lists).replace('×', ", ")
-        ));
-    }
-    if !found.zero_patterns.is_empty() {
-        result.warnings.push(format!(
-            "{} empty pattern(s) are fitted as zero by the extended maximum-likelihood estimate; the number missed \
-             is still determined",
-            found.zero_patterns.len()
-        ));
-    }
+    result.warnings.extend(extended_warnings(found, lists));
     match profile_interval(counts, lists, found, settings.level) {
         Ok(profile) => {
             if profile.high.is_infinite() {
@@ -430,6 +417,30 @@ fn by_log_linear(method: Method, counts: &[f64], lists: &[String], settings: &Se
         ));
     }
     result
+}
+
+/// What a fit that needed the extended estimate must say: which interactions are minus infinity, how many
+/// empty patterns the existence check fitted as zero.
+fn extended_warnings(found: &Fit, lists: &[String]) -> Vec<String> {
+    let mut warnings: Vec<String> = found
+        .infinite_terms
+        .iter()
+        .map(|term| {
+            format!(
+                "no one is on all of {} together: that interaction is minus infinity and those patterns are fitted \
+                 as zero (the extended maximum-likelihood estimate)",
+                term_name(*term, lists).replace('×', ", ")
+            )
+        })
+        .collect();
+    if !found.zero_patterns.is_empty() {
+        warnings.push(format!(
+            "{} empty pattern(s) are fitted as zero by the extended maximum-likelihood estimate; the number missed \
+             is still determined",
+            found.zero_patterns.len()
+        ));
+    }
+    warnings
 }
 
 fn by_lcmcr(counts: &[f64], lists: usize, settings: &Settings) -> MethodEstimate {
@@ -487,4 +498,24 @@ fn total(strata: &[StratumEstimate], m: usize, method: Method, level: f64) -> To
     let tail = (1.0 - level) / 2.0;
     let interval = Some(Interval { low: crate::quantile(&sums, tail), high: crate::quantile(&sums, 1.0 - tail) });
     Total { method, estimate: Some(estimate), interval, not_estimable: None, draws: sums }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A table where the existence check, not an empty interaction, fits four empty patterns as zero: no one is
+    /// on list A without list D, and the model [A×C, A×D] can push those patterns to zero while the number
+    /// missed stays determined.
+    #[test]
+    fn the_extended_estimate_is_flagged() {
+        let lists: Vec<String> = ["A", "B", "C", "D"].iter().map(|s| s.to_string()).collect();
+        let counts = [0.0, 5.0, 0.0, 13.0, 0.0, 0.0, 0.0, 0.0, 0.0, 3.0, 2.0, 14.0, 2.0, 6.0, 19.0];
+        let found = fit(&counts, &lists, &Model { terms: vec![0b0101, 0b1001] }).unwrap();
+        assert_eq!(found.zero_patterns, vec![0b0001, 0b0011, 0b0101, 0b0111]);
+        assert!(found.estimate.is_finite() && found.estimate > found.observed);
+        let said = extended_warnings(&found, &lists);
+        assert_eq!(said.len(), 1, "{said:?}");
+        assert!(said[0].starts_with("4 empty pattern(s) are fitted as zero"), "{said:?}");
+    }
 }
