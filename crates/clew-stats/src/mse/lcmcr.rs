@@ -1078,35 +1078,4 @@ mod tests {
         assert!((ess / expected - 1.0).abs() < 0.3, "ESS {ess}, expected {expected}");
         assert!(split_r_hat(&chains) < 1.05);
     }
-
-    /// Timings for the speed target: `cargo test --release -- --ignored --nocapture timing`.
-    #[test]
-    #[ignore]
-    fn timing_on_six_lists() {
-        let counts =
-            simulate(&[600, 1400], &[vec![0.5, 0.4, 0.6, 0.3, 0.5, 0.4], vec![0.1, 0.05, 0.15, 0.1, 0.2, 0.1]], 6);
-        let observed: f64 = counts.iter().sum();
-        let cells = counts.iter().filter(|count| **count > 0.0).count();
-        for (chains, burn_in) in [(1usize, 100_000usize), (4, 25_000)] {
-            let settings = LcmcrSettings {
-                burn_in: burn_in - 1_000,
-                samples: 1_000,
-                thinning: 1,
-                chains,
-                seed: 5,
-                ..Default::default()
-            };
-            let start = std::time::Instant::now();
-            let result = lcmcr(&counts, 6, &settings).unwrap();
-            eprintln!(
-                "6 lists, {observed} observed in {cells} patterns: {chains} chain(s) x {burn_in} iterations ({} in all) \
-                 in {:.2} s; estimate {:.0} ({:.0}-{:.0})",
-                result.iterations,
-                start.elapsed().as_secs_f64(),
-                result.estimate,
-                result.low,
-                result.high
-            );
-        }
-    }
 }
