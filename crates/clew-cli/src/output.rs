@@ -501,6 +501,20 @@ pub fn print_demo_summary(
         let why = if why.is_empty() { String::new() } else { format!("   # {why}") };
         out.line(&format!("  clew --project {dir} {command}{why}"))?;
     }
+    if report.records >= 400 {
+        // Four batches of 100 testimonies as four lists of the people they name: the demo knows how many people
+        // its testimonies can name, so the estimate can be checked against it.
+        out.line(&format!(
+            "  clew --project {dir} link run --clusters people.csv   # people named in several testimonies, linked"
+        ))?;
+        out.line(&format!(
+            "  clew --project {dir} link histories --list a=T-DEMO-0000 --list b=T-DEMO-0001 --list c=T-DEMO-0002 \
+             --list d=T-DEMO-0003 --out lists.csv   # four batches of 100 testimonies as four lists"
+        ))?;
+        out.line(
+            "  clew estimate population lists.csv --method all   # how many people such testimonies name, seen or not",
+        )?;
+    }
     out.line(&format!(
         "  CLEW_PASS={passphrase} clew --project {dir} --passphrase-env CLEW_PASS log head   # a signed tree head"
     ))?;
