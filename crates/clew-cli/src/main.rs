@@ -164,7 +164,7 @@ enum Command {
         /// A list file; repeat for several. In a project, its kept lists are used too.
         #[arg(long = "list", value_name = "FILE")]
         lists: Vec<PathBuf>,
-        /// The lists' format, when it cannot be told from the file [un-xml, ofac-csv, ftm, csv].
+        /// The lists' format, when it cannot be told from the file [un-xml, ofac-csv, ofac-xml, ftm, csv].
         #[arg(long, value_parser = parse_format)]
         format: Option<clew_screen::lists::Format>,
         /// Names to screen: a CSV with full_name (required), first_name, middle_name, last_name, gender,
@@ -301,7 +301,7 @@ enum ListsCommand {
     Import {
         /// The list file.
         file: PathBuf,
-        /// Its format, when it cannot be told from the file [un-xml, ofac-csv, ftm, csv].
+        /// Its format, when it cannot be told from the file [un-xml, ofac-csv, ofac-xml, ftm, csv].
         #[arg(long, value_parser = parse_format)]
         format: Option<clew_screen::lists::Format>,
         /// Who imports it [default: $CLEW_USER or $USER].
@@ -1543,7 +1543,8 @@ fn assess(
 
 /// A list format named on the command line.
 fn parse_format(text: &str) -> Result<clew_screen::lists::Format, String> {
-    clew_screen::lists::Format::parse(text).ok_or_else(|| format!("`{text}`: expected un-xml, ofac-csv, ftm or csv"))
+    clew_screen::lists::Format::parse(text)
+        .ok_or_else(|| format!("`{text}`: expected un-xml, ofac-csv, ofac-xml, ftm or csv"))
 }
 
 /// Shows every problem a check found and fails (exit 6) when there is any; the report goes with `--json`.

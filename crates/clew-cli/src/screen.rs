@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use clew_model::Diagnostic;
 use clew_screen::entity::ListInfo;
 use clew_screen::lists::{Format, List, LoadError, read_csv, read_ftm, read_ofac_csv, read_un_xml};
+use clew_screen::ofac_xml::read_ofac_xml;
 use clew_screen::screen::{Candidate, Options, Screener, read_queries};
 use serde::Serialize;
 
@@ -76,6 +77,7 @@ fn parse_list(path: &Path, bytes: &[u8], format: Option<Format>, alt: Option<(&s
         Format::Ftm => read_ftm(&origin, bytes),
         Format::Csv => read_csv(&origin, bytes),
         Format::OfacCsv => read_ofac_csv((&origin, bytes), alt),
+        Format::OfacXml => read_ofac_xml(&origin, bytes),
     };
     result.map_err(|e| Failure::invalid(vec![diagnostic(&e)]))
 }

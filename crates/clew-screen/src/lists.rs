@@ -1,6 +1,6 @@
 //! Reading sanctions lists: the UN Security Council consolidated list (XML), OFAC's SDN list (the legacy CSV
-//! files `sdn.csv`, `alt.csv`, `add.csv`), FollowTheMoney / OpenSanctions entities (JSON lines), and a simple
-//! CSV. Every reader takes the file's text and a name for it (for messages); a list is read whole or not at
+//! files `sdn.csv`, `alt.csv`, `add.csv`; the advanced XML is read by [`crate::ofac_xml`]), FollowTheMoney /
+//! OpenSanctions entities (JSON lines), and a simple CSV. Every reader takes the file's text and a name for it (for messages); a list is read whole or not at
 //! all: any error names the file, line and column (or the row and field) and nothing of the list is used.
 
 use std::sync::Arc;
@@ -56,6 +56,8 @@ pub enum Format {
     UnXml,
     /// OFAC SDN legacy CSV (`sdn.csv`, with `alt.csv` and `add.csv` beside it when present).
     OfacCsv,
+    /// OFAC's lists in the advanced XML format (`sdn_advanced.xml`, `cons_advanced.xml`).
+    OfacXml,
     /// FollowTheMoney entities, one JSON object per line.
     Ftm,
     /// A CSV with a header: `name` required; `id`, `schema`, `aliases` (separated by `;`), `birth_date`,
@@ -69,6 +71,7 @@ impl Format {
         match self {
             Format::UnXml => "un-xml",
             Format::OfacCsv => "ofac-csv",
+            Format::OfacXml => "ofac-xml",
             Format::Ftm => "ftm",
             Format::Csv => "csv",
         }
@@ -76,7 +79,9 @@ impl Format {
 
     /// From its command-line name.
     pub fn parse(text: &str) -> Option<Format> {
-        [Format::UnXml, Format::OfacCsv, Format::Ftm, Format::Csv].into_iter().find(|f| f.name() == text)
+        [Format::UnXml, Format::OfacCsv, Format::OfacXml, Format::Ftm, Format::Csv]
+            .into_iter()
+            .find(|f| f.name() == text)
     }
 
     /// Guesses the format from a file's name and first bytes.
@@ -85,7 +90,8 @@ impl Format {
         let start = text.trim_start_matches('\u{feff}').trim_start();
         let lower = file_name.to_ascii_lowercase();
         if start.starts_with('<') {
-            return Some(Format::UnXml);
+            // OFAC's advanced format has the root <Sanctions> (with a namespace); the UN's <CONSOLIDATED_LIST>.
+            return Some(if text.contains("<Sanctions") { Format::OfacXml } else { Format::UnXml });
         }
         if start.starts_with('{') {
             return Some(Format::Ftm);
@@ -119,7 +125,7 @@ pub fn text_of<'a>(origin: &str, bytes: &'a [u8]) -> Result<&'a str, LoadError> 
         .map_err(|e| LoadError::Encoding { origin: origin.to_string(), offset: e.valid_up_to() })
 }
 
-fn sha256_of(parts: &[&[u8]]) -> String {
+pub(crate) fn sha256_of(parts: &[&[u8]]) -> String {
     let mut hasher = Sha256::new();
     for part in parts {
         hasher.update(part);
@@ -128,7 +134,7 @@ fn sha256_of(parts: &[&[u8]]) -> String {
 }
 
 /// Line and column (1-based) of a byte offset.
-fn position(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn position(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
@@ -137,19 +143,19 @@ fn position(text: &str, offset: usize) -> (usize, usize) {
 
 /// Entity being assembled.
 #[derive(Default)]
-struct Draft {
-    id: String,
-    kind: Option<EntityKind>,
-    names: Vec<(String, bool)>,
-    birth_dates: Vec<BirthDate>,
-    countries: Vec<String>,
-    gender: Option<Gender>,
-    identifiers: Vec<String>,
-    programs: Vec<String>,
+pub(crate) struct Draft {
+    pub(crate) id: String,
+    pub(crate) kind: Option<EntityKind>,
+    pub(crate) names: Vec<(String, bool)>,
+    pub(crate) birth_dates: Vec<BirthDate>,
+    pub(crate) countries: Vec<String>,
+    pub(crate) gender: Option<Gender>,
+    pub(crate) identifiers: Vec<String>,
+    pub(crate) programs: Vec<String>,
 }
 
 impl Draft {
-    fn finish(self, list: &Arc<ListInfo>, warnings: &mut Vec<String>) -> Option<ListEntity> {
+    pub(crate) fn finish(self, list: &Arc<ListInfo>, warnings: &mut Vec<String>) -> Option<ListEntity> {
         let kind = self.kind.unwrap_or(EntityKind::Other);
         let mut names: Vec<ListName> = Vec::new();
         for (text, weak) in self.names {
@@ -187,6 +193,17 @@ impl Draft {
         if let Some(code) = code_of(text) {
             self.countries.push(code);
         }
+    }
+}
+
+/// The text an entity or character reference (`&amp;`, `&#233;`) stands for.
+pub(crate) fn resolve_reference(reference: &quick_xml::events::BytesRef) -> Result<String, String> {
+    let name = reference.decode().map_err(|e| format!("bad reference: {e}"))?;
+    match reference.resolve_char_ref().map_err(|e| format!("bad reference: {e}"))? {
+        Some(c) => Ok(c.to_string()),
+        None => quick_xml::escape::resolve_predefined_entity(&name)
+            .map(String::from)
+            .ok_or_else(|| format!("unknown entity `&{name};`")),
     }
 }
 
@@ -325,14 +342,7 @@ pub fn read_un_xml(origin: &str, bytes: &[u8]) -> Result<List, LoadError> {
             }
             Event::GeneralRef(reference) => {
                 // `&amp;` and the like come as events of their own between pieces of text.
-                let name = reference.decode().map_err(|e| at(offset, format!("bad reference: {e}")))?;
-                match reference.resolve_char_ref().map_err(|e| at(offset, format!("bad reference: {e}")))? {
-                    Some(c) => buffer.push(c),
-                    None => match quick_xml::escape::resolve_predefined_entity(&name) {
-                        Some(text) => buffer.push_str(text),
-                        None => return Err(at(offset, format!("unknown entity `&{name};`"))),
-                    },
-                }
+                buffer.push_str(&resolve_reference(&reference).map_err(|message| at(offset, message))?);
             }
             Event::Eof => break,
             _ => {}

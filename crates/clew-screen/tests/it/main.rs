@@ -6,7 +6,8 @@ mod korean;
 use std::path::PathBuf;
 
 use clew_screen::entity::{BirthDate, EntityKind};
-use clew_screen::lists::{LoadError, read_csv, read_ftm, read_ofac_csv, read_un_xml};
+use clew_screen::lists::{Format, LoadError, read_csv, read_ftm, read_ofac_csv, read_un_xml};
+use clew_screen::ofac_xml::read_ofac_xml;
 
 fn shared(path: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data").join(path)
@@ -133,4 +134,68 @@ fn a_shared_identifier_finds_an_entry_whatever_its_names() {
     let found = screener.screen(&queries[0], &Options::default());
     assert_eq!(found.first().map(|c| c.entity_id.as_str()), Some("S-1"), "{found:?}");
     assert!(found[0].qualifiers.iter().any(|q| q.feature == "identifier"));
+}
+
+/// OFAC's advanced XML: an excerpt of the real consolidated list of 2020-03-17 (public domain), four parties
+/// with their references resolved: names and aliases, dates of birth (a day, a whole year), citizenship (by
+/// country ID, or only by name), gender, documents and SWIFT codes, programmes from every list they are on.
+#[test]
+fn the_ofac_advanced_xml_reads_with_every_reference_resolved() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("test_data/ofac_cons_advanced_excerpt.xml");
+    let bytes = std::fs::read(path).unwrap();
+    assert_eq!(Format::detect("cons_advanced.xml", &bytes), Some(Format::OfacXml));
+    let list = read_ofac_xml("cons_advanced.xml", &bytes).unwrap();
+    assert_eq!(list.info.version.as_deref(), Some("2020-03-17"));
+    assert_eq!(list.info.format, "ofac-xml");
+    assert!(list.info.name.starts_with("OFAC ") && list.info.name.contains("Consolidated List"), "{}", list.info.name);
+    assert_eq!(list.entities.len(), 4);
+    let find = |id: &str| list.entities.iter().find(|e| e.id == id).unwrap();
+    let names = |id: &str| find(id).names.iter().map(|n| n.text.clone()).collect::<Vec<_>>();
+
+    let kayakiran = find("ofac-26182");
+    assert_eq!(kayakiran.kind, EntityKind::Person);
+    assert_eq!(names("ofac-26182"), ["KAYAKIRAN Evren"]);
+    assert_eq!(kayakiran.birth_dates, [BirthDate::Date("1980-02-08".parse().unwrap())]);
+    assert_eq!(kayakiran.countries, ["tr"]);
+    assert_eq!(kayakiran.gender, Some(clew_screen::entity::Gender::Male));
+    assert_eq!(kayakiran.identifiers, ["U00242309"]);
+    assert_eq!(kayakiran.programs, ["FSE-IR"]);
+
+    let haniya = find("ofac-9639");
+    assert_eq!(names("ofac-9639"), ["HANIYA Ismail Abdul Salah", "HANIYA Ismail", "HANIYYA Ismaeel"]);
+    assert_eq!(haniya.birth_dates, [BirthDate::Years { from: 1962, to: 1962 }]);
+    assert!(haniya.countries.is_empty() && haniya.identifiers.is_empty());
+    assert_eq!(haniya.programs, ["NS-PLC"]);
+
+    let tnk = find("ofac-28603");
+    assert_eq!(tnk.kind, EntityKind::Organization);
+    assert_eq!(names("ofac-28603"), ["TNK Trading International S.A."]);
+    assert_eq!(tnk.identifiers, ["CHE267936404", "CH66005590112"]);
+    assert_eq!(tnk.programs, ["UKRAINE-EO13662", "VENEZUELA-EO13850"]);
+
+    let kunlun = find("ofac-15268");
+    assert_eq!(
+        names("ofac-15268"),
+        ["BANK OF KUNLUN CO LTD", "KARAMAY URBAN CREDIT COOPERATIVES", "KARAMAY CITY COMMERCIAL BANK CO LTD."]
+    );
+    assert_eq!(kunlun.identifiers, ["CKLBCNBJ"]);
+    assert_eq!(kunlun.programs, ["561-Related"]);
+}
+
+#[test]
+fn a_broken_ofac_advanced_xml_is_refused_with_its_place() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("test_data/ofac_cons_advanced_excerpt.xml");
+    let full = String::from_utf8(std::fs::read(path).unwrap()).unwrap();
+    let cut = &full[..full.find("<SanctionsEntries>").unwrap()];
+    let error = read_ofac_xml("cons.xml", cut.as_bytes()).unwrap_err();
+    assert!(error.to_string().contains("cut short"), "{error}");
+    let broken = full.replacen("</NamePartValue>", "</NamePart>", 1);
+    let error = read_ofac_xml("cons.xml", broken.as_bytes()).unwrap_err();
+    let LoadError::At { line, .. } = &error else { panic!("{error}") };
+    assert!(*line > 100, "{error}");
+    let error = read_ofac_xml("cons.xml", b"<CONSOLIDATED_LIST/>").unwrap_err();
+    assert!(error.to_string().contains("expected <Sanctions>"), "{error}");
+    let no_ref = full.replacen(" FixedRef=\"26182\"", "", 1);
+    let error = read_ofac_xml("cons.xml", no_ref.as_bytes()).unwrap_err();
+    assert!(error.to_string().contains("without FixedRef"), "{error}");
 }
