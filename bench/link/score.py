@@ -55,8 +55,11 @@ def main():
         ids = [row[0] for row in csv.reader(open(sys.argv[4]))][1:]  # the first column is the record id
         truth = truth_from_ids(ids)
         key = canon
-    # clew never links a pair on names alone: such pairs are not links at any threshold.
+    # clew never links a pair on names alone, nor one whose names differ outright: such pairs are not links at
+    # any threshold.
     pred.loc[~pred["independent"], "match_weight"] = -1e9
+    if "names_differ" in pred.columns:
+        pred.loc[pred["names_differ"], "match_weight"] = -1e9
     res = sweep(pred.rename(columns={"id_l": "rec_id_l", "id_r": "rec_id_r"}), truth, key, len(truth))
     # clew's own threshold, chosen without the truth (the model's expected F1), on the pairs it links
     linked = pred[pred["linked"]]

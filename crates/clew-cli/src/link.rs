@@ -55,7 +55,8 @@ pub struct RunArgs {
     #[arg(long, value_name = "FILE.toml")]
     pub save_model: Option<PathBuf>,
     /// Write the scored pairs as CSV: id_l, id_r, match_weight, match_probability, independent (whether
-    /// evidence other than the name agrees), linked.
+    /// evidence other than the name agrees), names_differ (the config's one name comparison "different":
+    /// never linked but by a judgement), linked.
     #[arg(long, value_name = "FILE.csv")]
     pub pairs: Option<PathBuf>,
     /// With --pairs: also each comparison's values, level and weight.
@@ -371,7 +372,7 @@ fn score_all(
 }
 
 fn is_link(s: &Scored, threshold: f64, require_independent: bool) -> bool {
-    f64::from(s.weight) >= threshold && (s.independent || !require_independent)
+    f64::from(s.weight) >= threshold && s.linkable(require_independent)
 }
 
 fn print_report(out: &mut Output, report: &Report) -> Result<(), Failure> {
@@ -424,6 +425,7 @@ fn pairs_csv(
         "match_weight".into(),
         "match_probability".into(),
         "independent".into(),
+        "names_differ".into(),
         "linked".into(),
     ];
     if with_explanation {
@@ -447,6 +449,7 @@ fn pairs_csv(
             format!("{:.4}", s.weight),
             format!("{:.6}", probability(f64::from(s.weight))),
             s.independent.to_string(),
+            s.names_differ.to_string(),
             is_link(s, threshold, require_independent).to_string(),
         ];
         if with_explanation {

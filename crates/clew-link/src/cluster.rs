@@ -116,8 +116,8 @@ fn pair_key(x: u32, y: u32) -> u64 {
     (u64::from(x.min(y)) << 32) | u64::from(x.max(y))
 }
 
-/// Clusters records. `edges` are the scored pairs; those at or above `threshold` (and with independent
-/// evidence when required) are candidates to join. `weigh` gives the weight of any pair of records.
+/// Clusters records. `edges` are the scored pairs; those at or above `threshold` that may be linked
+/// ([`Scored::linkable`]) are candidates to join. `weigh` gives the weight of any pair of records.
 pub fn cluster(
     records: &Records,
     edges: &[Scored],
@@ -141,7 +141,7 @@ pub fn cluster(
         }
     }
     let links: Vec<&Scored> =
-        edges.iter().filter(|s| f64::from(s.weight) >= threshold && (s.independent || !require_independent)).collect();
+        edges.iter().filter(|s| f64::from(s.weight) >= threshold && s.linkable(require_independent)).collect();
     // Ties are broken by a hash of the records' ids, so that the result does not depend on the order records
     // came in (and no strings are compared while sorting).
     let hash = |record: u32| {

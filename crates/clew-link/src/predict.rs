@@ -17,6 +17,17 @@ pub struct Scored {
     pub weight: f32,
     /// Whether a comparison independent of the name agrees (positive weight).
     pub independent: bool,
+    /// Whether the names differ outright: the config's one name comparison at its "different" level.
+    pub names_differ: bool,
+}
+
+impl Scored {
+    /// Whether the pair may be linked: evidence beyond the name agrees (when that is required: DOMAIN §5.4 rule
+    /// 8), and the names do not differ outright, the converse (two people with different names are not merged
+    /// on a shared birth date and worksite; a reviewer's judgement can still join them).
+    pub fn linkable(&self, require_independent: bool) -> bool {
+        (self.independent || !require_independent) && !self.names_differ
+    }
 }
 
 /// The least weight (in bits: the odds at least doubled) an agreement needs to count as evidence beyond the
@@ -59,6 +70,8 @@ pub struct Explanation {
     pub probability: f64,
     /// Whether evidence other than the name agrees.
     pub independent: bool,
+    /// Whether the names differ outright.
+    pub names_differ: bool,
 }
 
 /// The weight of one comparison at a level, with its term-frequency adjustment.
@@ -76,22 +89,50 @@ fn part_weight(field: &Field, weights: &Weights, c: usize, level: u8, (a, b): (u
     (base, None)
 }
 
-/// The weight of a pair and whether independent evidence agrees.
-pub fn weigh(fields: &[Field], weights: &Weights, a: u32, b: u32, caches: &mut [Cache]) -> (f64, bool) {
+/// The name comparisons of a pair, and how many of them are at their "different" level.
+struct NameVerdicts {
+    names: usize,
+    different: usize,
+}
+
+impl NameVerdicts {
+    fn new() -> NameVerdicts {
+        NameVerdicts { names: 0, different: 0 }
+    }
+
+    fn note(&mut self, field: &Field, level: u8) {
+        if !field.comparison.independent {
+            self.names += 1;
+            self.different += usize::from(level == field.comparison.levels() as u8);
+        }
+    }
+
+    /// Only a config whose whole name is one comparison can say so: a person-name comparison reads a name in
+    /// any order and script, while a name split over given-name and surname columns may be swapped between
+    /// them, and then every part differs for one and the same person.
+    fn differ(&self) -> bool {
+        self.names == 1 && self.different == 1
+    }
+}
+
+/// The weight of a pair, whether independent evidence agrees, and whether the names differ outright.
+pub fn weigh(fields: &[Field], weights: &Weights, a: u32, b: u32, caches: &mut [Cache]) -> (f64, bool, bool) {
     let mut total = weights.prior;
     let mut independent = false;
+    let mut names = NameVerdicts::new();
     for (c, (field, cache)) in fields.iter().zip(caches.iter_mut()).enumerate() {
         let level = field.level(a, b, cache);
         let (weight, _) = part_weight(field, weights, c, level, (a, b));
         total += weight;
         independent |= field.comparison.independent && weight >= MIN_EVIDENCE;
+        names.note(field, level);
     }
-    (total, independent)
+    (total, independent, names.differ())
 }
 
 /// Scores pairs on all cores, each thread writing its share of the result in place.
 pub fn score(fields: &[Field], weights: &Weights, pairs: &[(u32, u32)]) -> Vec<Scored> {
-    let mut scored = vec![Scored { a: 0, b: 0, weight: 0.0, independent: false }; pairs.len()];
+    let mut scored = vec![Scored { a: 0, b: 0, weight: 0.0, independent: false, names_differ: false }; pairs.len()];
     let threads = crate::model::threads().min(pairs.len().max(1));
     let size = pairs.len().div_ceil(threads).max(1);
     std::thread::scope(|scope| {
@@ -99,8 +140,8 @@ pub fn score(fields: &[Field], weights: &Weights, pairs: &[(u32, u32)]) -> Vec<S
             scope.spawn(move || {
                 let mut caches: Vec<Cache> = fields.iter().map(|_| Cache::default()).collect();
                 for (slot, (a, b)) in out.iter_mut().zip(pairs) {
-                    let (weight, independent) = weigh(fields, weights, *a, *b, &mut caches);
-                    *slot = Scored { a: *a, b: *b, weight: weight as f32, independent };
+                    let (weight, independent, names_differ) = weigh(fields, weights, *a, *b, &mut caches);
+                    *slot = Scored { a: *a, b: *b, weight: weight as f32, independent, names_differ };
                 }
             });
         }
@@ -113,11 +154,13 @@ pub fn explain(fields: &[Field], weights: &Weights, a: u32, b: u32) -> Explanati
     let mut parts = Vec::new();
     let mut total = weights.prior;
     let mut independent = false;
+    let mut names = NameVerdicts::new();
     for (c, field) in fields.iter().enumerate() {
         let level = field.level(a, b, &mut Cache::default());
         let (weight, frequency_adjustment) = part_weight(field, weights, c, level, (a, b));
         total += weight;
         independent |= field.comparison.independent && weight >= MIN_EVIDENCE;
+        names.note(field, level);
         let value = |r: u32| field.values[field.cells[r as usize] as usize].clone();
         parts.push(Part {
             comparison: field.comparison.name.clone(),
@@ -128,15 +171,22 @@ pub fn explain(fields: &[Field], weights: &Weights, a: u32, b: u32) -> Explanati
             frequency_adjustment,
         });
     }
-    Explanation { prior: weights.prior, parts, weight: total, probability: probability(total), independent }
+    Explanation {
+        prior: weights.prior,
+        parts,
+        weight: total,
+        probability: probability(total),
+        independent,
+        names_differ: names.differ(),
+    }
 }
 
 /// The threshold chosen without the truth: the weight that maximises the F1 the model itself expects, taking
-/// each pair's probability as its chance of being a true match. Pairs without independent evidence are never
-/// links when `require_independent` is set.
+/// each pair's probability as its chance of being a true match. Only pairs that may be linked count
+/// ([`Scored::linkable`]).
 pub fn expected_best_threshold(scored: &[Scored], require_independent: bool) -> f64 {
     let mut eligible: Vec<f64> =
-        scored.iter().filter(|s| s.independent || !require_independent).map(|s| f64::from(s.weight)).collect();
+        scored.iter().filter(|s| s.linkable(require_independent)).map(|s| f64::from(s.weight)).collect();
     if eligible.is_empty() {
         return 0.0;
     }

@@ -80,13 +80,14 @@ fn a_file_is_deduplicated_with_explained_pairs_and_clusters() {
 
     let pairs = csv_rows(&dir.path().join("pairs.csv"));
     assert_eq!(
-        pairs[0][..10],
+        pairs[0][..11],
         [
             "id_l",
             "id_r",
             "match_weight",
             "match_probability",
             "independent",
+            "names_differ",
             "linked",
             "name_l",
             "name_r",
@@ -98,10 +99,13 @@ fn a_file_is_deduplicated_with_explained_pairs_and_clusters() {
         |a: &str, b: &str| pairs.iter().find(|r| r[0] == a && r[1] == b).unwrap_or_else(|| panic!("no pair {a} {b}"));
     // 김철수 is Kim Chol Su; the birth date and the passport are the evidence beyond the name.
     let hangul = pair("r1", "r2");
-    assert_eq!((hangul[5].as_str(), hangul[8].as_str(), hangul[12].as_str()), ("true", "name score ≥ 0.92", "exact"));
+    assert_eq!(
+        (hangul[5].as_str(), hangul[6].as_str(), hangul[9].as_str(), hangul[13].as_str()),
+        ("false", "true", "name score ≥ 0.92", "exact")
+    );
     // Pak Song Il twice, with nothing but the name: never linked.
     let name_only = pair("r6", "r7");
-    assert_eq!((name_only[4].as_str(), name_only[5].as_str()), ("false", "false"));
+    assert_eq!((name_only[4].as_str(), name_only[6].as_str()), ("false", "false"));
 
     let clusters = csv_rows(&dir.path().join("clusters.csv"));
     assert_eq!(clusters[0], ["file", "id", "entity_file", "entity", "size"]);
@@ -412,7 +416,7 @@ fn the_demo_projects_minders_named_in_several_testimonies_are_linked() {
     // Every link rests on more than the name: here, the year of birth witnesses gave.
     let pairs = csv_rows(&dir.path().join("pairs.csv"));
     assert!(pairs.len() > 3);
-    assert!(pairs[1..].iter().all(|p| p[4] == "true" && p[5] == "true"), "{pairs:?}");
+    assert!(pairs[1..].iter().all(|p| p[4] == "true" && p[5] == "false" && p[6] == "true"), "{pairs:?}");
     let run = clew(dir.path(), &["--project", "d", "link", "review", "--limit", "2"]);
     assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
     assert!(text(&run.stdout).contains("security officer"), "{}", text(&run.stdout));

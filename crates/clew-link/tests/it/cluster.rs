@@ -15,7 +15,7 @@ fn records(ids: &[&str]) -> Records {
 }
 
 fn edge(a: u32, b: u32, weight: f32) -> Scored {
-    Scored { a, b, weight, independent: true }
+    Scored { a, b, weight, independent: true, names_differ: false }
 }
 
 #[test]
@@ -68,9 +68,21 @@ fn judgements_override_the_model_and_contradictions_are_reported() {
 #[test]
 fn without_independent_evidence_nothing_joins() {
     let records = records(&["a", "b"]);
-    let edges = [Scored { a: 0, b: 1, weight: 30.0, independent: false }];
+    let edges = [Scored { a: 0, b: 1, weight: 30.0, independent: false, names_differ: false }];
     assert_eq!(cluster(&records, &edges, 5.0, true, &[], |_, _| 30.0).entity_of, vec![0, 1]);
     assert_eq!(cluster(&records, &edges, 5.0, false, &[], |_, _| 30.0).entity_of, vec![0, 0]);
+}
+
+/// Two records whose names differ outright are never joined by the model, however much else agrees; a
+/// reviewer's "same" still joins them.
+#[test]
+fn names_that_differ_never_join_but_by_a_judgement() {
+    let records = records(&["a", "b"]);
+    let edges = [Scored { a: 0, b: 1, weight: 30.0, independent: true, names_differ: true }];
+    assert_eq!(cluster(&records, &edges, 5.0, true, &[], |_, _| 30.0).entity_of, vec![0, 1]);
+    assert_eq!(cluster(&records, &edges, 5.0, false, &[], |_, _| 30.0).entity_of, vec![0, 1]);
+    let same = [Judged { a: 0, b: 1, verdict: Verdict::Same }];
+    assert_eq!(cluster(&records, &edges, 5.0, true, &same, |_, _| 30.0).entity_of, vec![0, 0]);
 }
 
 /// Each record's canonical entity id, with the model given (else trained).

@@ -106,5 +106,14 @@ fn every_weight_is_explained_and_a_name_alone_never_links() {
     assert!(cd.independent);
     let scored = linkage.score(&model, &[(0, 1), (2, 3)]).unwrap();
     assert!(!scored[0].independent && scored[1].independent);
+    assert!(!scored[0].names_differ && !scored[1].names_differ && !cd.names_differ);
     assert!((f64::from(scored[1].weight) - cd.weight).abs() < 1e-3);
+    // Another person born the same day in the same city, with another name: the names differ outright.
+    let other = "id,name,birth,city,passport\nc,Kim Jong Un,1984-01-08,Tomsk,\ne,Pak Song Chol,1984-01-08,Tomsk,\n";
+    let linkage = crate::linkage(PEOPLE, &[other], Mode::Dedupe).unwrap();
+    let ce = explain(&linkage.fields, &weights, 0, 1);
+    assert_eq!(ce.parts[0].level, "different");
+    assert!(ce.independent && ce.names_differ);
+    let scored = linkage.score(&model, &[(0, 1)]).unwrap();
+    assert!(scored[0].names_differ && !scored[0].linkable(true) && !scored[0].linkable(false));
 }
