@@ -116,6 +116,7 @@ struct Refused {
     judged_different: usize,
     chain: usize,
     too_large: usize,
+    names_differ: usize,
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, Failure> {
@@ -304,6 +305,7 @@ fn execute(
             Refusal::JudgedDifferent { .. } => refused.judged_different += 1,
             Refusal::Chain { .. } => refused.chain += 1,
             Refusal::TooLarge { .. } => refused.too_large += 1,
+            Refusal::NamesDiffer { .. } => refused.names_differ += 1,
         }
     }
     let id = |r: u32| linkage.records.id(r).to_string();
@@ -396,10 +398,11 @@ fn print_report(out: &mut Output, report: &Report) -> Result<(), Failure> {
         report.links, report.entities, report.entities_with_several_records
     ))?;
     let r = &report.joins_refused;
-    if r.judged_different + r.chain + r.too_large > 0 {
+    if r.judged_different + r.chain + r.too_large + r.names_differ > 0 {
         out.line(&format!(
-            "joins refused: {} across a pair judged different, {} chains (the groups do not match as a whole), {} too large to check",
-            r.judged_different, r.chain, r.too_large
+            "joins refused: {} across a pair judged different, {} across names that differ outright, {} chains (the \
+             groups do not match as a whole), {} too large to check",
+            r.judged_different, r.names_differ, r.chain, r.too_large
         ))?;
     }
     for (a, b, c, d) in &report.inconsistent_judgements {
@@ -557,6 +560,7 @@ struct ReviewPair {
     match_weight: f64,
     match_probability: f64,
     independent: bool,
+    names_differ: bool,
     parts: Vec<clew_link::predict::Part>,
 }
 
@@ -593,6 +597,7 @@ pub fn review(
             match_weight: f64::from(s.weight),
             match_probability: probability(f64::from(s.weight)),
             independent: s.independent,
+            names_differ: s.names_differ,
             parts: explain(&linkage.fields, &weights, s.a, s.b).parts,
         })
         .collect();
@@ -611,7 +616,11 @@ pub fn review(
                 pair.entity_b,
                 pair.match_weight,
                 pair.match_probability,
-                if pair.independent { "" } else { "; nothing but the name agrees" }
+                match (pair.independent, pair.names_differ) {
+                    (_, true) => "; the names differ outright: only a judgement joins them",
+                    (false, _) => "; nothing but the name agrees",
+                    _ => "",
+                }
             ))?;
             for part in &pair.parts {
                 out.line(&format!(

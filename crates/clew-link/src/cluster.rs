@@ -52,6 +52,13 @@ pub enum Refusal {
         /// The pair that would have joined them.
         pair: (u32, u32),
     },
+    /// A pair across them has names that differ outright: only a reviewer's judgement joins such records.
+    NamesDiffer {
+        /// The pair that would have joined them.
+        pair: (u32, u32),
+        /// The pair across the groups whose names differ.
+        differ: (u32, u32),
+    },
 }
 
 /// The judgements contradict each other: `same` pairs join records that a `different` pair separates.
@@ -117,14 +124,15 @@ fn pair_key(x: u32, y: u32) -> u64 {
 }
 
 /// Clusters records. `edges` are the scored pairs; those at or above `threshold` that may be linked
-/// ([`Scored::linkable`]) are candidates to join. `weigh` gives the weight of any pair of records.
+/// ([`Scored::linkable`]) are candidates to join. `weigh` gives the weight of any pair of records and whether
+/// its names differ outright: two groups are not joined when any pair across them does.
 pub fn cluster(
     records: &Records,
     edges: &[Scored],
     threshold: f64,
     require_independent: bool,
     judgements: &[Judged],
-    mut weigh: impl FnMut(u32, u32) -> f64,
+    mut weigh: impl FnMut(u32, u32) -> (f64, bool),
 ) -> Clusters {
     let n = records.len();
     let mut groups = Groups { root: (0..n as u32).collect(), members: (0..n as u32).map(|r| vec![r]).collect() };
@@ -176,15 +184,24 @@ pub fn cluster(
                 refused.push(Refusal::TooLarge { pair: (a, b) });
                 continue;
             }
-            // Pairs scored already are looked up; the others (never blocked together) are weighed now.
+            // Links are looked up (their names never differ); the other pairs are weighed now.
             let mut sum = 0.0;
+            let mut differ = None;
             for x in ga {
                 for y in gb {
-                    sum += match known.get(&pair_key(*x, *y)) {
-                        Some(weight) => f64::from(*weight),
+                    let (weight, names_differ) = match known.get(&pair_key(*x, *y)) {
+                        Some(weight) => (f64::from(*weight), false),
                         None => weigh(*x, *y),
                     };
+                    sum += weight;
+                    if names_differ && differ.is_none() {
+                        differ = Some((*x, *y));
+                    }
                 }
+            }
+            if let Some(differ) = differ {
+                refused.push(Refusal::NamesDiffer { pair: (a, b), differ });
+                continue;
             }
             let mean_weight = sum / (ga.len() * gb.len()) as f64;
             if mean_weight < threshold {

@@ -141,9 +141,12 @@ impl Linkage {
         Ok(predict::score(&self.fields, &Weights::new(model), pairs))
     }
 
-    /// The weight of any pair.
-    pub fn weigher<'a>(&'a self, weights: &'a Weights) -> impl FnMut(u32, u32) -> f64 + 'a {
+    /// The weight of any pair, and whether its names differ outright.
+    pub fn weigher<'a>(&'a self, weights: &'a Weights) -> impl FnMut(u32, u32) -> (f64, bool) + 'a {
         let mut caches: Vec<Cache> = self.fields.iter().map(|_| Cache::default()).collect();
-        move |a, b| predict::weigh(&self.fields, weights, a, b, &mut caches).0
+        move |a, b| {
+            let (weight, _, names_differ) = predict::weigh(&self.fields, weights, a, b, &mut caches);
+            (weight, names_differ)
+        }
     }
 }

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::compare::{Cache, EXACT, Field};
+use crate::config::Kind;
 use crate::model::Weights;
 
 /// A scored pair.
@@ -17,7 +18,7 @@ pub struct Scored {
     pub weight: f32,
     /// Whether a comparison independent of the name agrees (positive weight).
     pub independent: bool,
-    /// Whether the names differ outright: the config's one name comparison at its "different" level.
+    /// Whether the names differ outright: the config's one person-name comparison at its "different" level.
     pub names_differ: bool,
 }
 
@@ -89,7 +90,7 @@ fn part_weight(field: &Field, weights: &Weights, c: usize, level: u8, (a, b): (u
     (base, None)
 }
 
-/// The name comparisons of a pair, and how many of them are at their "different" level.
+/// The person-name comparisons of a pair, and how many of them are at their "different" level.
 struct NameVerdicts {
     names: usize,
     different: usize,
@@ -101,7 +102,9 @@ impl NameVerdicts {
     }
 
     fn note(&mut self, field: &Field, level: u8) {
-        if !field.comparison.independent {
+        // Only a person's whole name read in any script and order: an organisation's names in two scripts, or
+        // renamed, fall at "different" without being two organisations.
+        if field.comparison.kind == Kind::PersonName && !field.comparison.independent {
             self.names += 1;
             self.different += usize::from(level == field.comparison.levels() as u8);
         }

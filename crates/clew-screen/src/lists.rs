@@ -369,7 +369,7 @@ pub fn read_un_xml(origin: &str, bytes: &[u8]) -> Result<List, LoadError> {
     finish(origin, info, drafts)
 }
 
-fn finish(origin: &str, info: Arc<ListInfo>, drafts: Vec<Draft>) -> Result<List, LoadError> {
+pub(crate) fn finish(origin: &str, info: Arc<ListInfo>, drafts: Vec<Draft>) -> Result<List, LoadError> {
     let mut warnings = Vec::new();
     let mut entities = Vec::with_capacity(drafts.len());
     for draft in drafts {
@@ -383,6 +383,15 @@ fn finish(origin: &str, info: Arc<ListInfo>, drafts: Vec<Draft>) -> Result<List,
         return Err(LoadError::File { origin: origin.to_string(), message: "no listed entity with a name".into() });
     }
     Ok(List { info, entities, warnings })
+}
+
+/// A vessel's number without the `IMO` OFAC writes before it, so that `IMO 9123456` and `9123456` agree.
+pub(crate) fn without_imo(text: &str) -> &str {
+    let trimmed = text.trim();
+    match trimmed.get(..3) {
+        Some(prefix) if prefix.eq_ignore_ascii_case("imo") => trimmed[3..].trim_start(),
+        _ => trimmed,
+    }
 }
 
 /// The remarks of OFAC entries that carry identifier numbers.

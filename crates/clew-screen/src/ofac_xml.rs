@@ -14,7 +14,9 @@ use quick_xml::events::{BytesStart, Event};
 
 use crate::countries::code_of;
 use crate::entity::{BirthDate, EntityKind, Gender, ListInfo, normalize_identifier};
-use crate::lists::{Draft, Format, List, LoadError, position, resolve_reference, sha256_of, text_of};
+use crate::lists::{
+    Draft, Format, List, LoadError, finish as finish_list, position, resolve_reference, sha256_of, text_of, without_imo,
+};
 
 /// One element of a record: its local name, attributes, text and children.
 #[derive(Debug, Default)]
@@ -65,21 +67,29 @@ fn date_of(node: &Node) -> Option<(u16, Option<u8>, Option<u8>)> {
     Some((year, month, day))
 }
 
-/// A birth date from a `<DatePeriod>`: the start's earliest date and the end's latest. The same date at both
-/// ends is that date; a year from 1 January to 31 December is that year; anything wider is a range of years.
+/// A birth date from a `<DatePeriod>`: from the start's earliest date to the end's latest (either bound
+/// standing in for a missing other). The same date at both ends is that date; a whole month, that month; a year
+/// from 1 January to 31 December, that year; anything wider, a range of years.
 fn birth_date(period: &Node) -> Option<BirthDate> {
-    let from = date_of(period.child("Start")?.child("From")?)?;
-    let to = date_of(period.child("End")?.child("To")?)?;
-    if from == to {
-        let (year, month, day) = from;
-        let text = match (month, day) {
-            (Some(m), Some(d)) => format!("{year:04}-{m:02}-{d:02}"),
-            (Some(m), None) => format!("{year:04}-{m:02}"),
-            _ => format!("{year:04}"),
-        };
-        return text.parse::<PartialDate>().ok().map(BirthDate::Date);
+    let bound = |outer: &str, inner: [&str; 2]| {
+        let node = period.child(outer)?;
+        inner.iter().find_map(|name| node.child(name).and_then(date_of))
+    };
+    let from = bound("Start", ["From", "To"]).or_else(|| bound("End", ["From", "To"]))?;
+    let to = bound("End", ["To", "From"]).unwrap_or(from);
+    let date = |text: String| text.parse::<PartialDate>().ok().map(BirthDate::Date);
+    match (from, to) {
+        ((y, Some(m), Some(d)), (y2, Some(m2), Some(d2))) if (y, m, d) == (y2, m2, d2) => {
+            date(format!("{y:04}-{m:02}-{d:02}"))
+        }
+        ((y, Some(m), Some(1)), (y2, Some(m2), Some(d2)))
+            if y == y2 && m == m2 && d2 == PartialDate::days_in_month(y, m) =>
+        {
+            date(format!("{y:04}-{m:02}"))
+        }
+        ((y, m, _), (y2, m2, _)) if y == y2 && m == m2 && m.is_some() => date(format!("{y:04}-{:02}", m.unwrap_or(1))),
+        ((y, _, _), (y2, _, _)) => Some(BirthDate::Years { from: y.min(y2), to: y.max(y2) }),
     }
-    Some(BirthDate::Years { from: from.0.min(to.0), to: from.0.max(to.0) })
 }
 
 /// What the lookup tables say, by table entry name and ID.
@@ -187,14 +197,17 @@ impl Reading {
     }
 
     fn party(&mut self, party: &Node) -> Result<(), String> {
-        let fixed = party.attribute("FixedRef").ok_or("a <DistinctParty> without FixedRef")?;
-        for profile in party.children("Profile") {
-            let index = self.drafts.len();
-            let mut draft = Draft {
-                id: format!("ofac-{fixed}"),
-                kind: Some(self.references.kind(profile.attribute("PartySubTypeID"))),
-                ..Draft::default()
+        for (nth, profile) in party.children("Profile").enumerate() {
+            // Its FixedRef is the entry's number in every OFAC file (the legacy CSV's too); the profile's ID is the
+            // same number in OFAC's files, and stands in when FixedRef is missing.
+            let Some(fixed) = party.attribute("FixedRef").or_else(|| profile.attribute("ID")) else {
+                return Err("a <DistinctParty> with neither FixedRef nor a profile ID".into());
             };
+            let index = self.drafts.len();
+            let id = if nth == 0 { format!("ofac-{fixed}") } else { format!("ofac-{fixed}-{}", nth + 1) };
+            let mut primaries = 0;
+            let mut draft =
+                Draft { id, kind: Some(self.references.kind(profile.attribute("PartySubTypeID"))), ..Draft::default() };
             if let Some(id) = profile.attribute("ID") {
                 self.by_profile.insert(id.to_string(), index);
             }
@@ -205,14 +218,24 @@ impl Reading {
                 for alias in identity.children("Alias") {
                     let weak = alias.attribute("LowQuality") == Some("true");
                     let primary = alias.attribute("Primary") == Some("true");
-                    for documented in alias.children("DocumentedName") {
-                        let parts: Vec<&str> = documented
+                    // The primary alias's names go first, its "Primary Latin" one before those in other scripts.
+                    let mut documented: Vec<&Node> = alias.children("DocumentedName").collect();
+                    documented.sort_by_key(|d| {
+                        self.references.text("DocNameStatus", d.attribute("DocNameStatusID")) != Some("Primary Latin")
+                    });
+                    for name in documented {
+                        let parts: Vec<&str> = name
                             .children("DocumentedNamePart")
                             .filter_map(|p| p.child_text("NamePartValue"))
                             .filter(|p| !p.is_empty())
                             .collect();
                         let name = (parts.join(" "), weak);
-                        if primary { draft.names.insert(0, name) } else { draft.names.push(name) }
+                        if primary {
+                            draft.names.insert(primaries, name);
+                            primaries += 1;
+                        } else {
+                            draft.names.push(name);
+                        }
                     }
                 }
             }
@@ -234,7 +257,10 @@ impl Reading {
                         }
                         // Identifiers written as features rather than documents.
                         "SWIFT/BIC" | "Vessel Registration Identification" | "MMSI" | "Aircraft Tail Number" => {
-                            let id = version.child_text("VersionDetail").map(normalize_identifier).unwrap_or_default();
+                            let id = version
+                                .child_text("VersionDetail")
+                                .map(|text| normalize_identifier(without_imo(text)))
+                                .unwrap_or_default();
                             if !id.is_empty() {
                                 draft.identifiers.push(id);
                             }
@@ -337,10 +363,10 @@ pub fn read_ofac_xml(origin: &str, bytes: &[u8]) -> Result<List, LoadError> {
     if reading.drafts.is_empty() {
         return Err(LoadError::File { origin: origin.to_string(), message: "no <DistinctParty> in the file".into() });
     }
-    finish(bytes, reading)
+    finish(origin, bytes, reading)
 }
 
-fn finish(bytes: &[u8], mut reading: Reading) -> Result<List, LoadError> {
+fn finish(origin: &str, bytes: &[u8], mut reading: Reading) -> Result<List, LoadError> {
     for (index, location) in std::mem::take(&mut reading.pending_countries) {
         if let Some(country) = reading.location_countries.get(&location) {
             reading.drafts[index].countries.push(country.clone());
@@ -348,7 +374,7 @@ fn finish(bytes: &[u8], mut reading: Reading) -> Result<List, LoadError> {
     }
     for (identity, number) in std::mem::take(&mut reading.pending_documents) {
         if let Some(index) = reading.by_identity.get(&identity) {
-            let id = normalize_identifier(&number);
+            let id = normalize_identifier(without_imo(&number));
             if !id.is_empty() && !reading.drafts[*index].identifiers.contains(&id) {
                 reading.drafts[*index].identifiers.push(id);
             }
@@ -374,7 +400,48 @@ fn finish(bytes: &[u8], mut reading: Reading) -> Result<List, LoadError> {
         format: Format::OfacXml.name(),
         sha256: sha256_of(&[bytes]),
     });
-    let mut warnings = Vec::new();
-    let entities = reading.drafts.into_iter().filter_map(|d| d.finish(&info, &mut warnings)).collect();
-    Ok(List { info, entities, warnings })
+    finish_list(origin, info, reading.drafts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn leaf(name: &str, text: &str) -> Node {
+        Node { name: name.into(), text: text.into(), ..Node::default() }
+    }
+
+    fn node(name: &str, children: Vec<Node>) -> Node {
+        Node { name: name.into(), children, ..Node::default() }
+    }
+
+    fn day(name: &str, (y, m, d): (u16, u8, u8)) -> Node {
+        node(name, vec![leaf("Year", &y.to_string()), leaf("Month", &m.to_string()), leaf("Day", &d.to_string())])
+    }
+
+    fn period(start: (u16, u8, u8), end: Option<(u16, u8, u8)>) -> Node {
+        let mut bounds = vec![node("Start", vec![day("From", start), day("To", start)])];
+        if let Some(end) = end {
+            bounds.push(node("End", vec![day("From", end), day("To", end)]));
+        }
+        node("DatePeriod", bounds)
+    }
+
+    #[test]
+    fn birth_dates_keep_the_precision_the_period_has() {
+        let on = |text: &str| Some(BirthDate::Date(text.parse().unwrap()));
+        assert_eq!(birth_date(&period((1980, 2, 8), Some((1980, 2, 8)))), on("1980-02-08"));
+        assert_eq!(birth_date(&period((1984, 1, 1), Some((1984, 1, 31)))), on("1984-01"));
+        assert_eq!(
+            birth_date(&period((1962, 1, 1), Some((1962, 12, 31)))),
+            Some(BirthDate::Years { from: 1962, to: 1962 })
+        );
+        assert_eq!(
+            birth_date(&period((1960, 1, 1), Some((1962, 12, 31)))),
+            Some(BirthDate::Years { from: 1960, to: 1962 })
+        );
+        // Only a start: that date.
+        assert_eq!(birth_date(&period((1975, 3, 2), None)), on("1975-03-02"));
+        assert_eq!(birth_date(&node("DatePeriod", vec![])), None);
+    }
 }

@@ -28,21 +28,21 @@ fn a_chain_is_not_joined_whole() {
         _ => -30.0,
     };
     let edges = [edge(0, 1, 20.0), edge(1, 2, 15.0)];
-    let clusters = cluster(&records, &edges, 5.0, true, &[], weight);
+    let clusters = cluster(&records, &edges, 5.0, true, &[], |x, y| (weight(x, y), false));
     assert_eq!(clusters.entity_of, vec![0, 0, 1]);
     assert_eq!(clusters.canonical, vec!["a", "c"]);
     assert!(matches!(clusters.refused[0], Refusal::Chain { pair: (1, 2), mean_weight } if mean_weight < 5.0));
     // When a and c agree well enough, the three are one.
-    let clusters =
-        cluster(
-            &records,
-            &edges,
-            5.0,
-            true,
-            &[],
-            |x, y| if (x.min(y), x.max(y)) == (0, 2) { 8.0 } else { weight(x, y) },
-        );
+    let clusters = cluster(&records, &edges, 5.0, true, &[], |x, y| {
+        if (x.min(y), x.max(y)) == (0, 2) { (8.0, false) } else { (weight(x, y), false) }
+    });
     assert_eq!(clusters.entity_of, vec![0, 0, 0]);
+    // Unless a and c have names that differ outright: then only a judgement joins them.
+    let clusters = cluster(&records, &edges, 5.0, true, &[], |x, y| {
+        if (x.min(y), x.max(y)) == (0, 2) { (8.0, true) } else { (weight(x, y), false) }
+    });
+    assert_eq!(clusters.entity_of, vec![0, 0, 1]);
+    assert!(matches!(clusters.refused[0], Refusal::NamesDiffer { pair: (1, 2), differ: (0, 2) }));
 }
 
 #[test]
@@ -55,7 +55,7 @@ fn judgements_override_the_model_and_contradictions_are_reported() {
         Judged { a: 1, b: 2, verdict: Verdict::Same },
         Judged { a: 0, b: 2, verdict: Verdict::Same },
     ];
-    let clusters = cluster(&records, &edges, 5.0, true, &judgements, |_, _| 0.0);
+    let clusters = cluster(&records, &edges, 5.0, true, &judgements, |_, _| (0.0, false));
     // b, c, d are one (judged same); a stays apart, though the model links a and b.
     assert_eq!(clusters.entity_of, vec![0, 1, 1, 1]);
     assert_eq!(clusters.canonical, vec!["a", "b"]);
@@ -69,8 +69,8 @@ fn judgements_override_the_model_and_contradictions_are_reported() {
 fn without_independent_evidence_nothing_joins() {
     let records = records(&["a", "b"]);
     let edges = [Scored { a: 0, b: 1, weight: 30.0, independent: false, names_differ: false }];
-    assert_eq!(cluster(&records, &edges, 5.0, true, &[], |_, _| 30.0).entity_of, vec![0, 1]);
-    assert_eq!(cluster(&records, &edges, 5.0, false, &[], |_, _| 30.0).entity_of, vec![0, 0]);
+    assert_eq!(cluster(&records, &edges, 5.0, true, &[], |_, _| (30.0, false)).entity_of, vec![0, 1]);
+    assert_eq!(cluster(&records, &edges, 5.0, false, &[], |_, _| (30.0, false)).entity_of, vec![0, 0]);
 }
 
 /// Two records whose names differ outright are never joined by the model, however much else agrees; a
@@ -79,10 +79,10 @@ fn without_independent_evidence_nothing_joins() {
 fn names_that_differ_never_join_but_by_a_judgement() {
     let records = records(&["a", "b"]);
     let edges = [Scored { a: 0, b: 1, weight: 30.0, independent: true, names_differ: true }];
-    assert_eq!(cluster(&records, &edges, 5.0, true, &[], |_, _| 30.0).entity_of, vec![0, 1]);
-    assert_eq!(cluster(&records, &edges, 5.0, false, &[], |_, _| 30.0).entity_of, vec![0, 1]);
+    assert_eq!(cluster(&records, &edges, 5.0, true, &[], |_, _| (30.0, false)).entity_of, vec![0, 1]);
+    assert_eq!(cluster(&records, &edges, 5.0, false, &[], |_, _| (30.0, false)).entity_of, vec![0, 1]);
     let same = [Judged { a: 0, b: 1, verdict: Verdict::Same }];
-    assert_eq!(cluster(&records, &edges, 5.0, true, &same, |_, _| 30.0).entity_of, vec![0, 0]);
+    assert_eq!(cluster(&records, &edges, 5.0, true, &same, |_, _| (30.0, false)).entity_of, vec![0, 0]);
 }
 
 /// Each record's canonical entity id, with the model given (else trained).
