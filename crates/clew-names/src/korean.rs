@@ -29,6 +29,10 @@ pub const REPAIRED_CREDIT: f64 = 0.85;
 pub const INITIAL_RULE_CREDIT: f64 = 0.95;
 /// Most readings kept per name.
 const MAX_READINGS: usize = 12;
+/// Most written pieces (words and hyphenated parts) a Korean personal name is read in: a surname and a given
+/// name of one to three syllables, spelled apart, need five at most. A name of more pieces is not read as
+/// Korean, which also keeps the cost of reading a hostile name bounded.
+pub const MAX_KOREAN_PIECES: usize = 6;
 
 /// One given-name syllable of a reading.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,7 +75,13 @@ impl Reading {
 /// Every reading of a name as a Korean name; empty when it cannot be one (a word that is not Korean syllables,
 /// one word only, a script other than Hangul, Latin or Cyrillic).
 pub fn readings(name: &str) -> Vec<Reading> {
+    if name.chars().count() > crate::MAX_NAME_CHARS {
+        return Vec::new();
+    }
     let written = words(name);
+    if written.pieces().count() > MAX_KOREAN_PIECES {
+        return Vec::new();
+    }
     let table = Surnames::builtin();
     match written.script {
         Script::Hangul => hangul_readings(&written, table),

@@ -14,6 +14,24 @@ mod table;
 /// The version of the matching rules; recorded with every stored screening result.
 pub const MATCHER_VERSION: &str = "clew-names-v1";
 
+/// Most characters in one name that readers of outside data accept ([`check_length`]). The longest names on
+/// the UN and OFAC lists are a few hundred characters; a longer one is a broken or hostile file. Names are
+/// also safe to prepare past it (their cost grows linearly), but they are refused where they come in.
+pub const MAX_NAME_CHARS: usize = 1_000;
+
+/// Words of up to this many letters also stand, in blocking keys, for themselves with any one letter dropped
+/// (a key per letter: the cost grows with the square of the word's length, so longer words get none).
+pub const MAX_DROPPED_LETTER_WORD: usize = 32;
+
+/// `Err` with the reason when a name is longer than [`MAX_NAME_CHARS`].
+pub fn check_length(text: &str) -> Result<(), String> {
+    let length = text.chars().count();
+    if length > MAX_NAME_CHARS {
+        return Err(format!("a name of {length} characters; names are limited to {MAX_NAME_CHARS}"));
+    }
+    Ok(())
+}
+
 pub mod generic;
 
 use serde::Serialize;
@@ -64,7 +82,8 @@ impl Name {
             }
             // A word of five letters or more also stands for itself with any one letter dropped, so that a
             // letter missing, added or moved at the start (Afiz/Hafiz, Awlijan/Walijan) still meets it.
-            if letters.len() >= 5 {
+            // Past MAX_DROPPED_LETTER_WORD letters no word of a real name is typed that way.
+            if (5..=MAX_DROPPED_LETTER_WORD).contains(&letters.len()) {
                 for skip in 0..letters.len() {
                     let shorter: String =
                         letters.iter().enumerate().filter(|(i, _)| *i != skip).map(|(_, c)| c).collect();
@@ -173,4 +192,35 @@ fn compare_explained(query: &Name, candidate: &Name, explain: bool) -> NameMatch
     }
     let found = generic::compare_prepared(&query.words, &candidate.words, explain);
     NameMatch { score: found.score, method: Method::Generic, korean: None, generic: explain.then_some(found) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hostile_name_costs_what_its_length_does() {
+        // Before the bound, a 30,000-letter word made 30,000 keys of 30,000 letters each (about 1 GB).
+        let word = "abcdefghij".repeat(10_000);
+        let name = Name::new(&format!("{word} kim {word}"), NameKind::Person);
+        let keys = name.keys();
+        assert!(keys.len() <= 6, "{}", keys.len());
+        assert!(!name.is_korean());
+        assert!(name.given_keys().is_empty());
+        // A long name of many short words is prepared too, and not read as Korean.
+        let many = "kim ".repeat(50_000);
+        assert!(!Name::new(&many, NameKind::Person).is_korean());
+        assert!(score(&Name::new(&many, NameKind::Person), &Name::new("kim jong un", NameKind::Person)) < 1.0);
+        // Words of a real name still get their dropped-letter keys.
+        assert!(Name::new("Hafiz Awlijan", NameKind::Other).keys().contains(&"w:afiz".to_string()));
+    }
+
+    #[test]
+    fn names_longer_than_the_limit_are_refused_with_their_length() {
+        assert!(check_length(&"a".repeat(MAX_NAME_CHARS)).is_ok());
+        assert_eq!(
+            check_length(&"가".repeat(MAX_NAME_CHARS + 1)).unwrap_err(),
+            "a name of 1001 characters; names are limited to 1000"
+        );
+    }
 }

@@ -120,12 +120,20 @@ pub enum Alphabet {
 /// Most splits of one word kept; a word of Korean syllables has a handful.
 const MAX_SPLITS: usize = 16;
 
+/// Most letters of a word read as Korean syllables: four syllables of the longest spellings (`chwaeng`,
+/// `ччхвэн`) fit. A longer word is not read, so a hostile word costs nothing.
+pub const MAX_SPELLED_LETTERS: usize = 32;
+
 /// Every way a word splits into Korean syllables (at most [`MAX_SPLITS`], fewest syllables first), each
-/// syllable with the sounds its letters allow; empty when the word cannot be Korean syllables.
+/// syllable with the sounds its letters allow; empty when the word cannot be Korean syllables (or is longer
+/// than [`MAX_SPELLED_LETTERS`]).
 pub fn splits(word: &str, alphabet: Alphabet) -> Vec<Vec<WrittenSyllable>> {
     let grammar = Grammar::builtin(alphabet);
     let (onsets, vowels, coda_table) = (&grammar.onsets, &grammar.vowels, &grammar.codas);
     let chars: Vec<char> = word.chars().collect();
+    if chars.len() > MAX_SPELLED_LETTERS {
+        return Vec::new();
+    }
     // syllables_at[i]: every syllable that starts at i, with where it ends.
     let mut syllables_at: Vec<Vec<(usize, WrittenSyllable)>> = vec![Vec::new(); chars.len()];
     for (start, found) in syllables_at.iter_mut().enumerate() {
@@ -236,6 +244,9 @@ mod tests {
         for word in ["vladimir", "pisklin", "xyz", "yyu", "sko", ""] {
             assert!(splits(word, Alphabet::Latin).is_empty(), "{word}");
         }
+        // Syllables the grammar reads, too many of them to be a word of a name: not read at all.
+        assert!(!splits(&"kim".repeat(10), Alphabet::Latin).is_empty());
+        assert!(splits(&"kim".repeat(11), Alphabet::Latin).is_empty());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Multiple systems estimation timings (issue 7; targets on this machine: every hierarchical model of a 6-list
 //! table fitted and ranked in under 1 s, a BCa bootstrap of 1,000 replicates with the model re-chosen in each in
 //! under 30 s, LCMCR's 100,000 Gibbs iterations on a 6-list table in under 10 s). Each is run three times; the
-//! tables are the public ones in ../shared/data/mse. Run: `cargo bench -p clew-stats --bench mse`.
+//! tables are the public ones in test_data/mse. Run: `cargo bench -p clew-stats --bench mse`.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Instant;
@@ -10,7 +10,7 @@ use clew_stats::mse::lcmcr::{LcmcrSettings, lcmcr};
 use clew_stats::mse::{CaptureTable, Criterion, bca, best_among, by_criterion, stepwise_bhs, stepwise_csv};
 
 fn table(name: &str) -> CaptureTable {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/mse").join(name);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test_data/mse").join(name);
     CaptureTable::read(&std::fs::read_to_string(path).unwrap(), &[]).unwrap()
 }
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::{clew, text};
 
 fn shared(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/mse").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../clew-stats/test_data/mse").join(name);
     path.canonicalize().unwrap().display().to_string()
 }
 

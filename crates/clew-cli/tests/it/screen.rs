@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use crate::{clew, text};
 
 fn shared(path: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data").join(path).display().to_string()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../clew-screen/test_data/lists").join(path).display().to_string()
 }
 
 #[test]
@@ -22,7 +22,7 @@ fn korean_names_are_screened_across_scripts_and_explained() {
          Patricia Lucas Wheeler,2002-07-14,Ethiopia\n",
     )
     .unwrap();
-    let un = shared("sanctions/un_sc_consolidated_2024-09-26.xml");
+    let un = shared("un_sc_consolidated_2024-09-26.xml");
     let run = clew(dir.path(), &["--json", "screen", "--list", &un, "--queries", "queries.csv", "--top", "3"]);
     assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
     let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
@@ -57,7 +57,7 @@ fn korean_names_are_screened_across_scripts_and_explained() {
 fn ofac_lists_bring_their_aliases_and_organisations_match_by_legal_form() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("orgs.csv"), "full_name,schema\nООО Мокран,Company\n").unwrap();
-    let sdn = shared("sanctions/ofac_sdn_2022-01.csv");
+    let sdn = shared("ofac_sdn_2022-01.csv");
     let run = clew(dir.path(), &["--json", "screen", "--list", &sdn, "--queries", "orgs.csv"]);
     assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
     let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
@@ -69,7 +69,7 @@ fn ofac_lists_bring_their_aliases_and_organisations_match_by_legal_form() {
 fn lists_and_queries_that_cannot_be_read_are_refused_with_their_place() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("q.csv"), "full_name\nKIM SONG CHOL\n").unwrap();
-    let full = std::fs::read(shared("sanctions/un_sc_consolidated_2024-09-26.xml")).unwrap();
+    let full = std::fs::read(shared("un_sc_consolidated_2024-09-26.xml")).unwrap();
     std::fs::write(dir.path().join("cut.xml"), &full[..full.len() / 3]).unwrap();
     let run = clew(dir.path(), &["screen", "--list", "cut.xml", "--queries", "q.csv"]);
     assert_eq!(run.status.code(), Some(3));

@@ -30,7 +30,7 @@ const PREFERRED: &str = "철성영일남호수국광명혁진용민석준정희�
 const REPLACEMENTS: &str = "철성영일남호수국광명혁진용민석준";
 
 fn shared(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data").join(path)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("test_data/lists").join(path)
 }
 
 fn test_data() -> PathBuf {
@@ -85,7 +85,7 @@ fn csv_field(text: &str) -> String {
 
 fn build() -> Vec<Row> {
     let list =
-        read_un_xml("un", &std::fs::read(shared("sanctions/un_sc_consolidated_2024-09-26.xml")).unwrap()).unwrap();
+        read_un_xml("un", &std::fs::read(shared("un_sc_consolidated_2024-09-26.xml")).unwrap()).unwrap();
     let mut rows = Vec::new();
     for entity in list.entities.iter().filter(|e| e.id.starts_with("un-KPi.")) {
         let target = entity.names[0].text.clone();

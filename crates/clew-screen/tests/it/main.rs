@@ -1,4 +1,4 @@
-//! Integration tests of list reading and screening on the real lists in `../shared/data/sanctions`.
+//! Integration tests of list reading and screening on the real lists in `test_data/lists`.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 mod korean;
@@ -10,7 +10,7 @@ use clew_screen::lists::{Format, LoadError, read_csv, read_ftm, read_ofac_csv, r
 use clew_screen::ofac_xml::read_ofac_xml;
 
 fn shared(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data").join(path)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("test_data/lists").join(path)
 }
 
 fn bytes(path: &str) -> Vec<u8> {
@@ -19,7 +19,7 @@ fn bytes(path: &str) -> Vec<u8> {
 
 #[test]
 fn the_un_consolidated_list_reads_whole() {
-    let list = read_un_xml("un.xml", &bytes("sanctions/un_sc_consolidated_2024-09-26.xml")).unwrap();
+    let list = read_un_xml("un.xml", &bytes("un_sc_consolidated_2024-09-26.xml")).unwrap();
     assert_eq!(list.entities.len(), 875);
     assert_eq!(list.info.version.as_deref(), Some("2024-09-26T00:00:07.514Z"));
     let dprk_people = list.entities.iter().filter(|e| e.id.starts_with("un-KPi.")).count();
@@ -40,7 +40,7 @@ fn the_un_consolidated_list_reads_whole() {
 
 #[test]
 fn a_truncated_or_broken_un_list_is_refused_with_its_place() {
-    let full = bytes("sanctions/un_sc_consolidated_2024-09-26.xml");
+    let full = bytes("un_sc_consolidated_2024-09-26.xml");
     let truncated = &full[..full.len() / 2];
     let cut = truncated.iter().rposition(|b| *b == b'\n').unwrap();
     let error = read_un_xml("un.xml", &truncated[..cut]).unwrap_err();
@@ -57,8 +57,8 @@ fn a_truncated_or_broken_un_list_is_refused_with_its_place() {
 
 #[test]
 fn the_ofac_sdn_list_reads_with_its_aliases() {
-    let sdn = bytes("sanctions/ofac_sdn_2022-01.csv");
-    let alt = bytes("sanctions/ofac_alt_2022-01.csv");
+    let sdn = bytes("ofac_sdn_2022-01.csv");
+    let alt = bytes("ofac_alt_2022-01.csv");
     let list = read_ofac_csv(("sdn.csv", &sdn), Some(("alt.csv", &alt))).unwrap();
     assert_eq!(list.entities.len(), 9044);
     let dprk = list.entities.iter().filter(|e| e.programs.iter().any(|p| p.starts_with("DPRK"))).count();
@@ -91,7 +91,7 @@ fn the_ofac_sdn_list_reads_with_its_aliases() {
 
 #[test]
 fn ftm_entities_and_simple_csv_read() {
-    let list = read_ftm("dprk.jsonl", &bytes("sanctions/un_dprk_entities_2024-09-26.jsonl")).unwrap();
+    let list = read_ftm("dprk.jsonl", &bytes("un_dprk_entities_2024-09-26.jsonl")).unwrap();
     assert_eq!(list.entities.len(), 155);
     let error =
         read_ftm("x.jsonl", b"{\"id\": \"a\", \"schema\": \"Person\", \"properties\": {}}\n{bad\n").unwrap_err();

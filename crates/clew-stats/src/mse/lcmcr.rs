@@ -992,7 +992,7 @@ mod tests {
 
     #[test]
     fn kosovo_estimate_is_near_the_published_one() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/mse/kosovo_4list.csv");
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test_data/mse/kosovo_4list.csv");
         let table = crate::mse::CaptureTable::read(&std::fs::read_to_string(path).unwrap(), &[]).unwrap();
         let (counts, lists) = (table.counts(&[]), table.lists.len());
         assert_eq!(lists, 4);

@@ -5,7 +5,7 @@ use clew_stats::mse::lcmcr::{LcmcrSettings, lcmcr};
 use clew_stats::mse::{CaptureTable, Criterion, FitError, Model, fit};
 
 fn table(name: &str) -> CaptureTable {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/mse").join(name);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test_data/mse").join(name);
     CaptureTable::read(&std::fs::read_to_string(path).unwrap(), &[]).unwrap()
 }
 
@@ -247,7 +247,7 @@ fn warnings(report: &PopulationReport) -> Vec<String> {
 /// that lack a list.
 #[test]
 fn the_report_warns_where_the_numbers_are_weak() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/mse/netherlands_6list.csv");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test_data/mse/netherlands_6list.csv");
     let sparse =
         report(&std::fs::read_to_string(path).unwrap(), &[], &[Method::Main, Method::StepwiseCsv, Method::StepwiseBhs]);
     let said = warnings(&sparse);
