@@ -3,15 +3,20 @@
 //! the bridge that lets `clew estimate revenue --workers-from` take its worker count from such a result.
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use clap::Args;
 use clew_model::Diagnostic;
 use clew_model::doc::Pos;
-use clew_stats::mse::estimate::{Method, MethodEstimate, PopulationReport, Settings, estimate_population};
+use clew_stats::mse::estimate::{
+    Method, MethodEstimate, PopulationReport, Progress as RunProgress, Settings, SettingsError, check_lists,
+    estimate_population_with_progress,
+};
+use clew_stats::mse::lcmcr::LcmcrError;
 use clew_stats::mse::{CaptureTable, Interval};
 
 use crate::link::write_atomically;
-use crate::output::{Failure, Output};
+use crate::output::{Failure, Output, Progress};
 
 /// What `clew estimate population` takes.
 #[derive(Debug, Args)]
@@ -29,7 +34,7 @@ pub struct PopulationArgs {
     /// The intervals' level, from 0.5 up to (not including) 1.
     #[arg(long, default_value_t = 0.95)]
     pub level: f64,
-    /// Bootstrap replicates for the log-linear methods' BCa intervals (at least 100).
+    /// Bootstrap replicates for the log-linear methods' BCa intervals (100 to 10,000).
     #[arg(long, default_value_t = 1000)]
     pub replicates: usize,
     /// Seed: the same seed gives the same result.
@@ -39,16 +44,17 @@ pub struct PopulationArgs {
     /// every model in every replicate (slow with five or six lists).
     #[arg(long, default_value_t = 20)]
     pub top_models: usize,
-    /// LCMCR: chains run (1 to 16; their agreement is checked).
+    /// LCMCR: chains run (1 to 16; their agreement is checked). Chains × (burn-in + samples × thinning) may be at
+    /// most 10,000,000 iterations.
     #[arg(long, default_value_t = 4)]
     pub chains: usize,
-    /// LCMCR: draws kept per chain (at least 10).
+    /// LCMCR: draws kept per chain (10 to 100,000).
     #[arg(long, default_value_t = 1000)]
     pub samples: usize,
-    /// LCMCR: iterations discarded at the start of each chain.
+    /// LCMCR: iterations discarded at the start of each chain (at most 10,000,000).
     #[arg(long, default_value_t = 10_000)]
     pub burn_in: usize,
-    /// LCMCR: iterations per kept draw (at least 1).
+    /// LCMCR: iterations per kept draw (1 to 10,000).
     #[arg(long, default_value_t = 50)]
     pub thinning: usize,
     /// Also write a chart of the estimates and intervals here (SVG).
@@ -59,9 +65,13 @@ pub struct PopulationArgs {
     pub out: Option<PathBuf>,
 }
 
-/// Runs `clew estimate population`.
+/// Runs `clew estimate population`. Settings out of their limits, and methods named that take fewer lists than
+/// the table has, are refused before anything runs (exit 2); a table with a bad row is refused with every bad row
+/// (exit 3); so is a table from which no method gives an estimate, and then nothing is written.
 pub fn population(args: &PopulationArgs, out: &mut Output) -> Result<(), Failure> {
     let mut methods = Vec::new();
+    // The methods named one by one, not through `all`: those must run on this table or be refused.
+    let mut named = Vec::new();
     for name in &args.method {
         if name == "all" {
             methods.extend(Method::ALL);
@@ -72,6 +82,7 @@ pub fn population(args: &PopulationArgs, out: &mut Output) -> Result<(), Failure
                 ))
             })?;
             methods.push(method);
+            named.push(method);
         }
     }
     let mut seen = Vec::new();
@@ -83,34 +94,6 @@ pub fn population(args: &PopulationArgs, out: &mut Output) -> Result<(), Failure
     if !(0.5..1.0).contains(&args.level) {
         return Err(Failure::usage(format!("--level: {} is not between 0.5 and 1", args.level)));
     }
-    for (flag, value, allowed) in [
-        ("--chains", args.chains, 1..=16),
-        ("--samples", args.samples, 10..=usize::MAX),
-        ("--thinning", args.thinning, 1..=usize::MAX),
-    ] {
-        if !allowed.contains(&value) {
-            return Err(Failure::usage(format!("{flag}: {value} is out of range (see --help)")));
-        }
-    }
-    if args.replicates < 100 {
-        return Err(Failure::usage("--replicates: at least 100 are needed for a BCa interval".into()));
-    }
-    let name = args.file.display().to_string();
-    let text = std::fs::read_to_string(&args.file).map_err(|e| Failure::usage(format!("{name}: {e}")))?;
-    let strata: Vec<&str> = args.strata.iter().map(String::as_str).collect();
-    let table = CaptureTable::read(&text, &strata).map_err(|problems| {
-        Failure::invalid(
-            problems
-                .into_iter()
-                .map(|p| Diagnostic {
-                    file: Some(name.clone()),
-                    pos: (p.line > 0).then_some(Pos { line: p.line as u32, column: 1 }),
-                    path: String::new(),
-                    message: p.message,
-                })
-                .collect(),
-        )
-    })?;
     let settings = Settings {
         level: args.level,
         replicates: args.replicates,
@@ -125,7 +108,30 @@ pub fn population(args: &PopulationArgs, out: &mut Output) -> Result<(), Failure
         },
         ..Settings::default()
     };
-    let report = estimate_population(&table, &methods, &settings);
+    settings.check().map_err(refused)?;
+    let name = args.file.display().to_string();
+    // A regular file of at most 256 MiB (docs/limits.md): a FIFO would block, and a larger table is no table.
+    let text = crate::output::read_text_file(&args.file, clew_files::limits::DATA_FILE)?;
+    let strata: Vec<&str> = args.strata.iter().map(String::as_str).collect();
+    let table = CaptureTable::read(&text, &strata).map_err(|problems| {
+        Failure::invalid(
+            problems
+                .into_iter()
+                .map(|p| Diagnostic {
+                    file: Some(name.clone()),
+                    // A problem with the whole row is put at its first column.
+                    pos: (p.line > 0).then_some(Pos { line: p.line as u32, column: p.column.max(1) as u32 }),
+                    path: String::new(),
+                    message: p.message,
+                })
+                .collect(),
+        )
+    })?;
+    check_lists(&table, &named).map_err(refused)?;
+    let report = run_with_progress(&table, &methods, &settings, out)?;
+    if !report.has_estimate() {
+        return Err(no_estimate(&report, &name));
+    }
     if let Some(path) = &args.svg {
         let title = format!("Population estimates from {}", file_name(&args.file));
         write_atomically(path, clew_stats::chart::population_svg(&report, &title).as_bytes())?;
@@ -135,6 +141,115 @@ pub fn population(args: &PopulationArgs, out: &mut Output) -> Result<(), Failure
         write_atomically(path, &json)?;
     }
     out.value(&report, |out| print(out, &report, &file_name(&args.file)))
+}
+
+/// Runs the estimate with a progress bar on standard error (when it is a terminal) for each method in each
+/// stratum: bootstrap replicates and jackknife choices, or Gibbs iterations, are what take the time.
+fn run_with_progress(
+    table: &CaptureTable,
+    methods: &[Method],
+    settings: &Settings,
+    out: &Output,
+) -> Result<PopulationReport, Failure> {
+    let current: Mutex<Option<((usize, Method), Progress)>> = Mutex::new(None);
+    let show = |step: RunProgress| {
+        // A poisoned lock means a worker panicked, and that panic ends the run anyway: the bar can go.
+        let Ok(mut current) = current.lock() else { return };
+        let key = (step.stratum, step.method);
+        if current.as_ref().is_none_or(|(shown, _)| *shown != key) {
+            if let Some((_, mut bar)) = current.take() {
+                bar.finish();
+            }
+            *current = Some((key, out.bar(step.total, progress_label(step.method))));
+        }
+        if let Some((_, bar)) = current.as_mut() {
+            bar.set(step.done);
+        }
+    };
+    let report = estimate_population_with_progress(table, methods, settings, &show);
+    if let Ok(mut current) = current.lock()
+        && let Some((_, mut bar)) = current.take()
+    {
+        bar.finish();
+    }
+    report.map_err(refused)
+}
+
+/// What a method's progress bar counts.
+fn progress_label(method: Method) -> &'static str {
+    match method {
+        Method::Main => "main: bootstrap replicates and jackknife fits",
+        Method::Aic => "aic: bootstrap replicates and jackknife choices",
+        Method::Bic => "bic: bootstrap replicates and jackknife choices",
+        Method::StepwiseBhs => "stepwise-bhs: bootstrap replicates and jackknife choices",
+        Method::StepwiseCsv => "stepwise-csv: bootstrap replicates and jackknife choices",
+        Method::Lcmcr => "lcmcr: Gibbs iterations over all chains",
+    }
+}
+
+/// The command-line option of a setting that the library names by its field.
+fn option(field: &str) -> String {
+    format!("--{}", field.replace('_', "-"))
+}
+
+/// A setting out of its limits, as the person who typed the command line needs to hear it: the option, the
+/// value and the limit (exit 2).
+fn refused(error: SettingsError) -> Failure {
+    let limits = "docs/estimation.md, \"Limits\", says why";
+    match error {
+        SettingsError::OutOfRange { field, value, requirement }
+        | SettingsError::Lcmcr(LcmcrError::InvalidSetting { field, value, requirement }) => {
+            Failure::usage(format!("{}: {value} is out of range: {requirement} ({limits})", option(field)))
+        }
+        SettingsError::Lcmcr(LcmcrError::TooManyIterations {
+            chains,
+            burn_in,
+            samples,
+            thinning,
+            iterations,
+            limit,
+        }) => Failure::usage(format!(
+            "--chains {chains} × (--burn-in {burn_in} + --samples {samples} × --thinning {thinning}) is {} Gibbs \
+                 iterations, more than the {} a run may take ({limits}): lower one of them",
+            people(iterations as f64),
+            people(limit as f64)
+        )),
+        error @ SettingsError::TooManyLists { method, .. } => Failure::usage(format!(
+            "--method {}: {error} ({limits}); merge lists, or choose a method that takes more",
+            method.name()
+        )),
+        error @ SettingsError::TooMuchMemory { .. } => Failure::usage(format!(
+            "{error} ({limits}): lower --replicates (or --samples or --chains for lcmcr), or estimate fewer methods \
+             or strata"
+        )),
+        SettingsError::Lcmcr(error) => Failure::usage(error.to_string()),
+    }
+}
+
+/// The failure of a run in which no method gave an estimate for any stratum: the reasons, one per method (or
+/// per stratum when the whole stratum is not estimable), and the report for `--json` (exit 3).
+fn no_estimate(report: &PopulationReport, file: &str) -> Failure {
+    let diagnostic =
+        |message: String| Diagnostic { file: Some(file.to_string()), pos: None, path: String::new(), message };
+    let names: Vec<&str> =
+        report.strata.first().map_or(Vec::new(), |s| s.methods.iter().map(|m| m.method.name()).collect());
+    let mut diagnostics = vec![diagnostic(format!(
+        "no method gave an estimate from this table ({}); the reasons follow",
+        names.join(", ")
+    ))];
+    for stratum in &report.strata {
+        let place =
+            if stratum.stratum.is_empty() { String::new() } else { format!("stratum {}: ", stratum.stratum.join("/")) };
+        if let Some(why) = &stratum.not_estimable {
+            diagnostics.push(diagnostic(format!("{place}{why}")));
+            continue;
+        }
+        for method in &stratum.methods {
+            let why = method.not_estimable.as_deref().unwrap_or("no estimate");
+            diagnostics.push(diagnostic(format!("{place}{}: {why}", method.method.name())));
+        }
+    }
+    Failure::invalid_with(diagnostics, serde_json::to_value(report).ok())
 }
 
 fn file_name(path: &Path) -> String {
@@ -270,7 +385,8 @@ fn print_row(out: &mut Output, m: &MethodEstimate) -> Result<(), Failure> {
 /// estimate's uncertainty.
 pub fn workers_from(path: &Path, method: Option<&str>) -> Result<(clew_stats::Distribution, String), Failure> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| Failure::usage(format!("{name}: {e}")))?;
+    // A result's draws make it large (tens of bytes a draw), so it is read as a data file, not a small one.
+    let text = crate::output::read_text_file(path, clew_files::limits::DATA_FILE)?;
     let report: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| Failure::usage(format!("{name}: not JSON: {e}")))?;
     if report.get("format").and_then(|f| f.as_str()) != Some(clew_stats::mse::estimate::REPORT_FORMAT) {

@@ -2,7 +2,6 @@
 //! score the candidate pairs, cluster them, and write pairs and clusters with their explanations; in a project,
 //! reviewers' judgements (`clew link judge`) on the pairs `clew link review` finds least certain.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -120,7 +119,7 @@ struct Refused {
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, Failure> {
-    std::fs::read(path).map_err(|e| Failure::usage(format!("{}: {e}", path.display())))
+    crate::output::read_file(path, clew_files::limits::DATA_FILE)
 }
 
 /// A linkage error as the CLI reports it.
@@ -207,6 +206,14 @@ fn project_linkage(
             "the config's id column is `{}`; a project's entities are named by `id`",
             checked.config.id
         )));
+    }
+    // An invariant of a project (ARCHITECTURE.md): its people are never linked on their names alone.
+    if !checked.config.clustering.require_independent {
+        return Err(Failure::usage(
+            "the config says require_independent = false: a project's entities are never linked on their names \
+             alone; remove the line"
+                .to_string(),
+        ));
     }
     let rows = clew_intake::linkage::entity_rows(project.store_ref(), schema, stratum)?;
     let mut positions = Vec::new();
@@ -540,16 +547,9 @@ fn read_judgements(path: &Path, records: &Records, mode: Mode) -> Result<Vec<Jud
     Ok(judged)
 }
 
-/// Writes a file whole or not at all: into a temporary file beside it, synced, then renamed over it.
+/// Writes a file whole or not at all, private (0600): `clew_files::write_atomic`.
 pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    let failed = |e: std::io::Error| Failure::internal(format!("{}: {e}", path.display()));
-    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-    name.push(".partial");
-    let partial = path.with_file_name(name);
-    let mut file = std::fs::File::create(&partial).map_err(failed)?;
-    file.write_all(bytes).map_err(failed)?;
-    file.sync_all().map_err(failed)?;
-    std::fs::rename(&partial, path).map_err(failed)
+    clew_files::write_atomic(path, bytes).map_err(|e| Failure::internal(e.to_string()))
 }
 
 /// A pair put to a reviewer.

@@ -7,6 +7,7 @@ mod link;
 mod output;
 mod screen;
 
+use std::os::unix::fs::OpenOptionsExt as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -33,7 +34,8 @@ Exit codes:
   3  invalid input (every problem is listed; nothing was written)
   4  no usable project (not a clew project, or written by a newer clew)
   5  a key problem (not a key, the wrong key, no custodian)
-  6  verification found a problem (`clew verify`)";
+  6  verification found a problem (`clew verify`)
+  7  the project is busy (another command is writing to it); nothing was written: try again";
 
 /// clew documents forced labour: testimonies in, statements with provenance out.
 #[derive(Debug, Parser)]
@@ -793,7 +795,13 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             log_event(&mut project, "export", &detail)?;
             let report = match &args.out {
                 Some(path) => {
-                    let file = std::fs::File::create(path)
+                    // Private: an export may hold restricted statements when asked to.
+                    let file = std::fs::OpenOptions::new()
+                        .write(true)
+                        .create(true)
+                        .truncate(true)
+                        .mode(clew_files::PRIVATE_FILE_MODE)
+                        .open(path)
                         .map_err(|e| Failure::internal(format!("{}: {e}", path.display())))?;
                     let mut writer = std::io::BufWriter::new(file);
                     let report = export_ftm(model()?, project.store_ref(), limit, args.audience, &mut writer)?;
@@ -845,11 +853,9 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             })
         }
         Command::Keys(KeysCommand::Split { keyfile, shares, threshold, out_dir }) => {
-            let text = zeroize::Zeroizing::new(
-                std::fs::read_to_string(&keyfile).map_err(|e| Failure::usage(format!("{}: {e}", keyfile.display())))?,
-            );
+            let text = zeroize::Zeroizing::new(output::read_text_file(&keyfile, clew_files::limits::KEY_FILE)?);
             let parts = clew_vault::shares::split(&text, &keyfile.display().to_string(), threshold, shares)?;
-            std::fs::create_dir_all(&out_dir).map_err(|e| Failure::usage(format!("{}: {e}", out_dir.display())))?;
+            clew_files::create_private_dir(&out_dir)?;
             let stem = keyfile.file_stem().map_or("custodian".into(), |s| s.to_string_lossy().to_string());
             let mut written = Vec::new();
             for (index, part) in parts.iter().enumerate() {
@@ -955,9 +961,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             out.line(&serde_json::to_string_pretty(&proof).unwrap_or_default())
         }
         Command::Log(LogCommand::Check { file, earlier, key }) => {
-            let read = |path: &Path| {
-                std::fs::read_to_string(path).map_err(|e| Failure::usage(format!("{}: {e}", path.display())))
-            };
+            let read = |path: &Path| output::read_text_file(path, clew_files::limits::SMALL_TEXT);
             let proof: clew_intake::proofs::Proof = serde_json::from_str(&read(&file)?)
                 .map_err(|e| Failure::usage(format!("{}: not a clew proof: {e}", file.display())))?;
             let earlier: Option<clew_vault::signing::SignedTreeHead> = earlier
@@ -982,6 +986,9 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         }
         Command::Log(LogCommand::Show { since, limit }) => {
             let project = open_project(&cli.project)?;
+            // Sequence numbers are SQLite integers, at most i64::MAX: nothing comes after a larger one. The store
+            // takes them as i64, where 2^63 and above would wrap to negative and list every event.
+            let since = since.min(i64::MAX as u64);
             let events = project.store_ref().events(since, limit)?;
             out.value(&events, |out| {
                 for event in &events {
@@ -1005,6 +1012,15 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
                 anchor,
             )?;
             problems_fail(out, &report.problems, &report)?;
+            // Not tampering, but a risk: others on this machine could read the witnesses' words or the keys.
+            for (path, mode) in clew_files::wider_than_private_below(&project.dir)? {
+                out.note(&format!(
+                    "warning: {} is open to others on this machine (mode {mode:04o}); make it private: chmod {} {}",
+                    path.display(),
+                    if path.is_dir() { "700" } else { "600" },
+                    path.display()
+                ))?;
+            }
             out.value(&report, |out| {
                 out.line(&format!(
                     "verified: {} custody events (tree head {}), {} attachments{}",
@@ -1012,9 +1028,15 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
                     report.tree_head,
                     report.attachments,
                     if report.contents_checked {
-                        " opened and hashed"
+                        " opened and hashed".to_string()
+                    } else if report.seals_not_logged > 0 {
+                        format!(
+                            ": {} sealed files checked against the log, {} sealed before clew logged them only \
+                             present (give --identity to hash their contents)",
+                            report.seals_checked, report.seals_not_logged
+                        )
                     } else {
-                        " present (give --identity to hash their contents)"
+                        " whose sealed files match the log (give --identity to hash their contents too)".to_string()
                     }
                 ))
             })
@@ -1184,11 +1206,10 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             if let Some(path) = &svg {
                 let chart =
                     clew_stats::chart::revenue_svg(&report, "DPRK state revenue from workers in Russia (estimate)");
-                std::fs::write(path, chart).map_err(|e| Failure::internal(format!("{}: {e}", path.display())))?;
+                link::write_atomically(path, chart.as_bytes())?;
             }
             if let Some(path) = &csv {
-                std::fs::write(path, output::revenue_csv(&report))
-                    .map_err(|e| Failure::internal(format!("{}: {e}", path.display())))?;
+                link::write_atomically(path, output::revenue_csv(&report).as_bytes())?;
             }
             out.value(&report, |out| {
                 output::print_revenue(out, &report, fitted.spells)?;
@@ -1415,7 +1436,7 @@ fn fit_from_ledgers(project: &Option<PathBuf>, rates_file: Option<PathBuf>) -> R
 /// Reads a rate table (CSV: period,currency,usd_per_unit,source), if one is given.
 fn read_rates(path: Option<PathBuf>) -> Result<Option<clew_assess::ledger::Rates>, Failure> {
     let Some(path) = path else { return Ok(None) };
-    let text = std::fs::read_to_string(&path).map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
+    let text = output::read_text_file(&path, clew_files::limits::SMALL_TEXT)?;
     clew_assess::ledger::Rates::parse(&text, &path.display().to_string()).map(Some).map_err(Failure::invalid)
 }
 
@@ -1484,7 +1505,7 @@ fn assess(
     let taxonomy = clew_assess::Taxonomy::builtin().map_err(|d| Failure::invalid(d.to_vec()))?;
     let rules = match &rules_file {
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
+            let text = output::read_text_file(path, clew_files::limits::SMALL_TEXT)?;
             clew_assess::Rules::load(&text, &path.display().to_string(), model, taxonomy).map_err(Failure::invalid)?
         }
         None => clew_assess::Rules::builtin(model, taxonomy).map_err(Failure::invalid)?,
@@ -1639,7 +1660,7 @@ fn anchor(project: &Project, head: &str) -> Result<clew_intake::verify::Anchor, 
     if !path.is_file() {
         return head.parse().map_err(Failure::usage);
     }
-    let text = std::fs::read_to_string(path).map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
+    let text = output::read_text_file(path, clew_files::limits::SMALL_TEXT)?;
     let signed: clew_vault::signing::SignedTreeHead = serde_json::from_str(&text)
         .map_err(|e| Failure::usage(format!("{}: not a signed tree head: {e}", path.display())))?;
     let keys = KeyFiles::of_project(&project.dir);
@@ -1713,9 +1734,7 @@ fn create_project_keys(
 fn read_identity(paths: &[PathBuf]) -> Result<Option<clew_vault::Identity>, Failure> {
     let mut files = Vec::new();
     for path in paths {
-        let text = zeroize::Zeroizing::new(
-            std::fs::read_to_string(path).map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?,
-        );
+        let text = zeroize::Zeroizing::new(output::read_text_file(path, clew_files::limits::KEY_FILE)?);
         files.push((path.display().to_string(), text));
     }
     let shares = files.iter().filter(|(_, text)| clew_vault::shares::is_share(text)).count();
@@ -1772,11 +1791,7 @@ fn add_custodian(
 /// Writes a secret to a new file readable by its owner only; an existing file is never replaced.
 fn write_secret_file(path: &Path, secret: &str) -> Result<(), Failure> {
     use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path).map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
+    let mut file = clew_files::create_private_new(path)?;
     file.write_all(secret.as_bytes())
         .and_then(|()| file.sync_all())
         .map_err(|e| Failure::internal(format!("{}: {e}", path.display())))

@@ -68,6 +68,22 @@ impl Failure {
     }
 }
 
+impl From<clew_files::FileError> for Failure {
+    fn from(error: clew_files::FileError) -> Self {
+        Failure::usage(error.to_string())
+    }
+}
+
+/// Reads a regular file given on the command line, at most `limit` bytes (`clew_files::limits`).
+pub fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, Failure> {
+    Ok(clew_files::read(path, limit)?)
+}
+
+/// Reads a regular text file given on the command line, at most `limit` bytes (`clew_files::limits`).
+pub fn read_text_file(path: &Path, limit: u64) -> Result<String, Failure> {
+    Ok(clew_files::read_text(path, limit)?)
+}
+
 impl From<clew_store::Error> for Failure {
     fn from(error: clew_store::Error) -> Self {
         use clew_store::Error as E;
@@ -76,6 +92,7 @@ impl From<clew_store::Error> for Failure {
             E::NotAProject { .. } | E::NewerSchema { .. } | E::Config { .. } => Failure::new(4, "project", message),
             E::AlreadyAProject { .. } | E::Conflict(_) => Failure::usage(message),
             E::Io { .. } | E::Corrupt(_) | E::Database(_) => Failure::internal(message),
+            E::Busy => Failure::new(7, "busy", message),
         }
     }
 }
@@ -175,11 +192,34 @@ pub fn exit(failure: Failure, out: &mut Output) -> ExitCode {
     } else {
         let mut stderr = std::io::stderr().lock();
         for diagnostic in &failure.diagnostics {
-            let _ = writeln!(stderr, "{diagnostic}");
+            let _ = writeln!(stderr, "{}", printable(&diagnostic.to_string()));
         }
-        let _ = writeln!(stderr, "error: {}", failure.message);
+        let _ = writeln!(stderr, "error: {}", printable(&failure.message));
     }
     ExitCode::from(failure.code)
+}
+
+/// Text as it may reach a terminal: control characters (escape sequences that could erase or recolour what an
+/// analyst reads, carriage returns that overwrite a line) and the bidirectional overrides that reorder it are
+/// shown as `\u{..}` escapes. Line breaks and tabs stay. Every text line clew prints goes through it, since
+/// names and narratives come from strangers' files.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+    };
+    if !text.chars().any(hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if hidden(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Where results go.
@@ -207,19 +247,19 @@ impl Output {
         self.stdout.lock()
     }
 
-    /// One line of text output.
+    /// One line of text output (control characters shown escaped: [`printable`]).
     pub fn line(&mut self, text: &str) -> Result<(), Failure> {
-        writeln!(self.stdout.lock(), "{text}").map_err(write_failure)
+        writeln!(self.stdout.lock(), "{}", printable(text)).map_err(write_failure)
     }
 
-    /// Text printed as it is.
+    /// Text printed as it is but for control characters ([`printable`]).
     pub fn raw(&mut self, text: &str) -> Result<(), Failure> {
-        self.stdout.lock().write_all(text.as_bytes()).map_err(write_failure)
+        self.stdout.lock().write_all(printable(text).as_bytes()).map_err(write_failure)
     }
 
     /// A remark for the person at the terminal (standard error; never mixed into results).
     pub fn note(&mut self, text: &str) -> Result<(), Failure> {
-        let _ = writeln!(std::io::stderr(), "{text}");
+        let _ = writeln!(std::io::stderr(), "{}", printable(text));
         Ok(())
     }
 

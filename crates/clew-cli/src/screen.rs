@@ -29,28 +29,37 @@ fn diagnostic(error: &LoadError) -> Diagnostic {
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, Failure> {
-    std::fs::read(path).map_err(|e| Failure::usage(format!("{}: {e}", path.display())))
+    crate::output::read_file(path, clew_files::limits::DATA_FILE)
 }
 
-/// Reads one list file, its format given or detected; returns the list and the file's bytes. An OFAC `sdn` file
-/// brings its `alt` file (aliases) when one lies beside it under the same name with `alt` for `sdn`; a project
-/// keeps the two together.
+/// Reads one list file, its format given or detected; returns the list and the file's bytes. An OFAC legacy CSV
+/// file brings its aliases and addresses files when they lie beside it (`sdn.csv` with `alt.csv` and `add.csv`,
+/// `cons_prim.csv` with `cons_alt.csv` and `cons_add.csv`: `clew_screen::lists::ofac_companion_names`); a
+/// project keeps them together.
 pub fn read_list(path: &Path, format: Option<Format>) -> Result<ListFile, Failure> {
     let bytes = read(path)?;
     let file_name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    let alt = if file_name.contains("sdn") {
-        let alt_path = path.with_file_name(file_name.replacen("sdn", "alt", 1));
-        if alt_path.exists() { Some((alt_path.display().to_string(), read(&alt_path)?)) } else { None }
-    } else {
-        None
+    let beside = |name: String| -> Result<Option<(String, Vec<u8>)>, Failure> {
+        let path = path.with_file_name(name);
+        if path.exists() { Ok(Some((path.display().to_string(), read(&path)?))) } else { Ok(None) }
     };
-    let list = parse_list(path, &bytes, format, alt.as_ref().map(|(o, b)| (o.as_str(), b.as_slice())))?;
-    // The aliases file counts only for an OFAC list.
-    let companion = alt.filter(|_| list.info.format == Format::OfacCsv.name()).map(|(_, b)| b);
-    Ok(ListFile { list, bytes, companion })
+    let (alt, add) = match clew_screen::lists::ofac_companion_names(&file_name) {
+        Some((alt, add)) => (beside(alt)?, beside(add)?),
+        None => (None, None),
+    };
+    let list = parse_list(path, &bytes, format, borrowed(&alt), borrowed(&add))?;
+    // The aliases and addresses files count only for an OFAC list.
+    let ofac = list.info.format == Format::OfacCsv.name();
+    let companion = alt.filter(|_| ofac).map(|(_, b)| b);
+    let addresses = add.filter(|_| ofac).map(|(_, b)| b);
+    Ok(ListFile { list, bytes, companion, addresses })
 }
 
-/// A list read from a file, with the file's bytes and its companion's (OFAC's aliases).
+fn borrowed(file: &Option<(String, Vec<u8>)>) -> Option<(&str, &[u8])> {
+    file.as_ref().map(|(origin, bytes)| (origin.as_str(), bytes.as_slice()))
+}
+
+/// A list read from a file, with the file's bytes and its companions' (OFAC's aliases and addresses).
 pub struct ListFile {
     /// The list.
     pub list: List,
@@ -58,10 +67,18 @@ pub struct ListFile {
     pub bytes: Vec<u8>,
     /// The aliases file's bytes, for an OFAC list that has one beside it.
     pub companion: Option<Vec<u8>>,
+    /// The addresses file's bytes, for an OFAC list that has one beside it.
+    pub addresses: Option<Vec<u8>>,
 }
 
-/// Reads a list from its bytes (an OFAC SDN file with its aliases' file, when given).
-fn parse_list(path: &Path, bytes: &[u8], format: Option<Format>, alt: Option<(&str, &[u8])>) -> Result<List, Failure> {
+/// Reads a list from its bytes (an OFAC legacy CSV file with its aliases and addresses files, when given).
+fn parse_list(
+    path: &Path,
+    bytes: &[u8],
+    format: Option<Format>,
+    alt: Option<(&str, &[u8])>,
+    add: Option<(&str, &[u8])>,
+) -> Result<List, Failure> {
     let origin = path.display().to_string();
     let file_name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let format = match format.or_else(|| Format::detect(&file_name, bytes)) {
@@ -76,7 +93,7 @@ fn parse_list(path: &Path, bytes: &[u8], format: Option<Format>, alt: Option<(&s
         Format::UnXml => read_un_xml(&origin, bytes),
         Format::Ftm => read_ftm(&origin, bytes),
         Format::Csv => read_csv(&origin, bytes),
-        Format::OfacCsv => read_ofac_csv((&origin, bytes), alt),
+        Format::OfacCsv => read_ofac_csv((&origin, bytes), alt, add),
         Format::OfacXml => read_ofac_xml(&origin, bytes),
     };
     result.map_err(|e| Failure::invalid(vec![diagnostic(&e)]))
@@ -166,12 +183,13 @@ pub fn screen(
                 newest.push(kept);
             }
             for kept in newest {
-                let (bytes, companion) =
+                let files =
                     clew_intake::lists::read_kept_list(&project.list_dir(), &kept).map_err(Failure::internal)?;
                 let format = Format::parse(&kept.format)
                     .ok_or_else(|| Failure::internal(format!("unknown list format {}", kept.format)))?;
-                let alt = companion.as_deref().map(|b| ("aliases", b));
-                let list = parse_list(Path::new(&kept.file_name), &bytes, Some(format), alt)?;
+                let alt = files.aliases.as_deref().map(|b| ("aliases", b));
+                let add = files.addresses.as_deref().map(|b| ("addresses", b));
+                let list = parse_list(Path::new(&kept.file_name), &files.list, Some(format), alt, add)?;
                 infos.push((*list.info).clone());
                 warnings.extend(list.warnings);
                 entities.extend(list.entities);
@@ -409,7 +427,7 @@ pub fn import_list(
     user: &str,
     out: &mut Output,
 ) -> Result<(), Failure> {
-    let ListFile { list, bytes, companion } = read_list(path, format)?;
+    let ListFile { list, bytes, companion, addresses } = read_list(path, format)?;
     let file_name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let list_dir = project.list_dir();
     let imported = clew_intake::lists::import_list(
@@ -418,6 +436,7 @@ pub fn import_list(
         &file_name,
         &bytes,
         companion.as_deref(),
+        addresses.as_deref(),
         &list.info.name,
         list.info.version.as_deref(),
         list.info.format,

@@ -561,10 +561,10 @@ pub fn generate(seed: u64, index: u64, total: u64) -> Testimony {
             nationality: Some("kp".into()),
         },
         // Placeholders where identifying data would be: tests search the project files for them.
-        protected: Some(serde_json::json!({
+        protected: Some(clew_intake::testimony::ProtectedBlock(serde_json::json!({
             "name": format!("SYNTHETIC-PROTECTED-NAME-{index:06}"),
             "home_county": format!("SYNTHETIC-PROTECTED-COUNTY-{index:06}"),
-        })),
+        }))),
         consent: Consent {
             version: 1,
             date: date(interview_year, interview_month),

@@ -192,6 +192,7 @@ pub fn attach_files(
             "size": blob.size,
             "media_type": media_type,
             "already_attached": !added,
+            "sealed_sha256": blob.sealed_sha256,
         });
         if let Some(original) = &original {
             detail["original_sha256"] = original.sha256.clone().into();

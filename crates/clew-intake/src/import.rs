@@ -1,11 +1,11 @@
 //! The import driver: reads every input, checks every record, and writes all of them in one transaction,
 //! or nothing at all when anything is wrong.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use clew_model::read::Reader;
 use clew_model::{Diagnostic, Model, SourceKind};
-use clew_store::{Batch, SourceDraft, SourceOutcome, Store, WriteTx};
+use clew_store::{Batch, ProtectedVersion, SourceDraft, SourceOutcome, Store, WriteTx};
 use clew_vault::Recipient;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -13,8 +13,8 @@ use sha2::{Digest, Sha256};
 use clew_model::doc::Node;
 
 use crate::input::{InputPath, read_text, records};
-use crate::mapping::{Fact, content_hash, testimony_facts};
-use crate::testimony::{Testimony, read_testimony};
+use crate::mapping::{DERIVED_ID_MARK, Fact, content_hash, testimony_facts};
+use crate::testimony::{Testimony, read_testimony_in_project};
 
 /// How to import.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,7 +44,10 @@ pub struct ImportReport {
     pub statements: u64,
     /// Statements retracted because their source changed.
     pub retracted: u64,
-    /// Records skipped on request (`--skip-unknown`), with why.
+    /// Protected blocks sealed and stored, each as a new version beside any earlier ones (none is replaced).
+    pub protected_versions: u64,
+    /// Records skipped on request (`--skip-unknown`), and protected blocks stored as a new version of an
+    /// unchanged testimony, with why.
     pub warnings: Vec<Diagnostic>,
     /// Everything wrong; when not empty, nothing was written.
     pub diagnostics: Vec<Diagnostic>,
@@ -62,13 +65,23 @@ pub fn custodian_keys(store: &dyn Store) -> Result<Vec<Recipient>, WriteError> {
 }
 
 /// Appends an event to the custody log in the transaction of `batch` (whose time and author it carries).
-/// `detail` must never hold witness data: ids, counts, hashes.
+/// `detail` must never hold witness data: ids, counts, hashes. When the transaction stored protected block
+/// versions, the event commits to them (`protected_versions`, `protected_sha256`), whoever wrote them.
 pub fn record_event(
     tx: &mut dyn WriteTx,
     batch: &Batch,
     kind: &str,
     detail: &serde_json::Value,
 ) -> Result<u64, WriteError> {
+    let protected = tx.protected_written()?;
+    let mut detail = detail.clone();
+    // Only events of writes that sealed protected data say so, so that every other event keeps its fields.
+    if !protected.is_empty()
+        && let Some(fields) = detail.as_object_mut()
+    {
+        fields.insert("protected_versions".into(), protected.len().into());
+        fields.insert("protected_sha256".into(), protected_digest(&protected).into());
+    }
     // serde_json keeps object keys sorted, so the same detail is always the same text and the same hash.
     let detail = detail.to_string();
     let leaf = clew_vault::log::event_leaf(&batch.recorded_at, &batch.recorded_by, kind, &detail);
@@ -124,7 +137,7 @@ pub fn prepare_testimony<'m>(
     let consent = serde_json::to_string(&testimony.consent).map_err(|e| WriteError::Mapping(e.to_string()))?;
     let sealed_protected = match (&testimony.protected, custodians) {
         (Some(protected), Some(custodians)) => {
-            let plaintext = zeroize::Zeroizing::new(protected.to_string().into_bytes());
+            let plaintext = zeroize::Zeroizing::new(protected.0.to_string().into_bytes());
             Some(clew_vault::seal(custodians, &plaintext)?)
         }
         _ => None,
@@ -144,7 +157,9 @@ pub fn write_prepared(
     let generation = match outcome {
         SourceOutcome::Unchanged { generation } => {
             // The content hash leaves the protected block out (it would let anyone holding the database test
-            // guesses of a witness's name): a block that changed alone is stored again here.
+            // guesses of a witness's name), and sealed blocks cannot be compared without a custodian's key: a
+            // block that may have changed alone is kept as a new version beside the earlier ones, which stay,
+            // and the import's custody event commits to it.
             if let Some(sealed) = &prepared.sealed_protected {
                 tx.put_protected(&prepared.source.id, generation, sealed)?;
             }
@@ -243,12 +258,20 @@ impl<'s> ImportRun<'s> {
         &self.batch.recorded_at
     }
 
-    /// Reads an input and splits it into records; a problem is recorded and gives `None`.
-    pub fn read(&mut self, input: &InputPath) -> Option<(String, String, Vec<Node>)> {
+    /// Reads an input and splits it into records; a problem is recorded and gives `None`. The text is wiped
+    /// from memory when dropped: a testimony file holds its protected block in the clear.
+    pub fn read(&mut self, input: &InputPath) -> Option<(String, zeroize::Zeroizing<String>, Vec<Node>)> {
         self.report.files += 1;
         let name = input.display_name();
-        match read_text(input).and_then(|text| records(&name, &text).map(|nodes| (text, nodes))) {
-            Ok((text, nodes)) => Some((name, text, nodes)),
+        let text = match read_text(input) {
+            Ok(text) => zeroize::Zeroizing::new(text),
+            Err(diagnostic) => {
+                self.report.diagnostics.push(diagnostic);
+                return None;
+            }
+        };
+        match records(&name, &text) {
+            Ok(nodes) => Some((name, text, nodes)),
             Err(diagnostic) => {
                 self.report.diagnostics.push(diagnostic);
                 None
@@ -286,6 +309,9 @@ impl<'s> ImportRun<'s> {
     /// Commits when nothing is wrong and this is not a dry run, with an event in the custody log; otherwise
     /// everything is rolled back.
     pub fn finish(mut self, dry_run: bool) -> Result<ImportReport, WriteError> {
+        if let Some(tx) = self.tx.as_mut() {
+            self.report.protected_versions = tx.protected_written()?.len() as u64;
+        }
         if self.report.diagnostics.is_empty()
             && !dry_run
             && let Some(mut tx) = self.tx.take()
@@ -311,6 +337,16 @@ impl<'s> ImportRun<'s> {
     }
 }
 
+/// SHA-256 (hex) over protected block versions: where each belongs (source, generation, version), never
+/// its contents, which a key rotation re-seals in place. What an import's custody event commits to
+/// (`protected_sha256`) and `clew verify` recomputes from the versions stored.
+pub fn protected_digest(versions: &[ProtectedVersion]) -> String {
+    let mut lines: Vec<String> =
+        versions.iter().map(|v| format!("{}\t{}\t{}\n", v.source, v.generation, v.version)).collect();
+    lines.sort_unstable();
+    clew_vault::blobs::hex(&Sha256::digest(lines.concat().as_bytes()))
+}
+
 /// Checks testimonies, and, given a store, imports them in one transaction. Without a store (`clew
 /// validate`) only checks. `progress` is called after each record with the number read so far.
 pub fn import_testimonies(
@@ -320,6 +356,16 @@ pub fn import_testimonies(
     options: &ImportOptions,
     progress: &mut dyn FnMut(u64),
 ) -> Result<ImportReport, WriteError> {
+    // Testimonies imported before ids with a `:` were refused can still be corrected or withdrawn.
+    let earlier_ids: HashSet<String> = match &store {
+        Some(store) => store
+            .sources_of_kind(SourceKind::Testimony)?
+            .into_iter()
+            .map(|(id, _)| id.to_string())
+            .filter(|id| id.contains(DERIVED_ID_MARK))
+            .collect(),
+        None => HashSet::new(),
+    };
     let mut run = ImportRun::begin(store, &options.recorded_by, "import")?;
     // Where each testimony id was first seen in this run, to refuse the same id twice.
     let mut seen: HashMap<String, String> = HashMap::new();
@@ -329,7 +375,7 @@ pub fn import_testimonies(
             run.report.records += 1;
             progress(run.report.records);
             let mut reader = Reader::default();
-            let testimony = read_testimony(model, &node, &mut reader);
+            let testimony = read_testimony_in_project(model, &node, &mut reader, &earlier_ids);
             run.problems(&name, reader.diagnostics);
             let Some(testimony) = testimony else { continue };
             if options.synthetic_only && !testimony.synthetic {
@@ -369,8 +415,17 @@ pub fn import_testimonies(
             };
             let (recorded_by, recorded_at) = (run.recorded_by().to_string(), run.recorded_at().to_string());
             let source = prepared.source.clone();
+            let has_protected = prepared.sealed_protected.is_some();
             if let Some(tx) = run.writer()? {
                 let written = write_prepared(tx, prepared, &recorded_by, &recorded_at)?;
+                if has_protected && matches!(written.outcome, SourceOutcome::Unchanged { .. }) {
+                    let message = "testimony unchanged, but its protected block was sealed and kept as a new \
+                                   version beside the earlier ones (clew cannot compare sealed blocks without a \
+                                   custodian's key; none is replaced)"
+                        .to_string();
+                    let note = Diagnostic { file: None, pos: Some(node.pos), path: "protected".into(), message };
+                    run.report.warnings.push(Diagnostic { file: Some(name.clone()), ..note });
+                }
                 run.written(&source, written);
             }
         }

@@ -43,6 +43,14 @@ pub fn expand(arguments: &[String]) -> Result<Vec<InputPath>, Diagnostic> {
             continue;
         }
         let path = PathBuf::from(argument);
+        let metadata = std::fs::metadata(&path);
+        if metadata.as_ref().is_ok_and(|m| !m.is_dir() && !m.is_file()) {
+            return Err(problem(
+                argument,
+                None,
+                "not a regular file (a FIFO, device or socket); clew reads regular files only",
+            ));
+        }
         if path.is_dir() {
             let mut found = Vec::new();
             walk(&path, &mut found).map_err(|e| problem(argument, None, format!("cannot read directory: {e}")))?;
@@ -67,56 +75,53 @@ pub fn expand(arguments: &[String]) -> Result<Vec<InputPath>, Diagnostic> {
 fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
-        // A link could lead back up the tree, or out of it: only what is really inside is read.
-        if entry.file_type()?.is_symlink() {
-            continue;
-        }
+        // A link could lead back up the tree, or out of it: only what is really inside is read. A FIFO, device
+        // or socket is passed over: opening one could block for ever.
+        let file_type = entry.file_type()?;
         let path = entry.path();
-        if path.is_dir() {
+        if file_type.is_dir() {
             walk(&path, found)?;
-        } else if matches!(
-            path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
-            Some("json" | "jsonl" | "ndjson" | "yaml" | "yml")
-        ) {
+        } else if file_type.is_file()
+            && matches!(
+                path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
+                Some("json" | "jsonl" | "ndjson" | "yaml" | "yml")
+            )
+        {
             found.push(path);
         }
     }
     Ok(())
 }
 
-/// Reads an input as UTF-8 text, refusing files over [`MAX_FILE_BYTES`] before reading them.
+/// Reads an input as UTF-8 text: a regular file (never a FIFO or device, which could block for ever) or
+/// standard input, refusing anything over [`MAX_FILE_BYTES`].
 pub fn read_text(input: &InputPath) -> Result<String, Diagnostic> {
     let name = input.display_name();
-    let mut bytes = Vec::new();
-    match input {
-        InputPath::File(path) => {
-            let file = std::fs::File::open(path).map_err(|e| problem(&name, None, format!("cannot open: {e}")))?;
-            let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-            if size > MAX_FILE_BYTES {
-                return Err(problem(
-                    &name,
-                    None,
-                    format!(
-                        "the file is {} MiB; clew reads files up to {} MiB: split it (JSON Lines or several files)",
-                        size / (1024 * 1024),
-                        MAX_FILE_BYTES / (1024 * 1024)
-                    ),
-                ));
-            }
-            file.take(MAX_FILE_BYTES + 1)
-                .read_to_end(&mut bytes)
-                .map_err(|e| problem(&name, None, format!("cannot read: {e}")))?;
-        }
+    let bytes = match input {
+        InputPath::File(path) => clew_files::read(path, MAX_FILE_BYTES).map_err(|error| match error {
+            clew_files::FileError::TooLarge { size, .. } => problem(
+                &name,
+                None,
+                format!(
+                    "the file is {} MiB; clew reads files up to {} MiB: split it (JSON Lines or several files)",
+                    size / (1024 * 1024),
+                    MAX_FILE_BYTES / (1024 * 1024)
+                ),
+            ),
+            other => problem(&name, None, other.to_string().trim_start_matches(&format!("{name}: ")).to_string()),
+        })?,
         InputPath::Stdin => {
+            let mut bytes = Vec::new();
             std::io::stdin()
                 .take(MAX_FILE_BYTES + 1)
                 .read_to_end(&mut bytes)
                 .map_err(|e| problem(&name, None, format!("cannot read: {e}")))?;
+            if bytes.len() as u64 > MAX_FILE_BYTES {
+                return Err(problem(&name, None, format!("input is over {} MiB", MAX_FILE_BYTES / (1024 * 1024))));
+            }
+            bytes
         }
-    }
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(problem(&name, None, format!("input is over {} MiB", MAX_FILE_BYTES / (1024 * 1024))));
-    }
+    };
     String::from_utf8(bytes).map_err(|error| {
         let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|b| **b == b'\n').count() as u32 + 1;
@@ -151,6 +156,21 @@ pub fn records(name: &str, text: &str) -> Result<Vec<Node>, Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_fifo_is_never_opened_so_nothing_blocks() {
+        // A FIFO in an input folder made `validate` and `import` wait for ever.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.yaml"), "id: x\n").unwrap();
+        let fifo = dir.path().join("b.yaml");
+        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        let found = expand(&[dir.path().display().to_string()]).unwrap();
+        assert_eq!(found, vec![InputPath::File(dir.path().join("a.yaml"))]);
+        let error = expand(&[fifo.display().to_string()]).unwrap_err();
+        assert!(error.message.contains("not a regular file"), "{error:?}");
+        let error = read_text(&InputPath::File(fifo.clone())).unwrap_err();
+        assert_eq!(error.message, "not a regular file (it is a FIFO); clew reads regular files only");
+    }
 
     #[test]
     fn invalid_utf8_is_located() {

@@ -3,7 +3,6 @@
 //! one transaction. A kill before the commit leaves at most an unrecorded file, which the next import of the
 //! same list reuses.
 
-use std::io::Write as _;
 use std::path::Path;
 
 use clew_store::{Batch, Store, StoredList};
@@ -29,6 +28,7 @@ pub fn import_list(
     file_name: &str,
     bytes: &[u8],
     companion: Option<&[u8]>,
+    addresses: Option<&[u8]>,
     name: &str,
     version: Option<&str>,
     format: &str,
@@ -37,6 +37,7 @@ pub fn import_list(
 ) -> Result<ImportedList, WriteError> {
     let sha256 = clew_model::ids::sha256_hex(bytes);
     let companion_hash = companion.map(clew_model::ids::sha256_hex);
+    let addresses_hash = addresses.map(clew_model::ids::sha256_hex);
     if let Some(list) = store.sanctions_lists()?.into_iter().find(|l| l.sha256 == sha256) {
         if list.companion_sha256 != companion_hash {
             return Err(WriteError::Io(format!(
@@ -44,9 +45,15 @@ pub fn import_list(
                 if list.companion_sha256.is_some() { "another" } else { "no" }
             )));
         }
+        if list.addresses_sha256 != addresses_hash {
+            return Err(WriteError::Io(format!(
+                "{file_name} is kept already, with {} addresses file; import the list's next version rather than another addresses file",
+                if list.addresses_sha256.is_some() { "another" } else { "no" }
+            )));
+        }
         return Ok(ImportedList { list, already_kept: true });
     }
-    let io = |e: std::io::Error| WriteError::Io(format!("{}: {e}", list_dir.display()));
+    let io = |e: clew_files::FileError| WriteError::Io(e.to_string());
     write_durably(list_dir, &sha256, bytes).map_err(io)?;
     let companion_sha256 = match companion {
         Some(companion) => {
@@ -56,6 +63,9 @@ pub fn import_list(
         }
         None => None,
     };
+    if let Some(addresses) = addresses {
+        write_durably(list_dir, addresses_hash.as_deref().unwrap_or_default(), addresses).map_err(io)?;
+    }
     let batch =
         Batch { recorded_by: recorded_by.to_string(), recorded_at: now_rfc3339(), operation: "list-import".into() };
     let list = StoredList {
@@ -66,6 +76,7 @@ pub fn import_list(
         file_name: file_name.to_string(),
         entities,
         companion_sha256: companion_sha256.clone(),
+        addresses_sha256: addresses_hash.clone(),
         imported_by: batch.recorded_by.clone(),
         imported_at: batch.recorded_at.clone(),
     };
@@ -73,7 +84,7 @@ pub fn import_list(
     tx.put_sanctions_list(&list)?;
     let detail = serde_json::json!({
         "list": name, "version": version, "format": format, "sha256": sha256, "entities": entities,
-        "companion_sha256": companion_sha256,
+        "companion_sha256": companion_sha256, "addresses_sha256": addresses_hash,
     });
     record_event(tx.as_mut(), &batch, "list-import", &detail)?;
     tx.commit()?;
@@ -85,23 +96,30 @@ pub fn list_path(list_dir: &Path, sha256: &str) -> std::path::PathBuf {
     list_dir.join(sha256)
 }
 
-fn write_durably(dir: &Path, sha256: &str, bytes: &[u8]) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    let target = list_path(dir, sha256);
-    let temporary = dir.join(format!(".{sha256}.partial"));
-    let mut file = std::fs::File::create(&temporary)?;
-    file.write_all(bytes)?;
-    file.sync_all()?;
-    drop(file);
-    std::fs::rename(&temporary, &target)?;
-    std::fs::File::open(dir)?.sync_all()
+fn write_durably(dir: &Path, sha256: &str, bytes: &[u8]) -> Result<(), clew_files::FileError> {
+    clew_files::create_private_dir(dir)?;
+    clew_files::write_atomic(&list_path(dir, sha256), bytes)
 }
 
-/// Reads a kept list's file (and its companion file, if any) back, checking each is still the file imported.
-pub fn read_kept_list(list_dir: &Path, list: &StoredList) -> Result<(Vec<u8>, Option<Vec<u8>>), String> {
-    let bytes = read_kept_file(list_dir, list, &list.sha256)?;
-    let companion = list.companion_sha256.as_ref().map(|hash| read_kept_file(list_dir, list, hash)).transpose()?;
-    Ok((bytes, companion))
+/// A kept list's files, read back.
+#[derive(Debug, Clone)]
+pub struct KeptFiles {
+    /// The list's file.
+    pub list: Vec<u8>,
+    /// Its aliases file (OFAC's `alt.csv`), if it has one.
+    pub aliases: Option<Vec<u8>>,
+    /// Its addresses file (OFAC's `add.csv`), if it has one.
+    pub addresses: Option<Vec<u8>>,
+}
+
+/// Reads a kept list's files back, checking each is still the file imported.
+pub fn read_kept_list(list_dir: &Path, list: &StoredList) -> Result<KeptFiles, String> {
+    let read = |hash: &Option<String>| hash.as_ref().map(|hash| read_kept_file(list_dir, list, hash)).transpose();
+    Ok(KeptFiles {
+        list: read_kept_file(list_dir, list, &list.sha256)?,
+        aliases: read(&list.companion_sha256)?,
+        addresses: read(&list.addresses_sha256)?,
+    })
 }
 
 fn read_kept_file(list_dir: &Path, list: &StoredList, sha256: &str) -> Result<Vec<u8>, String> {

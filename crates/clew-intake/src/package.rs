@@ -854,6 +854,11 @@ const PACKAGE_FILES: [&str; 6] =
 /// Checks a package offline: every file against SHA256SUMS, SHA256SUMS against the export event, every event
 /// against its leaf hash and its inclusion proof, the tree head's signature (and that it is by
 /// `expected_key`, when given). A sealed package needs an identity it was sealed to.
+///
+/// A package whose archive could extract to something other than what was checked is refused, naming the
+/// member: one name twice (tools disagree on which copy wins), a name that is absolute, holds `..` or `.`,
+/// or a member that is neither a regular file nor a directory (links, devices). Problems never quote the
+/// file's bytes: a file that is not a package may be anything, and its contents stay off the screen.
 pub fn verify_package(
     path: &Path,
     identity: Option<&Identity>,
@@ -874,46 +879,111 @@ pub fn verify_package(
     } else {
         Box::new(file)
     };
-    let (small, hashed) = read_entries(reader, &mut report.problems);
-    check_package(&small, &hashed, expected_key, &mut report);
+    match read_entries(reader, &mut report.problems) {
+        Ok((small, hashed)) => check_package(&small, &hashed, expected_key, &mut report),
+        Err(why) => report.problems.push(format!("{}: not a clew package: {why}", path.display())),
+    }
     Ok(report)
 }
 
 /// A package's own files (by name, their bytes), and its material (by path, SHA-256 and size).
 type Entries = (BTreeMap<String, Vec<u8>>, BTreeMap<String, (String, u64)>);
 
-/// Reads every entry: the package's own files into memory, the material hashed as it streams.
-fn read_entries(reader: Box<dyn Read + '_>, problems: &mut Vec<String>) -> Entries {
+/// A member's name as a problem shows it: control characters and quotes escaped, so that a hostile name
+/// cannot rewrite the terminal or pass for another message.
+fn shown_name(raw: &[u8]) -> String {
+    String::from_utf8_lossy(raw).escape_debug().to_string()
+}
+
+/// The name a member has inside the package folder (`README.txt`, `material/testimony.json`; empty for
+/// the folder itself), or why it is refused. `directory` allows the one trailing `/` directories carry.
+fn member_name(raw: &[u8], directory: bool) -> Result<String, String> {
+    let Ok(name) = std::str::from_utf8(raw) else {
+        return Err("its name is not UTF-8".into());
+    };
+    if name.starts_with('/') {
+        return Err("its name is absolute".into());
+    }
+    let trimmed = if directory { name.strip_suffix('/').unwrap_or(name) } else { name };
+    let parts: Vec<&str> = trimmed.split('/').collect();
+    if parts.contains(&"..") {
+        return Err("its name holds `..` (it would extract outside the folder)".into());
+    }
+    // `a//b` and `a/./b` extract to `a/b`: two spellings of one file would evade the check for duplicates.
+    if parts.iter().any(|part| part.is_empty() || *part == ".") {
+        return Err("its name is not in canonical form (an empty or `.` part)".into());
+    }
+    match parts.split_first() {
+        Some((&ROOT, rest)) => Ok(rest.join("/")),
+        _ => Err(format!("it is outside the package folder `{ROOT}/` (added)")),
+    }
+}
+
+/// What a member is, for a refusal: anything but a regular file or a directory.
+fn member_kind(kind: tar::EntryType) -> Option<&'static str> {
+    use tar::EntryType;
+    match kind {
+        EntryType::Regular | EntryType::Directory => None,
+        EntryType::Link => Some("a hard link"),
+        EntryType::Symlink => Some("a symbolic link"),
+        EntryType::Char | EntryType::Block => Some("a device"),
+        EntryType::Fifo => Some("a named pipe"),
+        _ => Some("neither a regular file nor a directory"),
+    }
+}
+
+/// Reads every entry: the package's own files into memory, the material hashed as it streams. Members that
+/// could extract to something other than what is checked are refused (listed in `problems`, not read).
+/// `Err` says why the file is no package at all.
+fn read_entries(reader: Box<dyn Read + '_>, problems: &mut Vec<String>) -> Result<Entries, String> {
     let mut small = BTreeMap::new();
     let mut hashed = BTreeMap::new();
+    // Every member's name, directories included: a second member of one name is refused.
+    let mut names: HashSet<String> = HashSet::new();
+    // The last member read, to say where a damaged archive stops.
+    let mut last: Option<String> = None;
     let mut archive = tar::Archive::new(reader);
-    let entries = match archive.entries() {
-        Ok(entries) => entries,
-        Err(error) => {
-            problems.push(format!("not a package (not a tar archive): {error}"));
-            return (small, hashed);
-        }
-    };
+    // The tar crate's errors quote the header they could not parse, which for a file that is no package is
+    // its contents: they are never shown, only where reading stopped.
+    let entries = archive.entries().map_err(|_| "not a tar archive".to_string())?;
     for entry in entries {
         let mut entry = match entry {
             Ok(entry) => entry,
-            Err(error) => {
-                problems.push(format!("the package is truncated or damaged: {error}"));
-                break;
-            }
+            Err(_) => match &last {
+                None => return Err("not a tar archive".into()),
+                Some(last) => {
+                    problems.push(format!("the package is truncated or damaged after member `{last}`"));
+                    break;
+                }
+            },
         };
-        let name = match entry.path() {
-            Ok(path) => path.to_string_lossy().to_string(),
-            Err(error) => {
-                problems.push(format!("an entry with an unreadable name: {error}"));
+        let raw = entry.path_bytes().into_owned();
+        let shown = shown_name(&raw);
+        last = Some(shown.clone());
+        let kind = entry.header().entry_type();
+        if let Some(kind) = member_kind(kind) {
+            problems.push(format!("member `{shown}`: {kind}, not a regular file or directory: refused"));
+            continue;
+        }
+        let name = match member_name(&raw, kind == tar::EntryType::Directory) {
+            Ok(name) => name,
+            Err(why) => {
+                problems.push(format!("member `{shown}`: {why}: refused"));
                 continue;
             }
         };
-        let Some(name) = name.strip_prefix(&format!("{ROOT}/")).map(str::to_string) else {
-            problems.push(format!("`{name}`: outside the package folder `{ROOT}/` (added)"));
+        if !names.insert(name.clone()) {
+            problems.push(format!(
+                "member `{shown}`: the archive holds it twice (extracting would keep a copy that was not \
+                 checked): refused"
+            ));
             continue;
-        };
-        let expected = entry.header().size().unwrap_or(0);
+        }
+        if kind == tar::EntryType::Directory {
+            continue;
+        }
+        // The size the reader goes by (a pax header may override the one in the header block).
+        let expected = entry.size();
         if PACKAGE_FILES.contains(&name.as_str()) {
             if expected > SMALL_FILE_LIMIT {
                 problems.push(format!("{name}: {expected} bytes, far larger than any package writes"));
@@ -936,13 +1006,16 @@ fn read_entries(reader: Box<dyn Read + '_>, problems: &mut Vec<String>) -> Entri
                     hashed.insert(name, (hex(&hashing.hasher.finalize()), read));
                 }
                 Ok(_) | Err(_) => {
-                    problems.push(format!("{name}: cut short: the package is truncated"));
+                    problems.push(format!("{}: cut short: the package is truncated", shown_name(name.as_bytes())));
                     break;
                 }
             }
         }
     }
-    (small, hashed)
+    if last.is_none() {
+        return Err("an empty archive".into());
+    }
+    Ok((small, hashed))
 }
 
 fn check_package(
@@ -959,12 +1032,22 @@ fn check_package(
     let manifest: Manifest = match serde_json::from_slice(manifest) {
         Ok(manifest) => manifest,
         Err(error) => {
-            problems.push(format!("manifest.json: not a package manifest: {error}"));
+            // serde's message can quote the value it did not expect: say only what kind of problem and where.
+            let what = match error.classify() {
+                serde_json::error::Category::Syntax | serde_json::error::Category::Io => "not JSON",
+                serde_json::error::Category::Eof => "cut short",
+                serde_json::error::Category::Data => "not in the manifest's format",
+            };
+            problems.push(format!(
+                "manifest.json: not a package manifest: {what} (line {}, column {})",
+                error.line(),
+                error.column()
+            ));
             return;
         }
     };
     if manifest.format != PACKAGE_FORMAT {
-        problems.push(format!("manifest.json: format `{}`, not `{PACKAGE_FORMAT}`", manifest.format));
+        problems.push(format!("manifest.json: not format `{PACKAGE_FORMAT}`"));
         return;
     }
     report.subject = Some(manifest.subject.clone());
@@ -987,17 +1070,19 @@ fn check_package(
     }
     for file in &manifest.files {
         match hashed.get(&file.path) {
-            None => problems.push(format!("{}: missing (SHA256SUMS lists it)", file.path)),
+            None => problems.push(format!("{}: missing (SHA256SUMS lists it)", shown_name(file.path.as_bytes()))),
             Some((sha256, size)) if *sha256 != file.sha256 || *size != file.size => problems.push(format!(
                 "{}: its SHA-256 is {sha256}, but SHA256SUMS says {}: the file was altered",
-                file.path, file.sha256
+                shown_name(file.path.as_bytes()),
+                shown_name(file.sha256.as_bytes())
             )),
             Some(_) => report.files += 1,
         }
     }
     for name in hashed.keys() {
         if !manifest.files.iter().any(|f| &f.path == name) {
-            problems.push(format!("{name}: not listed in SHA256SUMS (added after the export)"));
+            problems
+                .push(format!("{}: not listed in SHA256SUMS (added after the export)", shown_name(name.as_bytes())));
         }
     }
 
@@ -1075,7 +1160,107 @@ fn check_package(
         .collect();
     for file in manifest.files.iter().filter(|f| f.path.starts_with("material/attachments/")) {
         if !attached.contains(&file.sha256) {
-            problems.push(format!("{}: no attach event in the package records this hash", file.path));
+            problems.push(format!(
+                "{}: no attach event in the package records this hash",
+                shown_name(file.path.as_bytes())
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    /// A tar member with its name written as given (the tar crate's builder refuses `..` and absolute names).
+    fn member(name: &[u8], kind: tar::EntryType, data: &[u8]) -> Vec<u8> {
+        let mut header = tar::Header::new_ustar();
+        header.as_old_mut().name[..name.len()].copy_from_slice(name);
+        header.set_size(data.len() as u64);
+        header.set_mode(0o644);
+        header.set_entry_type(kind);
+        if kind == tar::EntryType::Symlink || kind == tar::EntryType::Link {
+            header.set_link_name("clew-package/README.txt").unwrap();
+        }
+        header.set_cksum();
+        let mut bytes = header.as_bytes().to_vec();
+        bytes.extend_from_slice(data);
+        bytes.resize(bytes.len().div_ceil(512) * 512, 0);
+        bytes
+    }
+
+    /// What reading an archive of these members finds.
+    fn read(members: &[Vec<u8>]) -> (Result<Entries, String>, Vec<String>) {
+        let mut archive = members.concat();
+        archive.extend_from_slice(&[0; 1024]);
+        let mut problems = Vec::new();
+        let entries = read_entries(Box::new(std::io::Cursor::new(archive)), &mut problems);
+        (entries, problems)
+    }
+
+    #[test]
+    fn members_that_could_extract_elsewhere_are_refused_by_name() {
+        use tar::EntryType::{Block, Directory, Fifo, Link, Regular, Symlink};
+        let cases: [(&[u8], tar::EntryType, &str); 11] = [
+            (b"clew-package/material/x.json", Symlink, "a symbolic link"),
+            (b"clew-package/material/x.json", Link, "a hard link"),
+            (b"clew-package/dev", Block, "a device"),
+            (b"clew-package/pipe", Fifo, "a named pipe"),
+            (b"/clew-package/README.txt", Regular, "its name is absolute"),
+            (b"clew-package/../README.txt", Regular, "holds `..`"),
+            (b"clew-package/material/../../x", Directory, "holds `..`"),
+            (b"clew-package//README.txt", Regular, "not in canonical form"),
+            (b"clew-package/./README.txt", Regular, "not in canonical form"),
+            (b"clew-package/README.txt/", Regular, "not in canonical form"),
+            (b"elsewhere/README.txt", Regular, "outside the package folder"),
+        ];
+        for (name, kind, why) in cases {
+            let (entries, problems) = read(&[member(b"clew-package/", Directory, b""), member(name, kind, b"x")]);
+            let (_, hashed) = entries.unwrap();
+            assert!(hashed.is_empty(), "{}: read anyway", shown_name(name));
+            let expected = format!("member `{}`: ", shown_name(name));
+            assert!(
+                problems.len() == 1 && problems[0].starts_with(&expected) && problems[0].contains(why),
+                "{problems:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_member_twice_is_refused_whichever_copy_comes_first() {
+        let name = b"clew-package/material/testimony.json";
+        let (entries, problems) = read(&[
+            member(name, tar::EntryType::Regular, b"altered"),
+            member(b"clew-package/material/", tar::EntryType::Directory, b""),
+            member(name, tar::EntryType::Regular, b"original"),
+        ]);
+        assert_eq!(
+            problems,
+            ["member `clew-package/material/testimony.json`: the archive holds it twice (extracting would keep a \
+              copy that was not checked): refused"]
+        );
+        // A directory and a file of one name are two members of one name too.
+        let (_, problems) = read(&[
+            member(b"clew-package/material", tar::EntryType::Regular, b"x"),
+            member(b"clew-package/material/", tar::EntryType::Directory, b""),
+        ]);
+        assert!(problems.len() == 1 && problems[0].contains("holds it twice"), "{problems:?}");
+        assert_eq!(entries.unwrap().1.len(), 1);
+    }
+
+    #[test]
+    fn names_are_shown_escaped_and_contents_never() {
+        let (_, problems) = read(&[member(b"clew-package/a\x1b[2Jb\n", tar::EntryType::Symlink, b"")]);
+        assert!(problems[0].starts_with("member `clew-package/a\\u{1b}[2Jb\\n`"), "{problems:?}");
+        let text = "root:x:0:0:SECRET-LINE:/root:/bin/bash\n".repeat(30);
+        for bytes in [text.as_bytes(), &text.as_bytes()[..100], b""] {
+            let mut problems = Vec::new();
+            let read = read_entries(Box::new(std::io::Cursor::new(bytes.to_vec())), &mut problems);
+            let why = read.err().unwrap();
+            assert!(why == "not a tar archive" || why == "an empty archive", "{why}");
+            assert!(problems.is_empty(), "{problems:?}");
         }
     }
 }

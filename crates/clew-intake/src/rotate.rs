@@ -95,6 +95,8 @@ pub fn rotate(
     let blob_recipients: Vec<Recipient> = custodians.iter().cloned().chain(std::iter::once(next.clone())).collect();
     let blobs = BlobStore::new(blob_dir)?;
     let hashes: BTreeSet<String> = store.all_attachments()?.into_iter().map(|(_, sha256)| sha256).collect();
+    // Each blob's new sealed file hash, logged with the rotation, so `clew verify` without keys can check it.
+    let mut sealed_files = serde_json::Map::new();
     for sha256 in &hashes {
         let reader = blobs.open(&opener, sha256).map_err(|_| {
             RotateError::Needs(format!(
@@ -108,6 +110,7 @@ pub fn rotate(
                 written.sha256
             )));
         }
+        sealed_files.insert(sha256.clone(), written.sealed_sha256.into());
     }
     let batch =
         Batch { recorded_by: recorded_by.to_string(), recorded_at: now_rfc3339(), operation: "keys-rotate".into() };
@@ -120,6 +123,7 @@ pub fn rotate(
         "project_key": next.to_string(),
         "sealed_values": resealed.len(),
         "blobs": hashes.len(),
+        "sealed_sha256": sealed_files,
     });
     record_event(tx.as_mut(), &batch, "keys-rotate", &detail)?;
     tx.commit()?;

@@ -102,10 +102,18 @@ pub fn record_screening(
             } else {
                 report.entities += 1;
                 hasher.update(format!("{basis}\n"));
+                // Everything stored is hashed, the explanation too: a changed explanation (new rules giving the
+                // same score for other reasons) is re-derived, never left standing beside the new rules.
                 for found in &entity.matches {
                     hasher.update(format!(
-                        "{}\n{}\n{:.4}\n{}\n",
-                        found.list_sha256, found.list_entry, found.score, found.matched_name
+                        "{}\n{}\n{}\n{}\n{:.4}\n{}\n{}\n",
+                        found.list_sha256,
+                        found.list_name,
+                        found.list_version.as_deref().unwrap_or("-"),
+                        found.list_entry,
+                        found.score,
+                        found.matched_name,
+                        found.explanation.replace('\n', " ")
                     ));
                 }
             }

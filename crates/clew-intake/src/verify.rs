@@ -1,6 +1,7 @@
 //! `clew verify`: recomputes the custody log (every event's leaf hash from its content, the sequence without
-//! gaps, the tree head), the statements every import committed to, and checks every attachment's blob: that it is there, and, given a custodian's key,
-//! that its plaintext still has the SHA-256 it is recorded under. Names exactly what is wrong and where.
+//! gaps, the tree head), the statements, records and protected block versions every import committed to, and
+//! checks every attachment's blob: that it is there, and, given a custodian's key, that its plaintext still
+//! has the SHA-256 it is recorded under. Names exactly what is wrong and where.
 
 use std::path::Path;
 
@@ -23,6 +24,11 @@ pub struct VerifyReport {
     pub attachments: u64,
     /// Whether attachment contents were checked (a custodian key was given).
     pub contents_checked: bool,
+    /// Attachments whose sealed file was checked against the hash logged when it was sealed (no key needed).
+    pub seals_checked: u64,
+    /// Attachments sealed before clew logged sealed files' hashes: without a key, only their presence is
+    /// checked.
+    pub seals_not_logged: u64,
     /// Everything wrong, each naming where.
     pub problems: Vec<String>,
 }
@@ -109,11 +115,15 @@ pub fn verify(
     let mut statement_checks: Vec<(u64, i64, String, String, String)> = Vec::new();
     // Events that committed to segments and consent records: (seq, batch, kind, logged digest).
     let mut record_checks: Vec<(u64, i64, String, String)> = Vec::new();
+    // Events that committed to the protected block versions they stored: batch → (seq, kind, logged digest).
+    let mut protected_checks: std::collections::BTreeMap<i64, (u64, String, String)> = Default::default();
     let mut logged_custodians = std::collections::HashSet::new();
     // Reviewers' linkage judgements as logged, by the batch that wrote each (one judgement a batch):
     // (seq, [entity_a, entity_b, verdict, note digest]).
     let mut logged_judgements: std::collections::BTreeMap<i64, (u64, [String; 4])> = Default::default();
     let mut event_batches = std::collections::HashSet::new();
+    // Each blob's sealed file hash as last logged (by its attach event, or a rotation that sealed it anew).
+    let mut logged_seals: std::collections::HashMap<String, (u64, String)> = Default::default();
     let mut expected = 1;
     store
         .for_each_event(&mut |event: CustodyEvent| {
@@ -148,6 +158,32 @@ pub fn verify(
                 .and_then(|detail| detail.get("records_sha256").and_then(|v| v.as_str().map(String::from)));
             if let Some(records) = records {
                 record_checks.push((event.seq, event.batch, event.kind.clone(), records));
+            }
+            let protected = serde_json::from_str::<serde_json::Value>(&event.detail)
+                .ok()
+                .and_then(|detail| detail.get("protected_sha256").and_then(|v| v.as_str().map(String::from)));
+            if let Some(protected) = protected {
+                protected_checks.insert(event.batch, (event.seq, event.kind.clone(), protected));
+            }
+            if matches!(event.kind.as_str(), "attach" | "keys-rotate")
+                && let Ok(detail) = serde_json::from_str::<serde_json::Value>(&event.detail)
+            {
+                let text = |value: &serde_json::Value| value.as_str().map(String::from);
+                match (detail.get("sha256").and_then(text), detail.get("sealed_sha256")) {
+                    (Some(blob), Some(sealed)) if event.kind == "attach" => {
+                        if let Some(sealed) = text(sealed) {
+                            logged_seals.insert(blob, (event.seq, sealed));
+                        }
+                    }
+                    (None, Some(serde_json::Value::Object(sealed))) => {
+                        for (blob, sealed) in sealed {
+                            if let Some(sealed) = text(sealed) {
+                                logged_seals.insert(blob.clone(), (event.seq, sealed));
+                            }
+                        }
+                    }
+                    _ => {}
+                }
             }
             if event.kind == "link-judgement"
                 && let Ok(detail) = serde_json::from_str::<serde_json::Value>(&event.detail)
@@ -252,6 +288,29 @@ pub fn verify(
              (added behind clew's back)"
         ));
     }
+    // Protected blocks: every version an import logged is still there, and none was added behind clew's
+    // back (versions from before schema version 8 carry no batch, and no event committed to them).
+    let mut versions: std::collections::BTreeMap<i64, Vec<clew_store::ProtectedVersion>> = Default::default();
+    for version in store.protected_versions().map_err(store_error)? {
+        match version.batch {
+            Some(batch) if protected_checks.contains_key(&batch) => versions.entry(batch).or_default().push(version),
+            Some(batch) => report.problems.push(format!(
+                "protected block of {} (generation {}, version {}): written by batch {batch}, and no custody \
+                 event commits to it (added behind clew's back)",
+                version.source, version.generation, version.version
+            )),
+            None => {}
+        }
+    }
+    for (batch, (seq, kind, logged)) in &protected_checks {
+        let stored = versions.remove(batch).unwrap_or_default();
+        if crate::import::protected_digest(&stored) != *logged {
+            report.problems.push(format!(
+                "protected blocks: the versions stored by event {seq} ({kind}) are not the ones it logged: a \
+                 version was deleted, added or moved"
+            ));
+        }
+    }
     for (seq, batch, kind, recorded_at, logged) in statement_checks {
         if store.batch_digest(batch).map_err(store_error)? != logged {
             report.problems.push(format!(
@@ -278,19 +337,53 @@ pub fn verify(
         }
     }
     let blobs = BlobStore::new(blob_dir)?;
+    // A rotation left unfinished may have sealed some blobs anew without logging it yet.
+    let rotation_unfinished = blob_dir.parent().is_some_and(|project| {
+        project.join("keys/project-key.next.pub").exists() || project.join("keys/project-key.next.age").exists()
+    });
     for (source, sha256) in store.all_attachments().map_err(store_error)? {
         report.attachments += 1;
         let path = blobs.path(&sha256);
         if !path.is_file() {
             report.problems.push(format!("attachment {sha256} of {source}: its blob {} is missing", path.display()));
-        } else if let Some(identity) = identity
-            && !blobs.check(identity, &sha256)?
-        {
-            report.problems.push(format!(
-                "attachment {sha256} of {source}: the blob {} does not open to content with that SHA-256 \
-                 (altered, damaged, or not sealed to this key)",
-                path.display()
-            ));
+            continue;
+        }
+        let content_intact = match identity {
+            Some(identity) => {
+                let intact = blobs.check(identity, &sha256)?;
+                if !intact {
+                    report.problems.push(format!(
+                        "attachment {sha256} of {source}: the blob {} does not open to content with that SHA-256 \
+                         (altered, damaged, or not sealed to this key)",
+                        path.display()
+                    ));
+                }
+                Some(intact)
+            }
+            None => None,
+        };
+        // Without any key: the sealed file must still be the one whose hash was logged when it was sealed.
+        match logged_seals.get(&sha256) {
+            None => report.seals_not_logged += 1,
+            Some((seq, logged)) => {
+                report.seals_checked += 1;
+                let now = blobs.sealed_sha256(&sha256)?.unwrap_or_default();
+                // With a key, an intact plaintext outranks the file's hash: a blob sealed anew by an
+                // unfinished rotation (or a re-attach killed before its commit) holds the same evidence.
+                if now != *logged && content_intact != Some(true) {
+                    report.problems.push(format!(
+                        "attachment {sha256} of {source}: the sealed file {} is not the one custody event {seq} \
+                         logged (its SHA-256 is {now}, logged {logged}): altered or damaged{}",
+                        path.display(),
+                        if rotation_unfinished {
+                            "; a key rotation is unfinished and may have sealed it anew: finish it (`clew keys \
+                             rotate`) or verify with --identity"
+                        } else {
+                            ""
+                        }
+                    ));
+                }
+            }
         }
     }
     // Linkage judgements: each as its event logged it (who and when are its batch's, which the event shares),

@@ -134,7 +134,9 @@ pub struct ClusteringSpec {
     /// The match weight from which a pair is a link; absent, the threshold that maximises the model's own
     /// expected F1 is used (chosen without any truth).
     pub threshold: Option<f64>,
-    /// A pair is linked only when some comparison other than a name agrees (DOMAIN §5.4 rule 8).
+    /// A pair is linked only when some comparison other than a name agrees (names alone never link two people:
+    /// docs/linkage.md). `false` is for benchmark files that hold nothing but names; it is warned of on every
+    /// run, and a project's linkage refuses it.
     #[serde(default = "yes")]
     pub require_independent: bool,
 }

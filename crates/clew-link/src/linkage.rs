@@ -78,6 +78,13 @@ impl Linkage {
         }
         let mut fields = Vec::new();
         let mut warnings = Vec::new();
+        if !checked.config.clustering.require_independent {
+            warnings.push(
+                "require_independent = false: pairs may be linked on their names alone, which clew otherwise never \
+                 does (for benchmark data without other fields; a project refuses it)"
+                    .to_string(),
+            );
+        }
         for spec in &checked.config.comparisons {
             let columns: Vec<usize> = spec.columns.iter().filter_map(|c| records.column(c)).collect();
             let (field, unreadable) = Field::prepare(Comparison::new(spec), &records, &columns);

@@ -8,6 +8,9 @@ use crate::{Error, Problem};
 /// The value id of an empty cell.
 pub const NULL: u32 = 0;
 
+/// Longest value read from a records file (a name, date, identifier or place): [`clew_names::MAX_NAME_CHARS`].
+pub const MAX_VALUE_CHARS: usize = clew_names::MAX_NAME_CHARS;
+
 /// The records of one or more sources, column by column.
 #[derive(Debug, Clone)]
 pub struct Records {
@@ -107,7 +110,15 @@ impl Records {
             }
             let line = record.position().map_or(0, |p| p.line() as usize);
             let id = record.get(positions[0]).unwrap_or("").trim();
-            let problem = if id.is_empty() {
+            // A value is a name, date, identifier or place: a longer one is a broken or hostile file, and the
+            // cost of comparing names grows with their length.
+            let too_long = positions.iter().zip(&self.columns).find_map(|(p, column)| {
+                let length = record.get(*p).unwrap_or("").chars().count();
+                (length > MAX_VALUE_CHARS).then_some((column, length))
+            });
+            let problem = if let Some((column, length)) = too_long {
+                Some(format!("`{column}`: a value of {length} characters; values are limited to {MAX_VALUE_CHARS}"))
+            } else if id.is_empty() {
                 Some(format!("`{id_column}`: empty; every record needs an id"))
             } else {
                 self.seen_ids[source as usize].get(id).map(|first| {

@@ -87,7 +87,7 @@ fn speed(un: &str, sdn: &str, queries_path: &str) -> serde_json::Value {
     let mut entities = read_un_xml(un, &std::fs::read(un).unwrap()).unwrap().entities;
     let alt = sdn.replace("sdn", "alt");
     let (sdn_bytes, alt_bytes) = (std::fs::read(sdn).unwrap(), std::fs::read(&alt).unwrap());
-    entities.extend(read_ofac_csv((sdn, &sdn_bytes), Some((&alt, &alt_bytes))).unwrap().entities);
+    entities.extend(read_ofac_csv((sdn, &sdn_bytes), Some((&alt, &alt_bytes)), None).unwrap().entities);
     let screener = Screener::new(entities);
     let queries = queries(queries_path);
     let options = Options::default();

@@ -141,6 +141,23 @@ pub(crate) fn position(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// Most names (primary name and aliases) one list entry may have. The most aliased entries of the UN and OFAC
+/// lists have a few dozen; thousands mean a broken or hostile file.
+pub const MAX_NAMES_PER_ENTITY: usize = 1_000;
+
+/// Deepest nesting of XML elements read. The UN list nests 4 deep and OFAC's advanced XML about 12; a deeper
+/// file is refused before it can exhaust the stack or memory.
+pub const MAX_XML_DEPTH: usize = 64;
+
+/// How many years either side of an approximate year of birth (the UN list's `TYPE_OF_DATE` APPROXIMATELY) a
+/// date of birth may fall and still agree with it.
+pub const APPROXIMATE_YEARS: u16 = 2;
+
+/// The error for an element nested deeper than [`MAX_XML_DEPTH`].
+pub(crate) fn too_deep() -> String {
+    format!("elements nested more than {MAX_XML_DEPTH} deep; this is not a sanctions list")
+}
+
 /// Entity being assembled.
 #[derive(Default)]
 pub(crate) struct Draft {
@@ -155,28 +172,38 @@ pub(crate) struct Draft {
 }
 
 impl Draft {
-    pub(crate) fn finish(self, list: &Arc<ListInfo>, warnings: &mut Vec<String>) -> Option<ListEntity> {
+    /// The entity, or `Ok(None)` when none of its names has letters clew can read. A name longer than
+    /// [`clew_names::MAX_NAME_CHARS`] or more than [`MAX_NAMES_PER_ENTITY`] names refuse the list.
+    pub(crate) fn finish(self, list: &Arc<ListInfo>, warnings: &mut Vec<String>) -> Result<Option<ListEntity>, String> {
         let kind = self.kind.unwrap_or(EntityKind::Other);
+        if self.names.len() > MAX_NAMES_PER_ENTITY {
+            return Err(format!(
+                "entry {}: {} names; an entry may have at most {MAX_NAMES_PER_ENTITY}",
+                self.id,
+                self.names.len()
+            ));
+        }
         let mut names: Vec<ListName> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for (text, weak) in self.names {
+            clew_names::check_length(&text).map_err(|message| format!("entry {}: {message}", self.id))?;
             let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-            if text.is_empty() || names.iter().any(|n| n.text == text) {
+            if text.is_empty() || !seen.insert(text.clone()) {
                 continue;
             }
-            let name = ListName::new(&text, weak, kind);
             if clew_names::generic::fold(&text).is_empty() {
                 warnings.push(format!("{}: the name `{text}` has no letters clew can read; it is left out", self.id));
                 continue;
             }
-            names.push(name);
+            names.push(ListName::new(&text, weak, kind));
         }
         if names.is_empty() {
-            return None;
+            return Ok(None);
         }
         let mut countries = self.countries;
         countries.sort();
         countries.dedup();
-        Some(ListEntity {
+        Ok(Some(ListEntity {
             id: self.id,
             kind,
             names,
@@ -186,7 +213,7 @@ impl Draft {
             identifiers: self.identifiers,
             programs: self.programs,
             list: Arc::clone(list),
-        })
+        }))
     }
 
     fn country(&mut self, text: &str) {
@@ -264,6 +291,9 @@ pub fn read_un_xml(origin: &str, bytes: &[u8]) -> Result<List, LoadError> {
                     _ => {}
                 }
                 buffer.clear();
+                if stack.len() >= MAX_XML_DEPTH {
+                    return Err(at(offset, too_deep()));
+                }
                 stack.push(name);
             }
             Event::End(element) => {
@@ -324,14 +354,29 @@ pub fn read_un_xml(origin: &str, bytes: &[u8]) -> Result<List, LoadError> {
                     }
                     "INDIVIDUAL_DATE_OF_BIRTH" => {
                         let (kind, date, year, from, to) = std::mem::take(&mut birth);
-                        if let Some(date) = date.and_then(|d| d.get(..10).and_then(|d| d.parse::<PartialDate>().ok())) {
-                            current.birth_dates.push(BirthDate::Date(date));
+                        let date = date.and_then(|d| d.get(..10).and_then(|d| d.parse::<PartialDate>().ok()));
+                        // "APPROXIMATELY 1961" is a guess at the year, not the year: it is read as the years
+                        // around it, so that a query born a year or two off is not taken for a conflict.
+                        let approximate = kind.trim().eq_ignore_ascii_case("APPROXIMATELY");
+                        let around = |year: u16| BirthDate::Years {
+                            from: year.saturating_sub(APPROXIMATE_YEARS),
+                            to: year.saturating_add(APPROXIMATE_YEARS),
+                        };
+                        if let Some(date) = date {
+                            current.birth_dates.push(if approximate {
+                                around(date.year)
+                            } else {
+                                BirthDate::Date(date)
+                            });
                         } else if let Some(year) = year {
-                            current.birth_dates.push(BirthDate::Years { from: year, to: year });
+                            current.birth_dates.push(if approximate {
+                                around(year)
+                            } else {
+                                BirthDate::Years { from: year, to: year }
+                            });
                         } else if let (Some(from), Some(to)) = (from, to) {
                             current.birth_dates.push(BirthDate::Years { from: from.min(to), to: from.max(to) });
                         }
-                        let _ = kind;
                     }
                     _ => {}
                 }
@@ -374,7 +419,10 @@ pub(crate) fn finish(origin: &str, info: Arc<ListInfo>, drafts: Vec<Draft>) -> R
     let mut entities = Vec::with_capacity(drafts.len());
     for draft in drafts {
         let id = draft.id.clone();
-        match draft.finish(&info, &mut warnings) {
+        let finished = draft
+            .finish(&info, &mut warnings)
+            .map_err(|message| LoadError::File { origin: origin.to_string(), message })?;
+        match finished {
             Some(entity) => entities.push(entity),
             None => warnings.push(format!("{id}: no name clew can read; the entry is left out")),
         }
@@ -434,8 +482,36 @@ fn ofac_birth_date(text: &str) -> Option<BirthDate> {
     }
 }
 
-/// Reads OFAC's SDN list in its legacy CSV form: `sdn.csv` (required), `alt.csv` (aliases) when given.
-pub fn read_ofac_csv(sdn: (&str, &[u8]), alt: Option<(&str, &[u8])>) -> Result<List, LoadError> {
+/// The names of the files of an OFAC list in its legacy CSV form that come with the primary file, by its name:
+/// `sdn.csv` brings `alt.csv` (aliases) and `add.csv` (addresses); the consolidated (non-SDN) list's
+/// `cons_prim.csv` brings `cons_alt.csv` and `cons_add.csv`; a dated copy (`ofac_sdn_2022-01.csv`) its
+/// like-named `alt` and `add` files. `None` for a name that is neither.
+pub fn ofac_companion_names(primary: &str) -> Option<(String, String)> {
+    let lower = primary.to_ascii_lowercase();
+    for part in ["prim", "sdn"] {
+        if let Some(at) = lower.find(part) {
+            let with = |word: &str| format!("{}{word}{}", &primary[..at], &primary[at + part.len()..]);
+            return Some((with("alt"), with("add")));
+        }
+    }
+    None
+}
+
+/// The list an OFAC legacy CSV file is, by its name: the consolidated (non-SDN) lists come as `cons_prim.csv`,
+/// the SDN list as `sdn.csv`.
+pub fn ofac_list_name(primary: &str) -> &'static str {
+    let name = std::path::Path::new(primary).file_name().map_or(String::new(), |n| n.to_string_lossy().to_lowercase());
+    if name.starts_with("cons") { "OFAC consolidated (non-SDN)" } else { "OFAC SDN" }
+}
+
+/// Reads an OFAC list in its legacy CSV form: the primary file (`sdn.csv` or `cons_prim.csv`, required), its
+/// aliases (`alt.csv`) and its addresses (`add.csv`, whose countries count as the entry's countries) when given.
+/// The list's name follows the primary file's ([`ofac_list_name`]).
+pub fn read_ofac_csv(
+    sdn: (&str, &[u8]),
+    alt: Option<(&str, &[u8])>,
+    add: Option<(&str, &[u8])>,
+) -> Result<List, LoadError> {
     let (origin, bytes) = sdn;
     let text = text_of(origin, bytes)?;
     let mut drafts: Vec<Draft> = Vec::new();
@@ -547,13 +623,52 @@ pub fn read_ofac_csv(sdn: (&str, &[u8]), alt: Option<(&str, &[u8])>) -> Result<L
             }
         }
     }
+    let mut unknown_addresses = Vec::new();
+    if let Some((add_origin, add_bytes)) = add {
+        parts.push(add_bytes);
+        let add_text = text_of(add_origin, add_bytes)?;
+        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(add_text.as_bytes());
+        for record in reader.records() {
+            let record = record.map_err(|e| csv_error(add_origin, add_text, &e))?;
+            let line = record.position().map_or(0, |p| p.line() as usize);
+            if record.len() == 1 && (record[0].trim().is_empty() || record[0].starts_with('\u{1a}')) {
+                continue;
+            }
+            if record.len() != 6 {
+                return Err(LoadError::At {
+                    origin: add_origin.into(),
+                    line,
+                    column: 1,
+                    message: format!("{} fields, expected the 6 of an OFAC address row", record.len()),
+                });
+            }
+            // OFAC's published address file can run ahead of its primary file (entries added or removed
+            // between the two downloads): such rows are counted and passed over, not a reason to refuse.
+            match by_number.get(record[0].trim()) {
+                Some(&index) => {
+                    if let Some(country) = empty(&record[4]) {
+                        drafts[index].country(&country);
+                    }
+                }
+                None => unknown_addresses.push(line),
+            }
+        }
+    }
     let info = Arc::new(ListInfo {
-        name: "OFAC SDN".into(),
+        name: ofac_list_name(origin).into(),
         version: None,
         format: Format::OfacCsv.name(),
         sha256: sha256_of(&parts),
     });
-    finish(origin, info, drafts)
+    let mut list = finish(origin, info, drafts)?;
+    if let (Some((add_origin, _)), Some(first)) = (add, unknown_addresses.first()) {
+        list.warnings.push(format!(
+            "{add_origin}: {} addresses (the first on line {first}) are of entries {origin} does not have; they \
+             were passed over (are the two files from the same day?)",
+            unknown_addresses.len()
+        ));
+    }
+    Ok(list)
 }
 
 fn csv_error(origin: &str, text: &str, error: &csv::Error) -> LoadError {
@@ -587,6 +702,18 @@ pub fn read_ftm(origin: &str, bytes: &[u8]) -> Result<List, LoadError> {
             .and_then(|v| v.as_str())
             .ok_or_else(|| at(1, format!("entity `{id}` has no `schema`")))?;
         let properties = value.get("properties").and_then(|v| v.as_object());
+        if let Some(properties) = properties {
+            for (property, value) in properties {
+                if !value.as_array().is_some_and(|a| a.iter().all(serde_json::Value::is_string)) {
+                    return Err(at(
+                        1,
+                        format!("entity `{id}`: property `{property}` must be a list of strings (FollowTheMoney)"),
+                    ));
+                }
+            }
+        } else if value.get("properties").is_some() {
+            return Err(at(1, format!("entity `{id}`: `properties` must be an object")));
+        }
         let values = |name: &str| -> Vec<String> {
             properties
                 .and_then(|p| p.get(name))

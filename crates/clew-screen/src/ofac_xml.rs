@@ -328,6 +328,9 @@ pub fn read_ofac_xml(origin: &str, bytes: &[u8]) -> Result<List, LoadError> {
                     format!("expected <Sanctions> (an OFAC advanced XML list), found <{}>", node.name),
                 ));
             }
+            if names.len() >= crate::lists::MAX_XML_DEPTH {
+                return Err(at(offset, crate::lists::too_deep()));
+            }
             names.push(node.name.clone());
             // Depth 1 is <Sanctions>, 2 a container (<DistinctParties>...), 3 a record in it.
             if names.len() >= 3 {

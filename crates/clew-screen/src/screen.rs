@@ -396,6 +396,11 @@ pub fn read_queries(origin: &str, bytes: &[u8]) -> Result<(Vec<Query>, Vec<Strin
         let Some(name) = field(Some(full_name)) else {
             return Err(at(Some(full_name), "empty `full_name`".into()));
         };
+        for column in [Some(full_name), first, middle, last] {
+            if let Some(text) = field(column) {
+                clew_names::check_length(text).map_err(|message| at(column, message))?;
+            }
+        }
         let mut names = vec![Name::new(name, kind.name_kind())];
         let parts: Vec<&str> = [first, middle, last].into_iter().filter_map(field).collect();
         if parts.len() >= 2 {

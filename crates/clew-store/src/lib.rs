@@ -61,6 +61,12 @@ pub enum Error {
     /// The database engine failed.
     #[error("database error: {0}")]
     Database(String),
+    /// Another program holds the project's database (a write in progress) longer than clew waits for it.
+    #[error(
+        "the project is busy: another clew command (or another program) is writing to its database, and did not \
+         finish within the 10 seconds clew waits; nothing was written: try again when it has finished"
+    )]
+    Busy,
     /// A write that contradicts what is stored (e.g. a source written as another kind than it is).
     #[error("{0}")]
     Conflict(String),
@@ -68,7 +74,10 @@ pub enum Error {
 
 impl From<rusqlite::Error> for Error {
     fn from(error: rusqlite::Error) -> Self {
-        Error::Database(error.to_string())
+        match error.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => Error::Busy,
+            _ => Error::Database(error.to_string()),
+        }
     }
 }
 
@@ -137,8 +146,10 @@ pub trait WriteTx {
     fn put_segments(&mut self, source: &SourceId, generation: u32, segments: &[Segment]) -> Result<()>;
     /// Stores the consent record (JSON) of a source generation.
     fn put_consent(&mut self, source: &SourceId, generation: u32, record: &str) -> Result<()>;
-    /// Stores the protected block of a source generation, already sealed to the custodians.
-    fn put_protected(&mut self, source: &SourceId, generation: u32, sealed: &[u8]) -> Result<()>;
+    /// Stores the protected block of a source generation, already sealed to the custodians, as its next
+    /// version; returns the version (from 1). An earlier version is never replaced: sealed blocks cannot be
+    /// compared without a custodian's key, so a block imported again is kept beside the earlier ones.
+    fn put_protected(&mut self, source: &SourceId, generation: u32, sealed: &[u8]) -> Result<u32>;
     /// Records an attachment of a source (its sealed blob is already in the blob folder); `false` when the
     /// source already had it.
     fn put_attachment(&mut self, source: &SourceId, attachment: &NewAttachment) -> Result<bool>;
@@ -155,6 +166,8 @@ pub trait WriteTx {
     fn reseal(&mut self, value: &SealedRef, sealed: &[u8]) -> Result<()>;
     /// SHA-256 (hex) over every statement this transaction's batch has written so far, in the order written.
     fn batch_digest(&mut self) -> Result<String>;
+    /// The protected block versions this transaction has written so far.
+    fn protected_written(&mut self) -> Result<Vec<ProtectedVersion>>;
     /// SHA-256 (hex) over the segments and consent records this transaction's batch has written, by source
     /// generation (see [`Store::records_digests`]).
     fn records_digest(&mut self) -> Result<String>;
@@ -217,8 +230,10 @@ pub trait Store {
     fn sanctions_lists(&self) -> Result<Vec<StoredList>>;
     /// Reviewers' judgements on pairs of entities, oldest first.
     fn link_judgements(&self) -> Result<Vec<StoredJudgement>>;
-    /// The sealed protected block of the current generation of a source, if it has one.
+    /// The sealed protected block of the current generation of a source (its newest version), if it has one.
     fn protected(&self, source: &SourceId) -> Result<Option<Vec<u8>>>;
+    /// Every stored version of every protected block (never their contents), for verification.
+    fn protected_versions(&self) -> Result<Vec<ProtectedVersion>>;
     /// The attachments of a source, in the order added.
     fn attachments(&self, source: &SourceId) -> Result<Vec<Attachment>>;
     /// Every attachment of every source, for verification: (source id, sha256).
@@ -271,10 +286,24 @@ pub trait Store {
 /// Where a sealed value is stored, for [`WriteTx::reseal`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SealedRef {
-    /// The protected block of a source generation (the source's row key, the generation).
-    Protected(i64, i64),
+    /// A version of the protected block of a source generation (the source's row key, the generation, the
+    /// version).
+    Protected(i64, i64, i64),
     /// An attachment's original file name (the attachment's row key).
     AttachmentName(i64),
+}
+
+/// One stored version of a protected block: where it belongs and which write added it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ProtectedVersion {
+    /// The source.
+    pub source: SourceId,
+    /// The source generation.
+    pub generation: u32,
+    /// The version (from 1).
+    pub version: u32,
+    /// The batch that wrote it; `None` for versions written before schema version 8.
+    pub batch: Option<i64>,
 }
 
 /// A source, the batch that wrote its current generation, and whether some of that generation's segments
@@ -386,6 +415,8 @@ pub struct StoredList {
     pub entities: u64,
     /// SHA-256 of a second file read with it (OFAC's aliases file), kept beside it.
     pub companion_sha256: Option<String>,
+    /// SHA-256 of a third file read with it (OFAC's addresses file), kept beside it.
+    pub addresses_sha256: Option<String>,
     /// Who imported it and when.
     pub imported_by: String,
     /// When (RFC 3339).

@@ -50,6 +50,13 @@ pub struct Project {
     store: SqliteStore,
 }
 
+fn files(error: clew_files::FileError) -> Error {
+    match error {
+        clew_files::FileError::Io { path, message } => Error::Io { path, message },
+        other => Error::Io { path: PathBuf::new(), message: other.to_string() },
+    }
+}
+
 fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
     move |error| Error::Io { path: path.to_path_buf(), message: error.to_string() }
 }
@@ -61,7 +68,8 @@ impl Project {
         if config_path.exists() {
             return Err(Error::AlreadyAProject { dir: dir.to_path_buf() });
         }
-        fs::create_dir_all(dir).map_err(io(dir))?;
+        // Private whatever the umask: the database holds the witnesses' words and consent.
+        clew_files::create_private_dir(dir).map_err(files)?;
         let config = ProjectConfig {
             format: PROJECT_FORMAT,
             name: name.to_string(),
@@ -70,16 +78,14 @@ impl Project {
             synthetic,
         };
         let store = SqliteStore::create(&dir.join(&config.database))?;
-        fs::create_dir_all(dir.join("blobs")).map_err(io(dir))?;
+        clew_files::create_private_dir(&dir.join("blobs")).map_err(files)?;
         let text = format!(
             "# A clew project. See `clew --help`.\n{}",
             toml::to_string(&config)
                 .map_err(|e| Error::Config { path: config_path.clone(), message: e.to_string() })?
         );
         // Written last and atomically: a directory is a project only once everything else exists.
-        let temporary = dir.join(".clew.toml.tmp");
-        fs::write(&temporary, text).map_err(io(&temporary))?;
-        fs::rename(&temporary, &config_path).map_err(io(&config_path))?;
+        clew_files::write_atomic(&config_path, text.as_bytes()).map_err(files)?;
         Ok(Project { dir: dir.to_path_buf(), config, store })
     }
 

@@ -9,12 +9,13 @@ use clew_model::{
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use crate::{
-    Attachment, Batch, ConsentRecord, Custodian, CustodyEvent, EntityRow, Error, NewAttachment, Original, Result,
-    SealedRef, SourceBatch, SourceDraft, SourceOutcome, Stats, Store, StoredJudgement, StoredList, WriteTx,
+    Attachment, Batch, ConsentRecord, Custodian, CustodyEvent, EntityRow, Error, NewAttachment, Original,
+    ProtectedVersion, Result, SealedRef, SourceBatch, SourceDraft, SourceOutcome, Stats, Store, StoredJudgement,
+    StoredList, WriteTx,
 };
 
 /// Migrations in order; the database's `user_version` is the number applied.
-const MIGRATIONS: [&str; 7] = [
+const MIGRATIONS: [&str; 9] = [
     include_str!("../migrations/sqlite/0001_statements.sql"),
     include_str!("../migrations/sqlite/0002_attachments.sql"),
     include_str!("../migrations/sqlite/0003_stripped_attachments.sql"),
@@ -22,6 +23,8 @@ const MIGRATIONS: [&str; 7] = [
     include_str!("../migrations/sqlite/0005_last_statement.sql"),
     include_str!("../migrations/sqlite/0006_sanctions_lists.sql"),
     include_str!("../migrations/sqlite/0007_link_judgements.sql"),
+    include_str!("../migrations/sqlite/0008_protected_versions.sql"),
+    include_str!("../migrations/sqlite/0009_list_addresses.sql"),
 ];
 
 /// The schema version this build writes.
@@ -55,6 +58,12 @@ impl SqliteStore {
         if path.exists() {
             return Err(Error::Io { path: path.to_path_buf(), message: "a database already exists here".into() });
         }
+        // Made private (0600) before SQLite opens it, whatever the umask: it holds the witnesses' words and
+        // consent. SQLite gives its WAL and shared-memory files the database file's mode.
+        drop(
+            clew_files::create_private_new(path)
+                .map_err(|e| Error::Io { path: path.to_path_buf(), message: e.to_string() })?,
+        );
         Self::open_with(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)
     }
 
@@ -324,6 +333,7 @@ impl Store for SqliteStore {
             entities: HashMap::new(),
             digest: <sha2::Sha256 as sha2::Digest>::new(),
             records: std::collections::BTreeMap::new(),
+            protected: Vec::new(),
         }))
     }
 
@@ -455,7 +465,7 @@ impl Store for SqliteStore {
     fn sanctions_lists(&self) -> Result<Vec<StoredList>> {
         let mut query = self.connection.prepare(
             "SELECT l.sha256, l.name, l.version, l.format, l.file_name, l.entities, b.recorded_by, b.recorded_at,
-                    l.companion_sha256
+                    l.companion_sha256, l.addresses_sha256
              FROM sanctions_list l JOIN batch b ON b.id = l.batch ORDER BY l.key",
         )?;
         let rows = query.query_map([], |row| {
@@ -469,6 +479,7 @@ impl Store for SqliteStore {
                 imported_by: row.get(6)?,
                 imported_at: row.get(7)?,
                 companion_sha256: row.get(8)?,
+                addresses_sha256: row.get(9)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -816,10 +827,10 @@ impl Store for SqliteStore {
 
     fn sealed_values(&self) -> Result<Vec<(SealedRef, Vec<u8>)>> {
         let mut values = Vec::new();
-        let mut query = self.connection.prepare("SELECT source, generation, sealed FROM protected")?;
-        for row in query.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))? {
-            let (source, generation, sealed) = row?;
-            values.push((SealedRef::Protected(source, generation), sealed));
+        let mut query = self.connection.prepare("SELECT source, generation, version, sealed FROM protected")?;
+        for row in query.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))? {
+            let (source, generation, version, sealed) = row?;
+            values.push((SealedRef::Protected(source, generation, version), sealed));
         }
         let mut query = self.connection.prepare("SELECT key, sealed_name FROM attachment")?;
         for row in query.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))? {
@@ -865,11 +876,30 @@ impl Store for SqliteStore {
             .connection
             .query_row(
                 "SELECT p.sealed FROM protected p JOIN source s ON s.key = p.source AND s.generation = p.generation
-                 WHERE s.id = ?1",
+                 WHERE s.id = ?1 ORDER BY p.version DESC LIMIT 1",
                 [source.as_str()],
                 |row| row.get(0),
             )
             .optional()?)
+    }
+
+    fn protected_versions(&self) -> Result<Vec<ProtectedVersion>> {
+        let mut query = self.connection.prepare(
+            "SELECT s.id, p.generation, p.version, p.batch FROM protected p JOIN source s ON s.key = p.source
+             ORDER BY p.source, p.generation, p.version",
+        )?;
+        let rows = query.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))?;
+        let mut versions = Vec::new();
+        for row in rows {
+            let (id, generation, version, batch) = row?;
+            versions.push(ProtectedVersion {
+                source: SourceId::new(&id).map_err(Error::Corrupt)?,
+                generation,
+                version,
+                batch,
+            });
+        }
+        Ok(versions)
     }
 
     fn stats(&self) -> Result<Stats> {
@@ -921,6 +951,8 @@ struct SqliteWriteTx<'c> {
     digest: sha2::Sha256,
     /// Digests of the segments and consent records this batch wrote, by source key and generation.
     records: std::collections::BTreeMap<(i64, i64), RecordDigests>,
+    /// The protected block versions this batch wrote.
+    protected: Vec<ProtectedVersion>,
 }
 
 /// Statement rows written by one INSERT.
@@ -1211,12 +1243,25 @@ impl WriteTx for SqliteWriteTx<'_> {
         Ok(())
     }
 
-    fn put_protected(&mut self, source: &SourceId, generation: u32, sealed: &[u8]) -> Result<()> {
+    fn put_protected(&mut self, source: &SourceId, generation: u32, sealed: &[u8]) -> Result<u32> {
         let key = self.source_key(source)?;
-        self.tx
-            .prepare_cached("INSERT OR REPLACE INTO protected (source, generation, sealed) VALUES (?1, ?2, ?3)")?
-            .execute(params![key, generation, sealed])?;
-        Ok(())
+        // A plain INSERT: should the version ever be taken, the write fails rather than replace a block.
+        let version: u32 = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO protected (source, generation, version, sealed, batch)
+                 SELECT ?1, ?2, coalesce(max(version), 0) + 1, ?3, ?4 FROM protected
+                 WHERE source = ?1 AND generation = ?2
+                 RETURNING version",
+            )?
+            .query_row(params![key, generation, sealed, self.batch_id], |row| row.get(0))?;
+        self.protected.push(ProtectedVersion {
+            source: source.clone(),
+            generation,
+            version,
+            batch: Some(self.batch_id),
+        });
+        Ok(version)
     }
 
     fn put_attachment(&mut self, source: &SourceId, attachment: &NewAttachment) -> Result<bool> {
@@ -1250,6 +1295,10 @@ impl WriteTx for SqliteWriteTx<'_> {
         Ok(hex_digest(&self.digest))
     }
 
+    fn protected_written(&mut self) -> Result<Vec<ProtectedVersion>> {
+        Ok(self.protected.clone())
+    }
+
     fn append_event(&mut self, kind: &str, detail: &str, leaf_hash: &[u8; 32]) -> Result<u64> {
         self.tx
             .prepare_cached("INSERT INTO custody_event (batch, kind, detail, leaf_hash) VALUES (?1, ?2, ?3, ?4)")?
@@ -1263,9 +1312,9 @@ impl WriteTx for SqliteWriteTx<'_> {
 
     fn reseal(&mut self, value: &SealedRef, sealed: &[u8]) -> Result<()> {
         let changed = match *value {
-            SealedRef::Protected(source, generation) => self.tx.execute(
-                "UPDATE protected SET sealed = ?3 WHERE source = ?1 AND generation = ?2",
-                params![source, generation, sealed],
+            SealedRef::Protected(source, generation, version) => self.tx.execute(
+                "UPDATE protected SET sealed = ?4 WHERE source = ?1 AND generation = ?2 AND version = ?3",
+                params![source, generation, version, sealed],
             )?,
             SealedRef::AttachmentName(key) => {
                 self.tx.execute("UPDATE attachment SET sealed_name = ?2 WHERE key = ?1", params![key, sealed])?
@@ -1280,8 +1329,8 @@ impl WriteTx for SqliteWriteTx<'_> {
     fn put_sanctions_list(&mut self, list: &StoredList) -> Result<bool> {
         let added = self.tx.execute(
             "INSERT OR IGNORE INTO sanctions_list
-                 (sha256, name, version, format, file_name, entities, batch, companion_sha256)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                 (sha256, name, version, format, file_name, entities, batch, companion_sha256, addresses_sha256)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             params![
                 list.sha256,
                 list.name,
@@ -1290,7 +1339,8 @@ impl WriteTx for SqliteWriteTx<'_> {
                 list.file_name,
                 list.entities as i64,
                 self.batch_id,
-                list.companion_sha256
+                list.companion_sha256,
+                list.addresses_sha256
             ],
         )?;
         Ok(added == 1)

@@ -21,8 +21,28 @@ pub struct BlobRef {
     pub sha256: String,
     /// Plaintext size in bytes.
     pub size: u64,
-    /// Whether the same content was already stored (nothing new was written).
+    /// Whether the same content was already stored (the blob was sealed anew all the same).
     pub existed: bool,
+    /// SHA-256 of the sealed file as written (hex): what `clew verify` checks without any key.
+    pub sealed_sha256: String,
+}
+
+/// A writer that hashes what passes through it: the sealed file's SHA-256, computed as it is written.
+struct Hashing<W> {
+    inner: W,
+    hasher: Sha256,
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let written = self.inner.write(bytes)?;
+        self.hasher.update(&bytes[..written]);
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// The blob folder of a project.
@@ -38,7 +58,7 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
 impl BlobStore {
     /// The blob folder at `dir` (created when missing).
     pub fn new(dir: &Path) -> Result<BlobStore, Error> {
-        fs::create_dir_all(dir).map_err(io(dir))?;
+        clew_files::create_private_dir(dir).map_err(|e| Error::Io(e.to_string()))?;
         Ok(BlobStore { dir: dir.to_path_buf() })
     }
 
@@ -53,9 +73,11 @@ impl BlobStore {
         let encryptor = crate::encryptor(custodians)?;
         let temporary = self.dir.join(format!(".incoming-{}-{}", std::process::id(), unique()));
         let result = (|| {
-            let file = fs::File::create(&temporary).map_err(io(&temporary))?;
-            let mut writer =
-                encryptor.wrap_output(BufWriter::with_capacity(CHUNK, file)).map_err(|e| Error::Seal(e.to_string()))?;
+            let file = clew_files::create_private_new(&temporary).map_err(|e| Error::Io(e.to_string()))?;
+            let hashing = Hashing { inner: file, hasher: Sha256::new() };
+            let mut writer = encryptor
+                .wrap_output(BufWriter::with_capacity(CHUNK, hashing))
+                .map_err(|e| Error::Seal(e.to_string()))?;
             let mut hasher = Sha256::new();
             let mut size = 0u64;
             let mut buffer = vec![0u8; CHUNK];
@@ -71,11 +93,11 @@ impl BlobStore {
                 size += read as u64;
             }
             let file = writer.finish().map_err(io(&temporary))?;
-            let file = file.into_inner().map_err(|e| Error::Io(format!("{}: {e}", temporary.display())))?;
-            file.sync_all().map_err(io(&temporary))?;
-            Ok((hex(&hasher.finalize()), size))
+            let hashing = file.into_inner().map_err(|e| Error::Io(format!("{}: {e}", temporary.display())))?;
+            hashing.inner.sync_all().map_err(io(&temporary))?;
+            Ok((hex(&hasher.finalize()), size, hex(&hashing.hasher.finalize())))
         })();
-        let (sha256, size) = match result {
+        let (sha256, size, sealed_sha256) = match result {
             Ok(done) => done,
             Err(error) => {
                 let _ = fs::remove_file(&temporary);
@@ -91,7 +113,7 @@ impl BlobStore {
             return Err(io(&target)(error));
         }
         fs::File::open(&self.dir).and_then(|dir| dir.sync_all()).map_err(io(&self.dir))?;
-        Ok(BlobRef { sha256, size, existed })
+        Ok(BlobRef { sha256, size, existed, sealed_sha256 })
     }
 }
 
@@ -103,6 +125,20 @@ impl BlobStore {
         let decryptor = age::Decryptor::new(std::io::BufReader::new(file)).map_err(|_| Error::CannotOpen)?;
         let identities = identity.0.iter().map(|i| i as &dyn age::Identity);
         decryptor.decrypt(identities).map_err(|_| Error::CannotOpen)
+    }
+
+    /// SHA-256 of a blob's sealed file as it is now (hex), read streaming; `None` when it is missing. No key is
+    /// needed: compared with the hash recorded when it was sealed, it tells an altered file from an intact one.
+    pub fn sealed_sha256(&self, sha256: &str) -> Result<Option<String>, Error> {
+        let path = self.path(sha256);
+        let mut file = match fs::File::open(&path) {
+            Ok(file) => file,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(error) => return Err(io(&path)(error)),
+        };
+        let mut hasher = Sha256::new();
+        std::io::copy(&mut file, &mut hasher).map_err(io(&path))?;
+        Ok(Some(hex(&hasher.finalize())))
     }
 
     /// Opens a blob, streaming, and tells whether its plaintext still has the SHA-256 it is named by.
@@ -157,8 +193,11 @@ mod tests {
         assert!(!sealed.windows(20).any(|w| w == b"SYNTHETIC-ATTACHMENT"));
         let identity = Identity::parse(&custodian.identity_file, "key").unwrap();
         assert_eq!(open(&identity, &sealed).unwrap().as_slice(), &content[..]);
+        assert_eq!(first.sealed_sha256, hex(&Sha256::digest(&sealed)), "the sealed hash is the file's");
         let again = store.put(std::slice::from_ref(&custodian.key), &content[..]).unwrap();
         assert!(again.existed);
+        assert_ne!(again.sealed_sha256, first.sealed_sha256, "sealed anew: another file");
+        assert_eq!(store.sealed_sha256(&first.sha256).unwrap().as_ref(), Some(&again.sealed_sha256));
         assert!(store.check(&identity, &first.sha256).unwrap());
         let mut altered = fs::read(store.path(&first.sha256)).unwrap();
         let middle = altered.len() / 2;

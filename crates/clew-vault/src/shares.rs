@@ -92,22 +92,23 @@ pub fn combine(files: &[(String, Zeroizing<String>)]) -> Result<Identity, Error>
     }
     // One share per x coordinate: a share given twice adds nothing, and would break the interpolation.
     let mut seen = Vec::new();
-    let parts: Vec<Vec<u8>> = parsed
-        .iter()
-        .filter(|p| {
-            let id = p.4.first().copied().unwrap_or(0);
-            let first = !seen.contains(&id);
-            seen.push(id);
-            first
-        })
-        .map(|p| p.4.to_vec())
-        .collect();
-    let secret = Zeroizing::new(
-        vsss_rs::Gf256::combine_array(&parts).map_err(|e| Error::Shares(format!("combining failed: {e:?}")))?,
+    // Wiped when dropped, on every path: an error below used to leave the shares' bytes in memory.
+    let parts: Zeroizing<Vec<Vec<u8>>> = Zeroizing::new(
+        parsed
+            .iter()
+            .filter(|p| {
+                let id = p.4.first().copied().unwrap_or(0);
+                let first = !seen.contains(&id);
+                seen.push(id);
+                first
+            })
+            .map(|p| p.4.to_vec())
+            .collect(),
     );
-    for mut part in parts {
-        zeroize::Zeroize::zeroize(&mut part);
-    }
+    let secret = Zeroizing::new(
+        vsss_rs::Gf256::combine_array(&parts[..]).map_err(|e| Error::Shares(format!("combining failed: {e:?}")))?,
+    );
+    drop(parts);
     let text = match String::from_utf8(secret.to_vec()) {
         Ok(text) => Zeroizing::new(text),
         Err(error) => {

@@ -197,7 +197,7 @@ impl KeyFiles {
         let recipient = Recipient(identity.to_public());
         let secret = identity.to_string();
         let sealed = lock(secret.expose_secret().as_bytes(), passphrase, work_factor)?;
-        fs::create_dir_all(&self.dir).map_err(|e| Error::Io(format!("{}: {e}", self.dir.display())))?;
+        clew_files::create_private_dir(&self.dir).map_err(|e| Error::Io(e.to_string()))?;
         // The project key: its public half first, so a key counts as there only once both are whole. The
         // next key of a rotation: its locked half first, so that a next public key without its locked key
         // can only mean a rotation was finishing (see `complete_finishing`).
@@ -298,7 +298,7 @@ impl KeyFiles {
         check_passphrase(passphrase)?;
         let key = ProjectSigningKey::generate();
         let locked = lock(key.0.as_bytes(), passphrase, work_factor)?;
-        fs::create_dir_all(&self.dir).map_err(|e| Error::Io(format!("{}: {e}", self.dir.display())))?;
+        clew_files::create_private_dir(&self.dir).map_err(|e| Error::Io(e.to_string()))?;
         let public = key.public_hex();
         // The public key first, the locked key last: a key counts as there only once both are whole on disk.
         write_durably(&self.public(), format!("{public}\n").as_bytes())?;
@@ -388,17 +388,9 @@ fn unlock_file(path: &Path, passphrase: &str) -> Result<Zeroizing<Vec<u8>>, Erro
     Ok(secret)
 }
 
-/// Writes a file whole or not at all: a temporary file, fsync, rename, fsync of the folder.
+/// Writes a key file whole or not at all, private (0600).
 fn write_durably(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let failed = |e: std::io::Error| Error::Io(format!("{}: {e}", path.display()));
-    let temporary = path.with_extension("tmp");
-    let mut file = fs::File::create(&temporary).map_err(failed)?;
-    file.write_all(bytes).and_then(|()| file.sync_all()).map_err(failed)?;
-    fs::rename(&temporary, path).map_err(failed)?;
-    if let Some(dir) = path.parent() {
-        fs::File::open(dir).and_then(|d| d.sync_all()).map_err(failed)?;
-    }
-    Ok(())
+    clew_files::write_atomic(path, bytes).map_err(|e| Error::Io(e.to_string()))
 }
 
 #[cfg(test)]

@@ -32,20 +32,22 @@ fn clew_crates() -> Vec<String> {
 #[test]
 fn dependency_rules_hold() {
     let allowed: &[(&str, &[&str])] = &[
+        ("clew-files", &[]),
         ("clew-model", &[]),
-        ("clew-vault", &[]),
-        ("clew-store", &["clew-model"]),
+        ("clew-vault", &["clew-files"]),
+        ("clew-store", &["clew-model", "clew-files"]),
         ("clew-assess", &["clew-model"]),
         ("clew-stats", &[]),
         ("clew-names", &[]),
         ("clew-screen", &["clew-model", "clew-names"]),
         ("clew-link", &["clew-model", "clew-names"]),
-        ("clew-intake", &["clew-model", "clew-store", "clew-vault", "clew-assess"]),
+        ("clew-intake", &["clew-model", "clew-files", "clew-store", "clew-vault", "clew-assess"]),
         ("clew-demo", &["clew-model", "clew-intake", "clew-store"]),
         (
             "clew-cli",
             &[
                 "clew-model",
+                "clew-files",
                 "clew-intake",
                 "clew-store",
                 "clew-demo",

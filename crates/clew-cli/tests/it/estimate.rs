@@ -101,18 +101,154 @@ fn bad_tables_and_methods_are_refused() {
     assert_eq!(run.status.code(), Some(3));
     let said = text(&run.stderr);
     assert!(said.contains("bad.csv:3:1: the same pattern as line 2"), "{said}");
-    assert!(said.contains("bad.csv:4:1: `count`: `-1` is not a whole number"), "{said}");
+    assert!(said.contains("bad.csv:4:5: `count`: `-1` is not a whole number"), "{said}");
     let run = clew(dir.path(), &["estimate", "population", &shared("western_us_5list.csv"), "--method", "guess"]);
     assert_eq!(run.status.code(), Some(2));
     assert!(text(&run.stderr).contains("`guess` is not a method"));
     let run = clew(dir.path(), &["estimate", "population", &shared("western_us_5list.csv"), "--chains", "0"]);
     assert_eq!(run.status.code(), Some(2));
-    assert!(text(&run.stderr).contains("--chains: 0 is out of range"), "{}", text(&run.stderr));
-    // Lists that share no one: a clear reason, not a number.
+    assert!(
+        text(&run.stderr).contains("--chains: 0 is out of range: it must be between 1 and 16"),
+        "{}",
+        text(&run.stderr)
+    );
+}
+
+/// Counts of 10^18 to 10^300 once passed the reader, and then every log-linear method said "no maximum-likelihood
+/// estimate" and the command exited 0. They are refused at their line and column (exit 3).
+#[test]
+fn counts_too_large_to_be_people_are_refused_at_their_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("huge.csv"), "A,B,C,count\n1,0,0,1e18\n0,1,0,40\n0,0,1,1e300\n1,1,0,5\n").unwrap();
+    let run = clew(dir.path(), &["estimate", "population", "huge.csv", "--method", "main"]);
+    assert_eq!(run.status.code(), Some(3), "{}", text(&run.stderr));
+    let said = text(&run.stderr);
+    let limit = "is more than 1,000,000,000, the most people a row may count";
+    assert!(said.contains(&format!("huge.csv:2:7: `count`: `1e18` {limit}")), "{said}");
+    assert!(said.contains(&format!("huge.csv:4:7: `count`: `1e300` {limit}")), "{said}");
+    assert!(said.contains("2 problems found; nothing was written"), "{said}");
+}
+
+/// When no method gives an estimate the command once exited 0, as if it had one. It exits 3, says that no
+/// method gave an estimate and why each did not, and writes no file; `--json` has the reasons and the report.
+#[test]
+fn a_table_no_method_can_estimate_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    // Lists that share no one: nothing says how many are on neither.
     std::fs::write(dir.path().join("apart.csv"), "A,B,count\n1,0,5\n0,1,5\n").unwrap();
-    let run = clew(dir.path(), &["estimate", "population", "apart.csv", "--method", "main"]);
+    let args = ["estimate", "population", "apart.csv", "--method", "main,lcmcr", "--out", "result.json"];
+    let run = clew(dir.path(), &args);
+    assert_eq!(run.status.code(), Some(3), "{}", text(&run.stderr));
+    let said = text(&run.stderr);
+    assert!(said.contains("apart.csv: no method gave an estimate from this table (main, lcmcr)"), "{said}");
+    assert!(
+        said.contains("apart.csv: main: the maximum-likelihood estimate of the model [main effects] does not exist")
+    );
+    assert!(said.contains("apart.csv: lcmcr: the latent-class model needs at least three lists"), "{said}");
+    assert!(!dir.path().join("result.json").exists());
+    let mut json = vec!["--json"];
+    json.extend(&args[..5]);
+    let run = clew(dir.path(), &json);
+    assert_eq!(run.status.code(), Some(3));
+    let failure: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(failure["error"]["code"], "invalid_input");
+    assert!(failure["error"]["diagnostics"][0]["message"].as_str().unwrap().starts_with("no method gave an estimate"));
+    assert!(failure["report"]["strata"][0]["methods"][0]["estimate"].is_null());
+    // One method with a number is enough for the command to succeed.
+    let run = clew(dir.path(), &["estimate", "population", &shared("western_us_5list.csv"), "--method", "main"]);
     assert!(run.status.success(), "{}", text(&run.stderr));
-    assert!(text(&run.stdout).contains("does not exist"), "{}", text(&run.stdout));
+}
+
+/// Settings beyond their limits once panicked (`--replicates 9223372036854775808`: "capacity overflow"), asked
+/// for 8 GB at once (`--replicates 1000000000`), or ran without bound (`--samples 1000000000`); a burn-in too large
+/// to count was blamed on `--samples`. Each is refused at once with exit 2, naming the option, the value and the
+/// limit.
+#[test]
+fn settings_beyond_their_limits_are_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = shared("western_us_5list.csv");
+    for (option, value, expected) in [
+        (
+            "--replicates",
+            "9223372036854775808",
+            "--replicates: 9223372036854775808 is out of range: it must be between 100 and 10,000",
+        ),
+        ("--replicates", "1000000000", "--replicates: 1000000000 is out of range: it must be between 100 and 10,000"),
+        ("--samples", "1000000000", "--samples: 1000000000 is out of range: it must be between 10 and 100,000"),
+        (
+            "--burn-in",
+            "18446744073709551615",
+            "--burn-in: 18446744073709551615 is out of range: it must be at most 10,000,000",
+        ),
+        ("--thinning", "100000", "--thinning: 100000 is out of range: it must be between 1 and 10,000"),
+        ("--chains", "17", "--chains: 17 is out of range: it must be between 1 and 16"),
+    ] {
+        let started = std::time::Instant::now();
+        let run = clew(dir.path(), &["estimate", "population", &file, option, value]);
+        assert_eq!(run.status.code(), Some(2), "{option} {value}: {}", text(&run.stderr));
+        assert!(text(&run.stderr).contains(expected), "{option} {value}: {}", text(&run.stderr));
+        assert!(started.elapsed().as_secs() < 10, "{option} {value} was not refused at once");
+    }
+    // Each within its limit, but the run as a whole too long.
+    let run = clew(dir.path(), &["estimate", "population", &file, "--samples", "100000", "--thinning", "100"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(
+        text(&run.stderr).contains(
+            "--chains 4 × (--burn-in 10000 + --samples 100000 × --thinning 100) is 40,040,000 Gibbs iterations, more \
+             than the 10,000,000 a run may take"
+        ),
+        "{}",
+        text(&run.stderr)
+    );
+}
+
+/// Twelve lists with `stepwise-bhs` once ran for more than five minutes with no output: a method named that
+/// takes fewer lists than the table has is refused at once (exit 2); with `all`, it is "not estimable" in the
+/// report and the other methods run. A run whose draws would need more than a gigabyte is refused too.
+#[test]
+fn runs_too_long_or_too_large_are_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let names: Vec<String> = (0..12).map(|i| format!("L{i}")).collect();
+    let mut table = format!("{},count\n", names.join(","));
+    for list in 0..12 {
+        for (pattern, count) in [(1u32 << list, 20 + list), ((1 << list) | (1 << ((list + 1) % 12)), 3)] {
+            let bits: Vec<String> = (0..12).map(|i| (pattern >> i & 1).to_string()).collect();
+            table.push_str(&format!("{},{count}\n", bits.join(",")));
+        }
+    }
+    std::fs::write(dir.path().join("twelve.csv"), &table).unwrap();
+    let started = std::time::Instant::now();
+    let run = clew(dir.path(), &["estimate", "population", "twelve.csv", "--method", "stepwise-bhs"]);
+    assert_eq!(run.status.code(), Some(2), "{}", text(&run.stderr));
+    assert!(
+        text(&run.stderr).contains("--method stepwise-bhs: stepwise-bhs takes at most 8 lists, and 12 have records"),
+        "{}",
+        text(&run.stderr)
+    );
+    assert!(started.elapsed().as_secs() < 10);
+    let args = ["--json", "estimate", "population", "twelve.csv", "--method", "all", "--replicates", "100"];
+    let lcmcr = ["--samples", "20", "--burn-in", "200", "--thinning", "5", "--chains", "2"];
+    let report = json(&clew(dir.path(), &[&args[..], &lcmcr[..]].concat()));
+    let stratum = &report["strata"][0];
+    for (name, limit) in [("aic", 6), ("bic", 6), ("stepwise-bhs", 8), ("stepwise-csv", 10)] {
+        let why = method(stratum, name)["not_estimable"].as_str().unwrap();
+        assert!(why.starts_with(&format!("{name} takes at most {limit} lists, and 12 have records here")), "{why}");
+    }
+    assert!(method(stratum, "main")["estimate"].as_f64().is_some());
+    assert!(method(stratum, "lcmcr")["estimate"].as_f64().is_some());
+
+    let mut strata = String::from("A,B,C,site,count\n");
+    for site in 0..200 {
+        for (pattern, count) in [("1,0,0", 30), ("0,1,0", 20), ("0,0,1", 25), ("1,1,0", 5), ("0,1,1", 4)] {
+            strata.push_str(&format!("{pattern},{site},{count}\n"));
+        }
+    }
+    std::fs::write(dir.path().join("strata.csv"), strata).unwrap();
+    let run = clew(dir.path(), &["estimate", "population", "strata.csv", "--stratum", "site", "--replicates", "10000"]);
+    assert_eq!(run.status.code(), Some(2), "{}", text(&run.stderr));
+    let said = text(&run.stderr);
+    assert!(said.contains("would take about 1036 MB, more than the 1024 MB a run may use"), "{said}");
+    assert!(said.contains("lower --replicates"), "{said}");
 }
 
 #[test]

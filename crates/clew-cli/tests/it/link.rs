@@ -379,9 +379,12 @@ fn capture_histories_come_out_ready_for_estimation() {
         clew(dir.path(), &["--json", "estimate", "population", "two.csv", "--method", "main", "--replicates", "100"]);
     let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
     assert!((report["strata"][0]["methods"][0]["estimate"].as_f64().unwrap() - 8.0).abs() < 1e-6, "{report}");
+    // No stratum estimable: the command fails (exit 3), its report under `report`.
     let run = clew(dir.path(), &["--json", "estimate", "population", "histories.csv", "--stratum", "nationality"]);
-    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
-    assert!(report["strata"][0]["not_estimable"].as_str().unwrap().contains("a stratum needs at least 3"), "{report}");
+    assert_eq!(run.status.code(), Some(3));
+    let failure: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let reason = failure["report"]["strata"][0]["not_estimable"].as_str().unwrap();
+    assert!(reason.contains("a stratum needs at least 3"), "{failure}");
 
     let run = clew(dir.path(), &["--project", "p", "link", "histories", "--list", "roster=ftm:roster"]);
     assert_eq!(run.status.code(), Some(2));

@@ -3,6 +3,7 @@
 
 mod architecture;
 mod estimate;
+mod hardening;
 mod kill;
 mod link;
 mod package;
@@ -1003,4 +1004,59 @@ fn recorded_assessments_follow_the_evidence_and_the_consent() {
     let run = clew(dir.path(), &["--project", "p", "import", "x.yaml"]);
     assert_eq!(run.status.code(), Some(3));
     assert!(text(&run.stderr).contains("may not begin with `assess:`"), "{}", text(&run.stderr));
+}
+
+/// Issue 14 F14: `--since` at or above 2^63 wrapped to a negative sequence number and listed every event.
+/// Nothing comes after it.
+#[test]
+fn log_show_since_beyond_any_sequence_number_lists_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    init_project(dir.path(), "p");
+    let listed = |since: &str| {
+        let run = clew(dir.path(), &["--project", "p", "--json", "log", "show", "--since", since]);
+        assert!(run.status.success(), "{}", text(&run.stderr));
+        serde_json::from_slice::<serde_json::Value>(&run.stdout).unwrap().as_array().unwrap().len()
+    };
+    assert_eq!(listed("0"), 2, "two custodians added");
+    assert_eq!(listed("1"), 1);
+    for since in ["9223372036854775807", "9223372036854775808", "18446744073709551615"] {
+        assert_eq!(listed(since), 0, "--since {since}");
+    }
+}
+
+/// Issue 14 F9: a testimony imported again with a changed protected block keeps the earlier block as it was
+/// (a new version is added, never written over) and logs it; a version deleted behind clew's back is named.
+#[test]
+fn a_changed_protected_block_is_appended_and_a_deleted_version_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    init_project(dir.path(), "p");
+    let original = std::fs::read_to_string(example()).unwrap();
+    std::fs::write(dir.path().join("t.yaml"), &original).unwrap();
+    assert!(clew(dir.path(), &["--project", "p", "import", "t.yaml"]).status.success());
+    let changed = original.replacen("SYNTHETIC-PROTECTED-NAME-0001", "SYNTHETIC-PROTECTED-NAME-0002", 1);
+    std::fs::write(dir.path().join("t.yaml"), changed).unwrap();
+    let run = clew(dir.path(), &["--project", "p", "import", "t.yaml"]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    assert!(text(&run.stderr).contains("kept as a new version"), "{}", text(&run.stderr));
+    let database = dir.path().join("p/clew.db");
+    let sealed: Vec<Vec<u8>> = {
+        let connection = rusqlite::Connection::open(&database).unwrap();
+        let mut query = connection.prepare("SELECT sealed FROM protected ORDER BY version").unwrap();
+        query.query_map([], |row| row.get(0)).unwrap().map(Result::unwrap).collect()
+    };
+    assert_eq!(sealed.len(), 2, "the earlier block is kept");
+    let run = clew(dir.path(), &["--json", "--project", "p", "log", "show"]);
+    let events: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let last = events.as_array().unwrap().last().unwrap();
+    assert!(last["detail"].as_str().unwrap().contains("\"protected_versions\":1"), "{last}");
+    assert!(clew(dir.path(), &["--project", "p", "verify"]).status.success());
+    let run = clew(dir.path(), &["--project", "p", "protected", "show", "T-EXAMPLE-0001", "--identity", "p.key"]);
+    assert!(text(&run.stdout).contains("SYNTHETIC-PROTECTED-NAME-0002"), "{}", text(&run.stdout));
+
+    let connection = rusqlite::Connection::open(&database).unwrap();
+    connection.execute("DELETE FROM protected WHERE version = 1", []).unwrap();
+    drop(connection);
+    let run = clew(dir.path(), &["--project", "p", "verify"]);
+    assert_eq!(run.status.code(), Some(6));
+    assert!(text(&run.stderr).contains("protected blocks: the versions stored by event"), "{}", text(&run.stderr));
 }

@@ -515,3 +515,108 @@ fn inclusion_and_consistency_proofs_check_offline() {
     let run = clew_pass(dir.path(), &["--project", "d", "log", "proof", "--from", "999"]);
     assert_eq!(run.status.code(), Some(2));
 }
+
+/// Issue 14 F7: a package whose archive would extract to something other than what was checked is refused,
+/// naming the member. Above all a second copy of a file with the altered one first: clew read the last copy
+/// and said "verified", while tools that keep the first copy, or print every copy (`tar -xO`), give the
+/// altered text.
+#[test]
+fn a_package_with_a_member_twice_a_link_or_a_path_outside_is_refused() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    ok(clew_pass(dir.path(), &["demo", "--dir", "d", "--testimonies", "2"]));
+    ok(export(dir.path(), "d", &["--testimony", "T-DEMO-000001"], "internal", "p.tar"));
+    let package = std::fs::read(dir.path().join("p.tar")).unwrap();
+    let mut members: Vec<(String, Vec<u8>)> = Vec::new();
+    for entry in tar::Archive::new(package.as_slice()).entries().unwrap() {
+        let mut entry = entry.unwrap();
+        let mut data = Vec::new();
+        entry.read_to_end(&mut data).unwrap();
+        members.push((entry.path().unwrap().to_string_lossy().to_string(), data));
+    }
+    let material = "clew-package/material/testimony.json";
+    // The package's members again, with `extra` (raw tar bytes) before the material.
+    let repacked = |extra: &[u8]| {
+        let mut builder = tar::Builder::new(Vec::new());
+        for (name, data) in &members {
+            if name == material {
+                builder.get_mut().extend_from_slice(extra);
+            }
+            let mut header = tar::Header::new_ustar();
+            header.set_size(data.len() as u64);
+            header.set_mode(0o644);
+            builder.append_data(&mut header, name, data.as_slice()).unwrap();
+        }
+        builder.into_inner().unwrap()
+    };
+    let raw_member = |name: &str, kind: tar::EntryType, data: &[u8]| {
+        let mut header = tar::Header::new_ustar();
+        header.as_old_mut().name[..name.len()].copy_from_slice(name.as_bytes());
+        header.set_size(data.len() as u64);
+        header.set_mode(0o644);
+        header.set_entry_type(kind);
+        if matches!(kind, tar::EntryType::Symlink | tar::EntryType::Link) {
+            header.set_link_name("/etc/passwd").unwrap();
+        }
+        header.set_cksum();
+        let mut bytes = header.as_bytes().to_vec();
+        bytes.extend_from_slice(data);
+        bytes.resize(bytes.len().div_ceil(512) * 512, 0);
+        bytes
+    };
+    let refused = |name: &str, bytes: Vec<u8>| {
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+        let run = verify(dir.path(), name);
+        assert_eq!(run.status.code(), Some(6), "{name}: {}{}", text(&run.stdout), text(&run.stderr));
+        text(&run.stderr)
+    };
+
+    // Repacked as it was, the package still verifies.
+    std::fs::write(dir.path().join("same.tar"), repacked(&[])).unwrap();
+    ok(verify(dir.path(), "same.tar"));
+    // The material twice, the altered copy first.
+    let original = &members.iter().find(|(name, _)| name == material).unwrap().1;
+    let altered = String::from_utf8_lossy(original).replacen("\"confidence\": 1.0", "\"confidence\": 0.1", 1);
+    assert_ne!(altered.as_bytes(), original.as_slice());
+    let said = refused("twice.tar", repacked(&raw_member(material, tar::EntryType::Regular, altered.as_bytes())));
+    assert!(said.contains(&format!("member `{material}`: the archive holds it twice")), "{said}");
+    if standard_tool("tar", "--version") {
+        // What a recipient's tools can get out of it: the altered text.
+        let run = ok(run_tool(dir.path(), "tar", &["-xOf", "twice.tar", material]));
+        assert!(text(&run.stdout).contains("\"confidence\": 0.1"));
+    }
+    // Links, and names outside the folder.
+    let cases = [
+        ("clew-package/material/copy.json", tar::EntryType::Symlink, "a symbolic link, not a regular file"),
+        ("clew-package/material/copy.json", tar::EntryType::Link, "a hard link, not a regular file"),
+        ("clew-package/../outside.txt", tar::EntryType::Regular, "its name holds `..`"),
+        ("/clew-package/outside.txt", tar::EntryType::Regular, "its name is absolute"),
+    ];
+    for (index, (name, kind, why)) in cases.into_iter().enumerate() {
+        let said = refused(&format!("case{index}.tar"), repacked(&raw_member(name, kind, b"")));
+        assert!(said.contains(&format!("member `{name}`: {why}")), "{said}");
+    }
+}
+
+/// Issue 14 F16: a file that is no package is refused with its path and what it is not; its contents (the
+/// tar reader quoted the bytes it could not parse) never appear.
+#[test]
+fn a_file_that_is_no_package_is_refused_without_showing_its_contents() {
+    let dir = tempfile::tempdir().unwrap();
+    let passwd = "root:x:0:0:SECRET-ROOT-LINE:/root:/bin/bash\ndaemon:x:1:1:SECRET-DAEMON:/usr/sbin\n".repeat(12);
+    std::fs::write(dir.path().join("passwd"), &passwd).unwrap();
+    std::fs::write(dir.path().join("short"), "SECRET-SHORT\n").unwrap();
+    std::fs::write(dir.path().join("empty"), "").unwrap();
+    for (name, why) in [("passwd", "not a tar archive"), ("short", "not a tar archive"), ("empty", "an empty archive")]
+    {
+        for json in [false, true] {
+            let args = if json { vec!["--json", "package", "verify", name] } else { vec!["package", "verify", name] };
+            let run = clew_pass(dir.path(), &args);
+            assert_eq!(run.status.code(), Some(6), "{}", text(&run.stderr));
+            let said = format!("{}{}", text(&run.stdout), text(&run.stderr));
+            assert!(said.contains(&format!("{name}: not a clew package: {why}")), "{said}");
+            assert!(!said.contains("SECRET") && !said.contains("root:x"), "{said}");
+            assert!(!said.contains("manifest.json"), "one problem, not the consequences: {said}");
+        }
+    }
+}

@@ -162,10 +162,13 @@ fn a_project_keeps_lists_and_screens_its_entities_against_them() {
     )
     .unwrap();
     std::fs::write(dir.path().join("synthetic-alt.csv"), format!("99001,1,aka,\"{name}\",-0- \n")).unwrap();
+    std::fs::write(dir.path().join("synthetic-add.csv"), "99001,1,-0- ,\"Vladivostok\",\"Russia\",-0- \n").unwrap();
     let run = clew(dir.path(), &["--project", "d", "--json", "lists", "import", "synthetic-sdn.csv"]);
     let kept: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
     assert!(kept["list"]["companion_sha256"].is_string(), "{kept}");
+    assert!(kept["list"]["addresses_sha256"].is_string(), "the addresses file is kept too: {kept}");
     std::fs::remove_file(dir.path().join("synthetic-alt.csv")).unwrap();
+    std::fs::remove_file(dir.path().join("synthetic-add.csv")).unwrap();
     let run = clew(dir.path(), &["--project", "d", "--json", "screen", "--matches-only"]);
     let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
     let company = report["results"].as_array().unwrap().iter().find(|r| r["query"] == "demo.company.0000").unwrap();

@@ -223,3 +223,33 @@ fn keys_and_ids_that_would_make_bad_entity_ids() {
         "#]],
     );
 }
+
+/// Issue 14 F8: a testimony id or a coded entity id with a `:` could take an id clew derives (another
+/// witness's Person `witness:...`, an assessment's source `assess:...`); each is refused where it is written.
+#[test]
+fn ids_clew_derives_cannot_be_taken() {
+    let text = example_with("id: T-EXAMPLE-0001", "id: witness:W-EX-0001");
+    let text = text.replacen("    - key: minder\n", "    - key: minder\n      id: witness:W-EX-0002\n", 1);
+    let text = text.replacen("    - key: site\n", "    - key: site\n      id: assess:T-0001\n", 1);
+    check(
+        "t.yaml",
+        &text,
+        expect![[r#"
+            [
+                "t.yaml:4:5: field `id`: a testimony id may not begin with `witness:` (clew's id for a witness's Person), nor contain `:` anywhere: clew keeps it for the ids it derives",
+                "t.yaml:81:11: field `facts.entities[2].id`: an entity id may not begin with `assess:` (clew's id for a recorded assessment), nor contain `:` anywhere: clew keeps it for the ids it derives",
+                "t.yaml:92:11: field `facts.entities[4].id`: an entity id may not begin with `witness:` (clew's id for a witness's Person), nor contain `:` anywhere: clew keeps it for the ids it derives",
+            ]
+        "#]],
+    );
+    // A `:` anywhere in a testimony id, not only after a reserved prefix.
+    check(
+        "t.yaml",
+        &example_with("id: T-EXAMPLE-0001", "id: T:EXAMPLE-0001"),
+        expect![[r#"
+            [
+                "t.yaml:4:5: field `id`: a testimony id may not contain `:`, which clew keeps for the ids it derives (`witness:PSEUDONYM`, `assess:ID`, `screen:ID`, `ftm:FILE`)",
+            ]
+        "#]],
+    );
+}

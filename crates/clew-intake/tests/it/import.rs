@@ -285,3 +285,108 @@ fn protected_data_needs_a_custodian_and_is_stored_sealed() {
     let protected: serde_json::Value = serde_json::from_slice(&clew_vault::open(&identity, &sealed).unwrap()).unwrap();
     assert_eq!(protected["name"], "SYNTHETIC-PROTECTED-NAME-0001");
 }
+
+/// Issue 14 F8: a second testimony whose coded Person takes the first witness's id (`witness:W-EX-0001`)
+/// would merge into that Person, which is restricted and kept out of exports, and bring it into the default
+/// export. It is refused, and nothing of it is written.
+#[test]
+fn a_testimony_cannot_write_into_another_witness() {
+    let (_dir, mut project) = new_project();
+    let (_f, first) = import_files(Some(&mut project), &[("t.yaml", example_text().as_bytes())]);
+    assert!(first.committed);
+    let second = example_text()
+        .replacen("id: T-EXAMPLE-0001", "id: T-EXAMPLE-0002", 1)
+        .replacen("pseudonym: W-EX-0001", "pseudonym: W-EX-0002", 1)
+        .replacen("    - key: minder\n", "    - key: minder\n      id: witness:W-EX-0001\n", 1);
+    let before = project.store().stats().unwrap();
+    let (_f, report) = import_files(Some(&mut project), &[("t2.yaml", second.as_bytes())]);
+    assert!(!report.committed);
+    let lines = crate::lines(&report);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].starts_with("t2.yaml:") && lines[0].contains("field `facts.entities[4].id`"), "{lines:?}");
+    assert_eq!(project.store().stats().unwrap(), before, "a refused import writes nothing");
+    let mut exported = Vec::new();
+    export_ftm(model(), project.store_ref(), Sensitivity::Internal, Audience::Internal, &mut exported).unwrap();
+    let text = String::from_utf8(exported).unwrap();
+    assert!(!text.contains("witness:"), "{text}");
+}
+
+/// A testimony whose id has a `:`, imported before such ids were refused, can still be imported again (to be
+/// corrected, or its consent withdrawn); a new one cannot.
+#[test]
+fn a_testimony_id_with_a_colon_already_in_the_project_is_accepted_again() {
+    let (_dir, mut project) = new_project();
+    let batch = clew_store::Batch {
+        recorded_by: "t".into(),
+        recorded_at: "2026-01-01T00:00:00Z".into(),
+        operation: "t".into(),
+    };
+    let mut tx = project.store().write(&batch).unwrap();
+    tx.put_source(&clew_store::SourceDraft {
+        id: clew_model::SourceId::new("T:0001").unwrap(),
+        kind: clew_model::SourceKind::Testimony,
+        title: "an earlier testimony".into(),
+        content_hash: "earlier".into(),
+        synthetic: true,
+        withdrawn: None,
+    })
+    .unwrap();
+    tx.commit().unwrap();
+    let earlier = example_text().replacen("id: T-EXAMPLE-0001", "id: T:0001", 1);
+    let (_f, report) = import_files(Some(&mut project), &[("t.yaml", earlier.as_bytes())]);
+    assert!(report.committed, "{:?}", report.diagnostics);
+    assert_eq!(report.changed_sources, 1);
+    let new = example_text().replacen("id: T-EXAMPLE-0001", "id: T:0002", 1);
+    let (_f, report) = import_files(Some(&mut project), &[("t.yaml", new.as_bytes())]);
+    assert!(!report.committed);
+    assert!(crate::lines(&report)[0].contains("a testimony id may not contain `:`"), "{:?}", report.diagnostics);
+}
+
+/// Issue 14 F9: a testimony imported again with only its protected block changed is unchanged as far as
+/// statements go, but its block is not replaced: the new one is kept as a new version beside the earlier
+/// one, the import says so, and its custody event commits to it (the CLI test
+/// `a_protected_block_version_deleted_behind_clews_back_is_named` deletes one).
+#[test]
+fn a_changed_protected_block_is_a_new_version_and_the_earlier_one_stays() {
+    let (project_dir, mut project) = new_project();
+    let text = example_text();
+    import_files(Some(&mut project), &[("t.yaml", text.as_bytes())]);
+    let changed = text.replacen("SYNTHETIC-PROTECTED-NAME-0001", "SYNTHETIC-PROTECTED-NAME-0002", 1);
+    let (_f, report) = import_files(Some(&mut project), &[("t.yaml", changed.as_bytes())]);
+    assert_eq!((report.unchanged_sources, report.statements, report.protected_versions), (1, 0, 1));
+    assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
+    let warning = report.warnings[0].to_string();
+    assert!(warning.contains("protected") && warning.contains("new version"), "{warning}");
+    assert!(!warning.contains("SYNTHETIC-PROTECTED"), "{warning}");
+
+    let store = project.store_ref();
+    let source = clew_model::SourceId::new("T-EXAMPLE-0001").unwrap();
+    let versions = store.protected_versions().unwrap();
+    assert_eq!(versions.iter().map(|v| (v.generation, v.version)).collect::<Vec<_>>(), [(1, 1), (1, 2)]);
+    let key = std::fs::read_to_string(project_dir.path().join("custodian.key")).unwrap();
+    let identity = clew_vault::Identity::parse(&key, "custodian.key").unwrap();
+    let open = |sealed: &[u8]| String::from_utf8(clew_vault::open(&identity, sealed).unwrap().to_vec()).unwrap();
+    assert!(open(&store.protected(&source).unwrap().unwrap()).contains("NAME-0002"), "the newest is current");
+    let all: Vec<String> = store.sealed_values().unwrap().iter().map(|(_, sealed)| open(sealed)).collect();
+    assert!(all.iter().any(|p| p.contains("NAME-0001")), "the earlier version stays");
+
+    // The import's event commits to the version it stored, and verification recomputes it.
+    let events = store.events(0, 100).unwrap();
+    let last: serde_json::Value = serde_json::from_str(&events.last().unwrap().detail).unwrap();
+    assert_eq!((last["unchanged_sources"].as_u64(), last["protected_versions"].as_u64()), (Some(1), Some(1)));
+    let verify = |project: &clew_store::Project| {
+        clew_intake::verify::verify(project.store_ref(), &project.blob_dir(), &project.list_dir(), None, None)
+            .unwrap()
+            .problems
+            .into_iter()
+            // `new_project` adds its custodian without a custody event.
+            .filter(|p| !p.starts_with("custodians:"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(verify(&project), Vec::<String>::new());
+    // The same block again is still a new version (sealed blocks cannot be compared), and nothing else.
+    let (_f, again) = import_files(Some(&mut project), &[("t.yaml", changed.as_bytes())]);
+    assert_eq!((again.unchanged_sources, again.protected_versions), (1, 1));
+    assert_eq!(project.store_ref().protected_versions().unwrap().len(), 3);
+    assert_eq!(verify(&project), Vec::<String>::new());
+}

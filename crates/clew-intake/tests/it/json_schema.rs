@@ -116,8 +116,9 @@ fn errors_of(value: &Value) -> Vec<String> {
 fn schema_accepts_what_the_reader_accepts() {
     let example = clew_model::doc::parse(&example_text(), clew_model::doc::TextFormat::Yaml).unwrap()[0].to_json();
     assert_eq!(errors_of(&example), Vec::<String>::new());
-    // Variants of the example with further optional parts, read back through the typed structs.
-    for index in 0..50 {
+    // Every combination of further optional parts (one bit of `index` each), read back through the typed
+    // structs: each is a shape of its own.
+    for index in 0..4 {
         let testimony = example_variant(index);
         assert_eq!(errors_of(&testimony), Vec::<String>::new(), "testimony {index}");
     }
@@ -127,8 +128,10 @@ fn schema_accepts_what_the_reader_accepts() {
 fn example_variant(index: u64) -> Value {
     let mut value = clew_model::doc::parse(&example_text(), clew_model::doc::TextFormat::Yaml).unwrap()[0].to_json();
     value["id"] = format!("T-{index}").into();
-    if index.is_multiple_of(2) {
+    if index & 1 != 0 {
         value["facts"]["spells"][0]["escape"] = serde_json::json!({"value": true, "segments": ["s5"]});
+    }
+    if index & 2 != 0 {
         value["consent"]["withdrawal"] = serde_json::json!({"date": "2026-01", "scope": "publication"});
     }
     let node = clew_model::doc::parse(&value.to_string(), clew_model::doc::TextFormat::Json).unwrap().remove(0);

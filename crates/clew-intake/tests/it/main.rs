@@ -5,6 +5,7 @@
 mod bad_input;
 mod import;
 mod json_schema;
+mod screening;
 
 use std::path::{Path, PathBuf};
 

@@ -112,3 +112,12 @@ fn unreadable_dates_count_as_missing_with_a_warning() {
     let linkage = linkage(PEOPLE, &[file], Mode::Dedupe).unwrap();
     assert_eq!(linkage.warnings, vec!["comparison `birth`: 2 values could not be read as dates and count as missing"]);
 }
+
+#[test]
+fn a_value_longer_than_the_limit_is_refused_with_its_row() {
+    // A 40 KB name made linkage take 1.7 GB (blocking keys grew with the square of its length).
+    let long = "Kim".repeat(20_000);
+    let file = format!("id,name,birth,city,passport\na,Kim Chol,1970,Tomsk,1\nb,{long},1971,Tomsk,2\n");
+    expect_test::expect![[r#"file1.csv:3: `name`: a value of 60000 characters; values are limited to 1000"#]]
+        .assert_eq(&error(PEOPLE, &[&file], Mode::Dedupe));
+}

@@ -6,6 +6,7 @@ mod blocking;
 mod cluster;
 mod compare;
 mod input;
+mod korean_handwritten;
 mod train;
 
 use clew_link::blocking::Mode;

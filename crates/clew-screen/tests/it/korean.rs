@@ -84,8 +84,7 @@ fn csv_field(text: &str) -> String {
 }
 
 fn build() -> Vec<Row> {
-    let list =
-        read_un_xml("un", &std::fs::read(shared("un_sc_consolidated_2024-09-26.xml")).unwrap()).unwrap();
+    let list = read_un_xml("un", &std::fs::read(shared("un_sc_consolidated_2024-09-26.xml")).unwrap()).unwrap();
     let mut rows = Vec::new();
     for entity in list.entities.iter().filter(|e| e.id.starts_with("un-KPi.")) {
         let target = entity.names[0].text.clone();

@@ -1,7 +1,9 @@
 //! Integration tests of list reading and screening on the real lists in `test_data/lists`.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+mod hostile;
 mod korean;
+mod korean_attested;
 
 use std::path::PathBuf;
 
@@ -36,6 +38,9 @@ fn the_un_consolidated_list_reads_whole() {
     assert!(list.entities.iter().any(|e| e.names[0].text == "PHYONGCHON SHIPPING & MARINE"), "&amp; in a name");
     let yun = list.entities.iter().find(|e| e.id == "un-KPi.001").unwrap();
     assert_eq!(yun.birth_dates, [BirthDate::Date("1944-10-13".parse().unwrap())]);
+    // TYPE_OF_DATE APPROXIMATELY 1961 was read as exactly 1961: it is the years around it.
+    let approximate = list.entities.iter().find(|e| e.id == "un-TAi.005").unwrap();
+    assert_eq!(approximate.birth_dates, [BirthDate::Years { from: 1959, to: 1963 }]);
 }
 
 #[test]
@@ -59,8 +64,10 @@ fn a_truncated_or_broken_un_list_is_refused_with_its_place() {
 fn the_ofac_sdn_list_reads_with_its_aliases() {
     let sdn = bytes("ofac_sdn_2022-01.csv");
     let alt = bytes("ofac_alt_2022-01.csv");
-    let list = read_ofac_csv(("sdn.csv", &sdn), Some(("alt.csv", &alt))).unwrap();
+    let add = bytes("ofac_add_2022-01.csv");
+    let list = read_ofac_csv(("sdn.csv", &sdn), Some(("alt.csv", &alt)), Some(("add.csv", &add))).unwrap();
     assert_eq!(list.entities.len(), 9044);
+    assert_eq!(list.info.name, "OFAC SDN");
     let dprk = list.entities.iter().filter(|e| e.programs.iter().any(|p| p.starts_with("DPRK"))).count();
     assert_eq!(dprk, 423);
     let kim = list.entities.iter().find(|e| e.id == "ofac-20157").unwrap();
@@ -69,6 +76,15 @@ fn the_ofac_sdn_list_reads_with_its_aliases() {
     let mokran = list.entities.iter().find(|e| e.id == "ofac-30083").unwrap();
     assert_eq!(mokran.kind, EntityKind::Organization);
     assert!(mokran.identifiers.contains(&"7811489970".to_string()), "{:?}", mokran.identifiers);
+    // add.csv was promised and never read: its countries are the entry's (Mokran's addresses are in Russia).
+    assert_eq!(mokran.countries, ["ru"]);
+    let bank = list.entities.iter().find(|e| e.id == "ofac-306").unwrap();
+    assert!(bank.countries.contains(&"es".to_string()) && bank.countries.contains(&"ch".to_string()));
+    let without = read_ofac_csv(("sdn.csv", &sdn), Some(("alt.csv", &alt)), None).unwrap();
+    assert!(without.entities.iter().find(|e| e.id == "ofac-30083").unwrap().countries.is_empty());
+    assert_ne!(without.info.sha256, list.info.sha256, "the addresses are part of what was read");
+    let error = read_ofac_csv(("sdn.csv", &sdn), None, Some(("add.csv", b"1,2,x,y\n"))).unwrap_err();
+    assert_eq!(error.to_string(), "add.csv:1:1: 4 fields, expected the 6 of an OFAC address row");
     // Alternative dates of birth and the short names OFAC keeps in its remarks are read (weak).
     let nasrallah = list.entities.iter().find(|e| e.id == "ofac-2686").unwrap();
     assert_eq!(nasrallah.birth_dates.len(), 4, "{:?}", nasrallah.birth_dates);
@@ -82,11 +98,28 @@ fn the_ofac_sdn_list_reads_with_its_aliases() {
     assert!(aliases > 10_000, "{aliases}");
     // A row with a field missing is refused with its line.
     let broken = String::from_utf8(sdn.clone()).unwrap().replacen(",-0- ,CUBA,", ",CUBA,", 1);
-    let error = read_ofac_csv(("sdn.csv", broken.as_bytes()), None).unwrap_err();
+    let error = read_ofac_csv(("sdn.csv", broken.as_bytes()), None, None).unwrap_err();
     assert!(matches!(error, LoadError::At { line: 1, .. }), "{error}");
     // An alias of an entry the SDN file lacks.
-    let error = read_ofac_csv(("sdn.csv", &sdn), Some(("alt.csv", b"999999999,1,aka,NOBODY,-0- \n"))).unwrap_err();
+    let error =
+        read_ofac_csv(("sdn.csv", &sdn), Some(("alt.csv", b"999999999,1,aka,NOBODY,-0- \n")), None).unwrap_err();
     assert!(error.to_string().contains("alt.csv:1:1"), "{error}");
+}
+
+#[test]
+fn the_consolidated_list_is_named_for_what_it_is_and_finds_its_companions() {
+    // Every legacy OFAC CSV was recorded as "OFAC SDN", and the consolidated list's cons_alt.csv never found.
+    let row = b"12345,\"DEMO NON-SDN ENTITY (fictional)\",-0- ,\"SSI\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n";
+    let list = read_ofac_csv(("/x/cons_prim.csv", row), None, None).unwrap();
+    assert_eq!(list.info.name, "OFAC consolidated (non-SDN)");
+    use clew_screen::lists::ofac_companion_names;
+    assert_eq!(ofac_companion_names("cons_prim.csv"), Some(("cons_alt.csv".into(), "cons_add.csv".into())));
+    assert_eq!(ofac_companion_names("sdn.csv"), Some(("alt.csv".into(), "add.csv".into())));
+    assert_eq!(
+        ofac_companion_names("ofac_sdn_2022-01.csv"),
+        Some(("ofac_alt_2022-01.csv".into(), "ofac_add_2022-01.csv".into()))
+    );
+    assert_eq!(ofac_companion_names("un.xml"), None);
 }
 
 #[test]

@@ -3,13 +3,16 @@
 //! across strata; and the spread between methods, because the choice of model matters more than sampling
 //! error.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use serde::Serialize;
 
-use super::lcmcr::{LcmcrSettings, lcmcr};
+use super::lcmcr::{LcmcrError, LcmcrSettings, lcmcr_with_progress};
 use super::model::{Fit, FitError, Interval, Model, fit, profile_interval, term_name};
-use super::resample::{Bootstrap, bca};
+use super::resample::{Bootstrap, bca_with_progress, jackknife_choices};
 use super::select::{Criterion, Selected, best_among, by_criterion, stepwise_bhs, stepwise_csv};
 use super::table::CaptureTable;
+use super::thousands;
 
 /// The version of the report's JSON.
 pub const REPORT_FORMAT: &str = "clew-population-v1";
@@ -53,6 +56,100 @@ impl Method {
     pub fn parse(name: &str) -> Option<Method> {
         Method::ALL.into_iter().find(|m| m.name() == name)
     }
+
+    /// The most lists (with records, in one stratum) the method takes. The time of a log-linear method is
+    /// 1,000 model choices for the bootstrap plus one per pattern with people for the jackknife, and a choice's
+    /// time grows with the patterns (2^lists) and, for the stepwise procedures, with the pairs tried at every
+    /// step. Measured on a dense synthetic table of 20,000 people (`cargo bench -p clew-stats --bench
+    /// mse_limits`, 2 cores), a default run of one method on one stratum takes, at these limits and one list
+    /// beyond them: main 68 s at 15 lists, 163 s at 16; stepwise-csv 38 s at 10, 146 s at 11; stepwise-bhs 27 s
+    /// at 8, 140 s at 9, and over four hours at 12 (it fits every remaining pair at every step). The limits keep
+    /// a default run within about two minutes there. AIC and BIC search every hierarchical model, which six
+    /// lists already make 32,768 of. LCMCR's iteration grows only with the patterns that have people: 77 s for
+    /// the default run at 16 lists, the most a table may have.
+    pub fn max_lists(self) -> usize {
+        match self {
+            Method::Main => 15,
+            Method::Aic | Method::Bic => 6,
+            Method::StepwiseCsv => 10,
+            Method::StepwiseBhs => 8,
+            Method::Lcmcr => super::table::MAX_LISTS,
+        }
+    }
+}
+
+/// The fewest bootstrap replicates: fewer cannot place the ends of a 95% BCa interval.
+pub const MIN_REPLICATES: usize = 100;
+
+/// The most bootstrap replicates. Efron & Tibshirani (1993) ask 1,000 or more for BCa; with 10,000 the
+/// probability level at which a 95% interval's end is read is off by about 0.16 percentage points (the standard
+/// error of a 2.5% quantile's level, √(0.025 × 0.975 / 10,000)), far less than the choice of model moves it. The
+/// time grows with every replicate, each a whole model choice: 10,000 is ten times the default, about twenty
+/// minutes for the slowest method on the most lists it takes (see [`Method::max_lists`]).
+pub const MAX_REPLICATES: usize = 10_000;
+
+/// The most memory the draws kept by a run may take: 1 GiB, well under the 2 GB a modest machine can spare.
+pub const MAX_DRAW_MEMORY: u64 = 1 << 30;
+
+/// Bytes one kept draw costs at the peak of a run, rounded up: 8 in the report, 24 more while its bootstrap or
+/// chains run, and its line in the JSON the command writes (about 32 characters). Measured with `clew --json
+/// estimate population` on 2,000 strata by `main`: 1,000 replicates (2.0 million draws) peaked at 171 MB of
+/// resident memory, 100 replicates at 52 MB, so 66 bytes a draw. At this figure [`MAX_DRAW_MEMORY`] allows
+/// about 10.7 million draws: 1,190 strata by every method at the default settings.
+pub const BYTES_PER_DRAW: u64 = 100;
+
+/// A setting of [`Settings`] or its latent-class part out of its range, found before anything is run.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SettingsError {
+    /// A setting of the log-linear methods or the report out of its range.
+    #[error("settings.{field} is {value}: {requirement}")]
+    OutOfRange {
+        /// The name of the setting: the field of [`Settings`].
+        field: &'static str,
+        /// The value given.
+        value: String,
+        /// What the setting must be, with its limits.
+        requirement: String,
+    },
+    /// A setting of the latent-class sampler out of its range, or a run of it too long.
+    #[error(transparent)]
+    Lcmcr(LcmcrError),
+    /// The draws the run would keep need more memory than [`MAX_DRAW_MEMORY`].
+    #[error(
+        "the draws kept for {strata} stratum/strata by {methods} method(s) ({draws} numbers) would take about {} MB, \
+         more than the {} MB a run may use",
+        bytes.div_ceil(1 << 20),
+        limit >> 20
+    )]
+    TooMuchMemory {
+        /// Strata in the table.
+        strata: usize,
+        /// Methods asked for.
+        methods: usize,
+        /// Draws the run would keep: per stratum, the replicates of every log-linear method and the chains ×
+        /// samples of LCMCR; and as many again for the totals when there are strata.
+        draws: u128,
+        /// Their memory, at [`BYTES_PER_DRAW`].
+        bytes: u128,
+        /// [`MAX_DRAW_MEMORY`].
+        limit: u64,
+    },
+    /// A method asked for by name has more lists than it takes ([`Method::max_lists`]) in some stratum.
+    #[error(
+        "{} takes at most {limit} lists, and {lists} have records{}: it would not finish in reasonable time",
+        method.name(),
+        if stratum.is_empty() { String::new() } else { format!(" in the stratum {}", stratum.join("/")) }
+    )]
+    TooManyLists {
+        /// The method.
+        method: Method,
+        /// The lists with records in the stratum.
+        lists: usize,
+        /// [`Method::max_lists`].
+        limit: usize,
+        /// The stratum (empty for a table without strata).
+        stratum: Vec<String>,
+    },
 }
 
 /// How to estimate.
@@ -60,7 +157,7 @@ impl Method {
 pub struct Settings {
     /// The intervals' level (0.95: 95%).
     pub level: f64,
-    /// Bootstrap replicates for the log-linear methods.
+    /// Bootstrap replicates for the log-linear methods ([`MIN_REPLICATES`] to [`MAX_REPLICATES`]).
     pub replicates: usize,
     /// The seed of every random draw (stratum i uses seed + i·2³²).
     pub seed: u64,
@@ -73,6 +170,29 @@ pub struct Settings {
     pub top_models: usize,
     /// The latent-class sampler's settings (its seed and level are replaced by `seed` and `level`).
     pub lcmcr: LcmcrSettings,
+}
+
+impl Settings {
+    /// Checks every setting against its range, the latent-class sampler's among them ([`LcmcrSettings::check`]),
+    /// before anything is run.
+    pub fn check(&self) -> Result<(), SettingsError> {
+        let out_of_range = |field: &'static str, value: String, requirement: String| {
+            Err(SettingsError::OutOfRange { field, value, requirement })
+        };
+        if !(self.level > 0.0 && self.level < 1.0) {
+            return out_of_range("level", self.level.to_string(), "it must be between 0 and 1".into());
+        }
+        if !(MIN_REPLICATES..=MAX_REPLICATES).contains(&self.replicates) {
+            let range = format!("it must be between {MIN_REPLICATES} and {}", thousands(MAX_REPLICATES as u64));
+            return out_of_range("replicates", self.replicates.to_string(), range);
+        }
+        for (field, value) in [("csv_threshold", self.csv_threshold), ("bhs_threshold", self.bhs_threshold)] {
+            if !(value > 0.0 && value < 1.0) {
+                return out_of_range(field, value.to_string(), "it must be between 0 and 1".into());
+            }
+        }
+        self.lcmcr.check().map(|_| ()).map_err(SettingsError::Lcmcr)
+    }
 }
 
 impl Default for Settings {
@@ -109,7 +229,7 @@ pub struct MethodEstimate {
     pub aic: Option<f64>,
     /// See `aic`.
     pub bic: Option<f64>,
-    /// Bootstrap diagnostics.
+    /// Bootstrap diagnostics (its draws moved to `draws`).
     pub bootstrap: Option<Bootstrap>,
     /// LCMCR's convergence diagnostics: split R-hat of N across chains.
     pub r_hat: Option<f64>,
@@ -207,9 +327,83 @@ pub struct PopulationReport {
 /// At least this many lists with records for a stratum to be estimated (HRDAG's rule).
 pub const MIN_LISTS_PER_STRATUM: usize = 3;
 
-/// Estimates every stratum of the table by every method asked for.
-pub fn estimate_population(table: &CaptureTable, methods: &[Method], settings: &Settings) -> PopulationReport {
+/// How far a run has got, for a progress display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// The stratum being estimated, from 0.
+    pub stratum: usize,
+    /// The strata in all.
+    pub strata: usize,
+    /// The method running.
+    pub method: Method,
+    /// Its steps done: model choices (bootstrap replicates, then the jackknife's) for a log-linear method, Gibbs
+    /// iterations over all chains for LCMCR.
+    pub done: u64,
+    /// Its steps in all.
+    pub total: u64,
+}
+
+/// Whether each method asked for by name takes as many lists as every stratum has records on
+/// ([`Method::max_lists`]). A method over its limit is refused stratum by stratum in the report anyway; this
+/// is for callers that want to refuse it before anything runs, as the command line does for methods named.
+pub fn check_lists(table: &CaptureTable, methods: &[Method]) -> Result<(), SettingsError> {
+    for stratum in table.cells.keys() {
+        let lists = table.lists_with_records(stratum).len();
+        if let Some(method) = methods.iter().find(|m| lists > m.max_lists()) {
+            let (method, limit, stratum) = (*method, method.max_lists(), stratum.clone());
+            return Err(SettingsError::TooManyLists { method, lists, limit, stratum });
+        }
+    }
+    Ok(())
+}
+
+/// The draws a run keeps, and whether they fit in [`MAX_DRAW_MEMORY`].
+fn check_memory(strata: usize, methods: &[Method], settings: &Settings) -> Result<(), SettingsError> {
+    let per_stratum: u128 = methods
+        .iter()
+        .map(|m| match m {
+            Method::Lcmcr => settings.lcmcr.chains as u128 * settings.lcmcr.samples as u128,
+            _ => settings.replicates as u128,
+        })
+        .sum();
+    let totals = if strata > 1 { per_stratum } else { 0 };
+    let draws = strata as u128 * per_stratum + totals;
+    let bytes = draws * u128::from(BYTES_PER_DRAW);
+    if bytes > u128::from(MAX_DRAW_MEMORY) {
+        return Err(SettingsError::TooMuchMemory {
+            strata,
+            methods: methods.len(),
+            draws,
+            bytes,
+            limit: MAX_DRAW_MEMORY,
+        });
+    }
+    Ok(())
+}
+
+/// Estimates every stratum of the table by every method asked for, once the settings and the memory the run
+/// needs are checked. A method with more lists in a stratum than it takes ([`Method::max_lists`]) is refused
+/// there, with the reason.
+pub fn estimate_population(
+    table: &CaptureTable,
+    methods: &[Method],
+    settings: &Settings,
+) -> Result<PopulationReport, SettingsError> {
+    estimate_population_with_progress(table, methods, settings, &|_| {})
+}
+
+/// [`estimate_population`], telling `progress` how far each method has got in each stratum (from the threads
+/// that do the work).
+pub fn estimate_population_with_progress(
+    table: &CaptureTable,
+    methods: &[Method],
+    settings: &Settings,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<PopulationReport, SettingsError> {
+    settings.check()?;
+    check_memory(table.cells.len(), methods, settings)?;
     let stratified = !table.stratum_columns.is_empty();
+    let count = table.cells.len();
     // Each stratum draws from its own seed, so that the strata's draws are independent and can be summed.
     let strata: Vec<StratumEstimate> = table
         .cells
@@ -217,7 +411,10 @@ pub fn estimate_population(table: &CaptureTable, methods: &[Method], settings: &
         .enumerate()
         .map(|(index, stratum)| {
             let settings = Settings { seed: settings.seed.wrapping_add((index as u64) << 32), ..settings.clone() };
-            estimate_stratum(table, stratum, stratified, methods, &settings)
+            let progress = |method: Method, done: u64, total: u64| {
+                progress(Progress { stratum: index, strata: count, method, done, total })
+            };
+            estimate_stratum(table, stratum, stratified, methods, &settings, &progress)
         })
         .collect();
     let mut totals = Vec::new();
@@ -249,7 +446,7 @@ pub fn estimate_population(table: &CaptureTable, methods: &[Method], settings: &
             ));
         }
     }
-    PopulationReport {
+    Ok(PopulationReport {
         format: REPORT_FORMAT,
         lists: table.lists.clone(),
         stratum_columns: table.stratum_columns.clone(),
@@ -259,8 +456,18 @@ pub fn estimate_population(table: &CaptureTable, methods: &[Method], settings: &
         strata,
         totals,
         warnings,
+    })
+}
+
+impl PopulationReport {
+    /// Whether any method gave a number for any stratum: a report without one has only reasons.
+    pub fn has_estimate(&self) -> bool {
+        self.strata.iter().any(|s| s.methods.iter().any(|m| m.estimate.is_some()))
     }
 }
+
+/// A method's progress in a stratum: the method, its steps done and its steps in all.
+type StratumProgress<'a> = dyn Fn(Method, u64, u64) + Sync + 'a;
 
 fn estimate_stratum(
     table: &CaptureTable,
@@ -268,11 +475,11 @@ fn estimate_stratum(
     stratified: bool,
     methods: &[Method],
     settings: &Settings,
+    progress: &StratumProgress,
 ) -> StratumEstimate {
     let all = table.counts(stratum);
     let t = table.lists.len();
-    let used: Vec<usize> =
-        (0..t).filter(|i| all.iter().enumerate().any(|(p, c)| *c > 0.0 && (p + 1) >> i & 1 == 1)).collect();
+    let used = table.lists_with_records(stratum);
     let lists: Vec<String> = used.iter().map(|i| table.lists[*i].clone()).collect();
     let observed: f64 = all.iter().sum();
     let mut result = StratumEstimate {
@@ -313,9 +520,35 @@ fn estimate_stratum(
     result.methods = methods
         .iter()
         .map(|method| {
+            if lists.len() > method.max_lists() {
+                return MethodEstimate::refused(
+                    *method,
+                    format!(
+                        "{} takes at most {} lists, and {} have records here: it would not finish in reasonable time \
+                         (docs/estimation.md, \"Limits\"); merge lists, or use a method that takes more",
+                        method.name(),
+                        method.max_lists(),
+                        lists.len()
+                    ),
+                );
+            }
+            let done = AtomicU64::new(0);
             let mut estimate = match method {
-                Method::Lcmcr => by_lcmcr(&counts, lists.len(), settings),
-                _ => by_log_linear(*method, &counts, &lists, settings),
+                Method::Lcmcr => {
+                    // Checked settings: at most MAX_ITERATIONS in all, so this cannot overflow.
+                    let total = (settings.lcmcr.chains
+                        * (settings.lcmcr.burn_in + settings.lcmcr.samples * settings.lcmcr.thinning))
+                        as u64;
+                    progress(*method, 0, total);
+                    let step = |n: u64| progress(*method, done.fetch_add(n, Ordering::Relaxed) + n, total);
+                    by_lcmcr(&counts, lists.len(), settings, &step)
+                }
+                _ => {
+                    let total = (settings.replicates + jackknife_choices(&counts)) as u64;
+                    progress(*method, 0, total);
+                    let step = |n: u64| progress(*method, done.fetch_add(n, Ordering::Relaxed) + n, total);
+                    by_log_linear(*method, &counts, &lists, settings, &step)
+                }
             };
             estimate.warnings.splice(0..0, stratum_warnings.iter().cloned());
             estimate
@@ -330,7 +563,13 @@ type Choose = Box<dyn Fn(&[f64]) -> Option<f64> + Sync>;
 /// A stepwise procedure.
 type Stepwise = fn(&[f64], &[String], f64) -> Result<Selected, FitError>;
 
-fn by_log_linear(method: Method, counts: &[f64], lists: &[String], settings: &Settings) -> MethodEstimate {
+fn by_log_linear(
+    method: Method,
+    counts: &[f64],
+    lists: &[String],
+    settings: &Settings,
+    progress: &(dyn Fn(u64) + Sync),
+) -> MethodEstimate {
     let refused = |e: FitError| MethodEstimate::refused(method, e.to_string());
     let (selected, choose): (Selected, Choose) = match method {
         Method::Main => {
@@ -402,12 +641,21 @@ fn by_log_linear(method: Method, counts: &[f64], lists: &[String], settings: &Se
         }
         Err(e) => result.warnings.push(format!("no profile-likelihood interval: {e}")),
     }
-    let bootstrap = bca(counts, found.estimate, choose.as_ref(), settings.replicates, settings.seed, settings.level);
+    let mut bootstrap = bca_with_progress(
+        counts,
+        found.estimate,
+        choose.as_ref(),
+        settings.replicates,
+        settings.seed,
+        settings.level,
+        progress,
+    );
     result.warnings.extend(bootstrap.warnings.iter().cloned());
     result.interval = bootstrap.interval;
     result.interval_kind =
         if method == Method::Main { "BCa bootstrap" } else { "BCa bootstrap, the model re-chosen in every replicate" };
-    result.draws = bootstrap.draws.clone();
+    // Moved, not copied: the bootstrap's own copy is not written out, and the draws are most of a run's memory.
+    result.draws = std::mem::take(&mut bootstrap.draws);
     result.bootstrap = Some(bootstrap);
     if found.estimate > 10.0 * found.observed {
         result.warnings.push(format!(
@@ -443,13 +691,13 @@ fn extended_warnings(found: &Fit, lists: &[String]) -> Vec<String> {
     warnings
 }
 
-fn by_lcmcr(counts: &[f64], lists: usize, settings: &Settings) -> MethodEstimate {
+fn by_lcmcr(counts: &[f64], lists: usize, settings: &Settings, progress: &(dyn Fn(u64) + Sync)) -> MethodEstimate {
     let method = Method::Lcmcr;
     if lists < 3 {
         return MethodEstimate::refused(method, "the latent-class model needs at least three lists".into());
     }
     let lcmcr_settings = LcmcrSettings { seed: settings.seed, level: settings.level, ..settings.lcmcr.clone() };
-    let found = match lcmcr(counts, lists, &lcmcr_settings) {
+    let found = match lcmcr_with_progress(counts, lists, &lcmcr_settings, progress) {
         Ok(f) => f,
         Err(e) => return MethodEstimate::refused(method, e.to_string()),
     };
@@ -472,7 +720,7 @@ fn by_lcmcr(counts: &[f64], lists: usize, settings: &Settings) -> MethodEstimate
         found.ess
     )];
     result.warnings = found.warnings.clone();
-    result.draws = found.draws.iter().flatten().copied().collect();
+    result.draws = found.draws.into_iter().flatten().collect();
     result
 }
 

@@ -15,7 +15,23 @@ use serde::{Deserialize, Serialize};
 use crate::quantile;
 
 /// The most lists a table may have.
-const MAX_LISTS: usize = 16;
+const MAX_LISTS: usize = super::table::MAX_LISTS;
+/// The most chains: more than 16 adds nothing R-hat needs, and each chain is a thread's whole run.
+pub const MAX_CHAINS: usize = 16;
+/// The most draws kept per chain. A 95% interval's ends are as sharp as the chains' autocorrelation allows long
+/// before 100,000 draws, and 16 chains of them keep 1.6 million numbers (about 13 MB a copy).
+pub const MAX_SAMPLES: usize = 100_000;
+/// The most iterations per kept draw. Draws of N stay alike for several hundred iterations on the published
+/// tables (600 to 800 on Kosovo), so 10,000 leaves ample room; beyond it the draws are as good as independent.
+pub const MAX_THINNING: usize = 10_000;
+/// The most Gibbs iterations of a run, over all chains (burn-in included): forty times the default's 240,000. An
+/// iteration takes from about 40 µs (5 lists, 31 patterns with people) to 650 µs (16 lists, 4,658 patterns) on
+/// one core of the 2-core machine the limits were measured on (`cargo bench -p clew-stats --bench mse_limits`),
+/// so a run at the limit takes from about 3 minutes (5 lists, chains on both cores) to under two hours (16
+/// lists, one chain) there, not days; the burn-in alone may take the whole of it.
+pub const MAX_ITERATIONS: usize = 10_000_000;
+/// Iterations between two reports of progress.
+const PROGRESS_EVERY: usize = 1_000;
 /// The largest count accepted in one cell, and the ceiling on the number of people missed that the sampler will
 /// draw: 10^15 keeps every total exactly representable.
 const MAX_PEOPLE: f64 = 1e15;
@@ -40,17 +56,17 @@ pub struct LcmcrSettings {
     /// Rate of the Gamma prior on alpha (default 0.25, as in LCMCR).
     pub alpha_rate: f64,
     /// Iterations run and thrown away at the start of each chain, while it forgets where it started (default
-    /// 10,000).
+    /// 10,000; at most [`MAX_ITERATIONS`], with the rest of the run).
     pub burn_in: usize,
-    /// Draws of N kept per chain after the burn-in (at least 10; default 1,000).
+    /// Draws of N kept per chain after the burn-in (10 to [`MAX_SAMPLES`]; default 1,000).
     pub samples: usize,
-    /// Keep one iteration in this many after the burn-in (at least 1; default 50): neighbouring iterations are
-    /// alike, so thinning keeps the memory small without losing much information. Draws of N can stay alike for
-    /// hundreds of iterations (about 600 to 800 on the Kosovo table), so less thinning leaves the effective
-    /// sample size below 400.
+    /// Keep one iteration in this many after the burn-in (1 to [`MAX_THINNING`]; default 50): neighbouring
+    /// iterations are alike, so thinning keeps the memory small without losing much information. Draws of N can
+    /// stay alike for hundreds of iterations (about 600 to 800 on the Kosovo table), so less thinning leaves the
+    /// effective sample size below 400.
     pub thinning: usize,
-    /// Independent chains, started from different places and run in parallel (1 to 16; default 4). Agreement
-    /// between them is what R-hat checks.
+    /// Independent chains, started from different places and run in parallel (1 to [`MAX_CHAINS`]; default 4).
+    /// Agreement between them is what R-hat checks.
     pub chains: usize,
     /// Seed of the random numbers: chain c uses seed + c.
     pub seed: u64,
@@ -189,12 +205,31 @@ pub enum LcmcrError {
     /// A setting outside its allowed range.
     #[error("settings.{field} is {value}: {requirement}")]
     InvalidSetting {
-        /// The name of the setting.
+        /// The name of the setting: the field of [`LcmcrSettings`].
         field: &'static str,
         /// The value given.
         value: String,
-        /// What the setting must be.
-        requirement: &'static str,
+        /// What the setting must be, with its limits.
+        requirement: String,
+    },
+    /// Each setting within its range, but together more Gibbs iterations than a run may take.
+    #[error(
+        "settings: chains × (burn_in + samples × thinning) = {chains} × ({burn_in} + {samples} × {thinning}) is \
+         {iterations} Gibbs iterations, more than the {limit} a run may take"
+    )]
+    TooManyIterations {
+        /// Chains.
+        chains: usize,
+        /// Burn-in per chain.
+        burn_in: usize,
+        /// Draws kept per chain.
+        samples: usize,
+        /// Iterations per kept draw.
+        thinning: usize,
+        /// The iterations these settings ask for over all chains.
+        iterations: u128,
+        /// [`MAX_ITERATIONS`].
+        limit: usize,
     },
 }
 
@@ -204,9 +239,21 @@ pub enum LcmcrError {
 /// on list j, list 1 being bit 0), for p from 1 to 2^`lists` - 1. The people on no list are what is estimated.
 /// Chains run in parallel; the same settings and seed give the same result.
 pub fn lcmcr(counts: &[f64], lists: usize, settings: &LcmcrSettings) -> Result<LcmcrResult, LcmcrError> {
-    let iterations_per_chain = check_settings(settings)?;
+    lcmcr_with_progress(counts, lists, settings, &|_| {})
+}
+
+/// [`lcmcr`], calling `progress` with the number of Gibbs iterations done since its last call (from any chain's
+/// thread, every thousand iterations or so), for a progress display: a run takes `chains × (burn_in + samples ×
+/// thinning)` iterations in all.
+pub fn lcmcr_with_progress(
+    counts: &[f64],
+    lists: usize,
+    settings: &LcmcrSettings,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<LcmcrResult, LcmcrError> {
+    let iterations_per_chain = settings.check()?;
     let table = Table::new(counts, lists)?;
-    let runs = run_chains(&table, settings, iterations_per_chain);
+    let runs = run_chains(&table, settings, iterations_per_chain, progress);
     let capped_chains = runs.iter().filter(|run| run.capped).count();
     let draws: Vec<Vec<f64>> = runs.into_iter().map(|run| run.draws).collect();
 
@@ -262,40 +309,56 @@ fn warnings_for(observed: f64, high: f64, r_hat: f64, ess: f64, capped_chains: u
     warnings
 }
 
-/// Checks the settings and returns the number of iterations each chain runs.
-fn check_settings(settings: &LcmcrSettings) -> Result<usize, LcmcrError> {
-    let invalid = |field: &'static str, value: String, requirement: &'static str| {
-        Err(LcmcrError::InvalidSetting { field, value, requirement })
-    };
-    if !(2..=50).contains(&settings.classes) {
-        return invalid("classes", settings.classes.to_string(), "it must be between 2 and 50");
-    }
-    if !(settings.alpha_shape.is_finite() && settings.alpha_shape > 0.0) {
-        return invalid("alpha_shape", settings.alpha_shape.to_string(), "it must be a positive number");
-    }
-    if !(settings.alpha_rate.is_finite() && settings.alpha_rate > 0.0) {
-        return invalid("alpha_rate", settings.alpha_rate.to_string(), "it must be a positive number");
-    }
-    if settings.samples < 10 {
-        return invalid("samples", settings.samples.to_string(), "it must be at least 10");
-    }
-    if settings.thinning < 1 {
-        return invalid("thinning", settings.thinning.to_string(), "it must be at least 1");
-    }
-    if !(settings.level > 0.0 && settings.level < 1.0) {
-        return invalid("level", settings.level.to_string(), "it must be between 0 and 1");
-    }
-    if !(1..=16).contains(&settings.chains) {
-        return invalid("chains", settings.chains.to_string(), "it must be between 1 and 16");
-    }
-    let per_chain = settings.samples.checked_mul(settings.thinning).and_then(|kept| kept.checked_add(settings.burn_in));
-    match per_chain.filter(|per_chain| per_chain.checked_mul(settings.chains).is_some()) {
-        Some(per_chain) => Ok(per_chain),
-        None => invalid(
-            "samples",
-            settings.samples.to_string(),
-            "burn_in + samples × thinning, times chains, is too many iterations to count",
-        ),
+impl LcmcrSettings {
+    /// Checks every setting against its range and the run against [`MAX_ITERATIONS`], and gives the number of
+    /// iterations each chain runs. Each setting is checked alone first, so that the one at fault is the one
+    /// named; the total is then computed with checked arithmetic, so that no choice of settings can overflow it.
+    pub fn check(&self) -> Result<usize, LcmcrError> {
+        let invalid = |field: &'static str, value: String, requirement: String| {
+            Err(LcmcrError::InvalidSetting { field, value, requirement })
+        };
+        let thousands = |n: usize| super::thousands(n as u64);
+        if !(2..=50).contains(&self.classes) {
+            return invalid("classes", self.classes.to_string(), "it must be between 2 and 50".into());
+        }
+        if !(self.alpha_shape.is_finite() && self.alpha_shape > 0.0) {
+            return invalid("alpha_shape", self.alpha_shape.to_string(), "it must be a positive number".into());
+        }
+        if !(self.alpha_rate.is_finite() && self.alpha_rate > 0.0) {
+            return invalid("alpha_rate", self.alpha_rate.to_string(), "it must be a positive number".into());
+        }
+        if !(1..=MAX_CHAINS).contains(&self.chains) {
+            return invalid("chains", self.chains.to_string(), format!("it must be between 1 and {MAX_CHAINS}"));
+        }
+        if !(10..=MAX_SAMPLES).contains(&self.samples) {
+            let range = format!("it must be between 10 and {}", thousands(MAX_SAMPLES));
+            return invalid("samples", self.samples.to_string(), range);
+        }
+        if !(1..=MAX_THINNING).contains(&self.thinning) {
+            let range = format!("it must be between 1 and {}", thousands(MAX_THINNING));
+            return invalid("thinning", self.thinning.to_string(), range);
+        }
+        if self.burn_in > MAX_ITERATIONS {
+            let range = format!("it must be at most {}", thousands(MAX_ITERATIONS));
+            return invalid("burn_in", self.burn_in.to_string(), range);
+        }
+        if !(self.level > 0.0 && self.level < 1.0) {
+            return invalid("level", self.level.to_string(), "it must be between 0 and 1".into());
+        }
+        let per_chain = self.samples.checked_mul(self.thinning).and_then(|kept| kept.checked_add(self.burn_in));
+        let total = per_chain.and_then(|per_chain| per_chain.checked_mul(self.chains));
+        match (per_chain, total) {
+            (Some(per_chain), Some(total)) if total <= MAX_ITERATIONS => Ok(per_chain),
+            _ => Err(LcmcrError::TooManyIterations {
+                chains: self.chains,
+                burn_in: self.burn_in,
+                samples: self.samples,
+                thinning: self.thinning,
+                // In 128 bits: each factor is below 2^64 and the chains are at most 16, so this cannot overflow.
+                iterations: self.chains as u128 * (self.burn_in as u128 + self.samples as u128 * self.thinning as u128),
+                limit: MAX_ITERATIONS,
+            }),
+        }
     }
 }
 
@@ -376,7 +439,12 @@ struct ChainRun {
 }
 
 /// Runs the chains in parallel, at most as many at once as there are processors, and returns them in chain order.
-fn run_chains(table: &Table, settings: &LcmcrSettings, iterations_per_chain: usize) -> Vec<ChainRun> {
+fn run_chains(
+    table: &Table,
+    settings: &LcmcrSettings,
+    iterations_per_chain: usize,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Vec<ChainRun> {
     let workers = std::thread::available_parallelism().map_or(1, |cores| cores.get()).min(settings.chains);
     let next_chain = AtomicUsize::new(0);
     let mut runs: Vec<(usize, ChainRun)> = std::thread::scope(|scope| {
@@ -389,7 +457,7 @@ fn run_chains(table: &Table, settings: &LcmcrSettings, iterations_per_chain: usi
                         if chain >= settings.chains {
                             return done;
                         }
-                        done.push((chain, run_chain(table, settings, chain, iterations_per_chain)));
+                        done.push((chain, run_chain(table, settings, chain, iterations_per_chain, progress)));
                     }
                 })
             })
@@ -404,16 +472,27 @@ fn run_chains(table: &Table, settings: &LcmcrSettings, iterations_per_chain: usi
 }
 
 /// Runs one chain: burn-in, then keeps every `thinning`-th draw of N.
-fn run_chain(table: &Table, settings: &LcmcrSettings, chain: usize, iterations: usize) -> ChainRun {
+fn run_chain(
+    table: &Table,
+    settings: &LcmcrSettings,
+    chain: usize,
+    iterations: usize,
+    progress: &(dyn Fn(u64) + Sync),
+) -> ChainRun {
     let mut rng = ChaCha8Rng::seed_from_u64(settings.seed.wrapping_add(chain as u64));
     let mut sampler = Sampler::new(table, settings, chain, &mut rng);
-    let mut draws = Vec::with_capacity(settings.samples.min(1 << 20));
+    // Checked settings keep `samples` at most MAX_SAMPLES, so this asks for at most 800 kB.
+    let mut draws = Vec::with_capacity(settings.samples);
     for iteration in 0..iterations {
         sampler.iterate(&mut rng);
         if iteration >= settings.burn_in && (iteration - settings.burn_in + 1).is_multiple_of(settings.thinning) {
             draws.push((table.observed + sampler.missed) as f64);
         }
+        if (iteration + 1).is_multiple_of(PROGRESS_EVERY) {
+            progress(PROGRESS_EVERY as u64);
+        }
     }
+    progress((iterations % PROGRESS_EVERY) as u64);
     ChainRun { draws, capped: sampler.capped }
 }
 

@@ -22,3 +22,16 @@ pub use select::{
     stepwise_csv,
 };
 pub use table::{CaptureTable, TableProblem};
+
+/// A whole number with its thousands separated by commas (`1,000,000`), as limits are written in messages.
+pub(crate) fn thousands(value: u64) -> String {
+    let digits = value.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    grouped
+}

@@ -3,6 +3,8 @@
 //! model is made again on every replicate, and the interval is BCa — bias-corrected by how many replicates
 //! fall below the estimate, and accelerated by a jackknife that leaves out one person at a time.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Binomial, Distribution};
@@ -63,7 +65,8 @@ fn quantile_type8(sorted: &[f64], p: f64) -> f64 {
 
 /// The BCa interval at `level` for `estimate`, computed on `counts` by `choose` (which must repeat the whole
 /// model choice and return the population estimate, or `None`). Replicate r uses stream r of the seeded
-/// generator, so the result does not depend on how many threads run.
+/// generator, so the result does not depend on how many threads run. The caller bounds `replicates`
+/// (`estimate_population` refuses more than `MAX_REPLICATES`): each takes a model choice and 16 bytes.
 pub fn bca(
     counts: &[f64],
     estimate: f64,
@@ -72,25 +75,59 @@ pub fn bca(
     seed: u64,
     level: f64,
 ) -> Bootstrap {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
-    let chunk = replicates.div_ceil(threads).max(1);
-    let indices: Vec<usize> = (0..replicates).collect();
-    let results: Vec<Option<f64>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = indices
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|r| {
-                            let mut rng = ChaCha8Rng::seed_from_u64(seed);
-                            rng.set_stream(*r as u64);
-                            choose(&multinomial(counts, &mut rng))
-                        })
-                        .collect::<Vec<_>>()
+    bca_with_progress(counts, estimate, choose, replicates, seed, level, &|_| {})
+}
+
+/// Runs `work(i)` for i in `0..tasks` on as many threads as the machine has (at most 8), and gives the results in
+/// order of i, whatever the threads' timing. Each thread takes the next task when it is free: model choices
+/// differ in cost (a stepwise may add one term or twenty), and fixed shares would leave a core idle.
+fn in_parallel<T: Send>(tasks: usize, work: &(dyn Fn(usize) -> T + Sync)) -> Vec<T> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8).min(tasks.max(1));
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, T)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let task = next.fetch_add(1, Ordering::Relaxed);
+                        if task >= tasks {
+                            return done;
+                        }
+                        done.push((task, work(task)));
+                    }
                 })
             })
             .collect();
         handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    });
+    done.sort_unstable_by_key(|(task, _)| *task);
+    done.into_iter().map(|(_, result)| result).collect()
+}
+
+/// The patterns with people, whose jackknife choices [`bca`] makes: one per pattern, since people with the same
+/// pattern give the same estimate. A run of [`bca_with_progress`] takes `replicates` plus this many choices.
+pub fn jackknife_choices(counts: &[f64]) -> usize {
+    counts.iter().filter(|c| **c > 0.0).count()
+}
+
+/// [`bca`], calling `progress(1)` after each model choice (from any thread), for a progress display: the
+/// replicates, then the jackknife's [`jackknife_choices`].
+pub fn bca_with_progress(
+    counts: &[f64],
+    estimate: f64,
+    choose: &(dyn Fn(&[f64]) -> Option<f64> + Sync),
+    replicates: usize,
+    seed: u64,
+    level: f64,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Bootstrap {
+    let results: Vec<Option<f64>> = in_parallel(replicates, &|r| {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        rng.set_stream(r as u64);
+        let chosen = choose(&multinomial(counts, &mut rng));
+        progress(1);
+        chosen
     });
     let draws: Vec<f64> = results.iter().flatten().copied().filter(|d| d.is_finite()).collect();
     let failed = replicates - draws.len();
@@ -101,17 +138,20 @@ pub fn bca(
              leaves them out, so it is too narrow"
         ));
     }
-    // The jackknife: each person left out in turn; people with the same pattern give the same estimate.
-    let mut jackknife = Vec::new();
-    for (p, c) in counts.iter().enumerate() {
-        if *c > 0.0 {
-            let mut fewer = counts.to_vec();
-            fewer[p] -= 1.0;
-            if let Some(e) = choose(&fewer) {
-                jackknife.push((*c, e));
-            }
-        }
-    }
+    // The jackknife: each person left out in turn; people with the same pattern give the same estimate. With
+    // many lists there are thousands of such patterns, each a whole model choice, so they share the threads too.
+    let with_people: Vec<usize> = (0..counts.len()).filter(|p| counts[*p] > 0.0).collect();
+    let jackknife: Vec<(f64, f64)> = in_parallel(with_people.len(), &|i| {
+        let p = with_people[i];
+        let mut fewer = counts.to_vec();
+        fewer[p] -= 1.0;
+        let chosen = choose(&fewer).map(|e| (counts[p], e));
+        progress(1);
+        chosen
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     let weight: f64 = jackknife.iter().map(|(c, _)| c).sum();
     let mean = jackknife.iter().map(|(c, e)| c * e).sum::<f64>() / weight;
     let (mut cubes, mut squares) = (0.0, 0.0);

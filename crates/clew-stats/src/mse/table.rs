@@ -2,13 +2,58 @@
 
 use std::collections::BTreeMap;
 
-/// One problem with a table, and where (1-based line; 0 for the table as a whole).
+/// The most people one row of a table may count: a billion. No list of people comes near it, and with at most
+/// 2^16 - 1 patterns a stratum's total stays below 10^14, where every sum is exact in floating point and the
+/// log-linear fits and the samplers work as they do on small tables. Counts of 10^18 and more used to pass and
+/// then make every log-linear fit fail ("no maximum-likelihood estimate") without saying why.
+pub const MAX_COUNT: f64 = 1e9;
+
+/// The most lists a table may have: patterns are bit sets of 32 bits, and a stratum's counts take 2^lists
+/// numbers.
+pub const MAX_LISTS: usize = 16;
+
+/// One problem with a table, and where (1-based line and column; 0 for the table as a whole or the whole
+/// line).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TableProblem {
     /// The line.
     pub line: usize,
+    /// The character column where the field at fault starts, from 1; 0 when the problem is the whole line.
+    pub column: usize,
     /// What is wrong, naming the column.
     pub message: String,
+}
+
+/// The character column (from 1) at which each field of one CSV line starts, after the blanks the reader
+/// trims. A quoted field may hold commas.
+fn field_columns(line: &str) -> Vec<usize> {
+    let mut columns = Vec::new();
+    let (mut quoted, mut at_start, mut length) = (false, true, 0);
+    for (index, c) in line.chars().enumerate() {
+        length = index + 1;
+        if at_start {
+            if c == ' ' || c == '\t' {
+                continue;
+            }
+            columns.push(index + 1);
+            at_start = false;
+        }
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => at_start = true,
+            _ => {}
+        }
+    }
+    if at_start {
+        columns.push(length + 1);
+    }
+    columns
+}
+
+/// The character columns of the fields of the line that starts at byte `offset` of `text`.
+fn columns_at(text: &str, offset: usize) -> Vec<usize> {
+    let line = text.get(offset..).and_then(|rest| rest.lines().next()).unwrap_or("");
+    field_columns(line.trim_end_matches('\r'))
 }
 
 /// A capture-history table.
@@ -24,47 +69,51 @@ pub struct CaptureTable {
 
 impl CaptureTable {
     /// Reads a table: the `count` column, the stratum columns named, and every other column a list. Every
-    /// problem is reported: a list value other than 0 or 1, a count that is negative, fractional or not a
-    /// number, a pattern given twice, the all-zero pattern (nobody can be counted on no list), fewer than two
-    /// lists, a list with no one on it.
+    /// problem is reported with its line and column: a list value other than 0 or 1, a count that is negative,
+    /// fractional, not a number or more than [`MAX_COUNT`], a pattern given twice, the all-zero pattern (nobody
+    /// can be counted on no list), fewer than two lists or more than [`MAX_LISTS`], a list with no one on it.
     pub fn read(text: &str, strata: &[&str]) -> Result<CaptureTable, Vec<TableProblem>> {
         let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
-        let at = |line: usize, message: String| vec![TableProblem { line, message }];
+        let problem = |line: usize, column: usize, message: String| TableProblem { line, column, message };
         let header: Vec<String> = match reader.headers() {
             Ok(h) => h.iter().map(String::from).collect(),
-            Err(e) => return Err(at(1, format!("bad CSV header: {e}"))),
+            Err(e) => return Err(vec![problem(1, 0, format!("bad CSV header: {e}"))]),
         };
+        let header_columns = columns_at(text, 0);
+        let header_column = |field: usize| header_columns.get(field).copied().unwrap_or(0);
         let mut problems = Vec::new();
         let count_column = header.iter().position(|h| h == "count");
         if count_column.is_none() {
-            problems.push(TableProblem {
-                line: 1,
-                message: format!("no `count` column (the header has: {})", header.join(", ")),
-            });
+            problems.push(problem(1, 0, format!("no `count` column (the header has: {})", header.join(", "))));
         }
         for (i, name) in header.iter().enumerate() {
             if header[..i].contains(name) {
-                problems.push(TableProblem { line: 1, message: format!("the column `{name}` is named twice") });
+                problems.push(problem(1, header_column(i), format!("the column `{name}` is named twice")));
             }
         }
         let mut stratum_positions = Vec::new();
         for stratum in strata {
             match header.iter().position(|h| h == stratum) {
                 Some(p) => stratum_positions.push(p),
-                None => problems.push(TableProblem { line: 1, message: format!("no stratum column `{stratum}`") }),
+                None => problems.push(problem(1, 0, format!("no stratum column `{stratum}`"))),
             }
         }
         let Some(count_column) = count_column else { return Err(problems) };
         let list_positions: Vec<usize> =
             (0..header.len()).filter(|i| *i != count_column && !stratum_positions.contains(i)).collect();
         if list_positions.len() < 2 {
-            problems.push(TableProblem {
-                line: 1,
-                message: format!("{} list column(s): estimation needs at least two lists", list_positions.len()),
-            });
+            problems.push(problem(
+                1,
+                0,
+                format!("{} list column(s): estimation needs at least two lists", list_positions.len()),
+            ));
         }
-        if list_positions.len() > 16 {
-            problems.push(TableProblem { line: 1, message: "more than 16 lists".into() });
+        if list_positions.len() > MAX_LISTS {
+            problems.push(problem(
+                1,
+                0,
+                format!("{} list columns: at most {MAX_LISTS} lists are supported", list_positions.len()),
+            ));
         }
         if !problems.is_empty() {
             return Err(problems);
@@ -76,11 +125,14 @@ impl CaptureTable {
                 Ok(r) => r,
                 Err(e) => {
                     let line = e.position().map_or(0, |p| p.line() as usize);
-                    problems.push(TableProblem { line, message: format!("bad CSV: {e}") });
+                    problems.push(problem(line, 0, format!("bad CSV: {e}")));
                     continue;
                 }
             };
-            let line = record.position().map_or(0, |p| p.line() as usize);
+            let (line, offset) = record.position().map_or((0, None), |p| (p.line() as usize, Some(p.byte())));
+            // Columns are worked out only for a row with a problem: most rows have none.
+            let column_of =
+                |field: usize| offset.and_then(|o| columns_at(text, o as usize).get(field).copied()).unwrap_or(0);
             let mut pattern = 0u32;
             let mut ok = true;
             for (bit, position) in list_positions.iter().enumerate() {
@@ -89,22 +141,36 @@ impl CaptureTable {
                     "0" => {}
                     other => {
                         ok = false;
-                        problems.push(TableProblem {
+                        problems.push(problem(
                             line,
-                            message: format!("`{}`: `{other}` is not 0 or 1", header[*position]),
-                        });
+                            column_of(*position),
+                            format!("`{}`: `{other}` is not 0 or 1", header[*position]),
+                        ));
                     }
                 }
             }
             let count_text = record.get(count_column).unwrap_or("");
             let count = match count_text.parse::<f64>() {
-                Ok(c) if c >= 0.0 && c.fract() == 0.0 && c.is_finite() => c,
+                Ok(c) if c >= 0.0 && c.fract() == 0.0 && c <= MAX_COUNT => c,
+                Ok(c) if c > MAX_COUNT => {
+                    ok = false;
+                    problems.push(problem(
+                        line,
+                        column_of(count_column),
+                        format!(
+                            "`count`: `{count_text}` is more than {}, the most people a row may count",
+                            super::thousands(MAX_COUNT as u64)
+                        ),
+                    ));
+                    0.0
+                }
                 _ => {
                     ok = false;
-                    problems.push(TableProblem {
+                    problems.push(problem(
                         line,
-                        message: format!("`count`: `{count_text}` is not a whole number of people, 0 or more"),
-                    });
+                        column_of(count_column),
+                        format!("`count`: `{count_text}` is not a whole number of people, 0 or more"),
+                    ));
                     0.0
                 }
             };
@@ -112,17 +178,17 @@ impl CaptureTable {
                 continue;
             }
             if pattern == 0 {
-                problems.push(TableProblem {
+                problems.push(problem(
                     line,
-                    message: "the all-zero pattern: people on no list cannot be counted (that is what is estimated)"
-                        .into(),
-                });
+                    0,
+                    "the all-zero pattern: people on no list cannot be counted (that is what is estimated)".into(),
+                ));
                 continue;
             }
             let stratum: Vec<String> =
                 stratum_positions.iter().map(|p| record.get(*p).unwrap_or("").to_string()).collect();
             if let Some(first) = first_seen.insert((stratum.clone(), pattern), line) {
-                problems.push(TableProblem { line, message: format!("the same pattern as line {first}") });
+                problems.push(problem(line, 0, format!("the same pattern as line {first}")));
                 continue;
             }
             cells.entry(stratum).or_default().insert(pattern, count);
@@ -132,10 +198,7 @@ impl CaptureTable {
                 let on: f64 =
                     cells.values().flat_map(|c| c.iter()).filter(|(p, _)| *p & (1 << bit) != 0).map(|(_, c)| c).sum();
                 if on == 0.0 {
-                    problems.push(TableProblem {
-                        line: 0,
-                        message: format!("list `{}` has no one on it", header[*position]),
-                    });
+                    problems.push(problem(0, 0, format!("list `{}` has no one on it", header[*position])));
                 }
             }
         }
@@ -147,6 +210,14 @@ impl CaptureTable {
             stratum_columns: strata.iter().map(|s| s.to_string()).collect(),
             cells,
         })
+    }
+
+    /// The lists (by index) that have someone on them in a stratum: the others are left out of its models.
+    pub fn lists_with_records(&self, stratum: &[String]) -> Vec<usize> {
+        let given = self.cells.get(stratum);
+        (0..self.lists.len())
+            .filter(|list| given.is_some_and(|c| c.iter().any(|(p, n)| *n > 0.0 && p >> list & 1 == 1)))
+            .collect()
     }
 
     /// The counts of one stratum (the table's only one when it has no stratum columns), every observable

@@ -1,7 +1,12 @@
 //! Log-linear fits reproduce the published estimates; bad tables are refused whole, with every problem.
 
-use clew_stats::mse::estimate::{Method, PopulationReport, Settings, estimate_population};
-use clew_stats::mse::lcmcr::{LcmcrSettings, lcmcr};
+use std::sync::Mutex;
+
+use clew_stats::mse::estimate::{
+    MAX_DRAW_MEMORY, Method, PopulationReport, Progress, Settings, SettingsError, check_lists, estimate_population,
+    estimate_population_with_progress,
+};
+use clew_stats::mse::lcmcr::{LcmcrError, LcmcrSettings, lcmcr};
 use clew_stats::mse::{CaptureTable, Criterion, FitError, Model, fit};
 
 fn table(name: &str) -> CaptureTable {
@@ -71,6 +76,185 @@ fn bad_tables_are_refused_with_every_problem() {
     );
 }
 
+/// Counts of 10^18 and more once passed, and every log-linear fit then failed with "no maximum-likelihood
+/// estimate". A count is refused above a billion, at its line and column (the column where the field starts,
+/// after the blanks the reader trims); a count at the limit passes, and a table scaled up to near it is fitted as
+/// well as the table itself.
+#[test]
+fn counts_beyond_the_limit_are_refused_at_their_line_and_column() {
+    let text = "A,B,C,count\n1,0,0,1e18\n0,1,0, 1e300\n0,0,2,5\n0,0,1,1000000001\n1,1,0,1000000000\n";
+    let problems = CaptureTable::read(text, &[]).unwrap_err();
+    let said: Vec<String> = problems.iter().map(|p| format!("{}:{}: {}", p.line, p.column, p.message)).collect();
+    assert_eq!(
+        said,
+        vec![
+            "2:7: `count`: `1e18` is more than 1,000,000,000, the most people a row may count",
+            "3:8: `count`: `1e300` is more than 1,000,000,000, the most people a row may count",
+            "4:5: `C`: `2` is not 0 or 1",
+            "5:7: `count`: `1000000001` is more than 1,000,000,000, the most people a row may count",
+        ]
+    );
+    let western = table("western_us_5list.csv");
+    let (a, e) = pair(&western, "A", "E");
+    let scale = 5e6;
+    let scaled = western.counts(&[]).iter().map(|c| c * scale).collect::<Vec<f64>>();
+    assert!(scaled.iter().all(|c| *c <= clew_stats::mse::table::MAX_COUNT));
+    let found = fit(&scaled, &western.lists, &Model::with_pairs(&[(a, e)])).unwrap();
+    let published = estimate(&western, &[("A", "E")]).unwrap();
+    assert!((found.estimate / scale - published).abs() < 1e-6 * published, "{}", found.estimate / scale);
+}
+
+/// A twelve-list table with `stepwise-bhs` once ran for more than five minutes with no output. Each method takes
+/// at most the lists it can finish with in reasonable time: beyond them it is refused in the report with the
+/// reason, or before anything runs when the caller asks `check_lists`.
+#[test]
+fn methods_refuse_more_lists_than_they_can_finish_with() {
+    let twelve = |stratum: &str| {
+        let mut rows = String::new();
+        for list in 0..12 {
+            for (pattern, count) in [(1u32 << list, 20 + list), ((1 << list) | (1 << ((list + 1) % 12)), 3)] {
+                let bits: Vec<String> = (0..12).map(|i| (pattern >> i & 1).to_string()).collect();
+                rows.push_str(&format!("{},{stratum}{count}\n", bits.join(",")));
+            }
+        }
+        rows
+    };
+    let header: Vec<String> = (0..12).map(|i| format!("L{i}")).collect();
+    let text = format!("{},count\n{}", header.join(","), twelve(""));
+    let table = CaptureTable::read(&text, &[]).unwrap();
+    let settings = Settings { replicates: 100, ..Settings::default() };
+    let report = estimate_population(&table, &[Method::StepwiseBhs, Method::Main], &settings).unwrap();
+    let bhs = &report.strata[0].methods[0];
+    let reason = bhs.not_estimable.as_deref().unwrap();
+    assert!(reason.starts_with("stepwise-bhs takes at most 8 lists, and 12 have records here"), "{reason}");
+    assert!(bhs.draws.is_empty());
+    assert!(report.strata[0].methods[1].estimate.is_some(), "main takes 12 lists");
+    assert_eq!(
+        check_lists(&table, &[Method::Main, Method::StepwiseBhs]),
+        Err(SettingsError::TooManyLists { method: Method::StepwiseBhs, lists: 12, limit: 8, stratum: vec![] })
+    );
+    assert_eq!(check_lists(&table, &[Method::Main, Method::Lcmcr]), Ok(()));
+    // With strata, the lists that have records in each stratum count: the west has 12, the east 3.
+    let text = format!("{},site,count\n{}{}", header.join(","), twelve("west,"), {
+        let mut east = String::new();
+        for pattern in [0b1u32, 0b10, 0b100, 0b11, 0b110] {
+            let bits: Vec<String> = (0..12).map(|i| (pattern >> i & 1).to_string()).collect();
+            east.push_str(&format!("{},east,4\n", bits.join(",")));
+        }
+        east
+    });
+    let table = CaptureTable::read(&text, &["site"]).unwrap();
+    let error = check_lists(&table, &[Method::StepwiseCsv]).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "stepwise-csv takes at most 10 lists, and 12 have records in the stratum west: it would not finish in \
+         reasonable time"
+    );
+}
+
+/// `--replicates 9223372036854775808` once panicked ("capacity overflow") and a billion asked for 8 GB at once;
+/// a billion LCMCR samples ran without bound; a burn-in too large to count was blamed on `samples`. Every setting
+/// is now checked against its limit before anything is allocated or run, and the error names the setting at
+/// fault, its value and the limit.
+#[test]
+fn settings_beyond_their_limits_are_refused_before_anything_runs() {
+    let western = table("western_us_5list.csv");
+    let run = |settings: Settings| estimate_population(&western, &[Method::Main, Method::Lcmcr], &settings);
+    assert_eq!(
+        run(Settings { replicates: 9_223_372_036_854_775_808, ..Settings::default() }).unwrap_err(),
+        SettingsError::OutOfRange {
+            field: "replicates",
+            value: "9223372036854775808".into(),
+            requirement: "it must be between 100 and 10,000".into()
+        }
+    );
+    let error = run(Settings { replicates: 1_000_000_000, ..Settings::default() }).unwrap_err();
+    assert_eq!(error.to_string(), "settings.replicates is 1000000000: it must be between 100 and 10,000");
+    let lcmcr_settings = |lcmcr: LcmcrSettings| Settings { lcmcr, ..Settings::default() };
+    for (settings, field, requirement) in [
+        (
+            LcmcrSettings { samples: 1_000_000_000, ..Default::default() },
+            "samples",
+            "it must be between 10 and 100,000",
+        ),
+        (LcmcrSettings { burn_in: usize::MAX, ..Default::default() }, "burn_in", "it must be at most 10,000,000"),
+        (LcmcrSettings { thinning: 1 << 40, ..Default::default() }, "thinning", "it must be between 1 and 10,000"),
+        (LcmcrSettings { chains: 17, ..Default::default() }, "chains", "it must be between 1 and 16"),
+    ] {
+        match run(lcmcr_settings(settings.clone())) {
+            Err(SettingsError::Lcmcr(LcmcrError::InvalidSetting { field: f, requirement: r, .. })) => {
+                assert_eq!((f, r.as_str()), (field, requirement), "{settings:?}")
+            }
+            other => panic!("{settings:?}: {other:?}"),
+        }
+        // The sampler checks the same when it is called alone.
+        let alone = lcmcr(&[5.0, 5.0, 1.0], 2, &settings);
+        assert!(matches!(&alone, Err(LcmcrError::InvalidSetting { field: f, .. }) if *f == field), "{alone:?}");
+    }
+    // Each setting within its limit, the run as a whole too long: every term named.
+    let long = LcmcrSettings { samples: 100_000, thinning: 100, ..Default::default() };
+    let error = run(lcmcr_settings(long)).unwrap_err();
+    assert_eq!(
+        error,
+        SettingsError::Lcmcr(LcmcrError::TooManyIterations {
+            chains: 4,
+            burn_in: 10_000,
+            samples: 100_000,
+            thinning: 100,
+            iterations: 40_040_000,
+            limit: 10_000_000
+        })
+    );
+    // A run at the limit is allowed.
+    let at_limit = LcmcrSettings { chains: 2, burn_in: 0, samples: 50_000, thinning: 100, ..Default::default() };
+    assert_eq!(at_limit.check(), Ok(5_000_000));
+}
+
+/// The memory a run's draws need is worked out before anything runs: 200 strata by every method at 10,000
+/// replicates would keep 10.85 million draws, more than a gigabyte.
+#[test]
+fn a_run_whose_draws_would_not_fit_in_memory_is_refused() {
+    let mut text = String::from("A,B,C,site,count\n");
+    for site in 0..200 {
+        for (pattern, count) in [("1,0,0", 30), ("0,1,0", 20), ("0,0,1", 25), ("1,1,0", 5), ("0,1,1", 4), ("1,0,1", 3)]
+        {
+            text.push_str(&format!("{pattern},{site},{count}\n"));
+        }
+    }
+    let table = CaptureTable::read(&text, &["site"]).unwrap();
+    let settings = Settings { replicates: 10_000, ..Settings::default() };
+    let error = estimate_population(&table, &Method::ALL, &settings).unwrap_err();
+    // Per stratum 5 log-linear methods × 10,000 replicates and LCMCR's 4 chains × 1,000 draws; and the totals.
+    let draws = 200 * 54_000 + 54_000;
+    assert_eq!(
+        error,
+        SettingsError::TooMuchMemory { strata: 200, methods: 6, draws, bytes: draws * 100, limit: MAX_DRAW_MEMORY }
+    );
+    assert!(error.to_string().contains("would take about 1036 MB, more than the 1024 MB"), "{error}");
+}
+
+/// Progress is reported for each method up to its whole: bootstrap replicates and one jackknife choice per
+/// pattern with people, or Gibbs iterations over all chains.
+#[test]
+fn progress_reaches_the_end_of_every_method() {
+    let western = table("western_us_5list.csv");
+    let settings = Settings {
+        replicates: 200,
+        lcmcr: LcmcrSettings { chains: 2, burn_in: 500, samples: 50, thinning: 30, ..Default::default() },
+        ..Settings::default()
+    };
+    let seen: Mutex<Vec<Progress>> = Mutex::new(Vec::new());
+    let methods = [Method::StepwiseCsv, Method::Lcmcr];
+    estimate_population_with_progress(&western, &methods, &settings, &|p| seen.lock().unwrap().push(p)).unwrap();
+    let seen = seen.into_inner().unwrap();
+    for (method, total) in [(Method::StepwiseCsv, 200 + 13), (Method::Lcmcr, 2 * (500 + 50 * 30))] {
+        let steps: Vec<&Progress> = seen.iter().filter(|p| p.method == method).collect();
+        assert!(steps.iter().all(|p| p.total == total && p.done <= total && p.strata == 1), "{method:?}");
+        assert_eq!(steps.iter().map(|p| p.done).max(), Some(total), "{method:?}");
+        assert_eq!(steps[0].done, 0, "the bar appears before the work starts");
+    }
+}
+
 #[test]
 fn the_stepwise_procedure_chooses_the_published_models() {
     // Chan, Silverman & Vincent (2021), threshold 0.02: New Orleans gets D×E (1,184); the western US site A×E
@@ -89,24 +273,71 @@ fn the_stepwise_procedure_chooses_the_published_models() {
 }
 
 #[test]
-fn every_hierarchical_model_is_fitted_and_ranked() {
-    let western = table("western_us_5list.csv");
-    let counts = western.counts(&[]);
+fn every_hierarchical_model_is_enumerated() {
     let models = clew_stats::mse::hierarchical_models(5).unwrap();
     // Five lists: every set of the 10 pairs, and with each the hierarchical sets of three-list terms.
     assert_eq!(models.len(), 6212);
     assert!(models.iter().all(Model::is_hierarchical));
     assert!(models.iter().any(|m| m.terms.iter().any(|t| t.count_ones() == 3)));
-    let fits = clew_stats::mse::fit_all(&counts, &western.lists, &models);
-    let by_aic = clew_stats::mse::best(&fits, Criterion::Aic).unwrap();
-    let by_bic = clew_stats::mse::best(&fits, Criterion::Bic).unwrap();
-    // BIC's heavier penalty never prefers more parameters than AIC's choice needs.
-    assert!(by_bic.parameters <= by_aic.parameters);
-    assert!(fits.iter().filter_map(|(_, f)| f.as_ref().ok()).all(|f| f.bic >= by_bic.bic && f.aic >= by_aic.aic));
-    // Six lists: two-list models only; eight: refused.
+    // Four lists: 64 sets of pairs, 113 models with the three-list terms they allow (as the independent script
+    // below counts them); six: two-list models only; eight: refused.
+    assert_eq!(clew_stats::mse::hierarchical_models(4).unwrap().len(), 113);
     assert_eq!(clew_stats::mse::hierarchical_models(6).unwrap().len(), 1 << 15);
     assert_eq!(clew_stats::mse::hierarchical_models(3).unwrap().len(), 8);
     assert!(matches!(clew_stats::mse::hierarchical_models(8), Err(FitError::TooManyModels(8, _))));
+}
+
+/// The models AIC and BIC choose on the Kosovo table, their criteria and estimates, against an independent
+/// computation: `test_data/mse/kosovo_bic.py` fits all 113 hierarchical models by Newton's method in plain
+/// Python (its own design matrices, log-likelihood with log y!, and penalties) and ranks them. BIC's best and
+/// runner-up are 0.08 apart, so a wrong log-likelihood, parameter count or penalty swaps them.
+#[test]
+fn aic_and_bic_choose_as_an_independent_fit_of_every_model_does() {
+    let kosovo = table("kosovo_4list.csv");
+    let counts = kosovo.counts(&[]);
+    let check = |criterion: Criterion, expected: &[(&str, usize, f64, f64, f64)]| {
+        let (chosen, fits) = clew_stats::mse::by_criterion(&counts, &kosovo.lists, criterion).unwrap();
+        let mut ranked: Vec<&clew_stats::mse::Fit> = fits.iter().filter_map(|(_, f)| f.as_ref().ok()).collect();
+        assert_eq!(ranked.len(), 113, "every model fits: every pattern has people");
+        ranked.sort_by(|x, y| criterion.of(x).total_cmp(&criterion.of(y)));
+        assert_eq!(chosen.fit.model, ranked[0].model);
+        for (found, (model, parameters, bic, aic, estimate)) in ranked.iter().zip(expected) {
+            assert_eq!(found.model.describe(&kosovo.lists), *model);
+            assert_eq!(found.parameters, *parameters, "{model}");
+            assert!((found.bic - bic).abs() < 1e-4, "{model}: BIC {} against {bic}", found.bic);
+            assert!((found.aic - aic).abs() < 1e-4, "{model}: AIC {} against {aic}", found.aic);
+            assert!((found.estimate - estimate).abs() < 1e-2, "{model}: {} against {estimate}", found.estimate);
+        }
+    };
+    let ball = "[EXH×ABA, EXH×OSCE, EXH×HRW, ABA×OSCE, OSCE×HRW, EXH×ABA×OSCE]";
+    let with_hrw = "[EXH×ABA, EXH×OSCE, EXH×HRW, ABA×OSCE, OSCE×HRW, EXH×ABA×OSCE, EXH×OSCE×HRW]";
+    check(
+        Criterion::Bic,
+        &[
+            (ball, 11, 203.029_633, 132.746_675, 10_356.519_0),
+            (with_hrw, 12, 203.113_377, 126.441_059, 12_740.967_7),
+            (
+                "[EXH×ABA, EXH×OSCE, EXH×HRW, ABA×OSCE, OSCE×HRW, EXH×OSCE×HRW]",
+                11,
+                203.957_282,
+                133.674_324,
+                18_393.306_1,
+            ),
+        ],
+    );
+    check(
+        Criterion::Aic,
+        &[
+            (with_hrw, 12, 203.113_377, 126.441_059, 12_740.967_7),
+            (
+                "[EXH×ABA, EXH×OSCE, EXH×HRW, ABA×OSCE, ABA×HRW, OSCE×HRW, EXH×ABA×OSCE, EXH×OSCE×HRW]",
+                13,
+                211.495_807,
+                128.434_129,
+                12_840.705_1,
+            ),
+        ],
+    );
 }
 
 #[test]
@@ -230,7 +461,7 @@ fn simulated_populations_are_covered_at_about_the_nominal_rate() {
 fn report(text: &str, strata: &[&str], methods: &[Method]) -> PopulationReport {
     let table = CaptureTable::read(text, strata).unwrap();
     let settings = Settings { replicates: 200, ..Settings::default() };
-    estimate_population(&table, methods, &settings)
+    estimate_population(&table, methods, &settings).unwrap()
 }
 
 fn warnings(report: &PopulationReport) -> Vec<String> {

@@ -297,3 +297,38 @@ fn a_wrong_record_of_a_testimonys_newest_statement_is_caught() {
     seen.sort();
     assert_eq!(seen, [("T-1".to_string(), 3), ("T-2".to_string(), 3)]);
 }
+
+/// A protected block stored again is a new version: the earlier one stays, the newest is current, and a key
+/// rotation re-seals each version on its own (issue 14 F9).
+#[test]
+fn protected_blocks_are_appended_never_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut project = Project::init(dir.path(), "p", false).unwrap();
+    let store = project.store();
+    let source = SourceId::new("T-1").unwrap();
+    let mut tx = store.write(&batch()).unwrap();
+    tx.put_source(&draft("T-1", "h1")).unwrap();
+    assert_eq!(tx.put_protected(&source, 1, b"first").unwrap(), 1);
+    assert_eq!(tx.put_protected(&source, 1, b"second").unwrap(), 2);
+    assert_eq!(tx.protected_written().unwrap().len(), 2);
+    tx.commit().unwrap();
+    let mut tx = store.write(&batch()).unwrap();
+    assert_eq!(tx.put_protected(&source, 1, b"third").unwrap(), 3);
+    tx.commit().unwrap();
+    assert_eq!(store.protected(&source).unwrap().as_deref(), Some(&b"third"[..]));
+    let versions = store.protected_versions().unwrap();
+    assert_eq!(versions.iter().map(|v| (v.generation, v.version)).collect::<Vec<_>>(), [(1, 1), (1, 2), (1, 3)]);
+    assert!(
+        versions[0].batch.is_some() && versions[0].batch == versions[1].batch && versions[1].batch < versions[2].batch
+    );
+
+    let values = store.sealed_values().unwrap();
+    let sealed: Vec<&[u8]> = values.iter().map(|(_, sealed)| sealed.as_slice()).collect();
+    assert_eq!(sealed, [&b"first"[..], b"second", b"third"]);
+    let mut tx = store.write(&batch()).unwrap();
+    tx.reseal(&values[0].0, b"first, re-sealed").unwrap();
+    tx.commit().unwrap();
+    let values = store.sealed_values().unwrap();
+    let sealed: Vec<&[u8]> = values.iter().map(|(_, sealed)| sealed.as_slice()).collect();
+    assert_eq!(sealed, [&b"first, re-sealed"[..], b"second", b"third"]);
+}

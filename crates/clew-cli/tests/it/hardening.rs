@@ -1,0 +1,155 @@
+//! What a hostile file, a careless umask or a wrong file type does to the `clew` program: a clear refusal,
+//! never a hang, a crash or a file others can read.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+use super::{clew, text};
+
+fn mode(path: &Path) -> u32 {
+    std::fs::symlink_metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+/// Every file and folder below `dir`, with its mode.
+fn modes(dir: &Path) -> Vec<(String, u32)> {
+    let mut found = vec![(dir.display().to_string(), mode(dir))];
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            found.extend(modes(&path));
+        } else {
+            found.push((path.display().to_string(), mode(&path)));
+        }
+    }
+    found
+}
+
+#[test]
+fn a_project_is_private_whatever_the_umask_and_verify_warns_when_it_is_not() {
+    // clew.db and keys/*.age were 0644 and the folders 0755 under the usual umask 022.
+    let dir = tempfile::tempdir().unwrap();
+    let run = clew(dir.path(), &["demo", "--dir", "d", "--testimonies", "3"]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let project = dir.path().join("d");
+    let open: Vec<_> = modes(&project).into_iter().filter(|(_, mode)| mode & 0o077 != 0).collect();
+    assert!(open.is_empty(), "open to others: {open:?}");
+    assert!(project.join("keys/signing-key.age").is_file() && project.join("clew.db").is_file());
+
+    let run = clew(dir.path(), &["--project", "d", "verify"]);
+    assert!(run.status.success() && !text(&run.stderr).contains("warning"), "{}", text(&run.stderr));
+    std::fs::set_permissions(project.join("clew.db"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let run = clew(dir.path(), &["--project", "d", "verify"]);
+    assert!(run.status.success(), "a wide mode is a risk, not tampering: {}", text(&run.stderr));
+    let warning = text(&run.stderr);
+    assert!(warning.contains("clew.db is open to others on this machine (mode 0644)"), "{warning}");
+    assert!(warning.contains("chmod 600"), "{warning}");
+}
+
+#[test]
+fn a_fifo_or_device_given_as_input_is_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(std::process::Command::new("mkfifo").arg(dir.path().join("in.yaml")).status().unwrap().success());
+    // Before, `validate` of a folder holding a FIFO waited for ever.
+    std::fs::create_dir(dir.path().join("inbox")).unwrap();
+    assert!(std::process::Command::new("mkfifo").arg(dir.path().join("inbox/x.yaml")).status().unwrap().success());
+    let run = clew(dir.path(), &["validate", "inbox"]);
+    assert!(!run.status.success());
+    assert!(text(&run.stderr).contains("no .json, .jsonl, .ndjson, .yaml or .yml file"), "{}", text(&run.stderr));
+    let run = clew(dir.path(), &["validate", "in.yaml"]);
+    assert_eq!(run.status.code(), Some(3), "{}", text(&run.stderr));
+    assert!(text(&run.stderr).contains("not a regular file"), "{}", text(&run.stderr));
+    // A key file is read with a size cap, and never from a device: /dev/zero was read until memory ran out.
+    let run = clew(dir.path(), &["demo", "--dir", "d", "--testimonies", "1"]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let run = clew(dir.path(), &["--project", "d", "verify", "--identity", "/dev/zero"]);
+    assert_eq!(run.status.code(), Some(2), "{}", text(&run.stderr));
+    assert!(text(&run.stderr).contains("/dev/zero: not a regular file (it is a device)"), "{}", text(&run.stderr));
+    std::fs::write(dir.path().join("big.key"), vec![b'A'; 1 << 20]).unwrap();
+    let run = clew(dir.path(), &["--project", "d", "verify", "--identity", "big.key"]);
+    assert_eq!(run.status.code(), Some(2), "{}", text(&run.stderr));
+    assert!(text(&run.stderr).contains("clew reads at most 65536 bytes here"), "{}", text(&run.stderr));
+    let run = clew(dir.path(), &["screen", "--list", "in.yaml", "--queries", "in.yaml"]);
+    assert_eq!(run.status.code(), Some(2), "{}", text(&run.stderr));
+}
+
+#[test]
+fn escape_sequences_from_a_list_are_shown_not_obeyed() {
+    // A list entry could erase or recolour the MATCH line an analyst reads.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("list.csv"),
+        "id,name,schema\nE-1,\"MOKRAN LLC \u{1b}[2K \r \u{1b}[32m CLEARED \u{1b}[0m \u{202e}\",Company\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("q.csv"), "full_name,schema\nMokran LLC Cleared,Company\n").unwrap();
+    let run = clew(dir.path(), &["screen", "--list", "list.csv", "--queries", "q.csv"]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let shown = text(&run.stdout);
+    assert!(!shown.contains('\u{1b}') && !shown.contains('\r') && !shown.contains('\u{202e}'), "{shown:?}");
+    assert!(shown.contains(r"MOKRAN LLC \u{1b}[2K \u{1b}[32m CLEARED"), "{shown}");
+    assert!(shown.contains(r"\u{202e}"), "{shown}");
+}
+
+#[test]
+fn a_project_refuses_linking_on_names_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = clew(dir.path(), &["demo", "--dir", "d", "--testimonies", "3"]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let person =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../clew-link/data/person.toml")).unwrap();
+    std::fs::write(
+        dir.path().join("names-only.toml"),
+        format!("{person}\n[clustering]\nrequire_independent = false\n"),
+    )
+    .unwrap();
+    let run = clew(dir.path(), &["--project", "d", "link", "run", "--config", "names-only.toml"]);
+    assert_eq!(run.status.code(), Some(2), "{}", text(&run.stderr));
+    assert!(text(&run.stderr).contains("never linked on their names alone"), "{}", text(&run.stderr));
+}
+
+#[test]
+fn verify_without_keys_names_a_blob_changed_by_one_byte() {
+    // Without --identity, `clew verify` only saw that a blob was there: an auditor without keys could not
+    // detect tampering with the evidence files.
+    let dir = tempfile::tempdir().unwrap();
+    let run = clew(dir.path(), &["demo", "--dir", "d", "--testimonies", "3"]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let run = clew(dir.path(), &["--project", "d", "verify"]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    assert!(text(&run.stdout).contains("3 attachments whose sealed files match the log"), "{}", text(&run.stdout));
+    let blob = std::fs::read_dir(dir.path().join("d/blobs")).unwrap().next().unwrap().unwrap().path();
+    let mut bytes = std::fs::read(&blob).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    std::fs::write(&blob, bytes).unwrap();
+    let run = clew(dir.path(), &["--project", "d", "verify"]);
+    assert_eq!(run.status.code(), Some(6), "{}", text(&run.stdout));
+    let said = format!("{}{}", text(&run.stdout), text(&run.stderr));
+    let name = blob.file_name().unwrap().to_string_lossy().to_string();
+    assert!(said.contains(&format!("attachment {}", name.trim_end_matches(".age"))), "{said}");
+    assert!(said.contains("is not the one custody event"), "{said}");
+    // With the custodian's key the content check names it too.
+    let run = clew(dir.path(), &["--project", "d", "verify", "--identity", "d/custodian-DEMO-ONLY.key"]);
+    assert_eq!(run.status.code(), Some(6));
+    let said = format!("{}{}", text(&run.stdout), text(&run.stderr));
+    assert!(said.contains("does not open to content"), "{said}");
+}
+
+#[test]
+fn a_project_held_by_another_writer_says_so_and_what_to_do() {
+    // "database error: database is locked", with no word of what happened or what to do.
+    let dir = tempfile::tempdir().unwrap();
+    let run = clew(dir.path(), &["demo", "--dir", "d", "--testimonies", "1"]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    std::fs::write(dir.path().join("list.csv"), "id,name,schema\nF-1,DEMO LISTED LLC (fictional),Company\n").unwrap();
+    let holder = rusqlite::Connection::open(dir.path().join("d/clew.db")).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE; CREATE TABLE held (x);").unwrap();
+    let run = clew(dir.path(), &["--project", "d", "lists", "import", "list.csv"]);
+    assert_eq!(run.status.code(), Some(7), "{}", text(&run.stderr));
+    let said = text(&run.stderr);
+    assert!(said.contains("the project is busy") && said.contains("try again"), "{said}");
+    holder.execute_batch("ROLLBACK").unwrap();
+    drop(holder);
+    let run = clew(dir.path(), &["--project", "d", "lists", "import", "list.csv"]);
+    assert!(run.status.success(), "once it is free: {}", text(&run.stderr));
+}

@@ -1,0 +1,244 @@
+//! `clew-files`: files as clew reads and writes them. Reading takes regular files only (a FIFO, device or
+//! socket given as input would block or never end) up to a stated size, checked on the open file. Writing makes
+//! what a project holds private (files 0600, folders 0700, whatever the umask) and whole or not at all
+//! (a temporary file, synced, renamed over the target, the folder synced).
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+/// Mode of every file clew writes into a project or hands to a person (keys, packages, outputs).
+pub const PRIVATE_FILE_MODE: u32 = 0o600;
+/// Mode of every folder clew makes in a project.
+pub const PRIVATE_DIR_MODE: u32 = 0o700;
+
+/// Size limits of the files clew reads, by what they are. Each is far above any real file of its kind.
+pub mod limits {
+    /// A key file: an age identity, a locked project key, a key share (a few hundred bytes each).
+    pub const KEY_FILE: u64 = 64 * 1024;
+    /// A configuration, linkage config or trained model (TOML), a rate table, a tree head or proof (JSON).
+    pub const SMALL_TEXT: u64 = 16 * 1024 * 1024;
+    /// A data file: testimonies, FtM data, sanctions lists, records to link, capture tables, query lists.
+    pub const DATA_FILE: u64 = 256 * 1024 * 1024;
+}
+
+/// Why a file could not be read or written. Messages name the file and never quote its contents.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    /// Not a regular file (a folder, FIFO, device or socket).
+    #[error("{}: not a regular file (it is {kind}); clew reads regular files only", path.display())]
+    NotRegular {
+        /// The path.
+        path: PathBuf,
+        /// What it is.
+        kind: &'static str,
+    },
+    /// Larger than the limit for its kind.
+    #[error("{}: the file is {} bytes; clew reads at most {limit} bytes here", path.display(), size)]
+    TooLarge {
+        /// The path.
+        path: PathBuf,
+        /// Its size (or the bytes read before stopping).
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// Not UTF-8 text.
+    #[error("{}: not UTF-8 text (first bad byte at offset {offset})", path.display())]
+    NotUtf8 {
+        /// The path.
+        path: PathBuf,
+        /// Offset of the first invalid byte.
+        offset: usize,
+    },
+    /// The operating system refused.
+    #[error("{}: {message}", path.display())]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The system's message.
+        message: String,
+    },
+}
+
+fn io(path: &Path) -> impl Fn(std::io::Error) -> FileError + '_ {
+    move |error| FileError::Io { path: path.to_path_buf(), message: error.to_string() }
+}
+
+fn kind_of(file_type: std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if file_type.is_dir() {
+        "a folder"
+    } else if file_type.is_fifo() {
+        "a FIFO"
+    } else if file_type.is_socket() {
+        "a socket"
+    } else if file_type.is_block_device() || file_type.is_char_device() {
+        "a device"
+    } else {
+        "not a file"
+    }
+}
+
+/// Opens a regular file for reading, refusing anything else without blocking (a FIFO is opened non-blocking,
+/// then refused; the check is made on the open file, so the path cannot be swapped in between).
+pub fn open_regular(path: &Path) -> Result<File, FileError> {
+    let file = OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK).open(path).map_err(io(path))?;
+    let metadata = file.metadata().map_err(io(path))?;
+    if !metadata.file_type().is_file() {
+        return Err(FileError::NotRegular { path: path.to_path_buf(), kind: kind_of(metadata.file_type()) });
+    }
+    Ok(file)
+}
+
+/// Reads a whole regular file of at most `limit` bytes.
+pub fn read(path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
+    let file = open_regular(path)?;
+    let size = file.metadata().map_err(io(path))?.len();
+    if size > limit {
+        return Err(FileError::TooLarge { path: path.to_path_buf(), size, limit });
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    // The file may grow while it is read: never read past the limit.
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(io(path))?;
+    if bytes.len() as u64 > limit {
+        return Err(FileError::TooLarge { path: path.to_path_buf(), size: bytes.len() as u64, limit });
+    }
+    Ok(bytes)
+}
+
+/// Reads a whole regular file of at most `limit` bytes as UTF-8 text.
+pub fn read_text(path: &Path, limit: u64) -> Result<String, FileError> {
+    String::from_utf8(read(path, limit)?)
+        .map_err(|e| FileError::NotUtf8 { path: path.to_path_buf(), offset: e.utf8_error().valid_up_to() })
+}
+
+/// Creates a folder and its missing parents, each new one private (0700 whatever the umask). Folders that
+/// exist already are left as they are.
+pub fn create_private_dir(path: &Path) -> Result<(), FileError> {
+    std::fs::DirBuilder::new().recursive(true).mode(PRIVATE_DIR_MODE).create(path).map_err(io(path))?;
+    // The umask can only take bits away; the mode asked for has none to give back, but a folder made by
+    // `recursive` before us may be wider: the leaf at least is made private.
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(PRIVATE_DIR_MODE)).map_err(io(path))
+}
+
+/// Creates a new private file (0600), refusing to replace one that exists.
+pub fn create_private_new(path: &Path) -> Result<File, FileError> {
+    OpenOptions::new().write(true).create_new(true).mode(PRIVATE_FILE_MODE).open(path).map_err(io(path))
+}
+
+/// Writes a file whole or not at all, private (0600): a temporary file beside it, synced, renamed over it, the
+/// folder synced. A kill at any point leaves the old file or the new one, never a part.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let temporary = dir.join(format!(".{name}.{}.partial", std::process::id()));
+    let result = (|| {
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(PRIVATE_FILE_MODE)
+            .open(&temporary)
+            .map_err(io(&temporary))?;
+        file.write_all(bytes).map_err(io(&temporary))?;
+        file.sync_all().map_err(io(&temporary))?;
+        std::fs::rename(&temporary, path).map_err(io(path))?;
+        File::open(&dir).and_then(|d| d.sync_all()).map_err(io(&dir))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    result
+}
+
+/// Permission bits wider than private: `Some(mode)` for a file readable or writable by group or others, or a
+/// folder they can enter.
+pub fn wider_than_private(path: &Path) -> Result<Option<u32>, FileError> {
+    let metadata = std::fs::symlink_metadata(path).map_err(io(path))?;
+    let mode = metadata.permissions().mode() & 0o777;
+    Ok((mode & 0o077 != 0).then_some(mode))
+}
+
+/// Every file and folder in `dir` (itself included, links not followed) whose permissions are wider than
+/// private, with its mode: what `clew verify` warns of.
+pub fn wider_than_private_below(dir: &Path) -> Result<Vec<(PathBuf, u32)>, FileError> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(path) = pending.pop() {
+        let metadata = std::fs::symlink_metadata(&path).map_err(io(&path))?;
+        let mode = metadata.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 && !metadata.file_type().is_symlink() {
+            found.push((path.clone(), mode));
+        }
+        if metadata.is_dir() {
+            for entry in std::fs::read_dir(&path).map_err(io(&path))? {
+                pending.push(entry.map_err(io(&path))?.path());
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn a_fifo_is_refused_at_once_not_waited_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe.yaml");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+        assert!(made.success());
+        let error = read(&fifo, 10).unwrap_err().to_string();
+        assert!(
+            error.ends_with("pipe.yaml: not a regular file (it is a FIFO); clew reads regular files only"),
+            "{error}"
+        );
+        let error = read(dir.path(), 10).unwrap_err().to_string();
+        assert!(error.contains("it is a folder"), "{error}");
+        let error = read(Path::new("/dev/zero"), limits::KEY_FILE).unwrap_err().to_string();
+        assert_eq!(error, "/dev/zero: not a regular file (it is a device); clew reads regular files only");
+    }
+
+    #[test]
+    fn a_file_over_its_limit_is_refused_and_its_contents_never_quoted() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("key.txt");
+        std::fs::write(&path, "AGE-SECRET-KEY-1SECRET").unwrap();
+        let error = read(&path, 5).unwrap_err().to_string();
+        assert!(error.ends_with("key.txt: the file is 22 bytes; clew reads at most 5 bytes here"), "{error}");
+        assert!(!error.contains("SECRET"));
+        assert_eq!(read_text(&path, 22).unwrap(), "AGE-SECRET-KEY-1SECRET");
+        std::fs::write(&path, b"ab\xffcd").unwrap();
+        assert!(read_text(&path, 22).unwrap_err().to_string().ends_with("not UTF-8 text (first bad byte at offset 2)"));
+    }
+
+    #[test]
+    fn what_is_written_is_private_whatever_the_umask() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("a/b");
+        create_private_dir(&folder).unwrap();
+        assert_eq!(std::fs::metadata(&folder).unwrap().permissions().mode() & 0o777, 0o700);
+        let file = folder.join("out.json");
+        std::fs::write(&file, "old").unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert_eq!(wider_than_private(&file).unwrap(), Some(0o644));
+        write_atomic(&file, b"new").unwrap();
+        assert_eq!(std::fs::read(&file).unwrap(), b"new");
+        assert_eq!(wider_than_private(&file).unwrap(), None);
+        assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 1, "no temporary file is left");
+        assert!(wider_than_private_below(dir.path().join("a").as_path()).unwrap().is_empty());
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
+        assert_eq!(wider_than_private_below(&folder).unwrap(), vec![(file.clone(), 0o640)]);
+        create_private_new(&folder.join("new")).unwrap();
+        assert!(create_private_new(&folder.join("new")).is_err(), "never replaces a file");
+        assert_eq!(wider_than_private(&folder.join("new")).unwrap(), None);
+    }
+}
