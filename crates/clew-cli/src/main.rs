@@ -157,8 +157,9 @@ enum Command {
         #[arg(long, default_value_t = 2397)]
         seed: u64,
     },
-    /// Screen names against sanctions lists: the UN consolidated list (XML), OFAC's SDN list (CSV; its alt.csv
-    /// beside it is read too), FollowTheMoney entities (JSON lines) or a CSV (id, name, aliases, birth_date,
+    /// Screen names against sanctions lists: the UN consolidated list (XML), OFAC's SDN or consolidated list
+    /// (legacy CSV: sdn.csv or cons_prim.csv, with the alt and add files beside it; or the advanced XML),
+    /// FollowTheMoney entities (JSON lines) or a CSV (id, name, aliases, birth_date,
     /// nationality, gender, identifiers, program). Korean names match across Hangul, Latin romanizations and
     /// Cyrillic. Each candidate comes with its score and why. With --queries no project is needed; without,
     /// the project's entities are screened against the lists it keeps (`clew lists import`).

@@ -125,6 +125,13 @@ pub fn attach_files(
         let path = path.to_path_buf();
         move |error: std::io::Error| AttachError::File { path: path.clone(), message: error.to_string() }
     };
+    let files_error = |path: &Path| {
+        let path = path.to_path_buf();
+        move |error: clew_files::FileError| AttachError::File {
+            path: path.clone(),
+            message: error.to_string().trim_start_matches(&format!("{}: ", path.display())).to_string(),
+        }
+    };
     // Every file is checked before anything is sealed: a typo in the last name, or an image clew cannot
     // strip, must not leave blobs behind.
     for path in files {
@@ -156,7 +163,7 @@ pub fn attach_files(
     for path in files {
         let kind = media_type(path);
         let (blob, original) = if options.strip_metadata && strip::strippable(kind) {
-            let bytes = std::fs::read(path).map_err(file_error(path))?;
+            let bytes = clew_files::read(path, strip::STRIP_LIMIT).map_err(files_error(path))?;
             let original_sha256 = clew_vault::blobs::hex(&Sha256::digest(&bytes));
             let original_size = bytes.len() as u64;
             let (stripped, removed) =
@@ -164,7 +171,7 @@ pub fn attach_files(
             let blob = blobs.put(&blob_recipients, stripped.as_slice())?;
             (blob, Some(Original { sha256: original_sha256, size: original_size, stripped: removed }))
         } else {
-            let file = std::fs::File::open(path).map_err(file_error(path))?;
+            let file = clew_files::open_regular(path).map_err(files_error(path))?;
             (blobs.put(&blob_recipients, file)?, None)
         };
         let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();

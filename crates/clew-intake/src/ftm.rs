@@ -368,6 +368,18 @@ fn read_ftm_entity(
             continue;
         };
         for (index, value) in values.iter().enumerate() {
+            let length = value.chars().count();
+            if property.kind == PropertyType::Name && length > crate::testimony::MAX_VALUE_CHARS {
+                reader.error(
+                    values_node,
+                    &index_path(&path, index),
+                    format!(
+                        "a name of {length} characters; names are limited to {}",
+                        crate::testimony::MAX_VALUE_CHARS
+                    ),
+                );
+                continue;
+            }
             let raw = if property.kind == PropertyType::Money {
                 match &currency {
                     Some(currency) => format!("{value} {currency}"),

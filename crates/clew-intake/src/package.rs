@@ -865,7 +865,9 @@ pub fn verify_package(
     expected_key: Option<&str>,
 ) -> Result<PackageReport, PackageError> {
     let io = |e: std::io::Error| PackageError::Io(format!("{}: {e}", path.display()));
-    let mut file = std::io::BufReader::new(std::fs::File::open(path).map_err(io)?);
+    // A regular file only: a FIFO given as a package would block for ever.
+    let regular = clew_files::open_regular(path).map_err(|e| PackageError::Io(e.to_string()))?;
+    let mut file = std::io::BufReader::new(regular);
     let sealed = clew_vault::is_sealed(std::io::BufRead::fill_buf(&mut file).map_err(io)?);
     let mut report = PackageReport { sealed, ..PackageReport::default() };
     let reader: Box<dyn Read + '_> = if sealed {

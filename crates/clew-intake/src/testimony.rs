@@ -264,6 +264,10 @@ pub struct NamedEntity {
     pub confidence: Option<f64>,
 }
 
+/// Longest name or property value of a coded entity (the same limit as sanctions lists' names): a longer one is
+/// a broken or hostile file, and every analysis that compares names would pay for it.
+pub const MAX_VALUE_CHARS: usize = 1_000;
+
 /// A testimony's `protected` block as read (identities, relatives, contacts, escape routes), until it is sealed
 /// to the custodians. Every string in it (keys and values) is wiped from memory when it is dropped, and its
 /// `Debug` never shows it.
@@ -1014,6 +1018,23 @@ impl Cx<'_, '_> {
         Some(key)
     }
 
+    /// Whether a name or property value is within [`MAX_VALUE_CHARS`]; records the problem when not.
+    fn short_enough(&mut self, node: &Node, path: &str, text: &str) -> bool {
+        let length = text.chars().count();
+        if length > MAX_VALUE_CHARS {
+            self.reader.error(
+                node,
+                path,
+                format!(
+                    "a value of {length} characters; names and values are limited to {MAX_VALUE_CHARS} (the witness's \
+                     words belong in `segments`)"
+                ),
+            );
+            return false;
+        }
+        true
+    }
+
     /// Reads a mapping of schema properties; entity properties take keys of entities or spells.
     fn property_values(&mut self, schema: &str, node: &Node, path: &str) -> Option<BTreeMap<String, Vec<String>>> {
         let mut map = self.reader.map(node, path)?;
@@ -1043,6 +1064,10 @@ impl Cx<'_, '_> {
                     ok = false;
                     continue;
                 };
+                if property.kind != clew_model::PropertyType::Text && !self.short_enough(item, &item_path, &raw) {
+                    ok = false;
+                    continue;
+                }
                 if property.kind == clew_model::PropertyType::Entity {
                     let range = property.range.clone().unwrap_or_default();
                     match self.reference(Some((item, item_path)), &range) {
@@ -1079,7 +1104,13 @@ impl Cx<'_, '_> {
             }
             Some(id)
         });
-        let names = map.get("names").and_then(|(n, p)| self.reader.strings(n, &p)).unwrap_or_default();
+        let names_field = map.get("names");
+        let names = names_field.as_ref().and_then(|(n, p)| self.reader.strings(n, p)).unwrap_or_default();
+        if let Some((NodeKind::Seq(items), path)) = names_field.as_ref().map(|(n, p)| (&n.kind, p)) {
+            for (index, (item, name)) in items.iter().zip(&names).enumerate() {
+                self.short_enough(item, &index_path(path, index), name);
+            }
+        }
         let properties = match (map.get("properties"), &schema) {
             (Some((node, path)), Some(schema)) => self.property_values(schema, node, &path),
             (Some(_), None) => None,

@@ -70,6 +70,9 @@ fn a_fifo_or_device_given_as_input_is_refused_at_once() {
     assert!(text(&run.stderr).contains("clew reads at most 65536 bytes here"), "{}", text(&run.stderr));
     let run = clew(dir.path(), &["screen", "--list", "in.yaml", "--queries", "in.yaml"]);
     assert_eq!(run.status.code(), Some(2), "{}", text(&run.stderr));
+    let run = clew(dir.path(), &["package", "verify", "in.yaml"]);
+    assert!(!run.status.success());
+    assert!(text(&run.stderr).contains("not a regular file (it is a FIFO)"), "{}", text(&run.stderr));
 }
 
 #[test]

@@ -253,3 +253,49 @@ fn ids_clew_derives_cannot_be_taken() {
         "#]],
     );
 }
+
+#[test]
+fn names_and_values_longer_than_the_limit_are_refused_with_their_place() {
+    // One testimony with a 40 KB entity name made project screening and linkage take 1.7 GB each.
+    let long = "Blue Hill ".repeat(4_000);
+    check(
+        "t.yaml",
+        &example_with("\"(fictional) Blue Hill site\"", &format!("\"{long}\"")),
+        expect![[r#"
+            [
+                "t.yaml:82:15: field `facts.entities[2].names[0]`: a value of 40000 characters; names and values are limited to 1000 (the witness's words belong in `segments`)",
+            ]
+        "#]],
+    );
+}
+
+#[test]
+fn an_ftm_name_longer_than_the_limit_is_refused_with_its_place() {
+    use clew_intake::ftm::{FtmImportOptions, import_ftm};
+    let (_dir, mut project) = new_project();
+    let files = tempfile::tempdir().unwrap();
+    let path = files.path().join("e.ftm.json");
+    let name = "X".repeat(40_000);
+    std::fs::write(
+        &path,
+        format!("{{\"id\": \"c1\", \"schema\": \"Company\", \"properties\": {{\"name\": [\"{name}\"]}}}}\n"),
+    )
+    .unwrap();
+    let options = FtmImportOptions {
+        dry_run: false,
+        recorded_by: "tester".into(),
+        skip_unknown: false,
+        sensitivity: clew_model::Sensitivity::Internal,
+        source: None,
+    };
+    let inputs = [clew_intake::input::InputPath::File(path)];
+    let report = import_ftm(crate::model(), Some(project.store()), &inputs, &options, &mut |_| {}).unwrap();
+    assert!(!report.committed);
+    let problems = lines(&report);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].ends_with("`properties.name[0]`: a name of 40000 characters; names are limited to 1000"),
+        "{problems:?}"
+    );
+    assert_eq!(project.store().stats().unwrap().statements, 0);
+}

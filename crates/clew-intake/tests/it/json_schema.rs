@@ -56,6 +56,11 @@ fn validate(root: &Value, schema: &Value, value: &Value, path: &str, errors: &mu
     {
         errors.push(format!("{path}: shorter than {minimum}"));
     }
+    if let (Some(maximum), Some(text)) = (schema.get("maxLength").and_then(Value::as_u64), value.as_str())
+        && (text.chars().count() as u64) > maximum
+    {
+        errors.push(format!("{path}: longer than {maximum}"));
+    }
     if let Some(constant) = schema.get("const")
         && constant != value
     {
@@ -148,9 +153,11 @@ fn schema_refuses_what_the_reader_refuses() {
     example["facts"]["spells"][0]["deductions"][0]["kind"] = "bribe".into();
     example["consent"].as_object_mut().unwrap().remove("audio");
     example["interview"]["interviewer"] = "".into();
+    example["facts"]["entities"][2]["names"][0] = "x".repeat(1001).into();
     expect_test::expect![[r#"
         [
             ".consent: missing \"audio\"",
+            ".facts.entities[2].names[0]: longer than 1000",
             ".facts.spells[0].deductions[0].kind: \"bribe\" not in enum",
             ".facts.spells[0].hours_per_day.value: above 24",
             ".interview.interviewer: shorter than 1",

@@ -121,3 +121,13 @@ fn a_value_longer_than_the_limit_is_refused_with_its_row() {
     expect_test::expect![[r#"file1.csv:3: `name`: a value of 60000 characters; values are limited to 1000"#]]
         .assert_eq(&error(PEOPLE, &[&file], Mode::Dedupe));
 }
+
+#[test]
+fn switching_off_the_names_alone_rule_is_warned_of() {
+    let file = "id,name,birth,city,passport\na,Kim Chol,1970,Tomsk,1\nb,Ri Nam,1971,Tomsk,2\n";
+    let plain = linkage(PEOPLE, &[file], Mode::Dedupe).unwrap();
+    assert!(!plain.warnings.iter().any(|w| w.contains("require_independent")), "{:?}", plain.warnings);
+    let names_only = format!("{PEOPLE}\n[clustering]\nrequire_independent = false\n");
+    let warned = linkage(&names_only, &[file], Mode::Dedupe).unwrap();
+    assert!(warned.warnings.iter().any(|w| w.contains("linked on their names alone")), "{:?}", warned.warnings);
+}

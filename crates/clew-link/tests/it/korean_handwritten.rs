@@ -90,9 +90,10 @@ fn linkage_finds_the_hand_written_duplicates() {
         candidates.len(),
         linked.len()
     );
-    // Floors measured on this set (2026-11-28: precision 1.0000, recall 0.8630, blocking recall 1.0000), less a
-    // small margin so that a change of seed or of the trainer's sampling does not fail the test by itself.
+    // Measured 2026-12-06: blocking recall 1.0000; 485 linked, precision 0.9979 (one false link: СОН ЁН ИЛЬ,
+    // 송영일, and Sohn Young-il, 손영일, born the same year: both surnames are Сон in Cyrillic), recall 0.9778.
+    // The floors are those less a small margin, so that a change of the trainer's sampling alone does not fail.
     assert!(blocking_recall >= 0.99, "blocking recall {blocking_recall:.4}");
     assert!(precision >= 0.98, "precision {precision:.4}: false links {false_links:?}");
-    assert!(recall >= 0.84, "recall {recall:.4}");
+    assert!(recall >= 0.96, "recall {recall:.4}: missed {missed:?}");
 }
