@@ -28,6 +28,10 @@ seed() {
 seed testimony docs/examples/*.yaml crates/clew-store/test_data/project-v1/*.yaml
 seed un_xml crates/clew-screen/test_data/lists/un_sc_consolidated_2024-09-26.xml
 seed ofac_csv crates/clew-screen/test_data/lists/ofac_sdn_2022-01.csv
+# The three files of a list in one input, split at form feeds as the target splits them.
+lists=crates/clew-screen/test_data/lists
+{ head -c 20000 $lists/ofac_sdn_2022-01.csv; printf '\f'; head -c 20000 $lists/ofac_alt_2022-01.csv; printf '\f'
+  head -c 20000 $lists/ofac_add_2022-01.csv; } > fuzz/corpus/ofac_csv/seed-three-files.csv
 seed ofac_xml crates/clew-screen/test_data/ofac_cons_advanced_excerpt.xml
 seed ftm crates/clew-screen/test_data/lists/un_dprk_entities_2024-09-26.jsonl
 seed list_csv crates/clew-screen/test_data/korean_cross_script.csv

@@ -7,7 +7,6 @@ mod link;
 mod output;
 mod screen;
 
-use std::os::unix::fs::OpenOptionsExt as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -796,14 +795,8 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             log_event(&mut project, "export", &detail)?;
             let report = match &args.out {
                 Some(path) => {
-                    // Private: an export may hold restricted statements when asked to.
-                    let file = std::fs::OpenOptions::new()
-                        .write(true)
-                        .create(true)
-                        .truncate(true)
-                        .mode(clew_files::PRIVATE_FILE_MODE)
-                        .open(path)
-                        .map_err(|e| Failure::internal(format!("{}: {e}", path.display())))?;
+                    // Private, even when it existed: an export may hold restricted statements when asked to.
+                    let file = clew_files::create_private(path)?;
                     let mut writer = std::io::BufWriter::new(file);
                     let report = export_ftm(model()?, project.store_ref(), limit, args.audience, &mut writer)?;
                     std::io::Write::flush(&mut writer)
@@ -1012,16 +1005,24 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
                 identity.as_ref(),
                 anchor,
             )?;
-            problems_fail(out, &report.problems, &report)?;
             // Not tampering, but a risk: others on this machine could read the witnesses' words or the keys.
-            for (path, mode) in clew_files::wider_than_private_below(&project.dir)? {
-                out.note(&format!(
-                    "warning: {} is open to others on this machine (mode {mode:04o}); make it private: chmod {} {}",
-                    path.display(),
-                    if path.is_dir() { "700" } else { "600" },
-                    path.display()
-                ))?;
+            // Said before any problem is, so that it is never hidden by one.
+            match clew_files::wider_than_private_below(&project.dir) {
+                Ok(open) => {
+                    for (path, mode) in open {
+                        out.note(&format!(
+                            "warning: {} is open to others on this machine (mode {mode:04o}); make it private: chmod {} {}",
+                            path.display(),
+                            if path.is_dir() { "700" } else { "600" },
+                            path.display()
+                        ))?;
+                    }
+                }
+                Err(error) => {
+                    out.note(&format!("warning: the project's permissions could not all be read: {error}"))?
+                }
             }
+            problems_fail(out, &report.problems, &report)?;
             out.value(&report, |out| {
                 out.line(&format!(
                     "verified: {} custody events (tree head {}), {} attachments{}",
@@ -1032,8 +1033,9 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
                         " opened and hashed".to_string()
                     } else if report.seals_not_logged > 0 {
                         format!(
-                            ": {} sealed files checked against the log, {} sealed before clew logged them only \
-                             present (give --identity to hash their contents)",
+                            ": {} sealed files checked against the log; {} sealed before clew logged sealed files \
+                             only present (give --identity to hash their contents; `clew keys rotate` seals and \
+                             logs them anew)",
                             report.seals_checked, report.seals_not_logged
                         )
                     } else {

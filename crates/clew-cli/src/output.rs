@@ -188,7 +188,7 @@ pub fn exit(failure: Failure, out: &mut Output) -> ExitCode {
             "error": {"code": failure.kind, "message": failure.message, "diagnostics": failure.diagnostics},
             "report": failure.json,
         });
-        let _ = writeln!(std::io::stdout(), "{body}");
+        let _ = writeln!(std::io::stdout(), "{}", printable(&body.to_string()));
     } else {
         let mut stderr = std::io::stderr().lock();
         for diagnostic in &failure.diagnostics {
@@ -201,8 +201,10 @@ pub fn exit(failure: Failure, out: &mut Output) -> ExitCode {
 
 /// Text as it may reach a terminal: control characters (escape sequences that could erase or recolour what an
 /// analyst reads, carriage returns that overwrite a line) and the bidirectional overrides that reorder it are
-/// shown as `\u{..}` escapes. Line breaks and tabs stay. Every text line clew prints goes through it, since
-/// names and narratives come from strangers' files.
+/// shown as `\uXXXX` escapes. Line breaks and tabs stay. Every line clew prints goes through it, since names
+/// and narratives come from strangers' files. The escapes are JSON's own and every such character is in the
+/// Basic Multilingual Plane, so JSON output stays valid and decodes to the same text (serde_json writes the
+/// C0 controls escaped already; DEL, the C1 controls and the overrides it leaves raw).
 pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
     let hidden = |c: char| {
         (c.is_control() && c != '\n' && c != '\t')
@@ -214,7 +216,7 @@ pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
     let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
         if hidden(c) {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            out.push_str(&format!("\\u{:04x}", c as u32));
         } else {
             out.push(c);
         }
@@ -252,9 +254,11 @@ impl Output {
         writeln!(self.stdout.lock(), "{}", printable(text)).map_err(write_failure)
     }
 
-    /// Text printed as it is but for control characters ([`printable`]).
+    /// Data printed as it is (a CSV, a schema, a key), for a file or a pipe; on a terminal, control characters
+    /// are shown escaped ([`printable`]).
     pub fn raw(&mut self, text: &str) -> Result<(), Failure> {
-        self.stdout.lock().write_all(printable(text).as_bytes()).map_err(write_failure)
+        let text = if self.stdout.is_terminal() { printable(text) } else { std::borrow::Cow::Borrowed(text) };
+        self.stdout.lock().write_all(text.as_bytes()).map_err(write_failure)
     }
 
     /// A remark for the person at the terminal (standard error; never mixed into results).

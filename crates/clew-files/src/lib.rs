@@ -114,8 +114,8 @@ pub fn read_text(path: &Path, limit: u64) -> Result<String, FileError> {
         .map_err(|e| FileError::NotUtf8 { path: path.to_path_buf(), offset: e.utf8_error().valid_up_to() })
 }
 
-/// Creates a folder and its missing parents, each new one private (0700 whatever the umask). Folders that
-/// exist already are left as they are.
+/// Creates a folder and its missing parents, each new one private (0700 whatever the umask), and makes the
+/// folder itself private even when it existed (its parents, when they existed, are left as they are).
 pub fn create_private_dir(path: &Path) -> Result<(), FileError> {
     std::fs::DirBuilder::new().recursive(true).mode(PRIVATE_DIR_MODE).create(path).map_err(io(path))?;
     // The umask can only take bits away; the mode asked for has none to give back, but a folder made by
@@ -123,9 +123,24 @@ pub fn create_private_dir(path: &Path) -> Result<(), FileError> {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(PRIVATE_DIR_MODE)).map_err(io(path))
 }
 
-/// Creates a new private file (0600), refusing to replace one that exists.
+/// Creates a new private file (0600), refusing to replace one that exists (or a link).
 pub fn create_private_new(path: &Path) -> Result<File, FileError> {
     OpenOptions::new().write(true).create_new(true).mode(PRIVATE_FILE_MODE).open(path).map_err(io(path))
+}
+
+/// Opens a file to write from its start, creating it or emptying it, and makes it private (0600) whether it
+/// was new or not: for outputs that are streamed rather than written whole.
+pub fn create_private(path: &Path) -> Result<File, FileError> {
+    let file = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(PRIVATE_FILE_MODE)
+        .open(path)
+        .map_err(io(path))?;
+    // The mode given applies to a new file only; an existing one keeps its own until told.
+    file.set_permissions(std::fs::Permissions::from_mode(PRIVATE_FILE_MODE)).map_err(io(path))?;
+    Ok(file)
 }
 
 /// Writes a file whole or not at all, private (0600): a temporary file beside it, synced, renamed over it, the
@@ -136,15 +151,22 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
         _ => PathBuf::from("."),
     };
     let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    let temporary = dir.join(format!(".{name}.{}.partial", std::process::id()));
+    // A name no one can guess or have planted (create_new refuses what exists, links included): a planted file
+    // or link under a predictable name would keep its own mode, or lead the write elsewhere.
+    let (temporary, mut file) = {
+        let mut attempt = 0u32;
+        loop {
+            let nanos =
+                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+            let temporary = dir.join(format!(".{name}.{}.{nanos}.{attempt}.partial", std::process::id()));
+            match create_private_new(&temporary) {
+                Ok(file) => break (temporary, file),
+                Err(_) if attempt < 16 && temporary.symlink_metadata().is_ok() => attempt += 1,
+                Err(error) => return Err(error),
+            }
+        }
+    };
     let result = (|| {
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(PRIVATE_FILE_MODE)
-            .open(&temporary)
-            .map_err(io(&temporary))?;
         file.write_all(bytes).map_err(io(&temporary))?;
         file.sync_all().map_err(io(&temporary))?;
         std::fs::rename(&temporary, path).map_err(io(path))?;

@@ -158,6 +158,10 @@ pub fn attach_files(
             }
         }
     }
+    // A blob already sealed as its attach event logged is kept, not sealed anew: the file on disk changes only
+    // with an event that logs it (a failure or kill before the commit below leaves the log true).
+    let seals = crate::verify::logged_seals(&*store)?;
+    let logged_seal = |sha256: &str| seals.get(sha256).cloned();
     let mut sealed = Vec::new();
     let mut done = 0;
     for path in files {
@@ -168,11 +172,11 @@ pub fn attach_files(
             let original_size = bytes.len() as u64;
             let (stripped, removed) =
                 strip::strip(kind, bytes).map_err(|message| AttachError::File { path: path.clone(), message })?;
-            let blob = blobs.put(&blob_recipients, stripped.as_slice())?;
+            let blob = blobs.put_unless_intact(&blob_recipients, stripped.as_slice(), &logged_seal)?;
             (blob, Some(Original { sha256: original_sha256, size: original_size, stripped: removed }))
         } else {
             let file = clew_files::open_regular(path).map_err(files_error(path))?;
-            (blobs.put(&blob_recipients, file)?, None)
+            (blobs.put_unless_intact(&blob_recipients, file, &logged_seal)?, None)
         };
         let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
         let sealed_name = clew_vault::seal(&custodians, name.as_bytes())?;

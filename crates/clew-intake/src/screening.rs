@@ -104,17 +104,18 @@ pub fn record_screening(
                 hasher.update(format!("{basis}\n"));
                 // Everything stored is hashed, the explanation too: a changed explanation (new rules giving the
                 // same score for other reasons) is re-derived, never left standing beside the new rules.
+                // Each match as a JSON array: no two different matches hash alike, whatever their text holds.
                 for found in &entity.matches {
-                    hasher.update(format!(
-                        "{}\n{}\n{}\n{}\n{:.4}\n{}\n{}\n",
+                    let fields = serde_json::json!([
                         found.list_sha256,
                         found.list_name,
-                        found.list_version.as_deref().unwrap_or("-"),
+                        found.list_version,
                         found.list_entry,
-                        found.score,
+                        format!("{:.4}", found.score),
                         found.matched_name,
-                        found.explanation.replace('\n', " ")
-                    ));
+                        found.explanation,
+                    ]);
+                    hasher.update(format!("{fields}\n"));
                 }
             }
             let draft = SourceDraft {

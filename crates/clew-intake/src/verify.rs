@@ -100,6 +100,32 @@ fn altered_statements(store: &dyn Store, batch: i64) -> Result<Vec<String>, clew
     Ok(problems)
 }
 
+/// The sealed file hashes an event logs, by plaintext hash: an attach event's one, a key rotation's every one.
+fn seals_logged_by(event: &CustodyEvent) -> Vec<(String, String)> {
+    if !matches!(event.kind.as_str(), "attach" | "keys-rotate") {
+        return Vec::new();
+    }
+    let Ok(detail) = serde_json::from_str::<serde_json::Value>(&event.detail) else { return Vec::new() };
+    let text = |value: &serde_json::Value| value.as_str().map(String::from);
+    match (detail.get("sha256").and_then(text), detail.get("sealed_sha256")) {
+        (Some(blob), Some(sealed)) if event.kind == "attach" => text(sealed).map(|s| (blob, s)).into_iter().collect(),
+        (None, Some(serde_json::Value::Object(sealed))) => {
+            sealed.iter().filter_map(|(blob, sealed)| Some((blob.clone(), text(sealed)?))).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Each blob's sealed file hash as last logged (by its attach event, or a rotation that sealed it anew).
+pub fn logged_seals(store: &dyn Store) -> Result<std::collections::HashMap<String, String>, clew_store::Error> {
+    let mut seals = std::collections::HashMap::new();
+    store.for_each_event(&mut |event: CustodyEvent| {
+        seals.extend(seals_logged_by(&event));
+        Ok(())
+    })?;
+    Ok(seals)
+}
+
 /// Recomputes and checks; with an anchor, also that the log still extends that earlier tree head.
 pub fn verify(
     store: &dyn Store,
@@ -165,25 +191,8 @@ pub fn verify(
             if let Some(protected) = protected {
                 protected_checks.insert(event.batch, (event.seq, event.kind.clone(), protected));
             }
-            if matches!(event.kind.as_str(), "attach" | "keys-rotate")
-                && let Ok(detail) = serde_json::from_str::<serde_json::Value>(&event.detail)
-            {
-                let text = |value: &serde_json::Value| value.as_str().map(String::from);
-                match (detail.get("sha256").and_then(text), detail.get("sealed_sha256")) {
-                    (Some(blob), Some(sealed)) if event.kind == "attach" => {
-                        if let Some(sealed) = text(sealed) {
-                            logged_seals.insert(blob, (event.seq, sealed));
-                        }
-                    }
-                    (None, Some(serde_json::Value::Object(sealed))) => {
-                        for (blob, sealed) in sealed {
-                            if let Some(sealed) = text(sealed) {
-                                logged_seals.insert(blob.clone(), (event.seq, sealed));
-                            }
-                        }
-                    }
-                    _ => {}
-                }
+            for (blob, sealed) in seals_logged_by(&event) {
+                logged_seals.insert(blob, (event.seq, sealed));
             }
             if event.kind == "link-judgement"
                 && let Ok(detail) = serde_json::from_str::<serde_json::Value>(&event.detail)

@@ -497,11 +497,11 @@ pub fn ofac_companion_names(primary: &str) -> Option<(String, String)> {
     None
 }
 
-/// The list an OFAC legacy CSV file is, by its name: the consolidated (non-SDN) lists come as `cons_prim.csv`,
-/// the SDN list as `sdn.csv`.
+/// The list an OFAC legacy CSV file is, by its name: the consolidated (non-SDN) lists come as `cons_prim.csv`
+/// (a dated copy may be `ofac_cons_prim_2024-09.csv`), the SDN list as `sdn.csv`.
 pub fn ofac_list_name(primary: &str) -> &'static str {
     let name = std::path::Path::new(primary).file_name().map_or(String::new(), |n| n.to_string_lossy().to_lowercase());
-    if name.starts_with("cons") { "OFAC consolidated (non-SDN)" } else { "OFAC SDN" }
+    if name.contains("cons") || name.contains("prim") { "OFAC consolidated (non-SDN)" } else { "OFAC SDN" }
 }
 
 /// Reads an OFAC list in its legacy CSV form: the primary file (`sdn.csv` or `cons_prim.csv`, required), its

@@ -375,28 +375,36 @@ fn finish(origin: &str, bytes: &[u8], mut reading: Reading) -> Result<List, Load
             reading.drafts[index].countries.push(country.clone());
         }
     }
+    // Sets, not searches of what each entry has so far: a hostile file repeating one entry's documents or
+    // programmes would otherwise cost the square of their number.
+    let mut seen: std::collections::HashSet<(usize, String)> = std::collections::HashSet::new();
+    for (index, draft) in reading.drafts.iter().enumerate() {
+        seen.extend(draft.identifiers.iter().map(|id| (index, id.clone())));
+    }
     for (identity, number) in std::mem::take(&mut reading.pending_documents) {
-        if let Some(index) = reading.by_identity.get(&identity) {
+        if let Some(&index) = reading.by_identity.get(&identity) {
             let id = normalize_identifier(without_imo(&number));
-            if !id.is_empty() && !reading.drafts[*index].identifiers.contains(&id) {
-                reading.drafts[*index].identifiers.push(id);
+            if !id.is_empty() && seen.insert((index, id.clone())) {
+                reading.drafts[index].identifiers.push(id);
             }
         }
     }
-    let mut lists: Vec<String> = Vec::new();
+    seen.clear();
+    for (index, draft) in reading.drafts.iter().enumerate() {
+        seen.extend(draft.programs.iter().map(|program| (index, program.clone())));
+    }
+    let mut lists: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     for (profile, programs, list) in std::mem::take(&mut reading.pending_entries) {
-        if let Some(index) = reading.by_profile.get(&profile) {
+        if let Some(&index) = reading.by_profile.get(&profile) {
             for program in programs {
-                if !reading.drafts[*index].programs.contains(&program) {
-                    reading.drafts[*index].programs.push(program);
+                if seen.insert((index, program.clone())) {
+                    reading.drafts[index].programs.push(program);
                 }
             }
         }
-        if let Some(list) = list.filter(|l| !lists.contains(l)) {
-            lists.push(list);
-        }
+        lists.extend(list);
     }
-    lists.sort();
+    let lists: Vec<String> = lists.into_iter().collect();
     let info = Arc::new(ListInfo {
         name: if lists.is_empty() { "OFAC".to_string() } else { format!("OFAC {}", lists.join(", ")) },
         version: reading.version,

@@ -536,7 +536,9 @@ impl Store for SqliteStore {
         let mut events = Vec::new();
         let mut query = self.connection.prepare(&format!("{EVENT_SELECT} WHERE e.seq > ?1 ORDER BY e.seq LIMIT ?2"))?;
         let limit = limit.min(i64::MAX as usize) as i64;
-        let rows = query.query_map(params![after as i64, limit], event_from_row)?;
+        // Sequence numbers are SQLite integers: nothing lies past i64::MAX, and `as` would wrap to negative.
+        let after = after.min(i64::MAX as u64) as i64;
+        let rows = query.query_map(params![after, limit], event_from_row)?;
         for row in rows {
             events.push(row?.map_err(Error::Corrupt)?);
         }

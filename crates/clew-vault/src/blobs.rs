@@ -69,7 +69,21 @@ impl BlobStore {
 
     /// Seals what `input` yields to the custodians into the store. The blob appears under its name only when
     /// complete and on disk (temporary file, fsync, rename, fsync of the folder): a crash leaves no partial blob.
-    pub fn put(&self, custodians: &[Recipient], mut input: impl Read) -> Result<BlobRef, Error> {
+    /// A blob already under its name is sealed anew (it could be damaged or planted).
+    pub fn put(&self, custodians: &[Recipient], input: impl Read) -> Result<BlobRef, Error> {
+        self.put_unless_intact(custodians, input, &|_: &str| None)
+    }
+
+    /// As [`BlobStore::put`], but a blob already under its name whose sealed file still has the hash
+    /// `logged_seal(plaintext sha256)` gives (the one logged when it was sealed) is kept as it is, and what was
+    /// just sealed is thrown away. So attaching the same file again changes nothing on disk, and a failure or
+    /// kill before the caller's commit leaves no sealed file that differs from the log.
+    pub fn put_unless_intact(
+        &self,
+        custodians: &[Recipient],
+        mut input: impl Read,
+        logged_seal: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<BlobRef, Error> {
         let encryptor = crate::encryptor(custodians)?;
         let temporary = self.dir.join(format!(".incoming-{}-{}", std::process::id(), unique()));
         let result = (|| {
@@ -105,9 +119,18 @@ impl BlobStore {
             }
         };
         let target = self.path(&sha256);
-        // A file already under this name is replaced, not trusted: it could be damaged or planted, and the
-        // blob just written is complete and on disk.
         let existed = target.exists();
+        if existed && let Some(logged) = logged_seal(&sha256) {
+            match self.sealed_sha256(&sha256) {
+                Ok(Some(now)) if now == logged => {
+                    let _ = fs::remove_file(&temporary);
+                    return Ok(BlobRef { sha256, size, existed, sealed_sha256: now });
+                }
+                Ok(_) | Err(_) => {}
+            }
+        }
+        // A file already under this name that is not the one logged is replaced, not trusted: it could be
+        // damaged or planted, and the blob just written is complete and on disk.
         if let Err(error) = fs::rename(&temporary, &target) {
             let _ = fs::remove_file(&temporary);
             return Err(io(&target)(error));
@@ -197,7 +220,15 @@ mod tests {
         let again = store.put(std::slice::from_ref(&custodian.key), &content[..]).unwrap();
         assert!(again.existed);
         assert_ne!(again.sealed_sha256, first.sealed_sha256, "sealed anew: another file");
-        assert_eq!(store.sealed_sha256(&first.sha256).unwrap().as_ref(), Some(&again.sealed_sha256));
+        let logged = again.sealed_sha256.clone();
+        let kept =
+            store.put_unless_intact(std::slice::from_ref(&custodian.key), &content[..], &|_| Some(logged.clone()));
+        assert_eq!(kept.unwrap().sealed_sha256, again.sealed_sha256, "intact as logged: kept, nothing written");
+        let replaced = store
+            .put_unless_intact(std::slice::from_ref(&custodian.key), &content[..], &|_| Some("0".repeat(64)))
+            .unwrap();
+        assert_ne!(replaced.sealed_sha256, again.sealed_sha256, "not as logged: sealed anew");
+        assert_eq!(store.sealed_sha256(&first.sha256).unwrap(), Some(replaced.sealed_sha256.clone()));
         assert!(store.check(&identity, &first.sha256).unwrap());
         let mut altered = fs::read(store.path(&first.sha256)).unwrap();
         let middle = altered.len() / 2;

@@ -26,9 +26,15 @@ fn modes(dir: &Path) -> Vec<(String, u32)> {
 
 #[test]
 fn a_project_is_private_whatever_the_umask_and_verify_warns_when_it_is_not() {
-    // clew.db and keys/*.age were 0644 and the folders 0755 under the usual umask 022.
+    // clew.db and keys/*.age were 0644 and the folders 0755 under the usual umask 022. Run under umask 000,
+    // where nothing but clew itself keeps a file private.
     let dir = tempfile::tempdir().unwrap();
-    let run = clew(dir.path(), &["demo", "--dir", "d", "--testimonies", "3"]);
+    let run = std::process::Command::new("sh")
+        .args(["-c", "umask 000 && exec \"$0\" demo --dir d --testimonies 3", env!("CARGO_BIN_EXE_clew")])
+        .current_dir(dir.path())
+        .env_remove("CLEW_PROJECT")
+        .output()
+        .unwrap();
     assert!(run.status.success(), "{}", text(&run.stderr));
     let project = dir.path().join("d");
     let open: Vec<_> = modes(&project).into_iter().filter(|(_, mode)| mode & 0o077 != 0).collect();
@@ -89,8 +95,14 @@ fn escape_sequences_from_a_list_are_shown_not_obeyed() {
     assert!(run.status.success(), "{}", text(&run.stderr));
     let shown = text(&run.stdout);
     assert!(!shown.contains('\u{1b}') && !shown.contains('\r') && !shown.contains('\u{202e}'), "{shown:?}");
-    assert!(shown.contains(r"MOKRAN LLC \u{1b}[2K \u{1b}[32m CLEARED"), "{shown}");
-    assert!(shown.contains(r"\u{202e}"), "{shown}");
+    assert!(shown.contains(r"MOKRAN LLC \u001b[2K \u001b[32m CLEARED"), "{shown}");
+    assert!(shown.contains(r"\u202e"), "{shown}");
+    // JSON stays valid, and gives the name back as the list wrote it.
+    let run = clew(dir.path(), &["--json", "screen", "--list", "list.csv", "--queries", "q.csv"]);
+    assert!(!text(&run.stdout).contains('\u{202e}') && !text(&run.stdout).contains('\u{1b}'));
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let name = report["results"][0]["candidates"][0]["list_name"].as_str().unwrap_or_default().to_string();
+    assert!(name.contains("\u{1b}[2K") && name.ends_with('\u{202e}'), "{report}");
 }
 
 #[test]
@@ -155,4 +167,31 @@ fn a_project_held_by_another_writer_says_so_and_what_to_do() {
     drop(holder);
     let run = clew(dir.path(), &["--project", "d", "lists", "import", "list.csv"]);
     assert!(run.status.success(), "once it is free: {}", text(&run.stderr));
+}
+
+#[test]
+fn attaching_again_or_failing_to_attach_leaves_the_log_true() {
+    // A blob was sealed anew on every attach of the same content, before the commit: an attach that then
+    // failed (a busy project, a later file refused) left a sealed file no event logged, which keyless
+    // verification took for tampering.
+    let dir = tempfile::tempdir().unwrap();
+    super::init_project(dir.path(), "p");
+    let example = super::example();
+    let run = clew(dir.path(), &["--project", "p", "import", example.to_str().unwrap()]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    std::fs::write(dir.path().join("scan.txt"), "SYNTHETIC SCAN (fictional)\n").unwrap();
+    let attach = |dir: &Path| clew(dir, &["--project", "p", "attach", "T-EXAMPLE-0001", "scan.txt"]);
+    assert!(attach(dir.path()).status.success());
+    let blob = std::fs::read_dir(dir.path().join("p/blobs")).unwrap().next().unwrap().unwrap().path();
+    let sealed = std::fs::read(&blob).unwrap();
+    assert!(attach(dir.path()).status.success(), "attached again");
+    assert_eq!(std::fs::read(&blob).unwrap(), sealed, "an intact blob is kept, not sealed anew");
+    let holder = rusqlite::Connection::open(dir.path().join("p/clew.db")).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE; CREATE TABLE held (x);").unwrap();
+    assert_eq!(attach(dir.path()).status.code(), Some(7), "the project is busy");
+    holder.execute_batch("ROLLBACK").unwrap();
+    assert_eq!(std::fs::read(&blob).unwrap(), sealed);
+    let run = clew(dir.path(), &["--project", "p", "verify"]);
+    assert!(run.status.success(), "{}{}", text(&run.stdout), text(&run.stderr));
+    assert!(text(&run.stdout).contains("1 attachments whose sealed files match the log"), "{}", text(&run.stdout));
 }

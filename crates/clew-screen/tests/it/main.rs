@@ -112,6 +112,8 @@ fn the_consolidated_list_is_named_for_what_it_is_and_finds_its_companions() {
     let row = b"12345,\"DEMO NON-SDN ENTITY (fictional)\",-0- ,\"SSI\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n";
     let list = read_ofac_csv(("/x/cons_prim.csv", row), None, None).unwrap();
     assert_eq!(list.info.name, "OFAC consolidated (non-SDN)");
+    let dated = read_ofac_csv(("ofac_cons_prim_2024-09.csv", row), None, None).unwrap();
+    assert_eq!(dated.info.name, "OFAC consolidated (non-SDN)");
     use clew_screen::lists::ofac_companion_names;
     assert_eq!(ofac_companion_names("cons_prim.csv"), Some(("cons_alt.csv".into(), "cons_add.csv".into())));
     assert_eq!(ofac_companion_names("sdn.csv"), Some(("alt.csv".into(), "add.csv".into())));
