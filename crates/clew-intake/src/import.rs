@@ -81,6 +81,11 @@ pub fn record_event(
     {
         fields.insert("protected_versions".into(), protected.len().into());
         fields.insert("protected_sha256".into(), protected_digest(&protected).into());
+        // The sealed bytes of each, apart from where they belong: a key rotation seals them anew (and logs the
+        // new hashes), while `protected_sha256` stays true of where every version belongs.
+        let sealed: serde_json::Map<String, serde_json::Value> =
+            protected.iter().map(|v| (protected_place(v), v.sealed_sha256.clone().into())).collect();
+        fields.insert("protected_sealed_sha256".into(), sealed.into());
     }
     // serde_json keeps object keys sorted, so the same detail is always the same text and the same hash.
     let detail = detail.to_string();
@@ -337,9 +342,15 @@ impl<'s> ImportRun<'s> {
     }
 }
 
-/// SHA-256 (hex) over protected block versions: where each belongs (source, generation, version), never
-/// its contents, which a key rotation re-seals in place. What an import's custody event commits to
-/// (`protected_sha256`) and `clew verify` recomputes from the versions stored.
+/// Where a protected block version belongs, as the custody log names it: `SOURCE/GENERATION/VERSION`.
+pub fn protected_place(version: &ProtectedVersion) -> String {
+    format!("{}/{}/{}", version.source, version.generation, version.version)
+}
+
+/// SHA-256 (hex) over protected block versions: where each belongs (source, generation, version), not its
+/// sealed bytes, which a key rotation re-seals in place (those are logged apart, by place:
+/// `protected_sealed_sha256`). What an import's custody event commits to (`protected_sha256`) and
+/// `clew verify` recomputes from the versions stored.
 pub fn protected_digest(versions: &[ProtectedVersion]) -> String {
     let mut lines: Vec<String> =
         versions.iter().map(|v| format!("{}\t{}\t{}\n", v.source, v.generation, v.version)).collect();
@@ -357,18 +368,20 @@ pub fn import_testimonies(
     progress: &mut dyn FnMut(u64),
 ) -> Result<ImportReport, WriteError> {
     // Testimonies imported before ids with a `:` were refused can still be corrected or withdrawn.
-    let earlier_ids: HashSet<String> = match &store {
-        Some(store) => store
-            .sources_of_kind(SourceKind::Testimony)?
-            .into_iter()
-            .map(|(id, _)| id.to_string())
-            .filter(|id| id.contains(DERIVED_ID_MARK))
-            .collect(),
+    let project_testimonies: HashSet<String> = match &store {
+        Some(store) => {
+            store.sources_of_kind(SourceKind::Testimony)?.into_iter().map(|(id, _)| id.to_string()).collect()
+        }
         None => HashSet::new(),
     };
+    let earlier_ids: HashSet<String> =
+        project_testimonies.iter().filter(|id| id.contains(DERIVED_ID_MARK)).cloned().collect();
     let mut run = ImportRun::begin(store, &options.recorded_by, "import")?;
     // Where each testimony id was first seen in this run, to refuse the same id twice.
     let mut seen: HashMap<String, String> = HashMap::new();
+    // A testimony's own entity has the testimony's id: a coded entity may not take it (nor another testimony's
+    // in the project or in this import), or its statements would merge into that testimony's entity.
+    let mut coded_ids: Vec<(String, clew_model::doc::Pos, usize, String)> = Vec::new();
     for input in inputs {
         let Some((name, _, nodes)) = run.read(input) else { continue };
         for node in nodes {
@@ -391,6 +404,11 @@ pub fn import_testimonies(
                 let problem = Diagnostic { file: None, pos: Some(node.pos), path: "id".into(), message };
                 run.problems(&name, vec![problem]);
                 continue;
+            }
+            for (index, entity) in testimony.facts.entities.iter().enumerate() {
+                if let Some(id) = &entity.id {
+                    coded_ids.push((name.clone(), node.pos, index, id.to_string()));
+                }
             }
             // Mapping is part of checking: `validate` must refuse what `import` could not write.
             let prepared = match prepare_testimony(model, testimony, run.custodians()) {
@@ -428,6 +446,16 @@ pub fn import_testimonies(
                 }
                 run.written(&source, written);
             }
+        }
+    }
+    for (name, pos, index, id) in coded_ids {
+        if seen.contains_key(&id) || project_testimonies.contains(&id) {
+            let message = format!(
+                "`{id}` is a testimony's id (its own entity's): a coded entity may not take it, or its statements \
+                 would merge into that testimony"
+            );
+            let path = format!("facts.entities[{index}].id");
+            run.problems(&name, vec![Diagnostic { file: None, pos: Some(pos), path, message }]);
         }
     }
     run.finish(options.dry_run)

@@ -75,6 +75,7 @@ pub fn rotate(
     // Every sealed value opened and sealed anew before anything changes: a wrong or missing custodian key
     // stops the rotation here, with nothing touched.
     let values = store.sealed_values()?;
+    let originals = &values;
     let mut resealed = Vec::with_capacity(values.len());
     if !values.is_empty() {
         let custodian = custodian.ok_or_else(|| {
@@ -82,9 +83,9 @@ pub fn rotate(
                 "re-sealing protected data needs a custodian's key to open it: give --identity KEYFILE".into(),
             )
         })?;
-        for (place, sealed) in values {
-            let plaintext = clew_vault::open(custodian, &sealed)?;
-            resealed.push((place, clew_vault::seal(&custodians, &plaintext)?));
+        for (place, sealed) in &values {
+            let plaintext = clew_vault::open(custodian, sealed)?;
+            resealed.push((*place, clew_vault::seal(&custodians, &plaintext)?));
         }
     }
     let next = keys.begin_rotation(passphrase, work_factor)?;
@@ -115,7 +116,14 @@ pub fn rotate(
     let batch =
         Batch { recorded_by: recorded_by.to_string(), recorded_at: now_rfc3339(), operation: "keys-rotate".into() };
     let mut tx = store.write(&batch)?;
-    for (place, sealed) in &resealed {
+    // Each protected block's sealed bytes, before and after, so that `clew verify` follows them from the
+    // hash its import logged (attachments' sealed names are not in the log).
+    let mut protected_resealed = serde_json::Map::new();
+    for ((place, sealed), (old_place, old)) in resealed.iter().zip(originals) {
+        debug_assert_eq!(place, old_place);
+        if matches!(place, clew_store::SealedRef::Protected(..)) {
+            protected_resealed.insert(sha256_hex(old), sha256_hex(sealed).into());
+        }
         tx.reseal(place, sealed)?;
     }
     let detail = serde_json::json!({
@@ -124,6 +132,7 @@ pub fn rotate(
         "sealed_values": resealed.len(),
         "blobs": hashes.len(),
         "sealed_sha256": sealed_files,
+        "protected_resealed": protected_resealed,
     });
     record_event(tx.as_mut(), &batch, "keys-rotate", &detail)?;
     tx.commit()?;
@@ -134,4 +143,9 @@ pub fn rotate(
         blobs: hashes.len(),
         project_key: next.to_string(),
     })
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    clew_vault::blobs::hex(&sha2::Sha256::digest(bytes))
 }

@@ -150,6 +150,10 @@ pub fn verify(
     let mut event_batches = std::collections::HashSet::new();
     // Each blob's sealed file hash as last logged (by its attach event, or a rotation that sealed it anew).
     let mut logged_seals: std::collections::HashMap<String, (u64, String)> = Default::default();
+    // Each protected block version's sealed bytes as last logged, by place (`SOURCE/GENERATION/VERSION`), and
+    // the place of each logged hash (a rotation logs old hash → new hash).
+    let mut logged_protected: std::collections::HashMap<String, (u64, String)> = Default::default();
+    let mut protected_place_of: std::collections::HashMap<String, String> = Default::default();
     let mut expected = 1;
     store
         .for_each_event(&mut |event: CustodyEvent| {
@@ -193,6 +197,25 @@ pub fn verify(
             }
             for (blob, sealed) in seals_logged_by(&event) {
                 logged_seals.insert(blob, (event.seq, sealed));
+            }
+            if let Ok(detail) = serde_json::from_str::<serde_json::Value>(&event.detail) {
+                let pairs = |key: &str| -> Vec<(String, String)> {
+                    detail
+                        .get(key)
+                        .and_then(|v| v.as_object())
+                        .map(|m| m.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string()))).collect())
+                        .unwrap_or_default()
+                };
+                for (place, sealed) in pairs("protected_sealed_sha256") {
+                    protected_place_of.insert(sealed.clone(), place.clone());
+                    logged_protected.insert(place, (event.seq, sealed));
+                }
+                for (old, new) in pairs("protected_resealed") {
+                    if let Some(place) = protected_place_of.get(&old).cloned() {
+                        protected_place_of.insert(new.clone(), place.clone());
+                        logged_protected.insert(place, (event.seq, new));
+                    }
+                }
             }
             if event.kind == "link-judgement"
                 && let Ok(detail) = serde_json::from_str::<serde_json::Value>(&event.detail)
@@ -301,6 +324,25 @@ pub fn verify(
     // back (versions from before schema version 8 carry no batch, and no event committed to them).
     let mut versions: std::collections::BTreeMap<i64, Vec<clew_store::ProtectedVersion>> = Default::default();
     for version in store.protected_versions().map_err(store_error)? {
+        // The sealed bytes must be those the log last gave this place: a block sealed to the (public)
+        // custodian keys by someone else, put in its place, would otherwise open as if it were the witness's.
+        let place = crate::import::protected_place(&version);
+        if let Some((seq, logged)) = logged_protected.get(&place)
+            && *logged != version.sealed_sha256
+        {
+            report.problems.push(format!(
+                "protected block of {} (generation {}, version {}): its sealed bytes are not those custody event \
+                 {seq} logged: it was replaced behind clew's back",
+                version.source, version.generation, version.version
+            ));
+        }
+        if version.batch.is_none() && version.version > 1 {
+            report.problems.push(format!(
+                "protected block of {} (generation {}, version {}): no batch wrote it, yet only the first version \
+                 can predate clew's logging of versions (added behind clew's back)",
+                version.source, version.generation, version.version
+            ));
+        }
         match version.batch {
             Some(batch) if protected_checks.contains_key(&batch) => versions.entry(batch).or_default().push(version),
             Some(batch) => report.problems.push(format!(

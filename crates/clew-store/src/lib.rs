@@ -304,6 +304,8 @@ pub struct ProtectedVersion {
     pub version: u32,
     /// The batch that wrote it; `None` for versions written before schema version 8.
     pub batch: Option<i64>,
+    /// SHA-256 of its sealed bytes as stored now (hex): what the custody log's events commit to.
+    pub sealed_sha256: String,
 }
 
 /// A source, the batch that wrote its current generation, and whether some of that generation's segments

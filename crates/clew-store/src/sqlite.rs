@@ -158,6 +158,12 @@ fn hash_statement(
     hasher.update([0x1e]);
 }
 
+/// SHA-256 of bytes, lower-case hex.
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex_digest(&sha2::Sha256::new_with_prefix(bytes))
+}
+
 fn hex_digest(hasher: &sha2::Sha256) -> String {
     use sha2::Digest;
     hasher.clone().finalize().iter().map(|b| format!("{b:02x}")).collect()
@@ -887,18 +893,21 @@ impl Store for SqliteStore {
 
     fn protected_versions(&self) -> Result<Vec<ProtectedVersion>> {
         let mut query = self.connection.prepare(
-            "SELECT s.id, p.generation, p.version, p.batch FROM protected p JOIN source s ON s.key = p.source
+            "SELECT s.id, p.generation, p.version, p.batch, p.sealed FROM protected p JOIN source s ON s.key = p.source
              ORDER BY p.source, p.generation, p.version",
         )?;
-        let rows = query.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))?;
+        let rows = query.query_map([], |row| {
+            Ok((row.get::<_, String>(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get::<_, Vec<u8>>(4)?))
+        })?;
         let mut versions = Vec::new();
         for row in rows {
-            let (id, generation, version, batch) = row?;
+            let (id, generation, version, batch, sealed) = row?;
             versions.push(ProtectedVersion {
                 source: SourceId::new(&id).map_err(Error::Corrupt)?,
                 generation,
                 version,
                 batch,
+                sealed_sha256: sha256_hex(&sealed),
             });
         }
         Ok(versions)
@@ -1262,6 +1271,7 @@ impl WriteTx for SqliteWriteTx<'_> {
             generation,
             version,
             batch: Some(self.batch_id),
+            sealed_sha256: sha256_hex(sealed),
         });
         Ok(version)
     }

@@ -195,3 +195,46 @@ fn attaching_again_or_failing_to_attach_leaves_the_log_true() {
     assert!(run.status.success(), "{}{}", text(&run.stdout), text(&run.stderr));
     assert!(text(&run.stdout).contains("1 attachments whose sealed files match the log"), "{}", text(&run.stdout));
 }
+
+#[test]
+fn a_protected_block_replaced_behind_clews_back_is_named_and_a_rotation_is_not_taken_for_one() {
+    // The log committed to where each protected block version belongs, not to its sealed bytes: anyone who
+    // could write the database could put another block sealed to the (public) custodian keys in its place.
+    let dir = tempfile::tempdir().unwrap();
+    let run = clew(dir.path(), &["demo", "--dir", "d", "--testimonies", "3"]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let rotate = std::process::Command::new(env!("CARGO_BIN_EXE_clew"))
+        .args([
+            "--project",
+            "d",
+            "--passphrase-env",
+            "PASS",
+            "keys",
+            "rotate",
+            "--identity",
+            "d/custodian-DEMO-ONLY.key",
+        ])
+        .current_dir(dir.path())
+        .env("PASS", "clew-demo-passphrase")
+        .output()
+        .unwrap();
+    assert!(rotate.status.success(), "{}", text(&rotate.stderr));
+    let run = clew(dir.path(), &["--project", "d", "verify"]);
+    assert!(run.status.success(), "after a rotation: {}{}", text(&run.stdout), text(&run.stderr));
+    let database = rusqlite::Connection::open(dir.path().join("d/clew.db")).unwrap();
+    let blocks: Vec<(i64, Vec<u8>)> = database
+        .prepare("SELECT source, sealed FROM protected ORDER BY source")
+        .unwrap()
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    database
+        .execute("UPDATE protected SET sealed = ?1 WHERE source = ?2", rusqlite::params![blocks[1].1, blocks[0].0])
+        .unwrap();
+    drop(database);
+    let run = clew(dir.path(), &["--project", "d", "verify"]);
+    assert_eq!(run.status.code(), Some(6), "{}", text(&run.stdout));
+    let said = format!("{}{}", text(&run.stdout), text(&run.stderr));
+    assert!(said.contains("its sealed bytes are not those custody event"), "{said}");
+}

@@ -299,3 +299,25 @@ fn an_ftm_name_longer_than_the_limit_is_refused_with_its_place() {
     );
     assert_eq!(project.store().stats().unwrap().statements, 0);
 }
+
+#[test]
+fn a_coded_entity_may_not_take_a_testimonys_id() {
+    // An entity `id: T-EXAMPLE-0001` in another testimony merged into that testimony's own entity.
+    let first = example_text();
+    let second = first.replacen("id: T-EXAMPLE-0001", "id: T-EXAMPLE-0002", 1).replacen(
+        "    - key: employer\n",
+        "    - key: employer\n      id: T-EXAMPLE-0001\n",
+        1,
+    );
+    let (_dir, mut project) = new_project();
+    let (_files, report) =
+        import_files(Some(&mut project), &[("a.yaml", first.as_bytes()), ("b.yaml", second.as_bytes())]);
+    assert!(!report.committed);
+    let problems = lines(&report);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].contains("facts.entities[0].id") && problems[0].contains("is a testimony's id"),
+        "{problems:?}"
+    );
+    assert_eq!(project.store().stats().unwrap().statements, 0, "nothing written");
+}
