@@ -65,8 +65,16 @@ fn killed_at_many_moments_a_project_keeps_every_acknowledged_write_and_verifies(
     // How long each operation takes unkilled, on this machine: kill moments spread over 0 to 1.3 times that.
     std::fs::write(dir.join("warmup.jsonl"), bulk_jsonl("T-WARM", PER_IMPORT)).unwrap();
     let import_ms = timed(dir, &["--project", "p", "import", "warmup.jsonl"]);
-    std::fs::write(dir.join("warmup.bin"), attachment_content(u64::MAX)).unwrap();
-    let attach_ms = timed(dir, &["--project", "p", "attach", "T-WARM-00000", "warmup.bin"]);
+    // The median of three attaches: one measured on a busy machine can be twice the usual, and then every
+    // kill lands after the attach has finished.
+    let mut attach_times: Vec<u64> = (0..3)
+        .map(|warmup| {
+            std::fs::write(dir.join("warmup.bin"), attachment_content(u64::MAX - warmup)).unwrap();
+            timed(dir, &["--project", "p", "attach", "T-WARM-00000", "warmup.bin"])
+        })
+        .collect();
+    attach_times.sort_unstable();
+    let attach_ms = attach_times[1];
     // Rotations run on a demo project: its light passphrase work factor keeps the harness quick.
     clew(dir, &["demo", "--dir", "d", "--testimonies", "50"]);
     let demo_key = "d/custodian-DEMO-ONLY.key";
