@@ -96,22 +96,54 @@ pub fn rotate(
     let blob_recipients: Vec<Recipient> = custodians.iter().cloned().chain(std::iter::once(next.clone())).collect();
     let blobs = BlobStore::new(blob_dir)?;
     let hashes: BTreeSet<String> = store.all_attachments()?.into_iter().map(|(_, sha256)| sha256).collect();
-    // Each blob's new sealed file hash, logged with the rotation, so `clew verify` without keys can check it.
+    // Each blob sealed anew beside the old one, its new sealed hash logged (`keys-rotate-begin`) before any
+    // blob changes, then put in place: `clew verify` without keys accepts the old or the logged new file
+    // while a rotation is unfinished, so a kill at any step leaves no sealed file the log does not know.
     let mut sealed_files = serde_json::Map::new();
-    for sha256 in &hashes {
-        let reader = blobs.open(&opener, sha256).map_err(|_| {
-            RotateError::Needs(format!(
-                "blob {sha256} opens with neither the project key nor the custodian key given (run `clew verify`)"
-            ))
-        })?;
-        let written = blobs.put(&blob_recipients, reader)?;
-        if written.sha256 != *sha256 {
-            return Err(RotateError::Needs(format!(
-                "blob {sha256} no longer holds what was attached (it opens to {}): run `clew verify`",
-                written.sha256
-            )));
+    let mut staged = Vec::with_capacity(hashes.len());
+    let staging = (|| -> Result<(), RotateError> {
+        for sha256 in &hashes {
+            let reader = blobs.open(&opener, sha256).map_err(|_| {
+                RotateError::Needs(format!(
+                    "blob {sha256} opens with neither the project key nor the custodian key given (run `clew verify`)"
+                ))
+            })?;
+            let written = blobs.stage(&blob_recipients, reader)?;
+            let opened = written.blob.sha256.clone();
+            sealed_files.insert(sha256.clone(), written.blob.sealed_sha256.clone().into());
+            staged.push(written);
+            if opened != *sha256 {
+                return Err(RotateError::Needs(format!(
+                    "blob {sha256} no longer holds what was attached (it opens to {opened}): run `clew verify`"
+                )));
+            }
         }
-        sealed_files.insert(sha256.clone(), written.sealed_sha256.into());
+        Ok(())
+    })();
+    if let Err(error) = staging {
+        staged.into_iter().for_each(|s| blobs.discard(s));
+        return Err(error);
+    }
+    if !staged.is_empty() {
+        let begin = Batch {
+            recorded_by: recorded_by.to_string(),
+            recorded_at: now_rfc3339(),
+            operation: "keys-rotate-begin".into(),
+        };
+        let logged = (|| -> Result<(), RotateError> {
+            let mut tx = store.write(&begin)?;
+            let detail = serde_json::json!({ "project_key": next.to_string(), "sealed_sha256": sealed_files });
+            record_event(tx.as_mut(), &begin, "keys-rotate-begin", &detail)?;
+            tx.commit()?;
+            Ok(())
+        })();
+        if let Err(error) = logged {
+            staged.into_iter().for_each(|s| blobs.discard(s));
+            return Err(error);
+        }
+    }
+    for blob in staged {
+        blobs.install(blob)?;
     }
     let batch =
         Batch { recorded_by: recorded_by.to_string(), recorded_at: now_rfc3339(), operation: "keys-rotate".into() };

@@ -150,6 +150,7 @@ pub fn verify(
     let mut event_batches = std::collections::HashSet::new();
     // Each blob's sealed file hash as last logged (by its attach event, or a rotation that sealed it anew).
     let mut logged_seals: std::collections::HashMap<String, (u64, String)> = Default::default();
+    let mut pending_seals: std::collections::HashMap<String, Vec<String>> = Default::default();
     // Each protected block version's sealed bytes as last logged, by place (`SOURCE/GENERATION/VERSION`), and
     // the place of each logged hash (a rotation logs old hash → new hash).
     let mut logged_protected: std::collections::HashMap<String, (u64, String)> = Default::default();
@@ -196,7 +197,25 @@ pub fn verify(
                 protected_checks.insert(event.batch, (event.seq, event.kind.clone(), protected));
             }
             for (blob, sealed) in seals_logged_by(&event) {
+                pending_seals.remove(&blob);
                 logged_seals.insert(blob, (event.seq, sealed));
+            }
+            // A rotation logs the blobs' new sealed files before it puts them in place, and again when it is
+            // done: in between (a rotation killed midway), the old file and the new one are both what the
+            // log knows.
+            match event.kind.as_str() {
+                "keys-rotate" => pending_seals.clear(),
+                "keys-rotate-begin" => {
+                    let detail = serde_json::from_str::<serde_json::Value>(&event.detail).unwrap_or_default();
+                    if let Some(sealed) = detail.get("sealed_sha256").and_then(|v| v.as_object()) {
+                        for (blob, sealed) in sealed {
+                            if let Some(sealed) = sealed.as_str() {
+                                pending_seals.entry(blob.clone()).or_default().push(sealed.to_string());
+                            }
+                        }
+                    }
+                }
+                _ => {}
             }
             if let Ok(detail) = serde_json::from_str::<serde_json::Value>(&event.detail) {
                 let pairs = |key: &str| -> Vec<(String, String)> {
@@ -388,10 +407,6 @@ pub fn verify(
         }
     }
     let blobs = BlobStore::new(blob_dir)?;
-    // A rotation left unfinished may have sealed some blobs anew without logging it yet.
-    let rotation_unfinished = blob_dir.parent().is_some_and(|project| {
-        project.join("keys/project-key.next.pub").exists() || project.join("keys/project-key.next.age").exists()
-    });
     for (source, sha256) in store.all_attachments().map_err(store_error)? {
         report.attachments += 1;
         let path = blobs.path(&sha256);
@@ -421,17 +436,12 @@ pub fn verify(
                 let now = blobs.sealed_sha256(&sha256)?.unwrap_or_default();
                 // With a key, an intact plaintext outranks the file's hash: a blob sealed anew by an
                 // unfinished rotation (or a re-attach killed before its commit) holds the same evidence.
-                if now != *logged && content_intact != Some(true) {
+                let pending = pending_seals.get(&sha256).is_some_and(|p| p.contains(&now));
+                if now != *logged && !pending && content_intact != Some(true) {
                     report.problems.push(format!(
                         "attachment {sha256} of {source}: the sealed file {} is not the one custody event {seq} \
-                         logged (its SHA-256 is {now}, logged {logged}): altered or damaged{}",
+                         logged (its SHA-256 is {now}, logged {logged}): altered or damaged",
                         path.display(),
-                        if rotation_unfinished {
-                            "; a key rotation is unfinished and may have sealed it anew: finish it (`clew keys \
-                             rotate`) or verify with --identity"
-                        } else {
-                            ""
-                        }
                     ));
                 }
             }

@@ -27,6 +27,14 @@ pub struct BlobRef {
     pub sealed_sha256: String,
 }
 
+/// A blob sealed into a temporary file of the blob folder, not yet under its name ([`BlobStore::stage`]).
+#[derive(Debug)]
+pub struct Staged {
+    /// What it holds (its `existed` is false: nothing is known of the folder yet).
+    pub blob: BlobRef,
+    temporary: PathBuf,
+}
+
 /// A writer that hashes what passes through it: the sealed file's SHA-256, computed as it is written.
 struct Hashing<W> {
     inner: W,
@@ -81,9 +89,30 @@ impl BlobStore {
     pub fn put_unless_intact(
         &self,
         custodians: &[Recipient],
-        mut input: impl Read,
+        input: impl Read,
         logged_seal: &dyn Fn(&str) -> Option<String>,
     ) -> Result<BlobRef, Error> {
+        let staged = self.stage(custodians, input)?;
+        let existed = self.path(&staged.blob.sha256).exists();
+        if existed && let Some(logged) = logged_seal(&staged.blob.sha256) {
+            match self.sealed_sha256(&staged.blob.sha256) {
+                Ok(Some(now)) if now == logged => {
+                    let _ = fs::remove_file(&staged.temporary);
+                    return Ok(BlobRef { existed, sealed_sha256: now, ..staged.blob });
+                }
+                Ok(_) | Err(_) => {}
+            }
+        }
+        // A file already under this name that is not the one logged is replaced, not trusted: it could be
+        // damaged or planted, and the blob just written is complete and on disk.
+        let blob = BlobRef { existed, ..staged.blob.clone() };
+        self.install(staged)?;
+        Ok(blob)
+    }
+
+    /// Seals what `input` yields into a temporary file of the blob folder, complete and on disk, without
+    /// putting it under its name: a key rotation logs every new sealed hash before any blob changes.
+    pub fn stage(&self, custodians: &[Recipient], mut input: impl Read) -> Result<Staged, Error> {
         let encryptor = crate::encryptor(custodians)?;
         let temporary = self.dir.join(format!(".incoming-{}-{}", std::process::id(), unique()));
         let result = (|| {
@@ -111,32 +140,30 @@ impl BlobStore {
             hashing.inner.sync_all().map_err(io(&temporary))?;
             Ok((hex(&hasher.finalize()), size, hex(&hashing.hasher.finalize())))
         })();
-        let (sha256, size, sealed_sha256) = match result {
-            Ok(done) => done,
+        match result {
+            Ok((sha256, size, sealed_sha256)) => {
+                Ok(Staged { blob: BlobRef { sha256, size, existed: false, sealed_sha256 }, temporary })
+            }
             Err(error) => {
                 let _ = fs::remove_file(&temporary);
-                return Err(error);
-            }
-        };
-        let target = self.path(&sha256);
-        let existed = target.exists();
-        if existed && let Some(logged) = logged_seal(&sha256) {
-            match self.sealed_sha256(&sha256) {
-                Ok(Some(now)) if now == logged => {
-                    let _ = fs::remove_file(&temporary);
-                    return Ok(BlobRef { sha256, size, existed, sealed_sha256: now });
-                }
-                Ok(_) | Err(_) => {}
+                Err(error)
             }
         }
-        // A file already under this name that is not the one logged is replaced, not trusted: it could be
-        // damaged or planted, and the blob just written is complete and on disk.
-        if let Err(error) = fs::rename(&temporary, &target) {
-            let _ = fs::remove_file(&temporary);
+    }
+
+    /// Puts a staged blob under its name (rename, fsync of the folder), replacing what was there.
+    pub fn install(&self, staged: Staged) -> Result<(), Error> {
+        let target = self.path(&staged.blob.sha256);
+        if let Err(error) = fs::rename(&staged.temporary, &target) {
+            let _ = fs::remove_file(&staged.temporary);
             return Err(io(&target)(error));
         }
-        fs::File::open(&self.dir).and_then(|dir| dir.sync_all()).map_err(io(&self.dir))?;
-        Ok(BlobRef { sha256, size, existed, sealed_sha256 })
+        fs::File::open(&self.dir).and_then(|dir| dir.sync_all()).map_err(io(&self.dir))
+    }
+
+    /// Throws a staged blob away.
+    pub fn discard(&self, staged: Staged) {
+        let _ = fs::remove_file(&staged.temporary);
     }
 }
 
