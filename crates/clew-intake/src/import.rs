@@ -383,12 +383,12 @@ pub fn import_testimonies(
     // in the project or in this import), or its statements would merge into that testimony's entity.
     let mut coded_ids: Vec<(String, clew_model::doc::Pos, usize, String)> = Vec::new();
     for input in inputs {
-        let Some((name, _, nodes)) = run.read(input) else { continue };
-        for node in nodes {
+        let Some((name, _, mut nodes)) = run.read(input) else { continue };
+        for node in &nodes {
             run.report.records += 1;
             progress(run.report.records);
             let mut reader = Reader::default();
-            let testimony = read_testimony_in_project(model, &node, &mut reader, &earlier_ids);
+            let testimony = read_testimony_in_project(model, node, &mut reader, &earlier_ids);
             run.problems(&name, reader.diagnostics);
             let Some(testimony) = testimony else { continue };
             if options.synthetic_only && !testimony.synthetic {
@@ -447,6 +447,8 @@ pub fn import_testimonies(
                 run.written(&source, written);
             }
         }
+        // The parsed tree holds the protected blocks in the clear: wiped once the file's records are read.
+        nodes.iter_mut().for_each(clew_model::doc::Node::wipe);
     }
     for (name, pos, index, id) in coded_ids {
         if seen.contains_key(&id) || project_testimonies.contains(&id) {

@@ -35,6 +35,29 @@ pub struct Node {
     pub pos: Pos,
 }
 
+impl Node {
+    /// Overwrites every scalar and key of the tree with zeros, then empties them: a parsed testimony holds its
+    /// protected block in the clear, and nothing else would wipe it before the memory is reused. Iterative, so
+    /// any depth is wiped without recursion.
+    pub fn wipe(&mut self) {
+        use zeroize::Zeroize;
+        let mut pending: Vec<&mut Node> = vec![self];
+        while let Some(node) = pending.pop() {
+            match &mut node.kind {
+                NodeKind::Null => {}
+                NodeKind::Scalar { text, .. } => text.zeroize(),
+                NodeKind::Seq(items) => pending.extend(items.iter_mut()),
+                NodeKind::Map(entries) => {
+                    for (key, value) in entries.iter_mut() {
+                        key.zeroize();
+                        pending.push(value);
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The content of a [`Node`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum NodeKind {
@@ -346,6 +369,16 @@ mod tests {
         let docs = parse("---\na: 1\n---\na: 2\n", TextFormat::Yaml).unwrap();
         assert_eq!(docs.len(), 2);
         assert_eq!(docs[1].to_json(), serde_json::json!({"a": 2}));
+    }
+
+    #[test]
+    fn a_wiped_tree_keeps_its_shape_and_no_text() {
+        let mut tree = parse("name: SYNTHETIC-NAME\nrelatives: [SYNTHETIC-A, {b: SYNTHETIC-B}]\n", TextFormat::Yaml)
+            .unwrap()
+            .remove(0);
+        tree.wipe();
+        let text = format!("{tree:?}");
+        assert!(!text.contains("SYNTHETIC") && !text.contains("name") && !text.contains("relatives"), "{text}");
     }
 
     #[test]
