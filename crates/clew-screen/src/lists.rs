@@ -594,22 +594,7 @@ pub fn read_ofac_csv(
     let mut parts: Vec<&[u8]> = vec![bytes];
     if let Some((alt_origin, alt_bytes)) = alt {
         parts.push(alt_bytes);
-        let alt_text = text_of(alt_origin, alt_bytes)?;
-        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(alt_text.as_bytes());
-        for record in reader.records() {
-            let record = record.map_err(|e| csv_error(alt_origin, alt_text, &e))?;
-            let line = record.position().map_or(0, |p| p.line() as usize);
-            if record.len() == 1 && (record[0].trim().is_empty() || record[0].starts_with('\u{1a}')) {
-                continue;
-            }
-            if record.len() != 5 {
-                return Err(LoadError::At {
-                    origin: alt_origin.into(),
-                    line,
-                    column: 1,
-                    message: format!("{} fields, expected the 5 of an OFAC alias row", record.len()),
-                });
-            }
+        companion_rows(alt_origin, alt_bytes, 5, "alias", |line, record| {
             let Some(&index) = by_number.get(record[0].trim()) else {
                 return Err(LoadError::At {
                     origin: alt_origin.into(),
@@ -621,27 +606,13 @@ pub fn read_ofac_csv(
             if let Some(name) = empty(&record[3]) {
                 drafts[index].names.push((name, false));
             }
-        }
+            Ok(())
+        })?;
     }
     let mut unknown_addresses = Vec::new();
     if let Some((add_origin, add_bytes)) = add {
         parts.push(add_bytes);
-        let add_text = text_of(add_origin, add_bytes)?;
-        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(add_text.as_bytes());
-        for record in reader.records() {
-            let record = record.map_err(|e| csv_error(add_origin, add_text, &e))?;
-            let line = record.position().map_or(0, |p| p.line() as usize);
-            if record.len() == 1 && (record[0].trim().is_empty() || record[0].starts_with('\u{1a}')) {
-                continue;
-            }
-            if record.len() != 6 {
-                return Err(LoadError::At {
-                    origin: add_origin.into(),
-                    line,
-                    column: 1,
-                    message: format!("{} fields, expected the 6 of an OFAC address row", record.len()),
-                });
-            }
+        companion_rows(add_origin, add_bytes, 6, "address", |line, record| {
             // OFAC's published address file can run ahead of its primary file (entries added or removed
             // between the two downloads): such rows are counted and passed over, not a reason to refuse.
             match by_number.get(record[0].trim()) {
@@ -652,7 +623,8 @@ pub fn read_ofac_csv(
                 }
                 None => unknown_addresses.push(line),
             }
-        }
+            Ok(())
+        })?;
     }
     let info = Arc::new(ListInfo {
         name: ofac_list_name(origin).into(),
@@ -669,6 +641,36 @@ pub fn read_ofac_csv(
         ));
     }
     Ok(list)
+}
+
+/// Reads the rows of one of an OFAC legacy list's companion files (no header, a `^Z` line at the end), each of
+/// `fields` fields, refusing any other with its line; `row` gets each row with its line.
+fn companion_rows(
+    origin: &str,
+    bytes: &[u8],
+    fields: usize,
+    what: &str,
+    mut row: impl FnMut(usize, &csv::StringRecord) -> Result<(), LoadError>,
+) -> Result<(), LoadError> {
+    let text = text_of(origin, bytes)?;
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    for record in reader.records() {
+        let record = record.map_err(|e| csv_error(origin, text, &e))?;
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        if record.len() == 1 && (record[0].trim().is_empty() || record[0].starts_with('\u{1a}')) {
+            continue;
+        }
+        if record.len() != fields {
+            return Err(LoadError::At {
+                origin: origin.into(),
+                line,
+                column: 1,
+                message: format!("{} fields, expected the {fields} of an OFAC {what} row", record.len()),
+            });
+        }
+        row(line, &record)?;
+    }
+    Ok(())
 }
 
 fn csv_error(origin: &str, text: &str, error: &csv::Error) -> LoadError {
