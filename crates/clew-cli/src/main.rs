@@ -323,8 +323,9 @@ enum EstimateCommand {
     /// than sampling error. Strata with fewer than three lists with records are "not estimable". See
     /// docs/estimation.md.
     Population(estimate::PopulationArgs),
-    /// The DPRK state's annual revenue from its workers in Russia (US dollars), quota-based and wage-based
-    /// (DOMAIN.md §4.3), by a seeded Monte Carlo: median, 90% and 95% intervals, and which input moves the
+    /// The DPRK state's annual revenue from its workers in Russia (US dollars), quota-based (workers × the
+    /// yearly sum each must remit) and wage-based (workers × wage × the share the state takes), by a seeded
+    /// Monte Carlo: median, 90% and 95% intervals, and which input moves the
     /// result most. Inputs not given are resampled from the project's wage ledgers. A distribution is
     /// `lognormal(median=M, p95=P)`, `normal(mean=M, sd=S)`, `uniform(min=A, max=B)`,
     /// `triangular(min=A, mode=M, max=B)`, `fixed(V)` or a number.

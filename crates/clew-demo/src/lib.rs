@@ -1,6 +1,7 @@
 //! Synthetic, fictional demo data. Every testimony, person, company and worksite here is invented and marked
-//! `synthetic`; company and worksite names carry the word DEMO. The distributions follow the public facts in
-//! DOMAIN.md §4 (sectors, regions, the post-2019 "study" visa channel, wages, deduction shares, hours), so
+//! `synthetic`; company and worksite names carry the word DEMO. The distributions follow what public reporting
+//! says of DPRK workers in Russia (sectors, regions, the post-2019 "study" visa channel, wages, deduction
+//! shares, hours), so
 //! that analyses give plausible shapes, not findings about anyone real.
 //!
 //! Generation is deterministic: testimony `i` of seed `s` depends only on `(s, i)`.
