@@ -12,7 +12,7 @@ shift || true
 command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(testimony un_xml ofac_csv ofac_xml ftm list_csv queries capture_table link_config link_records package_verify)
+  targets=(testimony un_xml ofac_csv ofac_xml ftm list_csv queries capture_table rate_table link_config link_records package_verify)
 fi
 
 # Seeds: the files the tests read, by what each target reads.
@@ -37,6 +37,7 @@ seed ftm crates/clew-screen/test_data/lists/un_dprk_entities_2024-09-26.jsonl
 seed list_csv crates/clew-screen/test_data/korean_cross_script.csv
 seed queries crates/clew-screen/test_data/korean_cross_script.csv
 seed capture_table crates/clew-stats/test_data/mse/*.csv
+seed rate_table data/rates/usd-monthly.csv crates/clew-assess/test_data/rates/*.csv
 seed link_config crates/clew-link/data/*.toml docs/examples/*.toml
 seed link_records fuzz/seeds/people.csv
 # A real package (of the synthetic demo) to start from.

@@ -132,12 +132,26 @@ pub fn population(args: &PopulationArgs, out: &mut Output) -> Result<(), Failure
     if !report.has_estimate() {
         return Err(no_estimate(&report, &name));
     }
+    // A table that says it is synthetic gives results that say so, in every file made from it.
+    let synthetic = table.synthetic();
+    if synthetic {
+        crate::output::SYNTHETIC.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
     if let Some(path) = &args.svg {
-        let title = format!("Population estimates from {}", file_name(&args.file));
+        let from = file_name(&args.file);
+        let title = if synthetic {
+            format!("SYNTHETIC DATA (fictional demo): population estimates from {from}")
+        } else {
+            format!("Population estimates from {from}")
+        };
         write_atomically(path, clew_stats::chart::population_svg(&report, &title).as_bytes())?;
     }
     if let Some(path) = &args.out {
-        let json = serde_json::to_vec_pretty(&report).map_err(|e| Failure::internal(e.to_string()))?;
+        let mut value = serde_json::to_value(&report).map_err(|e| Failure::internal(e.to_string()))?;
+        if synthetic {
+            crate::output::label_synthetic(&mut value);
+        }
+        let json = serde_json::to_vec_pretty(&value).map_err(|e| Failure::internal(e.to_string()))?;
         write_atomically(path, &json)?;
     }
     out.value(&report, |out| print(out, &report, &file_name(&args.file)))
@@ -394,6 +408,9 @@ pub fn workers_from(path: &Path, method: Option<&str>) -> Result<(clew_stats::Di
             "{name}: not a `clew estimate population` result (no \"format\": \"{}\")",
             clew_stats::mse::estimate::REPORT_FORMAT
         )));
+    }
+    if report["synthetic"] == true {
+        crate::output::SYNTHETIC.store(true, std::sync::atomic::Ordering::Relaxed);
     }
     let strata = report["strata"].as_array().cloned().unwrap_or_default();
     let rows: Vec<serde_json::Value> = if strata.len() > 1 {

@@ -297,13 +297,20 @@ fn execute(
     if let Some(path) = &args.save_model {
         write_atomically(path, model.to_toml().as_bytes())?;
     }
+    // Made from a synthetic (demo) project, the tables say so on their first line.
+    let labelled = |mut table: Vec<u8>| {
+        if crate::output::SYNTHETIC.load(std::sync::atomic::Ordering::Relaxed) {
+            table.splice(0..0, b"# SYNTHETIC DATA: linked from a clew demo's fictional testimonies\n".iter().copied());
+        }
+        table
+    };
     if let Some(path) = &args.pairs {
         let min_weight = args.min_weight.unwrap_or(threshold);
         let text = pairs_csv(linkage, &weights, &scored, min_weight, threshold, require_independent, args.explain);
-        write_atomically(path, &text)?;
+        write_atomically(path, &labelled(text))?;
     }
     if let Some(path) = &args.clusters {
-        write_atomically(path, &clusters_csv(&linkage.records, &clusters))?;
+        write_atomically(path, &labelled(clusters_csv(&linkage.records, &clusters)))?;
     }
     step("write");
     let mut refused = Refused::default();
@@ -561,6 +568,8 @@ struct ReviewPair {
     match_probability: f64,
     independent: bool,
     names_differ: bool,
+    /// The prior's weight: where every pair starts before any comparison (the weights of the parts add to it).
+    prior_weight: f64,
     parts: Vec<clew_link::predict::Part>,
 }
 
@@ -591,14 +600,18 @@ pub fn review(
     let pairs: Vec<ReviewPair> = open
         .into_iter()
         .take(limit)
-        .map(|s| ReviewPair {
-            entity_a: linkage.records.id(s.a).to_string(),
-            entity_b: linkage.records.id(s.b).to_string(),
-            match_weight: f64::from(s.weight),
-            match_probability: probability(f64::from(s.weight)),
-            independent: s.independent,
-            names_differ: s.names_differ,
-            parts: explain(&linkage.fields, &weights, s.a, s.b).parts,
+        .map(|s| {
+            let explained = explain(&linkage.fields, &weights, s.a, s.b);
+            ReviewPair {
+                entity_a: linkage.records.id(s.a).to_string(),
+                entity_b: linkage.records.id(s.b).to_string(),
+                match_weight: f64::from(s.weight),
+                match_probability: probability(f64::from(s.weight)),
+                independent: s.independent,
+                names_differ: s.names_differ,
+                prior_weight: explained.prior,
+                parts: explained.parts,
+            }
         })
         .collect();
     out.value(&pairs, |out| {
@@ -622,6 +635,7 @@ pub fn review(
                     _ => "",
                 }
             ))?;
+            out.line(&format!("  {:<12} before any comparison ({:+.2})", "prior", pair.prior_weight))?;
             for part in &pair.parts {
                 out.line(&format!(
                     "  {:<12} {} / {}: {} ({:+.2})",
@@ -795,7 +809,12 @@ pub fn histories(project: &clew_store::Project, args: &HistoryArgs, out: &mut Ou
         row.push(count.to_string());
         let _ = writer.write_record(&row);
     }
-    let table = writer.into_inner().unwrap_or_default();
+    let mut table = writer.into_inner().unwrap_or_default();
+    if project.config.synthetic {
+        // Made from fictional testimonies: the table says so, and estimates made from it say so in turn.
+        let note = b"# SYNTHETIC DATA: capture histories of the people a clew demo's fictional testimonies name\n";
+        table.splice(0..0, note.iter().copied());
+    }
     let report = HistoryReport {
         entities,
         on_no_list,

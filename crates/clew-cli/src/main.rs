@@ -26,6 +26,13 @@ use clew_vault::signing::KeyFiles;
 use crate::output::{Failure, Output, exit};
 
 const EXIT_CODES: &str = "\
+Passphrase: init, keys init, keys rotate, log head, log proof and package export
+unlock the project's keys and ask for its passphrase in the terminal; scripts
+give --passphrase-env VAR, the name of an environment variable that holds it.
+
+Words used here (custodian, identity, recipient, share, tree head, match
+weight...) are explained in docs/glossary.md.
+
 Exit codes:
   0  success
   1  internal or storage error
@@ -46,9 +53,10 @@ struct Cli {
     /// Print results as JSON, for scripts.
     #[arg(long, global = true)]
     json: bool,
-    /// Read the passphrase of the project's signing key from this environment variable (for scripts);
-    /// without it, clew asks in the terminal.
-    #[arg(long, global = true, value_name = "VAR")]
+    /// Read the passphrase of the project's keys from this environment variable (for scripts); without it,
+    /// clew asks in the terminal. Hidden from each command's help: only the commands that unlock the keys
+    /// (listed in the top-level help) read it.
+    #[arg(long, global = true, value_name = "VAR", hide = true)]
     passphrase_env: Option<String>,
     #[command(subcommand)]
     command: Command,
@@ -56,13 +64,17 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Create a project: a directory with clew.toml, the database and a folder for attachments.
+    /// Create a project: a directory with clew.toml, the database, a folder for attachments and the project's
+    /// keys, locked with a passphrase (asked twice, or --passphrase-env VAR). Nothing is left behind if it fails.
     Init {
         /// Where [default: the current directory].
         dir: Option<PathBuf>,
         /// A name for the project [default: the directory's name].
         #[arg(long)]
         name: Option<String>,
+        /// Create the project without its keys (no passphrase asked); `clew keys init` creates them later.
+        #[arg(long)]
+        no_keys: bool,
     },
     /// Check testimony files without a project; every problem is listed with file:line:column and field.
     Validate {
@@ -134,8 +146,9 @@ enum Command {
         /// One testimony's ledgers.
         #[arg(long, value_name = "ID")]
         testimony: Option<String>,
-        /// A rate table (CSV: period,currency,usd_per_unit,source) to give amounts in US dollars too; a rate
-        /// it lacks is an error.
+        /// A rate table (CSV: period,currency,usd_per_unit,source) for amounts in US dollars, each month at its
+        /// own rate [default: the project's rates.csv, else the table clew ships (ECB monthly means); either
+        /// way the shipped table fills the months a table lacks, and months none has are summarised].
         #[arg(long, value_name = "FILE")]
         rates: Option<PathBuf>,
     },
@@ -170,8 +183,11 @@ enum Command {
         #[arg(long, value_parser = parse_format)]
         format: Option<clew_screen::lists::Format>,
         /// Names to screen: a CSV with full_name (required), first_name, middle_name, last_name, gender,
-        /// date_of_birth, place_of_birth, nationality (and optionally schema, id, identifiers). Without it, the
-        /// project's people and organisations are screened against the lists it keeps.
+        /// date_of_birth, place_of_birth, nationality (and optionally schema, id, identifiers). Without a schema,
+        /// a row is screened as a person when it has a first, middle or last name, a gender, or a date or place
+        /// of birth; as an organisation when its name has a legal form or an organisation's word (LLC, Bank,
+        /// ООО, 은행); otherwise against every kind. The report says which. Without --queries, the project's
+        /// people and organisations are screened against the lists it keeps.
         #[arg(long, value_name = "FILE.csv")]
         queries: Option<PathBuf>,
         /// Score from which a candidate is a match.
@@ -354,7 +370,8 @@ enum EstimateCommand {
         /// ledgers].
         #[arg(long, value_name = "DISTRIBUTION", value_parser = |s: &str| s.parse::<clew_stats::Distribution>())]
         state_share: Option<clew_stats::Distribution>,
-        /// A rate table (CSV: period,currency,usd_per_unit,source) to bring ledger amounts to US dollars.
+        /// A rate table (CSV: period,currency,usd_per_unit,source) to bring ledger amounts to US dollars
+        /// [default: the project's rates.csv, else the table clew ships; see `clew ledger --help`].
         #[arg(long, value_name = "FILE")]
         rates: Option<PathBuf>,
         /// Number of draws.
@@ -394,9 +411,10 @@ enum PackageCommand {
         /// Where to write the package; an existing file is replaced only once the new package is whole.
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
-        /// Seal the package to this age public key (repeat for several recipients): it opens only with
-        /// their keys (`age -d -i KEY`). Recommended whenever it leaves the team.
-        #[arg(long = "to", value_name = "AGE_PUBLIC_KEY")]
+        /// Seal the package to this recipient's public key (age1..., or a .pub file holding it; repeat for
+        /// several): it opens only with their secret keys (`age -d -i KEY`). Recommended whenever it leaves the
+        /// team.
+        #[arg(long = "to", value_name = "PUBLIC_KEY")]
         to: Vec<String>,
         /// A custodian's secret key file, to open attachments in a project without a key pair. Repeat it to give shares of a split key (`clew keys split`), rebuilt in memory only.
         #[arg(long, value_name = "KEYFILE")]
@@ -413,8 +431,9 @@ enum PackageCommand {
         /// The key a sealed package was sealed to. Repeat it to give shares of a split key (`clew keys split`), rebuilt in memory only.
         #[arg(long, value_name = "KEYFILE")]
         identity: Vec<PathBuf>,
-        /// The project's signing key (hex) as the project published it: the tree head must be signed by it.
-        #[arg(long, value_name = "HEX")]
+        /// The project's signing key as the project published it: 64 hex characters (`clew keys show`) or the
+        /// file `clew keys show --pem` writes. The tree head must be signed by it.
+        #[arg(long, value_name = "KEY", value_parser = signing_key_hex)]
         key: Option<String>,
     },
 }
@@ -430,8 +449,16 @@ enum AttachmentCommand {
 
 #[derive(Debug, Subcommand)]
 enum LogCommand {
-    /// The log's current size and tree head (send it to a partner, or publish it, to anchor the history).
-    Head,
+    /// The log's current size and tree head, signed with the project's signing key (asks the passphrase): send
+    /// it to a partner, or publish it, to anchor the history. Fails without the passphrase unless --unsigned.
+    Head {
+        /// Write the signed head to this file (whole or not at all) instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Give the size and head without signing them (no passphrase); `clew verify --head SIZE:HEX` takes them.
+        #[arg(long, conflicts_with = "out")]
+        unsigned: bool,
+    },
     /// Prove to someone without the project, against a freshly signed tree head: that an event is in the log
     /// (--event), or that the log extends its first SIZE events unchanged (--from; give the size of a head
     /// you sent earlier). Prints the proof (JSON); `clew log check` checks it offline. Needs the passphrase.
@@ -440,9 +467,12 @@ enum LogCommand {
         /// The event's sequence number.
         #[arg(long, value_name = "SEQ")]
         event: Option<u64>,
-        /// The size of the earlier tree head.
-        #[arg(long, value_name = "SIZE")]
-        from: Option<u64>,
+        /// The earlier tree head: its size, or the signed tree head file itself (from `clew log head --out`).
+        #[arg(long, value_name = "SIZE|FILE")]
+        from: Option<String>,
+        /// Write the proof to this file (whole or not at all) instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
     /// Check a proof from `clew log proof` offline, no project needed.
     Check {
@@ -451,8 +481,9 @@ enum LogCommand {
         /// A signed tree head received earlier (from `clew log head`): a consistency proof must start from it.
         #[arg(long, value_name = "FILE")]
         earlier: Option<PathBuf>,
-        /// The project's signing key (hex) as the project published it.
-        #[arg(long, value_name = "HEX")]
+        /// The project's signing key as the project published it: 64 hex characters (`clew keys show`) or the
+        /// file `clew keys show --pem` writes.
+        #[arg(long, value_name = "KEY", value_parser = signing_key_hex)]
         key: Option<String>,
     },
     /// List events.
@@ -511,8 +542,8 @@ enum KeysCommand {
 
 #[derive(Debug, Subcommand)]
 enum CustodianCommand {
-    /// Make a new custodian key pair: the secret key goes to FILE (for the custodian alone), the public key
-    /// is printed (to add to projects). No project needed.
+    /// Make a new custodian key pair: the secret key goes to FILE (for the custodian alone), the public key to
+    /// FILE with the extension .pub (to send to the projects that add it). No project needed.
     New {
         /// Where to write the secret key; an existing file is never overwritten.
         #[arg(long, value_name = "FILE")]
@@ -521,9 +552,9 @@ enum CustodianCommand {
         #[arg(long, default_value = "clew custodian key")]
         comment: String,
     },
-    /// Add a custodian's public key (age1...) to the project. Testimonies imported afterwards are sealed to it.
+    /// Add a custodian's public key to the project. Testimonies imported afterwards are sealed to it.
     Add {
-        /// The public key.
+        /// The public key: age1..., or the .pub file `clew keys custodian new` wrote.
         public_key: String,
         /// Who holds it, in words the team understands (never a witness's name).
         #[arg(long, default_value = "custodian")]
@@ -534,7 +565,7 @@ enum CustodianCommand {
     /// Remove a custodian: nothing new is sealed to it. What was sealed before stays open to it until
     /// `clew keys rotate`.
     Remove {
-        /// The public key.
+        /// The public key: age1..., or a .pub file holding it.
         public_key: String,
     },
 }
@@ -695,7 +726,11 @@ fn project_dir(cli_project: &Option<PathBuf>) -> PathBuf {
 }
 
 fn open_project(cli_project: &Option<PathBuf>) -> Result<Project, Failure> {
-    Ok(Project::open(&project_dir(cli_project))?)
+    let project = Project::open(&project_dir(cli_project))?;
+    if project.config.synthetic {
+        output::SYNTHETIC.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+    Ok(project)
 }
 
 /// Who runs the command: `--user`, else $CLEW_USER, else $USER.
@@ -711,28 +746,10 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
     // The schema is checked at start-up, whatever the command: a broken build fails at once, and loudly.
     model()?;
     match cli.command {
-        Command::Init { dir, name } => {
+        Command::Init { dir, name, no_keys } => {
             let dir = dir.or(cli.project).unwrap_or_else(|| PathBuf::from("."));
             let name = name.unwrap_or_else(|| directory_name(&dir));
-            let mut project = Project::init(&dir, &name, false)?;
-            let keys = match passphrase(&cli.passphrase_env, true)? {
-                Some(passphrase) => Some(create_project_keys(&mut project, &passphrase, None)?),
-                None => None,
-            };
-            let value = serde_json::json!({"created": project.dir, "name": project.config.name, "keys": keys});
-            out.value(&value, |out| {
-                out.line(&format!("Created clew project `{}` in {}", project.config.name, project.dir.display()))?;
-                match &keys {
-                    Some(keys) => out.line(&format!(
-                        "Keys created, locked with the passphrase: signing key {}, project key {}",
-                        keys.signing_key, keys.project_key
-                    ))?,
-                    None => out.note(
-                        "No project keys yet (no terminal to ask a passphrase in): create them with `clew keys init`",
-                    )?,
-                }
-                out.line("Next: add a custodian (clew keys custodian new / add), then clew import FILE...")
-            })
+            init(&dir, &name, no_keys, &cli.passphrase_env, out)
         }
         Command::Validate { files } => {
             let inputs = expand(&files).map_err(|d| Failure::invalid(vec![d]))?;
@@ -753,7 +770,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             let mut schemata = Vec::new();
             for name in &schema {
                 if model.schema(name).is_none() {
-                    return Err(Failure::usage(format!("unknown schema `{name}`; see `clew schema model`")));
+                    return Err(Failure::usage(format!("{} (see `clew schema model`)", model.unknown_schema(name))));
                 }
                 schemata.extend(model.schemata.values().filter(|s| s.is_a(name)).map(|s| s.name.clone()));
             }
@@ -796,12 +813,15 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             log_event(&mut project, "export", &detail)?;
             let report = match &args.out {
                 Some(path) => {
-                    // Private, even when it existed: an export may hold restricted statements when asked to.
-                    let file = clew_files::create_private(path)?;
-                    let mut writer = std::io::BufWriter::new(file);
+                    // Whole or not at all, and private even when it existed: an export may hold restricted
+                    // statements when asked to.
+                    let mut file = clew_files::AtomicFile::create(path)?;
+                    let mut writer = std::io::BufWriter::new(&mut file);
                     let report = export_ftm(model()?, project.store_ref(), limit, args.audience, &mut writer)?;
                     std::io::Write::flush(&mut writer)
                         .map_err(|e| Failure::internal(format!("{}: {e}", path.display())))?;
+                    drop(writer);
+                    file.commit()?;
                     report
                 }
                 None => export_ftm(model()?, project.store_ref(), limit, args.audience, &mut out.stdout())?,
@@ -902,7 +922,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
                 out.line(&format!("Project key (age X25519, opens attachments): {}", keys.project_key))
             })
         }
-        Command::Log(LogCommand::Head) => {
+        Command::Log(LogCommand::Head { out: file, unsigned }) => {
             let project = open_project(&cli.project)?;
             // Never vouch for a log that does not check out.
             let checked =
@@ -915,26 +935,35 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             })?;
             let root = clew_vault::log::root(&leaves);
             let head = clew_vault::blobs::hex(&root);
-            let keys = KeyFiles::of_project(&project.dir);
-            let passphrase = if keys.exists() { passphrase(&cli.passphrase_env, false)? } else { None };
-            let Some(passphrase) = passphrase else {
+            if unsigned {
                 let value = serde_json::json!({"tree_size": leaves.len(), "tree_head": head, "signed": false});
                 return out.value(&value, |out| {
                     out.line(&format!("tree size {}  tree head {head}", leaves.len()))?;
-                    out.line(&format!("(check it later with: clew verify --head {}:{head})", leaves.len()))?;
-                    out.note(if keys.exists() {
-                        "not signed: give the passphrase (in a terminal, or --passphrase-env VAR) to sign it"
-                    } else {
-                        "not signed: the project has no signing key yet (clew keys init)"
-                    })
+                    out.note(&format!("not signed; check it later with: clew verify --head {}:{head}", leaves.len()))
                 });
-            };
+            }
+            let keys = KeyFiles::of_project(&project.dir);
+            if !keys.exists() {
+                return Err(Failure::usage(
+                    "a signed tree head needs the project's signing key, which it does not have yet: clew keys init \
+                     (or --unsigned for the size and head alone)"
+                        .into(),
+                ));
+            }
+            let passphrase = passphrase(&cli.passphrase_env, false)?.ok_or_else(|| {
+                Failure::usage(
+                    "signing the tree head needs the passphrase of the project's keys: run in a terminal, give \
+                     --passphrase-env VAR, or --unsigned for the size and head alone"
+                        .into(),
+                )
+            })?;
             let signed =
                 keys.unlock(&passphrase)?.sign_head(leaves.len() as u64, &root, &clew_intake::import::now_rfc3339());
-            out.line(&serde_json::to_string_pretty(&signed).unwrap_or_default())?;
-            out.note("Save this signed tree head (e.g. head.json) and send it to a partner; later, `clew verify --head head.json` proves the history up to it is unchanged.")
+            let text = serde_json::to_string_pretty(&signed).unwrap_or_default() + "\n";
+            write_or_print(out, file.as_deref(), &text)?;
+            out.note("Save this signed tree head (e.g. --out head.json) and send it to a partner; later, `clew verify --head head.json` proves the history up to it is unchanged.")
         }
-        Command::Log(LogCommand::Proof { event, from }) => {
+        Command::Log(LogCommand::Proof { event, from, out: file }) => {
             let project = open_project(&cli.project)?;
             let keys = KeyFiles::of_project(&project.dir);
             if !keys.exists() {
@@ -949,11 +978,11 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             problems_fail(out, &checked.problems, &checked)?;
             let request = match (event, from) {
                 (Some(seq), _) => clew_intake::proofs::ProofRequest::Inclusion(seq),
-                (None, Some(size)) => clew_intake::proofs::ProofRequest::Consistency(size),
+                (None, Some(from)) => clew_intake::proofs::ProofRequest::Consistency(earlier_size(&from)?),
                 (None, None) => return Err(Failure::usage("give --event SEQ or --from SIZE".into())),
             };
             let proof = clew_intake::proofs::make_proof(project.store_ref(), &key, request).map_err(Failure::usage)?;
-            out.line(&serde_json::to_string_pretty(&proof).unwrap_or_default())
+            write_or_print(out, file.as_deref(), &(serde_json::to_string_pretty(&proof).unwrap_or_default() + "\n"))
         }
         Command::Log(LogCommand::Check { file, earlier, key }) => {
             let read = |path: &Path| output::read_text_file(path, clew_files::limits::SMALL_TEXT);
@@ -1177,7 +1206,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             };
             let given = [quota.clone(), employer_paid.clone(), state_share.clone()];
             let fitted = if given.iter().any(Option::is_none) {
-                fit_from_ledgers(&cli.project, rates)?
+                fit_from_ledgers(&cli.project, rates, out)?
             } else {
                 Default::default()
             };
@@ -1207,13 +1236,25 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
                 seed,
             };
             let report = clew_stats::estimate_revenue(&inputs).map_err(Failure::usage)?;
+            // Made from synthetic ledgers, the files say so in themselves, not only on the terminal.
+            let synthetic = fitted.synthetic_spells > 0 || output::SYNTHETIC.load(std::sync::atomic::Ordering::Relaxed);
             if let Some(path) = &svg {
-                let chart =
-                    clew_stats::chart::revenue_svg(&report, "DPRK state revenue from workers in Russia (estimate)");
-                link::write_atomically(path, chart.as_bytes())?;
+                let title = if synthetic {
+                    "SYNTHETIC DATA (fictional demo): DPRK state revenue from workers in Russia (estimate)"
+                } else {
+                    "DPRK state revenue from workers in Russia (estimate)"
+                };
+                link::write_atomically(path, clew_stats::chart::revenue_svg(&report, title).as_bytes())?;
             }
             if let Some(path) = &csv {
-                link::write_atomically(path, output::revenue_csv(&report).as_bytes())?;
+                let mut text = output::revenue_csv(&report);
+                if synthetic {
+                    text.insert_str(0, "# SYNTHETIC DATA: estimated from the fictional ledgers of a clew demo\n");
+                }
+                link::write_atomically(path, text.as_bytes())?;
+            }
+            if synthetic {
+                output::SYNTHETIC.store(true, std::sync::atomic::Ordering::Relaxed);
             }
             out.value(&report, |out| {
                 output::print_revenue(out, &report, fitted.spells)?;
@@ -1224,8 +1265,11 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
                         fitted.unconverted
                     ))?;
                 }
-                if fitted.spells > 0 && fitted.synthetic_spells == fitted.spells {
-                    out.note("The ledgers are synthetic demo data: this estimate is fictional.")?;
+                if fitted.synthetic_spells > 0 {
+                    out.note(&format!(
+                        "{} of the {} ledgers are synthetic demo data: this estimate is fictional.",
+                        fitted.synthetic_spells, fitted.spells
+                    ))?;
                 }
                 Ok(())
             })
@@ -1262,7 +1306,7 @@ fn package(
                 (None, Some(id)) => Subject::Entity(EntityId::new(&id).map_err(Failure::usage)?),
                 (None, None) => return Err(Failure::usage("give --testimony ID or --entity ID".to_string())),
             };
-            let seal_to = to.iter().map(|key| key.parse()).collect::<Result<Vec<clew_vault::Recipient>, _>>()?;
+            let seal_to = to.iter().map(|key| recipient_argument(key)).collect::<Result<Vec<_>, _>>()?;
             let custodian = read_identity(&identity)?;
             let mut project = open_project(&cli_project)?;
             let keys = KeyFiles::of_project(&project.dir);
@@ -1358,7 +1402,7 @@ fn aggregate(
     })?;
     let rows: Vec<output::AggregateRow> =
         groups.iter().map(|(group, spells)| output::AggregateRow::of(group, spells, resamples, seed)).collect();
-    out.value(&rows, |out| output::print_aggregates(out, &rows))
+    out.value(&rows, |out| output::print_aggregates(out, &rows, taxonomy))
 }
 
 /// Observations from the wage ledgers for the revenue model: per worker-month, in US dollars.
@@ -1382,21 +1426,20 @@ fn per_month(amount: &clew_assess::ledger::Amount, value: f64) -> Option<f64> {
     }
 }
 
-fn fit_from_ledgers(project: &Option<PathBuf>, rates_file: Option<PathBuf>) -> Result<Fitted, Failure> {
-    use clew_assess::ledger::ledgers;
-    let rates = read_rates(rates_file)?;
+fn fit_from_ledgers(
+    project: &Option<PathBuf>,
+    rates_file: Option<PathBuf>,
+    out: &mut Output,
+) -> Result<Fitted, Failure> {
+    use clew_assess::ledger::ledgers_and_missing_rates;
     let project = open_project(project)?;
+    let rates = rates_in_force(&project, rates_file, out)?;
     let mut fitted = Fitted::default();
-    let mut missing = Vec::new();
+    let mut missing = clew_assess::ledger::MissingRates::default();
     const STATE_KINDS: [&str; 4] = ["loyalty_fee", "plan_quota", "party_contribution", "voluntary_contribution"];
     project.store_ref().for_each_testimony(&clew_assess::engine::SPELL_SCHEMATA, &mut |_, statements| {
-        let found = match ledgers(&statements, rates.as_ref()) {
-            Ok(found) => found,
-            Err(lacking) => {
-                missing.extend(lacking);
-                return Ok(());
-            }
-        };
+        let (found, lacking) = ledgers_and_missing_rates(&statements, Some(&rates));
+        missing.merge(lacking);
         let synthetic = statements.iter().any(|s| s.property == "synthetic" && s.value == "true");
         for ledger in found {
             fitted.spells += 1;
@@ -1431,24 +1474,53 @@ fn fit_from_ledgers(project: &Option<PathBuf>, rates_file: Option<PathBuf>) -> R
         }
         Ok(())
     })?;
+    // An amount without a rate cannot simply be left out: the months the table lacks are not a random part of
+    // the ledgers (the shipped table has no rouble after February 2022), and dropping them would skew the
+    // estimate towards the others.
     if !missing.is_empty() {
-        return Err(missing_rates(missing));
+        return Err(Failure::usage(format!(
+            "the rate table lacks rates the project's ledgers need, and leaving those amounts out would skew the \
+             estimate:\n{missing}\nGive --rates FILE with them (data/rates/README.md says how to build the rouble's \
+             from the Bank of Russia's published rates), or give --quota, --employer-paid and --state-share"
+        )));
     }
     Ok(fitted)
 }
 
-/// Reads a rate table (CSV: period,currency,usd_per_unit,source), if one is given.
-fn read_rates(path: Option<PathBuf>) -> Result<Option<clew_assess::ledger::Rates>, Failure> {
-    let Some(path) = path else { return Ok(None) };
+/// The rate table in force: `--rates FILE`, else the project's own `rates.csv` (the demo's is synthetic), each
+/// backed by the table clew ships for the months it lacks; else the shipped table alone. Says which.
+fn rates_in_force(
+    project: &Project,
+    explicit: Option<PathBuf>,
+    out: &mut Output,
+) -> Result<clew_assess::ledger::Rates, Failure> {
+    use clew_assess::ledger::{Rates, SHIPPED_RATES_FILE};
+    let shipped = Rates::shipped().map_err(|d| Failure::invalid(d.to_vec()))?;
+    let own = explicit.or_else(|| Some(project.dir.join(PROJECT_RATES_FILE)).filter(|path| path.is_file()));
+    let Some(path) = own else {
+        out.note(&format!(
+            "Rates: the table clew ships ({SHIPPED_RATES_FILE}: monthly means of the European Central Bank's \
+             reference rates); give --rates FILE, or put rates.csv in the project, to use your own"
+        ))?;
+        return Ok(shipped.clone());
+    };
     let text = output::read_text_file(&path, clew_files::limits::SMALL_TEXT)?;
-    clew_assess::ledger::Rates::parse(&text, &path.display().to_string()).map(Some).map_err(Failure::invalid)
+    let rates = Rates::parse(&text, &path.display().to_string()).map_err(Failure::invalid)?;
+    out.note(&format!("Rates: {}, then the table clew ships for the months it lacks", path.display()))?;
+    Ok(rates.with_fallback(shipped))
 }
 
-/// The error for rates a table lacks, each named once.
-fn missing_rates(mut missing: Vec<String>) -> Failure {
-    missing.sort();
-    missing.dedup();
-    Failure::usage(format!("the rate table lacks rates this project needs:\n{}", missing.join("\n")))
+/// A project's own rate table, used before the shipped one.
+const PROJECT_RATES_FILE: &str = "rates.csv";
+
+/// Says which rates were missing, summarised by currency: those amounts have no US-dollar equivalent.
+fn note_missing_rates(out: &mut Output, missing: &clew_assess::ledger::MissingRates) -> Result<(), Failure> {
+    if missing.is_empty() {
+        return Ok(());
+    }
+    out.note(&format!(
+        "No US-dollar equivalent for amounts in months the rate table lacks (give --rates FILE with them):\n{missing}"
+    ))
 }
 
 /// A testimony to analyse, with its active statements: it must exist, and its witness must not have
@@ -1474,28 +1546,26 @@ fn ledger(
     rates_file: Option<PathBuf>,
     out: &mut Output,
 ) -> Result<(), Failure> {
-    use clew_assess::ledger::ledgers;
-    let rates = read_rates(rates_file)?;
+    use clew_assess::ledger::ledgers_and_missing_rates;
     let project = open_project(&project)?;
+    let rates = rates_in_force(&project, rates_file, out)?;
     let store = project.store_ref();
     if let Some(id) = testimony {
         let (_, statements) = analysable_testimony(store, &id)?;
-        let found = ledgers(&statements, rates.as_ref()).map_err(missing_rates)?;
-        return out.value(&found, |out| output::print_ledgers(out, &found));
+        let (found, missing) = ledgers_and_missing_rates(&statements, Some(&rates));
+        out.value(&found, |out| output::print_ledgers(out, &found, model()?, store))?;
+        return note_missing_rates(out, &missing);
     }
     let mut summary = output::LedgerSummary::default();
-    let mut missing = Vec::new();
+    let mut missing = clew_assess::ledger::MissingRates::default();
     store.for_each_testimony(&clew_assess::engine::SPELL_SCHEMATA, &mut |_, statements| {
-        match ledgers(&statements, rates.as_ref()) {
-            Ok(found) => summary.add(&found),
-            Err(lacking) => missing.extend(lacking),
-        }
+        let (found, lacking) = ledgers_and_missing_rates(&statements, Some(&rates));
+        summary.add(&found);
+        missing.merge(lacking);
         Ok(())
     })?;
-    if !missing.is_empty() {
-        return Err(missing_rates(missing));
-    }
-    out.value(&summary, |out| output::print_ledger_summary(out, &summary))
+    out.value(&summary, |out| output::print_ledger_summary(out, &summary))?;
+    note_missing_rates(out, &missing)
 }
 
 fn assess(
@@ -1592,17 +1662,46 @@ fn stripped_line(original: &clew_store::Original) -> String {
 fn custodian(project: Option<PathBuf>, command: CustodianCommand, out: &mut Output) -> Result<(), Failure> {
     match command {
         CustodianCommand::New { out: path, comment } => {
+            let public_path = path.with_extension("pub");
+            if public_path == path {
+                return Err(Failure::usage(format!(
+                    "{}: name the secret key file otherwise (e.g. custodian.key): its public key goes to a .pub file \
+                     beside it",
+                    path.display()
+                )));
+            }
             let pair = clew_vault::new_custodian(&comment);
-            write_secret_file(&path, &pair.identity_file)?;
             let key = pair.key.to_string();
-            out.value(&serde_json::json!({"public_key": key, "secret_key_file": path}), |out| {
-                out.line(&format!("Secret key written to {} — keep it safe, and off shared disks.", path.display()))?;
-                out.line(&format!("Public key: {key}"))?;
-                out.line(&format!("Add it to a project: clew keys custodian add {key} --label NAME"))
+            // Nothing is written unless both can be: neither file may exist already.
+            for existing in [&path, &public_path] {
+                if std::fs::symlink_metadata(existing).is_ok() {
+                    return Err(Failure::usage(format!(
+                        "{} exists: a key file is never overwritten",
+                        existing.display()
+                    )));
+                }
+            }
+            write_secret_file(&path, &pair.identity_file)?;
+            if let Err(error) = clew_files::write_atomic(&public_path, format!("{key}\n").as_bytes()) {
+                let _ = std::fs::remove_file(&path);
+                return Err(error.into());
+            }
+            let value = serde_json::json!({"public_key": key, "secret_key_file": path, "public_key_file": public_path});
+            out.value(&value, |out| {
+                out.line(&format!(
+                    "Secret key written to {}: it stays with the custodian, off shared disks and never beside a \
+                     project.",
+                    path.display()
+                ))?;
+                out.line(&format!("Public key: {key} (also in {})", public_path.display()))?;
+                out.line(&format!(
+                    "Add it to a project: clew keys custodian add {} --label NAME",
+                    public_path.display()
+                ))
             })
         }
         CustodianCommand::Add { public_key, label } => {
-            let key: clew_vault::Recipient = public_key.parse()?;
+            let key = recipient_argument(&public_key)?;
             let mut project = open_project(&project)?;
             let added = add_custodian(&mut project, &key, &label, &user(None))?;
             out.line(&if added {
@@ -1612,7 +1711,7 @@ fn custodian(project: Option<PathBuf>, command: CustodianCommand, out: &mut Outp
             })
         }
         CustodianCommand::Remove { public_key } => {
-            let key: clew_vault::Recipient = public_key.parse()?;
+            let key = recipient_argument(&public_key)?;
             let mut project = open_project(&project)?;
             let custodians = project.store_ref().custodians()?;
             if !custodians.iter().any(|c| c.public_key == key.to_string()) {
@@ -1657,6 +1756,31 @@ fn custodian(project: Option<PathBuf>, command: CustodianCommand, out: &mut Outp
     }
 }
 
+/// The size of an earlier tree head: given as a number, or read from a signed tree head file.
+fn earlier_size(from: &str) -> Result<u64, Failure> {
+    if let Ok(size) = from.parse() {
+        return Ok(size);
+    }
+    let path = Path::new(from);
+    if !path.is_file() {
+        return Err(Failure::usage(format!(
+            "--from: `{}` is neither a size nor a signed tree head file",
+            output::printable(from)
+        )));
+    }
+    let text = output::read_text_file(path, clew_files::limits::SMALL_TEXT)?;
+    let signed: clew_vault::signing::SignedTreeHead = serde_json::from_str(&text).map_err(|e| {
+        Failure::usage(format!(
+            "{}: not a signed tree head (line {}, column {}: {})",
+            path.display(),
+            e.line(),
+            e.column(),
+            output::json_error_kind(&e)
+        ))
+    })?;
+    Ok(signed.tree_size)
+}
+
 /// A tree head to verify against: a signed tree head file (signature checked against the project's key), or
 /// SIZE:HEX.
 fn anchor(project: &Project, head: &str) -> Result<clew_intake::verify::Anchor, Failure> {
@@ -1665,8 +1789,16 @@ fn anchor(project: &Project, head: &str) -> Result<clew_intake::verify::Anchor, 
         return head.parse().map_err(Failure::usage);
     }
     let text = output::read_text_file(path, clew_files::limits::SMALL_TEXT)?;
-    let signed: clew_vault::signing::SignedTreeHead = serde_json::from_str(&text)
-        .map_err(|e| Failure::usage(format!("{}: not a signed tree head: {e}", path.display())))?;
+    let signed: clew_vault::signing::SignedTreeHead = serde_json::from_str(&text).map_err(|e| {
+        Failure::usage(format!(
+            "{}: not a signed tree head (the JSON `clew log head --out FILE` writes; for an unsigned head give \
+                 --head SIZE:HEX): line {}, column {}: {}",
+            path.display(),
+            e.line(),
+            e.column(),
+            output::json_error_kind(&e)
+        ))
+    })?;
     let keys = KeyFiles::of_project(&project.dir);
     let expected = if keys.exists() { Some(keys.public_hex()?) } else { None };
     signed.verify(expected.as_deref())?;
@@ -1793,6 +1925,30 @@ fn add_custodian(
 }
 
 /// Writes a secret to a new file readable by its owner only; an existing file is never replaced.
+/// A public key (recipient) given on the command line: `age1...` itself, or a file holding one (the `.pub` file
+/// `clew keys custodian new` writes). A secret key file is refused: it must not travel.
+fn recipient_argument(text: &str) -> Result<clew_vault::Recipient, Failure> {
+    let path = Path::new(text);
+    if text.starts_with("age1") || !path.is_file() {
+        // Not echoed: a secret key pasted by mistake must not be printed back.
+        return Ok(text.parse()?);
+    }
+    let content = zeroize::Zeroizing::new(output::read_text_file(path, clew_files::limits::KEY_FILE)?);
+    if content.contains("AGE-SECRET-KEY-") {
+        return Err(Failure::usage(format!(
+            "{} holds a secret key: give the public key (the .pub file beside it, or its age1... line); a secret key \
+             file stays with its custodian",
+            path.display()
+        )));
+    }
+    let key = content
+        .lines()
+        .map(|line| line.trim().trim_start_matches("# public key:").trim())
+        .find(|line| line.starts_with("age1"))
+        .ok_or_else(|| Failure::usage(format!("{}: no public key (age1...) in it", path.display())))?;
+    Ok(key.parse()?)
+}
+
 fn write_secret_file(path: &Path, secret: &str) -> Result<(), Failure> {
     use std::io::Write;
     let mut file = clew_files::create_private_new(path)?;
@@ -1851,10 +2007,16 @@ fn report_import(out: &mut Output, report: &ImportReport, verb: &str) -> Result<
         out.note(&format!("warning: {warning}"))?;
     }
     if !report.diagnostics.is_empty() {
-        return Err(Failure::invalid_with(report.diagnostics.clone(), serde_json::to_value(report).ok()));
+        let failure = Failure::invalid_with(report.diagnostics.clone(), serde_json::to_value(report).ok());
+        return Err(if verb == "valid" { failure.checking_only() } else { failure });
     }
     out.value(report, |out| {
-        out.line(&format!("{} record(s) in {} file(s) {verb}", report.records, report.files))?;
+        let (records, files) = (report.records, report.files);
+        out.line(&format!(
+            "{records} record{} in {files} file{} {verb}",
+            if records == 1 { "" } else { "s" },
+            if files == 1 { "" } else { "s" }
+        ))?;
         if report.new_sources + report.changed_sources + report.unchanged_sources > 0 {
             out.line(&format!(
                 "sources: {} new, {} changed, {} unchanged; statements: {} written, {} retracted",
@@ -1904,6 +2066,131 @@ fn attach_demo_documents(project: &mut Project, testimonies: u64) -> Result<(), 
     std::fs::remove_dir_all(&scratch).map_err(failed)
 }
 
+/// A project's signing key as given on the command line: 64 hex characters in either case, or a file holding
+/// them or the PEM `clew keys show --pem` writes.
+fn signing_key_hex(text: &str) -> Result<String, String> {
+    let hex = |text: &str| {
+        let text = text.trim();
+        (text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit())).then(|| text.to_ascii_lowercase())
+    };
+    if let Some(key) = hex(text) {
+        return Ok(key);
+    }
+    let path = Path::new(text);
+    if path.is_file() {
+        let content = clew_files::read_text(path, clew_files::limits::KEY_FILE).map_err(|e| e.to_string())?;
+        return hex(&content).or_else(|| clew_vault::signing::public_key_from_pem(&content)).ok_or_else(|| {
+            format!(
+                "{}: expected the project's signing key, as `clew keys show --pem` writes it or as 64 hex characters",
+                path.display()
+            )
+        });
+    }
+    Err(format!(
+        "expected 64 hex characters (0-9, a-f), the project's signing key as `clew keys show` prints it, or a file \
+         holding it (`clew keys show --pem`); this has {} character(s){}",
+        text.chars().count(),
+        if text.bytes().all(|b| b.is_ascii_hexdigit()) { "" } else { ", not all of them hex digits" }
+    ))
+}
+
+/// Writes `text` to `path` whole or not at all (private), or prints it when no path is given.
+fn write_or_print(out: &mut Output, path: Option<&Path>, text: &str) -> Result<(), Failure> {
+    match path {
+        Some(path) => {
+            clew_files::write_atomic(path, text.as_bytes())?;
+            out.note(&format!("wrote {}", path.display()))
+        }
+        None => out.raw(text),
+    }
+}
+
+/// `clew init`: the project is built in a hidden folder inside `dir` and its entries moved into place at the
+/// end, `clew.toml` last (a directory is a project only once it has one): a failure (a short passphrase, a full
+/// disk) leaves nothing behind, and a second `init` starts afresh.
+fn init(
+    dir: &Path,
+    name: &str,
+    no_keys: bool,
+    passphrase_env: &Option<String>,
+    out: &mut Output,
+) -> Result<(), Failure> {
+    if dir.join(clew_store::project::CONFIG_FILE).exists() {
+        let hint = if KeyFiles::of_project(dir).exists() { "" } else { " (it has no keys yet: clew keys init)" };
+        return Err(Failure::usage(format!("{} is already a clew project{hint}", dir.display())));
+    }
+    // Asked, and checked, before anything is created.
+    let passphrase = if no_keys {
+        None
+    } else {
+        let passphrase = passphrase(passphrase_env, true)?.ok_or_else(|| {
+            Failure::usage(
+                "init needs a passphrase to lock the project's keys: run it in a terminal, give --passphrase-env \
+                 VAR, or create the project with --no-keys and its keys later with `clew keys init`"
+                    .into(),
+            )
+        })?;
+        clew_vault::signing::check_passphrase(&passphrase)?;
+        Some(passphrase)
+    };
+    let created = !dir.exists();
+    clew_files::create_private_dir(dir)?;
+    let staging = dir.join(format!(".clew-init-{}", std::process::id()));
+    let built = (|| {
+        let mut project = Project::init(&staging, name, false)?;
+        let keys = passphrase.as_ref().map(|p| create_project_keys(&mut project, p, None)).transpose()?;
+        drop(project);
+        move_entries_into(&staging, dir)?;
+        Ok::<_, Failure>(keys)
+    })();
+    let keys = match built {
+        Ok(keys) => keys,
+        Err(error) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            if created {
+                let _ = std::fs::remove_dir(dir);
+            }
+            return Err(error);
+        }
+    };
+    let project = Project::open(dir)?;
+    let value = serde_json::json!({"created": project.dir, "name": project.config.name, "keys": keys});
+    out.value(&value, |out| {
+        out.line(&format!("Created clew project `{}` in {}", project.config.name, project.dir.display()))?;
+        match &keys {
+            Some(keys) => out.line(&format!(
+                "Keys created, locked with the passphrase: signing key {}, project key {}",
+                keys.signing_key, keys.project_key
+            ))?,
+            None => out.note("No project keys yet (--no-keys): create them with `clew keys init`")?,
+        }
+        out.line("Next: add two custodians (clew keys custodian new / add), then clew import FILE...")
+    })
+}
+
+/// Moves what `from` holds into `to` (the same file system), `clew.toml` last, then removes `from`.
+fn move_entries_into(from: &Path, to: &Path) -> Result<(), Failure> {
+    let failed = |path: &Path| {
+        let path = path.to_path_buf();
+        move |e: std::io::Error| Failure::internal(format!("{}: {e}", path.display()))
+    };
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(from)
+        .map_err(failed(from))?
+        .map(|entry| entry.map(|e| e.path()))
+        .collect::<Result<_, _>>()
+        .map_err(failed(from))?;
+    entries.sort_by_key(|path| path.file_name() == Some(std::ffi::OsStr::new(clew_store::project::CONFIG_FILE)));
+    for entry in &entries {
+        let Some(name) = entry.file_name() else { continue };
+        let target = to.join(name);
+        if std::fs::symlink_metadata(&target).is_ok() {
+            return Err(Failure::usage(format!("{} exists: init writes over nothing", target.display())));
+        }
+        std::fs::rename(entry, &target).map_err(failed(&target))?;
+    }
+    std::fs::remove_dir(from).map_err(failed(from))
+}
+
 fn demo(args: DemoArgs, out: &mut Output) -> Result<(), Failure> {
     let model = model()?;
     let target = args.dir;
@@ -1924,6 +2211,7 @@ fn demo(args: DemoArgs, out: &mut Output) -> Result<(), Failure> {
         .unwrap_or_else(|| PathBuf::from("."));
     let building = parent.join(format!(".clew-demo-building-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&building);
+    output::SYNTHETIC.store(true, std::sync::atomic::Ordering::Relaxed);
     let mut project = Project::init(&building, "clew demo (synthetic data)", true)?;
     // The demo's custodian key lives in the demo project so the tour can open protected data. A real
     // project never holds a custodian's secret key.
@@ -1947,6 +2235,9 @@ fn demo(args: DemoArgs, out: &mut Output) -> Result<(), Failure> {
     };
     let seconds = started.elapsed().as_secs_f64();
     attach_demo_documents(&mut project, args.testimonies)?;
+    // The rates the demo's wages were drawn with (synthetic, and every row says so): its ledgers and revenue
+    // estimate work out of the box, and never mix fictional wages with real rates.
+    clew_files::write_atomic(&building.join(PROJECT_RATES_FILE), clew_demo::synthetic_rate_table().as_bytes())?;
     let stats = project.store_ref().stats()?;
     drop(project);
     if target.exists() {

@@ -54,6 +54,16 @@ impl Failure {
         failure
     }
 
+    /// The same failure for a command that only checks (`clew validate`): it never writes, so it does not say
+    /// that nothing was written.
+    pub fn checking_only(mut self) -> Failure {
+        if self.code == 3 {
+            let count = self.diagnostics.len();
+            self.message = format!("{count} problem{} found", if count == 1 { "" } else { "s" });
+        }
+        self
+    }
+
     /// Exit 6: verification found problems (listed already).
     pub fn verification(count: usize, json: Option<serde_json::Value>) -> Failure {
         let mut failure =
@@ -224,6 +234,9 @@ pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// Set when the command opened a synthetic (demo) project: every JSON result then says so in itself.
+pub static SYNTHETIC: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// Where results go.
 pub struct Output {
     json: bool,
@@ -274,7 +287,11 @@ impl Output {
         text: impl FnOnce(&mut Output) -> Result<(), Failure>,
     ) -> Result<(), Failure> {
         if self.json {
-            let json = serde_json::to_string_pretty(value).map_err(|e| Failure::internal(e.to_string()))?;
+            let mut value = serde_json::to_value(value).map_err(|e| Failure::internal(e.to_string()))?;
+            if SYNTHETIC.load(std::sync::atomic::Ordering::Relaxed) {
+                label_synthetic(&mut value);
+            }
+            let json = serde_json::to_string_pretty(&value).map_err(|e| Failure::internal(e.to_string()))?;
             self.line(&json)
         } else {
             text(self)
@@ -292,7 +309,8 @@ impl Output {
     pub fn counter(&self, label: &'static str) -> Progress {
         let bar = ProgressBar::new_spinner();
         bar.set_style(
-            ProgressStyle::with_template(&format!("{{spinner}} {{pos}} records {label} ({{per_sec}})"))
+            ProgressStyle::with_template(&format!("{{spinner}} {{pos}} records {label} ({{rate}})"))
+                .map(with_rate)
                 .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         );
         self.progress(bar)
@@ -302,7 +320,8 @@ impl Output {
     pub fn bar(&self, total: u64, label: &'static str) -> Progress {
         let bar = ProgressBar::new(total);
         bar.set_style(
-            ProgressStyle::with_template(&format!("{{bar:40}} {{pos}}/{{len}} {label} ({{per_sec}}, {{eta}} left)"))
+            ProgressStyle::with_template(&format!("{{bar:40}} {{pos}}/{{len}} {label} ({{rate}}, {{eta}} left)"))
+                .map(with_rate)
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         self.progress(bar)
@@ -387,20 +406,31 @@ pub fn show_entity(
         return out.line(&serde_json::to_string_pretty(&body).unwrap_or_default());
     }
     let schema = model.schema(&entity.schema);
-    out.line(&format!(
-        "{} {} — {}",
-        schema.map_or(entity.schema.as_str(), |s| s.label.as_str()),
-        entity.id,
-        entity.caption(model)
-    ))?;
+    // Another entity is shown by its id and its name: `demo.company.0009 (DEMO Severny Most 0009 LLC)`.
+    let named = |value: &str| -> Result<String, Failure> {
+        Ok(match entity_name(model, store, value)? {
+            Some(name) => format!("{value} ({name})"),
+            None => value.to_string(),
+        })
+    };
+    let mut caption = entity.caption(model);
+    if let Some(edge) = schema.and_then(|s| s.edge.as_ref()) {
+        let end = |property: &str| entity.values(property).first().map(|v| v.to_string());
+        if let (Some(source), Some(target)) = (end(&edge.source), end(&edge.target)) {
+            caption = format!("{} {} {}", named(&source)?, edge.label, named(&target)?);
+        }
+    }
+    out.line(&format!("{} {} — {}", schema.map_or(entity.schema.as_str(), |s| s.label.as_str()), entity.id, caption))?;
     if !entity.schema_conflicts.is_empty() {
         out.line(&format!("  ! statements also call it: {}", entity.schema_conflicts.join(", ")))?;
     }
     for (name, statements) in &entity.properties {
-        let label = schema.and_then(|s| s.properties.get(name)).map_or(name.as_str(), |p| p.label.as_str());
+        let property = schema.and_then(|s| s.properties.get(name));
+        let label = property.map_or(name.as_str(), |p| p.label.as_str());
+        let refers = property.is_some_and(|p| p.kind == clew_model::value::PropertyType::Entity);
         out.line(&format!("  {label} ({name})"))?;
         for value in entity.values(name) {
-            out.line(&format!("    {value}"))?;
+            out.line(&format!("    {}", if refers { named(value)? } else { value.to_string() }))?;
             let behind: Vec<_> = statements.iter().filter(|s| s.value == value).collect();
             let shown = if all { behind.len() } else { behind.len().min(STATEMENTS_PER_VALUE) };
             for statement in &behind[..shown] {
@@ -423,6 +453,13 @@ pub fn show_entity(
         }
     }
     Ok(())
+}
+
+/// The name of the entity `id` (the caption of its statements), when it has one other than its id.
+pub fn entity_name(model: &Model, store: &dyn Store, id: &str) -> Result<Option<String>, Failure> {
+    let Ok(id) = EntityId::new(id) else { return Ok(None) };
+    let statements = store.statements_for_entity(&id)?;
+    Ok(Entity::assemble(model, &id, statements).map(|e| e.caption(model)).filter(|caption| *caption != id.as_str()))
 }
 
 /// Every statement about an entity in the order recorded, retracted ones and retractions marked.
@@ -519,8 +556,9 @@ pub fn print_demo_summary(
         "Created a demo project of SYNTHETIC testimonies (fictional people, companies and sites) in {dir}"
     ))?;
     out.line(&format!(
-        "  {} testimonies → {} statements in {seconds:.1} s ({:.0} statements/s)",
+        "  {} testimon{} → {} statements in {seconds:.1} s ({:.0} statements/s)",
         report.records,
+        if report.records == 1 { "y" } else { "ies" },
         report.statements,
         report.statements as f64 / seconds.max(1e-9)
     ))?;
@@ -529,45 +567,70 @@ pub fn print_demo_summary(
     out.line(&format!("  {entities} entities: {}", top.join(", ")))?;
     out.line("")?;
     out.line("Try next:")?;
+    let clew = command_name();
     let tries = [
         ("stats".to_string(), ""),
         ("entity list --schema Company".to_string(), ""),
         ("entity show T-DEMO-000000.spell1".to_string(), "a work spell, every fact with its source"),
         ("entity show demo.company.0000".to_string(), "an employer named in many testimonies"),
-        ("export --format ftm > demo.ftm.json".to_string(), "FollowTheMoney; restricted data left out"),
+        ("export --format ftm --out demo.ftm.json".to_string(), "FollowTheMoney; restricted data left out"),
         (format!("protected show T-DEMO-000000 --identity {dir}/custodian-DEMO-ONLY.key"), "custodians only"),
         ("log show --limit 5".to_string(), "the custody log"),
         ("verify".to_string(), "recompute the custody log, check attachments"),
         ("assess --testimony T-DEMO-000000".to_string(), "forced labour by ICLS 2018 and ILO 2012, down to the words"),
+        ("assess".to_string(), "every work spell, summarised"),
+        ("ledger --testimony T-DEMO-000000".to_string(), "the wage ledger: promised, paid, taken, received"),
         ("aggregate --by visa".to_string(), "with 95% bootstrap intervals"),
+        (
+            "estimate revenue --workers \"lognormal(median=15000, p95=40000)\" --svg revenue.svg".to_string(),
+            "the state's revenue, from the demo's ledgers and its synthetic rate table",
+        ),
     ];
     for (command, why) in tries {
         let why = if why.is_empty() { String::new() } else { format!("   # {why}") };
-        out.line(&format!("  clew --project {dir} {command}{why}"))?;
+        out.line(&format!("  {clew} --project {dir} {command}{why}"))?;
     }
     if report.records >= 400 {
         // Four batches of 100 testimonies as four lists of the people they name: the demo knows how many people
         // its testimonies can name, so the estimate can be checked against it.
         out.line(&format!(
-            "  clew --project {dir} link run --clusters people.csv   # people named in several testimonies, linked"
+            "  {clew} --project {dir} link run --clusters people.csv   # people named in several testimonies, linked"
         ))?;
         out.line(&format!(
-            "  clew --project {dir} link histories --list a=T-DEMO-0000 --list b=T-DEMO-0001 --list c=T-DEMO-0002 \
+            "  {clew} --project {dir} link histories --list a=T-DEMO-0000 --list b=T-DEMO-0001 --list c=T-DEMO-0002 \
              --list d=T-DEMO-0003 --out lists.csv   # four batches of 100 testimonies as four lists"
         ))?;
-        out.line(
-            "  clew estimate population lists.csv --method all   # how many people such testimonies name, seen or not",
-        )?;
+        out.line(&format!(
+            "  {clew} estimate population lists.csv --method all   # how many people such testimonies name, seen or not",
+        ))?;
     }
     out.line(&format!(
-        "  CLEW_PASS={passphrase} clew --project {dir} --passphrase-env CLEW_PASS log head   # a signed tree head"
+        "  CLEW_PASS={passphrase} {clew} --project {dir} --passphrase-env CLEW_PASS log head --out head.json   # a \
+         signed tree head"
     ))?;
     out.line(&format!(
-        "  CLEW_PASS={passphrase} clew --project {dir} --passphrase-env CLEW_PASS package export --testimony \
+        "  CLEW_PASS={passphrase} {clew} --project {dir} --passphrase-env CLEW_PASS package export --testimony \
          T-DEMO-000000 --audience prosecutor --out demo-package.tar   # an evidence package"
     ))?;
-    out.line("  clew package verify demo-package.tar   # checks it offline; so does the README inside")?;
+    out.line(&format!("  {clew} package verify demo-package.tar   # checks it offline; so does the README inside"))?;
     Ok(())
+}
+
+/// How to run this clew from the current folder: `clew` when that name on the PATH is this program, else its
+/// path (`target/release/clew` after `cargo run --release`), so that suggested commands work as printed.
+pub fn command_name() -> String {
+    let Ok(this) = std::env::current_exe().and_then(std::fs::canonicalize) else { return "clew".into() };
+    let on_path = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths).map(|dir| dir.join("clew")).find(|candidate| candidate.is_file())
+    });
+    if on_path.and_then(|p| std::fs::canonicalize(p).ok()).as_ref() == Some(&this) {
+        return "clew".into();
+    }
+    let relative = std::env::current_dir().ok().and_then(|cwd| this.strip_prefix(cwd).ok().map(Path::to_path_buf));
+    match relative {
+        Some(relative) => format!("./{}", relative.display()),
+        None => this.display().to_string(),
+    }
 }
 
 /// Counts over many assessments, for `clew assess` without `--testimony`.
@@ -714,8 +777,13 @@ pub fn print_assessment(
     Ok(())
 }
 
-/// Prints wage ledgers.
-pub fn print_ledgers(out: &mut Output, ledgers: &[clew_assess::ledger::Ledger]) -> Result<(), Failure> {
+/// Prints wage ledgers, naming the entities paid and taking.
+pub fn print_ledgers(
+    out: &mut Output,
+    ledgers: &[clew_assess::ledger::Ledger],
+    model: &Model,
+    store: &dyn Store,
+) -> Result<(), Failure> {
     use clew_assess::ledger::Amount;
     let show = |amount: &Option<Amount>| match amount {
         Some(a) => {
@@ -724,20 +792,37 @@ pub fn print_ledgers(out: &mut Output, ledgers: &[clew_assess::ledger::Ledger]) 
         }
         None => "not coded".to_string(),
     };
+    let named = |id: &str| -> Result<String, Failure> {
+        Ok(entity_name(model, store, id)?.map_or_else(|| id.to_string(), |name| format!("{name} ({id})")))
+    };
     for ledger in ledgers {
         let id = ledger.spell.as_ref().map(|s| s.to_string()).unwrap_or_default();
         let period = format!("{} to {}", ledger.start.as_deref().unwrap_or("?"), ledger.end.as_deref().unwrap_or("?"));
         out.line(&format!("{id} ({period})"))?;
-        out.line(&format!("  promised:       {}", show(&ledger.promised)))?;
-        let to = ledger.paid_to.as_deref().map(|t| format!(", to {t}")).unwrap_or_default();
-        out.line(&format!("  employer paid:  {}{to}", show(&ledger.employer_paid)))?;
+        out.line(&format!("  promised:        {}", show(&ledger.promised)))?;
+        let to = match ledger.paid_to.as_deref() {
+            Some(to) => format!(", to {}", named(to)?),
+            None => String::new(),
+        };
+        out.line(&format!("  employer paid:   {}{to}", show(&ledger.employer_paid)))?;
         for deduction in &ledger.deductions {
             let share = deduction.share.map(|s| format!(" ({:.0}% of the wage)", s * 100.0)).unwrap_or_default();
-            let by = deduction.taken_by.as_deref().map(|t| format!(", taken by {t}")).unwrap_or_default();
-            out.line(&format!("  deducted:       {} {}{share}{by}", deduction.kind, show(&deduction.amount)))?;
+            let by = match deduction.taken_by.as_deref() {
+                Some(by) => format!(", taken by {}", named(by)?),
+                None => String::new(),
+            };
+            out.line(&format!("  deducted:        {} {}{share}{by}", deduction.kind, show(&deduction.amount)))?;
         }
-        let when = ledger.received_when.as_deref().map(|w| format!(", paid {w}")).unwrap_or_default();
-        out.line(&format!("  worker received: {}{when}", show(&ledger.received)))?;
+        // What reached the worker, and when: "never" is what was owed, not what was received.
+        let (label, when) = match ledger.received_when.as_deref() {
+            Some("never") => ("worker was owed", ", never paid".to_string()),
+            Some("on_return") => ("worker was owed", ", to be paid only on return home".to_string()),
+            Some("monthly") => ("worker received", ", monthly".to_string()),
+            Some("irregular") => ("worker received", ", irregularly".to_string()),
+            Some(other) => ("worker received", format!(", paid: {other}")),
+            None => ("worker received", String::new()),
+        };
+        out.line(&format!("  {:<17}{}{when}", format!("{label}:"), show(&ledger.received)))?;
         for flag in &ledger.flags {
             out.line(&format!("  FLAG: {flag}"))?;
         }
@@ -914,17 +999,32 @@ impl AggregateRow {
     }
 }
 
-/// Prints aggregates.
-pub fn print_aggregates(out: &mut Output, rows: &[AggregateRow]) -> Result<(), Failure> {
+/// Prints aggregates. An interval from fewer than [`clew_stats::bootstrap::SMALL_SAMPLE`] witnesses is marked.
+pub fn print_aggregates(
+    out: &mut Output,
+    rows: &[AggregateRow],
+    taxonomy: &clew_assess::Taxonomy,
+) -> Result<(), Failure> {
+    let small = clew_stats::bootstrap::SMALL_SAMPLE;
+    let witnesses = |i: &clew_stats::bootstrap::Interval| {
+        let few = if i.small_sample { ": too few to mean much" } else { "" };
+        match (i.units, i.n) {
+            (1, 1) => format!("(n=1 witness{few})"),
+            (units, n) if units == n => format!("(n={n} witnesses{few})"),
+            (units, n) => format!("(n={n}, {units} witness{}{few})", if units == 1 { "" } else { "es" }),
+        }
+    };
     let show = |interval: &Option<clew_stats::bootstrap::Interval>, percent: bool| match interval {
         Some(i) if percent => {
-            format!("{:.0}% [{:.0}–{:.0}%] (n={})", i.mean * 100.0, i.low * 100.0, i.high * 100.0, i.n)
+            format!("{:.0}% [{:.0}–{:.0}%] {}", i.mean * 100.0, i.low * 100.0, i.high * 100.0, witnesses(i))
         }
-        Some(i) => format!("{:.1} [{:.1}–{:.1}] (n={})", i.mean, i.low, i.high, i.n),
+        Some(i) => format!("{:.1} [{:.1}–{:.1}] {}", i.mean, i.low, i.high, witnesses(i)),
         None => "not coded".to_string(),
     };
+    let mut any_small = false;
     for row in rows {
-        out.line(&format!("{} ({} work spells)", row.group, row.spells))?;
+        let spells = row.spells;
+        out.line(&format!("{} ({spells} work spell{})", row.group, if spells == 1 { "" } else { "s" }))?;
         out.line(&format!(
             "  forced labour (ICLS 2018):      {}{}",
             show(&row.forced_labour, true),
@@ -934,11 +1034,50 @@ pub fn print_aggregates(out: &mut Output, rows: &[AggregateRow]) -> Result<(), F
         out.line(&format!("  hours a week:                   {}", show(&row.hours_per_week, false)))?;
         out.line(&format!("  rest days a month:              {}", show(&row.rest_days, false)))?;
         for (code, interval) in &row.indicators {
-            out.line(&format!("  {code}:                          {}", show(&Some(*interval), true)))?;
+            let name = taxonomy.code(code).map(|c| c.name.as_str()).unwrap_or("");
+            let label: String = format!("{code} {name}").chars().take(30).collect();
+            out.line(&format!("  {label:<31} {}", show(&Some(*interval), true)))?;
         }
+        let intervals = [&row.forced_labour, &row.state_share, &row.hours_per_week, &row.rest_days];
+        any_small |= intervals.iter().filter_map(|i| i.as_ref()).any(|i| i.small_sample);
+    }
+    if any_small {
+        out.note(&format!(
+            "An interval from fewer than {small} witnesses is marked \"too few to mean much\": the bootstrap cannot show \
+             how much one more testimony could change it."
+        ))?;
     }
     out.note(
         "95% bootstrap intervals, resampling witnesses (a witness interviewed twice counts once). Testimonies are not \
          a random sample of workers: these describe the testimonies collected, not all DPRK workers in Russia.",
     )
+}
+
+/// Marks a JSON result made from synthetic data, keeping its shape: an object gains `"synthetic": true`, and so
+/// does each object of an array.
+pub fn label_synthetic(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            map.insert("synthetic".into(), serde_json::Value::Bool(true));
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(label_synthetic),
+        _ => {}
+    }
+}
+
+/// A progress style's `{rate}`: whole items a second (indicatif's own `{per_sec}` prints four decimals).
+fn with_rate(style: ProgressStyle) -> ProgressStyle {
+    style.with_key("rate", |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+        let _ = write!(w, "{:.0}/s", state.per_sec());
+    })
+}
+
+/// What kind of problem a JSON file has, in words, without quoting any of it.
+pub fn json_error_kind(error: &serde_json::Error) -> &'static str {
+    match error.classify() {
+        serde_json::error::Category::Syntax => "this is not JSON",
+        serde_json::error::Category::Data => "JSON, but not the fields expected",
+        serde_json::error::Category::Eof => "the file ends too early",
+        serde_json::error::Category::Io => "it could not be read",
+    }
 }

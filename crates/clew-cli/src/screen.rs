@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use clew_model::Diagnostic;
 use clew_screen::entity::ListInfo;
+use clew_screen::kinds::KindChoice;
 use clew_screen::lists::{Format, List, LoadError, read_csv, read_ftm, read_ofac_csv, read_un_xml};
 use clew_screen::ofac_xml::read_ofac_xml;
 use clew_screen::screen::{Candidate, Options, Screener, read_queries};
@@ -104,6 +105,10 @@ fn parse_list(
 struct QueryResult {
     query: String,
     name: String,
+    /// The schema it was screened as; `None` when every kind was tried.
+    schema: Option<&'static str>,
+    /// How that was chosen: given, inferred (and from what), or both tried.
+    kind: KindChoice,
     candidates: Vec<Candidate>,
 }
 
@@ -240,6 +245,8 @@ pub fn screen(
         results.push(QueryResult {
             query: query.id.clone(),
             name: query.names.first().map(|n| n.text.clone()).unwrap_or_default(),
+            schema: query.kind.map(|k| k.schema()),
+            kind: query.kind_choice.clone(),
             candidates,
         });
     }
@@ -293,6 +300,7 @@ fn print_report(out: &mut Output, report: &Report) -> Result<(), Failure> {
     }
     for result in &report.results {
         out.line(&format!("\n{}  {}", result.query, result.name))?;
+        out.line(&format!("  screened as {}: {}", result.schema.unwrap_or("every kind"), result.kind.describe()))?;
         if result.candidates.is_empty() {
             out.line("  no candidate")?;
         }
@@ -407,7 +415,8 @@ fn project_queries(
             .collect();
         queries.push(clew_screen::screen::Query {
             id: id.to_string(),
-            kind,
+            kind: Some(kind),
+            kind_choice: KindChoice::Given,
             names: names.iter().map(|n| clew_names::Name::new(n, kind.name_kind())).collect(),
             birth_dates,
             countries,

@@ -146,36 +146,80 @@ pub fn create_private(path: &Path) -> Result<File, FileError> {
 /// Writes a file whole or not at all, private (0600): a temporary file beside it, synced, renamed over it, the
 /// folder synced. A kill at any point leaves the old file or the new one, never a part.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    // A name no one can guess or have planted (create_new refuses what exists, links included): a planted file
-    // or link under a predictable name would keep its own mode, or lead the write elsewhere.
-    let (temporary, mut file) = {
+    let mut file = AtomicFile::create(path)?;
+    file.write_all(bytes).map_err(io(&file.temporary))?;
+    file.commit()
+}
+
+/// A file written whole or not at all, for outputs that are streamed: written to a private (0600) temporary
+/// file beside `path` under a name no one can guess, then [`commit`](AtomicFile::commit) syncs it, renames it
+/// over `path` and syncs the folder. Dropped uncommitted (an error on the way), the temporary file is removed
+/// and `path` is untouched; a kill leaves the old file or the new one, never a part.
+#[derive(Debug)]
+pub struct AtomicFile {
+    path: PathBuf,
+    dir: PathBuf,
+    temporary: PathBuf,
+    file: Option<File>,
+}
+
+impl AtomicFile {
+    /// Starts writing `path`.
+    pub fn create(path: &Path) -> Result<AtomicFile, FileError> {
+        let dir = match path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        // A name no one can guess or have planted (create_new refuses what exists, links included): a planted
+        // file or link under a predictable name would keep its own mode, or lead the write elsewhere.
         let mut attempt = 0u32;
         loop {
             let nanos =
                 std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
             let temporary = dir.join(format!(".{name}.{}.{nanos}.{attempt}.partial", std::process::id()));
             match create_private_new(&temporary) {
-                Ok(file) => break (temporary, file),
+                Ok(file) => return Ok(AtomicFile { path: path.to_path_buf(), dir, temporary, file: Some(file) }),
                 Err(_) if attempt < 16 && temporary.symlink_metadata().is_ok() => attempt += 1,
                 Err(error) => return Err(error),
             }
         }
-    };
-    let result = (|| {
-        file.write_all(bytes).map_err(io(&temporary))?;
-        file.sync_all().map_err(io(&temporary))?;
-        std::fs::rename(&temporary, path).map_err(io(path))?;
-        File::open(&dir).and_then(|d| d.sync_all()).map_err(io(&dir))
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temporary);
     }
-    result
+
+    /// Where the file will be once committed.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Syncs what was written, puts it in place and syncs the folder.
+    pub fn commit(mut self) -> Result<(), FileError> {
+        let Some(file) = self.file.take() else { return Ok(()) };
+        file.sync_all().map_err(io(&self.temporary))?;
+        drop(file);
+        std::fs::rename(&self.temporary, &self.path).map_err(io(&self.path))?;
+        File::open(&self.dir).and_then(|d| d.sync_all()).map_err(io(&self.dir))
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        match &mut self.file {
+            Some(file) => file.write(bytes),
+            None => Err(std::io::Error::other("the file was committed")),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.as_mut().map_or(Ok(()), Write::flush)
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if self.file.take().is_some() || self.temporary.exists() {
+            let _ = std::fs::remove_file(&self.temporary);
+        }
+    }
 }
 
 /// Permission bits wider than private: `Some(mode)` for a file readable or writable by group or others, or a
@@ -240,6 +284,26 @@ mod tests {
         assert_eq!(read_text(&path, 22).unwrap(), "AGE-SECRET-KEY-1SECRET");
         std::fs::write(&path, b"ab\xffcd").unwrap();
         assert!(read_text(&path, 22).unwrap_err().to_string().ends_with("not UTF-8 text (first bad byte at offset 2)"));
+    }
+
+    #[test]
+    fn a_streamed_file_not_committed_leaves_the_old_one_and_no_trace() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.json");
+        std::fs::write(&path, "old").unwrap();
+        let mut file = AtomicFile::create(&path).unwrap();
+        file.write_all(b"half of the new").unwrap();
+        drop(file);
+        assert_eq!(std::fs::read(&path).unwrap(), b"old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "the temporary file is gone");
+        let mut file = AtomicFile::create(&path).unwrap();
+        file.write_all(b"new").unwrap();
+        file.commit().unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        let fresh = dir.path().join("fresh.json");
+        drop(AtomicFile::create(&fresh).unwrap());
+        assert!(!fresh.exists(), "nothing is made unless committed");
     }
 
     #[test]

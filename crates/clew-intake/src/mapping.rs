@@ -364,7 +364,7 @@ fn bool_text(value: bool) -> &'static str {
 
 /// A schema name borrowed from the model (facts borrow names rather than copy them).
 fn model_schema<'m>(model: &'m Model, name: &str) -> Result<&'m str, String> {
-    model.schema(name).map(|s| s.name.as_str()).ok_or_else(|| format!("unknown schema `{name}`"))
+    model.schema(name).map(|s| s.name.as_str()).ok_or_else(|| model.unknown_schema(name).to_string())
 }
 
 fn model_property<'m>(model: &'m Model, schema: &str, name: &str) -> Result<&'m str, String> {

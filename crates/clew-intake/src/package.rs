@@ -697,23 +697,17 @@ pub fn export_package(
 
     // Beside the output, under one name: a package killed while written leaves this file, and the next
     // export to the same place replaces it.
-    let mut temporary = out.as_os_str().to_owned();
-    temporary.push(".partial");
-    let temporary = std::path::PathBuf::from(temporary);
-    let written =
-        write_archive(&temporary, &manifest, &sums, &material_json, material_name, &attachments, &blobs, options);
-    if let Err(error) = written {
-        let _ = std::fs::remove_file(&temporary);
-        return Err(error);
-    }
-    std::fs::rename(&temporary, out).map_err(|e| PackageError::Io(format!("{}: {e}", out.display())))?;
+    // Whole or not at all: a package half written is never left under its name.
+    let mut file = clew_files::AtomicFile::create(out).map_err(|e| PackageError::Io(e.to_string()))?;
+    write_archive(&mut file, &manifest, &sums, &material_json, material_name, &attachments, &blobs, options)?;
+    file.commit().map_err(|e| PackageError::Io(e.to_string()))?;
     Ok(report)
 }
 
-/// Writes the archive (sealed to the recipients when there are any) and syncs it to disk.
+/// Writes the archive (sealed to the recipients when there are any) to `file`.
 #[allow(clippy::too_many_arguments)]
 fn write_archive(
-    path: &Path,
+    file: &mut clew_files::AtomicFile,
     manifest: &Manifest,
     sums: &str,
     material_json: &[u8],
@@ -722,13 +716,8 @@ fn write_archive(
     blobs: &BlobStore,
     options: &ExportOptions<'_>,
 ) -> Result<(), PackageError> {
-    let io = |e: std::io::Error| PackageError::Io(format!("{}: {e}", path.display()));
-    // Readable by its owner only: an unsealed package holds decrypted material.
-    let mut open = std::fs::OpenOptions::new();
-    open.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut open, 0o600);
-    let file = open.open(path).map_err(io)?;
+    let io = |e: std::io::Error| PackageError::Io(format!("writing the package: {e}"));
+    // AtomicFile makes it readable by its owner only: an unsealed package holds decrypted material.
     let sink = std::io::BufWriter::with_capacity(1 << 20, file);
     let parts = Parts { manifest, sums, material_json, material_name, attachments, blobs, identity: options.identity };
     let sink = if options.seal_to.is_empty() {
@@ -737,8 +726,8 @@ fn write_archive(
         let sealed = clew_vault::SealingWriter::new(&options.seal_to, sink)?;
         write_tar(sealed, &parts)?.finish()?
     };
-    let file = sink.into_inner().map_err(|e| io(e.into_error()))?;
-    file.sync_all().map_err(io)
+    sink.into_inner().map_err(|e| io(e.into_error()))?;
+    Ok(())
 }
 
 struct Parts<'a> {

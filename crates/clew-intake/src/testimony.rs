@@ -138,7 +138,7 @@ pub struct Witness {
     pub nationality: Option<String>,
 }
 
-/// The consent record (DOMAIN.md §6.4).
+/// The consent record (docs/background.md §6).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Consent {
     /// Version of this consent record (a re-confirmation or change is a new version).

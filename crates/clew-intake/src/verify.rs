@@ -46,7 +46,11 @@ pub struct Anchor {
 impl std::str::FromStr for Anchor {
     type Err = String;
     fn from_str(text: &str) -> Result<Self, String> {
-        let bad = || format!("`{text}` is not a tree head; give SIZE:HEX as `clew log head` prints them");
+        let bad = || {
+            format!(
+                "`{text}` is not a tree head: give a file from `clew log head --out FILE`, or SIZE:HEX as `clew log head --unsigned` prints them"
+            )
+        };
         let (size, head) = text.split_once(':').ok_or_else(bad)?;
         let size = size.parse().map_err(|_| bad())?;
         let bytes = clew_vault::blobs::unhex(head).and_then(|b| <[u8; 32]>::try_from(b).ok()).ok_or_else(bad)?;

@@ -23,8 +23,8 @@ pub struct Scored {
 }
 
 impl Scored {
-    /// Whether the pair may be linked: evidence beyond the name agrees (when that is required: DOMAIN §5.4 rule
-    /// 8), and the names do not differ outright, the converse (two people with different names are not merged
+    /// Whether the pair may be linked: evidence beyond the name agrees (when that is required:
+    /// docs/korean-names.md §7, rule 8), and the names do not differ outright, the converse (two people with different names are not merged
     /// on a shared birth date and worksite; a reviewer's judgement can still join them).
     pub fn linkable(&self, require_independent: bool) -> bool {
         (self.independent || !require_independent) && !self.names_differ

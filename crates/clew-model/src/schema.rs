@@ -111,7 +111,12 @@ pub struct Model {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ValueError {
     /// The schema does not exist.
-    UnknownSchema(String),
+    UnknownSchema {
+        /// The name asked for.
+        schema: String,
+        /// The schema of that name in another case (`Company` for `company`), if there is one.
+        suggestion: Option<String>,
+    },
     /// The schema has no such property.
     UnknownProperty {
         /// Schema.
@@ -126,7 +131,10 @@ pub enum ValueError {
 impl std::fmt::Display for ValueError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ValueError::UnknownSchema(schema) => write!(f, "unknown schema `{schema}`"),
+            ValueError::UnknownSchema { schema, suggestion: None } => write!(f, "unknown schema `{schema}`"),
+            ValueError::UnknownSchema { schema, suggestion: Some(known) } => {
+                write!(f, "unknown schema `{schema}`: did you mean `{known}`?")
+            }
             ValueError::UnknownProperty { schema, property } => {
                 write!(f, "schema `{schema}` has no property `{property}`")
             }
@@ -172,9 +180,16 @@ impl Model {
         self.schemata.get(name)
     }
 
+    /// The error for a schema name the model does not have, suggesting the schema whose name differs from it
+    /// only in case (schema names are case-sensitive: `--schema company` is not `Company`).
+    pub fn unknown_schema(&self, name: &str) -> ValueError {
+        let suggestion = self.schemata.keys().find(|known| known.eq_ignore_ascii_case(name)).cloned();
+        ValueError::UnknownSchema { schema: name.to_string(), suggestion }
+    }
+
     /// The property of a schema.
     pub fn property(&self, schema: &str, property: &str) -> Result<&Property, ValueError> {
-        let found = self.schemata.get(schema).ok_or_else(|| ValueError::UnknownSchema(schema.to_string()))?;
+        let found = self.schemata.get(schema).ok_or_else(|| self.unknown_schema(schema))?;
         found
             .properties
             .get(property)
@@ -572,6 +587,7 @@ mod tests {
             ("Person", "nationality", "Korea"),
             ("Person", "shoeSize", "44"),
             ("Spaceship", "name", "x"),
+            ("company", "name", "x"),
             ("Deduction", "deductionKind", "bribe"),
             ("Employment", "violence", "yes"),
             ("Employment", "employer", "has space"),
@@ -585,6 +601,7 @@ mod tests {
                 "not an ISO 3166-1 alpha-2 country code (e.g. `ru`, `kp`)",
                 "schema `Person` has no property `shoeSize`",
                 "unknown schema `Spaceship`",
+                "unknown schema `company`: did you mean `Company`?",
                 "not a known code; expected one of: fine, food, insurance, lodging, loyalty_fee, other, party_contribution, plan_quota, tax, voluntary_contribution",
                 "expected true or false",
                 "an entity id may contain only letters, digits and . _ : - (found a space)",

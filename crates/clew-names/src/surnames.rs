@@ -1,9 +1,9 @@
 //! The Korean surname table (`data/surnames.tsv`): which Hangul surnames a written surname can be.
 //!
-//! Surnames are decided by this closed table, never by transliteration alone (DOMAIN.md §5.4): "Lee", "Yi",
-//! "Rhee", "Ri" and "Ли" are all 이/리, "Park" is 박, "Tsoi" and "Цой" are 최. Regular spellings are read by
-//! the syllable grammars of [`crate::spelling`] and checked against each surname's Hangul; the table lists only
-//! the spellings no rule produces.
+//! Surnames are decided by this closed table, never by transliteration alone (docs/korean-names.md §7, rule
+//! 4): "Lee", "Yi", "Rhee", "Ri" and "Ли" are all 이/리, "Park" is 박, "Tsoi" and "Цой" are 최. Regular
+//! spellings are read by the syllable grammars of [`crate::spelling`] and checked against each surname's
+//! Hangul; the table lists only the spellings no rule produces.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -207,7 +207,7 @@ mod tests {
         assert!(errors[2].to_string().contains("listed twice"));
     }
 
-    /// DOMAIN.md §5.2: every Latin and Cyrillic spelling in the table resolves to its surname.
+    /// docs/korean-names.md §4.2: every Latin and Cyrillic spelling in the table resolves to its surname.
     #[test]
     fn the_spellings_of_domain_table_5_2_resolve() {
         let cases: &[(&str, &[&str])] = &[

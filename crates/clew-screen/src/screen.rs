@@ -8,11 +8,12 @@
 
 use std::collections::HashMap;
 
-use clew_names::{Name, NameMatch, compare, score as score_names};
+use clew_names::{Name, NameKind, NameMatch, compare, score as score_names};
 use serde::Serialize;
 
 use crate::countries::code_of;
 use crate::entity::{BirthDate, EntityKind, Gender, ListEntity, normalize_identifier};
+use crate::kinds::{Evidence, KindChoice, infer_from_name};
 use crate::lists::{LoadError, text_of};
 
 /// The version of the scoring rules, recorded with stored results.
@@ -37,8 +38,10 @@ pub const GENDER_CONFLICT: f64 = -0.2;
 pub struct Query {
     /// Where it comes from (`queries.csv:2`, an entity id).
     pub id: String,
-    /// What it is.
-    pub kind: EntityKind,
+    /// What it is; `None` when neither given nor clear: it is then screened against entries of every kind.
+    pub kind: Option<EntityKind>,
+    /// How its kind was chosen.
+    pub kind_choice: KindChoice,
     /// Its names.
     pub names: Vec<Name>,
     /// Dates of birth.
@@ -188,12 +191,33 @@ impl Screener {
     }
 }
 
-/// Whether entries of this kind can be the query's.
-fn kinds_fit(query: EntityKind, entity: EntityKind) -> bool {
+/// Whether entries of this kind can be the query's (of a query of unknown kind, every entry can).
+fn kinds_fit(query: Option<EntityKind>, entity: EntityKind) -> bool {
     match query {
-        EntityKind::Person => entity == EntityKind::Person,
-        EntityKind::Other => true,
-        _ => entity != EntityKind::Person,
+        Some(EntityKind::Person) => entity == EntityKind::Person,
+        Some(EntityKind::Other) | None => true,
+        Some(_) => entity != EntityKind::Person,
+    }
+}
+
+/// The name rules for a query's names: a query of unknown kind is prepared as a person's name, so that it
+/// meets listed people by the Korean rules; against an organisation's name (which has no Korean reading) it
+/// is compared word by word, exactly as an organisation's name is.
+pub fn query_name_kind(kind: Option<EntityKind>) -> NameKind {
+    kind.map_or(NameKind::Person, EntityKind::name_kind)
+}
+
+/// A query's kind when its file does not give one: inferred from a field only a person has (the first of
+/// `person_fields` that is filled), or from its name ([`infer_from_name`]); when the two disagree (an
+/// organisation's word and a date of birth) or neither says, `None`: both are tried.
+pub fn infer_kind(name: &str, person_fields: &[&'static str]) -> (Option<EntityKind>, KindChoice) {
+    let from_name = infer_from_name(name);
+    let inferred = |kind, evidence| (Some(kind), KindChoice::Inferred { evidence });
+    match (person_fields.first(), from_name) {
+        (Some(_), Some((EntityKind::Organization, _))) => (None, KindChoice::BothTried),
+        (Some(field), _) => inferred(EntityKind::Person, Evidence::Field(field)),
+        (None, Some((kind, evidence))) => inferred(kind, evidence),
+        (None, None) => (None, KindChoice::BothTried),
     }
 }
 
@@ -338,9 +362,12 @@ pub fn parse_birth_date(text: &str) -> Result<BirthDate, String> {
 
 /// Reads queries from a CSV file with the columns of the yente fixtures: `full_name` (required), `first_name`,
 /// `middle_name`, `last_name`, `gender`, `date_of_birth`, `place_of_birth`, `nationality`; and optionally
-/// `schema` (default `Person`), `id`, `identifiers` (separated by `;`). Every bad row is an error naming its
-/// line and column; nothing is screened until all rows read. A date of birth that is not a date but begins with
-/// a year (1974-01-32) keeps its year, with a warning.
+/// `schema`, `id`, `identifiers` (separated by `;`). Without a `schema` (no column, or an empty cell) the kind
+/// is inferred ([`infer_kind`]): a person when a field only a person has is filled (a first, middle or last
+/// name, gender, date or place of birth), an organisation when its name has an organisation's word (LLC,
+/// ООО, 은행: `crate::kinds`); otherwise the query is screened against entries of every kind. Every
+/// bad row is an error naming its line and column; nothing is screened until all rows read. A date of birth
+/// that is not a date but begins with a year (1974-01-32) keeps its year, with a warning.
 pub fn read_queries(origin: &str, bytes: &[u8]) -> Result<(Vec<Query>, Vec<String>), LoadError> {
     let text = text_of(origin, bytes)?;
     let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
@@ -363,13 +390,14 @@ pub fn read_queries(origin: &str, bytes: &[u8]) -> Result<(Vec<Query>, Vec<Strin
         "last_name",
         "gender",
         "date_of_birth",
+        "place_of_birth",
         "nationality",
         "schema",
         "id",
         "identifiers",
     ]
     .map(column);
-    let [first, middle, last, gender, birth, nationality, schema, id, identifiers] = columns;
+    let [first, middle, last, gender, birth, place, nationality, schema, id, identifiers] = columns;
     let mut queries = Vec::new();
     let mut warnings = Vec::new();
     for record in reader.records() {
@@ -387,12 +415,6 @@ pub fn read_queries(origin: &str, bytes: &[u8]) -> Result<(Vec<Query>, Vec<Strin
             column: column.map_or(1, |c| c + 1),
             message,
         };
-        let kind = match field(schema) {
-            None => EntityKind::Person,
-            Some(text) => EntityKind::parse(text).ok_or_else(|| {
-                at(schema, format!("`schema`: `{text}` is not Person, Organization, Company, Vessel or Airplane"))
-            })?,
-        };
         let Some(name) = field(Some(full_name)) else {
             return Err(at(Some(full_name), "empty `full_name`".into()));
         };
@@ -401,12 +423,37 @@ pub fn read_queries(origin: &str, bytes: &[u8]) -> Result<(Vec<Query>, Vec<Strin
                 clew_names::check_length(text).map_err(|message| at(column, message))?;
             }
         }
-        let mut names = vec![Name::new(name, kind.name_kind())];
+        let (kind, kind_choice) = match field(schema) {
+            Some(text) => {
+                let kind = EntityKind::parse(text).ok_or_else(|| {
+                    at(schema, format!("`schema`: `{text}` is not Person, Organization, Company, Vessel or Airplane"))
+                })?;
+                (Some(kind), KindChoice::Given)
+            }
+            None => {
+                // Filled fields only a person has; a gender counts only when it is one.
+                let person_fields: Vec<&'static str> = [
+                    ("first_name", first),
+                    ("middle_name", middle),
+                    ("last_name", last),
+                    ("date_of_birth", birth),
+                    ("place_of_birth", place),
+                ]
+                .into_iter()
+                .filter(|(_, column)| field(*column).is_some())
+                .map(|(name, _)| name)
+                .chain(field(gender).and_then(Gender::parse).map(|_| "gender"))
+                .collect();
+                infer_kind(name, &person_fields)
+            }
+        };
+        let name_kind = query_name_kind(kind);
+        let mut names = vec![Name::new(name, name_kind)];
         let parts: Vec<&str> = [first, middle, last].into_iter().filter_map(field).collect();
         if parts.len() >= 2 {
             let joined = parts.join(" ");
             if joined != name {
-                names.push(Name::new(&joined, kind.name_kind()));
+                names.push(Name::new(&joined, name_kind));
             }
         }
         let birth_dates = match field(birth) {
@@ -425,6 +472,7 @@ pub fn read_queries(origin: &str, bytes: &[u8]) -> Result<(Vec<Query>, Vec<Strin
         queries.push(Query {
             id: field(id).map_or_else(|| format!("{origin}:{line}"), String::from),
             kind,
+            kind_choice,
             names,
             birth_dates,
             countries: field(nationality).and_then(code_of).into_iter().collect(),

@@ -7,11 +7,20 @@ use serde::Serialize;
 
 use crate::quantile;
 
+/// Below this many independent units (witnesses, when values come in clusters), an interval is marked
+/// `small_sample`: a percentile bootstrap from so few gives intervals too narrow to mean much (one witness gives
+/// a single point, `100% [100–100%]`), and a share can swing by tens of points with one more testimony.
+pub const SMALL_SAMPLE: usize = 30;
+
 /// A mean with its 95% bootstrap interval.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Interval {
     /// How many values.
     pub n: usize,
+    /// How many independent units they come from (witnesses; `n` when values are not clustered).
+    pub units: usize,
+    /// Fewer than [`SMALL_SAMPLE`] units: the interval means little.
+    pub small_sample: bool,
     /// Their mean.
     pub mean: f64,
     /// Lower end of the 95% interval.
@@ -32,7 +41,14 @@ pub fn bootstrap_mean(values: &[f64], resamples: usize, seed: u64) -> Option<Int
     let mut means: Vec<f64> =
         (0..resamples.max(1)).map(|_| (0..n).map(|_| values[rng.random_range(0..n)]).sum::<f64>() / n as f64).collect();
     means.sort_by(f64::total_cmp);
-    Some(Interval { n, mean, low: quantile(&means, 0.025), high: quantile(&means, 0.975) })
+    Some(Interval {
+        n,
+        units: n,
+        small_sample: n < SMALL_SAMPLE,
+        mean,
+        low: quantile(&means, 0.025),
+        high: quantile(&means, 0.975),
+    })
 }
 
 /// The mean of values that come in clusters (the spells of one witness, who may have been interviewed more
@@ -60,7 +76,14 @@ pub fn bootstrap_mean_clustered(clusters: &[Vec<f64>], resamples: usize, seed: u
         })
         .collect();
     means.sort_by(f64::total_cmp);
-    Some(Interval { n, mean, low: quantile(&means, 0.025), high: quantile(&means, 0.975) })
+    Some(Interval {
+        n,
+        units: k,
+        small_sample: k < SMALL_SAMPLE,
+        mean,
+        low: quantile(&means, 0.025),
+        high: quantile(&means, 0.975),
+    })
 }
 
 #[cfg(test)]
@@ -95,5 +118,17 @@ mod tests {
         assert!((naive.mean - clustered.mean).abs() < 1e-12);
         assert!(clustered.high - clustered.low > (naive.high - naive.low) * 1.05, "{naive:?} {clustered:?}");
         assert_eq!(bootstrap_mean_clustered(&[vec![], vec![]], 10, 1), None);
+    }
+
+    /// Too few witnesses is said, counting witnesses, not their spells.
+    #[test]
+    fn an_interval_from_fewer_than_thirty_witnesses_is_marked_small() {
+        let one = bootstrap_mean_clustered(&[vec![1.0, 1.0, 1.0]], 100, 1).unwrap();
+        assert_eq!((one.n, one.units, one.small_sample), (3, 1, true));
+        let witnesses: Vec<Vec<f64>> = (0..SMALL_SAMPLE).map(|i| vec![f64::from(i as u8 % 2); 2]).collect();
+        let enough = bootstrap_mean_clustered(&witnesses, 100, 1).unwrap();
+        assert_eq!((enough.units, enough.small_sample), (SMALL_SAMPLE, false));
+        assert!(bootstrap_mean_clustered(&witnesses[1..], 100, 1).unwrap().small_sample);
+        assert!(bootstrap_mean(&[0.5; 29], 100, 1).unwrap().small_sample);
     }
 }

@@ -1,5 +1,5 @@
 //! Estimation with uncertainty: parameter distributions (given by the user, or resampled from observations),
-//! a seeded Monte Carlo of the DPRK state's revenue from workers abroad by two methods (DOMAIN.md §4.3),
+//! a seeded Monte Carlo of the DPRK state's revenue from workers abroad by two methods (docs/background.md §5),
 //! quantile intervals, a sensitivity table, and an SVG chart. No IO; the same seed gives the same result.
 
 pub mod bootstrap;

@@ -1,4 +1,4 @@
-//! The annual revenue of the DPRK state from its workers in Russia, by two methods (DOMAIN.md §4.3):
+//! The annual revenue of the DPRK state from its workers in Russia, by two methods (docs/background.md §5):
 //! - quota-based: workers × months worked a year × the quota or loyalty fee taken per worker-month;
 //! - wage-based: workers × months × what employers pay per worker-month × the share of it that never
 //!   reaches the worker.

@@ -332,16 +332,37 @@ impl KeyFiles {
 
 /// The Ed25519 public key (hex) as an SPKI PEM file, for `openssl pkeyutl -verify`.
 pub fn public_key_pem(public_hex: &str) -> Option<String> {
+    let der = public_key_der(public_hex)?;
     use base64::Engine;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(der);
+    Some(format!("-----BEGIN PUBLIC KEY-----\n{encoded}\n-----END PUBLIC KEY-----\n"))
+}
+
+/// The signing key (hex) in a PEM file as `public_key_pem` writes it (`clew keys show --pem`); `None` when the
+/// text is not such a file.
+pub fn public_key_from_pem(pem: &str) -> Option<String> {
+    use base64::Engine;
+    let body: String = pem
+        .trim()
+        .strip_prefix("-----BEGIN PUBLIC KEY-----")?
+        .strip_suffix("-----END PUBLIC KEY-----")?
+        .split_whitespace()
+        .collect();
+    let der = base64::engine::general_purpose::STANDARD.decode(body).ok()?;
+    let key = der.get(12..).filter(|key| key.len() == 32)?;
+    let public_hex = hex(key);
+    (public_key_der(&public_hex)? == der).then_some(public_hex)
+}
+
+/// DER of SubjectPublicKeyInfo { AlgorithmIdentifier { id-Ed25519 }, BIT STRING key } (RFC 8410).
+fn public_key_der(public_hex: &str) -> Option<Vec<u8>> {
     let key = crate::blobs::unhex(public_hex)?;
     if key.len() != 32 {
         return None;
     }
-    // DER of SubjectPublicKeyInfo { AlgorithmIdentifier { id-Ed25519 }, BIT STRING key } (RFC 8410).
     let mut der = vec![0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00];
     der.extend_from_slice(&key);
-    let encoded = base64::engine::general_purpose::STANDARD.encode(der);
-    Some(format!("-----BEGIN PUBLIC KEY-----\n{encoded}\n-----END PUBLIC KEY-----\n"))
+    Some(der)
 }
 
 /// Reads a public key file (age1...).
@@ -350,7 +371,8 @@ fn read_recipient(path: &Path) -> Result<Recipient, Error> {
     text.parse().map_err(|_| Error::CorruptKey(path.display().to_string()))
 }
 
-fn check_passphrase(passphrase: &str) -> Result<(), Error> {
+/// Refuses a passphrase too short to protect a key (fewer than 8 characters).
+pub fn check_passphrase(passphrase: &str) -> Result<(), Error> {
     if passphrase.chars().count() < 8 {
         return Err(Error::WeakPassphrase);
     }
@@ -396,6 +418,18 @@ fn write_durably(path: &Path, bytes: &[u8]) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_published_pem_gives_back_the_signing_key() {
+        let public = ProjectSigningKey::generate().public_hex();
+        let pem = public_key_pem(&public).unwrap();
+        assert_eq!(public_key_from_pem(&pem).as_deref(), Some(public.as_str()));
+        assert_eq!(public_key_from_pem(&pem.replace("\n", "\r\n")).as_deref(), Some(public.as_str()));
+        assert_eq!(public_key_from_pem("not a pem"), None);
+        // Another algorithm's key of the same length is not taken for an Ed25519 key.
+        let x25519 = pem.replace("MCowBQYDK2Vw", "MCowBQYDK2Vu");
+        assert_eq!(public_key_from_pem(&x25519), None);
+    }
 
     #[test]
     fn keys_lock_unlock_and_sign() {

@@ -23,8 +23,12 @@ fn payments(paid: &str, deducted: &str, received: &str) -> Vec<clew_model::State
     statements
 }
 
-const RATES: &str =
-    "period,currency,usd_per_unit,source\n2019,RUB,0.0155,synthetic test rate (not an official figure)\n";
+/// The spell runs from 2019-05 to 2021-11: 8 months of 2019, 12 of 2020, 11 of 2021.
+const RATES: &str = "period,currency,usd_per_unit,source
+2019,RUB,0.0155,synthetic test rate (not an official figure)
+2020,RUB,0.0140,synthetic test rate (not an official figure)
+2021,RUB,0.0136,synthetic test rate (not an official figure)
+";
 
 #[test]
 fn a_ledger_that_adds_up_is_not_flagged_and_converts_with_its_rate() {
@@ -35,8 +39,11 @@ fn a_ledger_that_adds_up_is_not_flagged_and_converts_with_its_rate() {
     assert_eq!(ledger.paid_to.as_deref(), Some("T-SYNTH-1.dispatcher"));
     assert_eq!(ledger.received_when.as_deref(), Some("on_return"));
     assert_eq!(ledger.deductions[0].kind, "loyalty_fee");
+    // Month by month: 60000 RUB a month at each month's rate, averaged over the spell's 31 months.
     let usd = ledger.employer_paid.as_ref().unwrap().usd.unwrap();
-    assert!((usd - 930.0).abs() < 1e-6, "{usd}");
+    let expected = 60000.0 * (8.0 * 0.0155 + 12.0 * 0.0140 + 11.0 * 0.0136) / 31.0;
+    assert!((usd - expected).abs() < 1e-6, "{usd} {expected}");
+    assert_eq!(ledger.rate_sources, ["synthetic test rate (not an official figure)"]);
     assert!(ledger.received.as_ref().unwrap().evidence.iter().all(|f| f.locator == "segment:s3"));
 }
 
@@ -64,8 +71,9 @@ fn a_ledger_that_does_not_add_up_is_flagged_not_fixed() {
 #[test]
 fn rates_say_where_they_come_from_and_a_missing_one_is_an_error() {
     let rates = Rates::parse(RATES, "rates.csv").unwrap();
+    // Every month of the spell lacks EUR: summarised once, not listed month by month.
     let missing = ledgers(&payments("600 EUR", "450 EUR", "150 EUR"), Some(&rates)).unwrap_err();
-    assert_eq!(missing, ["no rate for EUR in 2019-05"]);
+    assert_eq!(missing.to_string(), "no rate for EUR in 31 months, 2019-05 to 2021-11");
     let bad = "period,currency,usd,source\n19-05,rub,-1,\n2019,RUB,0.01,a\n2019,RUB,0.02,b\n2019-05,USD\n";
     let problems: Vec<String> = Rates::parse(bad, "r.csv").unwrap_err().iter().map(ToString::to_string).collect();
     for expected in [

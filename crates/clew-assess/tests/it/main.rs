@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 mod ledger;
+mod rates;
 
 use clew_assess::engine::Outcome;
 use clew_assess::{Rules, Taxonomy, assess};

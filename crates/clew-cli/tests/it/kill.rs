@@ -56,7 +56,7 @@ fn attachment_content(round: u64) -> Vec<u8> {
 fn killed_at_many_moments_a_project_keeps_every_acknowledged_write_and_verifies() {
     let dir = tempfile::tempdir().unwrap();
     let dir = dir.path();
-    clew(dir, &["init", "p"]);
+    clew(dir, &["init", "p", "--no-keys"]);
     clew(dir, &["keys", "custodian", "new", "--out", "c.key"]);
     let key = std::fs::read_to_string(dir.join("c.key")).unwrap();
     let key = key.lines().find_map(|l| l.strip_prefix("# public key: ")).unwrap().to_string();

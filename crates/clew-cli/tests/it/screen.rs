@@ -66,6 +66,58 @@ fn ofac_lists_bring_their_aliases_and_organisations_match_by_legal_form() {
 }
 
 #[test]
+fn companies_are_found_without_a_schema_column_and_the_report_says_how_each_kind_was_chosen() {
+    // Issue 15: a new user's file has no `schema` column; every row was screened as a person, and the first
+    // two found nothing (OFAC 19611 word for word) or only a person (SAAB MORAN, Alex at 0.51).
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("q.csv"),
+        "full_name,date_of_birth,nationality\n\
+         Korea General Corporation for External Construction,,\n\
+         Mokran LLC,,Russia\n\
+         ООО «Мокран»,,\n\
+         Черноморнефтегаз,,\n\
+         KIM SONG CHOL,,\n\
+         Patricia Lucas Wheeler,2002-07-14,Ethiopia\n",
+    )
+    .unwrap();
+    let (un, sdn) = (shared("un_sc_consolidated_2024-09-26.xml"), shared("ofac_sdn_2022-01.csv"));
+    let run = clew(dir.path(), &["--json", "screen", "--list", &un, "--list", &sdn, "--queries", "q.csv"]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let results = report["results"].as_array().unwrap();
+    let expected = [
+        ("ofac-19611", "Organization", serde_json::json!({"how": "inferred", "word": "Corporation"})),
+        ("ofac-30083", "Organization", serde_json::json!({"how": "inferred", "word": "LLC"})),
+        ("ofac-30083", "Organization", serde_json::json!({"how": "inferred", "word": "ООО"})),
+        ("ofac-16736", "", serde_json::json!({"how": "both_tried"})),
+        ("ofac-19531", "", serde_json::json!({"how": "both_tried"})),
+    ];
+    for (result, (entity, schema, kind)) in results.iter().zip(expected) {
+        let top = &result["candidates"][0];
+        assert_eq!(top["entity_id"], entity, "{result}");
+        assert!(top["score"].as_f64().unwrap() >= 0.9, "{result}");
+        assert_eq!(result["kind"], kind, "{result}");
+        assert_eq!(result["schema"].as_str().unwrap_or_default(), schema, "{result}");
+    }
+    assert_eq!(results[5]["kind"], serde_json::json!({"how": "inferred", "field": "date_of_birth"}));
+    assert_eq!(results[5]["schema"], "Person");
+    assert_eq!(report["queries_with_match"], 5, "the synthetic person has no match");
+
+    let run = clew(dir.path(), &["screen", "--list", &un, "--list", &sdn, "--queries", "q.csv"]);
+    let shown = text(&run.stdout);
+    for line in [
+        "screened as Organization: inferred from \"Corporation\"",
+        "screened as Organization: inferred from \"ООО\"",
+        "screened as every kind: both tried",
+        "screened as Person: inferred from date_of_birth",
+        "1.00 MATCH ofac-19611 `KOREA GENERAL CORPORATION FOR EXTERNAL CONSTRUCTION`",
+    ] {
+        assert!(shown.contains(line), "{line}\n{shown}");
+    }
+}
+
+#[test]
 fn lists_and_queries_that_cannot_be_read_are_refused_with_their_place() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("q.csv"), "full_name\nKIM SONG CHOL\n").unwrap();

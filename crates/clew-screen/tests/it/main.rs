@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 mod hostile;
+mod kinds;
 mod korean;
 mod korean_attested;
 

@@ -65,6 +65,15 @@ pub struct CaptureTable {
     pub stratum_columns: Vec<String>,
     /// Counts by stratum (its values, in column order) and pattern (bit i: on list i).
     pub cells: BTreeMap<Vec<String>, BTreeMap<u32, f64>>,
+    /// The notes of the lines starting with `#` before the header (e.g. that the table is synthetic).
+    pub notes: Vec<String>,
+}
+
+impl CaptureTable {
+    /// Whether a note says the table was made from synthetic (fictional) data.
+    pub fn synthetic(&self) -> bool {
+        self.notes.iter().any(|note| note.to_ascii_uppercase().contains("SYNTHETIC"))
+    }
 }
 
 impl CaptureTable {
@@ -73,29 +82,42 @@ impl CaptureTable {
     /// fractional, not a number or more than [`MAX_COUNT`], a pattern given twice, the all-zero pattern (nobody
     /// can be counted on no list), fewer than two lists or more than [`MAX_LISTS`], a list with no one on it.
     pub fn read(text: &str, strata: &[&str]) -> Result<CaptureTable, Vec<TableProblem>> {
-        let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+        // Lines starting with `#` are notes, not rows: a table made from synthetic data says so in one.
+        let mut reader =
+            csv::ReaderBuilder::new().trim(csv::Trim::All).comment(Some(b'#')).from_reader(text.as_bytes());
+        let header_offset = text.split_inclusive('\n').take_while(|line| line.starts_with('#')).map(str::len).sum();
+        let notes: Vec<String> = text
+            .lines()
+            .take_while(|line| line.starts_with('#'))
+            .map(|line| line.trim_start_matches('#').trim().to_string())
+            .collect();
+        let header_line = notes.len() + 1;
         let problem = |line: usize, column: usize, message: String| TableProblem { line, column, message };
         let header: Vec<String> = match reader.headers() {
             Ok(h) => h.iter().map(String::from).collect(),
-            Err(e) => return Err(vec![problem(1, 0, format!("bad CSV header: {e}"))]),
+            Err(e) => return Err(vec![problem(header_line, 0, format!("bad CSV header: {e}"))]),
         };
-        let header_columns = columns_at(text, 0);
+        let header_columns = columns_at(text, header_offset);
         let header_column = |field: usize| header_columns.get(field).copied().unwrap_or(0);
         let mut problems = Vec::new();
         let count_column = header.iter().position(|h| h == "count");
         if count_column.is_none() {
-            problems.push(problem(1, 0, format!("no `count` column (the header has: {})", header.join(", "))));
+            problems.push(problem(
+                header_line,
+                0,
+                format!("no `count` column (the header has: {})", header.join(", ")),
+            ));
         }
         for (i, name) in header.iter().enumerate() {
             if header[..i].contains(name) {
-                problems.push(problem(1, header_column(i), format!("the column `{name}` is named twice")));
+                problems.push(problem(header_line, header_column(i), format!("the column `{name}` is named twice")));
             }
         }
         let mut stratum_positions = Vec::new();
         for stratum in strata {
             match header.iter().position(|h| h == stratum) {
                 Some(p) => stratum_positions.push(p),
-                None => problems.push(problem(1, 0, format!("no stratum column `{stratum}`"))),
+                None => problems.push(problem(header_line, 0, format!("no stratum column `{stratum}`"))),
             }
         }
         let Some(count_column) = count_column else { return Err(problems) };
@@ -209,6 +231,7 @@ impl CaptureTable {
             lists: list_positions.iter().map(|p| header[*p].clone()).collect(),
             stratum_columns: strata.iter().map(|s| s.to_string()).collect(),
             cells,
+            notes,
         })
     }
 

@@ -104,6 +104,23 @@ fn counts_beyond_the_limit_are_refused_at_their_line_and_column() {
     assert!((found.estimate / scale - published).abs() < 1e-6 * published, "{}", found.estimate / scale);
 }
 
+/// Notes before the header (`# ...`) are kept, not read as rows, and every line keeps its number: a table made
+/// from synthetic data says so, and what is estimated from it can say so too.
+#[test]
+fn notes_before_the_header_are_kept_and_lines_keep_their_numbers() {
+    let text = "# SYNTHETIC DATA: from a clew demo\n# second note\nA,B,count\n1,0,5\n0,1,x\n1,1,2\n";
+    let problems = CaptureTable::read(text, &[]).unwrap_err();
+    let said: Vec<String> = problems.iter().map(|p| format!("{}:{}: {}", p.line, p.column, p.message)).collect();
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert!(said[0].starts_with("5:5: `count`"), "{said:?}");
+    let table = CaptureTable::read(&text.replace(",x", ",3"), &[]).unwrap();
+    assert!(table.synthetic());
+    assert_eq!(table.notes, ["SYNTHETIC DATA: from a clew demo", "second note"]);
+    let problems = CaptureTable::read("# note\nA,A,count\n1,0,1\n", &[]).unwrap_err();
+    assert_eq!((problems[0].line, problems[0].column), (2, 3), "{problems:?}");
+    assert!(!CaptureTable::read("A,B,count\n1,0,5\n0,1,3\n1,1,2\n", &[]).unwrap().synthetic());
+}
+
 /// A twelve-list table with `stepwise-bhs` once ran for more than five minutes with no output. Each method takes
 /// at most the lists it can finish with in reasonable time: beyond them it is refused in the report with the
 /// reason, or before anything runs when the caller asks `check_lists`.
