@@ -235,7 +235,9 @@ def main():
             else:
                 gaps.setdefault(currency, []).append(month)
                 continue
-            lines.append(f"{month},{currency},{rate:.6g},{source}")
+            # The source holds commas: quoted, so that a spreadsheet reads four columns (RFC 4180).
+            quoted = '"' + source.replace('"', '""') + '"'
+            lines.append(f"{month},{currency},{rate:.6g},{quoted}")
     text = "\n".join(lines) + "\n"
     if args.out == "-":
         sys.stdout.write(text)

@@ -75,7 +75,8 @@ pub struct Ledger {
 pub const SHIPPED_RATES_FILE: &str = "data/rates/usd-monthly.csv";
 
 /// The shipped rate table: US dollars per RUB, CNY, KRW and EUR for each month from 2010-01 to 2025-12 (RUB to
-/// 2022-02: the European Central Bank stopped quoting the rouble on 1 March 2022), the monthly means of the
+/// 2022-02: the European Central Bank's last rouble rate is of 1 March 2022, and a month is given only when
+/// every day of it has a rate), the monthly means of the
 /// ECB's daily euro reference rates. `data/rates/README.md` says where it comes from and how
 /// `data/rates/build.py` rebuilds it. The repository's copy is the only one: clew is not published as crates
 /// (`publish = false`), so the crate includes it from the workspace, as it does the rules and the taxonomy.
@@ -148,6 +149,13 @@ impl Rates {
                 problems.push(problem(number, "expected 4 fields: period,currency,usd_per_unit,source".into()));
                 continue;
             };
+            // The source, last, may hold commas as it is; quoted (as spreadsheets write it), it is unquoted.
+            let unquoted = source
+                .strip_prefix('"')
+                .and_then(|s| s.strip_suffix('"'))
+                .filter(|inner| !inner.replace("\"\"", "").contains('"'))
+                .map(|inner| inner.replace("\"\"", "\""));
+            let source = &unquoted.as_deref().unwrap_or(source);
             let period = Period::parse(period_text);
             if period.is_none() {
                 problems.push(problem(number, format!("period `{period_text}` is not YYYY or YYYY-MM")));

@@ -184,9 +184,9 @@ enum Command {
         format: Option<clew_screen::lists::Format>,
         /// Names to screen: a CSV with full_name (required), first_name, middle_name, last_name, gender,
         /// date_of_birth, place_of_birth, nationality (and optionally schema, id, identifiers). Without a schema,
-        /// a row is screened as a person when it has a first, middle or last name, a gender, or a date or place
-        /// of birth; as an organisation when its name has a legal form or an organisation's word (LLC, Bank,
-        /// ООО, 은행); otherwise against every kind. The report says which. Without --queries, the project's
+        /// a row is screened as a person when it has a first, middle or last name or a gender; as an
+        /// organisation when its name has a legal form or an organisation's word (LLC, Bank, ООО, 은행);
+        /// otherwise against every kind. The report says which. Without --queries, the project's
         /// people and organisations are screened against the lists it keeps.
         #[arg(long, value_name = "FILE.csv")]
         queries: Option<PathBuf>,
@@ -433,7 +433,7 @@ enum PackageCommand {
         identity: Vec<PathBuf>,
         /// The project's signing key as the project published it: 64 hex characters (`clew keys show`) or the
         /// file `clew keys show --pem` writes. The tree head must be signed by it.
-        #[arg(long, value_name = "KEY", value_parser = signing_key_hex)]
+        #[arg(long, value_name = "KEY")]
         key: Option<String>,
     },
 }
@@ -483,7 +483,7 @@ enum LogCommand {
         earlier: Option<PathBuf>,
         /// The project's signing key as the project published it: 64 hex characters (`clew keys show`) or the
         /// file `clew keys show --pem` writes.
-        #[arg(long, value_name = "KEY", value_parser = signing_key_hex)]
+        #[arg(long, value_name = "KEY")]
         key: Option<String>,
     },
     /// List events.
@@ -985,6 +985,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             write_or_print(out, file.as_deref(), &(serde_json::to_string_pretty(&proof).unwrap_or_default() + "\n"))
         }
         Command::Log(LogCommand::Check { file, earlier, key }) => {
+            let key = key.as_deref().map(signing_key_hex).transpose()?;
             let read = |path: &Path| output::read_text_file(path, clew_files::limits::SMALL_TEXT);
             let proof: clew_intake::proofs::Proof = serde_json::from_str(&read(&file)?)
                 .map_err(|e| Failure::usage(format!("{}: not a clew proof: {e}", file.display())))?;
@@ -1003,7 +1004,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
                     report.tree_head, report.tree_size, report.signing_key
                 ))?;
                 if key.is_none() {
-                    out.note("Make sure the signing key is the project's: compare it with the key it published, or pass --key HEX")?;
+                    out.note("Make sure the signing key is the project's: compare it with the key it published, or pass --key HEX|PEM_FILE")?;
                 }
                 Ok(())
             })
@@ -1256,7 +1257,10 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             if synthetic {
                 output::SYNTHETIC.store(true, std::sync::atomic::Ordering::Relaxed);
             }
-            out.value(&report, |out| {
+            let mut value = serde_json::to_value(&report).map_err(|e| Failure::internal(e.to_string()))?;
+            value["ledger_spells"] = fitted.spells.into();
+            value["small_sample"] = output::revenue_small_sample(fitted.spells).into();
+            out.value(&value, |out| {
                 output::print_revenue(out, &report, fitted.spells)?;
                 if fitted.unconverted > 0 {
                     out.note(&format!(
@@ -1354,6 +1358,7 @@ fn package(
             })
         }
         PackageCommand::Verify { file, identity, key } => {
+            let key = key.as_deref().map(signing_key_hex).transpose()?;
             let identity = read_identity(&identity)?;
             let report = clew_intake::package::verify_package(&file, identity.as_ref(), key.as_deref())?;
             problems_fail(out, &report.problems, &report)?;
@@ -1363,7 +1368,7 @@ fn package(
                     report.files, report.events, report.tree_size, report.tree_head, report.signed_at, report.signing_key
                 ))?;
                 if key.is_none() {
-                    out.note("Make sure the signing key is the project's: compare it with the key it published, or pass --key HEX")?;
+                    out.note("Make sure the signing key is the project's: compare it with the key it published, or pass --key HEX|PEM_FILE")?;
                 }
                 if report.synthetic {
                     out.note("The material is synthetic: fictional demo data.")?;
@@ -1388,6 +1393,7 @@ fn aggregate(
     let project = open_project(&project)?;
     let mut groups: std::collections::BTreeMap<String, Vec<SpellMeasures>> = std::collections::BTreeMap::new();
     project.store_ref().for_each_testimony(&MEASURE_SCHEMATA, &mut |_, statements| {
+        output::mark_if_synthetic(&statements);
         for spell in spell_measures(&statements, &rules, taxonomy) {
             let key = match by {
                 None => Some("all".to_string()),
@@ -1438,6 +1444,7 @@ fn fit_from_ledgers(
     let mut missing = clew_assess::ledger::MissingRates::default();
     const STATE_KINDS: [&str; 4] = ["loyalty_fee", "plan_quota", "party_contribution", "voluntary_contribution"];
     project.store_ref().for_each_testimony(&clew_assess::engine::SPELL_SCHEMATA, &mut |_, statements| {
+        output::mark_if_synthetic(&statements);
         let (found, lacking) = ledgers_and_missing_rates(&statements, Some(&rates));
         missing.merge(lacking);
         let synthetic = statements.iter().any(|s| s.property == "synthetic" && s.value == "true");
@@ -1506,6 +1513,11 @@ fn rates_in_force(
     };
     let text = output::read_text_file(&path, clew_files::limits::SMALL_TEXT)?;
     let rates = Rates::parse(&text, &path.display().to_string()).map_err(Failure::invalid)?;
+    if project.config.synthetic {
+        // Fictional wages are never converted at real rates: a synthetic project's table stands alone.
+        out.note(&format!("Rates: {} (synthetic project: the shipped table is not used)", path.display()))?;
+        return Ok(rates);
+    }
     out.note(&format!("Rates: {}, then the table clew ships for the months it lacks", path.display()))?;
     Ok(rates.with_fallback(shipped))
 }
@@ -1537,6 +1549,7 @@ fn analysable_testimony(
         return Err(Failure::usage(format!("the witness of `{id}` withdrew consent to every use: it is not analysed")));
     }
     let statements = store.source_statements(&id)?;
+    output::mark_if_synthetic(&statements);
     Ok((id, statements))
 }
 
@@ -1559,6 +1572,7 @@ fn ledger(
     let mut summary = output::LedgerSummary::default();
     let mut missing = clew_assess::ledger::MissingRates::default();
     store.for_each_testimony(&clew_assess::engine::SPELL_SCHEMATA, &mut |_, statements| {
+        output::mark_if_synthetic(&statements);
         let (found, lacking) = ledgers_and_missing_rates(&statements, Some(&rates));
         summary.add(&found);
         missing.merge(lacking);
@@ -1618,6 +1632,7 @@ fn assess(
         let mut batch = Vec::with_capacity(BATCH);
         let read = store
             .for_each_testimony(&clew_assess::engine::SPELL_SCHEMATA, &mut |id, statements| {
+                output::mark_if_synthetic(&statements);
                 batch.push((id, statements));
                 if batch.len() == BATCH {
                     send.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).map_err(|_| stopped())?;
@@ -1682,9 +1697,9 @@ fn custodian(project: Option<PathBuf>, command: CustodianCommand, out: &mut Outp
                 }
             }
             write_secret_file(&path, &pair.identity_file)?;
-            if let Err(error) = clew_files::write_atomic(&public_path, format!("{key}\n").as_bytes()) {
+            if let Err(error) = write_secret_file(&public_path, &format!("{key}\n")) {
                 let _ = std::fs::remove_file(&path);
-                return Err(error.into());
+                return Err(error);
             }
             let value = serde_json::json!({"public_key": key, "secret_key_file": path, "public_key_file": public_path});
             out.value(&value, |out| {
@@ -1924,7 +1939,6 @@ fn add_custodian(
     Ok(added)
 }
 
-/// Writes a secret to a new file readable by its owner only; an existing file is never replaced.
 /// A public key (recipient) given on the command line: `age1...` itself, or a file holding one (the `.pub` file
 /// `clew keys custodian new` writes). A secret key file is refused: it must not travel.
 fn recipient_argument(text: &str) -> Result<clew_vault::Recipient, Failure> {
@@ -1949,12 +1963,16 @@ fn recipient_argument(text: &str) -> Result<clew_vault::Recipient, Failure> {
     Ok(key.parse()?)
 }
 
+/// Writes a new private file (0600) that must not exist yet (a key file is never overwritten); a write that
+/// fails part way leaves nothing.
 fn write_secret_file(path: &Path, secret: &str) -> Result<(), Failure> {
     use std::io::Write;
     let mut file = clew_files::create_private_new(path)?;
-    file.write_all(secret.as_bytes())
-        .and_then(|()| file.sync_all())
-        .map_err(|e| Failure::internal(format!("{}: {e}", path.display())))
+    let written = file.write_all(secret.as_bytes()).and_then(|()| file.sync_all());
+    written.map_err(|e| {
+        let _ = std::fs::remove_file(path);
+        Failure::internal(format!("{}: {e}", path.display()))
+    })
 }
 
 fn directory_name(dir: &Path) -> String {
@@ -2066,9 +2084,10 @@ fn attach_demo_documents(project: &mut Project, testimonies: u64) -> Result<(), 
     std::fs::remove_dir_all(&scratch).map_err(failed)
 }
 
-/// A project's signing key as given on the command line: 64 hex characters in either case, or a file holding
-/// them or the PEM `clew keys show --pem` writes.
-fn signing_key_hex(text: &str) -> Result<String, String> {
+/// A project's signing key as given with `--key`: 64 hex characters in either case, or a file holding them or
+/// the PEM `clew keys show --pem` writes. The argument is never printed back: a secret key pasted there by
+/// mistake must not reach a terminal's history or a log.
+fn signing_key_hex(text: &str) -> Result<String, Failure> {
     let hex = |text: &str| {
         let text = text.trim();
         (text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit())).then(|| text.to_ascii_lowercase())
@@ -2078,20 +2097,21 @@ fn signing_key_hex(text: &str) -> Result<String, String> {
     }
     let path = Path::new(text);
     if path.is_file() {
-        let content = clew_files::read_text(path, clew_files::limits::KEY_FILE).map_err(|e| e.to_string())?;
+        let content = zeroize::Zeroizing::new(output::read_text_file(path, clew_files::limits::KEY_FILE)?);
         return hex(&content).or_else(|| clew_vault::signing::public_key_from_pem(&content)).ok_or_else(|| {
-            format!(
-                "{}: expected the project's signing key, as `clew keys show --pem` writes it or as 64 hex characters",
+            Failure::usage(format!(
+                "--key {}: expected the project's signing key, as `clew keys show --pem` writes it or as 64 hex \
+                 characters",
                 path.display()
-            )
+            ))
         });
     }
-    Err(format!(
-        "expected 64 hex characters (0-9, a-f), the project's signing key as `clew keys show` prints it, or a file \
-         holding it (`clew keys show --pem`); this has {} character(s){}",
+    Err(Failure::usage(format!(
+        "--key expects 64 hex characters (0-9, a-f), the project's signing key as `clew keys show` prints it, or a \
+         file holding it (`clew keys show --pem`); this has {} character(s){}",
         text.chars().count(),
         if text.bytes().all(|b| b.is_ascii_hexdigit()) { "" } else { ", not all of them hex digits" }
-    ))
+    )))
 }
 
 /// Writes `text` to `path` whole or not at all (private), or prints it when no path is given.
@@ -2118,6 +2138,14 @@ fn init(
     if dir.join(clew_store::project::CONFIG_FILE).exists() {
         let hint = if KeyFiles::of_project(dir).exists() { "" } else { " (it has no keys yet: clew keys init)" };
         return Err(Failure::usage(format!("{} is already a clew project{hint}", dir.display())));
+    }
+    if let Some(taken) =
+        PROJECT_ENTRIES.iter().map(|name| dir.join(name)).find(|p| std::fs::symlink_metadata(p).is_ok())
+    {
+        return Err(Failure::usage(format!(
+            "{} exists: a project needs that name; init writes over nothing (choose another folder)",
+            taken.display()
+        )));
     }
     // Asked, and checked, before anything is created.
     let passphrase = if no_keys {
@@ -2180,16 +2208,26 @@ fn move_entries_into(from: &Path, to: &Path) -> Result<(), Failure> {
         .collect::<Result<_, _>>()
         .map_err(failed(from))?;
     entries.sort_by_key(|path| path.file_name() == Some(std::ffi::OsStr::new(clew_store::project::CONFIG_FILE)));
-    for entry in &entries {
-        let Some(name) = entry.file_name() else { continue };
-        let target = to.join(name);
-        if std::fs::symlink_metadata(&target).is_ok() {
-            return Err(Failure::usage(format!("{} exists: init writes over nothing", target.display())));
+    let moves: Vec<(PathBuf, PathBuf)> =
+        entries.into_iter().filter_map(|entry| Some((to.join(entry.file_name()?), entry))).collect();
+    // Every target checked before anything moves; a move that fails puts back the ones before it.
+    if let Some((target, _)) = moves.iter().find(|(target, _)| std::fs::symlink_metadata(target).is_ok()) {
+        return Err(Failure::usage(format!("{} exists: init writes over nothing", target.display())));
+    }
+    for (done, (target, entry)) in moves.iter().enumerate() {
+        if let Err(error) = std::fs::rename(entry, target) {
+            for (target, entry) in &moves[..done] {
+                let _ = std::fs::rename(target, entry);
+            }
+            return Err(failed(target)(error));
         }
-        std::fs::rename(entry, &target).map_err(failed(&target))?;
     }
     std::fs::remove_dir(from).map_err(failed(from))
 }
+
+/// What `init` puts in a project's folder: a folder holding any of them is refused before anything is made.
+const PROJECT_ENTRIES: [&str; 7] =
+    [clew_store::project::CONFIG_FILE, "clew.db", "clew.db-wal", "clew.db-shm", "blobs", "keys", "lists"];
 
 fn demo(args: DemoArgs, out: &mut Output) -> Result<(), Failure> {
     let model = model()?;

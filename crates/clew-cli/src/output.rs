@@ -286,16 +286,17 @@ impl Output {
         value: &T,
         text: impl FnOnce(&mut Output) -> Result<(), Failure>,
     ) -> Result<(), Failure> {
-        if self.json {
-            let mut value = serde_json::to_value(value).map_err(|e| Failure::internal(e.to_string()))?;
-            if SYNTHETIC.load(std::sync::atomic::Ordering::Relaxed) {
-                label_synthetic(&mut value);
-            }
-            let json = serde_json::to_string_pretty(&value).map_err(|e| Failure::internal(e.to_string()))?;
-            self.line(&json)
-        } else {
-            text(self)
+        if self.json { self.json(value) } else { text(self) }
+    }
+
+    /// JSON of `value`, pretty-printed; marked when it was made from synthetic data.
+    pub fn json<T: Serialize>(&mut self, value: &T) -> Result<(), Failure> {
+        let mut value = serde_json::to_value(value).map_err(|e| Failure::internal(e.to_string()))?;
+        if SYNTHETIC.load(std::sync::atomic::Ordering::Relaxed) {
+            label_synthetic(&mut value);
         }
+        let json = serde_json::to_string_pretty(&value).map_err(|e| Failure::internal(e.to_string()))?;
+        self.line(&json)
     }
 
     fn progress(&self, bar: ProgressBar) -> Progress {
@@ -368,7 +369,7 @@ pub fn show_entity(
         if statements.is_empty() {
             return Err(Failure::usage(format!("no entity `{id}` in this project (see `clew entity list`)")));
         }
-        return out.line(&serde_json::to_string_pretty(&statements).unwrap_or_default());
+        return out.json(&statements);
     }
     if history && !statements.is_empty() {
         show_history(out, &statements)?;
@@ -403,7 +404,7 @@ pub fn show_entity(
             "schema_conflicts": entity.schema_conflicts,
             "properties": properties,
         });
-        return out.line(&serde_json::to_string_pretty(&body).unwrap_or_default());
+        return out.json(&body);
     }
     let schema = model.schema(&entity.schema);
     // Another entity is shown by its id and its name: `demo.company.0009 (DEMO Severny Most 0009 LLC)`.
@@ -913,11 +914,24 @@ pub fn print_revenue(out: &mut Output, report: &clew_stats::RevenueReport, spell
     }
     if spells > 0 {
         out.note(&format!(
-            "Inputs not given were resampled from the wage ledgers of {spells} work spells. Testimonies are not a \
-             random sample of workers: the ledgers describe the testimonies collected."
+            "Inputs not given were resampled from the wage ledgers of {spells} work spell{}. Testimonies are not a \
+             random sample of workers: the ledgers describe the testimonies collected.",
+            if spells == 1 { "" } else { "s" }
+        ))?;
+    }
+    if revenue_small_sample(spells) {
+        out.note(&format!(
+            "Too few to mean much: fewer than {} ledgers to resample, the intervals cannot show how much one more \
+             testimony could change the estimate. Give the inputs as distributions instead.",
+            clew_stats::bootstrap::SMALL_SAMPLE
         ))?;
     }
     Ok(())
+}
+
+/// Whether a revenue estimate rests on too few ledgers: some, but fewer than the small-sample rule's 30.
+pub fn revenue_small_sample(spells: u64) -> bool {
+    spells > 0 && spells < clew_stats::bootstrap::SMALL_SAMPLE as u64
 }
 
 /// A revenue estimate as CSV: one row per method, then one per sensitivity entry.
@@ -1051,6 +1065,14 @@ pub fn print_aggregates(
         "95% bootstrap intervals, resampling witnesses (a witness interviewed twice counts once). Testimonies are not \
          a random sample of workers: these describe the testimonies collected, not all DPRK workers in Russia.",
     )
+}
+
+/// Marks what this command prints and writes as synthetic when `statements` are those of a synthetic testimony
+/// (a real project may hold the synthetic example).
+pub fn mark_if_synthetic(statements: &[clew_model::Statement]) {
+    if statements.iter().any(|s| s.property == "synthetic" && s.value == "true") {
+        SYNTHETIC.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 /// Marks a JSON result made from synthetic data, keeping its shape: an object gains `"synthetic": true`, and so

@@ -25,6 +25,7 @@ use clew_store::{Batch, Store};
 use rand::Rng;
 
 pub use rates::{SYNTHETIC_CURRENCIES, SYNTHETIC_RATE_SOURCE, synthetic_rate_table, synthetic_rates};
+pub use world::{NEVER_GENERATED, possible_korean_names};
 
 /// Testimonies written per transaction: large enough to amortise commits, small enough to bound the WAL.
 pub const TESTIMONIES_PER_COMMIT: u64 = 2_000;

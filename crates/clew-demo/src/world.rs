@@ -422,14 +422,76 @@ pub(crate) fn company_open_in(rng: &mut impl Rng, month: Month, companies: u64) 
     0
 }
 
-/// A Korean name in Hangul and in Latin letters.
+/// Names the demo never gives anyone: those of the syllables above that are names of real people on the UN and
+/// OFAC lists (as shipped for tests in `crates/clew-screen/test_data/lists/`) or of DPRK public figures. A demo
+/// minder "watches the workers": that must never be said of a real person, even by chance. `tests/field.rs`
+/// checks every name the demo can make against those lists.
+pub const NEVER_GENERATED: [&str; 34] = [
+    "최성일",
+    "최성남",
+    "장명진",
+    "장성철",
+    "조철성",
+    "정영수",
+    "조영철",
+    "강철학",
+    "강철수",
+    "강명철",
+    "강성남",
+    "김철남",
+    "김학성",
+    "김혁철",
+    "김일남",
+    "김광혁",
+    "김광일",
+    "김성철",
+    "김수일",
+    "김수광",
+    "김영철",
+    "김영남",
+    "김영수",
+    "박철남",
+    "박진혁",
+    "박광호",
+    "리호남",
+    "리명수",
+    "리성철",
+    "리성혁",
+    "리수영",
+    "리영철",
+    "리영호",
+    "윤호진",
+];
+
+/// A Korean name in Hangul and in Latin letters, never one of [`NEVER_GENERATED`].
 pub(crate) fn korean_name(rng: &mut impl Rng) -> (String, String) {
-    let (surname_ko, surname_en, _) = *pick(rng, &SURNAMES, |s| s.2);
-    let first = SYLLABLES[rng.random_range(0..SYLLABLES.len())];
-    let second = SYLLABLES[rng.random_range(0..SYLLABLES.len())];
-    let hangul = format!("{surname_ko}{}{}", first.0, second.0);
-    let latin = format!("{surname_en} {}{}", first.1, second.1.to_lowercase());
-    (hangul, latin)
+    loop {
+        let (surname_ko, surname_en, _) = *pick(rng, &SURNAMES, |s| s.2);
+        let first = SYLLABLES[rng.random_range(0..SYLLABLES.len())];
+        let second = SYLLABLES[rng.random_range(0..SYLLABLES.len())];
+        let hangul = format!("{surname_ko}{}{}", first.0, second.0);
+        if NEVER_GENERATED.contains(&hangul.as_str()) {
+            continue;
+        }
+        let latin = format!("{surname_en} {}{}", first.1, second.1.to_lowercase());
+        return (hangul, latin);
+    }
+}
+
+/// Every name [`korean_name`] can make, Hangul and Latin (for tests).
+pub fn possible_korean_names() -> Vec<(String, String)> {
+    let mut names = Vec::new();
+    for (surname_ko, surname_en, _) in SURNAMES {
+        for first in SYLLABLES {
+            for second in SYLLABLES {
+                let hangul = format!("{surname_ko}{}{}", first.0, second.0);
+                if !NEVER_GENERATED.contains(&hangul.as_str()) {
+                    names.push((hangul, format!("{surname_en} {}{}", first.1, second.1.to_lowercase())));
+                }
+            }
+        }
+    }
+    names
 }
 
 /// The security minder of a site: the same (fictional) person in every testimony from the site, so that the

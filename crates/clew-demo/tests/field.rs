@@ -302,3 +302,78 @@ fn every_generated_testimony_reads_back_as_written() {
         assert!(text.contains("DEMO") && testimony.synthetic);
     }
 }
+
+/// The fields of one line of a CSV whose fields may be double-quoted (OFAC's legacy files).
+fn csv_fields(line: &str) -> Vec<String> {
+    let (mut fields, mut field, mut quoted) = (Vec::new(), String::new(), false);
+    for c in line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => fields.push(std::mem::take(&mut field)),
+            _ => field.push(c),
+        }
+    }
+    fields.push(field);
+    fields
+}
+
+/// A name's letters alone, lower case: `KIM, Yong Chol` and `Kim Yongchol` are both `kimyongchol`.
+fn letters(name: &str) -> String {
+    name.chars().filter(char::is_ascii_alphabetic).map(|c| c.to_ascii_lowercase()).collect()
+}
+
+/// No name the demo can give a person (a minder who "watches the workers") is that of a real person on the UN or
+/// OFAC lists, or of a DPRK public figure, however it is spelled.
+#[test]
+fn no_demo_person_bears_the_name_of_a_listed_or_public_person() {
+    let lists = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../clew-screen/test_data/lists");
+    let mut real: BTreeSet<String> = [
+        "Kim Il Sung",
+        "Kim Jong Il",
+        "Kim Jong Un",
+        "Kim Yo Jong",
+        "Kim Yong Nam",
+        "Ri Yong Ho",
+        "Choe Son Hui",
+        "Choe Ryong Hae",
+        "Pak Pong Ju",
+        "Kim Ju Ae",
+        "Ri Myong Su",
+        "Kim Yong Chol",
+        "Ri Yong Chol",
+    ]
+    .iter()
+    .map(|n| letters(n))
+    .collect();
+    for line in std::fs::read_to_string(lists.join("un_dprk_entities_2024-09-26.jsonl")).unwrap().lines() {
+        let entity: serde_json::Value = serde_json::from_str(line).unwrap();
+        if entity["schema"] == "Person" {
+            for key in ["name", "alias"] {
+                for name in entity["properties"][key].as_array().into_iter().flatten() {
+                    real.insert(letters(name.as_str().unwrap()));
+                }
+            }
+        }
+    }
+    let latin1 =
+        |file: &str| -> String { std::fs::read(lists.join(file)).unwrap().iter().map(|b| *b as char).collect() };
+    let individuals: BTreeSet<String> = latin1("ofac_sdn_2022-01.csv")
+        .lines()
+        .map(csv_fields)
+        .filter(|f| f.get(2).is_some_and(|kind| kind.trim() == "individual"))
+        .map(|f| {
+            real.insert(letters(&f[1]));
+            f[0].clone()
+        })
+        .collect();
+    for fields in latin1("ofac_alt_2022-01.csv").lines().map(csv_fields) {
+        if fields.len() > 3 && individuals.contains(&fields[0]) {
+            real.insert(letters(&fields[3]));
+        }
+    }
+    assert!(real.len() > 5_000, "the lists were read: {} names", real.len());
+    let names = clew_demo::possible_korean_names();
+    assert!(names.len() > 1_800, "{}", names.len());
+    let taken: Vec<&(String, String)> = names.iter().filter(|(_, latin)| real.contains(&letters(latin))).collect();
+    assert!(taken.is_empty(), "names of real people the demo could give a minder: {taken:?}");
+}

@@ -171,6 +171,7 @@ impl AtomicFile {
             _ => PathBuf::from("."),
         };
         let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        remove_abandoned(&dir, &name);
         // A name no one can guess or have planted (create_new refuses what exists, links included): a planted
         // file or link under a predictable name would keep its own mode, or lead the write elsewhere.
         let mut attempt = 0u32;
@@ -198,6 +199,22 @@ impl AtomicFile {
         drop(file);
         std::fs::rename(&self.temporary, &self.path).map_err(io(&self.path))?;
         File::open(&self.dir).and_then(|d| d.sync_all()).map_err(io(&self.dir))
+    }
+}
+
+/// Removes the temporary files of earlier writes of `name` in `dir` whose process is gone (killed before it
+/// could clean up): an unsealed package's would hold decrypted material. Those of running processes stay.
+fn remove_abandoned(dir: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let prefix = format!(".{name}.");
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().to_string();
+        let Some(rest) = file.strip_prefix(&prefix).and_then(|r| r.strip_suffix(".partial")) else { continue };
+        let Some(Ok(pid)) = rest.split('.').next().map(str::parse::<u32>) else { continue };
+        let alive = pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists();
+        if !alive && entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
 }
 
@@ -304,6 +321,18 @@ mod tests {
         let fresh = dir.path().join("fresh.json");
         drop(AtomicFile::create(&fresh).unwrap());
         assert!(!fresh.exists(), "nothing is made unless committed");
+        // A write killed half way (its process gone) leaves a temporary file that the next write removes; that
+        // of a running process stays.
+        let dead = dir.path().join(".out.json.999999999.1.0.partial");
+        let running = dir.path().join(format!(".out.json.{}.1.0.partial", std::process::id()));
+        let other = dir.path().join(".out.json.1.1.0.partial");
+        for file in [&dead, &running, &other] {
+            std::fs::write(file, "decrypted").unwrap();
+        }
+        AtomicFile::create(&path).unwrap().commit().unwrap();
+        assert!(!dead.exists(), "the abandoned one is removed");
+        assert!(other.exists(), "process 1 is running: its file stays");
+        assert!(running.exists(), "this process's own stays");
     }
 
     #[test]

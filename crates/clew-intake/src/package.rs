@@ -695,9 +695,8 @@ pub fn export_package(
         export_event: export_seq,
     };
 
-    // Beside the output, under one name: a package killed while written leaves this file, and the next
-    // export to the same place replaces it.
-    // Whole or not at all: a package half written is never left under its name.
+    // Whole or not at all: a package half written is never left under its name. One killed while written leaves
+    // its temporary file beside it (0600), which the next export to the same place removes.
     let mut file = clew_files::AtomicFile::create(out).map_err(|e| PackageError::Io(e.to_string()))?;
     write_archive(&mut file, &manifest, &sums, &material_json, material_name, &attachments, &blobs, options)?;
     file.commit().map_err(|e| PackageError::Io(e.to_string()))?;

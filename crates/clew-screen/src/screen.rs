@@ -207,7 +207,7 @@ pub fn query_name_kind(kind: Option<EntityKind>) -> NameKind {
     kind.map_or(NameKind::Person, EntityKind::name_kind)
 }
 
-/// A query's kind when its file does not give one: inferred from a field only a person has (the first of
+/// A query's kind when its file does not give one: inferred from a person's name parts or gender (the first of
 /// `person_fields` that is filled), or from its name ([`infer_from_name`]); when the two disagree (an
 /// organisation's word and a date of birth) or neither says, `None`: both are tried.
 pub fn infer_kind(name: &str, person_fields: &[&'static str]) -> (Option<EntityKind>, KindChoice) {
@@ -364,7 +364,7 @@ pub fn parse_birth_date(text: &str) -> Result<BirthDate, String> {
 /// `middle_name`, `last_name`, `gender`, `date_of_birth`, `place_of_birth`, `nationality`; and optionally
 /// `schema`, `id`, `identifiers` (separated by `;`). Without a `schema` (no column, or an empty cell) the kind
 /// is inferred ([`infer_kind`]): a person when a field only a person has is filled (a first, middle or last
-/// name, gender, date or place of birth), an organisation when its name has an organisation's word (LLC,
+/// name, a gender), an organisation when its name has an organisation's word (LLC,
 /// ООО, 은행: `crate::kinds`); otherwise the query is screened against entries of every kind. Every
 /// bad row is an error naming its line and column; nothing is screened until all rows read. A date of birth
 /// that is not a date but begins with a year (1974-01-32) keeps its year, with a warning.
@@ -397,7 +397,8 @@ pub fn read_queries(origin: &str, bytes: &[u8]) -> Result<(Vec<Query>, Vec<Strin
         "identifiers",
     ]
     .map(column);
-    let [first, middle, last, gender, birth, place, nationality, schema, id, identifiers] = columns;
+    // `place_of_birth` is accepted, as the yente fixtures have it, but weighs on no score.
+    let [first, middle, last, gender, birth, _place, nationality, schema, id, identifiers] = columns;
     let mut queries = Vec::new();
     let mut warnings = Vec::new();
     for record in reader.records() {
@@ -431,19 +432,16 @@ pub fn read_queries(origin: &str, bytes: &[u8]) -> Result<(Vec<Query>, Vec<Strin
                 (Some(kind), KindChoice::Given)
             }
             None => {
-                // Filled fields only a person has; a gender counts only when it is one.
-                let person_fields: Vec<&'static str> = [
-                    ("first_name", first),
-                    ("middle_name", middle),
-                    ("last_name", last),
-                    ("date_of_birth", birth),
-                    ("place_of_birth", place),
-                ]
-                .into_iter()
-                .filter(|(_, column)| field(*column).is_some())
-                .map(|(name, _)| name)
-                .chain(field(gender).and_then(Gender::parse).map(|_| "gender"))
-                .collect();
+                // Filled fields only a person has; a gender counts only when it is one. A date or place of birth
+                // does not narrow the search: a registration date typed into that column would hide every
+                // organisation, and screening must not miss in silence. It still weighs on people's scores.
+                let person_fields: Vec<&'static str> =
+                    [("first_name", first), ("middle_name", middle), ("last_name", last)]
+                        .into_iter()
+                        .filter(|(_, column)| field(*column).is_some())
+                        .map(|(name, _)| name)
+                        .chain(field(gender).and_then(Gender::parse).map(|_| "gender"))
+                        .collect();
                 infer_kind(name, &person_fields)
             }
         };

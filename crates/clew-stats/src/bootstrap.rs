@@ -38,17 +38,22 @@ pub fn bootstrap_mean(values: &[f64], resamples: usize, seed: u64) -> Option<Int
     let n = values.len();
     let mean = values.iter().sum::<f64>() / n as f64;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut means: Vec<f64> =
+    let means: Vec<f64> =
         (0..resamples.max(1)).map(|_| (0..n).map(|_| values[rng.random_range(0..n)]).sum::<f64>() / n as f64).collect();
+    Some(interval(n, n, mean, means))
+}
+
+/// The interval of `n` values from `units` independent units, from the resampled means.
+fn interval(n: usize, units: usize, mean: f64, mut means: Vec<f64>) -> Interval {
     means.sort_by(f64::total_cmp);
-    Some(Interval {
+    Interval {
         n,
-        units: n,
-        small_sample: n < SMALL_SAMPLE,
+        units,
+        small_sample: units < SMALL_SAMPLE,
         mean,
         low: quantile(&means, 0.025),
         high: quantile(&means, 0.975),
-    })
+    }
 }
 
 /// The mean of values that come in clusters (the spells of one witness, who may have been interviewed more
@@ -64,7 +69,7 @@ pub fn bootstrap_mean_clustered(clusters: &[Vec<f64>], resamples: usize, seed: u
     let mean = clusters.iter().map(|(sum, _)| sum).sum::<f64>() / n as f64;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let k = clusters.len();
-    let mut means: Vec<f64> = (0..resamples.max(1))
+    let means: Vec<f64> = (0..resamples.max(1))
         .map(|_| {
             let (mut sum, mut count) = (0.0, 0usize);
             for _ in 0..k {
@@ -75,15 +80,7 @@ pub fn bootstrap_mean_clustered(clusters: &[Vec<f64>], resamples: usize, seed: u
             sum / count as f64
         })
         .collect();
-    means.sort_by(f64::total_cmp);
-    Some(Interval {
-        n,
-        units: k,
-        small_sample: k < SMALL_SAMPLE,
-        mean,
-        low: quantile(&means, 0.025),
-        high: quantile(&means, 0.975),
-    })
+    Some(interval(n, k, mean, means))
 }
 
 #[cfg(test)]

@@ -52,6 +52,13 @@ fn init_leaves_nothing_when_it_fails() {
         .collect();
     assert!(!names.iter().any(|n| n.starts_with(".clew-init")), "no staging folder is left: {names:?}");
 
+    // A folder already holding a name the project needs is refused before anything is made, and left as it was.
+    std::fs::create_dir_all(dir.path().join("busy/keys")).unwrap();
+    let run = with_env(dir.path(), &["--passphrase-env", "P", "init", "busy"], "P", "a long enough passphrase");
+    assert_eq!(run.status.code(), Some(2), "{}", said(&run));
+    assert!(said(&run).contains("keys exists"), "{}", said(&run));
+    assert_eq!(std::fs::read_dir(dir.path().join("busy")).unwrap().count(), 1, "only keys/, as before");
+
     let run = clew(dir.path(), &["init", "q", "--no-keys"]);
     assert!(run.status.success(), "{}", said(&run));
     let run = clew(dir.path(), &["init", "q", "--no-keys"]);
@@ -105,8 +112,12 @@ fn file_outputs_are_whole_or_absent_and_an_unsigned_head_is_asked_for() {
     // `--key` taken literally: said to be no key, not "signed by another key".
     let run = clew(dir.path(), &["log", "check", "proof.json", "--key", "HEX"]);
     assert_eq!(run.status.code(), Some(2));
-    assert!(said(&run).contains("expected 64 hex characters"), "{}", said(&run));
+    assert!(said(&run).contains("--key expects 64 hex characters"), "{}", said(&run));
     assert!(!said(&run).contains("another key"));
+    // A secret key pasted there by mistake is not printed back.
+    let run = clew(dir.path(), &["log", "check", "proof.json", "--key", "AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQ"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(!said(&run).contains("QQQQ"), "{}", said(&run));
     // The published PEM works as the key.
     let run = clew(dir.path(), &["--project", "p", "keys", "show", "--pem"]);
     std::fs::write(dir.path().join("key.pem"), &run.stdout).unwrap();

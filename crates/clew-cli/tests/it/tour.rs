@@ -11,12 +11,12 @@ use super::{standard_tool, text};
 /// The README's lines that set the tour up; the test stands in for them (the binary under test is on the PATH,
 /// the sample folders are named the same way).
 const SETUP: [&str; 6] = [
+    "# From the folder you cloned clew into: build it, put it on the PATH, and name the sample files.",
     "cargo build --release",
     "export PATH=\"$PWD/target/release:$PATH\"",
     "tour=\"$PWD/docs/tour\"",
     "lists=\"$PWD/crates/clew-screen/test_data/lists\"",
     "cd ~",
-    "# From the folder you cloned clew into: build it, put it on the PATH, and name the sample files.",
 ];
 
 /// What each step must print (standard output and error together), in order of the step.
@@ -83,11 +83,8 @@ fn the_readme_tour_works_as_written() {
         return;
     }
     let (setup, steps) = tour();
-    let mut expected_setup: Vec<&str> = SETUP.to_vec();
-    expected_setup.sort_unstable();
-    let mut given: Vec<&str> = setup.iter().map(String::as_str).collect();
-    given.sort_unstable();
-    assert_eq!(given, expected_setup, "the tour's setup changed: update SETUP in this test");
+    let given: Vec<&str> = setup.iter().map(String::as_str).collect();
+    assert_eq!(given, SETUP, "the tour's setup changed: update SETUP in this test (in order)");
     let numbers: Vec<u32> = steps.iter().map(|(n, _)| *n).collect();
     assert_eq!(numbers, (1..=14).collect::<Vec<_>>(), "the tour's steps are numbered 1 to 14");
 
@@ -109,8 +106,10 @@ fn the_readme_tour_works_as_written() {
     .unwrap();
     std::fs::set_permissions(&wrapper, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
 
+    // The commands are traced to a file of their own, so that a step's checks see only what clew printed.
     let mut script = format!(
-        "set -euo pipefail\nexport PATH='{}':\"$PATH\"\ntour='{}'\nlists='{}'\ncd ~\n",
+        "set -euo pipefail\nexec 9>'{}'\nBASH_XTRACEFD=9\nexport PATH='{}':\"$PATH\"\ntour='{}'\nlists='{}'\ncd ~\n",
+        logs.join("commands").display(),
         bin.display(),
         repo.join("docs/tour").display(),
         repo.join("crates/clew-screen/test_data/lists").display()
@@ -131,7 +130,14 @@ fn the_readme_tour_works_as_written() {
         .unwrap();
     let log = |number: u32| std::fs::read_to_string(logs.join(format!("{number}"))).unwrap_or_default();
     let last = (1..=14).rev().find(|n| logs.join(format!("{n}")).exists()).unwrap_or(0);
-    assert!(run.status.success(), "the tour stopped in step {last}:\n{}\n{}", log(last), text(&run.stderr));
+    let commands = std::fs::read_to_string(logs.join("commands")).unwrap_or_default();
+    let tail: Vec<&str> = commands.lines().rev().take(3).collect();
+    assert!(
+        run.status.success(),
+        "the tour stopped in step {last}, after: {tail:?}\n{}\n{}",
+        log(last),
+        text(&run.stderr)
+    );
 
     if let Some(keep) = std::env::var_os("CLEW_TOUR_LOGS") {
         for number in 1..=14 {

@@ -80,9 +80,10 @@ fn kinds_are_chosen_per_row_and_said() {
                 KIM CHOL,,unknown,,\n\
                 KIM CHOL,,male,,\n\
                 Kim Chol,Chol,,,\n\
-                Mokran LLC,,,2011-05-17,\n\
+                Mokran LLC,Ivan,,,\n\
                 ООО «Мокран»,,,,\n\
-                조선광선은행,,,,\n";
+                조선광선은행,,,,\n\
+                Mokran LLC,,,2011-05-17,\n";
     let (queries, _) = read_queries("q.csv", file.as_bytes()).unwrap();
     let chosen: Vec<(Option<&str>, String)> =
         queries.iter().map(|q| (q.kind.map(EntityKind::schema), q.kind_choice.describe())).collect();
@@ -91,7 +92,8 @@ fn kinds_are_chosen_per_row_and_said() {
         [
             (Some("Organization"), "inferred from \"LLC\"".to_string()),
             (Some("Organization"), "given".into()),
-            (Some("Person"), "inferred from date_of_birth".into()),
+            // A date of birth alone does not narrow the search (it may be a registration date typed there).
+            (None, "both tried".into()),
             // A gender that is none is no evidence; a Korean personal name neither (DPRK vessels bear such names).
             (None, "both tried".into()),
             (Some("Person"), "inferred from gender".into()),
@@ -100,6 +102,8 @@ fn kinds_are_chosen_per_row_and_said() {
             (None, "both tried".into()),
             (Some("Organization"), "inferred from \"ООО\"".into()),
             (Some("Organization"), "inferred from \"은행\"".into()),
+            // A date typed in the date of birth column does not overrule the name's legal form.
+            (Some("Organization"), "inferred from \"LLC\"".into()),
         ]
     );
     let json = serde_json::to_value(&queries[0].kind_choice).unwrap();

@@ -70,9 +70,10 @@ pub struct CaptureTable {
 }
 
 impl CaptureTable {
-    /// Whether a note says the table was made from synthetic (fictional) data.
+    /// Whether a note says the table was made from synthetic (fictional) data: `# SYNTHETIC DATA...`, as clew
+    /// writes it.
     pub fn synthetic(&self) -> bool {
-        self.notes.iter().any(|note| note.to_ascii_uppercase().contains("SYNTHETIC"))
+        self.notes.iter().any(|note| note.starts_with("SYNTHETIC DATA"))
     }
 }
 

@@ -119,6 +119,7 @@ fn notes_before_the_header_are_kept_and_lines_keep_their_numbers() {
     let problems = CaptureTable::read("# note\nA,A,count\n1,0,1\n", &[]).unwrap_err();
     assert_eq!((problems[0].line, problems[0].column), (2, 3), "{problems:?}");
     assert!(!CaptureTable::read("A,B,count\n1,0,5\n0,1,3\n1,1,2\n", &[]).unwrap().synthetic());
+    assert!(!CaptureTable::read("# not synthetic\nA,B,count\n1,0,5\n0,1,3\n1,1,2\n", &[]).unwrap().synthetic());
 }
 
 /// A twelve-list table with `stepwise-bhs` once ran for more than five minutes with no output. Each method takes
