@@ -215,7 +215,7 @@ fn project_linkage(
                 .to_string(),
         ));
     }
-    let rows = clew_intake::linkage::entity_rows(project.store_ref(), schema, stratum)?;
+    let rows = clew_intake::linkage::entity_rows(&*project.read()?, schema, stratum)?;
     let mut positions = Vec::new();
     for column in checked.columns() {
         match rows.columns.iter().position(|c| *c == column) {
@@ -237,7 +237,7 @@ fn project_linkage(
 /// The judgements recorded in the project on entities being linked; the latest on a pair counts.
 fn stored_judgements(project: &clew_store::Project, records: &Records) -> Result<Vec<Judged>, Failure> {
     let mut latest: std::collections::BTreeMap<(u32, u32), Verdict> = std::collections::BTreeMap::new();
-    for judgement in project.store_ref().link_judgements()? {
+    for judgement in project.read()?.link_judgements()? {
         let (Some(a), Some(b)) = (records.find(0, &judgement.entity_a), records.find(0, &judgement.entity_b)) else {
             continue;
         };
@@ -653,7 +653,7 @@ pub fn review(
 
 /// `clew link judge`: a reviewer's verdict on two entities, appended with its custody event.
 pub fn judge(
-    project: &mut clew_store::Project,
+    project: &clew_store::Project,
     a: &str,
     b: &str,
     verdict: &str,

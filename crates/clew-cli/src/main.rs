@@ -776,7 +776,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             }
             let after = after.map(|a| EntityId::new(&a)).transpose().map_err(Failure::usage)?;
             let project = open_project(&cli.project)?;
-            let rows = project.store_ref().list_entities(&schemata, after.as_ref(), limit)?;
+            let rows = project.read()?.list_entities(&schemata, after.as_ref(), limit)?;
             out.value(&rows, |out| {
                 for row in &rows {
                     out.line(&format!("{:<40} {:<14} {}", row.id, row.schema, row.caption.as_deref().unwrap_or("")))?;
@@ -792,15 +792,15 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         Command::Entity(EntityCommand::Show { id, all, history }) => {
             let id = EntityId::new(&id).map_err(Failure::usage)?;
             let project = open_project(&cli.project)?;
-            output::show_entity(out, model()?, project.store_ref(), &id, all, history)
+            output::show_entity(out, model()?, &*project.read()?, &id, all, history)
         }
         Command::Stats => {
             let project = open_project(&cli.project)?;
-            let stats = project.store_ref().stats()?;
+            let stats = project.read()?.stats()?;
             out.value(&stats, |out| output::print_stats(out, &stats))
         }
         Command::Export(args) => {
-            let mut project = open_project(&cli.project)?;
+            let project = open_project(&cli.project)?;
             let ExportFormat::Ftm = args.format;
             let limit = Sensitivity::from(args.max_sensitivity);
             // Logged before anything leaves the project, like every sensitive read.
@@ -810,21 +810,21 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
                 "max_sensitivity": limit.as_str(),
                 "to": if args.out.is_some() { "file" } else { "standard output" },
             });
-            log_event(&mut project, "export", &detail)?;
+            log_event(&project, "export", &detail)?;
             let report = match &args.out {
                 Some(path) => {
                     // Whole or not at all, and private even when it existed: an export may hold restricted
                     // statements when asked to.
                     let mut file = clew_files::AtomicFile::create(path)?;
                     let mut writer = std::io::BufWriter::new(&mut file);
-                    let report = export_ftm(model()?, project.store_ref(), limit, args.audience, &mut writer)?;
+                    let report = export_ftm(model()?, &*project.read()?, limit, args.audience, &mut writer)?;
                     std::io::Write::flush(&mut writer)
                         .map_err(|e| Failure::internal(format!("{}: {e}", path.display())))?;
                     drop(writer);
                     file.commit()?;
                     report
                 }
-                None => export_ftm(model()?, project.store_ref(), limit, args.audience, &mut out.stdout())?,
+                None => export_ftm(model()?, &*project.read()?, limit, args.audience, &mut out.stdout())?,
             };
             out.note(&format!(
                 "exported {} entities for `{}`; {} left out (no FtM counterpart, or only statements above `{}`); \
@@ -891,7 +891,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         }
         Command::Keys(KeysCommand::Rotate { identity }) => {
             let identity = read_identity(&identity)?;
-            let mut project = open_project(&cli.project)?;
+            let project = open_project(&cli.project)?;
             let passphrase = required_passphrase(&cli.passphrase_env, false)?;
             let keys = KeyFiles::of_project(&project.dir);
             let blob_dir = project.blob_dir();
@@ -914,9 +914,9 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             })
         }
         Command::Keys(KeysCommand::Init) => {
-            let mut project = open_project(&cli.project)?;
+            let project = open_project(&cli.project)?;
             let passphrase = required_passphrase(&cli.passphrase_env, true)?;
-            let keys = create_project_keys(&mut project, &passphrase, None)?;
+            let keys = create_project_keys(&project, &passphrase, None)?;
             out.value(&keys, |out| {
                 out.line(&format!("Signing key (Ed25519, signs tree heads): {}", keys.signing_key))?;
                 out.line(&format!("Project key (age X25519, opens attachments): {}", keys.project_key))
@@ -924,15 +924,18 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         }
         Command::Log(LogCommand::Head { out: file, unsigned }) => {
             let project = open_project(&cli.project)?;
-            // Never vouch for a log that does not check out.
+            // Never vouch for a log that does not check out: what is signed is read from the snapshot that
+            // verified, so nothing committed meanwhile is signed unverified.
+            let snapshot = project.read()?;
             let checked =
-                clew_intake::verify::verify(project.store_ref(), &project.blob_dir(), &project.list_dir(), None, None)?;
+                clew_intake::verify::verify(&*snapshot, &project.blob_dir(), &project.list_dir(), None, None)?;
             problems_fail(out, &checked.problems, &checked)?;
             let mut leaves = Vec::new();
-            project.store_ref().for_each_event(&mut |event| {
+            snapshot.for_each_event(&mut |event| {
                 leaves.push(event.leaf_hash);
                 Ok(())
             })?;
+            drop(snapshot);
             let root = clew_vault::log::root(&leaves);
             let head = clew_vault::blobs::hex(&root);
             if unsigned {
@@ -973,15 +976,18 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             }
             let passphrase = required_passphrase(&cli.passphrase_env, false)?;
             let key = keys.unlock(&passphrase)?;
+            // The proof is made from the snapshot that verified (see `log head`).
+            let snapshot = project.read()?;
             let checked =
-                clew_intake::verify::verify(project.store_ref(), &project.blob_dir(), &project.list_dir(), None, None)?;
+                clew_intake::verify::verify(&*snapshot, &project.blob_dir(), &project.list_dir(), None, None)?;
             problems_fail(out, &checked.problems, &checked)?;
             let request = match (event, from) {
                 (Some(seq), _) => clew_intake::proofs::ProofRequest::Inclusion(seq),
                 (None, Some(from)) => clew_intake::proofs::ProofRequest::Consistency(earlier_size(&from)?),
                 (None, None) => return Err(Failure::usage("give --event SEQ or --from SIZE".into())),
             };
-            let proof = clew_intake::proofs::make_proof(project.store_ref(), &key, request).map_err(Failure::usage)?;
+            let proof = clew_intake::proofs::make_proof(&*snapshot, &key, request).map_err(Failure::usage)?;
+            drop(snapshot);
             write_or_print(out, file.as_deref(), &(serde_json::to_string_pretty(&proof).unwrap_or_default() + "\n"))
         }
         Command::Log(LogCommand::Check { file, earlier, key }) => {
@@ -1014,7 +1020,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             // Sequence numbers are SQLite integers, at most i64::MAX: nothing comes after a larger one. The store
             // takes them as i64, where 2^63 and above would wrap to negative and list every event.
             let since = since.min(i64::MAX as u64);
-            let events = project.store_ref().events(since, limit)?;
+            let events = project.read()?.events(since, limit)?;
             out.value(&events, |out| {
                 for event in &events {
                     out.line(&format!(
@@ -1030,7 +1036,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             let anchor = head.map(|head| anchor(&project, &head)).transpose()?;
             let identity = read_identity(&identity)?;
             let report = clew_intake::verify::verify(
-                project.store_ref(),
+                &*project.read()?,
                 &project.blob_dir(),
                 &project.list_dir(),
                 identity.as_ref(),
@@ -1077,7 +1083,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         }
         Command::Attach { testimony, files, user: who, strip_metadata } => {
             let testimony = SourceId::new(&testimony).map_err(Failure::usage)?;
-            let mut project = open_project(&cli.project)?;
+            let project = open_project(&cli.project)?;
             if project.config.synthetic {
                 return Err(Failure::usage(
                     "this is a synthetic demo project, whose custodian key is inside it: attach real files in a \
@@ -1120,7 +1126,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         Command::Attachment(AttachmentCommand::List { testimony }) => {
             let testimony = SourceId::new(&testimony).map_err(Failure::usage)?;
             let project = open_project(&cli.project)?;
-            let attachments = project.store_ref().attachments(&testimony)?;
+            let attachments = project.read()?.attachments(&testimony)?;
             let blob_dir = project.blob_dir();
             out.value(&attachments, |out| {
                 for a in &attachments {
@@ -1143,13 +1149,13 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         Command::Package(command) => package(cli.project, &cli.passphrase_env, command, out),
         Command::Assess { testimony, rules, record } => assess(cli.project, testimony, rules, record, out),
         Command::Screen { lists, format, queries, threshold, top, matches_only, record } => {
-            let mut project = if queries.is_none() { Some(open_project(&cli.project)?) } else { None };
+            let project = if queries.is_none() { Some(open_project(&cli.project)?) } else { None };
             let args = screen::ScreenArgs { lists, format, queries, threshold, top, matches_only, record };
-            screen::screen(args, project.as_mut(), &user(None), out)
+            screen::screen(args, project.as_ref(), &user(None), out)
         }
         Command::Lists(ListsCommand::Import { file, format, user: who }) => {
-            let mut project = open_project(&cli.project)?;
-            screen::import_list(&mut project, &file, format, &user(who), out)
+            let project = open_project(&cli.project)?;
+            screen::import_list(&project, &file, format, &user(who), out)
         }
         Command::Lists(ListsCommand::List) => screen::list_lists(&open_project(&cli.project)?, out),
         Command::Link(LinkCommand::Dedupe { file, args }) => {
@@ -1173,7 +1179,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             link::histories(&open_project(&cli.project)?, &args, out)
         }
         Command::Link(LinkCommand::Judge { a, b, verdict, note, user: who }) => {
-            link::judge(&mut open_project(&cli.project)?, &a, &b, &verdict, &note, &user(who), out)
+            link::judge(&open_project(&cli.project)?, &a, &b, &verdict, &note, &user(who), out)
         }
         Command::Ledger { testimony, rates } => ledger(cli.project, testimony, rates, out),
         Command::Aggregate { by, resamples, seed } => aggregate(cli.project, by, resamples, seed, out),
@@ -1281,13 +1287,13 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         Command::Protected(ProtectedCommand::Show { testimony, identity }) => {
             let testimony = SourceId::new(&testimony).map_err(Failure::usage)?;
             let identity = read_identity(&identity)?.ok_or_else(|| Failure::usage("give --identity".to_string()))?;
-            let mut project = open_project(&cli.project)?;
-            let Some(sealed) = project.store_ref().protected(&testimony)? else {
+            let project = open_project(&cli.project)?;
+            let Some(sealed) = project.read()?.protected(&testimony)? else {
                 return Err(Failure::usage(format!("testimony `{testimony}` has no protected data in this project")));
             };
             let plaintext = clew_vault::open(&identity, &sealed)?;
             // A sensitive read: logged (who, when, which testimony) before anything is shown.
-            log_event(&mut project, "protected-read", &serde_json::json!({"testimony": testimony.as_str()}))?;
+            log_event(&project, "protected-read", &serde_json::json!({"testimony": testimony.as_str()}))?;
             // Shown as stored (JSON), straight from the plaintext buffer, which is wiped when dropped: no copy
             // of it is left in memory by parsing and re-printing.
             let text = std::str::from_utf8(&plaintext)
@@ -1312,7 +1318,7 @@ fn package(
             };
             let seal_to = to.iter().map(|key| recipient_argument(key)).collect::<Result<Vec<_>, _>>()?;
             let custodian = read_identity(&identity)?;
-            let mut project = open_project(&cli_project)?;
+            let project = open_project(&cli_project)?;
             let keys = KeyFiles::of_project(&project.dir);
             if !keys.exists() {
                 return Err(Failure::usage(
@@ -1392,7 +1398,7 @@ fn aggregate(
     let rules = clew_assess::Rules::builtin(model, taxonomy).map_err(Failure::invalid)?;
     let project = open_project(&project)?;
     let mut groups: std::collections::BTreeMap<String, Vec<SpellMeasures>> = std::collections::BTreeMap::new();
-    project.store_ref().for_each_testimony(&MEASURE_SCHEMATA, &mut |_, statements| {
+    project.read()?.for_each_testimony(&MEASURE_SCHEMATA, &mut |_, statements| {
         output::mark_if_synthetic(&statements);
         for spell in spell_measures(&statements, &rules, taxonomy) {
             let key = match by {
@@ -1443,7 +1449,7 @@ fn fit_from_ledgers(
     let mut fitted = Fitted::default();
     let mut missing = clew_assess::ledger::MissingRates::default();
     const STATE_KINDS: [&str; 4] = ["loyalty_fee", "plan_quota", "party_contribution", "voluntary_contribution"];
-    project.store_ref().for_each_testimony(&clew_assess::engine::SPELL_SCHEMATA, &mut |_, statements| {
+    project.read()?.for_each_testimony(&clew_assess::engine::SPELL_SCHEMATA, &mut |_, statements| {
         output::mark_if_synthetic(&statements);
         let (found, lacking) = ledgers_and_missing_rates(&statements, Some(&rates));
         missing.merge(lacking);
@@ -1538,7 +1544,7 @@ fn note_missing_rates(out: &mut Output, missing: &clew_assess::ledger::MissingRa
 /// A testimony to analyse, with its active statements: it must exist, and its witness must not have
 /// withdrawn consent to every use (by the consent record or the withdrawal in force, whichever is stricter).
 fn analysable_testimony(
-    store: &dyn clew_store::Store,
+    store: &dyn clew_store::ReadTx,
     id: &str,
 ) -> Result<(SourceId, Vec<clew_model::Statement>), Failure> {
     let id = SourceId::new(id).map_err(Failure::usage)?;
@@ -1562,7 +1568,7 @@ fn ledger(
     use clew_assess::ledger::ledgers_and_missing_rates;
     let project = open_project(&project)?;
     let rates = rates_in_force(&project, rates_file, out)?;
-    let store = project.store_ref();
+    let store = &*project.read()?;
     if let Some(id) = testimony {
         let (_, statements) = analysable_testimony(store, &id)?;
         let (found, missing) = ledgers_and_missing_rates(&statements, Some(&rates));
@@ -1598,7 +1604,7 @@ fn assess(
         }
         None => clew_assess::Rules::builtin(model, taxonomy).map_err(Failure::invalid)?,
     };
-    let mut project = open_project(&project)?;
+    let project = open_project(&project)?;
     if record {
         let report = clew_intake::derived::record_assessments(project.store(), &rules, taxonomy, &user(None))?;
         return out.value(&report, |out| {
@@ -1608,7 +1614,7 @@ fn assess(
             ))
         });
     }
-    let store = project.store_ref();
+    let store = &*project.read()?;
     if let Some(id) = testimony {
         let (id, statements) = analysable_testimony(store, &id)?;
         let assessment = clew_assess::assess(&id, &statements, &rules, taxonomy);
@@ -1628,7 +1634,7 @@ fn assess(
             }
             summary
         });
-        let stopped = || clew_store::Error::Database("the assessment stopped".into());
+        let stopped = || clew_store::Error::internal("the assessment stopped");
         let mut batch = Vec::with_capacity(BATCH);
         let read = store
             .for_each_testimony(&clew_assess::engine::SPELL_SCHEMATA, &mut |id, statements| {
@@ -1717,8 +1723,8 @@ fn custodian(project: Option<PathBuf>, command: CustodianCommand, out: &mut Outp
         }
         CustodianCommand::Add { public_key, label } => {
             let key = recipient_argument(&public_key)?;
-            let mut project = open_project(&project)?;
-            let added = add_custodian(&mut project, &key, &label, &user(None))?;
+            let project = open_project(&project)?;
+            let added = add_custodian(&project, &key, &label, &user(None))?;
             out.line(&if added {
                 format!("Added custodian `{label}`. Testimonies imported from now on are sealed to it too.")
             } else {
@@ -1727,24 +1733,17 @@ fn custodian(project: Option<PathBuf>, command: CustodianCommand, out: &mut Outp
         }
         CustodianCommand::Remove { public_key } => {
             let key = recipient_argument(&public_key)?;
-            let mut project = open_project(&project)?;
-            let custodians = project.store_ref().custodians()?;
-            if !custodians.iter().any(|c| c.public_key == key.to_string()) {
-                return Err(Failure::usage(format!("{key} is not a custodian of this project")));
-            }
-            if custodians.len() == 1 {
-                return Err(Failure::usage(
-                    "that is the project's last custodian: add another first, or protected data could be sealed to no one"
-                        .to_string(),
-                ));
-            }
+            let project = open_project(&project)?;
             let batch = clew_store::Batch {
                 recorded_by: user(None),
                 recorded_at: clew_intake::import::now_rfc3339(),
                 operation: "custodian-remove".into(),
             };
             let mut tx = project.store().write(&batch)?;
-            tx.remove_custodian(&key.to_string())?;
+            // The store refuses the last custodian (a conflict: exit 2), counted inside the transaction.
+            if !tx.remove_custodian(&key.to_string())? {
+                return Err(Failure::usage(format!("{key} is not a custodian of this project")));
+            }
             let detail = serde_json::json!({"public_key": key.to_string()});
             clew_intake::import::record_event(tx.as_mut(), &batch, "custodian-remove", &detail)?;
             tx.commit()?;
@@ -1754,7 +1753,7 @@ fn custodian(project: Option<PathBuf>, command: CustodianCommand, out: &mut Outp
         }
         CustodianCommand::List => {
             let project = open_project(&project)?;
-            let custodians = project.store_ref().custodians()?;
+            let custodians = project.read()?.custodians()?;
             out.value(&custodians, |out| {
                 if custodians.is_empty() {
                     out.line("No custodians yet: add one with `clew keys custodian add age1...`.")?;
@@ -1862,11 +1861,7 @@ fn required_passphrase(variable: &Option<String>, confirm: bool) -> Result<zeroi
 
 /// Creates whichever of the project's keys (the signing key, the X25519 key pair) it lacks, and logs each
 /// (a key change is a custody event).
-fn create_project_keys(
-    project: &mut Project,
-    passphrase: &str,
-    work_factor: Option<u8>,
-) -> Result<PublicKeys, Failure> {
+fn create_project_keys(project: &Project, passphrase: &str, work_factor: Option<u8>) -> Result<PublicKeys, Failure> {
     let keys = KeyFiles::of_project(&project.dir);
     if !keys.exists() {
         let public = keys.create(passphrase, work_factor)?;
@@ -1907,7 +1902,7 @@ fn read_identity(paths: &[PathBuf]) -> Result<Option<clew_vault::Identity>, Fail
 }
 
 /// Appends one event to the project's custody log, in a transaction of its own.
-fn log_event(project: &mut Project, kind: &str, detail: &serde_json::Value) -> Result<(), Failure> {
+fn log_event(project: &Project, kind: &str, detail: &serde_json::Value) -> Result<(), Failure> {
     let batch = clew_store::Batch {
         recorded_by: user(None),
         recorded_at: clew_intake::import::now_rfc3339(),
@@ -1921,7 +1916,7 @@ fn log_event(project: &mut Project, kind: &str, detail: &serde_json::Value) -> R
 
 /// Adds a custodian, with its custody event, in one transaction; `false` when it was there already.
 fn add_custodian(
-    project: &mut Project,
+    project: &Project,
     key: &clew_vault::Recipient,
     label: &str,
     recorded_by: &str,
@@ -1985,7 +1980,7 @@ fn directory_name(dir: &Path) -> String {
 fn import(project: Option<PathBuf>, args: ImportArgs, out: &mut Output) -> Result<(), Failure> {
     let model = model()?;
     let inputs = expand(&args.files).map_err(|d| Failure::invalid(vec![d]))?;
-    let mut project = open_project(&project)?;
+    let project = open_project(&project)?;
     let synthetic_only = project.config.synthetic;
     if synthetic_only && args.format == InputFormat::Ftm {
         return Err(Failure::usage(
@@ -2059,7 +2054,7 @@ const DEMO_PASSPHRASE: &str = "clew-demo-passphrase";
 const DEMO_ATTACHED: u64 = 3;
 
 /// Attaches a synthetic document to the first demo testimonies, so that packages show attachments.
-fn attach_demo_documents(project: &mut Project, testimonies: u64) -> Result<(), Failure> {
+fn attach_demo_documents(project: &Project, testimonies: u64) -> Result<(), Failure> {
     let scratch = project.dir.join(".demo-attachments");
     let failed = |e: std::io::Error| Failure::internal(format!("{}: {e}", scratch.display()));
     std::fs::create_dir_all(&scratch).map_err(failed)?;
@@ -2165,8 +2160,8 @@ fn init(
     clew_files::create_private_dir(dir)?;
     let staging = dir.join(format!(".clew-init-{}", std::process::id()));
     let built = (|| {
-        let mut project = Project::init(&staging, name, false)?;
-        let keys = passphrase.as_ref().map(|p| create_project_keys(&mut project, p, None)).transpose()?;
+        let project = Project::init(&staging, name, false)?;
+        let keys = passphrase.as_ref().map(|p| create_project_keys(&project, p, None)).transpose()?;
         drop(project);
         move_entries_into(&staging, dir)?;
         Ok::<_, Failure>(keys)
@@ -2250,15 +2245,15 @@ fn demo(args: DemoArgs, out: &mut Output) -> Result<(), Failure> {
     let building = parent.join(format!(".clew-demo-building-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&building);
     output::SYNTHETIC.store(true, std::sync::atomic::Ordering::Relaxed);
-    let mut project = Project::init(&building, "clew demo (synthetic data)", true)?;
+    let project = Project::init(&building, "clew demo (synthetic data)", true)?;
     // The demo's custodian key lives in the demo project so the tour can open protected data. A real
     // project never holds a custodian's secret key.
     let custodian = clew_vault::new_custodian("DEMO ONLY: the custodian key of a synthetic demo project");
     write_secret_file(&building.join(DEMO_CUSTODIAN_FILE), &custodian.identity_file)?;
-    add_custodian(&mut project, &custodian.key, "demo custodian (synthetic data only)", "clew-demo")?;
+    add_custodian(&project, &custodian.key, "demo custodian (synthetic data only)", "clew-demo")?;
     // The demo's passphrase is printed for all to see: a light scrypt work factor (2^10) is enough, and keeps
     // the demo's memory to what the import needs.
-    create_project_keys(&mut project, DEMO_PASSPHRASE, Some(10))?;
+    create_project_keys(&project, DEMO_PASSPHRASE, Some(10))?;
     let started = Instant::now();
     let mut progress = out.bar(args.testimonies, "synthetic testimonies");
     let written = clew_demo::write_demo(model, project.store(), args.seed, args.testimonies, &mut |n| progress.set(n));
@@ -2272,11 +2267,11 @@ fn demo(args: DemoArgs, out: &mut Output) -> Result<(), Failure> {
         }
     };
     let seconds = started.elapsed().as_secs_f64();
-    attach_demo_documents(&mut project, args.testimonies)?;
+    attach_demo_documents(&project, args.testimonies)?;
     // The rates the demo's wages were drawn with (synthetic, and every row says so): its ledgers and revenue
     // estimate work out of the box, and never mix fictional wages with real rates.
     clew_files::write_atomic(&building.join(PROJECT_RATES_FILE), clew_demo::synthetic_rate_table().as_bytes())?;
-    let stats = project.store_ref().stats()?;
+    let stats = project.read()?.stats()?;
     drop(project);
     if target.exists() {
         std::fs::remove_dir_all(&target).map_err(|e| Failure::internal(format!("{}: {e}", target.display())))?;

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clew_intake::ImportReport;
 use clew_model::{Diagnostic, Entity, EntityId, Model, SourceId};
-use clew_store::{Stats, Store};
+use clew_store::{ReadTx, Stats};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
@@ -101,7 +101,7 @@ impl From<clew_store::Error> for Failure {
         match error {
             E::NotAProject { .. } | E::NewerSchema { .. } | E::Config { .. } => Failure::new(4, "project", message),
             E::AlreadyAProject { .. } | E::Conflict(_) => Failure::usage(message),
-            E::Io { .. } | E::Corrupt(_) | E::Database(_) => Failure::internal(message),
+            E::Io { .. } | E::Corrupt(_) | E::Database { .. } => Failure::internal(message),
             E::Busy => Failure::new(7, "busy", message),
         }
     }
@@ -359,7 +359,7 @@ struct ShownStatement<'a> {
 pub fn show_entity(
     out: &mut Output,
     model: &Model,
-    store: &dyn Store,
+    store: &dyn ReadTx,
     id: &EntityId,
     all: bool,
     history: bool,
@@ -457,7 +457,7 @@ pub fn show_entity(
 }
 
 /// The name of the entity `id` (the caption of its statements), when it has one other than its id.
-pub fn entity_name(model: &Model, store: &dyn Store, id: &str) -> Result<Option<String>, Failure> {
+pub fn entity_name(model: &Model, store: &dyn ReadTx, id: &str) -> Result<Option<String>, Failure> {
     let Ok(id) = EntityId::new(id) else { return Ok(None) };
     let statements = store.statements_for_entity(&id)?;
     Ok(Entity::assemble(model, &id, statements).map(|e| e.caption(model)).filter(|caption| *caption != id.as_str()))
@@ -725,7 +725,7 @@ pub fn print_assessment_summary(
 /// Prints one testimony's assessment as a tree: spell, outcome, reasons, findings, evidence with the words.
 pub fn print_assessment(
     out: &mut Output,
-    store: &dyn Store,
+    store: &dyn ReadTx,
     taxonomy: &clew_assess::Taxonomy,
     assessment: &clew_assess::Assessment,
 ) -> Result<(), Failure> {
@@ -783,7 +783,7 @@ pub fn print_ledgers(
     out: &mut Output,
     ledgers: &[clew_assess::ledger::Ledger],
     model: &Model,
-    store: &dyn Store,
+    store: &dyn ReadTx,
 ) -> Result<(), Failure> {
     use clew_assess::ledger::Amount;
     let show = |amount: &Option<Amount>| match amount {

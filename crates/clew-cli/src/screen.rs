@@ -146,11 +146,11 @@ pub struct ScreenArgs {
 /// Runs `clew screen`: on a queries file, or (without one) on the project's entities.
 pub fn screen(
     args: ScreenArgs,
-    project_for_record: Option<&mut clew_store::Project>,
+    project_for_record: Option<&clew_store::Project>,
     user: &str,
     out: &mut Output,
 ) -> Result<(), Failure> {
-    let project: Option<&clew_store::Project> = project_for_record.as_deref();
+    let project = project_for_record;
     if !(0.0..=1.0).contains(&args.threshold) {
         return Err(Failure::usage(format!("--threshold {} is not between 0 and 1", args.threshold)));
     }
@@ -183,7 +183,7 @@ pub fn screen(
             };
             // The newest kept version of each list: an older one would bring back entries since delisted.
             let mut newest: Vec<clew_store::StoredList> = Vec::new();
-            for kept in project.store_ref().sanctions_lists()? {
+            for kept in project.read()?.sanctions_lists()? {
                 newest.retain(|n| !(n.name == kept.name && n.format == kept.format));
                 newest.push(kept);
             }
@@ -381,7 +381,7 @@ fn project_queries(
     let model = clew_model::Model::builtin().map_err(|_| Failure::internal("the built-in schema is invalid".into()))?;
     let mut queries = Vec::new();
     let mut synthetic = std::collections::HashSet::new();
-    project.store_ref().for_each_entity(&mut |id, statements| {
+    project.read()?.for_each_entity(&mut |id, statements| {
         let Some(entity) = clew_model::Entity::assemble(model, &id, statements) else { return Ok(()) };
         let kind = match entity.schema.as_str() {
             "Person" => EntityKind::Person,
@@ -430,7 +430,7 @@ fn project_queries(
 
 /// `clew lists import FILE`: checks a list and keeps it in the project, logged.
 pub fn import_list(
-    project: &mut clew_store::Project,
+    project: &clew_store::Project,
     path: &Path,
     format: Option<Format>,
     user: &str,
@@ -474,7 +474,7 @@ pub fn import_list(
 
 /// `clew lists list`: the lists kept in the project.
 pub fn list_lists(project: &clew_store::Project, out: &mut Output) -> Result<(), Failure> {
-    let lists = project.store_ref().sanctions_lists()?;
+    let lists = project.read()?.sanctions_lists()?;
     out.value(&lists, |out| {
         if lists.is_empty() {
             return out.line("no list kept: `clew lists import FILE`");

@@ -115,12 +115,12 @@ pub fn generate(seed: u64, index: u64, total: u64) -> Testimony {
 /// testimony with the number written.
 pub fn write_demo(
     model: &Model,
-    store: &mut dyn Store,
+    store: &dyn Store,
     seed: u64,
     total: u64,
     progress: &mut dyn FnMut(u64),
 ) -> Result<ImportReport, Error> {
-    let custodians = clew_intake::import::custodian_keys(store)?;
+    let custodians = clew_intake::import::custodian_keys(&*store.read()?)?;
     let custodians = custodians.as_slice();
     std::thread::scope(|scope| {
         // A bounded queue: memory stays flat however many testimonies are asked for.

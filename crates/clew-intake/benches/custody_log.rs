@@ -11,7 +11,7 @@ use clew_store::{Batch, Project};
 fn main() {
     let events: u64 = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(1_000_000);
     let dir = tempfile::tempdir().unwrap();
-    let mut project = Project::init(&dir.path().join("p"), "bench", true).unwrap();
+    let project = Project::init(&dir.path().join("p"), "bench", true).unwrap();
     let started = Instant::now();
     let mut written = 0;
     while written < events {
@@ -32,7 +32,8 @@ fn main() {
     let append_seconds = started.elapsed().as_secs_f64();
     let started = Instant::now();
     let report =
-        clew_intake::verify::verify(project.store_ref(), &project.blob_dir(), &project.list_dir(), None, None).unwrap();
+        clew_intake::verify::verify(&*project.read().unwrap(), &project.blob_dir(), &project.list_dir(), None, None)
+            .unwrap();
     let verify_seconds = started.elapsed().as_secs_f64();
     assert_eq!(report.events, events);
     assert!(report.problems.is_empty());

@@ -105,17 +105,18 @@ pub struct AttachOptions<'a> {
 /// Blobs are sealed to the custodians and, when the project has one, to the project key (which opens them
 /// for packages); file names, which can identify a witness, to the custodians alone.
 pub fn attach_files(
-    store: &mut dyn Store,
+    store: &dyn Store,
     blob_dir: &Path,
     testimony: &SourceId,
     files: &[PathBuf],
     options: &AttachOptions<'_>,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Vec<Attached>, AttachError> {
-    if store.source(testimony)?.is_none() {
+    let snapshot = store.read()?;
+    if snapshot.source(testimony)?.is_none() {
         return Err(AttachError::NoTestimony(testimony.to_string()));
     }
-    let custodians = custodian_keys(store)?;
+    let custodians = custodian_keys(&*snapshot)?;
     if custodians.is_empty() {
         return Err(clew_vault::Error::NoCustodian.into());
     }
@@ -160,7 +161,9 @@ pub fn attach_files(
     }
     // A blob already sealed as its attach event logged is kept, not sealed anew: the file on disk changes only
     // with an event that logs it (a failure or kill before the commit below leaves the log true).
-    let seals = crate::verify::logged_seals(&*store)?;
+    let seals = crate::verify::logged_seals(&*snapshot)?;
+    // Sealing takes a while: no snapshot is held open meanwhile.
+    drop(snapshot);
     let logged_seal = |sha256: &str| seals.get(sha256).cloned();
     let mut sealed = Vec::new();
     let mut done = 0;
@@ -187,6 +190,8 @@ pub fn attach_files(
     let batch =
         Batch { recorded_by: options.recorded_by.to_string(), recorded_at: now_rfc3339(), operation: "attach".into() };
     let mut tx = store.write(&batch)?;
+    // Names were sealed to the custodians read above: they must still be the project's.
+    crate::import::check_sealed_to(tx.as_ref(), &custodians)?;
     let mut attached = Vec::new();
     for (blob, media_type, sealed_name, original) in sealed {
         let record = NewAttachment {

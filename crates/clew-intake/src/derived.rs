@@ -43,26 +43,34 @@ pub fn assessed_testimony(source: &SourceId) -> Option<SourceId> {
 
 /// Records the assessment of every testimony as derived statements.
 pub fn record_assessments(
-    store: &mut dyn Store,
+    store: &dyn Store,
     rules: &Rules,
     taxonomy: &Taxonomy,
     recorded_by: &str,
 ) -> Result<RecordReport, WriteError> {
-    let testimonies = store.sources_of_kind(SourceKind::Testimony)?;
+    let testimonies = store.read()?.sources_of_kind(SourceKind::Testimony)?;
     let mut report = RecordReport::default();
     for chunk in testimonies.chunks(PER_BATCH) {
-        // Derive (reading), then write the chunk in one transaction with its custody event.
+        let mut run = ImportRun::begin(Some(store), recorded_by, "assessment")?;
+        let recorded_at = run.recorded_at().to_string();
+        // Derive from what the chunk's own transaction reads, then write there with its custody event: a
+        // testimony changed or withdrawn since the list was read is assessed as it is now, and its withdrawal
+        // is the one the assessment carries.
+        let Some(tx) = run.writer()? else { break };
+        let reads = tx.reads();
         let mut derived = Vec::with_capacity(chunk.len());
-        for (testimony, withdrawn) in chunk {
-            let statements: Vec<Statement> = store
+        for (testimony, listed_withdrawal) in chunk {
+            let withdrawn = match reads.consent(testimony)? {
+                Some(consent) => consent.withdrawn,
+                None => listed_withdrawal.clone(),
+            };
+            let statements: Vec<Statement> = reads
                 .source_statements(testimony)?
                 .into_iter()
                 .filter(|s| SPELL_SCHEMATA.contains(&s.schema.as_str()))
                 .collect();
-            derived.push((testimony.clone(), withdrawn.clone(), statements));
+            derived.push((testimony.clone(), withdrawn, statements));
         }
-        let mut run = ImportRun::begin(Some(&mut *store), recorded_by, "assessment")?;
-        let recorded_at = run.recorded_at().to_string();
         for (testimony, withdrawn, statements) in derived {
             report.testimonies += 1;
             let id = assessment_source(&testimony).map_err(WriteError::Mapping)?;

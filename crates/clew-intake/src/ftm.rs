@@ -12,7 +12,7 @@ use clew_model::read::{Reader, index_path};
 use clew_model::{
     Claim, Diagnostic, Entity, EntityId, Model, PropertyType, Sensitivity, SourceId, SourceKind, Statement,
 };
-use clew_store::{SourceDraft, SourceOutcome, Store};
+use clew_store::{ReadTx, SourceDraft, SourceOutcome, Store};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -109,7 +109,7 @@ pub enum ExportError {
 /// sources whose consent covers it, up to the lower of `max_sensitivity` and what the audience receives.
 pub fn export_ftm(
     model: &Model,
-    store: &dyn Store,
+    store: &dyn ReadTx,
     max_sensitivity: Sensitivity,
     audience: Audience,
     out: &mut dyn Write,
@@ -194,7 +194,7 @@ pub fn ftm_source_id(input: &InputPath) -> SourceId {
 /// Imports FtM entity files (JSON lines, a JSON list, or YAML), one source per file, in one transaction.
 pub fn import_ftm(
     model: &Model,
-    store: Option<&mut dyn Store>,
+    store: Option<&dyn Store>,
     inputs: &[InputPath],
     options: &FtmImportOptions,
     progress: &mut dyn FnMut(u64),

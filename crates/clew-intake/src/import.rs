@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use clew_model::read::Reader;
 use clew_model::{Diagnostic, Model, SourceKind};
-use clew_store::{Batch, ProtectedVersion, SourceDraft, SourceOutcome, Store, WriteTx};
+use clew_store::{Batch, ProtectedVersion, ReadTx, SourceDraft, SourceOutcome, Store, WriteTx};
 use clew_vault::Recipient;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -56,12 +56,29 @@ pub struct ImportReport {
 }
 
 /// The project's custodians as keys to seal to.
-pub fn custodian_keys(store: &dyn Store) -> Result<Vec<Recipient>, WriteError> {
+pub fn custodian_keys(store: &dyn ReadTx) -> Result<Vec<Recipient>, WriteError> {
     store
         .custodians()?
         .iter()
         .map(|c| c.public_key.parse().map_err(|e: clew_vault::Error| WriteError::BadCustodian(e.to_string())))
         .collect()
+}
+
+/// Checks, inside a write transaction, that the project's custodians are still those something was sealed to
+/// before it began (sealing is slow, so it happens outside): a custodian added or removed in between would
+/// otherwise be left out of, or given, what this write stores.
+pub fn check_sealed_to(tx: &dyn WriteTx, sealed_to: &[Recipient]) -> Result<(), WriteError> {
+    let now: Vec<String> = custodian_keys(tx.reads())?.iter().map(ToString::to_string).collect();
+    let then: Vec<String> = sealed_to.iter().map(ToString::to_string).collect();
+    if now != then {
+        return Err(clew_store::Error::Conflict(
+            "the project's custodians changed while this was being prepared (protected data was sealed to the \
+             earlier ones): nothing was written; run it again"
+                .into(),
+        )
+        .into());
+    }
+    Ok(())
 }
 
 /// Appends an event to the custody log in the transaction of `batch` (whose time and author it carries).
@@ -223,9 +240,11 @@ pub fn count(report: &mut ImportReport, written: Written) {
 
 /// One import run: its transaction (absent when only checking), its report, and its time.
 /// Writing stops at the first problem (nothing will be committed) while checking goes on to the end.
-/// The transaction (and with it the store's write lock) begins at the first record to write.
+/// The transaction (and with it the store's write lock) begins at the first record to write. Protected blocks
+/// are sealed to the custodians read when the run began; when it stored any, that they are still the
+/// project's custodians is checked inside the transaction before it commits.
 pub struct ImportRun<'s> {
-    store: Option<&'s mut dyn Store>,
+    store: Option<&'s dyn Store>,
     /// The custodians protected data is sealed to (`None` when only checking).
     custodians: Option<Vec<Recipient>>,
     batch: Batch,
@@ -238,11 +257,11 @@ pub struct ImportRun<'s> {
 
 impl<'s> ImportRun<'s> {
     /// Starts a run; with a store, it will write to it.
-    pub fn begin(store: Option<&'s mut dyn Store>, recorded_by: &str, operation: &str) -> Result<Self, WriteError> {
+    pub fn begin(store: Option<&'s dyn Store>, recorded_by: &str, operation: &str) -> Result<Self, WriteError> {
         let batch =
             Batch { recorded_by: recorded_by.to_string(), recorded_at: now_rfc3339(), operation: operation.into() };
         let custodians = match &store {
-            Some(store) => Some(custodian_keys(&**store)?),
+            Some(store) => Some(custodian_keys(&*store.read()?)?),
             None => None,
         };
         Ok(ImportRun { store, custodians, batch, tx: None, sources: Sha256::new(), report: ImportReport::default() })
@@ -305,6 +324,12 @@ impl<'s> ImportRun<'s> {
         Ok(self.tx.as_deref_mut())
     }
 
+    /// Reads inside the run's transaction, once it has begun: what checks against the project use, so that
+    /// nothing can commit between the check and the write.
+    pub fn reads(&self) -> Option<&dyn ReadTx> {
+        self.tx.as_deref().map(|tx| tx.reads())
+    }
+
     /// Counts a source written, and remembers it for the custody log.
     pub fn written(&mut self, source: &SourceDraft, written: Written) {
         count(&mut self.report, written);
@@ -316,6 +341,11 @@ impl<'s> ImportRun<'s> {
     pub fn finish(mut self, dry_run: bool) -> Result<ImportReport, WriteError> {
         if let Some(tx) = self.tx.as_mut() {
             self.report.protected_versions = tx.protected_written()?.len() as u64;
+            if self.report.protected_versions > 0
+                && let Some(custodians) = &self.custodians
+            {
+                check_sealed_to(tx.as_ref(), custodians)?;
+            }
         }
         if self.report.diagnostics.is_empty()
             && !dry_run
@@ -362,7 +392,7 @@ pub fn protected_digest(versions: &[ProtectedVersion]) -> String {
 /// validate`) only checks. `progress` is called after each record with the number read so far.
 pub fn import_testimonies(
     model: &Model,
-    store: Option<&mut dyn Store>,
+    store: Option<&dyn Store>,
     inputs: &[InputPath],
     options: &ImportOptions,
     progress: &mut dyn FnMut(u64),
@@ -370,7 +400,7 @@ pub fn import_testimonies(
     // Testimonies imported before ids with a `:` were refused can still be corrected or withdrawn.
     let project_testimonies: HashSet<String> = match &store {
         Some(store) => {
-            store.sources_of_kind(SourceKind::Testimony)?.into_iter().map(|(id, _)| id.to_string()).collect()
+            store.read()?.sources_of_kind(SourceKind::Testimony)?.into_iter().map(|(id, _)| id.to_string()).collect()
         }
         None => HashSet::new(),
     };
@@ -451,7 +481,15 @@ pub fn import_testimonies(
         nodes.iter_mut().for_each(clew_model::doc::Node::wipe);
     }
     for (name, pos, index, id) in coded_ids {
-        if seen.contains_key(&id) || project_testimonies.contains(&id) {
+        // Inside the transaction when writing: a testimony someone else imported meanwhile counts too.
+        let a_testimony = match run.reads() {
+            Some(reads) => match clew_model::SourceId::new(&id) {
+                Ok(source) => reads.source(&source)?.is_some_and(|s| s.kind == SourceKind::Testimony),
+                Err(_) => false,
+            },
+            None => project_testimonies.contains(&id),
+        };
+        if seen.contains_key(&id) || a_testimony {
             let message = format!(
                 "`{id}` is a testimony's id (its own entity's): a coded entity may not take it, or its statements \
                  would merge into that testimony"

@@ -3,7 +3,7 @@
 //! custody event. Linkage never edits a statement.
 
 use clew_model::{Entity, EntityId, Model};
-use clew_store::{Batch, Store, StoredJudgement};
+use clew_store::{Batch, ReadTx, Store, StoredJudgement};
 use sha2::{Digest, Sha256};
 
 use crate::import::{WriteError, now_rfc3339, record_event};
@@ -43,7 +43,7 @@ pub fn columns_of(schema: &str) -> Option<(&'static [&'static str], &'static [&'
 
 /// The project's entities of a schema (companies with organisations and public bodies) as rows: id, every name,
 /// and the fields the schema's linkage config compares. Entities without a name are left out.
-pub fn entity_rows(store: &dyn Store, schema: &str, stratum: Option<&str>) -> Result<EntityRows, WriteError> {
+pub fn entity_rows(store: &dyn ReadTx, schema: &str, stratum: Option<&str>) -> Result<EntityRows, WriteError> {
     let Some((schemata, columns)) = columns_of(schema) else {
         return Err(WriteError::Refused(format!("`{schema}`: clew links Person, Company and Worksite entities")));
     };
@@ -93,7 +93,7 @@ pub fn entity_rows(store: &dyn Store, schema: &str, stratum: Option<&str>) -> Re
 /// organisations or two worksites), with its custody event, in one transaction. The note is kept in the
 /// project; the event carries only a salted digest of it.
 pub fn record_judgement(
-    store: &mut dyn Store,
+    store: &dyn Store,
     a: &EntityId,
     b: &EntityId,
     verdict: &str,
@@ -106,10 +106,15 @@ pub fn record_judgement(
     if a == b {
         return Err(WriteError::Refused(format!("{a} and {b} are one entity")));
     }
+    let batch =
+        Batch { recorded_by: recorded_by.to_string(), recorded_at: now_rfc3339(), operation: "link-judgement".into() };
+    // The entities are checked inside the transaction that writes the judgement: what is judged is what is
+    // there when it is written.
+    let mut tx = store.write(&batch)?;
     let model = Model::builtin().map_err(|e| WriteError::Mapping(format!("the built-in schema: {e:?}")))?;
     let mut linked_with = Vec::new();
     for id in [a, b] {
-        let Some(entity) = Entity::assemble(model, id, store.statements_for_entity(id)?) else {
+        let Some(entity) = Entity::assemble(model, id, tx.reads().statements_for_entity(id)?) else {
             return Err(WriteError::Refused(format!("no entity {id} in the project")));
         };
         match LINKED.iter().find(|(_, schemata, _)| schemata.contains(&entity.schema.as_str())) {
@@ -128,8 +133,6 @@ pub fn record_judgement(
             linked_with[0], linked_with[1]
         )));
     }
-    let batch =
-        Batch { recorded_by: recorded_by.to_string(), recorded_at: now_rfc3339(), operation: "link-judgement".into() };
     let judgement = StoredJudgement {
         entity_a: a.to_string(),
         entity_b: b.to_string(),
@@ -138,9 +141,8 @@ pub fn record_judgement(
         recorded_by: batch.recorded_by.clone(),
         recorded_at: batch.recorded_at.clone(),
         salt: clew_vault::random_hex(16),
-        batch: 0,
+        batch: Some(tx.batch()),
     };
-    let mut tx = store.write(&batch)?;
     tx.put_link_judgement(&judgement)?;
     let detail = serde_json::json!({
         "entity_a": judgement.entity_a, "entity_b": judgement.entity_b, "verdict": verdict,

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use clew_store::{Batch, Store, StoredList};
+use clew_store::{Batch, ReadTx, Store, StoredList};
 use serde::Serialize;
 
 use crate::import::{WriteError, now_rfc3339, record_event};
@@ -23,7 +23,7 @@ pub struct ImportedList {
 /// `version`, `format` and `entities` say what it is.
 #[allow(clippy::too_many_arguments)]
 pub fn import_list(
-    store: &mut dyn Store,
+    store: &dyn Store,
     list_dir: &Path,
     file_name: &str,
     bytes: &[u8],
@@ -38,7 +38,10 @@ pub fn import_list(
     let sha256 = clew_model::ids::sha256_hex(bytes);
     let companion_hash = companion.map(clew_model::ids::sha256_hex);
     let addresses_hash = addresses.map(clew_model::ids::sha256_hex);
-    if let Some(list) = store.sanctions_lists()?.into_iter().find(|l| l.sha256 == sha256) {
+    // Checked on a snapshot before any file is written, and again inside the transaction (another import may
+    // have kept the same list meanwhile).
+    let kept = |reads: &dyn ReadTx| -> Result<Option<ImportedList>, WriteError> {
+        let Some(list) = reads.sanctions_lists()?.into_iter().find(|l| l.sha256 == sha256) else { return Ok(None) };
         if list.companion_sha256 != companion_hash {
             return Err(WriteError::Io(format!(
                 "{file_name} is kept already, with {} aliases file; import the list's next version rather than another aliases file",
@@ -51,7 +54,10 @@ pub fn import_list(
                 if list.addresses_sha256.is_some() { "another" } else { "no" }
             )));
         }
-        return Ok(ImportedList { list, already_kept: true });
+        Ok(Some(ImportedList { list, already_kept: true }))
+    };
+    if let Some(kept) = kept(&*store.read()?)? {
+        return Ok(kept);
     }
     let io = |e: clew_files::FileError| WriteError::Io(e.to_string());
     write_durably(list_dir, &sha256, bytes).map_err(io)?;
@@ -81,6 +87,9 @@ pub fn import_list(
         imported_at: batch.recorded_at.clone(),
     };
     let mut tx = store.write(&batch)?;
+    if let Some(kept) = kept(tx.reads())? {
+        return Ok(kept);
+    }
     tx.put_sanctions_list(&list)?;
     let detail = serde_json::json!({
         "list": name, "version": version, "format": format, "sha256": sha256, "entities": entities,

@@ -13,7 +13,7 @@ use std::io::{Read, Write};
 use std::path::Path;
 
 use clew_model::{EntityId, Sensitivity, SourceId, SourceKind, Statement};
-use clew_store::{Batch, CustodyEvent, Store};
+use clew_store::{Batch, CustodyEvent, ReadTx, Store};
 use clew_vault::blobs::{BlobStore, hex, unhex};
 use clew_vault::log::{Hash, event_leaf, inclusion_proof, root, verify_inclusion};
 use clew_vault::signing::{ProjectSigningKey, SignedTreeHead};
@@ -329,7 +329,7 @@ struct Gathered {
 
 /// Gathers the material of a subject for an audience.
 fn gather(
-    store: &dyn Store,
+    store: &dyn ReadTx,
     subject: &Subject,
     audience: Audience,
     can_open_attachments: bool,
@@ -511,7 +511,7 @@ fn gather(
 
 /// A source's consent record, read, and the withdrawal in force; `None` for a source without one. The
 /// withdrawal is the stricter of the record's own (which the custody log covers) and the store's column.
-pub fn source_consent(store: &dyn Store, id: &SourceId) -> Result<Option<(Consent, Option<String>)>, PackageError> {
+pub fn source_consent(store: &dyn ReadTx, id: &SourceId) -> Result<Option<(Consent, Option<String>)>, PackageError> {
     // A recorded assessment is bound by the consent of the testimony it was derived from.
     let is_assessment = store.source(id)?.is_some_and(|s| s.kind == SourceKind::Assessment);
     let id = &match crate::derived::assessed_testimony(id) {
@@ -569,25 +569,40 @@ fn unhex32(text: &str) -> Option<Hash> {
     unhex(text)?.try_into().ok()
 }
 
-/// Writes an evidence package to `out` (a temporary file beside it, renamed when whole). The export is
-/// logged first (a custody event committing to the material's SHA256SUMS), then the tree head including it
-/// is signed and every event behind the material is proved against it.
-pub fn export_package(
-    store: &mut dyn Store,
+/// Everything a package holds, read from one snapshot of the project, and the custody log of that snapshot.
+struct Prepared {
+    material_json: Vec<u8>,
+    material_name: &'static str,
+    synthetic: bool,
+    statements: usize,
+    segments: usize,
+    attachments: Vec<MaterialAttachment>,
+    left_out: Vec<String>,
+    /// The files whose hashes the export event commits to, in the order they are written.
+    files: Vec<PackagedFile>,
+    /// Their `SHA256SUMS`.
+    sums: String,
+    /// The leaves of the custody log the snapshot holds (it verified).
+    leaves: Vec<Hash>,
+    /// The events behind the material, in order.
+    chosen: Vec<CustodyEvent>,
+}
+
+/// Verifies the project and gathers the material of a package, all from `reads` (one snapshot).
+fn prepare(
+    reads: &dyn ReadTx,
     blob_dir: &Path,
     list_dir: &Path,
     options: &ExportOptions<'_>,
-    out: &Path,
-) -> Result<ExportReport, PackageError> {
+) -> Result<Prepared, PackageError> {
     // Never sign what does not check out: a statement lowered to `public` or a consent record edited behind
     // clew's back would otherwise leave in a package that verifies.
-    let checked = crate::verify::verify(store, blob_dir, list_dir, None, None)?;
+    let checked = crate::verify::verify(reads, blob_dir, list_dir, None, None)?;
     if !checked.problems.is_empty() {
         return Err(PackageError::Unverified(checked.problems));
     }
-    let blobs = BlobStore::new(blob_dir)?;
     let Gathered { sources, statements, segments, attachments, left_out } =
-        gather(store, &options.subject, options.audience, options.identity.is_some())?;
+        gather(reads, &options.subject, options.audience, options.identity.is_some())?;
     let synthetic = !sources.is_empty() && sources.iter().all(|s| s.synthetic);
     let material = Material {
         format: PACKAGE_FORMAT,
@@ -605,7 +620,6 @@ pub fn export_package(
         Subject::Testimony(_) => "material/testimony.json",
         Subject::Entity(_) => "material/entity.json",
     };
-    // The files whose hashes the export event commits to, in the order they are written.
     let mut files = vec![
         PackagedFile { path: "README.txt".into(), sha256: sha256_hex(README.as_bytes()), size: README.len() as u64 },
         PackagedFile {
@@ -626,35 +640,13 @@ pub fn export_package(
     }));
     let sums: String = files.iter().map(sums_line).collect();
 
-    // Logged before anything is written: the event names the package and commits to its files.
-    let batch = Batch {
-        recorded_by: options.recorded_by.clone(),
-        recorded_at: now_rfc3339(),
-        operation: "package-export".into(),
-    };
-    let detail = serde_json::json!({
-        "format": PACKAGE_FORMAT,
-        "subject": options.subject,
-        "audience": options.audience,
-        "files_sha256": sha256_hex(sums.as_bytes()),
-        "files": files.len(),
-        "synthetic": synthetic,
-        "sealed": !options.seal_to.is_empty(),
-    });
-    let export_seq = {
-        let mut tx = store.write(&batch)?;
-        let seq = record_event(tx.as_mut(), &batch, "package-export", &detail)?;
-        tx.commit()?;
-        seq
-    };
-
-    // The events behind the material, the export last; proved against a freshly signed tree head.
+    // The events behind the material (the export's own is added when it is logged).
     // Attach events carry a file's hash: only those of attachments in the package go in, so that nobody
     // holding a photo or a recording can match it to a testimony through a package that left it out.
     let included: HashSet<&str> = attachments.iter().map(|a| a.sha256.as_str()).collect();
-    let mut wanted: BTreeSet<u64> = BTreeSet::from([export_seq]);
+    let mut wanted: BTreeSet<u64> = BTreeSet::new();
     for source in &material.sources {
-        for event in store.source_events(&source.id)? {
+        for event in reads.source_events(&source.id)? {
             let hash = serde_json::from_str::<serde_json::Value>(&event.detail)
                 .ok()
                 .and_then(|d| d.get("sha256").and_then(|h| h.as_str().map(String::from)));
@@ -665,13 +657,103 @@ pub fn export_package(
     }
     let mut leaves: Vec<Hash> = Vec::new();
     let mut chosen: Vec<CustodyEvent> = Vec::new();
-    store.for_each_event(&mut |event| {
+    reads.for_each_event(&mut |event| {
         leaves.push(event.leaf_hash);
         if wanted.contains(&event.seq) {
             chosen.push(event);
         }
         Ok(())
     })?;
+    let (statements, segments) = (material.statements.len(), material.segments.len());
+    Ok(Prepared {
+        material_json,
+        material_name,
+        synthetic,
+        statements,
+        segments,
+        attachments,
+        left_out,
+        files,
+        sums,
+        leaves,
+        chosen,
+    })
+}
+
+/// Snapshots a package export reads before it verifies and gathers inside its write transaction instead.
+const EXPORT_ATTEMPTS: usize = 3;
+
+/// Writes an evidence package to `out` (a temporary file beside it, renamed when whole). The export is
+/// logged first (a custody event committing to the material's SHA256SUMS), then the tree head including it
+/// is signed and every event behind the material is proved against it.
+///
+/// The project is verified, the material gathered and the log read from one snapshot; the export event is
+/// appended only if nothing was logged since (checked inside its transaction), so the signed head covers
+/// exactly the log that verified and the export. When something was, it starts again from a new snapshot; after
+/// [`EXPORT_ATTEMPTS`] it verifies and gathers inside the write transaction itself (others' writes wait).
+pub fn export_package(
+    store: &dyn Store,
+    blob_dir: &Path,
+    list_dir: &Path,
+    options: &ExportOptions<'_>,
+    out: &Path,
+) -> Result<ExportReport, PackageError> {
+    let blobs = BlobStore::new(blob_dir)?;
+    let mut attempt = 0;
+    let (prepared, export) = loop {
+        attempt += 1;
+        let under_lock = attempt > EXPORT_ATTEMPTS;
+        let batch = Batch {
+            recorded_by: options.recorded_by.clone(),
+            recorded_at: now_rfc3339(),
+            operation: "package-export".into(),
+        };
+        let (prepared, mut tx) = if under_lock {
+            let tx = store.write(&batch)?;
+            (prepare(tx.reads(), blob_dir, list_dir, options)?, tx)
+        } else {
+            let prepared = prepare(&*store.read()?, blob_dir, list_dir, options)?;
+            (prepared, store.write(&batch)?)
+        };
+        let size = prepared.leaves.len() as u64;
+        if !tx.reads().events(size, 1)?.is_empty() {
+            // Logged since the snapshot, so not verified: dropped (rolled back), and done again.
+            continue;
+        }
+        // Logged before anything is written: the event names the package and commits to its files.
+        let detail = serde_json::json!({
+            "format": PACKAGE_FORMAT,
+            "subject": options.subject,
+            "audience": options.audience,
+            "files_sha256": sha256_hex(prepared.sums.as_bytes()),
+            "files": prepared.files.len(),
+            "synthetic": prepared.synthetic,
+            "sealed": !options.seal_to.is_empty(),
+        });
+        record_event(tx.as_mut(), &batch, "package-export", &detail)?;
+        let export = tx.reads().events(size, 1)?.into_iter().next().ok_or_else(|| {
+            PackageError::from(clew_store::Error::internal("the export event is not in the log it was appended to"))
+        })?;
+        tx.commit()?;
+        break (prepared, export);
+    };
+    let Prepared {
+        material_json,
+        material_name,
+        synthetic,
+        statements,
+        segments,
+        attachments,
+        left_out,
+        files,
+        sums,
+        mut leaves,
+        mut chosen,
+    } = prepared;
+    let export_seq = export.seq;
+    leaves.push(export.leaf_hash);
+    chosen.push(export);
+    // Proved against a freshly signed head of the log that verified, and the export.
     let head = root(&leaves);
     let signed = options.signing_key.sign_head(leaves.len() as u64, &head, &now_rfc3339());
     let events: Vec<ProvedEvent> = chosen.into_iter().map(|event| ProvedEvent::prove(event, &leaves)).collect();
@@ -685,11 +767,11 @@ pub fn export_package(
         tree_head: signed.clone(),
     };
     let report = ExportReport {
-        statements: material.statements.len(),
-        segments: material.segments.len(),
+        statements,
+        segments,
         attachments: attachments.len(),
         events: manifest.events.len(),
-        left_out: left_out.clone(),
+        left_out,
         tree_size: signed.tree_size,
         tree_head: signed.tree_head.clone(),
         export_event: export_seq,

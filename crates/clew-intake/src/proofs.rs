@@ -2,7 +2,7 @@
 //! under this signed tree head) and a consistency proof (this signed tree head extends that earlier one: the
 //! history up to it was only appended to). Made by the project, checked anywhere with [`check_proof`].
 
-use clew_store::{CustodyEvent, Store};
+use clew_store::{CustodyEvent, ReadTx};
 use clew_vault::blobs::{hex, unhex};
 use clew_vault::log::{Hash, consistency_proof, event_leaf, root, verify_consistency, verify_inclusion};
 use clew_vault::signing::{ProjectSigningKey, SignedTreeHead};
@@ -44,7 +44,7 @@ pub enum ProofRequest {
     Consistency(u64),
 }
 
-fn leaves_and_events(store: &dyn Store, wanted: Option<u64>) -> clew_store::Result<(Vec<Hash>, Option<CustodyEvent>)> {
+fn leaves_and_events(store: &dyn ReadTx, wanted: Option<u64>) -> clew_store::Result<(Vec<Hash>, Option<CustodyEvent>)> {
     let mut leaves = Vec::new();
     let mut found = None;
     store.for_each_event(&mut |event| {
@@ -57,8 +57,9 @@ fn leaves_and_events(store: &dyn Store, wanted: Option<u64>) -> clew_store::Resu
     Ok((leaves, found))
 }
 
-/// Makes a proof against a freshly signed head of the whole log. `Err` says what is wrong with the request.
-pub fn make_proof(store: &dyn Store, key: &ProjectSigningKey, request: ProofRequest) -> Result<Proof, String> {
+/// Makes a proof against a freshly signed head of the whole log as `store` (a snapshot: the one that was
+/// verified) holds it. `Err` says what is wrong with the request.
+pub fn make_proof(store: &dyn ReadTx, key: &ProjectSigningKey, request: ProofRequest) -> Result<Proof, String> {
     let wanted = match request {
         ProofRequest::Inclusion(seq) => Some(seq),
         ProofRequest::Consistency(_) => None,

@@ -7,6 +7,10 @@
 //! throughout by the custodians and by the old-or-next project key; the sealed values in the database are
 //! replaced in one transaction with the custody event; only then does the new key replace the old. Running
 //! the rotation again after a crash finishes it with the same next key.
+//!
+//! What is re-sealed is read from one snapshot, and the transaction that puts it in place checks that the
+//! project still holds exactly that (the same custodians, sealed values and attachments): anything sealed or
+//! attached meanwhile stops the rotation before its end, and running it again takes it in.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -56,7 +60,7 @@ impl From<clew_store::Error> for RotateError {
 /// Re-seals everything to the current custodians and a new project key. `custodian` opens protected data
 /// (needed when there is any); the passphrase unlocks the project key, which opens the blobs.
 pub fn rotate(
-    store: &mut dyn Store,
+    store: &dyn Store,
     blob_dir: &Path,
     keys: &KeyFiles,
     passphrase: &str,
@@ -64,7 +68,8 @@ pub fn rotate(
     recorded_by: &str,
     work_factor: Option<u8>,
 ) -> Result<RotateReport, RotateError> {
-    let custodians = custodian_keys(store)?;
+    let snapshot = store.read()?;
+    let custodians = custodian_keys(&*snapshot)?;
     if custodians.is_empty() {
         return Err(clew_vault::Error::NoCustodian.into());
     }
@@ -74,7 +79,10 @@ pub fn rotate(
     let old = keys.unlock_project_key(passphrase)?;
     // Every sealed value opened and sealed anew before anything changes: a wrong or missing custodian key
     // stops the rotation here, with nothing touched.
-    let values = store.sealed_values()?;
+    let values = snapshot.sealed_values()?;
+    let attachments = snapshot.all_attachments()?;
+    // Opening and sealing takes a while: no snapshot is held open meanwhile.
+    drop(snapshot);
     let originals = &values;
     let mut resealed = Vec::with_capacity(values.len());
     if !values.is_empty() {
@@ -95,7 +103,7 @@ pub fn rotate(
     };
     let blob_recipients: Vec<Recipient> = custodians.iter().cloned().chain(std::iter::once(next.clone())).collect();
     let blobs = BlobStore::new(blob_dir)?;
-    let hashes: BTreeSet<String> = store.all_attachments()?.into_iter().map(|(_, sha256)| sha256).collect();
+    let hashes: BTreeSet<String> = attachments.iter().map(|(_, sha256)| sha256.clone()).collect();
     // Each blob sealed anew beside the old one, its new sealed hash logged (`keys-rotate-begin`) before any
     // blob changes, then put in place: `clew verify` without keys accepts the old or the logged new file
     // while a rotation is unfinished, so a kill at any step leaves no sealed file the log does not know.
@@ -148,12 +156,21 @@ pub fn rotate(
     let batch =
         Batch { recorded_by: recorded_by.to_string(), recorded_at: now_rfc3339(), operation: "keys-rotate".into() };
     let mut tx = store.write(&batch)?;
+    crate::import::check_sealed_to(tx.as_ref(), &custodians)?;
+    if tx.reads().sealed_values()? != values || tx.reads().all_attachments()? != attachments {
+        return Err(clew_store::Error::Conflict(
+            "something was sealed or attached while the rotation ran, and it is not re-sealed yet: nothing of the \
+             rotation's end was written; run `clew keys rotate` again to finish it"
+                .into(),
+        )
+        .into());
+    }
     // Each protected block's sealed bytes, before and after, so that `clew verify` follows them from the
     // hash its import logged (attachments' sealed names are not in the log).
     let mut protected_resealed = serde_json::Map::new();
     for ((place, sealed), (old_place, old)) in resealed.iter().zip(originals) {
         debug_assert_eq!(place, old_place);
-        if matches!(place, clew_store::SealedRef::Protected(..)) {
+        if place.is_protected() {
             protected_resealed.insert(sha256_hex(old), sha256_hex(sealed).into());
         }
         tx.reseal(place, sealed)?;

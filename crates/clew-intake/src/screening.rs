@@ -72,7 +72,7 @@ pub fn screening_source(entity: &EntityId) -> Result<SourceId, String> {
 /// Records every screened entity's matches; `basis` names what the results depend on besides the matches
 /// (rules' versions, threshold, the lists' hashes).
 pub fn record_screening(
-    store: &mut dyn Store,
+    store: &dyn Store,
     screened: &[ScreenedEntity],
     basis: &str,
     matcher_version: &str,
@@ -83,6 +83,7 @@ pub fn record_screening(
         screened.iter().filter_map(|s| screening_source(&s.entity).ok()).collect();
     // Entities screened before but not now: an empty result retracts their matches.
     let stale: Vec<ScreenedEntity> = store
+        .read()?
         .sources_of_kind(SourceKind::Screening)?
         .into_iter()
         .filter(|(id, _)| !now_screened.contains(id))
@@ -92,7 +93,7 @@ pub fn record_screening(
     let all: Vec<(&ScreenedEntity, bool)> =
         screened.iter().map(|s| (s, false)).chain(stale.iter().map(|s| (s, true))).collect();
     for chunk in all.chunks(PER_BATCH) {
-        let mut run = ImportRun::begin(Some(&mut *store), recorded_by, "screening")?;
+        let mut run = ImportRun::begin(Some(store), recorded_by, "screening")?;
         let recorded_at = run.recorded_at().to_string();
         for (entity, is_stale) in chunk {
             let id = screening_source(&entity.entity).map_err(WriteError::Mapping)?;

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use clew_model::Statement;
-use clew_store::{CustodyEvent, Store};
+use clew_store::{BatchId, CustodyEvent, ReadTx};
 use clew_vault::Identity;
 use clew_vault::blobs::{BlobStore, hex};
 use clew_vault::log::{Hash, event_leaf, root};
@@ -65,7 +65,7 @@ fn records_of_nothing() -> String {
 
 /// Names the statements of a batch whose content no longer matches their id (a content hash): a statement
 /// recomputes to its id for one of its source's generations; a retraction carries what it retracts.
-fn altered_statements(store: &dyn Store, batch: i64) -> Result<Vec<String>, clew_store::Error> {
+fn altered_statements(store: &dyn ReadTx, batch: BatchId) -> Result<Vec<String>, clew_store::Error> {
     let mut problems = Vec::new();
     let statements = store.batch_statements(batch)?;
     let mut generations = std::collections::HashMap::new();
@@ -121,7 +121,7 @@ fn seals_logged_by(event: &CustodyEvent) -> Vec<(String, String)> {
 }
 
 /// Each blob's sealed file hash as last logged (by its attach event, or a rotation that sealed it anew).
-pub fn logged_seals(store: &dyn Store) -> Result<std::collections::HashMap<String, String>, clew_store::Error> {
+pub fn logged_seals(store: &dyn ReadTx) -> Result<std::collections::HashMap<String, String>, clew_store::Error> {
     let mut seals = std::collections::HashMap::new();
     store.for_each_event(&mut |event: CustodyEvent| {
         seals.extend(seals_logged_by(&event));
@@ -130,9 +130,10 @@ pub fn logged_seals(store: &dyn Store) -> Result<std::collections::HashMap<Strin
     Ok(seals)
 }
 
-/// Recomputes and checks; with an anchor, also that the log still extends that earlier tree head.
+/// Recomputes and checks; with an anchor, also that the log still extends that earlier tree head. Everything
+/// is read from `store`, one snapshot: a write committed meanwhile is neither half seen nor taken for tampering.
 pub fn verify(
-    store: &dyn Store,
+    store: &dyn ReadTx,
     blob_dir: &Path,
     list_dir: &Path,
     identity: Option<&Identity>,
@@ -142,15 +143,15 @@ pub fn verify(
     let mut report = VerifyReport { contents_checked: identity.is_some(), ..VerifyReport::default() };
     let mut leaves: Vec<Hash> = Vec::new();
     // Events that committed to statements: (seq, batch, kind, time, logged digest).
-    let mut statement_checks: Vec<(u64, i64, String, String, String)> = Vec::new();
+    let mut statement_checks: Vec<(u64, BatchId, String, String, String)> = Vec::new();
     // Events that committed to segments and consent records: (seq, batch, kind, logged digest).
-    let mut record_checks: Vec<(u64, i64, String, String)> = Vec::new();
+    let mut record_checks: Vec<(u64, BatchId, String, String)> = Vec::new();
     // Events that committed to the protected block versions they stored: batch → (seq, kind, logged digest).
-    let mut protected_checks: std::collections::BTreeMap<i64, (u64, String, String)> = Default::default();
+    let mut protected_checks: std::collections::BTreeMap<BatchId, (u64, String, String)> = Default::default();
     let mut logged_custodians = std::collections::HashSet::new();
     // Reviewers' linkage judgements as logged, by the batch that wrote each (one judgement a batch):
     // (seq, [entity_a, entity_b, verdict, note digest]).
-    let mut logged_judgements: std::collections::BTreeMap<i64, (u64, [String; 4])> = Default::default();
+    let mut logged_judgements: std::collections::BTreeMap<BatchId, (u64, [String; 4])> = Default::default();
     let mut event_batches = std::collections::HashSet::new();
     // Each blob's sealed file hash as last logged (by its attach event, or a rotation that sealed it anew).
     let mut logged_seals: std::collections::HashMap<String, (u64, String)> = Default::default();
@@ -268,7 +269,7 @@ pub fn verify(
         .map_err(store_error)?;
     // The statements each import committed to, recomputed from the statements now stored.
     // Statements written by a batch that no event vouches for were added behind clew's back.
-    let vouched: std::collections::HashSet<i64> = statement_checks.iter().map(|check| check.1).collect();
+    let vouched: std::collections::HashSet<BatchId> = statement_checks.iter().map(|check| check.1).collect();
     for batch in store.statement_batches().map_err(store_error)? {
         if !vouched.contains(&batch) {
             report.problems.push(format!(
@@ -287,7 +288,7 @@ pub fn verify(
     }
     // Every source's current version was written by a logged batch; a batch that committed to its records
     // wrote all of them.
-    let records_batches: std::collections::HashSet<i64> = record_checks.iter().map(|check| check.1).collect();
+    let records_batches: std::collections::HashSet<BatchId> = record_checks.iter().map(|check| check.1).collect();
     for source in store.source_batches().map_err(store_error)? {
         if !event_batches.contains(&source.batch) {
             report.problems.push(format!(
@@ -335,7 +336,7 @@ pub fn verify(
             ));
         }
     }
-    let mut unvouched: Vec<i64> = records.into_keys().collect();
+    let mut unvouched: Vec<BatchId> = records.into_keys().collect();
     unvouched.sort_unstable();
     for batch in unvouched {
         report.problems.push(format!(
@@ -345,7 +346,7 @@ pub fn verify(
     }
     // Protected blocks: every version an import logged is still there, and none was added behind clew's
     // back (versions from before schema version 8 carry no batch, and no event committed to them).
-    let mut versions: std::collections::BTreeMap<i64, Vec<clew_store::ProtectedVersion>> = Default::default();
+    let mut versions: std::collections::BTreeMap<BatchId, Vec<clew_store::ProtectedVersion>> = Default::default();
     for version in store.protected_versions().map_err(store_error)? {
         // The sealed bytes must be those the log last gave this place: a block sealed to the (public)
         // custodian keys by someone else, put in its place, would otherwise open as if it were the witness's.
@@ -463,7 +464,7 @@ pub fn verify(
             crate::linkage::note_digest(&judgement.salt, &judgement.note),
         ];
         let name = format!("linkage judgement {} ({} and {})", index + 1, judgement.entity_a, judgement.entity_b);
-        match logged_judgements.get(&judgement.batch) {
+        match judgement.batch.and_then(|batch| logged_judgements.get(&batch)) {
             Some((_, logged)) if *logged == now && seen.insert(judgement.batch) => {}
             Some((seq, _)) => {
                 report.problems.push(format!("{name}: it no longer matches event {seq} that logged it: it was altered"))
@@ -472,7 +473,7 @@ pub fn verify(
         }
     }
     for (batch, (seq, logged)) in &logged_judgements {
-        if !stored.iter().any(|j| j.batch == *batch) {
+        if !stored.iter().any(|j| j.batch == Some(*batch)) {
             report.problems.push(format!(
                 "linkage judgement of {} and {} logged by event {seq}: it is gone (deleted behind clew's back)",
                 logged[0], logged[1]

@@ -1,5 +1,10 @@
 //! The clew store: the [`Store`] trait that every backend implements, its SQLite implementation, and clew
 //! project directories. This is the only crate that talks SQL.
+//!
+//! A store is shared by everyone who uses a project at once (`Send + Sync`). Each operation reads through one
+//! snapshot ([`Store::read`], a [`ReadTx`]) or writes in one transaction ([`Store::write`], a [`WriteTx`],
+//! which reads what it has written so far through [`WriteTx::reads`]): rules that span reads and writes are
+//! checked inside the write transaction, never before it.
 
 pub mod project;
 mod sqlite;
@@ -58,9 +63,15 @@ pub enum Error {
     /// Stored data does not have the shape clew writes (damaged or edited by hand).
     #[error("the database holds data clew cannot read: {0}")]
     Corrupt(String),
-    /// The database engine failed.
-    #[error("database error: {0}")]
-    Database(String),
+    /// The database engine refused or failed; `kind` says which way (a constraint is a conflict, a damaged
+    /// file is corrupt, anything else internal).
+    #[error("database error: {message}")]
+    Database {
+        /// What kind of failure.
+        kind: ErrorKind,
+        /// The engine's message.
+        message: String,
+    },
     /// Another program holds the project's database (a write in progress) longer than clew waits for it.
     #[error(
         "the project is busy: another clew command (or another program) is writing to its database, and did not \
@@ -72,14 +83,68 @@ pub enum Error {
     Conflict(String),
 }
 
-impl From<rusqlite::Error> for Error {
-    fn from(error: rusqlite::Error) -> Self {
-        match error.sqlite_error_code() {
-            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => Error::Busy,
-            _ => Error::Database(error.to_string()),
+/// What kind of failure an [`Error`] is, for callers that answer differently to each (a server: 404, 409,
+/// retry later, 500).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// What was asked for is not there (no project in the directory).
+    NotFound,
+    /// The request contradicts what is stored (a source of another kind, the last custodian, a constraint).
+    Conflict,
+    /// Someone else holds the database for longer than the store waits: nothing was done; try again.
+    Busy,
+    /// Stored data does not have the shape clew writes (damaged, or edited behind clew's back).
+    Corrupt,
+    /// Anything else: a file that cannot be written, a database from a newer clew, a failure of the engine.
+    Internal,
+}
+
+impl Error {
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::NotAProject { .. } => ErrorKind::NotFound,
+            Error::AlreadyAProject { .. } | Error::Conflict(_) => ErrorKind::Conflict,
+            Error::Config { .. } | Error::Corrupt(_) => ErrorKind::Corrupt,
+            Error::NewerSchema { .. } | Error::Io { .. } => ErrorKind::Internal,
+            Error::Database { kind, .. } => *kind,
+            Error::Busy => ErrorKind::Busy,
         }
     }
+
+    /// An internal failure with its message (shown as a database error, as the engine's own are).
+    pub fn internal(message: impl Into<String>) -> Error {
+        Error::Database { kind: ErrorKind::Internal, message: message.into() }
+    }
 }
+
+impl From<rusqlite::Error> for Error {
+    fn from(error: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode as Code;
+        let kind = match error.sqlite_error_code() {
+            Some(Code::DatabaseBusy | Code::DatabaseLocked) => return Error::Busy,
+            Some(Code::ConstraintViolation) => ErrorKind::Conflict,
+            Some(Code::DatabaseCorrupt | Code::NotADatabase) => ErrorKind::Corrupt,
+            // A value of another type than clew writes: a row changed behind clew's back.
+            None if matches!(
+                error,
+                rusqlite::Error::InvalidColumnType(..)
+                    | rusqlite::Error::FromSqlConversionFailure(..)
+                    | rusqlite::Error::IntegralValueOutOfRange(..)
+            ) =>
+            {
+                ErrorKind::Corrupt
+            }
+            _ => ErrorKind::Internal,
+        };
+        Error::Database { kind, message: error.to_string() }
+    }
+}
+
+/// Why the last custodian cannot be removed ([`WriteTx::remove_custodian`]).
+pub(crate) const LAST_CUSTODIAN: &str =
+    "that is the project's last custodian: add another first, or protected data could be sealed to no one";
 
 /// Result with the store's error.
 pub type Result<T> = std::result::Result<T, Error>;
@@ -136,7 +201,14 @@ pub struct SourceDraft {
 }
 
 /// A write transaction. Nothing is visible to others until [`WriteTx::commit`]; dropping it rolls back.
+/// One write transaction at a time holds a project: another waits for it (up to the store's busy timeout,
+/// then [`Error::Busy`]), and readers keep reading their snapshots meanwhile.
 pub trait WriteTx {
+    /// Reads inside this transaction: what is committed, and what this transaction has written so far. A rule
+    /// that spans reads and writes is checked through these, so nothing can commit in between.
+    fn reads(&self) -> &dyn ReadTx;
+    /// The batch this transaction writes (custody events and everything it writes carry it).
+    fn batch(&self) -> BatchId;
     /// Registers a source. A changed source has its earlier statements retracted here.
     fn put_source(&mut self, source: &SourceDraft) -> Result<SourceOutcome>;
     /// Adds statements (their `recorded_by`/`recorded_at` are the batch's). Statements already stored are
@@ -160,7 +232,8 @@ pub trait WriteTx {
     /// Adds a custodian's public key; `false` when it was there already.
     fn put_custodian(&mut self, public_key: &str, label: &str) -> Result<bool>;
     /// Removes a custodian: nothing is sealed to it from now on (what was sealed before stays open to it until
-    /// a key rotation re-seals it). `false` when it was not a custodian.
+    /// a key rotation re-seals it). `false` when it was not a custodian. Refused ([`Error::Conflict`]) when it
+    /// is the last one, counted inside this transaction: protected data must always have someone to be sealed to.
     fn remove_custodian(&mut self, public_key: &str) -> Result<bool>;
     /// Replaces a sealed value with the same plaintext sealed anew (a key rotation).
     fn reseal(&mut self, value: &SealedRef, sealed: &[u8]) -> Result<()>;
@@ -169,7 +242,7 @@ pub trait WriteTx {
     /// The protected block versions this transaction has written so far.
     fn protected_written(&mut self) -> Result<Vec<ProtectedVersion>>;
     /// SHA-256 (hex) over the segments and consent records this transaction's batch has written, by source
-    /// generation (see [`Store::records_digests`]).
+    /// generation (see [`ReadTx::records_digests`]).
     fn records_digest(&mut self) -> Result<String>;
     /// Appends an event to the custody log (its leaf hash computed by the caller from the batch's time and
     /// author, the kind and the detail); returns its sequence number (from 1).
@@ -207,9 +280,22 @@ pub struct Stats {
 }
 
 /// A clew store. Implementations: [`SqliteStore`]; PostgreSQL comes later behind the same trait.
-pub trait Store {
-    /// Begins a write transaction for one operation.
-    fn write(&mut self, batch: &Batch) -> Result<Box<dyn WriteTx + '_>>;
+///
+/// Shared by every thread (and, through the database, every process) that uses the project at once. It is
+/// synchronous: a server calls it from a blocking pool.
+pub trait Store: Send + Sync {
+    /// Begins a write transaction for one operation; waits while another holds the project (up to the
+    /// store's busy timeout, then [`Error::Busy`]).
+    fn write(&self, batch: &Batch) -> Result<Box<dyn WriteTx + '_>>;
+    /// Opens a snapshot: every read through it sees the project as it was when it was opened, whatever commits
+    /// meanwhile. One operation reads through one snapshot, so that what it checks is what it uses (verify
+    /// and sign, gather and package). Dropping it ends it.
+    fn read(&self) -> Result<Box<dyn ReadTx + '_>>;
+}
+
+/// Reads of a project, all from one snapshot: a [`Store::read`], or the inside of a write transaction
+/// ([`WriteTx::reads`]).
+pub trait ReadTx {
     /// A source by id.
     fn source(&self, id: &SourceId) -> Result<Option<Source>>;
     /// Every statement about an entity (retractions included), in the order recorded; statements of sources
@@ -239,9 +325,9 @@ pub trait Store {
     /// Every attachment of every source, for verification: (source id, sha256).
     fn all_attachments(&self) -> Result<Vec<(SourceId, String)>>;
     /// SHA-256 (hex) over every statement a batch wrote, in the order written (see [`WriteTx::batch_digest`]).
-    fn batch_digest(&self, batch: i64) -> Result<String>;
+    fn batch_digest(&self, batch: BatchId) -> Result<String>;
     /// The batches that wrote statements.
-    fn statement_batches(&self) -> Result<Vec<i64>>;
+    fn statement_batches(&self) -> Result<Vec<BatchId>>;
     /// Custody events after sequence number `after`, at most `limit`.
     fn events(&self, after: u64, limit: usize) -> Result<Vec<CustodyEvent>>;
     /// Calls `visit` with every custody event in order.
@@ -264,7 +350,7 @@ pub trait Store {
     fn source_events(&self, source: &SourceId) -> Result<Vec<CustodyEvent>>;
     /// The digest of the segments and consent records of every batch that wrote some, recomputed from the
     /// tables (see [`WriteTx::records_digest`]).
-    fn records_digests(&self) -> Result<std::collections::HashMap<i64, String>>;
+    fn records_digests(&self) -> Result<std::collections::HashMap<BatchId, String>>;
     /// Calls `visit` with each testimony and its active statements (neither retractions nor retracted) about
     /// entities of these schemata (all when empty), for analyses; testimonies whose consent was withdrawn
     /// entirely are left out. The statements carry no `recorded_by`/`recorded_at` (analyses do not need
@@ -274,23 +360,46 @@ pub trait Store {
         schemata: &[&str],
         visit: &mut dyn FnMut(SourceId, Vec<Statement>) -> Result<()>,
     ) -> Result<()>;
-    /// Sources whose recorded newest statement (which [`Store::for_each_testimony`] relies on to hand a
+    /// Sources whose recorded newest statement (which [`ReadTx::for_each_testimony`] relies on to hand a
     /// testimony over) is not their newest statement: only a change behind clew's back does that.
     fn stale_last_statements(&self) -> Result<Vec<SourceId>>;
     /// Every statement a batch wrote (retractions included), in the order written.
-    fn batch_statements(&self, batch: i64) -> Result<Vec<Statement>>;
+    fn batch_statements(&self, batch: BatchId) -> Result<Vec<Statement>>;
     /// Every value sealed to the custodians: protected blocks (every generation) and attachments' file names.
     fn sealed_values(&self) -> Result<Vec<(SealedRef, Vec<u8>)>>;
 }
 
-/// Where a sealed value is stored, for [`WriteTx::reseal`].
+/// Which write (batch) stored something: what custody events and the rows they vouch for share. Only the store
+/// makes one, so a count or a sequence number cannot be taken for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(transparent)]
+pub struct BatchId(pub(crate) i64);
+
+impl std::fmt::Display for BatchId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// Where a sealed value is stored, for [`WriteTx::reseal`]: opaque, as [`ReadTx::sealed_values`] gives it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SealedRef {
+pub struct SealedRef(pub(crate) SealedPlace);
+
+/// The places sealed values are stored in (row keys stay inside the store).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SealedPlace {
     /// A version of the protected block of a source generation (the source's row key, the generation, the
     /// version).
     Protected(i64, i64, i64),
     /// An attachment's original file name (the attachment's row key).
     AttachmentName(i64),
+}
+
+impl SealedRef {
+    /// Whether it is a version of a protected block (otherwise an attachment's original file name).
+    pub fn is_protected(&self) -> bool {
+        matches!(self.0, SealedPlace::Protected(..))
+    }
 }
 
 /// One stored version of a protected block: where it belongs and which write added it.
@@ -303,7 +412,7 @@ pub struct ProtectedVersion {
     /// The version (from 1).
     pub version: u32,
     /// The batch that wrote it; `None` for versions written before schema version 8.
-    pub batch: Option<i64>,
+    pub batch: Option<BatchId>,
     /// SHA-256 of its sealed bytes as stored now (hex): what the custody log's events commit to.
     pub sealed_sha256: String,
 }
@@ -315,7 +424,7 @@ pub struct SourceBatch {
     /// The source.
     pub source: SourceId,
     /// The batch.
-    pub batch: i64,
+    pub batch: BatchId,
     /// Whether some segments or consent records of the generation carry no batch.
     pub unbatched_records: bool,
 }
@@ -346,7 +455,7 @@ pub struct CustodyEvent {
     #[serde(serialize_with = "hex_hash")]
     pub leaf_hash: [u8; 32],
     /// The write operation (batch) it belongs to.
-    pub batch: i64,
+    pub batch: BatchId,
 }
 
 fn hex_hash<S: serde::Serializer>(hash: &[u8; 32], serializer: S) -> std::result::Result<S::Ok, S::Error> {
@@ -443,9 +552,9 @@ pub struct StoredJudgement {
     /// The note's salt (hex), for the digest its custody event carries.
     #[serde(skip)]
     pub salt: String,
-    /// The batch that wrote it (its custody event's).
+    /// The batch that wrote it (its custody event's); `None` in a judgement not yet written.
     #[serde(skip)]
-    pub batch: i64,
+    pub batch: Option<BatchId>,
 }
 
 /// A custodian as the store records it.

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Error, Result, SqliteStore, Store};
+use crate::{Error, ReadTx, Result, SqliteStore, Store};
 
 /// The project file's name.
 pub const CONFIG_FILE: &str = "clew.toml";
@@ -40,7 +40,7 @@ fn default_database() -> String {
     "clew.db".to_string()
 }
 
-/// An open project.
+/// An open project. `Send + Sync`: one open project can serve many threads at once (share it behind an `Arc`).
 #[derive(Debug)]
 pub struct Project {
     /// Its directory.
@@ -118,8 +118,13 @@ impl Project {
     }
 
     /// The project's store.
-    pub fn store(&mut self) -> &mut dyn Store {
-        &mut self.store
+    pub fn store(&self) -> &dyn Store {
+        &self.store
+    }
+
+    /// A snapshot of the project's store, for the reads of one operation (see [`Store::read`]).
+    pub fn read(&self) -> Result<Box<dyn ReadTx + '_>> {
+        self.store.read()
     }
 
     /// The folder of sealed attachment blobs.
@@ -130,10 +135,5 @@ impl Project {
     /// Where the project keeps its sanctions lists (files named by their SHA-256).
     pub fn list_dir(&self) -> PathBuf {
         self.dir.join("lists")
-    }
-
-    /// The project's store, read-only.
-    pub fn store_ref(&self) -> &dyn Store {
-        &self.store
     }
 }

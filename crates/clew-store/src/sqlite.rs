@@ -1,7 +1,9 @@
-//! The SQLite store: one file, WAL journal, versioned transactional migrations.
+//! The SQLite store: one file, WAL journal, versioned transactional migrations, and a small pool of
+//! connections so that many can read and one can write at once.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use clew_model::{
     EntityId, Name, Segment, Sensitivity, Source, SourceId, SourceKind, Statement, StatementId, Translation,
@@ -9,9 +11,9 @@ use clew_model::{
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use crate::{
-    Attachment, Batch, ConsentRecord, Custodian, CustodyEvent, EntityRow, Error, NewAttachment, Original,
-    ProtectedVersion, Result, SealedRef, SourceBatch, SourceDraft, SourceOutcome, Stats, Store, StoredJudgement,
-    StoredList, WriteTx,
+    Attachment, Batch, BatchId, ConsentRecord, Custodian, CustodyEvent, EntityRow, Error, NewAttachment, Original,
+    ProtectedVersion, ReadTx, Result, SealedPlace, SealedRef, SourceBatch, SourceDraft, SourceOutcome, Stats, Store,
+    StoredJudgement, StoredList, WriteTx,
 };
 
 /// Migrations in order; the database's `user_version` is the number applied.
@@ -45,11 +47,37 @@ const ACTIVE: &str = "s.retracts IS NULL AND NOT EXISTS (SELECT 1 FROM statement
 /// A statement whose source's consent was not withdrawn entirely.
 const CONSENTED: &str = "NOT EXISTS (SELECT 1 FROM source w WHERE w.key = s.source AND w.withdrawn = 'all')";
 
-/// A store in one SQLite database file.
+/// A store in one SQLite database file, shared by every thread that uses it.
+///
+/// Each snapshot and each write transaction takes a connection of its own from a small pool (opened when
+/// none is idle, kept for the next when given back), so readers never wait for one another, and SQLite's
+/// WAL lets them read while one writer writes. Every connection is set up alike (see [`connect`]).
 #[derive(Debug)]
 pub struct SqliteStore {
-    connection: Connection,
     path: PathBuf,
+    /// Connections not in use, outside any transaction.
+    idle: Mutex<Vec<Connection>>,
+}
+
+/// Idle connections kept for reuse; more can be open at once, the rest are closed when given back.
+const IDLE_CONNECTIONS: usize = 4;
+
+/// How long an operation waits for another's write to finish before it gives up ([`Error::Busy`]).
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Opens one connection with the settings every connection of the store has.
+fn connect(path: &Path, flags: OpenFlags) -> Result<Connection> {
+    let connection = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(|e| Error::Io { path: path.to_path_buf(), message: e.to_string() })?;
+    connection.busy_timeout(BUSY_TIMEOUT)?;
+    connection.set_prepared_statement_cache_capacity(ROWS_PER_INSERT + 32);
+    // WAL: readers never block the writer; FULL: a commit that returned is on disk. Checkpointing every
+    // 32 MiB of WAL rather than every 4 MiB writes a page changed by many commits back once, not each time.
+    connection.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;
+         PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 8192;",
+    )?;
+    Ok(connection)
 }
 
 impl SqliteStore {
@@ -76,19 +104,9 @@ impl SqliteStore {
     }
 
     fn open_with(path: &Path, flags: OpenFlags) -> Result<SqliteStore> {
-        let connection = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-            .map_err(|e| Error::Io { path: path.to_path_buf(), message: e.to_string() })?;
-        connection.busy_timeout(std::time::Duration::from_secs(10))?;
-        connection.set_prepared_statement_cache_capacity(ROWS_PER_INSERT + 32);
-        // WAL: readers never block the writer; FULL: a commit that returned is on disk. Checkpointing every
-        // 32 MiB of WAL rather than every 4 MiB writes a page changed by many commits back once, not each time.
-        connection.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;
-             PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 8192;",
-        )?;
-        let mut store = SqliteStore { connection, path: path.to_path_buf() };
-        store.migrate()?;
-        Ok(store)
+        let mut connection = connect(path, flags)?;
+        migrate(&mut connection, path)?;
+        Ok(SqliteStore { path: path.to_path_buf(), idle: Mutex::new(vec![connection]) })
     }
 
     /// The database file.
@@ -96,18 +114,86 @@ impl SqliteStore {
         &self.path
     }
 
-    fn migrate(&mut self) -> Result<()> {
-        let found: i64 = self.connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    /// A connection of the pool (a new one when none is idle), outside any transaction.
+    fn take(&self) -> Result<PooledConnection<'_>> {
+        // The list is only pushed to and popped from: a panic elsewhere cannot leave it half changed.
+        let idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner).pop();
+        let connection = match idle {
+            Some(connection) => connection,
+            None => connect(&self.path, OpenFlags::SQLITE_OPEN_READ_WRITE)?,
+        };
+        Ok(PooledConnection { store: self, connection: Some(connection), snapshot: false })
+    }
+
+    /// Takes a connection back, unless enough are idle already.
+    fn give_back(&self, connection: Connection) {
+        let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+        if idle.len() < IDLE_CONNECTIONS {
+            idle.push(connection);
+        }
+    }
+}
+
+/// Brings the database to this build's schema version, one migration per transaction. Each takes the write
+/// lock first and reads the version under it, so two programs opening an old project at once migrate it once.
+fn migrate(connection: &mut Connection, path: &Path) -> Result<()> {
+    // Current already (nearly always): nothing to lock, so opening never waits for another's write.
+    let found: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    if found == SCHEMA_VERSION {
+        return Ok(());
+    }
+    loop {
+        let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let found: i64 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
         if found > SCHEMA_VERSION {
-            return Err(Error::NewerSchema { path: self.path.clone(), found, supported: SCHEMA_VERSION });
+            return Err(Error::NewerSchema { path: path.to_path_buf(), found, supported: SCHEMA_VERSION });
         }
-        for (index, migration) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-            let tx = self.connection.transaction()?;
-            tx.execute_batch(migration)?;
-            tx.execute_batch(&format!("PRAGMA user_version = {}", index + 1))?;
-            tx.commit()?;
+        let Some(migration) = MIGRATIONS.get(found as usize) else { return Ok(()) };
+        tx.execute_batch(migration)?;
+        tx.execute_batch(&format!("PRAGMA user_version = {}", found + 1))?;
+        tx.commit()?;
+    }
+}
+
+/// A connection taken from the pool: a snapshot ([`Store::read`]) or the connection of a write transaction.
+/// Dropped, it ends whatever transaction is still open (rolled back) and goes back to the pool; one that
+/// cannot end its transaction is closed instead.
+struct PooledConnection<'s> {
+    store: &'s SqliteStore,
+    /// Always there until dropped.
+    connection: Option<Connection>,
+    /// It holds a snapshot (a read transaction), not a write transaction.
+    snapshot: bool,
+}
+
+impl PooledConnection<'_> {
+    fn db(&self) -> &Connection {
+        #[allow(clippy::expect_used, reason = "the connection is taken out only when the guard drops")]
+        self.connection.as_ref().expect("a pooled connection is there until dropped")
+    }
+}
+
+impl Drop for PooledConnection<'_> {
+    fn drop(&mut self) {
+        let Some(connection) = self.connection.take() else { return };
+        if !connection.is_autocommit() {
+            let _ = connection.execute_batch("ROLLBACK");
         }
-        Ok(())
+        if connection.is_autocommit() {
+            self.store.give_back(connection);
+        }
+    }
+}
+
+impl rusqlite::ToSql for BatchId {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        self.0.to_sql()
+    }
+}
+
+impl rusqlite::types::FromSql for BatchId {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        i64::column_result(value).map(BatchId)
     }
 }
 
@@ -169,32 +255,32 @@ fn hex_digest(hasher: &sha2::Sha256) -> String {
     hasher.clone().finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A read transaction for the length of a multi-query read, ended when dropped; nothing when one is open.
-/// For its length the database file is also memory-mapped: a whole-table scan then reads pages in place
-/// instead of copying each one (about a fifth faster). SQLite maps for reading only; writes still go through
-/// the journal, so the mapping changes nothing about durability.
-struct ReadSnapshot<'c> {
-    connection: &'c Connection,
-    began: bool,
-}
-
 /// How much of the database file a scan maps (a limit, not an allocation: pages are the page cache's).
 const SCAN_MMAP_BYTES: i64 = 1 << 40;
 
-impl<'c> ReadSnapshot<'c> {
-    fn begin(connection: &'c Connection) -> Result<ReadSnapshot<'c>> {
-        let began = connection.is_autocommit();
-        if began {
-            connection.execute_batch(&format!("PRAGMA mmap_size = {SCAN_MMAP_BYTES}; BEGIN DEFERRED"))?;
+/// The database file memory-mapped for the length of a whole-table scan in a snapshot: the scan then reads pages
+/// in place instead of copying each one (about a fifth faster). SQLite maps for reading only; writes still go
+/// through the journal, so the mapping changes nothing about durability. Only scans map: other reads would
+/// count the file's pages they touch as the program's memory.
+struct ScanMapping<'c> {
+    connection: Option<&'c Connection>,
+}
+
+impl<'c> ScanMapping<'c> {
+    fn begin(connection: &'c PooledConnection<'_>) -> Result<ScanMapping<'c>> {
+        // Inside a write transaction nothing is mapped (as before there were snapshots).
+        if !connection.snapshot {
+            return Ok(ScanMapping { connection: None });
         }
-        Ok(ReadSnapshot { connection, began })
+        connection.db().execute_batch(&format!("PRAGMA mmap_size = {SCAN_MMAP_BYTES}"))?;
+        Ok(ScanMapping { connection: Some(connection.db()) })
     }
 }
 
-impl Drop for ReadSnapshot<'_> {
+impl Drop for ScanMapping<'_> {
     fn drop(&mut self) {
-        if self.began {
-            let _ = self.connection.execute_batch("COMMIT; PRAGMA mmap_size = 0");
+        if let Some(connection) = self.connection {
+            let _ = connection.execute_batch("PRAGMA mmap_size = 0");
         }
     }
 }
@@ -236,7 +322,7 @@ fn records_digest(records: &std::collections::BTreeMap<(i64, i64), RecordDigests
 }
 
 /// SHA-256 (hex) over the statements of a batch, recomputed from the table, in the order written.
-fn batch_digest(connection: &Connection, batch: i64) -> Result<String> {
+fn batch_digest(connection: &Connection, batch: BatchId) -> Result<String> {
     use sha2::Sha256;
     let mut query = connection.prepare_cached(
         "SELECT s.id, e.id, p.schema, p.name, s.value, src.id, s.locator, s.confidence, s.sensitivity, s.retracts
@@ -313,13 +399,17 @@ fn collect_statements(
 }
 
 impl Store for SqliteStore {
-    fn write(&mut self, batch: &Batch) -> Result<Box<dyn WriteTx + '_>> {
-        let tx = self.connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    fn write(&self, batch: &Batch) -> Result<Box<dyn WriteTx + '_>> {
+        let connection = self.take()?;
+        // IMMEDIATE: the write lock is taken now (waiting up to the busy timeout), not at the first write, so a
+        // transaction never fails midway because another began writing after it began reading.
+        connection.db().execute_batch("BEGIN IMMEDIATE")?;
+        let tx = connection.db();
         tx.execute(
             "INSERT INTO batch (recorded_by, recorded_at, operation) VALUES (?1, ?2, ?3)",
             params![batch.recorded_by, batch.recorded_at, batch.operation],
         )?;
-        let batch_id = tx.last_insert_rowid();
+        let batch_id = BatchId(tx.last_insert_rowid());
         let mut properties = HashMap::new();
         {
             let mut query = tx.prepare("SELECT key, schema, name FROM property")?;
@@ -331,7 +421,7 @@ impl Store for SqliteStore {
             }
         }
         Ok(Box::new(SqliteWriteTx {
-            tx,
+            connection,
             batch_id,
             properties,
             sources: HashMap::new(),
@@ -343,9 +433,21 @@ impl Store for SqliteStore {
         }))
     }
 
+    fn read(&self) -> Result<Box<dyn ReadTx + '_>> {
+        let mut connection = self.take()?;
+        connection.snapshot = true;
+        connection.db().execute_batch("BEGIN DEFERRED")?;
+        // A deferred transaction takes its snapshot at its first read, not at BEGIN: read now, so that the
+        // snapshot is the project as it is when `read` returns.
+        connection.db().query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))?;
+        Ok(Box::new(connection))
+    }
+}
+
+impl ReadTx for PooledConnection<'_> {
     fn source(&self, id: &SourceId) -> Result<Option<Source>> {
         let row = self
-            .connection
+            .db()
             .query_row(
                 "SELECT s.id, s.kind, s.title, s.content_hash, s.synthetic, s.generation, b.recorded_at, b.recorded_by
                  FROM source s JOIN batch b ON b.id = s.batch WHERE s.id = ?1",
@@ -371,7 +473,7 @@ impl Store for SqliteStore {
     }
 
     fn statements_for_entity(&self, id: &EntityId) -> Result<Vec<Statement>> {
-        let mut query = self.connection.prepare_cached(&format!(
+        let mut query = self.db().prepare_cached(&format!(
             "{STATEMENT_SELECT} WHERE e.id = ?1 AND src.withdrawn IS NOT 'all' ORDER BY s.rowid"
         ))?;
         let rows = query.query_map([id.as_str()], statement_from_row)?;
@@ -393,7 +495,7 @@ impl Store for SqliteStore {
                AND EXISTS (SELECT 1 FROM statement s WHERE s.entity = e.key AND {ACTIVE} AND {CONSENTED})
              ORDER BY e.id LIMIT ?"
         );
-        let mut query = self.connection.prepare(&sql)?;
+        let mut query = self.db().prepare(&sql)?;
         let mut values: Vec<&dyn rusqlite::ToSql> = Vec::new();
         let after = after.map(EntityId::as_str).unwrap_or("");
         values.push(&after);
@@ -415,9 +517,8 @@ impl Store for SqliteStore {
 
     fn for_each_entity(&self, visit: &mut dyn FnMut(EntityId, Vec<Statement>) -> Result<()>) -> Result<()> {
         // In the order entities were first recorded: the entity index gives it without sorting in memory.
-        let mut query = self
-            .connection
-            .prepare(&format!("{STATEMENT_SELECT} WHERE src.withdrawn IS NULL ORDER BY s.entity, s.rowid"))?;
+        let mut query =
+            self.db().prepare(&format!("{STATEMENT_SELECT} WHERE src.withdrawn IS NULL ORDER BY s.entity, s.rowid"))?;
         let mut rows = query.query_map([], statement_from_row)?;
         let mut current: Option<EntityId> = None;
         let mut group = Vec::new();
@@ -442,7 +543,7 @@ impl Store for SqliteStore {
     }
 
     fn segment(&self, source: &SourceId, segment: &str) -> Result<Option<Segment>> {
-        let mut query = self.connection.prepare_cached(
+        let mut query = self.db().prepare_cached(
             "SELECT g.lang, g.text, g.translation_lang, g.translation_text FROM segment g
              JOIN source s ON s.key = g.source AND s.generation = g.generation
              WHERE s.id = ?1 AND g.id = ?2",
@@ -469,7 +570,7 @@ impl Store for SqliteStore {
     }
 
     fn sanctions_lists(&self) -> Result<Vec<StoredList>> {
-        let mut query = self.connection.prepare(
+        let mut query = self.db().prepare(
             "SELECT l.sha256, l.name, l.version, l.format, l.file_name, l.entities, b.recorded_by, b.recorded_at,
                     l.companion_sha256, l.addresses_sha256
              FROM sanctions_list l JOIN batch b ON b.id = l.batch ORDER BY l.key",
@@ -492,7 +593,7 @@ impl Store for SqliteStore {
     }
 
     fn link_judgements(&self) -> Result<Vec<StoredJudgement>> {
-        let mut query = self.connection.prepare(
+        let mut query = self.db().prepare(
             "SELECT j.entity_a, j.entity_b, j.verdict, j.note, b.recorded_by, b.recorded_at, j.salt, j.batch
              FROM link_judgement j JOIN batch b ON b.id = j.batch ORDER BY j.key",
         )?;
@@ -512,12 +613,19 @@ impl Store for SqliteStore {
     }
 
     fn custodians(&self) -> Result<Vec<Custodian>> {
-        self.custodian_rows()
+        let mut query = self.db().prepare(
+            "SELECT c.public_key, c.label, b.recorded_by, b.recorded_at FROM custodian c JOIN batch b ON b.id = c.batch
+             ORDER BY c.key",
+        )?;
+        let rows = query.query_map([], |row| {
+            Ok(Custodian { public_key: row.get(0)?, label: row.get(1)?, added_by: row.get(2)?, added_at: row.get(3)? })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
     fn all_attachments(&self) -> Result<Vec<(SourceId, String)>> {
         let mut query = self
-            .connection
+            .db()
             .prepare("SELECT s.id, a.sha256 FROM attachment a JOIN source s ON s.key = a.source ORDER BY a.key")?;
         let rows = query.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?;
         let mut all = Vec::new();
@@ -528,19 +636,19 @@ impl Store for SqliteStore {
         Ok(all)
     }
 
-    fn batch_digest(&self, batch: i64) -> Result<String> {
-        batch_digest(&self.connection, batch)
+    fn batch_digest(&self, batch: BatchId) -> Result<String> {
+        batch_digest(self.db(), batch)
     }
 
-    fn statement_batches(&self) -> Result<Vec<i64>> {
-        let mut query = self.connection.prepare("SELECT DISTINCT batch FROM statement ORDER BY batch")?;
+    fn statement_batches(&self) -> Result<Vec<BatchId>> {
+        let mut query = self.db().prepare("SELECT DISTINCT batch FROM statement ORDER BY batch")?;
         let rows = query.query_map([], |row| row.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<Vec<i64>>>()?)
+        Ok(rows.collect::<rusqlite::Result<Vec<BatchId>>>()?)
     }
 
     fn events(&self, after: u64, limit: usize) -> Result<Vec<CustodyEvent>> {
         let mut events = Vec::new();
-        let mut query = self.connection.prepare(&format!("{EVENT_SELECT} WHERE e.seq > ?1 ORDER BY e.seq LIMIT ?2"))?;
+        let mut query = self.db().prepare(&format!("{EVENT_SELECT} WHERE e.seq > ?1 ORDER BY e.seq LIMIT ?2"))?;
         let limit = limit.min(i64::MAX as usize) as i64;
         // Sequence numbers are SQLite integers: nothing lies past i64::MAX, and `as` would wrap to negative.
         let after = after.min(i64::MAX as u64) as i64;
@@ -552,7 +660,7 @@ impl Store for SqliteStore {
     }
 
     fn for_each_event(&self, visit: &mut dyn FnMut(CustodyEvent) -> Result<()>) -> Result<()> {
-        let mut query = self.connection.prepare(&format!("{EVENT_SELECT} ORDER BY e.seq"))?;
+        let mut query = self.db().prepare(&format!("{EVENT_SELECT} ORDER BY e.seq"))?;
         let rows = query.query_map([], event_from_row)?;
         for row in rows {
             visit(row?.map_err(Error::Corrupt)?)?;
@@ -561,15 +669,14 @@ impl Store for SqliteStore {
     }
 
     fn source_statements(&self, source: &SourceId) -> Result<Vec<Statement>> {
-        let mut query = self
-            .connection
-            .prepare_cached(&format!("{STATEMENT_SELECT} WHERE src.id = ?1 AND {ACTIVE} ORDER BY s.rowid"))?;
+        let mut query =
+            self.db().prepare_cached(&format!("{STATEMENT_SELECT} WHERE src.id = ?1 AND {ACTIVE} ORDER BY s.rowid"))?;
         let rows = query.query_map([source.as_str()], statement_from_row)?;
         collect_statements(rows)
     }
 
     fn segments(&self, source: &SourceId) -> Result<Vec<Segment>> {
-        let mut query = self.connection.prepare_cached(
+        let mut query = self.db().prepare_cached(
             "SELECT g.id, g.lang, g.text, g.translation_lang, g.translation_text FROM segment g
              JOIN source s ON s.key = g.source AND s.generation = g.generation
              WHERE s.id = ?1 ORDER BY g.id",
@@ -586,7 +693,7 @@ impl Store for SqliteStore {
 
     fn consent(&self, source: &SourceId) -> Result<Option<ConsentRecord>> {
         Ok(self
-            .connection
+            .db()
             .query_row(
                 "SELECT c.record, s.withdrawn FROM consent c
                  JOIN source s ON s.key = c.source AND s.generation = c.generation WHERE s.id = ?1",
@@ -597,7 +704,7 @@ impl Store for SqliteStore {
     }
 
     fn source_batches(&self) -> Result<Vec<SourceBatch>> {
-        let mut query = self.connection.prepare(
+        let mut query = self.db().prepare(
             "SELECT s.id, s.batch,
                  EXISTS (SELECT 1 FROM segment g WHERE g.source = s.key AND g.generation = s.generation
                          AND g.batch IS NULL)
@@ -615,7 +722,7 @@ impl Store for SqliteStore {
     }
 
     fn sources_of_kind(&self, kind: SourceKind) -> Result<Vec<(SourceId, Option<String>)>> {
-        let mut query = self.connection.prepare("SELECT id, withdrawn FROM source WHERE kind = ?1 ORDER BY key")?;
+        let mut query = self.db().prepare("SELECT id, withdrawn FROM source WHERE kind = ?1 ORDER BY key")?;
         let rows = query.query_map([kind.as_str()], |row| Ok((row.get::<_, String>(0)?, row.get(1)?)))?;
         let mut sources = Vec::new();
         for row in rows {
@@ -626,7 +733,7 @@ impl Store for SqliteStore {
     }
 
     fn consent_records(&self) -> Result<Vec<(SourceId, ConsentRecord)>> {
-        let mut query = self.connection.prepare(
+        let mut query = self.db().prepare(
             "SELECT s.id, c.record, s.withdrawn FROM consent c
              JOIN source s ON s.key = c.source AND s.generation = c.generation ORDER BY s.key",
         )?;
@@ -642,7 +749,7 @@ impl Store for SqliteStore {
     }
 
     fn source_events(&self, source: &SourceId) -> Result<Vec<CustodyEvent>> {
-        let mut query = self.connection.prepare(&format!(
+        let mut query = self.db().prepare(&format!(
             "{EVENT_SELECT} WHERE e.batch IN (
                  SELECT DISTINCT st.batch FROM statement st JOIN source s ON s.key = st.source WHERE s.id = ?1
                  UNION SELECT a.batch FROM attachment a JOIN source s ON s.key = a.source WHERE s.id = ?1)
@@ -656,9 +763,9 @@ impl Store for SqliteStore {
         Ok(events)
     }
 
-    fn records_digests(&self) -> Result<HashMap<i64, String>> {
-        let mut by_batch: HashMap<i64, std::collections::BTreeMap<(i64, i64), RecordDigests>> = HashMap::new();
-        let mut query = self.connection.prepare(
+    fn records_digests(&self) -> Result<HashMap<BatchId, String>> {
+        let mut by_batch: HashMap<BatchId, std::collections::BTreeMap<(i64, i64), RecordDigests>> = HashMap::new();
+        let mut query = self.db().prepare(
             "SELECT batch, source, generation, id, lang, text, translation_lang, translation_text FROM segment
              WHERE batch IS NOT NULL ORDER BY source, generation, id",
         )?;
@@ -669,7 +776,7 @@ impl Store for SqliteStore {
             hash_fields(&mut digests.segments, &[text(3)?, text(4)?, text(5)?, text(6)?, text(7)?]);
         }
         let mut query =
-            self.connection.prepare("SELECT batch, source, generation, record FROM consent WHERE batch IS NOT NULL")?;
+            self.db().prepare("SELECT batch, source, generation, record FROM consent WHERE batch IS NOT NULL")?;
         let mut rows = query.query([])?;
         while let Some(row) = rows.next()? {
             let record = row.get_ref(3)?.as_str().ok();
@@ -687,11 +794,11 @@ impl Store for SqliteStore {
         // One pass over the statement table in its own order (sequential pages, no index lookups), with
         // each testimony's statements gathered until the pass is beyond the last of them (`last_statement`).
         // The queries read one snapshot: a write committed meanwhile cannot split a testimony.
-        let _snapshot = ReadSnapshot::begin(&self.connection)?;
+        let _mapping = ScanMapping::begin(self)?;
         // Source key → (id until handed over, rowid of its last statement).
         let mut testimonies: HashMap<i64, (Option<SourceId>, i64)> = HashMap::new();
         {
-            let mut query = self.connection.prepare(
+            let mut query = self.db().prepare(
                 "SELECT key, id, last_statement FROM source
                  WHERE kind = 'testimony' AND withdrawn IS NOT 'all' AND last_statement IS NOT NULL",
             )?;
@@ -704,7 +811,7 @@ impl Store for SqliteStore {
         // Property key → (schema, name), for the schemata asked for (all when none are named).
         let mut properties: HashMap<i64, (Name, Name)> = HashMap::new();
         {
-            let mut query = self.connection.prepare("SELECT key, schema, name FROM property")?;
+            let mut query = self.db().prepare("SELECT key, schema, name FROM property")?;
             let rows = query.query_map([], |row| Ok((row.get::<_, i64>(0)?, row.get(1)?, row.get(2)?)))?;
             for row in rows {
                 let (key, schema, name): (i64, String, String) = row?;
@@ -719,7 +826,7 @@ impl Store for SqliteStore {
             let keys: Vec<String> = properties.keys().map(i64::to_string).collect();
             format!("WHERE s.property IN ({})", keys.join(","))
         };
-        let mut query = self.connection.prepare(&format!(
+        let mut query = self.db().prepare(&format!(
             "SELECT s.rowid, s.source, s.id, s.entity, e.id, s.property, s.value, s.locator, s.confidence,
                     s.sensitivity, s.retracts
              FROM statement s JOIN entity e ON e.key = s.entity {filter} ORDER BY s.rowid"
@@ -819,7 +926,7 @@ impl Store for SqliteStore {
     }
 
     fn stale_last_statements(&self) -> Result<Vec<SourceId>> {
-        let mut query = self.connection.prepare(
+        let mut query = self.db().prepare(
             "SELECT id FROM source WHERE last_statement IS NOT (SELECT max(rowid) FROM statement WHERE source = key)
              ORDER BY id",
         )?;
@@ -827,29 +934,31 @@ impl Store for SqliteStore {
         rows.map(|id| SourceId::new(&id?).map_err(Error::Corrupt)).collect()
     }
 
-    fn batch_statements(&self, batch: i64) -> Result<Vec<Statement>> {
-        let mut query = self.connection.prepare(&format!("{STATEMENT_SELECT} WHERE s.batch = ?1 ORDER BY s.rowid"))?;
+    fn batch_statements(&self, batch: BatchId) -> Result<Vec<Statement>> {
+        let mut query = self.db().prepare(&format!("{STATEMENT_SELECT} WHERE s.batch = ?1 ORDER BY s.rowid"))?;
         let rows = query.query_map([batch], statement_from_row)?;
         collect_statements(rows)
     }
 
     fn sealed_values(&self) -> Result<Vec<(SealedRef, Vec<u8>)>> {
         let mut values = Vec::new();
-        let mut query = self.connection.prepare("SELECT source, generation, version, sealed FROM protected")?;
+        let mut query = self.db().prepare(
+            "SELECT source, generation, version, sealed FROM protected ORDER BY source, generation, version",
+        )?;
         for row in query.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))? {
             let (source, generation, version, sealed) = row?;
-            values.push((SealedRef::Protected(source, generation, version), sealed));
+            values.push((SealedRef(SealedPlace::Protected(source, generation, version)), sealed));
         }
-        let mut query = self.connection.prepare("SELECT key, sealed_name FROM attachment")?;
+        let mut query = self.db().prepare("SELECT key, sealed_name FROM attachment ORDER BY key")?;
         for row in query.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))? {
             let (key, sealed) = row?;
-            values.push((SealedRef::AttachmentName(key), sealed));
+            values.push((SealedRef(SealedPlace::AttachmentName(key)), sealed));
         }
         Ok(values)
     }
 
     fn attachments(&self, source: &SourceId) -> Result<Vec<Attachment>> {
-        let mut query = self.connection.prepare(
+        let mut query = self.db().prepare(
             "SELECT a.sha256, a.size, a.media_type, a.sealed_name, b.recorded_by, b.recorded_at,
                     a.original_sha256, a.original_size, a.stripped
              FROM attachment a JOIN source s ON s.key = a.source JOIN batch b ON b.id = a.batch
@@ -881,7 +990,7 @@ impl Store for SqliteStore {
 
     fn protected(&self, source: &SourceId) -> Result<Option<Vec<u8>>> {
         Ok(self
-            .connection
+            .db()
             .query_row(
                 "SELECT p.sealed FROM protected p JOIN source s ON s.key = p.source AND s.generation = p.generation
                  WHERE s.id = ?1 ORDER BY p.version DESC LIMIT 1",
@@ -892,7 +1001,7 @@ impl Store for SqliteStore {
     }
 
     fn protected_versions(&self) -> Result<Vec<ProtectedVersion>> {
-        let mut query = self.connection.prepare(
+        let mut query = self.db().prepare(
             "SELECT s.id, p.generation, p.version, p.batch, p.sealed FROM protected p JOIN source s ON s.key = p.source
              ORDER BY p.source, p.generation, p.version",
         )?;
@@ -914,10 +1023,9 @@ impl Store for SqliteStore {
     }
 
     fn stats(&self) -> Result<Stats> {
-        let count =
-            |sql: &str| -> Result<u64> { Ok(self.connection.query_row(sql, [], |row| row.get::<_, i64>(0))? as u64) };
+        let count = |sql: &str| -> Result<u64> { Ok(self.db().query_row(sql, [], |row| row.get::<_, i64>(0))? as u64) };
         let grouped = |sql: &str| -> Result<Vec<(String, u64)>> {
-            let mut query = self.connection.prepare(sql)?;
+            let mut query = self.db().prepare(sql)?;
             let rows = query.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)? as u64)))?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         };
@@ -934,22 +1042,11 @@ impl Store for SqliteStore {
     }
 }
 
-impl SqliteStore {
-    fn custodian_rows(&self) -> Result<Vec<Custodian>> {
-        let mut query = self.connection.prepare(
-            "SELECT c.public_key, c.label, b.recorded_by, b.recorded_at FROM custodian c JOIN batch b ON b.id = c.batch
-             ORDER BY c.key",
-        )?;
-        let rows = query.query_map([], |row| {
-            Ok(Custodian { public_key: row.get(0)?, label: row.get(1)?, added_by: row.get(2)?, added_at: row.get(3)? })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-    }
-}
-
-struct SqliteWriteTx<'c> {
-    tx: rusqlite::Transaction<'c>,
-    batch_id: i64,
+/// A write transaction on a connection of its own (`BEGIN IMMEDIATE` ... `COMMIT`; rolled back when dropped
+/// uncommitted).
+struct SqliteWriteTx<'s> {
+    connection: PooledConnection<'s>,
+    batch_id: BatchId,
     /// (schema, property) → key, all of them (the table is small).
     properties: HashMap<(String, String), i64>,
     /// Source id → key, for the sources of this transaction.
@@ -987,8 +1084,8 @@ impl SqliteWriteTx<'_> {
         if let Some(key) = self.properties.get(&(schema.to_string(), name.to_string())) {
             return Ok(*key);
         }
-        self.tx.execute("INSERT INTO property (schema, name) VALUES (?1, ?2)", params![schema, name])?;
-        let key = self.tx.last_insert_rowid();
+        self.connection.db().execute("INSERT INTO property (schema, name) VALUES (?1, ?2)", params![schema, name])?;
+        let key = self.connection.db().last_insert_rowid();
         self.properties.insert((schema.to_string(), name.to_string()), key);
         Ok(key)
     }
@@ -998,11 +1095,12 @@ impl SqliteWriteTx<'_> {
             return Ok(*key);
         }
         let key: Option<i64> = self
-            .tx
+            .connection
+            .db()
             .prepare_cached("SELECT key FROM source WHERE id = ?1")?
             .query_row([source.as_str()], |row| row.get(0))
             .optional()?;
-        let key = key.ok_or_else(|| Error::Database(format!("statements for unregistered source `{source}`")))?;
+        let key = key.ok_or_else(|| Error::internal(format!("statements for unregistered source `{source}`")))?;
         self.sources.insert(source.clone(), key);
         Ok(key)
     }
@@ -1015,17 +1113,19 @@ impl SqliteWriteTx<'_> {
             self.entities.clear();
         }
         let found: Option<i64> = self
-            .tx
+            .connection
+            .db()
             .prepare_cached("SELECT key FROM entity WHERE id = ?1")?
             .query_row([entity.as_str()], |row| row.get(0))
             .optional()?;
         let key = match found {
             Some(key) => key,
             None => {
-                self.tx
+                self.connection
+                    .db()
                     .prepare_cached("INSERT INTO entity (id, schema) VALUES (?1, ?2)")?
                     .execute(params![entity.as_str(), schema])?;
-                self.tx.last_insert_rowid()
+                self.connection.db().last_insert_rowid()
             }
         };
         self.entities.insert(entity.clone(), key);
@@ -1034,9 +1134,18 @@ impl SqliteWriteTx<'_> {
 }
 
 impl WriteTx for SqliteWriteTx<'_> {
+    fn reads(&self) -> &dyn ReadTx {
+        &self.connection
+    }
+
+    fn batch(&self) -> BatchId {
+        self.batch_id
+    }
+
     fn put_source(&mut self, source: &SourceDraft) -> Result<SourceOutcome> {
         let existing: Option<(i64, String, u32, String)> = self
-            .tx
+            .connection
+            .db()
             .prepare_cached("SELECT key, content_hash, generation, kind FROM source WHERE id = ?1")?
             .query_row([source.id.as_str()], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))
             .optional()?;
@@ -1051,18 +1160,20 @@ impl WriteTx for SqliteWriteTx<'_> {
         }
         // A testimony's withdrawal applies at once to its recorded assessment too.
         if source.kind == SourceKind::Testimony {
-            self.tx
+            self.connection
+                .db()
                 .prepare_cached("UPDATE source SET withdrawn = ?2 WHERE id = 'assess:' || ?1 AND kind = 'assessment'")?
                 .execute(params![source.id.as_str(), source.withdrawn])?;
         }
         let existing = existing.map(|(key, hash, generation, _)| (key, hash, generation));
-        let (key, generation) = match existing {
-            Some((key, hash, generation)) if hash == source.content_hash => {
-                self.sources.insert(source.id.clone(), key);
-                return Ok(SourceOutcome::Unchanged { generation });
-            }
-            Some((key, _, generation)) => {
-                self.tx
+        let (key, generation) =
+            match existing {
+                Some((key, hash, generation)) if hash == source.content_hash => {
+                    self.sources.insert(source.id.clone(), key);
+                    return Ok(SourceOutcome::Unchanged { generation });
+                }
+                Some((key, _, generation)) => {
+                    self.connection.db()
                     .prepare_cached(
                         "UPDATE source SET kind = ?2, title = ?3, content_hash = ?4, synthetic = ?5, generation = ?6,
                            batch = ?7, withdrawn = ?8 WHERE key = ?1",
@@ -1077,10 +1188,10 @@ impl WriteTx for SqliteWriteTx<'_> {
                         self.batch_id,
                         source.withdrawn
                     ])?;
-                (key, generation + 1)
-            }
-            None => {
-                self.tx
+                    (key, generation + 1)
+                }
+                None => {
+                    self.connection.db()
                     .prepare_cached(
                         "INSERT INTO source (id, kind, title, content_hash, synthetic, generation, batch, withdrawn)
                          VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7)",
@@ -1094,16 +1205,16 @@ impl WriteTx for SqliteWriteTx<'_> {
                         self.batch_id,
                         source.withdrawn
                     ])?;
-                (self.tx.last_insert_rowid(), 1)
-            }
-        };
+                    (self.connection.db().last_insert_rowid(), 1)
+                }
+            };
         self.sources.insert(source.id.clone(), key);
         if generation == 1 {
             return Ok(SourceOutcome::New { generation });
         }
         // A changed source: retract every active statement of its earlier generations.
         let active = {
-            let mut query = self.tx.prepare_cached(&format!(
+            let mut query = self.connection.db().prepare_cached(&format!(
                 "{STATEMENT_SELECT} WHERE s.source = ?1 AND {ACTIVE} ORDER BY e.id, s.rowid"
             ))?;
             let rows = query.query_map(params![key], statement_from_row)?;
@@ -1144,7 +1255,7 @@ impl WriteTx for SqliteWriteTx<'_> {
         let mut inserted = 0;
         while rows.peek().is_some() {
             let chunk: Vec<_> = rows.by_ref().take(ROWS_PER_INSERT).collect();
-            let mut insert = self.tx.prepare_cached(&insert_statements_sql(chunk.len()))?;
+            let mut insert = self.connection.db().prepare_cached(&insert_statements_sql(chunk.len()))?;
             let ids: Vec<[u8; 16]> = chunk.iter().map(|(s, _)| s.id.to_bytes()).collect();
             let retracts: Vec<Option<[u8; 16]>> =
                 chunk.iter().map(|(s, _)| s.retracts.as_ref().map(StatementId::to_bytes)).collect();
@@ -1169,13 +1280,14 @@ impl WriteTx for SqliteWriteTx<'_> {
             inserted += added as u64;
             // Into the batch digest go exactly the rows this INSERT wrote, in rowid order. When some rows were
             // there already, a row was written here if its rowid is among the `added` newest.
-            let newest = self.tx.last_insert_rowid();
+            let newest = self.connection.db().last_insert_rowid();
             let written_here = (newest - added as i64 + 1)..=newest;
             let mut hashed = std::collections::HashSet::new();
             for (index, (statement, (_, _, source))) in chunk.iter().enumerate() {
                 if added < chunk.len() {
                     let rowid: i64 = self
-                        .tx
+                        .connection
+                        .db()
                         .prepare_cached("SELECT rowid FROM statement WHERE source = ?1 AND id = ?2")?
                         .query_row(params![source, &ids[index][..]], |row| row.get(0))?;
                     if !written_here.contains(&rowid) || !hashed.insert(rowid) {
@@ -1206,7 +1318,7 @@ impl WriteTx for SqliteWriteTx<'_> {
 
     fn put_segments(&mut self, source: &SourceId, generation: u32, segments: &[Segment]) -> Result<()> {
         let key = self.source_key(source)?;
-        let mut insert = self.tx.prepare_cached(
+        let mut insert = self.connection.db().prepare_cached(
             "INSERT OR REPLACE INTO segment
                  (source, generation, id, lang, text, translation_lang, translation_text, batch)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -1243,7 +1355,8 @@ impl WriteTx for SqliteWriteTx<'_> {
 
     fn put_consent(&mut self, source: &SourceId, generation: u32, record: &str) -> Result<()> {
         let key = self.source_key(source)?;
-        self.tx
+        self.connection
+            .db()
             .prepare_cached(
                 "INSERT OR REPLACE INTO consent (source, generation, record, batch) VALUES (?1, ?2, ?3, ?4)",
             )?
@@ -1258,7 +1371,8 @@ impl WriteTx for SqliteWriteTx<'_> {
         let key = self.source_key(source)?;
         // A plain INSERT: should the version ever be taken, the write fails rather than replace a block.
         let version: u32 = self
-            .tx
+            .connection
+            .db()
             .prepare_cached(
                 "INSERT INTO protected (source, generation, version, sealed, batch)
                  SELECT ?1, ?2, coalesce(max(version), 0) + 1, ?3, ?4 FROM protected
@@ -1278,7 +1392,7 @@ impl WriteTx for SqliteWriteTx<'_> {
 
     fn put_attachment(&mut self, source: &SourceId, attachment: &NewAttachment) -> Result<bool> {
         let key = self.source_key(source)?;
-        let added = self.tx.execute(
+        let added = self.connection.db().execute(
             "INSERT OR IGNORE INTO attachment
                  (source, sha256, size, media_type, sealed_name, batch, original_sha256, original_size, stripped)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -1312,25 +1426,39 @@ impl WriteTx for SqliteWriteTx<'_> {
     }
 
     fn append_event(&mut self, kind: &str, detail: &str, leaf_hash: &[u8; 32]) -> Result<u64> {
-        self.tx
+        self.connection
+            .db()
             .prepare_cached("INSERT INTO custody_event (batch, kind, detail, leaf_hash) VALUES (?1, ?2, ?3, ?4)")?
             .execute(params![self.batch_id, kind, detail, &leaf_hash[..]])?;
-        Ok(self.tx.last_insert_rowid() as u64)
+        Ok(self.connection.db().last_insert_rowid() as u64)
     }
 
     fn remove_custodian(&mut self, public_key: &str) -> Result<bool> {
-        Ok(self.tx.execute("DELETE FROM custodian WHERE public_key = ?1", [public_key])? == 1)
+        // Counted here, under the write lock: two removals at once cannot each see another custodian left.
+        let (listed, custodians): (bool, i64) = self.connection.db().query_row(
+            "SELECT EXISTS (SELECT 1 FROM custodian WHERE public_key = ?1), (SELECT count(*) FROM custodian)",
+            [public_key],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )?;
+        if !listed {
+            return Ok(false);
+        }
+        if custodians <= 1 {
+            return Err(Error::Conflict(crate::LAST_CUSTODIAN.into()));
+        }
+        Ok(self.connection.db().execute("DELETE FROM custodian WHERE public_key = ?1", [public_key])? == 1)
     }
 
     fn reseal(&mut self, value: &SealedRef, sealed: &[u8]) -> Result<()> {
-        let changed = match *value {
-            SealedRef::Protected(source, generation, version) => self.tx.execute(
+        let changed = match value.0 {
+            SealedPlace::Protected(source, generation, version) => self.connection.db().execute(
                 "UPDATE protected SET sealed = ?4 WHERE source = ?1 AND generation = ?2 AND version = ?3",
                 params![source, generation, version, sealed],
             )?,
-            SealedRef::AttachmentName(key) => {
-                self.tx.execute("UPDATE attachment SET sealed_name = ?2 WHERE key = ?1", params![key, sealed])?
-            }
+            SealedPlace::AttachmentName(key) => self
+                .connection
+                .db()
+                .execute("UPDATE attachment SET sealed_name = ?2 WHERE key = ?1", params![key, sealed])?,
         };
         if changed != 1 {
             return Err(Error::Corrupt(format!("{value:?}: no such sealed value to re-seal")));
@@ -1339,7 +1467,7 @@ impl WriteTx for SqliteWriteTx<'_> {
     }
 
     fn put_sanctions_list(&mut self, list: &StoredList) -> Result<bool> {
-        let added = self.tx.execute(
+        let added = self.connection.db().execute(
             "INSERT OR IGNORE INTO sanctions_list
                  (sha256, name, version, format, file_name, entities, batch, companion_sha256, addresses_sha256)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -1359,7 +1487,7 @@ impl WriteTx for SqliteWriteTx<'_> {
     }
 
     fn put_link_judgement(&mut self, judgement: &StoredJudgement) -> Result<()> {
-        self.tx.execute(
+        self.connection.db().execute(
             "INSERT INTO link_judgement (entity_a, entity_b, verdict, note, salt, batch) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![
                 judgement.entity_a,
@@ -1374,7 +1502,7 @@ impl WriteTx for SqliteWriteTx<'_> {
     }
 
     fn put_custodian(&mut self, public_key: &str, label: &str) -> Result<bool> {
-        let added = self.tx.execute(
+        let added = self.connection.db().execute(
             "INSERT OR IGNORE INTO custodian (public_key, label, batch) VALUES (?1, ?2, ?3)",
             params![public_key, label, self.batch_id],
         )?;
@@ -1383,14 +1511,14 @@ impl WriteTx for SqliteWriteTx<'_> {
 
     fn commit(self: Box<Self>) -> Result<()> {
         {
-            let mut update = self.tx.prepare(
+            let mut update = self.connection.db().prepare(
                 "UPDATE source SET last_statement = (SELECT max(rowid) FROM statement WHERE source = ?1) WHERE key = ?1",
             )?;
             for key in &self.touched {
                 update.execute([key])?;
             }
         }
-        self.tx.commit()?;
+        self.connection.db().execute_batch("COMMIT")?;
         Ok(())
     }
 }

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 mod architecture;
+mod concurrency;
 mod estimate;
 mod first_hour;
 mod hardening;

@@ -6,10 +6,10 @@ use crate::{example_text, import_files, lines, new_project};
 
 /// Imports `text` (as `name`) into a fresh project and checks the diagnostics; the project must stay empty.
 fn check(name: &str, text: &str, expected: Expect) {
-    let (_dir, mut project) = new_project();
-    let (_files, report) = import_files(Some(&mut project), &[(name, text.as_bytes())]);
+    let (_dir, project) = new_project();
+    let (_files, report) = import_files(Some(&project), &[(name, text.as_bytes())]);
     assert!(!report.committed);
-    let stats = project.store().stats().unwrap();
+    let stats = project.read().unwrap().stats().unwrap();
     assert_eq!((stats.statements, stats.sources.len()), (0, 0), "bad input wrote something");
     expected.assert_debug_eq(&lines(&report));
 }
@@ -54,11 +54,11 @@ fn empty_file_and_invalid_utf8() {
         ]
     "#]],
     );
-    let (_dir, mut project) = new_project();
+    let (_dir, project) = new_project();
     let mut bytes = example_text().into_bytes();
     let at = bytes.windows(7).position(|w| w == b"INT-07\n").unwrap();
     bytes[at + 2] = 0xff;
-    let (_files, report) = crate::import_files(Some(&mut project), &[("t.yaml", &bytes)]);
+    let (_files, report) = crate::import_files(Some(&project), &[("t.yaml", &bytes)]);
     expect![[r#"
         [
             "t.yaml:12:18: invalid UTF-8: save the file as UTF-8",
@@ -130,16 +130,15 @@ fn duplicate_ids() {
     );
     // The same testimony twice in one import.
     let text = example_text();
-    let (_dir, mut project) = new_project();
-    let (_files, report) =
-        import_files(Some(&mut project), &[("a.yaml", text.as_bytes()), ("b.yaml", text.as_bytes())]);
+    let (_dir, project) = new_project();
+    let (_files, report) = import_files(Some(&project), &[("a.yaml", text.as_bytes()), ("b.yaml", text.as_bytes())]);
     expect![[r#"
         [
             "b.yaml:3:1: field `id`: testimony `T-EXAMPLE-0001` appears twice in this import (first at a.yaml:3:1)",
         ]
     "#]]
     .assert_debug_eq(&lines(&report));
-    assert_eq!(project.store().stats().unwrap().statements, 0);
+    assert_eq!(project.read().unwrap().stats().unwrap().statements, 0);
 }
 
 #[test]
@@ -161,8 +160,8 @@ fn protected_values_never_appear_in_messages() {
         "  name: SYNTHETIC-PROTECTED-NAME-0001\n",
         "  name: SYNTHETIC-PROTECTED-NAME-0001\n  name: again\n",
     );
-    let (_dir, mut project) = new_project();
-    let (_files, report) = import_files(Some(&mut project), &[("t.yaml", text.as_bytes())]);
+    let (_dir, project) = new_project();
+    let (_files, report) = import_files(Some(&project), &[("t.yaml", text.as_bytes())]);
     let all = lines(&report).join("\n");
     assert!(all.contains("duplicate key in the same mapping"), "{all}");
     assert!(!all.contains("SYNTHETIC-PROTECTED"), "{all}");
@@ -184,8 +183,8 @@ fn one_bad_record_among_ten_thousand_writes_nothing_and_lists_every_error() {
         lines_out.push_str(&serde_json::to_string(&record).unwrap());
         lines_out.push('\n');
     }
-    let (_dir, mut project) = new_project();
-    let (_files, report) = import_files(Some(&mut project), &[("bulk.jsonl", lines_out.as_bytes())]);
+    let (_dir, project) = new_project();
+    let (_files, report) = import_files(Some(&project), &[("bulk.jsonl", lines_out.as_bytes())]);
     assert_eq!(report.records, 10_000);
     expect![[r#"
         [
@@ -194,7 +193,7 @@ fn one_bad_record_among_ten_thousand_writes_nothing_and_lists_every_error() {
         ]
     "#]]
     .assert_debug_eq(&lines(&report));
-    let stats = project.store().stats().unwrap();
+    let stats = project.read().unwrap().stats().unwrap();
     assert_eq!((stats.statements, stats.sources.len()), (0, 0));
 }
 
@@ -272,7 +271,7 @@ fn names_and_values_longer_than_the_limit_are_refused_with_their_place() {
 #[test]
 fn an_ftm_name_longer_than_the_limit_is_refused_with_its_place() {
     use clew_intake::ftm::{FtmImportOptions, import_ftm};
-    let (_dir, mut project) = new_project();
+    let (_dir, project) = new_project();
     let files = tempfile::tempdir().unwrap();
     let path = files.path().join("e.ftm.json");
     let name = "X".repeat(40_000);
@@ -297,7 +296,7 @@ fn an_ftm_name_longer_than_the_limit_is_refused_with_its_place() {
         problems[0].ends_with("`properties.name[0]`: a name of 40000 characters; names are limited to 1000"),
         "{problems:?}"
     );
-    assert_eq!(project.store().stats().unwrap().statements, 0);
+    assert_eq!(project.read().unwrap().stats().unwrap().statements, 0);
 }
 
 #[test]
@@ -309,9 +308,8 @@ fn a_coded_entity_may_not_take_a_testimonys_id() {
         "    - key: employer\n      id: T-EXAMPLE-0001\n",
         1,
     );
-    let (_dir, mut project) = new_project();
-    let (_files, report) =
-        import_files(Some(&mut project), &[("a.yaml", first.as_bytes()), ("b.yaml", second.as_bytes())]);
+    let (_dir, project) = new_project();
+    let (_files, report) = import_files(Some(&project), &[("a.yaml", first.as_bytes()), ("b.yaml", second.as_bytes())]);
     assert!(!report.committed);
     let problems = lines(&report);
     assert_eq!(problems.len(), 1, "{problems:?}");
@@ -319,5 +317,5 @@ fn a_coded_entity_may_not_take_a_testimonys_id() {
         problems[0].contains("facts.entities[0].id") && problems[0].contains("is a testimony's id"),
         "{problems:?}"
     );
-    assert_eq!(project.store().stats().unwrap().statements, 0, "nothing written");
+    assert_eq!(project.read().unwrap().stats().unwrap().statements, 0, "nothing written");
 }

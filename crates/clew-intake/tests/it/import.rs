@@ -9,12 +9,12 @@ use crate::{example_text, import_files, model, new_project};
 
 #[test]
 fn example_imports_with_provenance_for_every_fact() {
-    let (_dir, mut project) = new_project();
-    let (_files, report) = import_files(Some(&mut project), &[("t.yaml", example_text().as_bytes())]);
+    let (_dir, project) = new_project();
+    let (_files, report) = import_files(Some(&project), &[("t.yaml", example_text().as_bytes())]);
     assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
     assert!(report.committed);
     assert_eq!(report.new_sources, 1);
-    let store = project.store();
+    let store = project.read().unwrap();
     let employment = EntityId::new("T-EXAMPLE-0001.spell1").unwrap();
     let entity = Entity::assemble(model(), &employment, store.statements_for_entity(&employment).unwrap()).unwrap();
     assert_eq!(entity.schema, "Employment");
@@ -53,24 +53,24 @@ fn example_imports_with_provenance_for_every_fact() {
 
 #[test]
 fn reimport_is_idempotent_and_a_change_retracts() {
-    let (_dir, mut project) = new_project();
+    let (_dir, project) = new_project();
     let text = example_text();
-    let (_f, first) = import_files(Some(&mut project), &[("t.yaml", text.as_bytes())]);
-    let before = project.store().stats().unwrap();
+    let (_f, first) = import_files(Some(&project), &[("t.yaml", text.as_bytes())]);
+    let before = project.read().unwrap().stats().unwrap();
     // The same testimony as JSON is the same content.
     let json =
         serde_json::to_string(&clew_model::doc::parse(&text, clew_model::doc::TextFormat::Yaml).unwrap()[0].to_json())
             .unwrap();
-    let (_f, again) = import_files(Some(&mut project), &[("t.json", json.as_bytes())]);
+    let (_f, again) = import_files(Some(&project), &[("t.json", json.as_bytes())]);
     assert_eq!((again.unchanged_sources, again.statements), (1, 0));
-    assert_eq!(project.store().stats().unwrap().statements, before.statements);
+    assert_eq!(project.read().unwrap().stats().unwrap().statements, before.statements);
 
     let changed = text.replacen("hours_per_day: {value: 12,", "hours_per_day: {value: 14,", 1);
-    let (_f, third) = import_files(Some(&mut project), &[("t.yaml", changed.as_bytes())]);
+    let (_f, third) = import_files(Some(&project), &[("t.yaml", changed.as_bytes())]);
     assert_eq!(third.changed_sources, 1);
     assert_eq!(third.retracted, first.statements);
     let employment = EntityId::new("T-EXAMPLE-0001.spell1").unwrap();
-    let statements = project.store().statements_for_entity(&employment).unwrap();
+    let statements = project.read().unwrap().statements_for_entity(&employment).unwrap();
     let entity = Entity::assemble(model(), &employment, statements.clone()).unwrap();
     assert_eq!(entity.values("hoursPerDay"), ["14"]);
     // Nothing was overwritten: the old value is still there, retracted.
@@ -78,16 +78,17 @@ fn reimport_is_idempotent_and_a_change_retracts() {
     assert!(statements.iter().any(|s| s.property == "hoursPerDay" && s.value == "12" && s.retracts.is_some()));
 
     // Back to the first version: its facts are asserted again, as new statements.
-    let (_f, fourth) = import_files(Some(&mut project), &[("t.yaml", text.as_bytes())]);
+    let (_f, fourth) = import_files(Some(&project), &[("t.yaml", text.as_bytes())]);
     assert_eq!(fourth.changed_sources, 1);
     let entity =
-        Entity::assemble(model(), &employment, project.store().statements_for_entity(&employment).unwrap()).unwrap();
+        Entity::assemble(model(), &employment, project.read().unwrap().statements_for_entity(&employment).unwrap())
+            .unwrap();
     assert_eq!(entity.values("hoursPerDay"), ["12"]);
 }
 
 #[test]
 fn dry_run_and_validate_write_nothing() {
-    let (_dir, mut project) = new_project();
+    let (_dir, project) = new_project();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("t.yaml");
     std::fs::write(&path, example_text()).unwrap();
@@ -96,18 +97,19 @@ fn dry_run_and_validate_write_nothing() {
     let report =
         clew_intake::import_testimonies(model(), Some(project.store()), &inputs, &options, &mut |_| {}).unwrap();
     assert!(!report.committed && report.statements > 0 && report.diagnostics.is_empty());
-    assert_eq!(project.store().stats().unwrap().statements, 0);
+    assert_eq!(project.read().unwrap().stats().unwrap().statements, 0);
     let report = clew_intake::import_testimonies(model(), None, &inputs, &options, &mut |_| {}).unwrap();
     assert_eq!((report.records, report.diagnostics.len()), (1, 0));
 }
 
 #[test]
 fn ftm_export_leaves_restricted_data_out_by_default() {
-    let (_dir, mut project) = new_project();
-    import_files(Some(&mut project), &[("t.yaml", example_text().as_bytes())]);
+    let (_dir, project) = new_project();
+    import_files(Some(&project), &[("t.yaml", example_text().as_bytes())]);
     let mut exported = Vec::new();
     let report =
-        export_ftm(model(), project.store_ref(), Sensitivity::Internal, Audience::Internal, &mut exported).unwrap();
+        export_ftm(model(), &*project.read().unwrap(), Sensitivity::Internal, Audience::Internal, &mut exported)
+            .unwrap();
     let text = String::from_utf8(exported).unwrap();
     let schemata: Vec<String> = text
         .lines()
@@ -133,16 +135,16 @@ fn ftm_export_leaves_restricted_data_out_by_default() {
 
 #[test]
 fn ftm_export_then_import_round_trips() {
-    let (_dir, mut project) = new_project();
-    import_files(Some(&mut project), &[("t.yaml", example_text().as_bytes())]);
+    let (_dir, project) = new_project();
+    import_files(Some(&project), &[("t.yaml", example_text().as_bytes())]);
     let mut exported = Vec::new();
-    export_ftm(model(), project.store_ref(), Sensitivity::Restricted, Audience::Internal, &mut exported).unwrap();
+    export_ftm(model(), &*project.read().unwrap(), Sensitivity::Restricted, Audience::Internal, &mut exported).unwrap();
     let text = String::from_utf8(exported.clone()).unwrap();
     assert!(text.contains(r#""amount":["45000"]"#) && text.contains(r#""currency":["RUB"]"#), "{text}");
     // Relations need both ends in FtM; the witness end is there at `restricted`.
     assert!(text.contains(r#""schema":"Employment""#), "{text}");
 
-    let (_dir2, mut second) = new_project();
+    let (_dir2, second) = new_project();
     let files = tempfile::tempdir().unwrap();
     let path = files.path().join("export.ftm.json");
     std::fs::write(&path, &exported).unwrap();
@@ -157,24 +159,25 @@ fn ftm_export_then_import_round_trips() {
     assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
     // What can re-identify a witness stays restricted in the new project, whatever --sensitivity said.
     let employment = EntityId::new("T-EXAMPLE-0001.spell1").unwrap();
-    let statements = second.store().statements_for_entity(&employment).unwrap();
+    let statements = second.read().unwrap().statements_for_entity(&employment).unwrap();
     let employee = statements.iter().find(|s| s.property == "employee").unwrap();
     assert_eq!(employee.sensitivity, Sensitivity::Restricted);
     // FtM is the lowest common denominator (a Worksite comes back as an Address): a second round changes nothing.
     let mut again = Vec::new();
-    export_ftm(model(), second.store_ref(), Sensitivity::Restricted, Audience::Internal, &mut again).unwrap();
-    let (_dir3, mut third) = new_project();
+    export_ftm(model(), &*second.read().unwrap(), Sensitivity::Restricted, Audience::Internal, &mut again).unwrap();
+    let (_dir3, third) = new_project();
     let path = files.path().join("again.ftm.json");
     std::fs::write(&path, &again).unwrap();
     import_ftm(model(), Some(third.store()), &[InputPath::File(path)], &options, &mut |_| {}).unwrap();
     let mut third_export = Vec::new();
-    export_ftm(model(), third.store_ref(), Sensitivity::Restricted, Audience::Internal, &mut third_export).unwrap();
+    export_ftm(model(), &*third.read().unwrap(), Sensitivity::Restricted, Audience::Internal, &mut third_export)
+        .unwrap();
     assert_eq!(String::from_utf8(third_export).unwrap(), String::from_utf8(again).unwrap());
 }
 
 #[test]
 fn two_ftm_inputs_never_share_a_source() {
-    let (_dir, mut project) = new_project();
+    let (_dir, project) = new_project();
     let files = tempfile::tempdir().unwrap();
     let mut inputs = Vec::new();
     for folder in ["a", "b"] {
@@ -197,7 +200,7 @@ fn two_ftm_inputs_never_share_a_source() {
     let report = import_ftm(model(), Some(project.store()), &inputs, &options, &mut |_| {}).unwrap();
     assert_eq!(report.diagnostics.len(), 1);
     assert!(report.diagnostics[0].message.contains("would both be source `ftm:list.json`"));
-    assert_eq!(project.store().stats().unwrap().statements, 0);
+    assert_eq!(project.read().unwrap().stats().unwrap().statements, 0);
 }
 
 #[test]
@@ -223,7 +226,7 @@ fn protected_values_are_kept_exactly_as_written() {
 
 #[test]
 fn ftm_import_reports_unknown_schemata_and_bad_values() {
-    let (_dir, mut project) = new_project();
+    let (_dir, project) = new_project();
     let files = tempfile::tempdir().unwrap();
     let path = files.path().join("list.json");
     std::fs::write(
@@ -257,7 +260,7 @@ fn ftm_import_reports_unknown_schemata_and_bad_values() {
         ]
     "#]]
     .assert_debug_eq(&lines);
-    assert_eq!(project.store().stats().unwrap().statements, 0);
+    assert_eq!(project.read().unwrap().stats().unwrap().statements, 0);
     options.skip_unknown = true;
     let report = import_ftm(model(), Some(project.store()), &inputs, &options, &mut |_| {}).unwrap();
     assert_eq!(report.diagnostics.len(), 1, "the impossible date is still an error");
@@ -268,17 +271,18 @@ fn ftm_import_reports_unknown_schemata_and_bad_values() {
 fn protected_data_needs_a_custodian_and_is_stored_sealed() {
     // A project without custodians refuses a testimony with protected data, and writes nothing.
     let dir = tempfile::tempdir().unwrap();
-    let mut bare = clew_store::Project::init(&dir.path().join("bare"), "bare", false).unwrap();
-    let (_files, report) = import_files(Some(&mut bare), &[("t.yaml", example_text().as_bytes())]);
+    let bare = clew_store::Project::init(&dir.path().join("bare"), "bare", false).unwrap();
+    let (_files, report) = import_files(Some(&bare), &[("t.yaml", example_text().as_bytes())]);
     let lines = crate::lines(&report);
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert!(lines[0].contains("field `protected`: has protected data, but the project has no custodian"), "{lines:?}");
-    assert_eq!(bare.store().stats().unwrap().statements, 0);
+    assert_eq!(bare.read().unwrap().stats().unwrap().statements, 0);
 
     // With a custodian, the store holds only the sealed form, which the custodian's key opens.
-    let (project_dir, mut project) = new_project();
-    import_files(Some(&mut project), &[("t.yaml", example_text().as_bytes())]);
-    let sealed = project.store_ref().protected(&clew_model::SourceId::new("T-EXAMPLE-0001").unwrap()).unwrap().unwrap();
+    let (project_dir, project) = new_project();
+    import_files(Some(&project), &[("t.yaml", example_text().as_bytes())]);
+    let sealed =
+        project.read().unwrap().protected(&clew_model::SourceId::new("T-EXAMPLE-0001").unwrap()).unwrap().unwrap();
     assert!(sealed.starts_with(b"age-encryption.org/v1"));
     let key = std::fs::read_to_string(project_dir.path().join("custodian.key")).unwrap();
     let identity = clew_vault::Identity::parse(&key, "custodian.key").unwrap();
@@ -291,22 +295,22 @@ fn protected_data_needs_a_custodian_and_is_stored_sealed() {
 /// export. It is refused, and nothing of it is written.
 #[test]
 fn a_testimony_cannot_write_into_another_witness() {
-    let (_dir, mut project) = new_project();
-    let (_f, first) = import_files(Some(&mut project), &[("t.yaml", example_text().as_bytes())]);
+    let (_dir, project) = new_project();
+    let (_f, first) = import_files(Some(&project), &[("t.yaml", example_text().as_bytes())]);
     assert!(first.committed);
     let second = example_text()
         .replacen("id: T-EXAMPLE-0001", "id: T-EXAMPLE-0002", 1)
         .replacen("pseudonym: W-EX-0001", "pseudonym: W-EX-0002", 1)
         .replacen("    - key: minder\n", "    - key: minder\n      id: witness:W-EX-0001\n", 1);
-    let before = project.store().stats().unwrap();
-    let (_f, report) = import_files(Some(&mut project), &[("t2.yaml", second.as_bytes())]);
+    let before = project.read().unwrap().stats().unwrap();
+    let (_f, report) = import_files(Some(&project), &[("t2.yaml", second.as_bytes())]);
     assert!(!report.committed);
     let lines = crate::lines(&report);
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert!(lines[0].starts_with("t2.yaml:") && lines[0].contains("field `facts.entities[4].id`"), "{lines:?}");
-    assert_eq!(project.store().stats().unwrap(), before, "a refused import writes nothing");
+    assert_eq!(project.read().unwrap().stats().unwrap(), before, "a refused import writes nothing");
     let mut exported = Vec::new();
-    export_ftm(model(), project.store_ref(), Sensitivity::Internal, Audience::Internal, &mut exported).unwrap();
+    export_ftm(model(), &*project.read().unwrap(), Sensitivity::Internal, Audience::Internal, &mut exported).unwrap();
     let text = String::from_utf8(exported).unwrap();
     assert!(!text.contains("witness:"), "{text}");
 }
@@ -315,7 +319,7 @@ fn a_testimony_cannot_write_into_another_witness() {
 /// corrected, or its consent withdrawn); a new one cannot.
 #[test]
 fn a_testimony_id_with_a_colon_already_in_the_project_is_accepted_again() {
-    let (_dir, mut project) = new_project();
+    let (_dir, project) = new_project();
     let batch = clew_store::Batch {
         recorded_by: "t".into(),
         recorded_at: "2026-01-01T00:00:00Z".into(),
@@ -333,11 +337,11 @@ fn a_testimony_id_with_a_colon_already_in_the_project_is_accepted_again() {
     .unwrap();
     tx.commit().unwrap();
     let earlier = example_text().replacen("id: T-EXAMPLE-0001", "id: T:0001", 1);
-    let (_f, report) = import_files(Some(&mut project), &[("t.yaml", earlier.as_bytes())]);
+    let (_f, report) = import_files(Some(&project), &[("t.yaml", earlier.as_bytes())]);
     assert!(report.committed, "{:?}", report.diagnostics);
     assert_eq!(report.changed_sources, 1);
     let new = example_text().replacen("id: T-EXAMPLE-0001", "id: T:0002", 1);
-    let (_f, report) = import_files(Some(&mut project), &[("t.yaml", new.as_bytes())]);
+    let (_f, report) = import_files(Some(&project), &[("t.yaml", new.as_bytes())]);
     assert!(!report.committed);
     assert!(crate::lines(&report)[0].contains("a testimony id may not contain `:`"), "{:?}", report.diagnostics);
 }
@@ -348,18 +352,18 @@ fn a_testimony_id_with_a_colon_already_in_the_project_is_accepted_again() {
 /// `a_protected_block_version_deleted_behind_clews_back_is_named` deletes one).
 #[test]
 fn a_changed_protected_block_is_a_new_version_and_the_earlier_one_stays() {
-    let (project_dir, mut project) = new_project();
+    let (project_dir, project) = new_project();
     let text = example_text();
-    import_files(Some(&mut project), &[("t.yaml", text.as_bytes())]);
+    import_files(Some(&project), &[("t.yaml", text.as_bytes())]);
     let changed = text.replacen("SYNTHETIC-PROTECTED-NAME-0001", "SYNTHETIC-PROTECTED-NAME-0002", 1);
-    let (_f, report) = import_files(Some(&mut project), &[("t.yaml", changed.as_bytes())]);
+    let (_f, report) = import_files(Some(&project), &[("t.yaml", changed.as_bytes())]);
     assert_eq!((report.unchanged_sources, report.statements, report.protected_versions), (1, 0, 1));
     assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
     let warning = report.warnings[0].to_string();
     assert!(warning.contains("protected") && warning.contains("new version"), "{warning}");
     assert!(!warning.contains("SYNTHETIC-PROTECTED"), "{warning}");
 
-    let store = project.store_ref();
+    let store = &*project.read().unwrap();
     let source = clew_model::SourceId::new("T-EXAMPLE-0001").unwrap();
     let versions = store.protected_versions().unwrap();
     assert_eq!(versions.iter().map(|v| (v.generation, v.version)).collect::<Vec<_>>(), [(1, 1), (1, 2)]);
@@ -375,7 +379,7 @@ fn a_changed_protected_block_is_a_new_version_and_the_earlier_one_stays() {
     let last: serde_json::Value = serde_json::from_str(&events.last().unwrap().detail).unwrap();
     assert_eq!((last["unchanged_sources"].as_u64(), last["protected_versions"].as_u64()), (Some(1), Some(1)));
     let verify = |project: &clew_store::Project| {
-        clew_intake::verify::verify(project.store_ref(), &project.blob_dir(), &project.list_dir(), None, None)
+        clew_intake::verify::verify(&*project.read().unwrap(), &project.blob_dir(), &project.list_dir(), None, None)
             .unwrap()
             .problems
             .into_iter()
@@ -385,8 +389,8 @@ fn a_changed_protected_block_is_a_new_version_and_the_earlier_one_stays() {
     };
     assert_eq!(verify(&project), Vec::<String>::new());
     // The same block again is still a new version (sealed blocks cannot be compared), and nothing else.
-    let (_f, again) = import_files(Some(&mut project), &[("t.yaml", changed.as_bytes())]);
+    let (_f, again) = import_files(Some(&project), &[("t.yaml", changed.as_bytes())]);
     assert_eq!((again.unchanged_sources, again.protected_versions), (1, 1));
-    assert_eq!(project.store_ref().protected_versions().unwrap().len(), 3);
+    assert_eq!(project.read().unwrap().protected_versions().unwrap().len(), 3);
     assert_eq!(verify(&project), Vec::<String>::new());
 }

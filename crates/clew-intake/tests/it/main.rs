@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 mod bad_input;
+mod concurrency;
 mod import;
 mod json_schema;
 mod screening;
@@ -29,7 +30,7 @@ pub fn example_text() -> String {
 /// A new project with one custodian (whose identity the project keeps for the test in `custodian.key`).
 pub fn new_project() -> (tempfile::TempDir, Project) {
     let dir = tempfile::tempdir().unwrap();
-    let mut project = Project::init(&dir.path().join("p"), "test", true).unwrap();
+    let project = Project::init(&dir.path().join("p"), "test", true).unwrap();
     let custodian = clew_vault::new_custodian("test custodian");
     std::fs::write(dir.path().join("custodian.key"), custodian.identity_file.as_bytes()).unwrap();
     let batch = clew_store::Batch {
@@ -48,7 +49,7 @@ pub fn options() -> ImportOptions {
 }
 
 /// Writes files into a temporary directory and imports them.
-pub fn import_files(project: Option<&mut Project>, files: &[(&str, &[u8])]) -> (tempfile::TempDir, ImportReport) {
+pub fn import_files(project: Option<&Project>, files: &[(&str, &[u8])]) -> (tempfile::TempDir, ImportReport) {
     let dir = tempfile::tempdir().unwrap();
     let mut inputs = Vec::new();
     for (name, bytes) in files {

@@ -9,7 +9,7 @@ use crate::new_project;
 fn a_changed_explanation_is_recorded_again() {
     // The hash left the stored explanation out: new rules giving the same score for other reasons were never
     // re-derived, and the old explanation stood as provenance.
-    let (_dir, mut project) = new_project();
+    let (_dir, project) = new_project();
     let found = ScreeningMatch {
         list_entry: "F-1".into(),
         list_name: "fictional list".into(),
@@ -26,14 +26,14 @@ fn a_changed_explanation_is_recorded_again() {
             matches: vec![found.clone()],
         }]
     };
-    let record = |project: &mut clew_store::Project, found: &ScreeningMatch| {
+    let record = |project: &clew_store::Project, found: &ScreeningMatch| {
         record_screening(project.store(), &screened(found), "basis", "clew-names-v1", "tester").unwrap()
     };
-    assert_eq!(record(&mut project, &found).recorded, 1);
-    assert_eq!(record(&mut project, &found).unchanged, 1);
+    assert_eq!(record(&project, &found).recorded, 1);
+    assert_eq!(record(&project, &found).unchanged, 1);
     let explained_otherwise = ScreeningMatch { explanation: "name 0.91, Korean syllables".into(), ..found.clone() };
-    let again = record(&mut project, &explained_otherwise);
+    let again = record(&project, &explained_otherwise);
     assert_eq!((again.recorded, again.unchanged), (1, 0));
     let renamed_list = ScreeningMatch { list_name: "another list".into(), ..explained_otherwise };
-    assert_eq!(record(&mut project, &renamed_list).recorded, 1);
+    assert_eq!(record(&project, &renamed_list).recorded, 1);
 }

@@ -1,6 +1,8 @@
 //! Integration tests of the store on real SQLite files: projects, migrations, refusals, reads.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+mod concurrency;
+
 use clew_model::{Claim, EntityId, Segment, Sensitivity, SourceId, SourceKind, Statement, Translation};
 use clew_store::{Batch, Error, Project, SourceDraft, SourceOutcome};
 
@@ -75,7 +77,7 @@ fn a_broken_config_is_reported_with_its_path() {
 #[test]
 fn statements_round_trip_and_rollback_leaves_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let mut project = Project::init(dir.path(), "p", false).unwrap();
+    let project = Project::init(dir.path(), "p", false).unwrap();
     let store = project.store();
     {
         let mut tx = store.write(&batch()).unwrap();
@@ -83,20 +85,20 @@ fn statements_round_trip_and_rollback_leaves_nothing() {
         tx.put_statements(&[statement("T-1", "c1", "Company", "name", "Example LLC", 1)]).unwrap();
         // Dropped without commit.
     }
-    assert_eq!(store.stats().unwrap().statements, 0);
-    assert!(store.source(&SourceId::new("T-1").unwrap()).unwrap().is_none());
+    assert_eq!(store.read().unwrap().stats().unwrap().statements, 0);
+    assert!(store.read().unwrap().source(&SourceId::new("T-1").unwrap()).unwrap().is_none());
 
     let mut tx = store.write(&batch()).unwrap();
     tx.put_source(&draft("T-1", "h1")).unwrap();
     let written = statement("T-1", "c1", "Company", "name", "Example LLC", 1);
     tx.put_statements(&[written.clone(), written.clone()]).unwrap();
     tx.commit().unwrap();
-    let read = store.statements_for_entity(&EntityId::new("c1").unwrap()).unwrap();
+    let read = store.read().unwrap().statements_for_entity(&EntityId::new("c1").unwrap()).unwrap();
     assert_eq!(read.len(), 1, "the same statement twice is stored once");
     assert_eq!(read[0].id, written.id);
     assert_eq!((read[0].confidence, read[0].sensitivity), (0.75, Sensitivity::Restricted));
     assert_eq!((read[0].recorded_by.as_str(), read[0].recorded_at.as_str()), ("tester", "2026-01-01T00:00:00Z"));
-    let listed = store.list_entities(&["Company".into()], None, 10).unwrap();
+    let listed = store.read().unwrap().list_entities(&["Company".into()], None, 10).unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].caption.as_deref(), Some("Example LLC"));
 
@@ -105,25 +107,25 @@ fn statements_round_trip_and_rollback_leaves_nothing() {
     assert_eq!(tx.put_source(&draft("T-1", "h2")).unwrap(), SourceOutcome::Changed { generation: 2, retracted: 1 });
     tx.commit().unwrap();
     assert!(
-        store.list_entities(&[], None, 10).unwrap().is_empty(),
+        store.read().unwrap().list_entities(&[], None, 10).unwrap().is_empty(),
         "an entity with only retracted statements is not listed"
     );
-    let stats = store.stats().unwrap();
+    let stats = store.read().unwrap().stats().unwrap();
     assert_eq!((stats.statements, stats.retractions), (2, 1));
 }
 
 #[test]
 fn the_database_survives_reopening() {
     let dir = tempfile::tempdir().unwrap();
-    let mut project = Project::init(dir.path(), "p", false).unwrap();
+    let project = Project::init(dir.path(), "p", false).unwrap();
     let mut tx = project.store().write(&batch()).unwrap();
     tx.put_source(&draft("T-1", "h1")).unwrap();
     tx.put_statements(&[statement("T-1", "c1", "Company", "name", "Example LLC", 1)]).unwrap();
     tx.commit().unwrap();
     drop(project);
     let project = Project::open(dir.path()).unwrap();
-    assert_eq!(project.store_ref().stats().unwrap().statements, 1);
-    assert_eq!(project.store_ref().source(&SourceId::new("T-1").unwrap()).unwrap().unwrap().generation, 1);
+    assert_eq!(project.read().unwrap().stats().unwrap().statements, 1);
+    assert_eq!(project.read().unwrap().source(&SourceId::new("T-1").unwrap()).unwrap().unwrap().generation, 1);
 }
 
 /// A project written by database version 1 (`test_data/project-v1`: the synthetic example testimony,
@@ -136,9 +138,10 @@ fn a_version_1_project_still_opens() {
         std::fs::copy(fixture.join(file), dir.path().join(file)).unwrap();
     }
     let project = Project::open(dir.path()).unwrap();
-    let stats = project.store_ref().stats().unwrap();
+    let stats = project.read().unwrap().stats().unwrap();
     assert_eq!((stats.statements, stats.retractions, stats.segments), (102, 0, 5));
-    let hours = project.store_ref().statements_for_entity(&EntityId::new("T-EXAMPLE-0001.spell1").unwrap()).unwrap();
+    let hours =
+        project.read().unwrap().statements_for_entity(&EntityId::new("T-EXAMPLE-0001.spell1").unwrap()).unwrap();
     let hours = hours.iter().find(|s| s.property == "hoursPerDay").unwrap();
     assert_eq!(
         (hours.value.as_str(), hours.locator.as_str(), hours.recorded_by.as_str()),
@@ -147,10 +150,10 @@ fn a_version_1_project_still_opens() {
     // Its sealed protected block still opens with the fixture's custodian key.
     let key = std::fs::read_to_string(fixture.with_file_name("project-v1-custodian.key")).unwrap();
     let identity = clew_vault::Identity::parse(&key, "fixture key").unwrap();
-    let sealed = project.store_ref().protected(&SourceId::new("T-EXAMPLE-0001").unwrap()).unwrap().unwrap();
+    let sealed = project.read().unwrap().protected(&SourceId::new("T-EXAMPLE-0001").unwrap()).unwrap().unwrap();
     let plaintext = clew_vault::open(&identity, &sealed).unwrap();
     assert!(String::from_utf8_lossy(&plaintext).contains("SYNTHETIC-PROTECTED-NAME-0001"));
-    assert_eq!(project.store_ref().custodians().unwrap()[0].label, "fixture custodian");
+    assert_eq!(project.read().unwrap().custodians().unwrap()[0].label, "fixture custodian");
 }
 
 /// The digest a write transaction computes as it writes equals the one recomputed from the table (what
@@ -158,7 +161,7 @@ fn a_version_1_project_still_opens() {
 #[test]
 fn batch_digest_matches_what_verify_recomputes() {
     let dir = tempfile::tempdir().unwrap();
-    let mut project = Project::init(dir.path(), "p", false).unwrap();
+    let project = Project::init(dir.path(), "p", false).unwrap();
     let store = project.store();
     let mut first = store.write(&batch()).unwrap();
     first.put_source(&draft("T-1", "h1")).unwrap();
@@ -190,10 +193,10 @@ fn batch_digest_matches_what_verify_recomputes() {
     let written = tx.batch_digest().unwrap();
     let records = tx.records_digest().unwrap();
     tx.commit().unwrap();
-    let batches = store.statement_batches().unwrap();
+    let batches = store.read().unwrap().statement_batches().unwrap();
     assert_eq!(batches.len(), 2);
-    assert_eq!(store.batch_digest(batches[1]).unwrap(), written);
-    assert_eq!(store.records_digests().unwrap().get(&batches[1]), Some(&records));
+    assert_eq!(store.read().unwrap().batch_digest(batches[1]).unwrap(), written);
+    assert_eq!(store.read().unwrap().records_digests().unwrap().get(&batches[1]), Some(&records));
 }
 
 /// The pass analyses make over all testimonies: each testimony once, with exactly its active statements,
@@ -201,9 +204,9 @@ fn batch_digest_matches_what_verify_recomputes() {
 #[test]
 fn each_testimony_is_visited_once_with_its_active_statements() {
     let dir = tempfile::tempdir().unwrap();
-    let mut project = Project::init(dir.path(), "p", false).unwrap();
+    let project = Project::init(dir.path(), "p", false).unwrap();
     let store = project.store();
-    let write = |store: &mut dyn clew_store::Store, source: &str, hash: &str, value: &str| {
+    let write = |store: &dyn clew_store::Store, source: &str, hash: &str, value: &str| {
         let mut tx = store.write(&batch()).unwrap();
         let generation = match tx.put_source(&draft(source, hash)).unwrap() {
             SourceOutcome::New { generation } | SourceOutcome::Changed { generation, .. } => generation,
@@ -227,6 +230,8 @@ fn each_testimony_is_visited_once_with_its_active_statements() {
 
     let mut seen: Vec<(String, Vec<String>)> = Vec::new();
     store
+        .read()
+        .unwrap()
         .for_each_testimony(&["Company"], &mut |id, statements| {
             seen.push((id.to_string(), statements.iter().map(|s| s.value.clone()).collect()));
             Ok(())
@@ -239,6 +244,8 @@ fn each_testimony_is_visited_once_with_its_active_statements() {
     );
     let mut none = 0;
     store
+        .read()
+        .unwrap()
         .for_each_testimony(&["Person"], &mut |_, statements| {
             none += statements.len();
             Ok(())
@@ -253,7 +260,7 @@ fn each_testimony_is_visited_once_with_its_active_statements() {
 #[test]
 fn a_wrong_record_of_a_testimonys_newest_statement_is_caught() {
     let dir = tempfile::tempdir().unwrap();
-    let mut project = Project::init(dir.path(), "p", false).unwrap();
+    let project = Project::init(dir.path(), "p", false).unwrap();
     for (source, hash) in [("T-1", "h1"), ("T-2", "h2")] {
         let mut tx = project.store().write(&batch()).unwrap();
         tx.put_source(&draft(source, hash)).unwrap();
@@ -262,7 +269,7 @@ fn a_wrong_record_of_a_testimonys_newest_statement_is_caught() {
         tx.put_statements(&statements).unwrap();
         tx.commit().unwrap();
     }
-    assert!(project.store_ref().stale_last_statements().unwrap().is_empty());
+    assert!(project.read().unwrap().stale_last_statements().unwrap().is_empty());
     drop(project);
     let path = dir.path().join("clew.db");
     let connection = rusqlite::Connection::open(&path).unwrap();
@@ -270,9 +277,9 @@ fn a_wrong_record_of_a_testimonys_newest_statement_is_caught() {
     drop(connection);
 
     let project = Project::open(dir.path()).unwrap();
-    let stale = project.store_ref().stale_last_statements().unwrap();
+    let stale = project.read().unwrap().stale_last_statements().unwrap();
     assert_eq!(stale, [SourceId::new("T-1").unwrap()]);
-    let error = project.store_ref().for_each_testimony(&[], &mut |_, _| Ok(())).unwrap_err();
+    let error = project.read().unwrap().for_each_testimony(&[], &mut |_, _| Ok(())).unwrap_err();
     assert!(matches!(error, Error::Corrupt(_)) && error.to_string().contains("last_statement"), "{error}");
     drop(project);
 
@@ -285,10 +292,11 @@ fn a_wrong_record_of_a_testimonys_newest_statement_is_caught() {
         .unwrap();
     drop(connection);
     let project = Project::open(dir.path()).unwrap();
-    assert!(project.store_ref().stale_last_statements().unwrap().is_empty());
+    assert!(project.read().unwrap().stale_last_statements().unwrap().is_empty());
     let mut seen = Vec::new();
     project
-        .store_ref()
+        .read()
+        .unwrap()
         .for_each_testimony(&[], &mut |id, statements| {
             seen.push((id.to_string(), statements.len()));
             Ok(())
@@ -303,7 +311,7 @@ fn a_wrong_record_of_a_testimonys_newest_statement_is_caught() {
 #[test]
 fn protected_blocks_are_appended_never_replaced() {
     let dir = tempfile::tempdir().unwrap();
-    let mut project = Project::init(dir.path(), "p", false).unwrap();
+    let project = Project::init(dir.path(), "p", false).unwrap();
     let store = project.store();
     let source = SourceId::new("T-1").unwrap();
     let mut tx = store.write(&batch()).unwrap();
@@ -315,20 +323,20 @@ fn protected_blocks_are_appended_never_replaced() {
     let mut tx = store.write(&batch()).unwrap();
     assert_eq!(tx.put_protected(&source, 1, b"third").unwrap(), 3);
     tx.commit().unwrap();
-    assert_eq!(store.protected(&source).unwrap().as_deref(), Some(&b"third"[..]));
-    let versions = store.protected_versions().unwrap();
+    assert_eq!(store.read().unwrap().protected(&source).unwrap().as_deref(), Some(&b"third"[..]));
+    let versions = store.read().unwrap().protected_versions().unwrap();
     assert_eq!(versions.iter().map(|v| (v.generation, v.version)).collect::<Vec<_>>(), [(1, 1), (1, 2), (1, 3)]);
     assert!(
         versions[0].batch.is_some() && versions[0].batch == versions[1].batch && versions[1].batch < versions[2].batch
     );
 
-    let values = store.sealed_values().unwrap();
+    let values = store.read().unwrap().sealed_values().unwrap();
     let sealed: Vec<&[u8]> = values.iter().map(|(_, sealed)| sealed.as_slice()).collect();
     assert_eq!(sealed, [&b"first"[..], b"second", b"third"]);
     let mut tx = store.write(&batch()).unwrap();
     tx.reseal(&values[0].0, b"first, re-sealed").unwrap();
     tx.commit().unwrap();
-    let values = store.sealed_values().unwrap();
+    let values = store.read().unwrap().sealed_values().unwrap();
     let sealed: Vec<&[u8]> = values.iter().map(|(_, sealed)| sealed.as_slice()).collect();
     assert_eq!(sealed, [&b"first, re-sealed"[..], b"second", b"third"]);
 }
