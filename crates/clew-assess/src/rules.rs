@@ -124,6 +124,27 @@ pub struct Rules {
 }
 
 impl Rules {
+    /// The deduction kinds these rules count as taken by the state: every kind a `deducted_share` measure names
+    /// (in the shipped rules, loyalty fees, plan quotas, party and "voluntary" contributions). The revenue
+    /// estimate's quota per worker-month is their sum, so a rules file of one's own changes both together.
+    pub fn state_deduction_kinds(&self) -> BTreeSet<String> {
+        fn visit(condition: &Condition, kinds: &mut BTreeSet<String>) {
+            match condition {
+                Condition::All(all) | Condition::Any(all) => all.iter().for_each(|c| visit(c, kinds)),
+                Condition::Not(inner) => visit(inner, kinds),
+                Condition::Measure { measure: Measure::DeductedShare(named), .. } => {
+                    kinds.extend(named.iter().cloned())
+                }
+                _ => {}
+            }
+        }
+        let mut kinds = BTreeSet::new();
+        for rule in &self.rules {
+            visit(&rule.when, &mut kinds);
+        }
+        kinds
+    }
+
     /// The shipped rules, against the shipped taxonomy and model.
     pub fn builtin(model: &Model, taxonomy: &Taxonomy) -> Result<Rules, Vec<Diagnostic>> {
         Rules::load(RULES_YAML, "schema/assessment-rules.yaml", model, taxonomy)

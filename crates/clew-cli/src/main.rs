@@ -36,12 +36,13 @@ weight...) are explained in docs/glossary.md.
 Exit codes:
   0  success
   1  internal or storage error
-  2  wrong command-line usage
+  2  wrong usage, or a request the project refuses (e.g. removing its last custodian)
   3  invalid input (every problem is listed; nothing was written)
   4  no usable project (not a clew project, or written by a newer clew)
   5  a key problem (not a key, the wrong key, no custodian)
   6  verification found a problem (`clew verify`)
-  7  the project is busy (another command is writing to it); nothing was written: try again";
+  7  the project is busy (another command is writing to it); nothing was written: try again
+With --json, the error's \"code\" is one of the strings of docs/errors.md.";
 
 /// clew documents forced labour: testimonies in, statements with provenance out.
 #[derive(Debug, Parser)]
@@ -733,6 +734,16 @@ fn open_project(cli_project: &Option<PathBuf>) -> Result<Project, Failure> {
     Ok(project)
 }
 
+/// Who runs the command, as the service records them.
+fn actor(explicit: Option<String>) -> Result<clew_service::Actor, Failure> {
+    Ok(clew_service::Actor::new(&user(explicit))?)
+}
+
+/// The project as the service's operations take it.
+fn service(cli_project: &Option<PathBuf>) -> Result<clew_service::Service, Failure> {
+    Ok(clew_service::Service::from_project(open_project(cli_project)?))
+}
+
 /// Who runs the command: `--user`, else $CLEW_USER, else $USER.
 fn user(explicit: Option<String>) -> String {
     explicit
@@ -800,7 +811,8 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             out.value(&stats, |out| output::print_stats(out, &stats))
         }
         Command::Export(args) => {
-            let project = open_project(&cli.project)?;
+            let service = service(&cli.project)?;
+            let project = service.project();
             let ExportFormat::Ftm = args.format;
             let limit = Sensitivity::from(args.max_sensitivity);
             // Logged before anything leaves the project, like every sensitive read.
@@ -810,7 +822,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
                 "max_sensitivity": limit.as_str(),
                 "to": if args.out.is_some() { "file" } else { "standard output" },
             });
-            log_event(&project, "export", &detail)?;
+            service.log_event(&actor(None)?, "export", &detail)?;
             let report = match &args.out {
                 Some(path) => {
                     // Whole or not at all, and private even when it existed: an export may hold restricted
@@ -914,39 +926,25 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             })
         }
         Command::Keys(KeysCommand::Init) => {
-            let project = open_project(&cli.project)?;
+            let service = service(&cli.project)?;
             let passphrase = required_passphrase(&cli.passphrase_env, true)?;
-            let keys = create_project_keys(&project, &passphrase, None)?;
+            let keys = service.create_keys(&actor(None)?, &passphrase, None)?;
             out.value(&keys, |out| {
                 out.line(&format!("Signing key (Ed25519, signs tree heads): {}", keys.signing_key))?;
                 out.line(&format!("Project key (age X25519, opens attachments): {}", keys.project_key))
             })
         }
         Command::Log(LogCommand::Head { out: file, unsigned }) => {
-            let project = open_project(&cli.project)?;
-            // Never vouch for a log that does not check out: what is signed is read from the snapshot that
-            // verified, so nothing committed meanwhile is signed unverified.
-            let snapshot = project.read()?;
-            let checked =
-                clew_intake::verify::verify(&*snapshot, &project.blob_dir(), &project.list_dir(), None, None)?;
-            problems_fail(out, &checked.problems, &checked)?;
-            let mut leaves = Vec::new();
-            snapshot.for_each_event(&mut |event| {
-                leaves.push(event.leaf_hash);
-                Ok(())
-            })?;
-            drop(snapshot);
-            let root = clew_vault::log::root(&leaves);
-            let head = clew_vault::blobs::hex(&root);
+            let service = service(&cli.project)?;
             if unsigned {
-                let value = serde_json::json!({"tree_size": leaves.len(), "tree_head": head, "signed": false});
-                return out.value(&value, |out| {
-                    out.line(&format!("tree size {}  tree head {head}", leaves.len()))?;
-                    out.note(&format!("not signed; check it later with: clew verify --head {}:{head}", leaves.len()))
+                let head = service.tree_head()?;
+                let (size, hex) = (head.tree_size, head.tree_head.clone());
+                return out.value(&head, |out| {
+                    out.line(&format!("tree size {size}  tree head {hex}"))?;
+                    out.note(&format!("not signed; check it later with: clew verify --head {size}:{hex}"))
                 });
             }
-            let keys = KeyFiles::of_project(&project.dir);
-            if !keys.exists() {
+            if service.public_keys()?.is_none() {
                 return Err(Failure::usage(
                     "a signed tree head needs the project's signing key, which it does not have yet: clew keys init \
                      (or --unsigned for the size and head alone)"
@@ -960,34 +958,25 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
                         .into(),
                 )
             })?;
-            let signed =
-                keys.unlock(&passphrase)?.sign_head(leaves.len() as u64, &root, &clew_intake::import::now_rfc3339());
+            let signed = service.signed_tree_head(&passphrase)?;
             let text = serde_json::to_string_pretty(&signed).unwrap_or_default() + "\n";
             write_or_print(out, file.as_deref(), &text)?;
             out.note("Save this signed tree head (e.g. --out head.json) and send it to a partner; later, `clew verify --head head.json` proves the history up to it is unchanged.")
         }
         Command::Log(LogCommand::Proof { event, from, out: file }) => {
-            let project = open_project(&cli.project)?;
-            let keys = KeyFiles::of_project(&project.dir);
-            if !keys.exists() {
+            let service = service(&cli.project)?;
+            if service.public_keys()?.is_none() {
                 return Err(Failure::usage(
                     "a proof needs a signed tree head: create the keys with clew keys init".into(),
                 ));
             }
-            let passphrase = required_passphrase(&cli.passphrase_env, false)?;
-            let key = keys.unlock(&passphrase)?;
-            // The proof is made from the snapshot that verified (see `log head`).
-            let snapshot = project.read()?;
-            let checked =
-                clew_intake::verify::verify(&*snapshot, &project.blob_dir(), &project.list_dir(), None, None)?;
-            problems_fail(out, &checked.problems, &checked)?;
             let request = match (event, from) {
                 (Some(seq), _) => clew_intake::proofs::ProofRequest::Inclusion(seq),
                 (None, Some(from)) => clew_intake::proofs::ProofRequest::Consistency(earlier_size(&from)?),
                 (None, None) => return Err(Failure::usage("give --event SEQ or --from SIZE".into())),
             };
-            let proof = clew_intake::proofs::make_proof(&*snapshot, &key, request).map_err(Failure::usage)?;
-            drop(snapshot);
+            let passphrase = required_passphrase(&cli.passphrase_env, false)?;
+            let proof = service.proof(&passphrase, request)?;
             write_or_print(out, file.as_deref(), &(serde_json::to_string_pretty(&proof).unwrap_or_default() + "\n"))
         }
         Command::Log(LogCommand::Check { file, earlier, key }) => {
@@ -1127,9 +1116,15 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             let testimony = SourceId::new(&testimony).map_err(Failure::usage)?;
             let project = open_project(&cli.project)?;
             let attachments = project.read()?.attachments(&testimony)?;
-            let blob_dir = project.blob_dir();
+            let blobs = clew_vault::blobs::BlobStore::new(&project.blob_dir())?;
             out.value(&attachments, |out| {
                 for a in &attachments {
+                    // A blob's path is made from a checked hash only, never from the database's text.
+                    let blob = clew_vault::blobs::BlobHash::parse(&a.sha256).map_err(|e| {
+                        Failure::internal(format!(
+                            "attachment of {testimony}: {e}: the database was altered (run `clew verify`)"
+                        ))
+                    })?;
                     out.line(&format!(
                         "sha256 {}  {} bytes  {}  added by {} at {}\n    {}",
                         a.sha256,
@@ -1137,7 +1132,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
                         a.media_type,
                         a.added_by,
                         a.added_at,
-                        blob_dir.join(format!("{}.age", a.sha256)).display()
+                        blobs.path(&blob).display()
                     ))?;
                     if let Some(original) = &a.original {
                         out.line(&stripped_line(original))?;
@@ -1213,7 +1208,11 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             };
             let given = [quota.clone(), employer_paid.clone(), state_share.clone()];
             let fitted = if given.iter().any(Option::is_none) {
-                fit_from_ledgers(&cli.project, rates, out)?
+                let service = service(&cli.project)?;
+                let rates = rates_in_force(&service, rates, out)?;
+                let taxonomy = clew_assess::Taxonomy::builtin().map_err(|d| Failure::invalid(d.to_vec()))?;
+                let rules = clew_assess::Rules::builtin(model()?, taxonomy).map_err(Failure::invalid)?;
+                service.ledger_inputs(&rates, &rules)?
             } else {
                 Default::default()
             };
@@ -1287,13 +1286,17 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         Command::Protected(ProtectedCommand::Show { testimony, identity }) => {
             let testimony = SourceId::new(&testimony).map_err(Failure::usage)?;
             let identity = read_identity(&identity)?.ok_or_else(|| Failure::usage("give --identity".to_string()))?;
-            let project = open_project(&cli.project)?;
-            let Some(sealed) = project.read()?.protected(&testimony)? else {
+            let service = service(&cli.project)?;
+            let Some(sealed) = service.project().read()?.protected(&testimony)? else {
                 return Err(Failure::usage(format!("testimony `{testimony}` has no protected data in this project")));
             };
             let plaintext = clew_vault::open(&identity, &sealed)?;
             // A sensitive read: logged (who, when, which testimony) before anything is shown.
-            log_event(&project, "protected-read", &serde_json::json!({"testimony": testimony.as_str()}))?;
+            service.log_event(
+                &actor(None)?,
+                "protected-read",
+                &serde_json::json!({"testimony": testimony.as_str()}),
+            )?;
             // Shown as stored (JSON), straight from the plaintext buffer, which is wiped when dropped: no copy
             // of it is left in memory by parsing and re-printing.
             let text = std::str::from_utf8(&plaintext)
@@ -1417,119 +1420,29 @@ fn aggregate(
     out.value(&rows, |out| output::print_aggregates(out, &rows, taxonomy))
 }
 
-/// Observations from the wage ledgers for the revenue model: per worker-month, in US dollars.
-#[derive(Debug, Default)]
-struct Fitted {
-    quota: Vec<f64>,
-    employer_paid: Vec<f64>,
-    state_share: Vec<f64>,
-    spells: u64,
-    synthetic_spells: u64,
-    /// Amounts left out because they were not in US dollars and no rate converted them.
-    unconverted: u64,
-}
-
-/// What a month of this amount is: `month` as is, `year` a twelfth; other periods are not used.
-fn per_month(amount: &clew_assess::ledger::Amount, value: f64) -> Option<f64> {
-    match amount.period.as_deref() {
-        Some("month") => Some(value),
-        Some("year") => Some(value / 12.0),
-        _ => None,
-    }
-}
-
-fn fit_from_ledgers(
-    project: &Option<PathBuf>,
-    rates_file: Option<PathBuf>,
-    out: &mut Output,
-) -> Result<Fitted, Failure> {
-    use clew_assess::ledger::ledgers_and_missing_rates;
-    let project = open_project(project)?;
-    let rates = rates_in_force(&project, rates_file, out)?;
-    let mut fitted = Fitted::default();
-    let mut missing = clew_assess::ledger::MissingRates::default();
-    const STATE_KINDS: [&str; 4] = ["loyalty_fee", "plan_quota", "party_contribution", "voluntary_contribution"];
-    project.read()?.for_each_testimony(&clew_assess::engine::SPELL_SCHEMATA, &mut |_, statements| {
-        output::mark_if_synthetic(&statements);
-        let (found, lacking) = ledgers_and_missing_rates(&statements, Some(&rates));
-        missing.merge(lacking);
-        let synthetic = statements.iter().any(|s| s.property == "synthetic" && s.value == "true");
-        for ledger in found {
-            fitted.spells += 1;
-            fitted.synthetic_spells += u64::from(synthetic);
-            let mut unconverted = 0;
-            let mut usd = |a: &clew_assess::ledger::Amount| {
-                let value = a.usd.or((a.currency == "USD").then_some(a.amount));
-                unconverted += u64::from(value.is_none());
-                value
-            };
-            if let Some(paid) = &ledger.employer_paid {
-                if let Some(value) = usd(paid).and_then(|v| per_month(paid, v)) {
-                    fitted.employer_paid.push(value);
-                }
-                if let Some(received) =
-                    ledger.received.as_ref().filter(|r| r.currency == paid.currency && r.period == paid.period)
-                    && paid.amount > 0.0
-                {
-                    fitted.state_share.push((1.0 - received.amount / paid.amount).clamp(0.0, 1.0));
-                }
-            }
-            let taken: Vec<f64> = ledger
-                .deductions
-                .iter()
-                .filter(|d| STATE_KINDS.contains(&d.kind.as_str()))
-                .filter_map(|d| d.amount.as_ref().and_then(|a| usd(a).and_then(|v| per_month(a, v))))
-                .collect();
-            if !taken.is_empty() {
-                fitted.quota.push(taken.iter().sum());
-            }
-            fitted.unconverted += unconverted;
-        }
-        Ok(())
-    })?;
-    // An amount without a rate cannot simply be left out: the months the table lacks are not a random part of
-    // the ledgers (the shipped table has no rouble after February 2022), and dropping them would skew the
-    // estimate towards the others.
-    if !missing.is_empty() {
-        return Err(Failure::usage(format!(
-            "the rate table lacks rates the project's ledgers need, and leaving those amounts out would skew the \
-             estimate:\n{missing}\nGive --rates FILE with them (data/rates/README.md says how to build the rouble's \
-             from the Bank of Russia's published rates), or give --quota, --employer-paid and --state-share"
-        )));
-    }
-    Ok(fitted)
-}
-
-/// The rate table in force: `--rates FILE`, else the project's own `rates.csv` (the demo's is synthetic), each
-/// backed by the table clew ships for the months it lacks; else the shipped table alone. Says which.
+/// The rate table in force (the service's choice), said on standard error.
 fn rates_in_force(
-    project: &Project,
+    service: &clew_service::Service,
     explicit: Option<PathBuf>,
     out: &mut Output,
 ) -> Result<clew_assess::ledger::Rates, Failure> {
-    use clew_assess::ledger::{Rates, SHIPPED_RATES_FILE};
-    let shipped = Rates::shipped().map_err(|d| Failure::invalid(d.to_vec()))?;
-    let own = explicit.or_else(|| Some(project.dir.join(PROJECT_RATES_FILE)).filter(|path| path.is_file()));
-    let Some(path) = own else {
-        out.note(&format!(
-            "Rates: the table clew ships ({SHIPPED_RATES_FILE}: monthly means of the European Central Bank's \
-             reference rates); give --rates FILE, or put rates.csv in the project, to use your own"
-        ))?;
-        return Ok(shipped.clone());
-    };
-    let text = output::read_text_file(&path, clew_files::limits::SMALL_TEXT)?;
-    let rates = Rates::parse(&text, &path.display().to_string()).map_err(Failure::invalid)?;
-    if project.config.synthetic {
-        // Fictional wages are never converted at real rates: a synthetic project's table stands alone.
-        out.note(&format!("Rates: {} (synthetic project: the shipped table is not used)", path.display()))?;
-        return Ok(rates);
-    }
-    out.note(&format!("Rates: {}, then the table clew ships for the months it lacks", path.display()))?;
-    Ok(rates.with_fallback(shipped))
+    use clew_service::RateTable;
+    let found = service.rates(explicit.as_deref())?;
+    out.note(&match &found.table {
+        RateTable::Shipped => format!(
+            "Rates: the table clew ships ({}: monthly means of the European Central Bank's reference rates); give \
+             --rates FILE, or put rates.csv in the project, to use your own",
+            clew_assess::ledger::SHIPPED_RATES_FILE
+        ),
+        RateTable::Own { file } => {
+            format!("Rates: {}, then the table clew ships for the months it lacks", file.display())
+        }
+        RateTable::SyntheticOwn { file } => {
+            format!("Rates: {} (synthetic project: the shipped table is not used)", file.display())
+        }
+    })?;
+    Ok(found.rates)
 }
-
-/// A project's own rate table, used before the shipped one.
-const PROJECT_RATES_FILE: &str = "rates.csv";
 
 /// Says which rates were missing, summarised by currency: those amounts have no US-dollar equivalent.
 fn note_missing_rates(out: &mut Output, missing: &clew_assess::ledger::MissingRates) -> Result<(), Failure> {
@@ -1566,9 +1479,9 @@ fn ledger(
     out: &mut Output,
 ) -> Result<(), Failure> {
     use clew_assess::ledger::ledgers_and_missing_rates;
-    let project = open_project(&project)?;
-    let rates = rates_in_force(&project, rates_file, out)?;
-    let store = &*project.read()?;
+    let service = service(&project)?;
+    let rates = rates_in_force(&service, rates_file, out)?;
+    let store = &*service.project().read()?;
     if let Some(id) = testimony {
         let (_, statements) = analysable_testimony(store, &id)?;
         let (found, missing) = ledgers_and_missing_rates(&statements, Some(&rates));
@@ -1723,8 +1636,7 @@ fn custodian(project: Option<PathBuf>, command: CustodianCommand, out: &mut Outp
         }
         CustodianCommand::Add { public_key, label } => {
             let key = recipient_argument(&public_key)?;
-            let project = open_project(&project)?;
-            let added = add_custodian(&project, &key, &label, &user(None))?;
+            let added = service(&project)?.add_custodian(&actor(None)?, &key, &label)?;
             out.line(&if added {
                 format!("Added custodian `{label}`. Testimonies imported from now on are sealed to it too.")
             } else {
@@ -1733,27 +1645,13 @@ fn custodian(project: Option<PathBuf>, command: CustodianCommand, out: &mut Outp
         }
         CustodianCommand::Remove { public_key } => {
             let key = recipient_argument(&public_key)?;
-            let project = open_project(&project)?;
-            let batch = clew_store::Batch {
-                recorded_by: user(None),
-                recorded_at: clew_intake::import::now_rfc3339(),
-                operation: "custodian-remove".into(),
-            };
-            let mut tx = project.store().write(&batch)?;
-            // The store refuses the last custodian (a conflict: exit 2), counted inside the transaction.
-            if !tx.remove_custodian(&key.to_string())? {
-                return Err(Failure::usage(format!("{key} is not a custodian of this project")));
-            }
-            let detail = serde_json::json!({"public_key": key.to_string()});
-            clew_intake::import::record_event(tx.as_mut(), &batch, "custodian-remove", &detail)?;
-            tx.commit()?;
+            service(&project)?.remove_custodian(&actor(None)?, &key)?;
             out.line(&format!(
                 "Removed custodian {key}. Data sealed before stays open to that key until you run `clew keys rotate`."
             ))
         }
         CustodianCommand::List => {
-            let project = open_project(&project)?;
-            let custodians = project.read()?.custodians()?;
+            let custodians = service(&project)?.custodians()?;
             out.value(&custodians, |out| {
                 if custodians.is_empty() {
                     out.line("No custodians yet: add one with `clew keys custodian add age1...`.")?;
@@ -1843,13 +1741,6 @@ fn passphrase(variable: &Option<String>, confirm: bool) -> Result<Option<zeroize
     Ok(Some(first))
 }
 
-/// The project's public keys, as `clew init` and `clew keys init` report them.
-#[derive(Debug, serde::Serialize)]
-struct PublicKeys {
-    signing_key: String,
-    project_key: String,
-}
-
 /// The passphrase, when the command cannot go on without it.
 fn required_passphrase(variable: &Option<String>, confirm: bool) -> Result<zeroize::Zeroizing<String>, Failure> {
     passphrase(variable, confirm)?.ok_or_else(|| {
@@ -1857,22 +1748,6 @@ fn required_passphrase(variable: &Option<String>, confirm: bool) -> Result<zeroi
             "this needs the passphrase of the project's keys: run in a terminal, or give --passphrase-env VAR".into(),
         )
     })
-}
-
-/// Creates whichever of the project's keys (the signing key, the X25519 key pair) it lacks, and logs each
-/// (a key change is a custody event).
-fn create_project_keys(project: &Project, passphrase: &str, work_factor: Option<u8>) -> Result<PublicKeys, Failure> {
-    let keys = KeyFiles::of_project(&project.dir);
-    if !keys.exists() {
-        let public = keys.create(passphrase, work_factor)?;
-        log_event(project, "signing-key-created", &serde_json::json!({"public_key": public}))?;
-    }
-    if !keys.has_project_key() {
-        let public = keys.create_project_key(passphrase, work_factor)?;
-        log_event(project, "project-key-created", &serde_json::json!({"public_key": public.to_string()}))?;
-    }
-    let project_key = keys.project_recipient()?.map(|r| r.to_string()).unwrap_or_default();
-    Ok(PublicKeys { signing_key: keys.public_hex()?, project_key })
 }
 
 /// Reads a custodian's secret key files (several keys, or enough shares of a split key, rebuilt in memory);
@@ -1899,39 +1774,6 @@ fn read_identity(paths: &[PathBuf]) -> Result<Option<clew_vault::Identity>, Fail
         });
     }
     Ok(identity)
-}
-
-/// Appends one event to the project's custody log, in a transaction of its own.
-fn log_event(project: &Project, kind: &str, detail: &serde_json::Value) -> Result<(), Failure> {
-    let batch = clew_store::Batch {
-        recorded_by: user(None),
-        recorded_at: clew_intake::import::now_rfc3339(),
-        operation: kind.to_string(),
-    };
-    let mut tx = project.store().write(&batch)?;
-    clew_intake::import::record_event(tx.as_mut(), &batch, kind, detail)?;
-    tx.commit()?;
-    Ok(())
-}
-
-/// Adds a custodian, with its custody event, in one transaction; `false` when it was there already.
-fn add_custodian(
-    project: &Project,
-    key: &clew_vault::Recipient,
-    label: &str,
-    recorded_by: &str,
-) -> Result<bool, Failure> {
-    let batch = clew_store::Batch {
-        recorded_by: recorded_by.to_string(),
-        recorded_at: clew_intake::import::now_rfc3339(),
-        operation: "custodian-add".into(),
-    };
-    let mut tx = project.store().write(&batch)?;
-    let added = tx.put_custodian(&key.to_string(), label)?;
-    let detail = serde_json::json!({"public_key": key.to_string(), "label": label, "added": added});
-    clew_intake::import::record_event(tx.as_mut(), &batch, "custodian-add", &detail)?;
-    tx.commit()?;
-    Ok(added)
 }
 
 /// A public key (recipient) given on the command line: `age1...` itself, or a file holding one (the `.pub` file
@@ -2083,10 +1925,7 @@ fn attach_demo_documents(project: &Project, testimonies: u64) -> Result<(), Fail
 /// the PEM `clew keys show --pem` writes. The argument is never printed back: a secret key pasted there by
 /// mistake must not reach a terminal's history or a log.
 fn signing_key_hex(text: &str) -> Result<String, Failure> {
-    let hex = |text: &str| {
-        let text = text.trim();
-        (text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit())).then(|| text.to_ascii_lowercase())
-    };
+    let hex = clew_vault::signing::public_key_from_hex;
     if let Some(key) = hex(text) {
         return Ok(key);
     }
@@ -2120,9 +1959,8 @@ fn write_or_print(out: &mut Output, path: Option<&Path>, text: &str) -> Result<(
     }
 }
 
-/// `clew init`: the project is built in a hidden folder inside `dir` and its entries moved into place at the
-/// end, `clew.toml` last (a directory is a project only once it has one): a failure (a short passphrase, a full
-/// disk) leaves nothing behind, and a second `init` starts afresh.
+/// `clew init`: the checks first, then the passphrase (asked, and checked, before anything is made), then the
+/// service builds the project all or nothing.
 fn init(
     dir: &Path,
     name: &str,
@@ -2130,19 +1968,7 @@ fn init(
     passphrase_env: &Option<String>,
     out: &mut Output,
 ) -> Result<(), Failure> {
-    if dir.join(clew_store::project::CONFIG_FILE).exists() {
-        let hint = if KeyFiles::of_project(dir).exists() { "" } else { " (it has no keys yet: clew keys init)" };
-        return Err(Failure::usage(format!("{} is already a clew project{hint}", dir.display())));
-    }
-    if let Some(taken) =
-        PROJECT_ENTRIES.iter().map(|name| dir.join(name)).find(|p| std::fs::symlink_metadata(p).is_ok())
-    {
-        return Err(Failure::usage(format!(
-            "{} exists: a project needs that name; init writes over nothing (choose another folder)",
-            taken.display()
-        )));
-    }
-    // Asked, and checked, before anything is created.
+    clew_service::Service::can_init(dir)?;
     let passphrase = if no_keys {
         None
     } else {
@@ -2156,27 +1982,9 @@ fn init(
         clew_vault::signing::check_passphrase(&passphrase)?;
         Some(passphrase)
     };
-    let created = !dir.exists();
-    clew_files::create_private_dir(dir)?;
-    let staging = dir.join(format!(".clew-init-{}", std::process::id()));
-    let built = (|| {
-        let project = Project::init(&staging, name, false)?;
-        let keys = passphrase.as_ref().map(|p| create_project_keys(&project, p, None)).transpose()?;
-        drop(project);
-        move_entries_into(&staging, dir)?;
-        Ok::<_, Failure>(keys)
-    })();
-    let keys = match built {
-        Ok(keys) => keys,
-        Err(error) => {
-            let _ = std::fs::remove_dir_all(&staging);
-            if created {
-                let _ = std::fs::remove_dir(dir);
-            }
-            return Err(error);
-        }
-    };
-    let project = Project::open(dir)?;
+    let (service, keys) =
+        clew_service::Service::init(dir, name, passphrase.as_deref().map(|p| p.as_str()), &actor(None)?)?;
+    let project = service.project();
     let value = serde_json::json!({"created": project.dir, "name": project.config.name, "keys": keys});
     out.value(&value, |out| {
         out.line(&format!("Created clew project `{}` in {}", project.config.name, project.dir.display()))?;
@@ -2190,39 +1998,6 @@ fn init(
         out.line("Next: add two custodians (clew keys custodian new / add), then clew import FILE...")
     })
 }
-
-/// Moves what `from` holds into `to` (the same file system), `clew.toml` last, then removes `from`.
-fn move_entries_into(from: &Path, to: &Path) -> Result<(), Failure> {
-    let failed = |path: &Path| {
-        let path = path.to_path_buf();
-        move |e: std::io::Error| Failure::internal(format!("{}: {e}", path.display()))
-    };
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(from)
-        .map_err(failed(from))?
-        .map(|entry| entry.map(|e| e.path()))
-        .collect::<Result<_, _>>()
-        .map_err(failed(from))?;
-    entries.sort_by_key(|path| path.file_name() == Some(std::ffi::OsStr::new(clew_store::project::CONFIG_FILE)));
-    let moves: Vec<(PathBuf, PathBuf)> =
-        entries.into_iter().filter_map(|entry| Some((to.join(entry.file_name()?), entry))).collect();
-    // Every target checked before anything moves; a move that fails puts back the ones before it.
-    if let Some((target, _)) = moves.iter().find(|(target, _)| std::fs::symlink_metadata(target).is_ok()) {
-        return Err(Failure::usage(format!("{} exists: init writes over nothing", target.display())));
-    }
-    for (done, (target, entry)) in moves.iter().enumerate() {
-        if let Err(error) = std::fs::rename(entry, target) {
-            for (target, entry) in &moves[..done] {
-                let _ = std::fs::rename(target, entry);
-            }
-            return Err(failed(target)(error));
-        }
-    }
-    std::fs::remove_dir(from).map_err(failed(from))
-}
-
-/// What `init` puts in a project's folder: a folder holding any of them is refused before anything is made.
-const PROJECT_ENTRIES: [&str; 7] =
-    [clew_store::project::CONFIG_FILE, "clew.db", "clew.db-wal", "clew.db-shm", "blobs", "keys", "lists"];
 
 fn demo(args: DemoArgs, out: &mut Output) -> Result<(), Failure> {
     let model = model()?;
@@ -2245,15 +2020,17 @@ fn demo(args: DemoArgs, out: &mut Output) -> Result<(), Failure> {
     let building = parent.join(format!(".clew-demo-building-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&building);
     output::SYNTHETIC.store(true, std::sync::atomic::Ordering::Relaxed);
-    let project = Project::init(&building, "clew demo (synthetic data)", true)?;
+    let service = clew_service::Service::from_project(Project::init(&building, "clew demo (synthetic data)", true)?);
+    let demo = clew_service::Actor::new("clew-demo")?;
     // The demo's custodian key lives in the demo project so the tour can open protected data. A real
     // project never holds a custodian's secret key.
     let custodian = clew_vault::new_custodian("DEMO ONLY: the custodian key of a synthetic demo project");
     write_secret_file(&building.join(DEMO_CUSTODIAN_FILE), &custodian.identity_file)?;
-    add_custodian(&project, &custodian.key, "demo custodian (synthetic data only)", "clew-demo")?;
+    service.add_custodian(&demo, &custodian.key, "demo custodian (synthetic data only)")?;
     // The demo's passphrase is printed for all to see: a light scrypt work factor (2^10) is enough, and keeps
     // the demo's memory to what the import needs.
-    create_project_keys(&project, DEMO_PASSPHRASE, Some(10))?;
+    service.create_keys(&demo, DEMO_PASSPHRASE, Some(10))?;
+    let project = service.project();
     let started = Instant::now();
     let mut progress = out.bar(args.testimonies, "synthetic testimonies");
     let written = clew_demo::write_demo(model, project.store(), args.seed, args.testimonies, &mut |n| progress.set(n));
@@ -2261,22 +2038,23 @@ fn demo(args: DemoArgs, out: &mut Output) -> Result<(), Failure> {
     let report = match written {
         Ok(report) => report,
         Err(error) => {
-            drop(project);
+            drop(service);
             let _ = std::fs::remove_dir_all(&building);
             return Err(error.into());
         }
     };
     let seconds = started.elapsed().as_secs_f64();
-    attach_demo_documents(&project, args.testimonies)?;
+    attach_demo_documents(project, args.testimonies)?;
     // The rates the demo's wages were drawn with (synthetic, and every row says so): its ledgers and revenue
     // estimate work out of the box, and never mix fictional wages with real rates.
-    clew_files::write_atomic(&building.join(PROJECT_RATES_FILE), clew_demo::synthetic_rate_table().as_bytes())?;
+    let rates_file = building.join(clew_service::PROJECT_RATES_FILE);
+    clew_files::write_atomic(&rates_file, clew_demo::synthetic_rate_table().as_bytes())?;
     let stats = project.read()?.stats()?;
-    drop(project);
+    drop(service);
     if target.exists() {
         std::fs::remove_dir_all(&target).map_err(|e| Failure::internal(format!("{}: {e}", target.display())))?;
     }
-    std::fs::rename(&building, &target).map_err(|e| Failure::internal(format!("{}: {e}", target.display())))?;
+    clew_files::rename_durably(&building, &target).map_err(|e| Failure::internal(e.to_string()))?;
     let rate = report.statements as f64 / seconds.max(1e-9);
     let summary = serde_json::json!({
         "dir": target,

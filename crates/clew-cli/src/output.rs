@@ -78,11 +78,35 @@ impl Failure {
     }
 }
 
-impl From<clew_files::FileError> for Failure {
-    fn from(error: clew_files::FileError) -> Self {
-        Failure::usage(error.to_string())
+/// Every failure of an operation reaches the CLI as the service's one error: its code gives the exit status
+/// (docs/errors.md), and nothing else is decided here.
+impl From<clew_service::Error> for Failure {
+    fn from(error: clew_service::Error) -> Self {
+        let (code, message, diagnostics, report) = error.into_parts();
+        Failure { code: code.exit_status(), kind: code.as_str(), message, diagnostics, json: report }
     }
 }
+
+/// The errors of the crates below, through the service's table.
+macro_rules! through_the_service {
+    ($($error:ty),* $(,)?) => {$(
+        impl From<$error> for Failure {
+            fn from(error: $error) -> Self {
+                clew_service::Error::from(error).into()
+            }
+        }
+    )*};
+}
+
+through_the_service!(
+    clew_files::FileError,
+    clew_store::Error,
+    clew_vault::Error,
+    clew_intake::import::WriteError,
+    clew_intake::attach::AttachError,
+    clew_intake::rotate::RotateError,
+    clew_intake::package::PackageError,
+);
 
 /// Reads a regular file given on the command line, at most `limit` bytes (`clew_files::limits`).
 pub fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, Failure> {
@@ -92,78 +116,6 @@ pub fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, Failure> {
 /// Reads a regular text file given on the command line, at most `limit` bytes (`clew_files::limits`).
 pub fn read_text_file(path: &Path, limit: u64) -> Result<String, Failure> {
     Ok(clew_files::read_text(path, limit)?)
-}
-
-impl From<clew_store::Error> for Failure {
-    fn from(error: clew_store::Error) -> Self {
-        use clew_store::Error as E;
-        let message = error.to_string();
-        match error {
-            E::NotAProject { .. } | E::NewerSchema { .. } | E::Config { .. } => Failure::new(4, "project", message),
-            E::AlreadyAProject { .. } | E::Conflict(_) => Failure::usage(message),
-            E::Io { .. } | E::Corrupt(_) | E::Database { .. } => Failure::internal(message),
-            E::Busy => Failure::new(7, "busy", message),
-        }
-    }
-}
-
-impl From<clew_intake::import::WriteError> for Failure {
-    fn from(error: clew_intake::import::WriteError) -> Self {
-        match error {
-            clew_intake::import::WriteError::Store(error) => error.into(),
-            clew_intake::import::WriteError::Vault(error) => error.into(),
-            clew_intake::import::WriteError::Refused(message) => Failure::usage(message),
-            other => Failure::internal(other.to_string()),
-        }
-    }
-}
-
-impl From<clew_intake::attach::AttachError> for Failure {
-    fn from(error: clew_intake::attach::AttachError) -> Self {
-        match error {
-            clew_intake::attach::AttachError::Write(error) => error.into(),
-            other => Failure::usage(other.to_string()),
-        }
-    }
-}
-
-impl From<clew_vault::Error> for Failure {
-    fn from(error: clew_vault::Error) -> Self {
-        match error {
-            clew_vault::Error::Seal(_) | clew_vault::Error::Io(_) => Failure::internal(error.to_string()),
-            clew_vault::Error::BadSignature(_) => Failure::new(6, "verification_failed", error.to_string()),
-            other => Failure::new(5, "key", other.to_string()),
-        }
-    }
-}
-
-impl From<clew_intake::rotate::RotateError> for Failure {
-    fn from(error: clew_intake::rotate::RotateError) -> Self {
-        use clew_intake::rotate::RotateError as E;
-        match error {
-            E::Write(error) => error.into(),
-            E::Vault(error) => error.into(),
-            E::Needs(message) => Failure::new(5, "key", message),
-        }
-    }
-}
-
-impl From<clew_intake::package::PackageError> for Failure {
-    fn from(error: clew_intake::package::PackageError) -> Self {
-        use clew_intake::package::PackageError as E;
-        match error {
-            E::Write(error) => error.into(),
-            E::Vault(error) => error.into(),
-            E::Nothing(message) => Failure::usage(message),
-            E::Io(message) => Failure::internal(message),
-            E::Unverified(problems) => {
-                let mut failure = Failure::verification(problems.len(), Some(serde_json::json!(problems)));
-                failure.message =
-                    format!("the project does not verify, so nothing was packaged or signed:\n{}", problems.join("\n"));
-                failure
-            }
-        }
-    }
 }
 
 impl From<clew_intake::ftm::ExportError> for Failure {

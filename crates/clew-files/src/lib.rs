@@ -1,12 +1,17 @@
 //! `clew-files`: files as clew reads and writes them. Reading takes regular files only (a FIFO, device or
 //! socket given as input would block or never end) up to a stated size, checked on the open file. Writing makes
 //! what a project holds private (files 0600, folders 0700, whatever the umask) and whole or not at all
-//! (a temporary file, synced, renamed over the target, the folder synced).
+//! (a temporary file, synced, renamed over the target, the folder synced): [`write_atomic`] and [`AtomicFile`]
+//! are the one way clew does that. [`Sha256Hex`] is the one spelling of the names of content-addressed files.
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Write};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+
+mod sha256;
+
+pub use sha256::{NotSha256Hex, Sha256Hex};
 
 /// Mode of every file clew writes into a project or hands to a person (keys, packages, outputs).
 pub const PRIVATE_FILE_MODE: u32 = 0o600;
@@ -155,23 +160,40 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
 /// file beside `path` under a name no one can guess, then [`commit`](AtomicFile::commit) syncs it, renames it
 /// over `path` and syncs the folder. Dropped uncommitted (an error on the way), the temporary file is removed
 /// and `path` is untouched; a kill leaves the old file or the new one, never a part.
+///
+/// A content-addressed file, named by what it holds, is started with [`create_in`](AtomicFile::create_in) and
+/// named when committed ([`commit_as`](AtomicFile::commit_as)); one put in place later, with others, is synced
+/// and closed first ([`finish`](AtomicFile::finish)): a key rotation logs every blob sealed anew before it puts
+/// any in place.
 #[derive(Debug)]
 pub struct AtomicFile {
-    path: PathBuf,
+    path: Option<PathBuf>,
     dir: PathBuf,
     temporary: PathBuf,
     file: Option<File>,
 }
 
+/// The name an [`AtomicFile::create_in`] file's temporary is made from.
+const UNNAMED: &str = "incoming";
+
 impl AtomicFile {
     /// Starts writing `path`.
     pub fn create(path: &Path) -> Result<AtomicFile, FileError> {
-        let dir = match path.parent() {
-            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
+        let dir = folder_of(path);
         let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
         remove_abandoned(&dir, &name);
+        AtomicFile::start(Some(path.to_path_buf()), dir, &name)
+    }
+
+    /// Starts writing a file of the folder `dir` whose name is known only once it is written: commit it with
+    /// [`AtomicFile::commit_as`]. Unlike [`AtomicFile::create`] it does not look for the temporary files of
+    /// killed writes (a content-addressed folder holds many files, and a key rotation writes one per blob):
+    /// [`remove_abandoned_in`] does, once per operation.
+    pub fn create_in(dir: &Path) -> Result<AtomicFile, FileError> {
+        AtomicFile::start(None, dir.to_path_buf(), UNNAMED)
+    }
+
+    fn start(path: Option<PathBuf>, dir: PathBuf, name: &str) -> Result<AtomicFile, FileError> {
         // A name no one can guess or have planted (create_new refuses what exists, links included): a planted
         // file or link under a predictable name would keep its own mode, or lead the write elsewhere.
         let mut attempt = 0u32;
@@ -180,26 +202,79 @@ impl AtomicFile {
                 std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
             let temporary = dir.join(format!(".{name}.{}.{nanos}.{attempt}.partial", std::process::id()));
             match create_private_new(&temporary) {
-                Ok(file) => return Ok(AtomicFile { path: path.to_path_buf(), dir, temporary, file: Some(file) }),
+                Ok(file) => return Ok(AtomicFile { path, dir, temporary, file: Some(file) }),
                 Err(_) if attempt < 16 && temporary.symlink_metadata().is_ok() => attempt += 1,
                 Err(error) => return Err(error),
             }
         }
     }
 
-    /// Where the file will be once committed.
-    pub fn path(&self) -> &Path {
-        &self.path
+    /// Where the file will be once committed (`None` until [`AtomicFile::commit_as`] names it).
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Syncs what was written and closes it, leaving it apart until it is committed (or dropped): for files
+    /// put in place later, so that many can wait without holding a file open each.
+    pub fn finish(&mut self) -> Result<(), FileError> {
+        if let Some(file) = self.file.take() {
+            file.sync_all().map_err(io(&self.temporary))?;
+        }
+        Ok(())
     }
 
     /// Syncs what was written, puts it in place and syncs the folder.
     pub fn commit(mut self) -> Result<(), FileError> {
-        let Some(file) = self.file.take() else { return Ok(()) };
-        file.sync_all().map_err(io(&self.temporary))?;
-        drop(file);
-        std::fs::rename(&self.temporary, &self.path).map_err(io(&self.path))?;
-        File::open(&self.dir).and_then(|d| d.sync_all()).map_err(io(&self.dir))
+        let Some(path) = self.path.take() else {
+            return Err(FileError::Io {
+                path: self.temporary.clone(),
+                message: "the file has no name yet: commit it with commit_as".into(),
+            });
+        };
+        self.commit_as(&path)
     }
+
+    /// Syncs what was written and puts it in place as `path`, a file of the folder it was written in; syncs
+    /// the folder.
+    pub fn commit_as(mut self, path: &Path) -> Result<(), FileError> {
+        if folder_of(path) != self.dir {
+            return Err(FileError::Io {
+                path: path.to_path_buf(),
+                message: format!("not in {}, the folder it was written in", self.dir.display()),
+            });
+        }
+        self.finish()?;
+        rename_durably(&self.temporary, path)
+    }
+}
+
+/// Moves a whole file (or folder) over `to` by renaming it, then syncs the folders involved, so that the move
+/// survives a crash: a kill leaves the old file or the new one.
+pub fn rename_durably(from: &Path, to: &Path) -> Result<(), FileError> {
+    std::fs::rename(from, to).map_err(io(to))?;
+    let (from_dir, to_dir) = (folder_of(from), folder_of(to));
+    if from_dir != to_dir {
+        sync_dir(&from_dir)?;
+    }
+    sync_dir(&to_dir)
+}
+
+/// The folder a path names a file of (`.` for a bare name).
+fn folder_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+fn sync_dir(dir: &Path) -> Result<(), FileError> {
+    File::open(dir).and_then(|d| d.sync_all()).map_err(io(dir))
+}
+
+/// Removes the temporary files [`AtomicFile::create_in`] wrote into `dir` whose process is gone (killed before it
+/// could clean up); those of running processes stay.
+pub fn remove_abandoned_in(dir: &Path) {
+    remove_abandoned(dir, UNNAMED);
 }
 
 /// Removes the temporary files of earlier writes of `name` in `dir` whose process is gone (killed before it
@@ -222,7 +297,7 @@ impl Write for AtomicFile {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
         match &mut self.file {
             Some(file) => file.write(bytes),
-            None => Err(std::io::Error::other("the file was committed")),
+            None => Err(std::io::Error::other("the file is closed (finished or committed)")),
         }
     }
 
@@ -233,7 +308,9 @@ impl Write for AtomicFile {
 
 impl Drop for AtomicFile {
     fn drop(&mut self) {
-        if self.file.take().is_some() || self.temporary.exists() {
+        // Committed, the temporary file is gone (renamed); otherwise it is removed with what it holds.
+        drop(self.file.take());
+        if self.temporary.symlink_metadata().is_ok() {
             let _ = std::fs::remove_file(&self.temporary);
         }
     }
@@ -333,6 +410,40 @@ mod tests {
         assert!(!dead.exists(), "the abandoned one is removed");
         assert!(other.exists(), "process 1 is running: its file stays");
         assert!(running.exists(), "this process's own stays");
+    }
+
+    #[test]
+    fn a_file_named_once_written_waits_apart_and_is_put_only_in_its_own_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let count = || std::fs::read_dir(dir.path()).unwrap().count();
+        let dead = dir.path().join(".incoming.999999999.1.0.partial");
+        std::fs::write(&dead, "sealed half").unwrap();
+        let mut file = AtomicFile::create_in(dir.path()).unwrap();
+        assert!(dead.exists(), "a content-addressed folder is not searched at every file");
+        remove_abandoned_in(dir.path());
+        assert!(!dead.exists(), "an abandoned temporary file of a dead process is removed");
+        assert_eq!(file.path(), None);
+        file.write_all(b"content").unwrap();
+        file.finish().unwrap();
+        assert!(file.write_all(b"more").is_err(), "finished: closed, synced, waiting");
+        assert_eq!(count(), 1, "the temporary file only");
+        let other = tempfile::tempdir().unwrap();
+        let error = file.commit_as(&other.path().join("named")).unwrap_err().to_string();
+        assert!(error.contains("not in") && error.contains("the folder it was written in"), "{error}");
+        assert_eq!((count(), std::fs::read_dir(other.path()).unwrap().count()), (0, 0), "nothing anywhere");
+        let error = AtomicFile::create_in(dir.path()).unwrap().commit().unwrap_err().to_string();
+        assert!(error.ends_with("the file has no name yet: commit it with commit_as"), "{error}");
+        assert_eq!(count(), 0);
+        let mut file = AtomicFile::create_in(dir.path()).unwrap();
+        file.write_all(b"content").unwrap();
+        file.commit_as(&dir.path().join("named")).unwrap();
+        assert_eq!(std::fs::read(dir.path().join("named")).unwrap(), b"content");
+        assert_eq!(wider_than_private(&dir.path().join("named")).unwrap(), None);
+        assert_eq!(count(), 1);
+        rename_durably(&dir.path().join("named"), &dir.path().join("renamed")).unwrap();
+        assert_eq!(std::fs::read(dir.path().join("renamed")).unwrap(), b"content");
+        let error = rename_durably(&dir.path().join("named"), &dir.path().join("again")).unwrap_err().to_string();
+        assert!(error.contains("again: "), "the error names the target: {error}");
     }
 
     #[test]

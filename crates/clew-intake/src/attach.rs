@@ -7,9 +7,8 @@ use std::path::{Path, PathBuf};
 use clew_model::SourceId;
 use clew_store::{Batch, NewAttachment, Original, Store};
 use clew_vault::Recipient;
-use clew_vault::blobs::BlobStore;
+use clew_vault::blobs::{BlobHash, BlobStore};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::import::{WriteError, custodian_keys, now_rfc3339};
 use crate::strip;
@@ -49,7 +48,7 @@ impl From<clew_vault::Error> for AttachError {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Attached {
     /// SHA-256 of the plaintext (hex): recompute it to check the evidence.
-    pub sha256: String,
+    pub sha256: BlobHash,
     /// Size in bytes.
     pub size: u64,
     /// Media type.
@@ -164,14 +163,14 @@ pub fn attach_files(
     let seals = crate::verify::logged_seals(&*snapshot)?;
     // Sealing takes a while: no snapshot is held open meanwhile.
     drop(snapshot);
-    let logged_seal = |sha256: &str| seals.get(sha256).cloned();
+    let logged_seal = |sha256: &BlobHash| seals.get(sha256.as_str()).cloned();
     let mut sealed = Vec::new();
     let mut done = 0;
     for path in files {
         let kind = media_type(path);
         let (blob, original) = if options.strip_metadata && strip::strippable(kind) {
             let bytes = clew_files::read(path, strip::STRIP_LIMIT).map_err(files_error(path))?;
-            let original_sha256 = clew_vault::blobs::hex(&Sha256::digest(&bytes));
+            let original_sha256 = clew_model::ids::sha256_hex(&bytes);
             let original_size = bytes.len() as u64;
             let (stripped, removed) =
                 strip::strip(kind, bytes).map_err(|message| AttachError::File { path: path.clone(), message })?;
@@ -195,7 +194,7 @@ pub fn attach_files(
     let mut attached = Vec::new();
     for (blob, media_type, sealed_name, original) in sealed {
         let record = NewAttachment {
-            sha256: blob.sha256.clone(),
+            sha256: blob.sha256.to_string(),
             size: blob.size,
             media_type: media_type.into(),
             sealed_name,

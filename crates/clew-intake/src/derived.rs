@@ -92,7 +92,7 @@ pub fn record_assessments(
                 id: id.clone(),
                 kind: SourceKind::Assessment,
                 title: format!("Assessment of {testimony} (rules {}, taxonomy {})", rules.version, taxonomy.version),
-                content_hash: clew_vault::blobs::hex(&hasher.finalize()),
+                content_hash: hex::encode(hasher.finalize()),
                 synthetic: statements.iter().any(|s| s.property == "synthetic" && s.value == "true"),
                 withdrawn: withdrawn.clone(),
             };

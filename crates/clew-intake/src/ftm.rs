@@ -14,7 +14,6 @@ use clew_model::{
 };
 use clew_store::{ReadTx, SourceDraft, SourceOutcome, Store};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::import::{ImportReport, ImportRun, WriteError, Written};
 use crate::input::InputPath;
@@ -224,7 +223,7 @@ pub fn import_ftm(
                 id: source.clone(),
                 kind: SourceKind::FtmFile,
                 title: format!("FollowTheMoney file {name}"),
-                content_hash: Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect(),
+                content_hash: clew_model::ids::sha256_hex(text.as_bytes()),
                 synthetic: false,
                 withdrawn: None,
             };

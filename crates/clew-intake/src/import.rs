@@ -360,7 +360,7 @@ impl<'s> ImportRun<'s> {
                 "unchanged_sources": report.unchanged_sources,
                 "statements": report.statements,
                 "retracted": report.retracted,
-                "sources_sha256": clew_vault::blobs::hex(&self.sources.clone().finalize()),
+                "sources_sha256": hex::encode(self.sources.clone().finalize()),
                 "statements_sha256": tx.batch_digest()?,
                 "records_sha256": tx.records_digest()?,
             });
@@ -385,7 +385,7 @@ pub fn protected_digest(versions: &[ProtectedVersion]) -> String {
     let mut lines: Vec<String> =
         versions.iter().map(|v| format!("{}\t{}\t{}\n", v.source, v.generation, v.version)).collect();
     lines.sort_unstable();
-    clew_vault::blobs::hex(&Sha256::digest(lines.concat().as_bytes()))
+    clew_model::ids::sha256_hex(lines.concat().as_bytes())
 }
 
 /// Checks testimonies, and, given a store, imports them in one transaction. Without a store (`clew

@@ -4,7 +4,6 @@
 
 use clew_model::{Entity, EntityId, Model};
 use clew_store::{Batch, ReadTx, Store, StoredJudgement};
-use sha2::{Digest, Sha256};
 
 use crate::import::{WriteError, now_rfc3339, record_event};
 
@@ -156,6 +155,5 @@ pub fn record_judgement(
 /// The digest of a judgement's note its custody event carries: SHA-256 of the salt and the note, so that the
 /// log cannot be used to test guesses of what a note says.
 pub fn note_digest(salt: &str, note: &str) -> String {
-    let digest = Sha256::digest(format!("{salt}\n{note}").as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    clew_model::ids::sha256_hex(format!("{salt}\n{note}").as_bytes())
 }

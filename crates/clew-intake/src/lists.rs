@@ -1,10 +1,12 @@
 //! Sanctions lists kept in a project: the file, checked by the caller, stored under its SHA-256 in the project's
-//! `lists/` folder (written to a temporary file, synced, then renamed), then recorded with its custody event in
-//! one transaction. A kill before the commit leaves at most an unrecorded file, which the next import of the
-//! same list reuses.
+//! `lists/` folder (`clew_files::write_atomic`: a temporary file, synced, then renamed), then recorded with its
+//! custody event in one transaction. A kill before the commit leaves at most an unrecorded file, which the next
+//! import of the same list reuses. A kept file's path is made from a checked [`Sha256Hex`] only, as a blob's is
+//! from a `BlobHash`: a hash read from the database, or given by anyone, cannot name a file outside `lists/`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use clew_files::Sha256Hex;
 use clew_store::{Batch, ReadTx, Store, StoredList};
 use serde::Serialize;
 
@@ -35,20 +37,23 @@ pub fn import_list(
     entities: u64,
     recorded_by: &str,
 ) -> Result<ImportedList, WriteError> {
-    let sha256 = clew_model::ids::sha256_hex(bytes);
-    let companion_hash = companion.map(clew_model::ids::sha256_hex);
-    let addresses_hash = addresses.map(clew_model::ids::sha256_hex);
+    let sha256 = Sha256Hex::of(bytes);
+    let companion_hash = companion.map(Sha256Hex::of);
+    let addresses_hash = addresses.map(Sha256Hex::of);
+    let recorded = |hash: Option<Sha256Hex>| hash.map(String::from);
     // Checked on a snapshot before any file is written, and again inside the transaction (another import may
     // have kept the same list meanwhile).
     let kept = |reads: &dyn ReadTx| -> Result<Option<ImportedList>, WriteError> {
-        let Some(list) = reads.sanctions_lists()?.into_iter().find(|l| l.sha256 == sha256) else { return Ok(None) };
-        if list.companion_sha256 != companion_hash {
+        let Some(list) = reads.sanctions_lists()?.into_iter().find(|l| l.sha256 == sha256.as_str()) else {
+            return Ok(None);
+        };
+        if list.companion_sha256 != recorded(companion_hash) {
             return Err(WriteError::Io(format!(
                 "{file_name} is kept already, with {} aliases file; import the list's next version rather than another aliases file",
                 if list.companion_sha256.is_some() { "another" } else { "no" }
             )));
         }
-        if list.addresses_sha256 != addresses_hash {
+        if list.addresses_sha256 != recorded(addresses_hash) {
             return Err(WriteError::Io(format!(
                 "{file_name} is kept already, with {} addresses file; import the list's next version rather than another addresses file",
                 if list.addresses_sha256.is_some() { "another" } else { "no" }
@@ -61,28 +66,22 @@ pub fn import_list(
     }
     let io = |e: clew_files::FileError| WriteError::Io(e.to_string());
     write_durably(list_dir, &sha256, bytes).map_err(io)?;
-    let companion_sha256 = match companion {
-        Some(companion) => {
-            let hash = clew_model::ids::sha256_hex(companion);
-            write_durably(list_dir, &hash, companion).map_err(io)?;
-            Some(hash)
+    for (bytes, hash) in [(companion, companion_hash), (addresses, addresses_hash)] {
+        if let (Some(bytes), Some(hash)) = (bytes, hash) {
+            write_durably(list_dir, &hash, bytes).map_err(io)?;
         }
-        None => None,
-    };
-    if let Some(addresses) = addresses {
-        write_durably(list_dir, addresses_hash.as_deref().unwrap_or_default(), addresses).map_err(io)?;
     }
     let batch =
         Batch { recorded_by: recorded_by.to_string(), recorded_at: now_rfc3339(), operation: "list-import".into() };
     let list = StoredList {
-        sha256: sha256.clone(),
+        sha256: sha256.to_string(),
         name: name.to_string(),
         version: version.map(String::from),
         format: format.to_string(),
         file_name: file_name.to_string(),
         entities,
-        companion_sha256: companion_sha256.clone(),
-        addresses_sha256: addresses_hash.clone(),
+        companion_sha256: recorded(companion_hash),
+        addresses_sha256: recorded(addresses_hash),
         imported_by: batch.recorded_by.clone(),
         imported_at: batch.recorded_at.clone(),
     };
@@ -93,19 +92,19 @@ pub fn import_list(
     tx.put_sanctions_list(&list)?;
     let detail = serde_json::json!({
         "list": name, "version": version, "format": format, "sha256": sha256, "entities": entities,
-        "companion_sha256": companion_sha256, "addresses_sha256": addresses_hash,
+        "companion_sha256": companion_hash, "addresses_sha256": addresses_hash,
     });
     record_event(tx.as_mut(), &batch, "list-import", &detail)?;
     tx.commit()?;
     Ok(ImportedList { list, already_kept: false })
 }
 
-/// The path of a kept list's file.
-pub fn list_path(list_dir: &Path, sha256: &str) -> std::path::PathBuf {
-    list_dir.join(sha256)
+/// The path of a kept list's file: always a file of `list_dir`.
+pub fn list_path(list_dir: &Path, sha256: &Sha256Hex) -> PathBuf {
+    list_dir.join(sha256.as_str())
 }
 
-fn write_durably(dir: &Path, sha256: &str, bytes: &[u8]) -> Result<(), clew_files::FileError> {
+fn write_durably(dir: &Path, sha256: &Sha256Hex, bytes: &[u8]) -> Result<(), clew_files::FileError> {
     clew_files::create_private_dir(dir)?;
     clew_files::write_atomic(&list_path(dir, sha256), bytes)
 }
@@ -131,11 +130,15 @@ pub fn read_kept_list(list_dir: &Path, list: &StoredList) -> Result<KeptFiles, S
     })
 }
 
-fn read_kept_file(list_dir: &Path, list: &StoredList, sha256: &str) -> Result<Vec<u8>, String> {
-    let path = list_path(list_dir, sha256);
-    let bytes = std::fs::read(&path)
-        .map_err(|e| format!("list {} ({}): {}: {e}", list.name, list.file_name, path.display()))?;
-    if clew_model::ids::sha256_hex(&bytes) != sha256 {
+fn read_kept_file(list_dir: &Path, list: &StoredList, recorded: &str) -> Result<Vec<u8>, String> {
+    let sha256 = Sha256Hex::parse(recorded)
+        .map_err(|e| format!("list {} ({}): {e}: the database was altered", list.name, list.file_name))?;
+    let path = list_path(list_dir, &sha256);
+    // Read as any list file is (a regular file, up to the data file limit): a FIFO put in its place must not
+    // hold `clew verify` up.
+    let bytes = clew_files::read(&path, clew_files::limits::DATA_FILE)
+        .map_err(|e| format!("list {} ({}): {e}", list.name, list.file_name))?;
+    if Sha256Hex::of(&bytes) != sha256 {
         return Err(format!(
             "list {} ({}): {} no longer has the SHA-256 it was imported with: it was altered",
             list.name,
@@ -144,4 +147,54 @@ fn read_kept_file(list_dir: &Path, list: &StoredList, sha256: &str) -> Result<Ve
         ));
     }
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn kept(sha256: &str, companion: Option<&str>) -> StoredList {
+        StoredList {
+            sha256: sha256.into(),
+            name: "UN SC consolidated list".into(),
+            version: None,
+            format: "un-xml".into(),
+            file_name: "consolidated.xml".into(),
+            entities: 1,
+            companion_sha256: companion.map(String::from),
+            addresses_sha256: None,
+            imported_by: "test".into(),
+            imported_at: "2025-01-01T00:00:00Z".into(),
+        }
+    }
+
+    #[test]
+    fn a_kept_list_is_read_only_under_a_checked_hash_in_its_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let lists = dir.path().join("lists");
+        let bytes = b"<CONSOLIDATED_LIST/>";
+        let hash = Sha256Hex::of(bytes);
+        write_durably(&lists, &hash, bytes).unwrap();
+        assert_eq!(list_path(&lists, &hash).parent(), Some(lists.as_path()));
+        std::fs::write(dir.path().join("outside"), "not a list").unwrap();
+        assert_eq!(read_kept_list(&lists, &kept(hash.as_str(), None)).unwrap().list, bytes);
+        for (sha256, companion) in [
+            ("../outside", None),
+            ("/etc/passwd", None),
+            (hash.as_str(), Some("../outside")),
+            (&hash.as_str()[1..], None),
+        ] {
+            let error = read_kept_list(&lists, &kept(sha256, companion)).unwrap_err();
+            assert!(
+                error.starts_with("list UN SC consolidated list (consolidated.xml): `")
+                    && error.contains("is not a SHA-256 as clew writes it")
+                    && error.ends_with("the database was altered"),
+                "{error}"
+            );
+        }
+        std::fs::write(list_path(&lists, &hash), b"<CONSOLIDATED_LIST>altered").unwrap();
+        let error = read_kept_list(&lists, &kept(hash.as_str(), None)).unwrap_err();
+        assert!(error.ends_with("no longer has the SHA-256 it was imported with: it was altered"), "{error}");
+    }
 }

@@ -2,7 +2,6 @@
 //! traced to the witness's words.
 
 use clew_model::{Claim, EntityId, Model, Sensitivity, SourceId, Statement};
-use sha2::{Digest, Sha256};
 
 use crate::testimony::{Amount, Flag, Quantity, Spell, Testimony};
 
@@ -50,8 +49,7 @@ pub fn content_hash(testimony: &Testimony) -> Result<String, String> {
         object.remove("protected");
     }
     let canonical = serde_json::to_vec(&value).map_err(|e| e.to_string())?;
-    let digest = Sha256::digest(&canonical);
-    Ok(digest.iter().map(|byte| format!("{byte:02x}")).collect())
+    Ok(clew_model::ids::sha256_hex(&canonical))
 }
 
 /// The character every id clew derives with a prefix holds (`witness:PSEUDONYM`, and the sources

@@ -12,12 +12,14 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::io::{Read, Write};
 use std::path::Path;
 
+use clew_model::ids::sha256_hex;
 use clew_model::{EntityId, Sensitivity, SourceId, SourceKind, Statement};
 use clew_store::{Batch, CustodyEvent, ReadTx, Store};
-use clew_vault::blobs::{BlobStore, hex, unhex};
+use clew_vault::blobs::{BlobHash, BlobStore};
 use clew_vault::log::{Hash, event_leaf, inclusion_proof, root, verify_inclusion};
 use clew_vault::signing::{ProjectSigningKey, SignedTreeHead};
 use clew_vault::{Identity, Recipient};
+use hex::FromHex;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -236,8 +238,8 @@ impl ProvedEvent {
     /// An event with its inclusion proof in the tree of `leaves` (the whole log).
     pub fn prove(event: CustodyEvent, leaves: &[Hash]) -> ProvedEvent {
         ProvedEvent {
-            inclusion_proof: inclusion_proof((event.seq - 1) as usize, leaves).iter().map(|h| hex(h)).collect(),
-            leaf_hash: hex(&event.leaf_hash),
+            inclusion_proof: inclusion_proof((event.seq - 1) as usize, leaves).iter().map(hex::encode).collect(),
+            leaf_hash: hex::encode(event.leaf_hash),
             seq: event.seq,
             recorded_at: event.recorded_at,
             recorded_by: event.recorded_by,
@@ -312,7 +314,7 @@ struct MaterialSegment {
 #[derive(Debug, Clone, Serialize)]
 struct MaterialAttachment {
     source: SourceId,
-    sha256: String,
+    sha256: BlobHash,
     size: u64,
     media_type: String,
     file: String,
@@ -471,6 +473,8 @@ fn gather(
                 continue;
             }
             for attachment in stored {
+                let sha256 = BlobHash::parse(&attachment.sha256)
+                    .map_err(|e| clew_store::Error::Corrupt(format!("attachment of {}: {e}", source.id)))?;
                 let consented = source.consent.as_ref().is_none_or(|c| {
                     let flag = |name: &str| c.get(name).and_then(|v| v.as_bool()).unwrap_or(false);
                     if attachment.media_type.starts_with("audio/") {
@@ -485,14 +489,14 @@ fn gather(
                 if !consented {
                     left_out.push(format!(
                         "`{}`: attachment {} ({}: no consent to such recordings)",
-                        source.id, attachment.sha256, attachment.media_type
+                        source.id, sha256, attachment.media_type
                     ));
                     continue;
                 }
                 attachments.push(MaterialAttachment {
                     source: source.id.clone(),
-                    file: format!("material/attachments/{}{}", attachment.sha256, extension(&attachment.media_type)),
-                    sha256: attachment.sha256,
+                    file: format!("material/attachments/{sha256}{}", extension(&attachment.media_type)),
+                    sha256,
                     size: attachment.size,
                     media_type: attachment.media_type,
                 });
@@ -561,14 +565,6 @@ fn sums_line(file: &PackagedFile) -> String {
     format!("{}  {}\n", file.sha256, file.path)
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
-
-fn unhex32(text: &str) -> Option<Hash> {
-    unhex(text)?.try_into().ok()
-}
-
 /// Everything a package holds, read from one snapshot of the project, and the custody log of that snapshot.
 struct Prepared {
     material_json: Vec<u8>,
@@ -635,7 +631,7 @@ fn prepare(
     ];
     files.extend(attachments.iter().map(|a| PackagedFile {
         path: a.file.clone(),
-        sha256: a.sha256.clone(),
+        sha256: a.sha256.to_string(),
         size: a.size,
     }));
     let sums: String = files.iter().map(sums_line).collect();
@@ -840,7 +836,7 @@ fn write_tar<W: Write>(writer: W, parts: &Parts<'_>) -> Result<W, PackageError> 
         .map_or(0, |d| d.as_secs());
     let manifest_json = serde_json::to_vec_pretty(manifest).map_err(|e| PackageError::Io(e.to_string()))?;
     let tree_head_json = serde_json::to_vec_pretty(&manifest.tree_head).map_err(|e| PackageError::Io(e.to_string()))?;
-    let signature = unhex(&manifest.tree_head.signature).unwrap_or_default();
+    let signature = hex::decode(&manifest.tree_head.signature).unwrap_or_default();
     let pem = clew_vault::signing::public_key_pem(&manifest.tree_head.public_key).unwrap_or_default();
     let small: [(&str, &[u8]); 9] = [
         ("README.txt", README.as_bytes()),
@@ -864,7 +860,7 @@ fn write_tar<W: Write>(writer: W, parts: &Parts<'_>) -> Result<W, PackageError> 
         let mut hashing = HashingReader { inner: reader.take(attachment.size), hasher: Sha256::new(), read: 0 };
         let mut header = header(attachment.size, mtime);
         builder.append_data(&mut header, format!("{ROOT}/{}", attachment.file), &mut hashing).map_err(io)?;
-        if hashing.read != attachment.size || hex(&hashing.hasher.finalize()) != attachment.sha256 {
+        if hashing.read != attachment.size || hex::encode(hashing.hasher.finalize()) != attachment.sha256.as_str() {
             return Err(PackageError::Io(format!(
                 "attachment {} does not open to what was recorded (its blob was altered or damaged): run `clew verify`",
                 attachment.sha256
@@ -1075,7 +1071,7 @@ fn read_entries(reader: Box<dyn Read + '_>, problems: &mut Vec<String>) -> Resul
             let mut hashing = HashingReader { inner: &mut entry, hasher: Sha256::new(), read: 0 };
             match std::io::copy(&mut hashing, &mut std::io::sink()) {
                 Ok(read) if read == expected => {
-                    hashed.insert(name, (hex(&hashing.hasher.finalize()), read));
+                    hashed.insert(name, (hex::encode(hashing.hasher.finalize()), read));
                 }
                 Ok(_) | Err(_) => {
                     problems.push(format!("{}: cut short: the package is truncated", shown_name(name.as_bytes())));
@@ -1164,7 +1160,7 @@ fn check_package(
     }
     let copies: [(&str, Option<Vec<u8>>); 3] = [
         ("tree-head.msg", Some(head.message())),
-        ("tree-head.sig", unhex(&head.signature)),
+        ("tree-head.sig", hex::decode(&head.signature).ok()),
         ("signing-key.pem", clew_vault::signing::public_key_pem(&head.public_key).map(String::into_bytes)),
     ];
     for (name, expected) in copies {
@@ -1184,14 +1180,14 @@ fn check_package(
     };
     for event in &manifest.events {
         let leaf = event_leaf(&event.recorded_at, &event.recorded_by, &event.kind, &event.detail);
-        if hex(&leaf) != event.leaf_hash {
+        if hex::encode(leaf) != event.leaf_hash {
             problems.push(format!(
                 "event {} ({}): its fields do not hash to its leaf: it was altered",
                 event.seq, event.kind
             ));
             continue;
         }
-        let proof: Option<Vec<Hash>> = event.inclusion_proof.iter().map(|h| unhex32(h)).collect();
+        let proof: Option<Vec<Hash>> = event.inclusion_proof.iter().map(|h| Hash::from_hex(h).ok()).collect();
         let included = event.seq >= 1
             && proof.is_some_and(|proof| verify_inclusion(event.seq - 1, head.tree_size, &leaf, &proof, &root_hash));
         if included {

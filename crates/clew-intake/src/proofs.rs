@@ -3,9 +3,9 @@
 //! history up to it was only appended to). Made by the project, checked anywhere with [`check_proof`].
 
 use clew_store::{CustodyEvent, ReadTx};
-use clew_vault::blobs::{hex, unhex};
 use clew_vault::log::{Hash, consistency_proof, event_leaf, root, verify_consistency, verify_inclusion};
 use clew_vault::signing::{ProjectSigningKey, SignedTreeHead};
+use hex::FromHex;
 use serde::{Deserialize, Serialize};
 
 use crate::import::now_rfc3339;
@@ -42,6 +42,12 @@ pub enum ProofRequest {
     Inclusion(u64),
     /// That the log extends its first `size` events.
     Consistency(u64),
+}
+
+/// The leaf hashes of every event of the custody log, in order, as `store` (a snapshot) holds them: what a tree
+/// head is computed from.
+pub fn log_leaves(store: &dyn ReadTx) -> clew_store::Result<Vec<Hash>> {
+    Ok(leaves_and_events(store, None)?.0)
 }
 
 fn leaves_and_events(store: &dyn ReadTx, wanted: Option<u64>) -> clew_store::Result<(Vec<Hash>, Option<CustodyEvent>)> {
@@ -87,8 +93,9 @@ pub fn make_proof(store: &dyn ReadTx, key: &ProjectSigningKey, request: ProofReq
                 ));
             }
             proof.first_size = Some(first);
-            proof.first_head = Some(hex(&root(&leaves[..first as usize])));
-            proof.consistency_proof = Some(consistency_proof(first as usize, &leaves).iter().map(|h| hex(h)).collect());
+            proof.first_head = Some(hex::encode(root(&leaves[..first as usize])));
+            proof.consistency_proof =
+                Some(consistency_proof(first as usize, &leaves).iter().map(hex::encode).collect());
         }
     }
     Ok(proof)
@@ -132,11 +139,11 @@ pub fn check_proof(proof: &Proof, expected_key: Option<&str>, earlier: Option<&S
         problems.push("tree head: malformed".into());
         return report;
     };
-    let hashes = |list: &[String]| -> Option<Vec<Hash>> { list.iter().map(|h| unhex(h)?.try_into().ok()).collect() };
+    let hashes = |list: &[String]| -> Option<Vec<Hash>> { list.iter().map(|h| Hash::from_hex(h).ok()).collect() };
     match (&proof.event, &proof.consistency_proof) {
         (Some(event), None) => {
             let leaf = event_leaf(&event.recorded_at, &event.recorded_by, &event.kind, &event.detail);
-            if hex(&leaf) != event.leaf_hash {
+            if hex::encode(leaf) != event.leaf_hash {
                 problems.push(format!("event {}: its fields do not hash to its leaf: it was altered", event.seq));
             } else if !hashes(&event.inclusion_proof).is_some_and(|path| {
                 event.seq >= 1 && verify_inclusion(event.seq - 1, head.tree_size, &leaf, &path, &root_hash)
@@ -152,7 +159,7 @@ pub fn check_proof(proof: &Proof, expected_key: Option<&str>, earlier: Option<&S
         }
         (None, Some(path)) => {
             let first = proof.first_size.unwrap_or(0);
-            let first_head = proof.first_head.as_deref().and_then(|h| unhex(h)?.try_into().ok());
+            let first_head = proof.first_head.as_deref().and_then(|h| Hash::from_hex(h).ok());
             if let Some(earlier) = earlier {
                 if let Err(error) = earlier.verify(expected_key.or(Some(&head.public_key))) {
                     problems.push(format!("the earlier tree head: {error}"));

@@ -15,8 +15,9 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use clew_model::ids::sha256_hex;
 use clew_store::{Batch, Store};
-use clew_vault::blobs::BlobStore;
+use clew_vault::blobs::{BlobHash, BlobStore};
 use clew_vault::signing::KeyFiles;
 use clew_vault::{Identity, Recipient};
 use serde::Serialize;
@@ -103,7 +104,12 @@ pub fn rotate(
     };
     let blob_recipients: Vec<Recipient> = custodians.iter().cloned().chain(std::iter::once(next.clone())).collect();
     let blobs = BlobStore::new(blob_dir)?;
-    let hashes: BTreeSet<String> = attachments.iter().map(|(_, sha256)| sha256.clone()).collect();
+    let hashes = attachments
+        .iter()
+        .map(|(source, sha256)| {
+            BlobHash::parse(sha256).map_err(|e| clew_store::Error::Corrupt(format!("attachment of {source}: {e}")))
+        })
+        .collect::<Result<BTreeSet<BlobHash>, _>>()?;
     // Each blob sealed anew beside the old one, its new sealed hash logged (`keys-rotate-begin`) before any
     // blob changes, then put in place: `clew verify` without keys accepts the old or the logged new file
     // while a rotation is unfinished, so a kill at any step leaves no sealed file the log does not know.
@@ -117,8 +123,8 @@ pub fn rotate(
                 ))
             })?;
             let written = blobs.stage(&blob_recipients, reader)?;
-            let opened = written.blob.sha256.clone();
-            sealed_files.insert(sha256.clone(), written.blob.sealed_sha256.clone().into());
+            let opened = written.blob.sha256;
+            sealed_files.insert(sha256.to_string(), written.blob.sealed_sha256.as_str().into());
             staged.push(written);
             if opened != *sha256 {
                 return Err(RotateError::Needs(format!(
@@ -192,9 +198,4 @@ pub fn rotate(
         blobs: hashes.len(),
         project_key: next.to_string(),
     })
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    clew_vault::blobs::hex(&sha2::Sha256::digest(bytes))
 }

@@ -123,7 +123,7 @@ pub fn record_screening(
                 id: id.clone(),
                 kind: SourceKind::Screening,
                 title: format!("Sanctions screening of {} ({matcher_version})", entity.entity),
-                content_hash: clew_vault::blobs::hex(&hasher.finalize()),
+                content_hash: hex::encode(hasher.finalize()),
                 synthetic: entity.synthetic,
                 withdrawn: None,
             };

@@ -8,10 +8,9 @@ use std::path::Path;
 use clew_model::Statement;
 use clew_store::{BatchId, CustodyEvent, ReadTx};
 use clew_vault::Identity;
-use clew_vault::blobs::{BlobStore, hex};
+use clew_vault::blobs::{BlobHash, BlobStore};
 use clew_vault::log::{Hash, event_leaf, root};
 use serde::Serialize;
-use sha2::Digest;
 
 /// What verification found.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -53,14 +52,14 @@ impl std::str::FromStr for Anchor {
         };
         let (size, head) = text.split_once(':').ok_or_else(bad)?;
         let size = size.parse().map_err(|_| bad())?;
-        let bytes = clew_vault::blobs::unhex(head).and_then(|b| <[u8; 32]>::try_from(b).ok()).ok_or_else(bad)?;
+        let bytes = <Hash as hex::FromHex>::from_hex(head).map_err(|_| bad())?;
         Ok(Anchor { size, head: bytes })
     }
 }
 
 /// The records digest of a batch that wrote no segments or consent records.
 fn records_of_nothing() -> String {
-    hex(&sha2::Sha256::digest([]))
+    clew_model::ids::sha256_hex(&[])
 }
 
 /// Names the statements of a batch whose content no longer matches their id (a content hash): a statement
@@ -396,7 +395,7 @@ pub fn verify(
         }
     }
     report.events = leaves.len() as u64;
-    report.tree_head = hex(&root(&leaves));
+    report.tree_head = hex::encode(root(&leaves));
     if let Some(anchor) = anchor {
         if (leaves.len() as u64) < anchor.size {
             report.problems.push(format!(
@@ -412,8 +411,15 @@ pub fn verify(
         }
     }
     let blobs = BlobStore::new(blob_dir)?;
-    for (source, sha256) in store.all_attachments().map_err(store_error)? {
+    for (source, recorded) in store.all_attachments().map_err(store_error)? {
         report.attachments += 1;
+        let sha256 = match BlobHash::parse(&recorded) {
+            Ok(sha256) => sha256,
+            Err(error) => {
+                report.problems.push(format!("attachment of {source}: {error}: the database was altered"));
+                continue;
+            }
+        };
         let path = blobs.path(&sha256);
         if !path.is_file() {
             report.problems.push(format!("attachment {sha256} of {source}: its blob {} is missing", path.display()));
@@ -434,14 +440,14 @@ pub fn verify(
             None => None,
         };
         // Without any key: the sealed file must still be the one whose hash was logged when it was sealed.
-        match logged_seals.get(&sha256) {
+        match logged_seals.get(sha256.as_str()) {
             None => report.seals_not_logged += 1,
             Some((seq, logged)) => {
                 report.seals_checked += 1;
-                let now = blobs.sealed_sha256(&sha256)?.unwrap_or_default();
+                let now = blobs.sealed_sha256(&sha256)?.map(String::from).unwrap_or_default();
                 // With a key, an intact plaintext outranks the file's hash: a blob sealed anew by an
                 // unfinished rotation (or a re-attach killed before its commit) holds the same evidence.
-                let pending = pending_seals.get(&sha256).is_some_and(|p| p.contains(&now));
+                let pending = pending_seals.get(sha256.as_str()).is_some_and(|p| p.contains(&now));
                 if now != *logged && !pending && content_intact != Some(true) {
                     report.problems.push(format!(
                         "attachment {sha256} of {source}: the sealed file {} is not the one custody event {seq} \

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 /// SHA-256 of bytes, as lower-case hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(Sha256::digest(bytes))
 }
 
 /// Longest id accepted.
@@ -117,22 +117,17 @@ impl StatementId {
 
     /// The id from its 16 bytes.
     pub fn from_bytes(bytes: [u8; 16]) -> StatementId {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut text = [0u8; 32];
-        for (index, byte) in bytes.into_iter().enumerate() {
-            text[2 * index] = HEX[(byte >> 4) as usize];
-            text[2 * index + 1] = HEX[(byte & 0xf) as usize];
-        }
+        // Cannot fail: 16 bytes are 32 digits.
+        let _ = hex::encode_to_slice(bytes, &mut text);
         StatementId(text)
     }
 
     /// The id's 16 bytes.
     pub fn to_bytes(&self) -> [u8; 16] {
         let mut bytes = [0u8; 16];
-        for (index, pair) in self.0.chunks(2).enumerate() {
-            let digit = |b: u8| (b as char).to_digit(16).unwrap_or(0) as u8;
-            bytes[index] = digit(pair[0]) << 4 | digit(pair[1]);
-        }
+        // Cannot fail: an id holds 32 hex digits (`from_bytes`, `new`).
+        let _ = hex::decode_to_slice(self.0, &mut bytes);
         bytes
     }
 

@@ -130,7 +130,7 @@ pub(crate) fn sha256_of(parts: &[&[u8]]) -> String {
     for part in parts {
         hasher.update(part);
     }
-    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(hasher.finalize())
 }
 
 /// Line and column (1-based) of a byte offset.

@@ -459,7 +459,7 @@ pub struct CustodyEvent {
 }
 
 fn hex_hash<S: serde::Serializer>(hash: &[u8; 32], serializer: S) -> std::result::Result<S::Ok, S::Error> {
-    serializer.serialize_str(&hash.iter().map(|b| format!("{b:02x}")).collect::<String>())
+    serializer.serialize_str(&hex::encode(hash))
 }
 
 /// An attachment to record.

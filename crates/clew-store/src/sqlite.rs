@@ -244,15 +244,10 @@ fn hash_statement(
     hasher.update([0x1e]);
 }
 
-/// SHA-256 of bytes, lower-case hex.
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    hex_digest(&sha2::Sha256::new_with_prefix(bytes))
-}
-
+/// What a hasher has taken so far, as lower-case hex.
 fn hex_digest(hasher: &sha2::Sha256) -> String {
     use sha2::Digest;
-    hasher.clone().finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(hasher.clone().finalize())
 }
 
 /// How much of the database file a scan maps (a limit, not an allocation: pages are the page cache's).
@@ -1016,7 +1011,7 @@ impl ReadTx for PooledConnection<'_> {
                 generation,
                 version,
                 batch,
-                sealed_sha256: sha256_hex(&sealed),
+                sealed_sha256: clew_model::ids::sha256_hex(&sealed),
             });
         }
         Ok(versions)
@@ -1385,7 +1380,7 @@ impl WriteTx for SqliteWriteTx<'_> {
             generation,
             version,
             batch: Some(self.batch_id),
-            sealed_sha256: sha256_hex(sealed),
+            sealed_sha256: clew_model::ids::sha256_hex(sealed),
         });
         Ok(version)
     }

@@ -189,7 +189,7 @@ pub fn random_hex(length: usize) -> String {
     use rand_core_06::RngCore;
     let mut bytes = vec![0u8; length];
     rand_core_06::OsRng.fill_bytes(&mut bytes);
-    blobs::hex(&bytes)
+    hex::encode(bytes)
 }
 
 /// Whether bytes begin like an age file (binary format).

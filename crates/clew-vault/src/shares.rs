@@ -41,11 +41,12 @@ pub fn split(identity_file: &str, name: &str, threshold: u8, shares: u8) -> Resu
         .iter()
         .map(|part| {
             let index = part.first().copied().unwrap_or(0);
+            let digits = Zeroizing::new(hex::encode(part));
             Zeroizing::new(format!(
                 "# clew custodian key share {index} of {shares}: any {threshold} shares together open protected \
                  witness data.\n# Keep it apart from the other shares, and secret.\n# custodian public key: \
                  {public}\n{SHARE_TAG}:{threshold}:{shares}:{public}:{}\n",
-                crate::blobs::hex(part)
+                digits.as_str()
             ))
         })
         .collect())
@@ -66,7 +67,7 @@ pub fn combine(files: &[(String, Zeroizing<String>)]) -> Result<Identity, Error>
             let threshold = fields.next()?.parse().ok()?;
             let total = fields.next()?.parse().ok()?;
             let public = fields.next()?.to_string();
-            let bytes = crate::blobs::unhex(fields.next()?)?;
+            let bytes = hex::decode(fields.next()?).ok()?;
             fields.next().is_none().then_some((threshold, total, public, bytes))
         });
         let (threshold, total, public, bytes) =

@@ -12,12 +12,12 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use hex::FromHex;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use std::str::FromStr;
 
-use crate::blobs::hex;
 use crate::log::Hash;
 use crate::{Error, Identity, Recipient};
 
@@ -44,10 +44,6 @@ pub struct SignedTreeHead {
     pub signature: String,
 }
 
-fn unhex<const N: usize>(text: &str) -> Option<[u8; N]> {
-    crate::blobs::unhex(text)?.try_into().ok()
-}
-
 impl SignedTreeHead {
     /// The bytes signed: format, size, head and time, one a line.
     pub fn message(&self) -> Vec<u8> {
@@ -56,7 +52,7 @@ impl SignedTreeHead {
 
     /// The tree head as bytes.
     pub fn head(&self) -> Option<Hash> {
-        unhex::<32>(&self.tree_head)
+        Hash::from_hex(&self.tree_head).ok()
     }
 
     /// Checks the signature, and that it is by `expected_key` (hex) when given.
@@ -70,10 +66,12 @@ impl SignedTreeHead {
         {
             return Err(bad("it is signed by another key than this project's"));
         }
-        let key = unhex::<32>(&self.public_key)
+        let key = <[u8; 32]>::from_hex(&self.public_key)
+            .ok()
             .and_then(|bytes| VerifyingKey::from_bytes(&bytes).ok())
             .ok_or_else(|| bad("the public key is malformed"))?;
-        let signature = unhex::<64>(&self.signature)
+        let signature = <[u8; 64]>::from_hex(&self.signature)
+            .ok()
             .map(|b| Signature::from_bytes(&b))
             .ok_or_else(|| bad("malformed signature"))?;
         key.verify_strict(&self.message(), &signature).map_err(|_| bad("the signature does not match the tree head"))
@@ -89,7 +87,7 @@ impl ProjectSigningKey {
 
     /// The public key (hex).
     pub fn public_hex(&self) -> String {
-        hex(self.0.verifying_key().as_bytes())
+        hex::encode(self.0.verifying_key().as_bytes())
     }
 
     /// Signs a tree head.
@@ -97,12 +95,12 @@ impl ProjectSigningKey {
         let mut signed = SignedTreeHead {
             format: TREE_HEAD_FORMAT.to_string(),
             tree_size,
-            tree_head: hex(head),
+            tree_head: hex::encode(head),
             timestamp: timestamp.to_string(),
             public_key: self.public_hex(),
             signature: String::new(),
         };
-        signed.signature = hex(&self.0.sign(&signed.message()).to_bytes());
+        signed.signature = hex::encode(self.0.sign(&signed.message()).to_bytes());
         signed
     }
 }
@@ -270,19 +268,19 @@ impl KeyFiles {
     /// a crash between them leaves a state [`KeyFiles::unlock_project_key`] opens and the next rotation
     /// completes.
     pub fn finish_rotation(&self) -> Result<(), Error> {
-        let failed = |path: PathBuf| move |e: std::io::Error| Error::Io(format!("{}: {e}", path.display()));
-        fs::rename(self.next_locked(), self.project_locked()).map_err(failed(self.project_locked()))?;
+        clew_files::rename_durably(&self.next_locked(), &self.project_locked())
+            .map_err(|e| Error::Io(e.to_string()))?;
         self.complete_finishing()
     }
 
     /// Completes a finishing step a crash interrupted: the new key is locked in place, its public key still
     /// carries the next key's name.
     fn complete_finishing(&self) -> Result<(), Error> {
-        let failed = |path: PathBuf| move |e: std::io::Error| Error::Io(format!("{}: {e}", path.display()));
         if self.next_public().is_file() && !self.next_locked().is_file() {
-            fs::rename(self.next_public(), self.project_public()).map_err(failed(self.project_public()))?;
+            clew_files::rename_durably(&self.next_public(), &self.project_public())
+                .map_err(|e| Error::Io(e.to_string()))?;
         }
-        fs::File::open(&self.dir).and_then(|d| d.sync_all()).map_err(failed(self.dir.clone()))
+        Ok(())
     }
 
     /// Makes and stores a new signing key, locked with the passphrase; refuses to replace one. The scrypt
@@ -350,16 +348,19 @@ pub fn public_key_from_pem(pem: &str) -> Option<String> {
         .collect();
     let der = base64::engine::general_purpose::STANDARD.decode(body).ok()?;
     let key = der.get(12..).filter(|key| key.len() == 32)?;
-    let public_hex = hex(key);
+    let public_hex = hex::encode(key);
     (public_key_der(&public_hex)? == der).then_some(public_hex)
+}
+
+/// A signing key typed as 64 hex digits (either case, spaces around allowed), in the spelling clew writes (lower
+/// case); `None` when it is not that.
+pub fn public_key_from_hex(text: &str) -> Option<String> {
+    <[u8; 32]>::from_hex(text.trim()).ok().map(hex::encode)
 }
 
 /// DER of SubjectPublicKeyInfo { AlgorithmIdentifier { id-Ed25519 }, BIT STRING key } (RFC 8410).
 fn public_key_der(public_hex: &str) -> Option<Vec<u8>> {
-    let key = crate::blobs::unhex(public_hex)?;
-    if key.len() != 32 {
-        return None;
-    }
+    let key = <[u8; 32]>::from_hex(public_hex).ok()?;
     let mut der = vec![0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00];
     der.extend_from_slice(&key);
     Some(der)
@@ -429,6 +430,9 @@ mod tests {
         // Another algorithm's key of the same length is not taken for an Ed25519 key.
         let x25519 = pem.replace("MCowBQYDK2Vw", "MCowBQYDK2Vu");
         assert_eq!(public_key_from_pem(&x25519), None);
+        assert_eq!(public_key_from_hex(&format!(" {}\n", public.to_uppercase())).as_deref(), Some(public.as_str()));
+        assert_eq!(public_key_from_hex(&public[1..]), None);
+        assert_eq!(public_key_from_hex(&format!("{}g", &public[1..])), None);
     }
 
     #[test]

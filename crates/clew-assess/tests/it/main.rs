@@ -268,3 +268,10 @@ fn a_bad_rules_file_is_refused_with_every_problem_and_where() {
     assert!(problems(&other).iter().any(|p| p.contains("written for taxonomy 1999-01-01")));
     assert!(problems("rules: [").iter().all(|p| p.starts_with("r.yaml:")));
 }
+
+/// The revenue estimate sums the deductions the rules count as the state's: the shipped rules name four kinds.
+#[test]
+fn the_state_deduction_kinds_come_from_the_rules() {
+    let kinds: Vec<String> = rules().state_deduction_kinds().into_iter().collect();
+    assert_eq!(kinds, ["loyalty_fee", "party_contribution", "plan_quota", "voluntary_contribution"]);
+}

@@ -43,9 +43,26 @@ fn dependency_rules_hold() {
         ("clew-link", &["clew-model", "clew-names"]),
         ("clew-intake", &["clew-model", "clew-files", "clew-store", "clew-vault", "clew-assess"]),
         ("clew-demo", &["clew-model", "clew-intake", "clew-store"]),
+        // The one application layer: it may use every crate; only the CLI (and the coming server) use it.
+        (
+            "clew-service",
+            &[
+                "clew-model",
+                "clew-files",
+                "clew-intake",
+                "clew-store",
+                "clew-vault",
+                "clew-assess",
+                "clew-stats",
+                "clew-names",
+                "clew-screen",
+                "clew-link",
+            ],
+        ),
         (
             "clew-cli",
             &[
+                "clew-service",
                 "clew-model",
                 "clew-files",
                 "clew-intake",
@@ -61,6 +78,12 @@ fn dependency_rules_hold() {
         ),
     ];
     for krate in clew_crates() {
+        if krate != "clew-cli" {
+            assert!(
+                !dependencies(&krate).contains(&"clew-service".to_string()),
+                "only the CLI and the server use clew-service; {krate} does"
+            );
+        }
         let rule = allowed.iter().find(|(name, _)| *name == krate);
         let Some((_, allowed)) = rule else {
             panic!("{krate} has no dependency rule in this test and ARCHITECTURE.md")

@@ -3,7 +3,7 @@
 //! signed, and a project never loses its last custodian.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Barrier};
 
@@ -13,15 +13,7 @@ const PASSPHRASE: &str = "a long synthetic passphrase";
 
 /// `clew` with the passphrase in `PASS`.
 fn clew_pass(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_clew"))
-        .args(["--passphrase-env", "PASS"])
-        .args(args)
-        .current_dir(dir)
-        .env_remove("CLEW_PROJECT")
-        .env("CLEW_USER", "tester")
-        .env("PASS", PASSPHRASE)
-        .output()
-        .unwrap()
+    crate::clew_with_passphrase(dir, args, PASSPHRASE)
 }
 
 /// A project `p` with keys (a signing key for heads) and two custodians.

@@ -150,13 +150,39 @@ fn verify_without_keys_names_a_blob_changed_by_one_byte() {
     assert!(said.contains("does not open to content"), "{said}");
 }
 
-#[test]
-fn a_project_held_by_another_writer_says_so_and_what_to_do() {
-    // "database error: database is locked", with no word of what happened or what to do.
+/// A folder with a one-testimony demo project `d` and a list file `list.csv` beside it, not imported yet.
+fn demo_and_list() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let run = clew(dir.path(), &["demo", "--dir", "d", "--testimonies", "1"]);
     assert!(run.status.success(), "{}", text(&run.stderr));
     std::fs::write(dir.path().join("list.csv"), "id,name,schema\nF-1,DEMO LISTED LLC (fictional),Company\n").unwrap();
+    dir
+}
+
+#[test]
+fn a_blob_or_list_name_in_the_database_that_is_not_a_sha256_names_no_file_outside_its_folder() {
+    // Blob and list paths were joined from the database's strings unchecked: `../x` in the attachment table
+    // named a file outside the blob folder. Now only a checked 64-digit hash names a file.
+    let dir = demo_and_list();
+    let run = clew(dir.path(), &["--project", "d", "lists", "import", "list.csv"]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    std::fs::write(dir.path().join("outside.age"), "not a blob").unwrap();
+    let database = rusqlite::Connection::open(dir.path().join("d/clew.db")).unwrap();
+    database.execute("UPDATE attachment SET sha256 = '../../outside'", []).unwrap();
+    database.execute("UPDATE sanctions_list SET sha256 = '../../outside.age'", []).unwrap();
+    drop(database);
+    let run = clew(dir.path(), &["--project", "d", "verify"]);
+    assert_eq!(run.status.code(), Some(6), "{}", text(&run.stdout));
+    let said = format!("{}{}", text(&run.stdout), text(&run.stderr));
+    assert!(said.contains("attachment of T-DEMO-000000: `../../outside` is not a SHA-256 as clew writes it"), "{said}");
+    assert!(said.contains("`../../outside.age` is not a SHA-256 as clew writes it"), "{said}");
+    assert!(!said.contains("outside.age: "), "no file outside the folders was opened: {said}");
+}
+
+#[test]
+fn a_project_held_by_another_writer_says_so_and_what_to_do() {
+    // "database error: database is locked", with no word of what happened or what to do.
+    let dir = demo_and_list();
     let holder = rusqlite::Connection::open(dir.path().join("d/clew.db")).unwrap();
     holder.execute_batch("BEGIN IMMEDIATE; CREATE TABLE held (x);").unwrap();
     let run = clew(dir.path(), &["--project", "d", "lists", "import", "list.csv"]);

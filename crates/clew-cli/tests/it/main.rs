@@ -25,6 +25,19 @@ fn clew(dir: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// `clew ARGS` with the passphrase of the project's keys in `$PASS`, as a script gives it.
+fn clew_with_passphrase(dir: &Path, args: &[&str], passphrase: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_clew"))
+        .args(["--passphrase-env", "PASS"])
+        .args(args)
+        .current_dir(dir)
+        .env_remove("CLEW_PROJECT")
+        .env("CLEW_USER", "tester")
+        .env("PASS", passphrase)
+        .output()
+        .unwrap()
+}
+
 /// `clew init NAME`, then a custodian key made (`NAME.key`) and added, as a team would set up a project.
 fn init_project(dir: &Path, name: &str) {
     for args in [vec!["init", name, "--no-keys"], vec!["keys", "custodian", "new", "--out", &format!("{name}.key")]] {

@@ -10,15 +10,7 @@ const PASSPHRASE: &str = "clew-demo-passphrase";
 
 /// `clew` with the passphrase in $PASS.
 fn clew_pass(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_clew"))
-        .args(["--passphrase-env", "PASS"])
-        .args(args)
-        .current_dir(dir)
-        .env_remove("CLEW_PROJECT")
-        .env("CLEW_USER", "tester")
-        .env("PASS", PASSPHRASE)
-        .output()
-        .unwrap()
+    crate::clew_with_passphrase(dir, args, PASSPHRASE)
 }
 
 fn ok(run: Output) -> Output {

@@ -82,7 +82,7 @@ fn export_with(commits: usize) -> usize {
     // snapshot that verified (the ones committed meanwhile made it start again).
     assert_eq!(report.export_event, log.len() as u64);
     assert_eq!(report.tree_size, log.len() as u64);
-    let head = clew_vault::blobs::unhex(&report.tree_head).unwrap().try_into().unwrap();
+    let head = hex::FromHex::from_hex(&report.tree_head).unwrap();
     let anchor = Anchor { size: report.tree_size, head };
     let checked = verify(&*snapshot, &project.blob_dir(), &project.list_dir(), None, Some(anchor)).unwrap();
     assert!(checked.problems.is_empty(), "{:?}", checked.problems);

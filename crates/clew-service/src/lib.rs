@@ -1,0 +1,232 @@
+//! clew's one application layer. The `clew` program (and the coming server) parse requests and render results;
+//! what clew *does* is here: each operation over a project ([`Service`]), for someone ([`Actor`]), failing with
+//! one [`Error`] whose [`Code`] is stable (docs/errors.md).
+//!
+//! Operations move here from the CLI one capability at a time (issue 16); so far: creating a project, its keys
+//! and custodians, custody events, the signed tree head and proofs, and the rate table and ledger inputs of the
+//! revenue estimate.
+
+pub mod error;
+mod keys;
+mod log;
+mod revenue;
+
+use std::path::{Path, PathBuf};
+
+use clew_store::Project;
+
+pub use error::{Code, Error};
+pub use keys::PublicKeys;
+pub use log::TreeHead;
+pub use revenue::{LedgerInputs, PROJECT_RATES_FILE, RateTable, RatesInForce};
+
+/// Result with the service's error.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Who acts: recorded with every write and custody event. Given by the caller (the CLI's `--user`, `$CLEW_USER`
+/// or `$USER`; the server's signed-in account), never read from the environment here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    name: String,
+}
+
+/// The longest actor name taken: a name or a pseudonym, not a text.
+pub const MAX_ACTOR_CHARS: usize = 200;
+
+impl Actor {
+    /// An actor by name: not empty, at most [`MAX_ACTOR_CHARS`] characters, no control characters (it is written
+    /// into the custody log and printed).
+    pub fn new(name: &str) -> Result<Actor> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(Error::usage("who acts must be named (a user name or pseudonym)"));
+        }
+        if name.chars().count() > MAX_ACTOR_CHARS || name.chars().any(char::is_control) {
+            return Err(Error::usage(format!(
+                "a user name is at most {MAX_ACTOR_CHARS} characters without control characters"
+            )));
+        }
+        Ok(Actor { name: name.to_string() })
+    }
+
+    /// The name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// A project and the operations on it.
+#[derive(Debug)]
+pub struct Service {
+    project: Project,
+}
+
+impl Service {
+    /// Opens the project in `dir`.
+    pub fn open(dir: &Path) -> Result<Service> {
+        Ok(Service { project: Project::open(dir)? })
+    }
+
+    /// A service over a project already open.
+    pub fn from_project(project: Project) -> Service {
+        Service { project }
+    }
+
+    /// The project.
+    pub fn project(&self) -> &Project {
+        &self.project
+    }
+
+    /// The project's folder.
+    pub fn dir(&self) -> &Path {
+        &self.project.dir
+    }
+
+    /// Whether the project holds synthetic (demo) data only.
+    pub fn synthetic(&self) -> bool {
+        self.project.config.synthetic
+    }
+
+    /// Appends one event to the custody log, in a transaction of its own; its sequence number.
+    pub fn log_event(&self, actor: &Actor, kind: &str, detail: &serde_json::Value) -> Result<u64> {
+        let batch = batch(actor, kind);
+        let mut tx = self.project.store().write(&batch)?;
+        let seq = clew_intake::import::record_event(tx.as_mut(), &batch, kind, detail)?;
+        tx.commit()?;
+        Ok(seq)
+    }
+}
+
+/// The batch of one write by `actor`, now.
+fn batch(actor: &Actor, operation: &str) -> clew_store::Batch {
+    clew_store::Batch {
+        recorded_by: actor.name().to_string(),
+        recorded_at: clew_intake::import::now_rfc3339(),
+        operation: operation.to_string(),
+    }
+}
+
+/// What `init` puts in a project's folder: a folder holding any of them is refused before anything is made.
+const PROJECT_ENTRIES: [&str; 7] =
+    [clew_store::project::CONFIG_FILE, "clew.db", "clew.db-wal", "clew.db-shm", "blobs", "keys", "lists"];
+
+impl Service {
+    /// Whether a project can be made in `dir` (to check before asking for a passphrase): not one already, and
+    /// none of the names a project needs taken.
+    pub fn can_init(dir: &Path) -> Result<()> {
+        if dir.join(clew_store::project::CONFIG_FILE).exists() {
+            let keyless = !clew_vault::signing::KeyFiles::of_project(dir).exists();
+            let hint = if keyless { " (it has no keys yet: clew keys init)" } else { "" };
+            return Err(Error::usage(format!("{} is already a clew project{hint}", dir.display())));
+        }
+        if let Some(taken) = PROJECT_ENTRIES.iter().map(|n| dir.join(n)).find(|p| std::fs::symlink_metadata(p).is_ok())
+        {
+            return Err(Error::usage(format!(
+                "{} exists: a project needs that name; init writes over nothing (choose another folder)",
+                taken.display()
+            )));
+        }
+        Ok(())
+    }
+
+    /// Creates a project in `dir` (made if missing) named `name`, with its keys locked with `passphrase` unless
+    /// it is `None`. All or nothing: the project is built in a hidden folder inside `dir` and its entries moved
+    /// into place at the end, `clew.toml` last (a folder is a project only once it has one); a failure (a short
+    /// passphrase, a full disk, a name already taken) leaves `dir` as it was.
+    pub fn init(
+        dir: &Path,
+        name: &str,
+        passphrase: Option<&str>,
+        actor: &Actor,
+    ) -> Result<(Service, Option<PublicKeys>)> {
+        Service::can_init(dir)?;
+        if let Some(passphrase) = passphrase {
+            clew_vault::signing::check_passphrase(passphrase)?;
+        }
+        let created = !dir.exists();
+        clew_files::create_private_dir(dir)?;
+        let staging = dir.join(format!(".clew-init-{}", std::process::id()));
+        let built = (|| {
+            let project = Project::init(&staging, name, false)?;
+            let service = Service { project };
+            let keys = passphrase.map(|p| service.create_keys(actor, p, None)).transpose()?;
+            drop(service);
+            move_entries_into(&staging, dir)?;
+            Ok::<_, Error>(keys)
+        })();
+        match built {
+            Ok(keys) => Ok((Service::open(dir)?, keys)),
+            Err(error) => {
+                let _ = std::fs::remove_dir_all(&staging);
+                if created {
+                    let _ = std::fs::remove_dir(dir);
+                }
+                Err(error)
+            }
+        }
+    }
+}
+
+/// Moves what `from` holds into `to` (the same file system), `clew.toml` last, then removes `from`. Every target
+/// is checked before anything moves; a move that fails puts back the ones before it.
+fn move_entries_into(from: &Path, to: &Path) -> Result<()> {
+    let failed = |path: &Path| {
+        let path = path.to_path_buf();
+        move |e: std::io::Error| Error::internal(format!("{}: {e}", path.display()))
+    };
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(from)
+        .map_err(failed(from))?
+        .map(|entry| entry.map(|e| e.path()))
+        .collect::<std::result::Result<_, _>>()
+        .map_err(failed(from))?;
+    entries.sort_by_key(|path| path.file_name() == Some(std::ffi::OsStr::new(clew_store::project::CONFIG_FILE)));
+    let moves: Vec<(PathBuf, PathBuf)> =
+        entries.into_iter().filter_map(|entry| Some((to.join(entry.file_name()?), entry))).collect();
+    if let Some((target, _)) = moves.iter().find(|(target, _)| std::fs::symlink_metadata(target).is_ok()) {
+        return Err(Error::usage(format!("{} exists: init writes over nothing", target.display())));
+    }
+    for (done, (target, entry)) in moves.iter().enumerate() {
+        if let Err(error) = std::fs::rename(entry, target) {
+            for (target, entry) in &moves[..done] {
+                let _ = std::fs::rename(target, entry);
+            }
+            return Err(failed(target)(error));
+        }
+    }
+    std::fs::remove_dir(from).map_err(failed(from))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn an_actor_is_named_plainly() {
+        assert_eq!(Actor::new("  coder-7 ").unwrap().name(), "coder-7");
+        assert_eq!(Actor::new("").unwrap_err().code(), Code::Usage);
+        assert_eq!(Actor::new("a\u{1b}[2Jb").unwrap_err().code(), Code::Usage);
+        assert_eq!(Actor::new(&"x".repeat(MAX_ACTOR_CHARS + 1)).unwrap_err().code(), Code::Usage);
+    }
+
+    #[test]
+    fn init_is_all_or_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let actor = Actor::new("tester").unwrap();
+        let target = dir.path().join("p");
+        let error = Service::init(&target, "p", Some("short"), &actor).unwrap_err();
+        assert_eq!(error.code(), Code::Key);
+        assert!(!target.exists());
+        std::fs::create_dir_all(target.join("blobs")).unwrap();
+        let error = Service::init(&target, "p", None, &actor).unwrap_err();
+        assert!(error.message().contains("blobs exists"), "{error}");
+        assert_eq!(std::fs::read_dir(&target).unwrap().count(), 1);
+        std::fs::remove_dir(target.join("blobs")).unwrap();
+        let (service, keys) = Service::init(&target, "p", None, &actor).unwrap();
+        assert!(keys.is_none());
+        assert_eq!(service.project().config.name, "p");
+        let names: Vec<String> =
+            std::fs::read_dir(&target).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into()).collect();
+        assert!(!names.iter().any(|n| n.starts_with(".clew-init")), "{names:?}");
+    }
+}
