@@ -734,9 +734,15 @@ fn open_project(cli_project: &Option<PathBuf>) -> Result<Project, Failure> {
     Ok(project)
 }
 
-/// Who runs the command, as the service records them.
+/// Who runs the command, as the service records them: `--user`, else $CLEW_USER, else $USER (trimmed; no
+/// control characters, at most 200 characters).
 fn actor(explicit: Option<String>) -> Result<clew_service::Actor, Failure> {
-    Ok(clew_service::Actor::new(&user(explicit))?)
+    let name = explicit
+        .or_else(|| std::env::var("CLEW_USER").ok())
+        .or_else(|| std::env::var("USER").ok())
+        .filter(|name| !name.trim().is_empty())
+        .unwrap_or_else(|| "unknown".to_string());
+    Ok(clew_service::Actor::new(&name)?)
 }
 
 /// The project as the service's operations take it.
@@ -744,13 +750,9 @@ fn service(cli_project: &Option<PathBuf>) -> Result<clew_service::Service, Failu
     Ok(clew_service::Service::from_project(open_project(cli_project)?))
 }
 
-/// Who runs the command: `--user`, else $CLEW_USER, else $USER.
-fn user(explicit: Option<String>) -> String {
-    explicit
-        .or_else(|| std::env::var("CLEW_USER").ok())
-        .or_else(|| std::env::var("USER").ok())
-        .filter(|name| !name.trim().is_empty())
-        .unwrap_or_else(|| "unknown".to_string())
+/// Who runs the command, by name, for the operations not yet in the service: the same checks as [`actor`].
+fn user(explicit: Option<String>) -> Result<String, Failure> {
+    Ok(actor(explicit)?.name().to_string())
 }
 
 fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
@@ -915,7 +917,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
                 &keys,
                 &passphrase,
                 identity.as_ref(),
-                &user(None),
+                &user(None)?,
                 work_factor,
             )?;
             out.value(&report, |out| {
@@ -1021,32 +1023,23 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             })
         }
         Command::Verify { identity, head } => {
-            let project = open_project(&cli.project)?;
-            let anchor = head.map(|head| anchor(&project, &head)).transpose()?;
+            let service = service(&cli.project)?;
+            let anchor = head.map(|head| anchor(service.project(), &head)).transpose()?;
             let identity = read_identity(&identity)?;
-            let report = clew_intake::verify::verify(
-                &*project.read()?,
-                &project.blob_dir(),
-                &project.list_dir(),
-                identity.as_ref(),
-                anchor,
-            )?;
+            let verified = service.verify(identity.as_ref(), anchor)?;
+            let report = verified.report;
             // Not tampering, but a risk: others on this machine could read the witnesses' words or the keys.
             // Said before any problem is, so that it is never hidden by one.
-            match clew_files::wider_than_private_below(&project.dir) {
-                Ok(open) => {
-                    for (path, mode) in open {
-                        out.note(&format!(
-                            "warning: {} is open to others on this machine (mode {mode:04o}); make it private: chmod {} {}",
-                            path.display(),
-                            if path.is_dir() { "700" } else { "600" },
-                            path.display()
-                        ))?;
-                    }
-                }
-                Err(error) => {
-                    out.note(&format!("warning: the project's permissions could not all be read: {error}"))?
-                }
+            for (path, mode) in &verified.open_to_others {
+                out.note(&format!(
+                    "warning: {} is open to others on this machine (mode {mode:04o}); make it private: chmod {} {}",
+                    path.display(),
+                    if path.is_dir() { "700" } else { "600" },
+                    path.display()
+                ))?;
+            }
+            if let Some(error) = &verified.permissions_unread {
+                out.note(&format!("warning: the project's permissions could not all be read: {error}"))?;
             }
             problems_fail(out, &report.problems, &report)?;
             out.value(&report, |out| {
@@ -1083,7 +1076,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             let blob_dir = project.blob_dir();
             let project_keys = KeyFiles::of_project(&project.dir).project_recipients()?;
             let mut progress = out.bar(files.len() as u64, "files sealed");
-            let recorded_by = user(who);
+            let recorded_by = user(who)?;
             let options = clew_intake::attach::AttachOptions {
                 project_keys: &project_keys,
                 strip_metadata,
@@ -1146,11 +1139,11 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         Command::Screen { lists, format, queries, threshold, top, matches_only, record } => {
             let project = if queries.is_none() { Some(open_project(&cli.project)?) } else { None };
             let args = screen::ScreenArgs { lists, format, queries, threshold, top, matches_only, record };
-            screen::screen(args, project.as_ref(), &user(None), out)
+            screen::screen(args, project.as_ref(), &user(None)?, out)
         }
         Command::Lists(ListsCommand::Import { file, format, user: who }) => {
             let project = open_project(&cli.project)?;
-            screen::import_list(&project, &file, format, &user(who), out)
+            screen::import_list(&project, &file, format, &user(who)?, out)
         }
         Command::Lists(ListsCommand::List) => screen::list_lists(&open_project(&cli.project)?, out),
         Command::Link(LinkCommand::Dedupe { file, args }) => {
@@ -1174,7 +1167,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             link::histories(&open_project(&cli.project)?, &args, out)
         }
         Command::Link(LinkCommand::Judge { a, b, verdict, note, user: who }) => {
-            link::judge(&open_project(&cli.project)?, &a, &b, &verdict, &note, &user(who), out)
+            link::judge(&open_project(&cli.project)?, &a, &b, &verdict, &note, &user(who)?, out)
         }
         Command::Ledger { testimony, rates } => ledger(cli.project, testimony, rates, out),
         Command::Aggregate { by, resamples, seed } => aggregate(cli.project, by, resamples, seed, out),
@@ -1286,19 +1279,10 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         Command::Protected(ProtectedCommand::Show { testimony, identity }) => {
             let testimony = SourceId::new(&testimony).map_err(Failure::usage)?;
             let identity = read_identity(&identity)?.ok_or_else(|| Failure::usage("give --identity".to_string()))?;
-            let service = service(&cli.project)?;
-            let Some(sealed) = service.project().read()?.protected(&testimony)? else {
-                return Err(Failure::usage(format!("testimony `{testimony}` has no protected data in this project")));
-            };
-            let plaintext = clew_vault::open(&identity, &sealed)?;
-            // A sensitive read: logged (who, when, which testimony) before anything is shown.
-            service.log_event(
-                &actor(None)?,
-                "protected-read",
-                &serde_json::json!({"testimony": testimony.as_str()}),
-            )?;
-            // Shown as stored (JSON), straight from the plaintext buffer, which is wiped when dropped: no copy
-            // of it is left in memory by parsing and re-printing.
+            // Logged (who, when, which testimony) before anything is shown; wiped from memory when dropped.
+            let plaintext = service(&cli.project)?.read_protected(&actor(None)?, &testimony, &identity)?;
+            // Shown as stored (JSON), straight from the plaintext buffer: no copy of it is left in memory by
+            // parsing and re-printing.
             let text = std::str::from_utf8(&plaintext)
                 .map_err(|_| Failure::internal("protected data: not UTF-8 text".to_string()))?;
             out.line(text)
@@ -1340,7 +1324,7 @@ fn package(
             let options = ExportOptions {
                 subject,
                 audience,
-                recorded_by: user(who),
+                recorded_by: user(who)?,
                 signing_key: &signing_key,
                 identity: custodian.as_ref().or(project_identity.as_ref()),
                 seal_to,
@@ -1519,7 +1503,7 @@ fn assess(
     };
     let project = open_project(&project)?;
     if record {
-        let report = clew_intake::derived::record_assessments(project.store(), &rules, taxonomy, &user(None))?;
+        let report = clew_intake::derived::record_assessments(project.store(), &rules, taxonomy, &user(None)?)?;
         return out.value(&report, |out| {
             out.line(&format!(
                 "{} testimonies: {} assessments recorded, {} unchanged; {} derived statements written, {} retracted",
@@ -1830,7 +1814,7 @@ fn import(project: Option<PathBuf>, args: ImportArgs, out: &mut Output) -> Resul
         ));
     }
     let mut progress = out.counter("read");
-    let recorded_by = user(args.user);
+    let recorded_by = user(args.user)?;
     let report = match args.format {
         InputFormat::Testimony => import_testimonies(
             model,

@@ -286,7 +286,12 @@ fn remove_abandoned(dir: &Path, name: &str) {
         let file = entry.file_name().to_string_lossy().to_string();
         let Some(rest) = file.strip_prefix(&prefix).and_then(|r| r.strip_suffix(".partial")) else { continue };
         let Some(Ok(pid)) = rest.split('.').next().map(str::parse::<u32>) else { continue };
-        let alive = pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists();
+        // A process is taken for gone only when /proc says so; where there is no /proc (or another PID namespace
+        // shares the folder), a file touched in the last ten minutes, or the last day without /proc, stays.
+        let age = entry.metadata().ok().and_then(|m| m.modified().ok()).and_then(|t| t.elapsed().ok());
+        let proc_known = Path::new("/proc/self").exists();
+        let recent = age.is_none_or(|age| age < std::time::Duration::from_secs(if proc_known { 600 } else { 86_400 }));
+        let alive = pid == std::process::id() || (proc_known && Path::new(&format!("/proc/{pid}")).exists()) || recent;
         if !alive && entry.file_type().is_ok_and(|t| t.is_file()) {
             let _ = std::fs::remove_file(entry.path());
         }
@@ -405,9 +410,15 @@ mod tests {
         let other = dir.path().join(".out.json.1.1.0.partial");
         for file in [&dead, &running, &other] {
             std::fs::write(file, "decrypted").unwrap();
+            // Written an hour ago: a file touched in the last ten minutes stays whoever wrote it.
+            let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+            std::fs::File::options().write(true).open(file).unwrap().set_modified(hour_ago).unwrap();
         }
+        let fresh_dead = dir.path().join(".out.json.999999998.1.0.partial");
+        std::fs::write(&fresh_dead, "being written elsewhere?").unwrap();
         AtomicFile::create(&path).unwrap().commit().unwrap();
         assert!(!dead.exists(), "the abandoned one is removed");
+        assert!(fresh_dead.exists(), "a file touched in the last ten minutes stays");
         assert!(other.exists(), "process 1 is running: its file stays");
         assert!(running.exists(), "this process's own stays");
     }
@@ -418,6 +429,8 @@ mod tests {
         let count = || std::fs::read_dir(dir.path()).unwrap().count();
         let dead = dir.path().join(".incoming.999999999.1.0.partial");
         std::fs::write(&dead, "sealed half").unwrap();
+        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        std::fs::File::options().write(true).open(&dead).unwrap().set_modified(hour_ago).unwrap();
         let mut file = AtomicFile::create_in(dir.path()).unwrap();
         assert!(dead.exists(), "a content-addressed folder is not searched at every file");
         remove_abandoned_in(dir.path());

@@ -3,9 +3,10 @@
 //! one [`Error`] whose [`Code`] is stable (docs/errors.md).
 //!
 //! Operations move here from the CLI one capability at a time (issue 16); so far: creating a project, its keys
-//! and custodians, custody events, the signed tree head and proofs, and the rate table and ledger inputs of the
-//! revenue estimate.
+//! and custodians, custody events, verification, reads of protected data, the signed tree head and proofs, and
+//! the rate table and ledger inputs of the revenue estimate.
 
+mod custody;
 pub mod error;
 mod keys;
 mod log;
@@ -15,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 use clew_store::Project;
 
+pub use custody::Verified;
 pub use error::{Code, Error};
 pub use keys::PublicKeys;
 pub use log::TreeHead;

@@ -124,7 +124,8 @@ impl From<rusqlite::Error> for Error {
         use rusqlite::ErrorCode as Code;
         let kind = match error.sqlite_error_code() {
             Some(Code::DatabaseBusy | Code::DatabaseLocked) => return Error::Busy,
-            Some(Code::ConstraintViolation) => ErrorKind::Conflict,
+            // A constraint the schema enforces failing means a bug or a damaged database, not a request to retry.
+            Some(Code::ConstraintViolation) => ErrorKind::Internal,
             Some(Code::DatabaseCorrupt | Code::NotADatabase) => ErrorKind::Corrupt,
             // A value of another type than clew writes: a row changed behind clew's back.
             None if matches!(
