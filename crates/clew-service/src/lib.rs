@@ -147,7 +147,13 @@ impl Service {
         }
         let created = !dir.exists();
         clew_files::create_private_dir(dir)?;
-        let staging = dir.join(format!(".clew-init-{}", std::process::id()));
+        // A name of this run alone (process and time): an earlier run's leftover, killed half way, is never
+        // taken for it, nor removed with it.
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        let staging = dir.join(format!(".clew-init-{}-{nanos}", std::process::id()));
+        if std::fs::symlink_metadata(&staging).is_ok() {
+            return Err(Error::internal(format!("{} exists: run init again", staging.display())));
+        }
         let built = (|| {
             let project = Project::init(&staging, name, false)?;
             let service = Service { project };
