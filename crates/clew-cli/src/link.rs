@@ -241,11 +241,16 @@ fn stored_judgements(project: &clew_store::Project, records: &Records) -> Result
         let (Some(a), Some(b)) = (records.find(0, &judgement.entity_a), records.find(0, &judgement.entity_b)) else {
             continue;
         };
-        let verdict = match judgement.verdict.as_str() {
-            "same" => Verdict::Same,
-            "different" => Verdict::Different,
-            _ => Verdict::Unsure,
-        };
+        // A stored verdict clew did not write is damage, never read as "unsure".
+        let verdict = Verdict::parse(&judgement.verdict).ok_or_else(|| {
+            Failure::internal(format!(
+                "the project's judgement on {} and {} has the verdict `{}`, which clew never writes: the database was \
+                 altered (run `clew verify`)",
+                judgement.entity_a,
+                judgement.entity_b,
+                crate::output::printable(&judgement.verdict)
+            ))
+        })?;
         latest.insert((a.min(b), a.max(b)), verdict);
     }
     Ok(latest.into_iter().map(|((a, b), verdict)| Judged { a, b, verdict }).collect())
@@ -512,7 +517,8 @@ fn read_judgements(path: &Path, records: &Records, mode: Mode) -> Result<Vec<Jud
         .map(|h| h.trim().to_string())
         .collect();
     let position = |name: &str| header.iter().position(|h| h == name);
-    let (Some(left), Some(right), Some(verdict)) = (position("id_l"), position("id_r"), position("verdict")) else {
+    let (Some(left), Some(right), Some(verdict_column)) = (position("id_l"), position("id_r"), position("verdict"))
+    else {
         return Err(failure(Error::at(&origin, Some(1), "the header needs id_l, id_r and verdict")));
     };
     let mut judged = Vec::new();
@@ -526,15 +532,10 @@ fn read_judgements(path: &Path, records: &Records, mode: Mode) -> Result<Vec<Jud
         // Linking two files, id_l is of the first and id_r of the second.
         let source = |i: usize| u16::from(i == right && mode == Mode::Link);
         let find = |i: usize| records.find(source(i), field(i));
-        let verdict = match field(verdict) {
-            "same" => Some(Verdict::Same),
-            "different" => Some(Verdict::Different),
-            "unsure" => Some(Verdict::Unsure),
-            other => {
-                problem(format!("verdict: `{other}` is not same, different or unsure"));
-                None
-            }
-        };
+        let verdict = Verdict::parse(field(verdict_column));
+        if verdict.is_none() {
+            problem(format!("verdict: `{}` is not same, different or unsure", field(verdict_column)));
+        }
         match (find(left), find(right), verdict) {
             (Some(a), Some(b), Some(verdict)) if a != b => judged.push(Judged { a, b, verdict }),
             (Some(_), Some(_), Some(_)) => problem("id_l and id_r are the same record".into()),

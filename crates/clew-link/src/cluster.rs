@@ -19,6 +19,28 @@ pub enum Verdict {
     Unsure,
 }
 
+impl Verdict {
+    /// `same`, `different` or `unsure`, as reviewers write them and the project keeps them; anything else is no
+    /// verdict (never read as `unsure`: a misspelt "different" must not let the model join a pair).
+    pub fn parse(text: &str) -> Option<Verdict> {
+        match text {
+            "same" => Some(Verdict::Same),
+            "different" => Some(Verdict::Different),
+            "unsure" => Some(Verdict::Unsure),
+            _ => None,
+        }
+    }
+
+    /// The word for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Same => "same",
+            Verdict::Different => "different",
+            Verdict::Unsure => "unsure",
+        }
+    }
+}
+
 /// A judgement on a pair, for clustering.
 #[derive(Debug, Clone, Copy)]
 pub struct Judged {
