@@ -1,21 +1,18 @@
-//! `clew estimate population`: multiple systems estimation from a capture-history table, printed for an
-//! analyst (every method side by side, how each chose its model, the warnings) or as JSON, with a chart; and
-//! the bridge that lets `clew estimate revenue --workers-from` take its worker count from such a result.
+//! `clew estimate population`: multiple systems estimation from a capture-history table (clew-service runs
+//! it), printed for an analyst (every method side by side, how each chose its model, the warnings) or as JSON,
+//! with a chart.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use clap::Args;
-use clew_model::Diagnostic;
-use clew_model::doc::Pos;
+use clew_service::estimate::PopulationRefusal;
+use clew_stats::mse::Interval;
 use clew_stats::mse::estimate::{
-    Method, MethodEstimate, PopulationReport, Progress as RunProgress, Settings, SettingsError, check_lists,
-    estimate_population_with_progress,
+    Method, MethodEstimate, PopulationReport, Progress as RunProgress, Settings, SettingsError,
 };
 use clew_stats::mse::lcmcr::LcmcrError;
-use clew_stats::mse::{CaptureTable, Interval};
 
-use crate::link::write_atomically;
 use crate::output::{Failure, Output, Progress};
 
 /// What `clew estimate population` takes.
@@ -69,31 +66,6 @@ pub struct PopulationArgs {
 /// the table has, are refused before anything runs (exit 2); a table with a bad row is refused with every bad row
 /// (exit 3); so is a table from which no method gives an estimate, and then nothing is written.
 pub fn population(args: &PopulationArgs, out: &mut Output) -> Result<(), Failure> {
-    let mut methods = Vec::new();
-    // The methods named one by one, not through `all`: those must run on this table or be refused.
-    let mut named = Vec::new();
-    for name in &args.method {
-        if name == "all" {
-            methods.extend(Method::ALL);
-        } else {
-            let method = Method::parse(name).ok_or_else(|| {
-                Failure::usage(format!(
-                    "--method: `{name}` is not a method (main, aic, bic, stepwise-bhs, stepwise-csv, lcmcr, all)"
-                ))
-            })?;
-            methods.push(method);
-            named.push(method);
-        }
-    }
-    let mut seen = Vec::new();
-    methods.retain(|m| {
-        let first = !seen.contains(m);
-        seen.push(*m);
-        first
-    });
-    if !(0.5..1.0).contains(&args.level) {
-        return Err(Failure::usage(format!("--level: {} is not between 0.5 and 1", args.level)));
-    }
     let settings = Settings {
         level: args.level,
         replicates: args.replicates,
@@ -108,63 +80,28 @@ pub fn population(args: &PopulationArgs, out: &mut Output) -> Result<(), Failure
         },
         ..Settings::default()
     };
-    settings.check().map_err(refused)?;
-    let name = args.file.display().to_string();
-    // A regular file of at most 256 MiB (docs/limits.md): a FIFO would block, and a larger table is no table.
-    let text = crate::output::read_text_file(&args.file, clew_files::limits::DATA_FILE)?;
-    let strata: Vec<&str> = args.strata.iter().map(String::as_str).collect();
-    let table = CaptureTable::read(&text, &strata).map_err(|problems| {
-        Failure::invalid(
-            problems
-                .into_iter()
-                .map(|p| Diagnostic {
-                    file: Some(name.clone()),
-                    // A problem with the whole row is put at its first column.
-                    pos: (p.line > 0).then_some(Pos { line: p.line as u32, column: p.column.max(1) as u32 }),
-                    path: String::new(),
-                    message: p.message,
-                })
-                .collect(),
-        )
+    let estimate = with_progress(out, |progress| {
+        clew_service::estimate::estimate_population(&args.file, &args.strata, &args.method, &settings, progress)
+    })
+    .map_err(|refusal| match refusal {
+        PopulationRefusal::Setting(error) => refused(error),
+        PopulationRefusal::Failed(error) => error.into(),
     })?;
-    check_lists(&table, &named).map_err(refused)?;
-    let report = run_with_progress(&table, &methods, &settings, out)?;
-    if !report.has_estimate() {
-        return Err(no_estimate(&report, &name));
-    }
     // A table that says it is synthetic gives results that say so, in every file made from it.
-    let synthetic = table.synthetic();
-    if synthetic {
-        crate::output::SYNTHETIC.store(true, std::sync::atomic::Ordering::Relaxed);
-    }
+    crate::output::mark_synthetic(estimate.synthetic);
     if let Some(path) = &args.svg {
-        let from = file_name(&args.file);
-        let title = if synthetic {
-            format!("SYNTHETIC DATA (fictional demo): population estimates from {from}")
-        } else {
-            format!("Population estimates from {from}")
-        };
-        write_atomically(path, clew_stats::chart::population_svg(&report, &title).as_bytes())?;
+        clew_files::write_atomic(path, estimate.svg(&file_name(&args.file)).as_bytes())?;
     }
     if let Some(path) = &args.out {
-        let mut value = serde_json::to_value(&report).map_err(|e| Failure::internal(e.to_string()))?;
-        if synthetic {
-            crate::output::label_synthetic(&mut value);
-        }
-        let json = serde_json::to_vec_pretty(&value).map_err(|e| Failure::internal(e.to_string()))?;
-        write_atomically(path, &json)?;
+        clew_files::write_atomic(path, &estimate.json()?)?;
     }
-    out.value(&report, |out| print(out, &report, &file_name(&args.file)))
+    let report = &estimate.report;
+    out.value(report, |out| print(out, report, &file_name(&args.file)))
 }
 
-/// Runs the estimate with a progress bar on standard error (when it is a terminal) for each method in each
-/// stratum: bootstrap replicates and jackknife choices, or Gibbs iterations, are what take the time.
-fn run_with_progress(
-    table: &CaptureTable,
-    methods: &[Method],
-    settings: &Settings,
-    out: &Output,
-) -> Result<PopulationReport, Failure> {
+/// Runs `run` with a progress bar on standard error (when it is a terminal) for each method in each stratum:
+/// bootstrap replicates and jackknife choices, or Gibbs iterations, are what take the time.
+fn with_progress<T>(out: &Output, run: impl FnOnce(&(dyn Fn(RunProgress) + Sync)) -> T) -> T {
     let current: Mutex<Option<((usize, Method), Progress)>> = Mutex::new(None);
     let show = |step: RunProgress| {
         // A poisoned lock means a worker panicked, and that panic ends the run anyway: the bar can go.
@@ -180,13 +117,13 @@ fn run_with_progress(
             bar.set(step.done);
         }
     };
-    let report = estimate_population_with_progress(table, methods, settings, &show);
+    let result = run(&show);
     if let Ok(mut current) = current.lock()
         && let Some((_, mut bar)) = current.take()
     {
         bar.finish();
     }
-    report.map_err(refused)
+    result
 }
 
 /// What a method's progress bar counts.
@@ -238,32 +175,6 @@ fn refused(error: SettingsError) -> Failure {
         )),
         SettingsError::Lcmcr(error) => Failure::usage(error.to_string()),
     }
-}
-
-/// The failure of a run in which no method gave an estimate for any stratum: the reasons, one per method (or
-/// per stratum when the whole stratum is not estimable), and the report for `--json` (exit 3).
-fn no_estimate(report: &PopulationReport, file: &str) -> Failure {
-    let diagnostic =
-        |message: String| Diagnostic { file: Some(file.to_string()), pos: None, path: String::new(), message };
-    let names: Vec<&str> =
-        report.strata.first().map_or(Vec::new(), |s| s.methods.iter().map(|m| m.method.name()).collect());
-    let mut diagnostics = vec![diagnostic(format!(
-        "no method gave an estimate from this table ({}); the reasons follow",
-        names.join(", ")
-    ))];
-    for stratum in &report.strata {
-        let place =
-            if stratum.stratum.is_empty() { String::new() } else { format!("stratum {}: ", stratum.stratum.join("/")) };
-        if let Some(why) = &stratum.not_estimable {
-            diagnostics.push(diagnostic(format!("{place}{why}")));
-            continue;
-        }
-        for method in &stratum.methods {
-            let why = method.not_estimable.as_deref().unwrap_or("no estimate");
-            diagnostics.push(diagnostic(format!("{place}{}: {why}", method.method.name())));
-        }
-    }
-    Failure::invalid_with(diagnostics, serde_json::to_value(report).ok())
 }
 
 fn file_name(path: &Path) -> String {
@@ -392,57 +303,4 @@ fn print_row(out: &mut Output, m: &MethodEstimate) -> Result<(), Failure> {
         }
         (None, why) => out.line(&format!("  {name:<13} {}", why.as_deref().unwrap_or("no estimate"))),
     }
-}
-
-/// The number of workers as a distribution, from a `clew estimate population` result: the draws of one
-/// method (the total over strata when the result has strata), so the revenue estimate carries the population
-/// estimate's uncertainty.
-pub fn workers_from(path: &Path, method: Option<&str>) -> Result<(clew_stats::Distribution, String), Failure> {
-    let name = path.display().to_string();
-    // A result's draws make it large (tens of bytes a draw), so it is read as a data file, not a small one.
-    let text = crate::output::read_text_file(path, clew_files::limits::DATA_FILE)?;
-    let report: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| Failure::usage(format!("{name}: not JSON: {e}")))?;
-    if report.get("format").and_then(|f| f.as_str()) != Some(clew_stats::mse::estimate::REPORT_FORMAT) {
-        return Err(Failure::usage(format!(
-            "{name}: not a `clew estimate population` result (no \"format\": \"{}\")",
-            clew_stats::mse::estimate::REPORT_FORMAT
-        )));
-    }
-    if report["synthetic"] == true {
-        crate::output::SYNTHETIC.store(true, std::sync::atomic::Ordering::Relaxed);
-    }
-    let strata = report["strata"].as_array().cloned().unwrap_or_default();
-    let rows: Vec<serde_json::Value> = if strata.len() > 1 {
-        report["totals"].as_array().cloned().unwrap_or_default()
-    } else {
-        strata.first().and_then(|s| s["methods"].as_array().cloned()).unwrap_or_default()
-    };
-    let with_draws: Vec<&serde_json::Value> =
-        rows.iter().filter(|r| r["draws"].as_array().is_some_and(|d| !d.is_empty())).collect();
-    let names: Vec<&str> = with_draws.iter().filter_map(|r| r["method"].as_str()).collect();
-    if with_draws.is_empty() {
-        return Err(Failure::usage(format!(
-            "{name} has no estimate with draws to take the number of workers from (every method or total there is \
-             not estimable)"
-        )));
-    }
-    let chosen = match method {
-        Some(m) => with_draws.iter().find(|r| r["method"].as_str() == Some(m)).ok_or_else(|| {
-            Failure::usage(format!("{name}: no estimate by `{m}` (this result has: {})", names.join(", ")))
-        })?,
-        None if with_draws.len() == 1 => with_draws[0],
-        None => {
-            return Err(Failure::usage(format!(
-                "{name} has estimates by several methods ({}): choose one with --workers-method",
-                names.join(", ")
-            )));
-        }
-    };
-    let values: Vec<f64> = chosen["draws"]
-        .as_array()
-        .map(|d| d.iter().filter_map(serde_json::Value::as_f64).collect())
-        .unwrap_or_default();
-    let label = chosen["method"].as_str().unwrap_or("").to_string();
-    Ok((clew_stats::Distribution::Empirical { values }, label))
 }

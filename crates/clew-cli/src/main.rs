@@ -9,19 +9,15 @@ mod screen;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use clew_intake::ftm::{FtmImportOptions, export_ftm, import_ftm};
-use clew_intake::input::expand;
-use clew_intake::package::{Audience, ExportOptions, Subject};
-use clew_intake::{ImportOptions, ImportReport, import_testimonies};
+use clew_intake::ImportReport;
+use clew_intake::package::{Audience, Subject};
 use clew_model::{EntityId, Model, Sensitivity, SourceId};
 use clew_store::Project;
-use clew_vault::signing::KeyFiles;
 
 use crate::output::{Failure, Output, exit};
 
@@ -765,31 +761,15 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             init(&dir, &name, no_keys, &cli.passphrase_env, out)
         }
         Command::Validate { files } => {
-            let inputs = expand(&files).map_err(|d| Failure::invalid(vec![d]))?;
             let mut progress = out.counter("checked");
-            let report = import_testimonies(
-                model()?,
-                None,
-                &inputs,
-                &ImportOptions { dry_run: true, recorded_by: String::new(), synthetic_only: false },
-                &mut |n| progress.set(n),
-            )?;
+            let report = clew_service::intake::validate(&files, &mut |n| progress.set(n))?;
             progress.finish();
             report_import(out, &report, "valid")
         }
         Command::Import(args) => import(cli.project, args, out),
         Command::Entity(EntityCommand::List { schema, limit, after }) => {
-            let model = model()?;
-            let mut schemata = Vec::new();
-            for name in &schema {
-                if model.schema(name).is_none() {
-                    return Err(Failure::usage(format!("{} (see `clew schema model`)", model.unknown_schema(name))));
-                }
-                schemata.extend(model.schemata.values().filter(|s| s.is_a(name)).map(|s| s.name.clone()));
-            }
             let after = after.map(|a| EntityId::new(&a)).transpose().map_err(Failure::usage)?;
-            let project = open_project(&cli.project)?;
-            let rows = project.read()?.list_entities(&schemata, after.as_ref(), limit)?;
+            let rows = service(&cli.project)?.entities(&schema, after.as_ref(), limit)?;
             out.value(&rows, |out| {
                 for row in &rows {
                     out.line(&format!("{:<40} {:<14} {}", row.id, row.schema, row.caption.as_deref().unwrap_or("")))?;
@@ -804,41 +784,37 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         }
         Command::Entity(EntityCommand::Show { id, all, history }) => {
             let id = EntityId::new(&id).map_err(Failure::usage)?;
-            let project = open_project(&cli.project)?;
-            output::show_entity(out, model()?, &*project.read()?, &id, all, history)
+            let view = service(&cli.project)?.entity(&id)?;
+            output::show_entity(out, model()?, &view, all, history)
         }
         Command::Stats => {
-            let project = open_project(&cli.project)?;
-            let stats = project.read()?.stats()?;
+            let stats = service(&cli.project)?.stats()?;
             out.value(&stats, |out| output::print_stats(out, &stats))
         }
         Command::Export(args) => {
             let service = service(&cli.project)?;
-            let project = service.project();
             let ExportFormat::Ftm = args.format;
             let limit = Sensitivity::from(args.max_sensitivity);
-            // Logged before anything leaves the project, like every sensitive read.
-            let detail = serde_json::json!({
-                "format": "ftm",
-                "audience": args.audience,
-                "max_sensitivity": limit.as_str(),
-                "to": if args.out.is_some() { "file" } else { "standard output" },
-            });
-            service.log_event(&actor(None)?, "export", &detail)?;
+            let who = actor(None)?;
             let report = match &args.out {
                 Some(path) => {
                     // Whole or not at all, and private even when it existed: an export may hold restricted
                     // statements when asked to.
                     let mut file = clew_files::AtomicFile::create(path)?;
                     let mut writer = std::io::BufWriter::new(&mut file);
-                    let report = export_ftm(model()?, &*project.read()?, limit, args.audience, &mut writer)?;
+                    let report = service.export_ftm(&who, args.audience, limit, "file", &mut writer)?;
                     std::io::Write::flush(&mut writer)
                         .map_err(|e| Failure::internal(format!("{}: {e}", path.display())))?;
                     drop(writer);
                     file.commit()?;
                     report
                 }
-                None => export_ftm(model()?, &*project.read()?, limit, args.audience, &mut out.stdout())?,
+                None => {
+                    let mut stdout = output::PipeWatch::new(out.stdout());
+                    service
+                        .export_ftm(&who, args.audience, limit, "standard output", &mut stdout)
+                        .map_err(|error| stdout.failure(error))?
+                }
             };
             out.note(&format!(
                 "exported {} entities for `{}`; {} left out (no FtM counterpart, or only statements above `{}`); \
@@ -857,18 +833,13 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         Command::Demo(args) => demo(args, out),
         Command::Keys(KeysCommand::Custodian(command)) => custodian(cli.project, command, out),
         Command::Keys(KeysCommand::Show { pem }) => {
-            let project = open_project(&cli.project)?;
-            let keys = KeyFiles::of_project(&project.dir);
-            if !keys.exists() {
-                return Err(Failure::usage("this project has no keys yet: clew keys init".into()));
-            }
-            let signing = keys.public_hex()?;
-            let pem_text = clew_vault::signing::public_key_pem(&signing)
-                .ok_or_else(|| Failure::internal("the signing key's public file is damaged".into()))?;
+            let keys = service(&cli.project)?.required_public_keys("this project has no keys yet: clew keys init")?;
+            let signing = keys.signing_key.clone();
+            let pem_text = keys.signing_key_pem()?;
             if pem {
                 return out.raw(&pem_text);
             }
-            let project_key = keys.project_recipient()?.map(|r| r.to_string());
+            let project_key = Some(keys.project_key.clone()).filter(|k| !k.is_empty());
             let value =
                 serde_json::json!({"signing_key": signing, "signing_key_pem": pem_text, "project_key": project_key});
             out.value(&value, |out| {
@@ -882,16 +853,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             })
         }
         Command::Keys(KeysCommand::Split { keyfile, shares, threshold, out_dir }) => {
-            let text = zeroize::Zeroizing::new(output::read_text_file(&keyfile, clew_files::limits::KEY_FILE)?);
-            let parts = clew_vault::shares::split(&text, &keyfile.display().to_string(), threshold, shares)?;
-            clew_files::create_private_dir(&out_dir)?;
-            let stem = keyfile.file_stem().map_or("custodian".into(), |s| s.to_string_lossy().to_string());
-            let mut written = Vec::new();
-            for (index, part) in parts.iter().enumerate() {
-                let path = out_dir.join(format!("{stem}.share-{}-of-{shares}", index + 1));
-                write_secret_file(&path, part)?;
-                written.push(path);
-            }
+            let written = clew_service::keys::split_key(&keyfile, threshold, shares, &out_dir)?;
             out.value(&serde_json::json!({"shares": written, "threshold": threshold}), |out| {
                 for path in &written {
                     out.line(&format!("wrote {}", path.display()))?;
@@ -905,21 +867,9 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         }
         Command::Keys(KeysCommand::Rotate { identity }) => {
             let identity = read_identity(&identity)?;
-            let project = open_project(&cli.project)?;
+            let service = service(&cli.project)?;
             let passphrase = required_passphrase(&cli.passphrase_env, false)?;
-            let keys = KeyFiles::of_project(&project.dir);
-            let blob_dir = project.blob_dir();
-            // The demo's light work factor stays light; a real project gets age's default.
-            let work_factor = project.config.synthetic.then_some(10);
-            let report = clew_intake::rotate::rotate(
-                project.store(),
-                &blob_dir,
-                &keys,
-                &passphrase,
-                identity.as_ref(),
-                &user(None)?,
-                work_factor,
-            )?;
+            let report = service.rotate(&actor(None)?, &passphrase, identity.as_ref())?;
             out.value(&report, |out| {
                 out.line(&format!(
                     "Re-sealed {} protected value(s) and {} blob(s) to {} custodian(s) and the new project key {}",
@@ -974,7 +924,9 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             }
             let request = match (event, from) {
                 (Some(seq), _) => clew_intake::proofs::ProofRequest::Inclusion(seq),
-                (None, Some(from)) => clew_intake::proofs::ProofRequest::Consistency(earlier_size(&from)?),
+                (None, Some(from)) => {
+                    clew_intake::proofs::ProofRequest::Consistency(clew_service::log::earlier_size(&from)?)
+                }
                 (None, None) => return Err(Failure::usage("give --event SEQ or --from SIZE".into())),
             };
             let passphrase = required_passphrase(&cli.passphrase_env, false)?;
@@ -983,16 +935,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         }
         Command::Log(LogCommand::Check { file, earlier, key }) => {
             let key = key.as_deref().map(signing_key_hex).transpose()?;
-            let read = |path: &Path| output::read_text_file(path, clew_files::limits::SMALL_TEXT);
-            let proof: clew_intake::proofs::Proof = serde_json::from_str(&read(&file)?)
-                .map_err(|e| Failure::usage(format!("{}: not a clew proof: {e}", file.display())))?;
-            let earlier: Option<clew_vault::signing::SignedTreeHead> = earlier
-                .map(|path| {
-                    serde_json::from_str(&read(&path)?)
-                        .map_err(|e| Failure::usage(format!("{}: not a signed tree head: {e}", path.display())))
-                })
-                .transpose()?;
-            let report = clew_intake::proofs::check_proof(&proof, key.as_deref(), earlier.as_ref());
+            let report = clew_service::log::check_proof(&file, earlier.as_deref(), key.as_deref())?;
             problems_fail(out, &report.problems, &report)?;
             out.value(&report, |out| {
                 out.line(&format!("proved: {}", report.proved))?;
@@ -1007,11 +950,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             })
         }
         Command::Log(LogCommand::Show { since, limit }) => {
-            let project = open_project(&cli.project)?;
-            // Sequence numbers are SQLite integers, at most i64::MAX: nothing comes after a larger one. The store
-            // takes them as i64, where 2^63 and above would wrap to negative and list every event.
-            let since = since.min(i64::MAX as u64);
-            let events = project.read()?.events(since, limit)?;
+            let events = service(&cli.project)?.events(since, limit)?;
             out.value(&events, |out| {
                 for event in &events {
                     out.line(&format!(
@@ -1024,7 +963,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         }
         Command::Verify { identity, head } => {
             let service = service(&cli.project)?;
-            let anchor = head.map(|head| anchor(service.project(), &head)).transpose()?;
+            let anchor = head.map(|head| service.anchor(&head)).transpose()?;
             let identity = read_identity(&identity)?;
             let verified = service.verify(identity.as_ref(), anchor)?;
             let report = verified.report;
@@ -1065,31 +1004,10 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         }
         Command::Attach { testimony, files, user: who, strip_metadata } => {
             let testimony = SourceId::new(&testimony).map_err(Failure::usage)?;
-            let project = open_project(&cli.project)?;
-            if project.config.synthetic {
-                return Err(Failure::usage(
-                    "this is a synthetic demo project, whose custodian key is inside it: attach real files in a \
-                     project of its own (`clew init`)"
-                        .to_string(),
-                ));
-            }
-            let blob_dir = project.blob_dir();
-            let project_keys = KeyFiles::of_project(&project.dir).project_recipients()?;
+            let service = service(&cli.project)?;
+            let who = actor(who)?;
             let mut progress = out.bar(files.len() as u64, "files sealed");
-            let recorded_by = user(who)?;
-            let options = clew_intake::attach::AttachOptions {
-                project_keys: &project_keys,
-                strip_metadata,
-                recorded_by: &recorded_by,
-            };
-            let attached = clew_intake::attach::attach_files(
-                project.store(),
-                &blob_dir,
-                &testimony,
-                &files,
-                &options,
-                &mut |n| progress.set(n),
-            )?;
+            let attached = service.attach(&who, &testimony, &files, strip_metadata, &mut |n| progress.set(n))?;
             progress.finish();
             out.value(&attached, |out| {
                 for file in &attached {
@@ -1107,17 +1025,10 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         }
         Command::Attachment(AttachmentCommand::List { testimony }) => {
             let testimony = SourceId::new(&testimony).map_err(Failure::usage)?;
-            let project = open_project(&cli.project)?;
-            let attachments = project.read()?.attachments(&testimony)?;
-            let blobs = clew_vault::blobs::BlobStore::new(&project.blob_dir())?;
+            let attachments = service(&cli.project)?.attachments(&testimony)?;
             out.value(&attachments, |out| {
-                for a in &attachments {
-                    // A blob's path is made from a checked hash only, never from the database's text.
-                    let blob = clew_vault::blobs::BlobHash::parse(&a.sha256).map_err(|e| {
-                        Failure::internal(format!(
-                            "attachment of {testimony}: {e}: the database was altered (run `clew verify`)"
-                        ))
-                    })?;
+                for file in &attachments {
+                    let a = &file.attachment;
                     out.line(&format!(
                         "sha256 {}  {} bytes  {}  added by {} at {}\n    {}",
                         a.sha256,
@@ -1125,7 +1036,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
                         a.media_type,
                         a.added_by,
                         a.added_at,
-                        blobs.path(&blob).display()
+                        file.sealed_file.display()
                     ))?;
                     if let Some(original) = &a.original {
                         out.line(&stripped_line(original))?;
@@ -1186,80 +1097,51 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             svg,
             csv,
         }) => {
+            let mut synthetic_workers = false;
             let workers = match (workers, &workers_from) {
                 (Some(given), _) => given,
                 (None, Some(path)) => {
-                    let (distribution, method) = estimate::workers_from(path, workers_method.as_deref())?;
+                    let from = clew_service::estimate::workers_from(path, workers_method.as_deref())?;
                     out.note(&format!(
-                        "Workers: the {method} estimate's draws from {} ({}).",
+                        "Workers: the {} estimate's draws from {} ({}).",
+                        from.method,
                         path.display(),
-                        distribution.describe()
+                        from.workers.describe()
                     ))?;
-                    distribution
+                    synthetic_workers = from.synthetic;
+                    from.workers
                 }
                 (None, None) => return Err(Failure::usage("give --workers or --workers-from".to_string())),
             };
-            let given = [quota.clone(), employer_paid.clone(), state_share.clone()];
-            let fitted = if given.iter().any(Option::is_none) {
+            let request = clew_service::estimate::RevenueRequest {
+                workers,
+                months,
+                quota,
+                employer_paid,
+                state_share,
+                draws,
+                seed,
+                synthetic_workers,
+            };
+            let ledgers = if request.needs_ledgers() {
                 let service = service(&cli.project)?;
                 let rates = rates_in_force(&service, rates, out)?;
-                let taxonomy = clew_assess::Taxonomy::builtin().map_err(|d| Failure::invalid(d.to_vec()))?;
-                let rules = clew_assess::Rules::builtin(model()?, taxonomy).map_err(Failure::invalid)?;
-                service.ledger_inputs(&rates, &rules)?
+                service.ledger_inputs(&rates, &clew_service::analysis::rules(None)?)?
             } else {
                 Default::default()
             };
-            let pick = |given: Option<clew_stats::Distribution>, observed: &Vec<f64>, what: &str| {
-                given.map(Ok).unwrap_or_else(|| {
-                    if observed.is_empty() {
-                        Err(Failure::usage(format!(
-                            "no wage ledger of the project gives {what} in US dollars: give it as a distribution, or \
-                             give --rates to convert the ledgers"
-                        )))
-                    } else {
-                        Ok(clew_stats::Distribution::Empirical { values: observed.clone() })
-                    }
-                })
-            };
-            let inputs = clew_stats::RevenueInputs {
-                workers,
-                months,
-                quota: pick(quota, &fitted.quota, "the quota taken per worker-month (--quota)")?,
-                employer_paid: pick(employer_paid, &fitted.employer_paid, "the employer's payment (--employer-paid)")?,
-                state_share: pick(
-                    state_share,
-                    &fitted.state_share,
-                    "the share not reaching the worker (--state-share)",
-                )?,
-                draws,
-                seed,
-            };
-            let report = clew_stats::estimate_revenue(&inputs).map_err(Failure::usage)?;
+            let estimate = clew_service::estimate::estimate_revenue(&request, ledgers)?;
             // Made from synthetic ledgers, the files say so in themselves, not only on the terminal.
-            let synthetic = fitted.synthetic_spells > 0 || output::SYNTHETIC.load(std::sync::atomic::Ordering::Relaxed);
             if let Some(path) = &svg {
-                let title = if synthetic {
-                    "SYNTHETIC DATA (fictional demo): DPRK state revenue from workers in Russia (estimate)"
-                } else {
-                    "DPRK state revenue from workers in Russia (estimate)"
-                };
-                link::write_atomically(path, clew_stats::chart::revenue_svg(&report, title).as_bytes())?;
+                clew_files::write_atomic(path, estimate.svg().as_bytes())?;
             }
             if let Some(path) = &csv {
-                let mut text = output::revenue_csv(&report);
-                if synthetic {
-                    text.insert_str(0, "# SYNTHETIC DATA: estimated from the fictional ledgers of a clew demo\n");
-                }
-                link::write_atomically(path, text.as_bytes())?;
+                clew_files::write_atomic(path, estimate.csv().as_bytes())?;
             }
-            if synthetic {
-                output::SYNTHETIC.store(true, std::sync::atomic::Ordering::Relaxed);
-            }
-            let mut value = serde_json::to_value(&report).map_err(|e| Failure::internal(e.to_string()))?;
-            value["ledger_spells"] = fitted.spells.into();
-            value["small_sample"] = output::revenue_small_sample(fitted.spells).into();
-            out.value(&value, |out| {
-                output::print_revenue(out, &report, fitted.spells)?;
+            output::mark_synthetic(estimate.synthetic);
+            let fitted = &estimate.ledgers;
+            out.value(&estimate.json()?, |out| {
+                output::print_revenue(out, &estimate.report, fitted.spells)?;
                 if fitted.unconverted > 0 {
                     out.note(&format!(
                         "{} ledger amounts were not in US dollars and no rate converted them: they were left out \
@@ -1305,32 +1187,13 @@ fn package(
             };
             let seal_to = to.iter().map(|key| recipient_argument(key)).collect::<Result<Vec<_>, _>>()?;
             let custodian = read_identity(&identity)?;
-            let project = open_project(&cli_project)?;
-            let keys = KeyFiles::of_project(&project.dir);
-            if !keys.exists() {
-                return Err(Failure::usage(
-                    "a package carries a signed tree head, and this project has no signing key yet: clew keys init"
-                        .to_string(),
-                ));
-            }
+            let service = service(&cli_project)?;
+            service.can_package()?;
             let passphrase = required_passphrase(passphrase_env, false)?;
-            let signing_key = keys.unlock(&passphrase)?;
-            let project_identity = if custodian.is_none() && keys.has_project_key() {
-                Some(keys.unlock_project_key(&passphrase)?)
-            } else {
-                None
-            };
+            let request =
+                clew_service::disclosure::PackageRequest { subject, audience, seal_to, custodian: custodian.as_ref() };
+            let report = service.export_package(&actor(who)?, request, &passphrase, &path)?;
             drop(passphrase);
-            let options = ExportOptions {
-                subject,
-                audience,
-                recorded_by: user(who)?,
-                signing_key: &signing_key,
-                identity: custodian.as_ref().or(project_identity.as_ref()),
-                seal_to,
-            };
-            let (blob_dir, list_dir) = (project.blob_dir(), project.list_dir());
-            let report = clew_intake::package::export_package(project.store(), &blob_dir, &list_dir, &options, &path)?;
             out.value(&report, |out| {
                 out.line(&format!(
                     "Wrote {}: {} statement(s), {} segment(s), {} attachment(s), {} custody event(s) with inclusion proofs",
@@ -1353,7 +1216,7 @@ fn package(
         PackageCommand::Verify { file, identity, key } => {
             let key = key.as_deref().map(signing_key_hex).transpose()?;
             let identity = read_identity(&identity)?;
-            let report = clew_intake::package::verify_package(&file, identity.as_ref(), key.as_deref())?;
+            let report = clew_service::disclosure::verify_package(&file, identity.as_ref(), key.as_deref())?;
             problems_fail(out, &report.problems, &report)?;
             out.value(&report, |out| {
                 out.line(&format!(
@@ -1379,29 +1242,17 @@ fn aggregate(
     seed: u64,
     out: &mut Output,
 ) -> Result<(), Failure> {
-    use clew_assess::measures::{MEASURE_SCHEMATA, SpellMeasures, spell_measures};
-    let model = model()?;
-    let taxonomy = clew_assess::Taxonomy::builtin().map_err(|d| Failure::invalid(d.to_vec()))?;
-    let rules = clew_assess::Rules::builtin(model, taxonomy).map_err(Failure::invalid)?;
-    let project = open_project(&project)?;
-    let mut groups: std::collections::BTreeMap<String, Vec<SpellMeasures>> = std::collections::BTreeMap::new();
-    project.read()?.for_each_testimony(&MEASURE_SCHEMATA, &mut |_, statements| {
-        output::mark_if_synthetic(&statements);
-        for spell in spell_measures(&statements, &rules, taxonomy) {
-            let key = match by {
-                None => Some("all".to_string()),
-                Some(GroupBy::Sector) => spell.sector.clone(),
-                Some(GroupBy::Region) => spell.region.clone(),
-                Some(GroupBy::Year) => spell.year.clone(),
-                Some(GroupBy::Visa) => spell.visa.clone(),
-            };
-            groups.entry(key.unwrap_or_else(|| "(not coded)".into())).or_default().push(spell);
-        }
-        Ok(())
-    })?;
-    let rows: Vec<output::AggregateRow> =
-        groups.iter().map(|(group, spells)| output::AggregateRow::of(group, spells, resamples, seed)).collect();
-    out.value(&rows, |out| output::print_aggregates(out, &rows, taxonomy))
+    use clew_service::analysis::GroupBy as By;
+    let by = by.map(|by| match by {
+        GroupBy::Sector => By::Sector,
+        GroupBy::Region => By::Region,
+        GroupBy::Year => By::Year,
+        GroupBy::Visa => By::Visa,
+    });
+    let rows = service(&project)?.aggregate(by, resamples, seed)?;
+    output::mark_synthetic(rows.synthetic);
+    let taxonomy = clew_service::analysis::taxonomy()?;
+    out.value(&rows.value, |out| output::print_aggregates(out, &rows.value, taxonomy))
 }
 
 /// The rate table in force (the service's choice), said on standard error.
@@ -1438,51 +1289,25 @@ fn note_missing_rates(out: &mut Output, missing: &clew_assess::ledger::MissingRa
     ))
 }
 
-/// A testimony to analyse, with its active statements: it must exist, and its witness must not have
-/// withdrawn consent to every use (by the consent record or the withdrawal in force, whichever is stricter).
-fn analysable_testimony(
-    store: &dyn clew_store::ReadTx,
-    id: &str,
-) -> Result<(SourceId, Vec<clew_model::Statement>), Failure> {
-    let id = SourceId::new(id).map_err(Failure::usage)?;
-    if store.source(&id)?.is_none() {
-        return Err(Failure::usage(format!("there is no testimony `{id}` in this project")));
-    }
-    if clew_intake::package::source_consent(store, &id)?.is_some_and(|(_, w)| w.as_deref() == Some("all")) {
-        return Err(Failure::usage(format!("the witness of `{id}` withdrew consent to every use: it is not analysed")));
-    }
-    let statements = store.source_statements(&id)?;
-    output::mark_if_synthetic(&statements);
-    Ok((id, statements))
-}
-
 fn ledger(
     project: Option<PathBuf>,
     testimony: Option<String>,
     rates_file: Option<PathBuf>,
     out: &mut Output,
 ) -> Result<(), Failure> {
-    use clew_assess::ledger::ledgers_and_missing_rates;
     let service = service(&project)?;
     let rates = rates_in_force(&service, rates_file, out)?;
-    let store = &*service.project().read()?;
     if let Some(id) = testimony {
-        let (_, statements) = analysable_testimony(store, &id)?;
-        let (found, missing) = ledgers_and_missing_rates(&statements, Some(&rates));
-        out.value(&found, |out| output::print_ledgers(out, &found, model()?, store))?;
-        return note_missing_rates(out, &missing);
+        let id = SourceId::new(&id).map_err(Failure::usage)?;
+        let found = service.testimony_ledgers(&id, &rates)?;
+        output::mark_synthetic(found.synthetic);
+        out.value(&found.value.ledgers, |out| output::print_ledgers(out, &found.value))?;
+        return note_missing_rates(out, &found.value.missing);
     }
-    let mut summary = output::LedgerSummary::default();
-    let mut missing = clew_assess::ledger::MissingRates::default();
-    store.for_each_testimony(&clew_assess::engine::SPELL_SCHEMATA, &mut |_, statements| {
-        output::mark_if_synthetic(&statements);
-        let (found, lacking) = ledgers_and_missing_rates(&statements, Some(&rates));
-        summary.add(&found);
-        missing.merge(lacking);
-        Ok(())
-    })?;
-    out.value(&summary, |out| output::print_ledger_summary(out, &summary))?;
-    note_missing_rates(out, &missing)
+    let summary = service.ledger_summary(&rates)?;
+    output::mark_synthetic(summary.synthetic);
+    out.value(&summary.value, |out| output::print_ledger_summary(out, &summary.value))?;
+    note_missing_rates(out, &summary.value.missing)
 }
 
 fn assess(
@@ -1492,18 +1317,11 @@ fn assess(
     record: bool,
     out: &mut Output,
 ) -> Result<(), Failure> {
-    let model = model()?;
-    let taxonomy = clew_assess::Taxonomy::builtin().map_err(|d| Failure::invalid(d.to_vec()))?;
-    let rules = match &rules_file {
-        Some(path) => {
-            let text = output::read_text_file(path, clew_files::limits::SMALL_TEXT)?;
-            clew_assess::Rules::load(&text, &path.display().to_string(), model, taxonomy).map_err(Failure::invalid)?
-        }
-        None => clew_assess::Rules::builtin(model, taxonomy).map_err(Failure::invalid)?,
-    };
-    let project = open_project(&project)?;
+    let taxonomy = clew_service::analysis::taxonomy()?;
+    let rules = clew_service::analysis::rules(rules_file.as_deref())?;
+    let service = service(&project)?;
     if record {
-        let report = clew_intake::derived::record_assessments(project.store(), &rules, taxonomy, &user(None)?)?;
+        let report = service.record_assessments(&actor(None)?, &rules)?;
         return out.value(&report, |out| {
             out.line(&format!(
                 "{} testimonies: {} assessments recorded, {} unchanged; {} derived statements written, {} retracted",
@@ -1511,47 +1329,15 @@ fn assess(
             ))
         });
     }
-    let store = &*project.read()?;
     if let Some(id) = testimony {
-        let (id, statements) = analysable_testimony(store, &id)?;
-        let assessment = clew_assess::assess(&id, &statements, &rules, taxonomy);
-        return out.value(&assessment, |out| output::print_assessment(out, store, taxonomy, &assessment));
+        let id = SourceId::new(&id).map_err(Failure::usage)?;
+        let assessed = service.assess_testimony(&id, &rules)?;
+        output::mark_synthetic(assessed.synthetic);
+        return out.value(&assessed.value.assessment, |out| output::print_assessment(out, taxonomy, &assessed.value));
     }
-    let started = Instant::now();
-    // Reading runs on this thread and assessing on another, so the two overlap; testimonies go over in
-    // batches, so the threads seldom wait on each other.
-    type Testimonies = Vec<(clew_model::SourceId, Vec<clew_model::Statement>)>;
-    const BATCH: usize = 128;
-    let (send, receive) = std::sync::mpsc::sync_channel::<Testimonies>(4);
-    let mut summary = std::thread::scope(|scope| -> Result<output::AssessmentSummary, Failure> {
-        let assessor = scope.spawn(|| {
-            let mut summary = output::AssessmentSummary::default();
-            for (id, statements) in receive.into_iter().flatten() {
-                summary.add(&clew_assess::assess(&id, &statements, &rules, taxonomy));
-            }
-            summary
-        });
-        let stopped = || clew_store::Error::internal("the assessment stopped");
-        let mut batch = Vec::with_capacity(BATCH);
-        let read = store
-            .for_each_testimony(&clew_assess::engine::SPELL_SCHEMATA, &mut |id, statements| {
-                output::mark_if_synthetic(&statements);
-                batch.push((id, statements));
-                if batch.len() == BATCH {
-                    send.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).map_err(|_| stopped())?;
-                }
-                Ok(())
-            })
-            .and_then(|()| send.send(batch).map_err(|_| stopped()));
-        drop(send);
-        let summary = assessor.join().map_err(|_| Failure::usage("the assessment failed".to_string()))?;
-        read?;
-        Ok(summary)
-    })?;
-    summary.seconds = started.elapsed().as_secs_f64();
-    summary.rules_version = rules.version.clone();
-    summary.taxonomy_version = taxonomy.version.clone();
-    out.value(&summary, |out| output::print_assessment_summary(out, taxonomy, &summary))
+    let summary = service.assess_all(&rules)?;
+    output::mark_synthetic(summary.synthetic);
+    out.value(&summary.value, |out| output::print_assessment_summary(out, taxonomy, &summary.value))
 }
 
 /// A list format named on the command line.
@@ -1580,31 +1366,9 @@ fn stripped_line(original: &clew_store::Original) -> String {
 fn custodian(project: Option<PathBuf>, command: CustodianCommand, out: &mut Output) -> Result<(), Failure> {
     match command {
         CustodianCommand::New { out: path, comment } => {
-            let public_path = path.with_extension("pub");
-            if public_path == path {
-                return Err(Failure::usage(format!(
-                    "{}: name the secret key file otherwise (e.g. custodian.key): its public key goes to a .pub file \
-                     beside it",
-                    path.display()
-                )));
-            }
-            let pair = clew_vault::new_custodian(&comment);
-            let key = pair.key.to_string();
-            // Nothing is written unless both can be: neither file may exist already.
-            for existing in [&path, &public_path] {
-                if std::fs::symlink_metadata(existing).is_ok() {
-                    return Err(Failure::usage(format!(
-                        "{} exists: a key file is never overwritten",
-                        existing.display()
-                    )));
-                }
-            }
-            write_secret_file(&path, &pair.identity_file)?;
-            if let Err(error) = write_secret_file(&public_path, &format!("{key}\n")) {
-                let _ = std::fs::remove_file(&path);
-                return Err(error);
-            }
-            let value = serde_json::json!({"public_key": key, "secret_key_file": path, "public_key_file": public_path});
+            let made = clew_service::keys::new_custodian_files(&path, &comment)?;
+            let (key, public_path) = (&made.public_key, &made.public_key_file);
+            let value = serde_json::to_value(&made).map_err(|e| Failure::internal(e.to_string()))?;
             out.value(&value, |out| {
                 out.line(&format!(
                     "Secret key written to {}: it stays with the custodian, off shared disks and never beside a \
@@ -1652,56 +1416,6 @@ fn custodian(project: Option<PathBuf>, command: CustodianCommand, out: &mut Outp
     }
 }
 
-/// The size of an earlier tree head: given as a number, or read from a signed tree head file.
-fn earlier_size(from: &str) -> Result<u64, Failure> {
-    if let Ok(size) = from.parse() {
-        return Ok(size);
-    }
-    let path = Path::new(from);
-    if !path.is_file() {
-        return Err(Failure::usage(format!(
-            "--from: `{}` is neither a size nor a signed tree head file",
-            output::printable(from)
-        )));
-    }
-    let text = output::read_text_file(path, clew_files::limits::SMALL_TEXT)?;
-    let signed: clew_vault::signing::SignedTreeHead = serde_json::from_str(&text).map_err(|e| {
-        Failure::usage(format!(
-            "{}: not a signed tree head (line {}, column {}: {})",
-            path.display(),
-            e.line(),
-            e.column(),
-            output::json_error_kind(&e)
-        ))
-    })?;
-    Ok(signed.tree_size)
-}
-
-/// A tree head to verify against: a signed tree head file (signature checked against the project's key), or
-/// SIZE:HEX.
-fn anchor(project: &Project, head: &str) -> Result<clew_intake::verify::Anchor, Failure> {
-    let path = Path::new(head);
-    if !path.is_file() {
-        return head.parse().map_err(Failure::usage);
-    }
-    let text = output::read_text_file(path, clew_files::limits::SMALL_TEXT)?;
-    let signed: clew_vault::signing::SignedTreeHead = serde_json::from_str(&text).map_err(|e| {
-        Failure::usage(format!(
-            "{}: not a signed tree head (the JSON `clew log head --out FILE` writes; for an unsigned head give \
-                 --head SIZE:HEX): line {}, column {}: {}",
-            path.display(),
-            e.line(),
-            e.column(),
-            output::json_error_kind(&e)
-        ))
-    })?;
-    let keys = KeyFiles::of_project(&project.dir);
-    let expected = if keys.exists() { Some(keys.public_hex()?) } else { None };
-    signed.verify(expected.as_deref())?;
-    let head = signed.head().ok_or_else(|| Failure::usage(format!("{}: malformed tree head", path.display())))?;
-    Ok(clew_intake::verify::Anchor { size: signed.tree_size, head })
-}
-
 /// The signing key's passphrase: from the environment variable named by --passphrase-env, else asked in
 /// the terminal (twice when `confirm`), else none. It is wiped from memory when dropped.
 fn passphrase(variable: &Option<String>, confirm: bool) -> Result<Option<zeroize::Zeroizing<String>>, Failure> {
@@ -1734,66 +1448,14 @@ fn required_passphrase(variable: &Option<String>, confirm: bool) -> Result<zeroi
     })
 }
 
-/// Reads a custodian's secret key files (several keys, or enough shares of a split key, rebuilt in memory);
-/// `None` when none is given. The files' text is wiped from memory once parsed.
+/// A custodian's identity from secret key files (`--identity`): the service reads them.
 fn read_identity(paths: &[PathBuf]) -> Result<Option<clew_vault::Identity>, Failure> {
-    let mut files = Vec::new();
-    for path in paths {
-        let text = zeroize::Zeroizing::new(output::read_text_file(path, clew_files::limits::KEY_FILE)?);
-        files.push((path.display().to_string(), text));
-    }
-    let shares = files.iter().filter(|(_, text)| clew_vault::shares::is_share(text)).count();
-    if shares > 0 {
-        if shares < files.len() {
-            return Err(Failure::usage("give either key files or shares of one key, not both".to_string()));
-        }
-        return Ok(Some(clew_vault::shares::combine(&files)?));
-    }
-    let mut identity: Option<clew_vault::Identity> = None;
-    for (name, text) in &files {
-        let next = clew_vault::Identity::parse(text, name)?;
-        identity = Some(match identity {
-            Some(identity) => identity.and(&next),
-            None => next,
-        });
-    }
-    Ok(identity)
+    Ok(clew_service::keys::read_identity(paths)?)
 }
 
-/// A public key (recipient) given on the command line: `age1...` itself, or a file holding one (the `.pub` file
-/// `clew keys custodian new` writes). A secret key file is refused: it must not travel.
+/// A public key given on the command line (`age1...` or a `.pub` file).
 fn recipient_argument(text: &str) -> Result<clew_vault::Recipient, Failure> {
-    let path = Path::new(text);
-    if text.starts_with("age1") || !path.is_file() {
-        // Not echoed: a secret key pasted by mistake must not be printed back.
-        return Ok(text.parse()?);
-    }
-    let content = zeroize::Zeroizing::new(output::read_text_file(path, clew_files::limits::KEY_FILE)?);
-    if content.contains("AGE-SECRET-KEY-") {
-        return Err(Failure::usage(format!(
-            "{} holds a secret key: give the public key (the .pub file beside it, or its age1... line); a secret key \
-             file stays with its custodian",
-            path.display()
-        )));
-    }
-    let key = content
-        .lines()
-        .map(|line| line.trim().trim_start_matches("# public key:").trim())
-        .find(|line| line.starts_with("age1"))
-        .ok_or_else(|| Failure::usage(format!("{}: no public key (age1...) in it", path.display())))?;
-    Ok(key.parse()?)
-}
-
-/// Writes a new private file (0600) that must not exist yet (a key file is never overwritten); a write that
-/// fails part way leaves nothing.
-fn write_secret_file(path: &Path, secret: &str) -> Result<(), Failure> {
-    use std::io::Write;
-    let mut file = clew_files::create_private_new(path)?;
-    let written = file.write_all(secret.as_bytes()).and_then(|()| file.sync_all());
-    written.map_err(|e| {
-        let _ = std::fs::remove_file(path);
-        Failure::internal(format!("{}: {e}", path.display()))
-    })
+    Ok(clew_service::keys::recipient(text)?)
 }
 
 fn directory_name(dir: &Path) -> String {
@@ -1804,39 +1466,18 @@ fn directory_name(dir: &Path) -> String {
 }
 
 fn import(project: Option<PathBuf>, args: ImportArgs, out: &mut Output) -> Result<(), Failure> {
-    let model = model()?;
-    let inputs = expand(&args.files).map_err(|d| Failure::invalid(vec![d]))?;
-    let project = open_project(&project)?;
-    let synthetic_only = project.config.synthetic;
-    if synthetic_only && args.format == InputFormat::Ftm {
-        return Err(Failure::usage(
-            "this is a synthetic demo project: import real data into a project of its own (`clew init`)".to_string(),
-        ));
-    }
-    let mut progress = out.counter("read");
-    let recorded_by = user(args.user)?;
-    let report = match args.format {
-        InputFormat::Testimony => import_testimonies(
-            model,
-            Some(project.store()),
-            &inputs,
-            &ImportOptions { dry_run: args.dry_run, recorded_by, synthetic_only },
-            &mut |n| progress.set(n),
-        )?,
-        InputFormat::Ftm => import_ftm(
-            model,
-            Some(project.store()),
-            &inputs,
-            &FtmImportOptions {
-                dry_run: args.dry_run,
-                recorded_by,
-                skip_unknown: args.skip_unknown,
-                sensitivity: args.sensitivity.into(),
-                source: args.source.as_deref().map(SourceId::new).transpose().map_err(Failure::usage)?,
-            },
-            &mut |n| progress.set(n),
-        )?,
+    let format = match args.format {
+        InputFormat::Testimony => clew_service::intake::ImportFormat::Testimony,
+        InputFormat::Ftm => clew_service::intake::ImportFormat::Ftm {
+            skip_unknown: args.skip_unknown,
+            sensitivity: args.sensitivity.into(),
+            source: args.source.as_deref().map(SourceId::new).transpose().map_err(Failure::usage)?,
+        },
     };
+    let service = service(&project)?;
+    let who = actor(args.user)?;
+    let mut progress = out.counter("read");
+    let report = service.import(&who, &args.files, &format, args.dry_run, &mut |n| progress.set(n))?;
     progress.finish();
     report_import(out, &report, if args.dry_run { "checked (dry run, nothing written)" } else { "imported" })
 }
@@ -1870,66 +1511,9 @@ fn report_import(out: &mut Output, report: &ImportReport, verb: &str) -> Result<
     })
 }
 
-/// The demo custodian's secret key file, inside the demo project.
-const DEMO_CUSTODIAN_FILE: &str = "custodian-DEMO-ONLY.key";
-
-/// The passphrase of the demo project's signing key (synthetic data only; printed in the summary).
-const DEMO_PASSPHRASE: &str = "clew-demo-passphrase";
-
-/// How many demo testimonies get a synthetic document attached.
-const DEMO_ATTACHED: u64 = 3;
-
-/// Attaches a synthetic document to the first demo testimonies, so that packages show attachments.
-fn attach_demo_documents(project: &Project, testimonies: u64) -> Result<(), Failure> {
-    let scratch = project.dir.join(".demo-attachments");
-    let failed = |e: std::io::Error| Failure::internal(format!("{}: {e}", scratch.display()));
-    std::fs::create_dir_all(&scratch).map_err(failed)?;
-    let project_keys = KeyFiles::of_project(&project.dir).project_recipients()?;
-    let blob_dir = project.blob_dir();
-    for index in 0..testimonies.min(DEMO_ATTACHED) {
-        let id = format!("T-DEMO-{index:06}");
-        let path = scratch.join(format!("{id}-contract.txt"));
-        let text = format!(
-            "SYNTHETIC DEMO DOCUMENT (fictional: no real person or company)\n\
-             A labour contract summary, as the interviewer of testimony {id} might have scanned it.\n"
-        );
-        std::fs::write(&path, text).map_err(failed)?;
-        let testimony = SourceId::new(&id).map_err(Failure::internal)?;
-        let options = clew_intake::attach::AttachOptions {
-            project_keys: &project_keys,
-            strip_metadata: false,
-            recorded_by: "clew-demo",
-        };
-        clew_intake::attach::attach_files(project.store(), &blob_dir, &testimony, &[path], &options, &mut |_| {})?;
-    }
-    std::fs::remove_dir_all(&scratch).map_err(failed)
-}
-
-/// A project's signing key as given with `--key`: 64 hex characters in either case, or a file holding them or
-/// the PEM `clew keys show --pem` writes. The argument is never printed back: a secret key pasted there by
-/// mistake must not reach a terminal's history or a log.
+/// A project's signing key as given with `--key` (hex, or a file with hex or PEM).
 fn signing_key_hex(text: &str) -> Result<String, Failure> {
-    let hex = clew_vault::signing::public_key_from_hex;
-    if let Some(key) = hex(text) {
-        return Ok(key);
-    }
-    let path = Path::new(text);
-    if path.is_file() {
-        let content = zeroize::Zeroizing::new(output::read_text_file(path, clew_files::limits::KEY_FILE)?);
-        return hex(&content).or_else(|| clew_vault::signing::public_key_from_pem(&content)).ok_or_else(|| {
-            Failure::usage(format!(
-                "--key {}: expected the project's signing key, as `clew keys show --pem` writes it or as 64 hex \
-                 characters",
-                path.display()
-            ))
-        });
-    }
-    Err(Failure::usage(format!(
-        "--key expects 64 hex characters (0-9, a-f), the project's signing key as `clew keys show` prints it, or a \
-         file holding it (`clew keys show --pem`); this has {} character(s){}",
-        text.chars().count(),
-        if text.bytes().all(|b| b.is_ascii_hexdigit()) { "" } else { ", not all of them hex digits" }
-    )))
+    Ok(clew_service::keys::signing_key(text)?)
 }
 
 /// Writes `text` to `path` whole or not at all (private), or prints it when no path is given.
@@ -1984,61 +1568,12 @@ fn init(
 }
 
 fn demo(args: DemoArgs, out: &mut Output) -> Result<(), Failure> {
-    let model = model()?;
     let target = args.dir;
-    if target.exists() {
-        let replaceable = Project::open(&target).map(|p| p.config.synthetic).unwrap_or(false);
-        let empty = std::fs::read_dir(&target).map(|mut d| d.next().is_none()).unwrap_or(false);
-        if !replaceable && !empty {
-            return Err(Failure::usage(format!(
-                "{} exists and is not a clew demo project; choose another --dir",
-                target.display()
-            )));
-        }
-    }
-    // Built beside the target and moved into place at the end, so an interrupted demo leaves no half project.
-    let parent = std::path::absolute(&target)
-        .ok()
-        .and_then(|p| p.parent().map(Path::to_path_buf))
-        .unwrap_or_else(|| PathBuf::from("."));
-    let building = parent.join(format!(".clew-demo-building-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&building);
     output::SYNTHETIC.store(true, std::sync::atomic::Ordering::Relaxed);
-    let service = clew_service::Service::from_project(Project::init(&building, "clew demo (synthetic data)", true)?);
-    let demo = clew_service::Actor::new("clew-demo")?;
-    // The demo's custodian key lives in the demo project so the tour can open protected data. A real
-    // project never holds a custodian's secret key.
-    let custodian = clew_vault::new_custodian("DEMO ONLY: the custodian key of a synthetic demo project");
-    write_secret_file(&building.join(DEMO_CUSTODIAN_FILE), &custodian.identity_file)?;
-    service.add_custodian(&demo, &custodian.key, "demo custodian (synthetic data only)")?;
-    // The demo's passphrase is printed for all to see: a light scrypt work factor (2^10) is enough, and keeps
-    // the demo's memory to what the import needs.
-    service.create_keys(&demo, DEMO_PASSPHRASE, Some(10))?;
-    let project = service.project();
-    let started = Instant::now();
     let mut progress = out.bar(args.testimonies, "synthetic testimonies");
-    let written = clew_demo::write_demo(model, project.store(), args.seed, args.testimonies, &mut |n| progress.set(n));
+    let built = clew_service::demo::build_demo(&target, args.testimonies, args.seed, &mut |n| progress.set(n));
     progress.finish();
-    let report = match written {
-        Ok(report) => report,
-        Err(error) => {
-            drop(service);
-            let _ = std::fs::remove_dir_all(&building);
-            return Err(error.into());
-        }
-    };
-    let seconds = started.elapsed().as_secs_f64();
-    attach_demo_documents(project, args.testimonies)?;
-    // The rates the demo's wages were drawn with (synthetic, and every row says so): its ledgers and revenue
-    // estimate work out of the box, and never mix fictional wages with real rates.
-    let rates_file = building.join(clew_service::PROJECT_RATES_FILE);
-    clew_files::write_atomic(&rates_file, clew_demo::synthetic_rate_table().as_bytes())?;
-    let stats = project.read()?.stats()?;
-    drop(service);
-    if target.exists() {
-        std::fs::remove_dir_all(&target).map_err(|e| Failure::internal(format!("{}: {e}", target.display())))?;
-    }
-    clew_files::rename_durably(&building, &target).map_err(|e| Failure::internal(e.to_string()))?;
+    let clew_service::demo::Demo { report, seconds, stats } = built?;
     let rate = report.statements as f64 / seconds.max(1e-9);
     let summary = serde_json::json!({
         "dir": target,
@@ -2049,5 +1584,7 @@ fn demo(args: DemoArgs, out: &mut Output) -> Result<(), Failure> {
         "seed": args.seed,
         "stats": stats,
     });
-    out.value(&summary, |out| output::print_demo_summary(DEMO_PASSPHRASE, out, &target, &report, seconds, &stats))
+    out.value(&summary, |out| {
+        output::print_demo_summary(clew_service::demo::DEMO_PASSPHRASE, out, &target, &report, seconds, &stats)
+    })
 }

@@ -6,8 +6,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use clew_intake::ImportReport;
-use clew_model::{Diagnostic, Entity, EntityId, Model, SourceId};
-use clew_store::{ReadTx, Stats};
+use clew_model::{Diagnostic, Model};
+use clew_store::Stats;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
@@ -113,30 +113,36 @@ pub fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, Failure> {
     Ok(clew_files::read(path, limit)?)
 }
 
-/// Reads a regular text file given on the command line, at most `limit` bytes (`clew_files::limits`).
-pub fn read_text_file(path: &Path, limit: u64) -> Result<String, Failure> {
-    Ok(clew_files::read_text(path, limit)?)
+/// Standard output for a writer the service fills, remembering whether its reader closed it: then the failure
+/// that follows is no failure, and clew stops without a word.
+pub struct PipeWatch<W> {
+    inner: W,
+    closed: bool,
 }
 
-impl From<clew_intake::ftm::ExportError> for Failure {
-    fn from(error: clew_intake::ftm::ExportError) -> Self {
-        match error {
-            clew_intake::ftm::ExportError::Store(error) => error.into(),
-            clew_intake::ftm::ExportError::Write(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {
-                Failure::closed_pipe()
-            }
-            other => Failure::internal(other.to_string()),
-        }
+impl<W: std::io::Write> PipeWatch<W> {
+    /// Watches `inner`.
+    pub fn new(inner: W) -> PipeWatch<W> {
+        PipeWatch { inner, closed: false }
+    }
+
+    /// The failure to report for `error`: none when the reader closed the pipe.
+    pub fn failure(&self, error: clew_service::Error) -> Failure {
+        if self.closed { Failure::closed_pipe() } else { error.into() }
     }
 }
 
-impl From<clew_demo::Error> for Failure {
-    fn from(error: clew_demo::Error) -> Self {
-        match error {
-            clew_demo::Error::Store(error) => error.into(),
-            clew_demo::Error::Write(error) => error.into(),
-            other => Failure::internal(other.to_string()),
-        }
+impl<W: std::io::Write> std::io::Write for PipeWatch<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let written = self.inner.write(buf);
+        self.closed |= written.as_ref().is_err_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe);
+        written
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let flushed = self.inner.flush();
+        self.closed |= flushed.as_ref().is_err_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe);
+        flushed
     }
 }
 
@@ -161,30 +167,7 @@ pub fn exit(failure: Failure, out: &mut Output) -> ExitCode {
     ExitCode::from(failure.code)
 }
 
-/// Text as it may reach a terminal: control characters (escape sequences that could erase or recolour what an
-/// analyst reads, carriage returns that overwrite a line) and the bidirectional overrides that reorder it are
-/// shown as `\uXXXX` escapes. Line breaks and tabs stay. Every line clew prints goes through it, since names
-/// and narratives come from strangers' files. The escapes are JSON's own and every such character is in the
-/// Basic Multilingual Plane, so JSON output stays valid and decodes to the same text (serde_json writes the
-/// C0 controls escaped already; DEL, the C1 controls and the overrides it leaves raw).
-pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
-    let hidden = |c: char| {
-        (c.is_control() && c != '\n' && c != '\t')
-            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
-    };
-    if !text.chars().any(hidden) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        if hidden(c) {
-            out.push_str(&format!("\\u{:04x}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    std::borrow::Cow::Owned(out)
-}
+pub use clew_service::printable;
 
 /// Set when the command opened a synthetic (demo) project: every JSON result then says so in itself.
 pub static SYNTHETIC: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
@@ -245,7 +228,7 @@ impl Output {
     pub fn json<T: Serialize>(&mut self, value: &T) -> Result<(), Failure> {
         let mut value = serde_json::to_value(value).map_err(|e| Failure::internal(e.to_string()))?;
         if SYNTHETIC.load(std::sync::atomic::Ordering::Relaxed) {
-            label_synthetic(&mut value);
+            clew_service::estimate::label_synthetic(&mut value);
         }
         let json = serde_json::to_string_pretty(&value).map_err(|e| Failure::internal(e.to_string()))?;
         self.line(&json)
@@ -311,40 +294,26 @@ struct ShownStatement<'a> {
 pub fn show_entity(
     out: &mut Output,
     model: &Model,
-    store: &dyn ReadTx,
-    id: &EntityId,
+    view: &clew_service::EntityView,
     all: bool,
     history: bool,
 ) -> Result<(), Failure> {
-    let statements = store.statements_for_entity(id)?;
     if history && out.json {
-        if statements.is_empty() {
-            return Err(Failure::usage(format!("no entity `{id}` in this project (see `clew entity list`)")));
-        }
-        return out.json(&statements);
+        return out.json(&view.history);
     }
-    if history && !statements.is_empty() {
-        show_history(out, &statements)?;
+    if history {
+        show_history(out, &view.history)?;
     }
-    let Some(entity) = Entity::assemble(model, id, statements.clone()) else {
-        if history && !statements.is_empty() {
-            return out.line(&format!("({id} has no active statement left)"));
-        }
-        return Err(Failure::usage(format!("no entity `{id}` in this project (see `clew entity list`)")));
-    };
-    let segment_text = |source: &SourceId, locator: &str| -> Result<Option<String>, Failure> {
-        let Some(segment) = locator.strip_prefix("segment:") else {
-            return Ok(None);
-        };
-        let segment = segment.split('#').next().unwrap_or(segment);
-        Ok(store.segment(source, segment)?.map(|s| s.translation.map(|t| t.text).unwrap_or(s.text)))
+    let Some(entity) = &view.entity else {
+        let id = view.history.first().map(|s| s.entity_id.to_string()).unwrap_or_default();
+        return out.line(&format!("({id} has no active statement left)"));
     };
     if out.json {
         let mut properties = serde_json::Map::new();
         for (name, statements) in &entity.properties {
             let mut shown = Vec::new();
             for statement in statements {
-                let segment_text = segment_text(&statement.source_id, &statement.locator)?;
+                let segment_text = view.words(&statement.source_id, &statement.locator).map(str::to_string);
                 shown.push(serde_json::to_value(ShownStatement { statement, segment_text }).unwrap_or_default());
             }
             properties.insert(name.clone(), serde_json::Value::Array(shown));
@@ -360,17 +329,15 @@ pub fn show_entity(
     }
     let schema = model.schema(&entity.schema);
     // Another entity is shown by its id and its name: `demo.company.0009 (DEMO Severny Most 0009 LLC)`.
-    let named = |value: &str| -> Result<String, Failure> {
-        Ok(match entity_name(model, store, value)? {
-            Some(name) => format!("{value} ({name})"),
-            None => value.to_string(),
-        })
+    let named = |value: &str| match view.name(value) {
+        Some(name) => format!("{value} ({name})"),
+        None => value.to_string(),
     };
     let mut caption = entity.caption(model);
     if let Some(edge) = schema.and_then(|s| s.edge.as_ref()) {
         let end = |property: &str| entity.values(property).first().map(|v| v.to_string());
         if let (Some(source), Some(target)) = (end(&edge.source), end(&edge.target)) {
-            caption = format!("{} {} {}", named(&source)?, edge.label, named(&target)?);
+            caption = format!("{} {} {}", named(&source), edge.label, named(&target));
         }
     }
     out.line(&format!("{} {} — {}", schema.map_or(entity.schema.as_str(), |s| s.label.as_str()), entity.id, caption))?;
@@ -383,7 +350,7 @@ pub fn show_entity(
         let refers = property.is_some_and(|p| p.kind == clew_model::value::PropertyType::Entity);
         out.line(&format!("  {label} ({name})"))?;
         for value in entity.values(name) {
-            out.line(&format!("    {}", if refers { named(value)? } else { value.to_string() }))?;
+            out.line(&format!("    {}", if refers { named(value) } else { value.to_string() }))?;
             let behind: Vec<_> = statements.iter().filter(|s| s.value == value).collect();
             let shown = if all { behind.len() } else { behind.len().min(STATEMENTS_PER_VALUE) };
             for statement in &behind[..shown] {
@@ -396,8 +363,8 @@ pub fn show_entity(
                     statement.confidence,
                     statement.sensitivity
                 ))?;
-                if let Some(text) = segment_text(&statement.source_id, &statement.locator)? {
-                    out.line(&format!("        “{}”", excerpt(&text, 110)))?;
+                if let Some(text) = view.words(&statement.source_id, &statement.locator) {
+                    out.line(&format!("        “{}”", excerpt(text, 110)))?;
                 }
             }
             if shown < behind.len() {
@@ -406,13 +373,6 @@ pub fn show_entity(
         }
     }
     Ok(())
-}
-
-/// The name of the entity `id` (the caption of its statements), when it has one other than its id.
-pub fn entity_name(model: &Model, store: &dyn ReadTx, id: &str) -> Result<Option<String>, Failure> {
-    let Ok(id) = EntityId::new(id) else { return Ok(None) };
-    let statements = store.statements_for_entity(&id)?;
-    Ok(Entity::assemble(model, &id, statements).map(|e| e.caption(model)).filter(|caption| *caption != id.as_str()))
 }
 
 /// Every statement about an entity in the order recorded, retracted ones and retractions marked.
@@ -586,47 +546,6 @@ pub fn command_name() -> String {
     }
 }
 
-/// Counts over many assessments, for `clew assess` without `--testimony`.
-#[derive(Debug, Default, serde::Serialize)]
-pub struct AssessmentSummary {
-    /// Testimonies assessed.
-    pub testimonies: u64,
-    /// Work spells assessed.
-    pub spells: u64,
-    /// Spells by ICLS 2018 outcome.
-    pub icls: std::collections::BTreeMap<&'static str, u64>,
-    /// Spells by ILO 2012 outcome.
-    pub ilo_2012: std::collections::BTreeMap<&'static str, u64>,
-    /// Spells with each taxonomy code found.
-    pub codes: std::collections::BTreeMap<String, u64>,
-    /// Seconds taken.
-    pub seconds: f64,
-    /// Rules version.
-    pub rules_version: String,
-    /// Taxonomy version.
-    pub taxonomy_version: String,
-}
-
-impl AssessmentSummary {
-    /// Adds one testimony's assessment.
-    pub fn add(&mut self, assessment: &clew_assess::Assessment) {
-        self.testimonies += 1;
-        for spell in &assessment.spells {
-            self.spells += 1;
-            *self.icls.entry(spell.icls.code()).or_default() += 1;
-            *self.ilo_2012.entry(spell.ilo_2012.code()).or_default() += 1;
-            for code in spell.involuntariness.iter().chain(&spell.coercion).chain(&spell.indicators) {
-                match self.codes.get_mut(code) {
-                    Some(count) => *count += 1,
-                    None => {
-                        self.codes.insert(code.clone(), 1);
-                    }
-                }
-            }
-        }
-    }
-}
-
 const OUTCOMES: [clew_assess::Outcome; 6] = [
     clew_assess::Outcome::ForcedLabour,
     clew_assess::Outcome::CoeOnly,
@@ -640,7 +559,7 @@ const OUTCOMES: [clew_assess::Outcome; 6] = [
 pub fn print_assessment_summary(
     out: &mut Output,
     taxonomy: &clew_assess::Taxonomy,
-    summary: &AssessmentSummary,
+    summary: &clew_service::analysis::AssessmentSummary,
 ) -> Result<(), Failure> {
     out.line(&format!(
         "{} testimonies, {} work spells assessed in {:.1} s ({:.0} testimonies/s); rules {}, taxonomy {}",
@@ -677,10 +596,10 @@ pub fn print_assessment_summary(
 /// Prints one testimony's assessment as a tree: spell, outcome, reasons, findings, evidence with the words.
 pub fn print_assessment(
     out: &mut Output,
-    store: &dyn ReadTx,
     taxonomy: &clew_assess::Taxonomy,
-    assessment: &clew_assess::Assessment,
+    assessed: &clew_service::analysis::AssessedTestimony,
 ) -> Result<(), Failure> {
+    let assessment = &assessed.assessment;
     out.line(&format!(
         "{}: {} (ICLS 2018, most serious of {} work spell(s)); rules {}, taxonomy {}",
         assessment.testimony,
@@ -720,8 +639,7 @@ pub fn print_assessment(
             segments.dedup();
             for segment in segments {
                 let id = segment.split('#').next().unwrap_or(segment);
-                if let Some(words) = store.segment(&assessment.testimony, id)? {
-                    let text = words.translation.as_ref().map_or(words.text.as_str(), |t| t.text.as_str());
+                if let Some(text) = assessed.words.get(id) {
                     out.line(&format!("        {id}: \"{text}\""))?;
                 }
             }
@@ -731,12 +649,8 @@ pub fn print_assessment(
 }
 
 /// Prints wage ledgers, naming the entities paid and taking.
-pub fn print_ledgers(
-    out: &mut Output,
-    ledgers: &[clew_assess::ledger::Ledger],
-    model: &Model,
-    store: &dyn ReadTx,
-) -> Result<(), Failure> {
+pub fn print_ledgers(out: &mut Output, found: &clew_service::analysis::TestimonyLedgers) -> Result<(), Failure> {
+    let ledgers = &found.ledgers;
     use clew_assess::ledger::Amount;
     let show = |amount: &Option<Amount>| match amount {
         Some(a) => {
@@ -746,7 +660,7 @@ pub fn print_ledgers(
         None => "not coded".to_string(),
     };
     let named = |id: &str| -> Result<String, Failure> {
-        Ok(entity_name(model, store, id)?.map_or_else(|| id.to_string(), |name| format!("{name} ({id})")))
+        Ok(found.names.get(id).map_or_else(|| id.to_string(), |name| format!("{name} ({id})")))
     };
     for ledger in ledgers {
         let id = ledger.spell.as_ref().map(|s| s.to_string()).unwrap_or_default();
@@ -783,42 +697,8 @@ pub fn print_ledgers(
     Ok(())
 }
 
-/// The ledgers of every testimony, for `clew ledger` without `--testimony`.
-#[derive(Debug, Default, serde::Serialize)]
-pub struct LedgerSummary {
-    /// Work spells.
-    pub spells: u64,
-    /// Spells whose ledger is flagged.
-    pub flagged: u64,
-    /// How often each flag comes up (flags with amounts are counted by their words before the first digit).
-    pub flags: std::collections::BTreeMap<String, u64>,
-    /// The flagged spells and their flags.
-    pub flagged_spells: Vec<(String, Vec<String>)>,
-}
-
-impl LedgerSummary {
-    /// Adds a testimony's ledgers.
-    pub fn add(&mut self, ledgers: &[clew_assess::ledger::Ledger]) {
-        for ledger in ledgers {
-            self.spells += 1;
-            if ledger.flags.is_empty() {
-                continue;
-            }
-            self.flagged += 1;
-            for flag in &ledger.flags {
-                let kind: String =
-                    flag.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ' ').to_string();
-                let kind = kind.split(|c: char| c.is_ascii_digit()).next().unwrap_or("").trim().to_string();
-                *self.flags.entry(kind).or_default() += 1;
-            }
-            let id = ledger.spell.as_ref().map(|s| s.to_string()).unwrap_or_default();
-            self.flagged_spells.push((id, ledger.flags.clone()));
-        }
-    }
-}
-
 /// Prints the summary of `clew ledger`.
-pub fn print_ledger_summary(out: &mut Output, summary: &LedgerSummary) -> Result<(), Failure> {
+pub fn print_ledger_summary(out: &mut Output, summary: &clew_service::analysis::LedgerSummary) -> Result<(), Failure> {
     out.line(&format!("{} work spells; {} ledgers flagged", summary.spells, summary.flagged))?;
     for (flag, n) in &summary.flags {
         out.line(&format!("  {n:>8}  {flag}"))?;
@@ -871,7 +751,7 @@ pub fn print_revenue(out: &mut Output, report: &clew_stats::RevenueReport, spell
             if spells == 1 { "" } else { "s" }
         ))?;
     }
-    if revenue_small_sample(spells) {
+    if clew_service::estimate::revenue_small_sample(spells) {
         out.note(&format!(
             "Too few to mean much: fewer than {} ledgers to resample, the intervals cannot show how much one more \
              testimony could change the estimate. Give the inputs as distributions instead.",
@@ -881,94 +761,10 @@ pub fn print_revenue(out: &mut Output, report: &clew_stats::RevenueReport, spell
     Ok(())
 }
 
-/// Whether a revenue estimate rests on too few ledgers: some, but fewer than the small-sample rule's 30.
-pub fn revenue_small_sample(spells: u64) -> bool {
-    spells > 0 && spells < clew_stats::bootstrap::SMALL_SAMPLE as u64
-}
-
-/// A revenue estimate as CSV: one row per method, then one per sensitivity entry.
-pub fn revenue_csv(report: &clew_stats::RevenueReport) -> String {
-    let mut csv = String::from("table,method,input,median,mean,p5,p95,p2_5,p97_5,low,high,rank_correlation\n");
-    for (method, s) in [("quota", &report.quota_based), ("wage", &report.wage_based)] {
-        csv.push_str(&format!(
-            "estimate,{method},,{},{},{},{},{},{},,,\n",
-            s.median, s.mean, s.p5, s.p95, s.p2_5, s.p97_5
-        ));
-    }
-    for s in &report.sensitivity {
-        csv.push_str(&format!(
-            "sensitivity,{},{},,,,,,,{},{},{}\n",
-            s.method, s.input, s.low, s.high, s.rank_correlation
-        ));
-    }
-    csv
-}
-
-/// One group's aggregates, each with its 95% bootstrap interval.
-#[derive(Debug, serde::Serialize)]
-pub struct AggregateRow {
-    /// The group.
-    pub group: String,
-    /// Work spells in it.
-    pub spells: usize,
-    /// Share of spells that are forced labour by ICLS 2018, among those whose outcome could be determined.
-    pub forced_labour: Option<clew_stats::bootstrap::Interval>,
-    /// Spells whose outcome could not be determined (no period, nothing coded about conditions).
-    pub undetermined: usize,
-    /// Share of the employer's payment that never reached the worker.
-    pub state_share: Option<clew_stats::bootstrap::Interval>,
-    /// Hours a week.
-    pub hours_per_week: Option<clew_stats::bootstrap::Interval>,
-    /// Rest days a month.
-    pub rest_days: Option<clew_stats::bootstrap::Interval>,
-    /// Prevalence of each ILO indicator found in the group.
-    pub indicators: std::collections::BTreeMap<String, clew_stats::bootstrap::Interval>,
-}
-
-impl AggregateRow {
-    /// Computes a group's row. Intervals resample witnesses, not spells: a witness interviewed twice is one
-    /// witness.
-    pub fn of(
-        group: &str,
-        spells: &[clew_assess::measures::SpellMeasures],
-        resamples: usize,
-        seed: u64,
-    ) -> AggregateRow {
-        use clew_assess::measures::SpellMeasures;
-        use clew_stats::bootstrap::bootstrap_mean_clustered;
-        // A spell without a coded witness is its own cluster.
-        let mut by_witness: std::collections::BTreeMap<Result<&str, usize>, Vec<&SpellMeasures>> = Default::default();
-        for (index, spell) in spells.iter().enumerate() {
-            by_witness.entry(spell.witness.as_deref().ok_or(index)).or_default().push(spell);
-        }
-        let interval = |f: &dyn Fn(&SpellMeasures) -> Option<f64>| {
-            let clusters: Vec<Vec<f64>> =
-                by_witness.values().map(|spells| spells.iter().filter_map(|s| f(s)).collect()).collect();
-            bootstrap_mean_clustered(&clusters, resamples, seed)
-        };
-        let indicators: std::collections::BTreeSet<&String> = spells.iter().flat_map(|s| &s.indicators).collect();
-        AggregateRow {
-            group: group.to_string(),
-            spells: spells.len(),
-            forced_labour: interval(&|s| s.forced_labour.map(|fl| f64::from(u8::from(fl)))),
-            undetermined: spells.iter().filter(|s| s.forced_labour.is_none()).count(),
-            state_share: interval(&|s| s.state_share),
-            hours_per_week: interval(&|s| s.hours_per_week),
-            rest_days: interval(&|s| s.rest_days),
-            indicators: indicators
-                .into_iter()
-                .filter_map(|code| {
-                    interval(&|s| Some(f64::from(u8::from(s.indicators.contains(code))))).map(|i| (code.clone(), i))
-                })
-                .collect(),
-        }
-    }
-}
-
 /// Prints aggregates. An interval from fewer than [`clew_stats::bootstrap::SMALL_SAMPLE`] witnesses is marked.
 pub fn print_aggregates(
     out: &mut Output,
-    rows: &[AggregateRow],
+    rows: &[clew_service::analysis::AggregateRow],
     taxonomy: &clew_assess::Taxonomy,
 ) -> Result<(), Failure> {
     let small = clew_stats::bootstrap::SMALL_SAMPLE;
@@ -1019,23 +815,10 @@ pub fn print_aggregates(
     )
 }
 
-/// Marks what this command prints and writes as synthetic when `statements` are those of a synthetic testimony
-/// (a real project may hold the synthetic example).
-pub fn mark_if_synthetic(statements: &[clew_model::Statement]) {
-    if statements.iter().any(|s| s.property == "synthetic" && s.value == "true") {
+/// Marks what this command prints and writes as synthetic when synthetic data went into it.
+pub fn mark_synthetic(synthetic: bool) {
+    if synthetic {
         SYNTHETIC.store(true, std::sync::atomic::Ordering::Relaxed);
-    }
-}
-
-/// Marks a JSON result made from synthetic data, keeping its shape: an object gains `"synthetic": true`, and so
-/// does each object of an array.
-pub fn label_synthetic(value: &mut serde_json::Value) {
-    match value {
-        serde_json::Value::Object(map) => {
-            map.insert("synthetic".into(), serde_json::Value::Bool(true));
-        }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(label_synthetic),
-        _ => {}
     }
 }
 
@@ -1044,14 +827,4 @@ fn with_rate(style: ProgressStyle) -> ProgressStyle {
     style.with_key("rate", |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
         let _ = write!(w, "{:.0}/s", state.per_sec());
     })
-}
-
-/// What kind of problem a JSON file has, in words, without quoting any of it.
-pub fn json_error_kind(error: &serde_json::Error) -> &'static str {
-    match error.classify() {
-        serde_json::error::Category::Syntax => "this is not JSON",
-        serde_json::error::Category::Data => "JSON, but not the fields expected",
-        serde_json::error::Category::Eof => "the file ends too early",
-        serde_json::error::Category::Io => "it could not be read",
-    }
 }

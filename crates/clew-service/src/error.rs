@@ -257,6 +257,25 @@ impl From<clew_intake::package::PackageError> for Error {
     }
 }
 
+impl From<clew_intake::ftm::ExportError> for Error {
+    fn from(error: clew_intake::ftm::ExportError) -> Self {
+        match error {
+            clew_intake::ftm::ExportError::Store(error) => error.into(),
+            other => Error::internal(other.to_string()),
+        }
+    }
+}
+
+impl From<clew_demo::Error> for Error {
+    fn from(error: clew_demo::Error) -> Self {
+        match error {
+            clew_demo::Error::Store(error) => error.into(),
+            clew_demo::Error::Write(error) => error.into(),
+            other => Error::internal(other.to_string()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

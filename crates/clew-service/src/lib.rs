@@ -6,17 +6,25 @@
 //! and custodians, custody events, verification, reads of protected data, the signed tree head and proofs, and
 //! the rate table and ledger inputs of the revenue estimate.
 
+pub mod analysis;
 mod custody;
+pub mod demo;
+pub mod disclosure;
+pub mod entities;
 pub mod error;
-mod keys;
-mod log;
+pub mod estimate;
+pub mod intake;
+pub mod keys;
+pub mod log;
 mod revenue;
 
 use std::path::{Path, PathBuf};
 
 use clew_store::Project;
 
+pub use analysis::Analysed;
 pub use custody::Verified;
+pub use entities::EntityView;
 pub use error::{Code, Error};
 pub use keys::PublicKeys;
 pub use log::TreeHead;
@@ -55,6 +63,31 @@ impl Actor {
     pub fn name(&self) -> &str {
         &self.name
     }
+}
+
+/// Text as it may reach a terminal: control characters (escape sequences that could erase or recolour what an
+/// analyst reads, carriage returns that overwrite a line) and the bidirectional overrides that reorder it are
+/// shown as `\uXXXX` escapes. Line breaks and tabs stay. Every line clew prints goes through it, since names
+/// and narratives come from strangers' files. The escapes are JSON's own and every such character is in the
+/// Basic Multilingual Plane, so JSON output stays valid and decodes to the same text (serde_json writes the
+/// C0 controls escaped already; DEL, the C1 controls and the overrides it leaves raw).
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+    };
+    if !text.chars().any(hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if hidden(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// A project and the operations on it.

@@ -1,7 +1,10 @@
 //! The custody log's tree head and proofs: verified and computed from one snapshot, so that nothing committed
 //! meanwhile is vouched for unverified.
 
-use clew_intake::proofs::{Proof, ProofRequest};
+use std::path::Path;
+
+use clew_intake::proofs::{Proof, ProofReport, ProofRequest};
+use clew_intake::verify::Anchor;
 use clew_vault::log::Hash;
 use clew_vault::signing::{KeyFiles, SignedTreeHead};
 
@@ -67,5 +70,78 @@ impl Service {
                 "{what} needs the project's signing key, which it does not have yet: clew keys init"
             )))
         }
+    }
+}
+
+/// Reads a signed tree head file (the JSON `clew log head --out FILE` writes).
+pub fn read_signed_head(path: &Path) -> Result<SignedTreeHead> {
+    let text = clew_files::read_text(path, clew_files::limits::SMALL_TEXT)?;
+    serde_json::from_str(&text).map_err(|e| {
+        Error::usage(format!(
+            "{}: not a signed tree head (the JSON `clew log head --out FILE` writes; for an unsigned head give \
+             --head SIZE:HEX): line {}, column {}: {}",
+            path.display(),
+            e.line(),
+            e.column(),
+            json_error_kind(&e)
+        ))
+    })
+}
+
+/// What kind of problem a JSON file has, in words, without quoting any of it.
+pub fn json_error_kind(error: &serde_json::Error) -> &'static str {
+    match error.classify() {
+        serde_json::error::Category::Syntax => "this is not JSON",
+        serde_json::error::Category::Data => "JSON, but not the fields expected",
+        serde_json::error::Category::Eof => "the file ends too early",
+        serde_json::error::Category::Io => "it could not be read",
+    }
+}
+
+/// The size of an earlier tree head (`--from`): a number, or read from a signed tree head file.
+pub fn earlier_size(from: &str) -> Result<u64> {
+    if let Ok(size) = from.parse() {
+        return Ok(size);
+    }
+    let path = Path::new(from);
+    if !path.is_file() {
+        return Err(Error::usage(format!(
+            "--from: `{}` is neither a size nor a signed tree head file",
+            crate::printable(from)
+        )));
+    }
+    Ok(read_signed_head(path)?.tree_size)
+}
+
+/// Checks a proof file offline (against `expected_key` when given, and extending the signed head in
+/// `earlier` when given).
+pub fn check_proof(file: &Path, earlier: Option<&Path>, expected_key: Option<&str>) -> Result<ProofReport> {
+    let text = clew_files::read_text(file, clew_files::limits::SMALL_TEXT)?;
+    let proof: Proof =
+        serde_json::from_str(&text).map_err(|e| Error::usage(format!("{}: not a clew proof: {e}", file.display())))?;
+    let earlier = earlier
+        .map(|path| {
+            let text = clew_files::read_text(path, clew_files::limits::SMALL_TEXT)?;
+            serde_json::from_str::<SignedTreeHead>(&text)
+                .map_err(|e| Error::usage(format!("{}: not a signed tree head: {e}", path.display())))
+        })
+        .transpose()?;
+    Ok(clew_intake::proofs::check_proof(&proof, expected_key, earlier.as_ref()))
+}
+
+impl Service {
+    /// A tree head to verify against (`--head`): a signed tree head file (its signature checked against the
+    /// project's key), or SIZE:HEX.
+    pub fn anchor(&self, head: &str) -> Result<Anchor> {
+        let path = Path::new(head);
+        if !path.is_file() {
+            return head.parse().map_err(Error::usage);
+        }
+        let signed = read_signed_head(path)?;
+        let keys = KeyFiles::of_project(self.dir());
+        let expected = if keys.exists() { Some(keys.public_hex()?) } else { None };
+        signed.verify(expected.as_deref())?;
+        let head = signed.head().ok_or_else(|| Error::usage(format!("{}: malformed tree head", path.display())))?;
+        Ok(Anchor { size: signed.tree_size, head })
     }
 }

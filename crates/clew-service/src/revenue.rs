@@ -49,6 +49,8 @@ pub struct LedgerInputs {
     pub spells: u64,
     /// Of them, spells of synthetic testimonies.
     pub synthetic_spells: u64,
+    /// Whether the project is a synthetic demo's.
+    pub synthetic_project: bool,
     /// Amounts left out because they were neither in US dollars nor converted (a period other than month or
     /// year).
     pub unconverted: u64,
@@ -88,7 +90,7 @@ impl Service {
     /// February 2022), and leaving them out would skew the estimate towards the others.
     pub fn ledger_inputs(&self, rates: &Rates, rules: &clew_assess::Rules) -> Result<LedgerInputs> {
         let state_kinds = rules.state_deduction_kinds();
-        let mut inputs = LedgerInputs::default();
+        let mut inputs = LedgerInputs { synthetic_project: self.synthetic(), ..LedgerInputs::default() };
         let mut missing = MissingRates::default();
         self.project.read()?.for_each_testimony(&clew_assess::engine::SPELL_SCHEMATA, &mut |_, statements| {
             let (found, lacking) = ledgers_and_missing_rates(&statements, Some(rates));

@@ -51,6 +51,7 @@ fn dependency_rules_hold() {
                 "clew-files",
                 "clew-intake",
                 "clew-store",
+                "clew-demo",
                 "clew-vault",
                 "clew-assess",
                 "clew-stats",

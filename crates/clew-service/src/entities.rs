@@ -1,0 +1,120 @@
+//! Reading the entity graph: listings by schema, one entity with the statements behind each value (and the
+//! words of the segments they cite), the project's counts, and the custody log's events.
+
+use std::collections::BTreeMap;
+
+use clew_model::{Entity, EntityId, Model, SourceId, Statement};
+use clew_store::{CustodyEvent, EntityRow, ReadTx, Stats};
+
+use crate::analysis::model;
+use crate::{Code, Error, Result, Service};
+
+/// One entity as its statements say it is, with what showing it needs.
+#[derive(Debug, Clone)]
+pub struct EntityView {
+    /// Every statement about it in the order recorded, retracted ones and retractions included.
+    pub history: Vec<Statement>,
+    /// The entity its active statements make; `None` when every statement was retracted.
+    pub entity: Option<Entity>,
+    /// The words of each segment a statement cites (translation when there is one), by source and segment.
+    words: BTreeMap<(SourceId, String), String>,
+    /// The names of the entities its values and ends refer to, by id (those with a name other than the id).
+    names: BTreeMap<String, String>,
+}
+
+impl EntityView {
+    /// The words of the segment `locator` cites in `source` (`segment:ID` or `segment:ID#span`), if any.
+    pub fn words(&self, source: &SourceId, locator: &str) -> Option<&str> {
+        let segment = locator.strip_prefix("segment:")?;
+        let segment = segment.split('#').next().unwrap_or(segment);
+        self.words.get(&(source.clone(), segment.to_string())).map(String::as_str)
+    }
+
+    /// The name of the entity `id`, when it has one other than its id.
+    pub fn name(&self, id: &str) -> Option<&str> {
+        self.names.get(id).map(String::as_str)
+    }
+}
+
+/// The name of the entity `id` (the caption of its statements), when it has one other than its id.
+pub fn entity_name(model: &Model, store: &dyn ReadTx, id: &str) -> Result<Option<String>> {
+    let Ok(id) = EntityId::new(id) else { return Ok(None) };
+    let statements = store.statements_for_entity(&id)?;
+    Ok(Entity::assemble(model, &id, statements).map(|e| e.caption(model)).filter(|caption| *caption != id.as_str()))
+}
+
+impl Service {
+    /// Entities of the schemata named (each with the schemata that extend it; none: every entity), in id order
+    /// after `after`, at most `limit`.
+    pub fn entities(&self, schema: &[String], after: Option<&EntityId>, limit: usize) -> Result<Vec<EntityRow>> {
+        let model = model()?;
+        let mut schemata = Vec::new();
+        for name in schema {
+            if model.schema(name).is_none() {
+                return Err(Error::usage(format!("{} (see `clew schema model`)", model.unknown_schema(name))));
+            }
+            schemata.extend(model.schemata.values().filter(|s| s.is_a(name)).map(|s| s.name.clone()));
+        }
+        Ok(self.project.read()?.list_entities(&schemata, after, limit)?)
+    }
+
+    /// One entity, from one snapshot: its statements, the words they cite and the names of what it refers to.
+    pub fn entity(&self, id: &EntityId) -> Result<EntityView> {
+        let model = model()?;
+        let store = &*self.project.read()?;
+        let history = store.statements_for_entity(id)?;
+        if history.is_empty() {
+            return Err(Error::new(
+                Code::NotFound,
+                format!("no entity `{id}` in this project (see `clew entity list`)"),
+            ));
+        }
+        let entity = Entity::assemble(model, id, history.clone());
+        let mut view = EntityView { history, entity, words: BTreeMap::new(), names: BTreeMap::new() };
+        let Some(entity) = &view.entity else { return Ok(view) };
+        let schema = model.schema(&entity.schema);
+        let mut refers: Vec<String> = Vec::new();
+        if let Some(edge) = schema.and_then(|s| s.edge.as_ref()) {
+            for end in [&edge.source, &edge.target] {
+                refers.extend(entity.values(end).first().map(|v| v.to_string()));
+            }
+        }
+        for (name, statements) in &entity.properties {
+            let property = schema.and_then(|s| s.properties.get(name));
+            if property.is_some_and(|p| p.kind == clew_model::value::PropertyType::Entity) {
+                refers.extend(entity.values(name).into_iter().map(str::to_string));
+            }
+            for statement in statements {
+                let Some(segment) = statement.locator.strip_prefix("segment:") else { continue };
+                let segment = segment.split('#').next().unwrap_or(segment).to_string();
+                let key = (statement.source_id.clone(), segment);
+                if view.words.contains_key(&key) {
+                    continue;
+                }
+                if let Some(found) = store.segment(&key.0, &key.1)? {
+                    view.words.insert(key, found.translation.map(|t| t.text).unwrap_or(found.text));
+                }
+            }
+        }
+        for id in refers {
+            if !view.names.contains_key(&id)
+                && let Some(name) = entity_name(model, store, &id)?
+            {
+                view.names.insert(id, name);
+            }
+        }
+        Ok(view)
+    }
+
+    /// The project's counts.
+    pub fn stats(&self) -> Result<Stats> {
+        Ok(self.project.read()?.stats()?)
+    }
+
+    /// Custody events after sequence number `since`, at most `limit`.
+    pub fn events(&self, since: u64, limit: usize) -> Result<Vec<CustodyEvent>> {
+        // Sequence numbers are SQLite integers, at most i64::MAX: nothing comes after a larger one, and the store
+        // must never see one that would wrap to negative and list every event.
+        Ok(self.project.read()?.events(since.min(i64::MAX as u64), limit)?)
+    }
+}

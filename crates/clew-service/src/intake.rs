@@ -1,0 +1,172 @@
+//! What comes in: testimonies and FtM entity files (checked, or imported all or nothing), documents attached to
+//! a testimony (sealed), and the FtM export of the graph for an audience (logged before anything leaves).
+
+use std::path::PathBuf;
+
+use clew_intake::attach::{AttachOptions, Attached, attach_files};
+use clew_intake::ftm::{ExportReport, FtmImportOptions, import_ftm};
+use clew_intake::import::{ImportOptions, ImportReport, import_testimonies};
+use clew_intake::input::expand;
+use clew_intake::package::Audience;
+use clew_model::{Sensitivity, SourceId};
+use clew_store::Attachment;
+use clew_vault::blobs::{BlobHash, BlobStore};
+use clew_vault::signing::KeyFiles;
+
+use crate::analysis::model;
+use crate::{Actor, Error, Result, Service};
+
+/// What the files to import are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportFormat {
+    /// Testimonies (JSON or YAML, one or many a file).
+    Testimony,
+    /// FtM entities (JSON lines, a JSON list, or YAML), one source per file.
+    Ftm {
+        /// Skip (with a warning) entities of schemata and properties clew does not model, instead of failing.
+        skip_unknown: bool,
+        /// Sensitivity of the statements (those of sensitive properties are always restricted).
+        sensitivity: Sensitivity,
+        /// The source id to record (one input only); default `ftm:` and the file name.
+        source: Option<SourceId>,
+    },
+}
+
+/// Checks testimony files without a project (`-` is standard input; folders are read whole): the report lists
+/// every problem with its place, and nothing is written.
+pub fn validate(files: &[String], progress: &mut dyn FnMut(u64)) -> Result<ImportReport> {
+    let inputs = expand(files).map_err(|d| Error::invalid(vec![d]))?;
+    let options = ImportOptions { dry_run: true, recorded_by: String::new(), synthetic_only: false };
+    Ok(import_testimonies(model()?, None, &inputs, &options, progress)?)
+}
+
+/// The project's attachments of a testimony, each with the path of its sealed file.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AttachmentFile {
+    /// The attachment.
+    #[serde(flatten)]
+    pub attachment: Attachment,
+    /// Its sealed file (made from a checked hash only, never from the database's text).
+    #[serde(skip)]
+    pub sealed_file: PathBuf,
+}
+
+impl Service {
+    /// Imports files (`-` is standard input; folders are read whole) in one transaction for `actor`: all or
+    /// nothing. With `dry_run`, everything is checked and counted and nothing written. A demo project takes
+    /// synthetic testimonies only, and no FtM file.
+    pub fn import(
+        &self,
+        actor: &Actor,
+        files: &[String],
+        format: &ImportFormat,
+        dry_run: bool,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<ImportReport> {
+        let model = model()?;
+        let inputs = expand(files).map_err(|d| Error::invalid(vec![d]))?;
+        let synthetic_only = self.synthetic();
+        let store = Some(self.project.store());
+        let recorded_by = actor.name().to_string();
+        Ok(match format {
+            ImportFormat::Testimony => {
+                let options = ImportOptions { dry_run, recorded_by, synthetic_only };
+                import_testimonies(model, store, &inputs, &options, progress)?
+            }
+            ImportFormat::Ftm { .. } if synthetic_only => {
+                return Err(Error::usage(
+                    "this is a synthetic demo project: import real data into a project of its own (`clew init`)",
+                ));
+            }
+            ImportFormat::Ftm { skip_unknown, sensitivity, source } => {
+                let options = FtmImportOptions {
+                    dry_run,
+                    recorded_by,
+                    skip_unknown: *skip_unknown,
+                    sensitivity: *sensitivity,
+                    source: source.clone(),
+                };
+                import_ftm(model, store, &inputs, &options, progress)?
+            }
+        })
+    }
+
+    /// Seals files and records them as attachments of `testimony`, in one transaction, for `actor`; with
+    /// `strip_metadata`, images lose their metadata first. Refused in a demo project, whose custodian key lies
+    /// inside it.
+    pub fn attach(
+        &self,
+        actor: &Actor,
+        testimony: &SourceId,
+        files: &[PathBuf],
+        strip_metadata: bool,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<Vec<Attached>> {
+        if self.synthetic() {
+            return Err(Error::usage(
+                "this is a synthetic demo project, whose custodian key is inside it: attach real files in a project \
+                 of its own (`clew init`)",
+            ));
+        }
+        self.attach_unchecked(actor, testimony, files, strip_metadata, progress)
+    }
+
+    /// [`Service::attach`] without the demo check: the demo attaches its synthetic documents so.
+    pub(crate) fn attach_unchecked(
+        &self,
+        actor: &Actor,
+        testimony: &SourceId,
+        files: &[PathBuf],
+        strip_metadata: bool,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<Vec<Attached>> {
+        let project_keys = KeyFiles::of_project(self.dir()).project_recipients()?;
+        let options = AttachOptions { project_keys: &project_keys, strip_metadata, recorded_by: actor.name() };
+        let blob_dir = self.project.blob_dir();
+        Ok(attach_files(self.project.store(), &blob_dir, testimony, files, &options, progress)?)
+    }
+
+    /// The attachments of `testimony`.
+    pub fn attachments(&self, testimony: &SourceId) -> Result<Vec<AttachmentFile>> {
+        let attachments = self.project.read()?.attachments(testimony)?;
+        let blobs = BlobStore::new(&self.project.blob_dir())?;
+        attachments
+            .into_iter()
+            .map(|attachment| {
+                let blob = BlobHash::parse(&attachment.sha256).map_err(|e| {
+                    Error::internal(format!(
+                        "attachment of {testimony}: {e}: the database was altered (run `clew verify`)"
+                    ))
+                })?;
+                Ok(AttachmentFile { sealed_file: blobs.path(&blob), attachment })
+            })
+            .collect()
+    }
+
+    /// Writes the graph as FtM entities for `audience` to `writer`, leaving out statements above
+    /// `max_sensitivity` and sources whose consent does not cover the audience; logged (for `actor`, saying
+    /// where it goes: `to`) before anything is written, like every sensitive read, and read from one snapshot.
+    pub fn export_ftm(
+        &self,
+        actor: &Actor,
+        audience: Audience,
+        max_sensitivity: Sensitivity,
+        to: &str,
+        writer: &mut dyn std::io::Write,
+    ) -> Result<ExportReport> {
+        let detail = serde_json::json!({
+            "format": "ftm",
+            "audience": audience,
+            "max_sensitivity": max_sensitivity.as_str(),
+            "to": to,
+        });
+        self.log_event(actor, "export", &detail)?;
+        let store = self.project.read()?;
+        Ok(clew_intake::ftm::export_ftm(model()?, &*store, max_sensitivity, audience, writer)?)
+    }
+
+    /// The folder of sealed files.
+    pub fn blob_dir(&self) -> PathBuf {
+        self.project.blob_dir()
+    }
+}
