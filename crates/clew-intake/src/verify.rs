@@ -12,6 +12,8 @@ use clew_vault::blobs::{BlobHash, BlobStore};
 use clew_vault::log::{Hash, event_leaf, root};
 use serde::Serialize;
 
+use crate::import::WriteError;
+
 /// What verification found.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct VerifyReport {
@@ -137,8 +139,7 @@ pub fn verify(
     list_dir: &Path,
     identity: Option<&Identity>,
     anchor: Option<Anchor>,
-) -> Result<VerifyReport, clew_vault::Error> {
-    let store_error = |e: clew_store::Error| clew_vault::Error::Io(e.to_string());
+) -> Result<VerifyReport, WriteError> {
     let mut report = VerifyReport { contents_checked: identity.is_some(), ..VerifyReport::default() };
     let mut leaves: Vec<Hash> = Vec::new();
     // Events that committed to statements: (seq, batch, kind, time, logged digest).
@@ -160,116 +161,114 @@ pub fn verify(
     let mut logged_protected: std::collections::HashMap<String, (u64, String)> = Default::default();
     let mut protected_place_of: std::collections::HashMap<String, String> = Default::default();
     let mut expected = 1;
-    store
-        .for_each_event(&mut |event: CustodyEvent| {
-            if event.seq != expected {
-                report.problems.push(if event.seq > expected {
-                    format!(
-                        "custody log: events {expected} to {} are missing (deleted after they were logged)",
-                        event.seq - 1
-                    )
-                } else {
-                    format!("custody log: event {} is out of order (renumbered after it was logged)", event.seq)
-                });
-            }
-            expected = event.seq + 1;
-            event_batches.insert(event.batch);
-            let leaf = event_leaf(&event.recorded_at, &event.recorded_by, &event.kind, &event.detail);
-            if leaf != event.leaf_hash {
-                report.problems.push(format!(
-                    "custody log: event {} ({}) does not match the hash recorded when it was logged: it was altered",
-                    event.seq, event.kind
-                ));
-            }
-            leaves.push(event.leaf_hash);
-            let logged = serde_json::from_str::<serde_json::Value>(&event.detail)
-                .ok()
-                .and_then(|detail| detail.get("statements_sha256").and_then(|v| v.as_str().map(String::from)));
-            if let Some(logged) = logged {
-                statement_checks.push((event.seq, event.batch, event.kind.clone(), event.recorded_at.clone(), logged));
-            }
-            let records = serde_json::from_str::<serde_json::Value>(&event.detail)
-                .ok()
-                .and_then(|detail| detail.get("records_sha256").and_then(|v| v.as_str().map(String::from)));
-            if let Some(records) = records {
-                record_checks.push((event.seq, event.batch, event.kind.clone(), records));
-            }
-            let protected = serde_json::from_str::<serde_json::Value>(&event.detail)
-                .ok()
-                .and_then(|detail| detail.get("protected_sha256").and_then(|v| v.as_str().map(String::from)));
-            if let Some(protected) = protected {
-                protected_checks.insert(event.batch, (event.seq, event.kind.clone(), protected));
-            }
-            for (blob, sealed) in seals_logged_by(&event) {
-                pending_seals.remove(&blob);
-                logged_seals.insert(blob, (event.seq, sealed));
-            }
-            // A rotation logs the blobs' new sealed files before it puts them in place, and again when it is
-            // done: in between (a rotation killed midway), the old file and the new one are both what the
-            // log knows.
-            match event.kind.as_str() {
-                "keys-rotate" => pending_seals.clear(),
-                "keys-rotate-begin" => {
-                    let detail = serde_json::from_str::<serde_json::Value>(&event.detail).unwrap_or_default();
-                    if let Some(sealed) = detail.get("sealed_sha256").and_then(|v| v.as_object()) {
-                        for (blob, sealed) in sealed {
-                            if let Some(sealed) = sealed.as_str() {
-                                pending_seals.entry(blob.clone()).or_default().push(sealed.to_string());
-                            }
+    store.for_each_event(&mut |event: CustodyEvent| {
+        if event.seq != expected {
+            report.problems.push(if event.seq > expected {
+                format!(
+                    "custody log: events {expected} to {} are missing (deleted after they were logged)",
+                    event.seq - 1
+                )
+            } else {
+                format!("custody log: event {} is out of order (renumbered after it was logged)", event.seq)
+            });
+        }
+        expected = event.seq + 1;
+        event_batches.insert(event.batch);
+        let leaf = event_leaf(&event.recorded_at, &event.recorded_by, &event.kind, &event.detail);
+        if leaf != event.leaf_hash {
+            report.problems.push(format!(
+                "custody log: event {} ({}) does not match the hash recorded when it was logged: it was altered",
+                event.seq, event.kind
+            ));
+        }
+        leaves.push(event.leaf_hash);
+        let logged = serde_json::from_str::<serde_json::Value>(&event.detail)
+            .ok()
+            .and_then(|detail| detail.get("statements_sha256").and_then(|v| v.as_str().map(String::from)));
+        if let Some(logged) = logged {
+            statement_checks.push((event.seq, event.batch, event.kind.clone(), event.recorded_at.clone(), logged));
+        }
+        let records = serde_json::from_str::<serde_json::Value>(&event.detail)
+            .ok()
+            .and_then(|detail| detail.get("records_sha256").and_then(|v| v.as_str().map(String::from)));
+        if let Some(records) = records {
+            record_checks.push((event.seq, event.batch, event.kind.clone(), records));
+        }
+        let protected = serde_json::from_str::<serde_json::Value>(&event.detail)
+            .ok()
+            .and_then(|detail| detail.get("protected_sha256").and_then(|v| v.as_str().map(String::from)));
+        if let Some(protected) = protected {
+            protected_checks.insert(event.batch, (event.seq, event.kind.clone(), protected));
+        }
+        for (blob, sealed) in seals_logged_by(&event) {
+            pending_seals.remove(&blob);
+            logged_seals.insert(blob, (event.seq, sealed));
+        }
+        // A rotation logs the blobs' new sealed files before it puts them in place, and again when it is
+        // done: in between (a rotation killed midway), the old file and the new one are both what the
+        // log knows.
+        match event.kind.as_str() {
+            "keys-rotate" => pending_seals.clear(),
+            "keys-rotate-begin" => {
+                let detail = serde_json::from_str::<serde_json::Value>(&event.detail).unwrap_or_default();
+                if let Some(sealed) = detail.get("sealed_sha256").and_then(|v| v.as_object()) {
+                    for (blob, sealed) in sealed {
+                        if let Some(sealed) = sealed.as_str() {
+                            pending_seals.entry(blob.clone()).or_default().push(sealed.to_string());
                         }
                     }
                 }
+            }
+            _ => {}
+        }
+        if let Ok(detail) = serde_json::from_str::<serde_json::Value>(&event.detail) {
+            let pairs = |key: &str| -> Vec<(String, String)> {
+                detail
+                    .get(key)
+                    .and_then(|v| v.as_object())
+                    .map(|m| m.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string()))).collect())
+                    .unwrap_or_default()
+            };
+            for (place, sealed) in pairs("protected_sealed_sha256") {
+                protected_place_of.insert(sealed.clone(), place.clone());
+                logged_protected.insert(place, (event.seq, sealed));
+            }
+            for (old, new) in pairs("protected_resealed") {
+                if let Some(place) = protected_place_of.get(&old).cloned() {
+                    protected_place_of.insert(new.clone(), place.clone());
+                    logged_protected.insert(place, (event.seq, new));
+                }
+            }
+        }
+        if event.kind == "link-judgement"
+            && let Ok(detail) = serde_json::from_str::<serde_json::Value>(&event.detail)
+        {
+            let field = |key: &str| detail.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+            logged_judgements.insert(
+                event.batch,
+                (event.seq, [field("entity_a"), field("entity_b"), field("verdict"), field("note_sha256")]),
+            );
+        }
+        let custodian = serde_json::from_str::<serde_json::Value>(&event.detail)
+            .ok()
+            .and_then(|d| d.get("public_key").and_then(|k| k.as_str().map(String::from)));
+        if let Some(key) = custodian {
+            match event.kind.as_str() {
+                "custodian-add" => {
+                    logged_custodians.insert(key);
+                }
+                "custodian-remove" => {
+                    logged_custodians.remove(&key);
+                }
                 _ => {}
             }
-            if let Ok(detail) = serde_json::from_str::<serde_json::Value>(&event.detail) {
-                let pairs = |key: &str| -> Vec<(String, String)> {
-                    detail
-                        .get(key)
-                        .and_then(|v| v.as_object())
-                        .map(|m| m.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string()))).collect())
-                        .unwrap_or_default()
-                };
-                for (place, sealed) in pairs("protected_sealed_sha256") {
-                    protected_place_of.insert(sealed.clone(), place.clone());
-                    logged_protected.insert(place, (event.seq, sealed));
-                }
-                for (old, new) in pairs("protected_resealed") {
-                    if let Some(place) = protected_place_of.get(&old).cloned() {
-                        protected_place_of.insert(new.clone(), place.clone());
-                        logged_protected.insert(place, (event.seq, new));
-                    }
-                }
-            }
-            if event.kind == "link-judgement"
-                && let Ok(detail) = serde_json::from_str::<serde_json::Value>(&event.detail)
-            {
-                let field = |key: &str| detail.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_string();
-                logged_judgements.insert(
-                    event.batch,
-                    (event.seq, [field("entity_a"), field("entity_b"), field("verdict"), field("note_sha256")]),
-                );
-            }
-            let custodian = serde_json::from_str::<serde_json::Value>(&event.detail)
-                .ok()
-                .and_then(|d| d.get("public_key").and_then(|k| k.as_str().map(String::from)));
-            if let Some(key) = custodian {
-                match event.kind.as_str() {
-                    "custodian-add" => {
-                        logged_custodians.insert(key);
-                    }
-                    "custodian-remove" => {
-                        logged_custodians.remove(&key);
-                    }
-                    _ => {}
-                }
-            }
-            Ok(())
-        })
-        .map_err(store_error)?;
+        }
+        Ok(())
+    })?;
     // The statements each import committed to, recomputed from the statements now stored.
     // Statements written by a batch that no event vouches for were added behind clew's back.
     let vouched: std::collections::HashSet<BatchId> = statement_checks.iter().map(|check| check.1).collect();
-    for batch in store.statement_batches().map_err(store_error)? {
+    for batch in store.statement_batches()? {
         if !vouched.contains(&batch) {
             report.problems.push(format!(
                 "statements: some were written by batch {batch}, which no custody event records (added behind clew's back)"
@@ -277,7 +276,7 @@ pub fn verify(
         }
     }
     // A custodian nobody logged adding would receive every protected block sealed from then on.
-    for custodian in store.custodians().map_err(store_error)? {
+    for custodian in store.custodians()? {
         if !logged_custodians.contains(&custodian.public_key) {
             report.problems.push(format!(
                 "custodians: {} (`{}`) is in the project, but no custody event records adding it",
@@ -288,7 +287,7 @@ pub fn verify(
     // Every source's current version was written by a logged batch; a batch that committed to its records
     // wrote all of them.
     let records_batches: std::collections::HashSet<BatchId> = record_checks.iter().map(|check| check.1).collect();
-    for source in store.source_batches().map_err(store_error)? {
+    for source in store.source_batches()? {
         if !event_batches.contains(&source.batch) {
             report.problems.push(format!(
                 "source {}: no custody event records writing its current version (added behind clew's back)",
@@ -303,7 +302,7 @@ pub fn verify(
     }
     // A withdrawal is recorded twice: in the consent record (which the log covers) and in a column the
     // queries filter on. They must agree, or withdrawn testimony could come back into outputs.
-    for (source, record) in store.consent_records().map_err(store_error)? {
+    for (source, record) in store.consent_records()? {
         let own = serde_json::from_str::<serde_json::Value>(&record.record)
             .ok()
             .and_then(|r| r.get("withdrawal").and_then(|w| w.get("scope")).and_then(|s| s.as_str().map(String::from)));
@@ -318,14 +317,14 @@ pub fn verify(
     }
     // Analyses hand a testimony over once they have read its newest statement; a wrong record of which that
     // is would split or drop testimonies.
-    for source in store.stale_last_statements().map_err(store_error)? {
+    for source in store.stale_last_statements()? {
         report.problems.push(format!(
             "source {source}: its record of its newest statement is wrong (changed behind clew's back); \
              analyses would read its statements wrongly"
         ));
     }
     // The witness's words and consent records, recomputed the same way.
-    let mut records = store.records_digests().map_err(store_error)?;
+    let mut records = store.records_digests()?;
     let empty = records_of_nothing();
     for (seq, batch, kind, logged) in record_checks {
         if records.remove(&batch).unwrap_or_else(|| empty.clone()) != logged {
@@ -346,7 +345,7 @@ pub fn verify(
     // Protected blocks: every version an import logged is still there, and none was added behind clew's
     // back (versions from before schema version 8 carry no batch, and no event committed to them).
     let mut versions: std::collections::BTreeMap<BatchId, Vec<clew_store::ProtectedVersion>> = Default::default();
-    for version in store.protected_versions().map_err(store_error)? {
+    for version in store.protected_versions()? {
         // The sealed bytes must be those the log last gave this place: a block sealed to the (public)
         // custodian keys by someone else, put in its place, would otherwise open as if it were the witness's.
         let place = crate::import::protected_place(&version);
@@ -386,12 +385,12 @@ pub fn verify(
         }
     }
     for (seq, batch, kind, recorded_at, logged) in statement_checks {
-        if store.batch_digest(batch).map_err(store_error)? != logged {
+        if store.batch_digest(batch)? != logged {
             report.problems.push(format!(
                 "statements: those written by event {seq} ({kind} at {recorded_at}) no longer match what was \
                  logged: a statement was altered, added or deleted"
             ));
-            report.problems.extend(altered_statements(store, batch).map_err(store_error)?);
+            report.problems.extend(altered_statements(store, batch)?);
         }
     }
     report.events = leaves.len() as u64;
@@ -411,7 +410,7 @@ pub fn verify(
         }
     }
     let blobs = BlobStore::new(blob_dir)?;
-    for (source, recorded) in store.all_attachments().map_err(store_error)? {
+    for (source, recorded) in store.all_attachments()? {
         report.attachments += 1;
         let sha256 = match BlobHash::parse(&recorded) {
             Ok(sha256) => sha256,
@@ -460,7 +459,7 @@ pub fn verify(
     }
     // Linkage judgements: each as its event logged it (who and when are its batch's, which the event shares),
     // none added or deleted behind clew's back.
-    let stored = store.link_judgements().map_err(store_error)?;
+    let stored = store.link_judgements()?;
     let mut seen = std::collections::HashSet::new();
     for (index, judgement) in stored.iter().enumerate() {
         let now = [
@@ -487,7 +486,7 @@ pub fn verify(
         }
     }
     // Sanctions lists kept for screening: each file still the one imported.
-    for list in store.sanctions_lists().map_err(store_error)? {
+    for list in store.sanctions_lists()? {
         if let Err(problem) = crate::lists::read_kept_list(list_dir, &list) {
             report.problems.push(problem);
         }

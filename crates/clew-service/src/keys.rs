@@ -24,14 +24,38 @@ impl Service {
     pub fn create_keys(&self, actor: &Actor, passphrase: &str, work_factor: Option<u8>) -> Result<PublicKeys> {
         let keys = KeyFiles::of_project(self.dir());
         if !keys.exists() {
-            let public = keys.create(passphrase, work_factor)?;
-            self.log_event(actor, "signing-key-created", &serde_json::json!({"public_key": public}))?;
+            keys.create(passphrase, work_factor)?;
         }
         if !keys.has_project_key() {
-            let public = keys.create_project_key(passphrase, work_factor)?;
-            self.log_event(actor, "project-key-created", &serde_json::json!({"public_key": public.to_string()}))?;
+            keys.create_project_key(passphrase, work_factor)?;
         }
-        self.public_keys()?.ok_or_else(|| Error::internal("the project's keys were created but cannot be read"))
+        let public =
+            self.public_keys()?.ok_or_else(|| Error::internal("the project's keys were created but cannot be read"))?;
+        // Each key's creation is logged once: also when an earlier run made the key and failed before its event
+        // was written (a busy project), so that a retry completes the log.
+        let logged = self.logged_key_events()?;
+        for (kind, key) in [("signing-key-created", &public.signing_key), ("project-key-created", &public.project_key)]
+        {
+            if !logged.contains(&(kind.to_string(), key.clone())) {
+                self.log_event(actor, kind, &serde_json::json!({"public_key": key}))?;
+            }
+        }
+        Ok(public)
+    }
+
+    /// The key creations the log records: (kind, public key).
+    fn logged_key_events(&self) -> Result<std::collections::HashSet<(String, String)>> {
+        let mut logged = std::collections::HashSet::new();
+        self.project.read()?.for_each_event(&mut |event| {
+            if event.kind.ends_with("-key-created")
+                && let Ok(detail) = serde_json::from_str::<serde_json::Value>(&event.detail)
+                && let Some(key) = detail["public_key"].as_str()
+            {
+                logged.insert((event.kind, key.to_string()));
+            }
+            Ok(())
+        })?;
+        Ok(logged)
     }
 
     /// The project's public keys; `None` before `clew keys init`.

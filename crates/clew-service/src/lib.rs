@@ -270,4 +270,34 @@ mod tests {
             std::fs::read_dir(&target).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into()).collect();
         assert!(!names.iter().any(|n| n.starts_with(".clew-init")), "{names:?}");
     }
+
+    #[test]
+    fn each_key_creation_is_logged_once_and_a_retry_completes_the_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let actor = Actor::new("tester").unwrap();
+        let (service, _) = Service::init(&dir.path().join("p"), "p", None, &actor).unwrap();
+        // A run that made the signing key and stopped before logging it (a busy project, a kill).
+        clew_vault::signing::KeyFiles::of_project(service.dir())
+            .create("correct horse battery staple", Some(10))
+            .unwrap();
+        let created = |service: &Service| {
+            let mut kinds = Vec::new();
+            service
+                .project()
+                .read()
+                .unwrap()
+                .for_each_event(&mut |e| {
+                    if e.kind.ends_with("-key-created") {
+                        kinds.push(e.kind);
+                    }
+                    Ok(())
+                })
+                .unwrap();
+            kinds
+        };
+        service.create_keys(&actor, "correct horse battery staple", Some(10)).unwrap();
+        assert_eq!(created(&service), ["signing-key-created", "project-key-created"]);
+        service.create_keys(&actor, "correct horse battery staple", Some(10)).unwrap();
+        assert_eq!(created(&service).len(), 2, "a second run logs nothing new");
+    }
 }
