@@ -1048,15 +1048,15 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         Command::Package(command) => package(cli.project, &cli.passphrase_env, command, out),
         Command::Assess { testimony, rules, record } => assess(cli.project, testimony, rules, record, out),
         Command::Screen { lists, format, queries, threshold, top, matches_only, record } => {
-            let project = if queries.is_none() { Some(open_project(&cli.project)?) } else { None };
+            let service = if queries.is_none() { Some(service(&cli.project)?) } else { None };
             let args = screen::ScreenArgs { lists, format, queries, threshold, top, matches_only, record };
-            screen::screen(args, project.as_ref(), &user(None)?, out)
+            screen::screen(args, service.as_ref(), &actor(None)?, out)
         }
         Command::Lists(ListsCommand::Import { file, format, user: who }) => {
-            let project = open_project(&cli.project)?;
-            screen::import_list(&project, &file, format, &user(who)?, out)
+            let service = service(&cli.project)?;
+            screen::import_list(&service, &file, format, &actor(who)?, out)
         }
-        Command::Lists(ListsCommand::List) => screen::list_lists(&open_project(&cli.project)?, out),
+        Command::Lists(ListsCommand::List) => screen::list_lists(&service(&cli.project)?, out),
         Command::Link(LinkCommand::Dedupe { file, args }) => {
             link::run(&[file], clew_link::blocking::Mode::Dedupe, &args, out)
         }

@@ -119,7 +119,7 @@ pub fn record_assessments(
 }
 
 /// What writing one derived source did.
-pub(crate) enum DerivedWrite {
+pub enum DerivedWrite {
     /// Its content hash was the same: nothing written.
     Unchanged,
     /// Written anew: the earlier generation's statements retracted, these written.
@@ -134,7 +134,7 @@ pub(crate) enum DerivedWrite {
 /// Writes one derived source (an assessment, a screening): nothing when its content hash is unchanged;
 /// otherwise the store retracts the earlier generation and `statements(generation)` are written. `None` when
 /// the run has stopped writing.
-pub(crate) fn write_derived(
+pub fn write_derived(
     run: &mut ImportRun<'_>,
     draft: &SourceDraft,
     statements: impl FnOnce(u32) -> Result<Vec<Statement>, WriteError>,

@@ -72,6 +72,16 @@ pub fn witness_entity_id(pseudonym: &str) -> Result<EntityId, String> {
     EntityId::new(&format!("witness:{pseudonym}"))
 }
 
+/// The source id of an entity's recorded screening (clew-service records it).
+pub fn screening_source(entity: &EntityId) -> Result<SourceId, String> {
+    SourceId::new(&format!("screen:{entity}"))
+}
+
+/// The entity a recorded screening's source is of.
+pub fn screened_entity(source: &SourceId) -> Option<EntityId> {
+    source.as_str().strip_prefix("screen:").and_then(|entity| EntityId::new(entity).ok())
+}
+
 /// Maps a testimony to facts, grouped by entity.
 pub fn testimony_facts<'m>(model: &'m Model, testimony: &Testimony) -> Result<Vec<Fact<'m>>, String> {
     let witness = witness_entity_id(&testimony.witness.pseudonym)?;
@@ -462,7 +472,7 @@ mod tests {
         let derived = [
             witness_entity_id("W-0001").unwrap().to_string(),
             crate::derived::assessment_source(&testimony).unwrap().to_string(),
-            crate::screening::screening_source(&entity).unwrap().to_string(),
+            screening_source(&entity).unwrap().to_string(),
             crate::ftm::ftm_source_id(&input).to_string(),
         ];
         for (id, (prefix, _)) in derived.iter().zip(DERIVED_ID_PREFIXES) {

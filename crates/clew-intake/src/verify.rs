@@ -1,12 +1,14 @@
 //! `clew verify`: recomputes the custody log (every event's leaf hash from its content, the sequence without
 //! gaps, the tree head), the statements, records and protected block versions every import committed to, and
 //! checks every attachment's blob: that it is there, and, given a custodian's key, that its plaintext still
-//! has the SHA-256 it is recorded under. Names exactly what is wrong and where.
+//! has the SHA-256 it is recorded under. Names exactly what is wrong and where. The kept sanctions lists' files
+//! are checked against the SHA-256 they were imported with here, by the one reader that screening uses too.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use clew_files::Sha256Hex;
 use clew_model::Statement;
-use clew_store::{BatchId, CustodyEvent, ReadTx};
+use clew_store::{BatchId, CustodyEvent, ReadTx, StoredList};
 use clew_vault::Identity;
 use clew_vault::blobs::{BlobHash, BlobStore};
 use clew_vault::log::{Hash, event_leaf, root};
@@ -487,9 +489,108 @@ pub fn verify(
     }
     // Sanctions lists kept for screening: each file still the one imported.
     for list in store.sanctions_lists()? {
-        if let Err(problem) = crate::lists::read_kept_list(list_dir, &list) {
+        if let Err(problem) = read_kept_list(list_dir, &list) {
             report.problems.push(problem);
         }
     }
     Ok(report)
+}
+
+/// The path of a kept sanctions list's file (its aliases or addresses file too): always a file of `list_dir`, as
+/// it is made from a checked [`Sha256Hex`] only; a hash read from the database, or given by anyone, cannot name
+/// a file outside it.
+pub fn list_path(list_dir: &Path, sha256: &Sha256Hex) -> PathBuf {
+    list_dir.join(sha256.as_str())
+}
+
+/// A kept list's files, read back.
+#[derive(Debug, Clone)]
+pub struct KeptFiles {
+    /// The list's file.
+    pub list: Vec<u8>,
+    /// Its aliases file (OFAC's `alt.csv`), if it has one.
+    pub aliases: Option<Vec<u8>>,
+    /// Its addresses file (OFAC's `add.csv`), if it has one.
+    pub addresses: Option<Vec<u8>>,
+}
+
+/// Reads a kept list's files back, checking each is still the file imported: `clew verify` names one that is
+/// not, and screening refuses it.
+pub fn read_kept_list(list_dir: &Path, list: &StoredList) -> Result<KeptFiles, String> {
+    let read = |hash: &Option<String>| hash.as_ref().map(|hash| read_kept_file(list_dir, list, hash)).transpose();
+    Ok(KeptFiles {
+        list: read_kept_file(list_dir, list, &list.sha256)?,
+        aliases: read(&list.companion_sha256)?,
+        addresses: read(&list.addresses_sha256)?,
+    })
+}
+
+fn read_kept_file(list_dir: &Path, list: &StoredList, recorded: &str) -> Result<Vec<u8>, String> {
+    let sha256 = Sha256Hex::parse(recorded)
+        .map_err(|e| format!("list {} ({}): {e}: the database was altered", list.name, list.file_name))?;
+    let path = list_path(list_dir, &sha256);
+    // Read as any list file is (a regular file, up to the data file limit): a FIFO put in its place must not
+    // hold `clew verify` up.
+    let bytes = clew_files::read(&path, clew_files::limits::DATA_FILE)
+        .map_err(|e| format!("list {} ({}): {e}", list.name, list.file_name))?;
+    if Sha256Hex::of(&bytes) != sha256 {
+        return Err(format!(
+            "list {} ({}): {} no longer has the SHA-256 it was imported with: it was altered",
+            list.name,
+            list.file_name,
+            path.display()
+        ));
+    }
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn kept(sha256: &str, companion: Option<&str>) -> StoredList {
+        StoredList {
+            sha256: sha256.into(),
+            name: "UN SC consolidated list".into(),
+            version: None,
+            format: "un-xml".into(),
+            file_name: "consolidated.xml".into(),
+            entities: 1,
+            companion_sha256: companion.map(String::from),
+            addresses_sha256: None,
+            imported_by: "test".into(),
+            imported_at: "2025-01-01T00:00:00Z".into(),
+        }
+    }
+
+    #[test]
+    fn a_kept_list_is_read_only_under_a_checked_hash_in_its_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let lists = dir.path().join("lists");
+        let bytes = b"<CONSOLIDATED_LIST/>";
+        let hash = Sha256Hex::of(bytes);
+        clew_files::create_private_dir(&lists).unwrap();
+        clew_files::write_atomic(&list_path(&lists, &hash), bytes).unwrap();
+        assert_eq!(list_path(&lists, &hash).parent(), Some(lists.as_path()));
+        std::fs::write(dir.path().join("outside"), "not a list").unwrap();
+        assert_eq!(read_kept_list(&lists, &kept(hash.as_str(), None)).unwrap().list, bytes);
+        for (sha256, companion) in [
+            ("../outside", None),
+            ("/etc/passwd", None),
+            (hash.as_str(), Some("../outside")),
+            (&hash.as_str()[1..], None),
+        ] {
+            let error = read_kept_list(&lists, &kept(sha256, companion)).unwrap_err();
+            assert!(
+                error.starts_with("list UN SC consolidated list (consolidated.xml): `")
+                    && error.contains("is not a SHA-256 as clew writes it")
+                    && error.ends_with("the database was altered"),
+                "{error}"
+            );
+        }
+        std::fs::write(list_path(&lists, &hash), b"<CONSOLIDATED_LIST>altered").unwrap();
+        let error = read_kept_list(&lists, &kept(hash.as_str(), None)).unwrap_err();
+        assert!(error.ends_with("no longer has the SHA-256 it was imported with: it was altered"), "{error}");
+    }
 }

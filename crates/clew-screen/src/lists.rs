@@ -681,6 +681,19 @@ fn csv_error(origin: &str, text: &str, error: &csv::Error) -> LoadError {
     LoadError::At { origin: origin.to_string(), line, column, message: format!("bad CSV: {error}") }
 }
 
+/// The FollowTheMoney properties read as an entity's names, in this order; a `weakAlias` is a weak alias. The
+/// names, countries and identifiers of a project's entities are screened by these same properties (and the kind
+/// by [`EntityKind::of_schema`]): what a list's entity would be read by, a project's entity is screened by.
+pub const FTM_NAME_PROPERTIES: [&str; 4] = ["name", "alias", "previousName", "weakAlias"];
+
+/// The FollowTheMoney properties read as an entity's countries.
+pub const FTM_COUNTRY_PROPERTIES: [&str; 4] = ["nationality", "citizenship", "country", "jurisdiction"];
+
+/// The FollowTheMoney properties read as an entity's identifiers (normalised by
+/// [`normalize_identifier`]).
+pub const FTM_IDENTIFIER_PROPERTIES: [&str; 7] =
+    ["idNumber", "passportNumber", "registrationNumber", "innCode", "ogrnCode", "imoNumber", "taxNumber"];
+
 /// Reads FollowTheMoney entities, one JSON object per line (an OpenSanctions export, `clew export --format ftm`).
 pub fn read_ftm(origin: &str, bytes: &[u8]) -> Result<List, LoadError> {
     let text = text_of(origin, bytes)?;
@@ -725,7 +738,7 @@ pub fn read_ftm(origin: &str, bytes: &[u8]) -> Result<List, LoadError> {
         };
         let kind = EntityKind::of_schema(schema);
         let mut draft = Draft { id: id.to_string(), kind: Some(kind), ..Draft::default() };
-        for property in ["name", "alias", "previousName", "weakAlias"] {
+        for property in FTM_NAME_PROPERTIES {
             for name in values(property) {
                 draft.names.push((name, property == "weakAlias"));
             }
@@ -735,15 +748,13 @@ pub fn read_ftm(origin: &str, bytes: &[u8]) -> Result<List, LoadError> {
                 draft.birth_dates.push(BirthDate::Date(parsed));
             }
         }
-        for property in ["nationality", "citizenship", "country", "jurisdiction"] {
+        for property in FTM_COUNTRY_PROPERTIES {
             for country in values(property) {
                 draft.country(&country);
             }
         }
         draft.gender = values("gender").iter().find_map(|g| Gender::parse(g));
-        for property in
-            ["idNumber", "passportNumber", "registrationNumber", "innCode", "ogrnCode", "imoNumber", "taxNumber"]
-        {
+        for property in FTM_IDENTIFIER_PROPERTIES {
             draft
                 .identifiers
                 .extend(values(property).iter().map(|v| normalize_identifier(v)).filter(|v| !v.is_empty()));

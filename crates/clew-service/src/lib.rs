@@ -15,8 +15,10 @@ pub mod error;
 pub mod estimate;
 pub mod intake;
 pub mod keys;
+mod lists;
 pub mod log;
 mod revenue;
+mod screening;
 
 use std::path::{Path, PathBuf};
 
@@ -27,8 +29,13 @@ pub use custody::Verified;
 pub use entities::EntityView;
 pub use error::{Code, Error};
 pub use keys::PublicKeys;
+pub use lists::{ImportedList, ListFile};
 pub use log::TreeHead;
 pub use revenue::{LedgerInputs, PROJECT_RATES_FILE, RateTable, RatesInForce};
+pub use screening::{
+    QueryFile, QueryResult, ScreenOptions, ScreeningRecordReport, ScreeningReport, explain_candidate, explain_name,
+    screen_queries,
+};
 
 /// Result with the service's error.
 pub type Result<T> = std::result::Result<T, Error>;

@@ -6,7 +6,6 @@ mod bad_input;
 mod concurrency;
 mod import;
 mod json_schema;
-mod screening;
 
 use std::path::{Path, PathBuf};
 
