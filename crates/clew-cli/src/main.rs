@@ -746,11 +746,6 @@ fn service(cli_project: &Option<PathBuf>) -> Result<clew_service::Service, Failu
     Ok(clew_service::Service::from_project(open_project(cli_project)?))
 }
 
-/// Who runs the command, by name, for the operations not yet in the service: the same checks as [`actor`].
-fn user(explicit: Option<String>) -> Result<String, Failure> {
-    Ok(actor(explicit)?.name().to_string())
-}
-
 fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
     // The schema is checked at start-up, whatever the command: a broken build fails at once, and loudly.
     model()?;
@@ -1063,9 +1058,9 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         Command::Link(LinkCommand::Pair { a, b, args }) => {
             link::run(&[a, b], clew_link::blocking::Mode::Link, &args, out)
         }
-        Command::Link(LinkCommand::Run(args)) => link::run_project(&open_project(&cli.project)?, &args, out),
+        Command::Link(LinkCommand::Run(args)) => link::run_project(&service(&cli.project)?, &args, out),
         Command::Link(LinkCommand::Review { schema, config, limit }) => {
-            link::review(&open_project(&cli.project)?, &schema, config.as_deref(), limit, out)
+            link::review(&service(&cli.project)?, &schema, config.as_deref(), limit, out)
         }
         Command::Link(LinkCommand::Histories { lists, schema, config, stratum, out: file }) => {
             let args = link::HistoryArgs {
@@ -1075,10 +1070,10 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
                 stratum: stratum.as_deref(),
                 out: file.as_deref(),
             };
-            link::histories(&open_project(&cli.project)?, &args, out)
+            link::histories(&service(&cli.project)?, &args, out)
         }
         Command::Link(LinkCommand::Judge { a, b, verdict, note, user: who }) => {
-            link::judge(&open_project(&cli.project)?, &a, &b, &verdict, &note, &user(who)?, out)
+            link::judge(&service(&cli.project)?, &a, &b, &verdict, &note, &actor(who)?, out)
         }
         Command::Ledger { testimony, rates } => ledger(cli.project, testimony, rates, out),
         Command::Aggregate { by, resamples, seed } => aggregate(cli.project, by, resamples, seed, out),

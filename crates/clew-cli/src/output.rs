@@ -36,11 +36,6 @@ impl Failure {
         Failure::new(2, "usage", message)
     }
 
-    /// Exit 3: the input is invalid; nothing was written.
-    pub fn invalid(diagnostics: Vec<Diagnostic>) -> Failure {
-        Failure::invalid_with(diagnostics, None)
-    }
-
     /// Exit 3, with a JSON report for `--json`.
     pub fn invalid_with(diagnostics: Vec<Diagnostic>, json: Option<serde_json::Value>) -> Failure {
         let count = diagnostics.len();
@@ -107,11 +102,6 @@ through_the_service!(
     clew_intake::rotate::RotateError,
     clew_intake::package::PackageError,
 );
-
-/// Reads a regular file given on the command line, at most `limit` bytes (`clew_files::limits`).
-pub fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, Failure> {
-    Ok(clew_files::read(path, limit)?)
-}
 
 /// Standard output for a writer the service fills, remembering whether its reader closed it: then the failure
 /// that follows is no failure, and clew stops without a word.

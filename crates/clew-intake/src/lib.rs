@@ -6,7 +6,6 @@ pub mod derived;
 pub mod ftm;
 pub mod import;
 pub mod input;
-pub mod linkage;
 pub mod mapping;
 pub mod package;
 pub mod proofs;

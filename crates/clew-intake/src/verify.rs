@@ -133,6 +133,13 @@ pub fn logged_seals(store: &dyn ReadTx) -> Result<std::collections::HashMap<Stri
     Ok(seals)
 }
 
+/// The digest of a linkage judgement's note its custody event carries: SHA-256 of the salt and the note, so that
+/// the log cannot be used to test guesses of what a note says. The judgement's writer (clew-service) and this
+/// check share it.
+pub fn note_digest(salt: &str, note: &str) -> String {
+    clew_model::ids::sha256_hex(format!("{salt}\n{note}").as_bytes())
+}
+
 /// Recomputes and checks; with an anchor, also that the log still extends that earlier tree head. Everything
 /// is read from `store`, one snapshot: a write committed meanwhile is neither half seen nor taken for tampering.
 pub fn verify(
@@ -468,7 +475,7 @@ pub fn verify(
             judgement.entity_a.clone(),
             judgement.entity_b.clone(),
             judgement.verdict.clone(),
-            crate::linkage::note_digest(&judgement.salt, &judgement.note),
+            note_digest(&judgement.salt, &judgement.note),
         ];
         let name = format!("linkage judgement {} ({} and {})", index + 1, judgement.entity_a, judgement.entity_b);
         match judgement.batch.and_then(|batch| logged_judgements.get(&batch)) {

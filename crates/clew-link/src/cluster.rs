@@ -41,6 +41,13 @@ impl Verdict {
     }
 }
 
+/// A verdict is written as its word ([`Verdict::as_str`]): the one spelling of it.
+impl serde::Serialize for Verdict {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 /// A judgement on a pair, for clustering.
 #[derive(Debug, Clone, Copy)]
 pub struct Judged {
@@ -170,8 +177,7 @@ pub fn cluster(
             None => groups.join(judged.a, judged.b),
         }
     }
-    let links: Vec<&Scored> =
-        edges.iter().filter(|s| f64::from(s.weight) >= threshold && s.linkable(require_independent)).collect();
+    let links: Vec<&Scored> = edges.iter().filter(|s| s.is_link(threshold, require_independent)).collect();
     // Ties are broken by a hash of the records' ids, so that the result does not depend on the order records
     // came in (and no strings are compared while sorting).
     let hash = |record: u32| {

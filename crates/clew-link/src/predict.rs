@@ -29,6 +29,11 @@ impl Scored {
     pub fn linkable(&self, require_independent: bool) -> bool {
         (self.independent || !require_independent) && !self.names_differ
     }
+
+    /// Whether the pair is a link: its weight reaches the threshold and it may be linked ([`Scored::linkable`]).
+    pub fn is_link(&self, threshold: f64, require_independent: bool) -> bool {
+        f64::from(self.weight) >= threshold && self.linkable(require_independent)
+    }
 }
 
 /// The least weight (in bits: the odds at least doubled) an agreement needs to count as evidence beyond the

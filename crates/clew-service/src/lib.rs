@@ -15,6 +15,7 @@ pub mod error;
 pub mod estimate;
 pub mod intake;
 pub mod keys;
+pub mod linkage;
 mod lists;
 pub mod log;
 mod revenue;

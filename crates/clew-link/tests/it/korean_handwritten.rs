@@ -71,11 +71,8 @@ fn linkage_finds_the_hand_written_duplicates() {
     let blocked: BTreeSet<(String, String)> = candidates.iter().map(|(a, b)| ordered(&id(*a), &id(*b))).collect();
     let scored = linkage.score(&model, &candidates).unwrap();
     let threshold = expected_best_threshold(&scored, true);
-    let linked: BTreeSet<(String, String)> = scored
-        .iter()
-        .filter(|s| f64::from(s.weight) >= threshold && s.linkable(true))
-        .map(|s| ordered(&id(s.a), &id(s.b)))
-        .collect();
+    let linked: BTreeSet<(String, String)> =
+        scored.iter().filter(|s| s.is_link(threshold, true)).map(|s| ordered(&id(s.a), &id(s.b))).collect();
     let hits = linked.intersection(&truth).count();
     let precision = hits as f64 / linked.len().max(1) as f64;
     let recall = hits as f64 / truth.len() as f64;
