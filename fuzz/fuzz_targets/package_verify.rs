@@ -9,5 +9,5 @@ fuzz_target!(|data: &[u8]| {
     if std::fs::write(&path, data).is_err() {
         return;
     }
-    let _ = clew_intake::package::verify_package(&path, None, None);
+    let _ = clew_disclosure::package::verify_package(&path, None, None);
 });

@@ -14,9 +14,9 @@ use std::process::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use clew_intake::ImportReport;
-use clew_intake::package::{Audience, Subject};
 use clew_model::{EntityId, Model, Sensitivity, SourceId};
+use clew_service::disclosure::{Audience, Subject};
+use clew_service::intake::ImportReport;
 use clew_store::Project;
 
 use crate::output::{Failure, Output, exit};
@@ -823,7 +823,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             ))?;
             Ok(())
         }
-        Command::Schema(SchemaCommand::Testimony) => out.raw(clew_intake::TESTIMONY_JSON_SCHEMA),
+        Command::Schema(SchemaCommand::Testimony) => out.raw(clew_service::intake::TESTIMONY_JSON_SCHEMA),
         Command::Schema(SchemaCommand::Model) => output::print_model(out, model()?),
         Command::Demo(args) => demo(args, out),
         Command::Keys(KeysCommand::Custodian(command)) => custodian(cli.project, command, out),
@@ -918,9 +918,9 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
                 ));
             }
             let request = match (event, from) {
-                (Some(seq), _) => clew_intake::proofs::ProofRequest::Inclusion(seq),
+                (Some(seq), _) => clew_service::log::ProofRequest::Inclusion(seq),
                 (None, Some(from)) => {
-                    clew_intake::proofs::ProofRequest::Consistency(clew_service::log::earlier_size(&from)?)
+                    clew_service::log::ProofRequest::Consistency(clew_service::log::earlier_size(&from)?)
                 }
                 (None, None) => return Err(Failure::usage("give --event SEQ or --from SIZE".into())),
             };

@@ -5,8 +5,8 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use clew_intake::ImportReport;
 use clew_model::{Diagnostic, Model};
+use clew_service::intake::ImportReport;
 use clew_store::Stats;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
@@ -93,15 +93,7 @@ macro_rules! through_the_service {
     )*};
 }
 
-through_the_service!(
-    clew_files::FileError,
-    clew_store::Error,
-    clew_vault::Error,
-    clew_intake::import::WriteError,
-    clew_intake::attach::AttachError,
-    clew_intake::rotate::RotateError,
-    clew_intake::package::PackageError,
-);
+through_the_service!(clew_files::FileError, clew_store::Error, clew_vault::Error,);
 
 /// Standard output for a writer the service fills, remembering whether its reader closed it: then the failure
 /// that follows is no failure, and clew stops without a word.

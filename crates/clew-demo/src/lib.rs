@@ -35,7 +35,7 @@ pub const TESTIMONIES_PER_COMMIT: u64 = 2_000;
 pub enum Error {
     /// Writing failed.
     #[error(transparent)]
-    Write(#[from] clew_intake::import::WriteError),
+    Write(#[from] clew_custody::WriteError),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] clew_store::Error),
@@ -120,7 +120,7 @@ pub fn write_demo(
     total: u64,
     progress: &mut dyn FnMut(u64),
 ) -> Result<ImportReport, Error> {
-    let custodians = clew_intake::import::custodian_keys(&*store.read()?)?;
+    let custodians = clew_custody::custodian_keys(&*store.read()?)?;
     let custodians = custodians.as_slice();
     std::thread::scope(|scope| {
         // A bounded queue: memory stays flat however many testimonies are asked for.
@@ -137,7 +137,7 @@ pub fn write_demo(
         let mut received = receiver.into_iter();
         let mut written = 0;
         while written < total {
-            let recorded_at = clew_intake::import::now_rfc3339();
+            let recorded_at = clew_custody::now_rfc3339();
             let batch =
                 Batch { recorded_by: "clew-demo".into(), recorded_at: recorded_at.clone(), operation: "demo".into() };
             let mut tx = store.write(&batch)?;
@@ -159,7 +159,7 @@ pub fn write_demo(
                 "statements_sha256": tx.batch_digest()?,
                 "records_sha256": tx.records_digest()?,
             });
-            clew_intake::import::record_event(tx.as_mut(), &batch, "demo", &detail)?;
+            clew_custody::record_event(tx.as_mut(), &batch, "demo", &detail)?;
             tx.commit()?;
         }
         report.committed = true;

@@ -10,8 +10,8 @@ use clew_vault::Recipient;
 use clew_vault::blobs::{BlobHash, BlobStore};
 use serde::Serialize;
 
-use crate::import::{WriteError, custodian_keys, now_rfc3339};
 use crate::strip;
+use clew_custody::{WriteError, custodian_keys, now_rfc3339};
 
 /// Why attaching failed; nothing was recorded.
 #[derive(Debug, thiserror::Error)]
@@ -160,7 +160,7 @@ pub fn attach_files(
     }
     // A blob already sealed as its attach event logged is kept, not sealed anew: the file on disk changes only
     // with an event that logs it (a failure or kill before the commit below leaves the log true).
-    let seals = crate::verify::logged_seals(&*snapshot)?;
+    let seals = clew_custody::verify::logged_seals(&*snapshot)?;
     // Sealing takes a while: no snapshot is held open meanwhile.
     drop(snapshot);
     let logged_seal = |sha256: &BlobHash| seals.get(sha256.as_str()).cloned();
@@ -190,7 +190,7 @@ pub fn attach_files(
         Batch { recorded_by: options.recorded_by.to_string(), recorded_at: now_rfc3339(), operation: "attach".into() };
     let mut tx = store.write(&batch)?;
     // Names were sealed to the custodians read above: they must still be the project's.
-    crate::import::check_sealed_to(tx.as_ref(), &custodians)?;
+    clew_custody::check_sealed_to(tx.as_ref(), &custodians)?;
     let mut attached = Vec::new();
     for (blob, media_type, sealed_name, original) in sealed {
         let record = NewAttachment {
@@ -214,7 +214,7 @@ pub fn attach_files(
             detail["original_size"] = original.size.into();
             detail["stripped"] = original.stripped.clone().into();
         }
-        crate::import::record_event(tx.as_mut(), &batch, "attach", &detail)?;
+        clew_custody::record_event(tx.as_mut(), &batch, "attach", &detail)?;
         attached.push(Attached {
             blob: blobs.path(&blob.sha256),
             sha256: blob.sha256,

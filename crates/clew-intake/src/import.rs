@@ -5,12 +5,14 @@ use std::collections::{HashMap, HashSet};
 
 use clew_model::read::Reader;
 use clew_model::{Diagnostic, Model, SourceKind};
-use clew_store::{Batch, ProtectedVersion, ReadTx, SourceDraft, SourceOutcome, Store, WriteTx};
+use clew_store::{Batch, ReadTx, SourceDraft, SourceOutcome, Store, WriteTx};
 use clew_vault::Recipient;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use clew_model::doc::Node;
+
+use clew_custody::{WriteError, check_sealed_to, custodian_keys, now_rfc3339, record_event};
 
 use crate::input::{InputPath, read_text, records};
 use crate::mapping::{DERIVED_ID_MARK, Fact, content_hash, testimony_facts};
@@ -53,66 +55,6 @@ pub struct ImportReport {
     pub diagnostics: Vec<Diagnostic>,
     /// Whether the transaction was committed.
     pub committed: bool,
-}
-
-/// The project's custodians as keys to seal to.
-pub fn custodian_keys(store: &dyn ReadTx) -> Result<Vec<Recipient>, WriteError> {
-    store
-        .custodians()?
-        .iter()
-        .map(|c| c.public_key.parse().map_err(|e: clew_vault::Error| WriteError::BadCustodian(e.to_string())))
-        .collect()
-}
-
-/// Checks, inside a write transaction, that the project's custodians are still those something was sealed to
-/// before it began (sealing is slow, so it happens outside): a custodian added or removed in between would
-/// otherwise be left out of, or given, what this write stores.
-pub fn check_sealed_to(tx: &dyn WriteTx, sealed_to: &[Recipient]) -> Result<(), WriteError> {
-    let now: Vec<String> = custodian_keys(tx.reads())?.iter().map(ToString::to_string).collect();
-    let then: Vec<String> = sealed_to.iter().map(ToString::to_string).collect();
-    if now != then {
-        return Err(clew_store::Error::Conflict(
-            "the project's custodians changed while this was being prepared (protected data was sealed to the \
-             earlier ones): nothing was written; run it again"
-                .into(),
-        )
-        .into());
-    }
-    Ok(())
-}
-
-/// Appends an event to the custody log in the transaction of `batch` (whose time and author it carries).
-/// `detail` must never hold witness data: ids, counts, hashes. When the transaction stored protected block
-/// versions, the event commits to them (`protected_versions`, `protected_sha256`), whoever wrote them.
-pub fn record_event(
-    tx: &mut dyn WriteTx,
-    batch: &Batch,
-    kind: &str,
-    detail: &serde_json::Value,
-) -> Result<u64, WriteError> {
-    let protected = tx.protected_written()?;
-    let mut detail = detail.clone();
-    // Only events of writes that sealed protected data say so, so that every other event keeps its fields.
-    if !protected.is_empty()
-        && let Some(fields) = detail.as_object_mut()
-    {
-        fields.insert("protected_versions".into(), protected.len().into());
-        fields.insert("protected_sha256".into(), protected_digest(&protected).into());
-        // The sealed bytes of each, apart from where they belong: a key rotation seals them anew (and logs the
-        // new hashes), while `protected_sha256` stays true of where every version belongs.
-        let sealed: serde_json::Map<String, serde_json::Value> =
-            protected.iter().map(|v| (protected_place(v), v.sealed_sha256.clone().into())).collect();
-        fields.insert("protected_sealed_sha256".into(), sealed.into());
-    }
-    // serde_json keeps object keys sorted, so the same detail is always the same text and the same hash.
-    let detail = detail.to_string();
-    let leaf = clew_vault::log::event_leaf(&batch.recorded_at, &batch.recorded_by, kind, &detail);
-    Ok(tx.append_event(kind, &detail, &leaf)?)
-}
-
-/// Current time in RFC 3339 (UTC, seconds).
-pub fn now_rfc3339() -> String {
-    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
 }
 
 /// Counts of one source write.
@@ -199,30 +141,6 @@ pub fn write_prepared(
         tx.put_protected(id, generation, sealed)?;
     }
     Ok(Written { outcome, statements: inserted })
-}
-
-/// Why a checked record could not be written.
-#[derive(Debug, thiserror::Error)]
-pub enum WriteError {
-    /// The store failed.
-    #[error(transparent)]
-    Store(#[from] clew_store::Error),
-    /// A checked record still did not map (a bug: the reader should have refused it).
-    #[error("internal error mapping a checked record: {0}")]
-    Mapping(String),
-    /// Protected data could not be sealed (no custodian, or the encryption failed).
-    #[error(transparent)]
-    Vault(#[from] clew_vault::Error),
-    /// A custodian key in the project is not a valid public key (the database was changed by hand).
-    #[error("the project's custodian list holds an invalid key: {0}")]
-    BadCustodian(String),
-    /// A file of the project could not be written.
-    #[error("{0}")]
-    Io(String),
-    /// The request itself is wrong (an unknown entity, a verdict that is none of the three); nothing was
-    /// written.
-    #[error("{0}")]
-    Refused(String),
 }
 
 /// Adds a write's counts to a report.
@@ -370,22 +288,6 @@ impl<'s> ImportRun<'s> {
         }
         Ok(self.report)
     }
-}
-
-/// Where a protected block version belongs, as the custody log names it: `SOURCE/GENERATION/VERSION`.
-pub fn protected_place(version: &ProtectedVersion) -> String {
-    format!("{}/{}/{}", version.source, version.generation, version.version)
-}
-
-/// SHA-256 (hex) over protected block versions: where each belongs (source, generation, version), not its
-/// sealed bytes, which a key rotation re-seals in place (those are logged apart, by place:
-/// `protected_sealed_sha256`). What an import's custody event commits to (`protected_sha256`) and
-/// `clew verify` recomputes from the versions stored.
-pub fn protected_digest(versions: &[ProtectedVersion]) -> String {
-    let mut lines: Vec<String> =
-        versions.iter().map(|v| format!("{}\t{}\t{}\n", v.source, v.generation, v.version)).collect();
-    lines.sort_unstable();
-    clew_model::ids::sha256_hex(lines.concat().as_bytes())
 }
 
 /// Checks testimonies, and, given a store, imports them in one transaction. Without a store (`clew

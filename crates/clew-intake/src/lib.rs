@@ -2,17 +2,12 @@
 //! export, attachments, and the import driver that writes a whole batch in one transaction or nothing.
 
 pub mod attach;
-pub mod derived;
 pub mod ftm;
 pub mod import;
 pub mod input;
 pub mod mapping;
-pub mod package;
-pub mod proofs;
-pub mod rotate;
 pub mod strip;
 pub mod testimony;
-pub mod verify;
 
 /// The JSON Schema of testimony format v1 (what `clew schema testimony` prints).
 pub const TESTIMONY_JSON_SCHEMA: &str = include_str!("../../../docs/testimony.schema.json");

@@ -72,6 +72,16 @@ pub fn witness_entity_id(pseudonym: &str) -> Result<EntityId, String> {
     EntityId::new(&format!("witness:{pseudonym}"))
 }
 
+/// The source id of a testimony's recorded assessment.
+pub fn assessment_source(testimony: &SourceId) -> Result<SourceId, String> {
+    SourceId::new(&format!("assess:{testimony}"))
+}
+
+/// The testimony an assessment source was derived from.
+pub fn assessed_testimony(source: &SourceId) -> Option<SourceId> {
+    source.as_str().strip_prefix("assess:").and_then(|id| SourceId::new(id).ok())
+}
+
 /// The source id of an entity's recorded screening (clew-service records it).
 pub fn screening_source(entity: &EntityId) -> Result<SourceId, String> {
     SourceId::new(&format!("screen:{entity}"))
@@ -471,7 +481,7 @@ mod tests {
         let input = crate::input::InputPath::File("list.ftm.json".into());
         let derived = [
             witness_entity_id("W-0001").unwrap().to_string(),
-            crate::derived::assessment_source(&testimony).unwrap().to_string(),
+            assessment_source(&testimony).unwrap().to_string(),
             screening_source(&entity).unwrap().to_string(),
             crate::ftm::ftm_source_id(&input).to_string(),
         ];

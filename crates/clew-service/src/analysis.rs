@@ -225,7 +225,7 @@ impl Service {
         if store.source(id)?.is_none() {
             return Err(Error::new(crate::Code::NotFound, format!("there is no testimony `{id}` in this project")));
         }
-        if clew_intake::package::source_consent(store, id)?.is_some_and(|(_, w)| w.as_deref() == Some("all")) {
+        if clew_disclosure::package::source_consent(store, id)?.is_some_and(|(_, w)| w.as_deref() == Some("all")) {
             return Err(Error::usage(format!(
                 "the witness of `{id}` withdrew consent to every use: it is not analysed"
             )));
@@ -298,8 +298,8 @@ impl Service {
 
     /// Assesses every testimony under `rules` and records the results as derived statements (a source per
     /// testimony's assessment), for `actor`; an unchanged assessment is not written again.
-    pub fn record_assessments(&self, actor: &Actor, rules: &Rules) -> Result<clew_intake::derived::RecordReport> {
-        Ok(clew_intake::derived::record_assessments(self.project.store(), rules, taxonomy()?, actor.name())?)
+    pub fn record_assessments(&self, actor: &Actor, rules: &Rules) -> Result<crate::derived::RecordReport> {
+        Ok(crate::derived::record_assessments(self.project.store(), rules, taxonomy()?, actor.name())?)
     }
 
     /// One testimony's wage ledgers, converted with `rates`.

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clew_intake::verify::{Anchor, VerifyReport};
+use clew_custody::verify::{Anchor, VerifyReport};
 use clew_model::SourceId;
 use clew_vault::Identity;
 use zeroize::Zeroizing;
@@ -25,7 +25,7 @@ impl Service {
     /// Recomputes the custody log, every statement, segment and consent record and every attachment (opened and
     /// hashed with `identity`), from one snapshot, and checks the log still extends `anchor`.
     pub fn verify(&self, identity: Option<&Identity>, anchor: Option<Anchor>) -> Result<Verified> {
-        let report = clew_intake::verify::verify(
+        let report = clew_custody::verify::verify(
             &*self.project.read()?,
             &self.project.blob_dir(),
             &self.project.list_dir(),

@@ -206,12 +206,12 @@ impl From<clew_vault::Error> for Error {
     }
 }
 
-impl From<clew_intake::import::WriteError> for Error {
-    fn from(error: clew_intake::import::WriteError) -> Self {
+impl From<clew_custody::WriteError> for Error {
+    fn from(error: clew_custody::WriteError) -> Self {
         match error {
-            clew_intake::import::WriteError::Store(error) => error.into(),
-            clew_intake::import::WriteError::Vault(error) => error.into(),
-            clew_intake::import::WriteError::Refused(message) => Error::usage(message),
+            clew_custody::WriteError::Store(error) => error.into(),
+            clew_custody::WriteError::Vault(error) => error.into(),
+            clew_custody::WriteError::Refused(message) => Error::usage(message),
             other => Error::internal(other.to_string()),
         }
     }
@@ -226,9 +226,9 @@ impl From<clew_intake::attach::AttachError> for Error {
     }
 }
 
-impl From<clew_intake::rotate::RotateError> for Error {
-    fn from(error: clew_intake::rotate::RotateError) -> Self {
-        use clew_intake::rotate::RotateError as E;
+impl From<clew_custody::rotate::RotateError> for Error {
+    fn from(error: clew_custody::rotate::RotateError) -> Self {
+        use clew_custody::rotate::RotateError as E;
         match error {
             E::Write(error) => error.into(),
             E::Vault(error) => error.into(),
@@ -237,9 +237,9 @@ impl From<clew_intake::rotate::RotateError> for Error {
     }
 }
 
-impl From<clew_intake::package::PackageError> for Error {
-    fn from(error: clew_intake::package::PackageError) -> Self {
-        use clew_intake::package::PackageError as E;
+impl From<clew_disclosure::package::PackageError> for Error {
+    fn from(error: clew_disclosure::package::PackageError) -> Self {
+        use clew_disclosure::package::PackageError as E;
         match error {
             E::Write(error) => error.into(),
             E::Vault(error) => error.into(),
@@ -257,10 +257,10 @@ impl From<clew_intake::package::PackageError> for Error {
     }
 }
 
-impl From<clew_intake::ftm::ExportError> for Error {
-    fn from(error: clew_intake::ftm::ExportError) -> Self {
+impl From<clew_disclosure::ftm::ExportError> for Error {
+    fn from(error: clew_disclosure::ftm::ExportError) -> Self {
         match error {
-            clew_intake::ftm::ExportError::Store(error) => error.into(),
+            clew_disclosure::ftm::ExportError::Store(error) => error.into(),
             other => Error::internal(other.to_string()),
         }
     }

@@ -1,13 +1,14 @@
-//! What comes in: testimonies and FtM entity files (checked, or imported all or nothing), documents attached to
-//! a testimony (sealed), and the FtM export of the graph for an audience (logged before anything leaves).
+//! What comes in: testimonies and FtM entity files (checked, or imported all or nothing), and documents
+//! attached to a testimony (sealed).
 
 use std::path::PathBuf;
 
+pub use clew_intake::TESTIMONY_JSON_SCHEMA;
 use clew_intake::attach::{AttachOptions, Attached, attach_files};
-use clew_intake::ftm::{ExportReport, FtmImportOptions, import_ftm};
-use clew_intake::import::{ImportOptions, ImportReport, import_testimonies};
+use clew_intake::ftm::{FtmImportOptions, import_ftm};
+pub use clew_intake::import::ImportReport;
+use clew_intake::import::{ImportOptions, import_testimonies};
 use clew_intake::input::expand;
-use clew_intake::package::Audience;
 use clew_model::{Sensitivity, SourceId};
 use clew_store::Attachment;
 use clew_vault::blobs::{BlobHash, BlobStore};
@@ -141,28 +142,6 @@ impl Service {
                 Ok(AttachmentFile { sealed_file: blobs.path(&blob), attachment })
             })
             .collect()
-    }
-
-    /// Writes the graph as FtM entities for `audience` to `writer`, leaving out statements above
-    /// `max_sensitivity` and sources whose consent does not cover the audience; logged (for `actor`, saying
-    /// where it goes: `to`) before anything is written, like every sensitive read, and read from one snapshot.
-    pub fn export_ftm(
-        &self,
-        actor: &Actor,
-        audience: Audience,
-        max_sensitivity: Sensitivity,
-        to: &str,
-        writer: &mut dyn std::io::Write,
-    ) -> Result<ExportReport> {
-        let detail = serde_json::json!({
-            "format": "ftm",
-            "audience": audience,
-            "max_sensitivity": max_sensitivity.as_str(),
-            "to": to,
-        });
-        self.log_event(actor, "export", &detail)?;
-        let store = self.project.read()?;
-        Ok(clew_intake::ftm::export_ftm(model()?, &*store, max_sensitivity, audience, writer)?)
     }
 
     /// The folder of sealed files.

@@ -79,7 +79,7 @@ impl Service {
         let mut tx = self.project.store().write(&batch)?;
         let added = tx.put_custodian(&key.to_string(), label)?;
         let detail = serde_json::json!({"public_key": key.to_string(), "label": label, "added": added});
-        clew_intake::import::record_event(tx.as_mut(), &batch, "custodian-add", &detail)?;
+        clew_custody::record_event(tx.as_mut(), &batch, "custodian-add", &detail)?;
         tx.commit()?;
         Ok(added)
     }
@@ -93,7 +93,7 @@ impl Service {
             return Err(Error::new(crate::Code::NotFound, format!("{key} is not a custodian of this project")));
         }
         let detail = serde_json::json!({"public_key": key.to_string()});
-        clew_intake::import::record_event(tx.as_mut(), &batch, "custodian-remove", &detail)?;
+        clew_custody::record_event(tx.as_mut(), &batch, "custodian-remove", &detail)?;
         tx.commit()?;
         Ok(())
     }
@@ -263,12 +263,12 @@ impl Service {
         actor: &Actor,
         passphrase: &str,
         identity: Option<&Identity>,
-    ) -> Result<clew_intake::rotate::RotateReport> {
+    ) -> Result<clew_custody::rotate::RotateReport> {
         let keys = KeyFiles::of_project(self.dir());
         // The demo's light work factor stays light; a real project gets age's default.
         let work_factor = self.synthetic().then_some(10);
         let blob_dir = self.project.blob_dir();
-        Ok(clew_intake::rotate::rotate(
+        Ok(clew_custody::rotate::rotate(
             self.project.store(),
             &blob_dir,
             &keys,

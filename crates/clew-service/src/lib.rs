@@ -9,6 +9,7 @@
 pub mod analysis;
 mod custody;
 pub mod demo;
+mod derived;
 pub mod disclosure;
 pub mod entities;
 pub mod error;
@@ -134,7 +135,7 @@ impl Service {
     pub fn log_event(&self, actor: &Actor, kind: &str, detail: &serde_json::Value) -> Result<u64> {
         let batch = batch(actor, kind);
         let mut tx = self.project.store().write(&batch)?;
-        let seq = clew_intake::import::record_event(tx.as_mut(), &batch, kind, detail)?;
+        let seq = clew_custody::record_event(tx.as_mut(), &batch, kind, detail)?;
         tx.commit()?;
         Ok(seq)
     }
@@ -144,7 +145,7 @@ impl Service {
 fn batch(actor: &Actor, operation: &str) -> clew_store::Batch {
     clew_store::Batch {
         recorded_by: actor.name().to_string(),
-        recorded_at: clew_intake::import::now_rfc3339(),
+        recorded_at: clew_custody::now_rfc3339(),
         operation: operation.to_string(),
     }
 }

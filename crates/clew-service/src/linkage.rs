@@ -297,9 +297,9 @@ impl Service {
         tx.put_link_judgement(&stored)?;
         let detail = serde_json::json!({
             "entity_a": stored.entity_a, "entity_b": stored.entity_b, "verdict": verdict.as_str(),
-            "note_sha256": clew_intake::verify::note_digest(&stored.salt, note),
+            "note_sha256": clew_custody::verify::note_digest(&stored.salt, note),
         });
-        clew_intake::import::record_event(tx.as_mut(), &batch, "link-judgement", &detail)?;
+        clew_custody::record_event(tx.as_mut(), &batch, "link-judgement", &detail)?;
         tx.commit()?;
         Ok(Judgement {
             entity_a: a.clone(),

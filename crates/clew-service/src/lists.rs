@@ -5,14 +5,14 @@
 //! A kept list is stored under its SHA-256 in the project's `lists/` folder (`clew_files::write_atomic`: a
 //! temporary file, synced, then renamed), then recorded with its custody event in one transaction. A kill before
 //! the commit leaves at most an unrecorded file, which the next import of the same list reuses. A kept file's
-//! path is made from a checked `Sha256Hex` only (`clew_intake::verify::list_path`), and it is read back through
-//! the check `clew verify` makes (`clew_intake::verify::read_kept_list`): a hash read from the database cannot
+//! path is made from a checked `Sha256Hex` only (`clew_custody::verify::list_path`), and it is read back through
+//! the check `clew verify` makes (`clew_custody::verify::read_kept_list`): a hash read from the database cannot
 //! name a file outside `lists/`, and a file altered since its import is never screened against.
 
 use std::path::Path;
 
+use clew_custody::verify::{list_path, read_kept_list};
 use clew_files::Sha256Hex;
-use clew_intake::verify::{list_path, read_kept_list};
 use clew_model::Diagnostic;
 use clew_screen::lists::{Format, List, LoadError, read_csv, read_ftm, read_ofac_csv, read_un_xml};
 use clew_screen::ofac_xml::read_ofac_xml;
@@ -203,7 +203,7 @@ impl Service {
             "list": list.name, "version": list.version, "format": list.format, "sha256": sha256,
             "entities": list.entities, "companion_sha256": aliases_hash, "addresses_sha256": addresses_hash,
         });
-        clew_intake::import::record_event(tx.as_mut(), &batch, "list-import", &detail)?;
+        clew_custody::record_event(tx.as_mut(), &batch, "list-import", &detail)?;
         tx.commit()?;
         Ok(ImportedList { list, already_kept: false })
     }

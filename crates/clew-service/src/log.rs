@@ -3,12 +3,14 @@
 
 use std::path::Path;
 
-use clew_intake::proofs::{Proof, ProofReport, ProofRequest};
-use clew_intake::verify::Anchor;
+use clew_custody::proofs::{Proof, ProofReport};
+use clew_custody::verify::Anchor;
 use clew_vault::log::Hash;
 use clew_vault::signing::{KeyFiles, SignedTreeHead};
 
 use crate::{Error, Result, Service};
+
+pub use clew_custody::proofs::ProofRequest;
 
 /// The log's size and root, as verified.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -29,11 +31,11 @@ impl Service {
     pub fn tree_head(&self) -> Result<TreeHead> {
         let snapshot = self.project.read()?;
         let checked =
-            clew_intake::verify::verify(&*snapshot, &self.project.blob_dir(), &self.project.list_dir(), None, None)?;
+            clew_custody::verify::verify(&*snapshot, &self.project.blob_dir(), &self.project.list_dir(), None, None)?;
         if !checked.problems.is_empty() {
             return Err(Error::verification(&checked.problems, serde_json::to_value(&checked).ok()));
         }
-        let leaves = clew_intake::proofs::log_leaves(&*snapshot)?;
+        let leaves = clew_custody::proofs::log_leaves(&*snapshot)?;
         let root = clew_vault::log::root(&leaves);
         Ok(TreeHead { tree_size: leaves.len() as u64, tree_head: hex::encode(root), signed: false, root })
     }
@@ -43,7 +45,7 @@ impl Service {
         let keys = self.signing_keys("a signed tree head")?;
         let head = self.tree_head()?;
         let key = keys.unlock(passphrase)?;
-        Ok(key.sign_head(head.tree_size, &head.root, &clew_intake::import::now_rfc3339()))
+        Ok(key.sign_head(head.tree_size, &head.root, &clew_custody::now_rfc3339()))
     }
 
     /// A proof for a partner (that an event is in the log, or that it extends an earlier head), against a head
@@ -53,11 +55,11 @@ impl Service {
         let key = keys.unlock(passphrase)?;
         let snapshot = self.project.read()?;
         let checked =
-            clew_intake::verify::verify(&*snapshot, &self.project.blob_dir(), &self.project.list_dir(), None, None)?;
+            clew_custody::verify::verify(&*snapshot, &self.project.blob_dir(), &self.project.list_dir(), None, None)?;
         if !checked.problems.is_empty() {
             return Err(Error::verification(&checked.problems, serde_json::to_value(&checked).ok()));
         }
-        clew_intake::proofs::make_proof(&*snapshot, &key, request).map_err(Error::usage)
+        clew_custody::proofs::make_proof(&*snapshot, &key, request).map_err(Error::usage)
     }
 
     /// The project's key files, when it has a signing key; `what` needs one.
@@ -126,7 +128,7 @@ pub fn check_proof(file: &Path, earlier: Option<&Path>, expected_key: Option<&st
                 .map_err(|e| Error::usage(format!("{}: not a signed tree head: {e}", path.display())))
         })
         .transpose()?;
-    Ok(clew_intake::proofs::check_proof(&proof, expected_key, earlier.as_ref()))
+    Ok(clew_custody::proofs::check_proof(&proof, expected_key, earlier.as_ref()))
 }
 
 impl Service {

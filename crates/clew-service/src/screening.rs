@@ -16,8 +16,9 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use clew_intake::derived::{DerivedWrite, write_derived};
-use clew_intake::import::{ImportRun, WriteError};
+use crate::derived::{DerivedWrite, write_derived};
+use clew_custody::WriteError;
+use clew_intake::import::ImportRun;
 use clew_intake::mapping::{screened_entity, screening_source};
 use clew_model::{Claim, EntityId, Sensitivity, SourceId, SourceKind, Statement};
 use clew_screen::entity::{EntityKind, Gender, ListInfo, normalize_identifier};

@@ -4,9 +4,9 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use clew_intake::import::record_event;
-use clew_intake::package::{Audience, ExportOptions, Subject, export_package, verify_package};
-use clew_intake::verify::{Anchor, verify};
+use clew_custody::record_event;
+use clew_custody::verify::{Anchor, verify};
+use clew_disclosure::package::{Audience, ExportOptions, Subject, export_package, verify_package};
 use clew_model::SourceId;
 use clew_store::{Batch, Project, ReadTx, Store, WriteTx};
 
@@ -120,7 +120,7 @@ fn an_import_sealed_to_custodians_that_changed_meanwhile_writes_nothing() {
     let inputs = [clew_intake::input::InputPath::File(path)];
     let error = clew_intake::import_testimonies(crate::model(), Some(&store), &inputs, &crate::options(), &mut |_| {})
         .unwrap_err();
-    let clew_intake::import::WriteError::Store(error) = error else { panic!("{error}") };
+    let clew_custody::WriteError::Store(error) = error else { panic!("{error}") };
     assert_eq!(error.kind(), clew_store::ErrorKind::Conflict, "{error}");
     assert!(error.to_string().contains("custodians changed"), "{error}");
     assert_eq!(project.read().unwrap().stats().unwrap(), before, "nothing of the import was written");

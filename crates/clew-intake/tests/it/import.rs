@@ -1,8 +1,9 @@
 //! Importing into a real SQLite project: provenance, idempotence, retraction on change, FtM round trip.
 
-use clew_intake::ftm::{FtmImportOptions, export_ftm, import_ftm};
+use clew_disclosure::ftm::export_ftm;
+use clew_disclosure::package::Audience;
+use clew_intake::ftm::{FtmImportOptions, import_ftm};
 use clew_intake::input::InputPath;
-use clew_intake::package::Audience;
 use clew_model::{Entity, EntityId, Sensitivity};
 
 use crate::{example_text, import_files, model, new_project};
@@ -130,7 +131,7 @@ fn ftm_export_leaves_restricted_data_out_by_default() {
     .assert_debug_eq(&schemata);
     assert!(report.left_out > 0);
     assert!(!text.contains("witness:") && !text.contains("spell1"), "{text}");
-    assert!(text.contains(clew_intake::ftm::SYNTHETIC_NOTE));
+    assert!(text.contains(clew_disclosure::ftm::SYNTHETIC_NOTE));
 }
 
 #[test]
@@ -379,7 +380,7 @@ fn a_changed_protected_block_is_a_new_version_and_the_earlier_one_stays() {
     let last: serde_json::Value = serde_json::from_str(&events.last().unwrap().detail).unwrap();
     assert_eq!((last["unchanged_sources"].as_u64(), last["protected_versions"].as_u64()), (Some(1), Some(1)));
     let verify = |project: &clew_store::Project| {
-        clew_intake::verify::verify(&*project.read().unwrap(), &project.blob_dir(), &project.list_dir(), None, None)
+        clew_custody::verify::verify(&*project.read().unwrap(), &project.blob_dir(), &project.list_dir(), None, None)
             .unwrap()
             .problems
             .into_iter()

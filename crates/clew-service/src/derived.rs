@@ -11,7 +11,9 @@ use clew_store::{SourceDraft, Store};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::import::{ImportRun, WriteError, Written};
+use clew_custody::WriteError;
+use clew_intake::import::{ImportRun, Written};
+use clew_intake::mapping::assessment_source;
 
 /// Testimonies recorded per transaction (each one a custody event).
 const PER_BATCH: usize = 1_000;
@@ -29,16 +31,6 @@ pub struct RecordReport {
     pub statements: u64,
     /// Derived statements retracted (evidence changed, or consent withdrawn).
     pub retracted: u64,
-}
-
-/// The source id of a testimony's recorded assessment.
-pub fn assessment_source(testimony: &SourceId) -> Result<SourceId, String> {
-    SourceId::new(&format!("assess:{testimony}"))
-}
-
-/// The testimony an assessment source was derived from.
-pub fn assessed_testimony(source: &SourceId) -> Option<SourceId> {
-    source.as_str().strip_prefix("assess:").and_then(|id| SourceId::new(id).ok())
 }
 
 /// Records the assessment of every testimony as derived statements.

@@ -22,7 +22,7 @@ use clew_vault::signing::KeyFiles;
 use clew_vault::{Identity, Recipient};
 use serde::Serialize;
 
-use crate::import::{WriteError, custodian_keys, now_rfc3339, record_event};
+use crate::{WriteError, custodian_keys, now_rfc3339, record_event};
 
 /// What a rotation re-sealed.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -162,7 +162,7 @@ pub fn rotate(
     let batch =
         Batch { recorded_by: recorded_by.to_string(), recorded_at: now_rfc3339(), operation: "keys-rotate".into() };
     let mut tx = store.write(&batch)?;
-    crate::import::check_sealed_to(tx.as_ref(), &custodians)?;
+    crate::check_sealed_to(tx.as_ref(), &custodians)?;
     if tx.reads().sealed_values()? != values || tx.reads().all_attachments()? != attachments {
         return Err(clew_store::Error::Conflict(
             "something was sealed or attached while the rotation ran, and it is not re-sealed yet: nothing of the \

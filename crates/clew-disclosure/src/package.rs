@@ -16,15 +16,16 @@ use clew_model::ids::sha256_hex;
 use clew_model::{EntityId, Sensitivity, SourceId, SourceKind, Statement};
 use clew_store::{Batch, CustodyEvent, ReadTx, Store};
 use clew_vault::blobs::{BlobHash, BlobStore};
-use clew_vault::log::{Hash, event_leaf, inclusion_proof, root, verify_inclusion};
+use clew_vault::log::{Hash, event_leaf, root, verify_inclusion};
 use clew_vault::signing::{ProjectSigningKey, SignedTreeHead};
 use clew_vault::{Identity, Recipient};
 use hex::FromHex;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::import::{WriteError, now_rfc3339, record_event};
-use crate::testimony::Consent;
+use clew_custody::proofs::ProvedEvent;
+use clew_custody::{WriteError, now_rfc3339, record_event};
+use clew_intake::testimony::Consent;
 
 /// The package format.
 pub const PACKAGE_FORMAT: &str = "clew-package-v1";
@@ -211,41 +212,6 @@ pub enum PackageError {
 impl From<clew_store::Error> for PackageError {
     fn from(error: clew_store::Error) -> Self {
         PackageError::Write(error.into())
-    }
-}
-
-/// A custody event as a package carries it: the fields its leaf hash is computed from, and its inclusion
-/// proof in the signed tree.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProvedEvent {
-    /// Sequence number (leaf index + 1).
-    pub seq: u64,
-    /// When.
-    pub recorded_at: String,
-    /// Who.
-    pub recorded_by: String,
-    /// What kind.
-    pub kind: String,
-    /// Its detail (JSON text, hashed as it is).
-    pub detail: String,
-    /// Its leaf hash (hex).
-    pub leaf_hash: String,
-    /// The audit path to the signed tree head (hex hashes, leaf to root).
-    pub inclusion_proof: Vec<String>,
-}
-
-impl ProvedEvent {
-    /// An event with its inclusion proof in the tree of `leaves` (the whole log).
-    pub fn prove(event: CustodyEvent, leaves: &[Hash]) -> ProvedEvent {
-        ProvedEvent {
-            inclusion_proof: inclusion_proof((event.seq - 1) as usize, leaves).iter().map(hex::encode).collect(),
-            leaf_hash: hex::encode(event.leaf_hash),
-            seq: event.seq,
-            recorded_at: event.recorded_at,
-            recorded_by: event.recorded_by,
-            kind: event.kind,
-            detail: event.detail,
-        }
     }
 }
 
@@ -518,7 +484,7 @@ fn gather(
 pub fn source_consent(store: &dyn ReadTx, id: &SourceId) -> Result<Option<(Consent, Option<String>)>, PackageError> {
     // A recorded assessment is bound by the consent of the testimony it was derived from.
     let is_assessment = store.source(id)?.is_some_and(|s| s.kind == SourceKind::Assessment);
-    let id = &match crate::derived::assessed_testimony(id) {
+    let id = &match clew_intake::mapping::assessed_testimony(id) {
         Some(testimony) if is_assessment => testimony,
         _ => id.clone(),
     };
@@ -593,7 +559,7 @@ fn prepare(
 ) -> Result<Prepared, PackageError> {
     // Never sign what does not check out: a statement lowered to `public` or a consent record edited behind
     // clew's back would otherwise leave in a package that verifies.
-    let checked = crate::verify::verify(reads, blob_dir, list_dir, None, None)?;
+    let checked = clew_custody::verify::verify(reads, blob_dir, list_dir, None, None)?;
     if !checked.problems.is_empty() {
         return Err(PackageError::Unverified(checked.problems));
     }

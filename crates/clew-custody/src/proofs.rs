@@ -3,13 +3,49 @@
 //! history up to it was only appended to). Made by the project, checked anywhere with [`check_proof`].
 
 use clew_store::{CustodyEvent, ReadTx};
-use clew_vault::log::{Hash, consistency_proof, event_leaf, root, verify_consistency, verify_inclusion};
+use clew_vault::log::{
+    Hash, consistency_proof, event_leaf, inclusion_proof, root, verify_consistency, verify_inclusion,
+};
 use clew_vault::signing::{ProjectSigningKey, SignedTreeHead};
 use hex::FromHex;
 use serde::{Deserialize, Serialize};
 
-use crate::import::now_rfc3339;
-use crate::package::ProvedEvent;
+use crate::now_rfc3339;
+
+/// A custody event as a package carries it: the fields its leaf hash is computed from, and its inclusion
+/// proof in the signed tree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProvedEvent {
+    /// Sequence number (leaf index + 1).
+    pub seq: u64,
+    /// When.
+    pub recorded_at: String,
+    /// Who.
+    pub recorded_by: String,
+    /// What kind.
+    pub kind: String,
+    /// Its detail (JSON text, hashed as it is).
+    pub detail: String,
+    /// Its leaf hash (hex).
+    pub leaf_hash: String,
+    /// The audit path to the signed tree head (hex hashes, leaf to root).
+    pub inclusion_proof: Vec<String>,
+}
+
+impl ProvedEvent {
+    /// An event with its inclusion proof in the tree of `leaves` (the whole log).
+    pub fn prove(event: CustodyEvent, leaves: &[Hash]) -> ProvedEvent {
+        ProvedEvent {
+            inclusion_proof: inclusion_proof((event.seq - 1) as usize, leaves).iter().map(hex::encode).collect(),
+            leaf_hash: hex::encode(event.leaf_hash),
+            seq: event.seq,
+            recorded_at: event.recorded_at,
+            recorded_by: event.recorded_by,
+            kind: event.kind,
+            detail: event.detail,
+        }
+    }
+}
 
 /// The format of a proof file.
 pub const PROOF_FORMAT: &str = "clew-proof-v1";

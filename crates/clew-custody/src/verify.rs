@@ -14,7 +14,7 @@ use clew_vault::blobs::{BlobHash, BlobStore};
 use clew_vault::log::{Hash, event_leaf, root};
 use serde::Serialize;
 
-use crate::import::WriteError;
+use crate::WriteError;
 
 /// What verification found.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -357,7 +357,7 @@ pub fn verify(
     for version in store.protected_versions()? {
         // The sealed bytes must be those the log last gave this place: a block sealed to the (public)
         // custodian keys by someone else, put in its place, would otherwise open as if it were the witness's.
-        let place = crate::import::protected_place(&version);
+        let place = crate::protected_place(&version);
         if let Some((seq, logged)) = logged_protected.get(&place)
             && *logged != version.sealed_sha256
         {
@@ -386,7 +386,7 @@ pub fn verify(
     }
     for (batch, (seq, kind, logged)) in &protected_checks {
         let stored = versions.remove(batch).unwrap_or_default();
-        if crate::import::protected_digest(&stored) != *logged {
+        if crate::protected_digest(&stored) != *logged {
             report.problems.push(format!(
                 "protected blocks: the versions stored by event {seq} ({kind}) are not the ones it logged: a \
                  version was deleted, added or moved"

@@ -15,16 +15,13 @@ fn main() {
     let started = Instant::now();
     let mut written = 0;
     while written < events {
-        let batch = Batch {
-            recorded_by: "bench".into(),
-            recorded_at: clew_intake::import::now_rfc3339(),
-            operation: "import".into(),
-        };
+        let batch =
+            Batch { recorded_by: "bench".into(), recorded_at: clew_custody::now_rfc3339(), operation: "import".into() };
         let mut tx = project.store().write(&batch).unwrap();
         for _ in 0..10_000.min(events - written) {
             let detail =
                 serde_json::json!({"records": 1, "statements": 100, "sources_sha256": format!("{written:064x}")});
-            clew_intake::import::record_event(tx.as_mut(), &batch, "import", &detail).unwrap();
+            clew_custody::record_event(tx.as_mut(), &batch, "import", &detail).unwrap();
             written += 1;
         }
         tx.commit().unwrap();
@@ -32,7 +29,7 @@ fn main() {
     let append_seconds = started.elapsed().as_secs_f64();
     let started = Instant::now();
     let report =
-        clew_intake::verify::verify(&*project.read().unwrap(), &project.blob_dir(), &project.list_dir(), None, None)
+        clew_custody::verify::verify(&*project.read().unwrap(), &project.blob_dir(), &project.list_dir(), None, None)
             .unwrap();
     let verify_seconds = started.elapsed().as_secs_f64();
     assert_eq!(report.events, events);
