@@ -286,16 +286,21 @@ fn remove_abandoned(dir: &Path, name: &str) {
         let file = entry.file_name().to_string_lossy().to_string();
         let Some(rest) = file.strip_prefix(&prefix).and_then(|r| r.strip_suffix(".partial")) else { continue };
         let Some(Ok(pid)) = rest.split('.').next().map(str::parse::<u32>) else { continue };
-        // A process is taken for gone only when /proc says so; where there is no /proc (or another PID namespace
-        // shares the folder), a file touched in the last ten minutes, or the last day without /proc, stays.
-        let age = entry.metadata().ok().and_then(|m| m.modified().ok()).and_then(|t| t.elapsed().ok());
-        let proc_known = Path::new("/proc/self").exists();
-        let recent = age.is_none_or(|age| age < std::time::Duration::from_secs(if proc_known { 600 } else { 86_400 }));
-        let alive = pid == std::process::id() || (proc_known && Path::new(&format!("/proc/{pid}")).exists()) || recent;
-        if !alive && entry.file_type().is_ok_and(|t| t.is_file()) {
+        if abandoned(pid, &entry) && entry.file_type().is_ok_and(|t| t.is_file()) {
             let _ = std::fs::remove_file(entry.path());
         }
     }
+}
+
+/// Whether `entry`, left by process `pid`, was abandoned: its process is gone (killed before it could clean up).
+/// A process is taken for gone only when /proc says so; where there is no /proc (or another PID namespace shares
+/// the folder), an entry touched in the last ten minutes, or the last day without /proc, is kept.
+pub fn abandoned(pid: u32, entry: &std::fs::DirEntry) -> bool {
+    let age = entry.metadata().ok().and_then(|m| m.modified().ok()).and_then(|t| t.elapsed().ok());
+    let proc_known = Path::new("/proc/self").exists();
+    let recent = age.is_none_or(|age| age < std::time::Duration::from_secs(if proc_known { 600 } else { 86_400 }));
+    let alive = pid == std::process::id() || (proc_known && Path::new(&format!("/proc/{pid}")).exists()) || recent;
+    !alive
 }
 
 impl Write for AtomicFile {

@@ -8,6 +8,7 @@ use clew_model::SourceId;
 use clew_store::{Batch, NewAttachment, Original, Store};
 use clew_vault::Recipient;
 use clew_vault::blobs::{BlobHash, BlobStore};
+use clew_vault::signing::KeyFiles;
 use serde::Serialize;
 
 use crate::strip;
@@ -89,9 +90,9 @@ pub fn media_type(path: &Path) -> &'static str {
 /// How to attach.
 #[derive(Debug, Clone, Copy)]
 pub struct AttachOptions<'a> {
-    /// The project key (and during a rotation the next one), sealed to as well as the custodians: it opens
-    /// blobs for packages.
-    pub project_keys: &'a [Recipient],
+    /// The project's key files: blobs are sealed to the project key (and during a rotation the next one) as
+    /// well as to the custodians, so that packages can open them.
+    pub key_files: &'a KeyFiles,
     /// Strip metadata (EXIF/GPS, XMP, IPTC, comments) from JPEG, PNG and WebP images before sealing; the
     /// original's SHA-256 and size are recorded. Other images are refused (nothing is attached); other files
     /// are attached whole, and the result says so.
@@ -116,11 +117,12 @@ pub fn attach_files(
         return Err(AttachError::NoTestimony(testimony.to_string()));
     }
     let custodians = custodian_keys(&*snapshot)?;
+    let project_keys = options.key_files.project_recipients()?;
     if custodians.is_empty() {
         return Err(clew_vault::Error::NoCustodian.into());
     }
     let blobs = BlobStore::new(blob_dir)?;
-    let blob_recipients: Vec<Recipient> = custodians.iter().chain(options.project_keys).cloned().collect();
+    let blob_recipients: Vec<Recipient> = custodians.iter().chain(&project_keys).cloned().collect();
     let file_error = |path: &Path| {
         let path = path.to_path_buf();
         move |error: std::io::Error| AttachError::File { path: path.clone(), message: error.to_string() }
@@ -189,8 +191,18 @@ pub fn attach_files(
     let batch =
         Batch { recorded_by: options.recorded_by.to_string(), recorded_at: now_rfc3339(), operation: "attach".into() };
     let mut tx = store.write(&batch)?;
-    // Names were sealed to the custodians read above: they must still be the project's.
+    // Names were sealed to the custodians read above: they must still be the project's. So must the project
+    // keys the blobs were sealed to: a rotation that began (its next key written) or ended while the files
+    // were sealed would leave these blobs closed to the key that packages open them with.
     clew_custody::check_sealed_to(tx.as_ref(), &custodians)?;
+    let sealed_to: Vec<String> = project_keys.iter().map(ToString::to_string).collect();
+    if options.key_files.project_recipients()?.iter().any(|key| !sealed_to.contains(&key.to_string())) {
+        return Err(WriteError::from(clew_store::Error::Conflict(
+            "the project key was rotated while the files were being sealed: nothing was attached; attach them again"
+                .into(),
+        ))
+        .into());
+    }
     let mut attached = Vec::new();
     for (blob, media_type, sealed_name, original) in sealed {
         let record = NewAttachment {

@@ -121,8 +121,8 @@ impl Service {
         strip_metadata: bool,
         progress: &mut dyn FnMut(u64),
     ) -> Result<Vec<Attached>> {
-        let project_keys = KeyFiles::of_project(self.dir()).project_recipients()?;
-        let options = AttachOptions { project_keys: &project_keys, strip_metadata, recorded_by: actor.name() };
+        let key_files = KeyFiles::of_project(self.dir());
+        let options = AttachOptions { key_files: &key_files, strip_metadata, recorded_by: actor.name() };
         let blob_dir = self.project.blob_dir();
         Ok(attach_files(self.project.store(), &blob_dir, testimony, files, &options, progress)?)
     }

@@ -189,10 +189,11 @@ impl Service {
         }
         let created = !dir.exists();
         clew_files::create_private_dir(dir)?;
+        clear_earlier_inits(dir)?;
         // A name of this run alone (process and time): an earlier run's leftover, killed half way, is never
         // taken for it, nor removed with it.
         let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-        let staging = dir.join(format!(".clew-init-{}-{nanos}", std::process::id()));
+        let staging = dir.join(format!("{INIT_STAGING}{}-{nanos}", std::process::id()));
         if std::fs::symlink_metadata(&staging).is_ok() {
             return Err(Error::internal(format!("{} exists: run init again", staging.display())));
         }
@@ -215,6 +216,32 @@ impl Service {
             }
         }
     }
+}
+
+/// The start of the name of the folder `init` builds a project in, inside the project's folder; the rest is the
+/// process id and the time.
+const INIT_STAGING: &str = ".clew-init-";
+
+/// Removes what earlier runs of `init` in `dir` left when they were killed half way; refuses while another
+/// run is building a project there.
+fn clear_earlier_inits(dir: &Path) -> Result<()> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::internal(format!("{}: {e}", dir.display())))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        let Some(pid) = name.strip_prefix(INIT_STAGING).and_then(|rest| rest.split('-').next()?.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if !clew_files::abandoned(pid, &entry) {
+            return Err(Error::new(
+                Code::Conflict,
+                format!("another `clew init` (process {pid}) is making a project in {}: wait for it", dir.display()),
+            ));
+        }
+        std::fs::remove_dir_all(entry.path())
+            .map_err(|e| Error::internal(format!("{}: an earlier init's leftovers: {e}", entry.path().display())))?;
+    }
+    Ok(())
 }
 
 /// Moves what `from` holds into `to` (the same file system), `clew.toml` last, then removes `from`. Every target
@@ -308,5 +335,28 @@ mod tests {
         assert_eq!(created(&service), ["signing-key-created", "project-key-created"]);
         service.create_keys(&actor, "correct horse battery staple", Some(10)).unwrap();
         assert_eq!(created(&service).len(), 2, "a second run logs nothing new");
+    }
+
+    #[test]
+    fn an_earlier_init_killed_half_way_is_cleared_and_a_running_one_waited_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let actor = Actor::new("tester").unwrap();
+        let target = dir.path().join("p");
+        std::fs::create_dir(&target).unwrap();
+        // A run still going (this process) is not disturbed.
+        let running = target.join(format!("{INIT_STAGING}{}-1", std::process::id()));
+        std::fs::create_dir(&running).unwrap();
+        let error = Service::init(&target, "p", None, &actor).unwrap_err();
+        assert_eq!(error.code(), Code::Conflict, "{error}");
+        assert!(running.exists());
+        std::fs::remove_dir(&running).unwrap();
+        // One of a process long gone is removed, with what it held.
+        let killed = target.join(format!("{INIT_STAGING}{}-1", u32::MAX - 1));
+        std::fs::create_dir(&killed).unwrap();
+        std::fs::write(killed.join("clew.db"), b"half a database").unwrap();
+        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        std::fs::File::open(&killed).unwrap().set_modified(hour_ago).unwrap();
+        Service::init(&target, "p", None, &actor).unwrap();
+        assert!(!killed.exists());
     }
 }

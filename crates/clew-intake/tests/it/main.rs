@@ -2,6 +2,7 @@
 //! project (atomic, idempotent, retracting on change), and FollowTheMoney round trips.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+mod attach;
 mod bad_input;
 mod concurrency;
 mod import;
