@@ -712,10 +712,7 @@ fn main() -> ExitCode {
 }
 
 fn model() -> Result<&'static Model, Failure> {
-    Model::builtin().map_err(|diagnostics| {
-        let lines: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
-        Failure::internal(format!("the built-in schema is invalid:\n{}", lines.join("\n")))
-    })
+    Ok(clew_service::analysis::model()?)
 }
 
 fn project_dir(cli_project: &Option<PathBuf>) -> PathBuf {
@@ -757,14 +754,16 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         }
         Command::Validate { files } => {
             let mut progress = out.counter("checked");
-            let report = clew_service::intake::validate(&files, &mut |n| progress.set(n))?;
+            let inputs = clew_service::intake::Inputs::expand(&files)?;
+            let report = clew_service::intake::validate(&inputs, &mut |n| progress.set(n))?;
             progress.finish();
             report_import(out, &report, "valid")
         }
         Command::Import(args) => import(cli.project, args, out),
         Command::Entity(EntityCommand::List { schema, limit, after }) => {
             let after = after.map(|a| EntityId::new(&a)).transpose().map_err(Failure::usage)?;
-            let rows = service(&cli.project)?.entities(&schema, after.as_ref(), limit)?;
+            let schemata = clew_service::entities::Schemata::named(&schema)?;
+            let rows = service(&cli.project)?.entities(&schemata, after.as_ref(), limit)?;
             out.value(&rows, |out| {
                 for row in &rows {
                     out.line(&format!("{:<40} {:<14} {}", row.id, row.schema, row.caption.as_deref().unwrap_or("")))?;
@@ -779,7 +778,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         }
         Command::Entity(EntityCommand::Show { id, all, history }) => {
             let id = EntityId::new(&id).map_err(Failure::usage)?;
-            let view = service(&cli.project)?.entity(&id)?;
+            let view = service(&cli.project)?.entity(&id, history)?;
             output::show_entity(out, model()?, &view, all, history)
         }
         Command::Stats => {
@@ -891,13 +890,10 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
                     out.note(&format!("not signed; check it later with: clew verify --head {size}:{hex}"))
                 });
             }
-            if service.public_keys()?.is_none() {
-                return Err(Failure::usage(
-                    "a signed tree head needs the project's signing key, which it does not have yet: clew keys init \
-                     (or --unsigned for the size and head alone)"
-                        .into(),
-                ));
-            }
+            // The way round the refusal is an option of this command: said here.
+            service.can_sign("a signed tree head").map_err(|error| {
+                Failure::usage(format!("{} (or --unsigned for the size and head alone)", error.message()))
+            })?;
             let passphrase = passphrase(&cli.passphrase_env, false)?.ok_or_else(|| {
                 Failure::usage(
                     "signing the tree head needs the passphrase of the project's keys: run in a terminal, give \
@@ -912,11 +908,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         }
         Command::Log(LogCommand::Proof { event, from, out: file }) => {
             let service = service(&cli.project)?;
-            if service.public_keys()?.is_none() {
-                return Err(Failure::usage(
-                    "a proof needs a signed tree head: create the keys with clew keys init".into(),
-                ));
-            }
+            service.can_sign("a proof, signed with the project's tree head,")?;
             let request = match (event, from) {
                 (Some(seq), _) => clew_service::log::ProofRequest::Inclusion(seq),
                 (None, Some(from)) => {
@@ -1469,10 +1461,11 @@ fn import(project: Option<PathBuf>, args: ImportArgs, out: &mut Output) -> Resul
             source: args.source.as_deref().map(SourceId::new).transpose().map_err(Failure::usage)?,
         },
     };
+    let inputs = clew_service::intake::Inputs::expand(&args.files)?;
     let service = service(&project)?;
     let who = actor(args.user)?;
     let mut progress = out.counter("read");
-    let report = service.import(&who, &args.files, &format, args.dry_run, &mut |n| progress.set(n))?;
+    let report = service.import(&who, &inputs, &format, args.dry_run, &mut |n| progress.set(n))?;
     progress.finish();
     report_import(out, &report, if args.dry_run { "checked (dry run, nothing written)" } else { "imported" })
 }
@@ -1542,7 +1535,6 @@ fn init(
                     .into(),
             )
         })?;
-        clew_vault::signing::check_passphrase(&passphrase)?;
         Some(passphrase)
     };
     let (service, keys) =

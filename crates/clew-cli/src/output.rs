@@ -210,7 +210,7 @@ impl Output {
     pub fn json<T: Serialize>(&mut self, value: &T) -> Result<(), Failure> {
         let mut value = serde_json::to_value(value).map_err(|e| Failure::internal(e.to_string()))?;
         if SYNTHETIC.load(std::sync::atomic::Ordering::Relaxed) {
-            clew_service::estimate::label_synthetic(&mut value);
+            clew_service::label_synthetic(&mut value);
         }
         let json = serde_json::to_string_pretty(&value).map_err(|e| Failure::internal(e.to_string()))?;
         self.line(&json)

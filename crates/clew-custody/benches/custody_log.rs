@@ -1,7 +1,7 @@
 //! Custody log benchmark: append N events (10,000 per transaction, as a large import would), then run
 //! `clew verify`'s recomputation of the whole log. Prints appends/s and verify seconds.
 //!
-//!     cargo bench -p clew-intake --bench custody_log [-- EVENTS]      (default 1,000,000)
+//!     cargo bench -p clew-custody --bench custody_log [-- EVENTS]      (default 1,000,000)
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::time::Instant;

@@ -64,11 +64,36 @@ pub enum FileError {
         path: PathBuf,
         /// The system's message.
         message: String,
+        /// What kind of failure: a path that is wrong (not found, not allowed, taken) is the caller's to fix;
+        /// a full disk or a failing device is not.
+        kind: std::io::ErrorKind,
     },
 }
 
+impl FileError {
+    /// Whether the path given is at fault (missing, not allowed, already there, of the wrong kind or too
+    /// large) rather than the system (a full disk, a failing device, a bug).
+    pub fn is_the_paths(&self) -> bool {
+        use std::io::ErrorKind as K;
+        match self {
+            FileError::Io { kind, .. } => matches!(
+                kind,
+                K::NotFound
+                    | K::PermissionDenied
+                    | K::AlreadyExists
+                    | K::NotADirectory
+                    | K::IsADirectory
+                    | K::InvalidInput
+                    | K::InvalidFilename
+                    | K::ReadOnlyFilesystem
+            ),
+            _ => true,
+        }
+    }
+}
+
 fn io(path: &Path) -> impl Fn(std::io::Error) -> FileError + '_ {
-    move |error| FileError::Io { path: path.to_path_buf(), message: error.to_string() }
+    move |error| FileError::Io { path: path.to_path_buf(), message: error.to_string(), kind: error.kind() }
 }
 
 fn kind_of(file_type: std::fs::FileType) -> &'static str {
@@ -229,6 +254,7 @@ impl AtomicFile {
             return Err(FileError::Io {
                 path: self.temporary.clone(),
                 message: "the file has no name yet: commit it with commit_as".into(),
+                kind: std::io::ErrorKind::Other,
             });
         };
         self.commit_as(&path)
@@ -241,6 +267,7 @@ impl AtomicFile {
             return Err(FileError::Io {
                 path: path.to_path_buf(),
                 message: format!("not in {}, the folder it was written in", self.dir.display()),
+                kind: std::io::ErrorKind::Other,
             });
         }
         self.finish()?;

@@ -1,5 +1,5 @@
-//! Intake: the testimony format v1 (reading, checking, mapping to statements), FollowTheMoney import and
-//! export, attachments, and the import driver that writes a whole batch in one transaction or nothing.
+//! Intake: the testimony format v1 (reading, checking, mapping to statements), FollowTheMoney import,
+//! attachments, and the import driver that writes a whole batch in one transaction or nothing.
 
 pub mod attach;
 pub mod ftm;

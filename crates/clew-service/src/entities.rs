@@ -43,33 +43,45 @@ pub fn entity_name(model: &Model, store: &dyn ReadTx, id: &str) -> Result<Option
     Ok(Entity::assemble(model, &id, statements).map(|e| e.caption(model)).filter(|caption| *caption != id.as_str()))
 }
 
-impl Service {
-    /// Entities of the schemata named (each with the schemata that extend it; none: every entity), in id order
-    /// after `after`, at most `limit`.
-    pub fn entities(&self, schema: &[String], after: Option<&EntityId>, limit: usize) -> Result<Vec<EntityRow>> {
+/// Schemata to list: those named, each with the schemata that extend it; none named, every entity.
+#[derive(Debug, Clone, Default)]
+pub struct Schemata(Vec<String>);
+
+impl Schemata {
+    /// The schemata named, checked against the schema (an unknown name is refused before any project is read).
+    pub fn named(names: &[String]) -> Result<Schemata> {
         let model = model()?;
         let mut schemata = Vec::new();
-        for name in schema {
+        for name in names {
             if model.schema(name).is_none() {
                 return Err(Error::usage(format!("{} (see `clew schema model`)", model.unknown_schema(name))));
             }
             schemata.extend(model.schemata.values().filter(|s| s.is_a(name)).map(|s| s.name.clone()));
         }
-        Ok(self.project.read()?.list_entities(&schemata, after, limit)?)
+        Ok(Schemata(schemata))
+    }
+}
+
+impl Service {
+    /// Entities of `schemata`, in id order after `after`, at most `limit`.
+    pub fn entities(&self, schemata: &Schemata, after: Option<&EntityId>, limit: usize) -> Result<Vec<EntityRow>> {
+        Ok(self.project.read()?.list_entities(&schemata.0, after, limit)?)
     }
 
     /// One entity, from one snapshot: its statements, the words they cite and the names of what it refers to.
-    pub fn entity(&self, id: &EntityId) -> Result<EntityView> {
+    /// An entity whose every statement was retracted is `not_found`, unless its `history` is asked for.
+    pub fn entity(&self, id: &EntityId, history: bool) -> Result<EntityView> {
         let model = model()?;
         let store = &*self.project.read()?;
-        let history = store.statements_for_entity(id)?;
-        if history.is_empty() {
+        let statements = store.statements_for_entity(id)?;
+        let entity = Entity::assemble(model, id, statements.clone());
+        if statements.is_empty() || (entity.is_none() && !history) {
             return Err(Error::new(
                 Code::NotFound,
                 format!("no entity `{id}` in this project (see `clew entity list`)"),
             ));
         }
-        let entity = Entity::assemble(model, id, history.clone());
+        let history = statements;
         let mut view = EntityView { history, entity, words: BTreeMap::new(), names: BTreeMap::new() };
         let Some(entity) = &view.entity else { return Ok(view) };
         let schema = model.schema(&entity.schema);

@@ -176,7 +176,8 @@ impl std::error::Error for Error {}
 
 impl From<clew_files::FileError> for Error {
     fn from(error: clew_files::FileError) -> Self {
-        Error::usage(error.to_string())
+        // A file named wrongly is the caller's to fix; a disk that fails or fills is not.
+        if error.is_the_paths() { Error::usage(error.to_string()) } else { Error::internal(error.to_string()) }
     }
 }
 

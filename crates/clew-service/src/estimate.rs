@@ -156,21 +156,9 @@ impl PopulationEstimate {
     pub fn json(&self) -> Result<Vec<u8>> {
         let mut value = serde_json::to_value(&self.report).map_err(|e| Error::internal(e.to_string()))?;
         if self.synthetic {
-            label_synthetic(&mut value);
+            crate::label_synthetic(&mut value);
         }
         serde_json::to_vec_pretty(&value).map_err(|e| Error::internal(e.to_string()))
-    }
-}
-
-/// Marks a JSON result made from synthetic data, keeping its shape: an object gains `"synthetic": true`, and so
-/// does each object of an array.
-pub fn label_synthetic(value: &mut serde_json::Value) {
-    match value {
-        serde_json::Value::Object(map) => {
-            map.insert("synthetic".into(), serde_json::Value::Bool(true));
-        }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(label_synthetic),
-        _ => {}
     }
 }
 

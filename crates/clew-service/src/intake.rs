@@ -8,7 +8,7 @@ use clew_intake::attach::{AttachOptions, Attached, attach_files};
 use clew_intake::ftm::{FtmImportOptions, import_ftm};
 pub use clew_intake::import::ImportReport;
 use clew_intake::import::{ImportOptions, import_testimonies};
-use clew_intake::input::expand;
+use clew_intake::input::{InputPath, expand};
 use clew_model::{Sensitivity, SourceId};
 use clew_store::Attachment;
 use clew_vault::blobs::{BlobHash, BlobStore};
@@ -33,12 +33,22 @@ pub enum ImportFormat {
     },
 }
 
-/// Checks testimony files without a project (`-` is standard input; folders are read whole): the report lists
-/// every problem with its place, and nothing is written.
-pub fn validate(files: &[String], progress: &mut dyn FnMut(u64)) -> Result<ImportReport> {
-    let inputs = expand(files).map_err(|d| Error::invalid(vec![d]))?;
+/// Input files as named: `-` is standard input, a folder stands for the files in it.
+#[derive(Debug, Clone)]
+pub struct Inputs(Vec<InputPath>);
+
+impl Inputs {
+    /// The files named, each checked to exist (a missing one is refused before any project is read).
+    pub fn expand(files: &[String]) -> Result<Inputs> {
+        Ok(Inputs(expand(files).map_err(|d| Error::invalid(vec![d]))?))
+    }
+}
+
+/// Checks testimony files without a project: the report lists every problem with its place, and nothing is
+/// written.
+pub fn validate(inputs: &Inputs, progress: &mut dyn FnMut(u64)) -> Result<ImportReport> {
     let options = ImportOptions { dry_run: true, recorded_by: String::new(), synthetic_only: false };
-    Ok(import_testimonies(model()?, None, &inputs, &options, progress)?)
+    Ok(import_testimonies(model()?, None, &inputs.0, &options, progress)?)
 }
 
 /// The project's attachments of a testimony, each with the path of its sealed file.
@@ -53,26 +63,26 @@ pub struct AttachmentFile {
 }
 
 impl Service {
-    /// Imports files (`-` is standard input; folders are read whole) in one transaction for `actor`: all or
+    /// Imports files in one transaction for `actor`: all or
     /// nothing. With `dry_run`, everything is checked and counted and nothing written. A demo project takes
     /// synthetic testimonies only, and no FtM file.
     pub fn import(
         &self,
         actor: &Actor,
-        files: &[String],
+        inputs: &Inputs,
         format: &ImportFormat,
         dry_run: bool,
         progress: &mut dyn FnMut(u64),
     ) -> Result<ImportReport> {
         let model = model()?;
-        let inputs = expand(files).map_err(|d| Error::invalid(vec![d]))?;
+        let inputs = &inputs.0;
         let synthetic_only = self.synthetic();
         let store = Some(self.project.store());
         let recorded_by = actor.name().to_string();
         Ok(match format {
             ImportFormat::Testimony => {
                 let options = ImportOptions { dry_run, recorded_by, synthetic_only };
-                import_testimonies(model, store, &inputs, &options, progress)?
+                import_testimonies(model, store, inputs, &options, progress)?
             }
             ImportFormat::Ftm { .. } if synthetic_only => {
                 return Err(Error::usage(
@@ -87,7 +97,7 @@ impl Service {
                     sensitivity: *sensitivity,
                     source: source.clone(),
                 };
-                import_ftm(model, store, &inputs, &options, progress)?
+                import_ftm(model, store, inputs, &options, progress)?
             }
         })
     }

@@ -32,30 +32,38 @@ impl Service {
         let public =
             self.public_keys()?.ok_or_else(|| Error::internal("the project's keys were created but cannot be read"))?;
         // Each key's creation is logged once: also when an earlier run made the key and failed before its event
-        // was written (a busy project), so that a retry completes the log.
-        let logged = self.logged_key_events()?;
-        for (kind, key) in [("signing-key-created", &public.signing_key), ("project-key-created", &public.project_key)]
-        {
-            if !logged.contains(&(kind.to_string(), key.clone())) {
-                self.log_event(actor, kind, &serde_json::json!({"public_key": key}))?;
-            }
-        }
-        Ok(public)
-    }
-
-    /// The key creations the log records: (kind, public key).
-    fn logged_key_events(&self) -> Result<std::collections::HashSet<(String, String)>> {
+        // was written (a busy project, a kill), so that a retry completes the log. A project key made by a
+        // rotation is logged by its `keys-rotate` event. Checked and appended in one transaction, so that two
+        // runs at once log it once.
+        let batch = batch(actor, "keys-init");
+        let mut tx = self.project.store().write(&batch)?;
         let mut logged = std::collections::HashSet::new();
-        self.project.read()?.for_each_event(&mut |event| {
-            if event.kind.ends_with("-key-created")
-                && let Ok(detail) = serde_json::from_str::<serde_json::Value>(&event.detail)
-                && let Some(key) = detail["public_key"].as_str()
+        tx.reads().for_each_event(&mut |event| {
+            let field = match event.kind.as_str() {
+                "signing-key-created" | "project-key-created" => "public_key",
+                "keys-rotate" => "project_key",
+                _ => return Ok(()),
+            };
+            if let Ok(detail) = serde_json::from_str::<serde_json::Value>(&event.detail)
+                && let Some(key) = detail[field].as_str()
             {
-                logged.insert((event.kind, key.to_string()));
+                logged.insert(key.to_string());
             }
             Ok(())
         })?;
-        Ok(logged)
+        let mut wrote = false;
+        for (kind, key) in [("signing-key-created", &public.signing_key), ("project-key-created", &public.project_key)]
+        {
+            if !logged.contains(key.as_str()) {
+                clew_custody::record_event(tx.as_mut(), &batch, kind, &serde_json::json!({"public_key": key}))?;
+                wrote = true;
+            }
+        }
+        // Nothing to log: the transaction is dropped (rolled back), leaving no empty batch behind.
+        if wrote {
+            tx.commit()?;
+        }
+        Ok(public)
     }
 
     /// The project's public keys; `None` before `clew keys init`.

@@ -2,9 +2,10 @@
 //! what clew *does* is here: each operation over a project ([`Service`]), for someone ([`Actor`]), failing with
 //! one [`Error`] whose [`Code`] is stable (docs/errors.md).
 //!
-//! Operations move here from the CLI one capability at a time (issue 16); so far: creating a project, its keys
-//! and custodians, custody events, verification, reads of protected data, the signed tree head and proofs, and
-//! the rate table and ledger inputs of the revenue estimate.
+//! Every operation clew offers is here: creating a project and the demo, keys and custodians, custody events,
+//! verification, protected reads, tree heads and proofs, intake and attachments, entity reads, packages and the
+//! FtM export, assessments, ledgers, aggregates, the revenue and population estimates, lists and screening,
+//! record linkage. Each result made from synthetic data says so.
 
 pub mod analysis;
 mod custody;
@@ -97,6 +98,24 @@ pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// Reads a data file the caller gave (a list, a table, a queries or records file): a regular file up to the
+/// data limit.
+pub(crate) fn read_data_file(path: &Path) -> Result<Vec<u8>> {
+    Ok(clew_files::read(path, clew_files::limits::DATA_FILE)?)
+}
+
+/// Marks a JSON result made from synthetic data, keeping its shape: an object gains `"synthetic": true`, and so
+/// does each object of an array.
+pub fn label_synthetic(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            map.insert("synthetic".into(), serde_json::Value::Bool(true));
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(label_synthetic),
+        _ => {}
+    }
 }
 
 /// A project and the operations on it.
@@ -232,7 +251,12 @@ fn clear_earlier_inits(dir: &Path) -> Result<()> {
         else {
             continue;
         };
-        if !clew_files::abandoned(pid, &entry) {
+        // An init runs for seconds, and its folder is this project's alone: where /proc says the process is gone,
+        // its leftovers go whatever their age (a run interrupted a moment ago is retried at once).
+        let gone = Path::new("/proc/self").exists()
+            && pid != std::process::id()
+            && !Path::new(&format!("/proc/{pid}")).exists();
+        if !gone && !clew_files::abandoned(pid, &entry) {
             return Err(Error::new(
                 Code::Conflict,
                 format!("another `clew init` (process {pid}) is making a project in {}: wait for it", dir.display()),
@@ -335,6 +359,12 @@ mod tests {
         assert_eq!(created(&service), ["signing-key-created", "project-key-created"]);
         service.create_keys(&actor, "correct horse battery staple", Some(10)).unwrap();
         assert_eq!(created(&service).len(), 2, "a second run logs nothing new");
+        // A project key made by a rotation is logged by the rotation, not taken for one created later.
+        let custodian = clew_vault::new_custodian("test");
+        service.add_custodian(&actor, &custodian.key, "test").unwrap();
+        service.rotate(&actor, "correct horse battery staple", None).unwrap();
+        service.create_keys(&actor, "correct horse battery staple", Some(10)).unwrap();
+        assert_eq!(created(&service).len(), 2, "{:?}", created(&service));
     }
 
     #[test]
@@ -350,12 +380,10 @@ mod tests {
         assert_eq!(error.code(), Code::Conflict, "{error}");
         assert!(running.exists());
         std::fs::remove_dir(&running).unwrap();
-        // One of a process long gone is removed, with what it held.
+        // One of a process gone a moment ago is removed, with what it held.
         let killed = target.join(format!("{INIT_STAGING}{}-1", u32::MAX - 1));
         std::fs::create_dir(&killed).unwrap();
         std::fs::write(killed.join("clew.db"), b"half a database").unwrap();
-        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
-        std::fs::File::open(&killed).unwrap().set_modified(hour_ago).unwrap();
         Service::init(&target, "p", None, &actor).unwrap();
         assert!(!killed.exists());
     }

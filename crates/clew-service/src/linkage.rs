@@ -44,15 +44,11 @@ impl From<clew_link::Error> for Error {
     }
 }
 
-/// A file the user gave (records, a config, a model, judgements), at most the data limit.
-fn read(path: &Path) -> Result<Vec<u8>> {
-    Ok(clew_files::read(path, clew_files::limits::DATA_FILE)?)
-}
-
 /// A file the user gave that must be UTF-8 text.
 fn read_text(path: &Path) -> Result<(String, String)> {
     let origin = path.display().to_string();
-    let text = String::from_utf8(read(path)?).map_err(|_| Error::usage(format!("{origin}: not UTF-8 text")))?;
+    let text = String::from_utf8(crate::read_data_file(path)?)
+        .map_err(|_| Error::usage(format!("{origin}: not UTF-8 text")))?;
     Ok((origin, text))
 }
 
@@ -94,17 +90,13 @@ fn columns_of(schema: &str) -> Option<(&'static [&'static str], &'static [&'stat
         .map(|(_, schemata, columns)| (*schemata, *columns))
 }
 
-fn schema_model() -> Result<&'static clew_model::Model> {
-    clew_model::Model::builtin().map_err(|e| Error::internal(format!("the built-in schema: {e:?}")))
-}
-
 /// The entities of a schema in `store` (companies with organisations and public bodies) as rows: id, every
 /// name, and the fields the schema's linkage config compares. Entities without a name are left out.
 fn entity_rows(store: &dyn ReadTx, schema: &str, stratum: Option<&str>) -> Result<EntityRows> {
     let Some((schemata, columns)) = columns_of(schema) else {
         return Err(Error::usage(format!("`{schema}`: clew links Person, Company and Worksite entities")));
     };
-    let model = schema_model()?;
+    let model = crate::analysis::model()?;
     let (mut rows, mut sources, mut strata) = (Vec::new(), Vec::new(), Vec::new());
     store.for_each_entity(&mut |id, statements| {
         let Some(entity) = Entity::assemble(model, &id, statements) else { return Ok(()) };
@@ -262,7 +254,7 @@ impl Service {
         }
         let batch = crate::batch(actor, "link-judgement");
         let mut tx = self.project.store().write(&batch)?;
-        let model = schema_model()?;
+        let model = crate::analysis::model()?;
         let mut linked_with = Vec::new();
         for id in [a, b] {
             let Some(entity) = Entity::assemble(model, id, tx.reads().statements_for_entity(id)?) else {
@@ -432,7 +424,9 @@ impl Linking {
         let mut records = Records::new(checked.columns());
         let mut problems = Vec::new();
         for file in files {
-            if let Err(clew_link::Error::Input(found)) = records.add_csv(&file.display().to_string(), &read(file)?) {
+            if let Err(clew_link::Error::Input(found)) =
+                records.add_csv(&file.display().to_string(), &crate::read_data_file(file)?)
+            {
                 problems.extend(found);
             }
         }
@@ -448,7 +442,7 @@ impl Linking {
     /// is added.
     pub fn read_judgements(&mut self, path: &Path) -> Result<()> {
         let origin = path.display().to_string();
-        let bytes = read(path)?;
+        let bytes = crate::read_data_file(path)?;
         let records = &self.linkage.records;
         let mode = self.linkage.mode;
         let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes.as_slice());
@@ -963,7 +957,7 @@ mod tests {
             source: None,
         };
         let report = clew_intake::ftm::import_ftm(
-            schema_model().unwrap(),
+            crate::analysis::model().unwrap(),
             Some(service.project().store()),
             &inputs,
             &options,

@@ -38,11 +38,6 @@ pub(crate) fn diagnostic(error: &LoadError) -> Diagnostic {
     Diagnostic { file: Some(file), pos, path: String::new(), message }
 }
 
-/// Reads a list or query file given by its path: a regular file, at most `clew_files::limits::DATA_FILE` bytes.
-pub(crate) fn read_data_file(path: &Path) -> Result<Vec<u8>> {
-    Ok(clew_files::read(path, clew_files::limits::DATA_FILE)?)
-}
-
 /// A list file read and checked: the list, with the file's bytes and its companions' (OFAC's aliases and
 /// addresses), as a project keeps them. Made only by reading the list, so that what is kept is what was read.
 #[derive(Debug, Clone)]
@@ -61,11 +56,11 @@ impl ListFile {
     /// together. A list that cannot be read is invalid input, with its place; a format that cannot be told is a
     /// usage error.
     pub fn read(path: &Path, format: Option<Format>) -> Result<ListFile> {
-        let bytes = read_data_file(path)?;
+        let bytes = crate::read_data_file(path)?;
         let file_name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
         let beside = |name: String| -> Result<Option<(String, Vec<u8>)>> {
             let path = path.with_file_name(name);
-            if path.exists() { Ok(Some((path.display().to_string(), read_data_file(&path)?))) } else { Ok(None) }
+            if path.exists() { Ok(Some((path.display().to_string(), crate::read_data_file(&path)?))) } else { Ok(None) }
         };
         let (alt, add) = match clew_screen::lists::ofac_companion_names(&file_name) {
             Some((alt, add)) => (beside(alt)?, beside(add)?),

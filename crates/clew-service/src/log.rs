@@ -62,6 +62,12 @@ impl Service {
         clew_custody::proofs::make_proof(&*snapshot, &key, request).map_err(Error::usage)
     }
 
+    /// Whether the project can sign (it has a signing key), for `what`: to check before asking for a
+    /// passphrase.
+    pub fn can_sign(&self, what: &str) -> Result<()> {
+        self.signing_keys(what).map(drop)
+    }
+
     /// The project's key files, when it has a signing key; `what` needs one.
     fn signing_keys(&self, what: &str) -> Result<KeyFiles> {
         let keys = KeyFiles::of_project(self.dir());
@@ -75,18 +81,20 @@ impl Service {
     }
 }
 
-/// Reads a signed tree head file (the JSON `clew log head --out FILE` writes).
-pub fn read_signed_head(path: &Path) -> Result<SignedTreeHead> {
+/// Reads a signed tree head file (the JSON `clew log head --out FILE` writes). `what_else` says what the
+/// caller could give instead, for the message when the file is not one.
+pub fn read_signed_head(path: &Path, what_else: Option<&str>) -> Result<SignedTreeHead> {
     let text = clew_files::read_text(path, clew_files::limits::SMALL_TEXT)?;
     serde_json::from_str(&text).map_err(|e| {
-        Error::usage(format!(
-            "{}: not a signed tree head (the JSON `clew log head --out FILE` writes; for an unsigned head give \
-             --head SIZE:HEX): line {}, column {}: {}",
-            path.display(),
-            e.line(),
-            e.column(),
-            json_error_kind(&e)
-        ))
+        let (line, column, kind) = (e.line(), e.column(), json_error_kind(&e));
+        Error::usage(match what_else {
+            Some(what_else) => format!(
+                "{}: not a signed tree head (the JSON `clew log head --out FILE` writes; {what_else}): line {line}, \
+                 column {column}: {kind}",
+                path.display()
+            ),
+            None => format!("{}: not a signed tree head (line {line}, column {column}: {kind})", path.display()),
+        })
     })
 }
 
@@ -112,7 +120,7 @@ pub fn earlier_size(from: &str) -> Result<u64> {
             crate::printable(from)
         )));
     }
-    Ok(read_signed_head(path)?.tree_size)
+    Ok(read_signed_head(path, None)?.tree_size)
 }
 
 /// Checks a proof file offline (against `expected_key` when given, and extending the signed head in
@@ -139,7 +147,7 @@ impl Service {
         if !path.is_file() {
             return head.parse().map_err(Error::usage);
         }
-        let signed = read_signed_head(path)?;
+        let signed = read_signed_head(path, Some("for an unsigned head give --head SIZE:HEX"))?;
         let keys = KeyFiles::of_project(self.dir());
         let expected = if keys.exists() { Some(keys.public_hex()?) } else { None };
         signed.verify(expected.as_deref())?;

@@ -29,7 +29,8 @@ use clew_store::SourceDraft;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::lists::{diagnostic, read_data_file};
+use crate::lists::diagnostic;
+use crate::read_data_file;
 use crate::{Actor, Error, Result, Service};
 
 /// Entities recorded per transaction (each one a custody event).
@@ -172,7 +173,7 @@ impl Service {
     /// The project's people and organisations as queries: names (by the list mapping's name properties, and
     /// first with last name), dates of birth, countries, gender, identifiers; with the ids of the synthetic ones.
     fn screening_queries(&self) -> Result<(Vec<Query>, HashSet<String>)> {
-        let model = clew_model::Model::builtin().map_err(|_| Error::internal("the built-in schema is invalid"))?;
+        let model = crate::analysis::model()?;
         let mut queries = Vec::new();
         let mut synthetic = HashSet::new();
         self.project.read()?.for_each_entity(&mut |id, statements| {

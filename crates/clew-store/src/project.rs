@@ -52,7 +52,7 @@ pub struct Project {
 
 fn files(error: clew_files::FileError) -> Error {
     match error {
-        clew_files::FileError::Io { path, message } => Error::Io { path, message },
+        clew_files::FileError::Io { path, message, .. } => Error::Io { path, message },
         other => Error::Io { path: PathBuf::new(), message: other.to_string() },
     }
 }
