@@ -21,7 +21,7 @@ fn main() {
         for _ in 0..10_000.min(events - written) {
             let detail =
                 serde_json::json!({"records": 1, "statements": 100, "sources_sha256": format!("{written:064x}")});
-            clew_custody::record_event(tx.as_mut(), &batch, "import", &detail).unwrap();
+            clew_custody::record_event(tx.as_mut(), &batch, clew_custody::EventKind::Import, &detail).unwrap();
             written += 1;
         }
         tx.commit().unwrap();

@@ -4,6 +4,97 @@
 use clew_store::{Batch, ProtectedVersion, ReadTx, WriteTx};
 use clew_vault::Recipient;
 
+/// What a custody event records: one spelling each, as the log stores it (and its leaf hash covers it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventKind {
+    /// Testimonies imported.
+    Import,
+    /// FtM entity files imported.
+    ImportFtm,
+    /// Synthetic demo testimonies written.
+    Demo,
+    /// Assessments recorded as derived statements.
+    Assessment,
+    /// Screening results recorded as derived statements.
+    Screening,
+    /// Files attached to a testimony (sealed).
+    Attach,
+    /// A custodian added.
+    CustodianAdd,
+    /// A custodian removed.
+    CustodianRemove,
+    /// The project's signing key created.
+    SigningKeyCreated,
+    /// The project's key pair created.
+    ProjectKeyCreated,
+    /// A key rotation begun: the files it will re-seal, by their new hashes.
+    KeysRotateBegin,
+    /// A key rotation ended: everything sealed anew.
+    KeysRotate,
+    /// An FtM export.
+    Export,
+    /// An evidence package exported.
+    PackageExport,
+    /// A testimony's protected data read.
+    ProtectedRead,
+    /// A sanctions list kept.
+    ListImport,
+    /// A reviewer's judgement on two entities.
+    LinkJudgement,
+}
+
+impl EventKind {
+    /// Every kind.
+    pub const ALL: [EventKind; 17] = [
+        EventKind::Import,
+        EventKind::ImportFtm,
+        EventKind::Demo,
+        EventKind::Assessment,
+        EventKind::Screening,
+        EventKind::Attach,
+        EventKind::CustodianAdd,
+        EventKind::CustodianRemove,
+        EventKind::SigningKeyCreated,
+        EventKind::ProjectKeyCreated,
+        EventKind::KeysRotateBegin,
+        EventKind::KeysRotate,
+        EventKind::Export,
+        EventKind::PackageExport,
+        EventKind::ProtectedRead,
+        EventKind::ListImport,
+        EventKind::LinkJudgement,
+    ];
+
+    /// The word the log stores.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Import => "import",
+            EventKind::ImportFtm => "import-ftm",
+            EventKind::Demo => "demo",
+            EventKind::Assessment => "assessment",
+            EventKind::Screening => "screening",
+            EventKind::Attach => "attach",
+            EventKind::CustodianAdd => "custodian-add",
+            EventKind::CustodianRemove => "custodian-remove",
+            EventKind::SigningKeyCreated => "signing-key-created",
+            EventKind::ProjectKeyCreated => "project-key-created",
+            EventKind::KeysRotateBegin => "keys-rotate-begin",
+            EventKind::KeysRotate => "keys-rotate",
+            EventKind::Export => "export",
+            EventKind::PackageExport => "package-export",
+            EventKind::ProtectedRead => "protected-read",
+            EventKind::ListImport => "list-import",
+            EventKind::LinkJudgement => "link-judgement",
+        }
+    }
+
+    /// The kind of a stored word; `None` for one this clew does not know (an event is kept and hashed whatever
+    /// its kind).
+    pub fn parse(text: &str) -> Option<EventKind> {
+        EventKind::ALL.into_iter().find(|kind| kind.as_str() == text)
+    }
+}
+
 /// The project's custodians as keys to seal to.
 pub fn custodian_keys(store: &dyn ReadTx) -> Result<Vec<Recipient>, WriteError> {
     store
@@ -36,9 +127,10 @@ pub fn check_sealed_to(tx: &dyn WriteTx, sealed_to: &[Recipient]) -> Result<(), 
 pub fn record_event(
     tx: &mut dyn WriteTx,
     batch: &Batch,
-    kind: &str,
+    kind: EventKind,
     detail: &serde_json::Value,
 ) -> Result<u64, WriteError> {
+    let kind = kind.as_str();
     let protected = tx.protected_written()?;
     let mut detail = detail.clone();
     // Only events of writes that sealed protected data say so, so that every other event keeps its fields.
@@ -102,4 +194,20 @@ pub fn protected_digest(versions: &[ProtectedVersion]) -> String {
         versions.iter().map(|v| format!("{}\t{}\t{}\n", v.source, v.generation, v.version)).collect();
     lines.sort_unstable();
     clew_model::ids::sha256_hex(lines.concat().as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_has_one_spelling_and_reads_back() {
+        for kind in EventKind::ALL {
+            assert_eq!(EventKind::parse(kind.as_str()), Some(kind));
+        }
+        let words: std::collections::HashSet<&str> = EventKind::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(words.len(), EventKind::ALL.len(), "two kinds share a word");
+        assert_eq!(EventKind::parse("Attach"), None);
+        assert_eq!(EventKind::parse("tampered"), None);
+    }
 }

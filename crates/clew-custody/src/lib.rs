@@ -8,5 +8,6 @@ pub mod rotate;
 pub mod verify;
 
 pub use events::{
-    WriteError, check_sealed_to, custodian_keys, now_rfc3339, protected_digest, protected_place, record_event,
+    EventKind, WriteError, check_sealed_to, custodian_keys, now_rfc3339, protected_digest, protected_place,
+    record_event,
 };

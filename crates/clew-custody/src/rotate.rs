@@ -22,7 +22,7 @@ use clew_vault::signing::KeyFiles;
 use clew_vault::{Identity, Recipient};
 use serde::Serialize;
 
-use crate::{WriteError, custodian_keys, now_rfc3339, record_event};
+use crate::{EventKind, WriteError, custodian_keys, now_rfc3339, record_event};
 
 /// What a rotation re-sealed.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -142,12 +142,12 @@ pub fn rotate(
         let begin = Batch {
             recorded_by: recorded_by.to_string(),
             recorded_at: now_rfc3339(),
-            operation: "keys-rotate-begin".into(),
+            operation: EventKind::KeysRotateBegin.as_str().into(),
         };
         let logged = (|| -> Result<(), RotateError> {
             let mut tx = store.write(&begin)?;
             let detail = serde_json::json!({ "project_key": next.to_string(), "sealed_sha256": sealed_files });
-            record_event(tx.as_mut(), &begin, "keys-rotate-begin", &detail)?;
+            record_event(tx.as_mut(), &begin, EventKind::KeysRotateBegin, &detail)?;
             tx.commit()?;
             Ok(())
         })();
@@ -159,8 +159,11 @@ pub fn rotate(
     for blob in staged {
         blobs.install(blob)?;
     }
-    let batch =
-        Batch { recorded_by: recorded_by.to_string(), recorded_at: now_rfc3339(), operation: "keys-rotate".into() };
+    let batch = Batch {
+        recorded_by: recorded_by.to_string(),
+        recorded_at: now_rfc3339(),
+        operation: EventKind::KeysRotate.as_str().into(),
+    };
     let mut tx = store.write(&batch)?;
     crate::check_sealed_to(tx.as_ref(), &custodians)?;
     if tx.reads().sealed_values()? != values || tx.reads().all_attachments()? != attachments {
@@ -189,7 +192,7 @@ pub fn rotate(
         "sealed_sha256": sealed_files,
         "protected_resealed": protected_resealed,
     });
-    record_event(tx.as_mut(), &batch, "keys-rotate", &detail)?;
+    record_event(tx.as_mut(), &batch, EventKind::KeysRotate, &detail)?;
     tx.commit()?;
     keys.finish_rotation()?;
     Ok(RotateReport {

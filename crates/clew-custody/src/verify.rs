@@ -14,7 +14,7 @@ use clew_vault::blobs::{BlobHash, BlobStore};
 use clew_vault::log::{Hash, event_leaf, root};
 use serde::Serialize;
 
-use crate::WriteError;
+use crate::{EventKind, WriteError};
 
 /// What verification found.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -109,13 +109,16 @@ fn altered_statements(store: &dyn ReadTx, batch: BatchId) -> Result<Vec<String>,
 
 /// The sealed file hashes an event logs, by plaintext hash: an attach event's one, a key rotation's every one.
 fn seals_logged_by(event: &CustodyEvent) -> Vec<(String, String)> {
-    if !matches!(event.kind.as_str(), "attach" | "keys-rotate") {
+    let kind = EventKind::parse(&event.kind);
+    if !matches!(kind, Some(EventKind::Attach | EventKind::KeysRotate)) {
         return Vec::new();
     }
     let Ok(detail) = serde_json::from_str::<serde_json::Value>(&event.detail) else { return Vec::new() };
     let text = |value: &serde_json::Value| value.as_str().map(String::from);
     match (detail.get("sha256").and_then(text), detail.get("sealed_sha256")) {
-        (Some(blob), Some(sealed)) if event.kind == "attach" => text(sealed).map(|s| (blob, s)).into_iter().collect(),
+        (Some(blob), Some(sealed)) if kind == Some(EventKind::Attach) => {
+            text(sealed).map(|s| (blob, s)).into_iter().collect()
+        }
         (None, Some(serde_json::Value::Object(sealed))) => {
             sealed.iter().filter_map(|(blob, sealed)| Some((blob.clone(), text(sealed)?))).collect()
         }
@@ -216,9 +219,9 @@ pub fn verify(
         // A rotation logs the blobs' new sealed files before it puts them in place, and again when it is
         // done: in between (a rotation killed midway), the old file and the new one are both what the
         // log knows.
-        match event.kind.as_str() {
-            "keys-rotate" => pending_seals.clear(),
-            "keys-rotate-begin" => {
+        match EventKind::parse(&event.kind) {
+            Some(EventKind::KeysRotate) => pending_seals.clear(),
+            Some(EventKind::KeysRotateBegin) => {
                 let detail = serde_json::from_str::<serde_json::Value>(&event.detail).unwrap_or_default();
                 if let Some(sealed) = detail.get("sealed_sha256").and_then(|v| v.as_object()) {
                     for (blob, sealed) in sealed {
@@ -249,7 +252,7 @@ pub fn verify(
                 }
             }
         }
-        if event.kind == "link-judgement"
+        if EventKind::parse(&event.kind) == Some(EventKind::LinkJudgement)
             && let Ok(detail) = serde_json::from_str::<serde_json::Value>(&event.detail)
         {
             let field = |key: &str| detail.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_string();
@@ -262,11 +265,11 @@ pub fn verify(
             .ok()
             .and_then(|d| d.get("public_key").and_then(|k| k.as_str().map(String::from)));
         if let Some(key) = custodian {
-            match event.kind.as_str() {
-                "custodian-add" => {
+            match EventKind::parse(&event.kind) {
+                Some(EventKind::CustodianAdd) => {
                     logged_custodians.insert(key);
                 }
-                "custodian-remove" => {
+                Some(EventKind::CustodianRemove) => {
                     logged_custodians.remove(&key);
                 }
                 _ => {}

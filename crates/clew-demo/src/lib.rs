@@ -138,8 +138,11 @@ pub fn write_demo(
         let mut written = 0;
         while written < total {
             let recorded_at = clew_custody::now_rfc3339();
-            let batch =
-                Batch { recorded_by: "clew-demo".into(), recorded_at: recorded_at.clone(), operation: "demo".into() };
+            let batch = Batch {
+                recorded_by: "clew-demo".into(),
+                recorded_at: recorded_at.clone(),
+                operation: clew_custody::EventKind::Demo.as_str().into(),
+            };
             let mut tx = store.write(&batch)?;
             let end = (written + TESTIMONIES_PER_COMMIT).min(total);
             let first = written;
@@ -159,7 +162,7 @@ pub fn write_demo(
                 "statements_sha256": tx.batch_digest()?,
                 "records_sha256": tx.records_digest()?,
             });
-            clew_custody::record_event(tx.as_mut(), &batch, "demo", &detail)?;
+            clew_custody::record_event(tx.as_mut(), &batch, clew_custody::EventKind::Demo, &detail)?;
             tx.commit()?;
         }
         report.committed = true;

@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use clew_custody::proofs::ProvedEvent;
-use clew_custody::{WriteError, now_rfc3339, record_event};
+use clew_custody::{EventKind, WriteError, now_rfc3339, record_event};
 use clew_intake::testimony::Consent;
 
 /// The package format.
@@ -612,7 +612,9 @@ fn prepare(
             let hash = serde_json::from_str::<serde_json::Value>(&event.detail)
                 .ok()
                 .and_then(|d| d.get("sha256").and_then(|h| h.as_str().map(String::from)));
-            if event.kind != "attach" || hash.is_some_and(|h| included.contains(h.as_str())) {
+            if EventKind::parse(&event.kind) != Some(EventKind::Attach)
+                || hash.is_some_and(|h| included.contains(h.as_str()))
+            {
                 wanted.insert(event.seq);
             }
         }
@@ -668,7 +670,7 @@ pub fn export_package(
         let batch = Batch {
             recorded_by: options.recorded_by.clone(),
             recorded_at: now_rfc3339(),
-            operation: "package-export".into(),
+            operation: EventKind::PackageExport.as_str().into(),
         };
         let (prepared, mut tx) = if under_lock {
             let tx = store.write(&batch)?;
@@ -692,7 +694,7 @@ pub fn export_package(
             "synthetic": prepared.synthetic,
             "sealed": !options.seal_to.is_empty(),
         });
-        record_event(tx.as_mut(), &batch, "package-export", &detail)?;
+        record_event(tx.as_mut(), &batch, clew_custody::EventKind::PackageExport, &detail)?;
         let export = tx.reads().events(size, 1)?.into_iter().next().ok_or_else(|| {
             PackageError::from(clew_store::Error::internal("the export event is not in the log it was appended to"))
         })?;
@@ -1168,7 +1170,12 @@ fn check_package(
 
     // 4. The export event commits to SHA256SUMS, the subject and the audience.
     let detail = |event: &ProvedEvent| serde_json::from_str::<serde_json::Value>(&event.detail).ok();
-    match manifest.events.last().filter(|e| e.kind == "package-export").and_then(detail) {
+    match manifest
+        .events
+        .last()
+        .filter(|e| EventKind::parse(&e.kind) == Some(EventKind::PackageExport))
+        .and_then(detail)
+    {
         None => problems.push("manifest.json: the package-export event is missing".into()),
         Some(export) => {
             if export.get("files_sha256").and_then(|v| v.as_str()) != Some(&sha256_hex(&sums)) {
@@ -1189,7 +1196,7 @@ fn check_package(
     let attached: HashSet<String> = manifest
         .events
         .iter()
-        .filter(|e| e.kind == "attach")
+        .filter(|e| EventKind::parse(&e.kind) == Some(EventKind::Attach))
         .filter_map(|e| detail(e)?.get("sha256")?.as_str().map(String::from))
         .collect();
     for file in manifest.files.iter().filter(|f| f.path.starts_with("material/attachments/")) {

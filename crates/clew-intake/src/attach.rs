@@ -12,7 +12,7 @@ use clew_vault::signing::KeyFiles;
 use serde::Serialize;
 
 use crate::strip;
-use clew_custody::{WriteError, custodian_keys, now_rfc3339};
+use clew_custody::{EventKind, WriteError, custodian_keys, now_rfc3339};
 
 /// Why attaching failed; nothing was recorded.
 #[derive(Debug, thiserror::Error)]
@@ -188,8 +188,11 @@ pub fn attach_files(
         done += 1;
         progress(done);
     }
-    let batch =
-        Batch { recorded_by: options.recorded_by.to_string(), recorded_at: now_rfc3339(), operation: "attach".into() };
+    let batch = Batch {
+        recorded_by: options.recorded_by.to_string(),
+        recorded_at: now_rfc3339(),
+        operation: EventKind::Attach.as_str().into(),
+    };
     let mut tx = store.write(&batch)?;
     // Names were sealed to the custodians read above: they must still be the project's. So must the project
     // keys the blobs were sealed to: a rotation that began (its next key written) or ended while the files
@@ -226,7 +229,7 @@ pub fn attach_files(
             detail["original_size"] = original.size.into();
             detail["stripped"] = original.stripped.clone().into();
         }
-        clew_custody::record_event(tx.as_mut(), &batch, "attach", &detail)?;
+        clew_custody::record_event(tx.as_mut(), &batch, EventKind::Attach, &detail)?;
         attached.push(Attached {
             blob: blobs.path(&blob.sha256),
             sha256: blob.sha256,

@@ -49,7 +49,7 @@ pub fn import_ftm(
     options: &FtmImportOptions,
     progress: &mut dyn FnMut(u64),
 ) -> Result<ImportReport, WriteError> {
-    let mut run = ImportRun::begin(store, &options.recorded_by, "import-ftm")?;
+    let mut run = ImportRun::begin(store, &options.recorded_by, clew_custody::EventKind::ImportFtm)?;
     let reverse = reverse_properties(model);
     // Which input each source id came from: two inputs must never write (and so retract) one source.
     let mut sources: HashMap<SourceId, String> = HashMap::new();

@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 
 use clew_model::doc::Node;
 
-use clew_custody::{WriteError, check_sealed_to, custodian_keys, now_rfc3339, record_event};
+use clew_custody::{EventKind, WriteError, check_sealed_to, custodian_keys, now_rfc3339, record_event};
 
 use crate::input::{InputPath, read_text, records};
 use crate::mapping::{DERIVED_ID_MARK, Fact, content_hash, testimony_facts};
@@ -166,6 +166,8 @@ pub struct ImportRun<'s> {
     /// The custodians protected data is sealed to (`None` when only checking).
     custodians: Option<Vec<Recipient>>,
     batch: Batch,
+    /// What its custody event records.
+    kind: EventKind,
     tx: Option<Box<dyn WriteTx + 's>>,
     /// SHA-256 over the id and content hash of every source written, for the custody log.
     sources: Sha256,
@@ -175,14 +177,22 @@ pub struct ImportRun<'s> {
 
 impl<'s> ImportRun<'s> {
     /// Starts a run; with a store, it will write to it.
-    pub fn begin(store: Option<&'s dyn Store>, recorded_by: &str, operation: &str) -> Result<Self, WriteError> {
+    pub fn begin(store: Option<&'s dyn Store>, recorded_by: &str, kind: EventKind) -> Result<Self, WriteError> {
         let batch =
-            Batch { recorded_by: recorded_by.to_string(), recorded_at: now_rfc3339(), operation: operation.into() };
+            Batch { recorded_by: recorded_by.to_string(), recorded_at: now_rfc3339(), operation: kind.as_str().into() };
         let custodians = match &store {
             Some(store) => Some(custodian_keys(&*store.read()?)?),
             None => None,
         };
-        Ok(ImportRun { store, custodians, batch, tx: None, sources: Sha256::new(), report: ImportReport::default() })
+        Ok(ImportRun {
+            store,
+            custodians,
+            batch,
+            kind,
+            tx: None,
+            sources: Sha256::new(),
+            report: ImportReport::default(),
+        })
     }
 
     /// The custodians protected data is sealed to (`None` when only checking).
@@ -282,7 +292,7 @@ impl<'s> ImportRun<'s> {
                 "statements_sha256": tx.batch_digest()?,
                 "records_sha256": tx.records_digest()?,
             });
-            record_event(tx.as_mut(), &self.batch, &self.batch.operation, &detail)?;
+            record_event(tx.as_mut(), &self.batch, self.kind, &detail)?;
             tx.commit()?;
             self.report.committed = true;
         }
@@ -308,7 +318,7 @@ pub fn import_testimonies(
     };
     let earlier_ids: HashSet<String> =
         project_testimonies.iter().filter(|id| id.contains(DERIVED_ID_MARK)).cloned().collect();
-    let mut run = ImportRun::begin(store, &options.recorded_by, "import")?;
+    let mut run = ImportRun::begin(store, &options.recorded_by, clew_custody::EventKind::Import)?;
     // Where each testimony id was first seen in this run, to refuse the same id twice.
     let mut seen: HashMap<String, String> = HashMap::new();
     // A testimony's own entity has the testimony's id: a coded entity may not take it (nor another testimony's

@@ -55,7 +55,11 @@ impl Service {
             ));
         };
         let plaintext = clew_vault::open(identity, &sealed)?;
-        self.log_event(actor, "protected-read", &serde_json::json!({"testimony": testimony.as_str()}))?;
+        self.log_event(
+            actor,
+            clew_custody::EventKind::ProtectedRead,
+            &serde_json::json!({"testimony": testimony.as_str()}),
+        )?;
         Ok(plaintext)
     }
 }

@@ -43,7 +43,7 @@ pub fn record_assessments(
     let testimonies = store.read()?.sources_of_kind(SourceKind::Testimony)?;
     let mut report = RecordReport::default();
     for chunk in testimonies.chunks(PER_BATCH) {
-        let mut run = ImportRun::begin(Some(store), recorded_by, "assessment")?;
+        let mut run = ImportRun::begin(Some(store), recorded_by, clew_custody::EventKind::Assessment)?;
         let recorded_at = run.recorded_at().to_string();
         // Derive from what the chunk's own transaction reads, then write there with its custody event: a
         // testimony changed or withdrawn since the list was read is assessed as it is now, and its withdrawal

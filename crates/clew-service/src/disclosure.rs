@@ -45,7 +45,7 @@ impl Service {
             "max_sensitivity": max_sensitivity.as_str(),
             "to": to,
         });
-        self.log_event(actor, "export", &detail)?;
+        self.log_event(actor, clew_custody::EventKind::Export, &detail)?;
         let store = self.project.read()?;
         Ok(clew_disclosure::ftm::export_ftm(model()?, &*store, max_sensitivity, audience, writer)?)
     }

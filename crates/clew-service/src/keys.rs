@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use clew_custody::EventKind;
 use clew_store::Custodian;
 use clew_vault::signing::KeyFiles;
 use clew_vault::{Identity, Recipient};
@@ -39,9 +40,9 @@ impl Service {
         let mut tx = self.project.store().write(&batch)?;
         let mut logged = std::collections::HashSet::new();
         tx.reads().for_each_event(&mut |event| {
-            let field = match event.kind.as_str() {
-                "signing-key-created" | "project-key-created" => "public_key",
-                "keys-rotate" => "project_key",
+            let field = match EventKind::parse(&event.kind) {
+                Some(EventKind::SigningKeyCreated | EventKind::ProjectKeyCreated) => "public_key",
+                Some(EventKind::KeysRotate) => "project_key",
                 _ => return Ok(()),
             };
             if let Ok(detail) = serde_json::from_str::<serde_json::Value>(&event.detail)
@@ -52,8 +53,9 @@ impl Service {
             Ok(())
         })?;
         let mut wrote = false;
-        for (kind, key) in [("signing-key-created", &public.signing_key), ("project-key-created", &public.project_key)]
-        {
+        let keys =
+            [(EventKind::SigningKeyCreated, &public.signing_key), (EventKind::ProjectKeyCreated, &public.project_key)];
+        for (kind, key) in keys {
             if !logged.contains(key.as_str()) {
                 clew_custody::record_event(tx.as_mut(), &batch, kind, &serde_json::json!({"public_key": key}))?;
                 wrote = true;
@@ -83,11 +85,11 @@ impl Service {
 
     /// Adds a custodian, with its custody event, in one transaction; `false` when it was one already.
     pub fn add_custodian(&self, actor: &Actor, key: &Recipient, label: &str) -> Result<bool> {
-        let batch = batch(actor, "custodian-add");
+        let batch = batch(actor, EventKind::CustodianAdd.as_str());
         let mut tx = self.project.store().write(&batch)?;
         let added = tx.put_custodian(&key.to_string(), label)?;
         let detail = serde_json::json!({"public_key": key.to_string(), "label": label, "added": added});
-        clew_custody::record_event(tx.as_mut(), &batch, "custodian-add", &detail)?;
+        clew_custody::record_event(tx.as_mut(), &batch, EventKind::CustodianAdd, &detail)?;
         tx.commit()?;
         Ok(added)
     }
@@ -95,13 +97,13 @@ impl Service {
     /// Removes a custodian, with its custody event: nothing new is sealed to it. The store refuses the last one
     /// (a `conflict`), counted inside the transaction; a key that is no custodian is `not_found`.
     pub fn remove_custodian(&self, actor: &Actor, key: &Recipient) -> Result<()> {
-        let batch = batch(actor, "custodian-remove");
+        let batch = batch(actor, EventKind::CustodianRemove.as_str());
         let mut tx = self.project.store().write(&batch)?;
         if !tx.remove_custodian(&key.to_string())? {
             return Err(Error::new(crate::Code::NotFound, format!("{key} is not a custodian of this project")));
         }
         let detail = serde_json::json!({"public_key": key.to_string()});
-        clew_custody::record_event(tx.as_mut(), &batch, "custodian-remove", &detail)?;
+        clew_custody::record_event(tx.as_mut(), &batch, EventKind::CustodianRemove, &detail)?;
         tx.commit()?;
         Ok(())
     }

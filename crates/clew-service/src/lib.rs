@@ -151,8 +151,8 @@ impl Service {
     }
 
     /// Appends one event to the custody log, in a transaction of its own; its sequence number.
-    pub fn log_event(&self, actor: &Actor, kind: &str, detail: &serde_json::Value) -> Result<u64> {
-        let batch = batch(actor, kind);
+    pub fn log_event(&self, actor: &Actor, kind: clew_custody::EventKind, detail: &serde_json::Value) -> Result<u64> {
+        let batch = batch(actor, kind.as_str());
         let mut tx = self.project.store().write(&batch)?;
         let seq = clew_custody::record_event(tx.as_mut(), &batch, kind, detail)?;
         tx.commit()?;

@@ -252,7 +252,7 @@ impl Service {
         if a == b {
             return Err(Error::usage(format!("{a} and {b} are one entity")));
         }
-        let batch = crate::batch(actor, "link-judgement");
+        let batch = crate::batch(actor, clew_custody::EventKind::LinkJudgement.as_str());
         let mut tx = self.project.store().write(&batch)?;
         let model = crate::analysis::model()?;
         let mut linked_with = Vec::new();
@@ -291,7 +291,7 @@ impl Service {
             "entity_a": stored.entity_a, "entity_b": stored.entity_b, "verdict": verdict.as_str(),
             "note_sha256": clew_custody::verify::note_digest(&stored.salt, note),
         });
-        clew_custody::record_event(tx.as_mut(), &batch, "link-judgement", &detail)?;
+        clew_custody::record_event(tx.as_mut(), &batch, clew_custody::EventKind::LinkJudgement, &detail)?;
         tx.commit()?;
         Ok(Judgement {
             entity_a: a.clone(),

@@ -175,7 +175,7 @@ impl Service {
                 keep(&hash, bytes)?;
             }
         }
-        let batch = batch(actor, "list-import");
+        let batch = batch(actor, clew_custody::EventKind::ListImport.as_str());
         let info = &file.list.info;
         let list = StoredList {
             sha256: sha256.to_string(),
@@ -198,7 +198,7 @@ impl Service {
             "list": list.name, "version": list.version, "format": list.format, "sha256": sha256,
             "entities": list.entities, "companion_sha256": aliases_hash, "addresses_sha256": addresses_hash,
         });
-        clew_custody::record_event(tx.as_mut(), &batch, "list-import", &detail)?;
+        clew_custody::record_event(tx.as_mut(), &batch, clew_custody::EventKind::ListImport, &detail)?;
         tx.commit()?;
         Ok(ImportedList { list, already_kept: false })
     }

@@ -411,7 +411,7 @@ impl Service {
         let all: Vec<(&ScreenedEntity, bool)> =
             screened.iter().map(|s| (s, false)).chain(stale.iter().map(|s| (s, true))).collect();
         for chunk in all.chunks(PER_BATCH) {
-            let mut run = ImportRun::begin(Some(store), actor.name(), "screening")?;
+            let mut run = ImportRun::begin(Some(store), actor.name(), clew_custody::EventKind::Screening)?;
             let recorded_at = run.recorded_at().to_string();
             for (entity, is_stale) in chunk {
                 let id = screening_source(&entity.entity).map_err(Error::internal)?;

@@ -53,7 +53,7 @@ fn project() -> (tempfile::TempDir, Project) {
     let mut tx = project.store().write(&batch).unwrap();
     tx.put_custodian(&custodian.key.to_string(), "test").unwrap();
     let detail = serde_json::json!({"public_key": custodian.key.to_string()});
-    record_event(tx.as_mut(), &batch, "custodian-add", &detail).unwrap();
+    record_event(tx.as_mut(), &batch, clew_custody::EventKind::CustodianAdd, &detail).unwrap();
     tx.commit().unwrap();
     let (_files, report) = import_files(Some(&project), &[("t.yaml", example_text().as_bytes())]);
     assert!(report.committed);
@@ -63,7 +63,7 @@ fn project() -> (tempfile::TempDir, Project) {
 fn export_with(commits: usize) -> usize {
     let (dir, project) = project();
     let store = Interleaved::new(project.store(), commits, |tx, batch| {
-        record_event(tx, batch, "export", &serde_json::json!({"format": "ftm"})).unwrap();
+        record_event(tx, batch, clew_custody::EventKind::Export, &serde_json::json!({"format": "ftm"})).unwrap();
     });
     let key = clew_vault::signing::ProjectSigningKey::generate();
     let options = ExportOptions {
@@ -111,7 +111,8 @@ fn an_import_sealed_to_custodians_that_changed_meanwhile_writes_nothing() {
     let store = Interleaved::new(project.store(), 1, |tx, batch| {
         let key = clew_vault::new_custodian("late custodian").key.to_string();
         tx.put_custodian(&key, "late").unwrap();
-        record_event(tx, batch, "custodian-add", &serde_json::json!({"public_key": key})).unwrap();
+        record_event(tx, batch, clew_custody::EventKind::CustodianAdd, &serde_json::json!({"public_key": key}))
+            .unwrap();
     });
     let changed = example_text().replace("T-EXAMPLE-0001", "T-EXAMPLE-0002").replace("W-EX-0001", "W-EX-0002");
     let dir = tempfile::tempdir().unwrap();
