@@ -298,9 +298,17 @@ fn move_entries_into(from: &Path, to: &Path) -> Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    /// A new project without keys, in a temporary folder, and who acts in it.
+    pub(crate) fn project() -> (tempfile::TempDir, Service, Actor) {
+        let dir = tempfile::tempdir().unwrap();
+        let actor = Actor::new("tester").unwrap();
+        let (service, _) = Service::init(&dir.path().join("p"), "p", None, &actor).unwrap();
+        (dir, service, actor)
+    }
 
     #[test]
     fn an_actor_is_named_plainly() {

@@ -916,37 +916,18 @@ mod tests {
     use super::*;
     use crate::Code;
 
-    /// Fictional people (synthetic) as two sources of a project would have them: a roster and case files.
+    /// A file of test_data/people: fictional people (synthetic) as two sources of a project would have them.
+    fn people_file(name: &str) -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("test_data/people").join(name)
+    }
+
+    /// A project with the fictional people of test_data/people imported.
     fn project_with_people(dir: &Path) -> Service {
         let actor = Actor::new("tester").unwrap();
         let (service, _) = Service::init(&dir.join("p"), "p", None, &actor).unwrap();
-        let person = |id: &str, names: &[&str], birth: &str| {
-            let names: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
-            let birth = if birth.is_empty() { String::new() } else { format!(", \"birthDate\": [\"{birth}\"]") };
-            format!(
-                "{{\"id\": \"{id}\", \"schema\": \"Person\", \"properties\": {{\"name\": [{}], \"nationality\": [\"kp\"]{birth}}}}}\n",
-                names.join(", ")
-            )
-        };
-        let roster = [
-            person("roster.1", &["김철수", "Kim Chol Su"], "1975-03-02"),
-            person("roster.2", &["Ri Nam Hui"], "1980-11-20"),
-            person("roster.3", &["Pak Song Il"], "1969-06-01"),
-            person("roster.4", &["Choe Yong Ho"], "1990-01-15"),
-            "{\"id\": \"roster.c1\", \"schema\": \"Company\", \"properties\": {\"name\": [\"DEMO Trading LLC\"]}}\n"
-                .to_string(),
-        ]
-        .concat();
-        let cases = [
-            person("case.1", &["Ким Чхоль Су"], "1975"),
-            person("case.2", &["리남희"], "1980-11-20"),
-            person("case.3", &["Pak Song Il"], ""),
-            person("case.4", &["Han Myong Ok"], "1985-07-07"),
-        ]
-        .concat();
         let mut inputs = Vec::new();
-        for (file, text) in [("roster.jsonl", roster), ("cases.jsonl", cases)] {
-            std::fs::write(dir.join(file), text).unwrap();
+        for file in ["roster.jsonl", "cases.jsonl"] {
+            std::fs::copy(people_file(file), dir.join(file)).unwrap();
             inputs.push(clew_intake::input::InputPath::File(dir.join(file)));
         }
         let options = clew_intake::ftm::FtmImportOptions {

@@ -236,12 +236,7 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
-    fn project() -> (tempfile::TempDir, Service, Actor) {
-        let dir = tempfile::tempdir().unwrap();
-        let actor = Actor::new("tester").unwrap();
-        let (service, _) = Service::init(&dir.path().join("p"), "p", None, &actor).unwrap();
-        (dir, service, actor)
-    }
+    use crate::tests::project;
 
     #[test]
     fn a_list_is_kept_once_with_its_event_and_its_newest_version_is_screened() {

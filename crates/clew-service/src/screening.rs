@@ -522,12 +522,7 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
-    fn project() -> (tempfile::TempDir, Service, Actor) {
-        let dir = tempfile::tempdir().unwrap();
-        let actor = Actor::new("tester").unwrap();
-        let (service, _) = Service::init(&dir.path().join("p"), "p", None, &actor).unwrap();
-        (dir, service, actor)
-    }
+    use crate::tests::project;
 
     /// The explanations stated by an entity's recorded screening.
     fn stated_explanations(service: &Service, entity: &EntityId) -> Vec<(String, String)> {

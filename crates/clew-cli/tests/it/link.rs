@@ -234,36 +234,12 @@ fn bad_configs_files_and_judgements_are_refused_and_nothing_is_written() {
     assert!(message.contains("more than the limit of 3"), "{message}");
 }
 
-/// Fictional people (synthetic) as two sources of a project would have them: a roster and case files.
+/// A project with the fictional people (synthetic) of clew-service's test_data/people: a roster and case files.
 fn project_with_people(dir: &Path) {
     crate::init_project(dir, "p");
-    let person = |id: &str, names: &[&str], birth: &str| {
-        let names: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
-        let birth = if birth.is_empty() { String::new() } else { format!(", \"birthDate\": [\"{birth}\"]") };
-        format!(
-            "{{\"id\": \"{id}\", \"schema\": \"Person\", \"properties\": {{\"name\": [{}], \"nationality\": [\"kp\"]{birth}}}}}\n",
-            names.join(", ")
-        )
-    };
-    let roster = [
-        person("roster.1", &["김철수", "Kim Chol Su"], "1975-03-02"),
-        person("roster.2", &["Ri Nam Hui"], "1980-11-20"),
-        person("roster.3", &["Pak Song Il"], "1969-06-01"),
-        person("roster.4", &["Choe Yong Ho"], "1990-01-15"),
-        "{\"id\": \"roster.c1\", \"schema\": \"Company\", \"properties\": {\"name\": [\"DEMO Trading LLC\"]}}\n"
-            .to_string(),
-    ]
-    .concat();
-    let cases = [
-        person("case.1", &["Ким Чхоль Су"], "1975"),
-        person("case.2", &["리남희"], "1980-11-20"),
-        person("case.3", &["Pak Song Il"], ""),
-        person("case.4", &["Han Myong Ok"], "1985-07-07"),
-    ]
-    .concat();
-    std::fs::write(dir.join("roster.jsonl"), roster).unwrap();
-    std::fs::write(dir.join("cases.jsonl"), cases).unwrap();
     for file in ["roster.jsonl", "cases.jsonl"] {
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../clew-service/test_data/people").join(file);
+        std::fs::copy(fixture, dir.join(file)).unwrap();
         let run = clew(dir, &["--project", "p", "import", file, "--format", "ftm"]);
         assert!(run.status.success(), "{}", text(&run.stderr));
     }
