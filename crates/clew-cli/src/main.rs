@@ -133,6 +133,10 @@ enum Command {
     /// Read protected witness data (custodians only).
     #[command(subcommand)]
     Protected(ProtectedCommand),
+    /// The accounts of the people who use the project in a browser (`clew serve`): add one with a role (it
+    /// gets a one-time password, and admins and custodians a second factor), list, disable, enable, reset.
+    #[command(subcommand)]
+    User(UserCommand),
     /// Evidence packages: the material one audience may receive, with proofs anyone can check offline.
     #[command(subcommand)]
     Package(PackageCommand),
@@ -565,6 +569,52 @@ enum CustodianCommand {
         /// The public key: age1..., or a .pub file holding it.
         public_key: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Add an account. Prints its one-time password once (changed at the first sign-in) and, for admins and
+    /// custodians, the second factor to add to an authenticator app (TOTP).
+    Add {
+        /// The name they sign in with: letters (any script), digits, `.`, `_` or `-`.
+        name: String,
+        /// What they may do: admin (accounts, and all a coder and an analyst do), custodian (custody views;
+        /// protected data is opened on their own machine with the CLI), coder (codes testimonies, reviews
+        /// linkage), analyst (reads and runs analyses), viewer (reads).
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// Who adds it (recorded in the custody log) [default: $CLEW_USER or $USER].
+        #[arg(long)]
+        user: Option<String>,
+    },
+    /// List the accounts (never their credentials).
+    List,
+    /// Disable an account: it can no longer sign in (accounts are never deleted; the log keeps their names).
+    Disable {
+        /// The account.
+        name: String,
+    },
+    /// Enable a disabled account again.
+    Enable {
+        /// The account.
+        name: String,
+    },
+    /// Give an account a new one-time password (and a new second factor for admins and custodians): the old
+    /// ones stop working.
+    Reset {
+        /// The account.
+        name: String,
+    },
+}
+
+/// A role on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum RoleArg {
+    Admin,
+    Custodian,
+    Coder,
+    Analyst,
+    Viewer,
 }
 
 #[derive(Debug, Subcommand)]
@@ -1145,6 +1195,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
                 Ok(())
             })
         }
+        Command::User(command) => user(cli.project, command, out),
         Command::Protected(ProtectedCommand::Show { testimony, identity }) => {
             let testimony = SourceId::new(&testimony).map_err(Failure::usage)?;
             let identity = read_identity(&identity)?.ok_or_else(|| Failure::usage("give --identity".to_string()))?;
@@ -1157,6 +1208,82 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             out.line(text)
         }
     }
+}
+
+fn user(project: Option<PathBuf>, command: UserCommand, out: &mut Output) -> Result<(), Failure> {
+    use clew_service::accounts::Role;
+    let service = service(&project)?;
+    match command {
+        UserCommand::Add { name, role, user: who } => {
+            let role = match role {
+                RoleArg::Admin => Role::Admin,
+                RoleArg::Custodian => Role::Custodian,
+                RoleArg::Coder => Role::Coder,
+                RoleArg::Analyst => Role::Analyst,
+                RoleArg::Viewer => Role::Viewer,
+            };
+            let issued = service.add_user(&actor(who)?, &name, role)?;
+            show_credentials(out, &issued, "added")
+        }
+        UserCommand::List => {
+            let users = service.users()?;
+            out.value(&users, |out| {
+                if users.is_empty() {
+                    out.line("No accounts yet: add one with `clew user add NAME --role admin`.")?;
+                }
+                for u in &users {
+                    let mut state = Vec::new();
+                    if u.disabled {
+                        state.push("disabled");
+                    }
+                    if u.password_is_temporary {
+                        state.push("one-time password not changed yet");
+                    }
+                    if u.second_factor {
+                        state.push("second factor");
+                    }
+                    out.line(&format!(
+                        "{:<24} {:<10} {}  (added by {} at {})",
+                        u.name,
+                        u.role,
+                        state.join(", "),
+                        u.created_by,
+                        u.created_at
+                    ))?;
+                }
+                Ok(())
+            })
+        }
+        UserCommand::Disable { name } => {
+            service.set_user_disabled(&actor(None)?, &name, true)?;
+            out.line(&format!("Disabled account `{name}`: it can no longer sign in."))
+        }
+        UserCommand::Enable { name } => {
+            service.set_user_disabled(&actor(None)?, &name, false)?;
+            out.line(&format!("Enabled account `{name}` again."))
+        }
+        UserCommand::Reset { name } => {
+            let issued = service.reset_user(&actor(None)?, &name)?;
+            show_credentials(out, &issued, "reset")
+        }
+    }
+}
+
+/// Shows credentials given out once: the one-time password and the second factor.
+fn show_credentials(
+    out: &mut Output,
+    issued: &clew_service::accounts::IssuedCredentials,
+    done: &str,
+) -> Result<(), Failure> {
+    out.value(issued, |out| {
+        out.line(&format!("Account `{}` ({}) {done}.", issued.name, issued.role.as_str()))?;
+        out.line(&format!("One-time password (shown this once; changed at the first sign-in): {}", issued.password))?;
+        if let Some(totp) = &issued.second_factor {
+            out.line(&format!("Second factor: add this key to an authenticator app (TOTP): {}", totp.secret))?;
+            out.line(&format!("  or open: {}", totp.uri))?;
+        }
+        out.note("Give these to the person in private (not by e-mail or chat that keeps them); nothing else can show them again.")
+    })
 }
 
 fn package(

@@ -41,11 +41,19 @@ pub enum EventKind {
     ListImport,
     /// A reviewer's judgement on two entities.
     LinkJudgement,
+    /// An account added (its name and role; never a password).
+    AccountAdd,
+    /// An account disabled.
+    AccountDisable,
+    /// An account enabled again.
+    AccountEnable,
+    /// An account given a new one-time password (and second factor).
+    AccountReset,
 }
 
 impl EventKind {
     /// Every kind.
-    pub const ALL: [EventKind; 17] = [
+    pub const ALL: [EventKind; 21] = [
         EventKind::Import,
         EventKind::ImportFtm,
         EventKind::Demo,
@@ -63,6 +71,10 @@ impl EventKind {
         EventKind::ProtectedRead,
         EventKind::ListImport,
         EventKind::LinkJudgement,
+        EventKind::AccountAdd,
+        EventKind::AccountDisable,
+        EventKind::AccountEnable,
+        EventKind::AccountReset,
     ];
 
     /// The word the log stores.
@@ -85,6 +97,10 @@ impl EventKind {
             EventKind::ProtectedRead => "protected-read",
             EventKind::ListImport => "list-import",
             EventKind::LinkJudgement => "link-judgement",
+            EventKind::AccountAdd => "account-add",
+            EventKind::AccountDisable => "account-disable",
+            EventKind::AccountEnable => "account-enable",
+            EventKind::AccountReset => "account-reset",
         }
     }
 

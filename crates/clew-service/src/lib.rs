@@ -7,6 +7,7 @@
 //! FtM export, assessments, ledgers, aggregates, the revenue and population estimates, lists and screening,
 //! record linkage. Each result made from synthetic data says so.
 
+pub mod accounts;
 pub mod analysis;
 mod custody;
 pub mod demo;

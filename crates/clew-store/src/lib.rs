@@ -236,6 +236,15 @@ pub trait WriteTx {
     /// a key rotation re-seals it). `false` when it was not a custodian. Refused ([`Error::Conflict`]) when it
     /// is the last one, counted inside this transaction: protected data must always have someone to be sealed to.
     fn remove_custodian(&mut self, public_key: &str) -> Result<bool>;
+    /// Adds an account; `false` when one of that name exists (enabled or disabled).
+    fn put_account(&mut self, account: &NewAccount) -> Result<bool>;
+    /// Gives an account new credentials (a one-time password's hash, and a new second factor or none); `false`
+    /// when there is no such account.
+    fn set_account_credentials(&mut self, name: &str, credentials: &Credentials) -> Result<bool>;
+    /// Disables or enables an account; `false` when there is no such account. Disabling the last enabled
+    /// admin is refused ([`Error::Conflict`]), counted inside this transaction: someone must be able to manage
+    /// the accounts.
+    fn set_account_disabled(&mut self, name: &str, disabled: bool) -> Result<bool>;
     /// Replaces a sealed value with the same plaintext sealed anew (a key rotation).
     fn reseal(&mut self, value: &SealedRef, sealed: &[u8]) -> Result<()>;
     /// SHA-256 (hex) over every statement this transaction's batch has written so far, in the order written.
@@ -313,6 +322,8 @@ pub trait ReadTx {
     fn stats(&self) -> Result<Stats>;
     /// The custodians protected data is sealed to, in the order added.
     fn custodians(&self) -> Result<Vec<Custodian>>;
+    /// The accounts, by name (never their credentials).
+    fn accounts(&self) -> Result<Vec<Account>>;
     /// The sanctions lists kept in the project, oldest first.
     fn sanctions_lists(&self) -> Result<Vec<StoredList>>;
     /// Reviewers' judgements on pairs of entities, oldest first.
@@ -557,6 +568,63 @@ pub struct StoredJudgement {
     #[serde(skip)]
     pub batch: Option<BatchId>,
 }
+
+/// An account of someone who uses the project through `clew serve`, as listed (never its credentials).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Account {
+    /// The name they sign in with.
+    pub name: String,
+    /// `admin`, `custodian`, `coder`, `analyst` or `viewer`.
+    pub role: String,
+    /// Whether it has a second factor (TOTP).
+    pub second_factor: bool,
+    /// Whether its password is a one-time password still to be changed.
+    pub password_is_temporary: bool,
+    /// Whether it is disabled.
+    pub disabled: bool,
+    /// Who made it, and when (RFC 3339).
+    pub created_by: String,
+    /// When it was made.
+    pub created_at: String,
+    /// Who last changed it, and when.
+    pub changed_by: String,
+    /// When it was last changed.
+    pub changed_at: String,
+}
+
+/// What signs an account in: a password's Argon2id hash (PHC string), whether that password is a one-time
+/// one, and the second factor's TOTP secret (base32) if it has one.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    /// The password's Argon2id hash.
+    pub password_hash: String,
+    /// Whether the password must be changed at the first sign-in.
+    pub password_is_temporary: bool,
+    /// The TOTP secret (base32), for the roles that need a second factor.
+    pub totp_secret: Option<String>,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never printed, not even a hash: debug output reaches logs.
+        f.write_str("Credentials { .. }")
+    }
+}
+
+/// An account to add.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAccount {
+    /// The name they sign in with.
+    pub name: String,
+    /// Its role.
+    pub role: String,
+    /// Its first credentials.
+    pub credentials: Credentials,
+}
+
+/// Why disabling an account was refused ([`WriteTx::set_account_disabled`]).
+pub(crate) const LAST_ADMIN: &str =
+    "this is the last enabled admin: enable or add another admin first (someone must be able to manage accounts)";
 
 /// A custodian as the store records it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

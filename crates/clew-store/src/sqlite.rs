@@ -11,13 +11,13 @@ use clew_model::{
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use crate::{
-    Attachment, Batch, BatchId, ConsentRecord, Custodian, CustodyEvent, EntityRow, Error, NewAttachment, Original,
-    ProtectedVersion, ReadTx, Result, SealedPlace, SealedRef, SourceBatch, SourceDraft, SourceOutcome, Stats, Store,
-    StoredJudgement, StoredList, WriteTx,
+    Account, Attachment, Batch, BatchId, ConsentRecord, Credentials, Custodian, CustodyEvent, EntityRow, Error,
+    NewAccount, NewAttachment, Original, ProtectedVersion, ReadTx, Result, SealedPlace, SealedRef, SourceBatch,
+    SourceDraft, SourceOutcome, Stats, Store, StoredJudgement, StoredList, WriteTx,
 };
 
 /// Migrations in order; the database's `user_version` is the number applied.
-const MIGRATIONS: [&str; 9] = [
+const MIGRATIONS: [&str; 10] = [
     include_str!("../migrations/sqlite/0001_statements.sql"),
     include_str!("../migrations/sqlite/0002_attachments.sql"),
     include_str!("../migrations/sqlite/0003_stripped_attachments.sql"),
@@ -27,6 +27,7 @@ const MIGRATIONS: [&str; 9] = [
     include_str!("../migrations/sqlite/0007_link_judgements.sql"),
     include_str!("../migrations/sqlite/0008_protected_versions.sql"),
     include_str!("../migrations/sqlite/0009_list_addresses.sql"),
+    include_str!("../migrations/sqlite/0010_accounts.sql"),
 ];
 
 /// The schema version this build writes.
@@ -614,6 +615,28 @@ impl ReadTx for PooledConnection<'_> {
         )?;
         let rows = query.query_map([], |row| {
             Ok(Custodian { public_key: row.get(0)?, label: row.get(1)?, added_by: row.get(2)?, added_at: row.get(3)? })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    fn accounts(&self) -> Result<Vec<Account>> {
+        let mut query = self.db().prepare(
+            "SELECT a.name, a.role, a.totp_secret IS NOT NULL, a.password_is_temporary, a.disabled, c.recorded_by,
+                    c.recorded_at, b.recorded_by, b.recorded_at
+             FROM account a JOIN batch c ON c.id = a.created_batch JOIN batch b ON b.id = a.batch ORDER BY a.name",
+        )?;
+        let rows = query.query_map([], |row| {
+            Ok(Account {
+                name: row.get(0)?,
+                role: row.get(1)?,
+                second_factor: row.get(2)?,
+                password_is_temporary: row.get(3)?,
+                disabled: row.get(4)?,
+                created_by: row.get(5)?,
+                created_at: row.get(6)?,
+                changed_by: row.get(7)?,
+                changed_at: row.get(8)?,
+            })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
@@ -1442,6 +1465,56 @@ impl WriteTx for SqliteWriteTx<'_> {
             return Err(Error::Conflict(crate::LAST_CUSTODIAN.into()));
         }
         Ok(self.connection.db().execute("DELETE FROM custodian WHERE public_key = ?1", [public_key])? == 1)
+    }
+
+    fn put_account(&mut self, account: &NewAccount) -> Result<bool> {
+        let added = self.connection.db().execute(
+            "INSERT OR IGNORE INTO account
+                 (name, role, password_hash, password_is_temporary, totp_secret, created_batch, batch)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+            params![
+                account.name,
+                account.role,
+                account.credentials.password_hash,
+                account.credentials.password_is_temporary,
+                account.credentials.totp_secret,
+                self.batch_id
+            ],
+        )?;
+        Ok(added == 1)
+    }
+
+    fn set_account_credentials(&mut self, name: &str, credentials: &Credentials) -> Result<bool> {
+        let changed = self.connection.db().execute(
+            "UPDATE account SET password_hash = ?2, password_is_temporary = ?3, totp_secret = ?4, batch = ?5
+             WHERE name = ?1",
+            params![
+                name,
+                credentials.password_hash,
+                credentials.password_is_temporary,
+                credentials.totp_secret,
+                self.batch_id
+            ],
+        )?;
+        Ok(changed == 1)
+    }
+
+    fn set_account_disabled(&mut self, name: &str, disabled: bool) -> Result<bool> {
+        // Counted here, under the write lock: two admins disabling each other at once cannot leave none.
+        let (role, enabled_admins): (Option<String>, i64) = self.connection.db().query_row(
+            "SELECT (SELECT role FROM account WHERE name = ?1 AND disabled = 0),
+                    (SELECT count(*) FROM account WHERE role = 'admin' AND disabled = 0)",
+            [name],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )?;
+        if disabled && role.as_deref() == Some("admin") && enabled_admins <= 1 {
+            return Err(Error::Conflict(crate::LAST_ADMIN.into()));
+        }
+        let changed = self.connection.db().execute(
+            "UPDATE account SET disabled = ?2, batch = ?3 WHERE name = ?1",
+            params![name, disabled, self.batch_id],
+        )?;
+        Ok(changed == 1)
     }
 
     fn reseal(&mut self, value: &SealedRef, sealed: &[u8]) -> Result<()> {

@@ -11,6 +11,7 @@ mod link;
 mod package;
 mod screen;
 mod tour;
+mod user;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

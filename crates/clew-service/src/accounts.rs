@@ -1,0 +1,303 @@
+//! The accounts of the people who use a project through `clew serve`: added by an admin with a role and a
+//! one-time password (kept as its Argon2id hash only), with a second factor (TOTP) for the roles that can
+//! change who does what or reach protected data, disabled rather than deleted, reset when a password or a
+//! phone is lost. Every change is a custody event naming the account, never a password or a secret.
+
+use clew_custody::EventKind;
+use clew_store::{Account, Credentials, NewAccount};
+use rand::Rng;
+use zeroize::Zeroizing;
+
+use crate::{Actor, Code, Error, Result, Service, batch};
+
+/// What an account may do (the role × route matrix of the server is written in these).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Manages accounts, and everything a coder and an analyst do.
+    Admin,
+    /// Holds a custodian key: everything an analyst does, and the custody views (protected data is opened with
+    /// the CLI on the custodian's own machine, never by the server).
+    Custodian,
+    /// Codes testimonies: adds and corrects facts, reviews linkage.
+    Coder,
+    /// Reads everything the project's sensitivity allows and runs the analyses.
+    Analyst,
+    /// Reads.
+    Viewer,
+}
+
+impl Role {
+    /// Every role.
+    pub const ALL: [Role; 5] = [Role::Admin, Role::Custodian, Role::Coder, Role::Analyst, Role::Viewer];
+
+    /// Its name, as stored and typed.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Custodian => "custodian",
+            Role::Coder => "coder",
+            Role::Analyst => "analyst",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    /// The role of a name; `None` for any other word.
+    pub fn parse(text: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|role| role.as_str() == text)
+    }
+
+    /// Whether signing in needs a second factor: the roles that manage accounts or custody.
+    pub fn needs_second_factor(self) -> bool {
+        matches!(self, Role::Admin | Role::Custodian)
+    }
+}
+
+/// The longest account name.
+pub const MAX_USER_NAME_CHARS: usize = 64;
+
+/// Characters of a one-time password: letters and digits that cannot be misread for one another (no 0/O, 1/l/I).
+const PASSWORD_ALPHABET: &[u8] = b"abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+/// A one-time password: four groups of five characters, about 115 bits.
+fn one_time_password() -> Zeroizing<String> {
+    let mut rng = rand::rng();
+    let mut password = Zeroizing::new(String::with_capacity(23));
+    for index in 0..20 {
+        if index > 0 && index % 5 == 0 {
+            password.push('-');
+        }
+        password.push(char::from(PASSWORD_ALPHABET[rng.random_range(0..PASSWORD_ALPHABET.len())]));
+    }
+    password
+}
+
+/// A password's Argon2id hash (PHC string: algorithm, parameters, salt and hash), with Argon2's default
+/// parameters (19 MiB, 2 passes, 1 lane: OWASP's minimum for Argon2id).
+fn hash_password(password: &str) -> Result<String> {
+    use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
+    let salt = SaltString::generate(&mut OsRng);
+    argon2::Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|e| Error::internal(format!("hashing a password: {e}")))
+}
+
+/// Whether `password` is the one whose hash is `hash`.
+pub fn password_matches(hash: &str, password: &str) -> bool {
+    use argon2::password_hash::{PasswordHash, PasswordVerifier};
+    PasswordHash::new(hash)
+        .is_ok_and(|hash| argon2::Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
+}
+
+/// A second factor to add to an authenticator app.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TotpEnrolment {
+    /// The secret (base32), to type in.
+    pub secret: String,
+    /// The `otpauth://` URI, to open or show as a QR code.
+    pub uri: String,
+}
+
+/// A new TOTP secret for `name` (RFC 6238: SHA-1, six digits, thirty seconds, as authenticator apps expect).
+fn new_second_factor(project: &str, name: &str) -> Result<(String, TotpEnrolment)> {
+    let secret = totp_rs::Secret::generate_secret();
+    let bytes = secret.to_bytes().map_err(|e| Error::internal(format!("a TOTP secret: {e:?}")))?;
+    let totp =
+        totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, bytes, Some(format!("clew {project}")), name.into())
+            .map_err(|e| Error::internal(format!("a TOTP secret: {e}")))?;
+    let encoded = secret.to_encoded().to_string();
+    Ok((encoded.clone(), TotpEnrolment { secret: encoded, uri: totp.get_url() }))
+}
+
+/// Credentials given out once: the one-time password, and the second factor for the roles that need one.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct IssuedCredentials {
+    /// The account.
+    pub name: String,
+    /// Its role.
+    pub role: Role,
+    /// The one-time password, shown this once; it must be changed at the first sign-in.
+    pub password: String,
+    /// The second factor, for admins and custodians.
+    pub second_factor: Option<TotpEnrolment>,
+}
+
+impl Drop for IssuedCredentials {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        self.password.zeroize();
+        if let Some(totp) = &mut self.second_factor {
+            totp.secret.zeroize();
+            totp.uri.zeroize();
+        }
+    }
+}
+
+/// Checks an account name: 1 to 64 letters, digits, `.`, `_` or `-` (any script: staff may sign in by a Korean
+/// or Russian name), no spaces or control characters.
+pub fn check_user_name(name: &str) -> Result<()> {
+    let count = name.chars().count();
+    if count == 0 || count > MAX_USER_NAME_CHARS || !name.chars().all(|c| c.is_alphanumeric() || "._-".contains(c)) {
+        return Err(Error::usage(format!(
+            "an account name is 1 to {MAX_USER_NAME_CHARS} letters, digits, `.`, `_` or `-`, without spaces"
+        )));
+    }
+    Ok(())
+}
+
+impl Service {
+    /// Adds an account with a role and a one-time password (and a second factor for admins and custodians),
+    /// for `actor`. The credentials are returned once; only the password's hash is kept.
+    pub fn add_user(&self, actor: &Actor, name: &str, role: Role) -> Result<IssuedCredentials> {
+        check_user_name(name)?;
+        let (credentials, issued) = self.new_credentials(name, role)?;
+        let batch = batch(actor, EventKind::AccountAdd.as_str());
+        let mut tx = self.project.store().write(&batch)?;
+        let account = NewAccount { name: name.to_string(), role: role.as_str().to_string(), credentials };
+        if !tx.put_account(&account)? {
+            return Err(Error::new(Code::Conflict, format!("there is an account `{name}` already (enabled or not)")));
+        }
+        let detail =
+            serde_json::json!({"name": name, "role": role.as_str(), "second_factor": role.needs_second_factor()});
+        clew_custody::record_event(tx.as_mut(), &batch, EventKind::AccountAdd, &detail)?;
+        tx.commit()?;
+        Ok(issued)
+    }
+
+    /// The accounts, by name.
+    pub fn users(&self) -> Result<Vec<Account>> {
+        Ok(self.project.read()?.accounts()?)
+    }
+
+    /// Disables (or enables again) an account, for `actor`. The last enabled admin cannot be disabled.
+    pub fn set_user_disabled(&self, actor: &Actor, name: &str, disabled: bool) -> Result<()> {
+        let kind = if disabled { EventKind::AccountDisable } else { EventKind::AccountEnable };
+        let batch = batch(actor, kind.as_str());
+        let mut tx = self.project.store().write(&batch)?;
+        if !tx.set_account_disabled(name, disabled)? {
+            return Err(no_account(name));
+        }
+        clew_custody::record_event(tx.as_mut(), &batch, kind, &serde_json::json!({"name": name}))?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Gives an account a new one-time password (and a new second factor, for admins and custodians), for
+    /// `actor`: the old password and second factor stop working.
+    pub fn reset_user(&self, actor: &Actor, name: &str) -> Result<IssuedCredentials> {
+        let batch = batch(actor, EventKind::AccountReset.as_str());
+        let mut tx = self.project.store().write(&batch)?;
+        let account = tx.reads().accounts()?.into_iter().find(|a| a.name == name).ok_or_else(|| no_account(name))?;
+        let role = Role::parse(&account.role)
+            .ok_or_else(|| Error::internal(format!("account `{name}` has the unknown role `{}`", account.role)))?;
+        let (credentials, issued) = self.new_credentials(name, role)?;
+        if !tx.set_account_credentials(name, &credentials)? {
+            return Err(no_account(name));
+        }
+        let detail = serde_json::json!({"name": name, "second_factor": role.needs_second_factor()});
+        clew_custody::record_event(tx.as_mut(), &batch, EventKind::AccountReset, &detail)?;
+        tx.commit()?;
+        Ok(issued)
+    }
+
+    /// New credentials for an account: what is stored, and what is given out once.
+    fn new_credentials(&self, name: &str, role: Role) -> Result<(Credentials, IssuedCredentials)> {
+        let password = one_time_password();
+        let second_factor =
+            role.needs_second_factor().then(|| new_second_factor(&self.project.config.name, name)).transpose()?;
+        let credentials = Credentials {
+            password_hash: hash_password(&password)?,
+            password_is_temporary: true,
+            totp_secret: second_factor.as_ref().map(|(secret, _)| secret.clone()),
+        };
+        let issued = IssuedCredentials {
+            name: name.to_string(),
+            role,
+            password: password.to_string(),
+            second_factor: second_factor.map(|(_, enrolment)| enrolment),
+        };
+        Ok((credentials, issued))
+    }
+}
+
+fn no_account(name: &str) -> Error {
+    Error::new(Code::NotFound, format!("there is no account `{name}` in this project (see `clew user list`)"))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::tests::project;
+
+    #[test]
+    fn an_account_gets_a_one_time_password_kept_only_as_its_hash() {
+        let (_dir, service, actor) = project();
+        let issued = service.add_user(&actor, "coder-7", Role::Coder).unwrap();
+        assert_eq!(issued.password.len(), 23);
+        assert!(issued.second_factor.is_none());
+        let users = service.users().unwrap();
+        assert_eq!(users.len(), 1);
+        assert_eq!(
+            (users[0].role.as_str(), users[0].password_is_temporary, users[0].second_factor),
+            ("coder", true, false)
+        );
+        // What the database holds: an Argon2id hash that the password opens, and nothing else of it.
+        for file in ["clew.db", "clew.db-wal"] {
+            let bytes = std::fs::read(service.dir().join(file)).unwrap_or_default();
+            assert!(!bytes.windows(issued.password.len()).any(|w| w == issued.password.as_bytes()), "{file}");
+        }
+        let conflict = service.add_user(&actor, "coder-7", Role::Viewer).unwrap_err();
+        assert_eq!(conflict.code(), Code::Conflict);
+        assert_eq!(service.add_user(&actor, "has space", Role::Viewer).unwrap_err().code(), Code::Usage);
+        // The custody log names the account and its role, never the password.
+        let mut details = Vec::new();
+        service
+            .project()
+            .read()
+            .unwrap()
+            .for_each_event(&mut |e| {
+                details.push((e.kind, e.detail));
+                Ok(())
+            })
+            .unwrap();
+        let (kind, detail) = details.last().unwrap();
+        assert_eq!(kind, "account-add");
+        assert!(detail.contains("coder-7") && !detail.contains(&issued.password), "{detail}");
+    }
+
+    #[test]
+    fn admins_and_custodians_have_a_second_factor_and_a_reset_replaces_both() {
+        let (_dir, service, actor) = project();
+        let first = service.add_user(&actor, "관리자", Role::Admin).unwrap();
+        let totp = first.second_factor.as_ref().unwrap();
+        assert!(totp.uri.starts_with("otpauth://totp/"), "{}", totp.uri);
+        assert!(totp.secret.len() >= 26);
+        let second = service.reset_user(&actor, "관리자").unwrap();
+        assert_ne!(second.password, first.password);
+        assert_ne!(second.second_factor.as_ref().unwrap().secret, totp.secret);
+        assert!(password_matches(&hash_password(&second.password).unwrap(), &second.password));
+        assert!(!password_matches(&hash_password(&second.password).unwrap(), &first.password));
+        assert_eq!(service.reset_user(&actor, "nobody").unwrap_err().code(), Code::NotFound);
+    }
+
+    #[test]
+    fn the_last_enabled_admin_stays() {
+        let (_dir, service, actor) = project();
+        service.add_user(&actor, "admin-1", Role::Admin).unwrap();
+        let error = service.set_user_disabled(&actor, "admin-1", true).unwrap_err();
+        assert_eq!(error.code(), Code::Conflict, "{error}");
+        service.add_user(&actor, "admin-2", Role::Admin).unwrap();
+        service.set_user_disabled(&actor, "admin-1", true).unwrap();
+        assert_eq!(service.set_user_disabled(&actor, "admin-2", true).unwrap_err().code(), Code::Conflict);
+        service.set_user_disabled(&actor, "admin-1", false).unwrap();
+        service.set_user_disabled(&actor, "admin-2", true).unwrap();
+        let users = service.users().unwrap();
+        assert_eq!(
+            users.iter().map(|u| (u.name.as_str(), u.disabled)).collect::<Vec<_>>(),
+            [("admin-1", false), ("admin-2", true)]
+        );
+        assert_eq!(service.set_user_disabled(&actor, "nobody", true).unwrap_err().code(), Code::NotFound);
+    }
+}
