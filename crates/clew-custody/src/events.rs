@@ -49,11 +49,19 @@ pub enum EventKind {
     AccountEnable,
     /// An account given a new one-time password (and second factor).
     AccountReset,
+    /// Someone signed in.
+    SignIn,
+    /// A sign-in refused (the account named when there is one, and why; never what was typed).
+    SignInFailed,
+    /// Someone signed out.
+    SignOut,
+    /// An account's password changed by its owner.
+    PasswordChange,
 }
 
 impl EventKind {
     /// Every kind.
-    pub const ALL: [EventKind; 21] = [
+    pub const ALL: [EventKind; 25] = [
         EventKind::Import,
         EventKind::ImportFtm,
         EventKind::Demo,
@@ -75,6 +83,10 @@ impl EventKind {
         EventKind::AccountDisable,
         EventKind::AccountEnable,
         EventKind::AccountReset,
+        EventKind::SignIn,
+        EventKind::SignInFailed,
+        EventKind::SignOut,
+        EventKind::PasswordChange,
     ];
 
     /// The word the log stores.
@@ -101,6 +113,10 @@ impl EventKind {
             EventKind::AccountDisable => "account-disable",
             EventKind::AccountEnable => "account-enable",
             EventKind::AccountReset => "account-reset",
+            EventKind::SignIn => "sign-in",
+            EventKind::SignInFailed => "sign-in-failed",
+            EventKind::SignOut => "sign-out",
+            EventKind::PasswordChange => "password-change",
         }
     }
 

@@ -221,6 +221,156 @@ impl Service {
     }
 }
 
+/// How long a session lasts, from sign-in (seconds): a working day.
+pub const SESSION_SECONDS: u64 = 12 * 3600;
+
+/// The shortest password an account owner may choose.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+
+/// The longest password taken (Argon2 takes any length; a megabyte of "password" is an attack, not a password).
+pub const MAX_PASSWORD_CHARS: usize = 1024;
+
+/// A signed-in session.
+#[derive(Debug)]
+pub struct Session {
+    /// The token the browser or script keeps and sends back (the project keeps only its SHA-256).
+    pub token: Zeroizing<String>,
+    /// Whose.
+    pub account: Account,
+    /// Until when (Unix seconds).
+    pub expires_at: u64,
+}
+
+/// The time step (RFC 6238: thirty seconds) of a code valid at `now` for `secret`, one step of clock drift
+/// either way allowed; `None` when the code is not one of them.
+fn totp_step(secret: &str, code: &str, now: u64) -> Option<u64> {
+    let bytes = totp_rs::Secret::Encoded(secret.to_string()).to_bytes().ok()?;
+    let totp = totp_rs::TOTP::new_unchecked(totp_rs::Algorithm::SHA1, 6, 1, 30, bytes, None, String::new());
+    let code = code.trim();
+    (now / 30).checked_sub(1).into_iter().chain([now / 30, now / 30 + 1]).find(|step| {
+        let expected = totp.generate(step * 30);
+        // Compared whole, whatever the first difference, so that timing says nothing of the code.
+        expected.len() == code.len() && expected.bytes().zip(code.bytes()).fold(0u8, |d, (a, b)| d | (a ^ b)) == 0
+    })
+}
+
+/// The SHA-256 (hex) a session token is kept as.
+fn token_hash(token: &str) -> String {
+    hex::encode(<sha2::Sha256 as sha2::Digest>::digest(token.as_bytes()))
+}
+
+/// Why every refused sign-in reads the same: it never says whether the name exists.
+const SIGN_IN_REFUSED: &str = "the account name, password or code is wrong, or the account is disabled";
+
+impl Service {
+    /// Signs `name` in with its password and, for admins and custodians, a second-factor code, at `now` (Unix
+    /// seconds). A refusal is `unauthenticated` and never says why; the custody log records it with the account
+    /// (when there is one) and the reason, never what was typed. A code is accepted once.
+    pub fn sign_in(&self, name: &str, password: &str, code: Option<&str>, now: u64) -> Result<Session> {
+        let found = if password.chars().count() > MAX_PASSWORD_CHARS || check_user_name(name).is_err() {
+            None
+        } else {
+            self.project.read()?.account_credentials(name)?
+        };
+        let Some((account, credentials)) = found else {
+            // As long as a real check, so that timing does not tell which names exist.
+            let _ = hash_password(password);
+            return self.refuse_sign_in(None, "no such account");
+        };
+        if !password_matches(&credentials.password_hash, password) {
+            return self.refuse_sign_in(Some(name), "password");
+        }
+        if account.disabled {
+            return self.refuse_sign_in(Some(name), "disabled");
+        }
+        let role = Role::parse(&account.role)
+            .ok_or_else(|| Error::internal(format!("account `{name}` has the unknown role `{}`", account.role)))?;
+        let step = match (&credentials.totp_secret, role.needs_second_factor()) {
+            (Some(secret), _) => match code.and_then(|code| totp_step(secret, code, now)) {
+                Some(step) => Some(step),
+                None => return self.refuse_sign_in(Some(name), "second factor"),
+            },
+            (None, true) => {
+                return Err(Error::internal(format!("account `{name}` needs a second factor and has none")));
+            }
+            (None, false) => None,
+        };
+        let token = Zeroizing::new(hex::encode(rand::rng().random::<[u8; 32]>()));
+        let expires_at = now + SESSION_SECONDS;
+        let batch = batch(&Actor::new(name)?, EventKind::SignIn.as_str());
+        let mut tx = self.project.store().write(&batch)?;
+        if let Some(step) = step
+            && !tx.accept_totp_step(name, step)?
+        {
+            drop(tx);
+            return self.refuse_sign_in(Some(name), "second factor used again");
+        }
+        tx.put_session(&token_hash(&token), name, expires_at)?;
+        clew_custody::record_event(tx.as_mut(), &batch, EventKind::SignIn, &serde_json::json!({"name": name}))?;
+        tx.commit()?;
+        Ok(Session { token, account, expires_at })
+    }
+
+    /// Logs a refused sign-in and refuses it.
+    fn refuse_sign_in<T>(&self, account: Option<&str>, why: &str) -> Result<T> {
+        let actor = Actor::new(account.unwrap_or("(unknown)"))?;
+        self.log_event(&actor, EventKind::SignInFailed, &serde_json::json!({"name": account, "why": why}))?;
+        Err(Error::new(Code::Unauthenticated, SIGN_IN_REFUSED))
+    }
+
+    /// The account of a session token at `now`: `unauthenticated` when the session is unknown, ended or
+    /// expired, or its account is disabled.
+    pub fn session(&self, token: &str, now: u64) -> Result<Account> {
+        self.project
+            .read()?
+            .session_account(&token_hash(token), now)?
+            .filter(|account| !account.disabled)
+            .ok_or_else(|| Error::new(Code::Unauthenticated, "not signed in, or the session ended: sign in again"))
+    }
+
+    /// Ends a session (signing out).
+    pub fn sign_out(&self, token: &str) -> Result<()> {
+        let account = self.session(token, 0)?;
+        let batch = batch(&Actor::new(&account.name)?, EventKind::SignOut.as_str());
+        let mut tx = self.project.store().write(&batch)?;
+        tx.end_session(&token_hash(token))?;
+        clew_custody::record_event(
+            tx.as_mut(),
+            &batch,
+            EventKind::SignOut,
+            &serde_json::json!({"name": account.name}),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Changes an account's password, given its current one (a one-time password must be changed so at the
+    /// first sign-in). The new one is at least [`MIN_PASSWORD_CHARS`] characters and not the current one.
+    pub fn change_password(&self, name: &str, current: &str, new: &str) -> Result<()> {
+        let Some((account, credentials)) = self.project.read()?.account_credentials(name)? else {
+            return Err(Error::new(Code::Unauthenticated, SIGN_IN_REFUSED));
+        };
+        if account.disabled || !password_matches(&credentials.password_hash, current) {
+            return Err(Error::new(Code::Unauthenticated, SIGN_IN_REFUSED));
+        }
+        let length = new.chars().count();
+        if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&length) || new == current {
+            return Err(Error::usage(format!(
+                "a new password is {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters, and not the current one"
+            )));
+        }
+        let changed = Credentials { password_hash: hash_password(new)?, password_is_temporary: false, ..credentials };
+        let batch = batch(&Actor::new(name)?, EventKind::PasswordChange.as_str());
+        let mut tx = self.project.store().write(&batch)?;
+        if !tx.set_account_credentials(name, &changed)? {
+            return Err(no_account(name));
+        }
+        clew_custody::record_event(tx.as_mut(), &batch, EventKind::PasswordChange, &serde_json::json!({"name": name}))?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
 fn no_account(name: &str) -> Error {
     Error::new(Code::NotFound, format!("there is no account `{name}` in this project (see `clew user list`)"))
 }
@@ -299,5 +449,71 @@ mod tests {
             [("admin-1", false), ("admin-2", true)]
         );
         assert_eq!(service.set_user_disabled(&actor, "nobody", true).unwrap_err().code(), Code::NotFound);
+    }
+
+    /// The code an authenticator app shows at `now` for a base32 secret.
+    fn code_at(secret: &str, now: u64) -> String {
+        let bytes = totp_rs::Secret::Encoded(secret.to_string()).to_bytes().unwrap();
+        totp_rs::TOTP::new_unchecked(totp_rs::Algorithm::SHA1, 6, 1, 30, bytes, None, String::new()).generate(now)
+    }
+
+    #[test]
+    fn signing_in_needs_the_password_and_for_an_admin_a_fresh_code() {
+        let (_dir, service, actor) = project();
+        let admin = service.add_user(&actor, "admin-1", Role::Admin).unwrap();
+        let secret = admin.second_factor.as_ref().unwrap().secret.clone();
+        let now = 1_800_000_000;
+        fn refused<T: std::fmt::Debug>(result: Result<T>) {
+            assert_eq!(result.unwrap_err().code(), Code::Unauthenticated);
+        }
+        refused(service.sign_in("admin-1", "wrong", Some(&code_at(&secret, now)), now));
+        refused(service.sign_in("admin-1", &admin.password, None, now));
+        refused(service.sign_in("admin-1", &admin.password, Some("000000x"), now));
+        refused(service.sign_in("nobody", &admin.password, None, now));
+        let session = service.sign_in("admin-1", &admin.password, Some(&code_at(&secret, now)), now).unwrap();
+        assert_eq!(service.session(&session.token, now + 60).unwrap().name, "admin-1");
+        // The same code again, or an older one, is refused: a code seen over a shoulder is spent.
+        refused(service.sign_in("admin-1", &admin.password, Some(&code_at(&secret, now)), now + 10));
+        refused(service.sign_in("admin-1", &admin.password, Some(&code_at(&secret, now - 30)), now + 10));
+        // A session ends with its time, with sign-out, and with the account's disabling.
+        refused(service.session(&session.token, now + SESSION_SECONDS));
+        service.sign_out(&session.token).unwrap();
+        refused(service.session(&session.token, now + 60));
+        let coder = service.add_user(&actor, "coder-1", Role::Coder).unwrap();
+        let session = service.sign_in("coder-1", &coder.password, None, now).unwrap();
+        service.set_user_disabled(&actor, "coder-1", true).unwrap();
+        refused(service.session(&session.token, now + 60));
+        refused(service.sign_in("coder-1", &coder.password, None, now));
+        // The log says who and why, never what was typed.
+        let mut failed = Vec::new();
+        service
+            .project()
+            .read()
+            .unwrap()
+            .for_each_event(&mut |e| {
+                if e.kind == "sign-in-failed" {
+                    failed.push(e.detail);
+                }
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(failed.len(), 7, "{failed:?}");
+        assert!(failed.iter().all(|d| !d.contains(&admin.password) && !d.contains("wrong")), "{failed:?}");
+        assert!(failed.iter().any(|d| d.contains("\"name\":null")), "{failed:?}");
+    }
+
+    #[test]
+    fn a_one_time_password_is_changed_by_its_owner() {
+        let (_dir, service, actor) = project();
+        let coder = service.add_user(&actor, "coder-1", Role::Coder).unwrap();
+        assert_eq!(
+            service.change_password("coder-1", "wrong", "a long new passphrase").unwrap_err().code(),
+            Code::Unauthenticated
+        );
+        assert_eq!(service.change_password("coder-1", &coder.password, "short").unwrap_err().code(), Code::Usage);
+        service.change_password("coder-1", &coder.password, "a long new passphrase").unwrap();
+        assert!(!service.users().unwrap()[0].password_is_temporary);
+        assert_eq!(service.sign_in("coder-1", &coder.password, None, 1).unwrap_err().code(), Code::Unauthenticated);
+        service.sign_in("coder-1", "a long new passphrase", None, 1).unwrap();
     }
 }

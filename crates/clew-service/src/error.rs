@@ -24,13 +24,16 @@ pub enum Code {
     Conflict,
     /// What was asked for does not exist.
     NotFound,
+    /// Signing in failed (a wrong name, password or code, or a disabled account: never said which), or a
+    /// session is unknown or expired.
+    Unauthenticated,
     /// Something failed inside clew or its storage.
     Internal,
 }
 
 impl Code {
     /// Every code, in the order of the table.
-    pub const ALL: [Code; 9] = [
+    pub const ALL: [Code; 10] = [
         Code::Usage,
         Code::InvalidInput,
         Code::Project,
@@ -39,6 +42,7 @@ impl Code {
         Code::Busy,
         Code::Conflict,
         Code::NotFound,
+        Code::Unauthenticated,
         Code::Internal,
     ];
 
@@ -53,6 +57,7 @@ impl Code {
             Code::Busy => "busy",
             Code::Conflict => "conflict",
             Code::NotFound => "not_found",
+            Code::Unauthenticated => "unauthenticated",
             Code::Internal => "internal",
         }
     }
@@ -64,7 +69,7 @@ impl Code {
             Code::Usage | Code::Conflict | Code::NotFound => 2,
             Code::InvalidInput => 3,
             Code::Project => 4,
-            Code::Key => 5,
+            Code::Key | Code::Unauthenticated => 5,
             Code::Verification => 6,
             Code::Busy => 7,
         }
@@ -81,6 +86,7 @@ impl Code {
             Code::Busy => 503,
             Code::Conflict => 409,
             Code::NotFound => 404,
+            Code::Unauthenticated => 401,
             Code::Internal => 500,
         }
     }

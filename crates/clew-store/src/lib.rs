@@ -241,7 +241,14 @@ pub trait WriteTx {
     /// Gives an account new credentials (a one-time password's hash, and a new second factor or none); `false`
     /// when there is no such account.
     fn set_account_credentials(&mut self, name: &str, credentials: &Credentials) -> Result<bool>;
-    /// Disables or enables an account; `false` when there is no such account. Disabling the last enabled
+    /// Records that a second-factor code of `step` (a TOTP time step) was accepted, if it is later than the last
+    /// one: `false` when it is not (a code used again), checked inside this transaction.
+    fn accept_totp_step(&mut self, name: &str, step: u64) -> Result<bool>;
+    /// Starts a session: the SHA-256 (hex) of its token, its account, until when (Unix seconds).
+    fn put_session(&mut self, token_sha256: &str, account: &str, expires_at: u64) -> Result<()>;
+    /// Ends a session; `false` when there was none.
+    fn end_session(&mut self, token_sha256: &str) -> Result<bool>;
+    /// Disables or enables an account (disabling ends its sessions); `false` when there is no such account. Disabling the last enabled
     /// admin is refused ([`Error::Conflict`]), counted inside this transaction: someone must be able to manage
     /// the accounts.
     fn set_account_disabled(&mut self, name: &str, disabled: bool) -> Result<bool>;
@@ -324,6 +331,10 @@ pub trait ReadTx {
     fn custodians(&self) -> Result<Vec<Custodian>>;
     /// The accounts, by name (never their credentials).
     fn accounts(&self) -> Result<Vec<Account>>;
+    /// An account's role, credentials and whether it is disabled, to sign it in.
+    fn account_credentials(&self, name: &str) -> Result<Option<(Account, Credentials)>>;
+    /// The account of a session that has not expired at `now` (Unix seconds), by its token's SHA-256.
+    fn session_account(&self, token_sha256: &str, now: u64) -> Result<Option<Account>>;
     /// The sanctions lists kept in the project, oldest first.
     fn sanctions_lists(&self) -> Result<Vec<StoredList>>;
     /// Reviewers' judgements on pairs of entities, oldest first.

@@ -33,6 +33,26 @@ const MIGRATIONS: [&str; 10] = [
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
+/// An account as listed: the columns [`account_row`] reads (`a` the account, `c` and `b` its first and last batch).
+const ACCOUNT_COLUMNS: &str = "SELECT a.name, a.role, a.totp_secret IS NOT NULL, a.password_is_temporary, a.disabled,
+        c.recorded_by, c.recorded_at, b.recorded_by, b.recorded_at
+    FROM account a JOIN batch c ON c.id = a.created_batch JOIN batch b ON b.id = a.batch";
+
+/// An account from a row of [`ACCOUNT_COLUMNS`].
+fn account_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Account> {
+    Ok(Account {
+        name: row.get(0)?,
+        role: row.get(1)?,
+        second_factor: row.get(2)?,
+        password_is_temporary: row.get(3)?,
+        disabled: row.get(4)?,
+        created_by: row.get(5)?,
+        created_at: row.get(6)?,
+        changed_by: row.get(7)?,
+        changed_at: row.get(8)?,
+    })
+}
+
 /// Properties whose first value captions an entity in listings.
 const CAPTION_PROPERTIES: &str = "'name','title','full','pseudonym','permitType','role'";
 
@@ -620,25 +640,42 @@ impl ReadTx for PooledConnection<'_> {
     }
 
     fn accounts(&self) -> Result<Vec<Account>> {
-        let mut query = self.db().prepare(
-            "SELECT a.name, a.role, a.totp_secret IS NOT NULL, a.password_is_temporary, a.disabled, c.recorded_by,
-                    c.recorded_at, b.recorded_by, b.recorded_at
-             FROM account a JOIN batch c ON c.id = a.created_batch JOIN batch b ON b.id = a.batch ORDER BY a.name",
-        )?;
-        let rows = query.query_map([], |row| {
-            Ok(Account {
-                name: row.get(0)?,
-                role: row.get(1)?,
-                second_factor: row.get(2)?,
-                password_is_temporary: row.get(3)?,
-                disabled: row.get(4)?,
-                created_by: row.get(5)?,
-                created_at: row.get(6)?,
-                changed_by: row.get(7)?,
-                changed_at: row.get(8)?,
-            })
-        })?;
+        let mut query = self.db().prepare(&format!("{ACCOUNT_COLUMNS} ORDER BY a.name"))?;
+        let rows = query.query_map([], account_row)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    fn account_credentials(&self, name: &str) -> Result<Option<(Account, Credentials)>> {
+        let found = self
+            .db()
+            .query_row(
+                "SELECT a.password_hash, a.password_is_temporary, a.totp_secret FROM account a WHERE a.name = ?1",
+                [name],
+                |row| {
+                    Ok(Credentials {
+                        password_hash: row.get(0)?,
+                        password_is_temporary: row.get(1)?,
+                        totp_secret: row.get(2)?,
+                    })
+                },
+            )
+            .optional()?;
+        let Some(credentials) = found else { return Ok(None) };
+        let account = self.db().query_row(&format!("{ACCOUNT_COLUMNS} WHERE a.name = ?1"), [name], account_row)?;
+        Ok(Some((account, credentials)))
+    }
+
+    fn session_account(&self, token_sha256: &str, now: u64) -> Result<Option<Account>> {
+        Ok(self
+            .db()
+            .query_row(
+                &format!(
+                    "{ACCOUNT_COLUMNS} JOIN session s ON s.account = a.name WHERE s.token_sha256 = ?1 AND s.expires_at > ?2"
+                ),
+                params![token_sha256, now as i64],
+                account_row,
+            )
+            .optional()?)
     }
 
     fn all_attachments(&self) -> Result<Vec<(SourceId, String)>> {
@@ -1499,6 +1536,26 @@ impl WriteTx for SqliteWriteTx<'_> {
         Ok(changed == 1)
     }
 
+    fn accept_totp_step(&mut self, name: &str, step: u64) -> Result<bool> {
+        let changed = self.connection.db().execute(
+            "UPDATE account SET totp_last_step = ?2 WHERE name = ?1 AND totp_last_step < ?2",
+            params![name, step as i64],
+        )?;
+        Ok(changed == 1)
+    }
+
+    fn put_session(&mut self, token_sha256: &str, account: &str, expires_at: u64) -> Result<()> {
+        self.connection.db().execute(
+            "INSERT INTO session (token_sha256, account, expires_at, batch) VALUES (?1, ?2, ?3, ?4)",
+            params![token_sha256, account, expires_at as i64, self.batch_id],
+        )?;
+        Ok(())
+    }
+
+    fn end_session(&mut self, token_sha256: &str) -> Result<bool> {
+        Ok(self.connection.db().execute("DELETE FROM session WHERE token_sha256 = ?1", [token_sha256])? == 1)
+    }
+
     fn set_account_disabled(&mut self, name: &str, disabled: bool) -> Result<bool> {
         // Counted here, under the write lock: two admins disabling each other at once cannot leave none.
         let (role, enabled_admins): (Option<String>, i64) = self.connection.db().query_row(
@@ -1514,6 +1571,9 @@ impl WriteTx for SqliteWriteTx<'_> {
             "UPDATE account SET disabled = ?2, batch = ?3 WHERE name = ?1",
             params![name, disabled, self.batch_id],
         )?;
+        if disabled {
+            self.connection.db().execute("DELETE FROM session WHERE account = ?1", [name])?;
+        }
         Ok(changed == 1)
     }
 
