@@ -593,17 +593,26 @@ enum UserCommand {
     Disable {
         /// The account.
         name: String,
+        /// Who does it (recorded in the custody log) [default: $CLEW_USER or $USER].
+        #[arg(long)]
+        user: Option<String>,
     },
     /// Enable a disabled account again.
     Enable {
         /// The account.
         name: String,
+        /// Who does it (recorded in the custody log) [default: $CLEW_USER or $USER].
+        #[arg(long)]
+        user: Option<String>,
     },
     /// Give an account a new one-time password (and a new second factor for admins and custodians): the old
-    /// ones stop working.
+    /// ones stop working, and its sessions end.
     Reset {
         /// The account.
         name: String,
+        /// Who does it (recorded in the custody log) [default: $CLEW_USER or $USER].
+        #[arg(long)]
+        user: Option<String>,
     },
 }
 
@@ -1254,16 +1263,16 @@ fn user(project: Option<PathBuf>, command: UserCommand, out: &mut Output) -> Res
                 Ok(())
             })
         }
-        UserCommand::Disable { name } => {
-            service.set_user_disabled(&actor(None)?, &name, true)?;
+        UserCommand::Disable { name, user: who } => {
+            service.set_user_disabled(&actor(who)?, &name, true)?;
             out.line(&format!("Disabled account `{name}`: it can no longer sign in."))
         }
-        UserCommand::Enable { name } => {
-            service.set_user_disabled(&actor(None)?, &name, false)?;
+        UserCommand::Enable { name, user: who } => {
+            service.set_user_disabled(&actor(who)?, &name, false)?;
             out.line(&format!("Enabled account `{name}` again."))
         }
-        UserCommand::Reset { name } => {
-            let issued = service.reset_user(&actor(None)?, &name)?;
+        UserCommand::Reset { name, user: who } => {
+            let issued = service.reset_user(&actor(who)?, &name)?;
             show_credentials(out, &issued, "reset")
         }
     }

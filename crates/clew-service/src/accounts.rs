@@ -4,7 +4,7 @@
 //! phone is lost. Every change is a custody event naming the account, never a password or a secret.
 
 use clew_custody::EventKind;
-use clew_store::{Account, Credentials, NewAccount};
+use clew_store::{Account, Credentials, NewAccount, NewSession};
 use rand::Rng;
 use zeroize::Zeroizing;
 
@@ -91,7 +91,7 @@ pub fn password_matches(hash: &str, password: &str) -> bool {
 }
 
 /// A second factor to add to an authenticator app.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Clone, serde::Serialize)]
 pub struct TotpEnrolment {
     /// The secret (base32), to type in.
     pub secret: String,
@@ -111,7 +111,7 @@ fn new_second_factor(project: &str, name: &str) -> Result<(String, TotpEnrolment
 }
 
 /// Credentials given out once: the one-time password, and the second factor for the roles that need one.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Clone, serde::Serialize)]
 pub struct IssuedCredentials {
     /// The account.
     pub name: String,
@@ -121,6 +121,19 @@ pub struct IssuedCredentials {
     pub password: String,
     /// The second factor, for admins and custodians.
     pub second_factor: Option<TotpEnrolment>,
+}
+
+impl std::fmt::Debug for TotpEnrolment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never printed: debug output reaches logs.
+        f.write_str("TotpEnrolment { .. }")
+    }
+}
+
+impl std::fmt::Debug for IssuedCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IssuedCredentials").field("name", &self.name).field("role", &self.role).finish_non_exhaustive()
+    }
 }
 
 impl Drop for IssuedCredentials {
@@ -134,13 +147,39 @@ impl Drop for IssuedCredentials {
     }
 }
 
-/// Checks an account name: 1 to 64 letters, digits, `.`, `_` or `-` (any script: staff may sign in by a Korean
-/// or Russian name), no spaces or control characters.
+/// The script of a letter, as far as telling names apart needs: letters of two scripts in one name are how
+/// `admin` and `аdmin` (a Cyrillic а) come to look the same.
+fn script(c: char) -> u8 {
+    match c {
+        'a'..='z' | 'A'..='Z' | '\u{c0}'..='\u{24f}' => 1,
+        '\u{370}'..='\u{3ff}' => 2,
+        '\u{400}'..='\u{52f}' => 3,
+        '\u{1100}'..='\u{11ff}' | '\u{3130}'..='\u{318f}' | '\u{ac00}'..='\u{d7a3}' => 4,
+        '\u{4e00}'..='\u{9fff}' => 5,
+        _ if c.is_alphabetic() => 6,
+        _ => 0,
+    }
+}
+
+/// An account name as kept and compared: Unicode NFC (the same name typed on any system is the same name).
+pub fn normal_user_name(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    name.nfc().collect()
+}
+
+/// Checks an account name (already [`normal_user_name`]): 1 to 64 lower-case letters of one script (staff may
+/// sign in by a Korean or Russian name), digits, `.`, `_` or `-`; nothing a compatibility form would change
+/// (full-width letters, ligatures). So no two accounts look alike.
 pub fn check_user_name(name: &str) -> Result<()> {
+    use unicode_normalization::UnicodeNormalization;
     let count = name.chars().count();
-    if count == 0 || count > MAX_USER_NAME_CHARS || !name.chars().all(|c| c.is_alphanumeric() || "._-".contains(c)) {
+    let allowed = name.chars().all(|c| (c.is_alphanumeric() && !c.is_uppercase()) || "._-".contains(c));
+    let scripts: std::collections::BTreeSet<u8> = name.chars().map(script).filter(|s| *s != 0).collect();
+    let stable = name.nfkc().eq(name.chars());
+    if count == 0 || count > MAX_USER_NAME_CHARS || !allowed || scripts.len() > 1 || !stable {
         return Err(Error::usage(format!(
-            "an account name is 1 to {MAX_USER_NAME_CHARS} letters, digits, `.`, `_` or `-`, without spaces"
+            "an account name is 1 to {MAX_USER_NAME_CHARS} lower-case letters of one script, digits, `.`, `_` or `-`, \
+             without spaces"
         )));
     }
     Ok(())
@@ -150,6 +189,7 @@ impl Service {
     /// Adds an account with a role and a one-time password (and a second factor for admins and custodians),
     /// for `actor`. The credentials are returned once; only the password's hash is kept.
     pub fn add_user(&self, actor: &Actor, name: &str, role: Role) -> Result<IssuedCredentials> {
+        let name = &normal_user_name(name);
         check_user_name(name)?;
         let (credentials, issued) = self.new_credentials(name, role)?;
         let batch = batch(actor, EventKind::AccountAdd.as_str());
@@ -172,6 +212,7 @@ impl Service {
 
     /// Disables (or enables again) an account, for `actor`. The last enabled admin cannot be disabled.
     pub fn set_user_disabled(&self, actor: &Actor, name: &str, disabled: bool) -> Result<()> {
+        let name = &normal_user_name(name);
         let kind = if disabled { EventKind::AccountDisable } else { EventKind::AccountEnable };
         let batch = batch(actor, kind.as_str());
         let mut tx = self.project.store().write(&batch)?;
@@ -186,9 +227,10 @@ impl Service {
     /// Gives an account a new one-time password (and a new second factor, for admins and custodians), for
     /// `actor`: the old password and second factor stop working.
     pub fn reset_user(&self, actor: &Actor, name: &str) -> Result<IssuedCredentials> {
+        let name = &normal_user_name(name);
         let batch = batch(actor, EventKind::AccountReset.as_str());
         let mut tx = self.project.store().write(&batch)?;
-        let account = tx.reads().accounts()?.into_iter().find(|a| a.name == name).ok_or_else(|| no_account(name))?;
+        let account = tx.reads().accounts()?.into_iter().find(|a| a.name == *name).ok_or_else(|| no_account(name))?;
         let role = Role::parse(&account.role)
             .ok_or_else(|| Error::internal(format!("account `{name}` has the unknown role `{}`", account.role)))?;
         let (credentials, issued) = self.new_credentials(name, role)?;
@@ -267,6 +309,7 @@ impl Service {
     /// seconds). A refusal is `unauthenticated` and never says why; the custody log records it with the account
     /// (when there is one) and the reason, never what was typed. A code is accepted once.
     pub fn sign_in(&self, name: &str, password: &str, code: Option<&str>, now: u64) -> Result<Session> {
+        let name = &normal_user_name(name);
         let found = if password.chars().count() > MAX_PASSWORD_CHARS || check_user_name(name).is_err() {
             None
         } else {
@@ -274,7 +317,7 @@ impl Service {
         };
         let Some((account, credentials)) = found else {
             // As long as a real check, so that timing does not tell which names exist.
-            let _ = hash_password(password);
+            let _ = hash_password("not an account");
             return self.refuse_sign_in(None, "no such account");
         };
         if !password_matches(&credentials.password_hash, password) {
@@ -285,9 +328,9 @@ impl Service {
         }
         let role = Role::parse(&account.role)
             .ok_or_else(|| Error::internal(format!("account `{name}` has the unknown role `{}`", account.role)))?;
-        let step = match (&credentials.totp_secret, role.needs_second_factor()) {
+        let second_factor = match (&credentials.totp_secret, role.needs_second_factor()) {
             (Some(secret), _) => match code.and_then(|code| totp_step(secret, code, now)) {
-                Some(step) => Some(step),
+                Some(step) => Some((secret.as_str(), step)),
                 None => return self.refuse_sign_in(Some(name), "second factor"),
             },
             (None, true) => {
@@ -296,24 +339,36 @@ impl Service {
             (None, false) => None,
         };
         let token = Zeroizing::new(hex::encode(rand::rng().random::<[u8; 32]>()));
-        let expires_at = now + SESSION_SECONDS;
+        let expires_at = now.saturating_add(SESSION_SECONDS);
         let batch = batch(&Actor::new(name)?, EventKind::SignIn.as_str());
         let mut tx = self.project.store().write(&batch)?;
-        if let Some(step) = step
-            && !tx.accept_totp_step(name, step)?
+        // What was checked on the snapshot must still hold: a reset or disabling that committed meanwhile wins.
+        if let Some((secret, step)) = second_factor
+            && !tx.accept_totp_step(name, secret, step)?
         {
             drop(tx);
-            return self.refuse_sign_in(Some(name), "second factor used again");
+            return self.refuse_sign_in(Some(name), "second factor used again, or reset");
         }
-        tx.put_session(&token_hash(&token), name, expires_at)?;
+        let hash = token_hash(&token);
+        let session = NewSession {
+            token_sha256: &hash,
+            account: name,
+            checked_hash: &credentials.password_hash,
+            now,
+            expires_at,
+        };
+        if !tx.put_session(&session)? {
+            drop(tx);
+            return self.refuse_sign_in(Some(name), "reset or disabled while signing in");
+        }
         clew_custody::record_event(tx.as_mut(), &batch, EventKind::SignIn, &serde_json::json!({"name": name}))?;
         tx.commit()?;
         Ok(Session { token, account, expires_at })
     }
 
-    /// Logs a refused sign-in and refuses it.
+    /// Logs a refused sign-in and refuses it. Whoever tried is not known: the account tried is in the detail.
     fn refuse_sign_in<T>(&self, account: Option<&str>, why: &str) -> Result<T> {
-        let actor = Actor::new(account.unwrap_or("(unknown)"))?;
+        let actor = Actor::new("(sign-in)")?;
         self.log_event(&actor, EventKind::SignInFailed, &serde_json::json!({"name": account, "why": why}))?;
         Err(Error::new(Code::Unauthenticated, SIGN_IN_REFUSED))
     }
@@ -344,14 +399,19 @@ impl Service {
         Ok(())
     }
 
-    /// Changes an account's password, given its current one (a one-time password must be changed so at the
-    /// first sign-in). The new one is at least [`MIN_PASSWORD_CHARS`] characters and not the current one.
-    pub fn change_password(&self, name: &str, current: &str, new: &str) -> Result<()> {
-        let Some((account, credentials)) = self.project.read()?.account_credentials(name)? else {
-            return Err(Error::new(Code::Unauthenticated, SIGN_IN_REFUSED));
+    /// Changes the password of the account signed in with `token`, given its current one (a one-time password
+    /// must be changed so at the first sign-in). The new one is at least [`MIN_PASSWORD_CHARS`] characters and
+    /// not the current one. Every other session of the account ends; a wrong current password is logged.
+    pub fn change_password(&self, token: &str, current: &str, new: &str, now: u64) -> Result<()> {
+        let account = self.session(token, now)?;
+        let name = account.name.as_str();
+        let Some((_, credentials)) = self.project.read()?.account_credentials(name)? else {
+            return Err(no_account(name));
         };
-        if account.disabled || !password_matches(&credentials.password_hash, current) {
-            return Err(Error::new(Code::Unauthenticated, SIGN_IN_REFUSED));
+        if !password_matches(&credentials.password_hash, current) {
+            let detail = serde_json::json!({"name": name, "refused": "current password"});
+            self.log_event(&Actor::new(name)?, EventKind::PasswordChange, &detail)?;
+            return Err(Error::new(Code::Unauthenticated, "the current password is wrong"));
         }
         let length = new.chars().count();
         if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&length) || new == current {
@@ -359,12 +419,14 @@ impl Service {
                 "a new password is {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters, and not the current one"
             )));
         }
-        let changed = Credentials { password_hash: hash_password(new)?, password_is_temporary: false, ..credentials };
+        let new_hash = hash_password(new)?;
         let batch = batch(&Actor::new(name)?, EventKind::PasswordChange.as_str());
         let mut tx = self.project.store().write(&batch)?;
-        if !tx.set_account_credentials(name, &changed)? {
-            return Err(no_account(name));
+        // Only if no reset or disabling committed since the current password was checked.
+        if !tx.change_account_password(name, &credentials.password_hash, &new_hash)? {
+            return Err(Error::new(Code::Conflict, "the account was reset or disabled meanwhile: sign in again"));
         }
+        tx.end_other_sessions(name, &token_hash(token))?;
         clew_custody::record_event(tx.as_mut(), &batch, EventKind::PasswordChange, &serde_json::json!({"name": name}))?;
         tx.commit()?;
         Ok(())
@@ -400,7 +462,13 @@ mod tests {
         }
         let conflict = service.add_user(&actor, "coder-7", Role::Viewer).unwrap_err();
         assert_eq!(conflict.code(), Code::Conflict);
-        assert_eq!(service.add_user(&actor, "has space", Role::Viewer).unwrap_err().code(), Code::Usage);
+        for lookalike in ["has space", "Coder-7", "аdmin", "ａｄｍｉｎ", "kim김"] {
+            assert_eq!(
+                service.add_user(&actor, lookalike, Role::Viewer).unwrap_err().code(),
+                Code::Usage,
+                "{lookalike}"
+            );
+        }
         // The custody log names the account and its role, never the password.
         let mut details = Vec::new();
         service
@@ -506,14 +574,23 @@ mod tests {
     fn a_one_time_password_is_changed_by_its_owner() {
         let (_dir, service, actor) = project();
         let coder = service.add_user(&actor, "coder-1", Role::Coder).unwrap();
-        assert_eq!(
-            service.change_password("coder-1", "wrong", "a long new passphrase").unwrap_err().code(),
-            Code::Unauthenticated
-        );
-        assert_eq!(service.change_password("coder-1", &coder.password, "short").unwrap_err().code(), Code::Usage);
-        service.change_password("coder-1", &coder.password, "a long new passphrase").unwrap();
+        let now = 1_800_000_000;
+        let session = service.sign_in("coder-1", &coder.password, None, now).unwrap();
+        let other = service.sign_in("coder-1", &coder.password, None, now).unwrap();
+        let change = |current: &str, new: &str| service.change_password(&session.token, current, new, now + 60);
+        assert_eq!(change("wrong", "a long new passphrase").unwrap_err().code(), Code::Unauthenticated);
+        assert_eq!(change(&coder.password, "short").unwrap_err().code(), Code::Usage);
+        let stranger = service.change_password("not a session", &coder.password, "a long new passphrase", now);
+        assert_eq!(stranger.unwrap_err().code(), Code::Unauthenticated);
+        change(&coder.password, "a long new passphrase").unwrap();
         assert!(!service.users().unwrap()[0].password_is_temporary);
-        assert_eq!(service.sign_in("coder-1", &coder.password, None, 1).unwrap_err().code(), Code::Unauthenticated);
-        service.sign_in("coder-1", "a long new passphrase", None, 1).unwrap();
+        // The caller stays signed in; the account's other sessions end.
+        assert!(service.session(&session.token, now + 60).is_ok());
+        assert_eq!(service.session(&other.token, now + 60).unwrap_err().code(), Code::Unauthenticated);
+        assert_eq!(service.sign_in("coder-1", &coder.password, None, now).unwrap_err().code(), Code::Unauthenticated);
+        service.sign_in("coder-1", "a long new passphrase", None, now).unwrap();
+        // A reset ends every session.
+        service.reset_user(&actor, "coder-1").unwrap();
+        assert_eq!(service.session(&session.token, now + 60).unwrap_err().code(), Code::Unauthenticated);
     }
 }

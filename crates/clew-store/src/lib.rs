@@ -238,14 +238,21 @@ pub trait WriteTx {
     fn remove_custodian(&mut self, public_key: &str) -> Result<bool>;
     /// Adds an account; `false` when one of that name exists (enabled or disabled).
     fn put_account(&mut self, account: &NewAccount) -> Result<bool>;
-    /// Gives an account new credentials (a one-time password's hash, and a new second factor or none); `false`
-    /// when there is no such account.
+    /// Gives an account new credentials (a one-time password's hash, and a new second factor or none), and
+    /// ends its sessions; `false` when there is no such account.
     fn set_account_credentials(&mut self, name: &str, credentials: &Credentials) -> Result<bool>;
-    /// Records that a second-factor code of `step` (a TOTP time step) was accepted, if it is later than the last
-    /// one: `false` when it is not (a code used again), checked inside this transaction.
-    fn accept_totp_step(&mut self, name: &str, step: u64) -> Result<bool>;
-    /// Starts a session: the SHA-256 (hex) of its token, its account, until when (Unix seconds).
-    fn put_session(&mut self, token_sha256: &str, account: &str, expires_at: u64) -> Result<()>;
+    /// Replaces an account's password by its owner's choice, if its hash is still `checked_hash` (the one the
+    /// caller checked) and the account is enabled; `false` otherwise (it was reset or disabled meanwhile).
+    fn change_account_password(&mut self, name: &str, checked_hash: &str, new_hash: &str) -> Result<bool>;
+    /// Records that a second-factor code of `step` (a TOTP time step) was accepted, checked against
+    /// `checked_secret`: `false` when the account's secret is no longer that one (reset meanwhile) or the step is
+    /// not later than the last one accepted (a code used again), checked inside this transaction.
+    fn accept_totp_step(&mut self, name: &str, checked_secret: &str, step: u64) -> Result<bool>;
+    /// Starts a session if its account is enabled and its password hash is still the one checked: `false`
+    /// otherwise. Sessions expired at its start are deleted.
+    fn put_session(&mut self, session: &NewSession<'_>) -> Result<bool>;
+    /// Ends every session of an account but the one whose token's SHA-256 is `keep`.
+    fn end_other_sessions(&mut self, account: &str, keep: &str) -> Result<()>;
     /// Ends a session; `false` when there was none.
     fn end_session(&mut self, token_sha256: &str) -> Result<bool>;
     /// Disables or enables an account (disabling ends its sessions); `false` when there is no such account. Disabling the last enabled
@@ -631,6 +638,21 @@ pub struct NewAccount {
     pub role: String,
     /// Its first credentials.
     pub credentials: Credentials,
+}
+
+/// A session to start.
+#[derive(Debug, Clone, Copy)]
+pub struct NewSession<'a> {
+    /// The SHA-256 (hex) of its token.
+    pub token_sha256: &'a str,
+    /// Whose.
+    pub account: &'a str,
+    /// The password hash that was checked (a reset or disabling since then refuses the session).
+    pub checked_hash: &'a str,
+    /// Its start (Unix seconds).
+    pub now: u64,
+    /// Its end (Unix seconds).
+    pub expires_at: u64,
 }
 
 /// Why disabling an account was refused ([`WriteTx::set_account_disabled`]).

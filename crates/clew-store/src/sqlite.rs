@@ -12,8 +12,8 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use crate::{
     Account, Attachment, Batch, BatchId, ConsentRecord, Credentials, Custodian, CustodyEvent, EntityRow, Error,
-    NewAccount, NewAttachment, Original, ProtectedVersion, ReadTx, Result, SealedPlace, SealedRef, SourceBatch,
-    SourceDraft, SourceOutcome, Stats, Store, StoredJudgement, StoredList, WriteTx,
+    NewAccount, NewAttachment, NewSession, Original, ProtectedVersion, ReadTx, Result, SealedPlace, SealedRef,
+    SourceBatch, SourceDraft, SourceOutcome, Stats, Store, StoredJudgement, StoredList, WriteTx,
 };
 
 /// Migrations in order; the database's `user_version` is the number applied.
@@ -672,7 +672,7 @@ impl ReadTx for PooledConnection<'_> {
                 &format!(
                     "{ACCOUNT_COLUMNS} JOIN session s ON s.account = a.name WHERE s.token_sha256 = ?1 AND s.expires_at > ?2"
                 ),
-                params![token_sha256, now as i64],
+                params![token_sha256, i64::try_from(now).unwrap_or(i64::MAX)],
                 account_row,
             )
             .optional()?)
@@ -1533,22 +1533,50 @@ impl WriteTx for SqliteWriteTx<'_> {
                 self.batch_id
             ],
         )?;
+        // Whoever held the old credentials is signed out with them.
+        self.connection.db().execute("DELETE FROM session WHERE account = ?1", [name])?;
         Ok(changed == 1)
     }
 
-    fn accept_totp_step(&mut self, name: &str, step: u64) -> Result<bool> {
+    fn change_account_password(&mut self, name: &str, checked_hash: &str, new_hash: &str) -> Result<bool> {
         let changed = self.connection.db().execute(
-            "UPDATE account SET totp_last_step = ?2 WHERE name = ?1 AND totp_last_step < ?2",
-            params![name, step as i64],
+            "UPDATE account SET password_hash = ?3, password_is_temporary = 0, batch = ?4
+             WHERE name = ?1 AND password_hash = ?2 AND disabled = 0",
+            params![name, checked_hash, new_hash, self.batch_id],
         )?;
         Ok(changed == 1)
     }
 
-    fn put_session(&mut self, token_sha256: &str, account: &str, expires_at: u64) -> Result<()> {
-        self.connection.db().execute(
-            "INSERT INTO session (token_sha256, account, expires_at, batch) VALUES (?1, ?2, ?3, ?4)",
-            params![token_sha256, account, expires_at as i64, self.batch_id],
+    fn accept_totp_step(&mut self, name: &str, checked_secret: &str, step: u64) -> Result<bool> {
+        let changed = self.connection.db().execute(
+            "UPDATE account SET totp_last_step = ?3 WHERE name = ?1 AND totp_secret = ?2 AND totp_last_step < ?3",
+            params![name, checked_secret, i64::try_from(step).unwrap_or(i64::MAX)],
         )?;
+        Ok(changed == 1)
+    }
+
+    fn put_session(&mut self, session: &NewSession<'_>) -> Result<bool> {
+        let time = |t: u64| i64::try_from(t).unwrap_or(i64::MAX);
+        let added = self.connection.db().execute(
+            "INSERT INTO session (token_sha256, account, expires_at, batch)
+             SELECT ?1, name, ?4, ?5 FROM account WHERE name = ?2 AND password_hash = ?3 AND disabled = 0",
+            params![
+                session.token_sha256,
+                session.account,
+                session.checked_hash,
+                time(session.expires_at),
+                self.batch_id
+            ],
+        )?;
+        // Expired sessions go as new ones come.
+        self.connection.db().execute("DELETE FROM session WHERE expires_at <= ?1", [time(session.now)])?;
+        Ok(added == 1)
+    }
+
+    fn end_other_sessions(&mut self, account: &str, keep: &str) -> Result<()> {
+        self.connection
+            .db()
+            .execute("DELETE FROM session WHERE account = ?1 AND token_sha256 <> ?2", [account, keep])?;
         Ok(())
     }
 
