@@ -605,6 +605,17 @@ enum UserCommand {
         #[arg(long)]
         user: Option<String>,
     },
+    /// Make an API token for scripts acting as an account (shown once; a reset revokes it).
+    Token {
+        /// The account the token acts for.
+        name: String,
+        /// What it is for, in a few words (recorded in the custody log).
+        #[arg(long)]
+        label: String,
+        /// Who makes it (recorded in the custody log) [default: $CLEW_USER or $USER].
+        #[arg(long)]
+        user: Option<String>,
+    },
     /// Give an account a new one-time password (and a new second factor for admins and custodians): the old
     /// ones stop working, and its sessions end.
     Reset {
@@ -1270,6 +1281,13 @@ fn user(project: Option<PathBuf>, command: UserCommand, out: &mut Output) -> Res
         UserCommand::Enable { name, user: who } => {
             service.set_user_disabled(&actor(who)?, &name, false)?;
             out.line(&format!("Enabled account `{name}` again."))
+        }
+        UserCommand::Token { name, label, user: who } => {
+            let token = service.create_token(&actor(who)?, &name, &label)?;
+            out.value(&serde_json::json!({"name": name, "label": label, "token": token.as_str()}), |out| {
+                out.line(&format!("API token for `{name}` ({label}), shown this once: {}", token.as_str()))?;
+                out.note("Keep it like a password: it acts as the account until the account is reset or disabled.")
+            })
         }
         UserCommand::Reset { name, user: who } => {
             let issued = service.reset_user(&actor(who)?, &name)?;

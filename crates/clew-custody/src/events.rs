@@ -57,11 +57,15 @@ pub enum EventKind {
     SignOut,
     /// An account's password changed by its owner.
     PasswordChange,
+    /// An API token made for an account (what it is for; never the token).
+    TokenCreate,
+    /// An API token used.
+    TokenUse,
 }
 
 impl EventKind {
     /// Every kind.
-    pub const ALL: [EventKind; 25] = [
+    pub const ALL: [EventKind; 27] = [
         EventKind::Import,
         EventKind::ImportFtm,
         EventKind::Demo,
@@ -87,6 +91,8 @@ impl EventKind {
         EventKind::SignInFailed,
         EventKind::SignOut,
         EventKind::PasswordChange,
+        EventKind::TokenCreate,
+        EventKind::TokenUse,
     ];
 
     /// The word the log stores.
@@ -117,6 +123,8 @@ impl EventKind {
             EventKind::SignInFailed => "sign-in-failed",
             EventKind::SignOut => "sign-out",
             EventKind::PasswordChange => "password-change",
+            EventKind::TokenCreate => "token-create",
+            EventKind::TokenUse => "token-use",
         }
     }
 

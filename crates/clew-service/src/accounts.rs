@@ -237,6 +237,7 @@ impl Service {
         if !tx.set_account_credentials(name, &credentials)? {
             return Err(no_account(name));
         }
+        tx.revoke_api_tokens(name)?;
         let detail = serde_json::json!({"name": name, "second_factor": role.needs_second_factor()});
         clew_custody::record_event(tx.as_mut(), &batch, EventKind::AccountReset, &detail)?;
         tx.commit()?;
@@ -433,6 +434,46 @@ impl Service {
     }
 }
 
+/// The longest label of an API token.
+pub const MAX_TOKEN_LABEL_CHARS: usize = 200;
+
+impl Service {
+    /// Makes an API token for a script acting as the enabled account `name`, for `actor`: returned once (the
+    /// project keeps its SHA-256). `label` says what it is for (a few words, logged).
+    pub fn create_token(&self, actor: &Actor, name: &str, label: &str) -> Result<Zeroizing<String>> {
+        let name = &normal_user_name(name);
+        let label = label.trim();
+        if label.is_empty() || label.chars().count() > MAX_TOKEN_LABEL_CHARS || label.chars().any(char::is_control) {
+            return Err(Error::usage(format!(
+                "a token's label says what it is for: 1 to {MAX_TOKEN_LABEL_CHARS} characters, one line"
+            )));
+        }
+        let token = Zeroizing::new(format!("clew_{}", hex::encode(rand::rng().random::<[u8; 32]>())));
+        let batch = batch(actor, EventKind::TokenCreate.as_str());
+        let mut tx = self.project.store().write(&batch)?;
+        if !tx.put_api_token(&token_hash(&token), name, label)? {
+            return Err(Error::new(Code::NotFound, format!("there is no enabled account `{name}` in this project")));
+        }
+        let detail = serde_json::json!({"name": name, "label": label});
+        clew_custody::record_event(tx.as_mut(), &batch, EventKind::TokenCreate, &detail)?;
+        tx.commit()?;
+        Ok(token)
+    }
+
+    /// The account an API token acts for: `unauthenticated` when the token is unknown or revoked, or its
+    /// account disabled. Each use is a custody event.
+    pub fn token_user(&self, token: &str) -> Result<Account> {
+        let account = self
+            .project
+            .read()?
+            .api_token_account(&token_hash(token))?
+            .filter(|account| !account.disabled)
+            .ok_or_else(|| Error::new(Code::Unauthenticated, "the API token is unknown or revoked"))?;
+        self.log_event(&Actor::new(&account.name)?, EventKind::TokenUse, &serde_json::json!({"name": account.name}))?;
+        Ok(account)
+    }
+}
+
 fn no_account(name: &str) -> Error {
     Error::new(Code::NotFound, format!("there is no account `{name}` in this project (see `clew user list`)"))
 }
@@ -592,5 +633,35 @@ mod tests {
         // A reset ends every session.
         service.reset_user(&actor, "coder-1").unwrap();
         assert_eq!(service.session(&session.token, now + 60).unwrap_err().code(), Code::Unauthenticated);
+    }
+
+    #[test]
+    fn an_api_token_acts_for_its_account_until_a_reset_or_disabling() {
+        let (_dir, service, actor) = project();
+        service.add_user(&actor, "analyst-1", Role::Analyst).unwrap();
+        assert_eq!(service.create_token(&actor, "analyst-1", "").unwrap_err().code(), Code::Usage);
+        assert_eq!(service.create_token(&actor, "nobody", "nightly export").unwrap_err().code(), Code::NotFound);
+        let token = service.create_token(&actor, "analyst-1", "nightly export").unwrap();
+        assert_eq!(service.token_user(&token).unwrap().name, "analyst-1");
+        assert_eq!(service.token_user("clew_0000").unwrap_err().code(), Code::Unauthenticated);
+        service.set_user_disabled(&actor, "analyst-1", true).unwrap();
+        assert_eq!(service.token_user(&token).unwrap_err().code(), Code::Unauthenticated);
+        service.set_user_disabled(&actor, "analyst-1", false).unwrap();
+        assert_eq!(service.token_user(&token).unwrap().name, "analyst-1");
+        service.reset_user(&actor, "analyst-1").unwrap();
+        assert_eq!(service.token_user(&token).unwrap_err().code(), Code::Unauthenticated);
+        let mut kinds = Vec::new();
+        service
+            .project()
+            .read()
+            .unwrap()
+            .for_each_event(&mut |e| {
+                assert!(!e.detail.contains(token.as_str()));
+                kinds.push(e.kind);
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(kinds.iter().filter(|k| *k == "token-use").count(), 2);
+        assert_eq!(kinds.iter().filter(|k| *k == "token-create").count(), 1);
     }
 }

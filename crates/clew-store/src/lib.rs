@@ -251,6 +251,11 @@ pub trait WriteTx {
     /// Starts a session if its account is enabled and its password hash is still the one checked: `false`
     /// otherwise. Sessions expired at its start are deleted.
     fn put_session(&mut self, session: &NewSession<'_>) -> Result<bool>;
+    /// Adds an API token (the SHA-256 of its token) for an enabled account, with what it is for; `false` when
+    /// there is no such enabled account.
+    fn put_api_token(&mut self, token_sha256: &str, account: &str, label: &str) -> Result<bool>;
+    /// Revokes every API token of an account; how many.
+    fn revoke_api_tokens(&mut self, account: &str) -> Result<u64>;
     /// Ends every session of an account but the one whose token's SHA-256 is `keep`.
     fn end_other_sessions(&mut self, account: &str, keep: &str) -> Result<()>;
     /// Ends a session; `false` when there was none.
@@ -340,6 +345,8 @@ pub trait ReadTx {
     fn accounts(&self) -> Result<Vec<Account>>;
     /// An account's role, credentials and whether it is disabled, to sign it in.
     fn account_credentials(&self, name: &str) -> Result<Option<(Account, Credentials)>>;
+    /// The account of an API token that is not revoked, by the token's SHA-256.
+    fn api_token_account(&self, token_sha256: &str) -> Result<Option<Account>>;
     /// The account of a session that has not expired at `now` (Unix seconds), by its token's SHA-256.
     fn session_account(&self, token_sha256: &str, now: u64) -> Result<Option<Account>>;
     /// The sanctions lists kept in the project, oldest first.

@@ -665,6 +665,17 @@ impl ReadTx for PooledConnection<'_> {
         Ok(Some((account, credentials)))
     }
 
+    fn api_token_account(&self, token_sha256: &str) -> Result<Option<Account>> {
+        Ok(self
+            .db()
+            .query_row(
+                &format!("{ACCOUNT_COLUMNS} JOIN api_token t ON t.account = a.name WHERE t.token_sha256 = ?1 AND t.revoked = 0"),
+                [token_sha256],
+                account_row,
+            )
+            .optional()?)
+    }
+
     fn session_account(&self, token_sha256: &str, now: u64) -> Result<Option<Account>> {
         Ok(self
             .db()
@@ -1571,6 +1582,23 @@ impl WriteTx for SqliteWriteTx<'_> {
         // Expired sessions go as new ones come.
         self.connection.db().execute("DELETE FROM session WHERE expires_at <= ?1", [time(session.now)])?;
         Ok(added == 1)
+    }
+
+    fn put_api_token(&mut self, token_sha256: &str, account: &str, label: &str) -> Result<bool> {
+        let added = self.connection.db().execute(
+            "INSERT INTO api_token (token_sha256, account, label, batch)
+             SELECT ?1, name, ?3, ?4 FROM account WHERE name = ?2 AND disabled = 0",
+            params![token_sha256, account, label, self.batch_id],
+        )?;
+        Ok(added == 1)
+    }
+
+    fn revoke_api_tokens(&mut self, account: &str) -> Result<u64> {
+        let revoked = self
+            .connection
+            .db()
+            .execute("UPDATE api_token SET revoked = 1 WHERE account = ?1 AND revoked = 0", [account])?;
+        Ok(revoked as u64)
     }
 
     fn end_other_sessions(&mut self, account: &str, keep: &str) -> Result<()> {

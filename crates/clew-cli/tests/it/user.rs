@@ -33,6 +33,10 @@ fn accounts_are_added_listed_disabled_and_reset() {
     assert_eq!(accounts[1]["name"], "김코더");
     assert_eq!(accounts[1]["disabled"], true);
 
+    let token =
+        json(&clew(dir, &["--project", "p", "--json", "user", "token", "admin-1", "--label", "nightly export"]));
+    let token = token["token"].as_str().unwrap().to_string();
+    assert!(token.starts_with("clew_") && token.len() == 69, "{token}");
     let reset = json(&clew(dir, &["--project", "p", "--json", "user", "reset", "admin-1"]));
     assert_ne!(reset["password"].as_str().unwrap(), password);
     for bad in [&["user", "add", "two words", "--role", "viewer"][..], &["user", "reset", "nobody"]] {
@@ -43,10 +47,10 @@ fn accounts_are_added_listed_disabled_and_reset() {
     // Every change is a custody event, without a password; the project still verifies.
     let log = clew(dir, &["--project", "p", "log", "show"]);
     let log_text = text(&log.stdout);
-    for kind in ["account-add", "account-disable", "account-reset"] {
+    for kind in ["account-add", "account-disable", "account-reset", "token-create"] {
         assert!(log_text.contains(kind), "{log_text}");
     }
-    assert!(!log_text.contains(&password));
+    assert!(!log_text.contains(&password) && !log_text.contains(&token));
     let verified = clew(dir, &["--project", "p", "verify"]);
     assert!(verified.status.success(), "{}", text(&verified.stderr));
 }

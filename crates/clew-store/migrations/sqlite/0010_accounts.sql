@@ -25,3 +25,15 @@ CREATE TABLE session (
     batch INTEGER NOT NULL REFERENCES batch(id)
 );
 CREATE INDEX session_account ON session (account);
+
+-- An API token for scripts: the SHA-256 of the token (the token itself is shown once, to its owner), whose account,
+-- what it is for. Revoked tokens stay (revoked = 1); a reset revokes an account's tokens, and a disabled account's
+-- tokens open nothing.
+CREATE TABLE api_token (
+    token_sha256 TEXT PRIMARY KEY,
+    account TEXT NOT NULL REFERENCES account(name),
+    label TEXT NOT NULL,
+    revoked INTEGER NOT NULL DEFAULT 0 CHECK (revoked IN (0, 1)),
+    batch INTEGER NOT NULL REFERENCES batch(id)
+);
+CREATE INDEX api_token_account ON api_token (account);
