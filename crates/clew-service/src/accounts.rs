@@ -482,7 +482,7 @@ fn no_account(name: &str) -> Error {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use crate::tests::project;
+    use crate::tests::{events, project};
 
     #[test]
     fn an_account_gets_a_one_time_password_kept_only_as_its_hash() {
@@ -511,16 +511,7 @@ mod tests {
             );
         }
         // The custody log names the account and its role, never the password.
-        let mut details = Vec::new();
-        service
-            .project()
-            .read()
-            .unwrap()
-            .for_each_event(&mut |e| {
-                details.push((e.kind, e.detail));
-                Ok(())
-            })
-            .unwrap();
+        let details: Vec<(String, String)> = events(&service).into_iter().map(|e| (e.kind, e.detail)).collect();
         let (kind, detail) = details.last().unwrap();
         assert_eq!(kind, "account-add");
         assert!(detail.contains("coder-7") && !detail.contains(&issued.password), "{detail}");
@@ -594,18 +585,8 @@ mod tests {
         refused(service.session(&session.token, now + 60));
         refused(service.sign_in("coder-1", &coder.password, None, now));
         // The log says who and why, never what was typed.
-        let mut failed = Vec::new();
-        service
-            .project()
-            .read()
-            .unwrap()
-            .for_each_event(&mut |e| {
-                if e.kind == "sign-in-failed" {
-                    failed.push(e.detail);
-                }
-                Ok(())
-            })
-            .unwrap();
+        let failed: Vec<String> =
+            events(&service).into_iter().filter(|e| e.kind == "sign-in-failed").map(|e| e.detail).collect();
         assert_eq!(failed.len(), 7, "{failed:?}");
         assert!(failed.iter().all(|d| !d.contains(&admin.password) && !d.contains("wrong")), "{failed:?}");
         assert!(failed.iter().any(|d| d.contains("\"name\":null")), "{failed:?}");
@@ -650,17 +631,9 @@ mod tests {
         assert_eq!(service.token_user(&token).unwrap().name, "analyst-1");
         service.reset_user(&actor, "analyst-1").unwrap();
         assert_eq!(service.token_user(&token).unwrap_err().code(), Code::Unauthenticated);
-        let mut kinds = Vec::new();
-        service
-            .project()
-            .read()
-            .unwrap()
-            .for_each_event(&mut |e| {
-                assert!(!e.detail.contains(token.as_str()));
-                kinds.push(e.kind);
-                Ok(())
-            })
-            .unwrap();
+        let logged = events(&service);
+        assert!(logged.iter().all(|e| !e.detail.contains(token.as_str())));
+        let kinds: Vec<String> = logged.into_iter().map(|e| e.kind).collect();
         assert_eq!(kinds.iter().filter(|k| *k == "token-use").count(), 2);
         assert_eq!(kinds.iter().filter(|k| *k == "token-create").count(), 1);
     }

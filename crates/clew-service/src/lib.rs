@@ -303,6 +303,11 @@ pub(crate) mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
+    /// Every event of the project's custody log, in order.
+    pub(crate) fn events(service: &Service) -> Vec<clew_store::CustodyEvent> {
+        service.events(0, usize::MAX).unwrap()
+    }
+
     /// A new project without keys, in a temporary folder, and who acts in it.
     pub(crate) fn project() -> (tempfile::TempDir, Service, Actor) {
         let dir = tempfile::tempdir().unwrap();
@@ -350,19 +355,7 @@ pub(crate) mod tests {
             .create("correct horse battery staple", Some(10))
             .unwrap();
         let created = |service: &Service| {
-            let mut kinds = Vec::new();
-            service
-                .project()
-                .read()
-                .unwrap()
-                .for_each_event(&mut |e| {
-                    if e.kind.ends_with("-key-created") {
-                        kinds.push(e.kind);
-                    }
-                    Ok(())
-                })
-                .unwrap();
-            kinds
+            events(service).into_iter().map(|e| e.kind).filter(|k| k.ends_with("-key-created")).collect::<Vec<_>>()
         };
         service.create_keys(&actor, "correct horse battery staple", Some(10)).unwrap();
         assert_eq!(created(&service), ["signing-key-created", "project-key-created"]);
