@@ -404,6 +404,9 @@ pub trait ReadTx {
     fn batch_statements(&self, batch: BatchId) -> Result<Vec<Statement>>;
     /// Every value sealed to the custodians: protected blocks (every generation) and attachments' file names.
     fn sealed_values(&self) -> Result<Vec<(SealedRef, Vec<u8>)>>;
+    /// A number that grows whenever a statement is added and never otherwise (statements are never changed or
+    /// deleted), so that a cache of what statements say is known to be current by one cheap read.
+    fn statements_version(&self) -> Result<u64>;
 }
 
 /// Which write (batch) stored something: what custody events and the rows they vouch for share. Only the store

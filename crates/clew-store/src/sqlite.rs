@@ -1088,6 +1088,11 @@ impl ReadTx for PooledConnection<'_> {
         Ok(versions)
     }
 
+    fn statements_version(&self) -> Result<u64> {
+        let newest: Option<i64> = self.db().query_row("SELECT max(rowid) FROM statement", [], |row| row.get(0))?;
+        Ok(newest.unwrap_or(0) as u64)
+    }
+
     fn stats(&self) -> Result<Stats> {
         let count = |sql: &str| -> Result<u64> { Ok(self.db().query_row(sql, [], |row| row.get::<_, i64>(0))? as u64) };
         let grouped = |sql: &str| -> Result<Vec<(String, u64)>> {

@@ -86,6 +86,7 @@ fn statements_round_trip_and_rollback_leaves_nothing() {
         // Dropped without commit.
     }
     assert_eq!(store.read().unwrap().stats().unwrap().statements, 0);
+    assert_eq!(store.read().unwrap().statements_version().unwrap(), 0, "a rolled-back write changes no version");
     assert!(store.read().unwrap().source(&SourceId::new("T-1").unwrap()).unwrap().is_none());
 
     let mut tx = store.write(&batch()).unwrap();
@@ -112,6 +113,10 @@ fn statements_round_trip_and_rollback_leaves_nothing() {
     );
     let stats = store.read().unwrap().stats().unwrap();
     assert_eq!((stats.statements, stats.retractions), (2, 1));
+    let version = store.read().unwrap().statements_version().unwrap();
+    assert!(version >= 2, "two statements stored: {version}");
+    store.write(&batch()).unwrap().commit().unwrap();
+    assert_eq!(store.read().unwrap().statements_version().unwrap(), version, "a write of no statement keeps it");
 }
 
 #[test]
