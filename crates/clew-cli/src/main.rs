@@ -137,6 +137,18 @@ enum Command {
     /// gets a one-time password, and admins and custodians a second factor), list, disable, enable, reset.
     #[command(subcommand)]
     User(UserCommand),
+    /// The web application and its JSON API for the team, on one listener (http://ADDR): pages in English,
+    /// Korean and Russian for every role's work, the API under /api/v1. Accounts come from `clew user add`.
+    /// It serves plain HTTP: keep it on 127.0.0.1, or put it behind a TLS reverse proxy (docs/web.md).
+    Serve {
+        /// Address and port to listen on.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+        /// Send cookies without `Secure`: only for plain HTTP on a name other than localhost or 127.0.0.1,
+        /// where browsers would drop them (a test network). Never on a network others share.
+        #[arg(long)]
+        insecure_cookies: bool,
+    },
     /// Evidence packages: the material one audience may receive, with proofs anyone can check offline.
     #[command(subcommand)]
     Package(PackageCommand),
@@ -848,7 +860,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         }
         Command::Entity(EntityCommand::Show { id, all, history }) => {
             let id = EntityId::new(&id).map_err(Failure::usage)?;
-            let view = service(&cli.project)?.entity(&id, history)?;
+            let view = service(&cli.project)?.entity(&id, history, clew_model::Sensitivity::Restricted)?;
             output::show_entity(out, model()?, &view, all, history)
         }
         Command::Stats => {
@@ -1216,6 +1228,15 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             })
         }
         Command::User(command) => user(cli.project, command, out),
+        Command::Serve { listen, insecure_cookies } => {
+            let service = service(&cli.project)?;
+            let options = clew_server::Options { secure_cookies: !insecure_cookies };
+            let note = |address: std::net::SocketAddr| {
+                eprintln!("clew serve: listening on http://{address} (Ctrl-C stops it)");
+            };
+            clew_server::run(service, listen, options, note)
+                .map_err(|e| Failure::usage(format!("clew serve on {listen}: {e}")))
+        }
         Command::Protected(ProtectedCommand::Show { testimony, identity }) => {
             let testimony = SourceId::new(&testimony).map_err(Failure::usage)?;
             let identity = read_identity(&identity)?.ok_or_else(|| Failure::usage("give --identity".to_string()))?;
@@ -1714,7 +1735,7 @@ fn demo(args: DemoArgs, out: &mut Output) -> Result<(), Failure> {
     let mut progress = out.bar(args.testimonies, "synthetic testimonies");
     let built = clew_service::demo::build_demo(&target, args.testimonies, args.seed, &mut |n| progress.set(n));
     progress.finish();
-    let clew_service::demo::Demo { report, seconds, stats } = built?;
+    let clew_service::demo::Demo { report, seconds, stats, accounts } = built?;
     let rate = report.statements as f64 / seconds.max(1e-9);
     let summary = serde_json::json!({
         "dir": target,
@@ -1724,8 +1745,17 @@ fn demo(args: DemoArgs, out: &mut Output) -> Result<(), Failure> {
         "statements_per_second": rate,
         "seed": args.seed,
         "stats": stats,
+        "accounts": accounts,
     });
     out.value(&summary, |out| {
-        output::print_demo_summary(clew_service::demo::DEMO_PASSPHRASE, out, &target, &report, seconds, &stats)
+        output::print_demo_summary(
+            clew_service::demo::DEMO_PASSPHRASE,
+            out,
+            &target,
+            &report,
+            seconds,
+            &stats,
+            &accounts,
+        )
     })
 }

@@ -445,6 +445,7 @@ pub fn print_demo_summary(
     report: &ImportReport,
     seconds: f64,
     stats: &Stats,
+    accounts: &[clew_service::accounts::IssuedCredentials],
 ) -> Result<(), Failure> {
     let dir = dir.display();
     out.line(&format!(
@@ -508,6 +509,18 @@ pub fn print_demo_summary(
          T-DEMO-000000 --audience prosecutor --out demo-package.tar   # an evidence package"
     ))?;
     out.line(&format!("  {clew} package verify demo-package.tar   # checks it offline; so does the README inside"))?;
+    out.line("")?;
+    out.line(&format!("The web application: {clew} serve --project {dir}   # then open http://127.0.0.1:8080"))?;
+    out.line(&format!(
+        "  One account per role (DEMO ONLY; also in {dir}/{}); each changes its one-time password at the first sign-in:",
+        clew_service::demo::DEMO_ACCOUNTS_FILE
+    ))?;
+    for account in accounts {
+        out.line(&format!("    {:<16} {:<10} password {}", account.name, account.role.as_str(), account.password))?;
+        if let Some(totp) = &account.second_factor {
+            out.line(&format!("      second factor: add {} to an authenticator app", totp.uri))?;
+        }
+    }
     Ok(())
 }
 

@@ -166,6 +166,12 @@ impl Writer<'_> {
         let id = format!("demo.site.{s:05}");
         let key = self.entity(Some(&id), Self::key("site", number), |key| {
             let mut known = properties(&[("country", "ru"), ("region", place.region), ("sector", sector.code)]);
+            // Somewhere in the city: its centre moved by up to about 0.1 degree, the same for the site every time.
+            // In hundredths of a degree, written as the canonical number (`55.66`).
+            let moved = |degrees: f64, by: i64| ((degrees * 100.0).round() as i64 + by) as f64 / 100.0;
+            let (north, east) = ((s * 37 % 21) as i64 - 10, (s * 53 % 21) as i64 - 10);
+            known.insert("latitude".into(), vec![moved(place.lat, north).to_string()]);
+            known.insert("longitude".into(), vec![moved(place.lon, east).to_string()]);
             // The site is the employer's: a site belongs to one company, in one city.
             known.insert("operator".into(), vec![employer.to_string()]);
             NamedEntity {

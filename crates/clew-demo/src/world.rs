@@ -10,31 +10,80 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::rates::Month;
 
-/// A city where workers are sent: region, names (Korean, English, Russian), and how its pay compares with
-/// the Far East's (Moscow and St Petersburg pay more).
+/// A city where workers are sent: region, names (Korean, English, Russian), how its pay compares with the
+/// Far East's (Moscow and St Petersburg pay more), and where it is.
 pub(crate) struct Place {
     pub(crate) region: &'static str,
     pub(crate) ko: &'static str,
     pub(crate) en: &'static str,
     pub(crate) ru: &'static str,
     pub(crate) pay: f64,
+    /// The city's latitude and longitude, degrees north and east (public geography, to 0.01 degree), for the
+    /// map of worksites: each site is placed near its city's centre.
+    pub(crate) lat: f64,
+    /// See `lat`.
+    pub(crate) lon: f64,
 }
 
 pub(crate) const PLACES: [Place; 14] = [
     Place {
-        region: "Primorsky Krai", ko: "블라디보스토크", en: "Vladivostok", ru: "Владивосток", pay: 1.0
+        region: "Primorsky Krai",
+        ko: "블라디보스토크",
+        en: "Vladivostok",
+        ru: "Владивосток",
+        pay: 1.0,
+        lat: 43.12,
+        lon: 131.89,
     },
-    Place { region: "Primorsky Krai", ko: "우수리스크", en: "Ussuriysk", ru: "Уссурийск", pay: 0.95 },
-    Place { region: "Primorsky Krai", ko: "나홋카", en: "Nakhodka", ru: "Находка", pay: 0.95 },
-    Place { region: "Khabarovsk Krai", ko: "하바롭스크", en: "Khabarovsk", ru: "Хабаровск", pay: 1.0 },
-    Place { region: "Khabarovsk Krai", ko: "체그도민", en: "Chegdomyn", ru: "Чегдомын", pay: 0.9 },
-    Place { region: "Amur Oblast", ko: "틴다", en: "Tynda", ru: "Тында", pay: 0.9 },
     Place {
-        region: "Amur Oblast", ko: "블라고베셴스크", en: "Blagoveshchensk", ru: "Благовещенск", pay: 0.9
+        region: "Primorsky Krai",
+        ko: "우수리스크",
+        en: "Ussuriysk",
+        ru: "Уссурийск",
+        pay: 0.95,
+        lat: 43.8,
+        lon: 131.95,
     },
-    Place { region: "Moscow", ko: "모스크바", en: "Moscow", ru: "Москва", pay: 1.3 },
     Place {
-        region: "Saint Petersburg", ko: "상트페테르부르크", en: "St Petersburg", ru: "Санкт-Петербург", pay: 1.2
+        region: "Primorsky Krai", ko: "나홋카", en: "Nakhodka", ru: "Находка", pay: 0.95, lat: 42.82, lon: 132.89
+    },
+    Place {
+        region: "Khabarovsk Krai",
+        ko: "하바롭스크",
+        en: "Khabarovsk",
+        ru: "Хабаровск",
+        pay: 1.0,
+        lat: 48.48,
+        lon: 135.07,
+    },
+    Place {
+        region: "Khabarovsk Krai",
+        ko: "체그도민",
+        en: "Chegdomyn",
+        ru: "Чегдомын",
+        pay: 0.9,
+        lat: 51.12,
+        lon: 133.02,
+    },
+    Place { region: "Amur Oblast", ko: "틴다", en: "Tynda", ru: "Тында", pay: 0.9, lat: 55.15, lon: 124.73 },
+    Place {
+        region: "Amur Oblast",
+        ko: "블라고베셴스크",
+        en: "Blagoveshchensk",
+        ru: "Благовещенск",
+        pay: 0.9,
+        lat: 50.29,
+        lon: 127.53,
+    },
+    Place { region: "Moscow", ko: "모스크바", en: "Moscow", ru: "Москва", pay: 1.3, lat: 55.76, lon: 37.62 },
+    Place {
+        region: "Saint Petersburg",
+        ko: "상트페테르부르크",
+        en: "St Petersburg",
+        ru: "Санкт-Петербург",
+        pay: 1.2,
+        lat: 59.94,
+        lon: 30.31,
     },
     Place {
         region: "Sakhalin Oblast",
@@ -42,13 +91,33 @@ pub(crate) const PLACES: [Place; 14] = [
         en: "Yuzhno-Sakhalinsk",
         ru: "Южно-Сахалинск",
         pay: 1.1,
+        lat: 46.96,
+        lon: 142.74,
     },
     Place {
-        region: "Novosibirsk Oblast", ko: "노보시비르스크", en: "Novosibirsk", ru: "Новосибирск", pay: 0.95
+        region: "Novosibirsk Oblast",
+        ko: "노보시비르스크",
+        en: "Novosibirsk",
+        ru: "Новосибирск",
+        pay: 0.95,
+        lat: 55.03,
+        lon: 82.92,
     },
-    Place { region: "Kursk Oblast", ko: "쿠르스크", en: "Kursk", ru: "Курск", pay: 1.05 },
-    Place { region: "Republic of Tatarstan", ko: "옐라부가", en: "Yelabuga", ru: "Елабуга", pay: 1.0 },
-    Place { region: "Primorsky Krai", ko: "아르툠", en: "Artyom", ru: "Артём", pay: 0.95 },
+    Place {
+        region: "Kursk Oblast", ko: "쿠르스크", en: "Kursk", ru: "Курск", pay: 1.05, lat: 51.73, lon: 36.19
+    },
+    Place {
+        region: "Republic of Tatarstan",
+        ko: "옐라부가",
+        en: "Yelabuga",
+        ru: "Елабуга",
+        pay: 1.0,
+        lat: 55.76,
+        lon: 52.05,
+    },
+    Place {
+        region: "Primorsky Krai", ko: "아르툠", en: "Artyom", ru: "Артём", pay: 0.95, lat: 43.36, lon: 132.19
+    },
 ];
 
 // Indices into PLACES, for the sectors' lists below.
@@ -519,5 +588,20 @@ mod tests {
             let place = company_place(7, company);
             assert!(SECTORS[company_sector(company)].places.iter().any(|p| p.0 == place));
         }
+    }
+
+    #[test]
+    fn every_place_is_in_russia() {
+        // Russia's bounding box west of 180 (Kaliningrad to the Bering Strait, the Caucasus to the Arctic).
+        for place in &PLACES {
+            assert!((41.1..=82.0).contains(&place.lat), "{}: {}", place.en, place.lat);
+            assert!((19.6..=180.0).contains(&place.lon), "{}: {}", place.en, place.lon);
+        }
+        // The Far East is east of Moscow, St Petersburg north of it; Vladivostok the southernmost but Nakhodka.
+        let at = |en: &str| PLACES.iter().find(|p| p.en == en).map(|p| (p.lat, p.lon)).unwrap();
+        assert!(at("Vladivostok").1 > at("Novosibirsk").1 && at("Novosibirsk").1 > at("Moscow").1);
+        assert!(at("St Petersburg").0 > at("Moscow").0);
+        let southernmost = PLACES.iter().min_by(|a, b| a.lat.total_cmp(&b.lat)).map(|p| p.en);
+        assert_eq!(southernmost, Some("Nakhodka"));
     }
 }

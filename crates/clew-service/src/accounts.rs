@@ -51,6 +51,17 @@ impl Role {
     pub fn needs_second_factor(self) -> bool {
         matches!(self, Role::Admin | Role::Custodian)
     }
+
+    /// The most sensitive statements the role may read: viewers what may be published, analysts what the team
+    /// and its partners may see, coders, custodians and admins what could help re-identify a witness too.
+    /// Protected data (identities) is above every role: the server never opens it.
+    pub fn ceiling(self) -> clew_model::Sensitivity {
+        match self {
+            Role::Viewer => clew_model::Sensitivity::Public,
+            Role::Analyst => clew_model::Sensitivity::Internal,
+            Role::Coder | Role::Custodian | Role::Admin => clew_model::Sensitivity::Restricted,
+        }
+    }
 }
 
 /// The longest account name.

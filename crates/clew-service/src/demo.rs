@@ -18,6 +18,10 @@ pub const DEMO_CUSTODIAN_FILE: &str = "custodian-DEMO-ONLY.key";
 /// The passphrase of the demo project's keys (synthetic data only; printed in the summary).
 pub const DEMO_PASSPHRASE: &str = "clew-demo-passphrase";
 
+/// The file of a demo project that keeps its accounts' first credentials (synthetic data only: a real
+/// project's one-time passwords are shown once and kept nowhere).
+pub const DEMO_ACCOUNTS_FILE: &str = "accounts-DEMO-ONLY.json";
+
 /// How many demo testimonies get a synthetic document attached.
 const DEMO_ATTACHED: u64 = 3;
 
@@ -30,6 +34,9 @@ pub struct Demo {
     pub seconds: f64,
     /// The project's counts.
     pub stats: Stats,
+    /// One account per role (`demo-admin`, `demo-custodian`, ...), with its one-time password and, for admins
+    /// and custodians, second factor; also kept in [`DEMO_ACCOUNTS_FILE`].
+    pub accounts: Vec<crate::accounts::IssuedCredentials>,
 }
 
 /// Builds a demo project of `testimonies` synthetic testimonies in `target` (the same seed gives the same
@@ -85,8 +92,14 @@ fn build_in(building: &Path, testimonies: u64, seed: u64, progress: &mut dyn FnM
     // The rates the demo's wages were drawn with (synthetic, and every row says so): its ledgers and revenue
     // estimate work out of the box, and never mix fictional wages with real rates.
     clew_files::write_atomic(&building.join(PROJECT_RATES_FILE), clew_demo::synthetic_rate_table().as_bytes())?;
+    let mut accounts = Vec::new();
+    for role in crate::accounts::Role::ALL {
+        accounts.push(service.add_user(&demo, &format!("demo-{}", role.as_str()), role)?);
+    }
+    let kept = serde_json::to_vec_pretty(&accounts).map_err(|e| Error::internal(e.to_string()))?;
+    crate::keys::write_secret_file(&building.join(DEMO_ACCOUNTS_FILE), &String::from_utf8_lossy(&kept))?;
     let stats = service.stats()?;
-    Ok(Demo { report, seconds, stats })
+    Ok(Demo { report, seconds, stats, accounts })
 }
 
 /// Attaches a synthetic document to the first demo testimonies, so that packages show attachments.

@@ -3,8 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use clew_model::{Entity, EntityId, Model, SourceId, Statement};
-use clew_store::{CustodyEvent, EntityRow, ReadTx, Stats};
+use clew_model::{Entity, EntityId, Model, Sensitivity, SourceId, Statement};
+use clew_store::ReadTx;
+pub use clew_store::{CustodyEvent, EntityRow, Stats};
 
 use crate::analysis::model;
 use crate::{Code, Error, Result, Service};
@@ -23,6 +24,21 @@ pub struct EntityView {
 }
 
 impl EntityView {
+    /// How many sources (testimonies, documents, lists) say `property` has `value`: the corroboration a
+    /// reader weighs. Two interviews of one witness are two sources.
+    pub fn sources_saying(&self, property: &str, value: &str) -> usize {
+        let Some(entity) = &self.entity else { return 0 };
+        let sources: std::collections::BTreeSet<&SourceId> = entity
+            .properties
+            .get(property)
+            .into_iter()
+            .flatten()
+            .filter(|statement| statement.value == value)
+            .map(|statement| &statement.source_id)
+            .collect();
+        sources.len()
+    }
+
     /// The words of the segment `locator` cites in `source` (`segment:ID` or `segment:ID#span`), if any.
     pub fn words(&self, source: &SourceId, locator: &str) -> Option<&str> {
         let segment = locator.strip_prefix("segment:")?;
@@ -68,12 +84,55 @@ impl Service {
         Ok(self.project.read()?.list_entities(&schemata.0, after, limit)?)
     }
 
-    /// One entity, from one snapshot: its statements, the words they cite and the names of what it refers to.
-    /// An entity whose every statement was retracted is `not_found`, unless its `history` is asked for.
-    pub fn entity(&self, id: &EntityId, history: bool) -> Result<EntityView> {
+    /// Entities as [`Service::entities`] lists them, as a reader with `ceiling` sees them: an entity with no
+    /// statement at or under the ceiling is left out, and a caption comes from such statements only.
+    pub fn entities_within(
+        &self,
+        schemata: &Schemata,
+        after: Option<&EntityId>,
+        limit: usize,
+        ceiling: Sensitivity,
+    ) -> Result<Vec<EntityRow>> {
+        let store = &*self.project.read()?;
+        if ceiling == Sensitivity::Restricted {
+            return Ok(store.list_entities(&schemata.0, after, limit)?);
+        }
+        let model = model()?;
+        let mut rows = Vec::new();
+        let mut from = after.cloned();
+        // Pages of the listing until `limit` rows are visible or the listing ends.
+        while rows.len() < limit {
+            let page = store.list_entities(&schemata.0, from.as_ref(), limit.max(50))?;
+            let Some(last) = page.last() else { break };
+            from = Some(last.id.clone());
+            let ended = page.len() < limit.max(50);
+            for row in page {
+                let mut statements = store.statements_for_entity(&row.id)?;
+                statements.retain(|statement| statement.sensitivity <= ceiling);
+                if let Some(entity) = Entity::assemble(model, &row.id, statements) {
+                    let caption = entity.caption(model);
+                    let caption = (caption != row.id.as_str()).then_some(caption);
+                    rows.push(EntityRow { id: row.id, schema: entity.schema, caption });
+                    if rows.len() == limit {
+                        break;
+                    }
+                }
+            }
+            if ended {
+                break;
+            }
+        }
+        Ok(rows)
+    }
+
+    /// One entity, from one snapshot: its statements up to `ceiling` (a reader sees nothing more sensitive), the
+    /// words they cite and the names of what it refers to. An entity whose every statement was retracted, or is
+    /// above the ceiling, is `not_found`, unless its `history` is asked for.
+    pub fn entity(&self, id: &EntityId, history: bool, ceiling: Sensitivity) -> Result<EntityView> {
         let model = model()?;
         let store = &*self.project.read()?;
-        let statements = store.statements_for_entity(id)?;
+        let mut statements = store.statements_for_entity(id)?;
+        statements.retain(|statement| statement.sensitivity <= ceiling);
         let entity = Entity::assemble(model, id, statements.clone());
         if statements.is_empty() || (entity.is_none() && !history) {
             return Err(Error::new(
@@ -121,6 +180,11 @@ impl Service {
     /// The project's counts.
     pub fn stats(&self) -> Result<Stats> {
         Ok(self.project.read()?.stats()?)
+    }
+
+    /// The newest custody events, newest first: at most `limit`, before sequence number `before` when given.
+    pub fn recent_events(&self, before: Option<u64>, limit: usize) -> Result<Vec<CustodyEvent>> {
+        Ok(self.project.read()?.events_newest_first(before.map(|b| b.min(i64::MAX as u64)), limit)?)
     }
 
     /// Custody events after sequence number `since`, at most `limit`.

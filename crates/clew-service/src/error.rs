@@ -27,13 +27,19 @@ pub enum Code {
     /// Signing in failed (a wrong name, password or code, or a disabled account: never said which), or a
     /// session is unknown or expired.
     Unauthenticated,
+    /// The account signed in may not do this (its role), or the request did not come from clew's own pages.
+    Forbidden,
+    /// Too many attempts (signing in): wait and try again.
+    RateLimited,
+    /// The request is larger than clew takes.
+    TooLarge,
     /// Something failed inside clew or its storage.
     Internal,
 }
 
 impl Code {
     /// Every code, in the order of the table.
-    pub const ALL: [Code; 10] = [
+    pub const ALL: [Code; 13] = [
         Code::Usage,
         Code::InvalidInput,
         Code::Project,
@@ -43,6 +49,9 @@ impl Code {
         Code::Conflict,
         Code::NotFound,
         Code::Unauthenticated,
+        Code::Forbidden,
+        Code::RateLimited,
+        Code::TooLarge,
         Code::Internal,
     ];
 
@@ -58,6 +67,9 @@ impl Code {
             Code::Conflict => "conflict",
             Code::NotFound => "not_found",
             Code::Unauthenticated => "unauthenticated",
+            Code::Forbidden => "forbidden",
+            Code::RateLimited => "rate_limited",
+            Code::TooLarge => "too_large",
             Code::Internal => "internal",
         }
     }
@@ -67,11 +79,11 @@ impl Code {
         match self {
             Code::Internal => 1,
             Code::Usage | Code::Conflict | Code::NotFound => 2,
-            Code::InvalidInput => 3,
+            Code::InvalidInput | Code::TooLarge => 3,
             Code::Project => 4,
-            Code::Key | Code::Unauthenticated => 5,
+            Code::Key | Code::Unauthenticated | Code::Forbidden => 5,
             Code::Verification => 6,
-            Code::Busy => 7,
+            Code::Busy | Code::RateLimited => 7,
         }
     }
 
@@ -87,6 +99,9 @@ impl Code {
             Code::Conflict => 409,
             Code::NotFound => 404,
             Code::Unauthenticated => 401,
+            Code::Forbidden => 403,
+            Code::RateLimited => 429,
+            Code::TooLarge => 413,
             Code::Internal => 500,
         }
     }

@@ -9,6 +9,7 @@
 
 pub mod accounts;
 pub mod analysis;
+mod cache;
 mod custody;
 pub mod demo;
 mod derived;
@@ -21,6 +22,7 @@ pub mod keys;
 pub mod linkage;
 mod lists;
 pub mod log;
+pub mod places;
 mod revenue;
 mod screening;
 
@@ -123,17 +125,19 @@ pub fn label_synthetic(value: &mut serde_json::Value) {
 #[derive(Debug)]
 pub struct Service {
     project: Project,
+    /// The map's places, per state of the project.
+    places: cache::Cached<Vec<places::Place>>,
 }
 
 impl Service {
     /// Opens the project in `dir`.
     pub fn open(dir: &Path) -> Result<Service> {
-        Ok(Service { project: Project::open(dir)? })
+        Ok(Service::from_project(Project::open(dir)?))
     }
 
     /// A service over a project already open.
     pub fn from_project(project: Project) -> Service {
-        Service { project }
+        Service { project, places: cache::Cached::default() }
     }
 
     /// The project.
@@ -219,7 +223,7 @@ impl Service {
         }
         let built = (|| {
             let project = Project::init(&staging, name, false)?;
-            let service = Service { project };
+            let service = Service::from_project(project);
             let keys = passphrase.map(|p| service.create_keys(actor, p, None)).transpose()?;
             drop(service);
             move_entries_into(&staging, dir)?;

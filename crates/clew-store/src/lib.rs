@@ -407,6 +407,8 @@ pub trait ReadTx {
     /// A number that grows whenever a statement is added and never otherwise (statements are never changed or
     /// deleted), so that a cache of what statements say is known to be current by one cheap read.
     fn statements_version(&self) -> Result<u64>;
+    /// The newest custody events first: at most `limit`, those before sequence number `before` when given.
+    fn events_newest_first(&self, before: Option<u64>, limit: usize) -> Result<Vec<CustodyEvent>>;
 }
 
 /// Which write (batch) stored something: what custody events and the rows they vouch for share. Only the store

@@ -725,6 +725,18 @@ impl ReadTx for PooledConnection<'_> {
         Ok(events)
     }
 
+    fn events_newest_first(&self, before: Option<u64>, limit: usize) -> Result<Vec<CustodyEvent>> {
+        let mut events = Vec::new();
+        let mut query = self.db().prepare(&format!("{EVENT_SELECT} WHERE e.seq < ?1 ORDER BY e.seq DESC LIMIT ?2"))?;
+        let limit = limit.min(i64::MAX as usize) as i64;
+        let before = before.map_or(i64::MAX, |b| b.min(i64::MAX as u64) as i64);
+        let rows = query.query_map(params![before, limit], event_from_row)?;
+        for row in rows {
+            events.push(row?.map_err(Error::Corrupt)?);
+        }
+        Ok(events)
+    }
+
     fn for_each_event(&self, visit: &mut dyn FnMut(CustodyEvent) -> Result<()>) -> Result<()> {
         let mut query = self.db().prepare(&format!("{EVENT_SELECT} ORDER BY e.seq"))?;
         let rows = query.query_map([], event_from_row)?;

@@ -1,0 +1,125 @@
+# The web application's messages in English. Every id here must exist in ko.ftl and ru.ftl (the build
+# checks). Variables ($name) are the same in all three files (a test checks).
+
+## Layout
+nav-label = Main
+nav-dashboard = Dashboard
+nav-entities = Entities
+nav-log = Custody log
+language-label = Language
+account-password = Change password
+sign-out = Sign out
+footer-protected = Witnesses' identities are sealed for the custodians and never shown here: a custodian opens them on their own computer with the clew command line.
+back-home = Back to the dashboard
+page-next = Next page
+page-older = Older events
+
+## Roles
+role-admin = admin
+role-custodian = custodian
+role-coder = coder
+role-analyst = analyst
+role-viewer = viewer
+
+## Errors
+error-title = Something went wrong
+error-internal = Something failed inside clew. Nothing you did caused it.
+error-request-id = If it happens again, give your administrator this request id: { $id }
+error-invalid = The request was not accepted:
+error-not-found = Not found:
+error-unauthenticated = You are not signed in, or your session ended:
+error-forbidden = Your role does not allow this.
+error-busy = The project is busy; nothing was written. Try again in a moment.
+error-conflict = This contradicts what the project holds:
+error-rate-limited = Too many attempts.
+error-rate-limited-for = Too many failed sign-ins. Try again in { $minutes } minutes.
+error-too-large = The request is too large.
+error-timeout = The server took too long to answer; try again.
+error-page-not-found = There is no such page.
+error-method = This page does not take that kind of request.
+error-malformed = The request could not be read: a form field or parameter is malformed.
+error-foreign-form = This form did not come from clew's own pages, so it was refused and nothing was changed. Open the page again and send the form from there.
+error-sign-in-first = Sign in first.
+error-change-password-first = Change your one-time password first.
+
+## Signing in
+sign-in-title = Sign in
+sign-in = Sign in
+sign-in-name = Account name
+sign-in-password = Password
+sign-in-code = Code from your authenticator app
+sign-in-code-hint = Admins and custodians only: the six digits your app shows now.
+sign-in-missing = Enter your account name and password.
+sign-in-refused = The account name, password or code is wrong, or the account is disabled.
+
+## Password
+password-temporary = You signed in with a one-time password. Choose your own before you go on.
+password-current = Current password
+password-new = New password
+password-rule = At least { $min } characters, and not the current one.
+password-repeat = New password again
+password-change = Change password
+password-needs-session = A password is changed from a signed-in browser, not with an API token.
+password-mismatch = The two new passwords differ.
+password-refused = The new password is too short, too long or the same as the current one.
+password-wrong = The current password is wrong.
+
+## Dashboard
+dashboard-title = Dashboard
+dashboard-counts = What the project holds
+dashboard-entities-by-schema = Entities by kind
+dashboard-recent-events = Recent custody events
+dashboard-whole-log = The whole custody log
+count-testimonies = { $count ->
+    [one] { $count } testimony
+   *[other] { $count } testimonies
+}
+count-testimonies-label = Testimonies
+count-entities-label = Entities
+count-statements-label = Statements
+count-segments-label = Narrative segments
+synthetic-notice = This project holds synthetic demonstration data: every person, company and testimony in it is invented.
+
+## Schemata
+schema-person = Person
+schema-company = Company
+schema-public-body = Public body
+schema-worksite = Worksite
+
+## Tables
+column-schema = Kind
+column-count = Number
+column-name = Name
+column-when = When
+column-who = Who
+column-what = What
+column-detail = Detail
+column-property = Property
+column-value = Value
+column-sources = Sources
+column-evidence = Evidence
+
+## Entities
+entities-title = Entities
+entities-all = All
+entities-none = No entities to show.
+entity-schema-conflicts = Its sources disagree on what it is:
+protected-notice = Only statements your role may read are shown. Protected data is never shown by the server.
+
+## Custody log
+log-title = Custody log
+log-intro = Every change to the project, every sign-in and every export, newest first. Each event is chained into a tamper-evident log that `clew verify` checks.
+
+## Map
+nav-map = Map
+map-title = Map of worksites and accommodation
+map-intro = Places whose coordinates the project holds. Select a point to open its page.
+map-places = places here: { $n }
+map-worksite = worksite
+map-accommodation = accommodation
+map-other = other place
+map-mixed = places of several kinds
+map-outside = Not on the map (outside the region it shows):
+map-none = No place you may see has coordinates.
+map-list = The places on the map
+map-source = Base map: Natural Earth (public domain), shipped with clew; nothing is fetched from the internet.

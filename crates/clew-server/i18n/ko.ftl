@@ -1,0 +1,121 @@
+# 웹 애플리케이션의 한국어 메시지. en.ftl의 모든 id가 여기 있어야 합니다(빌드가 검사합니다).
+
+## Layout
+nav-label = 주 메뉴
+nav-dashboard = 대시보드
+nav-entities = 개체
+nav-log = 관리 기록
+language-label = 언어
+account-password = 비밀번호 변경
+sign-out = 로그아웃
+footer-protected = 증언자의 신원은 관리인만 열 수 있도록 봉인되어 있으며 여기에는 결코 표시되지 않습니다. 관리인은 자신의 컴퓨터에서 clew 명령줄로 엽니다.
+back-home = 대시보드로 돌아가기
+page-next = 다음 페이지
+page-older = 이전 기록
+
+## Roles
+role-admin = 관리자
+role-custodian = 관리인
+role-coder = 코더
+role-analyst = 분석가
+role-viewer = 열람자
+
+## Errors
+error-title = 문제가 발생했습니다
+error-internal = clew 내부에서 오류가 발생했습니다. 사용자의 잘못이 아닙니다.
+error-request-id = 다시 발생하면 관리자에게 이 요청 번호를 알려 주십시오: { $id }
+error-invalid = 요청이 받아들여지지 않았습니다:
+error-not-found = 찾을 수 없습니다:
+error-unauthenticated = 로그인하지 않았거나 세션이 끝났습니다:
+error-forbidden = 귀하의 역할로는 이 작업을 할 수 없습니다.
+error-busy = 프로젝트가 사용 중입니다. 아무것도 기록되지 않았습니다. 잠시 후 다시 시도하십시오.
+error-conflict = 프로젝트에 저장된 내용과 모순됩니다:
+error-rate-limited = 시도 횟수가 너무 많습니다.
+error-rate-limited-for = 로그인 실패가 너무 많습니다. { $minutes }분 후에 다시 시도하십시오.
+error-too-large = 요청이 너무 큽니다.
+error-timeout = 서버의 응답이 너무 늦었습니다. 다시 시도하십시오.
+error-page-not-found = 그런 페이지는 없습니다.
+error-method = 이 페이지는 그런 종류의 요청을 받지 않습니다.
+error-malformed = 요청을 읽을 수 없습니다. 양식 항목이나 매개변수의 형식이 잘못되었습니다.
+error-foreign-form = 이 양식은 clew 자체 페이지에서 온 것이 아니어서 거부되었으며 아무것도 바뀌지 않았습니다. 페이지를 다시 열고 그곳에서 양식을 보내십시오.
+error-sign-in-first = 먼저 로그인하십시오.
+error-change-password-first = 먼저 일회용 비밀번호를 변경하십시오.
+
+## Signing in
+sign-in-title = 로그인
+sign-in = 로그인
+sign-in-name = 계정 이름
+sign-in-password = 비밀번호
+sign-in-code = 인증 앱의 코드
+sign-in-code-hint = 관리자와 관리인만: 앱에 지금 표시된 여섯 자리 숫자.
+sign-in-missing = 계정 이름과 비밀번호를 입력하십시오.
+sign-in-refused = 계정 이름, 비밀번호 또는 코드가 틀렸거나 계정이 비활성화되었습니다.
+
+## Password
+password-temporary = 일회용 비밀번호로 로그인했습니다. 계속하기 전에 자신의 비밀번호를 정하십시오.
+password-current = 현재 비밀번호
+password-new = 새 비밀번호
+password-rule = { $min }자 이상이며 현재 비밀번호와 달라야 합니다.
+password-repeat = 새 비밀번호 확인
+password-change = 비밀번호 변경
+password-needs-session = 비밀번호는 API 토큰이 아니라 로그인한 브라우저에서 변경합니다.
+password-mismatch = 두 새 비밀번호가 서로 다릅니다.
+password-refused = 새 비밀번호가 너무 짧거나 너무 길거나 현재 비밀번호와 같습니다.
+password-wrong = 현재 비밀번호가 틀렸습니다.
+
+## Dashboard
+dashboard-title = 대시보드
+dashboard-counts = 프로젝트에 있는 것
+dashboard-entities-by-schema = 종류별 개체
+dashboard-recent-events = 최근 관리 기록
+dashboard-whole-log = 관리 기록 전체
+count-testimonies = 증언 { $count }건
+count-testimonies-label = 증언
+count-entities-label = 개체
+count-statements-label = 진술
+count-segments-label = 서술 구간
+synthetic-notice = 이 프로젝트에는 합성된 시연용 데이터가 들어 있습니다. 모든 사람, 회사, 증언은 지어낸 것입니다.
+
+## Schemata
+schema-person = 사람
+schema-company = 회사
+schema-public-body = 공공 기관
+schema-worksite = 작업장
+
+## Tables
+column-schema = 종류
+column-count = 수
+column-name = 이름
+column-when = 일시
+column-who = 누가
+column-what = 무엇을
+column-detail = 세부 내용
+column-property = 속성
+column-value = 값
+column-sources = 출처 수
+column-evidence = 근거
+
+## Entities
+entities-title = 개체
+entities-all = 전체
+entities-none = 표시할 개체가 없습니다.
+entity-schema-conflicts = 출처마다 이것이 무엇인지에 대해 다르게 말합니다:
+protected-notice = 귀하의 역할이 읽을 수 있는 진술만 표시됩니다. 보호된 데이터는 서버가 결코 표시하지 않습니다.
+
+## Custody log
+log-title = 관리 기록
+log-intro = 프로젝트의 모든 변경, 모든 로그인과 모든 내보내기가 최신순으로 표시됩니다. 각 기록은 위변조를 드러내는 기록 사슬에 연결되며 `clew verify`가 이를 검사합니다.
+
+## Map
+nav-map = 지도
+map-title = 작업장과 숙소 지도
+map-intro = 프로젝트에 좌표가 있는 장소입니다. 점을 선택하면 그 페이지가 열립니다.
+map-places = 이곳의 장소: { $n }곳
+map-worksite = 작업장
+map-accommodation = 숙소
+map-other = 기타 장소
+map-mixed = 여러 종류의 장소
+map-outside = 지도에 없음(지도가 보여 주는 지역 밖):
+map-none = 열람할 수 있는 장소 중 좌표가 있는 곳이 없습니다.
+map-list = 지도의 장소
+map-source = 기본 지도: Natural Earth(퍼블릭 도메인), clew에 포함되어 있으며 인터넷에서 아무것도 가져오지 않습니다.

@@ -1,0 +1,125 @@
+# Сообщения веб-приложения на русском. Каждый id из en.ftl должен быть и здесь (это проверяет сборка).
+
+## Layout
+nav-label = Главное меню
+nav-dashboard = Сводка
+nav-entities = Объекты
+nav-log = Журнал хранения
+language-label = Язык
+account-password = Сменить пароль
+sign-out = Выйти
+footer-protected = Личности свидетелей запечатаны для хранителей и здесь никогда не показываются: хранитель открывает их на своём компьютере через командную строку clew.
+back-home = Вернуться к сводке
+page-next = Следующая страница
+page-older = Более ранние события
+
+## Roles
+role-admin = администратор
+role-custodian = хранитель
+role-coder = кодировщик
+role-analyst = аналитик
+role-viewer = читатель
+
+## Errors
+error-title = Что-то пошло не так
+error-internal = Внутри clew произошёл сбой. Ваши действия его не вызвали.
+error-request-id = Если это повторится, сообщите администратору номер запроса: { $id }
+error-invalid = Запрос не принят:
+error-not-found = Не найдено:
+error-unauthenticated = Вы не вошли в систему, или сеанс завершился:
+error-forbidden = Ваша роль этого не позволяет.
+error-busy = Проект занят; ничего не записано. Попробуйте ещё раз через минуту.
+error-conflict = Это противоречит тому, что хранится в проекте:
+error-rate-limited = Слишком много попыток.
+error-rate-limited-for = Слишком много неудачных попыток входа. Попробуйте снова через { $minutes } мин.
+error-too-large = Запрос слишком велик.
+error-timeout = Сервер слишком долго не отвечал; попробуйте ещё раз.
+error-page-not-found = Такой страницы нет.
+error-method = Эта страница не принимает такой запрос.
+error-malformed = Запрос не удалось прочитать: поле формы или параметр имеет неверный вид.
+error-foreign-form = Эта форма пришла не со страниц clew, поэтому она отклонена и ничего не изменено. Откройте страницу заново и отправьте форму оттуда.
+error-sign-in-first = Сначала войдите в систему.
+error-change-password-first = Сначала смените одноразовый пароль.
+
+## Signing in
+sign-in-title = Вход
+sign-in = Войти
+sign-in-name = Имя учётной записи
+sign-in-password = Пароль
+sign-in-code = Код из приложения-аутентификатора
+sign-in-code-hint = Только для администраторов и хранителей: шесть цифр, которые приложение показывает сейчас.
+sign-in-missing = Введите имя учётной записи и пароль.
+sign-in-refused = Имя учётной записи, пароль или код неверны, либо учётная запись отключена.
+
+## Password
+password-temporary = Вы вошли с одноразовым паролем. Прежде чем продолжить, выберите собственный.
+password-current = Текущий пароль
+password-new = Новый пароль
+password-rule = Не менее { $min } символов и не совпадает с текущим.
+password-repeat = Новый пароль ещё раз
+password-change = Сменить пароль
+password-needs-session = Пароль меняют из браузера, в котором выполнен вход, а не с API-токеном.
+password-mismatch = Два новых пароля не совпадают.
+password-refused = Новый пароль слишком короткий, слишком длинный или совпадает с текущим.
+password-wrong = Текущий пароль неверен.
+
+## Dashboard
+dashboard-title = Сводка
+dashboard-counts = Что хранится в проекте
+dashboard-entities-by-schema = Объекты по видам
+dashboard-recent-events = Последние события журнала хранения
+dashboard-whole-log = Весь журнал хранения
+count-testimonies = { $count ->
+    [one] { $count } свидетельство
+    [few] { $count } свидетельства
+   *[many] { $count } свидетельств
+}
+count-testimonies-label = Свидетельства
+count-entities-label = Объекты
+count-statements-label = Утверждения
+count-segments-label = Фрагменты рассказа
+synthetic-notice = В этом проекте синтетические демонстрационные данные: все люди, компании и свидетельства в нём вымышлены.
+
+## Schemata
+schema-person = Человек
+schema-company = Компания
+schema-public-body = Государственный орган
+schema-worksite = Объект работ
+
+## Tables
+column-schema = Вид
+column-count = Число
+column-name = Название
+column-when = Когда
+column-who = Кто
+column-what = Что
+column-detail = Подробности
+column-property = Свойство
+column-value = Значение
+column-sources = Источники
+column-evidence = Доказательства
+
+## Entities
+entities-title = Объекты
+entities-all = Все
+entities-none = Нет объектов для показа.
+entity-schema-conflicts = Источники расходятся в том, что это такое:
+protected-notice = Показаны только утверждения, которые разрешено читать вашей роли. Защищённые данные сервер никогда не показывает.
+
+## Custody log
+log-title = Журнал хранения
+log-intro = Каждое изменение проекта, каждый вход и каждый экспорт, новые сверху. Каждое событие включено в цепочку, подделку которой выявляет `clew verify`.
+
+## Map
+nav-map = Карта
+map-title = Карта объектов работ и мест проживания
+map-intro = Места, координаты которых есть в проекте. Выберите точку, чтобы открыть её страницу.
+map-places = мест здесь: { $n }
+map-worksite = объект работ
+map-accommodation = место проживания
+map-other = другое место
+map-mixed = места разных видов
+map-outside = Нет на карте (вне показанного района):
+map-none = Ни у одного доступного вам места нет координат.
+map-list = Места на карте
+map-source = Основа карты: Natural Earth (общественное достояние), входит в clew; из интернета ничего не загружается.

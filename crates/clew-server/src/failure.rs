@@ -1,0 +1,117 @@
+//! Why a request did not succeed: a code from the one code table (`clew_service::Code`, docs/errors.md), a
+//! message, and where the server itself refused (sign-in throttling, a forged form, a field left empty), a
+//! message of its own in the reader's language. A handler returns it; the frame renders it as a page or as
+//! `{"code", "message"}`, and logs an internal one with the request id instead of showing it.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use clew_service::Code;
+
+use crate::i18n::{Arg, Lang, Msg};
+
+/// A refused or failed request.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    code: Code,
+    /// What the service or the server said (English), shown unless the code is internal.
+    message: String,
+    /// The server's own message, in the reader's language, with its arguments.
+    own: Option<(Msg, Vec<(&'static str, String)>)>,
+    /// Seconds to wait (`Retry-After`).
+    pub(crate) retry_after: Option<u64>,
+}
+
+impl Failure {
+    /// A failure of the server's own, in the reader's language.
+    pub(crate) fn own(code: Code, msg: Msg) -> Failure {
+        Failure { code, message: Lang::En.t(msg), own: Some((msg, Vec::new())), retry_after: None }
+    }
+
+    /// A failure of the server's own with arguments.
+    pub(crate) fn own_with(code: Code, msg: Msg, args: Vec<(&'static str, String)>) -> Failure {
+        let english = Lang::En.tr(msg, &args.iter().map(|(k, v)| (*k, Arg::Text(v))).collect::<Vec<_>>());
+        Failure { code, message: english, own: Some((msg, args)), retry_after: None }
+    }
+
+    /// Something went wrong inside; the text is logged, never shown.
+    pub(crate) fn internal(message: String) -> Failure {
+        Failure { code: Code::Internal, message, own: None, retry_after: None }
+    }
+
+    /// Its code.
+    pub fn code(&self) -> Code {
+        self.code
+    }
+
+    /// Whether its text stays in the server's log (internal errors may name paths or the database).
+    pub(crate) fn is_hidden(&self) -> bool {
+        matches!(self.code, Code::Internal | Code::Project)
+    }
+
+    /// The text logged (never shown when hidden).
+    pub(crate) fn logged(&self) -> &str {
+        &self.message
+    }
+
+    /// What the reader is told, in their language: the server's own message, or the code's heading and the
+    /// service's words.
+    pub(crate) fn told(&self, lang: Lang, request_id: &str) -> (String, Option<String>) {
+        if self.is_hidden() {
+            return (lang.t(Msg::ErrorInternal), Some(lang.tr(Msg::ErrorRequestId, &[("id", Arg::Text(request_id))])));
+        }
+        if let Some((msg, args)) = &self.own {
+            let args: Vec<_> = args.iter().map(|(k, v)| (*k, Arg::Text(v))).collect();
+            return (lang.tr(*msg, &args), None);
+        }
+        (lang.t(heading(self.code)), Some(self.message.clone()))
+    }
+
+    /// The JSON body: `{"code", "message"}` (English; the code is what scripts test).
+    pub(crate) fn json(&self, request_id: &str) -> serde_json::Value {
+        let message = if self.is_hidden() {
+            format!("something failed inside clew; the server's log has it under request id {request_id}")
+        } else {
+            self.message.clone()
+        };
+        serde_json::json!({"code": self.code.as_str(), "message": message})
+    }
+}
+
+/// The heading of a code, for a failure the service described in its own words.
+fn heading(code: Code) -> Msg {
+    match code {
+        Code::Usage | Code::InvalidInput => Msg::ErrorInvalid,
+        Code::NotFound => Msg::ErrorNotFound,
+        Code::Unauthenticated => Msg::ErrorUnauthenticated,
+        Code::Forbidden => Msg::ErrorForbidden,
+        Code::Busy => Msg::ErrorBusy,
+        Code::Conflict | Code::Verification => Msg::ErrorConflict,
+        Code::RateLimited => Msg::ErrorRateLimited,
+        Code::TooLarge => Msg::ErrorTooLarge,
+        Code::Key | Code::Project | Code::Internal => Msg::ErrorInternal,
+    }
+}
+
+impl From<clew_service::Error> for Failure {
+    fn from(error: clew_service::Error) -> Failure {
+        let code = error.code();
+        let mut message = error.message().to_string();
+        for diagnostic in error.diagnostics().iter().take(20) {
+            message.push_str(&format!("\n{diagnostic}"));
+        }
+        Failure { code, message, own: None, retry_after: None }
+    }
+}
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = status.into_response();
+        if let Some(seconds) = self.retry_after {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        // The frame renders it in the reader's language, as a page or as JSON.
+        response.extensions_mut().insert(self);
+        response
+    }
+}

@@ -1,0 +1,133 @@
+//! `clew serve`: the team's web application and its JSON API, on one listener. This is the only crate that
+//! knows HTTP; every operation is `clew-service`'s, called from tokio's blocking pool (the store is
+//! synchronous). It decides nothing the CLI would not: it reads requests, asks the service, and renders what
+//! comes back as HTML in the reader's language or as JSON.
+//!
+//! The parts: `routes` (every route with who may use it: the role × route matrix, enforced by `guard` in one
+//! place), `frame` (what every response gets: a request id, the language, security headers, errors rendered),
+//! `i18n` (English, Korean, Russian), `html` (the page layout), and one module per area of pages.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use clew_service::Service;
+
+mod failure;
+mod frame;
+mod guard;
+mod html;
+pub mod i18n;
+mod limiter;
+mod map;
+mod pages;
+pub mod routes;
+
+pub use failure::Failure;
+pub use routes::{Permission, RouteSpec};
+
+/// How the server runs.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Whether cookies carry `Secure` (sent over HTTPS only). Browsers treat `http://localhost` and
+    /// `http://127.0.0.1` as secure, so it stays on even there; turn it off only for plain HTTP on another name.
+    pub secure_cookies: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options { secure_cookies: true }
+    }
+}
+
+/// The application: the service, and what the server keeps between requests (sign-in throttling).
+#[derive(Clone)]
+pub struct App(Arc<Inner>);
+
+struct Inner {
+    service: Arc<Service>,
+    options: Options,
+    limiter: Mutex<limiter::Limiter>,
+}
+
+impl App {
+    /// The application over a project's service.
+    pub fn new(service: Service, options: Options) -> App {
+        App(Arc::new(Inner { service: Arc::new(service), options, limiter: Mutex::new(limiter::Limiter::default()) }))
+    }
+
+    /// Runs a service operation on the blocking pool (the store is synchronous and may wait for a lock).
+    pub(crate) async fn run<T, F>(&self, operation: F) -> Result<T, Failure>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Service) -> clew_service::Result<T> + Send + 'static,
+    {
+        let service = Arc::clone(&self.0.service);
+        match tokio::task::spawn_blocking(move || operation(&service)).await {
+            Ok(result) => result.map_err(Failure::from),
+            Err(join) => Err(Failure::internal(format!("a service operation ended abnormally: {join}"))),
+        }
+    }
+
+    pub(crate) fn options(&self) -> &Options {
+        &self.0.options
+    }
+
+    pub(crate) fn limiter(&self) -> std::sync::MutexGuard<'_, limiter::Limiter> {
+        // A panic while holding it left only counters behind: they are still usable.
+        self.0.limiter.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// The router: every route of `routes::ROUTES`, each behind the guard, inside the frame.
+pub fn app(app: App) -> axum::Router {
+    routes::router(app)
+}
+
+/// Seconds since the Unix epoch.
+pub(crate) fn now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+/// Serves a project's application on `address` until Ctrl-C or SIGTERM, on a runtime of its own (what
+/// `clew serve` runs); `ready` is told the address once listening.
+pub fn run(
+    service: Service,
+    address: SocketAddr,
+    options: Options,
+    ready: impl FnOnce(SocketAddr),
+) -> std::io::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(address).await?;
+        ready(listener.local_addr()?);
+        serve(App::new(service, options), listener).await
+    })
+}
+
+/// Serves the application on `listener` until Ctrl-C or SIGTERM.
+pub async fn serve(app: App, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let router = self::app(app).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, router).with_graceful_shutdown(shutdown()).await
+}
+
+async fn shutdown() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,137 @@
+//! Every route of the application, with who may use it: this table is the role × route matrix (docs/web.md
+//! prints it and a test checks the two agree), and `guard` enforces it in one place for every route.
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware::from_fn_with_state;
+use axum::routing::{MethodRouter, get, post};
+use clew_service::accounts::Role;
+
+use crate::{App, pages};
+
+/// Who may use a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// Anyone, signed in or not: signing in, the language switcher, the style sheet.
+    Public,
+    /// Any signed-in account, even one whose one-time password is still to be changed: signing out and
+    /// changing the password.
+    SignedIn,
+    /// Reading what the role's sensitivity ceiling allows: every role.
+    Read,
+    /// Adding and correcting coded facts: coders and admins.
+    Code,
+    /// Judging linkage pairs: coders, analysts and admins.
+    Review,
+    /// Running the custody log's verification: custodians and admins.
+    Verify,
+    /// Managing accounts: admins.
+    Administer,
+}
+
+impl Permission {
+    /// Every permission, in the order of docs/web.md.
+    pub const ALL: [Permission; 7] = [
+        Permission::Public,
+        Permission::SignedIn,
+        Permission::Read,
+        Permission::Code,
+        Permission::Review,
+        Permission::Verify,
+        Permission::Administer,
+    ];
+
+    /// Whether an account of `role` may use a route that needs this (the matrix).
+    pub fn allows(self, role: Role) -> bool {
+        match self {
+            Permission::Public | Permission::SignedIn | Permission::Read => true,
+            Permission::Code => matches!(role, Role::Coder | Role::Admin),
+            Permission::Review => matches!(role, Role::Coder | Role::Analyst | Role::Admin),
+            Permission::Verify => matches!(role, Role::Custodian | Role::Admin),
+            Permission::Administer => role == Role::Admin,
+        }
+    }
+
+    /// Its word in docs/web.md.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Permission::Public => "public",
+            Permission::SignedIn => "signed-in",
+            Permission::Read => "read",
+            Permission::Code => "code",
+            Permission::Review => "review",
+            Permission::Verify => "verify",
+            Permission::Administer => "administer",
+        }
+    }
+}
+
+/// A route: method, path (axum's `{name}` for a parameter), who may use it, and what it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouteSpec {
+    /// `GET` or `POST`.
+    pub method: &'static str,
+    /// The path.
+    pub path: &'static str,
+    /// Who may use it.
+    pub permission: Permission,
+    /// What it does, in a few words (docs and the OpenAPI document).
+    pub summary: &'static str,
+}
+
+struct Route {
+    spec: RouteSpec,
+    handler: MethodRouter<App>,
+}
+
+fn route(method: &'static str, path: &'static str, permission: Permission, summary: &'static str) -> RouteSpec {
+    RouteSpec { method, path, permission, summary }
+}
+
+/// The table. Pages and their JSON twins under `/api/v1` share one view each (see `pages`).
+fn table() -> Vec<Route> {
+    use Permission::*;
+    let r = |spec: RouteSpec, handler: MethodRouter<App>| Route { spec, handler };
+    vec![
+        r(route("GET", "/assets/style.css", Public, "The style sheet"), get(pages::assets::style)),
+        r(route("GET", "/sign-in", Public, "The sign-in form"), get(pages::account::sign_in_form)),
+        r(route("POST", "/sign-in", Public, "Sign in"), post(pages::account::sign_in)),
+        r(route("GET", "/language/{lang}", Public, "Choose the language"), get(pages::account::language)),
+        r(route("POST", "/sign-out", SignedIn, "Sign out"), post(pages::account::sign_out)),
+        r(route("GET", "/account/password", SignedIn, "The password form"), get(pages::account::password_form)),
+        r(route("POST", "/account/password", SignedIn, "Change the password"), post(pages::account::change_password)),
+        r(route("GET", "/", Read, "The dashboard"), get(pages::dashboard::page)),
+        r(route("GET", "/api/v1/dashboard", Read, "Counts and recent custody events"), get(pages::dashboard::api)),
+        r(route("GET", "/entities", Read, "Entities by schema"), get(pages::entities::list_page)),
+        r(route("GET", "/api/v1/entities", Read, "Entities by schema"), get(pages::entities::list_api)),
+        r(route("GET", "/entities/{id}", Read, "One entity with its sources"), get(pages::entities::page)),
+        r(route("GET", "/api/v1/entities/{id}", Read, "One entity with its sources"), get(pages::entities::api)),
+        r(route("GET", "/map", Read, "The map of worksites and accommodation"), get(pages::map::page)),
+        r(route("GET", "/api/v1/places", Read, "Places with coordinates"), get(pages::map::api)),
+        r(route("GET", "/log", Read, "The custody log"), get(pages::log::page)),
+        r(route("GET", "/api/v1/log", Read, "The custody log"), get(pages::log::api)),
+    ]
+}
+
+/// Every route's spec, in the table's order.
+pub fn specs() -> Vec<RouteSpec> {
+    table().into_iter().map(|route| route.spec).collect()
+}
+
+/// Forms are small; API bodies (a `/match` request of many queries) larger.
+pub(crate) const FORM_BYTES: usize = 64 * 1024;
+/// The largest API body.
+pub(crate) const API_BYTES: usize = 1024 * 1024;
+
+pub(crate) fn router(app: App) -> Router {
+    let mut router = Router::new();
+    for Route { spec, handler } in table() {
+        let limit =
+            if spec.path.starts_with("/api/") || spec.path.starts_with("/match/") { API_BYTES } else { FORM_BYTES };
+        let guarded = handler
+            .route_layer(from_fn_with_state((app.clone(), spec.permission), crate::guard::guard))
+            .layer(DefaultBodyLimit::max(limit));
+        router = router.route(spec.path, guarded);
+    }
+    router.fallback(pages::not_found).layer(from_fn_with_state(app.clone(), crate::frame::frame)).with_state(app)
+}

@@ -1,0 +1,8 @@
+//! The application through its router, as a browser or a script would meet it: signing in, the role × route
+//! matrix, languages, security headers, errors, and bad requests. Each test builds a small synthetic demo
+//! project of its own.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+mod harness;
+mod matrix;
+mod requests;

@@ -1,0 +1,55 @@
+//! What is worth computing once per state of the project: a value built from statements, kept until a
+//! statement is added (`ReadTx::statements_version`). The server's threads share it; one builds it while the
+//! others wait for that build rather than starting their own.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+/// A value and the statements version it was built at.
+#[derive(Debug)]
+pub(crate) struct Cached<T> {
+    slot: Mutex<Option<(u64, Arc<T>)>>,
+}
+
+impl<T> Default for Cached<T> {
+    fn default() -> Cached<T> {
+        Cached { slot: Mutex::new(None) }
+    }
+}
+
+impl<T> Cached<T> {
+    /// The value for statements version `version`: the kept one if it was built at that version, else a new
+    /// one from `build` (which runs while the lock is held, so it runs once for all who ask meanwhile).
+    pub(crate) fn get(&self, version: u64, build: impl FnOnce() -> crate::Result<T>) -> crate::Result<Arc<T>> {
+        // A build that panicked left nothing half-made in the slot: it is still usable.
+        let mut slot = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((built_at, value)) = &*slot
+            && *built_at == version
+        {
+            return Ok(Arc::clone(value));
+        }
+        let value = Arc::new(build()?);
+        *slot = Some((version, Arc::clone(&value)));
+        Ok(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_is_built_once_per_version() {
+        let cached: Cached<u64> = Cached::default();
+        let builds = std::cell::Cell::new(0);
+        let build = |n: u64| {
+            builds.set(builds.get() + 1);
+            Ok(n)
+        };
+        assert_eq!(*cached.get(1, || build(10)).unwrap(), 10);
+        assert_eq!(*cached.get(1, || build(11)).unwrap(), 10);
+        assert_eq!(*cached.get(2, || build(12)).unwrap(), 12);
+        assert_eq!(builds.get(), 2);
+        assert!(cached.get(3, || Err(crate::Error::usage("no"))).is_err());
+        assert_eq!(*cached.get(2, || build(13)).unwrap(), 12, "a failed build keeps what was there");
+    }
+}
