@@ -1,0 +1,247 @@
+//! End to end in a real browser: Debian's chromium, headless, driven through chromedriver (WebDriver) against
+//! `clew serve` on loopback over a synthetic demo project. A screenshot of each page goes to
+//! `target/browser-artefacts/` (or `$CLEW_ARTEFACTS`). Without chromium and chromedriver the test fails, unless
+//! `CLEW_SKIP_MISSING_TOOLS=1` says to skip it (`.ci/run` installs them).
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use clew_service::accounts::{IssuedCredentials, Role};
+use fantoccini::{Client, ClientBuilder, Locator};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+fn tools_present() -> bool {
+    let present = Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists();
+    if !present && std::env::var("CLEW_SKIP_MISSING_TOOLS").as_deref() != Ok("1") {
+        panic!("{CHROMIUM} and {CHROMEDRIVER} are needed (Debian packages chromium, chromium-driver)");
+    }
+    present
+}
+
+/// chromedriver on a free port, stopped when dropped.
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    fn start() -> Driver {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return Driver { child, port };
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("chromedriver did not start on port {port}");
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn artefacts() -> PathBuf {
+    let dir = std::env::var_os("CLEW_ARTEFACTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-artefacts"));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A headless chromium, JavaScript on or off, with a fresh profile.
+async fn browser(driver: &Driver, profile: &Path, javascript: bool) -> Client {
+    let mut chrome = serde_json::json!({
+        "binary": CHROMIUM,
+        "args": [
+            "--headless", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--disable-quic",
+            "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--window-size=1280,900", format!("--user-data-dir={}", profile.display()),
+        ],
+    });
+    if !javascript {
+        chrome["prefs"] = serde_json::json!({"profile.managed_default_content_settings.javascript": 2});
+    }
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert("goog:chromeOptions".into(), chrome);
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    ClientBuilder::new(connector)
+        .capabilities(capabilities)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .unwrap()
+}
+
+/// The demo project served on loopback.
+struct Served {
+    base: String,
+    accounts: Vec<IssuedCredentials>,
+    _dir: tempfile::TempDir,
+}
+
+async fn serve() -> Served {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("demo");
+    let demo = clew_service::demo::build_demo(&project, 12, 7, &mut |_| {}).unwrap();
+    let service = clew_service::Service::open(&project).unwrap();
+    let app = clew_server::App::new(service, clew_server::Options::default());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address: SocketAddr = listener.local_addr().unwrap();
+    tokio::spawn(clew_server::serve(app, listener));
+    Served { base: format!("http://{address}"), accounts: demo.accounts, _dir: dir }
+}
+
+fn totp_now(secret: &str) -> String {
+    let bytes = totp_rs::Secret::Encoded(secret.to_string()).to_bytes().unwrap();
+    let totp = totp_rs::TOTP::new_unchecked(totp_rs::Algorithm::SHA1, 6, 1, 30, bytes, None, String::new());
+    totp.generate_current().unwrap()
+}
+
+async fn screenshot(client: &Client, name: &str) {
+    let png = client.screenshot().await.unwrap();
+    std::fs::write(artefacts().join(format!("{name}.png")), png).unwrap();
+}
+
+async fn fill(client: &Client, name: &str, value: &str) {
+    let field = client.find(Locator::Css(&format!("input[name='{name}']"))).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(value).await.unwrap();
+}
+
+async fn submit(client: &Client, form_action: &str) {
+    let button =
+        client.find(Locator::Css(&format!("form[action='{form_action}'] button[type='submit']"))).await.unwrap();
+    button.click().await.unwrap();
+}
+
+/// Waits (up to ten seconds) until the browser is at a path starting with `path` (exactly `/` for `/`): a
+/// click returns before the page it leads to has loaded.
+async fn arrive(client: &Client, path: &str) {
+    for _ in 0..100 {
+        let url = client.current_url().await.unwrap();
+        let there = if path == "/" { url.path() == "/" } else { url.path().starts_with(path) };
+        if there && client.find(Locator::Css("footer")).await.is_ok() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the browser did not reach {path}: it is at {}", client.current_url().await.unwrap());
+}
+
+/// Waits until the page is in language `tag`.
+async fn wait_for_lang(client: &Client, tag: &str) {
+    for _ in 0..100 {
+        let lang = client.find(Locator::Css("html")).await.unwrap().attr("lang").await.unwrap();
+        if lang.as_deref() == Some(tag) && client.find(Locator::Css("footer")).await.is_ok() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the page did not turn {tag}");
+}
+
+async fn heading(client: &Client) -> String {
+    client.find(Locator::Css("h1")).await.unwrap().text().await.unwrap()
+}
+
+/// Signs an account in through the form, changing its one-time password.
+async fn sign_in(client: &Client, served: &Served, account: &IssuedCredentials) {
+    client.goto(&format!("{}/", served.base)).await.unwrap();
+    assert!(client.current_url().await.unwrap().path().starts_with("/sign-in"));
+    fill(client, "name", &account.name).await;
+    fill(client, "password", &account.password).await;
+    if let Some(factor) = &account.second_factor {
+        fill(client, "code", &totp_now(&factor.secret)).await;
+    }
+    submit(client, "/sign-in").await;
+    // Signed in, and sent to change the one-time password.
+    arrive(client, "/account/password").await;
+    fill(client, "current", &account.password).await;
+    fill(client, "new", "a browser-chosen password").await;
+    fill(client, "repeat", "a browser-chosen password").await;
+    submit(client, "/account/password").await;
+    arrive(client, "/").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_signs_in_with_a_second_factor_and_works_in_three_languages() {
+    if !tools_present() {
+        return;
+    }
+    let served = serve().await;
+    let driver = Driver::start();
+    let profile = tempfile::tempdir().unwrap();
+    let client = browser(&driver, profile.path(), true).await;
+    let admin = served.accounts.iter().find(|a| a.role == Role::Admin).unwrap();
+    client.goto(&format!("{}/", served.base)).await.unwrap();
+    screenshot(&client, "sign-in").await;
+    sign_in(&client, &served, admin).await;
+    assert_eq!(heading(&client).await, "Dashboard");
+    screenshot(&client, "dashboard").await;
+
+    client.goto(&format!("{}/entities/demo.company.0000", served.base)).await.unwrap();
+    assert!(heading(&client).await.contains("DEMO"), "an entity page");
+    screenshot(&client, "entity").await;
+
+    client.find(Locator::LinkText("한국어")).await.unwrap().click().await.unwrap();
+    // The same page, in Korean.
+    arrive(&client, "/entities/demo.company.0000").await;
+    wait_for_lang(&client, "ko").await;
+    let text = client.find(Locator::Css("table.properties thead")).await.unwrap().text().await.unwrap();
+    assert!(text.contains("속성"), "{text}");
+    screenshot(&client, "entity-ko").await;
+
+    client.goto(&format!("{}/map", served.base)).await.unwrap();
+    assert_eq!(heading(&client).await, "작업장과 숙소 지도");
+    assert!(client.find(Locator::Css("figure.map svg")).await.is_ok());
+    screenshot(&client, "map-ko").await;
+
+    client.find(Locator::LinkText("Русский")).await.unwrap().click().await.unwrap();
+    wait_for_lang(&client, "ru").await;
+    assert_eq!(heading(&client).await, "Карта объектов работ и мест проживания");
+    screenshot(&client, "map-ru").await;
+
+    client.goto(&format!("{}/log", served.base)).await.unwrap();
+    assert_eq!(heading(&client).await, "Журнал хранения");
+    let log = client.find(Locator::Css("table.events")).await.unwrap().text().await.unwrap();
+    assert!(log.contains("sign-in") && log.contains("password-change"), "the log shows the sign-in");
+    screenshot(&client, "log-ru").await;
+
+    submit(&client, "/sign-out").await;
+    arrive(&client, "/sign-in").await;
+    client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pages_work_with_javascript_disabled() {
+    if !tools_present() {
+        return;
+    }
+    let served = serve().await;
+    let driver = Driver::start();
+    let profile = tempfile::tempdir().unwrap();
+    let client = browser(&driver, profile.path(), false).await;
+    let coder = served.accounts.iter().find(|a| a.role == Role::Coder).unwrap();
+    sign_in(&client, &served, coder).await;
+    client.goto(&format!("{}/entities?schema=Company", served.base)).await.unwrap();
+    client.find(Locator::Css("table tbody a")).await.unwrap().click().await.unwrap();
+    arrive(&client, "/entities/demo.company.").await;
+    screenshot(&client, "entity-no-javascript").await;
+    submit(&client, "/sign-out").await;
+    arrive(&client, "/sign-in").await;
+    client.close().await.unwrap();
+}
