@@ -38,9 +38,11 @@ impl Driver {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
+        // Dropped (and so stopped) if it never answers.
+        let driver = Driver { child, port };
         for _ in 0..100 {
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return Driver { child, port };
+                return driver;
             }
             std::thread::sleep(Duration::from_millis(100));
         }
