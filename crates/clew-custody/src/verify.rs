@@ -152,6 +152,35 @@ pub fn verify(
     identity: Option<&Identity>,
     anchor: Option<Anchor>,
 ) -> Result<VerifyReport, WriteError> {
+    verify_reporting(store, blob_dir, list_dir, identity, anchor, &mut |_| {})
+}
+
+/// How far a verification has come, for a reader waiting on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case", tag = "step")]
+pub enum VerifyStep {
+    /// Reading the custody log: events read so far.
+    Events {
+        /// Events read.
+        read: u64,
+    },
+    /// Recomputing what each write committed to (statements, records, protected blocks).
+    Records,
+    /// Checking attachments' sealed files.
+    Attachments,
+    /// Checking judgements and kept lists.
+    Lists,
+}
+
+/// [`verify`], telling `progress` where it is (every thousand events, and at each later step).
+pub fn verify_reporting(
+    store: &dyn ReadTx,
+    blob_dir: &Path,
+    list_dir: &Path,
+    identity: Option<&Identity>,
+    anchor: Option<Anchor>,
+    progress: &mut dyn FnMut(VerifyStep),
+) -> Result<VerifyReport, WriteError> {
     let mut report = VerifyReport { contents_checked: identity.is_some(), ..VerifyReport::default() };
     let mut leaves: Vec<Hash> = Vec::new();
     // Events that committed to statements: (seq, batch, kind, time, logged digest).
@@ -174,6 +203,9 @@ pub fn verify(
     let mut protected_place_of: std::collections::HashMap<String, String> = Default::default();
     let mut expected = 1;
     store.for_each_event(&mut |event: CustodyEvent| {
+        if event.seq.is_multiple_of(1000) {
+            progress(VerifyStep::Events { read: event.seq });
+        }
         if event.seq != expected {
             report.problems.push(if event.seq > expected {
                 format!(
@@ -277,6 +309,7 @@ pub fn verify(
         }
         Ok(())
     })?;
+    progress(VerifyStep::Records);
     // The statements each import committed to, recomputed from the statements now stored.
     // Statements written by a batch that no event vouches for were added behind clew's back.
     let vouched: std::collections::HashSet<BatchId> = statement_checks.iter().map(|check| check.1).collect();
@@ -422,6 +455,7 @@ pub fn verify(
         }
     }
     let blobs = BlobStore::new(blob_dir)?;
+    progress(VerifyStep::Attachments);
     for (source, recorded) in store.all_attachments()? {
         report.attachments += 1;
         let sha256 = match BlobHash::parse(&recorded) {
@@ -469,6 +503,7 @@ pub fn verify(
             }
         }
     }
+    progress(VerifyStep::Lists);
     // Linkage judgements: each as its event logged it (who and when are its batch's, which the event shares),
     // none added or deleted behind clew's back.
     let stored = store.link_judgements()?;

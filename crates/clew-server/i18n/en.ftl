@@ -123,3 +123,21 @@ map-outside = Not on the map (outside the region it shows):
 map-none = No place you may see has coordinates.
 map-list = The places on the map
 map-source = Base map: Natural Earth (public domain), shipped with clew; nothing is fetched from the internet.
+
+## Verification
+nav-verify = Verify
+verify-title = Verify the custody log
+verify-intro = Recomputes every custody event, the statements, records and protected blocks each write committed to, every attachment's sealed file and every kept list, as `clew verify` does. Attachments' contents are checked only with a custodian key, on the custodian's own computer.
+verify-never = No verification has run since the server started.
+verify-running = Started by { $who }, { $seconds } seconds ago.
+verify-step-events = Custody events read: { $count }.
+verify-step-records = Recomputing what each write committed to.
+verify-step-attachments = Checking attachments.
+verify-step-lists = Checking judgements and kept lists.
+verify-clean = Everything checks out ({ $events } events; run by { $who }, finished { $when }).
+verify-problems = { $count } problems found (run by { $who }, finished { $when }):
+verify-tree-head = Tree head
+verify-attachments = Attachments checked
+verify-open-to-others = { $count } files or folders of the project can be read or written by others on the server's computer; run `clew verify` there for the details.
+verify-failed = The verification started by { $who } could not finish:
+verify-start = Verify now

@@ -119,3 +119,21 @@ map-outside = 지도에 없음(지도가 보여 주는 지역 밖):
 map-none = 열람할 수 있는 장소 중 좌표가 있는 곳이 없습니다.
 map-list = 지도의 장소
 map-source = 기본 지도: Natural Earth(퍼블릭 도메인), clew에 포함되어 있으며 인터넷에서 아무것도 가져오지 않습니다.
+
+## Verification
+nav-verify = 검증
+verify-title = 관리 기록 검증
+verify-intro = `clew verify`와 같이 모든 관리 기록, 각 기록 작업이 보증한 진술·기록·보호 블록, 모든 첨부 파일의 봉인 파일과 보관된 명단을 다시 계산합니다. 첨부 파일의 내용은 관리인 키로만, 관리인 자신의 컴퓨터에서 검사됩니다.
+verify-never = 서버가 시작된 뒤 검증이 실행된 적이 없습니다.
+verify-running = { $who } 님이 { $seconds }초 전에 시작했습니다.
+verify-step-events = 읽은 관리 기록: { $count }건.
+verify-step-records = 각 기록 작업이 보증한 내용을 다시 계산하는 중입니다.
+verify-step-attachments = 첨부 파일을 검사하는 중입니다.
+verify-step-lists = 판정과 보관된 명단을 검사하는 중입니다.
+verify-clean = 모두 이상이 없습니다(기록 { $events }건, { $who } 님이 실행, { $when } 완료).
+verify-problems = 문제 { $count }건이 발견되었습니다({ $who } 님이 실행, { $when } 완료):
+verify-tree-head = 트리 헤드
+verify-attachments = 검사한 첨부 파일
+verify-open-to-others = 프로젝트의 파일이나 폴더 { $count }개를 서버 컴퓨터의 다른 사용자가 읽거나 쓸 수 있습니다. 자세한 내용은 그 컴퓨터에서 `clew verify`를 실행하십시오.
+verify-failed = { $who } 님이 시작한 검증을 끝내지 못했습니다:
+verify-start = 지금 검증

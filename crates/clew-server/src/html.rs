@@ -12,11 +12,12 @@ use crate::i18n::{Lang, Msg};
 use crate::routes::Permission;
 
 /// The navigation: where each link goes, its label, and who may follow it.
-const NAVIGATION: [(&str, Msg, Permission); 4] = [
+const NAVIGATION: [(&str, Msg, Permission); 5] = [
     ("/", Msg::NavDashboard, Permission::Read),
     ("/entities", Msg::NavEntities, Permission::Read),
     ("/map", Msg::NavMap, Permission::Read),
     ("/log", Msg::NavLog, Permission::Read),
+    ("/verify", Msg::NavVerify, Permission::Verify),
 ];
 
 /// A link to the same page in another language.

@@ -48,12 +48,18 @@ struct Inner {
     service: Arc<Service>,
     options: Options,
     limiter: Mutex<limiter::Limiter>,
+    verify_job: pages::verify::Shared,
 }
 
 impl App {
     /// The application over a project's service.
     pub fn new(service: Service, options: Options) -> App {
-        App(Arc::new(Inner { service: Arc::new(service), options, limiter: Mutex::new(limiter::Limiter::default()) }))
+        App(Arc::new(Inner {
+            service: Arc::new(service),
+            options,
+            limiter: Mutex::new(limiter::Limiter::default()),
+            verify_job: Default::default(),
+        }))
     }
 
     /// Runs a service operation on the blocking pool (the store is synchronous and may wait for a lock).
@@ -71,6 +77,10 @@ impl App {
 
     pub(crate) fn options(&self) -> &Options {
         &self.0.options
+    }
+
+    pub(crate) fn verify_job(&self) -> &pages::verify::Shared {
+        &self.0.verify_job
     }
 
     pub(crate) fn limiter(&self) -> std::sync::MutexGuard<'_, limiter::Limiter> {

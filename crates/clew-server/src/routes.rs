@@ -110,6 +110,10 @@ fn table() -> Vec<Route> {
         r(route("GET", "/api/v1/places", Read, "Places with coordinates"), get(pages::map::api)),
         r(route("GET", "/log", Read, "The custody log"), get(pages::log::page)),
         r(route("GET", "/api/v1/log", Read, "The custody log"), get(pages::log::api)),
+        r(route("GET", "/verify", Verify, "The custody log's verification"), get(pages::verify::page)),
+        r(route("POST", "/verify", Verify, "Start verifying the custody log"), post(pages::verify::start)),
+        r(route("GET", "/api/v1/verify", Verify, "The verification job"), get(pages::verify::api)),
+        r(route("POST", "/api/v1/verify", Verify, "Start verifying the custody log"), post(pages::verify::start)),
     ]
 }
 

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clew_custody::verify::{Anchor, VerifyReport};
+pub use clew_custody::verify::{Anchor, VerifyReport, VerifyStep};
 use clew_model::SourceId;
 use clew_vault::Identity;
 use zeroize::Zeroizing;
@@ -25,12 +25,23 @@ impl Service {
     /// Recomputes the custody log, every statement, segment and consent record and every attachment (opened and
     /// hashed with `identity`), from one snapshot, and checks the log still extends `anchor`.
     pub fn verify(&self, identity: Option<&Identity>, anchor: Option<Anchor>) -> Result<Verified> {
-        let report = clew_custody::verify::verify(
+        self.verify_reporting(identity, anchor, &mut |_| {})
+    }
+
+    /// [`Service::verify`], telling `progress` how far it has come (the server's verification job).
+    pub fn verify_reporting(
+        &self,
+        identity: Option<&Identity>,
+        anchor: Option<Anchor>,
+        progress: &mut dyn FnMut(VerifyStep),
+    ) -> Result<Verified> {
+        let report = clew_custody::verify::verify_reporting(
             &*self.project.read()?,
             &self.project.blob_dir(),
             &self.project.list_dir(),
             identity,
             anchor,
+            progress,
         )?;
         let (open_to_others, permissions_unread) = match clew_files::wider_than_private_below(self.dir()) {
             Ok(open) => (open, None),

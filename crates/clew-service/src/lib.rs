@@ -31,7 +31,8 @@ use std::path::{Path, PathBuf};
 use clew_store::Project;
 
 pub use analysis::Analysed;
-pub use custody::Verified;
+pub use clew_custody::now_rfc3339;
+pub use custody::{Verified, VerifyReport, VerifyStep};
 pub use entities::EntityView;
 pub use error::{Code, Error};
 pub use keys::PublicKeys;

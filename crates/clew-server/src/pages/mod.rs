@@ -8,6 +8,7 @@ pub(crate) mod dashboard;
 pub(crate) mod entities;
 pub(crate) mod log;
 pub(crate) mod map;
+pub(crate) mod verify;
 
 use axum::response::{IntoResponse, Response};
 use clew_service::Code;

@@ -283,3 +283,33 @@ async fn the_map_draws_the_places_a_reader_may_see_on_the_shipped_base_map() {
     let korean = harness.get("/map", Some(&format!("{}; clew_lang=ko", sessions[&Role::Coder]))).await;
     assert!(korean.body.contains("작업장과 숙소 지도"));
 }
+
+#[tokio::test]
+async fn a_custodian_verifies_the_log_in_the_background_and_sees_the_result() {
+    let harness = Harness::new();
+    let sessions = harness.sessions().await;
+    let custodian = &sessions[&Role::Custodian];
+    let idle = harness.get("/api/v1/verify", Some(custodian)).await.json();
+    assert_eq!(idle["state"], "idle");
+    let started = harness.post_form("/verify", Some(custodian), &[]).await;
+    assert_eq!((started.status, started.location()), (StatusCode::SEE_OTHER, "/verify"));
+    let mut job = serde_json::Value::Null;
+    for _ in 0..200 {
+        job = harness.get("/api/v1/verify", Some(custodian)).await.json();
+        if job["state"] != "running" {
+            break;
+        }
+        let page = harness.get("/verify", Some(custodian)).await;
+        if page.body.contains("Started by demo-custodian") {
+            assert_eq!(page.headers.get("refresh").unwrap(), "2", "a running job's page reloads itself");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(job["state"], "done", "{job}");
+    assert_eq!(job["by"], "demo-custodian");
+    assert!(job["report"]["problems"].as_array().unwrap().is_empty(), "{job}");
+    assert!(job["report"]["events"].as_u64().unwrap() > 5);
+    let page = harness.get("/verify", Some(custodian)).await;
+    assert!(page.body.contains("Everything checks out"), "{}", page.body);
+    assert!(page.headers.get("refresh").is_none());
+}
