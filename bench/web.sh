@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# The web application under load: `wrk` on loopback against `clew serve` over the demo project (SYNTHETIC data
+# made by clew's own generator), signed in as an analyst through the sign-in form, as a browser would be.
+# Prints requests/s, p50/p99 latency and errors for each page, and the server's resident memory sampled every
+# five seconds (flat, or growing).
+#
+#   bench/web.sh [TESTIMONIES] [SECONDS] [CONNECTIONS]     e.g. bench/web.sh 100000 300 32
+#
+# The demo project is kept in bench/out/web/demo-N and reused by later runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+testimonies=${1:-100000}
+seconds=${2:-60}
+connections=${3:-32}
+out=$PWD/bench/out/web
+mkdir -p "$out"
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+cargo build --release --quiet -p clew-cli
+clew=$PWD/target/release/clew
+project=$out/demo-$testimonies
+if [ ! -f "$project/accounts-DEMO-ONLY.json" ]; then
+  "$clew" demo --dir "$project" --testimonies "$testimonies" --json > "$out/demo-$testimonies.json"
+fi
+port=$((20000 + RANDOM % 20000))
+"$clew" --project "$project" serve --listen "127.0.0.1:$port" 2> "$out/serve.log" &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/sign-in" && break; sleep 0.1; done
+
+# Sign the analyst in (once per demo project: its one-time password is changed at the first sign-in).
+name=demo-analyst
+chosen="bench password for the analyst"
+first=$(python3 -c "import json,sys; a=[a for a in json.load(open(sys.argv[1])) if a['name']==sys.argv[2]][0]; print(a['password'])" \
+  "$project/accounts-DEMO-ONLY.json" "$name")
+sign_in() {
+  curl -s -o /dev/null -D - -H 'Sec-Fetch-Site: same-origin' --data-urlencode "name=$name" \
+    --data-urlencode "password=$1" "http://127.0.0.1:$port/sign-in" | tr -d '\r' | sed -n 's/^set-cookie: \(clew_session=[^;]*\).*/\1/p'
+}
+cookie=$(sign_in "$chosen")
+if [ -z "$cookie" ]; then
+  cookie=$(sign_in "$first")
+  curl -s -o /dev/null -H 'Sec-Fetch-Site: same-origin' -H "Cookie: $cookie" --data-urlencode "current=$first" \
+    --data-urlencode "new=$chosen" --data-urlencode "repeat=$chosen" "http://127.0.0.1:$port/account/password"
+fi
+[ -n "$cookie" ] || { echo "could not sign in" >&2; exit 1; }
+
+run() {
+  local label=$1 path=$2
+  # A first request warms what the service builds once per state of the project (indexes).
+  curl -s -o /dev/null -w "$label: first request %{time_total}s (%{http_code})\n" -H "Cookie: $cookie" "http://127.0.0.1:$port$path"
+  local rss=$out/rss-$label.txt
+  : > "$rss"
+  (while kill -0 $server 2>/dev/null; do ps -o rss= -p $server >> "$rss"; sleep 5; done) &
+  local sampler=$!
+  wrk -t2 -c"$connections" -d"${seconds}s" --latency -H "Cookie: $cookie" "http://127.0.0.1:$port$path" > "$out/wrk-$label.txt"
+  kill $sampler 2>/dev/null || true
+  python3 - "$label" "$out/wrk-$label.txt" "$rss" <<'PY'
+import re, sys
+label, text, rss = sys.argv[1], open(sys.argv[2]).read(), [int(x) for x in open(sys.argv[3]).read().split()]
+def ms(v):
+    n, unit = re.match(r"([\d.]+)(us|ms|s)", v).groups()
+    return float(n) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+p50 = ms(re.search(r"50%\s+(\S+)", text).group(1))
+p99 = ms(re.search(r"99%\s+(\S+)", text).group(1))
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+errors = re.search(r"Socket errors: (.*)", text)
+print(f"{label}: {rps:,.0f} req/s, p50 {p50:.2f} ms, p99 {p99:.2f} ms, non-2xx {non2xx.group(1) if non2xx else 0}, "
+      f"socket errors {errors.group(1) if errors else 'none'}; RSS MB first/last/max "
+      f"{rss[0]/1024:.0f}/{rss[-1]/1024:.0f}/{max(rss)/1024:.0f}" if rss else "")
+PY
+}
+run entity /entities/demo.company.0000
+run entity-api /api/v1/entities/demo.company.0000
