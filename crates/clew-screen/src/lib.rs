@@ -5,6 +5,7 @@
 
 pub mod countries;
 pub mod entity;
+pub mod index;
 pub mod kinds;
 pub mod lists;
 pub mod ofac_xml;

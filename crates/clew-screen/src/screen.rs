@@ -1,18 +1,18 @@
 //! Screening: who on the lists a query may be, with a score and the reasons for it.
 //!
-//! Candidates come from an in-memory index of name keys (words, consonant skeletons, Korean surnames; see
-//! `clew_names::Name::keys`), so that recall does not rest on comparing every query with every entry. Each
-//! candidate's score is its best name score (a weak alias counts [`WEAK_ALIAS_FACTOR`] of it), raised to
-//! [`IDENTIFIER_SCORE`] by a shared identifier, then lowered by conflicts of date of birth, country and gender
-//! with the weights of OpenSanctions' logic-v2. Scoring version: [`SCORER_VERSION`].
-
-use std::collections::HashMap;
+//! Candidates come from an in-memory index of name keys ([`crate::index::KeyIndex`] of words, consonant
+//! skeletons, Korean surnames; see `clew_names::Name::keys`), so that recall does not rest on comparing every
+//! query with every entry. Each candidate's score is its best name score (a weak alias counts
+//! [`WEAK_ALIAS_FACTOR`] of it), raised to [`IDENTIFIER_SCORE`] by a shared identifier, then lowered by conflicts
+//! of date of birth, country and gender with the weights of OpenSanctions' logic-v2. Scoring version:
+//! [`SCORER_VERSION`].
 
 use clew_names::{Name, NameKind, NameMatch, compare, score as score_names};
 use serde::Serialize;
 
 use crate::countries::code_of;
 use crate::entity::{BirthDate, EntityKind, Gender, ListEntity, normalize_identifier};
+use crate::index::KeyIndex;
 use crate::kinds::{Evidence, KindChoice, infer_from_name};
 use crate::lists::{LoadError, text_of};
 
@@ -120,25 +120,20 @@ impl Default for Options {
 #[derive(Debug)]
 pub struct Screener {
     entities: Vec<ListEntity>,
-    index: HashMap<String, Vec<u32>>,
+    index: KeyIndex,
 }
 
 impl Screener {
     /// Indexes the entries of one or more lists.
     pub fn new(entities: Vec<ListEntity>) -> Screener {
-        let mut index: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut index = KeyIndex::new();
         for (position, entity) in entities.iter().enumerate() {
             let keys = entity
                 .names
                 .iter()
                 .flat_map(|n| n.name.keys())
                 .chain(entity.identifiers.iter().map(|i| format!("id:{i}")));
-            for key in keys {
-                let bucket = index.entry(key).or_default();
-                if bucket.last() != Some(&(position as u32)) {
-                    bucket.push(position as u32);
-                }
-            }
+            index.insert(position as u32, keys);
         }
         Screener { entities, index }
     }
@@ -151,24 +146,10 @@ impl Screener {
     /// Entries the index proposes for a query: those sharing a key with one of its names, ranked by the
     /// rarity of the keys they share (the sum of each key's inverse document frequency), at most `limit`.
     pub fn proposals(&self, query: &Query, limit: usize) -> Vec<u32> {
-        let mut weights: HashMap<u32, f64> = HashMap::new();
-        let total = self.entities.len().max(1) as f64;
         // Name keys, and identifiers: a shared passport number finds an entry whatever its names.
         let mut keys: Vec<String> = query.names.iter().flat_map(Name::keys).collect();
         keys.extend(query.identifiers.iter().map(|i| format!("id:{i}")));
-        keys.sort();
-        keys.dedup();
-        for key in keys {
-            if let Some(bucket) = self.index.get(&key) {
-                let rarity = (total / bucket.len() as f64).ln() + 1.0;
-                for position in bucket {
-                    *weights.entry(*position).or_default() += rarity;
-                }
-            }
-        }
-        let mut ranked: Vec<(u32, f64)> = weights.into_iter().collect();
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        ranked.truncate(limit);
+        let ranked = self.index.proposals(&keys, limit, usize::MAX, |_| true);
         let mut found: Vec<u32> = ranked.into_iter().map(|(position, _)| position).collect();
         found.sort_unstable();
         found

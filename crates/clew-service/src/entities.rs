@@ -76,6 +76,11 @@ impl Schemata {
         }
         Ok(Schemata(schemata))
     }
+
+    /// Whether entities of `schema` are among them (every one is when none was named).
+    pub fn includes(&self, schema: &str) -> bool {
+        self.0.is_empty() || self.0.iter().any(|s| s == schema)
+    }
 }
 
 impl Service {

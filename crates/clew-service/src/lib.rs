@@ -5,7 +5,8 @@
 //! Every operation clew offers is here: creating a project and the demo, keys and custodians, custody events,
 //! verification, protected reads, tree heads and proofs, intake and attachments, entity reads, packages and the
 //! FtM export, assessments, ledgers, aggregates, the revenue and population estimates, lists and screening,
-//! record linkage. Each result made from synthetic data says so.
+//! record linkage, search of the project's names, and the yente-compatible match of queries against the kept
+//! lists. Each result made from synthetic data says so.
 
 pub mod accounts;
 pub mod analysis;
@@ -22,9 +23,11 @@ pub mod keys;
 pub mod linkage;
 mod lists;
 pub mod log;
+pub mod matching;
 pub mod places;
 mod revenue;
 mod screening;
+pub mod search;
 
 use std::path::{Path, PathBuf};
 
@@ -122,12 +125,17 @@ pub fn label_synthetic(value: &mut serde_json::Value) {
     }
 }
 
-/// A project and the operations on it.
+/// A project and the operations on it. Shared by every thread of a program (`Send + Sync`): what it keeps between
+/// operations (the search index, the kept lists' screeners) is behind locks and rebuilt when the project changed.
 #[derive(Debug)]
 pub struct Service {
     project: Project,
     /// The map's places, per state of the project.
     places: cache::Cached<Vec<places::Place>>,
+    /// The names [`Service::search`] searches, kept while no statement is added.
+    search_index: search::IndexCache,
+    /// The kept lists [`Service::match_queries`] screens against, kept while the lists kept are the same.
+    kept_screeners: matching::ScreenerCache,
 }
 
 impl Service {
@@ -138,7 +146,12 @@ impl Service {
 
     /// A service over a project already open.
     pub fn from_project(project: Project) -> Service {
-        Service { project, places: cache::Cached::default() }
+        Service {
+            project,
+            places: cache::Cached::default(),
+            search_index: Default::default(),
+            kept_screeners: Default::default(),
+        }
     }
 
     /// The project.

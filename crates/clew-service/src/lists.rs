@@ -212,15 +212,15 @@ impl Service {
     /// delisted), read back and checked against the SHA-256 it was imported with. A file missing or altered is
     /// an internal error naming it.
     pub fn kept_lists(&self) -> Result<Vec<List>> {
-        let mut newest: Vec<StoredList> = Vec::new();
-        for kept in self.lists()? {
-            newest.retain(|n| !(n.name == kept.name && n.format == kept.format));
-            newest.push(kept);
-        }
+        self.read_kept_lists(&newest_kept(self.lists()?))
+    }
+
+    /// Reads back these kept lists, each checked against the SHA-256 it was imported with.
+    pub(crate) fn read_kept_lists(&self, newest: &[StoredList]) -> Result<Vec<List>> {
         let list_dir = self.project.list_dir();
         let mut lists = Vec::with_capacity(newest.len());
         for kept in newest {
-            let files = read_kept_list(&list_dir, &kept).map_err(Error::internal)?;
+            let files = read_kept_list(&list_dir, kept).map_err(Error::internal)?;
             let format = Format::parse(&kept.format)
                 .ok_or_else(|| Error::internal(format!("unknown list format {}", kept.format)))?;
             let alt = files.aliases.as_deref().map(|b| ("aliases", b));
@@ -229,6 +229,16 @@ impl Service {
         }
         Ok(lists)
     }
+}
+
+/// The newest of each list kept (by name and format), in the order imported: what is screened against.
+pub(crate) fn newest_kept(kept: Vec<StoredList>) -> Vec<StoredList> {
+    let mut newest: Vec<StoredList> = Vec::new();
+    for list in kept {
+        newest.retain(|n| !(n.name == list.name && n.format == list.format));
+        newest.push(list);
+    }
+    newest
 }
 
 #[cfg(test)]

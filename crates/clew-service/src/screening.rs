@@ -305,7 +305,11 @@ pub fn explain_candidate(candidate: &Candidate) -> String {
 /// One line saying how the names compared: part by part for Korean names (with each part's rule), word by word
 /// otherwise.
 pub fn explain_name(candidate: &Candidate) -> String {
-    let found = &candidate.name_match;
+    explain_name_match(&candidate.name_match)
+}
+
+/// How two names compared, in one line (what [`explain_name`] says of a candidate's; search says it of a hit).
+pub(crate) fn explain_name_match(found: &clew_names::NameMatch) -> String {
     if let Some(korean) = &found.korean {
         let parts: Vec<String> = korean
             .parts

@@ -335,6 +335,14 @@ pub trait ReadTx {
     /// Calls `visit` with every entity's statements (retractions included), entities in the order they were
     /// first recorded, for exports: statements of sources with any withdrawal of consent are left out.
     fn for_each_entity(&self, visit: &mut dyn FnMut(EntityId, Vec<Statement>) -> Result<()>) -> Result<()>;
+    /// As [`ReadTx::for_each_entity`], with only the statements of these properties (their retractions
+    /// included), and only the entities that have some: for an index of a few properties (names and captions),
+    /// which need not build every statement of the project.
+    fn for_each_entity_with(
+        &self,
+        properties: &[&str],
+        visit: &mut dyn FnMut(EntityId, Vec<Statement>) -> Result<()>,
+    ) -> Result<()>;
     /// A narrative segment of the current generation of a source.
     fn segment(&self, source: &SourceId, segment: &str) -> Result<Option<Segment>>;
     /// Counts.

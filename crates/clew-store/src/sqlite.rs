@@ -404,6 +404,33 @@ fn statement_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<std::result::
     })())
 }
 
+/// Hands `visit` each entity's statements, from rows in entity order.
+fn visit_by_entity(
+    mut rows: impl Iterator<Item = rusqlite::Result<std::result::Result<Statement, String>>>,
+    visit: &mut dyn FnMut(EntityId, Vec<Statement>) -> Result<()>,
+) -> Result<()> {
+    let mut current: Option<EntityId> = None;
+    let mut group = Vec::new();
+    loop {
+        let next = rows.next().transpose()?.map(|r| r.map_err(Error::Corrupt)).transpose()?;
+        let boundary = match (&next, &current) {
+            (Some(statement), Some(id)) => statement.entity_id != *id,
+            (None, Some(_)) => true,
+            _ => false,
+        };
+        if boundary && let Some(id) = current.take() {
+            visit(id, std::mem::take(&mut group))?;
+        }
+        match next {
+            Some(statement) => {
+                current = Some(statement.entity_id.clone());
+                group.push(statement);
+            }
+            None => return Ok(()),
+        }
+    }
+}
+
 fn collect_statements(
     rows: impl Iterator<Item = rusqlite::Result<std::result::Result<Statement, String>>>,
 ) -> Result<Vec<Statement>> {
@@ -535,27 +562,19 @@ impl ReadTx for PooledConnection<'_> {
         // In the order entities were first recorded: the entity index gives it without sorting in memory.
         let mut query =
             self.db().prepare(&format!("{STATEMENT_SELECT} WHERE src.withdrawn IS NULL ORDER BY s.entity, s.rowid"))?;
-        let mut rows = query.query_map([], statement_from_row)?;
-        let mut current: Option<EntityId> = None;
-        let mut group = Vec::new();
-        loop {
-            let next = rows.next().transpose()?.map(|r| r.map_err(Error::Corrupt)).transpose()?;
-            let boundary = match (&next, &current) {
-                (Some(statement), Some(id)) => statement.entity_id != *id,
-                (None, Some(_)) => true,
-                _ => false,
-            };
-            if boundary && let Some(id) = current.take() {
-                visit(id, std::mem::take(&mut group))?;
-            }
-            match next {
-                Some(statement) => {
-                    current = Some(statement.entity_id.clone());
-                    group.push(statement);
-                }
-                None => return Ok(()),
-            }
-        }
+        visit_by_entity(query.query_map([], statement_from_row)?, visit)
+    }
+
+    fn for_each_entity_with(
+        &self,
+        properties: &[&str],
+        visit: &mut dyn FnMut(EntityId, Vec<Statement>) -> Result<()>,
+    ) -> Result<()> {
+        let places = vec!["?"; properties.len()].join(", ");
+        let mut query = self.db().prepare(&format!(
+            "{STATEMENT_SELECT} WHERE src.withdrawn IS NULL AND p.name IN ({places}) ORDER BY s.entity, s.rowid"
+        ))?;
+        visit_by_entity(query.query_map(rusqlite::params_from_iter(properties), statement_from_row)?, visit)
     }
 
     fn segment(&self, source: &SourceId, segment: &str) -> Result<Option<Segment>> {

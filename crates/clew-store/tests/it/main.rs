@@ -259,6 +259,55 @@ fn each_testimony_is_visited_once_with_its_active_statements() {
     assert_eq!(none, 0, "a schema filter leaves other statements out");
 }
 
+#[test]
+fn entities_are_visited_with_the_statements_of_the_properties_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = Project::init(dir.path(), "p", false).unwrap();
+    let store = project.store();
+    let mut tx = store.write(&batch()).unwrap();
+    tx.put_source(&draft("T-1", "h1")).unwrap();
+    let named = statement("T-1", "T-1.a", "Company", "name", "SYNTHETIC LLC", 1);
+    let retraction = named.retraction("tester", "2026-01-01T00:00:00Z");
+    tx.put_statements(&[
+        named,
+        statement("T-1", "T-1.a", "Company", "country", "ru", 1),
+        statement("T-1", "T-1.b", "Company", "country", "ru", 1),
+        statement("T-1", "T-1.c", "Company", "alias", "SYNTHETIC TWO LLC", 1),
+        retraction,
+    ])
+    .unwrap();
+    tx.commit().unwrap();
+    let mut seen: Vec<(String, Vec<String>)> = Vec::new();
+    store
+        .read()
+        .unwrap()
+        .for_each_entity_with(&["name", "alias"], &mut |id, statements| {
+            let properties = statements
+                .iter()
+                .map(|s| format!("{}{}", s.property, if s.retracts.is_some() { " retraction" } else { "" }));
+            seen.push((id.to_string(), properties.collect()));
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(
+        seen,
+        [
+            ("T-1.a".to_string(), vec!["name".to_string(), "name retraction".to_string()]),
+            ("T-1.c".to_string(), vec!["alias".to_string()]),
+        ]
+    );
+    let mut none = 0;
+    store
+        .read()
+        .unwrap()
+        .for_each_entity_with(&[], &mut |_, _| {
+            none += 1;
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(none, 0);
+}
+
 /// Testimonies are handed over once the scan passes their newest statement, which each source records. A
 /// record made wrong behind clew's back is an error for the analysis (never a testimony split in two or
 /// statements dropped) and a problem `stale_last_statements` names; an older database gets the record filled in.
