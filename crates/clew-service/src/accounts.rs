@@ -51,6 +51,18 @@ impl Role {
     pub fn needs_second_factor(self) -> bool {
         matches!(self, Role::Admin | Role::Custodian)
     }
+
+    /// The highest sensitivity it reads: a viewer what may be published, an analyst what the team and its
+    /// partners may see, the roles that code or keep custody everything (restricted statements, which can
+    /// re-identify a witness, included). Protected data is read by no role through the server.
+    pub fn ceiling(self) -> clew_model::Sensitivity {
+        use clew_model::Sensitivity;
+        match self {
+            Role::Admin | Role::Custodian | Role::Coder => Sensitivity::Restricted,
+            Role::Analyst => Sensitivity::Internal,
+            Role::Viewer => Sensitivity::Public,
+        }
+    }
 }
 
 /// The longest account name.

@@ -9,6 +9,7 @@
 
 pub mod accounts;
 pub mod analysis;
+pub mod browse;
 mod custody;
 pub mod demo;
 mod derived;
@@ -123,17 +124,19 @@ pub fn label_synthetic(value: &mut serde_json::Value) {
 #[derive(Debug)]
 pub struct Service {
     project: Project,
+    /// The testimonies' summaries, kept between requests (see [`browse`]).
+    browse: browse::IndexCache,
 }
 
 impl Service {
     /// Opens the project in `dir`.
     pub fn open(dir: &Path) -> Result<Service> {
-        Ok(Service { project: Project::open(dir)? })
+        Ok(Service::from_project(Project::open(dir)?))
     }
 
     /// A service over a project already open.
     pub fn from_project(project: Project) -> Service {
-        Service { project }
+        Service { project, browse: browse::IndexCache::default() }
     }
 
     /// The project.
@@ -219,7 +222,7 @@ impl Service {
         }
         let built = (|| {
             let project = Project::init(&staging, name, false)?;
-            let service = Service { project };
+            let service = Service::from_project(project);
             let keys = passphrase.map(|p| service.create_keys(actor, p, None)).transpose()?;
             drop(service);
             move_entries_into(&staging, dir)?;
