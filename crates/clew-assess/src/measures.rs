@@ -46,6 +46,8 @@ pub struct SpellMeasures {
     pub indicators: BTreeSet<String>,
     /// Whether the spell is forced labour by ICLS 2018; `None` when that could not be determined.
     pub forced_labour: Option<bool>,
+    /// Its ICLS 2018 outcome, of which `forced_labour` is the yes or no.
+    pub icls: crate::Outcome,
 }
 
 /// Days in an average month.
@@ -95,6 +97,7 @@ pub fn spell_measures(statements: &[Statement], rules: &Rules, taxonomy: &Taxono
                 indicators: spell.indicators.clone(),
                 forced_labour: (spell.icls != crate::Outcome::Undetermined)
                     .then_some(spell.icls == crate::Outcome::ForcedLabour),
+                icls: spell.icls,
             }
         })
         .collect()

@@ -61,11 +61,14 @@ pub enum EventKind {
     TokenCreate,
     /// An API token used.
     TokenUse,
+    /// A coder added a fact citing a testimony's segment, or corrected one (the statements' ids; never their
+    /// values).
+    FactAdd,
 }
 
 impl EventKind {
     /// Every kind.
-    pub const ALL: [EventKind; 27] = [
+    pub const ALL: [EventKind; 28] = [
         EventKind::Import,
         EventKind::ImportFtm,
         EventKind::Demo,
@@ -93,6 +96,7 @@ impl EventKind {
         EventKind::PasswordChange,
         EventKind::TokenCreate,
         EventKind::TokenUse,
+        EventKind::FactAdd,
     ];
 
     /// The word the log stores.
@@ -125,6 +129,7 @@ impl EventKind {
             EventKind::PasswordChange => "password-change",
             EventKind::TokenCreate => "token-create",
             EventKind::TokenUse => "token-use",
+            EventKind::FactAdd => "fact-add",
         }
     }
 

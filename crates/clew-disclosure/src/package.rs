@@ -119,7 +119,9 @@ impl Audience {
     pub fn refusal_of(self, source: &clew_model::Source, consent: Option<(&Consent, Option<&str>)>) -> Option<String> {
         match (consent, &source.kind) {
             (Some((consent, withdrawn)), _) => self.refusal(consent, withdrawn),
-            (None, SourceKind::Testimony | SourceKind::Assessment) => Some("it has no consent record".into()),
+            (None, SourceKind::Testimony | SourceKind::Assessment | SourceKind::Coding) => {
+                Some("it has no consent record".into())
+            }
             (None, _) => None,
         }
     }
@@ -308,7 +310,13 @@ fn gather(
             if store.source(id)?.is_none() {
                 return Err(PackageError::Nothing(format!("there is no testimony `{id}` in this project")));
             }
-            (store.source_statements(id)?, None)
+            // What its coders added or corrected goes with it (their retractions already left out what they
+            // replaced).
+            let mut statements = store.source_statements(id)?;
+            if let Ok(coding) = clew_intake::mapping::coding_source(id) {
+                statements.extend(store.source_statements(&coding)?);
+            }
+            (statements, None)
         }
         Subject::Entity(id) => {
             let all = store.statements_for_entity(id)?;
@@ -336,7 +344,13 @@ fn gather(
     let mut omitted: BTreeMap<String, Vec<SourceId>> = BTreeMap::new();
     let source_ids: BTreeSet<SourceId> = statements.iter().map(|s| s.source_id.clone()).collect();
     let source_ids = match subject {
-        Subject::Testimony(id) => BTreeSet::from([id.clone()]),
+        Subject::Testimony(id) => {
+            let mut ids = BTreeSet::from([id.clone()]);
+            ids.extend(
+                source_ids.into_iter().filter(|s| clew_intake::mapping::coded_testimony(s).as_ref() == Some(id)),
+            );
+            ids
+        }
         Subject::Entity(_) => source_ids,
     };
     for id in &source_ids {
@@ -482,10 +496,11 @@ fn gather(
 /// A source's consent record, read, and the withdrawal in force; `None` for a source without one. The
 /// withdrawal is the stricter of the record's own (which the custody log covers) and the store's column.
 pub fn source_consent(store: &dyn ReadTx, id: &SourceId) -> Result<Option<(Consent, Option<String>)>, PackageError> {
-    // A recorded assessment is bound by the consent of the testimony it was derived from.
-    let is_assessment = store.source(id)?.is_some_and(|s| s.kind == SourceKind::Assessment);
-    let id = &match clew_intake::mapping::assessed_testimony(id) {
-        Some(testimony) if is_assessment => testimony,
+    // A recorded assessment, and what coders added to a testimony, are bound by the testimony's consent.
+    let kind = store.source(id)?.map(|s| s.kind);
+    let id = &match kind {
+        Some(SourceKind::Assessment) => clew_intake::mapping::assessed_testimony(id).unwrap_or_else(|| id.clone()),
+        Some(SourceKind::Coding) => clew_intake::mapping::coded_testimony(id).unwrap_or_else(|| id.clone()),
         _ => id.clone(),
     };
     let Some(record) = store.consent(id)? else { return Ok(None) };

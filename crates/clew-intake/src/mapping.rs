@@ -53,18 +53,19 @@ pub fn content_hash(testimony: &Testimony) -> Result<String, String> {
 }
 
 /// The character every id clew derives with a prefix holds (`witness:PSEUDONYM`, and the sources
-/// `assess:ID`, `screen:ID`, `ftm:FILE`), and that testimony ids and coded entity ids may therefore not hold:
+/// `assess:ID`, `screen:ID`, `ftm:FILE`, `code:ID`), and that testimony ids and coded entity ids may therefore not hold:
 /// no testimony can then write statements about another witness's Person or into a derived source. One
 /// character rather than a list of prefixes, so that a prefix added later is reserved too.
 pub const DERIVED_ID_MARK: char = ':';
 
 /// The prefixes of the ids clew derives, and what each names: for refusals that say which id a file tried
 /// to take. (The rule itself is [`DERIVED_ID_MARK`]; a test holds this list to the functions that make them.)
-pub const DERIVED_ID_PREFIXES: [(&str, &str); 4] = [
+pub const DERIVED_ID_PREFIXES: [(&str, &str); 5] = [
     ("witness:", "a witness's Person"),
     ("assess:", "a recorded assessment"),
     ("screen:", "a recorded screening"),
     ("ftm:", "an imported FtM file"),
+    ("code:", "a testimony's coders' facts"),
 ];
 
 /// The id of the witness's Person entity.
@@ -80,6 +81,16 @@ pub fn assessment_source(testimony: &SourceId) -> Result<SourceId, String> {
 /// The testimony an assessment source was derived from.
 pub fn assessed_testimony(source: &SourceId) -> Option<SourceId> {
     source.as_str().strip_prefix("assess:").and_then(|id| SourceId::new(id).ok())
+}
+
+/// The source id of what coders added to or corrected in a testimony (clew-service writes it).
+pub fn coding_source(testimony: &SourceId) -> Result<SourceId, String> {
+    SourceId::new(&format!("code:{testimony}"))
+}
+
+/// The testimony a coding source belongs to.
+pub fn coded_testimony(source: &SourceId) -> Option<SourceId> {
+    source.as_str().strip_prefix("code:").and_then(|id| SourceId::new(id).ok())
 }
 
 /// The source id of an entity's recorded screening (clew-service records it).
@@ -484,6 +495,7 @@ mod tests {
             assessment_source(&testimony).unwrap().to_string(),
             screening_source(&entity).unwrap().to_string(),
             crate::ftm::ftm_source_id(&input).to_string(),
+            coding_source(&testimony).unwrap().to_string(),
         ];
         for (id, (prefix, _)) in derived.iter().zip(DERIVED_ID_PREFIXES) {
             assert!(id.starts_with(prefix) && prefix.ends_with(DERIVED_ID_MARK), "{id}");

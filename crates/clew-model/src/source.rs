@@ -16,6 +16,10 @@ pub enum SourceKind {
     Assessment,
     /// What `clew screen --record` found on sanctions lists for an entity (`screen:ENTITY`): its matches.
     Screening,
+    /// What coders added to or corrected in a testimony (`code:TESTIMONY`): statements citing its segments,
+    /// and retractions of the statements they replace. Kept apart from the testimony, so that importing a
+    /// changed file (which retracts the testimony's earlier generation) neither drops nor repeats them.
+    Coding,
 }
 
 impl SourceKind {
@@ -26,6 +30,7 @@ impl SourceKind {
             SourceKind::FtmFile => "ftm_file",
             SourceKind::Assessment => "assessment",
             SourceKind::Screening => "screening",
+            SourceKind::Coding => "coding",
         }
     }
 
@@ -36,6 +41,7 @@ impl SourceKind {
             "ftm_file" => Some(SourceKind::FtmFile),
             "assessment" => Some(SourceKind::Assessment),
             "screening" => Some(SourceKind::Screening),
+            "coding" => Some(SourceKind::Coding),
             _ => None,
         }
     }

@@ -219,8 +219,9 @@ impl AggregateRow {
 }
 
 impl Service {
-    /// A testimony to analyse, with its active statements: it must exist, and its witness must not have
-    /// withdrawn consent to every use (by the consent record or the withdrawal in force, whichever is stricter).
+    /// A testimony to analyse, with its active statements (its coders' included, as in every analysis): it must
+    /// exist, and its witness must not have withdrawn consent to every use (by the consent record or the
+    /// withdrawal in force, whichever is stricter).
     fn analysable(&self, store: &dyn clew_store::ReadTx, id: &SourceId) -> Result<Vec<Statement>> {
         if store.source(id)?.is_none() {
             return Err(Error::new(crate::Code::NotFound, format!("there is no testimony `{id}` in this project")));
@@ -230,7 +231,7 @@ impl Service {
                 "the witness of `{id}` withdrew consent to every use: it is not analysed"
             )));
         }
-        Ok(store.source_statements(id)?)
+        Ok(crate::browse::testimony_statements(store, id)?)
     }
 
     /// One testimony's assessment under `rules`, with the words its findings cite.

@@ -56,8 +56,7 @@ pub fn record_assessments(
                 Some(consent) => consent.withdrawn,
                 None => listed_withdrawal.clone(),
             };
-            let statements: Vec<Statement> = reads
-                .source_statements(testimony)?
+            let statements: Vec<Statement> = crate::browse::testimony_statements(reads, testimony)?
                 .into_iter()
                 .filter(|s| SPELL_SCHEMATA.contains(&s.schema.as_str()))
                 .collect();

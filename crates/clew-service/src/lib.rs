@@ -10,6 +10,7 @@
 
 pub mod accounts;
 pub mod analysis;
+pub mod browse;
 mod cache;
 mod custody;
 pub mod demo;
@@ -136,6 +137,8 @@ pub struct Service {
     search_index: search::IndexCache,
     /// The kept lists [`Service::match_queries`] screens against, kept while the lists kept are the same.
     kept_screeners: matching::ScreenerCache,
+    /// The testimonies' summaries, kept between requests (see [`browse`]).
+    browse: browse::IndexCache,
 }
 
 impl Service {
@@ -151,6 +154,7 @@ impl Service {
             places: cache::Cached::default(),
             search_index: Default::default(),
             kept_screeners: Default::default(),
+            browse: browse::IndexCache::default(),
         }
     }
 

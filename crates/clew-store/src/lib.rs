@@ -398,8 +398,9 @@ pub trait ReadTx {
     fn records_digests(&self) -> Result<std::collections::HashMap<BatchId, String>>;
     /// Calls `visit` with each testimony and its active statements (neither retractions nor retracted) about
     /// entities of these schemata (all when empty), for analyses; testimonies whose consent was withdrawn
-    /// entirely are left out. The statements carry no `recorded_by`/`recorded_at` (analyses do not need
-    /// them, and leaving them out makes the pass faster).
+    /// entirely are left out. A testimony's statements include those its coders added (its `code:` source,
+    /// after the testimony's own), and leave out those they retracted. The statements carry no
+    /// `recorded_by`/`recorded_at` (analyses do not need them, and leaving them out makes the pass faster).
     fn for_each_testimony(
         &self,
         schemata: &[&str],
@@ -412,6 +413,16 @@ pub trait ReadTx {
     fn batch_statements(&self, batch: BatchId) -> Result<Vec<Statement>>;
     /// Every value sealed to the custodians: protected blocks (every generation) and attachments' file names.
     fn sealed_values(&self) -> Result<Vec<(SealedRef, Vec<u8>)>>;
+    /// Every statement of a source, of every generation, retractions and retracted ones included, in the order
+    /// recorded, each with the batch that wrote it (what one write added together), whatever its consent says:
+    /// the caller decides what consent allows.
+    fn source_history(&self, source: &SourceId) -> Result<Vec<(BatchId, Statement)>>;
+    /// The sources of a kind in id order, each with the withdrawal in force and how many segments its current
+    /// generation has: a listing of every source in one read.
+    fn source_listing(&self, kind: SourceKind) -> Result<Vec<ListedSource>>;
+    /// The sources a statement was added to after `version` (a [`ReadTx::statements_version`]), with their
+    /// kinds, in id order: what a cache built at that version must look at again.
+    fn sources_written_since(&self, version: u64) -> Result<Vec<(SourceId, SourceKind)>>;
     /// A number that grows whenever a statement is added and never otherwise (statements are never changed or
     /// deleted), so that a cache of what statements say is known to be current by one cheap read.
     fn statements_version(&self) -> Result<u64>;
@@ -477,6 +488,17 @@ pub struct SourceBatch {
     pub batch: BatchId,
     /// Whether some segments or consent records of the generation carry no batch.
     pub unbatched_records: bool,
+}
+
+/// A source as listed ([`ReadTx::source_listing`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListedSource {
+    /// The source.
+    pub source: Source,
+    /// The withdrawal of consent in force (`all`, `publication`, `sharing`), if any.
+    pub withdrawn: Option<String>,
+    /// Segments of its current generation.
+    pub segments: u64,
 }
 
 /// A source's consent, as recorded.

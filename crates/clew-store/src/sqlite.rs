@@ -12,8 +12,8 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use crate::{
     Account, Attachment, Batch, BatchId, ConsentRecord, Credentials, Custodian, CustodyEvent, EntityRow, Error,
-    NewAccount, NewAttachment, NewSession, Original, ProtectedVersion, ReadTx, Result, SealedPlace, SealedRef,
-    SourceBatch, SourceDraft, SourceOutcome, Stats, Store, StoredJudgement, StoredList, WriteTx,
+    ListedSource, NewAccount, NewAttachment, NewSession, Original, ProtectedVersion, ReadTx, Result, SealedPlace,
+    SealedRef, SourceBatch, SourceDraft, SourceOutcome, Stats, Store, StoredJudgement, StoredList, WriteTx,
 };
 
 /// Migrations in order; the database's `user_version` is the number applied.
@@ -923,6 +923,33 @@ impl ReadTx for PooledConnection<'_> {
             let keys: Vec<String> = properties.keys().map(i64::to_string).collect();
             format!("WHERE s.property IN ({})", keys.join(","))
         };
+        // What coders added to or retracted in a testimony (its `code:` source: few statements, read apart)
+        // goes with the testimony's own statements, so that a coder's correction counts wherever they do.
+        let mut coded: HashMap<SourceId, Vec<Statement>> = HashMap::new();
+        {
+            let mut sources = self.db().prepare("SELECT key, id FROM source WHERE kind = 'coding'")?;
+            let sources = sources
+                .query_map([], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?)))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            // Source by source, through the (source, id) index: a join on the source's kind would scan every
+            // statement.
+            let mut query = self.db().prepare(&format!("{STATEMENT_SELECT} WHERE s.source = ?1 ORDER BY s.rowid"))?;
+            for (key, id) in sources {
+                let Some(testimony) = id.strip_prefix("code:") else { continue };
+                let testimony = SourceId::new(testimony).map_err(Error::Corrupt)?;
+                let rows = query.query_map([key], statement_from_row)?;
+                for statement in collect_statements(rows)? {
+                    if !schemata.is_empty() && !schemata.contains(&statement.schema.as_str()) {
+                        continue;
+                    }
+                    coded.entry(testimony.clone()).or_default().push(Statement {
+                        recorded_by: String::new(),
+                        recorded_at: String::new(),
+                        ..statement
+                    });
+                }
+            }
+        }
         let mut query = self.db().prepare(&format!(
             "SELECT s.rowid, s.source, s.id, s.entity, e.id, s.property, s.value, s.locator, s.confidence,
                     s.sensitivity, s.retracts
@@ -935,7 +962,10 @@ impl ReadTx for PooledConnection<'_> {
         let mut current: Option<(i64, SourceId, i64, Vec<Statement>)> = None;
         let mut closing: std::collections::BinaryHeap<std::cmp::Reverse<(i64, i64)>> =
             std::collections::BinaryHeap::new();
-        let mut emit = |id: SourceId, group: Vec<Statement>| -> Result<()> {
+        let mut emit = |id: SourceId, mut group: Vec<Statement>| -> Result<()> {
+            if let Some(coders) = coded.remove(&id) {
+                group.extend(coders);
+            }
             let retracted: std::collections::HashSet<StatementId> =
                 group.iter().filter_map(|s| s.retracts.clone()).collect();
             let active: Vec<Statement> =
@@ -1119,6 +1149,69 @@ impl ReadTx for PooledConnection<'_> {
         Ok(versions)
     }
 
+    fn source_history(&self, source: &SourceId) -> Result<Vec<(BatchId, Statement)>> {
+        let mut query = self.db().prepare_cached(
+            "SELECT s.id, e.id, p.schema, p.name, s.value, src.id, s.locator, b.recorded_by, b.recorded_at,
+                    s.confidence, s.sensitivity, s.retracts, s.batch
+             FROM statement s JOIN entity e ON e.key = s.entity JOIN property p ON p.key = s.property
+             JOIN source src ON src.key = s.source JOIN batch b ON b.id = s.batch
+             WHERE src.id = ?1 ORDER BY s.rowid",
+        )?;
+        let rows =
+            query.query_map([source.as_str()], |row| Ok((row.get::<_, BatchId>(12)?, statement_from_row(row)?)))?;
+        let mut history = Vec::new();
+        for row in rows {
+            let (batch, statement) = row?;
+            history.push((batch, statement.map_err(Error::Corrupt)?));
+        }
+        Ok(history)
+    }
+
+    fn source_listing(&self, kind: SourceKind) -> Result<Vec<ListedSource>> {
+        let mut query = self.db().prepare(
+            "SELECT s.id, s.title, s.content_hash, s.synthetic, s.generation, b.recorded_at, b.recorded_by,
+                    s.withdrawn,
+                    (SELECT count(*) FROM segment g WHERE g.source = s.key AND g.generation = s.generation)
+             FROM source s JOIN batch b ON b.id = s.batch WHERE s.kind = ?1 ORDER BY s.id",
+        )?;
+        let mut rows = query.query([kind.as_str()])?;
+        let mut listed = Vec::new();
+        while let Some(row) = rows.next()? {
+            let id: String = row.get(0)?;
+            let source = Source {
+                id: SourceId::new(&id).map_err(Error::Corrupt)?,
+                kind,
+                title: row.get(1)?,
+                content_hash: row.get(2)?,
+                synthetic: row.get(3)?,
+                generation: row.get(4)?,
+                imported_at: row.get(5)?,
+                imported_by: row.get(6)?,
+            };
+            let segments: i64 = row.get(8)?;
+            listed.push(ListedSource { source, withdrawn: row.get(7)?, segments: segments.max(0) as u64 });
+        }
+        Ok(listed)
+    }
+
+    fn sources_written_since(&self, version: u64) -> Result<Vec<(SourceId, SourceKind)>> {
+        let after = i64::try_from(version).unwrap_or(i64::MAX);
+        let mut query = self.db().prepare_cached(
+            // By rowid (the newest statements), never by scanning an index of every statement.
+            "SELECT id, kind FROM source
+             WHERE key IN (SELECT DISTINCT source FROM statement NOT INDEXED WHERE rowid > ?1) ORDER BY id",
+        )?;
+        let rows = query.query_map([after], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?;
+        let mut sources = Vec::new();
+        for row in rows {
+            let (id, kind) = row?;
+            let kind =
+                SourceKind::parse(&kind).ok_or_else(|| Error::Corrupt(format!("unknown source kind `{kind}`")))?;
+            sources.push((SourceId::new(&id).map_err(Error::Corrupt)?, kind));
+        }
+        Ok(sources)
+    }
+
     fn statements_version(&self) -> Result<u64> {
         let newest: Option<i64> = self.db().query_row("SELECT max(rowid) FROM statement", [], |row| row.get(0))?;
         Ok(newest.unwrap_or(0) as u64)
@@ -1260,11 +1353,15 @@ impl WriteTx for SqliteWriteTx<'_> {
                 source.kind.as_str()
             )));
         }
-        // A testimony's withdrawal applies at once to its recorded assessment too.
+        // A testimony's withdrawal applies at once to its recorded assessment and to its coders' facts too.
         if source.kind == SourceKind::Testimony {
             self.connection
                 .db()
                 .prepare_cached("UPDATE source SET withdrawn = ?2 WHERE id = 'assess:' || ?1 AND kind = 'assessment'")?
+                .execute(params![source.id.as_str(), source.withdrawn])?;
+            self.connection
+                .db()
+                .prepare_cached("UPDATE source SET withdrawn = ?2 WHERE id = 'code:' || ?1 AND kind = 'coding'")?
                 .execute(params![source.id.as_str(), source.withdrawn])?;
         }
         let existing = existing.map(|(key, hash, generation, _)| (key, hash, generation));

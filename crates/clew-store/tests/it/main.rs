@@ -308,6 +308,92 @@ fn entities_are_visited_with_the_statements_of_the_properties_asked_for() {
     assert_eq!(none, 0);
 }
 
+/// What coders add to a testimony lives in its own source (`code:ID`), outside the testimony's generations: the
+/// analyses' pass hands it over with the testimony and applies its retractions, a changed testimony leaves it
+/// alone, its history keeps every statement with its batch, the listing counts segments, and the testimony's
+/// withdrawal reaches it.
+#[test]
+fn coders_statements_go_with_their_testimony() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = Project::init(dir.path(), "p", false).unwrap();
+    let store = project.store();
+    let mut tx = store.write(&batch()).unwrap();
+    tx.put_source(&draft("T-1", "h1")).unwrap();
+    let coded = statement("T-1", "T-1.c", "Company", "name", "Wrong LLC", 1);
+    tx.put_statements(&[coded.clone(), statement("T-1", "T-1.d", "Company", "name", "Kept LLC", 1)]).unwrap();
+    let segment = Segment { id: "s1".into(), lang: "en".into(), text: "(fictional)".into(), translation: None };
+    tx.put_segments(&SourceId::new("T-1").unwrap(), 1, &[segment]).unwrap();
+    tx.commit().unwrap();
+    let first_batch = {
+        let history = store.read().unwrap().source_history(&SourceId::new("T-1").unwrap()).unwrap();
+        history[0].0
+    };
+    let before_coding = store.read().unwrap().statements_version().unwrap();
+    assert!(store.read().unwrap().sources_written_since(before_coding).unwrap().is_empty());
+    assert_eq!(
+        store.read().unwrap().sources_written_since(0).unwrap(),
+        [(SourceId::new("T-1").unwrap(), SourceKind::Testimony)]
+    );
+
+    let coding = SourceDraft { kind: SourceKind::Coding, ..draft("code:T-1", "coding") };
+    let mut tx = store.write(&batch()).unwrap();
+    tx.put_source(&coding).unwrap();
+    let mut retraction = coded.retraction("", "");
+    retraction.source_id = coding.id.clone();
+    retraction.id = clew_model::StatementId::derive(&coding.id, &["retract", coded.id.as_str()]);
+    let correction = statement("code:T-1", "T-1.c", "Company", "name", "Right LLC", 1);
+    tx.put_statements(&[retraction, correction.clone()]).unwrap();
+    let coding_batch = tx.batch();
+    tx.commit().unwrap();
+    assert_eq!(
+        store.read().unwrap().sources_written_since(before_coding).unwrap(),
+        [(coding.id.clone(), SourceKind::Coding)]
+    );
+
+    let names = |store: &dyn clew_store::Store| {
+        let mut seen: Vec<(String, Vec<String>)> = Vec::new();
+        store
+            .read()
+            .unwrap()
+            .for_each_testimony(&["Company"], &mut |id, statements| {
+                let mut values: Vec<String> = statements.iter().map(|s| s.value.clone()).collect();
+                values.sort();
+                seen.push((id.to_string(), values));
+                Ok(())
+            })
+            .unwrap();
+        seen
+    };
+    assert_eq!(names(store), [("T-1".to_string(), vec!["Kept LLC".to_string(), "Right LLC".to_string()])]);
+    let active = store.read().unwrap().source_statements(&SourceId::new("T-1").unwrap()).unwrap();
+    assert_eq!(active.len(), 1, "the retracted statement is not active, whichever source retracted it");
+
+    let history = store.read().unwrap().source_history(&coding.id).unwrap();
+    assert_eq!(history.len(), 2);
+    assert!(history.iter().all(|(batch, _)| *batch == coding_batch));
+    assert_eq!(history[0].1.retracts.as_ref(), Some(&coded.id));
+    assert_eq!(history[1].1.id, correction.id);
+    assert_eq!(history[1].1.recorded_by, "tester");
+    assert_ne!(first_batch, coding_batch);
+
+    // A changed testimony retracts its own earlier generation, not what its coders added.
+    let mut tx = store.write(&batch()).unwrap();
+    let withdrawn = SourceDraft { withdrawn: Some("sharing".into()), ..draft("T-1", "h2") };
+    assert_eq!(tx.put_source(&withdrawn).unwrap(), SourceOutcome::Changed { generation: 2, retracted: 1 });
+    tx.put_statements(&[statement("T-1", "T-1.d", "Company", "name", "Kept LLC", 2)]).unwrap();
+    tx.commit().unwrap();
+    assert_eq!(names(store), [("T-1".to_string(), vec!["Kept LLC".to_string(), "Right LLC".to_string()])]);
+
+    let listed = store.read().unwrap().source_listing(SourceKind::Testimony).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!((listed[0].source.id.as_str(), listed[0].source.generation), ("T-1", 2));
+    assert_eq!(listed[0].withdrawn.as_deref(), Some("sharing"));
+    assert_eq!(listed[0].segments, 0, "the second generation has no segments");
+    let coders = store.read().unwrap().source_listing(SourceKind::Coding).unwrap();
+    assert_eq!(coders.len(), 1);
+    assert_eq!(coders[0].withdrawn.as_deref(), Some("sharing"), "a testimony's withdrawal reaches its coders' facts");
+}
+
 /// Testimonies are handed over once the scan passes their newest statement, which each source records. A
 /// record made wrong behind clew's back is an error for the analysis (never a testimony split in two or
 /// statements dropped) and a problem `stale_last_statements` names; an older database gets the record filled in.
