@@ -141,3 +141,69 @@ verify-attachments = Attachments checked
 verify-open-to-others = { $count } files or folders of the project can be read or written by others on the server's computer; run `clew verify` there for the details.
 verify-failed = The verification started by { $who } could not finish:
 verify-start = Verify now
+
+## Testimonies
+nav-testimonies = Testimonies
+testimonies-title = Testimonies
+testimonies-found = { $count ->
+    [one] { $count } testimony matches.
+   *[other] { $count } testimonies match.
+}
+facet-sector = Sector
+facet-region = Region
+facet-year = Year
+facet-visa = Visa channel
+facet-outcome = Outcome
+facet-coder = Coder
+filter-any = any
+filter-apply = Filter
+filter-clear = Clear the filters
+column-interview = Interview
+testimony-language = Language of the interview
+testimony-imported = Imported
+testimony-withdrawn = Consent withdrawn
+testimony-segments = The witness's words, and what was coded from them
+testimony-apart = Facts citing no segment
+segment-original = Original
+segment-translation = Translation
+segment-coded = Coded from it
+segment-hidden = The witness's words are not shown to your role.
+statement-superseded = replaced by { $who } on { $when }
+fact-add = Add a fact
+fact-correct = Correct
+fact-entity = Entity id
+fact-schema = Kind (for a new entity)
+fact-schema-hint = Person, Company, Worksite... Leave empty for an entity that exists.
+fact-property = Property
+fact-value = Value
+fact-note = Note (why)
+fact-missing = The field "{ $field }" is missing or malformed.
+error-malformed-json = The JSON body could not be read: { $detail }
+error-parameter = The parameter "{ $name }" is malformed.
+
+## Search
+nav-search = Search
+search-title = Search
+search-label = A name, in any script
+search-button = Search
+search-hint = Korean, Russian and Latin spellings of one name find each other.
+search-found = { $count ->
+    [one] { $count } entity found.
+   *[other] { $count } entities found.
+}
+search-matched = Matched name
+search-score = Score
+search-why = Why
+
+## Linkage review
+nav-review = Linkage review
+review-title = Linkage review
+review-intro = The pairs the model is least sure are one and the same. Your judgement is logged, and the next linkage follows it.
+review-none = No pair waits for a judgement.
+review-weight = Match weight
+review-comparison = Comparison
+review-level = Level
+review-part = Weight
+verdict-same = Same
+verdict-different = Different
+verdict-unsure = Unsure

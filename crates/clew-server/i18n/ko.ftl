@@ -137,3 +137,63 @@ verify-attachments = 검사한 첨부 파일
 verify-open-to-others = 프로젝트의 파일이나 폴더 { $count }개를 서버 컴퓨터의 다른 사용자가 읽거나 쓸 수 있습니다. 자세한 내용은 그 컴퓨터에서 `clew verify`를 실행하십시오.
 verify-failed = { $who } 님이 시작한 검증을 끝내지 못했습니다:
 verify-start = 지금 검증
+
+## Testimonies
+nav-testimonies = 증언
+testimonies-title = 증언
+testimonies-found = 해당하는 증언 { $count }건.
+facet-sector = 업종
+facet-region = 지역
+facet-year = 연도
+facet-visa = 비자 경로
+facet-outcome = 판정
+facet-coder = 코더
+filter-any = 전체
+filter-apply = 거르기
+filter-clear = 조건 지우기
+column-interview = 면담
+testimony-language = 면담 언어
+testimony-imported = 가져옴
+testimony-withdrawn = 동의 철회
+testimony-segments = 증언자의 말과 그로부터 코딩한 내용
+testimony-apart = 구간을 인용하지 않는 사실
+segment-original = 원문
+segment-translation = 번역
+segment-coded = 코딩한 내용
+segment-hidden = 귀하의 역할에는 증언자의 말이 표시되지 않습니다.
+statement-superseded = { $who } 님이 { $when }에 대체함
+fact-add = 사실 추가
+fact-correct = 정정
+fact-entity = 개체 id
+fact-schema = 종류(새 개체인 경우)
+fact-schema-hint = Person, Company, Worksite 등. 이미 있는 개체라면 비워 두십시오.
+fact-property = 속성
+fact-value = 값
+fact-note = 메모(이유)
+fact-missing = "{ $field }" 항목이 없거나 형식이 잘못되었습니다.
+error-malformed-json = JSON 본문을 읽을 수 없습니다: { $detail }
+error-parameter = 매개변수 "{ $name }"의 형식이 잘못되었습니다.
+
+## Search
+nav-search = 검색
+search-title = 검색
+search-label = 이름(어떤 문자로든)
+search-button = 검색
+search-hint = 한 이름의 한글, 러시아어, 로마자 표기가 서로를 찾습니다.
+search-found = 찾은 개체 { $count }개.
+search-matched = 일치한 이름
+search-score = 점수
+search-why = 이유
+
+## Linkage review
+nav-review = 연결 검토
+review-title = 연결 검토
+review-intro = 모형이 같은 대상인지 가장 확신하지 못하는 쌍입니다. 귀하의 판정은 기록되며 다음 연결에 반영됩니다.
+review-none = 판정을 기다리는 쌍이 없습니다.
+review-weight = 일치 가중치
+review-comparison = 비교
+review-level = 수준
+review-part = 가중치
+verdict-same = 같음
+verdict-different = 다름
+verdict-unsure = 모르겠음

@@ -141,3 +141,71 @@ verify-attachments = Проверено вложений
 verify-open-to-others = Файлов или папок проекта, доступных другим пользователям компьютера сервера для чтения или записи: { $count }; подробности покажет `clew verify`, запущенная там.
 verify-failed = Проверку, запущенную пользователем { $who }, не удалось завершить:
 verify-start = Проверить сейчас
+
+## Testimonies
+nav-testimonies = Свидетельства
+testimonies-title = Свидетельства
+testimonies-found = { $count ->
+    [one] Подходит { $count } свидетельство.
+    [few] Подходят { $count } свидетельства.
+   *[many] Подходят { $count } свидетельств.
+}
+facet-sector = Отрасль
+facet-region = Регион
+facet-year = Год
+facet-visa = Визовый канал
+facet-outcome = Оценка
+facet-coder = Кодировщик
+filter-any = все
+filter-apply = Отобрать
+filter-clear = Сбросить отбор
+column-interview = Интервью
+testimony-language = Язык интервью
+testimony-imported = Импортировано
+testimony-withdrawn = Согласие отозвано
+testimony-segments = Слова свидетеля и то, что из них закодировано
+testimony-apart = Факты без ссылки на фрагмент
+segment-original = Оригинал
+segment-translation = Перевод
+segment-coded = Закодировано
+segment-hidden = Слова свидетеля вашей роли не показываются.
+statement-superseded = заменено пользователем { $who } { $when }
+fact-add = Добавить факт
+fact-correct = Исправить
+fact-entity = id объекта
+fact-schema = Вид (для нового объекта)
+fact-schema-hint = Person, Company, Worksite... Для существующего объекта оставьте пустым.
+fact-property = Свойство
+fact-value = Значение
+fact-note = Примечание (почему)
+fact-missing = Поле «{ $field }» отсутствует или имеет неверный вид.
+error-malformed-json = Тело JSON не удалось прочитать: { $detail }
+error-parameter = Параметр «{ $name }» имеет неверный вид.
+
+## Search
+nav-search = Поиск
+search-title = Поиск
+search-label = Имя, в любой письменности
+search-button = Искать
+search-hint = Корейское, русское и латинское написания одного имени находят друг друга.
+search-found = { $count ->
+    [one] Найден { $count } объект.
+    [few] Найдено { $count } объекта.
+   *[many] Найдено { $count } объектов.
+}
+search-matched = Совпавшее имя
+search-score = Оценка
+search-why = Почему
+
+## Linkage review
+nav-review = Проверка связей
+review-title = Проверка связей
+review-intro = Пары, в которых модель меньше всего уверена, что это одно и то же. Ваше решение записывается в журнал, и следующее связывание ему следует.
+review-none = Нет пар, ожидающих решения.
+review-weight = Вес совпадения
+review-comparison = Сравнение
+review-level = Уровень
+review-part = Вес
+verdict-same = Одно и то же
+verdict-different = Разные
+verdict-unsure = Не уверен

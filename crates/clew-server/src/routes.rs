@@ -106,6 +106,45 @@ fn table() -> Vec<Route> {
         r(route("GET", "/api/v1/entities", Read, "Entities by schema"), get(pages::entities::list_api)),
         r(route("GET", "/entities/{id}", Read, "One entity with its sources"), get(pages::entities::page)),
         r(route("GET", "/api/v1/entities/{id}", Read, "One entity with its sources"), get(pages::entities::api)),
+        r(route("GET", "/testimonies", Read, "Testimonies, filtered"), get(pages::testimonies::list_page)),
+        r(
+            route("GET", "/api/v1/testimonies", Read, "Testimonies, filtered, with facet counts"),
+            get(pages::testimonies::list_api),
+        ),
+        r(
+            route("GET", "/testimonies/{id}", Read, "One testimony: segments with the facts and findings citing them"),
+            get(pages::testimonies::page),
+        ),
+        r(
+            route(
+                "GET",
+                "/api/v1/testimonies/{id}",
+                Read,
+                "One testimony: segments with the facts and findings citing them",
+            ),
+            get(pages::testimonies::api),
+        ),
+        r(
+            route("POST", "/testimonies/{id}/facts", Code, "Add or correct a fact citing a segment"),
+            post(pages::testimonies::add_form),
+        ),
+        r(
+            route("POST", "/api/v1/testimonies/{id}/facts", Code, "Add or correct a fact citing a segment"),
+            post(pages::testimonies::add_api),
+        ),
+        r(route("GET", "/search", Read, "Search names in any script"), get(pages::search::page)),
+        r(route("GET", "/api/v1/search", Read, "Search names in any script"), get(pages::search::api)),
+        r(route("GET", "/review", Review, "The linkage review queue"), get(pages::review::page)),
+        r(route("GET", "/api/v1/review", Review, "The linkage review queue"), get(pages::review::api)),
+        r(route("POST", "/review", Review, "Judge a pair: same, different or unsure"), post(pages::review::judge_form)),
+        r(
+            route("POST", "/api/v1/review", Review, "Judge a pair: same, different or unsure"),
+            post(pages::review::judge_api),
+        ),
+        r(
+            route("POST", "/match/{dataset}", Read, "Screen entities against the kept lists (yente's API)"),
+            post(pages::matching::post),
+        ),
         r(route("GET", "/map", Read, "The map of worksites and accommodation"), get(pages::map::page)),
         r(route("GET", "/api/v1/places", Read, "Places with coordinates"), get(pages::map::api)),
         r(route("GET", "/log", Read, "The custody log"), get(pages::log::page)),

@@ -12,7 +12,8 @@ use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 
 use clew_link::blocking::Mode;
-use clew_link::cluster::{Clusters, Judged, Refusal, Verdict, cluster};
+pub use clew_link::cluster::Verdict;
+use clew_link::cluster::{Clusters, Judged, Refusal, cluster};
 use clew_link::config;
 use clew_link::linkage::{Linkage, Plan};
 use clew_link::model::{Label, Model, Weights};

@@ -8,6 +8,10 @@ pub(crate) mod dashboard;
 pub(crate) mod entities;
 pub(crate) mod log;
 pub(crate) mod map;
+pub(crate) mod matching;
+pub(crate) mod review;
+pub(crate) mod search;
+pub(crate) mod testimonies;
 pub(crate) mod verify;
 
 use axum::response::{IntoResponse, Response};
@@ -42,4 +46,12 @@ pub(crate) fn unreadable_form(rejection: axum::extract::rejection::FormRejection
         return Failure::own(Code::TooLarge, Msg::ErrorTooLarge).into_response();
     }
     Failure::own(Code::Usage, Msg::ErrorMalformed).into_response()
+}
+
+/// A JSON body that could not be read: too large, or malformed.
+pub(crate) fn unreadable_json(rejection: axum::extract::rejection::JsonRejection) -> Failure {
+    if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        return Failure::own(Code::TooLarge, Msg::ErrorTooLarge);
+    }
+    Failure::own_with(Code::Usage, Msg::ErrorMalformedJson, vec![("detail", rejection.body_text())])
 }

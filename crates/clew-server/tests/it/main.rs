@@ -5,4 +5,5 @@
 
 mod harness;
 mod matrix;
+mod pages;
 mod requests;

@@ -1,0 +1,185 @@
+//! Testimonies, coders' facts, search, linkage review and the yente-compatible match, through the router.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use clew_service::accounts::Role;
+
+use crate::harness::Harness;
+
+#[tokio::test]
+async fn a_coder_filters_testimonies_reads_one_and_corrects_a_fact() {
+    let harness = Harness::new();
+    let sessions = harness.sessions().await;
+    let coder = &sessions[&Role::Coder];
+    let all = harness.get("/api/v1/testimonies", Some(coder)).await.json();
+    assert_eq!(all["total"], 12, "{all}");
+    let sectors = all["facets"].as_array().unwrap().iter().find(|f| f["facet"] == "sector").unwrap().clone();
+    let first = &sectors["values"][0];
+    let filtered = harness
+        .get(&format!("/api/v1/testimonies?sector={}", first["value"].as_str().unwrap()), Some(coder))
+        .await
+        .json();
+    assert_eq!(filtered["total"], first["count"], "the facet count is what the filter gives");
+    let page = harness.get(&format!("/testimonies?sector={}", first["value"].as_str().unwrap()), Some(coder)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("<select name=\"sector\">"), "filters are plain forms");
+
+    let testimony = harness.get("/testimonies/T-DEMO-000000", Some(coder)).await;
+    assert_eq!(testimony.status, StatusCode::OK);
+    assert!(
+        testimony.body.contains("lang=\"ko\"") && testimony.body.contains("(synthetic testimony)"),
+        "original and translation"
+    );
+    let view = harness.get("/api/v1/testimonies/T-DEMO-000000", Some(coder)).await.json();
+    let hours = view["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["statements"].as_array().unwrap().clone())
+        .find(|s| s["property"] == "hoursPerDay")
+        .expect("a coded hours-per-day statement");
+    let segment = hours["locator"].as_str().unwrap().trim_start_matches("segment:").to_string();
+    let fields = [
+        ("segment", segment.as_str()),
+        ("entity", hours["entity"].as_str().unwrap()),
+        ("property", "hoursPerDay"),
+        ("value", "13"),
+        ("replaces", hours["id"].as_str().unwrap()),
+        ("note", "the witness corrected this later in the interview"),
+    ];
+    // A viewer may not; nothing is written.
+    let refused = harness.post_form("/testimonies/T-DEMO-000000/facts", Some(&sessions[&Role::Viewer]), &fields).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let events_before = harness.get("/api/v1/log?limit=1", Some(coder)).await.json()["events"][0]["seq"].clone();
+    // A bad value is told, in the reader's language, and nothing is written.
+    let mut bad = fields;
+    bad[3] = ("value", "thirteen");
+    let told =
+        harness.post_form("/testimonies/T-DEMO-000000/facts", Some(&format!("{coder}; clew_lang=ru")), &bad).await;
+    assert!(told.status.is_client_error(), "{}", told.status);
+    assert!(told.body.contains("lang=\"ru\""), "{}", told.body);
+    assert_eq!(harness.get("/api/v1/log?limit=1", Some(coder)).await.json()["events"][0]["seq"], events_before);
+
+    let added = harness.post_form("/testimonies/T-DEMO-000000/facts", Some(coder), &fields).await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    assert_eq!(added.location(), format!("/testimonies/T-DEMO-000000#segment-{segment}"));
+    let view = harness.get("/api/v1/testimonies/T-DEMO-000000", Some(coder)).await.json();
+    let statements: Vec<serde_json::Value> =
+        view["segments"].as_array().unwrap().iter().flat_map(|s| s["statements"].as_array().unwrap().clone()).collect();
+    let old = statements.iter().find(|s| s["id"] == hours["id"]).unwrap();
+    assert_eq!(old["status"], "superseded", "{old}");
+    let new = statements.iter().find(|s| s["property"] == "hoursPerDay" && s["value"] == "13").unwrap();
+    assert_eq!((new["recorded_by"].as_str(), new["status"].as_str()), (Some("demo-coder"), Some("active")));
+    let log = harness.get("/api/v1/log?limit=1", Some(coder)).await.json();
+    assert_eq!(log["events"][0]["kind"], "fact-add");
+    assert!(
+        !log["events"][0]["detail"].as_str().unwrap().contains("witness corrected"),
+        "the note stays out of the log"
+    );
+}
+
+#[tokio::test]
+async fn an_analyst_sees_no_witness_words_beyond_the_ceiling_and_a_viewer_none() {
+    let harness = Harness::new();
+    let sessions = harness.sessions().await;
+    let analyst = harness.get("/api/v1/testimonies/T-DEMO-000000", Some(&sessions[&Role::Analyst])).await.json();
+    assert!(analyst["segments"][0]["words"].is_object(), "an analyst reads the witness's words (internal)");
+    assert!(
+        analyst["segments"].as_array().unwrap().iter().all(|s| s["statements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|st| st["sensitivity"] != "restricted"))
+    );
+    let viewer = harness.get("/api/v1/testimonies/T-DEMO-000000", Some(&sessions[&Role::Viewer])).await.json();
+    assert!(viewer["segments"].as_array().unwrap().iter().all(|s| s["words"].is_null()), "{viewer}");
+    let page = harness.get("/testimonies/T-DEMO-000000", Some(&sessions[&Role::Viewer])).await;
+    assert!(page.body.contains("not shown to your role"));
+}
+
+#[tokio::test]
+async fn search_finds_names_and_says_why() {
+    let harness = Harness::new();
+    let sessions = harness.sessions().await;
+    let analyst = &sessions[&Role::Analyst];
+    let found = harness
+        .get(
+            "/api/v1/search?q=%D0%A1%D0%B5%D0%B2%D0%B5%D1%80%D0%BD%D1%8B%D0%B9+%D0%9C%D0%BE%D1%81%D1%82",
+            Some(analyst),
+        )
+        .await
+        .json();
+    let hits = found["hits"].as_array().unwrap();
+    assert!(hits.iter().any(|h| h["entity"] == "demo.company.0000"), "{found}");
+    assert!(hits.iter().all(|h| !h["explanation"].as_str().unwrap().is_empty()));
+    let page = harness.get("/search?q=Severny+Most", Some(analyst)).await;
+    assert!(page.body.contains("href=\"/entities/demo.company.0000\""), "{}", page.body);
+    let too_long = harness.get(&format!("/api/v1/search?q={}", "a".repeat(300)), Some(analyst)).await;
+    assert_eq!(too_long.json()["code"], "usage");
+    let viewer = harness.get("/api/v1/search?q=Severny+Most", Some(&sessions[&Role::Viewer])).await.json();
+    assert!(viewer["hits"].as_array().unwrap().is_empty(), "internal names are not found by a viewer");
+}
+
+#[tokio::test]
+async fn a_reviewer_judges_a_pair_from_the_queue() {
+    let harness = Harness::new();
+    let sessions = harness.sessions().await;
+    let analyst = &sessions[&Role::Analyst];
+    let queue = harness.get("/api/v1/review?schema=Person", Some(analyst)).await;
+    assert_eq!(queue.status, StatusCode::OK, "{}", queue.body);
+    let page = harness.get("/review", Some(analyst)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let people = harness.get("/api/v1/entities?schema=Person&limit=2", Some(analyst)).await.json();
+    let (a, b) = (people["entities"][0]["id"].as_str().unwrap(), people["entities"][1]["id"].as_str().unwrap());
+    let judged = harness
+        .post_form("/review", Some(analyst), &[("a", a), ("b", b), ("verdict", "different"), ("schema", "Person")])
+        .await;
+    assert_eq!((judged.status, judged.location()), (StatusCode::SEE_OTHER, "/review?schema=Person"), "{}", judged.body);
+    let log = harness.get("/api/v1/log?limit=1", Some(analyst)).await.json();
+    assert_eq!(log["events"][0]["recorded_by"], "demo-analyst");
+    let wrong = harness.post_form("/review", Some(analyst), &[("a", a), ("b", b), ("verdict", "maybe")]).await;
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+    assert!(wrong.body.contains("verdict"), "{}", wrong.body);
+    let viewer =
+        harness.post_form("/review", Some(&sessions[&Role::Viewer]), &[("a", a), ("b", b), ("verdict", "same")]).await;
+    assert_eq!(viewer.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn match_answers_yentes_request_against_the_kept_lists() {
+    let harness = Harness::new();
+    let service = clew_service::Service::open(&harness.service_dir).unwrap();
+    let admin = clew_service::Actor::new("demo-admin").unwrap();
+    let un = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../clew-screen/test_data/lists/un_sc_consolidated_2024-09-26.xml");
+    service.import_list(&admin, &clew_service::ListFile::read(&un, None).unwrap()).unwrap();
+    let token = service.create_token(&admin, "demo-analyst", "a yente client").unwrap();
+    harness.sessions().await;
+    // The request body of yente's documentation (https://www.opensanctions.org/docs/api/matching/), with a
+    // listed entity's name.
+    let body = serde_json::json!({"queries": {
+        "q1": {"schema": "Company", "properties": {"name": ["Changgwang Sinyong Corporation"], "jurisdiction": ["kp"]}},
+        "q2": {"schema": "Person", "properties": {"name": ["A Person Who Is Not Listed Anywhere"]}}
+    }});
+    let request = |path: &str, body: String| {
+        Request::post(path)
+            .header(header::AUTHORIZATION, format!("Bearer {}", token.as_str()))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let reply = harness.send(request("/match/default?limit=3&exclude_schema=Vessel", body.to_string())).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let json = reply.json();
+    let best = &json["responses"]["q1"]["results"][0];
+    assert_eq!((best["id"].as_str(), best["match"].as_bool()), (Some("un-KPe.001"), Some(true)), "{json}");
+    assert_eq!(json["responses"]["q2"]["results"].as_array().unwrap().iter().filter(|r| r["match"] == true).count(), 0);
+    let unknown = harness.send(request("/match/nothing", body.to_string())).await;
+    assert_eq!((unknown.status, unknown.json()["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
+    let malformed = harness.send(request("/match/default", "{\"queries\": [".into())).await;
+    assert_eq!((malformed.status, malformed.json()["code"].as_str()), (StatusCode::BAD_REQUEST, Some("usage")));
+    let huge = harness
+        .send(request("/match/default", format!("{{\"queries\": {{}}, \"pad\": \"{}\"}}", "x".repeat(2 << 20))))
+        .await;
+    assert_eq!((huge.status, huge.json()["code"].as_str()), (StatusCode::PAYLOAD_TOO_LARGE, Some("too_large")));
+}
