@@ -84,8 +84,12 @@ pub(crate) async fn list_page(State(app): State<App>, ctx: Ctx, caller: Caller, 
         Err(failure) => return failure.into_response(),
     };
     let lang = ctx.lang;
-    let mut next_query: Vec<(&str, String)> =
-        Facet::ALL.iter().filter_map(|f| filter.get(*f).map(|v| (f.as_str(), v.to_string()))).collect();
+    let next_href = page.next.as_ref().map(|next| {
+        let mut query: Vec<(&str, String)> =
+            Facet::ALL.iter().filter_map(|f| filter.get(*f).map(|v| (f.as_str(), v.to_string()))).collect();
+        query.push(("after", next.to_string()));
+        format!("/testimonies?{}", serde_urlencoded::to_string(&query).unwrap_or_default())
+    });
     let body = html! {
         @if page.synthetic { p.synthetic role="note" { (lang.t(Msg::SyntheticNotice)) } }
         form.filters method="get" action="/testimonies" {
@@ -130,9 +134,8 @@ pub(crate) async fn list_page(State(app): State<App>, ctx: Ctx, caller: Caller, 
                 }
             }
         }
-        @if let Some(next) = &page.next {
-            @let _ = next_query.push(("after", next.to_string()));
-            p { a rel="next" href={ "/testimonies?" (serde_urlencoded::to_string(&next_query).unwrap_or_default()) } { (lang.t(Msg::PageNext)) } }
+        @if let Some(href) = &next_href {
+            p { a rel="next" href=(href) { (lang.t(Msg::PageNext)) } }
         }
     };
     html::page(&ctx, Some(&caller), &lang.t(Msg::TestimoniesTitle), body).into_response()
