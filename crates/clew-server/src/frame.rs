@@ -72,7 +72,7 @@ fn language(headers: &HeaderMap) -> Lang {
 pub(crate) async fn frame(State(_app): State<App>, mut request: Request, next: Next) -> Response {
     let request_id = hex::encode(rand::rng().random::<[u8; 8]>());
     let path = request.uri().path().to_string();
-    let api = path.starts_with("/api/") || path.starts_with("/match/");
+    let api = crate::openapi::is_api(&path);
     let here = request.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
     let ctx = Ctx { lang: language(request.headers()), request_id, api, here };
     request.extensions_mut().insert(ctx.clone());

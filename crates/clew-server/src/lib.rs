@@ -20,6 +20,7 @@ mod html;
 pub mod i18n;
 mod limiter;
 mod map;
+mod openapi;
 mod pages;
 pub mod routes;
 

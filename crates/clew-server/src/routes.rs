@@ -97,6 +97,7 @@ fn table() -> Vec<Route> {
         r(route("GET", "/sign-in", Public, "The sign-in form"), get(pages::account::sign_in_form)),
         r(route("POST", "/sign-in", Public, "Sign in"), post(pages::account::sign_in)),
         r(route("GET", "/language/{lang}", Public, "Choose the language"), get(pages::account::language)),
+        r(route("GET", "/api/v1/openapi.json", Public, "This API's OpenAPI document"), get(crate::openapi::serve)),
         r(route("POST", "/sign-out", SignedIn, "Sign out"), post(pages::account::sign_out)),
         r(route("GET", "/account/password", SignedIn, "The password form"), get(pages::account::password_form)),
         r(route("POST", "/account/password", SignedIn, "Change the password"), post(pages::account::change_password)),

@@ -313,3 +313,36 @@ async fn a_custodian_verifies_the_log_in_the_background_and_sees_the_result() {
     assert!(page.body.contains("Everything checks out"), "{}", page.body);
     assert!(page.headers.get("refresh").is_none());
 }
+
+#[tokio::test]
+async fn the_openapi_document_lists_every_api_route_and_nothing_else() {
+    let harness = Harness::new();
+    let reply = harness.get("/api/v1/openapi.json", None).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let document = reply.json();
+    assert_eq!(document["openapi"], "3.1.0");
+    let mut documented: Vec<(String, String)> = Vec::new();
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            documented.push((method.to_uppercase(), path.clone()));
+            let operation = &item[method];
+            assert!(operation["responses"]["200"].is_object() && operation["responses"]["403"].is_object(), "{path}");
+            for name in path.split('/').filter_map(|p| p.strip_prefix('{').and_then(|p| p.strip_suffix('}'))) {
+                assert!(
+                    operation["parameters"].as_array().unwrap().iter().any(|p| p["name"] == name && p["in"] == "path"),
+                    "{path}: {name}"
+                );
+            }
+        }
+    }
+    documented.sort();
+    let mut routes: Vec<(String, String)> = clew_server::routes::specs()
+        .into_iter()
+        .filter(|s| s.path.starts_with("/api/") || s.path.starts_with("/match/"))
+        .map(|s| (s.method.to_string(), s.path.to_string()))
+        .collect();
+    routes.sort();
+    assert_eq!(documented, routes);
+    let codes = document["components"]["schemas"]["Error"]["properties"]["code"]["enum"].as_array().unwrap();
+    assert_eq!(codes.len(), clew_service::Code::ALL.len());
+}
