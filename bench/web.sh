@@ -40,7 +40,7 @@ first=$(python3 -c "import json,sys; a=[a for a in json.load(open(sys.argv[1])) 
   "$project/accounts-DEMO-ONLY.json" "$name")
 sign_in() {
   curl -s -o /dev/null -D - -H 'Sec-Fetch-Site: same-origin' --data-urlencode "name=$name" \
-    --data-urlencode "password=$1" "http://127.0.0.1:$port/sign-in" | tr -d '\r' | sed -n 's/^set-cookie: \(clew_session=[^;]*\).*/\1/p'
+    --data-urlencode "password=$1" "http://127.0.0.1:$port/sign-in" | tr -d '\r' | sed -n 's/^set-cookie: \(__Host-clew_session=[^;]*\).*/\1/p'
 }
 cookie=$(sign_in "$chosen")
 if [ -z "$cookie" ]; then

@@ -207,3 +207,5 @@ review-part = Weight
 verdict-same = Same
 verdict-different = Different
 verdict-unsure = Unsure
+
+dashboard-viewer = Your role reads what may be published: open the testimonies, entities, search or the map.

@@ -197,3 +197,5 @@ review-part = 가중치
 verdict-same = 같음
 verdict-different = 다름
 verdict-unsure = 모르겠음
+
+dashboard-viewer = 귀하의 역할은 공개할 수 있는 내용만 읽습니다. 증언, 개체, 검색 또는 지도를 여십시오.

@@ -209,3 +209,5 @@ review-part = Вес
 verdict-same = Одно и то же
 verdict-different = Разные
 verdict-unsure = Не уверен
+
+dashboard-viewer = Ваша роль читает то, что можно публиковать: откройте свидетельства, объекты, поиск или карту.

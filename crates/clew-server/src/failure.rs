@@ -45,7 +45,7 @@ impl Failure {
 
     /// Whether its text stays in the server's log (internal errors may name paths or the database).
     pub(crate) fn is_hidden(&self) -> bool {
-        matches!(self.code, Code::Internal | Code::Project)
+        matches!(self.code, Code::Internal | Code::Project | Code::Key)
     }
 
     /// The text logged (never shown when hidden).

@@ -24,7 +24,7 @@ const REQUEST_SECONDS: u64 = 30;
 
 /// The Content-Security-Policy of every response: nothing from elsewhere, no inline script or style, no
 /// framing, forms posted only here.
-const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'none'; style-src 'self'; img-src 'self' data:; \
      connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// What a handler knows of the request besides its arguments.

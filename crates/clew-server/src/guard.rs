@@ -19,7 +19,7 @@ use crate::routes::Permission;
 use crate::{App, Failure};
 
 /// The cookie that keeps a browser's session token.
-pub(crate) const SESSION_COOKIE: &str = "clew_session";
+pub(crate) const SESSION_COOKIE: &str = "__Host-clew_session";
 
 /// Who is asking.
 #[derive(Debug, Clone)]
@@ -83,9 +83,17 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_string())
 }
 
+/// The name of the session cookie: `__Host-` (the browser takes it only from this host, over HTTPS or
+/// loopback, for the whole site, so no neighbouring site can set one) unless cookies are not `Secure`.
+pub(crate) fn session_cookie(app: &App) -> &'static str {
+    if app.options().secure_cookies { SESSION_COOKIE } else { "clew_session" }
+}
+
 /// The caller of a request, if signed in: by API token (scripts; no cookie is then looked at) or by session.
-async fn caller(app: &App, headers: &HeaderMap) -> Result<Option<Caller>, Failure> {
-    let (token, session) = match (bearer(headers), cookie(headers, SESSION_COOKIE)) {
+/// On public routes only a session is looked at: a token's every use is a custody event, and fetching the
+/// style sheet is not a use.
+async fn caller(app: &App, headers: &HeaderMap, public: bool) -> Result<Option<Caller>, Failure> {
+    let (token, session) = match (bearer(headers).filter(|_| !public), cookie(headers, session_cookie(app))) {
         (Some(token), _) => (token, false),
         (None, Some(token)) => (token, true),
         (None, None) => return Ok(None),
@@ -121,7 +129,10 @@ async fn caller(app: &App, headers: &HeaderMap) -> Result<Option<Caller>, Failur
 
 /// Where the sign-in page sends the reader back to: a path of this site, never another site.
 pub(crate) fn safe_next(next: &str) -> Option<&str> {
-    (next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && next.len() <= 2048).then_some(next)
+    // Browsers drop tabs and line breaks from a URL (`/\t/evil.example` is `//evil.example`) and read `\` as
+    // `/`: a path with any of them, or any space or control character, is not taken.
+    let plain = !next.chars().any(|c| c.is_whitespace() || c.is_control() || c == '\\');
+    (next.starts_with('/') && !next.starts_with("//") && plain && next.len() <= 2048).then_some(next)
 }
 
 /// The guard of every route (see the module's documentation).
@@ -131,7 +142,7 @@ pub(crate) async fn guard(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let found = match caller(&app, request.headers()).await {
+    let found = match caller(&app, request.headers(), permission == Permission::Public).await {
         Ok(found) => found,
         Err(failure) => return failure.into_response(),
     };

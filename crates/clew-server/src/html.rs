@@ -19,7 +19,7 @@ const NAVIGATION: [(&str, Msg, Permission); 8] = [
     ("/search", Msg::NavSearch, Permission::Read),
     ("/review", Msg::NavReview, Permission::Review),
     ("/map", Msg::NavMap, Permission::Read),
-    ("/log", Msg::NavLog, Permission::Read),
+    ("/log", Msg::NavLog, Permission::Audit),
     ("/verify", Msg::NavVerify, Permission::Verify),
 ];
 

@@ -50,7 +50,18 @@ struct Inner {
     options: Options,
     limiter: Mutex<limiter::Limiter>,
     verify_job: pages::verify::Shared,
+    /// Service operations running at once (see [`OPERATIONS`]).
+    operations: tokio::sync::Semaphore,
+    /// Password checks running at once (see [`PASSWORD_CHECKS`]).
+    password_checks: tokio::sync::Semaphore,
 }
+
+/// The most service operations the server runs at once; more requests wait their turn. Two cores do not go
+/// faster with more, and each running operation holds a database connection and its cache.
+pub const OPERATIONS: usize = 16;
+
+/// The most password checks (Argon2id, 19 MiB each) at once: a flood of sign-ins must not exhaust memory.
+const PASSWORD_CHECKS: usize = 2;
 
 impl App {
     /// The application over a project's service.
@@ -60,6 +71,8 @@ impl App {
             options,
             limiter: Mutex::new(limiter::Limiter::default()),
             verify_job: Default::default(),
+            operations: tokio::sync::Semaphore::new(OPERATIONS),
+            password_checks: tokio::sync::Semaphore::new(PASSWORD_CHECKS),
         }))
     }
 
@@ -70,10 +83,22 @@ impl App {
         F: FnOnce(&Service) -> clew_service::Result<T> + Send + 'static,
     {
         let service = Arc::clone(&self.0.service);
+        // The semaphore is never closed; a failure to acquire would only mean running without the bound.
+        let _turn = self.0.operations.acquire().await.ok();
         match tokio::task::spawn_blocking(move || operation(&service)).await {
             Ok(result) => result.map_err(Failure::from),
             Err(join) => Err(Failure::internal(format!("a service operation ended abnormally: {join}"))),
         }
+    }
+
+    /// Runs a service operation that checks a password (Argon2id), a few at a time.
+    pub(crate) async fn run_password_check<T, F>(&self, operation: F) -> Result<T, Failure>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Service) -> clew_service::Result<T> + Send + 'static,
+    {
+        let _turn = self.0.password_checks.acquire().await.ok();
+        self.run(operation).await
     }
 
     pub(crate) fn options(&self) -> &Options {
@@ -108,7 +133,9 @@ pub fn run(
     options: Options,
     ready: impl FnOnce(SocketAddr),
 ) -> std::io::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    // Blocking threads beyond the operations that may run at once (and the verify job) would only wait.
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().enable_all().max_blocking_threads(OPERATIONS + 4).build()?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(address).await?;
         ready(listener.local_addr()?);

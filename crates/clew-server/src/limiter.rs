@@ -77,9 +77,22 @@ impl Limiter {
         }
     }
 
-    /// Forgets an account name's failures after it signed in.
-    pub(crate) fn succeeded(&mut self, name: &str) {
-        self.counters.remove(&Key::Name(name).text());
+    /// Takes back an attempt counted before it succeeded, and forgets the name's failures.
+    pub(crate) fn succeeded(&mut self, keys: &[Key<'_>], now: u64) {
+        for key in keys {
+            match key {
+                Key::Name(_) => {
+                    self.counters.remove(&key.text());
+                }
+                Key::Address(_) => {
+                    if let Some(counter) = self.counters.get_mut(&key.text())
+                        && now < counter.1 + WINDOW_SECONDS
+                    {
+                        counter.0 = counter.0.saturating_sub(1);
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -119,7 +132,9 @@ mod tests {
         for _ in 0..PER_NAME {
             limiter.failed(&[Key::Name("kim")], 1);
         }
-        limiter.succeeded("kim");
+        limiter.failed(&[Key::Address([10, 0, 0, 2].into())], 1);
+        limiter.succeeded(&[Key::Name("kim"), Key::Address([10, 0, 0, 2].into())], 2);
         assert!(limiter.check(&[Key::Name("kim")], 2).is_ok());
+        assert_eq!(limiter.counters.get("a:10.0.0.2").map(|c| c.0), Some(0), "a success is not a failure");
     }
 }

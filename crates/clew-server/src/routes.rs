@@ -19,9 +19,13 @@ pub enum Permission {
     SignedIn,
     /// Reading what the role's sensitivity ceiling allows: every role.
     Read,
+    /// Reading the custody log and the project's counts: every role but viewers (the log names accounts,
+    /// entities and statements of every sensitivity).
+    Audit,
     /// Adding and correcting coded facts: coders and admins.
     Code,
-    /// Judging linkage pairs: coders, analysts and admins.
+    /// Judging linkage pairs: coders and admins (pairs are compared on restricted facts: birth dates,
+    /// positions).
     Review,
     /// Running the custody log's verification: custodians and admins.
     Verify,
@@ -31,10 +35,11 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, in the order of docs/web.md.
-    pub const ALL: [Permission; 7] = [
+    pub const ALL: [Permission; 8] = [
         Permission::Public,
         Permission::SignedIn,
         Permission::Read,
+        Permission::Audit,
         Permission::Code,
         Permission::Review,
         Permission::Verify,
@@ -45,8 +50,9 @@ impl Permission {
     pub fn allows(self, role: Role) -> bool {
         match self {
             Permission::Public | Permission::SignedIn | Permission::Read => true,
+            Permission::Audit => role != Role::Viewer,
             Permission::Code => matches!(role, Role::Coder | Role::Admin),
-            Permission::Review => matches!(role, Role::Coder | Role::Analyst | Role::Admin),
+            Permission::Review => matches!(role, Role::Coder | Role::Admin),
             Permission::Verify => matches!(role, Role::Custodian | Role::Admin),
             Permission::Administer => role == Role::Admin,
         }
@@ -58,6 +64,7 @@ impl Permission {
             Permission::Public => "public",
             Permission::SignedIn => "signed-in",
             Permission::Read => "read",
+            Permission::Audit => "audit",
             Permission::Code => "code",
             Permission::Review => "review",
             Permission::Verify => "verify",
@@ -148,8 +155,8 @@ fn table() -> Vec<Route> {
         ),
         r(route("GET", "/map", Read, "The map of worksites and accommodation"), get(pages::map::page)),
         r(route("GET", "/api/v1/places", Read, "Places with coordinates"), get(pages::map::api)),
-        r(route("GET", "/log", Read, "The custody log"), get(pages::log::page)),
-        r(route("GET", "/api/v1/log", Read, "The custody log"), get(pages::log::api)),
+        r(route("GET", "/log", Audit, "The custody log"), get(pages::log::page)),
+        r(route("GET", "/api/v1/log", Audit, "The custody log"), get(pages::log::api)),
         r(route("GET", "/verify", Verify, "The custody log's verification"), get(pages::verify::page)),
         r(route("POST", "/verify", Verify, "Start verifying the custody log"), post(pages::verify::start)),
         r(route("GET", "/api/v1/verify", Verify, "The verification job"), get(pages::verify::api)),

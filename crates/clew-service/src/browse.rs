@@ -878,7 +878,9 @@ fn cited_segment(locator: &str) -> Option<&str> {
 }
 
 /// The name of an entity made from its statements under the ceiling only, when it has one other than its id.
-fn name_under(model: &Model, store: &dyn ReadTx, id: &str, ceiling: Sensitivity) -> Result<Option<String>> {
+/// The name of entity `id` as a reader with `ceiling` sees it (from statements at or under it), when it has one
+/// other than its id.
+pub(crate) fn name_under(model: &Model, store: &dyn ReadTx, id: &str, ceiling: Sensitivity) -> Result<Option<String>> {
     let Ok(id) = EntityId::new(id) else { return Ok(None) };
     let statements: Vec<Statement> =
         store.statements_for_entity(&id)?.into_iter().filter(|s| s.sensitivity <= ceiling).collect();

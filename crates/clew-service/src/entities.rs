@@ -160,7 +160,8 @@ impl Service {
             if property.is_some_and(|p| p.kind == clew_model::value::PropertyType::Entity) {
                 refers.extend(entity.values(name).into_iter().map(str::to_string));
             }
-            for statement in statements {
+            // The witness's words are internal: a reader below that sees the facts, not the words.
+            for statement in statements.iter().filter(|_| ceiling >= Sensitivity::Internal) {
                 let Some(segment) = statement.locator.strip_prefix("segment:") else { continue };
                 let segment = segment.split('#').next().unwrap_or(segment).to_string();
                 let key = (statement.source_id.clone(), segment);
@@ -174,7 +175,7 @@ impl Service {
         }
         for id in refers {
             if !view.names.contains_key(&id)
-                && let Some(name) = entity_name(model, store, &id)?
+                && let Some(name) = crate::browse::name_under(model, store, &id, ceiling)?
             {
                 view.names.insert(id, name);
             }

@@ -80,8 +80,10 @@ pub struct SqliteStore {
     idle: Mutex<Vec<Connection>>,
 }
 
-/// Idle connections kept for reuse; more can be open at once, the rest are closed when given back.
-const IDLE_CONNECTIONS: usize = 4;
+/// Idle connections kept for reuse; more can be open at once, the rest are closed when given back. A server
+/// runs up to 16 operations at once (clew-server's `OPERATIONS`): each should find one open, with its page
+/// cache warm, rather than open a connection (and read the schema) for every request.
+const IDLE_CONNECTIONS: usize = 16;
 
 /// How long an operation waits for another's write to finish before it gives up ([`Error::Busy`]).
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);

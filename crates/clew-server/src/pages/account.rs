@@ -10,7 +10,7 @@ use clew_service::Code;
 use maud::{Markup, html};
 
 use crate::frame::{Ctx, LANG_COOKIE};
-use crate::guard::{Caller, MaybeCaller, SESSION_COOKIE, safe_next};
+use crate::guard::{Caller, MaybeCaller, safe_next, session_cookie};
 use crate::i18n::{Arg, Lang, Msg};
 use crate::limiter::Key;
 use crate::{App, Failure, html};
@@ -100,33 +100,44 @@ pub(crate) async fn sign_in(
         return sign_in_page(&ctx, StatusCode::UNPROCESSABLE_ENTITY, &fields.name, &next, Some(&problem));
     }
     let now = crate::now();
-    let mut keys = vec![Key::Name(&name)];
+    // A name no account can have is counted by address only (and never kept: it may be 64 KiB long).
+    let mut keys = Vec::new();
+    if clew_service::accounts::check_user_name(&name).is_ok() {
+        keys.push(Key::Name(&name));
+    }
     keys.extend(address.map(Key::Address));
-    if let Err(wait) = app.limiter().check(&keys, now) {
-        let minutes = wait.div_ceil(60).to_string();
-        let mut failure = Failure::own_with(Code::RateLimited, Msg::ErrorRateLimitedFor, vec![("minutes", minutes)]);
-        failure.retry_after = Some(wait);
-        return failure.into_response();
+    {
+        // Checked and counted at once, before the password is: parallel attempts cannot all pass the check.
+        let mut limiter = app.limiter();
+        if let Err(wait) = limiter.check(&keys, now) {
+            let minutes = wait.div_ceil(60).to_string();
+            let mut failure =
+                Failure::own_with(Code::RateLimited, Msg::ErrorRateLimitedFor, vec![("minutes", minutes)]);
+            failure.retry_after = Some(wait);
+            return failure.into_response();
+        }
+        limiter.failed(&keys, now);
     }
     let password = fields.password.clone();
     let code = fields.code.trim().to_string();
     let tried = name.clone();
     let result = app
-        .run(move |service| service.sign_in(&tried, &password, (!code.is_empty()).then_some(code.as_str()), now))
+        .run_password_check(move |service| {
+            service.sign_in(&tried, &password, (!code.is_empty()).then_some(code.as_str()), now)
+        })
         .await;
     match result {
         Ok(session) => {
-            app.limiter().succeeded(&name);
+            app.limiter().succeeded(&keys, now);
             let target = if session.account.password_is_temporary { "/account/password" } else { next.as_str() };
             let mut response = Redirect::to(target).into_response();
             let max_age = session.expires_at.saturating_sub(now);
             response
                 .headers_mut()
-                .append(header::SET_COOKIE, cookie(&app, SESSION_COOKIE, &session.token, max_age, true));
+                .append(header::SET_COOKIE, cookie(&app, session_cookie(&app), &session.token, max_age, true));
             response
         }
         Err(failure) if failure.code() == Code::Unauthenticated => {
-            app.limiter().failed(&keys, now);
             let problem = ctx.lang.t(Msg::SignInRefused);
             sign_in_page(&ctx, StatusCode::UNAUTHORIZED, &fields.name, &next, Some(&problem))
         }
@@ -144,7 +155,7 @@ pub(crate) async fn sign_out(State(app): State<App>, caller: Caller) -> Response
         }
     }
     let mut response = Redirect::to("/sign-in").into_response();
-    response.headers_mut().append(header::SET_COOKIE, cookie(&app, SESSION_COOKIE, "", 0, true));
+    response.headers_mut().append(header::SET_COOKIE, cookie(&app, session_cookie(&app), "", 0, true));
     response
 }
 
@@ -199,8 +210,9 @@ pub(crate) async fn change_password(
         return password_page(&ctx, &caller, StatusCode::UNPROCESSABLE_ENTITY, Some(&problem));
     }
     let now = crate::now();
-    let changed =
-        app.run(move |service| service.change_password(session.expose(), &fields.current, &fields.new, now)).await;
+    let changed = app
+        .run_password_check(move |service| service.change_password(session.expose(), &fields.current, &fields.new, now))
+        .await;
     match changed {
         Ok(()) => Redirect::to("/").into_response(),
         Err(failure) if matches!(failure.code(), Code::Usage | Code::Unauthenticated) => {

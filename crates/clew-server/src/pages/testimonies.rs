@@ -341,7 +341,7 @@ pub(crate) async fn add_form(
         Ok(Form(fields)) => fields,
         Err(rejection) => return crate::pages::unreadable_form(rejection),
     };
-    let segment = fields.segment.clone();
+    let segment = fields.segment.trim().to_string();
     match add(&app, &caller, id.clone(), fields).await {
         Ok(added) => {
             let anchor =

@@ -37,7 +37,7 @@ impl Reply {
             .get_all(header::SET_COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .find(|v| v.starts_with("clew_session=") && !v.starts_with("clew_session=;"))
+            .find(|v| v.starts_with("__Host-clew_session=") && !v.starts_with("__Host-clew_session=;"))
             .map(|v| v.split(';').next().unwrap_or_default().to_string())
     }
 }

@@ -124,7 +124,7 @@ async fn search_finds_names_and_says_why() {
 async fn a_reviewer_judges_a_pair_from_the_queue() {
     let harness = Harness::new();
     let sessions = harness.sessions().await;
-    let analyst = &sessions[&Role::Analyst];
+    let analyst = &sessions[&Role::Coder];
     let queue = harness.get("/api/v1/review?schema=Person", Some(analyst)).await;
     assert_eq!(queue.status, StatusCode::OK, "{}", queue.body);
     let page = harness.get("/review", Some(analyst)).await;
@@ -136,7 +136,7 @@ async fn a_reviewer_judges_a_pair_from_the_queue() {
         .await;
     assert_eq!((judged.status, judged.location()), (StatusCode::SEE_OTHER, "/review?schema=Person"), "{}", judged.body);
     let log = harness.get("/api/v1/log?limit=1", Some(analyst)).await.json();
-    assert_eq!(log["events"][0]["recorded_by"], "demo-analyst");
+    assert_eq!(log["events"][0]["recorded_by"], "demo-coder");
     let wrong = harness.post_form("/review", Some(analyst), &[("a", a), ("b", b), ("verdict", "maybe")]).await;
     assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
     assert!(wrong.body.contains("verdict"), "{}", wrong.body);

@@ -208,7 +208,14 @@ async fn the_language_switcher_keeps_the_page_and_never_leaves_the_site() {
     assert_eq!((reply.status, reply.location()), (StatusCode::SEE_OTHER, "/entities?schema=Company"));
     let cookie = reply.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().to_string();
     assert!(cookie.starts_with("clew_lang=ru;"), "{cookie}");
-    for evil in ["%2F%2Fevil.example", "https%3A%2F%2Fevil.example", "%2F%5Cevil.example"] {
+    for evil in [
+        "%2F%2Fevil.example",
+        "https%3A%2F%2Fevil.example",
+        "%2F%5Cevil.example",
+        "%2F%09%2Fevil.example",
+        "%2F%0A%2Fevil.example",
+        "%2F%20%2Fevil.example",
+    ] {
         let reply = harness.get(&format!("/language/ko?next={evil}"), None).await;
         assert_eq!(reply.location(), "/", "{evil}");
     }
@@ -345,4 +352,45 @@ async fn the_openapi_document_lists_every_api_route_and_nothing_else() {
     assert_eq!(documented, routes);
     let codes = document["components"]["schemas"]["Error"]["properties"]["code"]["enum"].as_array().unwrap();
     assert_eq!(codes.len(), clew_service::Code::ALL.len());
+}
+
+#[tokio::test]
+async fn forms_sent_with_a_session_from_elsewhere_are_refused_on_every_route_that_changes_something() {
+    let harness = Harness::new();
+    let sessions = harness.sessions().await;
+    let admin = &sessions[&Role::Admin];
+    for path in ["/testimonies/T-DEMO-000000/facts", "/review", "/verify", "/account/password", "/sign-out"] {
+        let request = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, admin.as_str())
+            .header("sec-fetch-site", "cross-site")
+            .body(Body::from("a=demo.company.0000&b=demo.company.0001&verdict=same"))
+            .unwrap();
+        let reply = harness.send(request).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{path}");
+        assert_eq!(harness.get("/api/v1/verify", Some(admin)).await.json()["state"], "idle", "{path}: nothing started");
+    }
+    // The session still works: the refused sign-out ended nothing.
+    assert_eq!(harness.get("/", Some(admin)).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_viewer_is_shown_no_names_words_counts_or_log_above_their_ceiling() {
+    let harness = Harness::new();
+    let sessions = harness.sessions().await;
+    let viewer = &sessions[&Role::Viewer];
+    let dashboard = harness.get("/api/v1/dashboard", Some(viewer)).await.json();
+    assert!(dashboard["stats"].is_null() && dashboard["recent_events"].as_array().unwrap().is_empty(), "{dashboard}");
+    assert_eq!(harness.get("/api/v1/log", Some(viewer)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(harness.get("/api/v1/review", Some(&sessions[&Role::Analyst])).await.status, StatusCode::FORBIDDEN);
+    // An analyst reads a worksite (internal) whose operator is a company (internal): its name is shown; the
+    // words behind it are internal too. A viewer gets nothing of it.
+    let analyst = harness.get("/api/v1/entities/demo.site.00000", Some(&sessions[&Role::Analyst])).await;
+    if analyst.status == StatusCode::OK {
+        let json = analyst.json();
+        let operator =
+            json["properties"].as_array().unwrap().iter().find(|p| p["property"] == "operator").unwrap().clone();
+        assert!(operator["values"][0]["refers_to"].is_string(), "{operator}");
+    }
+    assert_eq!(harness.get("/api/v1/entities/demo.site.00000", Some(viewer)).await.status, StatusCode::NOT_FOUND);
 }
