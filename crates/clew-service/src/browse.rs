@@ -1694,7 +1694,8 @@ mod tests {
         }
         assert!(s1.statements.iter().any(|s| Some(&s.id) == added.note.as_ref() && s.property == "notes"));
         // The entity says so, and so do the list and its facets.
-        let spell = service.entity(&EntityId::new("T-EXAMPLE-0001.spell1").unwrap(), false).unwrap();
+        let spell =
+            service.entity(&EntityId::new("T-EXAMPLE-0001.spell1").unwrap(), false, Sensitivity::Restricted).unwrap();
         assert_eq!(spell.entity.unwrap().values("sector"), ["shipbuilding"]);
         let page = service.testimonies(&TestimonyFilter::default(), Sensitivity::Restricted, None, 10).unwrap();
         assert_eq!(facet(&page, Facet::Sector), [("construction", 1), ("logging", 1), ("shipbuilding", 1)]);
@@ -1743,7 +1744,8 @@ mod tests {
         assert_eq!(refused.diagnostics()[0].path, "schema");
         let added = service.add_fact(&actor, &NewFact { schema: "Person".into(), ..fact }).unwrap();
         assert_eq!((added.sensitivity, added.note.as_ref()), (Sensitivity::Internal, None));
-        let person = service.entity(&EntityId::new("T-EXAMPLE-0001.minder2").unwrap(), false).unwrap();
+        let person =
+            service.entity(&EntityId::new("T-EXAMPLE-0001.minder2").unwrap(), false, Sensitivity::Restricted).unwrap();
         let person = person.entity.unwrap();
         assert_eq!((person.schema.as_str(), person.values("synthetic")), ("Person", vec!["true"]));
         let view = service.testimony(&id(EXAMPLE_ID), Sensitivity::Internal).unwrap();
@@ -1868,7 +1870,8 @@ mod tests {
         let (generation, sectors) = shown(&service);
         assert_eq!(generation, 2);
         assert_eq!(sectors, [("construction".to_string(), true), ("shipbuilding".to_string(), true)]);
-        let spell = service.entity(&EntityId::new("T-EXAMPLE-0001.spell1").unwrap(), false).unwrap();
+        let spell =
+            service.entity(&EntityId::new("T-EXAMPLE-0001.spell1").unwrap(), false, Sensitivity::Restricted).unwrap();
         let mut values = spell.entity.unwrap().values("sector").into_iter().map(String::from).collect::<Vec<_>>();
         values.sort();
         assert_eq!(values, ["construction", "shipbuilding"]);
