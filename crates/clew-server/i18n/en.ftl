@@ -209,3 +209,7 @@ verdict-different = Different
 verdict-unsure = Unsure
 
 dashboard-viewer = Your role reads what may be published: open the testimonies, entities, search or the map.
+entity-more-evidence = { $count ->
+    [one] and { $count } more statement (all of them in the JSON: /api/v1/entities/…)
+   *[other] and { $count } more statements (all of them in the JSON: /api/v1/entities/…)
+}

@@ -199,3 +199,4 @@ verdict-different = 다름
 verdict-unsure = 모르겠음
 
 dashboard-viewer = 귀하의 역할은 공개할 수 있는 내용만 읽습니다. 증언, 개체, 검색 또는 지도를 여십시오.
+entity-more-evidence = 그 밖의 진술 { $count }건(모두 JSON에 있음: /api/v1/entities/…)

@@ -211,3 +211,8 @@ verdict-different = Разные
 verdict-unsure = Не уверен
 
 dashboard-viewer = Ваша роль читает то, что можно публиковать: откройте свидетельства, объекты, поиск или карту.
+entity-more-evidence = { $count ->
+    [one] и ещё { $count } утверждение (все — в JSON: /api/v1/entities/…)
+    [few] и ещё { $count } утверждения (все — в JSON: /api/v1/entities/…)
+   *[many] и ещё { $count } утверждений (все — в JSON: /api/v1/entities/…)
+}

@@ -56,9 +56,10 @@ struct Inner {
     password_checks: tokio::sync::Semaphore,
 }
 
-/// The most service operations the server runs at once; more requests wait their turn. Two cores do not go
-/// faster with more, and each running operation holds a database connection and its cache.
-pub const OPERATIONS: usize = 16;
+/// The most service operations the server runs at once; more requests wait their turn. Measured on two cores
+/// (bench/web.sh): sixteen at once spent a third of the time contending for SQLite's locks; a few keep the
+/// cores busy, and each running operation holds a database connection and its cache.
+pub const OPERATIONS: usize = 4;
 
 /// The most password checks (Argon2id, 19 MiB each) at once: a flood of sign-ins must not exhaust memory.
 const PASSWORD_CHECKS: usize = 2;
@@ -143,8 +144,23 @@ pub fn run(
     })
 }
 
-/// Serves the application on `listener` until Ctrl-C or SIGTERM.
+/// Serves the application on `listener` until Ctrl-C or SIGTERM. What the pages read from indexes (the
+/// testimonies' summaries, the names searched) is built in the background at once, so that the first reader
+/// does not wait for it (on 100,000 testimonies, about half a minute).
 pub async fn serve(app: App, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let warming = app.clone();
+    tokio::spawn(async move {
+        let built = warming
+            .run(|service| {
+                service.prepare_testimonies()?;
+                service.search_index_info()?;
+                Ok(())
+            })
+            .await;
+        if let Err(failure) = built {
+            eprintln!("clew serve: building the indexes: {}: {}", failure.code().as_str(), failure.logged());
+        }
+    });
     let router = self::app(app).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, router).with_graceful_shutdown(shutdown()).await
 }

@@ -1696,7 +1696,7 @@ mod tests {
         // The entity says so, and so do the list and its facets.
         let spell =
             service.entity(&EntityId::new("T-EXAMPLE-0001.spell1").unwrap(), false, Sensitivity::Restricted).unwrap();
-        assert_eq!(spell.entity.unwrap().values("sector"), ["shipbuilding"]);
+        assert_eq!(spell.entity.as_ref().unwrap().values("sector"), ["shipbuilding"]);
         let page = service.testimonies(&TestimonyFilter::default(), Sensitivity::Restricted, None, 10).unwrap();
         assert_eq!(facet(&page, Facet::Sector), [("construction", 1), ("logging", 1), ("shipbuilding", 1)]);
         assert_eq!(facet(&page, Facet::Coder), [("alice", 1), ("coder-1", 1), ("tester", 2)]);
@@ -1746,7 +1746,7 @@ mod tests {
         assert_eq!((added.sensitivity, added.note.as_ref()), (Sensitivity::Internal, None));
         let person =
             service.entity(&EntityId::new("T-EXAMPLE-0001.minder2").unwrap(), false, Sensitivity::Restricted).unwrap();
-        let person = person.entity.unwrap();
+        let person = person.entity.as_ref().unwrap();
         assert_eq!((person.schema.as_str(), person.values("synthetic")), ("Person", vec!["true"]));
         let view = service.testimony(&id(EXAMPLE_ID), Sensitivity::Internal).unwrap();
         assert!(view.segments[3].statements.iter().any(|s| s.id == added.statement), "an analyst sees it");
@@ -1872,7 +1872,7 @@ mod tests {
         assert_eq!(sectors, [("construction".to_string(), true), ("shipbuilding".to_string(), true)]);
         let spell =
             service.entity(&EntityId::new("T-EXAMPLE-0001.spell1").unwrap(), false, Sensitivity::Restricted).unwrap();
-        let mut values = spell.entity.unwrap().values("sector").into_iter().map(String::from).collect::<Vec<_>>();
+        let mut values = spell.entity.as_ref().unwrap().values("sector").into_iter().map(String::from).collect::<Vec<_>>();
         values.sort();
         assert_eq!(values, ["construction", "shipbuilding"]);
         let coded = service.project.read().unwrap().source_statements(&added.source).unwrap();

@@ -33,9 +33,55 @@ impl<T> Cached<T> {
     }
 }
 
+/// Values by key, all built at one statements version: any other version empties it. At most `capacity`
+/// are kept; a full map is emptied before the next is put (the pages read most are soon back).
+#[derive(Debug)]
+pub(crate) struct CachedMap<K, V> {
+    capacity: usize,
+    slot: Mutex<(u64, std::collections::HashMap<K, Arc<V>>)>,
+}
+
+impl<K: std::hash::Hash + Eq, V> CachedMap<K, V> {
+    pub(crate) fn new(capacity: usize) -> CachedMap<K, V> {
+        CachedMap { capacity, slot: Mutex::new((0, std::collections::HashMap::new())) }
+    }
+
+    /// The value of `key` built at `version`, if kept.
+    pub(crate) fn get(&self, version: u64, key: &K) -> Option<Arc<V>> {
+        let slot = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
+        if slot.0 != version {
+            return None;
+        }
+        slot.1.get(key).cloned()
+    }
+
+    /// Keeps `value` for `key` at `version`.
+    pub(crate) fn put(&self, version: u64, key: K, value: Arc<V>) {
+        let mut slot = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
+        if slot.0 != version || slot.1.len() >= self.capacity {
+            slot.1.clear();
+            slot.0 = version;
+        }
+        slot.1.insert(key, value);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_map_keeps_values_of_one_version_up_to_its_capacity() {
+        let map: CachedMap<u32, u32> = CachedMap::new(2);
+        map.put(1, 1, Arc::new(10));
+        map.put(1, 2, Arc::new(20));
+        assert_eq!(map.get(1, &1).as_deref(), Some(&10));
+        assert_eq!(map.get(2, &1), None, "another version");
+        map.put(1, 3, Arc::new(30));
+        assert_eq!((map.get(1, &1), map.get(1, &3).as_deref()), (None, Some(&30)), "emptied when full");
+        map.put(2, 1, Arc::new(11));
+        assert_eq!((map.get(2, &1).as_deref(), map.get(1, &3)), (Some(&11), None), "a new version empties it");
+    }
 
     #[test]
     fn a_value_is_built_once_per_version() {

@@ -52,6 +52,9 @@ impl EntityView {
     }
 }
 
+/// How many entity views [`Service::entity`] keeps between writes.
+pub const ENTITY_VIEWS_KEPT: usize = 4096;
+
 /// The name of the entity `id` (the caption of its statements), when it has one other than its id.
 pub fn entity_name(model: &Model, store: &dyn ReadTx, id: &str) -> Result<Option<String>> {
     let Ok(id) = EntityId::new(id) else { return Ok(None) };
@@ -133,9 +136,29 @@ impl Service {
     /// One entity, from one snapshot: its statements up to `ceiling` (a reader sees nothing more sensitive), the
     /// words they cite and the names of what it refers to. An entity whose every statement was retracted, or is
     /// above the ceiling, is `not_found`, unless its `history` is asked for.
-    pub fn entity(&self, id: &EntityId, history: bool, ceiling: Sensitivity) -> Result<EntityView> {
-        let model = model()?;
+    ///
+    /// Views are kept (up to [`ENTITY_VIEWS_KEPT`]) until a statement is added: a page read many times between
+    /// writes is read from the store once.
+    pub fn entity(&self, id: &EntityId, history: bool, ceiling: Sensitivity) -> Result<std::sync::Arc<EntityView>> {
         let store = &*self.project.read()?;
+        let version = store.statements_version()?;
+        let key = (id.clone(), history, ceiling);
+        if let Some(view) = self.entity_views.get(version, &key) {
+            return Ok(view);
+        }
+        let view = std::sync::Arc::new(self.entity_from(store, id, history, ceiling)?);
+        self.entity_views.put(version, key, std::sync::Arc::clone(&view));
+        Ok(view)
+    }
+
+    fn entity_from(
+        &self,
+        store: &dyn ReadTx,
+        id: &EntityId,
+        history: bool,
+        ceiling: Sensitivity,
+    ) -> Result<EntityView> {
+        let model = model()?;
         let mut statements = store.statements_for_entity(id)?;
         statements.retain(|statement| statement.sensitivity <= ceiling);
         let entity = Entity::assemble(model, id, statements.clone());

@@ -133,6 +133,8 @@ pub struct Service {
     project: Project,
     /// The map's places, per state of the project.
     places: cache::Cached<Vec<places::Place>>,
+    /// Entity views read since the last statement was added.
+    entity_views: cache::CachedMap<(clew_model::EntityId, bool, clew_model::Sensitivity), EntityView>,
     /// The names [`Service::search`] searches, kept while no statement is added.
     search_index: search::IndexCache,
     /// The kept lists [`Service::match_queries`] screens against, kept while the lists kept are the same.
@@ -152,6 +154,7 @@ impl Service {
         Service {
             project,
             places: cache::Cached::default(),
+            entity_views: cache::CachedMap::new(entities::ENTITY_VIEWS_KEPT),
             search_index: Default::default(),
             kept_screeners: Default::default(),
             browse: browse::IndexCache::default(),

@@ -81,8 +81,9 @@ pub struct SqliteStore {
 }
 
 /// Idle connections kept for reuse; more can be open at once, the rest are closed when given back. A server
-/// runs up to 16 operations at once (clew-server's `OPERATIONS`): each should find one open, with its page
-/// cache warm, rather than open a connection (and read the schema) for every request.
+/// runs a few operations at once (clew-server's `OPERATIONS`), each of which may hold a snapshot and a write:
+/// each should find a connection open, its page cache warm, rather than open one (and read the schema) for
+/// every request.
 const IDLE_CONNECTIONS: usize = 16;
 
 /// How long an operation waits for another's write to finish before it gives up ([`Error::Busy`]).
@@ -1215,7 +1216,8 @@ impl ReadTx for PooledConnection<'_> {
     }
 
     fn statements_version(&self) -> Result<u64> {
-        let newest: Option<i64> = self.db().query_row("SELECT max(rowid) FROM statement", [], |row| row.get(0))?;
+        let newest: Option<i64> =
+            self.db().prepare_cached("SELECT max(rowid) FROM statement")?.query_row([], |row| row.get(0))?;
         Ok(newest.unwrap_or(0) as u64)
     }
 

@@ -11,7 +11,7 @@ use maud::html;
 
 use crate::frame::Ctx;
 use crate::guard::Caller;
-use crate::i18n::Msg;
+use crate::i18n::{Arg, Msg};
 use crate::pages::dashboard::schema_label;
 use crate::pages::query;
 use crate::{App, Failure, html};
@@ -103,6 +103,10 @@ pub(crate) async fn list_page(State(app): State<App>, ctx: Ctx, caller: Caller, 
     };
     html::page(&ctx, Some(&caller), &lang.t(Msg::EntitiesTitle), body).into_response()
 }
+
+/// Statements shown under each value on the page (the JSON has them all): a company named in thousands of
+/// testimonies would otherwise make a page of megabytes.
+const EVIDENCE_SHOWN: usize = 3;
 
 /// One statement behind a value.
 #[derive(Debug, serde::Serialize)]
@@ -247,12 +251,15 @@ pub(crate) async fn page(State(app): State<App>, ctx: Ctx, caller: Caller, Path(
                             td.n { (value.sources) }
                             td {
                                 ul.evidence {
-                                    @for support in &value.statements {
+                                    @for support in value.statements.iter().take(EVIDENCE_SHOWN) {
                                         li {
                                             code { (support.source) } " " (support.locator)
                                             @if let Some(words) = &support.words { blockquote { (words) } }
                                             small { (support.recorded_by) ", " (lang.date(&support.recorded_at)) }
                                         }
+                                    }
+                                    @if value.statements.len() > EVIDENCE_SHOWN {
+                                        li { (lang.tr(Msg::EntityMoreEvidence, &[("count", Arg::Count((value.statements.len() - EVIDENCE_SHOWN) as i64))])) }
                                     }
                                 }
                             }
