@@ -1872,7 +1872,8 @@ mod tests {
         assert_eq!(sectors, [("construction".to_string(), true), ("shipbuilding".to_string(), true)]);
         let spell =
             service.entity(&EntityId::new("T-EXAMPLE-0001.spell1").unwrap(), false, Sensitivity::Restricted).unwrap();
-        let mut values = spell.entity.as_ref().unwrap().values("sector").into_iter().map(String::from).collect::<Vec<_>>();
+        let mut values =
+            spell.entity.as_ref().unwrap().values("sector").into_iter().map(String::from).collect::<Vec<_>>();
         values.sort();
         assert_eq!(values, ["construction", "shipbuilding"]);
         let coded = service.project.read().unwrap().source_statements(&added.source).unwrap();
