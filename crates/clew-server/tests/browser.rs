@@ -247,3 +247,59 @@ async fn the_pages_work_with_javascript_disabled() {
     arrive(&client, "/sign-in").await;
     client.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_coder_corrects_a_fact_and_judges_a_pair() {
+    if !tools_present() {
+        return;
+    }
+    let served = serve().await;
+    let driver = Driver::start();
+    let profile = tempfile::tempdir().unwrap();
+    let client = browser(&driver, profile.path(), true).await;
+    let coder = served.accounts.iter().find(|a| a.role == Role::Coder).unwrap();
+    sign_in(&client, &served, coder).await;
+    client.goto(&format!("{}/testimonies", served.base)).await.unwrap();
+    screenshot(&client, "testimonies").await;
+    client.find(Locator::LinkText("T-DEMO-000000")).await.unwrap().click().await.unwrap();
+    arrive(&client, "/testimonies/T-DEMO-000000").await;
+    screenshot(&client, "testimony").await;
+
+    // The hours a day, corrected: a new statement, the old one shown as replaced.
+    let fact =
+        client.find(Locator::XPath("//li[contains(@class, 'statement')][contains(., 'hoursPerDay')]")).await.unwrap();
+    fact.find(Locator::Css("details > summary")).await.unwrap().click().await.unwrap();
+    let value = fact.find(Locator::Css("input[name='value']")).await.unwrap();
+    value.clear().await.unwrap();
+    value.send_keys("13").await.unwrap();
+    fact.find(Locator::Css("textarea[name='note']")).await.unwrap().send_keys("a later answer").await.unwrap();
+    fact.find(Locator::Css("form button[type='submit']")).await.unwrap().click().await.unwrap();
+    for _ in 0..100 {
+        if client.current_url().await.unwrap().fragment().is_some_and(|f| f.starts_with("segment-")) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    arrive(&client, "/testimonies/T-DEMO-000000").await;
+    let replaced = client.find(Locator::Css("li.statement.superseded")).await.unwrap().text().await.unwrap();
+    assert!(replaced.contains("hoursPerDay") && replaced.contains("demo-coder"), "{replaced}");
+    let source = client.source().await.unwrap();
+    assert!(source.contains("hoursPerDay: <strong>13</strong>"), "the correction is shown");
+    screenshot(&client, "testimony-corrected").await;
+
+    client.goto(&format!("{}/review", served.base)).await.unwrap();
+    assert_eq!(heading(&client).await, "Linkage review");
+    screenshot(&client, "review").await;
+    // The demo's people give the queue pairs (its minders are named in several testimonies).
+    let first = client.find(Locator::Css("section.pair h2")).await.unwrap().text().await.unwrap();
+    client.find(Locator::Css("section.pair button[value='different']")).await.unwrap().click().await.unwrap();
+    arrive(&client, "/review").await;
+    let next = client.find(Locator::Css("section.pair h2")).await;
+    if let Ok(next) = next {
+        assert_ne!(next.text().await.unwrap(), first, "a judged pair leaves the queue");
+    }
+    client.goto(&format!("{}/log", served.base)).await.unwrap();
+    let log = client.find(Locator::Css("table.events")).await.unwrap().text().await.unwrap();
+    assert!(log.contains("fact-add") && log.contains("link-judgement"), "{log}");
+    client.close().await.unwrap();
+}
