@@ -228,17 +228,32 @@ async fn a_user_signs_in_with_a_second_factor_and_works_in_three_languages() {
     client.close().await.unwrap();
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_pages_work_with_javascript_disabled() {
+/// A demo served, a browser on it, and an account of `role` signed in (its one-time password changed); `None`
+/// when the tools are missing and skipping was asked for.
+/// (The driver and profile are bound to names by the tests, so they live as long as the test.)
+struct Run {
+    served: Served,
+    client: Client,
+    _driver: Driver,
+    _profile: tempfile::TempDir,
+}
+
+async fn signed_in(role: Role, javascript: bool) -> Option<Run> {
     if !tools_present() {
-        return;
+        return None;
     }
     let served = serve().await;
     let driver = Driver::start();
     let profile = tempfile::tempdir().unwrap();
-    let client = browser(&driver, profile.path(), false).await;
-    let coder = served.accounts.iter().find(|a| a.role == Role::Coder).unwrap();
-    sign_in(&client, &served, coder).await;
+    let client = browser(&driver, profile.path(), javascript).await;
+    let account = served.accounts.iter().find(|a| a.role == role).unwrap();
+    sign_in(&client, &served, account).await;
+    Some(Run { served, client, _driver: driver, _profile: profile })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pages_work_with_javascript_disabled() {
+    let Some(Run { served, client, _driver, _profile }) = signed_in(Role::Coder, false).await else { return };
     client.goto(&format!("{}/entities?schema=Company", served.base)).await.unwrap();
     client.find(Locator::Css("table tbody a")).await.unwrap().click().await.unwrap();
     arrive(&client, "/entities/demo.company.").await;
@@ -250,15 +265,7 @@ async fn the_pages_work_with_javascript_disabled() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_coder_corrects_a_fact_and_judges_a_pair() {
-    if !tools_present() {
-        return;
-    }
-    let served = serve().await;
-    let driver = Driver::start();
-    let profile = tempfile::tempdir().unwrap();
-    let client = browser(&driver, profile.path(), true).await;
-    let coder = served.accounts.iter().find(|a| a.role == Role::Coder).unwrap();
-    sign_in(&client, &served, coder).await;
+    let Some(Run { served, client, _driver, _profile }) = signed_in(Role::Coder, true).await else { return };
     client.goto(&format!("{}/testimonies", served.base)).await.unwrap();
     screenshot(&client, "testimonies").await;
     client.find(Locator::LinkText("T-DEMO-000000")).await.unwrap().click().await.unwrap();
