@@ -60,12 +60,24 @@ pub struct PopulationArgs {
     /// Also write the full result here (JSON, with the draws `clew estimate revenue --workers-from` reads).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Keep the result in the project under this title (logged; shown on the web application's estimates
+    /// page and dashboard).
+    #[arg(long, value_name = "TITLE")]
+    pub keep: Option<String>,
 }
 
 /// Runs `clew estimate population`. Settings out of their limits, and methods named that take fewer lists than
 /// the table has, are refused before anything runs (exit 2); a table with a bad row is refused with every bad row
 /// (exit 3); so is a table from which no method gives an estimate, and then nothing is written.
-pub fn population(args: &PopulationArgs, out: &mut Output) -> Result<(), Failure> {
+pub fn population(args: &PopulationArgs, project: &Option<PathBuf>, out: &mut Output) -> Result<(), Failure> {
+    // The project is found, and the title checked, before the estimate runs for minutes.
+    let keeping = match &args.keep {
+        Some(title) => {
+            clew_service::estimate::checked_title(title)?;
+            Some((crate::service(project)?, crate::actor(None)?))
+        }
+        None => None,
+    };
     let settings = Settings {
         level: args.level,
         replicates: args.replicates,
@@ -94,6 +106,10 @@ pub fn population(args: &PopulationArgs, out: &mut Output) -> Result<(), Failure
     }
     if let Some(path) = &args.out {
         clew_files::write_atomic(path, &estimate.json()?)?;
+    }
+    if let (Some(title), Some((service, actor))) = (&args.keep, &keeping) {
+        let kept = service.keep_estimate(actor, &estimate.to_keep(title, &file_name(&args.file))?)?;
+        out.note(&format!("Kept in the project as estimate {}.", kept.number))?;
     }
     let report = &estimate.report;
     out.value(report, |out| print(out, report, &file_name(&args.file)))
@@ -303,4 +319,37 @@ fn print_row(out: &mut Output, m: &MethodEstimate) -> Result<(), Failure> {
         }
         (None, why) => out.line(&format!("  {name:<13} {}", why.as_deref().unwrap_or("no estimate"))),
     }
+}
+
+/// Runs `clew estimate list`: the estimates kept in the project, newest first, with their figures.
+pub fn list(service: &clew_service::Service, out: &mut Output) -> Result<(), Failure> {
+    let kept = service.kept_estimates()?;
+    out.value(&kept, |out| {
+        if kept.is_empty() {
+            return out.line("no estimate kept: `clew estimate population ... --keep TITLE` keeps one");
+        }
+        for estimate in &kept {
+            let synthetic = if estimate.synthetic { " (SYNTHETIC: fictional data)" } else { "" };
+            out.line(&format!(
+                "{}. {} [{}]{synthetic}, kept {} by {}",
+                estimate.number,
+                estimate.title,
+                estimate.kind.as_str(),
+                estimate.recorded_at,
+                estimate.recorded_by
+            ))?;
+            for figure in &estimate.headline {
+                let bound = |v: Option<f64>| v.map_or_else(|| "unbounded".to_string(), |v| format!("{v:.0}"));
+                out.line(&format!(
+                    "   {:<8} {:>14.0}   {:.0}% interval {} to {}",
+                    figure.label,
+                    figure.estimate,
+                    figure.level * 100.0,
+                    bound(figure.low),
+                    bound(figure.high)
+                ))?;
+            }
+        }
+        Ok(())
+    })
 }

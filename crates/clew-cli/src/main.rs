@@ -352,6 +352,8 @@ enum EstimateCommand {
     /// than sampling error. Strata with fewer than three lists with records are "not estimable". See
     /// docs/estimation.md.
     Population(estimate::PopulationArgs),
+    /// The estimates kept in the project (`--keep`), newest first, with their figures.
+    List,
     /// The DPRK state's annual revenue from its workers in Russia (US dollars), quota-based (workers × the
     /// yearly sum each must remit) and wage-based (workers × wage × the share the state takes), by a seeded
     /// Monte Carlo: median, 90% and 95% intervals, and which input moves the
@@ -399,6 +401,10 @@ enum EstimateCommand {
         /// Also write the results here (CSV).
         #[arg(long, value_name = "FILE")]
         csv: Option<PathBuf>,
+        /// Keep the result in the project under this title (logged; shown on the web application's estimates
+        /// page and dashboard).
+        #[arg(long, value_name = "TITLE")]
+        keep: Option<String>,
     },
 }
 
@@ -1151,7 +1157,8 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         }
         Command::Ledger { testimony, rates } => ledger(cli.project, testimony, rates, out),
         Command::Aggregate { by, resamples, seed } => aggregate(cli.project, by, resamples, seed, out),
-        Command::Estimate(EstimateCommand::Population(args)) => estimate::population(&args, out),
+        Command::Estimate(EstimateCommand::List) => estimate::list(&service(&cli.project)?, out),
+        Command::Estimate(EstimateCommand::Population(args)) => estimate::population(&args, &cli.project, out),
         Command::Estimate(EstimateCommand::Revenue {
             workers,
             workers_from,
@@ -1165,7 +1172,16 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             seed,
             svg,
             csv,
+            keep,
         }) => {
+            // Refused before the ledgers are read, and the project found, when the title will not do.
+            let keeping = match &keep {
+                Some(title) => {
+                    clew_service::estimate::checked_title(title)?;
+                    Some((service(&cli.project)?, actor(None)?))
+                }
+                None => None,
+            };
             let mut synthetic_workers = false;
             let workers = match (workers, &workers_from) {
                 (Some(given), _) => given,
@@ -1206,6 +1222,10 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             }
             if let Some(path) = &csv {
                 clew_files::write_atomic(path, estimate.csv().as_bytes())?;
+            }
+            if let (Some(title), Some((service, actor))) = (&keep, &keeping) {
+                let kept = service.keep_estimate(actor, &estimate.to_keep(title)?)?;
+                out.note(&format!("Kept in the project as estimate {}.", kept.number))?;
             }
             output::mark_synthetic(estimate.synthetic);
             let fitted = &estimate.ledgers;

@@ -464,6 +464,10 @@ pub fn print_demo_summary(
     out.line("")?;
     out.line("Try next:")?;
     let clew = command_name();
+    let population = format!(
+        "how many workers four fictional lists missed (the fictional population had {})",
+        clew_service::demo::DEMO_POPULATION
+    );
     let tries = [
         ("stats".to_string(), ""),
         ("entity list --schema Company".to_string(), ""),
@@ -481,6 +485,14 @@ pub fn print_demo_summary(
             "estimate revenue --workers \"lognormal(median=15000, p95=40000)\" --svg revenue.svg".to_string(),
             "the state's revenue, from the demo's ledgers and its synthetic rate table",
         ),
+        (
+            format!(
+                "estimate population {dir}/{} --method all --svg population.svg",
+                clew_service::demo::DEMO_CAPTURE_FILE
+            ),
+            population.as_str(),
+        ),
+        ("estimate list".to_string(), "the two estimates the demo kept (fictional), also on the web application"),
     ];
     for (command, why) in tries {
         let why = if why.is_empty() { String::new() } else { format!("   # {why}") };

@@ -64,11 +64,13 @@ pub enum EventKind {
     /// A coder added a fact citing a testimony's segment, or corrected one (the statements' ids; never their
     /// values).
     FactAdd,
+    /// An estimate kept in the project (its kind, title and the SHA-256 of its headline, report and chart).
+    EstimateKeep,
 }
 
 impl EventKind {
     /// Every kind.
-    pub const ALL: [EventKind; 28] = [
+    pub const ALL: [EventKind; 29] = [
         EventKind::Import,
         EventKind::ImportFtm,
         EventKind::Demo,
@@ -97,6 +99,7 @@ impl EventKind {
         EventKind::TokenCreate,
         EventKind::TokenUse,
         EventKind::FactAdd,
+        EventKind::EstimateKeep,
     ];
 
     /// The word the log stores.
@@ -130,6 +133,7 @@ impl EventKind {
             EventKind::TokenCreate => "token-create",
             EventKind::TokenUse => "token-use",
             EventKind::FactAdd => "fact-add",
+            EventKind::EstimateKeep => "estimate-keep",
         }
     }
 

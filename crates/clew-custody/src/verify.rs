@@ -193,6 +193,9 @@ pub fn verify_reporting(
     // Reviewers' linkage judgements as logged, by the batch that wrote each (one judgement a batch):
     // (seq, [entity_a, entity_b, verdict, note digest]).
     let mut logged_judgements: std::collections::BTreeMap<BatchId, (u64, [String; 4])> = Default::default();
+    // Estimates kept, as logged, by the batch that kept each: (seq, [kind, title, headline, report, chart
+    // digests]).
+    let mut logged_estimates: std::collections::BTreeMap<BatchId, (u64, [String; 5])> = Default::default();
     let mut event_batches = std::collections::HashSet::new();
     // Each blob's sealed file hash as last logged (by its attach event, or a rotation that sealed it anew).
     let mut logged_seals: std::collections::HashMap<String, (u64, String)> = Default::default();
@@ -291,6 +294,24 @@ pub fn verify_reporting(
             logged_judgements.insert(
                 event.batch,
                 (event.seq, [field("entity_a"), field("entity_b"), field("verdict"), field("note_sha256")]),
+            );
+        }
+        if EventKind::parse(&event.kind) == Some(EventKind::EstimateKeep)
+            && let Ok(detail) = serde_json::from_str::<serde_json::Value>(&event.detail)
+        {
+            let field = |key: &str| detail.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+            logged_estimates.insert(
+                event.batch,
+                (
+                    event.seq,
+                    [
+                        field("kind"),
+                        field("title"),
+                        field("headline_sha256"),
+                        field("report_sha256"),
+                        field("chart_sha256"),
+                    ],
+                ),
             );
         }
         let custodian = serde_json::from_str::<serde_json::Value>(&event.detail)
@@ -532,6 +553,27 @@ pub fn verify_reporting(
             ));
         }
     }
+    // Estimates kept: each as its event logged it, none added or deleted behind clew's back.
+    let kept = store.estimates()?;
+    for estimate in &kept {
+        let now = estimate_digests(estimate);
+        let name = format!("estimate \"{}\" ({})", estimate.title, estimate.kind);
+        match estimate.batch.and_then(|batch| logged_estimates.get(&batch)) {
+            Some((_, logged)) if *logged == now => {}
+            Some((seq, _)) => {
+                report.problems.push(format!("{name}: it no longer matches event {seq} that logged it: it was altered"))
+            }
+            None => report.problems.push(format!("{name}: no event logged it (added behind clew's back)")),
+        }
+    }
+    for (batch, (seq, logged)) in &logged_estimates {
+        if !kept.iter().any(|e| e.batch == Some(*batch)) {
+            report.problems.push(format!(
+                "estimate \"{}\" ({}) logged by event {seq}: it is gone (deleted behind clew's back)",
+                logged[1], logged[0]
+            ));
+        }
+    }
     // Sanctions lists kept for screening: each file still the one imported.
     for list in store.sanctions_lists()? {
         if let Err(problem) = read_kept_list(list_dir, &list) {
@@ -539,6 +581,18 @@ pub fn verify_reporting(
         }
     }
     Ok(report)
+}
+
+/// What the custody event that keeps an estimate commits to: its kind and title, and the SHA-256 of its
+/// headline, report and chart. The writer (clew-service) and this check share it, so they cannot drift.
+pub fn estimate_digests(estimate: &clew_store::StoredEstimate) -> [String; 5] {
+    [
+        estimate.kind.clone(),
+        estimate.title.clone(),
+        Sha256Hex::of(estimate.headline.as_bytes()).to_string(),
+        Sha256Hex::of(estimate.report.as_bytes()).to_string(),
+        Sha256Hex::of(estimate.chart.as_bytes()).to_string(),
+    ]
 }
 
 /// The path of a kept sanctions list's file (its aliases or addresses file too): always a file of `list_dir`, as

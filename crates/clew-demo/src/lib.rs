@@ -14,6 +14,7 @@
 //! ([`synthetic_rate_table`]), so that the demo's ledgers can be converted with the same series.
 
 mod interview;
+mod lists;
 mod rates;
 mod story;
 mod world;
@@ -24,6 +25,7 @@ use clew_model::Model;
 use clew_store::{Batch, Store};
 use rand::Rng;
 
+pub use lists::{DEMO_LISTS, DEMO_POPULATION, synthetic_capture_table};
 pub use rates::{SYNTHETIC_CURRENCIES, SYNTHETIC_RATE_SOURCE, synthetic_rate_table, synthetic_rates};
 pub use world::{NEVER_GENERATED, possible_korean_names};
 

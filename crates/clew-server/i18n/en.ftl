@@ -213,3 +213,50 @@ entity-more-evidence = { $count ->
     [one] and { $count } more statement (all of them in the JSON: /api/v1/entities/…)
    *[other] and { $count } more statements (all of them in the JSON: /api/v1/entities/…)
 }
+nav-estimates = Estimates
+estimates-title = Estimates
+estimates-intro = Estimates kept in the project, newest first: how many people overlapping lists missed, and the state's revenue from its workers. Each gives its figures with their intervals and the chart its run drew; the whole report is in the JSON. Keep one with `clew estimate population … --keep "TITLE"` or `clew estimate revenue … --keep "TITLE"`.
+estimates-none = No estimate is kept in this project yet.
+estimate-kind-population = Population estimate
+estimate-kind-revenue = Revenue estimate
+estimate-kept = { $kind }, kept by { $who } on { $when }
+estimate-synthetic = SYNTHETIC DATA: made from the fictional data of a demo. These figures describe no real person or company.
+estimate-method = Method
+estimate-basis = Basis
+estimate-figure = Estimate
+estimate-interval = Interval
+estimate-range = { $low } – { $high } ({ $level }% interval)
+estimate-unbounded = no upper bound
+estimate-usd = US${ $amount } a year
+estimate-quota-based = Quota-based (the sums workers must remit)
+estimate-wage-based = Wage-based (the share of wages the state takes)
+estimate-chart-alt = Chart: { $title }
+estimate-report = The whole report (JSON)
+dashboard-estimates = Latest estimates
+dashboard-all-estimates = Every estimate kept
+dashboard-assessment = What the assessment found
+dashboard-assessed = { $spells ->
+    [one] { $spells } work spell
+   *[other] { $spells } work spells
+} of { $testimonies ->
+    [one] { $testimonies } testimony
+   *[other] { $testimonies } testimonies
+}, assessed under the built-in rules. Testimonies are not a random sample: these shares describe the testimonies, not all workers.
+dashboard-outcomes = Work spells by ICLS 2018 outcome
+dashboard-indicators = Work spells showing each ILO indicator of forced labour
+outcome-forced-labour = Forced labour (involuntary and under coercion)
+outcome-involuntary-only = Involuntary, no coercion recorded
+outcome-coercion-only = Coercion, not recorded as involuntary
+outcome-neither = Neither recorded
+outcome-undetermined = Undetermined (too little coded)
+indicator-vulnerability = Abuse of vulnerability
+indicator-deception = Deception
+indicator-movement = Restriction of movement
+indicator-isolation = Isolation
+indicator-violence = Physical and sexual violence
+indicator-threats = Intimidation and threats
+indicator-documents = Retention of identity documents
+indicator-wages = Withholding of wages
+indicator-debt = Debt bondage
+indicator-conditions = Abusive working and living conditions
+indicator-overtime = Excessive overtime

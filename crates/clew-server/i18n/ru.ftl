@@ -216,3 +216,52 @@ entity-more-evidence = { $count ->
     [few] и ещё { $count } утверждения (все — в JSON: /api/v1/entities/…)
    *[many] и ещё { $count } утверждений (все — в JSON: /api/v1/entities/…)
 }
+nav-estimates = Оценки
+estimates-title = Оценки
+estimates-intro = Оценки, сохранённые в проекте, от новых к старым: сколько людей пропустили пересекающиеся списки и какой доход государство получает от своих работников. У каждой — цифры с интервалами и диаграмма, построенная при расчёте; полный отчёт — в JSON. Сохранить оценку: `clew estimate population … --keep "НАЗВАНИЕ"` или `clew estimate revenue … --keep "НАЗВАНИЕ"`.
+estimates-none = В этом проекте пока нет сохранённых оценок.
+estimate-kind-population = Оценка численности
+estimate-kind-revenue = Оценка дохода
+estimate-kept = { $kind }; сохранил(а) { $who }, { $when }
+estimate-synthetic = СИНТЕТИЧЕСКИЕ ДАННЫЕ: получено из вымышленных данных демо. Эти цифры не описывают ни одного реального человека или компании.
+estimate-method = Метод
+estimate-basis = Основа
+estimate-figure = Оценка
+estimate-interval = Интервал
+estimate-range = { $low } – { $high } ({ $level }-процентный интервал)
+estimate-unbounded = без верхней границы
+estimate-usd = { $amount } долл. США в год
+estimate-quota-based = По квотам (суммы, которые работники обязаны сдавать)
+estimate-wage-based = По зарплате (доля зарплаты, которую забирает государство)
+estimate-chart-alt = Диаграмма: { $title }
+estimate-report = Полный отчёт (JSON)
+dashboard-estimates = Последние оценки
+dashboard-all-estimates = Все сохранённые оценки
+dashboard-assessment = Что показала оценка признаков
+dashboard-assessed = { $spells ->
+    [one] { $spells } период работы
+    [few] { $spells } периода работы
+   *[many] { $spells } периодов работы
+} из { $testimonies ->
+    [one] { $testimonies } свидетельства
+    [few] { $testimonies } свидетельств
+   *[many] { $testimonies } свидетельств
+} оценены по встроенным правилам. Свидетельства не случайная выборка: эти доли описывают свидетельства, а не всех работников.
+dashboard-outcomes = Периоды работы по итогу МКСТ 2018
+dashboard-indicators = Периоды работы с каждым индикатором принудительного труда МОТ
+outcome-forced-labour = Принудительный труд (недобровольно и под принуждением)
+outcome-involuntary-only = Недобровольно, принуждение не записано
+outcome-coercion-only = Принуждение, недобровольность не записана
+outcome-neither = Ни то ни другое не записано
+outcome-undetermined = Не определено (закодировано слишком мало)
+indicator-vulnerability = Злоупотребление уязвимостью
+indicator-deception = Обман
+indicator-movement = Ограничение свободы передвижения
+indicator-isolation = Изоляция
+indicator-violence = Физическое и сексуальное насилие
+indicator-threats = Запугивание и угрозы
+indicator-documents = Удержание документов, удостоверяющих личность
+indicator-wages = Удержание заработной платы
+indicator-debt = Долговая кабала
+indicator-conditions = Оскорбительные условия труда и жизни
+indicator-overtime = Чрезмерная сверхурочная работа

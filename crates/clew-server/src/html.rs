@@ -12,13 +12,14 @@ use crate::i18n::{Lang, Msg};
 use crate::routes::Permission;
 
 /// The navigation: where each link goes, its label, and who may follow it.
-const NAVIGATION: [(&str, Msg, Permission); 8] = [
+const NAVIGATION: [(&str, Msg, Permission); 9] = [
     ("/", Msg::NavDashboard, Permission::Read),
     ("/testimonies", Msg::NavTestimonies, Permission::Read),
     ("/entities", Msg::NavEntities, Permission::Read),
     ("/search", Msg::NavSearch, Permission::Read),
     ("/review", Msg::NavReview, Permission::Review),
     ("/map", Msg::NavMap, Permission::Read),
+    ("/estimates", Msg::NavEstimates, Permission::Read),
     ("/log", Msg::NavLog, Permission::Audit),
     ("/verify", Msg::NavVerify, Permission::Verify),
 ];

@@ -13,6 +13,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use clew_service::Service;
 
+mod chart;
 mod failure;
 mod frame;
 mod guard;
@@ -154,6 +155,7 @@ pub async fn serve(app: App, listener: tokio::net::TcpListener) -> std::io::Resu
             .run(|service| {
                 service.prepare_testimonies()?;
                 service.search_index_info()?;
+                service.assessment_overview()?;
                 Ok(())
             })
             .await;

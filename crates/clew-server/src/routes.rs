@@ -140,6 +140,16 @@ fn table() -> Vec<Route> {
             route("POST", "/api/v1/testimonies/{id}/facts", Code, "Add or correct a fact citing a segment"),
             post(pages::testimonies::add_api),
         ),
+        r(route("GET", "/estimates", Read, "The estimates kept, with their charts"), get(pages::estimates::page)),
+        r(route("GET", "/api/v1/estimates", Read, "The estimates kept"), get(pages::estimates::api)),
+        r(
+            route("GET", "/api/v1/estimates/{number}", Read, "One estimate kept, with its whole report"),
+            get(pages::estimates::one_api),
+        ),
+        r(
+            route("GET", "/estimates/{number}/chart.svg", Read, "The chart of an estimate kept (SVG)"),
+            get(pages::estimates::chart),
+        ),
         r(route("GET", "/search", Read, "Search names in any script"), get(pages::search::page)),
         r(route("GET", "/api/v1/search", Read, "Search names in any script"), get(pages::search::api)),
         r(route("GET", "/review", Review, "The linkage review queue"), get(pages::review::page)),

@@ -114,9 +114,12 @@ pub struct TotpEnrolment {
 fn new_second_factor(project: &str, name: &str) -> Result<(String, TotpEnrolment)> {
     let secret = totp_rs::Secret::generate_secret();
     let bytes = secret.to_bytes().map_err(|e| Error::internal(format!("a TOTP secret: {e:?}")))?;
-    let totp =
-        totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, bytes, Some(format!("clew {project}")), name.into())
-            .map_err(|e| Error::internal(format!("a TOTP secret: {e}")))?;
+    // The issuer an authenticator app shows: the project's name, said once to be clew's ("clew demo", not
+    // "clew clew demo").
+    let issuer =
+        if project.to_lowercase().starts_with("clew") { project.to_string() } else { format!("clew {project}") };
+    let totp = totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, bytes, Some(issuer), name.into())
+        .map_err(|e| Error::internal(format!("a TOTP secret: {e}")))?;
     let encoded = secret.to_encoded().to_string();
     Ok((encoded.clone(), TotpEnrolment { secret: encoded, uri: totp.get_url() }))
 }

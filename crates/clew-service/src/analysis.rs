@@ -297,6 +297,13 @@ impl Service {
         Ok(Analysed { value: summary, synthetic })
     }
 
+    /// Every testimony assessed under the built-in rules, counted: what the dashboard charts. Kept until a
+    /// statement is added (assessing 100,000 testimonies takes seconds).
+    pub fn assessment_overview(&self) -> Result<std::sync::Arc<Analysed<AssessmentSummary>>> {
+        let version = self.project.read()?.statements_version()?;
+        self.assessment_overview.get(version, || self.assess_all(&rules(None)?))
+    }
+
     /// Assesses every testimony under `rules` and records the results as derived statements (a source per
     /// testimony's assessment), for `actor`; an unchanged assessment is not written again.
     pub fn record_assessments(&self, actor: &Actor, rules: &Rules) -> Result<crate::derived::RecordReport> {

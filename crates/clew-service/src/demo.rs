@@ -92,6 +92,7 @@ fn build_in(building: &Path, testimonies: u64, seed: u64, progress: &mut dyn FnM
     // The rates the demo's wages were drawn with (synthetic, and every row says so): its ledgers and revenue
     // estimate work out of the box, and never mix fictional wages with real rates.
     clew_files::write_atomic(&building.join(PROJECT_RATES_FILE), clew_demo::synthetic_rate_table().as_bytes())?;
+    keep_estimates(&service, &demo, building, seed)?;
     let mut accounts = Vec::new();
     for role in crate::accounts::Role::ALL {
         accounts.push(service.add_user(&demo, &format!("demo-{}", role.as_str()), role)?);
@@ -100,6 +101,48 @@ fn build_in(building: &Path, testimonies: u64, seed: u64, progress: &mut dyn FnM
     crate::keys::write_secret_file(&building.join(DEMO_ACCOUNTS_FILE), &String::from_utf8_lossy(&kept))?;
     let stats = service.stats()?;
     Ok(Demo { report, seconds, stats, accounts })
+}
+
+pub use clew_demo::DEMO_POPULATION;
+
+/// The demo's fictional capture-history table, in the demo project (for `clew estimate population`).
+pub const DEMO_CAPTURE_FILE: &str = "capture-histories-SYNTHETIC.csv";
+
+/// Estimates the fictional population from the demo's capture-history table, and the state's revenue from
+/// those workers and the demo's ledgers, and keeps both: the dashboard and the estimates page have something to
+/// show, every figure of it fictional and labelled so.
+fn keep_estimates(service: &Service, demo: &Actor, building: &Path, seed: u64) -> Result<()> {
+    use crate::estimate::{PopulationRefusal, RevenueRequest, estimate_population, estimate_revenue};
+    let table = building.join(DEMO_CAPTURE_FILE);
+    clew_files::write_atomic(&table, clew_demo::synthetic_capture_table(seed).as_bytes())?;
+    // Two quick log-linear methods and a few hundred replicates: the demo shows the page, it is no study.
+    let settings = clew_stats::mse::estimate::Settings { replicates: 200, ..Default::default() };
+    let methods = ["aic".to_string(), "bic".to_string()];
+    let population =
+        estimate_population(&table, &[], &methods, &settings, &|_| {}).map_err(|refusal| match refusal {
+            PopulationRefusal::Failed(error) => error,
+            PopulationRefusal::Setting(error) => Error::internal(error.to_string()),
+        })?;
+    let title = "SYNTHETIC: workers on four fictional lists (demo)";
+    service.keep_estimate(demo, &population.to_keep(title, DEMO_CAPTURE_FILE)?)?;
+    let report: serde_json::Value =
+        serde_json::from_slice(&population.json()?).map_err(|e| Error::internal(e.to_string()))?;
+    let workers = crate::estimate::workers_from_report(&report, DEMO_CAPTURE_FILE, Some("aic"))?;
+    let request = RevenueRequest {
+        workers: workers.workers,
+        months: clew_stats::Distribution::Empirical { values: vec![12.0] },
+        quota: None,
+        employer_paid: None,
+        state_share: None,
+        draws: 10_000,
+        seed,
+        synthetic_workers: true,
+    };
+    let rates = service.rates(None)?;
+    let ledgers = service.ledger_inputs(&rates.rates, &crate::analysis::rules(None)?)?;
+    let revenue = estimate_revenue(&request, ledgers)?;
+    service.keep_estimate(demo, &revenue.to_keep("SYNTHETIC: state revenue from the fictional workers (demo)")?)?;
+    Ok(())
 }
 
 /// Attaches a synthetic document to the first demo testimonies, so that packages show attachments.

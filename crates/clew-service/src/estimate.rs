@@ -13,7 +13,7 @@ use clew_stats::mse::estimate::{
 };
 use clew_stats::{Distribution, RevenueInputs, RevenueReport};
 
-use crate::{Error, LedgerInputs, Result};
+use crate::{Actor, Error, LedgerInputs, Result, Service};
 
 /// Why a population estimate was refused: a setting out of its limits (named by its field, for the caller to
 /// name by its own option), or any other failure.
@@ -182,6 +182,12 @@ pub fn workers_from(file: &Path, method: Option<&str>) -> Result<WorkersFrom> {
     let text = clew_files::read_text(file, clew_files::limits::DATA_FILE)?;
     let report: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| Error::usage(format!("{name}: not JSON: {e}")))?;
+    workers_from_report(&report, &name, method)
+}
+
+/// The number of workers as a distribution, from a population estimate's JSON result `report` (named `name` in
+/// messages): see [`workers_from`].
+pub fn workers_from_report(report: &serde_json::Value, name: &str, method: Option<&str>) -> Result<WorkersFrom> {
     if report.get("format").and_then(|f| f.as_str()) != Some(REPORT_FORMAT) {
         return Err(Error::usage(format!(
             "{name}: not a `clew estimate population` result (no \"format\": \"{REPORT_FORMAT}\")"
@@ -346,6 +352,230 @@ impl RevenueEstimate {
         value["ledger_spells"] = self.ledgers.spells.into();
         value["small_sample"] = revenue_small_sample(self.ledgers.spells).into();
         Ok(value)
+    }
+}
+
+/// What a kept estimate estimates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EstimateKind {
+    /// How many people (multiple systems estimation).
+    Population,
+    /// The state's revenue, US dollars a year.
+    Revenue,
+}
+
+impl EstimateKind {
+    /// Its word in the store and the custody log.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EstimateKind::Population => "population",
+            EstimateKind::Revenue => "revenue",
+        }
+    }
+
+    fn parse(text: &str) -> Option<EstimateKind> {
+        [EstimateKind::Population, EstimateKind::Revenue].into_iter().find(|k| k.as_str() == text)
+    }
+}
+
+/// One figure of an estimate's headline: one method (population) or one basis (revenue), its point estimate
+/// and interval.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Figure {
+    /// The method (`aic`, `lcmcr`...) or the basis (`quota`, `wage`).
+    pub label: String,
+    /// The point estimate (the median for revenue and LCMCR).
+    pub estimate: f64,
+    /// The interval's lower end, when there is one.
+    pub low: Option<f64>,
+    /// Its upper end; `None` also when the data put no upper bound on it.
+    pub high: Option<f64>,
+    /// The interval's level (0.95).
+    pub level: f64,
+}
+
+/// An estimate ready to keep: what it estimates, its title, its figures, its whole report and its chart.
+#[derive(Debug, Clone)]
+pub struct NewEstimate {
+    kind: EstimateKind,
+    title: String,
+    synthetic: bool,
+    headline: Vec<Figure>,
+    report: String,
+    chart: String,
+}
+
+/// The most characters an estimate's title may have.
+pub const TITLE_CHARS: usize = 200;
+
+/// A kept estimate's title, trimmed: one line of at most [`TITLE_CHARS`] characters.
+pub fn checked_title(title: &str) -> Result<String> {
+    let title = title.trim();
+    if title.is_empty() {
+        return Err(Error::usage("--keep: give the estimate a title (what it estimates, from what)"));
+    }
+    if title.chars().count() > TITLE_CHARS {
+        return Err(Error::usage(format!("--keep: a title is at most {TITLE_CHARS} characters")));
+    }
+    if title.chars().any(char::is_control) {
+        return Err(Error::usage("--keep: a title is one line, without control characters"));
+    }
+    Ok(title.to_string())
+}
+
+fn finite(value: f64) -> Option<f64> {
+    value.is_finite().then_some(value)
+}
+
+impl PopulationEstimate {
+    /// This estimate, to keep in a project under `title`: a figure per method (the totals when the table has
+    /// strata), the JSON result and the chart.
+    pub fn to_keep(&self, title: &str, from: &str) -> Result<NewEstimate> {
+        let title = checked_title(title)?;
+        let level = self.report.level;
+        let headline: Vec<Figure> = if self.report.strata.len() > 1 {
+            let figure = |t: &clew_stats::mse::estimate::Total| {
+                let estimate = finite(t.estimate?)?;
+                Some(Figure {
+                    label: t.method.name().to_string(),
+                    estimate,
+                    low: t.interval.and_then(|i| finite(i.low)),
+                    high: t.interval.and_then(|i| finite(i.high)),
+                    level,
+                })
+            };
+            self.report.totals.iter().filter_map(figure).collect()
+        } else {
+            let figure = |m: &clew_stats::mse::estimate::MethodEstimate| {
+                let estimate = finite(m.estimate?)?;
+                Some(Figure {
+                    label: m.method.name().to_string(),
+                    estimate,
+                    low: m.interval.and_then(|i| finite(i.low)),
+                    high: m.interval.and_then(|i| finite(i.high)),
+                    level,
+                })
+            };
+            self.report.strata.iter().flat_map(|s| s.methods.iter()).filter_map(figure).collect()
+        };
+        Ok(NewEstimate {
+            kind: EstimateKind::Population,
+            title,
+            synthetic: self.synthetic,
+            headline,
+            report: String::from_utf8(self.json()?).map_err(|e| Error::internal(e.to_string()))?,
+            chart: self.svg(from),
+        })
+    }
+}
+
+impl RevenueEstimate {
+    /// This estimate, to keep in a project under `title`: the quota-based and wage-based medians with their
+    /// 95% intervals, the JSON result and the chart.
+    pub fn to_keep(&self, title: &str) -> Result<NewEstimate> {
+        let title = checked_title(title)?;
+        let figure = |label: &str, s: &clew_stats::revenue::Summary| Figure {
+            label: label.to_string(),
+            estimate: s.median,
+            low: finite(s.p2_5),
+            high: finite(s.p97_5),
+            level: 0.95,
+        };
+        let mut report = self.json()?;
+        if self.synthetic {
+            crate::label_synthetic(&mut report);
+        }
+        Ok(NewEstimate {
+            kind: EstimateKind::Revenue,
+            title,
+            synthetic: self.synthetic,
+            headline: vec![figure("quota", &self.report.quota_based), figure("wage", &self.report.wage_based)],
+            report: serde_json::to_string_pretty(&report).map_err(|e| Error::internal(e.to_string()))?,
+            chart: self.svg(),
+        })
+    }
+}
+
+/// An estimate kept in the project.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct KeptEstimate {
+    /// Its number in the project (1 for the first kept).
+    pub number: u64,
+    /// What it estimates.
+    pub kind: EstimateKind,
+    /// Its title.
+    pub title: String,
+    /// Whether fictional (demo) data went into it.
+    pub synthetic: bool,
+    /// Its figures.
+    pub headline: Vec<Figure>,
+    /// Who kept it.
+    pub recorded_by: String,
+    /// When (RFC 3339).
+    pub recorded_at: String,
+    /// The whole report (JSON text).
+    #[serde(skip)]
+    pub report: String,
+    /// Its chart (SVG).
+    #[serde(skip)]
+    pub chart: String,
+}
+
+impl KeptEstimate {
+    fn of(stored: clew_store::StoredEstimate) -> Result<KeptEstimate> {
+        let kind = EstimateKind::parse(&stored.kind)
+            .ok_or_else(|| Error::internal(format!("a kept estimate of an unknown kind `{}`", stored.kind)))?;
+        let headline = serde_json::from_str(&stored.headline)
+            .map_err(|e| Error::internal(format!("kept estimate {}: its headline: {e}", stored.number)))?;
+        Ok(KeptEstimate {
+            number: stored.number,
+            kind,
+            title: stored.title,
+            synthetic: stored.synthetic,
+            headline,
+            recorded_by: stored.recorded_by,
+            recorded_at: stored.recorded_at,
+            report: stored.report,
+            chart: stored.chart,
+        })
+    }
+}
+
+impl Service {
+    /// Keeps an estimate in the project, logged with the SHA-256 of its figures, report and chart (which
+    /// `clew verify` checks). Nothing in it names anyone: it is an aggregate.
+    pub fn keep_estimate(&self, actor: &Actor, estimate: &NewEstimate) -> Result<KeptEstimate> {
+        let headline = serde_json::to_string(&estimate.headline).map_err(|e| Error::internal(e.to_string()))?;
+        let batch = crate::batch(actor, clew_custody::EventKind::EstimateKeep.as_str());
+        let stored = clew_store::StoredEstimate {
+            number: 0,
+            kind: estimate.kind.as_str().to_string(),
+            title: estimate.title.clone(),
+            synthetic: estimate.synthetic,
+            headline,
+            report: estimate.report.clone(),
+            chart: estimate.chart.clone(),
+            recorded_by: batch.recorded_by.clone(),
+            recorded_at: batch.recorded_at.clone(),
+            batch: None,
+        };
+        let [kind, title, headline_sha256, report_sha256, chart_sha256] =
+            clew_custody::verify::estimate_digests(&stored);
+        let detail = serde_json::json!({
+            "kind": kind, "title": title, "synthetic": estimate.synthetic, "headline_sha256": headline_sha256,
+            "report_sha256": report_sha256, "chart_sha256": chart_sha256,
+        });
+        let mut tx = self.project.store().write(&batch)?;
+        let number = tx.put_estimate(&stored)?;
+        clew_custody::record_event(tx.as_mut(), &batch, clew_custody::EventKind::EstimateKeep, &detail)?;
+        tx.commit()?;
+        KeptEstimate::of(clew_store::StoredEstimate { number, ..stored })
+    }
+
+    /// The estimates kept in the project, newest first.
+    pub fn kept_estimates(&self) -> Result<Vec<KeptEstimate>> {
+        self.project.read()?.estimates()?.into_iter().map(KeptEstimate::of).collect()
     }
 }
 

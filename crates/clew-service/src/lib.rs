@@ -141,6 +141,8 @@ pub struct Service {
     kept_screeners: matching::ScreenerCache,
     /// The testimonies' summaries, kept between requests (see [`browse`]).
     browse: browse::IndexCache,
+    /// Every testimony's assessment under the built-in rules, counted, per state of the project.
+    assessment_overview: cache::Cached<analysis::Analysed<analysis::AssessmentSummary>>,
 }
 
 impl Service {
@@ -158,6 +160,7 @@ impl Service {
             search_index: Default::default(),
             kept_screeners: Default::default(),
             browse: browse::IndexCache::default(),
+            assessment_overview: cache::Cached::default(),
         }
     }
 

@@ -230,6 +230,8 @@ pub trait WriteTx {
     fn put_sanctions_list(&mut self, list: &StoredList) -> Result<bool>;
     /// Appends a reviewer's judgement on a pair of entities (who and when are the batch's).
     fn put_link_judgement(&mut self, judgement: &StoredJudgement) -> Result<()>;
+    /// Keeps an estimate (its `recorded_by`, `recorded_at` and `batch` are this transaction's); returns its number.
+    fn put_estimate(&mut self, estimate: &StoredEstimate) -> Result<u64>;
     /// Adds a custodian's public key; `false` when it was there already.
     fn put_custodian(&mut self, public_key: &str, label: &str) -> Result<bool>;
     /// Removes a custodian: nothing is sealed to it from now on (what was sealed before stays open to it until
@@ -361,6 +363,8 @@ pub trait ReadTx {
     fn sanctions_lists(&self) -> Result<Vec<StoredList>>;
     /// Reviewers' judgements on pairs of entities, oldest first.
     fn link_judgements(&self) -> Result<Vec<StoredJudgement>>;
+    /// The estimates kept, newest first.
+    fn estimates(&self) -> Result<Vec<StoredEstimate>>;
     /// The sealed protected block of the current generation of a source (its newest version), if it has one.
     fn protected(&self, source: &SourceId) -> Result<Option<Vec<u8>>>;
     /// Every stored version of every protected block (never their contents), for verification.
@@ -604,6 +608,32 @@ pub struct StoredList {
     pub imported_by: String,
     /// When (RFC 3339).
     pub imported_at: String,
+}
+
+/// An estimate kept in the project: what a run of `clew estimate` (or the demo) gave, as it gave it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StoredEstimate {
+    /// Its number in the project (1 for the first kept; 0 in one not kept yet).
+    pub number: u64,
+    /// `population` or `revenue`.
+    pub kind: String,
+    /// What it estimates, in the words of whoever kept it.
+    pub title: String,
+    /// Whether fictional (demo) data went into it.
+    pub synthetic: bool,
+    /// The figures shown without the report (JSON).
+    pub headline: String,
+    /// The whole report (JSON).
+    pub report: String,
+    /// Its chart (SVG).
+    pub chart: String,
+    /// Who kept it.
+    pub recorded_by: String,
+    /// When (RFC 3339).
+    pub recorded_at: String,
+    /// The batch that kept it (its custody event's); `None` in one not kept yet.
+    #[serde(skip)]
+    pub batch: Option<BatchId>,
 }
 
 /// A reviewer's judgement on a pair of entities.

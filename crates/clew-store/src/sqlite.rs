@@ -13,11 +13,12 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use crate::{
     Account, Attachment, Batch, BatchId, ConsentRecord, Credentials, Custodian, CustodyEvent, EntityRow, Error,
     ListedSource, NewAccount, NewAttachment, NewSession, Original, ProtectedVersion, ReadTx, Result, SealedPlace,
-    SealedRef, SourceBatch, SourceDraft, SourceOutcome, Stats, Store, StoredJudgement, StoredList, WriteTx,
+    SealedRef, SourceBatch, SourceDraft, SourceOutcome, Stats, Store, StoredEstimate, StoredJudgement, StoredList,
+    WriteTx,
 };
 
 /// Migrations in order; the database's `user_version` is the number applied.
-const MIGRATIONS: [&str; 10] = [
+const MIGRATIONS: [&str; 11] = [
     include_str!("../migrations/sqlite/0001_statements.sql"),
     include_str!("../migrations/sqlite/0002_attachments.sql"),
     include_str!("../migrations/sqlite/0003_stripped_attachments.sql"),
@@ -28,6 +29,7 @@ const MIGRATIONS: [&str; 10] = [
     include_str!("../migrations/sqlite/0008_protected_versions.sql"),
     include_str!("../migrations/sqlite/0009_list_addresses.sql"),
     include_str!("../migrations/sqlite/0010_accounts.sql"),
+    include_str!("../migrations/sqlite/0011_estimates.sql"),
 ];
 
 /// The schema version this build writes.
@@ -625,6 +627,29 @@ impl ReadTx for PooledConnection<'_> {
                 imported_at: row.get(7)?,
                 companion_sha256: row.get(8)?,
                 addresses_sha256: row.get(9)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    fn estimates(&self) -> Result<Vec<StoredEstimate>> {
+        let mut query = self.db().prepare(
+            "SELECT e.kind, e.title, e.synthetic, e.headline, e.report, e.chart, b.recorded_by, b.recorded_at, e.batch,
+                    e.key
+             FROM estimate e JOIN batch b ON b.id = e.batch ORDER BY e.key DESC",
+        )?;
+        let rows = query.query_map([], |row| {
+            Ok(StoredEstimate {
+                number: row.get::<_, i64>(9)? as u64,
+                kind: row.get(0)?,
+                title: row.get(1)?,
+                synthetic: row.get(2)?,
+                headline: row.get(3)?,
+                report: row.get(4)?,
+                chart: row.get(5)?,
+                recorded_by: row.get(6)?,
+                recorded_at: row.get(7)?,
+                batch: row.get(8)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -1805,6 +1830,24 @@ impl WriteTx for SqliteWriteTx<'_> {
             ],
         )?;
         Ok(added == 1)
+    }
+
+    fn put_estimate(&mut self, estimate: &StoredEstimate) -> Result<u64> {
+        let db = self.connection.db();
+        db.execute(
+            "INSERT INTO estimate (kind, title, synthetic, headline, report, chart, batch)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                estimate.kind,
+                estimate.title,
+                estimate.synthetic,
+                estimate.headline,
+                estimate.report,
+                estimate.chart,
+                self.batch_id
+            ],
+        )?;
+        Ok(db.last_insert_rowid() as u64)
     }
 
     fn put_link_judgement(&mut self, judgement: &StoredJudgement) -> Result<()> {

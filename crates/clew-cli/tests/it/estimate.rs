@@ -319,3 +319,47 @@ fn a_version_one_result_still_reads() {
     assert_eq!(run.status.code(), Some(2));
     assert!(text(&run.stderr).contains("not a `clew estimate population` result"), "{}", text(&run.stderr));
 }
+
+/// An estimate kept in a project is logged, listed with its figures, and checked by `clew verify`: one altered
+/// or deleted behind clew's back is named.
+#[test]
+fn an_estimate_kept_in_a_project_is_logged_and_verified() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::init_project(dir.path(), "p");
+    let file = shared("western_us_5list.csv");
+    // A title that will not do is refused before anything runs.
+    let run = clew(dir.path(), &["--project", "p", "estimate", "population", &file, "--method", "bic", "--keep", " "]);
+    assert_eq!(run.status.code(), Some(2), "{}", text(&run.stderr));
+    assert!(text(&run.stderr).contains("--keep: give the estimate a title"), "{}", text(&run.stderr));
+    let keep =
+        ["--project", "p", "estimate", "population", &file, "--method", "bic", "--keep", "Western US, five lists"];
+    let run = clew(dir.path(), &keep);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    assert!(text(&run.stderr).contains("Kept in the project as estimate 1."), "{}", text(&run.stderr));
+    let log = text(&clew(dir.path(), &["--project", "p", "--json", "log", "show"]).stdout);
+    assert_eq!(log.matches("estimate-keep").count(), 1, "{log}");
+    let verify = clew(dir.path(), &["--project", "p", "verify"]);
+    assert_eq!(verify.status.code(), Some(0), "{}", text(&verify.stdout));
+    let listed = text(&clew(dir.path(), &["--project", "p", "estimate", "list"]).stdout);
+    assert!(listed.starts_with("1. Western US, five lists [population]"), "{listed}");
+    assert!(listed.contains("bic") && listed.contains("95% interval"), "{listed}");
+
+    let database = dir.path().join("p").join("clew.db");
+    let connection = rusqlite::Connection::open(&database).unwrap();
+    let headline: String = connection.query_row("SELECT headline FROM estimate", [], |row| row.get(0)).unwrap();
+    assert!(headline.contains("\"label\":\"bic\""), "{headline}");
+    connection
+        .execute("UPDATE estimate SET headline = replace(headline, '\"estimate\":', '\"estimate\":1')", [])
+        .unwrap();
+    drop(connection);
+    let verify = clew(dir.path(), &["--project", "p", "verify"]);
+    let said = text(&verify.stdout) + &text(&verify.stderr);
+    assert_eq!(verify.status.code(), Some(6), "{said}");
+    assert!(said.contains("estimate \"Western US, five lists\" (population): it no longer matches event"), "{said}");
+    let connection = rusqlite::Connection::open(&database).unwrap();
+    connection.execute("DELETE FROM estimate", []).unwrap();
+    drop(connection);
+    let verify = clew(dir.path(), &["--project", "p", "verify"]);
+    let said = text(&verify.stdout) + &text(&verify.stderr);
+    assert!(said.contains("logged by event") && said.contains("it is gone (deleted behind clew's back)"), "{said}");
+}

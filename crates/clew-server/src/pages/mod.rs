@@ -6,6 +6,7 @@ pub(crate) mod account;
 pub(crate) mod assets;
 pub(crate) mod dashboard;
 pub(crate) mod entities;
+pub(crate) mod estimates;
 pub(crate) mod log;
 pub(crate) mod map;
 pub(crate) mod matching;

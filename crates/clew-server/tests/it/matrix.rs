@@ -23,7 +23,10 @@ fn expected(permission: Permission, role: Role) -> bool {
 
 /// A path with its parameters filled in with things the demo has.
 fn concrete(path: &str) -> String {
-    path.replace("{id}", "demo.company.0000").replace("{lang}", "ko").replace("{dataset}", "default")
+    path.replace("{id}", "demo.company.0000")
+        .replace("{lang}", "ko")
+        .replace("{dataset}", "default")
+        .replace("{number}", "1")
 }
 
 #[tokio::test]

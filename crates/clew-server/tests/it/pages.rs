@@ -183,3 +183,52 @@ async fn match_answers_yentes_request_against_the_kept_lists() {
         .await;
     assert_eq!((huge.status, huge.json()["code"].as_str()), (StatusCode::PAYLOAD_TOO_LARGE, Some("too_large")));
 }
+
+#[tokio::test]
+async fn the_dashboard_charts_the_assessment_and_every_role_reads_the_estimates_kept() {
+    let harness = Harness::new();
+    let sessions = harness.sessions().await;
+    let analyst = &sessions[&Role::Analyst];
+    let viewer = &sessions[&Role::Viewer];
+    // The counts charted are the service's own assessment of every testimony.
+    let service = clew_service::Service::open(&harness.service_dir).unwrap();
+    let overview = service.assessment_overview().unwrap();
+    let dashboard = harness.get("/api/v1/dashboard", Some(analyst)).await.json();
+    let assessment = &dashboard["assessment"];
+    assert_eq!(assessment["spells"], overview.value.spells, "{assessment}");
+    let forced = overview.value.icls.get("FL").copied().unwrap_or(0);
+    assert!(forced > 0, "the demo has forced-labour spells");
+    assert_eq!(assessment["icls"][0], serde_json::json!(["FL", forced]));
+    let threats = overview.value.codes.get("IND06").copied().unwrap_or(0);
+    assert_eq!(assessment["indicators"][5], serde_json::json!(["IND06", threats]));
+    let page = harness.get("/", Some(&format!("{analyst}; clew_lang=ko"))).await;
+    assert!(page.body.contains("<svg class=\"chart\""), "{}", page.body);
+    assert!(page.body.contains("협박과 위협"), "indicators in the reader's language");
+    let share = format!("{:.1}%", forced as f64 * 100.0 / overview.value.spells as f64);
+    assert!(page.body.contains(&share), "the forced-labour share {share} is written beside its bar");
+    // A viewer reads no counts made from restricted facts, but does read the estimates.
+    let seen = harness.get("/api/v1/dashboard", Some(viewer)).await.json();
+    assert!(seen["assessment"].is_null(), "{seen}");
+    let latest = seen["latest_estimates"].as_array().unwrap();
+    assert_eq!(latest.len(), 2, "the demo keeps a population and a revenue estimate: {seen}");
+    assert_eq!(latest[0]["kind"], "population");
+    assert_eq!(latest[0]["synthetic"], true);
+
+    let kept = service.kept_estimates().unwrap();
+    let listed = harness.get("/api/v1/estimates", Some(viewer)).await.json();
+    assert_eq!(listed["estimates"].as_array().unwrap().len(), kept.len());
+    let population = kept.iter().find(|e| e.kind == clew_service::estimate::EstimateKind::Population).unwrap();
+    let page = harness.get("/estimates", Some(&format!("{viewer}; clew_lang=ru"))).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let aic = population.headline.iter().find(|f| f.label == "aic").unwrap();
+    let figure = (aic.estimate.round() as u64).to_string();
+    let grouped = format!("{}\u{a0}{}", &figure[..figure.len() - 3], &figure[figure.len() - 3..]);
+    assert!(page.body.contains(&grouped), "the estimate {grouped}, written the Russian way: {}", page.body);
+    assert!(page.body.contains("СИНТЕТИЧЕСКИЕ ДАННЫЕ"), "the fictional estimate says so");
+    let chart = harness.get(&format!("/estimates/{}/chart.svg", population.number), Some(viewer)).await;
+    assert_eq!(chart.status, StatusCode::OK);
+    assert!(chart.body.starts_with("<svg") && chart.body.contains("SYNTHETIC"), "{}", &chart.body[..80]);
+    let one = harness.get(&format!("/api/v1/estimates/{}", population.number), Some(viewer)).await.json();
+    assert_eq!(one["report"]["format"], "clew-population-v1");
+    assert_eq!(harness.get("/estimates/999/chart.svg", Some(viewer)).await.status, StatusCode::NOT_FOUND);
+}
