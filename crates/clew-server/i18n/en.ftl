@@ -186,6 +186,7 @@ nav-search = Search
 search-title = Search
 search-label = A name, in any script
 search-button = Search
+search-empty-query = Give a name to search for: the parameter q, in any script.
 search-hint = Korean, Russian and Latin spellings of one name find each other.
 search-found = { $count ->
     [one] { $count } entity found.

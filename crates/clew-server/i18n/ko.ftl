@@ -179,6 +179,7 @@ nav-search = 검색
 search-title = 검색
 search-label = 이름(어떤 문자로든)
 search-button = 검색
+search-empty-query = 검색할 이름을 q 매개변수로 주십시오(어느 문자로든).
 search-hint = 한 이름의 한글, 러시아어, 로마자 표기가 서로를 찾습니다.
 search-found = 찾은 개체 { $count }개.
 search-matched = 일치한 이름

@@ -187,6 +187,7 @@ nav-search = Поиск
 search-title = Поиск
 search-label = Имя, в любой письменности
 search-button = Искать
+search-empty-query = Укажите имя для поиска в параметре q, в любой письменности.
 search-hint = Корейское, русское и латинское написания одного имени находят друг друга.
 search-found = { $count ->
     [one] Найден { $count } объект.

@@ -1,6 +1,8 @@
 //! The OpenAPI 3.1 document of the JSON API, made from the route table (so a route cannot be missing from it)
-//! and served at `/api/v1/openapi.json`. Responses are described as far as clients rely on them: every error
-//! is `{"code", "message"}` with a code of the one table (docs/errors.md).
+//! and served at `/api/v1/openapi.json`. Every success is described by its schema (the keys a client relies on
+//! and their types; more keys may come in later versions), and every error is `{"code", "message"}` with a code
+//! of the one table (docs/errors.md). schemathesis checks the server against it, signed in as each role
+//! (`crates/clew-server/tests/schemathesis/`).
 
 use axum::Json;
 use clew_service::Code;
@@ -84,6 +86,113 @@ fn request_body(spec: &RouteSpec) -> Option<Value> {
     }
 }
 
+/// A JSON object with these keys required, each of the type given.
+fn object(properties: Value) -> Value {
+    let required: Vec<String> = properties.as_object().map(|p| p.keys().cloned().collect()).unwrap_or_default();
+    json!({"type": "object", "required": required, "properties": properties})
+}
+
+fn array(items: Value) -> Value {
+    json!({"type": "array", "items": items})
+}
+
+fn nullable(kind: &str) -> Value {
+    json!({"type": [kind, "null"]})
+}
+
+fn reference(name: &str) -> Value {
+    json!({"$ref": format!("#/components/schemas/{name}")})
+}
+
+/// What a route of the API answers when it succeeds (status 200); `None` for any other route (a test makes sure
+/// every route of the API has one).
+pub(crate) fn response_schema(spec: &RouteSpec) -> Option<Value> {
+    let (s, i, n, b) =
+        (json!({"type": "string"}), json!({"type": "integer"}), json!({"type": "number"}), json!({"type": "boolean"}));
+    let any_object = json!({"type": "object"});
+    let schema = match (spec.method, spec.path) {
+        ("GET", "/api/v1/openapi.json") => object(json!({"openapi": s, "paths": any_object})),
+        ("GET", "/api/v1/dashboard") => object(json!({
+            "synthetic": b,
+            "stats": {"anyOf": [reference("Stats"), {"type": "null"}]},
+            "recent_events": array(reference("Event")),
+            "assessment": {"anyOf": [object(json!({
+                "testimonies": i, "spells": i, "icls": array(reference("Count")),
+                "indicators": array(reference("Count")), "synthetic": b,
+            })), {"type": "null"}]},
+            "latest_estimates": array(reference("Estimate")),
+        })),
+        ("GET", "/api/v1/entities") => object(json!({
+            "schema": nullable("string"),
+            "entities": array(object(json!({"id": s, "schema": s, "caption": nullable("string")}))),
+            "next": nullable("string"),
+        })),
+        ("GET", "/api/v1/entities/{id}") => object(json!({
+            "id": s, "schema": s, "caption": s,
+            "properties": array(object(json!({"property": s, "label": s, "reference": b, "values": array(any_object.clone())}))),
+        })),
+        ("GET", "/api/v1/testimonies") => object(json!({
+            "testimonies": array(object(json!({
+                "id": s, "synthetic": b, "sectors": array(s.clone()), "regions": array(s.clone()),
+                "years": array(s.clone()), "visas": array(s.clone()), "outcomes": array(s.clone()),
+                "coders": array(s.clone()), "segments": nullable("integer"), "statements": i,
+            }))),
+            "next": nullable("string"),
+            "total": i,
+            "facets": array(object(json!({"facet": s, "values": array(object(json!({"value": s, "count": i})))}))),
+            "synthetic": b,
+        })),
+        ("GET", "/api/v1/testimonies/{id}") => object(json!({
+            "id": s, "kind": s, "generation": i, "synthetic": b,
+            "segments": array(object(json!({"id": s, "statements": array(any_object.clone()), "findings": array(any_object.clone())}))),
+            "apart": array(any_object.clone()),
+            "outcomes": array(object(json!({"spell": nullable("string"), "icls": s, "icls_label": s}))),
+        })),
+        ("POST", "/api/v1/testimonies/{id}/facts") => object(json!({
+            "statement": s, "source": s, "replaced": nullable("string"), "note": nullable("string"),
+            "sensitivity": s, "event": i,
+        })),
+        ("GET", "/api/v1/search") => object(json!({
+            "query": s, "total": i, "synthetic": b,
+            "hits": array(object(json!({
+                "entity": s, "schema": s, "caption": s, "matched_name": s, "score": n, "explanation": s,
+            }))),
+        })),
+        ("GET", "/api/v1/review") => object(json!({
+            "schema": s, "threshold": n,
+            "pairs": array(object(json!({
+                "entity_a": s, "entity_b": s, "match_weight": n, "match_probability": n, "parts": array(any_object.clone()),
+            }))),
+        })),
+        ("POST", "/api/v1/review") => object(json!({
+            "entity_a": s, "entity_b": s, "verdict": {"enum": ["same", "different", "unsure"]}, "note": s,
+            "recorded_by": s, "recorded_at": s,
+        })),
+        ("POST", "/match/{dataset}") => object(json!({
+            "responses": {"type": "object", "additionalProperties": object(json!({
+                "status": i,
+                "results": array(object(json!({
+                    "id": s, "caption": s, "schema": s, "properties": any_object, "datasets": array(s.clone()),
+                    "score": n, "match": b, "features": any_object,
+                }))),
+                "total": any_object,
+            }))},
+            "limit": i,
+        })),
+        ("GET", "/api/v1/places") => object(json!({
+            "places": array(object(json!({"id": s, "schema": s, "caption": s, "lat": n, "lon": n}))),
+        })),
+        ("GET", "/api/v1/log") => object(json!({"events": array(reference("Event")), "older": nullable("integer")})),
+        ("GET" | "POST", "/api/v1/verify") => object(json!({"state": {"enum": ["idle", "running", "done", "failed"]}})),
+        ("GET", "/api/v1/estimates") => object(json!({"estimates": array(reference("Estimate"))})),
+        ("GET", "/api/v1/estimates/{number}") => {
+            json!({"allOf": [reference("Estimate"), object(json!({"report": any_object}))]})
+        }
+        _ => return None,
+    };
+    Some(schema)
+}
+
 fn operation(spec: &RouteSpec) -> Value {
     let mut parameters: Vec<Value> = spec
         .path
@@ -96,10 +205,8 @@ fn operation(spec: &RouteSpec) -> Value {
     }
     let error = json!({"description": "refused or failed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
     let mut responses = serde_json::Map::new();
-    responses.insert(
-        "200".into(),
-        json!({"description": "done", "content": {"application/json": {"schema": {"type": ["object", "null"]}}}}),
-    );
+    let done = response_schema(spec).unwrap_or_else(|| json!({"type": "object"}));
+    responses.insert("200".into(), json!({"description": "done", "content": {"application/json": {"schema": done}}}));
     for code in Code::ALL {
         responses.entry(code.http_status().to_string()).or_insert_with(|| error.clone());
     }
@@ -139,6 +246,29 @@ pub(crate) fn document() -> Value {
         "components": {
             "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}},
             "schemas": {
+                "Event": object(json!({
+                    "seq": {"type": "integer"}, "recorded_at": {"type": "string"}, "recorded_by": {"type": "string"},
+                    "kind": {"type": "string"}, "detail": {"type": "string"}, "leaf_hash": {"type": "string"},
+                })),
+                "Count": {
+                    "type": "array",
+                    "prefixItems": [{"type": "string"}, {"type": "integer", "minimum": 0}],
+                    "minItems": 2,
+                    "maxItems": 2,
+                },
+                "Stats": object(json!({
+                    "sources": array(reference("Count")), "statements": {"type": "integer"},
+                    "entities": array(reference("Count")), "segments": {"type": "integer"},
+                })),
+                "Estimate": object(json!({
+                    "number": {"type": "integer"}, "kind": {"enum": ["population", "revenue"]},
+                    "title": {"type": "string"}, "synthetic": {"type": "boolean"},
+                    "headline": array(object(json!({
+                        "label": {"type": "string"}, "estimate": {"type": "number"}, "low": nullable("number"),
+                        "high": nullable("number"), "level": {"type": "number"},
+                    }))),
+                    "recorded_by": {"type": "string"}, "recorded_at": {"type": "string"},
+                })),
                 "Error": {
                     "type": "object",
                     "required": ["code", "message"],
@@ -160,4 +290,22 @@ pub(crate) fn document() -> Value {
 
 pub(crate) async fn serve() -> Json<Value> {
     Json(document())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_of_the_api_says_what_it_answers() {
+        for spec in specs().iter().filter(|spec| is_api(spec.path)) {
+            assert!(response_schema(spec).is_some(), "{} {} has no response schema", spec.method, spec.path);
+        }
+        let document = document();
+        let schemas = document["components"]["schemas"].as_object().unwrap();
+        let text = document.to_string();
+        for name in ["Event", "Count", "Stats", "Estimate", "Error"] {
+            assert!(schemas.contains_key(name) && text.contains(&format!("#/components/schemas/{name}")), "{name}");
+        }
+    }
 }

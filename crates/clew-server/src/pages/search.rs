@@ -35,12 +35,16 @@ async fn search(app: &App, caller: &Caller, raw: Option<String>) -> Result<Optio
     Ok(Some(app.run(move |service| service.search(&asked.q, &schemata, ceiling, limit)).await?))
 }
 
+/// The API answers an empty query with a usage error (the page shows its empty form instead).
 pub(crate) async fn api(
     State(app): State<App>,
     caller: Caller,
     RawQuery(raw): RawQuery,
-) -> Result<Json<Option<SearchResults>>, Failure> {
-    Ok(Json(search(&app, &caller, raw).await?))
+) -> Result<Json<SearchResults>, Failure> {
+    match search(&app, &caller, raw).await? {
+        Some(results) => Ok(Json(results)),
+        None => Err(Failure::own(clew_service::Code::Usage, Msg::SearchEmptyQuery)),
+    }
 }
 
 pub(crate) async fn page(State(app): State<App>, ctx: Ctx, caller: Caller, RawQuery(raw): RawQuery) -> Response {

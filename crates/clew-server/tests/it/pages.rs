@@ -116,6 +116,10 @@ async fn search_finds_names_and_says_why() {
     assert!(page.body.contains("href=\"/entities/demo.company.0000\""), "{}", page.body);
     let too_long = harness.get(&format!("/api/v1/search?q={}", "a".repeat(300)), Some(analyst)).await;
     assert_eq!(too_long.json()["code"], "usage");
+    let empty = harness.get("/api/v1/search?q=+", Some(analyst)).await;
+    assert_eq!(empty.status, StatusCode::BAD_REQUEST);
+    assert_eq!(empty.json()["code"], "usage", "an empty query is told, not answered with null");
+    assert_eq!(harness.get("/search?q=", Some(analyst)).await.status, StatusCode::OK, "the page shows its form");
     let viewer = harness.get("/api/v1/search?q=Severny+Most", Some(&sessions[&Role::Viewer])).await.json();
     assert!(viewer["hits"].as_array().unwrap().is_empty(), "internal names are not found by a viewer");
 }
