@@ -19,23 +19,32 @@ pub struct Failure {
     own: Option<(Msg, Vec<(&'static str, String)>)>,
     /// Seconds to wait (`Retry-After`).
     pub(crate) retry_after: Option<u64>,
+    /// Each problem the service named, by the field it is in (empty for the whole request): a page shows each
+    /// under its field's label in the reader's language.
+    problems: Vec<(String, String)>,
 }
 
 impl Failure {
     /// A failure of the server's own, in the reader's language.
     pub(crate) fn own(code: Code, msg: Msg) -> Failure {
-        Failure { code, message: Lang::En.t(msg), own: Some((msg, Vec::new())), retry_after: None }
+        Failure {
+            code,
+            message: Lang::En.t(msg),
+            own: Some((msg, Vec::new())),
+            retry_after: None,
+            problems: Vec::new(),
+        }
     }
 
     /// A failure of the server's own with arguments.
     pub(crate) fn own_with(code: Code, msg: Msg, args: Vec<(&'static str, String)>) -> Failure {
         let english = Lang::En.tr(msg, &args.iter().map(|(k, v)| (*k, Arg::Text(v))).collect::<Vec<_>>());
-        Failure { code, message: english, own: Some((msg, args)), retry_after: None }
+        Failure { code, message: english, own: Some((msg, args)), retry_after: None, problems: Vec::new() }
     }
 
     /// Something went wrong inside; the text is logged, never shown.
     pub(crate) fn internal(message: String) -> Failure {
-        Failure { code: Code::Internal, message, own: None, retry_after: None }
+        Failure { code: Code::Internal, message, own: None, retry_after: None, problems: Vec::new() }
     }
 
     /// Its code.
@@ -66,6 +75,15 @@ impl Failure {
         (lang.t(heading(self.code)), Some(self.message.clone()))
     }
 
+    /// Each problem by its field, the field named in the reader's language (its own name when the server has no
+    /// word for it); nothing for a hidden failure.
+    pub(crate) fn problems(&self, lang: Lang) -> Vec<(String, String)> {
+        if self.is_hidden() {
+            return Vec::new();
+        }
+        self.problems.iter().map(|(field, message)| (field_label(lang, field), message.clone())).collect()
+    }
+
     /// The JSON body: `{"code", "message"}` (English; the code is what scripts test).
     pub(crate) fn json(&self, request_id: &str) -> serde_json::Value {
         let message = if self.is_hidden() {
@@ -75,6 +93,22 @@ impl Failure {
         };
         serde_json::json!({"code": self.code.as_str(), "message": message})
     }
+}
+
+/// A form field's label in the reader's language.
+fn field_label(lang: Lang, field: &str) -> String {
+    let msg = match field {
+        "segment" => Msg::FieldSegment,
+        "entity" => Msg::FactEntity,
+        "schema" => Msg::FactSchema,
+        "property" => Msg::FactProperty,
+        "value" => Msg::FactValue,
+        "note" => Msg::FactNote,
+        "replaces" => Msg::FieldReplaces,
+        "" => Msg::FieldWhole,
+        _ => return field.to_string(),
+    };
+    lang.t(msg)
 }
 
 /// The heading of a code, for a failure the service described in its own words.
@@ -96,10 +130,12 @@ impl From<clew_service::Error> for Failure {
     fn from(error: clew_service::Error) -> Failure {
         let code = error.code();
         let mut message = error.message().to_string();
+        let mut problems = Vec::new();
         for diagnostic in error.diagnostics().iter().take(20) {
             message.push_str(&format!("\n{diagnostic}"));
+            problems.push((diagnostic.path.clone(), diagnostic.message.clone()));
         }
-        Failure { code, message, own: None, retry_after: None }
+        Failure { code, message, own: None, retry_after: None, problems }
     }
 }
 

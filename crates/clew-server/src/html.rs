@@ -93,10 +93,15 @@ pub(crate) fn page(ctx: &Ctx, caller: Option<&Caller>, title: &str, body: Markup
 /// The page of a failure.
 pub(crate) fn failure_page(ctx: &Ctx, failure: &Failure) -> Html<String> {
     let (told, detail) = failure.told(ctx.lang, &ctx.request_id);
+    let problems = failure.problems(ctx.lang);
     let body = html! {
         div.failure role="alert" {
             p { (told) }
-            @if let Some(detail) = detail { pre { (detail) } }
+            @if !problems.is_empty() {
+                dl.problems {
+                    @for (field, message) in &problems { dt { (field) } dd { (message) } }
+                }
+            } @else if let Some(detail) = detail { pre { (detail) } }
             p { a href="/" { (ctx.lang.t(Msg::BackHome)) } }
         }
     };

@@ -416,8 +416,10 @@ impl Service {
 
     /// Changes the password of the account signed in with `token`, given its current one (a one-time password
     /// must be changed so at the first sign-in). The new one is at least [`MIN_PASSWORD_CHARS`] characters and
-    /// not the current one. Every other session of the account ends; a wrong current password is logged.
-    pub fn change_password(&self, token: &str, current: &str, new: &str, now: u64) -> Result<()> {
+    /// not the current one. Every session of the account ends, this one too: the caller gets a new session (a
+    /// token seen before the change, by whoever saw it, opens nothing after it). A wrong current password is
+    /// logged.
+    pub fn change_password(&self, token: &str, current: &str, new: &str, now: u64) -> Result<Session> {
         let account = self.session(token, now)?;
         let name = account.name.as_str();
         let Some((_, credentials)) = self.project.read()?.account_credentials(name)? else {
@@ -441,10 +443,19 @@ impl Service {
         if !tx.change_account_password(name, &credentials.password_hash, &new_hash)? {
             return Err(Error::new(Code::Conflict, "the account was reset or disabled meanwhile: sign in again"));
         }
-        tx.end_other_sessions(name, &token_hash(token))?;
+        let renewed = Zeroizing::new(hex::encode(rand::rng().random::<[u8; 32]>()));
+        let renewed_hash = token_hash(&renewed);
+        let expires_at = now.saturating_add(SESSION_SECONDS);
+        let session =
+            NewSession { token_sha256: &renewed_hash, account: name, checked_hash: &new_hash, now, expires_at };
+        if !tx.put_session(&session)? {
+            return Err(Error::new(Code::Conflict, "the account was reset or disabled meanwhile: sign in again"));
+        }
+        tx.end_other_sessions(name, &renewed_hash)?;
         clew_custody::record_event(tx.as_mut(), &batch, EventKind::PasswordChange, &serde_json::json!({"name": name}))?;
         tx.commit()?;
-        Ok(())
+        let account = Account { password_is_temporary: false, ..account };
+        Ok(Session { token: renewed, account, expires_at })
     }
 }
 
@@ -618,16 +629,18 @@ mod tests {
         assert_eq!(change(&coder.password, "short").unwrap_err().code(), Code::Usage);
         let stranger = service.change_password("not a session", &coder.password, "a long new passphrase", now);
         assert_eq!(stranger.unwrap_err().code(), Code::Unauthenticated);
-        change(&coder.password, "a long new passphrase").unwrap();
+        let renewed = change(&coder.password, "a long new passphrase").unwrap();
         assert!(!service.users().unwrap()[0].password_is_temporary);
-        // The caller stays signed in; the account's other sessions end.
-        assert!(service.session(&session.token, now + 60).is_ok());
+        assert!(!renewed.account.password_is_temporary);
+        // The caller stays signed in under a new session; every session from before ends, the caller's too.
+        assert_eq!(service.session(&renewed.token, now + 60).unwrap().name, "coder-1");
+        assert_eq!(service.session(&session.token, now + 60).unwrap_err().code(), Code::Unauthenticated);
         assert_eq!(service.session(&other.token, now + 60).unwrap_err().code(), Code::Unauthenticated);
         assert_eq!(service.sign_in("coder-1", &coder.password, None, now).unwrap_err().code(), Code::Unauthenticated);
         service.sign_in("coder-1", "a long new passphrase", None, now).unwrap();
         // A reset ends every session.
         service.reset_user(&actor, "coder-1").unwrap();
-        assert_eq!(service.session(&session.token, now + 60).unwrap_err().code(), Code::Unauthenticated);
+        assert_eq!(service.session(&renewed.token, now + 60).unwrap_err().code(), Code::Unauthenticated);
     }
 
     #[test]

@@ -214,7 +214,15 @@ pub(crate) async fn change_password(
         .run_password_check(move |service| service.change_password(session.expose(), &fields.current, &fields.new, now))
         .await;
     match changed {
-        Ok(()) => Redirect::to("/").into_response(),
+        // The session is renewed: the cookie of before opens nothing now.
+        Ok(session) => {
+            let mut response = Redirect::to("/").into_response();
+            let max_age = session.expires_at.saturating_sub(now);
+            response
+                .headers_mut()
+                .append(header::SET_COOKIE, cookie(&app, session_cookie(&app), &session.token, max_age, true));
+            response
+        }
         Err(failure) if matches!(failure.code(), Code::Usage | Code::Unauthenticated) => {
             let problem =
                 ctx.lang.t(if failure.code() == Code::Usage { Msg::PasswordRefused } else { Msg::PasswordWrong });

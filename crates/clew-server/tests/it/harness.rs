@@ -119,7 +119,10 @@ impl Harness {
                 )
                 .await;
             assert_eq!(changed.status, StatusCode::SEE_OTHER, "{role:?}: {}", changed.body);
-            sessions.insert(role, cookie);
+            // The change renews the session: the cookie of the sign-in opens nothing now.
+            let renewed = changed.session_cookie().expect("a renewed session");
+            assert_ne!(renewed, cookie);
+            sessions.insert(role, renewed);
         }
         sessions
     }

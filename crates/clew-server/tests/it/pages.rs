@@ -58,6 +58,16 @@ async fn a_coder_filters_testimonies_reads_one_and_corrects_a_fact() {
         harness.post_form("/testimonies/T-DEMO-000000/facts", Some(&format!("{coder}; clew_lang=ru")), &bad).await;
     assert!(told.status.is_client_error(), "{}", told.status);
     assert!(told.body.contains("lang=\"ru\""), "{}", told.body);
+    assert!(told.body.contains("<dt>Значение</dt>"), "the problem is put at its field, in Russian: {}", told.body);
+    // Several problems at once, each at its field; still nothing written.
+    let mut worse = bad;
+    worse[0] = ("segment", "no-such-segment");
+    worse[4] = ("replaces", "0000000000000000000000000000dead");
+    let told =
+        harness.post_form("/testimonies/T-DEMO-000000/facts", Some(&format!("{coder}; clew_lang=ko")), &worse).await;
+    for label in ["<dt>구간</dt>", "<dt>대체하는 사실</dt>", "<dt>값</dt>"] {
+        assert!(told.body.contains(label), "{label} in {}", told.body);
+    }
     assert_eq!(harness.get("/api/v1/log?limit=1", Some(coder)).await.json()["events"][0]["seq"], events_before);
 
     let added = harness.post_form("/testimonies/T-DEMO-000000/facts", Some(coder), &fields).await;

@@ -51,6 +51,9 @@ async fn a_first_sign_in_changes_the_one_time_password_then_opens_the_dashboard(
         )
         .await;
     assert_eq!((changed.status, changed.location()), (StatusCode::SEE_OTHER, "/"));
+    // The session is renewed with the password: the cookie from before the change opens nothing.
+    assert!(harness.get("/", Some(&cookie)).await.location().starts_with("/sign-in"));
+    let cookie = changed.session_cookie().expect("a renewed session");
     let dashboard = harness.get("/", Some(&cookie)).await;
     assert_eq!(dashboard.status, StatusCode::OK);
     assert!(dashboard.body.contains("<h1>Dashboard</h1>"), "{}", dashboard.body);
@@ -393,4 +396,35 @@ async fn a_viewer_is_shown_no_names_words_counts_or_log_above_their_ceiling() {
         assert!(operator["values"][0]["refers_to"].is_string(), "{operator}");
     }
     assert_eq!(harness.get("/api/v1/entities/demo.site.00000", Some(viewer)).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn an_ended_session_is_sent_to_sign_in_and_its_forms_change_nothing() {
+    let harness = Harness::new();
+    let sessions = harness.sessions().await;
+    let coder = &sessions[&Role::Coder];
+    let admin = &sessions[&Role::Admin];
+    let before = harness.get("/api/v1/log?limit=1", Some(admin)).await.json()["events"][0]["seq"].clone();
+    // Every session ends (as after twelve hours).
+    let database = rusqlite::Connection::open(harness.service_dir.join("clew.db")).unwrap();
+    database.execute("UPDATE session SET expires_at = 1", []).unwrap();
+    drop(database);
+    let page = harness.get("/testimonies?sector=logging", Some(coder)).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(page.location(), "/sign-in?next=%2Ftestimonies%3Fsector%3Dlogging", "back to the page after signing in");
+    let api = harness.get("/api/v1/testimonies", Some(coder)).await;
+    assert_eq!(api.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(api.json()["code"], "unauthenticated");
+    let fields = [("a", "demo.company.0000"), ("b", "demo.company.0001"), ("verdict", "same")];
+    let form = harness.post_form("/review", Some(&format!("{coder}; clew_lang=ko")), &fields).await;
+    assert_eq!(form.status, StatusCode::UNAUTHORIZED);
+    assert!(form.body.contains("먼저 로그인하십시오"), "told in Korean: {}", form.body);
+    // Nothing was written: the newest custody event is the one before.
+    let analyst = harness.account(Role::Analyst).name.clone();
+    let signed = harness
+        .post_form("/sign-in", None, &[("name", &analyst), ("password", "new password for analyst"), ("code", "")])
+        .await;
+    let fresh = signed.session_cookie().unwrap();
+    let after = harness.get("/api/v1/log?limit=2", Some(&fresh)).await.json();
+    assert_eq!(after["events"][1]["seq"], before, "only the new sign-in was logged: {after}");
 }
