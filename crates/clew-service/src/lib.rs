@@ -141,6 +141,8 @@ pub struct Service {
     kept_screeners: matching::ScreenerCache,
     /// The testimonies' summaries, kept between requests (see [`browse`]).
     browse: browse::IndexCache,
+    /// Review queues by schema and number of judgements, per state of the project.
+    review_queues: cache::CachedMap<(String, usize), linkage::Review>,
     /// Every testimony's assessment under the built-in rules, counted, per state of the project.
     assessment_overview: cache::Cached<analysis::Analysed<analysis::AssessmentSummary>>,
 }
@@ -161,6 +163,7 @@ impl Service {
             kept_screeners: Default::default(),
             browse: browse::IndexCache::default(),
             assessment_overview: cache::Cached::default(),
+            review_queues: cache::CachedMap::new(8),
         }
     }
 

@@ -187,6 +187,27 @@ impl Service {
         entity_rows(&*self.project.read()?, schema, stratum)
     }
 
+    /// The review queue of a schema under clew's own config: the `limit` pairs not yet judged nearest the
+    /// threshold (see [`Linking::review`]). Linking a project's entities takes seconds on a large one, so the
+    /// first [`REVIEW_QUEUE_KEPT`] pairs are kept until a statement is added or a pair is judged.
+    pub fn review_queue(&self, schema: &str, limit: NonZeroUsize) -> Result<Review> {
+        let (version, judged) = {
+            let store = self.project.read()?;
+            (store.statements_version()?, store.link_judgements()?.len())
+        };
+        let key = (schema.to_string(), judged);
+        let kept = match self.review_queues.get(version, &key) {
+            Some(kept) => kept,
+            None => {
+                let most = NonZeroUsize::new(REVIEW_QUEUE_KEPT).unwrap_or(NonZeroUsize::MIN);
+                let review = std::sync::Arc::new(self.link_entities(schema, None, None)?.review(most)?);
+                self.review_queues.put(version, key, std::sync::Arc::clone(&review));
+                review
+            }
+        };
+        Ok(Review { threshold: kept.threshold, pairs: kept.pairs.iter().take(limit.get()).cloned().collect() })
+    }
+
     /// The project's entities of a schema, ready to link with the config at `config` or clew's own for the
     /// schema, with the judgements recorded on them (the latest on a pair counts). `stratum` names the property
     /// whose value makes an entity's stratum in its capture history ([`Linking::histories`]). One snapshot is
@@ -399,6 +420,9 @@ pub struct ReviewPair {
     /// Each comparison's part in the weight.
     pub parts: Vec<Part>,
 }
+
+/// The most pairs of a review queue kept between requests ([`Service::review_queue`]).
+pub const REVIEW_QUEUE_KEPT: usize = 200;
 
 /// The pairs a reviewer should judge next.
 #[derive(Debug, Clone)]
@@ -1098,5 +1122,25 @@ mod tests {
         assert_eq!(rows.rows.len(), 8);
         let kim = rows.rows.iter().find(|row| row[0] == "roster.1").unwrap();
         assert_eq!(kim[1..4], ["김철수 | Kim Chol Su", "1975-03-02", "kp"]);
+    }
+
+    #[test]
+    fn the_review_queue_is_kept_until_a_pair_is_judged() {
+        let dir = tempfile::tempdir().unwrap();
+        let service = project_with_people(dir.path());
+        let five = NonZeroUsize::new(5).unwrap();
+        let queue = service.review_queue("Person", five).unwrap();
+        let fresh = service.link_entities("Person", None, None).unwrap().review(five).unwrap();
+        let ids = |review: &Review| -> Vec<(String, String)> {
+            review.pairs.iter().map(|p| (p.entity_a.clone(), p.entity_b.clone())).collect()
+        };
+        assert!(!queue.pairs.is_empty());
+        assert_eq!(ids(&queue), ids(&fresh), "the kept queue is the one linkage gives");
+        assert_eq!(service.review_queue("Person", NonZeroUsize::MIN).unwrap().pairs.len(), 1);
+        let first = queue.pairs[0].clone();
+        let (a, b) = (EntityId::new(&first.entity_a).unwrap(), EntityId::new(&first.entity_b).unwrap());
+        service.judge(&Actor::new("reviewer").unwrap(), &a, &b, Verdict::Different, "").unwrap();
+        let after = service.review_queue("Person", five).unwrap();
+        assert!(!ids(&after).contains(&(first.entity_a, first.entity_b)), "a judged pair leaves the queue");
     }
 }

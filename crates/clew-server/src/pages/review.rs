@@ -46,7 +46,7 @@ async fn queue(app: &App, raw: Option<String>) -> Result<Queue, Failure> {
     let limit =
         NonZeroUsize::new(asked.limit.unwrap_or(20).clamp(1, crate::pages::MAX_ROWS)).unwrap_or(NonZeroUsize::MIN);
     let linked = schema.clone();
-    let review = app.run(move |service| service.link_entities(&linked, None, None)?.review(limit)).await?;
+    let review = app.run(move |service| service.review_queue(&linked, limit)).await?;
     Ok(Queue { schema, threshold: review.threshold, pairs: review.pairs })
 }
 
