@@ -71,6 +71,14 @@ pub struct Ledger {
     pub rate_sources: Vec<String>,
 }
 
+impl Ledger {
+    /// How many months the spell runs, as [`ledgers`] counts them to convert its amounts: from its start to its
+    /// end, both included (0 when neither is coded).
+    pub fn months(&self) -> usize {
+        spell_months(self.start.as_deref(), self.end.as_deref()).len()
+    }
+}
+
 /// Where the shipped rate table lives in the repository (for messages).
 pub const SHIPPED_RATES_FILE: &str = "data/rates/usd-monthly.csv";
 

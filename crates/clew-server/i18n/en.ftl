@@ -231,7 +231,7 @@ estimate-figure = Estimate
 estimate-interval = Interval
 estimate-range = { $low } – { $high } ({ $level }% interval)
 estimate-unbounded = no upper bound
-estimate-usd = US${ $amount } a year
+estimate-usd = { $amount } US dollars a year
 estimate-quota-based = Quota-based (the sums workers must remit)
 estimate-wage-based = Wage-based (the share of wages the state takes)
 estimate-chart-alt = Chart: { $title }
@@ -248,11 +248,6 @@ dashboard-assessed = { $spells ->
 }, assessed under the built-in rules. Testimonies are not a random sample: these shares describe the testimonies, not all workers.
 dashboard-outcomes = Work spells by ICLS 2018 outcome
 dashboard-indicators = Work spells showing each ILO indicator of forced labour
-outcome-forced-labour = Forced labour (involuntary and under coercion)
-outcome-involuntary-only = Involuntary, no coercion recorded
-outcome-coercion-only = Coercion, not recorded as involuntary
-outcome-neither = Neither recorded
-outcome-undetermined = Undetermined (too little coded)
 indicator-vulnerability = Abuse of vulnerability
 indicator-deception = Deception
 indicator-movement = Restriction of movement
@@ -264,3 +259,107 @@ indicator-wages = Withholding of wages
 indicator-debt = Debt bondage
 indicator-conditions = Abusive working and living conditions
 indicator-overtime = Excessive overtime
+
+## Assessment and wage ledgers
+nav-ledgers = Ledgers
+assessment-title = Assessment
+assessment-intro = Each work spell as the built-in rules assess it (rules { $rules }, taxonomy { $taxonomy }): by the ICLS 2018 definition, a spell is forced labour when involuntariness and coercion are both found in it; beside it, the ILO 2012 scheme of strong and medium indicators. Only the facts your role may read are used. The reasons are the rules' own words.
+assessment-withdrawn = The witness withdrew consent to every use: this testimony is not analysed.
+assessment-none = No work spell your role may read is coded in this testimony.
+assessment-spell = Work spell
+assessment-period = Period
+assessment-icls = ICLS 2018
+assessment-ilo = ILO 2012
+assessment-findings = What was found in { $spell }
+assessment-rule = Rule { $rule }: { $summary }
+assessment-segment = segment { $segment }
+assessment-contradiction = Coded with different values ({ $property } of { $entity }): { $values }
+outcome-label = { $code ->
+    [FL] forced labour
+    [INV_ONLY] involuntariness without recorded coercion
+    [COE_ONLY] coercion without recorded involuntariness
+    [NONE] neither dimension recorded
+    [NO_STRONG] both sides recorded, but no strong indicator
+   *[other] undetermined (too little coded)
+}
+code-family = { $family ->
+    [involuntariness] involuntariness
+    [coercion] coercion
+   *[other] ILO indicator
+}
+code-strength = { $strength ->
+    [strong] strong
+   *[other] medium
+}
+ledger-title = Wage ledger
+ledger-intro = For each work spell: the wage promised, what the employer paid and to whom, each deduction, and what reached the worker and when. Amounts are as the witness gave them; US dollars are converted month by month with the project's rate table.
+ledger-none = No wage your role may read is coded in this testimony.
+ledger-item = Item
+ledger-amount = As stated
+ledger-usd = In US dollars
+ledger-promised = Promised
+ledger-employer-paid = Paid by the employer
+ledger-paid-to = to { $name }
+ledger-deducted = Deducted: { $kind }
+ledger-taken-by = taken by { $name }
+ledger-share = { $share } of the wage
+ledger-received = Reached the worker
+ledger-owed = Owed to the worker
+ledger-not-coded = not coded
+ledger-flags = Does not add up:
+ledger-rates = Rates: { $sources }
+ledger-missing = Amounts in { $currency } between { $first } and { $last } have no US-dollar equivalent where the rate table lacks the month: it lacks { $months ->
+    [one] { $months } month
+   *[other] { $months } months
+}.
+amount-per = { $period ->
+    [month] { $amount } a month
+    [year] { $amount } a year
+    [total] { $amount } in total
+    [day] { $amount } a day
+    [hour] { $amount } an hour
+   *[other] { $amount }
+}
+paid-when = { $when ->
+    [monthly] monthly
+    [irregular] irregularly
+    [on_return] only on return home
+    [never] never paid
+   *[other] when is not known
+}
+deduction-kind = { $kind ->
+    [loyalty_fee] Loyalty fee
+    [plan_quota] Plan quota
+    [party_contribution] Party contribution
+    [lodging] Lodging
+    [food] Food
+    [voluntary_contribution] "Voluntary" contribution
+    [fine] Fine
+    [tax] Tax
+    [insurance] Insurance
+   *[other] Other
+}
+ledgers-title = Wage ledgers
+ledgers-intro = Every work spell's wage ledger in the project's testimonies, in US dollars over each whole spell, made from the facts your role may read. Testimonies are not a random sample of workers: these sums describe the testimonies collected, not all workers.
+ledgers-synthetic = SYNTHETIC
+ledgers-none = No wage your role may read is coded in the project.
+ledgers-spells = Work spells
+ledgers-converted = Spells with amounts in US dollars
+ledgers-flagged-count = Ledgers that do not add up
+ledgers-share-taken = Share taken by deductions
+ledgers-chart = Where the employers' payments went, in US dollars
+ledgers-owed-on-return = Owed, to be paid on return home
+ledgers-never-paid = Owed, never paid
+ledgers-unconverted = { $count ->
+    [one] { $count } amount has no US-dollar equivalent and is left out of the sums.
+   *[other] { $count } amounts have no US-dollar equivalent and are left out of the sums.
+}
+ledgers-flags = What does not add up, and how often
+ledgers-flagged = Flagged ledgers
+ledgers-more-flagged = The first { $shown } of { $count } are listed; `clew ledger --json` lists them all.
+ledgers-missing = Months without a rate
+column-currency = Currency
+column-from = From
+column-to = To
+column-months = Months
+column-share = Share of what employers paid

@@ -229,11 +229,6 @@ dashboard-assessment = 평가 결과
 dashboard-assessed = 증언 { $testimonies }건의 근로 기간 { $spells }건을 기본 규칙으로 평가했습니다. 증언은 무작위 표본이 아닙니다. 이 비율은 모든 노동자가 아니라 증언을 설명합니다.
 dashboard-outcomes = ICLS 2018 판정별 근로 기간
 dashboard-indicators = ILO 강제노동 지표별 해당 근로 기간
-outcome-forced-labour = 강제노동(비자발적이며 강압 아래)
-outcome-involuntary-only = 비자발적, 강압 기록 없음
-outcome-coercion-only = 강압, 비자발성 기록 없음
-outcome-neither = 둘 다 기록 없음
-outcome-undetermined = 판단 불가(코딩된 내용이 너무 적음)
 indicator-vulnerability = 취약성의 악용
 indicator-deception = 기만
 indicator-movement = 이동의 제한
@@ -245,3 +240,101 @@ indicator-wages = 임금 유보
 indicator-debt = 채무 속박
 indicator-conditions = 열악한 근로·생활 조건
 indicator-overtime = 과도한 초과 근무
+
+## Assessment and wage ledgers
+nav-ledgers = 임금 장부
+assessment-title = 평가
+assessment-intro = 내장 규칙(규칙 { $rules }, 분류 체계 { $taxonomy })에 따른 근로 기간별 평가입니다. ICLS 2018 정의에 따르면 한 근로 기간에 비자발성과 강압이 모두 확인되면 강제노동입니다. 그 옆에 강한 지표와 중간 지표로 이루어진 ILO 2012 체계의 결과를 보여 줍니다. 귀하의 역할이 읽을 수 있는 사실만 사용합니다. 이유는 규칙의 원문 그대로입니다.
+assessment-withdrawn = 증언자가 모든 이용에 대한 동의를 철회했습니다. 이 증언은 분석하지 않습니다.
+assessment-none = 이 증언에는 귀하의 역할이 읽을 수 있는 근로 기간이 코딩되어 있지 않습니다.
+assessment-spell = 근로 기간
+assessment-period = 기간
+assessment-icls = ICLS 2018
+assessment-ilo = ILO 2012
+assessment-findings = { $spell }에서 확인된 내용
+assessment-rule = 규칙 { $rule }: { $summary }
+assessment-segment = 구간 { $segment }
+assessment-contradiction = 서로 다른 값으로 코딩됨({ $entity }의 { $property }): { $values }
+outcome-label = { $code ->
+    [FL] 강제노동
+    [INV_ONLY] 강압 기록 없는 비자발성
+    [COE_ONLY] 비자발성 기록 없는 강압
+    [NONE] 어느 차원도 기록되지 않음
+    [NO_STRONG] 양쪽 모두 기록되었으나 강한 지표 없음
+   *[other] 판단 불가(코딩된 내용이 너무 적음)
+}
+code-family = { $family ->
+    [involuntariness] 비자발성
+    [coercion] 강압
+   *[other] ILO 지표
+}
+code-strength = { $strength ->
+    [strong] 강함
+   *[other] 중간
+}
+ledger-title = 임금 장부
+ledger-intro = 근로 기간마다 약속된 임금, 고용주가 지급한 금액과 받은 쪽, 각 공제, 그리고 노동자에게 실제로 돌아간 금액과 그 시기를 보여 줍니다. 금액은 증언자가 말한 그대로이며, 미국 달러 환산은 프로젝트의 환율표로 달마다 계산합니다.
+ledger-none = 이 증언에는 귀하의 역할이 읽을 수 있는 임금이 코딩되어 있지 않습니다.
+ledger-item = 항목
+ledger-amount = 진술 금액
+ledger-usd = 미국 달러 환산
+ledger-promised = 약속된 임금
+ledger-employer-paid = 고용주 지급액
+ledger-paid-to = 받은 쪽: { $name }
+ledger-deducted = 공제: { $kind }
+ledger-taken-by = 가져간 쪽: { $name }
+ledger-share = 임금의 { $share }
+ledger-received = 노동자에게 돌아간 금액
+ledger-owed = 노동자가 받아야 할 금액
+ledger-not-coded = 코딩되지 않음
+ledger-flags = 맞지 않는 부분:
+ledger-rates = 환율 출처: { $sources }
+ledger-missing = { $first }부터 { $last }까지의 { $currency } 금액 가운데 환율표에 없는 달의 금액은 미국 달러로 환산하지 못했습니다. 빠진 달: { $months }개월.
+amount-per = { $period ->
+    [month] 월 { $amount }
+    [year] 연 { $amount }
+    [total] 총 { $amount }
+    [day] 일 { $amount }
+    [hour] 시간당 { $amount }
+   *[other] { $amount }
+}
+paid-when = { $when ->
+    [monthly] 매달
+    [irregular] 비정기적으로
+    [on_return] 귀국할 때만
+    [never] 끝내 지급되지 않음
+   *[other] 시기 알 수 없음
+}
+deduction-kind = { $kind ->
+    [loyalty_fee] 충성자금
+    [plan_quota] 계획 과제금
+    [party_contribution] 당비
+    [lodging] 숙소비
+    [food] 식비
+    [voluntary_contribution] '자발적' 기부금
+    [fine] 벌금
+    [tax] 세금
+    [insurance] 보험료
+   *[other] 기타
+}
+ledgers-title = 임금 장부
+ledgers-intro = 프로젝트 증언에 나오는 모든 근로 기간의 임금 장부를 근로 기간 전체에 걸친 미국 달러로 합산한 것이며, 귀하의 역할이 읽을 수 있는 사실만으로 만들었습니다. 증언은 노동자의 무작위 표본이 아닙니다. 이 합계는 수집된 증언을 나타낼 뿐 모든 노동자를 나타내지 않습니다.
+ledgers-synthetic = 가상 데이터
+ledgers-none = 프로젝트에 귀하의 역할이 읽을 수 있는 임금이 코딩되어 있지 않습니다.
+ledgers-spells = 근로 기간
+ledgers-converted = 미국 달러로 환산된 금액이 있는 근로 기간
+ledgers-flagged-count = 맞지 않는 장부
+ledgers-share-taken = 공제로 가져간 비율
+ledgers-chart = 고용주 지급액의 행방(미국 달러)
+ledgers-owed-on-return = 받아야 할 금액(귀국 시 지급 예정)
+ledgers-never-paid = 받아야 할 금액(끝내 미지급)
+ledgers-unconverted = 금액 { $count }건은 미국 달러로 환산할 수 없어 합계에서 제외했습니다.
+ledgers-flags = 맞지 않는 부분과 그 빈도
+ledgers-flagged = 맞지 않는 장부
+ledgers-more-flagged = { $count }건 가운데 처음 { $shown }건만 보여 줍니다. 전부는 `clew ledger --json`으로 볼 수 있습니다.
+ledgers-missing = 환율이 없는 달
+column-currency = 통화
+column-from = 시작
+column-to = 끝
+column-months = 개월 수
+column-share = 고용주 지급액 대비 비율

@@ -253,11 +253,6 @@ dashboard-assessed = { $spells ->
 } оценены по встроенным правилам. Свидетельства не случайная выборка: эти доли описывают свидетельства, а не всех работников.
 dashboard-outcomes = Периоды работы по итогу МКСТ 2018
 dashboard-indicators = Периоды работы с каждым индикатором принудительного труда МОТ
-outcome-forced-labour = Принудительный труд (недобровольно и под принуждением)
-outcome-involuntary-only = Недобровольно, принуждение не записано
-outcome-coercion-only = Принуждение, недобровольность не записана
-outcome-neither = Ни то ни другое не записано
-outcome-undetermined = Не определено (закодировано слишком мало)
 indicator-vulnerability = Злоупотребление уязвимостью
 indicator-deception = Обман
 indicator-movement = Ограничение свободы передвижения
@@ -269,3 +264,108 @@ indicator-wages = Удержание заработной платы
 indicator-debt = Долговая кабала
 indicator-conditions = Оскорбительные условия труда и жизни
 indicator-overtime = Чрезмерная сверхурочная работа
+
+## Assessment and wage ledgers
+nav-ledgers = Зарплатные ведомости
+assessment-title = Оценка
+assessment-intro = Каждый период работы так, как его оценивают встроенные правила (правила { $rules }, таксономия { $taxonomy }): по определению МКСТ 2018 года период работы — принудительный труд, если в нём выявлены и недобровольность, и принуждение; рядом — схема МОТ 2012 года с сильными и средними индикаторами. Используются только факты, которые может читать ваша роль. Обоснования приведены словами самих правил.
+assessment-withdrawn = Свидетель отозвал согласие на любое использование: это свидетельство не анализируется.
+assessment-none = В этом свидетельстве не закодировано ни одного периода работы, который может читать ваша роль.
+assessment-spell = Период работы
+assessment-period = Сроки
+assessment-icls = МКСТ 2018
+assessment-ilo = МОТ 2012
+assessment-findings = Что выявлено в { $spell }
+assessment-rule = Правило { $rule }: { $summary }
+assessment-segment = фрагмент { $segment }
+assessment-contradiction = Закодировано с разными значениями ({ $property } у { $entity }): { $values }
+outcome-label = { $code ->
+    [FL] принудительный труд
+    [INV_ONLY] недобровольность без зафиксированного принуждения
+    [COE_ONLY] принуждение без зафиксированной недобровольности
+    [NONE] ни одно из измерений не зафиксировано
+    [NO_STRONG] зафиксированы обе стороны, но нет сильного индикатора
+   *[other] не определено (закодировано слишком мало)
+}
+code-family = { $family ->
+    [involuntariness] недобровольность
+    [coercion] принуждение
+   *[other] индикатор МОТ
+}
+code-strength = { $strength ->
+    [strong] сильный
+   *[other] средний
+}
+ledger-title = Зарплатная ведомость
+ledger-intro = Для каждого периода работы: обещанная зарплата, сколько заплатил работодатель и кому, каждый вычет и что дошло до работника и когда. Суммы приведены так, как их назвал свидетель; в доллары США они пересчитаны помесячно по таблице курсов проекта.
+ledger-none = В этом свидетельстве не закодировано ни одной зарплаты, которую может читать ваша роль.
+ledger-item = Статья
+ledger-amount = Как названо
+ledger-usd = В долларах США
+ledger-promised = Обещано
+ledger-employer-paid = Заплатил работодатель
+ledger-paid-to = получатель: { $name }
+ledger-deducted = Вычет: { $kind }
+ledger-taken-by = забрал: { $name }
+ledger-share = { $share } зарплаты
+ledger-received = Дошло до работника
+ledger-owed = Причиталось работнику
+ledger-not-coded = не закодировано
+ledger-flags = Не сходится:
+ledger-rates = Курсы: { $sources }
+ledger-missing = У сумм в { $currency } между { $first } и { $last } нет эквивалента в долларах США за месяцы, которых нет в таблице курсов: не хватает { $months ->
+    [one] { $months } месяца
+   *[other] { $months } месяцев
+}.
+amount-per = { $period ->
+    [month] { $amount } в месяц
+    [year] { $amount } в год
+    [total] { $amount } всего
+    [day] { $amount } в день
+    [hour] { $amount } в час
+   *[other] { $amount }
+}
+paid-when = { $when ->
+    [monthly] ежемесячно
+    [irregular] нерегулярно
+    [on_return] только по возвращении домой
+    [never] так и не выплачено
+   *[other] когда — неизвестно
+}
+deduction-kind = { $kind ->
+    [loyalty_fee] Взнос верности
+    [plan_quota] Плановое задание
+    [party_contribution] Партийный взнос
+    [lodging] Жильё
+    [food] Питание
+    [voluntary_contribution] «Добровольный» взнос
+    [fine] Штраф
+    [tax] Налог
+    [insurance] Страховка
+   *[other] Прочее
+}
+ledgers-title = Зарплатные ведомости
+ledgers-intro = Зарплатные ведомости всех периодов работы в свидетельствах проекта, в долларах США за каждый период целиком, составленные из фактов, которые может читать ваша роль. Свидетельства — не случайная выборка работников: эти суммы описывают собранные свидетельства, а не всех работников.
+ledgers-synthetic = СИНТЕТИЧЕСКИЕ ДАННЫЕ
+ledgers-none = В проекте не закодировано ни одной зарплаты, которую может читать ваша роль.
+ledgers-spells = Периоды работы
+ledgers-converted = Периоды с суммами в долларах США
+ledgers-flagged-count = Ведомости, которые не сходятся
+ledgers-share-taken = Доля, забранная вычетами
+ledgers-chart = Куда ушли выплаты работодателей, в долларах США
+ledgers-owed-on-return = Причиталось, к выплате по возвращении домой
+ledgers-never-paid = Причиталось, так и не выплачено
+ledgers-unconverted = { $count ->
+    [one] { $count } сумма не имеет эквивалента в долларах США и не вошла в итоги.
+    [few] { $count } суммы не имеют эквивалента в долларах США и не вошли в итоги.
+   *[many] { $count } сумм не имеют эквивалента в долларах США и не вошли в итоги.
+}
+ledgers-flags = Что не сходится и как часто
+ledgers-flagged = Ведомости, которые не сходятся
+ledgers-more-flagged = Показаны первые { $shown } из { $count }; все перечисляет `clew ledger --json`.
+ledgers-missing = Месяцы без курса
+column-currency = Валюта
+column-from = С
+column-to = По
+column-months = Месяцев
+column-share = Доля от выплат работодателей

@@ -12,9 +12,10 @@ use crate::i18n::{Lang, Msg};
 use crate::routes::Permission;
 
 /// The navigation: where each link goes, its label, and who may follow it.
-const NAVIGATION: [(&str, Msg, Permission); 9] = [
+const NAVIGATION: [(&str, Msg, Permission); 10] = [
     ("/", Msg::NavDashboard, Permission::Read),
     ("/testimonies", Msg::NavTestimonies, Permission::Read),
+    ("/ledgers", Msg::NavLedgers, Permission::Read),
     ("/entities", Msg::NavEntities, Permission::Read),
     ("/search", Msg::NavSearch, Permission::Read),
     ("/review", Msg::NavReview, Permission::Review),

@@ -138,6 +138,39 @@ impl Lang {
         out
     }
 
+    /// A number with `places` decimals, its digits grouped as [`Lang::number`] groups them and the decimal
+    /// mark the language's (`1,234.5`, `1 234,5`).
+    pub fn decimal(self, value: f64, places: usize) -> String {
+        if !value.is_finite() {
+            return value.to_string();
+        }
+        let text = format!("{:.*}", places, value.abs());
+        let (whole, fraction) = text.split_once('.').map_or((text.as_str(), None), |(w, f)| (w, Some(f)));
+        let grouped = whole.parse::<u64>().map_or_else(|_| whole.to_string(), |n| self.number(n));
+        // No minus before a value that rounds to zero.
+        let sign = if value < 0.0 && text.bytes().any(|b| b.is_ascii_digit() && b != b'0') { "-" } else { "" };
+        let mark = match self {
+            Lang::En | Lang::Ko => ".",
+            Lang::Ru => ",",
+        };
+        match fraction {
+            Some(fraction) => format!("{sign}{grouped}{mark}{fraction}"),
+            None => format!("{sign}{grouped}"),
+        }
+    }
+
+    /// An amount of money with its ISO 4217 currency: in whole units, or with cents when it has them
+    /// (`45,000 RUB`, `312.50 USD`, `45 000 RUB`).
+    pub fn money(self, amount: f64, currency: &str) -> String {
+        let places = if (amount - amount.round()).abs() < 0.005 { 0 } else { 2 };
+        format!("{}\u{a0}{currency}", self.decimal(amount, places))
+    }
+
+    /// A sum in US dollars, to the dollar: what converted amounts are shown as (their rates are monthly means).
+    pub fn usd(self, amount: f64) -> String {
+        self.money(amount.round(), "USD")
+    }
+
     /// A share (0..=1) as a percentage with one decimal (`12.5%`, `12,5 %`).
     pub fn percent(self, share: f64) -> String {
         let text = format!("{:.1}", share * 100.0);
@@ -256,7 +289,7 @@ mod tests {
             let Some(start) = start else { return Default::default() };
             let mut body = String::new();
             for (i, line) in text.lines().enumerate().skip(start) {
-                if i > start && !line.starts_with(' ') && !line.is_empty() {
+                if i > start && !line.starts_with(' ') && !line.starts_with('}') && !line.is_empty() {
                     break;
                 }
                 body.push_str(line);
@@ -297,6 +330,12 @@ mod tests {
         assert_eq!(Lang::En.date("not a date"), "not a date");
         assert_eq!(Lang::En.date("2019-13-01"), "2019-13-01");
         assert_eq!(Lang::Ru.percent(0.125), "12,5\u{a0}%");
+        assert_eq!(Lang::En.decimal(1_234_567.891, 2), "1,234,567.89");
+        assert_eq!(Lang::Ru.decimal(-1_234.5, 1), "-1\u{a0}234,5");
+        assert_eq!(Lang::En.decimal(-0.001, 1), "0.0");
+        assert_eq!(Lang::En.money(45_000.0, "RUB"), "45,000\u{a0}RUB");
+        assert_eq!(Lang::Ru.money(312.5, "USD"), "312,50\u{a0}USD");
+        assert_eq!(Lang::Ko.usd(1_234_567.6), "1,234,568\u{a0}USD");
     }
 
     #[test]

@@ -147,6 +147,7 @@ pub(crate) fn response_schema(spec: &RouteSpec) -> Option<Value> {
             "segments": array(object(json!({"id": s, "statements": array(any_object.clone()), "findings": array(any_object.clone())}))),
             "apart": array(any_object.clone()),
             "outcomes": array(object(json!({"spell": nullable("string"), "icls": s, "icls_label": s}))),
+            "analysis": object(json!({"withdrawn": b, "synthetic": b, "ledgers": array(any_object.clone())})),
         })),
         ("POST", "/api/v1/testimonies/{id}/facts") => object(json!({
             "statement": s, "source": s, "replaced": nullable("string"), "note": nullable("string"),
@@ -184,6 +185,15 @@ pub(crate) fn response_schema(spec: &RouteSpec) -> Option<Value> {
         })),
         ("GET", "/api/v1/log") => object(json!({"events": array(reference("Event")), "older": nullable("integer")})),
         ("GET" | "POST", "/api/v1/verify") => object(json!({"state": {"enum": ["idle", "running", "done", "failed"]}})),
+        ("GET", "/api/v1/ledgers") => object(json!({
+            "synthetic": b,
+            "summary": object(json!({
+                "spells": i, "flagged": i, "flags": any_object,
+                "usd": object(json!({"spells": i, "employer_paid": n, "deducted": any_object, "received": n})),
+            })),
+            "share_taken": nullable("number"),
+            "missing_rates": array(any_object.clone()),
+        })),
         ("GET", "/api/v1/estimates") => object(json!({"estimates": array(reference("Estimate"))})),
         ("GET", "/api/v1/estimates/{number}") => {
             json!({"allOf": [reference("Estimate"), object(json!({"report": any_object}))]})

@@ -150,6 +150,19 @@ fn table() -> Vec<Route> {
             route("GET", "/estimates/{number}/chart.svg", Read, "The chart of an estimate kept (SVG)"),
             get(pages::estimates::chart),
         ),
+        r(
+            route("GET", "/ledgers", Read, "The wage ledgers summarised, in US dollars, under the reader's ceiling"),
+            get(pages::ledgers::page),
+        ),
+        r(
+            route(
+                "GET",
+                "/api/v1/ledgers",
+                Read,
+                "The wage ledgers summarised, in US dollars, under the reader's ceiling",
+            ),
+            get(pages::ledgers::api),
+        ),
         r(route("GET", "/search", Read, "Search names in any script"), get(pages::search::page)),
         r(route("GET", "/api/v1/search", Read, "Search names in any script"), get(pages::search::api)),
         r(route("GET", "/review", Review, "The linkage review queue"), get(pages::review::page)),

@@ -5,14 +5,18 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use clew_assess::ledger::{Ledger, MissingRates, Rates, ledgers_and_missing_rates};
+pub use clew_assess::engine::{Contradiction, Fact};
+pub use clew_assess::ledger::{Amount, Deduction, Ledger, MissingCurrency, MissingRates};
+use clew_assess::ledger::{Rates, ledgers_and_missing_rates};
 use clew_assess::measures::{MEASURE_SCHEMATA, SpellMeasures, spell_measures};
-use clew_assess::{Assessment, Rules, Taxonomy};
-use clew_model::{Model, SourceId, Statement};
+pub use clew_assess::taxonomy::Family;
+pub use clew_assess::{Assessment, Finding, Outcome, SpellAssessment};
+use clew_assess::{Rules, Taxonomy};
+use clew_model::{Entity, EntityId, Model, Sensitivity, SourceId, SourceKind, Statement};
 use clew_stats::bootstrap::{Interval, bootstrap_mean_clustered};
 
 use crate::entities::entity_name;
-use crate::{Actor, Error, Result, Service};
+use crate::{Actor, Code, Error, Result, Service};
 
 /// A result, and whether synthetic (demo) testimonies went into it: what is shown or written from it must say so.
 #[derive(Debug, Clone)]
@@ -114,11 +118,94 @@ pub struct TestimonyLedgers {
     pub missing: MissingRates,
 }
 
-/// The ledgers of every testimony, for `clew ledger` without `--testimony`.
-#[derive(Debug, Default, serde::Serialize)]
+/// Money over the work spells of a set of ledgers, in US dollars, each amount over its whole spell: an amount per
+/// month times the spell's months, per year a twelfth of that for each month, in total as it is (the months
+/// and the conversion are those of [`clew_assess::ledger::ledgers`]). What reached the worker is kept apart
+/// from what the worker was only owed: wages held until the return home, and wages never paid.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct LedgerTotals {
+    /// Spells with at least one amount in US dollars.
+    pub spells: u64,
+    /// The wages promised at recruitment.
+    pub promised: f64,
+    /// What the employers paid.
+    pub employer_paid: f64,
+    /// The deductions, by kind (`loyalty_fee`, `lodging`, ...).
+    pub deducted: BTreeMap<String, f64>,
+    /// What reached the workers (paid monthly, irregularly, or when not said).
+    pub received: f64,
+    /// What the workers were owed, to be paid only on their return home.
+    pub owed_on_return: f64,
+    /// What the workers were owed and never paid.
+    pub never_paid: f64,
+    /// Amounts left out: no US-dollar equivalent (a month without a rate, a spell without a period) or a period
+    /// that cannot be brought to the spell (per hour, per day).
+    pub unconverted: u64,
+}
+
+/// An amount over its whole spell of `months`, in US dollars, when it has an equivalent and a period to count.
+fn over_spell(amount: &Amount, months: usize) -> Option<f64> {
+    let usd = amount.usd?;
+    match amount.period.as_deref() {
+        Some("month") => Some(usd * months as f64),
+        Some("year") => Some(usd * months as f64 / 12.0),
+        Some("total") => Some(usd),
+        _ => None,
+    }
+}
+
+impl LedgerTotals {
+    /// Adds one spell's ledger.
+    pub fn add(&mut self, ledger: &Ledger) {
+        let months = ledger.months();
+        let mut converted = false;
+        let mut over = |amount: Option<&Amount>| -> Option<f64> {
+            let value = over_spell(amount?, months);
+            if value.is_none() {
+                self.unconverted += 1;
+            }
+            converted |= value.is_some();
+            value
+        };
+        let promised = over(ledger.promised.as_ref());
+        let employer_paid = over(ledger.employer_paid.as_ref());
+        let received = over(ledger.received.as_ref());
+        let deducted: Vec<(&str, Option<f64>)> =
+            ledger.deductions.iter().map(|d| (d.kind.as_str(), over(d.amount.as_ref()))).collect();
+        self.promised += promised.unwrap_or(0.0);
+        self.employer_paid += employer_paid.unwrap_or(0.0);
+        let received = received.unwrap_or(0.0);
+        match ledger.received_when.as_deref() {
+            Some("never") => self.never_paid += received,
+            Some("on_return") => self.owed_on_return += received,
+            _ => self.received += received,
+        }
+        for (kind, value) in deducted {
+            if let Some(value) = value {
+                *self.deducted.entry(kind.to_string()).or_default() += value;
+            }
+        }
+        self.spells += u64::from(converted);
+    }
+
+    /// Every deduction together.
+    pub fn deducted_total(&self) -> f64 {
+        self.deducted.values().sum()
+    }
+
+    /// The share of what the employers paid that was deducted, when they paid anything counted.
+    pub fn share_taken(&self) -> Option<f64> {
+        (self.employer_paid > 0.0).then(|| self.deducted_total() / self.employer_paid)
+    }
+}
+
+/// The ledgers of every testimony, for `clew ledger` without `--testimony` and the ledgers page.
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct LedgerSummary {
     /// Work spells.
     pub spells: u64,
+    /// Their money in US dollars.
+    pub usd: LedgerTotals,
     /// Spells whose ledger is flagged.
     pub flagged: u64,
     /// How often each flag comes up (flags with amounts are counted by their words before the first digit).
@@ -135,6 +222,7 @@ impl LedgerSummary {
     pub fn add(&mut self, ledgers: &[Ledger]) {
         for ledger in ledgers {
             self.spells += 1;
+            self.usd.add(ledger);
             if ledger.flags.is_empty() {
                 continue;
             }
@@ -226,7 +314,7 @@ impl Service {
         if store.source(id)?.is_none() {
             return Err(Error::new(crate::Code::NotFound, format!("there is no testimony `{id}` in this project")));
         }
-        if clew_disclosure::package::source_consent(store, id)?.is_some_and(|(_, w)| w.as_deref() == Some("all")) {
+        if withdrawn_from_every_use(store, id)? {
             return Err(Error::usage(format!(
                 "the witness of `{id}` withdrew consent to every use: it is not analysed"
             )));
@@ -367,5 +455,324 @@ impl Service {
         })?;
         let rows = groups.iter().map(|(group, spells)| AggregateRow::of(group, spells, resamples, seed)).collect();
         Ok(Analysed { value: rows, synthetic })
+    }
+}
+
+/// Whether the witness of testimony `id` withdrew consent to every use (by the consent record or the withdrawal
+/// in force, whichever is stricter): no analysis reads it then.
+fn withdrawn_from_every_use(store: &dyn clew_store::ReadTx, id: &SourceId) -> Result<bool> {
+    Ok(clew_disclosure::package::source_consent(store, id)?.is_some_and(|(_, w)| w.as_deref() == Some("all")))
+}
+
+/// Where a code stands in the ILO 2012 scheme of the rules in force.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Strength {
+    /// A strong indicator.
+    Strong,
+    /// A medium indicator.
+    Medium,
+}
+
+/// A taxonomy code an assessment found, as a reader needs it beside the finding.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CodeMeaning {
+    /// The code (`INV03`, `COE04`, `IND08`...).
+    pub code: String,
+    /// In words: an indicator's name, or the ICLS 2018 wording of a circumstance or element.
+    pub label: String,
+    /// Its family: a circumstance of involuntariness, an element of coercion (ICLS 2018), or an ILO indicator.
+    pub family: Family,
+    /// Strong or medium in the ILO 2012 scheme; `None` for codes the scheme does not weigh (the indicators).
+    pub strength: Option<Strength>,
+}
+
+fn code_meaning(code: &str, taxonomy: &Taxonomy, rules: &Rules) -> Option<CodeMeaning> {
+    let found = taxonomy.code(code)?;
+    let scheme = &rules.ilo_2012;
+    let strength = if scheme.involuntariness_strong.contains(code) || scheme.penalty_strong.contains(code) {
+        Some(Strength::Strong)
+    } else if scheme.involuntariness_medium.contains(code) || scheme.penalty_medium.contains(code) {
+        Some(Strength::Medium)
+    } else {
+        None
+    };
+    // The ICLS codes' names are keys (`withholding_wages_or_benefits`): their words are the ICLS wording.
+    let label = if found.family == Family::Indicator { &found.name } else { &found.text };
+    Some(CodeMeaning { code: code.to_string(), label: label.clone(), family: found.family, strength })
+}
+
+/// One testimony's assessment and wage ledgers as a reader with a sensitivity ceiling may see them: what
+/// `clew assess --testimony` and `clew ledger --testimony` show, for the testimony's page.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TestimonyAnalysis {
+    /// Whether its witness withdrew consent to every use: then it is not analysed, and nothing else is given.
+    pub withdrawn: bool,
+    /// Whether it is synthetic (said whatever the ceiling: a warning is never hidden).
+    pub synthetic: bool,
+    /// Its assessment under the built-in rules, made from the statements under the ceiling.
+    pub assessment: Option<Assessment>,
+    /// Every taxonomy code the assessment found, with its name, family and ILO 2012 weight.
+    pub codes: BTreeMap<String, CodeMeaning>,
+    /// Its wage ledgers, one per work spell, made from the statements under the ceiling and converted with the
+    /// rate table in force.
+    pub ledgers: Vec<Ledger>,
+    /// Names of the entities the ledgers say were paid or took deductions, by id, as the reader may see them.
+    pub names: BTreeMap<String, String>,
+    /// The rates the table lacked: those amounts have no US-dollar equivalent.
+    pub missing_rates: MissingRates,
+}
+
+/// The sensitivity ceilings, lowest first: the project's ledger summary is made under each in one pass.
+const CEILINGS: [Sensitivity; 3] = [Sensitivity::Public, Sensitivity::Internal, Sensitivity::Restricted];
+
+/// The project's ledgers summarised under each ceiling, and the rate table that converted them.
+#[derive(Debug)]
+pub(crate) struct LedgerSummaries {
+    rates: Rates,
+    synthetic: bool,
+    by_ceiling: [LedgerSummary; 3],
+}
+
+impl Service {
+    /// One testimony's assessment (the built-in rules) and wage ledgers (the rate table in force,
+    /// [`Service::rates`]) as a reader with `ceiling` may see them, from one snapshot.
+    ///
+    /// Both are made from the testimony's statements at or under the ceiling only, not made from all of them and
+    /// then trimmed: an outcome, a reason or a ledger flag is derived from every fact it rests on, so one made
+    /// from a restricted fact (hours, wages, a witness's documents) would tell it even with its citation hidden.
+    /// A reader with a lower ceiling may therefore see a milder outcome, or none; what they see is true of the
+    /// facts they may read, and every finding cites only statements and segments on their page. The names of
+    /// the entities paid are made under the ceiling too. A testimony whose witness withdrew consent to every use
+    /// is not analysed (`withdrawn`).
+    pub fn testimony_analysis(&self, id: &SourceId, ceiling: Sensitivity) -> Result<TestimonyAnalysis> {
+        let (model, taxonomy, rules) = (model()?, taxonomy()?, rules(None)?);
+        let rates = self.rates(None)?.rates;
+        let store = &*self.project.read()?;
+        if store.source(id)?.filter(|s| s.kind == SourceKind::Testimony).is_none() {
+            return Err(Error::new(Code::NotFound, format!("there is no testimony `{id}` in this project")));
+        }
+        let mut analysis = TestimonyAnalysis {
+            withdrawn: false,
+            synthetic: false,
+            assessment: None,
+            codes: BTreeMap::new(),
+            ledgers: Vec::new(),
+            names: BTreeMap::new(),
+            missing_rates: MissingRates::default(),
+        };
+        if withdrawn_from_every_use(store, id)? {
+            analysis.withdrawn = true;
+            return Ok(analysis);
+        }
+        let statements = crate::browse::testimony_statements(store, id)?;
+        analysis.synthetic = is_synthetic(&statements);
+        let statements: Vec<Statement> = statements.into_iter().filter(|s| s.sensitivity <= ceiling).collect();
+        let assessment = clew_assess::assess(id, &statements, &rules, taxonomy);
+        for spell in &assessment.spells {
+            let found = spell.involuntariness.iter().chain(&spell.coercion).chain(&spell.indicators);
+            for code in found.chain(spell.findings.iter().flat_map(|f| &f.codes)) {
+                if !analysis.codes.contains_key(code)
+                    && let Some(meaning) = code_meaning(code, taxonomy, &rules)
+                {
+                    analysis.codes.insert(code.clone(), meaning);
+                }
+            }
+        }
+        analysis.assessment = Some(assessment);
+        let (ledgers, missing) = ledgers_and_missing_rates(&statements, Some(&rates));
+        // Names as this testimony gives them first (an employer named in thousands of testimonies is not read
+        // whole for each page), else as the project does; under the ceiling either way.
+        let named = ledgers.iter().flat_map(|l| {
+            l.paid_to.iter().chain(l.deductions.iter().filter_map(|d| d.taken_by.as_ref())).map(String::as_str)
+        });
+        for entity in named {
+            if analysis.names.contains_key(entity) {
+                continue;
+            }
+            let Ok(entity_id) = EntityId::new(entity) else { continue };
+            let described: Vec<Statement> = statements.iter().filter(|s| s.entity_id == entity_id).cloned().collect();
+            let name = match Entity::assemble(model, &entity_id, described).map(|e| e.caption(model)) {
+                Some(caption) if caption != entity => Some(caption),
+                _ => crate::browse::name_under(model, store, entity, ceiling)?,
+            };
+            if let Some(name) = name {
+                analysis.names.insert(entity.to_string(), name);
+            }
+        }
+        analysis.ledgers = ledgers;
+        analysis.missing_rates = missing;
+        Ok(analysis)
+    }
+
+    /// The ledgers of every testimony summarised, as a reader with `ceiling` may see them (the ledgers page):
+    /// made from the statements at or under the ceiling alone, as [`Service::testimony_analysis`] makes one
+    /// testimony's, and converted with the rate table in force ([`Service::rates`]). One pass over every
+    /// testimony makes the summary of every ceiling at once; they are kept until a statement is added or the
+    /// rate table changes, so that the page costs a pass once per state of the project, not once per request.
+    /// At most `flagged_spells` of the flagged spells are listed (`flagged` counts them all). Whether
+    /// synthetic testimonies went into it is said whatever the ceiling.
+    pub fn ledger_summary_for(&self, ceiling: Sensitivity, flagged_spells: usize) -> Result<Analysed<LedgerSummary>> {
+        let rates = self.rates(None)?.rates;
+        let store = self.project.read()?;
+        let version = store.statements_version()?;
+        let summaries = self.ledger_summaries.get_if(
+            version,
+            |kept| kept.rates == rates,
+            || {
+                let mut by_ceiling: [LedgerSummary; 3] = Default::default();
+                let mut synthetic = false;
+                store.for_each_testimony(&clew_assess::engine::SPELL_SCHEMATA, &mut |_, statements| {
+                    synthetic |= is_synthetic(&statements);
+                    // Each ceiling's ledgers from its statements; one that adds none to the ceiling below has
+                    // the same ledgers (testimonies hold few public statements, or none).
+                    let mut below: Option<(usize, Vec<Ledger>, MissingRates)> = None;
+                    for (summary, ceiling) in by_ceiling.iter_mut().zip(CEILINGS) {
+                        let under: Vec<Statement> =
+                            statements.iter().filter(|s| s.sensitivity <= ceiling).cloned().collect();
+                        let (ledgers, missing) = match below.take() {
+                            Some((count, ledgers, missing)) if count == under.len() => (ledgers, missing),
+                            _ => ledgers_and_missing_rates(&under, Some(&rates)),
+                        };
+                        summary.add(&ledgers);
+                        summary.missing.merge(missing.clone());
+                        below = Some((under.len(), ledgers, missing));
+                    }
+                    Ok(())
+                })?;
+                Ok(LedgerSummaries { rates: rates.clone(), synthetic, by_ceiling })
+            },
+        )?;
+        let level = CEILINGS.iter().position(|c| *c == ceiling).unwrap_or(0);
+        let kept = &summaries.by_ceiling[level];
+        let summary = LedgerSummary {
+            spells: kept.spells,
+            usd: kept.usd.clone(),
+            flagged: kept.flagged,
+            flags: kept.flags.clone(),
+            flagged_spells: kept.flagged_spells.iter().take(flagged_spells).cloned().collect(),
+            missing: kept.missing.clone(),
+        };
+        Ok(Analysed { value: summary, synthetic: summaries.synthetic })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::intake::{ImportFormat, Inputs};
+    use crate::tests::project;
+
+    /// The synthetic example testimony of the repository (every person, company and place in it fictional): one
+    /// spell, May 2019 to November 2021, paid 60,000 roubles a month of which 45,000 went as a loyalty fee and
+    /// 15,000 were owed to the worker on return.
+    const EXAMPLE: &str = include_str!("../../../docs/examples/testimony-synthetic.yaml");
+    const EXAMPLE_ID: &str = "T-EXAMPLE-0001";
+
+    /// Imports the example, and a copy of it as `T-EXAMPLE-0002` whose witness withdrew consent to every use.
+    fn example_and_withdrawn() -> (tempfile::TempDir, Service) {
+        let (dir, service, actor) = project();
+        service.add_custodian(&actor, &clew_vault::new_custodian("test").key, "test").unwrap();
+        let withdrawn = EXAMPLE
+            .replace(EXAMPLE_ID, "T-EXAMPLE-0002")
+            .replace("W-EX-0001", "W-EX-0002")
+            .replace("retention_until: 2035-03", "retention_until: 2035-03\n  withdrawal: {date: 2025-06, scope: all}");
+        let files = tempfile::tempdir().unwrap();
+        let mut paths = Vec::new();
+        for (index, text) in [EXAMPLE, withdrawn.as_str()].iter().enumerate() {
+            let path = files.path().join(format!("t{index}.yaml"));
+            std::fs::write(&path, text).unwrap();
+            paths.push(path.display().to_string());
+        }
+        let inputs = Inputs::expand(&paths).unwrap();
+        let report = service.import(&actor, &inputs, &ImportFormat::Testimony, false, &mut |_| {}).unwrap();
+        assert!(report.committed, "{report:?}");
+        (dir, service)
+    }
+
+    fn id(text: &str) -> SourceId {
+        SourceId::new(text).unwrap()
+    }
+
+    #[test]
+    fn a_testimony_is_explained_from_what_the_reader_may_see() {
+        let (_dir, service) = example_and_withdrawn();
+        let full = service.testimony_analysis(&id(EXAMPLE_ID), Sensitivity::Restricted).unwrap();
+        assert!(!full.withdrawn && full.synthetic);
+        let assessment = full.assessment.as_ref().unwrap();
+        assert_eq!(assessment.spells.len(), 1);
+        let spell = &assessment.spells[0];
+        assert_eq!(spell.icls, Outcome::ForcedLabour, "{}", spell.icls_reason);
+        // Every code found is explained, each with the weight the ILO 2012 scheme gives it.
+        for code in spell.involuntariness.iter().chain(&spell.coercion).chain(&spell.indicators) {
+            let meaning = &full.codes[code];
+            assert!(!meaning.label.is_empty() && meaning.label != *code, "{meaning:?}");
+            assert_eq!(meaning.strength.is_none(), meaning.family == Family::Indicator, "{meaning:?}");
+        }
+        assert_eq!(full.codes["COE04"].strength, Some(Strength::Strong));
+        assert!(spell.findings.iter().all(|f| f.evidence.iter().all(|e| e.locator.starts_with("segment:"))));
+        // The ledger: 60,000 roubles a month paid to the dispatcher (named), 45,000 taken, all in dollars.
+        assert_eq!(full.ledgers.len(), 1);
+        let ledger = &full.ledgers[0];
+        let paid = ledger.employer_paid.as_ref().unwrap();
+        assert_eq!((paid.amount, paid.currency.as_str()), (60_000.0, "RUB"));
+        assert!(paid.usd.is_some_and(|usd| usd > 0.0) && full.missing_rates.is_empty());
+        assert!(full.names.contains_key(ledger.paid_to.as_deref().unwrap()), "{:?}", full.names);
+
+        // An analyst reads no work spell (spells are restricted), so nothing is assessed or counted for them:
+        // not an outcome made from facts they may not read, nor a wage.
+        for ceiling in [Sensitivity::Public, Sensitivity::Internal] {
+            let lower = service.testimony_analysis(&id(EXAMPLE_ID), ceiling).unwrap();
+            assert!(lower.assessment.unwrap().spells.is_empty() && lower.codes.is_empty(), "{ceiling:?}");
+            assert!(lower.ledgers.is_empty() && lower.names.is_empty() && lower.synthetic, "{ceiling:?}");
+        }
+
+        let withdrawn = service.testimony_analysis(&id("T-EXAMPLE-0002"), Sensitivity::Restricted).unwrap();
+        assert!(withdrawn.withdrawn && withdrawn.assessment.is_none() && withdrawn.ledgers.is_empty());
+        let error = service.testimony_analysis(&id("T-NONE"), Sensitivity::Restricted).unwrap_err();
+        assert_eq!(error.code(), Code::NotFound);
+    }
+
+    #[test]
+    fn the_projects_ledgers_are_summarised_under_each_ceiling_and_kept() {
+        let (_dir, service) = example_and_withdrawn();
+        let rates = service.rates(None).unwrap().rates;
+        let whole = service.ledger_summary(&rates).unwrap();
+        let shown = service.ledger_summary_for(Sensitivity::Restricted, 10).unwrap();
+        assert!(shown.synthetic && whole.synthetic);
+        assert_eq!(shown.value.usd, whole.value.usd, "the page's summary is the command line's");
+        // One spell (the withdrawn testimony is left out), 31 months at 60,000 roubles.
+        let usd = &shown.value.usd;
+        assert_eq!((shown.value.spells, usd.spells, usd.unconverted), (1, 1, 0));
+        let monthly = service.testimony_analysis(&id(EXAMPLE_ID), Sensitivity::Restricted).unwrap().ledgers[0]
+            .employer_paid
+            .as_ref()
+            .unwrap()
+            .usd
+            .unwrap();
+        assert!((usd.employer_paid - 31.0 * monthly).abs() < 1e-6, "{usd:?}");
+        assert!((usd.deducted["loyalty_fee"] - 0.75 * usd.employer_paid).abs() < 1e-6);
+        assert!((usd.owed_on_return - 0.25 * usd.employer_paid).abs() < 1e-6);
+        assert_eq!((usd.received, usd.never_paid, usd.promised), (0.0, 0.0, 0.0));
+        assert!((usd.share_taken().unwrap() - 0.75).abs() < 1e-9);
+
+        let analyst = service.ledger_summary_for(Sensitivity::Internal, 10).unwrap();
+        assert_eq!((analyst.value.spells, analyst.value.usd.clone()), (0, LedgerTotals::default()));
+        assert!(analyst.synthetic, "a synthetic mark is never hidden");
+
+        // Kept while nothing is added; made again when a testimony is.
+        let again = EXAMPLE.replace(EXAMPLE_ID, "T-EXAMPLE-0003").replace("W-EX-0001", "W-EX-0003");
+        let files = tempfile::tempdir().unwrap();
+        let path = files.path().join("t.yaml");
+        std::fs::write(&path, again).unwrap();
+        let inputs = Inputs::expand(&[path.display().to_string()]).unwrap();
+        let actor = Actor::new("tester").unwrap();
+        service.import(&actor, &inputs, &ImportFormat::Testimony, false, &mut |_| {}).unwrap();
+        let after = service.ledger_summary_for(Sensitivity::Restricted, 10).unwrap();
+        assert_eq!(after.value.spells, 2);
+        assert!((after.value.usd.employer_paid - 2.0 * usd.employer_paid).abs() < 1e-6);
+        assert!(service.ledger_summary_for(Sensitivity::Restricted, 0).unwrap().value.flagged_spells.is_empty());
     }
 }

@@ -20,10 +20,22 @@ impl<T> Cached<T> {
     /// The value for statements version `version`: the kept one if it was built at that version, else a new
     /// one from `build` (which runs while the lock is held, so it runs once for all who ask meanwhile).
     pub(crate) fn get(&self, version: u64, build: impl FnOnce() -> crate::Result<T>) -> crate::Result<Arc<T>> {
+        self.get_if(version, |_| true, build)
+    }
+
+    /// As [`Cached::get`], for a value made from more than the statements (a rate table, say): the kept one is
+    /// used only if `still` says it was made from what is in force now.
+    pub(crate) fn get_if(
+        &self,
+        version: u64,
+        still: impl FnOnce(&T) -> bool,
+        build: impl FnOnce() -> crate::Result<T>,
+    ) -> crate::Result<Arc<T>> {
         // A build that panicked left nothing half-made in the slot: it is still usable.
         let mut slot = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some((built_at, value)) = &*slot
             && *built_at == version
+            && still(value)
         {
             return Ok(Arc::clone(value));
         }
@@ -97,5 +109,8 @@ mod tests {
         assert_eq!(builds.get(), 2);
         assert!(cached.get(3, || Err(crate::Error::usage("no"))).is_err());
         assert_eq!(*cached.get(2, || build(13)).unwrap(), 12, "a failed build keeps what was there");
+        assert_eq!(*cached.get_if(2, |kept| *kept == 12, || build(14)).unwrap(), 12, "still what is in force");
+        assert_eq!(*cached.get_if(2, |kept| *kept == 14, || build(14)).unwrap(), 14, "made from something else");
+        assert_eq!(builds.get(), 3);
     }
 }

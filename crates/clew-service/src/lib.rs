@@ -145,6 +145,8 @@ pub struct Service {
     review_queues: cache::CachedMap<(String, usize), linkage::Review>,
     /// Every testimony's assessment under the built-in rules, counted, per state of the project.
     assessment_overview: cache::Cached<analysis::Analysed<analysis::AssessmentSummary>>,
+    /// The project's ledgers summarised under each ceiling, per state of the project and rate table.
+    ledger_summaries: cache::Cached<analysis::LedgerSummaries>,
 }
 
 impl Service {
@@ -164,6 +166,7 @@ impl Service {
             browse: browse::IndexCache::default(),
             assessment_overview: cache::Cached::default(),
             review_queues: cache::CachedMap::new(8),
+            ledger_summaries: cache::Cached::default(),
         }
     }
 

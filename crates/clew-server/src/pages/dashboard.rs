@@ -180,17 +180,9 @@ pub(crate) async fn page(State(app): State<App>, ctx: Ctx, caller: Caller) -> Re
     html::page(&ctx, Some(&caller), &lang.t(Msg::DashboardTitle), body).into_response()
 }
 
-/// An ICLS 2018 outcome in the reader's language.
+/// An ICLS 2018 outcome in the reader's language (the words the testimony page uses too).
 pub(crate) fn outcome_label(lang: Lang, code: &str) -> String {
-    let msg = match code {
-        "FL" => Msg::OutcomeForcedLabour,
-        "INV_ONLY" => Msg::OutcomeInvoluntaryOnly,
-        "COE_ONLY" => Msg::OutcomeCoercionOnly,
-        "NONE" => Msg::OutcomeNeither,
-        "UNDETERMINED" => Msg::OutcomeUndetermined,
-        _ => return code.to_string(),
-    };
-    lang.t(msg)
+    lang.tr(Msg::OutcomeLabel, &[("code", Arg::Text(code))])
 }
 
 /// One of the ILO's eleven indicators of forced labour in the reader's language (its code for any other).

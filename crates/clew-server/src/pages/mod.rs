@@ -3,10 +3,12 @@
 //! two never compute anything apart.
 
 pub(crate) mod account;
+pub(crate) mod assessment;
 pub(crate) mod assets;
 pub(crate) mod dashboard;
 pub(crate) mod entities;
 pub(crate) mod estimates;
+pub(crate) mod ledgers;
 pub(crate) mod log;
 pub(crate) mod map;
 pub(crate) mod matching;

@@ -1,5 +1,6 @@
 //! Testimonies: the list with filters (every filter a plain GET form), and one testimony's page with its
-//! segments, original and translation side by side, and beside each the facts and findings coded from it.
+//! segments, original and translation side by side, and beside each the facts and findings coded from it,
+//! with its assessment explained and its wage ledgers above them (`pages::assessment`).
 //! Coders add or correct a fact citing a segment; nothing is edited (the service writes new statements).
 
 use axum::extract::rejection::{FormRejection, JsonRejection};
@@ -8,6 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json};
 use clew_model::{EntityId, SourceId, StatementId};
 use clew_service::Code;
+use clew_service::analysis::TestimonyAnalysis;
 use clew_service::browse::{
     Facet, FindingView, NewFact, SegmentView, StatementStatus, StatementView, TestimonyFilter, TestimonyPage,
     TestimonyView,
@@ -17,6 +19,7 @@ use maud::{Markup, html};
 use crate::frame::Ctx;
 use crate::guard::Caller;
 use crate::i18n::{Arg, Lang, Msg};
+use crate::pages::assessment::{assessment_section, ledger_section};
 use crate::pages::query;
 use crate::routes::Permission;
 use crate::{App, Failure, html};
@@ -141,17 +144,33 @@ pub(crate) async fn list_page(State(app): State<App>, ctx: Ctx, caller: Caller, 
     html::page(&ctx, Some(&caller), &lang.t(Msg::TestimoniesTitle), body).into_response()
 }
 
-async fn testimony(app: &App, caller: &Caller, id: String) -> Result<TestimonyView, Failure> {
+/// One testimony's page: the testimony beside its segments, and its assessment explained and wage ledgers, each
+/// as the caller's sensitivity ceiling lets them see it (the service applies it to both).
+#[derive(Debug, serde::Serialize)]
+pub(crate) struct TestimonyPageView {
+    #[serde(flatten)]
+    testimony: TestimonyView,
+    /// Its assessment and wage ledgers.
+    analysis: TestimonyAnalysis,
+}
+
+async fn testimony(app: &App, caller: &Caller, id: String) -> Result<TestimonyPageView, Failure> {
     let id = SourceId::new(&id).map_err(not_found)?;
     let ceiling = caller.role.ceiling();
-    app.run(move |service| service.testimony(&id, ceiling)).await
+    app.run(move |service| {
+        Ok(TestimonyPageView {
+            testimony: service.testimony(&id, ceiling)?,
+            analysis: service.testimony_analysis(&id, ceiling)?,
+        })
+    })
+    .await
 }
 
 pub(crate) async fn api(
     State(app): State<App>,
     caller: Caller,
     Path(id): Path<String>,
-) -> Result<Json<TestimonyView>, Failure> {
+) -> Result<Json<TestimonyPageView>, Failure> {
     Ok(Json(testimony(&app, &caller, id).await?))
 }
 
@@ -233,8 +252,8 @@ fn segment_row(lang: Lang, testimony: &str, segment: &SegmentView, can_code: boo
 }
 
 pub(crate) async fn page(State(app): State<App>, ctx: Ctx, caller: Caller, Path(id): Path<String>) -> Response {
-    let view = match testimony(&app, &caller, id).await {
-        Ok(view) => view,
+    let (view, analysis) = match testimony(&app, &caller, id).await {
+        Ok(page) => (page.testimony, page.analysis),
         Err(failure) => return failure.into_response(),
     };
     let lang = ctx.lang;
@@ -249,10 +268,8 @@ pub(crate) async fn page(State(app): State<App>, ctx: Ctx, caller: Caller, Path(
                 @if let Some(withdrawn) = &consent.withdrawn { dt { (lang.t(Msg::TestimonyWithdrawn)) } dd.problem { (withdrawn) } }
             }
         }
-        @if !view.outcomes.is_empty() {
-            h2 { (lang.t(Msg::FacetOutcome)) }
-            ul { @for outcome in &view.outcomes { li { @if let Some(spell) = &outcome.spell { a href={ "/entities/" (spell) } { (spell) } ": " } strong { (outcome.icls) } " " (outcome.icls_label) } } }
-        }
+        (assessment_section(lang, &analysis))
+        (ledger_section(lang, &analysis))
         h2 { (lang.t(Msg::TestimonySegments)) }
         table.segments {
             thead {

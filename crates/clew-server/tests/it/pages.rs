@@ -1,4 +1,5 @@
-//! Testimonies, coders' facts, search, linkage review and the yente-compatible match, through the router.
+//! Testimonies (with their assessment and wage ledgers), coders' facts, the ledgers page, search, linkage review
+//! and the yente-compatible match, through the router.
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -245,4 +246,167 @@ async fn the_dashboard_charts_the_assessment_and_every_role_reads_the_estimates_
     let one = harness.get(&format!("/api/v1/estimates/{}", population.number), Some(viewer)).await.json();
     assert_eq!(one["report"]["format"], "clew-population-v1");
     assert_eq!(harness.get("/estimates/999/chart.svg", Some(viewer)).await.status, StatusCode::NOT_FOUND);
+}
+
+/// A demo testimony with a work spell the built-in rules find to be forced labour, through a finding that
+/// cites a segment, and with what the employer paid coded: found through the service, not by guessing ids.
+fn forced_labour_testimony(
+    service: &clew_service::Service,
+) -> (clew_model::SourceId, clew_service::analysis::TestimonyAnalysis) {
+    use clew_model::Sensitivity;
+    use clew_service::analysis::Outcome;
+    let all = clew_service::browse::TestimonyFilter::default();
+    let page = service.testimonies(&all, Sensitivity::Restricted, None, 200).unwrap();
+    page.testimonies
+        .iter()
+        .find_map(|testimony| {
+            let analysis = service.testimony_analysis(&testimony.id, Sensitivity::Restricted).unwrap();
+            let forced = analysis.assessment.as_ref()?.spells.iter().any(|spell| {
+                spell.icls == Outcome::ForcedLabour
+                    && spell.findings.iter().any(|f| f.evidence.iter().any(|e| e.locator.starts_with("segment:")))
+            });
+            let paid = analysis.ledgers.iter().any(|l| l.employer_paid.as_ref().is_some_and(|p| p.usd.is_some()));
+            (forced && paid).then(|| (testimony.id.clone(), analysis))
+        })
+        .expect("a demo testimony with forced labour and a wage")
+}
+
+#[tokio::test]
+async fn a_testimony_page_explains_its_assessment_and_ledger_within_the_readers_ceiling() {
+    use clew_server::i18n::Lang;
+    use clew_service::analysis::Outcome;
+    let harness = Harness::new();
+    let sessions = harness.sessions().await;
+    let service = clew_service::Service::open(&harness.service_dir).unwrap();
+    let (id, analysis) = forced_labour_testimony(&service);
+    let assessment = analysis.assessment.as_ref().unwrap();
+    let spell = assessment.spells.iter().find(|s| s.icls == Outcome::ForcedLabour).unwrap();
+    let finding = spell.findings.iter().find(|f| f.evidence.iter().any(|e| e.locator.starts_with("segment:"))).unwrap();
+    let fact = finding.evidence.iter().find(|e| e.locator.starts_with("segment:")).unwrap();
+    let segment = fact.locator.trim_start_matches("segment:").split('#').next().unwrap();
+    let code = &finding.codes[0];
+    let ledger = analysis.ledgers.iter().find(|l| l.employer_paid.as_ref().is_some_and(|p| p.usd.is_some())).unwrap();
+    let paid = ledger.employer_paid.as_ref().unwrap();
+
+    let coder = &sessions[&Role::Coder];
+    let page = harness.get(&format!("/testimonies/{id}"), Some(coder)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let body = &page.body;
+    // The outcome, side by side with ILO 2012's, and the indicator with its name and weight.
+    assert!(body.contains("id=\"assessment\"") && body.contains("<strong>FL</strong> forced labour"), "{body}");
+    assert!(body.contains(&format!("<strong>{}</strong>", spell.ilo_2012.code())));
+    assert!(body.contains(&format!("<strong>{code}</strong> {}", analysis.codes[code].label)), "{body}");
+    assert!(body.contains(&finding.summary), "the rule's own words");
+    // The finding links to the segment and the statement it cites, both on the page.
+    assert!(
+        body.contains(&format!("href=\"#segment-{segment}\"")) && body.contains(&format!("id=\"segment-{segment}\""))
+    );
+    assert!(
+        body.contains(&format!("href=\"#st-{}\"", fact.statement))
+            && body.contains(&format!("id=\"st-{}\"", fact.statement))
+    );
+    // The ledger: what the employer paid, as stated and in US dollars, in the reader's language.
+    assert!(body.contains(&Lang::En.money(paid.amount, &paid.currency)), "{body}");
+    assert!(body.contains(&Lang::En.usd(paid.usd.unwrap())));
+    let russian = harness.get(&format!("/testimonies/{id}"), Some(&format!("{coder}; clew_lang=ru"))).await;
+    assert!(russian.body.contains(&Lang::Ru.money(paid.amount, &paid.currency)), "{}", russian.body);
+    assert!(russian.body.contains("принудительный труд"));
+    // The JSON twin carries the same, beside the testimony's own view.
+    let json = harness.get(&format!("/api/v1/testimonies/{id}"), Some(coder)).await.json();
+    assert!(json["segments"].is_array(), "{json}");
+    let spells = json["analysis"]["assessment"]["spells"].as_array().unwrap();
+    assert!(spells.iter().any(|s| s["icls"] == "FL" && s["spell"] == spell.spell.as_ref().unwrap().as_str()));
+    assert_eq!(json["analysis"]["codes"][code]["label"], analysis.codes[code].label.as_str());
+    let ledgers = json["analysis"]["ledgers"].as_array().unwrap();
+    assert!(ledgers.iter().any(|l| l["employer_paid"]["amount"].as_f64() == Some(paid.amount)));
+
+    // A viewer reads public facts only: no outcome, finding or wage made from the restricted ones.
+    let viewer = &sessions[&Role::Viewer];
+    let page = harness.get(&format!("/testimonies/{id}"), Some(viewer)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("No work spell your role may read"), "{}", page.body);
+    assert!(!page.body.contains("<strong>FL</strong>") && !page.body.contains(&format!("<strong>{code}</strong>")));
+    assert!(!page.body.contains(&Lang::En.money(paid.amount, &paid.currency)));
+    assert!(!page.body.contains(&format!("href=\"#st-{}\"", fact.statement)));
+    let json = harness.get(&format!("/api/v1/testimonies/{id}"), Some(viewer)).await.json();
+    assert_eq!(json["analysis"]["assessment"]["spells"], serde_json::json!([]), "{json}");
+    assert_eq!(
+        (json["analysis"]["ledgers"].clone(), json["analysis"]["codes"].clone()),
+        (serde_json::json!([]), serde_json::json!({}))
+    );
+}
+
+#[tokio::test]
+async fn the_ledgers_page_sums_what_the_service_sums_under_the_readers_ceiling() {
+    use clew_server::i18n::Lang;
+    let harness = Harness::new();
+    let sessions = harness.sessions().await;
+    let service = clew_service::Service::open(&harness.service_dir).unwrap();
+    let rates = service.rates(None).unwrap().rates;
+    let expected = service.ledger_summary(&rates).unwrap();
+    let usd = &expected.value.usd;
+    assert!(expected.synthetic && usd.employer_paid > 0.0, "{usd:?}");
+
+    let admin = &sessions[&Role::Admin];
+    let json = harness.get("/api/v1/ledgers", Some(admin)).await.json();
+    assert_eq!(json["synthetic"], true);
+    assert_eq!(json["summary"]["spells"], expected.value.spells, "{json}");
+    assert_eq!(json["summary"]["flagged"], expected.value.flagged);
+    for (field, value) in [("employer_paid", usd.employer_paid), ("received", usd.received), ("promised", usd.promised)]
+    {
+        assert!((json["summary"]["usd"][field].as_f64().unwrap() - value).abs() < 1e-6, "{field}: {json}");
+    }
+    let share = usd.share_taken().unwrap();
+    assert!((json["share_taken"].as_f64().unwrap() - share).abs() < 1e-9);
+
+    let page = harness.get("/ledgers", Some(admin)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let body = &page.body;
+    assert!(body.contains(&Lang::En.usd(usd.employer_paid)) && body.contains(&Lang::En.percent(share)), "{body}");
+    for (kind, value) in &usd.deducted {
+        assert!(body.contains(&Lang::En.usd(*value)), "{kind}");
+    }
+    assert!(body.contains("<svg") && body.contains("SYNTHETIC") && !body.contains("<script"), "{body}");
+    assert!(body.contains("href=\"/ledgers\""), "in the navigation");
+    let korean = harness.get("/ledgers", Some(&format!("{admin}; clew_lang=ko"))).await;
+    assert!(korean.body.contains(&Lang::Ko.usd(usd.employer_paid)) && korean.body.contains("가상 데이터"));
+
+    // A viewer's summary is made from public facts only: wages are not, so nothing is summed for them.
+    let viewer = &sessions[&Role::Viewer];
+    let json = harness.get("/api/v1/ledgers", Some(viewer)).await.json();
+    assert_eq!(
+        (json["summary"]["spells"].as_u64(), json["summary"]["usd"]["employer_paid"].as_f64()),
+        (Some(0), Some(0.0))
+    );
+    let page = harness.get("/ledgers", Some(viewer)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("href=\"/ledgers\"") && !page.body.contains(&Lang::En.usd(usd.employer_paid)));
+}
+
+#[tokio::test]
+async fn a_testimony_withdrawn_from_every_use_says_it_is_not_analysed() {
+    let harness = Harness::new();
+    let sessions = harness.sessions().await;
+    // The repository's synthetic example, its witness having withdrawn consent to every use.
+    let example = include_str!("../../../../docs/examples/testimony-synthetic.yaml")
+        .replace("retention_until: 2035-03", "retention_until: 2035-03\n  withdrawal: {date: 2025-06, scope: all}");
+    let files = tempfile::tempdir().unwrap();
+    let path = files.path().join("withdrawn.yaml");
+    std::fs::write(&path, example).unwrap();
+    let service = clew_service::Service::open(&harness.service_dir).unwrap();
+    let inputs = clew_service::intake::Inputs::expand(&[path.display().to_string()]).unwrap();
+    let actor = clew_service::Actor::new("demo-coder").unwrap();
+    let format = clew_service::intake::ImportFormat::Testimony;
+    assert!(service.import(&actor, &inputs, &format, false, &mut |_| {}).unwrap().committed);
+
+    let coder = &sessions[&Role::Coder];
+    let page = harness.get("/testimonies/T-EXAMPLE-0001", Some(coder)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains("this testimony is not analysed") && !page.body.contains("id=\"ledger\""),
+        "{}",
+        page.body
+    );
+    let json = harness.get("/api/v1/testimonies/T-EXAMPLE-0001", Some(coder)).await.json();
+    assert_eq!((json["analysis"]["withdrawn"].as_bool(), json["analysis"]["assessment"].is_null()), (Some(true), true));
 }
