@@ -52,7 +52,7 @@ struct Inner {
     limiter: Mutex<limiter::Limiter>,
     verify_job: pages::verify::Shared,
     /// Service operations running at once (see [`OPERATIONS`]).
-    operations: tokio::sync::Semaphore,
+    operations: Arc<tokio::sync::Semaphore>,
     /// Password checks running at once (see [`PASSWORD_CHECKS`]).
     password_checks: tokio::sync::Semaphore,
 }
@@ -73,7 +73,7 @@ impl App {
             options,
             limiter: Mutex::new(limiter::Limiter::default()),
             verify_job: Default::default(),
-            operations: tokio::sync::Semaphore::new(OPERATIONS),
+            operations: Arc::new(tokio::sync::Semaphore::new(OPERATIONS)),
             password_checks: tokio::sync::Semaphore::new(PASSWORD_CHECKS),
         }))
     }
@@ -85,9 +85,16 @@ impl App {
         F: FnOnce(&Service) -> clew_service::Result<T> + Send + 'static,
     {
         let service = Arc::clone(&self.0.service);
-        // The semaphore is never closed; a failure to acquire would only mean running without the bound.
-        let _turn = self.0.operations.acquire().await.ok();
-        match tokio::task::spawn_blocking(move || operation(&service)).await {
+        // The semaphore is never closed; a failure to acquire would only mean running without the bound. The
+        // turn goes with the operation onto its thread and ends when the operation does: a request given up (its
+        // 30 seconds over, its client gone) cannot stop a store read midway, but its operation still counts
+        // until it ends, so abandoned requests cannot pile up work beyond the bound.
+        let turn = Arc::clone(&self.0.operations).acquire_owned().await.ok();
+        let blocking = move || {
+            let _turn = turn;
+            operation(&service)
+        };
+        match tokio::task::spawn_blocking(blocking).await {
             Ok(result) => result.map_err(Failure::from),
             Err(join) => Err(Failure::internal(format!("a service operation ended abnormally: {join}"))),
         }
@@ -185,5 +192,26 @@ async fn shutdown() {
     tokio::select! {
         () = interrupt => {},
         () = terminate => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_abandoned_operation_keeps_its_turn_until_it_ends() {
+        let dir = tempfile::tempdir().unwrap();
+        let project = dir.path().join("demo");
+        clew_service::demo::build_demo(&project, 3, 7, &mut |_| {}).unwrap();
+        let app = App::new(Service::open(&project).unwrap(), Options::default());
+        let slow = app.run(|_| {
+            std::thread::sleep(std::time::Duration::from_millis(600));
+            Ok(())
+        });
+        assert!(tokio::time::timeout(std::time::Duration::from_millis(100), slow).await.is_err(), "given up");
+        assert_eq!(app.0.operations.available_permits(), OPERATIONS - 1, "the operation still runs, and counts");
+        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+        assert_eq!(app.0.operations.available_permits(), OPERATIONS, "its turn ends with it");
     }
 }
