@@ -525,55 +525,38 @@ pub fn verify_reporting(
         }
     }
     progress(VerifyStep::Lists);
-    // Linkage judgements: each as its event logged it (who and when are its batch's, which the event shares),
-    // none added or deleted behind clew's back.
-    let stored = store.link_judgements()?;
-    let mut seen = std::collections::HashSet::new();
-    for (index, judgement) in stored.iter().enumerate() {
-        let now = [
-            judgement.entity_a.clone(),
-            judgement.entity_b.clone(),
-            judgement.verdict.clone(),
-            note_digest(&judgement.salt, &judgement.note),
-        ];
-        let name = format!("linkage judgement {} ({} and {})", index + 1, judgement.entity_a, judgement.entity_b);
-        match judgement.batch.and_then(|batch| logged_judgements.get(&batch)) {
-            Some((_, logged)) if *logged == now && seen.insert(judgement.batch) => {}
-            Some((seq, _)) => {
-                report.problems.push(format!("{name}: it no longer matches event {seq} that logged it: it was altered"))
-            }
-            None => report.problems.push(format!("{name}: no event logged it (added behind clew's back)")),
-        }
-    }
-    for (batch, (seq, logged)) in &logged_judgements {
-        if !stored.iter().any(|j| j.batch == Some(*batch)) {
-            report.problems.push(format!(
-                "linkage judgement of {} and {} logged by event {seq}: it is gone (deleted behind clew's back)",
-                logged[0], logged[1]
-            ));
-        }
-    }
-    // Estimates kept: each as its event logged it, none added or deleted behind clew's back.
-    let kept = store.estimates()?;
-    for estimate in &kept {
-        let now = estimate_digests(estimate);
-        let name = format!("estimate \"{}\" ({})", estimate.title, estimate.kind);
-        match estimate.batch.and_then(|batch| logged_estimates.get(&batch)) {
-            Some((_, logged)) if *logged == now => {}
-            Some((seq, _)) => {
-                report.problems.push(format!("{name}: it no longer matches event {seq} that logged it: it was altered"))
-            }
-            None => report.problems.push(format!("{name}: no event logged it (added behind clew's back)")),
-        }
-    }
-    for (batch, (seq, logged)) in &logged_estimates {
-        if !kept.iter().any(|e| e.batch == Some(*batch)) {
-            report.problems.push(format!(
-                "estimate \"{}\" ({}) logged by event {seq}: it is gone (deleted behind clew's back)",
-                logged[1], logged[0]
-            ));
-        }
-    }
+    // Linkage judgements and kept estimates: each as its event logged it (who and when are its batch's, which
+    // the event shares), none added or deleted behind clew's back.
+    let judgements: Vec<Logged<4>> = store
+        .link_judgements()?
+        .iter()
+        .enumerate()
+        .map(|(index, judgement)| Logged {
+            batch: judgement.batch,
+            name: format!("linkage judgement {} ({} and {})", index + 1, judgement.entity_a, judgement.entity_b),
+            now: [
+                judgement.entity_a.clone(),
+                judgement.entity_b.clone(),
+                judgement.verdict.clone(),
+                note_digest(&judgement.salt, &judgement.note),
+            ],
+        })
+        .collect();
+    check_as_logged(&mut report.problems, &judgements, &logged_judgements, |logged| {
+        format!("linkage judgement of {} and {}", logged[0], logged[1])
+    });
+    let estimates: Vec<Logged<5>> = store
+        .estimates()?
+        .iter()
+        .map(|estimate| Logged {
+            batch: estimate.batch,
+            name: format!("estimate \"{}\" ({})", estimate.title, estimate.kind),
+            now: estimate_digests(estimate),
+        })
+        .collect();
+    check_as_logged(&mut report.problems, &estimates, &logged_estimates, |logged| {
+        format!("estimate \"{}\" ({})", logged[1], logged[0])
+    });
     // Sanctions lists kept for screening: each file still the one imported.
     for list in store.sanctions_lists()? {
         if let Err(problem) = read_kept_list(list_dir, &list) {
@@ -581,6 +564,41 @@ pub fn verify_reporting(
         }
     }
     Ok(report)
+}
+
+/// A record the store keeps, one per batch, that the batch's custody event logged: what it is now.
+struct Logged<const N: usize> {
+    batch: Option<BatchId>,
+    /// How a problem names it.
+    name: String,
+    /// What its event would say of it now.
+    now: [String; N],
+}
+
+/// Checks records against the events that logged them (by batch): each as logged, none added or moved to
+/// another batch, none gone. `gone` names a record from what its event logged.
+fn check_as_logged<const N: usize>(
+    problems: &mut Vec<String>,
+    kept: &[Logged<N>],
+    logged: &std::collections::BTreeMap<BatchId, (u64, [String; N])>,
+    gone: impl Fn(&[String; N]) -> String,
+) {
+    let mut seen = std::collections::HashSet::new();
+    for record in kept {
+        let name = &record.name;
+        match record.batch.and_then(|batch| logged.get(&batch)) {
+            Some((_, was)) if *was == record.now && seen.insert(record.batch) => {}
+            Some((seq, _)) => {
+                problems.push(format!("{name}: it no longer matches event {seq} that logged it: it was altered"))
+            }
+            None => problems.push(format!("{name}: no event logged it (added behind clew's back)")),
+        }
+    }
+    for (batch, (seq, was)) in logged {
+        if !kept.iter().any(|record| record.batch == Some(*batch)) {
+            problems.push(format!("{} logged by event {seq}: it is gone (deleted behind clew's back)", gone(was)));
+        }
+    }
 }
 
 /// What the custody event that keeps an estimate commits to: its kind and title, and the SHA-256 of its

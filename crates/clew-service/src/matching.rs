@@ -328,9 +328,11 @@ impl Service {
     /// The kept lists' screeners, current: built again when the lists kept (the newest version of each) are not
     /// those they were built from, by one caller while the others wait.
     pub(crate) fn kept_screeners(&self) -> Result<Arc<KeptScreeners>> {
-        let mut cached = self.kept_screeners.kept.lock().unwrap_or_else(PoisonError::into_inner);
+        // Which lists are kept is read before the lock is taken, so that requests wait on one another only
+        // while the screeners are built (once, for all of them), never for a read of the store.
         let newest = newest_kept(self.lists()?);
         let sha256: Vec<String> = newest.iter().map(|list| list.sha256.clone()).collect();
+        let mut cached = self.kept_screeners.kept.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(kept) = cached.as_ref()
             && kept.sha256 == sha256
         {
