@@ -47,6 +47,8 @@ if [ -z "$cookie" ]; then
   cookie=$(sign_in "$first")
   curl -s -o /dev/null -H 'Sec-Fetch-Site: same-origin' -H "Cookie: $cookie" --data-urlencode "current=$first" \
     --data-urlencode "new=$chosen" --data-urlencode "repeat=$chosen" "http://127.0.0.1:$port/account/password"
+  # A password change renews the session: sign in again with the new password.
+  cookie=$(sign_in "$chosen")
 fi
 [ -n "$cookie" ] || { echo "could not sign in" >&2; exit 1; }
 
