@@ -52,6 +52,18 @@ impl EntityView {
     }
 }
 
+/// The most entities [`Service::entities_within`] reads for one page.
+pub const ENTITIES_SCANNED: usize = 2000;
+
+/// A page of a listing: its rows, and where the next page begins (`None` at the end).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct EntityPage {
+    /// The rows.
+    pub rows: Vec<EntityRow>,
+    /// The `after` of the next page.
+    pub next: Option<EntityId>,
+}
+
 /// How many entity views [`Service::entity`] keeps between writes.
 pub const ENTITY_VIEWS_KEPT: usize = 4096;
 
@@ -93,28 +105,35 @@ impl Service {
     }
 
     /// Entities as [`Service::entities`] lists them, as a reader with `ceiling` sees them: an entity with no
-    /// statement at or under the ceiling is left out, and a caption comes from such statements only.
+    /// statement at or under the ceiling is left out, and a caption comes from such statements only. At most
+    /// [`ENTITIES_SCANNED`] entities are read for one page, so that a reader who may see few of them cannot make
+    /// one request read the whole project: the page then holds fewer than `limit` rows, and its `next` goes on
+    /// from where the reading stopped.
     pub fn entities_within(
         &self,
         schemata: &Schemata,
         after: Option<&EntityId>,
         limit: usize,
         ceiling: Sensitivity,
-    ) -> Result<Vec<EntityRow>> {
+    ) -> Result<EntityPage> {
         let store = &*self.project.read()?;
         if ceiling == Sensitivity::Restricted {
-            return Ok(store.list_entities(&schemata.0, after, limit)?);
+            let rows = store.list_entities(&schemata.0, after, limit)?;
+            let next = (rows.len() == limit).then(|| rows.last().map(|row| row.id.clone())).flatten();
+            return Ok(EntityPage { rows, next });
         }
         let model = model()?;
         let mut rows = Vec::new();
         let mut from = after.cloned();
-        // Pages of the listing until `limit` rows are visible or the listing ends.
-        while rows.len() < limit {
-            let page = store.list_entities(&schemata.0, from.as_ref(), limit.max(50))?;
-            let Some(last) = page.last() else { break };
-            from = Some(last.id.clone());
-            let ended = page.len() < limit.max(50);
+        let mut scanned = 0;
+        // Pages of the listing until `limit` rows are visible, the listing ends or the reading budget is spent.
+        loop {
+            let want = limit.max(50).min(ENTITIES_SCANNED - scanned);
+            let page = store.list_entities(&schemata.0, from.as_ref(), want)?;
+            let ended = page.len() < want;
             for row in page {
+                scanned += 1;
+                from = Some(row.id.clone());
                 let mut statements = store.statements_for_entity(&row.id)?;
                 statements.retain(|statement| statement.sensitivity <= ceiling);
                 if let Some(entity) = Entity::assemble(model, &row.id, statements) {
@@ -122,15 +141,17 @@ impl Service {
                     let caption = (caption != row.id.as_str()).then_some(caption);
                     rows.push(EntityRow { id: row.id, schema: entity.schema, caption });
                     if rows.len() == limit {
-                        break;
+                        return Ok(EntityPage { rows, next: from });
                     }
                 }
             }
             if ended {
-                break;
+                return Ok(EntityPage { rows, next: None });
+            }
+            if scanned >= ENTITIES_SCANNED {
+                return Ok(EntityPage { rows, next: from });
             }
         }
-        Ok(rows)
     }
 
     /// One entity, from one snapshot: its statements up to `ceiling` (a reader sees nothing more sensitive), the
@@ -221,5 +242,50 @@ impl Service {
         // Sequence numbers are SQLite integers, at most i64::MAX: nothing comes after a larger one, and the store
         // must never see one that would wrap to negative and list every event.
         Ok(self.project.read()?.events(since.min(i64::MAX as u64), limit)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn a_listing_under_a_ceiling_reads_a_bounded_number_of_entities_a_page_and_misses_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let project = dir.path().join("demo");
+        crate::demo::build_demo(&project, 320, 7, &mut |_| {}).unwrap();
+        let service = Service::open(&project).unwrap();
+        let all = Schemata::named(&[]).unwrap();
+        let everything = service.entities(&all, None, usize::MAX).unwrap();
+        assert!(everything.len() > 2 * ENTITIES_SCANNED, "{} entities", everything.len());
+        for ceiling in [Sensitivity::Public, Sensitivity::Internal] {
+            // What a reader under the ceiling may see, entity by entity.
+            let store = service.project.read().unwrap();
+            let visible: Vec<EntityId> = everything
+                .iter()
+                .filter(|row| {
+                    let mut statements = store.statements_for_entity(&row.id).unwrap();
+                    statements.retain(|s| s.sensitivity <= ceiling);
+                    Entity::assemble(model().unwrap(), &row.id, statements).is_some()
+                })
+                .map(|row| row.id.clone())
+                .collect();
+            drop(store);
+            assert!(visible.len() < everything.len(), "{ceiling:?}: something is above it");
+            let (mut seen, mut after, mut calls) = (Vec::new(), None, 0);
+            loop {
+                let page = service.entities_within(&all, after.as_ref(), 50, ceiling).unwrap();
+                calls += 1;
+                seen.extend(page.rows.into_iter().map(|row| row.id));
+                match page.next {
+                    Some(next) => after = Some(next),
+                    None => break,
+                }
+            }
+            assert_eq!(seen, visible, "{ceiling:?}: paging on finds every visible entity once, in order");
+            // No call read more than its budget: reading every entity took at least this many calls.
+            assert!(calls >= everything.len().div_ceil(ENTITIES_SCANNED), "{ceiling:?}: {calls} calls");
+        }
     }
 }

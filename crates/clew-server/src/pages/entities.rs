@@ -44,9 +44,8 @@ async fn list(app: &App, caller: &Caller, raw: Option<String>) -> Result<EntityL
     let after = asked.after.filter(|a| !a.is_empty()).map(|a| EntityId::new(&a)).transpose().map_err(bad_id)?;
     let limit = crate::pages::rows(asked.limit);
     let ceiling = caller.role.ceiling();
-    let entities = app.run(move |service| service.entities_within(&schemata, after.as_ref(), limit, ceiling)).await?;
-    let next = (entities.len() == limit).then(|| entities.last().map(|e| e.id.to_string())).flatten();
-    Ok(EntityList { schema, entities, next })
+    let page = app.run(move |service| service.entities_within(&schemata, after.as_ref(), limit, ceiling)).await?;
+    Ok(EntityList { schema, entities: page.rows, next: page.next.map(|id| id.to_string()) })
 }
 
 pub(crate) async fn list_api(
