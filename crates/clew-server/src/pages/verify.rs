@@ -105,15 +105,26 @@ pub(crate) async fn start(State(app): State<App>, ctx: Ctx, caller: Caller) -> R
 
 pub(crate) async fn page(State(app): State<App>, ctx: Ctx, caller: Caller) -> Response {
     let job = lock(app.verify_job()).clone();
-    let lang = ctx.lang;
     let running = matches!(job, Job::Running { .. });
-    let body = html! {
+    let body = job_body(ctx.lang, &job, crate::now());
+    let mut response = html::page(&ctx, Some(&caller), &ctx.lang.t(Msg::VerifyTitle), body).into_response();
+    if running {
+        // The browser reloads the page itself: progress without JavaScript.
+        response.headers_mut().insert(HeaderName::from_static("refresh"), HeaderValue::from_static("2"));
+    }
+    response
+}
+
+/// What the page says of the job at `now` (Unix seconds).
+fn job_body(lang: crate::i18n::Lang, job: &Job, now: u64) -> maud::Markup {
+    let running = matches!(job, Job::Running { .. });
+    html! {
         p { (lang.t(Msg::VerifyIntro)) }
-        @match &job {
+        @match job {
             Job::Idle => { p { (lang.t(Msg::VerifyNever)) } }
             Job::Running { by, started, step, .. } => {
                 p.notice role="status" {
-                    (lang.tr(Msg::VerifyRunning, &[("who", Arg::Text(by)), ("seconds", Arg::Count(crate::now().saturating_sub(*started) as i64))]))
+                    (lang.tr(Msg::VerifyRunning, &[("who", Arg::Text(by)), ("seconds", Arg::Count(now.saturating_sub(*started) as i64))]))
                     " "
                     @match step {
                         Some(VerifyStep::Events { read }) => { (lang.tr(Msg::VerifyStepEvents, &[("count", Arg::Count(*read as i64))])) }
@@ -145,11 +156,30 @@ pub(crate) async fn page(State(app): State<App>, ctx: Ctx, caller: Caller) -> Re
         @if !running {
             form method="post" action="/verify" { button type="submit" { (lang.t(Msg::VerifyStart)) } }
         }
-    };
-    let mut response = html::page(&ctx, Some(&caller), &lang.t(Msg::VerifyTitle), body).into_response();
-    if running {
-        // The browser reloads the page itself: progress without JavaScript.
-        response.headers_mut().insert(HeaderName::from_static("refresh"), HeaderValue::from_static("2"));
     }
-    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn a_running_job_says_who_started_it_how_long_ago_and_how_far_it_is() {
+        let job = Job::Running {
+            by: "demo-custodian".into(),
+            started_at: "2026-12-06T10:00:00Z".into(),
+            started: 1_000,
+            step: Some(VerifyStep::Events { read: 3000 }),
+        };
+        let english = job_body(Lang::En, &job, 1_042).into_string();
+        assert!(english.contains("Started by demo-custodian"), "{english}");
+        assert!(english.contains("42"), "seconds running: {english}");
+        assert!(english.contains("3000") || english.contains("3,000"), "events read: {english}");
+        assert!(!english.contains("action=\"/verify\""), "no second start while one runs: {english}");
+        let korean = job_body(Lang::Ko, &job, 1_042).into_string();
+        assert_ne!(korean, english);
+        let idle = job_body(Lang::En, &Job::Idle, 1_042).into_string();
+        assert!(idle.contains("action=\"/verify\""), "{idle}");
+    }
 }
