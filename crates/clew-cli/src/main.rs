@@ -634,6 +634,18 @@ enum UserCommand {
         #[arg(long)]
         user: Option<String>,
     },
+    /// Give an account another role: its sessions end. Made an admin or a custodian, an account without a
+    /// second factor gets new credentials (printed once), as a reset gives them. The last admin stays one.
+    Role {
+        /// The account.
+        name: String,
+        /// Its new role (see `clew user add --help`).
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// Who does it (recorded in the custody log) [default: $CLEW_USER or $USER].
+        #[arg(long)]
+        user: Option<String>,
+    },
     /// Give an account a new one-time password (and a new second factor for admins and custodians): the old
     /// ones stop working, and its sessions end.
     Reset {
@@ -653,6 +665,19 @@ enum RoleArg {
     Coder,
     Analyst,
     Viewer,
+}
+
+impl RoleArg {
+    fn role(self) -> clew_service::accounts::Role {
+        use clew_service::accounts::Role;
+        match self {
+            RoleArg::Admin => Role::Admin,
+            RoleArg::Custodian => Role::Custodian,
+            RoleArg::Coder => Role::Coder,
+            RoleArg::Analyst => Role::Analyst,
+            RoleArg::Viewer => Role::Viewer,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -1272,20 +1297,18 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
 }
 
 fn user(project: Option<PathBuf>, command: UserCommand, out: &mut Output) -> Result<(), Failure> {
-    use clew_service::accounts::Role;
     let service = service(&project)?;
     match command {
         UserCommand::Add { name, role, user: who } => {
-            let role = match role {
-                RoleArg::Admin => Role::Admin,
-                RoleArg::Custodian => Role::Custodian,
-                RoleArg::Coder => Role::Coder,
-                RoleArg::Analyst => Role::Analyst,
-                RoleArg::Viewer => Role::Viewer,
-            };
-            let issued = service.add_user(&actor(who)?, &name, role)?;
+            let issued = service.add_user(&actor(who)?, &name, role.role())?;
             show_credentials(out, &issued, "added")
         }
+        UserCommand::Role { name, role, user: who } => match service.set_user_role(&actor(who)?, &name, role.role())? {
+            Some(issued) => show_credentials(out, &issued, "given its new role, with new credentials"),
+            None => out.value(&serde_json::json!({"name": name, "role": role.role().as_str()}), |out| {
+                out.line(&format!("Account `{name}` is now {}; its sessions ended.", role.role().as_str()))
+            }),
+        },
         UserCommand::List => {
             let users = service.users()?;
             out.value(&users, |out| {

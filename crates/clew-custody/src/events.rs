@@ -49,6 +49,8 @@ pub enum EventKind {
     AccountEnable,
     /// An account given a new one-time password (and second factor).
     AccountReset,
+    /// An account given another role (from, to; and whether new credentials were issued with it).
+    AccountRole,
     /// Someone signed in.
     SignIn,
     /// A sign-in refused (the account named when there is one, and why; never what was typed).
@@ -70,7 +72,7 @@ pub enum EventKind {
 
 impl EventKind {
     /// Every kind.
-    pub const ALL: [EventKind; 29] = [
+    pub const ALL: [EventKind; 30] = [
         EventKind::Import,
         EventKind::ImportFtm,
         EventKind::Demo,
@@ -92,6 +94,7 @@ impl EventKind {
         EventKind::AccountDisable,
         EventKind::AccountEnable,
         EventKind::AccountReset,
+        EventKind::AccountRole,
         EventKind::SignIn,
         EventKind::SignInFailed,
         EventKind::SignOut,
@@ -126,6 +129,7 @@ impl EventKind {
             EventKind::AccountDisable => "account-disable",
             EventKind::AccountEnable => "account-enable",
             EventKind::AccountReset => "account-reset",
+            EventKind::AccountRole => "account-role",
             EventKind::SignIn => "sign-in",
             EventKind::SignInFailed => "sign-in-failed",
             EventKind::SignOut => "sign-out",

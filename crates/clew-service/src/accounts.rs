@@ -238,6 +238,38 @@ impl Service {
         Ok(())
     }
 
+    /// Gives an account another role, for `actor`; its sessions end (its API tokens act under the new role). A
+    /// role that needs a second factor (admin, custodian) given to an account without one comes with new
+    /// credentials, returned to be given out once, as a reset gives them. The last enabled admin keeps its role.
+    pub fn set_user_role(&self, actor: &Actor, name: &str, role: Role) -> Result<Option<IssuedCredentials>> {
+        let name = &normal_user_name(name);
+        let batch = batch(actor, EventKind::AccountRole.as_str());
+        let mut tx = self.project.store().write(&batch)?;
+        let account = tx.reads().accounts()?.into_iter().find(|a| a.name == *name).ok_or_else(|| no_account(name))?;
+        if account.role == role.as_str() {
+            return Err(Error::usage(format!("`{name}` is a{} {} already", article(role), role.as_str())));
+        }
+        let issued = if role.needs_second_factor() && !account.second_factor {
+            let (credentials, issued) = self.new_credentials(name, role)?;
+            if !tx.set_account_credentials(name, &credentials)? {
+                return Err(no_account(name));
+            }
+            tx.revoke_api_tokens(name)?;
+            Some(issued)
+        } else {
+            None
+        };
+        if !tx.set_account_role(name, role.as_str())? {
+            return Err(no_account(name));
+        }
+        let detail = serde_json::json!({
+            "name": name, "from": account.role, "to": role.as_str(), "new_credentials": issued.is_some(),
+        });
+        clew_custody::record_event(tx.as_mut(), &batch, EventKind::AccountRole, &detail)?;
+        tx.commit()?;
+        Ok(issued)
+    }
+
     /// Gives an account a new one-time password (and a new second factor, for admins and custodians), for
     /// `actor`: the old password and second factor stop working.
     pub fn reset_user(&self, actor: &Actor, name: &str) -> Result<IssuedCredentials> {
@@ -459,6 +491,11 @@ impl Service {
     }
 }
 
+/// "n" before a role that begins with a vowel ("an admin").
+fn article(role: Role) -> &'static str {
+    if matches!(role, Role::Admin | Role::Analyst) { "n" } else { "" }
+}
+
 /// The longest label of an API token.
 pub const MAX_TOKEN_LABEL_CHARS: usize = 200;
 
@@ -663,5 +700,33 @@ mod tests {
         let kinds: Vec<String> = logged.into_iter().map(|e| e.kind).collect();
         assert_eq!(kinds.iter().filter(|k| *k == "token-use").count(), 2);
         assert_eq!(kinds.iter().filter(|k| *k == "token-create").count(), 1);
+    }
+
+    #[test]
+    fn a_role_change_ends_sessions_brings_a_second_factor_and_keeps_the_last_admin() {
+        let (_dir, service, actor) = project();
+        let admin = service.add_user(&actor, "admin-1", Role::Admin).unwrap();
+        let coder = service.add_user(&actor, "coder-1", Role::Coder).unwrap();
+        let now = 1_800_000_000;
+        let session = service.sign_in("coder-1", &coder.password, None, now).unwrap();
+        assert!(service.set_user_role(&actor, "coder-1", Role::Analyst).unwrap().is_none());
+        assert_eq!(service.session(&session.token, now).unwrap_err().code(), Code::Unauthenticated);
+        assert_eq!(service.users().unwrap().iter().find(|u| u.name == "coder-1").unwrap().role, "analyst");
+        assert_eq!(service.set_user_role(&actor, "coder-1", Role::Analyst).unwrap_err().code(), Code::Usage);
+        // A custodian needs a second factor: new credentials come with the role.
+        let issued = service.set_user_role(&actor, "coder-1", Role::Custodian).unwrap().expect("new credentials");
+        assert!(issued.second_factor.is_some());
+        assert_eq!(service.sign_in("coder-1", &coder.password, None, now).unwrap_err().code(), Code::Unauthenticated);
+        // The last admin stays one.
+        assert_eq!(service.set_user_role(&actor, "admin-1", Role::Viewer).unwrap_err().code(), Code::Conflict);
+        assert!(!admin.password.is_empty());
+        assert_eq!(service.set_user_role(&actor, "nobody", Role::Viewer).unwrap_err().code(), Code::NotFound);
+        let roles: Vec<String> =
+            events(&service).into_iter().filter(|e| e.kind == "account-role").map(|e| e.detail).collect();
+        assert_eq!(roles.len(), 2, "{roles:?}");
+        assert!(
+            roles[1].contains("\"from\":\"analyst\"") && roles[1].contains("\"new_credentials\":true"),
+            "{roles:?}"
+        );
     }
 }

@@ -266,6 +266,9 @@ pub trait WriteTx {
     /// admin is refused ([`Error::Conflict`]), counted inside this transaction: someone must be able to manage
     /// the accounts.
     fn set_account_disabled(&mut self, name: &str, disabled: bool) -> Result<bool>;
+    /// Gives an account another role and ends its sessions; `false` if there is no such account. The last
+    /// enabled admin keeps its role (a conflict).
+    fn set_account_role(&mut self, name: &str, role: &str) -> Result<bool>;
     /// Replaces a sealed value with the same plaintext sealed anew (a key rotation).
     fn reseal(&mut self, value: &SealedRef, sealed: &[u8]) -> Result<()>;
     /// SHA-256 (hex) over every statement this transaction's batch has written so far, in the order written.

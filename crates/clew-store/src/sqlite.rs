@@ -1774,6 +1774,26 @@ impl WriteTx for SqliteWriteTx<'_> {
         Ok(self.connection.db().execute("DELETE FROM session WHERE token_sha256 = ?1", [token_sha256])? == 1)
     }
 
+    fn set_account_role(&mut self, name: &str, role: &str) -> Result<bool> {
+        // Counted here, under the write lock, as for disabling: two admins demoting each other at once cannot
+        // leave none.
+        let (current, enabled_admins): (Option<String>, i64) = self.connection.db().query_row(
+            "SELECT (SELECT role FROM account WHERE name = ?1 AND disabled = 0),
+                    (SELECT count(*) FROM account WHERE role = 'admin' AND disabled = 0)",
+            [name],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )?;
+        if current.as_deref() == Some("admin") && role != "admin" && enabled_admins <= 1 {
+            return Err(Error::Conflict(crate::LAST_ADMIN.into()));
+        }
+        let changed = self
+            .connection
+            .db()
+            .execute("UPDATE account SET role = ?2, batch = ?3 WHERE name = ?1", params![name, role, self.batch_id])?;
+        self.connection.db().execute("DELETE FROM session WHERE account = ?1", [name])?;
+        Ok(changed == 1)
+    }
+
     fn set_account_disabled(&mut self, name: &str, disabled: bool) -> Result<bool> {
         // Counted here, under the write lock: two admins disabling each other at once cannot leave none.
         let (role, enabled_admins): (Option<String>, i64) = self.connection.db().query_row(

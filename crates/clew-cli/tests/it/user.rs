@@ -39,6 +39,12 @@ fn accounts_are_added_listed_disabled_and_reset() {
     assert!(token.starts_with("clew_") && token.len() == 69, "{token}");
     let reset = json(&clew(dir, &["--project", "p", "--json", "user", "reset", "admin-1"]));
     assert_ne!(reset["password"].as_str().unwrap(), password);
+    // Another role: the last admin keeps its own; made a custodian, the coder gets a second factor.
+    let refused = clew(dir, &["--project", "p", "user", "role", "admin-1", "--role", "viewer"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused.stderr));
+    let promoted = json(&clew(dir, &["--project", "p", "--json", "user", "role", "김코더", "--role", "custodian"]));
+    assert_eq!(promoted["role"], "custodian");
+    assert!(promoted["second_factor"]["secret"].is_string(), "{promoted}");
     for bad in [&["user", "add", "two words", "--role", "viewer"][..], &["user", "reset", "nobody"]] {
         let run = clew(dir, &[&["--project", "p"][..], bad].concat());
         assert_eq!(run.status.code(), Some(2), "{bad:?}: {}", text(&run.stderr));
@@ -47,7 +53,7 @@ fn accounts_are_added_listed_disabled_and_reset() {
     // Every change is a custody event, without a password; the project still verifies.
     let log = clew(dir, &["--project", "p", "log", "show"]);
     let log_text = text(&log.stdout);
-    for kind in ["account-add", "account-disable", "account-reset", "token-create"] {
+    for kind in ["account-add", "account-disable", "account-reset", "account-role", "token-create"] {
         assert!(log_text.contains(kind), "{log_text}");
     }
     assert!(!log_text.contains(&password) && !log_text.contains(&token));
