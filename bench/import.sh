@@ -33,6 +33,7 @@ PRAGMA cache_size = -65536;
 PRAGMA wal_autocheckpoint = 8192;
 .read crates/clew-store/migrations/sqlite/0001_statements.sql
 .read crates/clew-store/migrations/sqlite/0002_attachments.sql
+.read crates/clew-store/migrations/sqlite/0012_statement_references.sql
 ATTACH '$out/demo-$n/clew.db' AS demo;
 BEGIN;
 INSERT INTO statement SELECT * FROM demo.statement ORDER BY rowid;

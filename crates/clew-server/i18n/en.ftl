@@ -96,7 +96,7 @@ column-what = What
 column-detail = Detail
 column-property = Property
 column-value = Value
-column-sources = Sources
+column-sources = Sources saying it
 column-evidence = Evidence
 
 ## Entities
@@ -363,3 +363,39 @@ column-from = From
 column-to = To
 column-months = Months
 column-share = Share of what employers paid
+
+## Entity page: relations, sanctions matches, corroboration
+entity-relations = Relations
+entity-relations-intro = The entities this one is linked to: those its statements name, and those whose statements name it, directly or through a relation between the two (an employment, a dispatch, a supervision). Only links made by statements your role may read are shown.
+entity-relations-none = No relation you may see.
+entity-graph-title = Relations of { $name }
+entity-graph-legend = Solid line: this entity names the other. Dashed line: the other, or a relation between the two, names this entity. A blue label opens the relation itself.
+entity-relations-drawn = { $total ->
+    [one] The drawing shows { $drawn } of { $total } relation; see the list below.
+   *[other] The drawing shows { $drawn } of { $total } relations; see the list below.
+}
+entity-relations-more = { $count ->
+    [one] and { $count } more relation, not listed here (the JSON of this page, /api/v1/entities/…, lists the first { $kept })
+   *[other] and { $count } more relations, not listed here (the JSON of this page, /api/v1/entities/…, lists the first { $kept })
+}
+entity-relations-capped = More statements name this entity than were read for this page: the count covers only those read.
+entity-relation-outgoing = this entity names it
+entity-relation-incoming = it names this entity
+entity-relation-through = a relation names both
+column-link = Link
+column-direction = Direction
+entity-matches = Sanctions list matches
+entity-matches-intro = Candidates that screening against the lists kept in the project found for this entity (`clew screen --record`): leads for a person to check, not findings that it is listed.
+column-list = List
+column-list-version = List version
+entity-sources-note = "Sources saying it" counts the different sources (testimonies, documents, lists) that state each value. Two interviews of one witness count as two sources: read the evidence before taking agreement for independent confirmation.
+schema-employment = Employment
+schema-dispatch = Dispatch
+schema-supervision = Supervision
+schema-payment = Payment
+schema-deduction = Deduction
+schema-housing = Housing
+schema-permit = Permit
+schema-accommodation = Accommodation
+schema-testimony = Testimony
+schema-sanctions-match = Sanctions match

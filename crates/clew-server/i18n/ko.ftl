@@ -92,7 +92,7 @@ column-what = 무엇을
 column-detail = 세부 내용
 column-property = 속성
 column-value = 값
-column-sources = 출처 수
+column-sources = 이 값을 진술한 출처 수
 column-evidence = 근거
 
 ## Entities
@@ -338,3 +338,33 @@ column-from = 시작
 column-to = 끝
 column-months = 개월 수
 column-share = 고용주 지급액 대비 비율
+
+## Entity page: relations, sanctions matches, corroboration
+entity-relations = 관계
+entity-relations-intro = 이 개체와 연결된 개체입니다. 이 개체의 진술이 가리키는 개체와, 직접 또는 둘 사이의 관계(고용, 파견, 감독)를 통해 이 개체를 가리키는 개체가 표시됩니다. 귀하의 역할이 읽을 수 있는 진술로 이루어진 연결만 보입니다.
+entity-relations-none = 볼 수 있는 관계가 없습니다.
+entity-graph-title = { $name }의 관계
+entity-graph-legend = 실선: 이 개체가 상대를 가리킵니다. 점선: 상대 또는 둘 사이의 관계가 이 개체를 가리킵니다. 파란 글씨를 누르면 관계 자체가 열립니다.
+entity-relations-drawn = 그림에는 관계 { $total }건 중 { $drawn }건이 표시됩니다. 아래 목록을 보십시오.
+entity-relations-more = 그 밖의 관계 { $count }건은 여기에 나열되지 않습니다(이 페이지의 JSON, /api/v1/entities/…에 처음 { $kept }건이 있음)
+entity-relations-capped = 이 개체를 가리키는 진술이 이 페이지에서 읽은 것보다 많습니다. 개수는 읽은 진술만 센 것입니다.
+entity-relation-outgoing = 이 개체가 가리킴
+entity-relation-incoming = 이 개체를 가리킴
+entity-relation-through = 관계가 둘을 가리킴
+column-link = 연결
+column-direction = 방향
+entity-matches = 제재 목록 일치 후보
+entity-matches-intro = 프로젝트에 보관된 제재 목록과 대조하여(`clew screen --record`) 이 개체에 대해 찾은 후보입니다. 사람이 확인해야 할 단서이며, 이 개체가 목록에 올라 있다는 결론이 아닙니다.
+column-list = 목록
+column-list-version = 목록 버전
+entity-sources-note = "이 값을 진술한 출처 수"는 각 값을 진술한 서로 다른 출처(증언, 문서, 목록)의 수입니다. 한 증인을 두 번 면담하면 출처 두 개로 셉니다. 일치하는 진술을 독립적인 확인으로 받아들이기 전에 근거를 읽으십시오.
+schema-employment = 고용
+schema-dispatch = 파견
+schema-supervision = 감독
+schema-payment = 지급
+schema-deduction = 공제
+schema-housing = 거주
+schema-permit = 허가증
+schema-accommodation = 숙소
+schema-testimony = 증언
+schema-sanctions-match = 제재 목록 일치 후보

@@ -96,7 +96,7 @@ column-what = Что
 column-detail = Подробности
 column-property = Свойство
 column-value = Значение
-column-sources = Источники
+column-sources = Источников, сообщающих это
 column-evidence = Доказательства
 
 ## Entities
@@ -369,3 +369,40 @@ column-from = С
 column-to = По
 column-months = Месяцев
 column-share = Доля от выплат работодателей
+
+## Entity page: relations, sanctions matches, corroboration
+entity-relations = Связи
+entity-relations-intro = Объекты, связанные с этим: те, которые называют его утверждения, и те, чьи утверждения называют его — напрямую или через связь между ними (трудоустройство, направление на работу, надзор). Показаны только связи из утверждений, доступных вашей роли.
+entity-relations-none = Нет связей, доступных вам.
+entity-graph-title = Связи объекта «{ $name }»
+entity-graph-legend = Сплошная линия: этот объект называет другой. Пунктир: другой объект или связь между ними называет этот объект. Синяя подпись открывает саму связь.
+entity-relations-drawn = { $total ->
+    [one] На схеме { $drawn } из { $total } связи; см. список ниже.
+   *[other] На схеме { $drawn } из { $total } связей; см. список ниже.
+}
+entity-relations-more = { $count ->
+    [one] и ещё { $count } связь, не перечисленная здесь (JSON этой страницы, /api/v1/entities/…, перечисляет первые { $kept })
+    [few] и ещё { $count } связи, не перечисленные здесь (JSON этой страницы, /api/v1/entities/…, перечисляет первые { $kept })
+   *[many] и ещё { $count } связей, не перечисленных здесь (JSON этой страницы, /api/v1/entities/…, перечисляет первые { $kept })
+}
+entity-relations-capped = Этот объект называют больше утверждений, чем было прочитано для этой страницы: счёт охватывает только прочитанные.
+entity-relation-outgoing = этот объект называет его
+entity-relation-incoming = он называет этот объект
+entity-relation-through = связь называет оба
+column-link = Вид связи
+column-direction = Направление
+entity-matches = Совпадения с санкционными списками
+entity-matches-intro = Кандидаты, найденные для этого объекта сверкой со списками, хранящимися в проекте (`clew screen --record`): зацепки для проверки человеком, а не вывод о том, что объект внесён в список.
+column-list = Список
+column-list-version = Версия списка
+entity-sources-note = «Источников, сообщающих это» — число разных источников (показаний, документов, списков), в которых указано каждое значение. Два интервью одного свидетеля считаются двумя источниками: прочтите доказательства, прежде чем принимать совпадение за независимое подтверждение.
+schema-employment = Трудоустройство
+schema-dispatch = Направление на работу
+schema-supervision = Надзор
+schema-payment = Выплата
+schema-deduction = Удержание
+schema-housing = Проживание
+schema-permit = Разрешение
+schema-accommodation = Жильё
+schema-testimony = Показания
+schema-sanctions-match = Совпадение с санкционным списком

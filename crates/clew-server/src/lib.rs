@@ -16,6 +16,7 @@ use clew_service::Service;
 mod chart;
 mod failure;
 mod frame;
+mod graph;
 mod guard;
 mod html;
 pub mod i18n;

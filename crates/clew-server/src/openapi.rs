@@ -130,6 +130,13 @@ pub(crate) fn response_schema(spec: &RouteSpec) -> Option<Value> {
         ("GET", "/api/v1/entities/{id}") => object(json!({
             "id": s, "schema": s, "caption": s,
             "properties": array(object(json!({"property": s, "label": s, "reference": b, "values": array(any_object.clone())}))),
+            "relations": array(object(json!({
+                "id": s, "name": nullable("string"), "schema": nullable("string"),
+                "direction": {"enum": ["outgoing", "incoming"]},
+            }))),
+            "relations_total": i,
+            "relations_capped": b,
+            "matches": array(any_object.clone()),
         })),
         ("GET", "/api/v1/testimonies") => object(json!({
             "testimonies": array(object(json!({

@@ -882,9 +882,19 @@ fn cited_segment(locator: &str) -> Option<&str> {
 /// other than its id.
 pub(crate) fn name_under(model: &Model, store: &dyn ReadTx, id: &str, ceiling: Sensitivity) -> Result<Option<String>> {
     let Ok(id) = EntityId::new(id) else { return Ok(None) };
+    Ok(entity_under(model, store, &id, ceiling)?.map(|e| e.caption(model)).filter(|caption| *caption != id.as_str()))
+}
+
+/// Entity `id` as a reader with `ceiling` sees it (from statements at or under it), if any is theirs to see.
+pub(crate) fn entity_under(
+    model: &Model,
+    store: &dyn ReadTx,
+    id: &EntityId,
+    ceiling: Sensitivity,
+) -> Result<Option<Entity>> {
     let statements: Vec<Statement> =
-        store.statements_for_entity(&id)?.into_iter().filter(|s| s.sensitivity <= ceiling).collect();
-    Ok(Entity::assemble(model, &id, statements).map(|e| e.caption(model)).filter(|caption| *caption != id.as_str()))
+        store.statements_for_entity(id)?.into_iter().filter(|s| s.sensitivity <= ceiling).collect();
+    Ok(Entity::assemble(model, id, statements))
 }
 
 /// A refusal of a fact, naming the field.

@@ -1,8 +1,10 @@
 //! Reading the entity graph: listings by schema, one entity with the statements behind each value (and the
-//! words of the segments they cite), the project's counts, and the custody log's events.
+//! words of the segments they cite), its relations to other entities in both directions and the sanctions
+//! matches recorded for it, the project's counts, and the custody log's events.
 
 use std::collections::BTreeMap;
 
+use clew_model::value::PropertyType;
 use clew_model::{Entity, EntityId, Model, Sensitivity, SourceId, Statement};
 use clew_store::ReadTx;
 pub use clew_store::{CustodyEvent, EntityRow, Stats};
@@ -21,6 +23,79 @@ pub struct EntityView {
     words: BTreeMap<(SourceId, String), String>,
     /// The names of the entities its values and ends refer to, by id (those with a name other than the id).
     names: BTreeMap<String, String>,
+    /// Its relations as the reader sees them: the entities it names first, then those naming it, the kinds of
+    /// link taking turns (so that the first few show a company's worksites and its workers, not only one kind);
+    /// at most [`RELATIONS_KEPT`].
+    pub relations: Vec<Relation>,
+    /// How many relations it has in all, as the reader sees them (more than `relations` holds past
+    /// [`RELATIONS_KEPT`]).
+    pub relations_total: usize,
+    /// Whether more statements name it than were read ([`REFERENCES_READ`]): `relations_total` then counts only
+    /// the entities naming it among those read.
+    pub relations_capped: bool,
+    /// The sanctions matches recorded for it (`clew screen --record`) that the reader may see, best score first.
+    pub matches: Vec<RecordedMatch>,
+}
+
+/// Which way a relation goes: who names whom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// The entity names the other (one of its entity-valued properties, or an end of the relation it is).
+    Outgoing,
+    /// The other entity names it, or a relation entity does (an Employment whose employer it is links it to the
+    /// employee).
+    Incoming,
+}
+
+/// A relation entity that links two others (an Employment between a company and a worker).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Via {
+    /// Its id.
+    pub id: EntityId,
+    /// Its schema (`Employment`, `Dispatch`, ...).
+    pub schema: String,
+}
+
+/// One relation of an entity: the entity at its other end, and how the two are linked.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Relation {
+    /// The entity at the other end.
+    pub id: EntityId,
+    /// Its name as the reader sees it (from statements at or under their ceiling), when it has one other than
+    /// its id.
+    pub name: Option<String>,
+    /// Its schema as the reader sees it; `None` when no statement about it is theirs to see.
+    pub schema: Option<String>,
+    /// Who names whom.
+    pub direction: Direction,
+    /// The property that makes the link: the entity's own (outgoing), or that of the entity naming it
+    /// (incoming: a worksite's `operator`, an Employment's `employer`).
+    pub property: String,
+    /// The relation entity the link goes through, when the other end is found through one.
+    pub via: Option<Via>,
+}
+
+/// A sanctions list's entry recorded as a match for an entity (`clew screen --record`): a lead for a person to
+/// check, not a finding.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RecordedMatch {
+    /// The match's own entity (schema `SanctionsMatch`).
+    pub id: EntityId,
+    /// The list's name.
+    pub list: String,
+    /// The list's version, when it gives one.
+    pub list_version: Option<String>,
+    /// The entry's id on the list.
+    pub list_entry: String,
+    /// The entry's name that matched.
+    pub matched_name: String,
+    /// The score, between 0 and 1.
+    pub score: f64,
+    /// Why, in words: how the names compared and what the other features added or took off.
+    pub explanation: String,
+    /// The matching rules' versions.
+    pub matcher_version: String,
 }
 
 impl EntityView {
@@ -66,6 +141,178 @@ pub struct EntityPage {
 
 /// How many entity views [`Service::entity`] keeps between writes.
 pub const ENTITY_VIEWS_KEPT: usize = 4096;
+
+/// The most relations an entity view holds (each one costs a read or two of the entities at its ends); the
+/// rest are counted.
+pub const RELATIONS_KEPT: usize = 200;
+
+/// The most statements naming an entity read for its view: a bound on the work of an entity named by nearly
+/// every testimony (the demo's busiest dispatcher is named by about 13,000 statements of 100,000 testimonies).
+pub const REFERENCES_READ: usize = 100_000;
+
+/// The schema of a recorded sanctions match: shown as a match with its explanation, not as a relation.
+const SANCTIONS_MATCH: &str = "SanctionsMatch";
+
+/// Fills in `view`'s relations and sanctions matches: the entities its entity-valued properties name, and
+/// those whose statements name it (found by [`ReadTx::statements_naming`], an index lookup), each link only
+/// when the statements making it are at or under `ceiling`.
+fn relations_of(model: &Model, store: &dyn ReadTx, view: &mut EntityView, ceiling: Sensitivity) -> Result<()> {
+    let Some(entity) = &view.entity else { return Ok(()) };
+    let id = &entity.id;
+    let schema = model.schema(&entity.schema);
+    let is_reference = |schema: Option<&clew_model::Schema>, property: &str| {
+        schema.and_then(|s| s.properties.get(property)).is_some_and(|p| p.kind == PropertyType::Entity)
+    };
+    // What it names: its own statements, already under the ceiling.
+    let mut outgoing: Vec<(String, String)> = Vec::new();
+    for name in entity.properties.keys().filter(|name| is_reference(schema, name)) {
+        for value in entity.values(name) {
+            if value != id.as_str() && !outgoing.iter().any(|(p, v)| p == name && v == value) {
+                outgoing.push((name.clone(), value.to_string()));
+            }
+        }
+    }
+    // What names it: one link per entity naming it (by the first property that does), in the order
+    // recorded, grouped by kind of link so that the kinds can take turns.
+    let naming = store.statements_naming(id, REFERENCES_READ)?;
+    view.relations_capped = naming.len() == REFERENCES_READ;
+    let mut seen: std::collections::HashSet<&EntityId> = std::collections::HashSet::new();
+    let mut kinds: Vec<((&str, &str), Vec<&Statement>)> = Vec::new();
+    let mut matches: Vec<&EntityId> = Vec::new();
+    for statement in &naming {
+        let referrer = model.schema(&statement.schema);
+        if statement.sensitivity > ceiling
+            || statement.entity_id == *id
+            || !is_reference(referrer, &statement.property)
+            || !seen.insert(&statement.entity_id)
+        {
+            continue;
+        }
+        if referrer.is_some_and(|s| s.is_a(SANCTIONS_MATCH)) {
+            matches.push(&statement.entity_id);
+            continue;
+        }
+        let kind = (&*statement.schema, &*statement.property);
+        match kinds.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, statements)) => statements.push(statement),
+            None => kinds.push((kind, vec![statement])),
+        }
+    }
+    let incoming_total: usize = kinds.iter().map(|(_, statements)| statements.len()).sum();
+    view.relations_total = outgoing.len() + incoming_total;
+    let mut incoming: Vec<&Statement> = Vec::with_capacity(incoming_total.min(RELATIONS_KEPT));
+    let mut turn = 0;
+    while incoming.len() < incoming_total && outgoing.len() + incoming.len() < RELATIONS_KEPT {
+        incoming.extend(kinds.iter().filter_map(|(_, statements)| statements.get(turn)));
+        turn += 1;
+    }
+
+    let mut relations = Vec::new();
+    for (property, value) in outgoing.into_iter().take(RELATIONS_KEPT) {
+        let Ok(other) = EntityId::new(&value) else { continue };
+        let (name, schema) = seen_as(model, store, &other, ceiling)?;
+        relations.push(Relation { id: other, name, schema, direction: Direction::Outgoing, property, via: None });
+    }
+    for statement in incoming {
+        if relations.len() == RELATIONS_KEPT {
+            break;
+        }
+        relations.extend(relations_through(model, store, statement, id, ceiling)?);
+    }
+    relations.truncate(RELATIONS_KEPT);
+    view.relations = relations;
+
+    for match_id in matches {
+        let mut statements = store.statements_for_entity(match_id)?;
+        statements.retain(|statement| statement.sensitivity <= ceiling);
+        let Some(found) = Entity::assemble(model, match_id, statements) else { continue };
+        let first = |property: &str| found.values(property).first().map(|v| v.to_string());
+        view.matches.push(RecordedMatch {
+            id: match_id.clone(),
+            list: first("listName").unwrap_or_default(),
+            list_version: first("listVersion"),
+            list_entry: first("listEntry").unwrap_or_default(),
+            matched_name: first("matchedName").unwrap_or_default(),
+            score: first("score").and_then(|s| s.parse().ok()).unwrap_or(0.0),
+            explanation: first("explanation").unwrap_or_default(),
+            matcher_version: first("matcherVersion").unwrap_or_default(),
+        });
+    }
+    view.matches.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+    Ok(())
+}
+
+/// The relations one statement naming entity `id` makes: when it is an end of a relation entity (an
+/// Employment's employer), the entities at the relation's other end, through it; otherwise (or when the
+/// reader sees no other end) the entity making the statement.
+fn relations_through(
+    model: &Model,
+    store: &dyn ReadTx,
+    statement: &Statement,
+    id: &EntityId,
+    ceiling: Sensitivity,
+) -> Result<Vec<Relation>> {
+    let referrer = &statement.entity_id;
+    let property = statement.property.to_string();
+    let mut statements = store.statements_for_entity(referrer)?;
+    statements.retain(|statement| statement.sensitivity <= ceiling);
+    let assembled = Entity::assemble(model, referrer, statements);
+    let edge = model.schema(&statement.schema).and_then(|s| s.edge.as_ref());
+    let other_end = edge.and_then(|edge| {
+        if statement.property.as_ref() == edge.source {
+            Some(&edge.target)
+        } else if statement.property.as_ref() == edge.target {
+            Some(&edge.source)
+        } else {
+            None
+        }
+    });
+    let mut relations = Vec::new();
+    if let (Some(relation), Some(end)) = (&assembled, other_end) {
+        let via = Via { id: referrer.clone(), schema: relation.schema.clone() };
+        for value in relation.values(end) {
+            let Ok(other) = EntityId::new(value) else { continue };
+            if other == *id {
+                continue;
+            }
+            let (name, schema) = seen_as(model, store, &other, ceiling)?;
+            let via = Some(via.clone());
+            relations.push(Relation {
+                id: other,
+                name,
+                schema,
+                direction: Direction::Incoming,
+                property: property.clone(),
+                via,
+            });
+        }
+    }
+    if relations.is_empty() {
+        let name = assembled.as_ref().map(|e| e.caption(model)).filter(|caption| caption != referrer.as_str());
+        let schema = assembled.map(|e| e.schema);
+        relations.push(Relation {
+            id: referrer.clone(),
+            name,
+            schema,
+            direction: Direction::Incoming,
+            property,
+            via: None,
+        });
+    }
+    Ok(relations)
+}
+
+/// Entity `id`'s name (as [`crate::browse::name_under`] gives it) and schema, as a reader with `ceiling` sees it.
+fn seen_as(
+    model: &Model,
+    store: &dyn ReadTx,
+    id: &EntityId,
+    ceiling: Sensitivity,
+) -> Result<(Option<String>, Option<String>)> {
+    let Some(entity) = crate::browse::entity_under(model, store, id, ceiling)? else { return Ok((None, None)) };
+    let caption = entity.caption(model);
+    Ok(((caption != id.as_str()).then_some(caption), Some(entity.schema)))
+}
 
 /// The name of the entity `id` (the caption of its statements), when it has one other than its id.
 pub fn entity_name(model: &Model, store: &dyn ReadTx, id: &str) -> Result<Option<String>> {
@@ -190,7 +437,16 @@ impl Service {
             ));
         }
         let history = statements;
-        let mut view = EntityView { history, entity, words: BTreeMap::new(), names: BTreeMap::new() };
+        let mut view = EntityView {
+            history,
+            entity,
+            words: BTreeMap::new(),
+            names: BTreeMap::new(),
+            relations: Vec::new(),
+            relations_total: 0,
+            relations_capped: false,
+            matches: Vec::new(),
+        };
         let Some(entity) = &view.entity else { return Ok(view) };
         let schema = model.schema(&entity.schema);
         let mut refers: Vec<String> = Vec::new();
@@ -224,6 +480,7 @@ impl Service {
                 view.names.insert(id, name);
             }
         }
+        relations_of(model, store, &mut view, ceiling)?;
         Ok(view)
     }
 

@@ -335,6 +335,12 @@ pub trait ReadTx {
     /// Every statement about an entity (retractions included), in the order recorded; statements of sources
     /// whose consent was withdrawn entirely are left out.
     fn statements_for_entity(&self, id: &EntityId) -> Result<Vec<Statement>>;
+    /// The active statements whose value is `id` (neither retractions nor retracted), in the order recorded, at
+    /// most `limit`: the references other entities make to it (a worksite's operator, an Employment's employer, a
+    /// sanctions match's subject). The store does not know which properties hold entity ids: the caller keeps
+    /// those its model says are entity-valued. Statements of sources whose consent was withdrawn entirely are left
+    /// out, as [`ReadTx::statements_for_entity`] leaves them out. An index lookup, whatever the project's size.
+    fn statements_naming(&self, id: &EntityId, limit: usize) -> Result<Vec<Statement>>;
     /// Lists entities of some schemata (all when empty), ordered by id, after `after`, at most `limit`.
     fn list_entities(&self, schemata: &[String], after: Option<&EntityId>, limit: usize) -> Result<Vec<EntityRow>>;
     /// Calls `visit` with every entity's statements (retractions included), entities in the order they were

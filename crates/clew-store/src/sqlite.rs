@@ -18,7 +18,7 @@ use crate::{
 };
 
 /// Migrations in order; the database's `user_version` is the number applied.
-const MIGRATIONS: [&str; 11] = [
+const MIGRATIONS: [&str; 12] = [
     include_str!("../migrations/sqlite/0001_statements.sql"),
     include_str!("../migrations/sqlite/0002_attachments.sql"),
     include_str!("../migrations/sqlite/0003_stripped_attachments.sql"),
@@ -30,6 +30,7 @@ const MIGRATIONS: [&str; 11] = [
     include_str!("../migrations/sqlite/0009_list_addresses.sql"),
     include_str!("../migrations/sqlite/0010_accounts.sql"),
     include_str!("../migrations/sqlite/0011_estimates.sql"),
+    include_str!("../migrations/sqlite/0012_statement_references.sql"),
 ];
 
 /// The schema version this build writes.
@@ -69,6 +70,54 @@ const ACTIVE: &str = "s.retracts IS NULL AND NOT EXISTS (SELECT 1 FROM statement
 
 /// A statement whose source's consent was not withdrawn entirely.
 const CONSENTED: &str = "NOT EXISTS (SELECT 1 FROM source w WHERE w.key = s.source AND w.withdrawn = 'all')";
+
+/// The properties whose values are entity ids in clew's schema: their statements are marked (`reference`) and
+/// indexed by value (`statement_reference`, migration 12, which marks the rows written before it with this same
+/// list). A test checks it against the schema and the migration; sorted, for a binary search.
+const REFERENCE_PROPERTIES: [&str; 27] = [
+    "accommodation",
+    "addressEntity",
+    "asset",
+    "beneficiary",
+    "director",
+    "dispatcher",
+    "documentsHeldBy",
+    "employee",
+    "employer",
+    "employment",
+    "holder",
+    "intermediary",
+    "object",
+    "operator",
+    "organization",
+    "owner",
+    "payer",
+    "permit",
+    "person",
+    "place",
+    "resident",
+    "subject",
+    "supervisor",
+    "traveller",
+    "witness",
+    "worker",
+    "worksite",
+];
+
+/// Whether a statement of `property` names an entity (and is marked so).
+fn is_reference(property: &str) -> bool {
+    REFERENCE_PROPERTIES.binary_search(&property).is_ok()
+}
+
+/// The active statements of entity-valued properties whose value is an entity's id (`?1`), at most `?2`, in
+/// the order recorded: found through the index of references (`statement_reference`), then each checked for a
+/// retraction through `statement_retracts`.
+fn statements_naming_sql() -> String {
+    format!(
+        "{STATEMENT_SELECT} WHERE s.value = ?1 AND s.reference = 1 AND {ACTIVE} AND src.withdrawn IS NOT 'all' \
+         ORDER BY s.rowid LIMIT ?2"
+    )
+}
 
 /// A store in one SQLite database file, shared by every thread that uses it.
 ///
@@ -525,6 +574,13 @@ impl ReadTx for PooledConnection<'_> {
             "{STATEMENT_SELECT} WHERE e.id = ?1 AND src.withdrawn IS NOT 'all' ORDER BY s.rowid"
         ))?;
         let rows = query.query_map([id.as_str()], statement_from_row)?;
+        collect_statements(rows)
+    }
+
+    fn statements_naming(&self, id: &EntityId, limit: usize) -> Result<Vec<Statement>> {
+        let mut query = self.db().prepare_cached(&statements_naming_sql())?;
+        let limit = limit.min(i64::MAX as usize) as i64;
+        let rows = query.query_map(params![id.as_str(), limit], statement_from_row)?;
         collect_statements(rows)
     }
 
@@ -1292,10 +1348,10 @@ const ROWS_PER_INSERT: usize = 64;
 
 /// `INSERT OR IGNORE INTO statement ... VALUES (...), (...)` for `rows` rows.
 fn insert_statements_sql(rows: usize) -> String {
-    let row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    let row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     format!(
         "INSERT OR IGNORE INTO statement (id, entity, property, value, source, locator, batch, confidence,
-                                          sensitivity, retracts) VALUES {}",
+                                          sensitivity, retracts, reference) VALUES {}",
         vec![row; rows].join(", ")
     )
 }
@@ -1488,7 +1544,8 @@ impl WriteTx for SqliteWriteTx<'_> {
             let retracts: Vec<Option<[u8; 16]>> =
                 chunk.iter().map(|(s, _)| s.retracts.as_ref().map(StatementId::to_bytes)).collect();
             let sensitivities: Vec<i64> = chunk.iter().map(|(s, _)| sensitivity_code(s.sensitivity)).collect();
-            let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * 10);
+            let references: Vec<i64> = chunk.iter().map(|(s, _)| i64::from(is_reference(&s.property))).collect();
+            let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * 11);
             for (index, (statement, (entity, property, source))) in chunk.iter().enumerate() {
                 values.extend_from_slice(&[
                     &ids[index] as &dyn rusqlite::ToSql,
@@ -1501,6 +1558,7 @@ impl WriteTx for SqliteWriteTx<'_> {
                     &statement.confidence,
                     &sensitivities[index],
                     &retracts[index],
+                    &references[index],
                 ]);
             }
             let added = insert.execute(values.as_slice())?;
@@ -1904,5 +1962,50 @@ impl WriteTx for SqliteWriteTx<'_> {
         }
         self.connection.db().execute_batch("COMMIT")?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// The plan SQLite chooses for a query of the store's (its `EXPLAIN QUERY PLAN` lines), on an empty project.
+    fn plan(sql: &str) -> Vec<String> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("clew.db");
+        drop(SqliteStore::create(&path).unwrap());
+        let connection = Connection::open(&path).unwrap();
+        let mut query = connection.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let rows = query.query_map(params!["syn.company.1", 10], |row| row.get::<_, String>(3)).unwrap();
+        rows.map(|row| row.unwrap()).collect()
+    }
+
+    #[test]
+    fn the_indexed_references_are_the_entity_valued_properties_of_the_schema() {
+        let model = clew_model::Model::builtin().unwrap();
+        let mut names: Vec<String> = model
+            .schemata
+            .values()
+            .flat_map(|schema| schema.properties.iter())
+            .filter(|(_, property)| property.kind == clew_model::value::PropertyType::Entity)
+            .map(|(name, _)| format!("'{name}'"))
+            .collect();
+        names.sort();
+        names.dedup();
+        let listed: Vec<String> = REFERENCE_PROPERTIES.iter().map(|name| format!("'{name}'")).collect();
+        assert_eq!(listed, names, "a new entity-valued property needs a migration that marks its statements");
+        assert!(REFERENCE_PROPERTIES.is_sorted());
+        let migration = include_str!("../migrations/sqlite/0012_statement_references.sql");
+        assert!(migration.contains(&format!("WHERE name IN ({}));", listed.join(","))), "{migration}");
+    }
+
+    #[test]
+    fn statements_naming_an_entity_are_found_by_index_lookups() {
+        // An entity page reads them on a project of ten million statements: a scan would take seconds.
+        let plan = plan(&statements_naming_sql());
+        assert!(plan.iter().any(|step| step.contains("INDEX statement_reference (value=?)")), "{plan:#?}");
+        assert!(plan.iter().any(|step| step.contains("INDEX statement_retracts (retracts=?)")), "{plan:#?}");
+        assert!(!plan.iter().any(|step| step.starts_with("SCAN") || step.contains("TEMP B-TREE")), "{plan:#?}");
     }
 }

@@ -105,6 +105,16 @@ fn schema_msg(schema: &str) -> Option<Msg> {
         "Company" => Msg::SchemaCompany,
         "PublicBody" => Msg::SchemaPublicBody,
         "Worksite" => Msg::SchemaWorksite,
+        "Employment" => Msg::SchemaEmployment,
+        "Dispatch" => Msg::SchemaDispatch,
+        "Supervision" => Msg::SchemaSupervision,
+        "Payment" => Msg::SchemaPayment,
+        "Deduction" => Msg::SchemaDeduction,
+        "Housing" => Msg::SchemaHousing,
+        "Permit" => Msg::SchemaPermit,
+        "Accommodation" => Msg::SchemaAccommodation,
+        "Testimony" => Msg::SchemaTestimony,
+        "SanctionsMatch" => Msg::SchemaSanctionsMatch,
         _ => return None,
     })
 }

@@ -1,17 +1,19 @@
 //! Entities: a listing by schema, and a page per entity with every property, the sources that say it, the
-//! words they cite, and how many sources agree. A reader sees only statements at or under their role's
-//! sensitivity ceiling.
+//! words they cite, and how many sources agree; its relations in both directions, drawn as a graph whose nodes
+//! are links and listed in full; and the sanctions matches recorded for it with their explanations. A reader
+//! sees only statements at or under their role's sensitivity ceiling, and only links those statements make.
 
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Response};
-use clew_model::{EntityId, Sensitivity};
-use clew_service::entities::{EntityRow, Schemata};
+use clew_model::{EntityId, Model, Sensitivity};
+use clew_service::entities::{Direction, EntityRow, RELATIONS_KEPT, RecordedMatch, Relation, Schemata};
 use maud::html;
 
 use crate::frame::Ctx;
+use crate::graph;
 use crate::guard::Caller;
-use crate::i18n::{Arg, Msg};
+use crate::i18n::{Arg, Lang, Msg};
 use crate::pages::dashboard::schema_label;
 use crate::pages::query;
 use crate::{App, Failure, html};
@@ -142,6 +144,19 @@ pub(crate) struct PropertyView {
     values: Vec<ValueView>,
 }
 
+/// One relation: the entity at its other end, how the two are linked, and the label of the property linking
+/// them.
+#[derive(Debug, serde::Serialize)]
+pub(crate) struct RelationView {
+    #[serde(flatten)]
+    relation: Relation,
+    /// The model's label of `property`.
+    property_label: String,
+    /// What the other end is, for its colour in the drawing.
+    #[serde(skip)]
+    kind: graph::Kind,
+}
+
 /// An entity as a reader sees it.
 #[derive(Debug, serde::Serialize)]
 pub(crate) struct EntityPage {
@@ -151,6 +166,42 @@ pub(crate) struct EntityPage {
     /// Schemata its statements gave that do not fit together.
     schema_conflicts: Vec<String>,
     properties: Vec<PropertyView>,
+    /// Its relations, the entities it names first (at most `clew_service::entities::RELATIONS_KEPT`).
+    relations: Vec<RelationView>,
+    /// How many relations it has in all.
+    relations_total: usize,
+    /// Whether more statements name it than were read: `relations_total` counts those read.
+    relations_capped: bool,
+    /// The sanctions matches recorded for it, best first.
+    matches: Vec<RecordedMatch>,
+}
+
+/// What an entity of `schema` is, for its colour.
+fn kind_of(model: &Model, schema: Option<&str>) -> graph::Kind {
+    let Some(schema) = schema.and_then(|s| model.schema(s)) else { return graph::Kind::Other };
+    if schema.is_a("Person") {
+        graph::Kind::Person
+    } else if schema.is_a("LegalEntity") {
+        graph::Kind::Organisation
+    } else if ["Worksite", "Accommodation", "Address"].iter().any(|place| schema.is_a(place)) {
+        graph::Kind::Place
+    } else {
+        graph::Kind::Other
+    }
+}
+
+/// The label of the property making `relation`: the entity's own (outgoing), else that of the entity naming it
+/// (the relation it goes through, or the other end itself).
+fn property_label(model: &Model, own_schema: &str, relation: &Relation) -> String {
+    let schema = match (&relation.direction, &relation.via) {
+        (Direction::Outgoing, _) => Some(own_schema),
+        (Direction::Incoming, Some(via)) => Some(via.schema.as_str()),
+        (Direction::Incoming, None) => relation.schema.as_deref(),
+    };
+    schema
+        .and_then(|s| model.schema(s))
+        .and_then(|s| s.properties.get(&relation.property))
+        .map_or_else(|| relation.property.clone(), |p| p.label.clone())
 }
 
 async fn entity(app: &App, caller: &Caller, id: String) -> Result<EntityPage, Failure> {
@@ -196,12 +247,25 @@ async fn entity(app: &App, caller: &Caller, id: String) -> Result<EntityPage, Fa
                 values,
             });
         }
+        let relations = view
+            .relations
+            .iter()
+            .map(|relation| RelationView {
+                property_label: property_label(model, &entity.schema, relation),
+                kind: kind_of(model, relation.schema.as_deref()),
+                relation: relation.clone(),
+            })
+            .collect();
         Ok(EntityPage {
             id: entity.id.to_string(),
             schema: entity.schema.clone(),
             caption: entity.caption(model),
             schema_conflicts: entity.schema_conflicts.clone(),
             properties,
+            relations,
+            relations_total: view.relations_total,
+            relations_capped: view.relations_capped,
+            matches: view.matches.clone(),
         })
     })
     .await
@@ -267,7 +331,140 @@ pub(crate) async fn page(State(app): State<App>, ctx: Ctx, caller: Caller, Path(
                 }
             }
         }
+        p.notice { (lang.t(Msg::EntitySourcesNote)) }
+        (matches(lang, &view.matches))
+        (relations(lang, &view))
         p.notice { (lang.t(Msg::ProtectedNotice)) }
     };
     html::page(&ctx, Some(&caller), &view.caption, body).into_response()
+}
+
+/// Relations listed on the page (the JSON has every one the view holds): the list is what a small screen reads,
+/// and a dispatcher named by thousands of testimonies would make it a page of hundreds of rows.
+const RELATIONS_LISTED: usize = 50;
+
+/// What a relation's link is called on the page: the relation's schema when it goes through one (`Employment`),
+/// else the property's label (`Operator`).
+fn link_label(lang: Lang, relation: &RelationView) -> String {
+    match &relation.relation.via {
+        Some(via) => schema_label(lang, &via.schema),
+        None => relation.property_label.clone(),
+    }
+}
+
+/// The relations: the drawing (the first [`graph::NODES_DRAWN`] distinct neighbours) and the list of all that
+/// the view holds.
+fn relations(lang: Lang, view: &EntityPage) -> maud::Markup {
+    let mut nodes: Vec<graph::Node> = Vec::new();
+    for relation in &view.relations {
+        let r = &relation.relation;
+        if nodes.len() == graph::NODES_DRAWN || nodes.iter().any(|n| n.id == r.id.as_str()) {
+            continue;
+        }
+        nodes.push(graph::Node {
+            id: r.id.to_string(),
+            label: r.name.clone().unwrap_or_else(|| r.id.to_string()),
+            kind_label: r.schema.as_deref().map(|s| schema_label(lang, s)).unwrap_or_default(),
+            kind: relation.kind,
+            link: link_label(lang, relation),
+            via: r.via.as_ref().map(|via| via.id.to_string()),
+            incoming: r.direction == Direction::Incoming,
+        });
+    }
+    let title = lang.tr(Msg::EntityGraphTitle, &[("name", Arg::Text(&view.caption))]);
+    let listed = &view.relations[..view.relations.len().min(RELATIONS_LISTED)];
+    let unlisted = view.relations_total.saturating_sub(listed.len());
+    html! {
+        section.relations aria-labelledby="relations" {
+            h2 #relations { (lang.t(Msg::EntityRelations)) }
+            @if view.relations.is_empty() {
+                p { (lang.t(Msg::EntityRelationsNone)) }
+            } @else {
+                p { (lang.t(Msg::EntityRelationsIntro)) }
+                figure.graph {
+                    (graph::draw(&title, &view.caption, &nodes))
+                    figcaption {
+                        (lang.t(Msg::EntityGraphLegend))
+                        @if view.relations_total > nodes.len() {
+                            " " (lang.tr(Msg::EntityRelationsDrawn, &[("drawn", Arg::Count(nodes.len() as i64)), ("total", Arg::Count(view.relations_total as i64))]))
+                        }
+                    }
+                }
+                table.relations {
+                    thead {
+                        tr {
+                            th scope="col" { (lang.t(Msg::ColumnName)) }
+                            th scope="col" { (lang.t(Msg::ColumnSchema)) }
+                            th scope="col" { (lang.t(Msg::ColumnLink)) }
+                            th scope="col" { (lang.t(Msg::ColumnDirection)) }
+                        }
+                    }
+                    tbody {
+                        @for relation in listed {
+                            @let r = &relation.relation;
+                            tr {
+                                td { a href={ "/entities/" (r.id) } { (r.name.as_deref().unwrap_or(r.id.as_str())) } }
+                                td { @if let Some(schema) = &r.schema { (schema_label(lang, schema)) } }
+                                td {
+                                    @if let Some(via) = &r.via {
+                                        a href={ "/entities/" (via.id) } { (schema_label(lang, &via.schema)) }
+                                        " (" (relation.property_label) ")"
+                                    } @else {
+                                        (relation.property_label)
+                                    }
+                                }
+                                td {
+                                    @match (r.direction, &r.via) {
+                                        (Direction::Outgoing, _) => (lang.t(Msg::EntityRelationOutgoing)),
+                                        (Direction::Incoming, None) => (lang.t(Msg::EntityRelationIncoming)),
+                                        (Direction::Incoming, Some(_)) => (lang.t(Msg::EntityRelationThrough)),
+                                    }
+                                }
+                            }
+                        }
+                        @if unlisted > 0 {
+                            tr { td colspan="4" { (lang.tr(Msg::EntityRelationsMore, &[("count", Arg::Count(unlisted as i64)), ("kept", Arg::Count(RELATIONS_KEPT as i64))])) } }
+                        }
+                    }
+                }
+                @if view.relations_capped {
+                    p.notice { (lang.t(Msg::EntityRelationsCapped)) }
+                }
+            }
+        }
+    }
+}
+
+/// The sanctions matches recorded for the entity, each with its explanation; nothing when there are none.
+fn matches(lang: Lang, matches: &[RecordedMatch]) -> maud::Markup {
+    html! {
+        @if !matches.is_empty() {
+            section.matches aria-labelledby="matches" {
+                h2 #matches { (lang.t(Msg::EntityMatches)) }
+                p { (lang.t(Msg::EntityMatchesIntro)) }
+                table {
+                    thead {
+                        tr {
+                            th scope="col" { (lang.t(Msg::ColumnList)) }
+                            th scope="col" { (lang.t(Msg::ColumnListVersion)) }
+                            th scope="col" { (lang.t(Msg::SearchMatched)) }
+                            th scope="col" class="n" { (lang.t(Msg::SearchScore)) }
+                            th scope="col" { (lang.t(Msg::SearchWhy)) }
+                        }
+                    }
+                    tbody {
+                        @for found in matches {
+                            tr {
+                                td { (found.list) " " small { code { (found.list_entry) } } }
+                                td { (found.list_version.as_deref().unwrap_or("")) }
+                                td { a href={ "/entities/" (found.id) } { (found.matched_name) } }
+                                td.n { (format!("{:.2}", found.score)) }
+                                td { (found.explanation) " " small { (found.matcher_version) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

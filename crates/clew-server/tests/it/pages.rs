@@ -1,9 +1,11 @@
-//! Testimonies (with their assessment and wage ledgers), coders' facts, the ledgers page, search, linkage review
-//! and the yente-compatible match, through the router.
+//! Testimonies (with their assessment and wage ledgers), coders' facts, the ledgers page, entity pages
+//! (relations, sanctions matches), search, linkage review and the yente-compatible match, through the router.
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use clew_model::{EntityId, Sensitivity};
 use clew_service::accounts::Role;
+use clew_service::entities::Schemata;
 
 use crate::harness::Harness;
 
@@ -409,4 +411,222 @@ async fn a_testimony_withdrawn_from_every_use_says_it_is_not_analysed() {
     );
     let json = harness.get("/api/v1/testimonies/T-EXAMPLE-0001", Some(coder)).await.json();
     assert_eq!((json["analysis"]["withdrawn"].as_bool(), json["analysis"]["assessment"].is_null()), (Some(true), true));
+}
+
+/// The drawing of an entity page's relations (its inline SVG).
+fn drawing(body: &str) -> &str {
+    let start = body.find("<svg").expect("the page draws its relations");
+    let end = body[start..].find("</svg>").expect("the drawing ends") + start;
+    &body[start..end]
+}
+
+/// The ids of the relations of an entity page's JSON twin.
+fn related(view: &serde_json::Value) -> Vec<String> {
+    view["relations"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_string()).collect()
+}
+
+/// Text as maud writes it into a page.
+fn escaped(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// Statements of a SYNTHETIC source written straight to the store: the demo has no public statement (and takes
+/// no FtM file), and this test needs some, each at the sensitivity it names.
+fn write_synthetic(service: &clew_service::Service, facts: &[(&str, &str, &str, &str, Sensitivity)]) {
+    let source = clew_model::SourceId::new("synthetic:entity-page-test").unwrap();
+    let batch = clew_store::Batch {
+        recorded_by: "demo-admin".into(),
+        recorded_at: "2026-01-01T00:00:00Z".into(),
+        operation: "test".into(),
+    };
+    let mut tx = service.project().store().write(&batch).unwrap();
+    let draft = clew_store::SourceDraft {
+        id: source.clone(),
+        kind: clew_model::SourceKind::FtmFile,
+        title: "SYNTHETIC entities of the entity page test".into(),
+        content_hash: "0".repeat(64),
+        synthetic: true,
+        withdrawn: None,
+    };
+    tx.put_source(&draft).unwrap();
+    let statements: Vec<clew_model::Statement> = facts
+        .iter()
+        .map(|(entity, schema, property, value, sensitivity)| {
+            let claim = clew_model::Claim {
+                entity_id: EntityId::new(entity).unwrap(),
+                schema,
+                property,
+                value: value.to_string(),
+                source_id: &source,
+                locator: "field:test".into(),
+                generation: 1,
+            };
+            clew_model::Statement::new(claim, "demo-admin", "2026-01-01T00:00:00Z", 1.0, *sensitivity)
+        })
+        .collect();
+    tx.put_statements(&statements).unwrap();
+    tx.commit().unwrap();
+}
+
+#[tokio::test]
+async fn an_entity_page_draws_its_relations_both_ways_as_links() {
+    let harness = Harness::new();
+    let sessions = harness.sessions().await;
+    let (coder, analyst) = (&sessions[&Role::Coder], &sessions[&Role::Analyst]);
+    // From the demo: a worksite and the company operating it; an employment at that company and its employee.
+    let service = clew_service::Service::open(&harness.service_dir).unwrap();
+    let schemata = |name: &str| Schemata::named(&[name.to_string()]).unwrap();
+    let values = |id: &EntityId, property: &str| -> Vec<String> {
+        let view = service.entity(id, false, Sensitivity::Restricted).unwrap();
+        view.entity.as_ref().unwrap().values(property).into_iter().map(String::from).collect()
+    };
+    let site = service.entities(&schemata("Worksite"), None, 100).unwrap()[0].id.clone();
+    let company = values(&site, "operator")[0].clone();
+    let (job, employee) = service
+        .entities(&schemata("Employment"), None, 200)
+        .unwrap()
+        .into_iter()
+        .find_map(|row| {
+            (values(&row.id, "employer").first() == Some(&company))
+                .then(|| (row.id.to_string(), values(&row.id, "employee")[0].clone()))
+        })
+        .expect("an employment at the company");
+
+    let page = harness.get(&format!("/entities/{company}"), Some(coder)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let svg = drawing(&page.body);
+    for id in [site.as_str(), &employee, &job] {
+        assert!(svg.contains(&format!("href=\"/entities/{id}\"")), "{id} is a link in the drawing: {svg}");
+    }
+    assert!(svg.contains("sans-serif") && !page.body.contains("<script"));
+    let view = harness.get(&format!("/api/v1/entities/{company}"), Some(coder)).await.json();
+    let relations = view["relations"].as_array().unwrap();
+    let worksite = relations.iter().find(|r| r["id"] == site.as_str()).expect("its worksite");
+    assert_eq!((worksite["direction"].as_str(), worksite["property"].as_str()), (Some("incoming"), Some("operator")));
+    let worker = relations.iter().find(|r| r["id"] == employee.as_str()).expect("its employee, through the employment");
+    assert_eq!(
+        (worker["direction"].as_str(), worker["via"]["id"].as_str(), worker["via"]["schema"].as_str()),
+        (Some("incoming"), Some(job.as_str()), Some("Employment")),
+        "{worker}"
+    );
+    assert!(view["relations_total"].as_u64().unwrap() >= 2);
+
+    // The other way: the worksite's page links to the company it names.
+    let page = harness.get(&format!("/entities/{site}"), Some(coder)).await;
+    assert!(drawing(&page.body).contains(&format!("href=\"/entities/{company}\"")), "{}", page.body);
+    let view = harness.get(&format!("/api/v1/entities/{site}"), Some(coder)).await.json();
+    let operator = view["relations"].as_array().unwrap().iter().find(|r| r["id"] == company.as_str()).unwrap().clone();
+    assert_eq!((operator["direction"].as_str(), operator["property"].as_str()), (Some("outgoing"), Some("operator")));
+
+    // The demo codes who employs whom as restricted: an analyst sees the company's worksites, not its workers.
+    let view = harness.get(&format!("/api/v1/entities/{company}"), Some(analyst)).await.json();
+    let ids = related(&view);
+    assert!(ids.contains(&site.to_string()), "{view}");
+    assert!(!ids.contains(&employee) && !ids.contains(&job), "{view}");
+    let page = harness.get(&format!("/entities/{company}"), Some(analyst)).await;
+    assert!(!page.body.contains(&format!("/entities/{job}")) && !page.body.contains(&format!("/entities/{employee}")));
+    // Korean and Russian pages say what the drawing shows in their language.
+    let korean = harness.get(&format!("/entities/{company}"), Some(&format!("{analyst}; clew_lang=ko"))).await;
+    assert!(korean.body.contains("관계") && korean.body.contains("이 값을 진술한 출처 수"), "{}", korean.body);
+    let russian = harness.get(&format!("/entities/{company}"), Some(&format!("{analyst}; clew_lang=ru"))).await;
+    assert!(russian.body.contains("Связи") && russian.body.contains("Источников, сообщающих это"));
+}
+
+#[tokio::test]
+async fn a_reader_sees_only_the_relations_their_ceiling_allows() {
+    let harness = Harness::new();
+    let sessions = harness.sessions().await;
+    let service = clew_service::Service::open(&harness.service_dir).unwrap();
+    use Sensitivity::{Internal, Public, Restricted};
+    write_synthetic(
+        &service,
+        &[
+            ("syn.company.public", "Company", "name", "SYNTHETIC PUBLIC LLC", Public),
+            ("syn.site.public", "Worksite", "name", "SYNTHETIC PUBLIC SITE", Public),
+            ("syn.site.public", "Worksite", "operator", "syn.company.public", Public),
+            // A site anyone may see, whose link to the company only the team may.
+            ("syn.site.quiet", "Worksite", "name", "SYNTHETIC QUIET SITE", Public),
+            ("syn.site.quiet", "Worksite", "operator", "syn.company.public", Internal),
+            // An employment known publicly, whose employee is restricted.
+            ("syn.job.public", "Employment", "role", "SYNTHETIC welder", Public),
+            ("syn.job.public", "Employment", "employer", "syn.company.public", Public),
+            ("syn.job.public", "Employment", "employee", "syn.person.1", Restricted),
+            ("syn.person.1", "Person", "name", "SYNTHETIC WORKER ONE", Public),
+        ],
+    );
+    let relations = |role: Role| {
+        let cookie = sessions[&role].clone();
+        let harness = &harness;
+        async move { related(&harness.get("/api/v1/entities/syn.company.public", Some(&cookie)).await.json()) }
+    };
+    let mut viewer = relations(Role::Viewer).await;
+    viewer.sort();
+    assert_eq!(viewer, ["syn.job.public", "syn.site.public"], "the employment itself: its other end is restricted");
+    let mut analyst = relations(Role::Analyst).await;
+    analyst.sort();
+    assert_eq!(analyst, ["syn.job.public", "syn.site.public", "syn.site.quiet"]);
+    let mut coder = relations(Role::Coder).await;
+    coder.sort();
+    assert_eq!(coder, ["syn.person.1", "syn.site.public", "syn.site.quiet"], "the employee, through the employment");
+
+    let page = harness.get("/entities/syn.company.public", Some(&sessions[&Role::Viewer])).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let svg = drawing(&page.body);
+    assert!(svg.contains("href=\"/entities/syn.site.public\"") && svg.contains("SYNTHETIC PUBLIC SITE"), "{svg}");
+    assert!(!page.body.contains("syn.site.quiet") && !page.body.contains("syn.person.1"), "{}", page.body);
+    // The quiet site's own page shows the viewer nothing of its operator.
+    let quiet = harness.get("/api/v1/entities/syn.site.quiet", Some(&sessions[&Role::Viewer])).await.json();
+    assert!(related(&quiet).is_empty(), "{quiet}");
+}
+
+#[tokio::test]
+async fn a_recorded_sanctions_match_shows_on_the_entity_page_with_its_explanation() {
+    let harness = Harness::new();
+    let sessions = harness.sessions().await;
+    let service = clew_service::Service::open(&harness.service_dir).unwrap();
+    let admin = clew_service::Actor::new("demo-admin").unwrap();
+    write_synthetic(
+        &service,
+        &[("syn.company.public", "Company", "name", "SYNTHETIC PUBLIC TRADING LLC", Sensitivity::Public)],
+    );
+    let company = service.entities(&Schemata::named(&["Company".to_string()]).unwrap(), None, 1).unwrap().remove(0);
+    let name = company.caption.clone().expect("a demo company has a name");
+    // A list made up for this test, SYNTHETIC like the demo: its entries bear a demo company's name and the public
+    // company's.
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("synthetic-test-list.csv");
+    std::fs::write(
+        &list,
+        format!("id,name,schema\nSYNTHETIC-1,{name},Company\nSYNTHETIC-2,SYNTHETIC PUBLIC TRADING LLC,Company\n"),
+    )
+    .unwrap();
+    service.import_list(&admin, &clew_service::ListFile::read(&list, None).unwrap()).unwrap();
+    let options = clew_service::ScreenOptions::new(0.7, 5, true).unwrap();
+    let report = service.screen_entities(Vec::new(), &options, Some(&admin)).unwrap();
+    assert_eq!(report.queries_with_match, 2, "{:?}", report.results);
+
+    let analyst = &sessions[&Role::Analyst];
+    let view = harness.get(&format!("/api/v1/entities/{}", company.id), Some(analyst)).await.json();
+    let found = view["matches"].as_array().unwrap().iter().find(|m| m["list_entry"] == "SYNTHETIC-1").unwrap().clone();
+    assert_eq!(
+        (found["list"].as_str(), found["matched_name"].as_str()),
+        (Some("synthetic-test-list.csv"), Some(name.as_str()))
+    );
+    assert!(found["score"].as_f64().unwrap() > 0.9, "{found}");
+    let explanation = found["explanation"].as_str().unwrap();
+    assert!(explanation.starts_with("name "), "{explanation}");
+    assert!(!related(&view).iter().any(|id| id.starts_with("match.")), "a match is not drawn as a relation");
+    let page = harness.get(&format!("/entities/{}", company.id), Some(analyst)).await;
+    assert!(page.body.contains("Sanctions list matches") && page.body.contains("synthetic-test-list.csv"));
+    assert!(page.body.contains(&escaped(explanation)), "{}", page.body);
+
+    // Match statements are internal: a viewer reads the public company's page without them.
+    let public = harness.get("/api/v1/entities/syn.company.public", Some(analyst)).await.json();
+    assert_eq!(public["matches"][0]["list_entry"], "SYNTHETIC-2", "{public}");
+    let viewer = &sessions[&Role::Viewer];
+    let public = harness.get("/api/v1/entities/syn.company.public", Some(viewer)).await.json();
+    assert_eq!(public["matches"].as_array().map(Vec::len), Some(0), "{public}");
+    let page = harness.get("/entities/syn.company.public", Some(viewer)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("SYNTHETIC-2") && !page.body.contains("Sanctions list matches"));
 }

@@ -308,6 +308,49 @@ fn entities_are_visited_with_the_statements_of_the_properties_asked_for() {
     assert_eq!(none, 0);
 }
 
+/// The statements naming an entity: active ones only, in the order recorded, up to the limit, whatever their
+/// property (the caller knows which are references), and none of a source whose consent was withdrawn entirely.
+#[test]
+fn statements_naming_an_entity_are_its_references() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = Project::init(dir.path(), "p", false).unwrap();
+    let store = project.store();
+    let mut tx = store.write(&batch()).unwrap();
+    tx.put_source(&draft("T-1", "h1")).unwrap();
+    let retracted = statement("T-1", "T-1.job2", "Employment", "employer", "syn.company.1", 1);
+    let retraction = retracted.retraction("tester", "2026-01-01T00:00:00Z");
+    tx.put_statements(&[
+        statement("T-1", "syn.company.1", "Company", "name", "SYNTHETIC LLC", 1),
+        statement("T-1", "syn.site.1", "Worksite", "operator", "syn.company.1", 1),
+        statement("T-1", "T-1.job", "Employment", "employer", "syn.company.1", 1),
+        statement("T-1", "T-1.job", "Employment", "employee", "T-1.witness", 1),
+        retracted,
+        retraction,
+        statement("T-1", "syn.company.2", "Company", "name", "syn.company.1", 1),
+    ])
+    .unwrap();
+    tx.put_source(&SourceDraft { withdrawn: Some("all".into()), ..draft("T-2", "h1") }).unwrap();
+    tx.put_statements(&[statement("T-2", "T-2.job", "Employment", "employer", "syn.company.1", 1)]).unwrap();
+    tx.commit().unwrap();
+
+    let read = store.read().unwrap();
+    let naming = |id: &str, limit: usize| -> Vec<(String, String)> {
+        let found = read.statements_naming(&EntityId::new(id).unwrap(), limit).unwrap();
+        assert!(found.iter().all(|s| s.retracts.is_none() && s.value == id));
+        found.into_iter().map(|s| (s.entity_id.to_string(), s.property.to_string())).collect()
+    };
+    let pair = |entity: &str, property: &str| (entity.to_string(), property.to_string());
+    assert_eq!(
+        naming("syn.company.1", 10),
+        [pair("syn.site.1", "operator"), pair("T-1.job", "employer")],
+        "in the order recorded; the retracted reference, the withdrawn testimony's and a name that happens to be \
+         the id are left out"
+    );
+    assert_eq!(naming("syn.company.1", 1), [pair("syn.site.1", "operator")]);
+    assert_eq!(naming("T-1.witness", 10), [pair("T-1.job", "employee")]);
+    assert!(naming("syn.nobody", 10).is_empty());
+}
+
 /// What coders add to a testimony lives in its own source (`code:ID`), outside the testimony's generations: the
 /// analyses' pass hands it over with the testimony and applies its retractions, a changed testimony leaves it
 /// alone, its history keeps every statement with its batch, the listing counts segments, and the testimony's
@@ -427,7 +470,7 @@ fn a_wrong_record_of_a_testimonys_newest_statement_is_caught() {
     let connection = rusqlite::Connection::open(&path).unwrap();
     connection
         .execute_batch(
-            "DROP TABLE estimate; DROP TABLE api_token; DROP TABLE session; DROP TABLE account; DROP TABLE link_judgement; DROP TABLE sanctions_list; ALTER TABLE source DROP COLUMN last_statement; PRAGMA user_version = 4",
+            "DROP INDEX statement_reference; ALTER TABLE statement DROP COLUMN reference; DROP TABLE estimate; DROP TABLE api_token; DROP TABLE session; DROP TABLE account; DROP TABLE link_judgement; DROP TABLE sanctions_list; ALTER TABLE source DROP COLUMN last_statement; PRAGMA user_version = 4",
         )
         .unwrap();
     drop(connection);
