@@ -22,6 +22,9 @@ pub struct Failure {
     /// Each problem the service named, by the field it is in (empty for the whole request): a page shows each
     /// under its field's label in the reader's language.
     problems: Vec<(String, String)>,
+    /// Why, as the service gave it for a reader (a field, a message of the server's and its arguments): shown in
+    /// the reader's language in place of the English problems.
+    reasons: Vec<(String, Msg, Vec<(&'static str, String)>)>,
 }
 
 impl Failure {
@@ -33,18 +36,33 @@ impl Failure {
             own: Some((msg, Vec::new())),
             retry_after: None,
             problems: Vec::new(),
+            reasons: Vec::new(),
         }
     }
 
     /// A failure of the server's own with arguments.
     pub(crate) fn own_with(code: Code, msg: Msg, args: Vec<(&'static str, String)>) -> Failure {
         let english = Lang::En.tr(msg, &args.iter().map(|(k, v)| (*k, Arg::Text(v))).collect::<Vec<_>>());
-        Failure { code, message: english, own: Some((msg, args)), retry_after: None, problems: Vec::new() }
+        Failure {
+            code,
+            message: english,
+            own: Some((msg, args)),
+            retry_after: None,
+            problems: Vec::new(),
+            reasons: Vec::new(),
+        }
     }
 
     /// Something went wrong inside; the text is logged, never shown.
     pub(crate) fn internal(message: String) -> Failure {
-        Failure { code: Code::Internal, message, own: None, retry_after: None, problems: Vec::new() }
+        Failure {
+            code: Code::Internal,
+            message,
+            own: None,
+            retry_after: None,
+            problems: Vec::new(),
+            reasons: Vec::new(),
+        }
     }
 
     /// Its code.
@@ -81,6 +99,16 @@ impl Failure {
         if self.is_hidden() {
             return Vec::new();
         }
+        if !self.reasons.is_empty() {
+            return self
+                .reasons
+                .iter()
+                .map(|(field, msg, args)| {
+                    let args: Vec<_> = args.iter().map(|(k, v)| (*k, Arg::Text(v))).collect();
+                    (field_label(lang, field), lang.tr(*msg, &args))
+                })
+                .collect();
+        }
         self.problems.iter().map(|(field, message)| (field_label(lang, field), message.clone())).collect()
     }
 
@@ -93,6 +121,11 @@ impl Failure {
         };
         serde_json::json!({"code": self.code.as_str(), "message": message})
     }
+}
+
+/// The server's message of a reason's id (every id the service gives has one: a test checks).
+fn msg_of(id: &str) -> Option<Msg> {
+    Msg::ALL.iter().copied().find(|msg| msg.id() == id)
 }
 
 /// A form field's label in the reader's language.
@@ -135,7 +168,12 @@ impl From<clew_service::Error> for Failure {
             message.push_str(&format!("\n{diagnostic}"));
             problems.push((diagnostic.path.clone(), diagnostic.message.clone()));
         }
-        Failure { code, message, own: None, retry_after: None, problems }
+        let reasons = error
+            .reasons()
+            .iter()
+            .filter_map(|reason| Some((reason.field.clone(), msg_of(reason.id)?, reason.args.clone())))
+            .collect();
+        Failure { code, message, own: None, retry_after: None, problems, reasons }
     }
 }
 
@@ -149,5 +187,17 @@ impl IntoResponse for Failure {
         // The frame renders it in the reader's language, as a page or as JSON.
         response.extensions_mut().insert(self);
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_reason_the_service_gives_has_a_message() {
+        for id in clew_service::error::REASONS {
+            assert!(msg_of(id).is_some(), "no message `{id}` in i18n/*.ftl");
+        }
     }
 }

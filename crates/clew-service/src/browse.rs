@@ -902,6 +902,31 @@ fn problem(field: &str, message: impl Into<String>) -> Diagnostic {
     Diagnostic { file: None, pos: None, path: field.to_string(), message: message.into() }
 }
 
+/// The problems of a coder's fact: each in English (a diagnostic at its field) and as a [`Reason`] a server
+/// says in its reader's language.
+#[derive(Default)]
+struct FactProblems {
+    diagnostics: Vec<Diagnostic>,
+    reasons: Vec<crate::Reason>,
+}
+
+impl FactProblems {
+    fn add(&mut self, field: &str, id: &'static str, args: &[(&'static str, &str)], english: impl Into<String>) {
+        debug_assert!(crate::error::REASONS.contains(&id), "{id}");
+        self.diagnostics.push(problem(field, english));
+        let args = args.iter().map(|(name, value)| (*name, value.to_string())).collect();
+        self.reasons.push(crate::Reason { field: field.to_string(), id, args });
+    }
+
+    fn is_empty(&self) -> bool {
+        self.diagnostics.is_empty()
+    }
+
+    fn into_error(self) -> Error {
+        Error::invalid(self.diagnostics).with_reasons(self.reasons)
+    }
+}
+
 impl Service {
     /// The summaries as of the project's statements now: kept from an earlier request while no statement was
     /// added, brought up to date otherwise (one caller at a time; the others wait for it and use what it made).
@@ -1185,49 +1210,71 @@ impl Service {
             )));
         }
         let coding = coding_source(testimony).map_err(|e| Error::usage(format!("testimony: {e}")))?;
-        let mut problems = Vec::new();
+        let mut problems = FactProblems::default();
         if reads.segment(testimony, &fact.segment)?.is_none() {
-            problems.push(problem(
+            problems.add(
                 "segment",
+                "reason-no-segment",
+                &[("segment", &fact.segment)],
                 format!("testimony `{testimony}` has no segment `{}` (in its current generation)", fact.segment),
-            ));
+            );
         }
         // The entity: one the project has (its schema is what its statements say, or a more specific one
         // given), or a new one of the schema given.
         let existing = Entity::assemble(model, &fact.entity, reads.statements_for_entity(&fact.entity)?);
         let given = fact.schema.trim();
+        let entity_id = fact.entity.as_str();
         let schema: Option<String> = match &existing {
             Some(entity) if given.is_empty() => Some(entity.schema.clone()),
             Some(entity) => match model.common_schema(&entity.schema, given) {
                 Some(common) => Some(common.to_string()),
                 None => {
-                    problems.push(problem(
+                    problems.add(
                         "schema",
+                        "reason-kind-mismatch",
+                        &[("entity", entity_id), ("kind", &entity.schema), ("given", given)],
                         format!("`{}` is a {}, which a {given} is not", fact.entity, entity.schema),
-                    ));
+                    );
                     None
                 }
             },
             None => {
-                if fact.entity.as_str().contains(DERIVED_ID_MARK) {
-                    problems.push(problem(
+                if entity_id.contains(DERIVED_ID_MARK) {
+                    let mark = DERIVED_ID_MARK.to_string();
+                    problems.add(
                         "entity",
+                        "reason-derived-id",
+                        &[("mark", &mark)],
                         format!("a new entity's id may not hold `{DERIVED_ID_MARK}` (kept for ids clew derives)"),
-                    ));
+                    );
                 }
                 match model.schema(given) {
                     _ if given.is_empty() => {
-                        problems.push(problem("schema", format!("`{}` is a new entity: give its schema", fact.entity)));
+                        problems.add(
+                            "schema",
+                            "reason-kind-needed",
+                            &[("entity", entity_id)],
+                            format!("`{}` is a new entity: give its schema", fact.entity),
+                        );
                         None
                     }
                     Some(found) if !found.is_abstract => Some(found.name.clone()),
                     Some(found) => {
-                        problems
-                            .push(problem("schema", format!("`{}` is abstract: give a schema under it", found.name)));
+                        problems.add(
+                            "schema",
+                            "reason-kind-too-general",
+                            &[("kind", &found.name)],
+                            format!("`{}` is abstract: give a schema under it", found.name),
+                        );
                         None
                     }
                     None => {
-                        problems.push(problem("schema", model.unknown_schema(given).to_string()));
+                        problems.add(
+                            "schema",
+                            "reason-unknown-kind",
+                            &[("kind", given)],
+                            model.unknown_schema(given).to_string(),
+                        );
                         None
                     }
                 }
@@ -1237,24 +1284,45 @@ impl Service {
         let mut sensitive = false;
         if let Some(schema) = &schema {
             match model.property(schema, &fact.property) {
-                Err(error) => problems.push(problem("property", error.to_string())),
-                Ok(property) if property.name == "synthetic" || property.name == "notes" => problems.push(problem(
+                Err(error) => problems.add(
                     "property",
+                    "reason-unknown-property",
+                    &[("kind", schema), ("property", &fact.property)],
+                    error.to_string(),
+                ),
+                Ok(property) if property.name == "synthetic" || property.name == "notes" => problems.add(
+                    "property",
+                    "reason-written-by-clew",
+                    &[("property", &property.name)],
                     format!("`{}` is written by clew (a note goes in the note)", property.name),
-                )),
+                ),
                 Ok(property) if fact.value.chars().count() > MAX_FACT_CHARS => {
-                    problems.push(problem("value", format!("at most {MAX_FACT_CHARS} characters")));
+                    let max = MAX_FACT_CHARS.to_string();
+                    problems.add(
+                        "value",
+                        "reason-too-long",
+                        &[("max", &max)],
+                        format!("at most {MAX_FACT_CHARS} characters"),
+                    );
                     sensitive = property.sensitive;
                 }
                 Ok(property) => {
                     sensitive = property.sensitive;
                     match model.normalize_typed(property, &fact.value) {
-                        Err(message) => {
-                            problems.push(problem("value", format!("{schema}.{}: {message}", property.name)))
-                        }
+                        Err(message) => problems.add(
+                            "value",
+                            "reason-bad-value",
+                            &[("property", &property.label), ("kind", property.kind.name())],
+                            format!("{schema}.{}: {message}", property.name),
+                        ),
                         Ok(normal) if property.kind == PropertyType::Entity => {
                             match check_reference(model, reads, &normal, property.range.as_deref())? {
-                                Some(message) => problems.push(problem("value", message)),
+                                Some(message) => problems.add(
+                                    "value",
+                                    "reason-no-entity",
+                                    &[("entity", &normal), ("kind", property.range.as_deref().unwrap_or("Thing"))],
+                                    message,
+                                ),
                                 None => value = Some(normal),
                             }
                         }
@@ -1265,7 +1333,8 @@ impl Service {
         }
         let note = fact.note.trim();
         if note.chars().count() > MAX_FACT_CHARS {
-            problems.push(problem("note", format!("at most {MAX_FACT_CHARS} characters")));
+            let max = MAX_FACT_CHARS.to_string();
+            problems.add("note", "reason-too-long", &[("max", &max)], format!("at most {MAX_FACT_CHARS} characters"));
         }
         // What it replaces: an active statement of this testimony (its own, or one its coders added).
         let mut replaced: Option<Statement> = None;
@@ -1273,14 +1342,16 @@ impl Service {
             let found = testimony_statements(reads, testimony)?.into_iter().find(|s| s.id == *replaces);
             match found {
                 Some(statement) => replaced = Some(statement),
-                None => problems.push(problem(
+                None => problems.add(
                     "replaces",
+                    "reason-not-replaceable",
+                    &[("statement", &replaces.to_string())],
                     format!("`{replaces}` is not an active statement of testimony `{testimony}`"),
-                )),
+                ),
             }
         }
         let (Some(schema), Some(value), true) = (schema, value, problems.is_empty()) else {
-            return Err(Error::invalid(problems));
+            return Err(problems.into_error());
         };
         // Sensitivity: as intake decides it, and never below what the entity or the replaced statement already is.
         let is_witness = |text: &str| text.starts_with("witness:");

@@ -114,12 +114,45 @@ pub struct Error {
     message: String,
     diagnostics: Vec<Diagnostic>,
     report: Option<serde_json::Value>,
+    reasons: Vec<Reason>,
 }
+
+/// Why a request from a reader was refused, for the server to say in the reader's language: the field at fault
+/// (empty for the request as a whole), the id of a message of the server's message files (`reason-...`) and its
+/// arguments. The English words stay in the error's message and diagnostics; a server test checks that every id
+/// the service gives ([`REASONS`]) has a message in every language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reason {
+    /// The field at fault.
+    pub field: String,
+    /// The message id.
+    pub id: &'static str,
+    /// The message's arguments.
+    pub args: Vec<(&'static str, String)>,
+}
+
+/// Every message id a [`Reason`] may carry.
+pub const REASONS: [&str; 14] = [
+    "reason-no-segment",
+    "reason-kind-mismatch",
+    "reason-derived-id",
+    "reason-kind-needed",
+    "reason-kind-too-general",
+    "reason-unknown-kind",
+    "reason-unknown-property",
+    "reason-written-by-clew",
+    "reason-too-long",
+    "reason-bad-value",
+    "reason-no-entity",
+    "reason-not-replaceable",
+    "reason-one-entity",
+    "reason-never-compared",
+];
 
 impl Error {
     /// An error of this code.
     pub fn new(code: Code, message: impl Into<String>) -> Error {
-        Error { code, message: message.into(), diagnostics: Vec::new(), report: None }
+        Error { code, message: message.into(), diagnostics: Vec::new(), report: None, reasons: Vec::new() }
     }
 
     /// The request is wrong.
@@ -153,6 +186,17 @@ impl Error {
             .collect();
         error.report = report;
         error
+    }
+
+    /// The same error, with why in words a server puts in its reader's language.
+    pub fn with_reasons(mut self, reasons: Vec<Reason>) -> Error {
+        self.reasons = reasons;
+        self
+    }
+
+    /// Why, for a server to say in its reader's language (empty when the error has only its English words).
+    pub fn reasons(&self) -> &[Reason] {
+        &self.reasons
     }
 
     /// The same error, with a report to give with it (e.g. the import report of invalid input).

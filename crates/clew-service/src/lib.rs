@@ -38,7 +38,7 @@ pub use analysis::Analysed;
 pub use clew_custody::now_rfc3339;
 pub use custody::{Verified, VerifyReport, VerifyStep};
 pub use entities::EntityView;
-pub use error::{Code, Error};
+pub use error::{Code, Error, Reason};
 pub use keys::PublicKeys;
 pub use lists::{ImportedList, ListFile};
 pub use log::TreeHead;

@@ -271,8 +271,12 @@ impl Service {
     /// is kept in the project; the event carries only a salted digest of it, so the log cannot be used to test
     /// guesses of what a note says.
     pub fn judge(&self, actor: &Actor, a: &EntityId, b: &EntityId, verdict: Verdict, note: &str) -> Result<Judgement> {
+        let reason = |id: &'static str, args: &[(&'static str, String)]| {
+            vec![crate::Reason { field: String::new(), id, args: args.to_vec() }]
+        };
         if a == b {
-            return Err(Error::usage(format!("{a} and {b} are one entity")));
+            return Err(Error::usage(format!("{a} and {b} are one entity"))
+                .with_reasons(reason("reason-one-entity", &[("entity", a.to_string())])));
         }
         let batch = crate::batch(actor, clew_custody::EventKind::LinkJudgement.as_str());
         let mut tx = self.project.store().write(&batch)?;
@@ -280,7 +284,10 @@ impl Service {
         let mut linked_with = Vec::new();
         for id in [a, b] {
             let Some(entity) = Entity::assemble(model, id, tx.reads().statements_for_entity(id)?) else {
-                return Err(Error::usage(format!("no entity {id} in the project")));
+                return Err(Error::usage(format!("no entity {id} in the project")).with_reasons(reason(
+                    "reason-no-entity",
+                    &[("entity", id.to_string()), ("kind", "Thing".into())],
+                )));
             };
             match LINKED.iter().find(|(_, schemata, _)| schemata.contains(&entity.schema.as_str())) {
                 Some((schema, _, _)) => linked_with.push(*schema),
@@ -296,7 +303,8 @@ impl Service {
             return Err(Error::usage(format!(
                 "{a} is linked with the {0} entities, {b} with the {1} entities: they are never compared",
                 linked_with[0], linked_with[1]
-            )));
+            ))
+            .with_reasons(reason("reason-never-compared", &[("a", a.to_string()), ("b", b.to_string())])));
         }
         let stored = StoredJudgement {
             entity_a: a.to_string(),

@@ -140,6 +140,9 @@ pub(crate) async fn page(State(app): State<App>, ctx: Ctx, caller: Caller) -> Re
                     h3 { a href={ "/estimates#estimate-" (estimate.number) } { (estimate.title) } }
                     p.meta { (crate::pages::estimates::kept_line(lang, estimate)) }
                     (crate::pages::estimates::figures(lang, estimate))
+                    figure.chart {
+                        img src={ "/estimates/" (estimate.number) "/chart.svg" } alt=(lang.tr(Msg::EstimateChartAlt, &[("title", Arg::Text(&estimate.title))])) loading="lazy";
+                    }
                 }
                 p { a href="/estimates" { (lang.t(Msg::DashboardAllEstimates)) } }
             }

@@ -62,6 +62,7 @@ async fn a_coder_filters_testimonies_reads_one_and_corrects_a_fact() {
     assert!(told.status.is_client_error(), "{}", told.status);
     assert!(told.body.contains("lang=\"ru\""), "{}", told.body);
     assert!(told.body.contains("<dt>Значение</dt>"), "the problem is put at its field, in Russian: {}", told.body);
+    assert!(told.body.contains("Это значение не подходит для"), "and said in Russian: {}", told.body);
     // Several problems at once, each at its field; still nothing written.
     let mut worse = bad;
     worse[0] = ("segment", "no-such-segment");
@@ -71,6 +72,8 @@ async fn a_coder_filters_testimonies_reads_one_and_corrects_a_fact() {
     for label in ["<dt>구간</dt>", "<dt>대체하는 사실</dt>", "<dt>값</dt>"] {
         assert!(told.body.contains(label), "{label} in {}", told.body);
     }
+    assert!(told.body.contains("이 증언에는 no-such-segment 구간이 없습니다"), "said in Korean: {}", told.body);
+    assert!(!told.body.contains("has no segment"), "not in English: {}", told.body);
     assert_eq!(harness.get("/api/v1/log?limit=1", Some(coder)).await.json()["events"][0]["seq"], events_before);
 
     let added = harness.post_form("/testimonies/T-DEMO-000000/facts", Some(coder), &fields).await;
@@ -157,6 +160,16 @@ async fn a_reviewer_judges_a_pair_from_the_queue() {
     let wrong = harness.post_form("/review", Some(analyst), &[("a", a), ("b", b), ("verdict", "maybe")]).await;
     assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
     assert!(wrong.body.contains("verdict"), "{}", wrong.body);
+    // One entity twice: told in the reader's language, nothing written.
+    let twice = harness
+        .post_form("/review", Some(&format!("{analyst}; clew_lang=ru")), &[("a", a), ("b", a), ("verdict", "same")])
+        .await;
+    assert_eq!(twice.status, StatusCode::BAD_REQUEST);
+    assert!(twice.body.contains(&format!("Вы выбрали {a} дважды")), "{}", twice.body);
+    assert_eq!(
+        harness.get("/api/v1/log?limit=1", Some(analyst)).await.json()["events"][0]["seq"],
+        log["events"][0]["seq"]
+    );
     let viewer =
         harness.post_form("/review", Some(&sessions[&Role::Viewer]), &[("a", a), ("b", b), ("verdict", "same")]).await;
     assert_eq!(viewer.status, StatusCode::FORBIDDEN);
@@ -230,6 +243,9 @@ async fn the_dashboard_charts_the_assessment_and_every_role_reads_the_estimates_
     assert_eq!(latest.len(), 2, "the demo keeps a population and a revenue estimate: {seen}");
     assert_eq!(latest[0]["kind"], "population");
     assert_eq!(latest[0]["synthetic"], true);
+    let page = harness.get("/", Some(viewer)).await;
+    let chart = format!("<img src=\"/estimates/{}/chart.svg\"", latest[0]["number"]);
+    assert!(page.body.contains(&chart), "the latest estimates are charted on the dashboard: {}", page.body);
 
     let kept = service.kept_estimates().unwrap();
     let listed = harness.get("/api/v1/estimates", Some(viewer)).await.json();
