@@ -19,12 +19,20 @@ pub struct Failure {
     own: Option<(Msg, Vec<(&'static str, String)>)>,
     /// Seconds to wait (`Retry-After`).
     pub(crate) retry_after: Option<u64>,
-    /// Each problem the service named, by the field it is in (empty for the whole request): a page shows each
-    /// under its field's label in the reader's language.
-    problems: Vec<(String, String)>,
-    /// Why, as the service gave it for a reader (a field, a message of the server's and its arguments): shown in
-    /// the reader's language in place of the English problems.
-    reasons: Vec<(String, Msg, Vec<(&'static str, String)>)>,
+    /// Each problem the service named, by the field it is in: a page shows each under its field's label in the
+    /// reader's language.
+    problems: Vec<Problem>,
+}
+
+/// One problem of a refused request.
+#[derive(Debug, Clone)]
+struct Problem {
+    /// The field at fault (empty for the request as a whole).
+    field: String,
+    /// The service's English words.
+    english: String,
+    /// The same in a message of the server's, with its arguments, when the service gave a reason.
+    said: Option<(Msg, Vec<(&'static str, String)>)>,
 }
 
 impl Failure {
@@ -36,33 +44,18 @@ impl Failure {
             own: Some((msg, Vec::new())),
             retry_after: None,
             problems: Vec::new(),
-            reasons: Vec::new(),
         }
     }
 
     /// A failure of the server's own with arguments.
     pub(crate) fn own_with(code: Code, msg: Msg, args: Vec<(&'static str, String)>) -> Failure {
         let english = Lang::En.tr(msg, &args.iter().map(|(k, v)| (*k, Arg::Text(v))).collect::<Vec<_>>());
-        Failure {
-            code,
-            message: english,
-            own: Some((msg, args)),
-            retry_after: None,
-            problems: Vec::new(),
-            reasons: Vec::new(),
-        }
+        Failure { code, message: english, own: Some((msg, args)), retry_after: None, problems: Vec::new() }
     }
 
     /// Something went wrong inside; the text is logged, never shown.
     pub(crate) fn internal(message: String) -> Failure {
-        Failure {
-            code: Code::Internal,
-            message,
-            own: None,
-            retry_after: None,
-            problems: Vec::new(),
-            reasons: Vec::new(),
-        }
+        Failure { code: Code::Internal, message, own: None, retry_after: None, problems: Vec::new() }
     }
 
     /// Its code.
@@ -99,17 +92,19 @@ impl Failure {
         if self.is_hidden() {
             return Vec::new();
         }
-        if !self.reasons.is_empty() {
-            return self
-                .reasons
-                .iter()
-                .map(|(field, msg, args)| {
-                    let args: Vec<_> = args.iter().map(|(k, v)| (*k, Arg::Text(v))).collect();
-                    (field_label(lang, field), lang.tr(*msg, &args))
-                })
-                .collect();
-        }
-        self.problems.iter().map(|(field, message)| (field_label(lang, field), message.clone())).collect()
+        self.problems
+            .iter()
+            .map(|problem| {
+                let words = match &problem.said {
+                    Some((msg, args)) => {
+                        let args: Vec<_> = args.iter().map(|(k, v)| (*k, Arg::Text(v))).collect();
+                        lang.tr(*msg, &args)
+                    }
+                    None => problem.english.clone(),
+                };
+                (field_label(lang, &problem.field), words)
+            })
+            .collect()
     }
 
     /// The JSON body: `{"code", "message"}` (English; the code is what scripts test).
@@ -163,17 +158,21 @@ impl From<clew_service::Error> for Failure {
     fn from(error: clew_service::Error) -> Failure {
         let code = error.code();
         let mut message = error.message().to_string();
-        let mut problems = Vec::new();
+        let mut problems: Vec<Problem> = Vec::new();
         for diagnostic in error.diagnostics().iter().take(20) {
             message.push_str(&format!("\n{diagnostic}"));
-            problems.push((diagnostic.path.clone(), diagnostic.message.clone()));
+            problems.push(Problem { field: diagnostic.path.clone(), english: diagnostic.message.clone(), said: None });
         }
-        let reasons = error
-            .reasons()
-            .iter()
-            .filter_map(|reason| Some((reason.field.clone(), msg_of(reason.id)?, reason.args.clone())))
-            .collect();
-        Failure { code, message, own: None, retry_after: None, problems, reasons }
+        // The reasons say the same as the diagnostics, one for one, when the service gives both; a reason
+        // without a diagnostic is a problem of its own.
+        for (index, reason) in error.reasons().iter().take(20).enumerate() {
+            let said = msg_of(reason.id).map(|msg| (msg, reason.args.clone()));
+            match problems.get_mut(index) {
+                Some(problem) if problem.field == reason.field => problem.said = said,
+                _ => problems.push(Problem { field: reason.field.clone(), english: error.message().into(), said }),
+            }
+        }
+        Failure { code, message, own: None, retry_after: None, problems }
     }
 }
 
