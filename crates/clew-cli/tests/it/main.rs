@@ -568,7 +568,7 @@ fn the_custody_log_records_writes_and_sensitive_reads_and_verify_names_tampering
     database
         .execute(
             "INSERT INTO statement SELECT randomblob(16), entity, property, 'planted', source, locator, \
-             (SELECT max(id) FROM batch), confidence, sensitivity, NULL FROM statement LIMIT 1",
+             (SELECT max(id) FROM batch), confidence, sensitivity, NULL, reference FROM statement LIMIT 1",
             [],
         )
         .unwrap();
