@@ -140,6 +140,10 @@ fn keep_estimates(service: &Service, demo: &Actor, building: &Path, seed: u64) -
     };
     let rates = service.rates(None)?;
     let ledgers = service.ledger_inputs(&rates.rates, &crate::analysis::rules(None)?)?;
+    // A demo too small to have a wage ledger (`--testimonies 0`) has no revenue to estimate.
+    if ledgers.quota.is_empty() || ledgers.employer_paid.is_empty() || ledgers.state_share.is_empty() {
+        return Ok(());
+    }
     let revenue = estimate_revenue(&request, ledgers)?;
     service.keep_estimate(demo, &revenue.to_keep("SYNTHETIC: state revenue from the fictional workers (demo)")?)?;
     Ok(())

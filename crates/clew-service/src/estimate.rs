@@ -433,31 +433,21 @@ impl PopulationEstimate {
     /// strata), the JSON result and the chart.
     pub fn to_keep(&self, title: &str, from: &str) -> Result<NewEstimate> {
         let title = checked_title(title)?;
-        let level = self.report.level;
+        // One figure per method: the totals when the table has strata, else the one stratum's estimates.
+        let figure = |method: Method, estimate: Option<f64>, interval: Option<clew_stats::mse::Interval>| {
+            Some(Figure {
+                label: method.name().to_string(),
+                estimate: finite(estimate?)?,
+                low: interval.and_then(|i| finite(i.low)),
+                high: interval.and_then(|i| finite(i.high)),
+                level: self.report.level,
+            })
+        };
         let headline: Vec<Figure> = if self.report.strata.len() > 1 {
-            let figure = |t: &clew_stats::mse::estimate::Total| {
-                let estimate = finite(t.estimate?)?;
-                Some(Figure {
-                    label: t.method.name().to_string(),
-                    estimate,
-                    low: t.interval.and_then(|i| finite(i.low)),
-                    high: t.interval.and_then(|i| finite(i.high)),
-                    level,
-                })
-            };
-            self.report.totals.iter().filter_map(figure).collect()
+            self.report.totals.iter().filter_map(|t| figure(t.method, t.estimate, t.interval)).collect()
         } else {
-            let figure = |m: &clew_stats::mse::estimate::MethodEstimate| {
-                let estimate = finite(m.estimate?)?;
-                Some(Figure {
-                    label: m.method.name().to_string(),
-                    estimate,
-                    low: m.interval.and_then(|i| finite(i.low)),
-                    high: m.interval.and_then(|i| finite(i.high)),
-                    level,
-                })
-            };
-            self.report.strata.iter().flat_map(|s| s.methods.iter()).filter_map(figure).collect()
+            let methods = self.report.strata.iter().flat_map(|s| s.methods.iter());
+            methods.filter_map(|m| figure(m.method, m.estimate, m.interval)).collect()
         };
         Ok(NewEstimate {
             kind: EstimateKind::Population,
@@ -583,6 +573,16 @@ impl Service {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn a_demo_without_ledgers_keeps_its_population_estimate_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let project = dir.path().join("demo");
+        crate::demo::build_demo(&project, 0, 7, &mut |_| {}).unwrap();
+        let kept = Service::open(&project).unwrap().kept_estimates().unwrap();
+        assert_eq!(kept.iter().map(|e| e.kind).collect::<Vec<_>>(), [EstimateKind::Population]);
+        assert!(kept[0].headline.iter().any(|f| f.label == "aic" && f.low.is_some()), "{:?}", kept[0].headline);
+    }
 
     #[test]
     fn methods_are_taken_once_and_those_named_alone_are_kept_apart() {
