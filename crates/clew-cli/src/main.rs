@@ -3,6 +3,7 @@
 //! by the library crates.
 
 mod estimate;
+mod inbox;
 mod link;
 mod output;
 mod screen;
@@ -140,15 +141,41 @@ enum Command {
     /// The web application and its JSON API for the team, on one listener (http://ADDR): pages in English,
     /// Korean and Russian for every role's work, the API under /api/v1. Accounts come from `clew user add`.
     /// It serves plain HTTP: keep it on 127.0.0.1, or put it behind a TLS reverse proxy (docs/web.md).
+    /// With --safe-line-listen, also the safe line, alone on a second listener (docs/safe-line.md).
     Serve {
         /// Address and port to listen on.
         #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
         listen: std::net::SocketAddr,
+        /// Also serve the safe line (the senders' pages, and nothing of the staff application) on this address:
+        /// publish it alone, behind HTTPS mirrors or a Tor onion service. Off unless given.
+        #[arg(long, value_name = "ADDR")]
+        safe_line_listen: Option<std::net::SocketAddr>,
+        /// The safe line's pepper (a secret; made there when missing). Keep it apart from the project's disk
+        /// and backed up: without it, senders' codes open nothing [default: PROJECT/safe-line/pepper].
+        #[arg(long, value_name = "FILE", requires = "safe_line_listen")]
+        safe_line_pepper: Option<PathBuf>,
+        /// Where the safe line's "Leave now" link goes: an ordinary site.
+        #[arg(long, value_name = "URL", default_value = "https://ya.ru/", requires = "safe_line_listen")]
+        safe_line_exit: String,
+        /// Messages and code checks the safe line takes from one network (IPv4 /24, IPv6 /48) in an hour.
+        /// Behind an onion service or a proxy every sender comes from one address: raise it there.
+        #[arg(long, value_name = "N", default_value_t = clew_server::PER_NETWORK_PER_HOUR, requires = "safe_line_listen")]
+        safe_line_per_network: u32,
+        /// Messages and code checks the safe line takes in a minute, from everyone.
+        #[arg(long, value_name = "N", default_value_t = clew_server::PER_MINUTE, requires = "safe_line_listen")]
+        safe_line_per_minute: u32,
         /// Send cookies without `Secure`: only for plain HTTP on a name other than localhost or 127.0.0.1,
         /// where browsers would drop them (a test network). Never on a network others share.
         #[arg(long)]
         insecure_cookies: bool,
     },
+    /// The safe line's caseworkers: what senders write is sealed to each of their keys.
+    #[command(subcommand)]
+    Caseworker(inbox::CaseworkerCommand),
+    /// What senders wrote on the safe line, opened with your caseworker key on this machine: list, read (and
+    /// the files, metadata stripped), reply, note, status.
+    #[command(subcommand)]
+    Inbox(inbox::InboxCommand),
     /// Evidence packages: the material one audience may receive, with proofs anyone can check offline.
     #[command(subcommand)]
     Package(PackageCommand),
@@ -1273,15 +1300,48 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             })
         }
         Command::User(command) => user(cli.project, command, out),
-        Command::Serve { listen, insecure_cookies } => {
-            let service = service(&cli.project)?;
+        Command::Serve {
+            listen,
+            insecure_cookies,
+            safe_line_listen,
+            safe_line_pepper,
+            safe_line_exit,
+            safe_line_per_network,
+            safe_line_per_minute,
+        } => {
+            let project = open_project(&cli.project)?;
+            let pepper = safe_line_pepper.unwrap_or_else(|| project.safe_line_dir().join("pepper"));
+            let service = clew_service::Service::from_project(project);
+            if safe_line_listen.is_some() && service.caseworkers()?.is_empty() {
+                out.note(
+                    "warning: the safe line has no caseworker yet, so it refuses every message (nobody could read \
+                     it): add one with `clew caseworker add`",
+                )?;
+            }
             let options = clew_server::Options { secure_cookies: !insecure_cookies };
-            let note = |address: std::net::SocketAddr| {
+            let safe_line = safe_line_listen.map(|address| {
+                let options = clew_server::SafeLineOptions {
+                    pepper,
+                    exit: safe_line_exit,
+                    per_network_per_hour: safe_line_per_network,
+                    per_minute: safe_line_per_minute,
+                };
+                (address, options)
+            });
+            let note = |address: std::net::SocketAddr, line: Option<std::net::SocketAddr>| {
                 eprintln!("clew serve: listening on http://{address} (Ctrl-C stops it)");
+                if let Some(line) = line {
+                    eprintln!("clew serve: the safe line is on http://{line}, alone");
+                }
             };
-            clew_server::run(service, listen, options, note)
+            clew_server::run(service, listen, options, safe_line, note)
                 .map_err(|e| Failure::usage(format!("clew serve on {listen}: {e}")))
         }
+        Command::Caseworker(command) => {
+            let project = cli.project.clone();
+            inbox::caseworker(|| service(&project), command, || actor(None), out)
+        }
+        Command::Inbox(command) => inbox::inbox(&service(&cli.project)?, command, out),
         Command::Protected(ProtectedCommand::Show { testimony, identity }) => {
             let testimony = SourceId::new(&testimony).map_err(Failure::usage)?;
             let identity = read_identity(&identity)?.ok_or_else(|| Failure::usage("give --identity".to_string()))?;

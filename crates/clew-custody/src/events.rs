@@ -68,11 +68,15 @@ pub enum EventKind {
     FactAdd,
     /// An estimate kept in the project (its kind, title and the SHA-256 of its headline, report and chart).
     EstimateKeep,
+    /// A caseworker of the safe line added (their public key and label).
+    CaseworkerAdd,
+    /// A caseworker of the safe line removed.
+    CaseworkerRemove,
 }
 
 impl EventKind {
     /// Every kind.
-    pub const ALL: [EventKind; 30] = [
+    pub const ALL: [EventKind; 32] = [
         EventKind::Import,
         EventKind::ImportFtm,
         EventKind::Demo,
@@ -103,6 +107,8 @@ impl EventKind {
         EventKind::TokenUse,
         EventKind::FactAdd,
         EventKind::EstimateKeep,
+        EventKind::CaseworkerAdd,
+        EventKind::CaseworkerRemove,
     ];
 
     /// The word the log stores.
@@ -138,6 +144,8 @@ impl EventKind {
             EventKind::TokenUse => "token-use",
             EventKind::FactAdd => "fact-add",
             EventKind::EstimateKeep => "estimate-keep",
+            EventKind::CaseworkerAdd => "caseworker-add",
+            EventKind::CaseworkerRemove => "caseworker-remove",
         }
     }
 

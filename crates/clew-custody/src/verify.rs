@@ -190,6 +190,7 @@ pub fn verify_reporting(
     // Events that committed to the protected block versions they stored: batch → (seq, kind, logged digest).
     let mut protected_checks: std::collections::BTreeMap<BatchId, (u64, String, String)> = Default::default();
     let mut logged_custodians = std::collections::HashSet::new();
+    let mut logged_caseworkers = std::collections::HashSet::new();
     // Reviewers' linkage judgements as logged, by the batch that wrote each (one judgement a batch):
     // (seq, [entity_a, entity_b, verdict, note digest]).
     let mut logged_judgements: std::collections::BTreeMap<BatchId, (u64, [String; 4])> = Default::default();
@@ -325,6 +326,12 @@ pub fn verify_reporting(
                 Some(EventKind::CustodianRemove) => {
                     logged_custodians.remove(&key);
                 }
+                Some(EventKind::CaseworkerAdd) => {
+                    logged_caseworkers.insert(key);
+                }
+                Some(EventKind::CaseworkerRemove) => {
+                    logged_caseworkers.remove(&key);
+                }
                 _ => {}
             }
         }
@@ -347,6 +354,15 @@ pub fn verify_reporting(
             report.problems.push(format!(
                 "custodians: {} (`{}`) is in the project, but no custody event records adding it",
                 custodian.public_key, custodian.label
+            ));
+        }
+    }
+    // Likewise a caseworker: every sender's words would be sealed to them.
+    for caseworker in store.caseworkers()? {
+        if !logged_caseworkers.contains(&caseworker.public_key) {
+            report.problems.push(format!(
+                "caseworkers: {} (`{}`) is in the project, but no custody event records adding it",
+                caseworker.public_key, caseworker.label
             ));
         }
     }

@@ -119,7 +119,7 @@ impl Failure {
 }
 
 /// The server's message of a reason's id (every id the service gives has one: a test checks).
-fn msg_of(id: &str) -> Option<Msg> {
+pub(crate) fn msg_of(id: &str) -> Option<Msg> {
     Msg::ALL.iter().copied().find(|msg| msg.id() == id)
 }
 

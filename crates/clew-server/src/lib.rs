@@ -25,9 +25,11 @@ mod map;
 mod openapi;
 mod pages;
 pub mod routes;
+mod safe_line;
 
 pub use failure::Failure;
 pub use routes::{Permission, RouteSpec};
+pub use safe_line::{Line, PER_MINUTE, PER_NETWORK_PER_HOUR, SafeLineOptions};
 
 /// How the server runs.
 #[derive(Debug, Clone)]
@@ -111,6 +113,11 @@ impl App {
         self.run(operation).await
     }
 
+    /// The service the application runs over (the safe line shares it).
+    pub fn service(&self) -> Arc<Service> {
+        Arc::clone(&self.0.service)
+    }
+
     pub(crate) fn options(&self) -> &Options {
         &self.0.options
     }
@@ -136,21 +143,77 @@ pub(crate) fn now() -> u64 {
 }
 
 /// Serves a project's application on `address` until Ctrl-C or SIGTERM, on a runtime of its own (what
-/// `clew serve` runs); `ready` is told the address once listening.
+/// `clew serve` runs), and the safe line on a listener of its own when asked; `ready` is told the addresses
+/// once listening.
 pub fn run(
     service: Service,
     address: SocketAddr,
     options: Options,
-    ready: impl FnOnce(SocketAddr),
-) -> std::io::Result<()> {
-    // Blocking threads beyond the operations that may run at once (and the verify job) would only wait.
+    safe_line: Option<(SocketAddr, SafeLineOptions)>,
+    ready: impl FnOnce(SocketAddr, Option<SocketAddr>),
+) -> Result<(), RunError> {
+    // Blocking threads beyond the operations that may run at once (and the verify job, and the safe line's
+    // derivations) would only wait.
     let runtime =
-        tokio::runtime::Builder::new_multi_thread().enable_all().max_blocking_threads(OPERATIONS + 4).build()?;
+        tokio::runtime::Builder::new_multi_thread().enable_all().max_blocking_threads(OPERATIONS + 8).build()?;
     runtime.block_on(async move {
+        let app = App::new(service, options);
+        let line = match safe_line {
+            Some((line_address, line_options)) => {
+                let line = Line::new(app.service(), line_options).map_err(RunError::Service)?;
+                Some((tokio::net::TcpListener::bind(line_address).await?, line))
+            }
+            None => None,
+        };
         let listener = tokio::net::TcpListener::bind(address).await?;
-        ready(listener.local_addr()?);
-        serve(App::new(service, options), listener).await
+        let line_address = match &line {
+            Some((listener, _)) => Some(listener.local_addr()?),
+            None => None,
+        };
+        ready(listener.local_addr()?, line_address);
+        match line {
+            Some((line_listener, line)) => {
+                let (staff, senders) = tokio::join!(serve(app, listener), serve_safe_line(line, line_listener));
+                staff.and(senders).map_err(RunError::Io)
+            }
+            None => serve(app, listener).await.map_err(RunError::Io),
+        }
     })
+}
+
+/// Why `clew serve` could not run.
+#[derive(Debug)]
+pub enum RunError {
+    /// A listener could not be bound, or serving failed.
+    Io(std::io::Error),
+    /// The safe line could not start (its pepper or database).
+    Service(clew_service::Error),
+}
+
+impl From<std::io::Error> for RunError {
+    fn from(error: std::io::Error) -> RunError {
+        RunError::Io(error)
+    }
+}
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RunError::Io(error) => write!(f, "{error}"),
+            RunError::Service(error) => write!(f, "the safe line: {}", error.message()),
+        }
+    }
+}
+
+/// The safe line's router, for a listener of its own.
+pub fn safe_line_app(line: Line) -> axum::Router {
+    safe_line::router(line)
+}
+
+/// Serves the safe line on `listener` until Ctrl-C or SIGTERM.
+pub async fn serve_safe_line(line: Line, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let router = safe_line::router(line).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, router).with_graceful_shutdown(shutdown()).await
 }
 
 /// Serves the application on `listener` until Ctrl-C or SIGTERM. What the pages read from indexes (the

@@ -132,7 +132,7 @@ pub struct Reason {
 }
 
 /// Every message id a [`Reason`] may carry.
-pub const REASONS: [&str; 14] = [
+pub const REASONS: [&str; 21] = [
     "reason-no-segment",
     "reason-kind-mismatch",
     "reason-derived-id",
@@ -147,6 +147,13 @@ pub const REASONS: [&str; 14] = [
     "reason-not-replaceable",
     "reason-one-entity",
     "reason-never-compared",
+    "reason-line-empty",
+    "reason-line-text-too-long",
+    "reason-line-too-many-files",
+    "reason-line-file-too-large",
+    "reason-line-closed",
+    "reason-line-unknown-code",
+    "reason-line-conversation-full",
 ];
 
 impl Error {

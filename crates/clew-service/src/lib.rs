@@ -27,6 +27,7 @@ pub mod log;
 pub mod matching;
 pub mod places;
 mod revenue;
+pub mod safe_line;
 mod screening;
 pub mod search;
 
@@ -147,6 +148,8 @@ pub struct Service {
     assessment_overview: cache::Cached<analysis::Analysed<analysis::AssessmentSummary>>,
     /// The project's ledgers summarised under each ceiling, per state of the project and rate table.
     ledger_summaries: cache::Cached<analysis::LedgerSummaries>,
+    /// The safe line's database, opened the first time the safe line is used.
+    safe_line: std::sync::OnceLock<clew_store::SafeLineStore>,
 }
 
 impl Service {
@@ -167,6 +170,7 @@ impl Service {
             assessment_overview: cache::Cached::default(),
             review_queues: cache::CachedMap::new(8),
             ledger_summaries: cache::Cached::default(),
+            safe_line: std::sync::OnceLock::new(),
         }
     }
 

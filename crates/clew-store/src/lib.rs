@@ -7,6 +7,7 @@
 //! checked inside the write transaction, never before it.
 
 pub mod project;
+pub mod safe_line;
 mod sqlite;
 
 use std::path::PathBuf;
@@ -14,6 +15,7 @@ use std::path::PathBuf;
 use clew_model::{EntityId, Segment, Source, SourceId, SourceKind, Statement};
 
 pub use project::{Project, ProjectConfig};
+pub use safe_line::SafeLineStore;
 pub use sqlite::SqliteStore;
 
 /// Everything that can go wrong in the store.
@@ -238,6 +240,12 @@ pub trait WriteTx {
     /// a key rotation re-seals it). `false` when it was not a custodian. Refused ([`Error::Conflict`]) when it
     /// is the last one, counted inside this transaction: protected data must always have someone to be sealed to.
     fn remove_custodian(&mut self, public_key: &str) -> Result<bool>;
+    /// Adds a caseworker of the safe line (what senders write is sealed to them); `false` when it was one
+    /// already.
+    fn put_caseworker(&mut self, public_key: &str, label: &str) -> Result<bool>;
+    /// Removes a caseworker: nothing new is sealed to it. `false` when it was not one. The last may go: the
+    /// safe line then refuses what senders write, since nobody could read it.
+    fn remove_caseworker(&mut self, public_key: &str) -> Result<bool>;
     /// Adds an account; `false` when one of that name exists (enabled or disabled).
     fn put_account(&mut self, account: &NewAccount) -> Result<bool>;
     /// Gives an account new credentials (a one-time password's hash, and a new second factor or none), and
@@ -360,6 +368,8 @@ pub trait ReadTx {
     fn stats(&self) -> Result<Stats>;
     /// The custodians protected data is sealed to, in the order added.
     fn custodians(&self) -> Result<Vec<Custodian>>;
+    /// The safe line's caseworkers, in the order added.
+    fn caseworkers(&self) -> Result<Vec<Caseworker>>;
     /// The accounts, by name (never their credentials).
     fn accounts(&self) -> Result<Vec<Account>>;
     /// An account's role, credentials and whether it is disabled, to sign it in.
@@ -739,6 +749,9 @@ pub struct NewSession<'a> {
 /// Why disabling an account was refused ([`WriteTx::set_account_disabled`]).
 pub(crate) const LAST_ADMIN: &str =
     "this is the last enabled admin: enable or add another admin first (someone must be able to manage accounts)";
+
+/// A caseworker of the safe line, recorded as a custodian is: a public key, a label, who added it and when.
+pub type Caseworker = Custodian;
 
 /// A custodian as the store records it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

@@ -136,4 +136,9 @@ impl Project {
     pub fn list_dir(&self) -> PathBuf {
         self.dir.join("lists")
     }
+
+    /// The safe line's folder: its database (`safe-line.db`), and its pepper unless kept elsewhere.
+    pub fn safe_line_dir(&self) -> PathBuf {
+        self.dir.join("safe-line")
+    }
 }

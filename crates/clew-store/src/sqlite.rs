@@ -11,14 +11,14 @@ use clew_model::{
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use crate::{
-    Account, Attachment, Batch, BatchId, ConsentRecord, Credentials, Custodian, CustodyEvent, EntityRow, Error,
-    ListedSource, NewAccount, NewAttachment, NewSession, Original, ProtectedVersion, ReadTx, Result, SealedPlace,
-    SealedRef, SourceBatch, SourceDraft, SourceOutcome, Stats, Store, StoredEstimate, StoredJudgement, StoredList,
-    WriteTx,
+    Account, Attachment, Batch, BatchId, Caseworker, ConsentRecord, Credentials, Custodian, CustodyEvent, EntityRow,
+    Error, ListedSource, NewAccount, NewAttachment, NewSession, Original, ProtectedVersion, ReadTx, Result,
+    SealedPlace, SealedRef, SourceBatch, SourceDraft, SourceOutcome, Stats, Store, StoredEstimate, StoredJudgement,
+    StoredList, WriteTx,
 };
 
 /// Migrations in order; the database's `user_version` is the number applied.
-const MIGRATIONS: [&str; 12] = [
+const MIGRATIONS: [&str; 13] = [
     include_str!("../migrations/sqlite/0001_statements.sql"),
     include_str!("../migrations/sqlite/0002_attachments.sql"),
     include_str!("../migrations/sqlite/0003_stripped_attachments.sql"),
@@ -31,10 +31,8 @@ const MIGRATIONS: [&str; 12] = [
     include_str!("../migrations/sqlite/0010_accounts.sql"),
     include_str!("../migrations/sqlite/0011_estimates.sql"),
     include_str!("../migrations/sqlite/0012_statement_references.sql"),
+    include_str!("../migrations/sqlite/0013_caseworkers.sql"),
 ];
-
-/// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// An account as listed: the columns [`account_row`] reads (`a` the account, `c` and `b` its first and last batch).
 const ACCOUNT_COLUMNS: &str = "SELECT a.name, a.role, a.totp_secret IS NOT NULL, a.password_is_temporary, a.disabled,
@@ -141,7 +139,7 @@ const IDLE_CONNECTIONS: usize = 16;
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Opens one connection with the settings every connection of the store has.
-fn connect(path: &Path, flags: OpenFlags) -> Result<Connection> {
+pub(crate) fn connect(path: &Path, flags: OpenFlags) -> Result<Connection> {
     let connection = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
         .map_err(|e| Error::Io { path: path.to_path_buf(), message: e.to_string() })?;
     connection.busy_timeout(BUSY_TIMEOUT)?;
@@ -180,7 +178,7 @@ impl SqliteStore {
 
     fn open_with(path: &Path, flags: OpenFlags) -> Result<SqliteStore> {
         let mut connection = connect(path, flags)?;
-        migrate(&mut connection, path)?;
+        migrate(&mut connection, path, &MIGRATIONS)?;
         Ok(SqliteStore { path: path.to_path_buf(), idle: Mutex::new(vec![connection]) })
     }
 
@@ -211,19 +209,20 @@ impl SqliteStore {
 
 /// Brings the database to this build's schema version, one migration per transaction. Each takes the write
 /// lock first and reads the version under it, so two programs opening an old project at once migrate it once.
-fn migrate(connection: &mut Connection, path: &Path) -> Result<()> {
+pub(crate) fn migrate(connection: &mut Connection, path: &Path, migrations: &[&str]) -> Result<()> {
+    let newest = migrations.len() as i64;
     // Current already (nearly always): nothing to lock, so opening never waits for another's write.
     let found: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
-    if found == SCHEMA_VERSION {
+    if found == newest {
         return Ok(());
     }
     loop {
         let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let found: i64 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
-        if found > SCHEMA_VERSION {
-            return Err(Error::NewerSchema { path: path.to_path_buf(), found, supported: SCHEMA_VERSION });
+        if found > newest {
+            return Err(Error::NewerSchema { path: path.to_path_buf(), found, supported: newest });
         }
-        let Some(migration) = MIGRATIONS.get(found as usize) else { return Ok(()) };
+        let Some(migration) = migrations.get(found as usize) else { return Ok(()) };
         tx.execute_batch(migration)?;
         tx.execute_batch(&format!("PRAGMA user_version = {}", found + 1))?;
         tx.commit()?;
@@ -732,14 +731,11 @@ impl ReadTx for PooledConnection<'_> {
     }
 
     fn custodians(&self) -> Result<Vec<Custodian>> {
-        let mut query = self.db().prepare(
-            "SELECT c.public_key, c.label, b.recorded_by, b.recorded_at FROM custodian c JOIN batch b ON b.id = c.batch
-             ORDER BY c.key",
-        )?;
-        let rows = query.query_map([], |row| {
-            Ok(Custodian { public_key: row.get(0)?, label: row.get(1)?, added_by: row.get(2)?, added_at: row.get(3)? })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        key_holders(self.db(), KeyTable::Custodian)
+    }
+
+    fn caseworkers(&self) -> Result<Vec<Caseworker>> {
+        key_holders(self.db(), KeyTable::Caseworker)
     }
 
     fn accounts(&self) -> Result<Vec<Account>> {
@@ -1944,11 +1940,15 @@ impl WriteTx for SqliteWriteTx<'_> {
     }
 
     fn put_custodian(&mut self, public_key: &str, label: &str) -> Result<bool> {
-        let added = self.connection.db().execute(
-            "INSERT OR IGNORE INTO custodian (public_key, label, batch) VALUES (?1, ?2, ?3)",
-            params![public_key, label, self.batch_id],
-        )?;
-        Ok(added == 1)
+        put_key_holder(self.connection.db(), KeyTable::Custodian, public_key, label, self.batch_id)
+    }
+
+    fn put_caseworker(&mut self, public_key: &str, label: &str) -> Result<bool> {
+        put_key_holder(self.connection.db(), KeyTable::Caseworker, public_key, label, self.batch_id)
+    }
+
+    fn remove_caseworker(&mut self, public_key: &str) -> Result<bool> {
+        Ok(self.connection.db().execute("DELETE FROM caseworker WHERE public_key = ?1", [public_key])? == 1)
     }
 
     fn commit(self: Box<Self>) -> Result<()> {
@@ -1963,6 +1963,42 @@ impl WriteTx for SqliteWriteTx<'_> {
         self.connection.db().execute_batch("COMMIT")?;
         Ok(())
     }
+}
+
+/// The tables of key holders: the public keys something is sealed to.
+#[derive(Clone, Copy)]
+enum KeyTable {
+    Custodian,
+    Caseworker,
+}
+
+impl KeyTable {
+    fn name(self) -> &'static str {
+        match self {
+            KeyTable::Custodian => "custodian",
+            KeyTable::Caseworker => "caseworker",
+        }
+    }
+}
+
+fn key_holders(db: &Connection, table: KeyTable) -> Result<Vec<Custodian>> {
+    let mut query = db.prepare(&format!(
+        "SELECT c.public_key, c.label, b.recorded_by, b.recorded_at FROM {} c JOIN batch b ON b.id = c.batch
+         ORDER BY c.key",
+        table.name()
+    ))?;
+    let rows = query.query_map([], |row| {
+        Ok(Custodian { public_key: row.get(0)?, label: row.get(1)?, added_by: row.get(2)?, added_at: row.get(3)? })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+fn put_key_holder(db: &Connection, table: KeyTable, public_key: &str, label: &str, batch: BatchId) -> Result<bool> {
+    let added = db.execute(
+        &format!("INSERT OR IGNORE INTO {} (public_key, label, batch) VALUES (?1, ?2, ?3)", table.name()),
+        params![public_key, label, batch],
+    )?;
+    Ok(added == 1)
 }
 
 #[cfg(test)]

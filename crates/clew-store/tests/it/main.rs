@@ -470,7 +470,7 @@ fn a_wrong_record_of_a_testimonys_newest_statement_is_caught() {
     let connection = rusqlite::Connection::open(&path).unwrap();
     connection
         .execute_batch(
-            "DROP INDEX statement_reference; ALTER TABLE statement DROP COLUMN reference; DROP TABLE estimate; DROP TABLE api_token; DROP TABLE session; DROP TABLE account; DROP TABLE link_judgement; DROP TABLE sanctions_list; ALTER TABLE source DROP COLUMN last_statement; PRAGMA user_version = 4",
+            "DROP TABLE caseworker; DROP INDEX statement_reference; ALTER TABLE statement DROP COLUMN reference; DROP TABLE estimate; DROP TABLE api_token; DROP TABLE session; DROP TABLE account; DROP TABLE link_judgement; DROP TABLE sanctions_list; ALTER TABLE source DROP COLUMN last_statement; PRAGMA user_version = 4",
         )
         .unwrap();
     drop(connection);

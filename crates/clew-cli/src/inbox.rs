@@ -1,0 +1,344 @@
+//! `clew caseworker` and `clew inbox`: the caseworkers of the safe line, and what they do with what senders
+//! write. Everything is opened and sealed here, on the caseworker's machine, with their own key: the server
+//! (or the project) only ever holds sealed bytes.
+
+use std::path::{Path, PathBuf};
+
+use clap::Subcommand;
+use clew_service::Service;
+use clew_service::safe_line::{ConversationSummary, MessageKind, Opened, SealedMessage};
+
+use crate::output::{Failure, Output};
+
+#[derive(Debug, Subcommand)]
+pub enum CaseworkerCommand {
+    /// Make a new caseworker key pair: the secret key goes to FILE (for the caseworker alone, on their own
+    /// machine), the public key to FILE with the extension .pub (to add to the project). No project needed.
+    New {
+        /// Where to write the secret key; an existing file is never overwritten.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// A note written into the key file.
+        #[arg(long, default_value = "clew caseworker key")]
+        comment: String,
+    },
+    /// Add a caseworker's public key: what senders write from now on is sealed to it too. A custody event.
+    Add {
+        /// The public key: age1..., or the .pub file `clew caseworker new` wrote.
+        public_key: String,
+        /// Who holds it, in words the team understands.
+        #[arg(long, default_value = "caseworker")]
+        label: String,
+    },
+    /// List the safe line's caseworkers.
+    List,
+    /// Remove a caseworker: nothing new is sealed to it. A custody event.
+    Remove {
+        /// The public key: age1..., or a .pub file holding it.
+        public_key: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InboxCommand {
+    /// The conversations, newest first: number, days, state, letters (unread ones) and replies. Nothing said is
+    /// shown, so no key is needed.
+    List,
+    /// Open a conversation with your key: every letter, reply and note, in order. Its letters count as read.
+    Read {
+        /// The conversation's number.
+        conversation: u64,
+        /// Your secret key file (a caseworker's).
+        #[arg(long, value_name = "KEYFILE", required = true)]
+        identity: Vec<PathBuf>,
+        /// Write the files senders sent into DIR, for reading: images without their metadata (place, device,
+        /// time). The originals stay sealed in the project as evidence.
+        #[arg(long, value_name = "DIR")]
+        files: Option<PathBuf>,
+        /// With --files, also write each original as sent (metadata and all), beside the reading copy.
+        #[arg(long, requires = "files")]
+        originals: bool,
+    },
+    /// Answer a sender: the reply is sealed here, to the conversation's key (the sender opens it with their
+    /// code) and to every caseworker.
+    Reply {
+        /// The conversation's number.
+        conversation: u64,
+        /// The reply.
+        #[arg(long, conflicts_with = "message_file", required_unless_present = "message_file")]
+        message: Option<String>,
+        /// The reply, from a file (UTF-8).
+        #[arg(long, value_name = "FILE")]
+        message_file: Option<PathBuf>,
+    },
+    /// Add a note for the caseworkers (what was done, a referral), sealed to the caseworkers only.
+    Note {
+        /// The conversation's number.
+        conversation: u64,
+        /// The note.
+        #[arg(long, conflicts_with = "message_file", required_unless_present = "message_file")]
+        message: Option<String>,
+        /// The note, from a file (UTF-8).
+        #[arg(long, value_name = "FILE")]
+        message_file: Option<PathBuf>,
+    },
+    /// Set a conversation's triage state: new, in-contact, referred or closed.
+    Status {
+        /// The conversation's number.
+        conversation: u64,
+        /// The state.
+        #[arg(value_parser = clew_service::safe_line::STATES)]
+        state: String,
+    },
+}
+
+pub fn caseworker(
+    service: impl FnOnce() -> Result<Service, Failure>,
+    command: CaseworkerCommand,
+    actor: impl FnOnce() -> Result<clew_service::Actor, Failure>,
+    out: &mut Output,
+) -> Result<(), Failure> {
+    match command {
+        CaseworkerCommand::New { out: path, comment } => {
+            let made = clew_service::keys::new_custodian_files(&path, &comment)?;
+            let value = serde_json::to_value(&made).map_err(|e| Failure::internal(e.to_string()))?;
+            out.value(&value, |out| {
+                out.line(&format!(
+                    "Secret key written to {}: it stays with the caseworker, on their own machine, never on the server.",
+                    path.display()
+                ))?;
+                out.line(&format!("Public key: {} (also in {})", made.public_key, made.public_key_file.display()))?;
+                out.line(&format!("Add it to the project: clew caseworker add {} --label NAME", made.public_key_file.display()))
+            })
+        }
+        CaseworkerCommand::Add { public_key, label } => {
+            let key = clew_service::keys::recipient(&public_key)?;
+            let added = service()?.add_caseworker(&actor()?, &key, &label)?;
+            out.line(&if added {
+                format!("Added caseworker `{label}`: what senders write from now on is sealed to it too.")
+            } else {
+                "That key is already a caseworker of this project.".to_string()
+            })
+        }
+        CaseworkerCommand::Remove { public_key } => {
+            let key = clew_service::keys::recipient(&public_key)?;
+            service()?.remove_caseworker(&actor()?, &key)?;
+            out.line(&format!(
+                "Removed caseworker {key}: nothing new is sealed to it. What was sealed before stays open to that key."
+            ))
+        }
+        CaseworkerCommand::List => {
+            let caseworkers = service()?.caseworkers()?;
+            out.value(&caseworkers, |out| {
+                if caseworkers.is_empty() {
+                    out.line("No caseworkers yet: the safe line refuses messages until one is added (`clew caseworker add age1...`).")?;
+                }
+                for caseworker in &caseworkers {
+                    out.line(&format!(
+                        "{}  {}  (added by {} at {})",
+                        caseworker.public_key, caseworker.label, caseworker.added_by, caseworker.added_at
+                    ))?;
+                }
+                Ok(())
+            })
+        }
+    }
+}
+
+/// Where the sealed conversations are: a project on this machine (or, later, a server).
+pub trait Inbox {
+    /// The conversations.
+    fn conversations(&self) -> Result<Vec<ConversationSummary>, Failure>;
+    /// A conversation's sealed messages (its letters count as read).
+    fn messages(&self, conversation: u64) -> Result<Vec<SealedMessage>, Failure>;
+    /// A letter's file, sealed.
+    fn file(&self, message: u64, position: u64) -> Result<Vec<u8>, Failure>;
+    /// The keys a reply is sealed to.
+    fn reply_keys(&self, conversation: u64) -> Result<Vec<clew_vault::Recipient>, Failure>;
+    /// The keys a note is sealed to: the caseworkers'.
+    fn note_keys(&self) -> Result<Vec<clew_vault::Recipient>, Failure>;
+    /// Stores a sealed reply or note.
+    fn add(&self, conversation: u64, kind: MessageKind, sealed: &[u8]) -> Result<u64, Failure>;
+    /// Sets a triage state.
+    fn set_state(&self, conversation: u64, state: &str) -> Result<(), Failure>;
+}
+
+impl Inbox for Service {
+    fn conversations(&self) -> Result<Vec<ConversationSummary>, Failure> {
+        Ok(self.inbox()?)
+    }
+    fn messages(&self, conversation: u64) -> Result<Vec<SealedMessage>, Failure> {
+        Ok(self.inbox_messages(conversation)?)
+    }
+    fn file(&self, message: u64, position: u64) -> Result<Vec<u8>, Failure> {
+        Ok(self.inbox_file(message, position)?)
+    }
+    fn reply_keys(&self, conversation: u64) -> Result<Vec<clew_vault::Recipient>, Failure> {
+        Ok(self.inbox_reply_keys(conversation)?)
+    }
+    fn note_keys(&self) -> Result<Vec<clew_vault::Recipient>, Failure> {
+        self.caseworkers()?.iter().map(|c| Ok(clew_service::keys::recipient(&c.public_key)?)).collect()
+    }
+    fn add(&self, conversation: u64, kind: MessageKind, sealed: &[u8]) -> Result<u64, Failure> {
+        Ok(self.inbox_add(conversation, kind, sealed)?)
+    }
+    fn set_state(&self, conversation: u64, state: &str) -> Result<(), Failure> {
+        Ok(self.inbox_set_state(conversation, state)?)
+    }
+}
+
+fn text_argument(message: Option<String>, file: Option<PathBuf>) -> Result<zeroize::Zeroizing<String>, Failure> {
+    match (message, file) {
+        (Some(message), _) => Ok(zeroize::Zeroizing::new(message)),
+        (None, Some(path)) => Ok(zeroize::Zeroizing::new(
+            clew_files::read_text(&path, clew_safeline::letter::MAX_TEXT as u64 + 1)
+                .map_err(|e| Failure::usage(e.to_string()))?,
+        )),
+        (None, None) => Err(Failure::usage("give --message or --message-file".to_string())),
+    }
+}
+
+pub fn inbox(inbox: &dyn Inbox, command: InboxCommand, out: &mut Output) -> Result<(), Failure> {
+    match command {
+        InboxCommand::List => {
+            let conversations = inbox.conversations()?;
+            out.value(&conversations, |out| {
+                if conversations.is_empty() {
+                    out.line("No conversations yet.")?;
+                }
+                for c in &conversations {
+                    out.line(&format!(
+                        "#{}  opened {}  last {}  {}  letters {} ({} unread)  replies {}{}",
+                        c.number,
+                        c.opened,
+                        c.last_day,
+                        c.state,
+                        c.letters,
+                        c.unseen,
+                        c.replies,
+                        if c.answerable { "" } else { "  (no return code: cannot be answered)" }
+                    ))?;
+                }
+                Ok(())
+            })
+        }
+        InboxCommand::Read { conversation, identity, files, originals } => {
+            let identity = clew_service::keys::read_identity(&identity)?
+                .ok_or_else(|| Failure::usage("give --identity".to_string()))?;
+            let sealed = inbox.messages(conversation)?;
+            let mut opened = Vec::with_capacity(sealed.len());
+            for message in &sealed {
+                opened.push(clew_service::safe_line::open_message(&identity, message)?);
+            }
+            let mut written = Vec::new();
+            if let Some(dir) = &files {
+                for (message, open) in sealed.iter().zip(&opened) {
+                    if let Opened::Letter { letter, .. } = open {
+                        for (position, note) in letter.files.iter().enumerate() {
+                            let plaintext = clew_vault::open(&identity, &inbox.file(message.number, position as u64)?)?;
+                            written.extend(write_file(
+                                dir,
+                                message.number,
+                                position,
+                                note,
+                                plaintext.to_vec(),
+                                originals,
+                            )?);
+                        }
+                    }
+                }
+            }
+            let value = serde_json::json!({"conversation": conversation, "messages": opened, "files_written": written});
+            out.value(&value, |out| {
+                for open in &opened {
+                    match open {
+                        Opened::Letter { number, day, letter } => {
+                            out.line(&format!("── letter {number}, {day}, written in {} ──", letter.language))?;
+                            out.line(&letter.text)?;
+                            for file in &letter.files {
+                                out.line(&format!(
+                                    "[file: {} ({}, {} bytes, SHA-256 {})]",
+                                    file.name, file.media_type, file.size, file.sha256
+                                ))?;
+                            }
+                        }
+                        Opened::Reply { number, day, reply } => {
+                            out.line(&format!("── reply {number}, {day} ──"))?;
+                            out.line(&reply.text)?;
+                        }
+                        Opened::Note { number, day, note } => {
+                            out.line(&format!("── note {number}, {day} (caseworkers only) ──"))?;
+                            out.line(&note.text)?;
+                        }
+                    }
+                }
+                for path in &written {
+                    out.note(&format!("wrote {path}"))?;
+                }
+                Ok(())
+            })
+        }
+        InboxCommand::Reply { conversation, message, message_file } => {
+            let text = text_argument(message, message_file)?;
+            let keys = inbox.reply_keys(conversation)?;
+            let sealed = clew_service::safe_line::seal_answer(MessageKind::Reply, &text, &keys)?;
+            let number = inbox.add(conversation, MessageKind::Reply, &sealed)?;
+            out.line(&format!(
+                "Reply {number} sealed to the sender's code and to {} caseworker(s); the sender reads it with their code.",
+                keys.len() - 1
+            ))
+        }
+        InboxCommand::Note { conversation, message, message_file } => {
+            let text = text_argument(message, message_file)?;
+            let keys = inbox.note_keys()?;
+            let sealed = clew_service::safe_line::seal_answer(MessageKind::Note, &text, &keys)?;
+            let number = inbox.add(conversation, MessageKind::Note, &sealed)?;
+            out.line(&format!("Note {number} sealed to the {} caseworker(s).", keys.len()))
+        }
+        InboxCommand::Status { conversation, state } => {
+            inbox.set_state(conversation, &state)?;
+            out.line(&format!("Conversation {conversation} is now {state}."))
+        }
+    }
+}
+
+/// Writes a sent file for reading (metadata stripped from images) and, when asked, the original; the paths.
+fn write_file(
+    dir: &Path,
+    message: u64,
+    position: usize,
+    note: &clew_safeline::letter::FileNote,
+    bytes: Vec<u8>,
+    originals: bool,
+) -> Result<Vec<String>, Failure> {
+    clew_files::create_private_dir(dir).map_err(|e| Failure::usage(e.to_string()))?;
+    // The sender's file name is theirs: only its extension is kept, made of letters and digits.
+    let extension: String = Path::new(&note.name)
+        .extension()
+        .map(|e| e.to_string_lossy().chars().filter(char::is_ascii_alphanumeric).take(8).collect())
+        .unwrap_or_default();
+    let name = |suffix: &str| {
+        let stem = format!("letter-{message}-file-{}{suffix}", position + 1);
+        if extension.is_empty() { stem } else { format!("{stem}.{extension}") }
+    };
+    let mut written = Vec::new();
+    if originals {
+        let path = dir.join(name("-original"));
+        write_new(&path, &bytes)?;
+        written.push(path.display().to_string());
+    }
+    let (copy, _removed) = clew_service::safe_line::reading_copy(&note.media_type, bytes);
+    let path = dir.join(name(""));
+    write_new(&path, &copy)?;
+    written.push(path.display().to_string());
+    Ok(written)
+}
+
+fn write_new(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    use std::io::Write;
+    let mut file = clew_files::create_private_new(path)
+        .map_err(|e| Failure::usage(format!("{e} (files are never overwritten)")))?;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .map_err(|e| Failure::internal(format!("{}: {e}", path.display())))
+}

@@ -1,0 +1,558 @@
+//! The safe line's listener (`clew serve --safe-line-listen`): the senders' pages and nothing else. Nothing of
+//! the staff application is routed here, no cookie is ever set, no request is logged, and every page is padded
+//! to one of a few sizes. Pages work without JavaScript, Korean first (`/`), then Russian (`/ru`) and English
+//! (`/en`). What a sender sends is sealed by the service before anything is stored (docs/safe-line.md).
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use axum::extract::{ConnectInfo, FromRequest, Multipart, Path, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use clew_service::safe_line::{Answer, CodeForm, Pepper, ReturnCode, SenderView, Submission, SubmittedFile, WordList};
+use clew_service::{Code, Service};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+use zeroize::Zeroizing;
+
+use crate::i18n::{Arg, Lang, Msg};
+
+/// How the safe line runs.
+#[derive(Debug, Clone)]
+pub struct SafeLineOptions {
+    /// The pepper's file (made when missing): keep it apart from the project's disk where you can.
+    pub pepper: std::path::PathBuf,
+    /// Where "Leave now" goes: an ordinary site.
+    pub exit: String,
+    /// Messages and code checks one network (an IPv4 /24, an IPv6 /48) may make in an hour.
+    pub per_network_per_hour: u32,
+    /// Messages and code checks the whole line takes in a minute.
+    pub per_minute: u32,
+}
+
+/// The defaults of [`SafeLineOptions`]'s limits.
+pub const PER_NETWORK_PER_HOUR: u32 = 30;
+/// See [`SafeLineOptions::per_minute`].
+pub const PER_MINUTE: u32 = 600;
+
+/// The most bytes of a request: every file at its largest, and room for the form.
+const BODY_LIMIT: usize = clew_service::safe_line::MAX_FILES * clew_service::safe_line::MAX_FILE_BYTES + (256 << 10);
+/// Code derivations (Argon2id, 32 MiB each) at once.
+const DERIVATIONS: usize = 2;
+
+/// The safe line's state.
+#[derive(Clone)]
+pub struct Line(Arc<Inner>);
+
+struct Inner {
+    service: Arc<Service>,
+    pepper: Pepper,
+    options: SafeLineOptions,
+    address_key: clew_safeline::key::AddressKey,
+    budget: Mutex<Budget>,
+    derivations: tokio::sync::Semaphore,
+    operations: tokio::sync::Semaphore,
+}
+
+impl Line {
+    /// The safe line over a project's service; reads or makes the pepper.
+    pub fn new(service: Arc<Service>, options: SafeLineOptions) -> Result<Line, clew_service::Error> {
+        let pepper = clew_service::safe_line::load_or_create_pepper(&options.pepper)?;
+        Ok(Line(Arc::new(Inner {
+            service,
+            pepper,
+            options,
+            address_key: Default::default(),
+            budget: Mutex::new(Budget::default()),
+            derivations: tokio::sync::Semaphore::new(DERIVATIONS),
+            operations: tokio::sync::Semaphore::new(crate::OPERATIONS),
+        })))
+    }
+}
+
+/// The safe line's router: its pages, and a padded "not found" for everything else.
+pub fn router(line: Line) -> axum::Router {
+    axum::Router::new()
+        .route("/", get(home_korean).post(post_korean))
+        .route("/{lang}", get(home).post(post))
+        .fallback(not_found)
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::map_response(headers))
+        .with_state(line)
+}
+
+/// Requests counted in memory: per network (by an HMAC of its prefix, with a key of this run only) per hour,
+/// and for the whole line per minute. Bounded: a flood of networks cannot grow it without end.
+#[derive(Default)]
+struct Budget {
+    hour: u64,
+    networks: HashMap<[u8; 16], u32>,
+    minute: u64,
+    in_minute: u32,
+}
+
+/// The most networks counted in an hour; past it the table starts again (failing open on counts).
+const MAX_NETWORKS: usize = 100_000;
+
+impl Budget {
+    fn take(&mut self, network: [u8; 16], now: u64, options: &SafeLineOptions) -> bool {
+        if now / 3600 != self.hour {
+            self.hour = now / 3600;
+            self.networks.clear();
+        }
+        if now / 60 != self.minute {
+            self.minute = now / 60;
+            self.in_minute = 0;
+        }
+        if self.in_minute >= options.per_minute {
+            return false;
+        }
+        if self.networks.len() >= MAX_NETWORKS {
+            self.networks.clear();
+        }
+        let count = self.networks.entry(network).or_insert(0);
+        if *count >= options.per_network_per_hour {
+            return false;
+        }
+        *count += 1;
+        self.in_minute += 1;
+        true
+    }
+}
+
+/// The style of the pages, inline (one request per page over a slow line) and allowed by its hash.
+const STYLE: &str = "body{margin:0 auto;max-width:40rem;padding:.5rem 1rem;font-family:system-ui,\"Noto Sans KR\",\"Malgun Gothic\",sans-serif;line-height:1.5;color:#1d232a}\
+header{display:flex;justify-content:space-between;align-items:center;gap:1rem;border-bottom:1px solid #d5dbe0;padding-bottom:.5rem}\
+.exit{background:#8c3b1f;color:#fff;padding:.4rem .8rem;border-radius:.3rem;text-decoration:none;font-weight:bold}\
+nav a{margin-right:.6rem}textarea,input[type=text]{width:100%;font:inherit;padding:.4rem}textarea{min-height:9rem}\
+fieldset{border:1px solid #d5dbe0;margin:1rem 0}button{font:inherit;padding:.5rem 1.2rem}\
+.code{font-size:1.6rem;font-weight:bold;letter-spacing:.05em;background:#f3f6f8;padding:.6rem;word-break:break-word}\
+.refused{color:#8c3b1f}.reply{background:#f3f6f8;padding:.6rem;white-space:pre-wrap}section{margin:1.2rem 0}";
+
+fn style_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| {
+        use base64::Engine;
+        use sha2::Digest;
+        format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(STYLE)))
+    })
+}
+
+/// What every response of the safe line carries; no cookie ever leaves it.
+async fn headers(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.remove(header::SET_COOKIE);
+    let policy = format!(
+        "default-src 'none'; style-src {}; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        style_hash()
+    );
+    for (name, value) in [
+        (header::CACHE_CONTROL, "no-store"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()"),
+    ] {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    if let Ok(value) = HeaderValue::from_str(&policy) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    response
+}
+
+fn lang_of(tag: &str) -> Option<Lang> {
+    Lang::ALL.into_iter().find(|lang| lang.tag() == tag)
+}
+
+/// The path of a language's page: Korean is the root.
+fn href(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ko => "/",
+        Lang::Ru => "/ru",
+        Lang::En => "/en",
+    }
+}
+
+/// A whole page, padded to its bucket.
+fn page(line: &Line, lang: Lang, status: StatusCode, body: Markup) -> Response {
+    let markup = html! {
+        (DOCTYPE)
+        html lang=(lang.tag()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="referrer" content="no-referrer";
+                meta name="robots" content="noindex, nofollow";
+                title { (lang.t(Msg::LineTitle)) }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                header {
+                    nav {
+                        @for other in [Lang::Ko, Lang::Ru, Lang::En] {
+                            @if other == lang { strong { (other.endonym()) } " " } @else { a href=(href(other)) lang=(other.tag()) { (other.endonym()) } " " }
+                        }
+                    }
+                    a.exit href=(line.0.options.exit) rel="noreferrer" { (lang.t(Msg::LineExit)) }
+                }
+                main { (body) }
+            }
+        }
+    };
+    let mut text = markup.into_string();
+    clew_safeline::pad::pad_html(&mut text);
+    let mut response = (status, text).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    if let Ok(value) = HeaderValue::from_str(lang.tag()) {
+        response.headers_mut().insert(header::CONTENT_LANGUAGE, value);
+    }
+    response
+}
+
+/// The form that sends: a new message (no code), or more in a conversation (its code, hidden).
+fn send_form(lang: Lang, code: Option<&str>) -> Markup {
+    let files = lang.tr(
+        Msg::LineFiles,
+        &[
+            ("count", Arg::Count(clew_service::safe_line::MAX_FILES as i64)),
+            ("size", Arg::Count((clew_service::safe_line::MAX_FILE_BYTES >> 20) as i64)),
+        ],
+    );
+    html! {
+        form method="post" action=(href(lang)) enctype="multipart/form-data" {
+            @if let Some(code) = code { input type="hidden" name="code" value=(code); }
+            p { label { (lang.t(Msg::LineMessage)) br; textarea name="message" maxlength=(clew_safeline::letter::MAX_TEXT) {} } }
+            p { label { (files) br; input type="file" name="file" multiple; } }
+            @if code.is_none() {
+                fieldset {
+                    legend { (lang.t(Msg::LineAnswer)) }
+                    label { input type="radio" name="answer" value="none" checked; " " (lang.t(Msg::LineAnswerNone)) } br;
+                    label { input type="radio" name="answer" value="digits"; " " (lang.t(Msg::LineAnswerDigits)) } br;
+                    label { input type="radio" name="answer" value="words"; " " (lang.t(Msg::LineAnswerWords)) }
+                }
+            }
+            p { button type="submit" { (lang.t(Msg::LineSend)) } }
+        }
+    }
+}
+
+fn home_page(line: &Line, lang: Lang) -> Response {
+    let body = html! {
+        h1 { (lang.t(Msg::LineHeading)) }
+        p { (lang.t(Msg::LineIntro)) }
+        section {
+            h2 { (lang.t(Msg::LineSafetyHeading)) }
+            ul {
+                li { (lang.t(Msg::LineSafetyTab)) }
+                li { (lang.t(Msg::LineSafetyPhotos)) }
+                li { (lang.t(Msg::LineSafetyCode)) }
+                li { (lang.t(Msg::LineSafetyExit)) }
+                li { (lang.t(Msg::LineSafetyTrace)) }
+            }
+        }
+        section { (send_form(lang, None)) }
+        section {
+            h2 { (lang.t(Msg::LineHaveCodeHeading)) }
+            p { (lang.t(Msg::LineHaveCodeIntro)) }
+            form method="post" action=(href(lang)) enctype="multipart/form-data" {
+                p { label { (lang.t(Msg::LineCode)) br; input type="text" name="code" autocomplete="off" autocapitalize="off" spellcheck="false"; } }
+                p { button type="submit" { (lang.t(Msg::LineOpen)) } }
+            }
+        }
+    };
+    page(line, lang, StatusCode::OK, body)
+}
+
+async fn home_korean(State(line): State<Line>) -> Response {
+    home_page(&line, Lang::Ko)
+}
+
+async fn home(State(line): State<Line>, Path(tag): Path<String>) -> Response {
+    match lang_of(&tag) {
+        Some(lang) => home_page(&line, lang),
+        None => not_found_page(&line, Lang::Ko),
+    }
+}
+
+async fn not_found(State(line): State<Line>) -> Response {
+    not_found_page(&line, Lang::Ko)
+}
+
+fn not_found_page(line: &Line, lang: Lang) -> Response {
+    page(
+        line,
+        lang,
+        StatusCode::NOT_FOUND,
+        html! { p { (lang.t(Msg::LineNotFound)) } p { a href=(href(lang)) { (lang.t(Msg::LineBack)) } } },
+    )
+}
+
+async fn post_korean(State(line): State<Line>, request: Request) -> Response {
+    take(line, Lang::Ko, request).await
+}
+
+async fn post(State(line): State<Line>, Path(tag): Path<String>, request: Request) -> Response {
+    match lang_of(&tag) {
+        Some(lang) => take(line, lang, request).await,
+        None => not_found_page(&line, Lang::Ko),
+    }
+}
+
+/// What a form brings.
+#[derive(Default)]
+struct Form {
+    code: Zeroizing<String>,
+    message: Zeroizing<String>,
+    answer: String,
+    files: Vec<SubmittedFile>,
+}
+
+/// A refusal: why, in the sender's language.
+struct Refusal {
+    status: StatusCode,
+    said: Vec<String>,
+}
+
+impl Refusal {
+    fn of(lang: Lang, error: &clew_service::Error) -> Refusal {
+        let status = StatusCode::from_u16(error.code().http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut said: Vec<String> = error
+            .reasons()
+            .iter()
+            .filter_map(|reason| {
+                let msg = crate::failure::msg_of(reason.id)?;
+                let args: Vec<(&str, Arg<'_>)> = reason
+                    .args
+                    .iter()
+                    .map(|(name, value)| (*name, value.parse::<i64>().map_or(Arg::Text(value), Arg::Count)))
+                    .collect();
+                Some(lang.tr(msg, &args))
+            })
+            .collect();
+        if said.is_empty() {
+            // Failures of clew itself: nothing of their words reaches the sender (or a log line).
+            eprintln!("clew serve: safe line: a message was not kept ({})", error.code().as_str());
+            said.push(lang.t(Msg::LineFailed));
+        }
+        Refusal { status, said }
+    }
+
+    fn too_large(lang: Lang, id: &'static str, limit: usize) -> Refusal {
+        let msg = crate::failure::msg_of(id).unwrap_or(Msg::LineFailed);
+        Refusal {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            said: vec![lang.tr(msg, &[("limit", Arg::Count(limit as i64))])],
+        }
+    }
+}
+
+async fn read_form(line: &Line, lang: Lang, request: Request) -> Result<Form, Refusal> {
+    let bad = || Refusal { status: StatusCode::BAD_REQUEST, said: vec![lang.t(Msg::LineFailed)] };
+    let mut multipart = Multipart::from_request(request, line).await.map_err(|_| bad())?;
+    let mut form = Form::default();
+    let body_too_large =
+        |_| Refusal::too_large(lang, "reason-line-file-too-large", clew_service::safe_line::MAX_FILE_BYTES >> 20);
+    while let Some(mut field) = multipart.next_field().await.map_err(body_too_large)? {
+        let name = field.name().unwrap_or_default().to_string();
+        match name.as_str() {
+            "code" | "message" | "answer" => {
+                let limit = if name == "message" { clew_safeline::letter::MAX_TEXT * 4 } else { 400 };
+                let mut bytes = Zeroizing::new(Vec::new());
+                while let Some(chunk) = field.chunk().await.map_err(body_too_large)? {
+                    if bytes.len() + chunk.len() > limit {
+                        return Err(Refusal::too_large(
+                            lang,
+                            "reason-line-text-too-long",
+                            clew_safeline::letter::MAX_TEXT,
+                        ));
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                let text = Zeroizing::new(String::from_utf8_lossy(&bytes).into_owned());
+                match name.as_str() {
+                    "code" => form.code = text,
+                    "message" => form.message = text,
+                    _ => form.answer = text.to_string(),
+                }
+            }
+            "file" => {
+                let file_name = field.file_name().unwrap_or_default().to_string();
+                let media_type = field.content_type().unwrap_or("application/octet-stream").to_string();
+                let mut bytes = Zeroizing::new(Vec::new());
+                while let Some(chunk) = field.chunk().await.map_err(body_too_large)? {
+                    if bytes.len() + chunk.len() > clew_service::safe_line::MAX_FILE_BYTES {
+                        return Err(Refusal::too_large(
+                            lang,
+                            "reason-line-file-too-large",
+                            clew_service::safe_line::MAX_FILE_BYTES >> 20,
+                        ));
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                // A form sends an empty part when no file was chosen.
+                if bytes.is_empty() && file_name.is_empty() {
+                    continue;
+                }
+                if form.files.len() == clew_service::safe_line::MAX_FILES {
+                    return Err(Refusal::too_large(
+                        lang,
+                        "reason-line-too-many-files",
+                        clew_service::safe_line::MAX_FILES,
+                    ));
+                }
+                form.files.push(SubmittedFile { name: file_name, media_type, bytes });
+            }
+            _ => {
+                // Unknown fields are read and dropped.
+                while field.chunk().await.map_err(body_too_large)?.is_some() {}
+            }
+        }
+    }
+    Ok(form)
+}
+
+fn network_of(request: &Request) -> Option<std::net::IpAddr> {
+    request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip())
+}
+
+/// Takes a form: sends a message, opens a conversation by its code, or both. Every answer is a padded page.
+async fn take(line: Line, lang: Lang, request: Request) -> Response {
+    // A request without a peer address (a Unix socket, a test) counts as one network.
+    let network = network_of(&request).map_or([0; 16], |address| line.0.address_key.prefix(address));
+    let allowed =
+        line.0.budget.lock().unwrap_or_else(PoisonError::into_inner).take(network, crate::now(), &line.0.options);
+    if !allowed {
+        let body = html! { h1 { (lang.t(Msg::LineRefusedHeading)) } p.refused { (lang.t(Msg::LineBusy)) } };
+        return page(&line, lang, StatusCode::TOO_MANY_REQUESTS, body);
+    }
+    let form = match read_form(&line, lang, request).await {
+        Ok(form) => form,
+        Err(refusal) => return refused_page(&line, lang, refusal),
+    };
+    match handle(&line, lang, form).await {
+        Ok(body) => page(&line, lang, StatusCode::OK, body),
+        Err(refusal) => refused_page(&line, lang, refusal),
+    }
+}
+
+fn refused_page(line: &Line, lang: Lang, refusal: Refusal) -> Response {
+    let body = html! {
+        h1 { (lang.t(Msg::LineRefusedHeading)) }
+        @for said in &refusal.said { p.refused { (said) } }
+        p { a href=(href(lang)) { (lang.t(Msg::LineBack)) } }
+    };
+    page(line, lang, refusal.status, body)
+}
+
+async fn handle(line: &Line, lang: Lang, form: Form) -> Result<Markup, Refusal> {
+    let has_message = !form.message.trim().is_empty() || !form.files.is_empty();
+    let code = if form.code.trim().is_empty() {
+        None
+    } else {
+        // A code that is not one is refused like a wrong one.
+        let unknown = || Refusal::of(lang, &unknown_code_error());
+        Some(ReturnCode::parse(&form.code).ok_or_else(unknown)?)
+    };
+    let answer = match form.answer.as_str() {
+        "digits" => Answer::New(CodeForm::Digits),
+        "words" => Answer::New(CodeForm::Words(word_list(lang))),
+        _ => Answer::None,
+    };
+    let submission = has_message.then(|| Submission {
+        language: lang.tag().to_string(),
+        text: form.message,
+        files: form.files,
+        answer,
+    });
+    let runner = line.clone();
+    let asked = code.clone();
+    // A code checked or made costs an Argon2id run: a few at a time. Anything else takes a turn of its own.
+    let derives = asked.is_some() || submission.as_ref().is_some_and(|s| matches!(s.answer, Answer::New(_)));
+    let _turn = if derives { line.0.derivations.acquire().await.ok() } else { line.0.operations.acquire().await.ok() };
+    let outcome = tokio::task::spawn_blocking(move || -> clew_service::Result<Outcome> {
+        let service = &runner.0.service;
+        let pepper = &runner.0.pepper;
+        match (asked, submission) {
+            (Some(code), more) => Ok(Outcome::Opened(service.safe_line_open(pepper, &code, more)?)),
+            (None, Some(submission)) => Ok(Outcome::Sent(service.safe_line_send(pepper, submission)?)),
+            (None, None) => {
+                Err(clew_service::Error::usage("the message is empty").with_reasons(vec![clew_service::Reason {
+                    field: "message".into(),
+                    id: "reason-line-empty",
+                    args: Vec::new(),
+                }]))
+            }
+        }
+    })
+    .await;
+    let outcome = match outcome {
+        Ok(Ok(done)) => done,
+        Ok(Err(error)) => return Err(Refusal::of(lang, &error)),
+        Err(_) => {
+            return Err(Refusal::of(lang, &clew_service::Error::internal("the safe line's work ended abnormally")));
+        }
+    };
+    Ok(match outcome {
+        Outcome::Opened(view) => {
+            let shown = code.as_ref().map(ReturnCode::display).unwrap_or_default();
+            conversation_page(lang, &shown, &view)
+        }
+        Outcome::Sent(Some(code)) => html! {
+            h1 { (lang.t(Msg::LineSentHeading)) }
+            h2 { (lang.t(Msg::LineCodeHeading)) }
+            p.code { (code.display().as_str()) }
+            p { (lang.t(Msg::LineCodeKeep)) }
+            p { a href=(href(lang)) { (lang.t(Msg::LineBack)) } }
+        },
+        Outcome::Sent(None) => html! {
+            h1 { (lang.t(Msg::LineSentHeading)) }
+            p { (lang.t(Msg::LineSentNoAnswer)) }
+            p { a href=(href(lang)) { (lang.t(Msg::LineBack)) } }
+        },
+    })
+}
+
+/// What a form did.
+enum Outcome {
+    /// A conversation opened by its code (after adding what was sent with it).
+    Opened(SenderView),
+    /// A new conversation; its code when one was asked for.
+    Sent(Option<ReturnCode>),
+}
+
+fn unknown_code_error() -> clew_service::Error {
+    clew_service::Error::new(Code::NotFound, "no conversation has this return code").with_reasons(vec![
+        clew_service::Reason { field: "code".into(), id: "reason-line-unknown-code", args: Vec::new() },
+    ])
+}
+
+/// The word list of a page's language.
+fn word_list(lang: Lang) -> WordList {
+    match lang {
+        Lang::Ko => WordList::Korean,
+        Lang::Ru => WordList::Russian,
+        Lang::En => WordList::English,
+    }
+}
+
+fn conversation_page(lang: Lang, code: &str, view: &SenderView) -> Markup {
+    html! {
+        h1 { (lang.t(Msg::LineConversationHeading)) }
+        p { (lang.tr(Msg::LineConversationOpened, &[("day", Arg::Text(&lang.date(&view.opened))), ("count", Arg::Count(view.letters as i64))])) }
+        @if view.replies.is_empty() {
+            p { (lang.t(Msg::LineNoReplies)) }
+        }
+        @for (day, text) in &view.replies {
+            section {
+                h2 { (lang.tr(Msg::LineReplyDay, &[("day", Arg::Text(&lang.date(day)))])) }
+                div.reply { (text.as_str()) }
+            }
+        }
+        section {
+            h2 { (lang.t(Msg::LineWriteMore)) }
+            (send_form(lang, Some(code)))
+        }
+    }
+}

@@ -1,0 +1,438 @@
+//! The safe line: what senders write, sealed to the caseworkers on receipt; return codes to come back; what
+//! caseworkers fetch (sealed), answer (sealed on their own machines) and sort. The design and threat model are
+//! docs/safe-line.md. The server's part is clew-server's `safe_line`; the caseworkers' is `clew inbox`.
+//!
+//! Nothing here writes a sender's words, an address, a browser or a time finer than the day: a letter is sealed
+//! in memory before it reaches the safe line's database, and that database is not the project's store (whose
+//! batches carry full times).
+
+use std::path::Path;
+
+use clew_safeline::letter::{FileNote, Letter, MAX_TEXT, Note, Reply};
+pub use clew_safeline::{CodeForm, Pepper, ReturnCode, WordList};
+pub use clew_store::safe_line::{ConversationSummary, MessageKind, STATES, SealedMessage};
+use clew_vault::Recipient;
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+use crate::{Actor, Code, Error, Reason, Result, Service};
+
+/// The most files a letter carries.
+pub const MAX_FILES: usize = 3;
+/// The most bytes of one file.
+pub const MAX_FILE_BYTES: usize = 8 << 20;
+/// The most sealed bytes one conversation holds (its letters, files, replies and notes).
+pub const MAX_CONVERSATION_BYTES: u64 = 64 << 20;
+/// The most bytes of a file's name as the sender's phone gave it.
+const MAX_NAME: usize = 255;
+
+/// What a sender sends.
+pub struct Submission {
+    /// The language of the page (`ko`, `ru`, `en`).
+    pub language: String,
+    /// The message (wiped when dropped).
+    pub text: Zeroizing<String>,
+    /// Files sent with it.
+    pub files: Vec<SubmittedFile>,
+    /// Whether and how the sender comes back.
+    pub answer: Answer,
+}
+
+/// A file a sender sends.
+pub struct SubmittedFile {
+    /// Its name on the sender's phone.
+    pub name: String,
+    /// Its media type, as the browser said.
+    pub media_type: String,
+    /// Its bytes (wiped when dropped).
+    pub bytes: Zeroizing<Vec<u8>>,
+}
+
+/// How a sender comes back.
+pub enum Answer {
+    /// Not at all: a one-off message.
+    None,
+    /// With a new return code of this form.
+    New(CodeForm),
+}
+
+/// What a sender with the right code sees: the replies, opened for this request only.
+#[derive(Debug)]
+pub struct SenderView {
+    /// The day the conversation was opened.
+    pub opened: String,
+    /// How many letters the sender has sent.
+    pub letters: u64,
+    /// The replies, oldest first: the day and the text.
+    pub replies: Vec<(String, Zeroizing<String>)>,
+}
+
+/// Reads the safe line's pepper from its file, or makes one there (private) when there is none yet.
+pub fn load_or_create_pepper(path: &Path) -> Result<Pepper> {
+    const HEADER: &str = "# clew safe-line pepper: keep it apart from the project's database, and backed up\n";
+    match std::fs::symlink_metadata(path) {
+        Ok(_) => {
+            let text =
+                Zeroizing::new(clew_files::read_text(path, 4096).map_err(|e| Error::new(Code::Key, e.to_string()))?);
+            let line = text.lines().map(str::trim).find(|line| !line.is_empty() && !line.starts_with('#'));
+            let bytes = line
+                .and_then(|line| hex::decode(line).ok())
+                .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+                .ok_or_else(|| {
+                    Error::new(Code::Key, format!("{}: not a safe-line pepper (64 hex digits)", path.display()))
+                })?;
+            Ok(Pepper::from_bytes(bytes))
+        }
+        Err(_) => {
+            if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty() && !dir.exists()) {
+                clew_files::create_private_dir(dir).map_err(|e| Error::internal(e.to_string()))?;
+            }
+            let pepper = Pepper::generate();
+            let text = Zeroizing::new(format!("{HEADER}{}\n", hex::encode(pepper.as_bytes())));
+            crate::keys::write_secret_file(path, &text)?;
+            Ok(pepper)
+        }
+    }
+}
+
+/// Today in UTC, as the safe line records days.
+fn today() -> String {
+    clew_custody::now_rfc3339().chars().take(10).collect()
+}
+
+fn refused(code: Code, field: &str, id: &'static str, args: Vec<(&'static str, String)>, words: &str) -> Error {
+    Error::new(code, words).with_reasons(vec![Reason { field: field.to_string(), id, args }])
+}
+
+/// The refusal of a code that opens nothing: one answer for a wrong code and an unknown one.
+fn unknown_code() -> Error {
+    refused(Code::NotFound, "code", "reason-line-unknown-code", Vec::new(), "no conversation has this return code")
+}
+
+impl Service {
+    fn safe_line_store(&self) -> Result<&clew_store::SafeLineStore> {
+        if let Some(store) = self.safe_line.get() {
+            return Ok(store);
+        }
+        let store = clew_store::SafeLineStore::open(&self.project.safe_line_dir().join("safe-line.db"))?;
+        Ok(self.safe_line.get_or_init(|| store))
+    }
+
+    fn safe_line_salt(&self) -> Result<[u8; 16]> {
+        use rand::Rng;
+        Ok(self.safe_line_store()?.salt(rand::rng().random())?)
+    }
+
+    /// The caseworkers, as keys to seal to.
+    fn caseworker_keys(&self) -> Result<Vec<Recipient>> {
+        let caseworkers = self.project.read()?.caseworkers()?;
+        caseworkers
+            .iter()
+            .map(|c| c.public_key.parse::<Recipient>().map_err(|e| Error::internal(format!("caseworker key: {e}"))))
+            .collect()
+    }
+
+    /// Checks what a sender sends and seals it in memory to the caseworkers: the sealed letter and files, and
+    /// their size.
+    fn seal_submission(&self, submission: &Submission) -> Result<(Vec<u8>, Vec<Vec<u8>>, u64)> {
+        let text = submission.text.trim();
+        if text.is_empty() && submission.files.is_empty() {
+            return Err(refused(Code::Usage, "message", "reason-line-empty", Vec::new(), "the message is empty"));
+        }
+        if text.len() > MAX_TEXT {
+            return Err(refused(
+                Code::TooLarge,
+                "message",
+                "reason-line-text-too-long",
+                vec![("limit", MAX_TEXT.to_string())],
+                &format!("the message is longer than {MAX_TEXT} bytes"),
+            ));
+        }
+        if submission.files.len() > MAX_FILES {
+            return Err(refused(
+                Code::TooLarge,
+                "files",
+                "reason-line-too-many-files",
+                vec![("limit", MAX_FILES.to_string())],
+                &format!("more than {MAX_FILES} files"),
+            ));
+        }
+        if submission.files.iter().any(|file| file.bytes.len() > MAX_FILE_BYTES) {
+            return Err(refused(
+                Code::TooLarge,
+                "files",
+                "reason-line-file-too-large",
+                vec![("limit", (MAX_FILE_BYTES >> 20).to_string())],
+                &format!("a file is larger than {} MiB", MAX_FILE_BYTES >> 20),
+            ));
+        }
+        let caseworkers = self.caseworker_keys()?;
+        if caseworkers.is_empty() {
+            return Err(refused(
+                Code::Conflict,
+                "",
+                "reason-line-closed",
+                Vec::new(),
+                "the safe line has no caseworker yet: nobody could read the message (add one with `clew caseworker add`)",
+            ));
+        }
+        let mut sealed_files = Vec::with_capacity(submission.files.len());
+        let mut notes = Vec::with_capacity(submission.files.len());
+        for file in &submission.files {
+            sealed_files.push(clew_vault::seal(&caseworkers, &file.bytes)?);
+            notes.push(FileNote {
+                name: file.name.chars().take(MAX_NAME).collect(),
+                media_type: file.media_type.chars().take(MAX_NAME).collect(),
+                size: file.bytes.len() as u64,
+                sha256: hex::encode(Sha256::digest(&file.bytes[..])),
+            });
+        }
+        let letter = Letter { language: submission.language.clone(), text: text.to_string(), files: notes };
+        let plaintext = Zeroizing::new(serde_json::to_vec(&letter).map_err(|e| Error::internal(e.to_string()))?);
+        drop(Zeroizing::new(letter.text));
+        let sealed = clew_vault::seal(&caseworkers, &plaintext)?;
+        let size: u64 = sealed.len() as u64 + sealed_files.iter().map(|f| f.len() as u64).sum::<u64>();
+        Ok((sealed, sealed_files, size))
+    }
+
+    /// Opens a conversation with what a sender sends: checks it, seals it in memory to the caseworkers, and
+    /// stores only the sealed bytes and the day. A new code is derived here (one Argon2id run) and given back,
+    /// once: it is kept nowhere.
+    pub fn safe_line_send(&self, pepper: &Pepper, submission: Submission) -> Result<Option<ReturnCode>> {
+        let (sealed, sealed_files, _) = self.seal_submission(&submission)?;
+        let store = self.safe_line_store()?;
+        match submission.answer {
+            Answer::New(form) => {
+                let code = ReturnCode::generate(form);
+                let keys = clew_safeline::key::derive(&code, &self.safe_line_salt()?, pepper);
+                let reply_key = keys.recipient().to_string();
+                store.open_conversation(Some((&keys.lookup, &reply_key)), &today(), &sealed, &sealed_files)?;
+                Ok(Some(code))
+            }
+            Answer::None => {
+                store.open_conversation(None, &today(), &sealed, &sealed_files)?;
+                Ok(None)
+            }
+        }
+    }
+
+    /// What a sender with a code sees, after adding what they send now (if anything; its `answer` is not
+    /// used): the replies, opened in memory with the conversation's key. One Argon2id run either way. A wrong
+    /// code and an unknown one are the same refusal, after the same work, and store nothing.
+    pub fn safe_line_open(&self, pepper: &Pepper, code: &ReturnCode, more: Option<Submission>) -> Result<SenderView> {
+        let keys = clew_safeline::key::derive(code, &self.safe_line_salt()?, pepper);
+        let store = self.safe_line_store()?;
+        let conversation = store.find(&keys.lookup)?.ok_or_else(unknown_code)?;
+        if let Some(more) = more {
+            let (sealed, sealed_files, size) = self.seal_submission(&more)?;
+            if conversation.bytes + size > MAX_CONVERSATION_BYTES {
+                return Err(refused(
+                    Code::TooLarge,
+                    "",
+                    "reason-line-conversation-full",
+                    Vec::new(),
+                    "this conversation holds as much as the safe line keeps for one",
+                ));
+            }
+            store.add_letter(conversation.number, &today(), &sealed, &sealed_files)?;
+        }
+        let messages = store.messages(conversation.number, &[MessageKind::Letter, MessageKind::Reply])?;
+        let letters = messages.iter().filter(|m| m.kind == MessageKind::Letter).count() as u64;
+        let mut replies = Vec::new();
+        for message in messages.into_iter().filter(|m| m.kind == MessageKind::Reply) {
+            let plaintext = clew_vault::open(&keys.identity, &message.sealed)?;
+            let reply: Reply = serde_json::from_slice(&plaintext)
+                .map_err(|_| Error::internal("a reply in the safe line's database is not a reply"))?;
+            replies.push((message.day, Zeroizing::new(reply.text)));
+        }
+        Ok(SenderView { opened: conversation.opened, letters, replies })
+    }
+
+    /// The safe line's caseworkers.
+    pub fn caseworkers(&self) -> Result<Vec<clew_store::Caseworker>> {
+        Ok(self.project.read()?.caseworkers()?)
+    }
+
+    /// Adds a caseworker, with its custody event; `false` when it was one already.
+    pub fn add_caseworker(&self, actor: &Actor, key: &Recipient, label: &str) -> Result<bool> {
+        let batch = crate::batch(actor, clew_custody::EventKind::CaseworkerAdd.as_str());
+        let mut tx = self.project.store().write(&batch)?;
+        let added = tx.put_caseworker(&key.to_string(), label)?;
+        let detail = serde_json::json!({"public_key": key.to_string(), "label": label, "added": added});
+        clew_custody::record_event(tx.as_mut(), &batch, clew_custody::EventKind::CaseworkerAdd, &detail)?;
+        tx.commit()?;
+        Ok(added)
+    }
+
+    /// Removes a caseworker, with its custody event: nothing new is sealed to it.
+    pub fn remove_caseworker(&self, actor: &Actor, key: &Recipient) -> Result<()> {
+        let batch = crate::batch(actor, clew_custody::EventKind::CaseworkerRemove.as_str());
+        let mut tx = self.project.store().write(&batch)?;
+        if !tx.remove_caseworker(&key.to_string())? {
+            return Err(Error::new(Code::NotFound, format!("{key} is not a caseworker of this project")));
+        }
+        let detail = serde_json::json!({"public_key": key.to_string()});
+        clew_custody::record_event(tx.as_mut(), &batch, clew_custody::EventKind::CaseworkerRemove, &detail)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The safe line's conversations, newest first: numbers, days, states and counts (nothing said).
+    pub fn inbox(&self) -> Result<Vec<ConversationSummary>> {
+        Ok(self.safe_line_store()?.conversations()?)
+    }
+
+    /// A conversation's messages, sealed (letters, replies and notes), for a caseworker to open on their own
+    /// machine; its letters count as seen from now on.
+    pub fn inbox_messages(&self, conversation: u64) -> Result<Vec<SealedMessage>> {
+        let store = self.safe_line_store()?;
+        if store.conversation(conversation)?.is_none() {
+            return Err(no_conversation(conversation));
+        }
+        let messages = store.messages(conversation, &[MessageKind::Letter, MessageKind::Reply, MessageKind::Note])?;
+        store.mark_seen(conversation)?;
+        Ok(messages)
+    }
+
+    /// A letter's file, sealed as sent.
+    pub fn inbox_file(&self, message: u64, position: u64) -> Result<Vec<u8>> {
+        self.safe_line_store()?
+            .file(message, position)?
+            .ok_or_else(|| Error::new(Code::NotFound, format!("message {message} has no file {position}")))
+    }
+
+    /// The keys a reply to a conversation is sealed to: the conversation's own and every caseworker's.
+    pub fn inbox_reply_keys(&self, conversation: u64) -> Result<Vec<Recipient>> {
+        let found = self.safe_line_store()?.conversation(conversation)?.ok_or_else(|| no_conversation(conversation))?;
+        let Some(key) = found.reply_key else {
+            return Err(Error::new(
+                Code::Conflict,
+                format!("conversation {conversation} cannot be answered: its sender asked for no return code"),
+            ));
+        };
+        let mut keys = vec![key.parse::<Recipient>().map_err(|e| Error::internal(e.to_string()))?];
+        keys.extend(self.caseworker_keys()?);
+        Ok(keys)
+    }
+
+    /// Stores a caseworker's reply or note, sealed on the caseworker's machine (a reply to
+    /// [`Service::inbox_reply_keys`], a note to the caseworkers). The bytes must be an age file.
+    pub fn inbox_add(&self, conversation: u64, kind: MessageKind, sealed: &[u8]) -> Result<u64> {
+        if kind == MessageKind::Letter || !clew_vault::is_sealed(sealed) {
+            return Err(Error::usage("a reply or note must be sealed (an age file) before it is stored"));
+        }
+        if sealed.len() > 2 * MAX_TEXT + 4096 {
+            return Err(Error::new(
+                Code::TooLarge,
+                format!("a sealed reply or note is at most {} bytes", 2 * MAX_TEXT + 4096),
+            ));
+        }
+        let store = self.safe_line_store()?;
+        store.add_sealed(conversation, kind, &today(), sealed)?.ok_or_else(|| {
+            if kind == MessageKind::Reply {
+                Error::new(Code::Conflict, format!("conversation {conversation} does not exist or cannot be answered"))
+            } else {
+                no_conversation(conversation)
+            }
+        })
+    }
+
+    /// Sets a conversation's triage state (`new`, `in-contact`, `referred`, `closed`).
+    pub fn inbox_set_state(&self, conversation: u64, state: &str) -> Result<()> {
+        if !clew_store::safe_line::STATES.contains(&state) {
+            return Err(Error::usage(format!(
+                "`{state}` is not a state: one of {}",
+                clew_store::safe_line::STATES.join(", ")
+            )));
+        }
+        if !self.safe_line_store()?.set_state(conversation, state)? {
+            return Err(no_conversation(conversation));
+        }
+        Ok(())
+    }
+}
+
+fn no_conversation(number: u64) -> Error {
+    Error::new(Code::NotFound, format!("the safe line has no conversation {number}"))
+}
+
+/// A message opened on a caseworker's machine.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Opened {
+    /// A sender's letter.
+    Letter {
+        /// Its number.
+        number: u64,
+        /// Its day.
+        day: String,
+        /// What was sent.
+        letter: Letter,
+    },
+    /// A caseworker's reply.
+    Reply {
+        /// Its number.
+        number: u64,
+        /// Its day.
+        day: String,
+        /// The reply.
+        reply: Reply,
+    },
+    /// A caseworker's note.
+    Note {
+        /// Its number.
+        number: u64,
+        /// Its day.
+        day: String,
+        /// The note.
+        note: Note,
+    },
+}
+
+/// Opens a sealed message with a caseworker's identity (on the caseworker's machine).
+pub fn open_message(identity: &clew_vault::Identity, message: &SealedMessage) -> Result<Opened> {
+    let plaintext = clew_vault::open(identity, &message.sealed)?;
+    let damaged = |_| Error::new(Code::Verification, format!("message {} is not what clew seals", message.number));
+    let (number, day) = (message.number, message.day.clone());
+    Ok(match message.kind {
+        MessageKind::Letter => {
+            Opened::Letter { number, day, letter: serde_json::from_slice(&plaintext).map_err(damaged)? }
+        }
+        MessageKind::Reply => {
+            Opened::Reply { number, day, reply: serde_json::from_slice(&plaintext).map_err(damaged)? }
+        }
+        MessageKind::Note => Opened::Note { number, day, note: serde_json::from_slice(&plaintext).map_err(damaged)? },
+    })
+}
+
+/// Seals a caseworker's reply or note (on the caseworker's machine) to `keys`.
+pub fn seal_answer(kind: MessageKind, text: &str, keys: &[Recipient]) -> Result<Vec<u8>> {
+    if text.trim().is_empty() {
+        return Err(Error::usage("the reply or note is empty"));
+    }
+    if text.len() > MAX_TEXT {
+        return Err(Error::new(Code::TooLarge, format!("a reply or note is at most {MAX_TEXT} bytes")));
+    }
+    let plaintext = Zeroizing::new(
+        match kind {
+            MessageKind::Reply => serde_json::to_vec(&Reply { text: text.to_string() }),
+            MessageKind::Note => serde_json::to_vec(&Note { text: text.to_string() }),
+            MessageKind::Letter => return Err(Error::usage("caseworkers write replies and notes, not letters")),
+        }
+        .map_err(|e| Error::internal(e.to_string()))?,
+    );
+    Ok(clew_vault::seal(keys, &plaintext)?)
+}
+
+/// A copy of a sent file for reading: images without their metadata (place, device, time), on the
+/// caseworker's machine; other files as they are. The original stays sealed as evidence. Gives back what was
+/// removed.
+pub fn reading_copy(media_type: &str, bytes: Vec<u8>) -> (Vec<u8>, Vec<String>) {
+    if clew_intake::strip::strippable(media_type) {
+        match clew_intake::strip::strip(media_type, bytes.clone()) {
+            Ok(stripped) => return stripped,
+            Err(_) => return (bytes, vec!["nothing: the image could not be read to strip it".into()]),
+        }
+    }
+    (bytes, Vec::new())
+}

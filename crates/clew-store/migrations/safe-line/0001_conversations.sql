@@ -1,0 +1,44 @@
+-- clew safe line, schema version 1. This database holds only sealed bytes and what caseworkers need to sort
+-- them: no plaintext, no address, no browser, no time finer than the day. What senders write is sealed to the
+-- caseworkers' age keys before it reaches this file; replies are sealed to the conversation's key and the
+-- caseworkers'.
+
+-- The safe line's salt for deriving conversations' keys from return codes (16 random bytes, not secret).
+-- The pepper, which is secret, is kept apart from this database.
+CREATE TABLE setting (
+    name TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE conversation (
+    number INTEGER PRIMARY KEY,
+    -- What a return code derives, to find the conversation by (HMAC with the pepper); NULL when the sender
+    -- wanted no answer.
+    lookup BLOB UNIQUE,
+    -- The conversation's age public key, replies are sealed to; NULL when the sender wanted no answer.
+    reply_key TEXT,
+    -- The day it was opened (YYYY-MM-DD, UTC).
+    opened TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'new' CHECK (state IN ('new', 'in-contact', 'referred', 'closed'))
+);
+
+CREATE TABLE message (
+    number INTEGER PRIMARY KEY,
+    conversation INTEGER NOT NULL REFERENCES conversation(number),
+    -- letter: a sender's, sealed to the caseworkers; reply: a caseworker's, sealed to the conversation's key and
+    -- the caseworkers; note: a caseworker's, sealed to the caseworkers.
+    kind TEXT NOT NULL CHECK (kind IN ('letter', 'reply', 'note')),
+    day TEXT NOT NULL,
+    sealed BLOB NOT NULL,
+    -- 1 once a caseworker has fetched it.
+    seen INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX message_conversation ON message(conversation, number);
+
+-- The files of a letter, each sealed on its own, as sent.
+CREATE TABLE file (
+    message INTEGER NOT NULL REFERENCES message(number),
+    position INTEGER NOT NULL,
+    sealed BLOB NOT NULL,
+    PRIMARY KEY (message, position)
+) WITHOUT ROWID;
