@@ -7,3 +7,4 @@ mod harness;
 mod matrix;
 mod pages;
 mod requests;
+mod safe_line;
