@@ -39,6 +39,21 @@ pub enum CaseworkerCommand {
     },
 }
 
+/// `clew inbox`: where the conversations are, and what to do.
+#[derive(Debug, clap::Args)]
+pub struct InboxArgs {
+    /// A clew server's address (https://..., or http:// on this machine or an onion address): work through its
+    /// API with your API token (`clew user token`) instead of a project on this machine. Only sealed bytes go
+    /// over the wire; your key never leaves this machine.
+    #[arg(long, value_name = "URL", global = true)]
+    pub server: Option<String>,
+    /// The file holding your API token (with --server) [default: $CLEW_TOKEN].
+    #[arg(long, value_name = "FILE", global = true, requires = "server")]
+    pub token_file: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: InboxCommand,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum InboxCommand {
     /// The conversations, newest first: number, days, state, letters (unread ones) and replies. Nothing said is
@@ -184,6 +199,147 @@ impl Inbox for Service {
     }
     fn set_state(&self, conversation: u64, state: &str) -> Result<(), Failure> {
         Ok(self.inbox_set_state(conversation, state)?)
+    }
+}
+
+/// A clew server's staff API, with a caseworker's token.
+pub struct Remote {
+    agent: ureq::Agent,
+    base: String,
+    token: zeroize::Zeroizing<String>,
+}
+
+impl Remote {
+    /// The server at `url`, with the token from `token_file` or `$CLEW_TOKEN`.
+    pub fn new(url: &str, token_file: Option<&Path>) -> Result<Remote, Failure> {
+        let base = url.trim_end_matches('/').to_string();
+        let host = base
+            .split_once("://")
+            .map(|(_, rest)| rest.split(['/', ':']).next().unwrap_or_default().to_string())
+            .unwrap_or_default();
+        let local =
+            ["localhost", "127.0.0.1", "[", "::1"].iter().any(|h| host.starts_with(h)) || host.ends_with(".onion");
+        if !(base.starts_with("https://") || (base.starts_with("http://") && local)) {
+            return Err(Failure::usage(format!(
+                "--server {url}: give an https:// address (plain http:// only on this machine or an onion address): \
+                 your token would otherwise cross the network readable"
+            )));
+        }
+        let token = match token_file {
+            Some(path) => clew_files::read_text(path, 4096).map_err(|e| Failure::usage(e.to_string()))?,
+            None => std::env::var("CLEW_TOKEN").map_err(|_| {
+                Failure::usage("give --token-file FILE or set CLEW_TOKEN (an API token: clew user token)".into())
+            })?,
+        };
+        let config = ureq::Agent::config_builder()
+            .timeout_global(Some(std::time::Duration::from_secs(60)))
+            .http_status_as_error(false)
+            .build();
+        Ok(Remote { agent: config.into(), base, token: zeroize::Zeroizing::new(token.trim().to_string()) })
+    }
+
+    fn answer<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        response: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+    ) -> Result<T, Failure> {
+        let mut response = response.map_err(|e| Failure::usage(format!("{}{path}: {e}", self.base)))?;
+        let status = response.status();
+        let body: serde_json::Value = response
+            .body_mut()
+            .with_config()
+            .limit(64 << 20)
+            .read_json()
+            .map_err(|e| Failure::internal(format!("{}{path}: answered {status} without JSON: {e}", self.base)))?;
+        if !status.is_success() {
+            let code = body.get("code").and_then(|c| c.as_str()).unwrap_or("internal");
+            let message = body.get("message").and_then(|m| m.as_str()).unwrap_or("no message");
+            let code = clew_service::Code::ALL
+                .into_iter()
+                .find(|c| c.as_str() == code)
+                .unwrap_or(clew_service::Code::Internal);
+            return Err(clew_service::Error::new(code, format!("the server refused: {message}")).into());
+        }
+        serde_json::from_value(body)
+            .map_err(|e| Failure::internal(format!("{}{path}: an answer clew does not read: {e}", self.base)))
+    }
+
+    fn get<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T, Failure> {
+        let request = self
+            .agent
+            .get(format!("{}{path}", self.base))
+            .header("Authorization", format!("Bearer {}", self.token.as_str()));
+        self.answer(path, request.call())
+    }
+
+    fn post<T: serde::de::DeserializeOwned>(&self, path: &str, body: &serde_json::Value) -> Result<T, Failure> {
+        let request = self
+            .agent
+            .post(format!("{}{path}", self.base))
+            .header("Authorization", format!("Bearer {}", self.token.as_str()));
+        self.answer(path, request.send_json(body))
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct Conversations {
+    conversations: Vec<ConversationSummary>,
+}
+
+#[derive(serde::Deserialize)]
+struct Messages {
+    messages: Vec<clew_service::safe_line::InboxMessage>,
+}
+
+#[derive(serde::Deserialize)]
+struct Keys {
+    keys: Vec<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct Sealed {
+    sealed: String,
+}
+
+#[derive(serde::Deserialize)]
+struct Added {
+    number: u64,
+}
+
+fn recipients(keys: Keys) -> Result<Vec<clew_vault::Recipient>, Failure> {
+    keys.keys.iter().map(|key| Ok(clew_service::keys::recipient(key)?)).collect()
+}
+
+impl Inbox for Remote {
+    fn conversations(&self) -> Result<Vec<ConversationSummary>, Failure> {
+        Ok(self.get::<Conversations>("/api/v1/inbox")?.conversations)
+    }
+    fn messages(&self, conversation: u64) -> Result<Vec<SealedMessage>, Failure> {
+        let messages = self.get::<Messages>(&format!("/api/v1/inbox/{conversation}"))?.messages;
+        messages.iter().map(|m| Ok(m.sealed()?)).collect()
+    }
+    fn file(&self, message: u64, position: u64) -> Result<Vec<u8>, Failure> {
+        let sealed = self.get::<Sealed>(&format!("/api/v1/inbox/files/{message}/{position}"))?;
+        Ok(clew_service::safe_line::decode_sealed(&sealed.sealed)?)
+    }
+    fn reply_keys(&self, conversation: u64) -> Result<Vec<clew_vault::Recipient>, Failure> {
+        recipients(self.get(&format!("/api/v1/inbox/{conversation}/keys"))?)
+    }
+    fn note_keys(&self) -> Result<Vec<clew_vault::Recipient>, Failure> {
+        recipients(self.get("/api/v1/caseworkers")?)
+    }
+    fn add(&self, conversation: u64, kind: MessageKind, sealed: &[u8]) -> Result<u64, Failure> {
+        use base64::Engine;
+        let body =
+            serde_json::json!({"kind": kind, "sealed": base64::engine::general_purpose::STANDARD.encode(sealed)});
+        Ok(self.post::<Added>(&format!("/api/v1/inbox/{conversation}/messages"), &body)?.number)
+    }
+    fn set_state(&self, conversation: u64, state: &str) -> Result<(), Failure> {
+        self.post::<serde_json::Value>(
+            &format!("/api/v1/inbox/{conversation}/state"),
+            &serde_json::json!({"state": state}),
+        )?;
+        Ok(())
     }
 }
 

@@ -174,8 +174,7 @@ enum Command {
     Caseworker(inbox::CaseworkerCommand),
     /// What senders wrote on the safe line, opened with your caseworker key on this machine: list, read (and
     /// the files, metadata stripped), reply, note, status.
-    #[command(subcommand)]
-    Inbox(inbox::InboxCommand),
+    Inbox(inbox::InboxArgs),
     /// Evidence packages: the material one audience may receive, with proofs anyone can check offline.
     #[command(subcommand)]
     Package(PackageCommand),
@@ -1341,7 +1340,10 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             let project = cli.project.clone();
             inbox::caseworker(|| service(&project), command, || actor(None), out)
         }
-        Command::Inbox(command) => inbox::inbox(&service(&cli.project)?, command, out),
+        Command::Inbox(args) => match &args.server {
+            Some(url) => inbox::inbox(&inbox::Remote::new(url, args.token_file.as_deref())?, args.command, out),
+            None => inbox::inbox(&service(&cli.project)?, args.command, out),
+        },
         Command::Protected(ProtectedCommand::Show { testimony, identity }) => {
             let testimony = SourceId::new(&testimony).map_err(Failure::usage)?;
             let identity = read_identity(&identity)?.ok_or_else(|| Failure::usage("give --identity".to_string()))?;

@@ -73,6 +73,16 @@ fn request_body(spec: &RouteSpec) -> Option<Value> {
             "required": ["a", "b", "verdict"],
             "properties": {"a": string, "b": string, "verdict": {"enum": ["same", "different", "unsure"]}, "note": string},
         })),
+        "/api/v1/inbox/{number}/messages" => Some(json!({
+            "type": "object",
+            "required": ["kind", "sealed"],
+            "properties": {"kind": {"enum": ["reply", "note"]}, "sealed": {"type": "string", "description": "an age file, base64"}},
+        })),
+        "/api/v1/inbox/{number}/state" => Some(json!({
+            "type": "object",
+            "required": ["state"],
+            "properties": {"state": {"enum": clew_service::safe_line::STATES}},
+        })),
         "/match/{dataset}" => Some(json!({
             "type": "object",
             "required": ["queries"],
@@ -204,6 +214,19 @@ pub(crate) fn response_schema(spec: &RouteSpec) -> Option<Value> {
         ("GET", "/api/v1/estimates") => object(json!({"estimates": array(reference("Estimate"))})),
         ("GET", "/api/v1/estimates/{number}") => {
             json!({"allOf": [reference("Estimate"), object(json!({"report": any_object}))]})
+        }
+        ("GET", "/api/v1/inbox") => object(json!({"conversations": array(object(json!({
+            "number": i, "opened": s, "last_day": s, "state": {"enum": clew_service::safe_line::STATES},
+            "answerable": b, "letters": i, "unseen": i, "replies": i,
+        })))})),
+        ("GET", "/api/v1/inbox/{number}") => object(json!({"conversation": i, "messages": array(object(json!({
+            "number": i, "kind": {"enum": ["letter", "reply", "note"]}, "day": s, "files": i, "sealed": s,
+        })))})),
+        ("GET", "/api/v1/inbox/{number}/keys") | ("GET", "/api/v1/caseworkers") => object(json!({"keys": array(s)})),
+        ("GET", "/api/v1/inbox/files/{message}/{position}") => object(json!({"sealed": s})),
+        ("POST", "/api/v1/inbox/{number}/messages") => object(json!({"number": i})),
+        ("POST", "/api/v1/inbox/{number}/state") => {
+            object(json!({"conversation": i, "state": {"enum": clew_service::safe_line::STATES}}))
         }
         _ => return None,
     };

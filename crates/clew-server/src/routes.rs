@@ -29,13 +29,16 @@ pub enum Permission {
     Review,
     /// Running the custody log's verification: custodians and admins.
     Verify,
+    /// The safe line's inbox (sealed conversations, sealed replies and notes, triage states): custodians and
+    /// admins, who answer it with `clew inbox --server` and their own caseworker key.
+    Casework,
     /// Managing accounts: admins.
     Administer,
 }
 
 impl Permission {
     /// Every permission, in the order of docs/web.md.
-    pub const ALL: [Permission; 8] = [
+    pub const ALL: [Permission; 9] = [
         Permission::Public,
         Permission::SignedIn,
         Permission::Read,
@@ -43,6 +46,7 @@ impl Permission {
         Permission::Code,
         Permission::Review,
         Permission::Verify,
+        Permission::Casework,
         Permission::Administer,
     ];
 
@@ -53,7 +57,7 @@ impl Permission {
             Permission::Audit => role != Role::Viewer,
             Permission::Code => matches!(role, Role::Coder | Role::Admin),
             Permission::Review => matches!(role, Role::Coder | Role::Admin),
-            Permission::Verify => matches!(role, Role::Custodian | Role::Admin),
+            Permission::Verify | Permission::Casework => matches!(role, Role::Custodian | Role::Admin),
             Permission::Administer => role == Role::Admin,
         }
     }
@@ -68,6 +72,7 @@ impl Permission {
             Permission::Code => "code",
             Permission::Review => "review",
             Permission::Verify => "verify",
+            Permission::Casework => "casework",
             Permission::Administer => "administer",
         }
     }
@@ -184,6 +189,34 @@ fn table() -> Vec<Route> {
         r(route("POST", "/verify", Verify, "Start verifying the custody log"), post(pages::verify::start)),
         r(route("GET", "/api/v1/verify", Verify, "The verification job"), get(pages::verify::api)),
         r(route("POST", "/api/v1/verify", Verify, "Start verifying the custody log"), post(pages::verify::start)),
+        r(
+            route("GET", "/api/v1/inbox", Casework, "The safe line's conversations: days, states and counts"),
+            get(pages::inbox::list),
+        ),
+        r(
+            route("GET", "/api/v1/inbox/{number}", Casework, "A conversation's messages, sealed"),
+            get(pages::inbox::messages),
+        ),
+        r(
+            route("GET", "/api/v1/inbox/{number}/keys", Casework, "The keys a reply to a conversation is sealed to"),
+            get(pages::inbox::keys),
+        ),
+        r(
+            route("POST", "/api/v1/inbox/{number}/messages", Casework, "Store a reply or note, sealed by its writer"),
+            post(pages::inbox::add),
+        ),
+        r(
+            route("POST", "/api/v1/inbox/{number}/state", Casework, "Set a conversation's triage state"),
+            post(pages::inbox::set_state),
+        ),
+        r(
+            route("GET", "/api/v1/inbox/files/{message}/{position}", Casework, "A letter's file, sealed as sent"),
+            get(pages::inbox::file),
+        ),
+        r(
+            route("GET", "/api/v1/caseworkers", Casework, "The caseworkers' public keys"),
+            get(pages::inbox::caseworker_keys),
+        ),
     ]
 }
 

@@ -122,7 +122,7 @@ impl Budget {
 }
 
 /// The style of the pages, inline (one request per page over a slow line) and allowed by its hash.
-const STYLE: &str = "body{margin:0 auto;max-width:40rem;padding:.5rem 1rem;font-family:system-ui,\"Noto Sans KR\",\"Malgun Gothic\",sans-serif;line-height:1.5;color:#1d232a}\
+const STYLE: &str = "*{box-sizing:border-box}:lang(ko){word-break:keep-all}body{margin:0 auto;max-width:40rem;padding:.5rem 1rem;font-family:system-ui,\"Noto Sans KR\",\"Malgun Gothic\",sans-serif;line-height:1.5;color:#1d232a}\
 header{display:flex;justify-content:space-between;align-items:center;gap:1rem;border-bottom:1px solid #d5dbe0;padding-bottom:.5rem}\
 .exit{background:#8c3b1f;color:#fff;padding:.4rem .8rem;border-radius:.3rem;text-decoration:none;font-weight:bold}\
 nav a{margin-right:.6rem}textarea,input[type=text]{width:100%;font:inherit;padding:.4rem}textarea{min-height:9rem}\

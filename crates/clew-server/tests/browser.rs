@@ -310,3 +310,137 @@ async fn a_coder_corrects_a_fact_and_judges_a_pair() {
     assert!(log.contains("fact-add") && log.contains("link-judgement"), "{log}");
     client.close().await.unwrap();
 }
+
+/// A valid 8×8 grey JPEG whose EXIF segment holds a marker where a phone writes its GPS position.
+fn photo_with_location() -> Vec<u8> {
+    let mut jpeg = vec![0xFF, 0xD8];
+    let mut segment = |marker: u8, contents: &[u8]| {
+        jpeg.extend_from_slice(&[0xFF, marker]);
+        jpeg.extend_from_slice(&((contents.len() + 2) as u16).to_be_bytes());
+        jpeg.extend_from_slice(contents);
+    };
+    segment(0xE0, b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0");
+    segment(0xE1, b"Exif\0\0MM\0*SYNTHETIC-GPS-43.1N-131.9E");
+    segment(0xDB, &[[0u8].as_slice(), &[1u8; 64]].concat());
+    segment(0xC0, &[8, 0, 8, 0, 8, 1, 1, 0x11, 0]);
+    let table = |class: u8| [[class].as_slice(), &[1], &[0u8; 15], &[0]].concat();
+    segment(0xC4, &table(0x00));
+    segment(0xC4, &table(0x10));
+    segment(0xDA, &[1, 1, 0, 0, 63, 0]);
+    jpeg.extend_from_slice(&[0x3F, 0xFF, 0xD9]);
+    jpeg
+}
+
+/// Waits until the page has an element matching `css`, and gives its text.
+async fn text_of(client: &Client, css: &str) -> String {
+    for _ in 0..100 {
+        if let Ok(element) = client.find(Locator::Css(css)).await {
+            return element.text().await.unwrap();
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no {css} on {}", client.current_url().await.unwrap());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sender_writes_in_korean_with_a_photo_and_reads_the_reply_with_javascript_off() {
+    if !tools_present() {
+        return;
+    }
+    use clew_service::safe_line::{MessageKind, Opened};
+    let dir = tempfile::tempdir().unwrap();
+    let actor = clew_service::Actor::new("tester").unwrap();
+    let (service, _) = clew_service::Service::init(&dir.path().join("p"), "line", None, &actor).unwrap();
+    // The caseworker's key is made "on another machine": only its public half reaches the project.
+    let caseworker = clew_vault::new_custodian("caseworker");
+    service.add_caseworker(&actor, &caseworker.key, "caseworker one").unwrap();
+    let service = std::sync::Arc::new(service);
+    let options = clew_server::SafeLineOptions {
+        pepper: dir.path().join("pepper"),
+        exit: "https://example.org/".into(),
+        per_network_per_hour: 100,
+        per_minute: 100,
+    };
+    let line = clew_server::Line::new(std::sync::Arc::clone(&service), options).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(clew_server::serve_safe_line(line, listener));
+    let photo = dir.path().join("photo.jpg");
+    std::fs::write(&photo, photo_with_location()).unwrap();
+
+    let driver = Driver::start();
+    let profile = tempfile::tempdir().unwrap();
+    let client = browser(&driver, profile.path(), false).await;
+    client.goto(&format!("{base}/")).await.unwrap();
+    assert_eq!(client.title().await.unwrap(), "메모", "a neutral title");
+    screenshot(&client, "safe-line-ko").await;
+    let send = "form:has(textarea)";
+    client
+        .find(Locator::Css(&format!("{send} textarea")))
+        .await
+        .unwrap()
+        .send_keys("도와주세요. SYNTHETIC 시험 글입니다.")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css(&format!("{send} input[type='file']")))
+        .await
+        .unwrap()
+        .send_keys(&photo.display().to_string())
+        .await
+        .unwrap();
+    client.find(Locator::Css(&format!("{send} input[value='digits']"))).await.unwrap().click().await.unwrap();
+    client.find(Locator::Css(&format!("{send} button"))).await.unwrap().click().await.unwrap();
+    let code = text_of(&client, "p.code").await;
+    assert_eq!(code.chars().filter(char::is_ascii_digit).count(), 16, "{code}");
+    screenshot(&client, "safe-line-code").await;
+
+    // The caseworker reads it with their key (what `clew inbox read` does) and answers (`clew inbox reply`).
+    let identity = clew_vault::Identity::parse(&caseworker.identity_file, "key").unwrap();
+    let number = service.inbox().unwrap()[0].number;
+    let messages = service.inbox_messages(number).unwrap();
+    let Opened::Letter { letter, .. } = clew_service::safe_line::open_message(&identity, &messages[0]).unwrap() else {
+        panic!("a letter first")
+    };
+    assert!(letter.text.contains("도와주세요"), "{}", letter.text);
+    assert_eq!((letter.language.as_str(), letter.files.len()), ("ko", 1));
+    let original = clew_vault::open(&identity, &service.inbox_file(messages[0].number, 0).unwrap()).unwrap();
+    assert_eq!(original.as_slice(), photo_with_location().as_slice());
+    let (copy, _) = clew_service::safe_line::reading_copy(&letter.files[0].media_type, original.to_vec());
+    assert!(!copy.windows(13).any(|w| w == b"SYNTHETIC-GPS"), "the reading copy has no location");
+    let keys = service.inbox_reply_keys(number).unwrap();
+    let sealed =
+        clew_service::safe_line::seal_answer(MessageKind::Reply, "SYNTHETIC 답장: 저희가 돕겠습니다.", &keys).unwrap();
+    service.inbox_add(number, MessageKind::Reply, &sealed).unwrap();
+
+    // The sender comes back with the code, reads the reply, and writes again.
+    client.goto(&format!("{base}/")).await.unwrap();
+    let open = "form:not(:has(textarea))";
+    client.find(Locator::Css(&format!("{open} input[name='code']"))).await.unwrap().send_keys(&code).await.unwrap();
+    client.find(Locator::Css(&format!("{open} button"))).await.unwrap().click().await.unwrap();
+    let reply = text_of(&client, "div.reply").await;
+    assert!(reply.contains("저희가 돕겠습니다"), "{reply}");
+    screenshot(&client, "safe-line-reply").await;
+    client.find(Locator::Css("form textarea")).await.unwrap().send_keys("SYNTHETIC 두 번째 글").await.unwrap();
+    client.find(Locator::Css("form button")).await.unwrap().click().await.unwrap();
+    for _ in 0..100 {
+        if client.source().await.unwrap().contains("보내신 글: 2개") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(client.source().await.unwrap().contains("보내신 글: 2개"));
+    assert_eq!(service.inbox().unwrap()[0].letters, 2);
+    // A wrong code opens nothing.
+    client.goto(&format!("{base}/")).await.unwrap();
+    client
+        .find(Locator::Css(&format!("{open} input[name='code']")))
+        .await
+        .unwrap()
+        .send_keys("1234 5678 1234 5678")
+        .await
+        .unwrap();
+    client.find(Locator::Css(&format!("{open} button"))).await.unwrap().click().await.unwrap();
+    assert!(text_of(&client, "p.refused").await.contains("이 번호로 열리는 글이 없습니다"));
+    client.close().await.unwrap();
+}

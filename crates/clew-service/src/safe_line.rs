@@ -352,6 +352,53 @@ impl Service {
     }
 }
 
+/// A sealed message as the staff API carries it (`clew inbox --server`): its sealed bytes in base64.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct InboxMessage {
+    /// Its number.
+    pub number: u64,
+    /// letter, reply or note.
+    pub kind: MessageKind,
+    /// The day it was written.
+    pub day: String,
+    /// How many files it has.
+    pub files: u64,
+    /// Its sealed bytes (an age file), base64.
+    pub sealed: String,
+}
+
+impl From<&SealedMessage> for InboxMessage {
+    fn from(message: &SealedMessage) -> InboxMessage {
+        use base64::Engine;
+        InboxMessage {
+            number: message.number,
+            kind: message.kind,
+            day: message.day.clone(),
+            files: message.files,
+            sealed: base64::engine::general_purpose::STANDARD.encode(&message.sealed),
+        }
+    }
+}
+
+impl InboxMessage {
+    /// The message with its sealed bytes decoded.
+    pub fn sealed(&self) -> Result<SealedMessage> {
+        Ok(SealedMessage {
+            number: self.number,
+            kind: self.kind,
+            day: self.day.clone(),
+            files: self.files,
+            sealed: decode_sealed(&self.sealed)?,
+        })
+    }
+}
+
+/// Sealed bytes from base64, as the staff API carries them.
+pub fn decode_sealed(text: &str) -> Result<Vec<u8>> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.decode(text.trim()).map_err(|_| Error::usage("`sealed` is not base64"))
+}
+
 fn no_conversation(number: u64) -> Error {
     Error::new(Code::NotFound, format!("the safe line has no conversation {number}"))
 }

@@ -754,7 +754,7 @@ pub(crate) const LAST_ADMIN: &str =
 pub type Caseworker = Custodian;
 
 /// A custodian as the store records it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Custodian {
     /// The age public key (`age1...`).
     pub public_key: String,

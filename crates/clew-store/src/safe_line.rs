@@ -58,7 +58,7 @@ pub struct Conversation {
 }
 
 /// A conversation as caseworkers list them: counts and days, nothing said.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ConversationSummary {
     /// Its number.
     pub number: u64,

@@ -6,6 +6,7 @@ mod concurrency;
 mod estimate;
 mod first_hour;
 mod hardening;
+mod inbox;
 mod kill;
 mod link;
 mod package;

@@ -8,6 +8,7 @@ pub(crate) mod assets;
 pub(crate) mod dashboard;
 pub(crate) mod entities;
 pub(crate) mod estimates;
+pub(crate) mod inbox;
 pub(crate) mod ledgers;
 pub(crate) mod log;
 pub(crate) mod map;

@@ -15,7 +15,7 @@ fn expected(permission: Permission, role: Role) -> bool {
         Permission::Public | Permission::SignedIn | Permission::Read => &[Admin, Custodian, Coder, Analyst, Viewer],
         Permission::Audit => &[Admin, Custodian, Coder, Analyst],
         Permission::Code | Permission::Review => &[Admin, Coder],
-        Permission::Verify => &[Admin, Custodian],
+        Permission::Verify | Permission::Casework => &[Admin, Custodian],
         Permission::Administer => &[Admin],
     };
     allowed.contains(&role)
@@ -27,6 +27,8 @@ fn concrete(path: &str) -> String {
         .replace("{lang}", "ko")
         .replace("{dataset}", "default")
         .replace("{number}", "1")
+        .replace("{message}", "1")
+        .replace("{position}", "0")
 }
 
 #[tokio::test]

@@ -74,7 +74,8 @@ impl Line {
         let mut body = Vec::new();
         for (name, value) in fields {
             body.extend_from_slice(
-                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
             );
         }
         for (name, media_type, bytes) in files {
@@ -149,7 +150,14 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 #[tokio::test]
 async fn what_a_sender_sends_is_stored_sealed_with_nothing_that_names_them() {
     let line = Line::new(100, true);
-    let sent = line.post("/", &[("message", MARKER_TEXT), ("answer", "digits")], &[("IMG_20261207_101112.jpg", "image/jpeg", &photo())], ADDRESS).await;
+    let sent = line
+        .post(
+            "/",
+            &[("message", MARKER_TEXT), ("answer", "digits")],
+            &[("IMG_20261207_101112.jpg", "image/jpeg", &photo())],
+            ADDRESS,
+        )
+        .await;
     assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
     let code = code_of(&sent);
     assert_eq!(code.chars().filter(char::is_ascii_digit).count(), 16, "{code}");
@@ -200,7 +208,8 @@ async fn what_a_sender_sends_is_stored_sealed_with_nothing_that_names_them() {
     assert_eq!(letter.text, MARKER_TEXT);
     assert_eq!(letter.language, "ko");
     assert_eq!(letter.files[0].name, "IMG_20261207_101112.jpg");
-    let original = clew_vault::open(&line.caseworker, &line.service.inbox_file(messages[0].number, 0).unwrap()).unwrap();
+    let original =
+        clew_vault::open(&line.caseworker, &line.service.inbox_file(messages[0].number, 0).unwrap()).unwrap();
     assert_eq!(original.as_slice(), photo().as_slice(), "the original is kept as sent, as evidence");
     let (copy, removed) = clew_service::safe_line::reading_copy("image/jpeg", original.to_vec());
     assert!(!contains(&copy, MARKER_FILE) && removed.contains(&"exif".to_string()), "{removed:?}");
@@ -238,7 +247,10 @@ async fn a_reply_reaches_only_the_code_and_the_conversation_goes_on() {
     let messages = line.service.inbox_messages(number).unwrap();
     let kinds: Vec<MessageKind> = messages.iter().map(|m| m.kind).collect();
     assert_eq!(kinds, [MessageKind::Letter, MessageKind::Reply, MessageKind::Letter]);
-    assert!(matches!(clew_service::safe_line::open_message(&line.caseworker, &messages[1]).unwrap(), Opened::Reply { .. }));
+    assert!(matches!(
+        clew_service::safe_line::open_message(&line.caseworker, &messages[1]).unwrap(),
+        Opened::Reply { .. }
+    ));
     assert_eq!(line.service.inbox().unwrap()[0].unseen, 0);
     // A conversation without a code cannot be answered.
     line.post("/en", &[("message", "SYNTHETIC one-off")], &[], ADDRESS).await;
@@ -315,7 +327,14 @@ async fn every_page_is_padded_private_and_cookieless() {
 async fn nothing_of_the_staff_application_answers_on_the_safe_line() {
     let line = Line::new(10_000, true);
     for spec in clew_server::routes::specs() {
-        let path = spec.path.replace("{id}", "T-1").replace("{number}", "1").replace("{lang}", "xx");
+        let path = spec
+            .path
+            .replace("{id}", "T-1")
+            .replace("{number}", "1")
+            .replace("{lang}", "xx")
+            .replace("{message}", "1")
+            .replace("{position}", "0")
+            .replace("{dataset}", "default");
         let reply = match spec.method {
             "GET" => line.get(&path).await,
             _ => line.post(&path, &[("name", "admin")], &[], ADDRESS).await,
@@ -344,7 +363,11 @@ async fn limits_hold_and_oversized_input_is_refused_in_the_senders_language() {
     let held = line.post("/ru", &[("message", "SYNTHETIC")], &[], "203.0.113.9:1").await;
     assert_eq!(held.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(held.body.contains("Подождите час"), "{}", held.body);
-    assert_eq!(line.post("/", &[("message", "SYNTHETIC")], &[], "198.51.100.4:1").await.status, StatusCode::OK, "another network");
+    assert_eq!(
+        line.post("/", &[("message", "SYNTHETIC")], &[], "198.51.100.4:1").await.status,
+        StatusCode::OK,
+        "another network"
+    );
     assert_eq!(line.conversations(), 4);
 
     let line = Line::new(100, true);
@@ -353,11 +376,17 @@ async fn limits_hold_and_oversized_input_is_refused_in_the_senders_language() {
     assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(refused.body.contains("글이 너무 깁니다"), "{}", refused.body);
     let big = vec![0u8; clew_service::safe_line::MAX_FILE_BYTES + 1];
-    let refused = line.post("/en", &[("message", "SYNTHETIC")], &[("big.bin", "application/octet-stream", &big)], ADDRESS).await;
+    let refused =
+        line.post("/en", &[("message", "SYNTHETIC")], &[("big.bin", "application/octet-stream", &big)], ADDRESS).await;
     assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(refused.body.contains("A file is too large"), "{}", refused.body);
     let small: &[u8] = b"SYNTHETIC";
-    let four = [("a.txt", "text/plain", small), ("b.txt", "text/plain", small), ("c.txt", "text/plain", small), ("d.txt", "text/plain", small)];
+    let four = [
+        ("a.txt", "text/plain", small),
+        ("b.txt", "text/plain", small),
+        ("c.txt", "text/plain", small),
+        ("d.txt", "text/plain", small),
+    ];
     let refused = line.post("/ru", &[("message", "SYNTHETIC")], &four, ADDRESS).await;
     assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(refused.body.contains("Слишком много файлов"), "{}", refused.body);
@@ -381,12 +410,16 @@ async fn the_pepper_is_made_once_kept_private_and_needed() {
     use std::os::unix::fs::PermissionsExt;
     assert_eq!(std::fs::metadata(&line.pepper).unwrap().permissions().mode() & 0o777, 0o600);
     // The same pepper again: the code opens the conversation.
-    let again = clew_server::safe_line_app(clew_server::Line::new(Arc::clone(&line.service), options(&line.pepper, 100, 100)).unwrap());
+    let again = clew_server::safe_line_app(
+        clew_server::Line::new(Arc::clone(&line.service), options(&line.pepper, 100, 100)).unwrap(),
+    );
     let other = Line { router: again, ..line };
     assert_eq!(other.post("/en", &[("code", &code)], &[], ADDRESS).await.status, StatusCode::OK);
     // Another pepper (the file lost): the code opens nothing.
     let lost = other.pepper.with_file_name("another-pepper");
-    let elsewhere = clew_server::safe_line_app(clew_server::Line::new(Arc::clone(&other.service), options(&lost, 100, 100)).unwrap());
+    let elsewhere = clew_server::safe_line_app(
+        clew_server::Line::new(Arc::clone(&other.service), options(&lost, 100, 100)).unwrap(),
+    );
     let third = Line { router: elsewhere, ..other };
     assert_eq!(third.post("/en", &[("code", &code)], &[], ADDRESS).await.status, StatusCode::NOT_FOUND);
 }
