@@ -166,8 +166,8 @@ pub trait Inbox {
     fn conversations(&self) -> Result<Vec<ConversationSummary>, Failure>;
     /// A conversation's sealed messages (its letters count as read).
     fn messages(&self, conversation: u64) -> Result<Vec<SealedMessage>, Failure>;
-    /// A letter's file, sealed.
-    fn file(&self, message: u64, position: u64) -> Result<Vec<u8>, Failure>;
+    /// A letter's file: its chunks, each sealed.
+    fn file(&self, message: u64, position: u64) -> Result<Vec<Vec<u8>>, Failure>;
     /// The keys a reply is sealed to.
     fn reply_keys(&self, conversation: u64) -> Result<Vec<clew_vault::Recipient>, Failure>;
     /// The keys a note is sealed to: the caseworkers'.
@@ -185,7 +185,7 @@ impl Inbox for Service {
     fn messages(&self, conversation: u64) -> Result<Vec<SealedMessage>, Failure> {
         Ok(self.inbox_messages(conversation)?)
     }
-    fn file(&self, message: u64, position: u64) -> Result<Vec<u8>, Failure> {
+    fn file(&self, message: u64, position: u64) -> Result<Vec<Vec<u8>>, Failure> {
         Ok(self.inbox_file(message, position)?)
     }
     fn reply_keys(&self, conversation: u64) -> Result<Vec<clew_vault::Recipient>, Failure> {
@@ -297,8 +297,8 @@ struct Keys {
 }
 
 #[derive(serde::Deserialize)]
-struct Sealed {
-    sealed: String,
+struct SealedFile {
+    chunks: Vec<String>,
 }
 
 #[derive(serde::Deserialize)]
@@ -318,9 +318,9 @@ impl Inbox for Remote {
         let messages = self.get::<Messages>(&format!("/api/v1/inbox/{conversation}"))?.messages;
         messages.iter().map(|m| Ok(m.sealed()?)).collect()
     }
-    fn file(&self, message: u64, position: u64) -> Result<Vec<u8>, Failure> {
-        let sealed = self.get::<Sealed>(&format!("/api/v1/inbox/files/{message}/{position}"))?;
-        Ok(clew_service::safe_line::decode_sealed(&sealed.sealed)?)
+    fn file(&self, message: u64, position: u64) -> Result<Vec<Vec<u8>>, Failure> {
+        let file = self.get::<SealedFile>(&format!("/api/v1/inbox/files/{message}/{position}"))?;
+        file.chunks.iter().map(|chunk| Ok(clew_service::safe_line::decode_sealed(chunk)?)).collect()
     }
     fn reply_keys(&self, conversation: u64) -> Result<Vec<clew_vault::Recipient>, Failure> {
         recipients(self.get(&format!("/api/v1/inbox/{conversation}/keys"))?)
@@ -391,7 +391,21 @@ pub fn inbox(inbox: &dyn Inbox, command: InboxCommand, out: &mut Output) -> Resu
                 for (message, open) in sealed.iter().zip(&opened) {
                     if let Opened::Letter { letter, .. } = open {
                         for (position, note) in letter.files.iter().enumerate() {
-                            let plaintext = clew_vault::open(&identity, &inbox.file(message.number, position as u64)?)?;
+                            let plaintext = clew_service::safe_line::open_file(
+                                &identity,
+                                &inbox.file(message.number, position as u64)?,
+                            )?;
+                            // The page's script computed the hash of a file it sent in chunks: checked here.
+                            let sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&plaintext[..]));
+                            if sha256 != note.sha256 {
+                                out.note(&format!(
+                                    "warning: letter {} file {}: its SHA-256 is {sha256}, not {} as its letter says: \
+                                     it may be incomplete",
+                                    message.number,
+                                    position + 1,
+                                    note.sha256
+                                ))?;
+                            }
                             written.extend(write_file(
                                 dir,
                                 message.number,

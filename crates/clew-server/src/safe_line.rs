@@ -307,6 +307,14 @@ struct Form {
     message: Zeroizing<String>,
     answer: String,
     files: Vec<SubmittedFile>,
+    /// Files the page's script sent before in chunks (JSON: [`clew_service::safe_line::UploadedFile`]s).
+    uploads: String,
+    /// A chunk the page's script sends: the upload's token, its number of chunks, this chunk's index, its
+    /// bytes.
+    upload: String,
+    chunks: String,
+    chunk: String,
+    data: Option<Zeroizing<Vec<u8>>>,
 }
 
 /// A refusal: why, in the sender's language.
@@ -331,6 +339,9 @@ impl Refusal {
                 Some(lang.tr(msg, &args))
             })
             .collect();
+        if said.is_empty() && error.code() == Code::RateLimited {
+            said.push(lang.t(Msg::LineBusy));
+        }
         if said.is_empty() {
             // Failures of clew itself: nothing of their words reaches the sender (or a log line).
             eprintln!("clew serve: safe line: a message was not kept ({})", error.code().as_str());
@@ -357,8 +368,12 @@ async fn read_form(line: &Line, lang: Lang, request: Request) -> Result<Form, Re
     while let Some(mut field) = multipart.next_field().await.map_err(body_too_large)? {
         let name = field.name().unwrap_or_default().to_string();
         match name.as_str() {
-            "code" | "message" | "answer" => {
-                let limit = if name == "message" { clew_safeline::letter::MAX_TEXT * 4 } else { 400 };
+            "code" | "message" | "answer" | "uploads" | "upload" | "chunks" | "chunk" => {
+                let limit = match name.as_str() {
+                    "message" => clew_safeline::letter::MAX_TEXT * 4,
+                    "uploads" => 4096,
+                    _ => 400,
+                };
                 let mut bytes = Zeroizing::new(Vec::new());
                 while let Some(chunk) = field.chunk().await.map_err(body_too_large)? {
                     if bytes.len() + chunk.len() > limit {
@@ -374,8 +389,26 @@ async fn read_form(line: &Line, lang: Lang, request: Request) -> Result<Form, Re
                 match name.as_str() {
                     "code" => form.code = text,
                     "message" => form.message = text,
-                    _ => form.answer = text.to_string(),
+                    "answer" => form.answer = text.to_string(),
+                    "uploads" => form.uploads = text.to_string(),
+                    "upload" => form.upload = text.to_string(),
+                    "chunks" => form.chunks = text.to_string(),
+                    _ => form.chunk = text.to_string(),
                 }
+            }
+            "data" => {
+                let mut bytes = Zeroizing::new(Vec::new());
+                while let Some(chunk) = field.chunk().await.map_err(body_too_large)? {
+                    if bytes.len() + chunk.len() > clew_service::safe_line::CHUNK_BYTES {
+                        return Err(Refusal::too_large(
+                            lang,
+                            "reason-line-file-too-large",
+                            clew_service::safe_line::MAX_FILE_BYTES >> 20,
+                        ));
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                form.data = Some(bytes);
             }
             "file" => {
                 let file_name = field.file_name().unwrap_or_default().to_string();
@@ -431,10 +464,28 @@ async fn take(line: Line, lang: Lang, request: Request) -> Response {
         Ok(form) => form,
         Err(refusal) => return refused_page(&line, lang, refusal),
     };
-    match handle(&line, lang, form).await {
+    let outcome =
+        if form.upload.is_empty() { handle(&line, lang, form).await } else { take_chunk(&line, lang, form).await };
+    match outcome {
         Ok(body) => page(&line, lang, StatusCode::OK, body),
         Err(refusal) => refused_page(&line, lang, refusal),
     }
+}
+
+/// Takes one chunk of a file the page's script sends in chunks; the page says how many the upload has now.
+async fn take_chunk(line: &Line, lang: Lang, form: Form) -> Result<Markup, Refusal> {
+    let bad = |_| Refusal::of(lang, &clew_service::Error::usage("a chunk's numbers are not numbers"));
+    let chunks: u32 = form.chunks.trim().parse().map_err(bad)?;
+    let chunk: u32 = form.chunk.trim().parse().map_err(bad)?;
+    let data = form.data.unwrap_or_default();
+    let runner = line.clone();
+    let _turn = line.0.operations.acquire().await.ok();
+    let stored =
+        tokio::task::spawn_blocking(move || runner.0.service.safe_line_chunk(&form.upload, chunks, chunk, &data))
+            .await
+            .unwrap_or_else(|_| Err(clew_service::Error::internal("the safe line's work ended abnormally")))
+            .map_err(|error| Refusal::of(lang, &error))?;
+    Ok(html! { p #have data-have=(stored.have) data-chunks=(chunks) { (lang.t(Msg::LineSentHeading)) } })
 }
 
 fn refused_page(line: &Line, lang: Lang, refusal: Refusal) -> Response {
@@ -447,7 +498,13 @@ fn refused_page(line: &Line, lang: Lang, refusal: Refusal) -> Response {
 }
 
 async fn handle(line: &Line, lang: Lang, form: Form) -> Result<Markup, Refusal> {
-    let has_message = !form.message.trim().is_empty() || !form.files.is_empty();
+    let uploads: Vec<clew_service::safe_line::UploadedFile> = if form.uploads.trim().is_empty() {
+        Vec::new()
+    } else {
+        serde_json::from_str(&form.uploads)
+            .map_err(|_| Refusal::of(lang, &clew_service::Error::usage("the list of uploads is not one")))?
+    };
+    let has_message = !form.message.trim().is_empty() || !form.files.is_empty() || !uploads.is_empty();
     let code = if form.code.trim().is_empty() {
         None
     } else {
@@ -464,6 +521,7 @@ async fn handle(line: &Line, lang: Lang, form: Form) -> Result<Markup, Refusal> 
         language: lang.tag().to_string(),
         text: form.message,
         files: form.files,
+        uploads,
         answer,
     });
     let runner = line.clone();

@@ -404,7 +404,8 @@ async fn a_sender_writes_in_korean_with_a_photo_and_reads_the_reply_with_javascr
     };
     assert!(letter.text.contains("도와주세요"), "{}", letter.text);
     assert_eq!((letter.language.as_str(), letter.files.len()), ("ko", 1));
-    let original = clew_vault::open(&identity, &service.inbox_file(messages[0].number, 0).unwrap()).unwrap();
+    let original =
+        clew_service::safe_line::open_file(&identity, &service.inbox_file(messages[0].number, 0).unwrap()).unwrap();
     assert_eq!(original.as_slice(), photo_with_location().as_slice());
     let (copy, _) = clew_service::safe_line::reading_copy(&letter.files[0].media_type, original.to_vec());
     assert!(!copy.windows(13).any(|w| w == b"SYNTHETIC-GPS"), "the reading copy has no location");

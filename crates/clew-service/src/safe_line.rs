@@ -10,6 +10,7 @@ use std::path::Path;
 
 use clew_safeline::letter::{FileNote, Letter, MAX_TEXT, Note, Reply};
 pub use clew_safeline::{CodeForm, Pepper, ReturnCode, WordList};
+use clew_store::safe_line::{ChunkStored, LetterFile};
 pub use clew_store::safe_line::{ConversationSummary, MessageKind, STATES, SealedMessage};
 use clew_vault::Recipient;
 use sha2::{Digest, Sha256};
@@ -25,6 +26,13 @@ pub const MAX_FILE_BYTES: usize = 8 << 20;
 pub const MAX_CONVERSATION_BYTES: u64 = 64 << 20;
 /// The most bytes of a file's name as the sender's phone gave it.
 const MAX_NAME: usize = 255;
+/// The bytes of a file in each chunk the page's script sends (the last may be shorter): with the form's other
+/// fields and its padding, a chunk's request fills the largest bucket (128 KiB).
+pub const CHUNK_BYTES: usize = 96 << 10;
+/// The most chunks of one file.
+pub const MAX_CHUNKS: u32 = MAX_FILE_BYTES.div_ceil(CHUNK_BYTES) as u32;
+/// The most uploads on their way at once, from everyone: a flood of half uploads cannot fill the disk.
+pub const MAX_UPLOADS_IN_FLIGHT: u64 = 2_000;
 
 /// What a sender sends.
 pub struct Submission {
@@ -32,8 +40,10 @@ pub struct Submission {
     pub language: String,
     /// The message (wiped when dropped).
     pub text: Zeroizing<String>,
-    /// Files sent with it.
+    /// Files sent with it, whole.
     pub files: Vec<SubmittedFile>,
+    /// Files sent before it in chunks ([`Service::safe_line_chunk`]).
+    pub uploads: Vec<UploadedFile>,
     /// Whether and how the sender comes back.
     pub answer: Answer,
 }
@@ -46,6 +56,31 @@ pub struct SubmittedFile {
     pub media_type: String,
     /// Its bytes (wiped when dropped).
     pub bytes: Zeroizing<Vec<u8>>,
+}
+
+/// A file a sender's page sent in chunks, as the page describes it in the letter that lists it. The server
+/// cannot check the description (it never holds the file whole): `clew inbox read` checks the SHA-256.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UploadedFile {
+    /// The upload's token (32 hex digits).
+    pub token: String,
+    /// Its name on the sender's phone.
+    pub name: String,
+    /// Its media type.
+    pub media_type: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// Its SHA-256, hex, as the page computed it.
+    pub sha256: String,
+}
+
+/// An upload's token from its hex, or the refusal of one that is not.
+fn upload_token(text: &str) -> Result<[u8; 16]> {
+    hex::decode(text.trim())
+        .ok()
+        .and_then(|bytes| <[u8; 16]>::try_from(bytes).ok())
+        .ok_or_else(|| Error::usage("an upload's token is 32 hex digits"))
 }
 
 /// How a sender comes back.
@@ -134,9 +169,10 @@ impl Service {
 
     /// Checks what a sender sends and seals it in memory to the caseworkers: the sealed letter and files, and
     /// their size.
-    fn seal_submission(&self, submission: &Submission) -> Result<(Vec<u8>, Vec<Vec<u8>>, u64)> {
+    fn seal_submission(&self, submission: &Submission) -> Result<(Vec<u8>, Vec<LetterFile>, u64)> {
         let text = submission.text.trim();
-        if text.is_empty() && submission.files.is_empty() {
+        let file_count = submission.files.len() + submission.uploads.len();
+        if text.is_empty() && file_count == 0 {
             return Err(refused(Code::Usage, "message", "reason-line-empty", Vec::new(), "the message is empty"));
         }
         if text.len() > MAX_TEXT {
@@ -148,7 +184,7 @@ impl Service {
                 &format!("the message is longer than {MAX_TEXT} bytes"),
             ));
         }
-        if submission.files.len() > MAX_FILES {
+        if file_count > MAX_FILES {
             return Err(refused(
                 Code::TooLarge,
                 "files",
@@ -157,7 +193,9 @@ impl Service {
                 &format!("more than {MAX_FILES} files"),
             ));
         }
-        if submission.files.iter().any(|file| file.bytes.len() > MAX_FILE_BYTES) {
+        if submission.files.iter().any(|file| file.bytes.len() > MAX_FILE_BYTES)
+            || submission.uploads.iter().any(|file| file.size > MAX_FILE_BYTES as u64)
+        {
             return Err(refused(
                 Code::TooLarge,
                 "files",
@@ -166,6 +204,41 @@ impl Service {
                 &format!("a file is larger than {} MiB", MAX_FILE_BYTES >> 20),
             ));
         }
+        let caseworkers = self.open_caseworker_keys()?;
+        let mut sealed_files = Vec::with_capacity(file_count);
+        let mut notes = Vec::with_capacity(file_count);
+        let mut size = 0u64;
+        for file in &submission.files {
+            let sealed = clew_vault::seal(&caseworkers, &file.bytes)?;
+            size += sealed.len() as u64;
+            sealed_files.push(LetterFile::Whole(sealed));
+            notes.push(FileNote {
+                name: file.name.chars().take(MAX_NAME).collect(),
+                media_type: file.media_type.chars().take(MAX_NAME).collect(),
+                size: file.bytes.len() as u64,
+                sha256: hex::encode(Sha256::digest(&file.bytes[..])),
+            });
+        }
+        for file in &submission.uploads {
+            sealed_files.push(LetterFile::Upload(upload_token(&file.token)?));
+            size += file.size;
+            notes.push(FileNote {
+                name: file.name.chars().take(MAX_NAME).collect(),
+                media_type: file.media_type.chars().take(MAX_NAME).collect(),
+                size: file.size,
+                sha256: file.sha256.chars().take(64).collect(),
+            });
+        }
+        let letter = Letter { language: submission.language.clone(), text: text.to_string(), files: notes };
+        let plaintext = Zeroizing::new(serde_json::to_vec(&letter).map_err(|e| Error::internal(e.to_string()))?);
+        drop(Zeroizing::new(letter.text));
+        let sealed = clew_vault::seal(&caseworkers, &plaintext)?;
+        let size = size + sealed.len() as u64;
+        Ok((sealed, sealed_files, size))
+    }
+
+    /// The caseworkers' keys, or the refusal of a line nobody could read.
+    fn open_caseworker_keys(&self) -> Result<Vec<Recipient>> {
         let caseworkers = self.caseworker_keys()?;
         if caseworkers.is_empty() {
             return Err(refused(
@@ -176,23 +249,40 @@ impl Service {
                 "the safe line has no caseworker yet: nobody could read the message (add one with `clew caseworker add`)",
             ));
         }
-        let mut sealed_files = Vec::with_capacity(submission.files.len());
-        let mut notes = Vec::with_capacity(submission.files.len());
-        for file in &submission.files {
-            sealed_files.push(clew_vault::seal(&caseworkers, &file.bytes)?);
-            notes.push(FileNote {
-                name: file.name.chars().take(MAX_NAME).collect(),
-                media_type: file.media_type.chars().take(MAX_NAME).collect(),
-                size: file.bytes.len() as u64,
-                sha256: hex::encode(Sha256::digest(&file.bytes[..])),
-            });
+        Ok(caseworkers)
+    }
+
+    /// Takes one chunk of a file a sender's page sends in chunks: sealed to the caseworkers in memory, then
+    /// stored under the upload's token. A chunk stored already is not written again (a page that lost the
+    /// answer sends it again). Uploads no letter took are forgotten after a day.
+    pub fn safe_line_chunk(&self, token: &str, chunks: u32, chunk: u32, bytes: &[u8]) -> Result<ChunkStored> {
+        let token = upload_token(token)?;
+        if chunks == 0 || chunks > MAX_CHUNKS || chunk >= chunks {
+            return Err(refused(
+                Code::TooLarge,
+                "files",
+                "reason-line-file-too-large",
+                vec![("limit", (MAX_FILE_BYTES >> 20).to_string())],
+                &format!("chunk {chunk} of {chunks}: a file has at most {MAX_CHUNKS} chunks"),
+            ));
         }
-        let letter = Letter { language: submission.language.clone(), text: text.to_string(), files: notes };
-        let plaintext = Zeroizing::new(serde_json::to_vec(&letter).map_err(|e| Error::internal(e.to_string()))?);
-        drop(Zeroizing::new(letter.text));
-        let sealed = clew_vault::seal(&caseworkers, &plaintext)?;
-        let size: u64 = sealed.len() as u64 + sealed_files.iter().map(|f| f.len() as u64).sum::<u64>();
-        Ok((sealed, sealed_files, size))
+        if bytes.len() > CHUNK_BYTES || bytes.is_empty() {
+            return Err(Error::usage(format!("a chunk holds 1 to {CHUNK_BYTES} bytes")));
+        }
+        let caseworkers = self.open_caseworker_keys()?;
+        let store = self.safe_line_store()?;
+        if chunk == 0 {
+            let yesterday = humantime::format_rfc3339_seconds(
+                std::time::SystemTime::now() - std::time::Duration::from_secs(24 * 3600),
+            )
+            .to_string();
+            store.forget_uploads_before(&yesterday[..10])?;
+            if store.uploads_in_flight()? >= MAX_UPLOADS_IN_FLIGHT {
+                return Err(Error::new(Code::RateLimited, "too many uploads are on their way; try again later"));
+            }
+        }
+        let sealed = clew_vault::seal(&caseworkers, bytes)?;
+        Ok(store.put_chunk(&token, chunks, chunk, &today(), &sealed)?)
     }
 
     /// Opens a conversation with what a sender sends: checks it, seals it in memory to the caseworkers, and
@@ -294,8 +384,8 @@ impl Service {
         Ok(messages)
     }
 
-    /// A letter's file, sealed as sent.
-    pub fn inbox_file(&self, message: u64, position: u64) -> Result<Vec<u8>> {
+    /// A letter's file as sent: its chunks, each sealed ([`open_file`] joins them).
+    pub fn inbox_file(&self, message: u64, position: u64) -> Result<Vec<Vec<u8>>> {
         self.safe_line_store()?
             .file(message, position)?
             .ok_or_else(|| Error::new(Code::NotFound, format!("message {message} has no file {position}")))
@@ -450,6 +540,15 @@ pub fn open_message(identity: &clew_vault::Identity, message: &SealedMessage) ->
         }
         MessageKind::Note => Opened::Note { number, day, note: serde_json::from_slice(&plaintext).map_err(damaged)? },
     })
+}
+
+/// Opens a sent file's sealed chunks with a caseworker's identity and joins them: the file as sent.
+pub fn open_file(identity: &clew_vault::Identity, chunks: &[Vec<u8>]) -> Result<Zeroizing<Vec<u8>>> {
+    let mut file = Zeroizing::new(Vec::new());
+    for chunk in chunks {
+        file.extend_from_slice(&clew_vault::open(identity, chunk)?);
+    }
+    Ok(file)
 }
 
 /// Seals a caseworker's reply or note (on the caseworker's machine) to `keys`.

@@ -93,6 +93,25 @@ pub struct SealedMessage {
     pub files: u64,
 }
 
+/// A file of a letter, as it reaches the store: sealed whole, or the token of an upload whose chunks are
+/// stored already.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LetterFile {
+    /// Sealed whole (one chunk).
+    Whole(Vec<u8>),
+    /// Sent in chunks under this token.
+    Upload([u8; 16]),
+}
+
+/// What storing a chunk did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChunkStored {
+    /// Whether it was written (a chunk stored already is never written again).
+    pub written: bool,
+    /// How many of the upload's chunks are stored now.
+    pub have: u32,
+}
+
 /// The safe line's database, shared by every thread of a server.
 #[derive(Debug)]
 pub struct SafeLineStore {
@@ -143,7 +162,7 @@ impl SafeLineStore {
         answer: Option<(&[u8; 32], &str)>,
         day: &str,
         letter: &[u8],
-        files: &[Vec<u8>],
+        files: &[LetterFile],
     ) -> Result<u64> {
         let mut db = self.db();
         let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -198,7 +217,7 @@ impl SafeLineStore {
     }
 
     /// Adds a sender's letter (and its files) to a conversation; its number.
-    pub fn add_letter(&self, conversation: u64, day: &str, letter: &[u8], files: &[Vec<u8>]) -> Result<u64> {
+    pub fn add_letter(&self, conversation: u64, day: &str, letter: &[u8], files: &[LetterFile]) -> Result<u64> {
         let mut db = self.db();
         let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let number = insert_letter(&tx, conversation, day, letter, files)?;
@@ -257,7 +276,8 @@ impl SafeLineStore {
     pub fn messages(&self, conversation: u64, kinds: &[MessageKind]) -> Result<Vec<SealedMessage>> {
         let db = self.db();
         let mut query = db.prepare_cached(
-            "SELECT m.number, m.kind, m.day, m.sealed, (SELECT count(*) FROM file f WHERE f.message = m.number)
+            "SELECT m.number, m.kind, m.day, m.sealed,
+                (SELECT count(DISTINCT f.position) FROM file f WHERE f.message = m.number)
              FROM message m WHERE m.conversation = ?1 ORDER BY m.number",
         )?;
         let rows = query.query_map([conversation as i64], |row| {
@@ -274,17 +294,62 @@ impl SafeLineStore {
         Ok(messages)
     }
 
-    /// A letter's file, sealed as sent.
-    pub fn file(&self, message: u64, position: u64) -> Result<Option<Vec<u8>>> {
+    /// A letter's file as sent: its chunks in order, each sealed (one for a file sent whole); `None` when
+    /// the letter has no such file.
+    pub fn file(&self, message: u64, position: u64) -> Result<Option<Vec<Vec<u8>>>> {
         let db = self.db();
-        let found = db
-            .query_row(
-                "SELECT sealed FROM file WHERE message = ?1 AND position = ?2",
-                [message as i64, position as i64],
-                |row| row.get(0),
-            )
-            .optional()?;
-        Ok(found)
+        let mut query =
+            db.prepare_cached("SELECT sealed FROM file WHERE message = ?1 AND position = ?2 ORDER BY chunk")?;
+        let chunks = query
+            .query_map([message as i64, position as i64], |row| row.get(0))?
+            .collect::<rusqlite::Result<Vec<Vec<u8>>>>()?;
+        Ok(if chunks.is_empty() { None } else { Some(chunks) })
+    }
+
+    /// Stores one sealed chunk of an upload of `chunks` chunks. A chunk stored already is left as it is (a
+    /// repeated request writes nothing); an upload first seen is registered with its day. Refused
+    /// ([`Error::Conflict`]) when the upload was registered with another number of chunks.
+    pub fn put_chunk(
+        &self,
+        token: &[u8; 16],
+        chunks: u32,
+        chunk: u32,
+        day: &str,
+        sealed: &[u8],
+    ) -> Result<ChunkStored> {
+        let mut db = self.db();
+        let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.prepare_cached("INSERT OR IGNORE INTO upload (token, day, chunks) VALUES (?1, ?2, ?3)")?
+            .execute(params![&token[..], day, chunks])?;
+        let registered: u32 =
+            tx.query_row("SELECT chunks FROM upload WHERE token = ?1", [&token[..]], |row| row.get(0))?;
+        if registered != chunks {
+            return Err(Error::Conflict(format!("this upload has {registered} chunks, not {chunks}")));
+        }
+        let written = tx
+            .prepare_cached("INSERT OR IGNORE INTO upload_chunk (token, chunk, sealed) VALUES (?1, ?2, ?3)")?
+            .execute(params![&token[..], chunk, sealed])?
+            == 1;
+        let have: u32 =
+            tx.query_row("SELECT count(*) FROM upload_chunk WHERE token = ?1", [&token[..]], |row| row.get(0))?;
+        tx.commit()?;
+        Ok(ChunkStored { written, have })
+    }
+
+    /// How many uploads are on their way (not yet taken by a letter).
+    pub fn uploads_in_flight(&self) -> Result<u64> {
+        let count: i64 = self.db().query_row("SELECT count(*) FROM upload", [], |row| row.get(0))?;
+        Ok(count as u64)
+    }
+
+    /// Forgets the uploads no letter took that began before `day`; how many.
+    pub fn forget_uploads_before(&self, day: &str) -> Result<u64> {
+        let mut db = self.db();
+        let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute("DELETE FROM upload_chunk WHERE token IN (SELECT token FROM upload WHERE day < ?1)", [day])?;
+        let forgotten = tx.execute("DELETE FROM upload WHERE day < ?1", [day])?;
+        tx.commit()?;
+        Ok(forgotten as u64)
     }
 
     /// Marks a conversation's letters as fetched by a caseworker.
@@ -310,14 +375,40 @@ fn insert_letter(
     conversation: u64,
     day: &str,
     letter: &[u8],
-    files: &[Vec<u8>],
+    files: &[LetterFile],
 ) -> Result<u64> {
     tx.prepare_cached("INSERT INTO message (conversation, kind, day, sealed) VALUES (?1, 'letter', ?2, ?3)")?
         .execute(params![conversation as i64, day, letter])?;
     let number = tx.last_insert_rowid();
-    let mut insert = tx.prepare_cached("INSERT INTO file (message, position, sealed) VALUES (?1, ?2, ?3)")?;
-    for (position, sealed) in files.iter().enumerate() {
-        insert.execute(params![number, position as i64, sealed])?;
+    for (position, file) in files.iter().enumerate() {
+        match file {
+            LetterFile::Whole(sealed) => {
+                tx.prepare_cached("INSERT INTO file (message, position, chunk, sealed) VALUES (?1, ?2, 0, ?3)")?
+                    .execute(params![number, position as i64, sealed])?;
+            }
+            LetterFile::Upload(token) => {
+                // Every chunk must be there: a letter never lists a file it does not hold whole.
+                let (chunks, have): (Option<i64>, i64) = tx.query_row(
+                    "SELECT (SELECT chunks FROM upload WHERE token = ?1),
+                            (SELECT count(*) FROM upload_chunk WHERE token = ?1)",
+                    [&token[..]],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )?;
+                if chunks != Some(have) {
+                    return Err(Error::Conflict(format!(
+                        "an upload is not complete: {have} of {} chunks",
+                        chunks.map_or_else(|| "?".to_string(), |c| c.to_string())
+                    )));
+                }
+                tx.prepare_cached(
+                    "INSERT INTO file (message, position, chunk, sealed)
+                     SELECT ?1, ?2, chunk, sealed FROM upload_chunk WHERE token = ?3",
+                )?
+                .execute(params![number, position as i64, &token[..]])?;
+                tx.prepare_cached("DELETE FROM upload_chunk WHERE token = ?1")?.execute([&token[..]])?;
+                tx.prepare_cached("DELETE FROM upload WHERE token = ?1")?.execute([&token[..]])?;
+            }
+        }
     }
     Ok(number as u64)
 }

@@ -27,7 +27,8 @@ pub(crate) struct Keys {
 
 #[derive(Debug, serde::Serialize)]
 pub(crate) struct SealedFile {
-    sealed: String,
+    /// The file's chunks in order, each an age file in base64.
+    chunks: Vec<String>,
 }
 
 #[derive(Debug, serde::Serialize)]
@@ -86,8 +87,10 @@ pub(crate) async fn file(
 ) -> Result<Json<SealedFile>, Failure> {
     use base64::Engine;
     let (message, position) = (number(&message)?, number(&position)?);
-    let sealed = app.run(move |service| service.inbox_file(message, position)).await?;
-    Ok(Json(SealedFile { sealed: base64::engine::general_purpose::STANDARD.encode(sealed) }))
+    let chunks = app.run(move |service| service.inbox_file(message, position)).await?;
+    Ok(Json(SealedFile {
+        chunks: chunks.iter().map(|chunk| base64::engine::general_purpose::STANDARD.encode(chunk)).collect(),
+    }))
 }
 
 pub(crate) async fn add(

@@ -209,7 +209,8 @@ async fn what_a_sender_sends_is_stored_sealed_with_nothing_that_names_them() {
     assert_eq!(letter.language, "ko");
     assert_eq!(letter.files[0].name, "IMG_20261207_101112.jpg");
     let original =
-        clew_vault::open(&line.caseworker, &line.service.inbox_file(messages[0].number, 0).unwrap()).unwrap();
+        clew_service::safe_line::open_file(&line.caseworker, &line.service.inbox_file(messages[0].number, 0).unwrap())
+            .unwrap();
     assert_eq!(original.as_slice(), photo().as_slice(), "the original is kept as sent, as evidence");
     let (copy, removed) = clew_service::safe_line::reading_copy("image/jpeg", original.to_vec());
     assert!(!contains(&copy, MARKER_FILE) && removed.contains(&"exif".to_string()), "{removed:?}");
@@ -422,4 +423,93 @@ async fn the_pepper_is_made_once_kept_private_and_needed() {
     );
     let third = Line { router: elsewhere, ..other };
     assert_eq!(third.post("/en", &[("code", &code)], &[], ADDRESS).await.status, StatusCode::NOT_FOUND);
+}
+
+/// A chunk's form, as the page's script sends it.
+fn chunk_fields<'a>(token: &'a str, chunks: &'a str, chunk: &'a str) -> [(&'a str, &'a str); 3] {
+    [("upload", token), ("chunks", chunks), ("chunk", chunk)]
+}
+
+/// The sealed chunks of uploads on their way, as stored.
+fn stored_chunks(project: &Path) -> Vec<(u32, Vec<u8>)> {
+    let db = rusqlite::Connection::open(project.join("safe-line/safe-line.db")).unwrap();
+    let mut query = db.prepare("SELECT chunk, sealed FROM upload_chunk ORDER BY chunk").unwrap();
+    query.query_map([], |row| Ok((row.get(0)?, row.get(1)?))).unwrap().map(Result::unwrap).collect()
+}
+
+/// Sends one chunk as the page's script does: its numbers, and its bytes as the `data` part.
+async fn send_chunk(line: &Line, token: &str, chunks: u32, chunk: u32, data: &[u8]) -> Reply {
+    let boundary = "----SYNTHETICchunk";
+    let mut body = Vec::new();
+    for (name, value) in chunk_fields(token, &chunks.to_string(), &chunk.to_string()) {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"data\"; filename=\"blob\"\r\n\r\n").as_bytes(),
+    );
+    body.extend_from_slice(data);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let mut request = Request::post("/")
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+        .body(Body::from(body))
+        .unwrap();
+    request.extensions_mut().insert(ConnectInfo(ADDRESS.parse::<SocketAddr>().unwrap()));
+    line.send(request).await
+}
+
+#[tokio::test]
+async fn a_file_sent_in_chunks_resumes_after_a_dropped_connection_and_a_repeat_writes_nothing() {
+    let line = Line::new(1000, true);
+    let size = 2 * clew_service::safe_line::CHUNK_BYTES + 1234;
+    let file: Vec<u8> = (0..size).map(|i| (i * 7 % 251) as u8).collect();
+    let parts: Vec<&[u8]> = file.chunks(clew_service::safe_line::CHUNK_BYTES).collect();
+    assert_eq!(parts.len(), 3);
+    let token = "00112233445566778899aabbccddeeff";
+    let first = send_chunk(&line, token, 3, 0, parts[0]).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    assert!(first.body.contains("data-have=\"1\""), "{}", first.body);
+    assert!(send_chunk(&line, token, 3, 1, parts[1]).await.body.contains("data-have=\"2\""));
+    // The connection dropped before the answer came: the page sends chunk 1 again. Nothing is written twice.
+    let before = stored_chunks(&line.project);
+    let again = send_chunk(&line, token, 3, 1, parts[1]).await;
+    assert!(again.body.contains("data-have=\"2\""), "{}", again.body);
+    assert_eq!(stored_chunks(&line.project), before, "the same sealed chunks, byte for byte");
+    // A letter that lists an upload not yet whole is refused, and stores nothing.
+    let uploads = serde_json::json!([{
+        "token": token, "name": "scan.pdf", "media_type": "application/pdf", "size": size,
+        "sha256": hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&file)),
+    }])
+    .to_string();
+    let early = line.post("/", &[("message", "SYNTHETIC with a scan"), ("uploads", &uploads)], &[], ADDRESS).await;
+    assert_eq!(early.status, StatusCode::CONFLICT, "{}", early.body);
+    assert_eq!(line.conversations(), 0);
+    // The last chunk, then the letter.
+    assert!(send_chunk(&line, token, 3, 2, parts[2]).await.body.contains("data-have=\"3\""));
+    let sent = line.post("/", &[("message", "SYNTHETIC with a scan"), ("uploads", &uploads)], &[], ADDRESS).await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    assert!(stored_chunks(&line.project).is_empty(), "the letter took its chunks");
+    let number = line.service.inbox().unwrap()[0].number;
+    let messages = line.service.inbox_messages(number).unwrap();
+    let sealed = line.service.inbox_file(messages[0].number, 0).unwrap();
+    assert_eq!(sealed.len(), 3);
+    assert_eq!(&sealed[1], &before[1].1, "the chunk sealed on its first arrival is the one kept");
+    let opened = clew_service::safe_line::open_file(&line.caseworker, &sealed).unwrap();
+    assert_eq!(opened.as_slice(), file.as_slice());
+    let Opened::Letter { letter, .. } = clew_service::safe_line::open_message(&line.caseworker, &messages[0]).unwrap()
+    else {
+        panic!("a letter")
+    };
+    assert_eq!((letter.files[0].name.as_str(), letter.files[0].size), ("scan.pdf", size as u64));
+    // Hostile chunks: too large, an index past the end, a token that is not one; none is stored.
+    let big = vec![0u8; clew_service::safe_line::CHUNK_BYTES + 1];
+    let refused = send_chunk(&line, "ffeeddccbbaa99887766554433221100", 100, 0, &big).await;
+    assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE);
+    for fields in [chunk_fields(token, "3", "3"), chunk_fields("not-hex", "3", "0"), chunk_fields(token, "100000", "0")]
+    {
+        let refused = line.post("/", &fields, &[], ADDRESS).await;
+        assert!(refused.status.is_client_error(), "{fields:?}: {}", refused.status);
+    }
+    assert!(stored_chunks(&line.project).is_empty());
 }

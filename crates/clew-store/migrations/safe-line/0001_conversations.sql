@@ -35,10 +35,28 @@ CREATE TABLE message (
 );
 CREATE INDEX message_conversation ON message(conversation, number);
 
--- The files of a letter, each sealed on its own, as sent.
+-- The files of a letter, as sent: each in one or more chunks, each chunk sealed on its own (a file sent whole is
+-- one chunk; a file sent in chunks by the page's script keeps the chunks as they arrived).
 CREATE TABLE file (
     message INTEGER NOT NULL REFERENCES message(number),
     position INTEGER NOT NULL,
+    chunk INTEGER NOT NULL,
     sealed BLOB NOT NULL,
-    PRIMARY KEY (message, position)
+    PRIMARY KEY (message, position, chunk)
+) WITHOUT ROWID;
+
+-- Files on their way in chunks, before the letter that lists them: a token the sender's page chose at random,
+-- the day, and how many chunks the file has. A letter takes its uploads' chunks into `file` and removes them
+-- here; uploads no letter took are forgotten after a day.
+CREATE TABLE upload (
+    token BLOB PRIMARY KEY,
+    day TEXT NOT NULL,
+    chunks INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE upload_chunk (
+    token BLOB NOT NULL REFERENCES upload(token),
+    chunk INTEGER NOT NULL,
+    sealed BLOB NOT NULL,
+    PRIMARY KEY (token, chunk)
 ) WITHOUT ROWID;
