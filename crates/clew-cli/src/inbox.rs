@@ -176,6 +176,8 @@ pub trait Inbox {
     fn add(&self, conversation: u64, kind: MessageKind, sealed: &[u8]) -> Result<u64, Failure>;
     /// Sets a triage state.
     fn set_state(&self, conversation: u64, state: &str) -> Result<(), Failure>;
+    /// Marks a conversation's letters as read.
+    fn mark_read(&self, conversation: u64) -> Result<(), Failure>;
 }
 
 impl Inbox for Service {
@@ -199,6 +201,9 @@ impl Inbox for Service {
     }
     fn set_state(&self, conversation: u64, state: &str) -> Result<(), Failure> {
         Ok(self.inbox_set_state(conversation, state)?)
+    }
+    fn mark_read(&self, conversation: u64) -> Result<(), Failure> {
+        Ok(self.inbox_mark_read(conversation)?)
     }
 }
 
@@ -341,6 +346,10 @@ impl Inbox for Remote {
         )?;
         Ok(())
     }
+    fn mark_read(&self, conversation: u64) -> Result<(), Failure> {
+        self.post::<serde_json::Value>(&format!("/api/v1/inbox/{conversation}/read"), &serde_json::json!({}))?;
+        Ok(())
+    }
 }
 
 fn text_argument(message: Option<String>, file: Option<PathBuf>) -> Result<zeroize::Zeroizing<String>, Failure> {
@@ -382,48 +391,62 @@ pub fn inbox(inbox: &dyn Inbox, command: InboxCommand, out: &mut Output) -> Resu
             let identity = clew_service::keys::read_identity(&identity)?
                 .ok_or_else(|| Failure::usage("give --identity".to_string()))?;
             let sealed = inbox.messages(conversation)?;
+            // A message this key cannot open (sealed before this caseworker was added, or not by clew) is
+            // named and passed over: it does not keep the rest from being read.
             let mut opened = Vec::with_capacity(sealed.len());
+            let mut closed = Vec::new();
             for message in &sealed {
-                opened.push(clew_service::safe_line::open_message(&identity, message)?);
+                match clew_service::safe_line::open_message(&identity, message) {
+                    Ok(open) => opened.push((message, open)),
+                    Err(_) => closed.push(message.seq),
+                }
+            }
+            if opened.is_empty() && !sealed.is_empty() {
+                return Err(clew_service::Error::new(
+                    clew_service::Code::Key,
+                    format!("none of the {} messages of conversation {conversation} is sealed to this key: is it a caseworker's of this project?", sealed.len()),
+                )
+                .into());
             }
             let mut written = Vec::new();
             if let Some(dir) = &files {
-                for (message, open) in sealed.iter().zip(&opened) {
-                    if let Opened::Letter { letter, .. } = open {
-                        for (position, note) in letter.files.iter().enumerate() {
-                            let plaintext = clew_service::safe_line::open_file(
-                                &identity,
-                                &inbox.file(message.number, position as u64)?,
-                            )?;
-                            // The page's script computed the hash of a file it sent in chunks: checked here.
-                            let sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&plaintext[..]));
-                            if sha256 != note.sha256 {
-                                out.note(&format!(
-                                    "warning: letter {} file {}: its SHA-256 is {sha256}, not {} as its letter says: \
-                                     it may be incomplete",
-                                    message.number,
-                                    position + 1,
-                                    note.sha256
-                                ))?;
-                            }
-                            written.extend(write_file(
-                                dir,
-                                message.number,
-                                position,
-                                note,
-                                plaintext.to_vec(),
-                                originals,
-                            )?);
+                for (message, open) in &opened {
+                    let Opened::Letter { letter, .. } = open else { continue };
+                    for (position, note) in letter.files.iter().enumerate() {
+                        let chunks = inbox.file(message.number, position as u64)?;
+                        let plaintext = clew_service::safe_line::open_file(&identity, &chunks, note.size)?;
+                        // The page's script computed the hash of a file it sent in chunks: checked here.
+                        let sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&plaintext[..]));
+                        if sha256 != note.sha256 {
+                            out.note(&format!(
+                                "warning: letter {} file {}: its SHA-256 is {sha256}, not {} as its letter says: it \
+                                 may be incomplete",
+                                message.seq,
+                                position + 1,
+                                note.sha256
+                            ))?;
                         }
+                        let file = write_file(dir, message.seq, position, note, plaintext.to_vec(), originals)?;
+                        if let Some(warning) = &file.warning {
+                            out.note(warning)?;
+                        }
+                        written.extend(file.paths);
                     }
                 }
             }
-            let value = serde_json::json!({"conversation": conversation, "messages": opened, "files_written": written});
+            if !opened.is_empty() {
+                inbox.mark_read(conversation)?;
+            }
+            let messages: Vec<&Opened> = opened.iter().map(|(_, open)| open).collect();
+            let value = serde_json::json!({
+                "conversation": conversation, "messages": messages, "not_sealed_to_this_key": closed,
+                "files_written": written,
+            });
             out.value(&value, |out| {
-                for open in &opened {
+                for open in &messages {
                     match open {
-                        Opened::Letter { number, day, letter } => {
-                            out.line(&format!("── letter {number}, {day}, written in {} ──", letter.language))?;
+                        Opened::Letter { seq, day, letter, .. } => {
+                            out.line(&format!("── {seq}. letter, {day}, written in {} ──", letter.language))?;
                             out.line(&letter.text)?;
                             for file in &letter.files {
                                 out.line(&format!(
@@ -432,15 +455,18 @@ pub fn inbox(inbox: &dyn Inbox, command: InboxCommand, out: &mut Output) -> Resu
                                 ))?;
                             }
                         }
-                        Opened::Reply { number, day, reply } => {
-                            out.line(&format!("── reply {number}, {day} ──"))?;
+                        Opened::Reply { seq, day, reply, .. } => {
+                            out.line(&format!("── {seq}. reply, {day} ──"))?;
                             out.line(&reply.text)?;
                         }
-                        Opened::Note { number, day, note } => {
-                            out.line(&format!("── note {number}, {day} (caseworkers only) ──"))?;
+                        Opened::Note { seq, day, note, .. } => {
+                            out.line(&format!("── {seq}. note, {day} (caseworkers only) ──"))?;
                             out.line(&note.text)?;
                         }
                     }
+                }
+                for seq in &closed {
+                    out.note(&format!("message {seq} is not sealed to this key: it was left out"))?;
                 }
                 for path in &written {
                     out.note(&format!("wrote {path}"))?;
@@ -472,36 +498,46 @@ pub fn inbox(inbox: &dyn Inbox, command: InboxCommand, out: &mut Output) -> Resu
     }
 }
 
-/// Writes a sent file for reading (metadata stripped from images) and, when asked, the original; the paths.
+/// What writing a sent file did.
+struct Written {
+    paths: Vec<String>,
+    /// Said to the caseworker: a picture that kept its metadata.
+    warning: Option<String>,
+}
+
+/// Writes a sent file for reading (metadata stripped from pictures, recognised by their bytes) and, when asked,
+/// the original; the paths.
 fn write_file(
     dir: &Path,
-    message: u64,
+    letter: u64,
     position: usize,
     note: &clew_safeline::letter::FileNote,
     bytes: Vec<u8>,
     originals: bool,
-) -> Result<Vec<String>, Failure> {
+) -> Result<Written, Failure> {
     clew_files::create_private_dir(dir).map_err(|e| Failure::usage(e.to_string()))?;
-    // The sender's file name is theirs: only its extension is kept, made of letters and digits.
-    let extension: String = Path::new(&note.name)
-        .extension()
-        .map(|e| e.to_string_lossy().chars().filter(char::is_ascii_alphanumeric).take(8).collect())
-        .unwrap_or_default();
-    let name = |suffix: &str| {
-        let stem = format!("letter-{message}-file-{}{suffix}", position + 1);
-        if extension.is_empty() { stem } else { format!("{stem}.{extension}") }
-    };
-    let mut written = Vec::new();
-    if originals {
+    let mut paths = Vec::new();
+    let original = originals.then(|| bytes.clone());
+    let copy = clew_service::safe_line::reading_copy(bytes);
+    let name = |suffix: &str| format!("letter-{letter}-file-{}{suffix}.{}", position + 1, copy.extension);
+    if let Some(original) = original {
         let path = dir.join(name("-original"));
-        write_new(&path, &bytes)?;
-        written.push(path.display().to_string());
+        write_new(&path, &original)?;
+        paths.push(path.display().to_string());
     }
-    let (copy, _removed) = clew_service::safe_line::reading_copy(&note.media_type, bytes);
+    let Some(bytes) = &copy.bytes else {
+        let warning = format!(
+            "warning: letter {letter} file {} ({}) looks like a picture but could not be read to remove its \
+             metadata: no reading copy was written; open the original only on a machine you trust",
+            position + 1,
+            note.name
+        );
+        return Ok(Written { paths, warning: Some(warning) });
+    };
     let path = dir.join(name(""));
-    write_new(&path, &copy)?;
-    written.push(path.display().to_string());
-    Ok(written)
+    write_new(&path, bytes)?;
+    paths.push(path.display().to_string());
+    Ok(Written { paths, warning: None })
 }
 
 fn write_new(path: &Path, bytes: &[u8]) -> Result<(), Failure> {

@@ -150,8 +150,9 @@ enum Command {
         /// publish it alone, behind HTTPS mirrors or a Tor onion service. Off unless given.
         #[arg(long, value_name = "ADDR")]
         safe_line_listen: Option<std::net::SocketAddr>,
-        /// The safe line's pepper (a secret; made there when missing). Keep it apart from the project's disk
-        /// and backed up: without it, senders' codes open nothing [default: PROJECT/safe-line/pepper].
+        /// The safe line's pepper (a secret; made there when missing), never inside the project's folder. Keep
+        /// it on another disk where you can, and backed up apart from the project: without it, senders' codes
+        /// open nothing [default: ~/.config/clew/safe-line/ID.pepper, ID from the safe line's salt].
         #[arg(long, value_name = "FILE", requires = "safe_line_listen")]
         safe_line_pepper: Option<PathBuf>,
         /// Where the safe line's "Leave now" link goes: an ordinary site.
@@ -164,6 +165,10 @@ enum Command {
         /// Messages and code checks the safe line takes in a minute, from everyone.
         #[arg(long, value_name = "N", default_value_t = clew_server::PER_MINUTE, requires = "safe_line_listen")]
         safe_line_per_minute: u32,
+        /// Bytes of messages and files the safe line takes in a day (UTC), from everyone: a flood cannot fill
+        /// the disk.
+        #[arg(long, value_name = "BYTES", default_value_t = clew_server::BYTES_PER_DAY, requires = "safe_line_listen")]
+        safe_line_bytes_per_day: u64,
         /// Send cookies without `Secure`: only for plain HTTP on a name other than localhost or 127.0.0.1,
         /// where browsers would drop them (a test network). Never on a network others share.
         #[arg(long)]
@@ -1307,10 +1312,22 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             safe_line_exit,
             safe_line_per_network,
             safe_line_per_minute,
+            safe_line_bytes_per_day,
         } => {
-            let project = open_project(&cli.project)?;
-            let pepper = safe_line_pepper.unwrap_or_else(|| project.safe_line_dir().join("pepper"));
-            let service = clew_service::Service::from_project(project);
+            let service = service(&cli.project)?;
+            let pepper = match (&safe_line_listen, safe_line_pepper) {
+                (Some(_), Some(path)) => path,
+                (Some(_), None) => service.default_pepper_path()?,
+                (None, _) => PathBuf::new(),
+            };
+            if safe_line_listen.is_some() {
+                service.check_pepper_path(&pepper)?;
+                out.note(&format!(
+                    "clew serve: the safe line's pepper is {}: back it up apart from the project (without it, \
+                     senders' codes open nothing)",
+                    pepper.display()
+                ))?;
+            }
             if safe_line_listen.is_some() && service.caseworkers()?.is_empty() {
                 out.note(
                     "warning: the safe line has no caseworker yet, so it refuses every message (nobody could read \
@@ -1324,6 +1341,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
                     exit: safe_line_exit,
                     per_network_per_hour: safe_line_per_network,
                     per_minute: safe_line_per_minute,
+                    bytes_per_day: safe_line_bytes_per_day,
                 };
                 (address, options)
             });

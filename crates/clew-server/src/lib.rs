@@ -29,7 +29,7 @@ mod safe_line;
 
 pub use failure::Failure;
 pub use routes::{Permission, RouteSpec};
-pub use safe_line::{Line, PER_MINUTE, PER_NETWORK_PER_HOUR, SafeLineOptions};
+pub use safe_line::{BYTES_PER_DAY, Line, PER_MINUTE, PER_NETWORK_PER_HOUR, SafeLineOptions};
 
 /// How the server runs.
 #[derive(Debug, Clone)]

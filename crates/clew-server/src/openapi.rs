@@ -225,7 +225,7 @@ pub(crate) fn response_schema(spec: &RouteSpec) -> Option<Value> {
         ("GET", "/api/v1/inbox/{number}/keys") | ("GET", "/api/v1/caseworkers") => object(json!({"keys": array(s)})),
         ("GET", "/api/v1/inbox/files/{message}/{position}") => object(json!({"chunks": array(s)})),
         ("POST", "/api/v1/inbox/{number}/messages") => object(json!({"number": i})),
-        ("POST", "/api/v1/inbox/{number}/state") => {
+        ("POST", "/api/v1/inbox/{number}/state") | ("POST", "/api/v1/inbox/{number}/read") => {
             object(json!({"conversation": i, "state": {"enum": clew_service::safe_line::STATES}}))
         }
         _ => return None,

@@ -210,6 +210,10 @@ fn table() -> Vec<Route> {
             post(pages::inbox::set_state),
         ),
         r(
+            route("POST", "/api/v1/inbox/{number}/read", Casework, "Mark a conversation's letters as read"),
+            post(pages::inbox::mark_read),
+        ),
+        r(
             route("GET", "/api/v1/inbox/files/{message}/{position}", Casework, "A letter's file, sealed as sent"),
             get(pages::inbox::file),
         ),

@@ -29,15 +29,29 @@ pub struct SafeLineOptions {
     pub per_network_per_hour: u32,
     /// Messages and code checks the whole line takes in a minute.
     pub per_minute: u32,
+    /// Bytes of messages and files the whole line takes in a day (UTC): a flood cannot fill the disk.
+    pub bytes_per_day: u64,
 }
 
 /// The defaults of [`SafeLineOptions`]'s limits.
 pub const PER_NETWORK_PER_HOUR: u32 = 30;
 /// See [`SafeLineOptions::per_minute`].
 pub const PER_MINUTE: u32 = 600;
+/// See [`SafeLineOptions::bytes_per_day`]: 4 GiB.
+pub const BYTES_PER_DAY: u64 = 4 << 30;
+
+/// A form counts this many times a chunk does against the limits: a file sent in chunks (up to 86 of them)
+/// costs about what sending it whole costs.
+const FORM_WEIGHT: u32 = 8;
+/// Forms read at once (their bodies, up to 24 MiB each without the page's script).
+const READERS: usize = 64;
+/// How long reading one request's body may take: a slow mobile line sending a large file whole.
+const READ_SECONDS: u64 = 300;
 
 /// The most bytes of a request: every file at its largest, and room for the form.
 const BODY_LIMIT: usize = clew_service::safe_line::MAX_FILES * clew_service::safe_line::MAX_FILE_BYTES + (256 << 10);
+/// The most characters the message box takes: in any script, within the message's limit in bytes.
+const MAX_CHARACTERS: usize = clew_safeline::letter::MAX_TEXT / 4;
 /// Code derivations (Argon2id, 32 MiB each) at once.
 const DERIVATIONS: usize = 2;
 
@@ -51,8 +65,9 @@ struct Inner {
     options: SafeLineOptions,
     address_key: clew_safeline::key::AddressKey,
     budget: Mutex<Budget>,
-    derivations: tokio::sync::Semaphore,
-    operations: tokio::sync::Semaphore,
+    derivations: Arc<tokio::sync::Semaphore>,
+    operations: Arc<tokio::sync::Semaphore>,
+    readers: tokio::sync::Semaphore,
 }
 
 impl Line {
@@ -65,8 +80,9 @@ impl Line {
             options,
             address_key: Default::default(),
             budget: Mutex::new(Budget::default()),
-            derivations: tokio::sync::Semaphore::new(DERIVATIONS),
-            operations: tokio::sync::Semaphore::new(crate::OPERATIONS),
+            derivations: Arc::new(tokio::sync::Semaphore::new(DERIVATIONS)),
+            operations: Arc::new(tokio::sync::Semaphore::new(crate::OPERATIONS)),
+            readers: tokio::sync::Semaphore::new(READERS),
         })))
     }
 }
@@ -74,8 +90,8 @@ impl Line {
 /// The safe line's router: its pages, and a padded "not found" for everything else.
 pub fn router(line: Line) -> axum::Router {
     axum::Router::new()
-        .route("/", get(home_korean).post(post_korean))
-        .route("/{lang}", get(home).post(post))
+        .route("/", get(home_korean).post(post_korean).fallback(not_found))
+        .route("/{lang}", get(home).post(post).fallback(not_found))
         .fallback(not_found)
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::map_response(headers))
@@ -83,20 +99,27 @@ pub fn router(line: Line) -> axum::Router {
 }
 
 /// Requests counted in memory: per network (by an HMAC of its prefix, with a key of this run only) per hour,
-/// and for the whole line per minute. Bounded: a flood of networks cannot grow it without end.
+/// for the whole line per minute, and the bytes taken per day. Bounded: a flood of networks cannot grow it
+/// without end. Requests from loopback (an onion service, a reverse proxy on the machine) all come from one
+/// address: they count only towards the whole line's limits.
 #[derive(Default)]
 struct Budget {
     hour: u64,
     networks: HashMap<[u8; 16], u32>,
     minute: u64,
     in_minute: u32,
+    day: u64,
+    bytes: u64,
 }
 
-/// The most networks counted in an hour; past it the table starts again (failing open on counts).
+/// The most networks counted in an hour; past it, new ones share one count.
 const MAX_NETWORKS: usize = 100_000;
+/// Where networks past [`MAX_NETWORKS`] are counted.
+const OVERFLOW: [u8; 16] = [0xff; 16];
 
 impl Budget {
-    fn take(&mut self, network: [u8; 16], now: u64, options: &SafeLineOptions) -> bool {
+    /// Counts a request of `weight` (a form: [`FORM_WEIGHT`]; a chunk: 1); `false` when a limit is reached.
+    fn take(&mut self, network: Option<[u8; 16]>, weight: u32, now: u64, options: &SafeLineOptions) -> bool {
         if now / 3600 != self.hour {
             self.hour = now / 3600;
             self.networks.clear();
@@ -105,18 +128,35 @@ impl Budget {
             self.minute = now / 60;
             self.in_minute = 0;
         }
-        if self.in_minute >= options.per_minute {
+        if self.in_minute + weight > options.per_minute.saturating_mul(FORM_WEIGHT) {
             return false;
         }
-        if self.networks.len() >= MAX_NETWORKS {
-            self.networks.clear();
+        if let Some(network) = network {
+            let key = if self.networks.len() >= MAX_NETWORKS && !self.networks.contains_key(&network) {
+                OVERFLOW
+            } else {
+                network
+            };
+            let count = self.networks.entry(key).or_insert(0);
+            if *count + weight > options.per_network_per_hour.saturating_mul(FORM_WEIGHT) {
+                return false;
+            }
+            *count += weight;
         }
-        let count = self.networks.entry(network).or_insert(0);
-        if *count >= options.per_network_per_hour {
+        self.in_minute += weight;
+        true
+    }
+
+    /// Counts bytes taken; `false` when the day's are spent.
+    fn take_bytes(&mut self, bytes: u64, now: u64, options: &SafeLineOptions) -> bool {
+        if now / 86_400 != self.day {
+            self.day = now / 86_400;
+            self.bytes = 0;
+        }
+        if self.bytes + bytes > options.bytes_per_day {
             return false;
         }
-        *count += 1;
-        self.in_minute += 1;
+        self.bytes += bytes;
         true
     }
 }
@@ -175,8 +215,18 @@ fn href(lang: Lang) -> &'static str {
     }
 }
 
-/// A whole page, padded to its bucket.
+/// A page, padded to its bucket.
 fn page(line: &Line, lang: Lang, status: StatusCode, body: Markup) -> Response {
+    padded(line, lang, status, body, 0)
+}
+
+/// An answer to a form: always `200 OK` and always [`clew_safeline::pad::ANSWER`] bytes, whatever happened, so
+/// that sending, checking a code, a right code, a wrong one and a refusal look alike on the wire.
+fn answer(line: &Line, lang: Lang, body: Markup) -> Response {
+    padded(line, lang, StatusCode::OK, body, clew_safeline::pad::ANSWER)
+}
+
+fn render(line: &Line, lang: Lang, body: Markup) -> String {
     let markup = html! {
         (DOCTYPE)
         html lang=(lang.tag()) {
@@ -201,8 +251,12 @@ fn page(line: &Line, lang: Lang, status: StatusCode, body: Markup) -> Response {
             }
         }
     };
-    let mut text = markup.into_string();
-    clew_safeline::pad::pad_html(&mut text);
+    markup.into_string()
+}
+
+fn padded(line: &Line, lang: Lang, status: StatusCode, body: Markup, least: usize) -> Response {
+    let mut text = render(line, lang, body);
+    clew_safeline::pad::pad_html(&mut text, least);
     let mut response = (status, text).into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     if let Ok(value) = HeaderValue::from_str(lang.tag()) {
@@ -223,7 +277,7 @@ fn send_form(lang: Lang, code: Option<&str>) -> Markup {
     html! {
         form method="post" action=(href(lang)) enctype="multipart/form-data" {
             @if let Some(code) = code { input type="hidden" name="code" value=(code); }
-            p { label { (lang.t(Msg::LineMessage)) br; textarea name="message" maxlength=(clew_safeline::letter::MAX_TEXT) {} } }
+            p { label { (lang.t(Msg::LineMessage)) br; textarea name="message" maxlength=(MAX_CHARACTERS) {} } }
             p { label { (files) br; input type="file" name="file" multiple; } }
             @if code.is_none() {
                 fieldset {
@@ -317,15 +371,13 @@ struct Form {
     data: Option<Zeroizing<Vec<u8>>>,
 }
 
-/// A refusal: why, in the sender's language.
+/// A refusal: why, in the sender's language (its answer is `200 OK` like any other: see [`answer`]).
 struct Refusal {
-    status: StatusCode,
     said: Vec<String>,
 }
 
 impl Refusal {
     fn of(lang: Lang, error: &clew_service::Error) -> Refusal {
-        let status = StatusCode::from_u16(error.code().http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut said: Vec<String> = error
             .reasons()
             .iter()
@@ -347,20 +399,25 @@ impl Refusal {
             eprintln!("clew serve: safe line: a message was not kept ({})", error.code().as_str());
             said.push(lang.t(Msg::LineFailed));
         }
-        Refusal { status, said }
+        Refusal { said }
+    }
+
+    fn busy(lang: Lang) -> Refusal {
+        Refusal { said: vec![lang.t(Msg::LineBusy)] }
+    }
+
+    fn failed(lang: Lang) -> Refusal {
+        Refusal { said: vec![lang.t(Msg::LineFailed)] }
     }
 
     fn too_large(lang: Lang, id: &'static str, limit: usize) -> Refusal {
         let msg = crate::failure::msg_of(id).unwrap_or(Msg::LineFailed);
-        Refusal {
-            status: StatusCode::PAYLOAD_TOO_LARGE,
-            said: vec![lang.tr(msg, &[("limit", Arg::Count(limit as i64))])],
-        }
+        Refusal { said: vec![lang.tr(msg, &[("limit", Arg::Count(limit as i64))])] }
     }
 }
 
 async fn read_form(line: &Line, lang: Lang, request: Request) -> Result<Form, Refusal> {
-    let bad = || Refusal { status: StatusCode::BAD_REQUEST, said: vec![lang.t(Msg::LineFailed)] };
+    let bad = || Refusal::failed(lang);
     let mut multipart = Multipart::from_request(request, line).await.map_err(|_| bad())?;
     let mut form = Form::default();
     let body_too_large =
@@ -450,26 +507,69 @@ fn network_of(request: &Request) -> Option<std::net::IpAddr> {
     request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip())
 }
 
-/// Takes a form: sends a message, opens a conversation by its code, or both. Every answer is a padded page.
+/// Takes a form: sends a message, opens a conversation by its code, or both; or takes a chunk of a file. Every
+/// answer is `200 OK` and of one size ([`answer`]), whatever happened.
 async fn take(line: Line, lang: Lang, request: Request) -> Response {
-    // A request without a peer address (a Unix socket, a test) counts as one network.
-    let network = network_of(&request).map_or([0; 16], |address| line.0.address_key.prefix(address));
+    // From loopback (an onion service, a proxy on this machine) every sender has one address: only the whole
+    // line's limits apply. Without a peer address (a test) likewise.
+    let network =
+        network_of(&request).filter(|address| !address.is_loopback()).map(|address| line.0.address_key.prefix(address));
+    // A chunk's weight first, before its body is read; a form pays the rest once it is known to be one.
     let allowed =
-        line.0.budget.lock().unwrap_or_else(PoisonError::into_inner).take(network, crate::now(), &line.0.options);
+        line.0.budget.lock().unwrap_or_else(PoisonError::into_inner).take(network, 1, crate::now(), &line.0.options);
     if !allowed {
-        let body = html! { h1 { (lang.t(Msg::LineRefusedHeading)) } p.refused { (lang.t(Msg::LineBusy)) } };
-        return page(&line, lang, StatusCode::TOO_MANY_REQUESTS, body);
+        return refused_page(&line, lang, Refusal::busy(lang));
     }
-    let form = match read_form(&line, lang, request).await {
-        Ok(form) => form,
-        Err(refusal) => return refused_page(&line, lang, refusal),
+    let Ok(_reading) = line.0.readers.try_acquire() else {
+        return refused_page(&line, lang, Refusal::busy(lang));
     };
+    let read = tokio::time::timeout(std::time::Duration::from_secs(READ_SECONDS), read_form(&line, lang, request));
+    let form = match read.await {
+        Ok(Ok(form)) => form,
+        Ok(Err(refusal)) => return refused_page(&line, lang, refusal),
+        Err(_) => return refused_page(&line, lang, Refusal::failed(lang)),
+    };
+    drop(_reading);
+    if form.upload.is_empty() {
+        let allowed = line.0.budget.lock().unwrap_or_else(PoisonError::into_inner).take(
+            network,
+            FORM_WEIGHT - 1,
+            crate::now(),
+            &line.0.options,
+        );
+        if !allowed {
+            return refused_page(&line, lang, Refusal::busy(lang));
+        }
+    }
+    let size = form.message.len() as u64
+        + form.files.iter().map(|f| f.bytes.len() as u64).sum::<u64>()
+        + form.data.as_ref().map_or(0, |d| d.len() as u64);
+    let within =
+        line.0.budget.lock().unwrap_or_else(PoisonError::into_inner).take_bytes(size, crate::now(), &line.0.options);
+    if !within {
+        return refused_page(&line, lang, Refusal::busy(lang));
+    }
     let outcome =
         if form.upload.is_empty() { handle(&line, lang, form).await } else { take_chunk(&line, lang, form).await };
     match outcome {
-        Ok(body) => page(&line, lang, StatusCode::OK, body),
+        Ok(body) => answer(&line, lang, body),
         Err(refusal) => refused_page(&line, lang, refusal),
     }
+}
+
+/// Runs a service operation on the blocking pool, holding a turn of `turns` until it ends (a sender who hangs
+/// up does not free the turn while the work goes on).
+async fn run<T: Send + 'static>(
+    turns: &Arc<tokio::sync::Semaphore>,
+    operation: impl FnOnce() -> clew_service::Result<T> + Send + 'static,
+) -> clew_service::Result<T> {
+    let turn = Arc::clone(turns).acquire_owned().await.ok();
+    tokio::task::spawn_blocking(move || {
+        let _turn = turn;
+        operation()
+    })
+    .await
+    .unwrap_or_else(|_| Err(clew_service::Error::internal("the safe line's work ended abnormally")))
 }
 
 /// Takes one chunk of a file the page's script sends in chunks; the page says how many the upload has now.
@@ -479,12 +579,9 @@ async fn take_chunk(line: &Line, lang: Lang, form: Form) -> Result<Markup, Refus
     let chunk: u32 = form.chunk.trim().parse().map_err(bad)?;
     let data = form.data.unwrap_or_default();
     let runner = line.clone();
-    let _turn = line.0.operations.acquire().await.ok();
-    let stored =
-        tokio::task::spawn_blocking(move || runner.0.service.safe_line_chunk(&form.upload, chunks, chunk, &data))
-            .await
-            .unwrap_or_else(|_| Err(clew_service::Error::internal("the safe line's work ended abnormally")))
-            .map_err(|error| Refusal::of(lang, &error))?;
+    let stored = run(&line.0.operations, move || runner.0.service.safe_line_chunk(&form.upload, chunks, chunk, &data))
+        .await
+        .map_err(|error| Refusal::of(lang, &error))?;
     Ok(html! { p #have data-have=(stored.have) data-chunks=(chunks) { (lang.t(Msg::LineSentHeading)) } })
 }
 
@@ -494,7 +591,7 @@ fn refused_page(line: &Line, lang: Lang, refusal: Refusal) -> Response {
         @for said in &refusal.said { p.refused { (said) } }
         p { a href=(href(lang)) { (lang.t(Msg::LineBack)) } }
     };
-    page(line, lang, refusal.status, body)
+    answer(line, lang, body)
 }
 
 async fn handle(line: &Line, lang: Lang, form: Form) -> Result<Markup, Refusal> {
@@ -528,8 +625,8 @@ async fn handle(line: &Line, lang: Lang, form: Form) -> Result<Markup, Refusal> 
     let asked = code.clone();
     // A code checked or made costs an Argon2id run: a few at a time. Anything else takes a turn of its own.
     let derives = asked.is_some() || submission.as_ref().is_some_and(|s| matches!(s.answer, Answer::New(_)));
-    let _turn = if derives { line.0.derivations.acquire().await.ok() } else { line.0.operations.acquire().await.ok() };
-    let outcome = tokio::task::spawn_blocking(move || -> clew_service::Result<Outcome> {
+    let turns = if derives { &line.0.derivations } else { &line.0.operations };
+    let outcome = run(turns, move || -> clew_service::Result<Outcome> {
         let service = &runner.0.service;
         let pepper = &runner.0.pepper;
         match (asked, submission) {
@@ -544,18 +641,12 @@ async fn handle(line: &Line, lang: Lang, form: Form) -> Result<Markup, Refusal> 
             }
         }
     })
-    .await;
-    let outcome = match outcome {
-        Ok(Ok(done)) => done,
-        Ok(Err(error)) => return Err(Refusal::of(lang, &error)),
-        Err(_) => {
-            return Err(Refusal::of(lang, &clew_service::Error::internal("the safe line's work ended abnormally")));
-        }
-    };
+    .await
+    .map_err(|error| Refusal::of(lang, &error))?;
     Ok(match outcome {
         Outcome::Opened(view) => {
             let shown = code.as_ref().map(ReturnCode::display).unwrap_or_default();
-            conversation_page(lang, &shown, &view)
+            fitting_conversation(line, lang, &shown, view)
         }
         Outcome::Sent(Some(code)) => html! {
             h1 { (lang.t(Msg::LineSentHeading)) }
@@ -595,12 +686,39 @@ fn word_list(lang: Lang) -> WordList {
     }
 }
 
-fn conversation_page(lang: Lang, code: &str, view: &SenderView) -> Markup {
+/// The conversation's page as large as an answer may be: the latest replies that fit (older ones are said to
+/// be left out), a reply too long for the page cut short.
+fn fitting_conversation(line: &Line, lang: Lang, code: &str, mut view: SenderView) -> Markup {
+    // Room for the padding's comment.
+    let room = clew_safeline::pad::ANSWER - 16;
+    let mut left_out = false;
+    loop {
+        let body = conversation_page(lang, code, &view, left_out);
+        if render(line, lang, body.clone()).len() <= room {
+            return body;
+        }
+        if view.replies.len() > 1 {
+            view.replies.remove(0);
+            left_out = true;
+        } else if let Some((_, text)) = view.replies.first_mut() {
+            let keep = text.chars().count() * 3 / 4;
+            let cut: String = text.chars().take(keep).chain(std::iter::once('…')).collect();
+            *text = Zeroizing::new(cut);
+        } else {
+            return body;
+        }
+    }
+}
+
+fn conversation_page(lang: Lang, code: &str, view: &SenderView, left_out: bool) -> Markup {
     html! {
         h1 { (lang.t(Msg::LineConversationHeading)) }
         p { (lang.tr(Msg::LineConversationOpened, &[("day", Arg::Text(&lang.date(&view.opened))), ("count", Arg::Count(view.letters as i64))])) }
         @if view.replies.is_empty() {
             p { (lang.t(Msg::LineNoReplies)) }
+        }
+        @if left_out {
+            p { (lang.t(Msg::LineOlderReplies)) }
         }
         @for (day, text) in &view.replies {
             section {

@@ -360,6 +360,7 @@ async fn a_sender_writes_in_korean_with_a_photo_and_reads_the_reply_with_javascr
         exit: "https://example.org/".into(),
         per_network_per_hour: 100,
         per_minute: 100,
+        bytes_per_day: clew_server::BYTES_PER_DAY,
     };
     let line = clew_server::Line::new(std::sync::Arc::clone(&service), options).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -404,10 +405,14 @@ async fn a_sender_writes_in_korean_with_a_photo_and_reads_the_reply_with_javascr
     };
     assert!(letter.text.contains("도와주세요"), "{}", letter.text);
     assert_eq!((letter.language.as_str(), letter.files.len()), ("ko", 1));
-    let original =
-        clew_service::safe_line::open_file(&identity, &service.inbox_file(messages[0].number, 0).unwrap()).unwrap();
+    let original = clew_service::safe_line::open_file(
+        &identity,
+        &service.inbox_file(messages[0].number, 0).unwrap(),
+        letter.files[0].size,
+    )
+    .unwrap();
     assert_eq!(original.as_slice(), photo_with_location().as_slice());
-    let (copy, _) = clew_service::safe_line::reading_copy(&letter.files[0].media_type, original.to_vec());
+    let copy = clew_service::safe_line::reading_copy(original.to_vec()).bytes.unwrap();
     assert!(!copy.windows(13).any(|w| w == b"SYNTHETIC-GPS"), "the reading copy has no location");
     let keys = service.inbox_reply_keys(number).unwrap();
     let sealed =

@@ -148,8 +148,8 @@ pub struct Service {
     assessment_overview: cache::Cached<analysis::Analysed<analysis::AssessmentSummary>>,
     /// The project's ledgers summarised under each ceiling, per state of the project and rate table.
     ledger_summaries: cache::Cached<analysis::LedgerSummaries>,
-    /// The safe line's database, opened the first time the safe line is used.
-    safe_line: std::sync::OnceLock<clew_store::SafeLineStore>,
+    /// The safe line's database and its salt, opened the first time the safe line is used.
+    safe_line: std::sync::OnceLock<(clew_store::SafeLineStore, [u8; 16])>,
 }
 
 impl Service {

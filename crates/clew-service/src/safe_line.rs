@@ -130,6 +130,36 @@ pub fn load_or_create_pepper(path: &Path) -> Result<Pepper> {
     }
 }
 
+impl Service {
+    /// Where the safe line's pepper is kept unless the operator says otherwise: outside the project's folder
+    /// (so a copy or backup of the project carries no pepper), in the user's configuration folder, under a name
+    /// from this safe line's salt (so a project moved elsewhere finds it again).
+    pub fn default_pepper_path(&self) -> Result<std::path::PathBuf> {
+        let config = std::env::var_os("XDG_CONFIG_HOME")
+            .filter(|dir| !dir.is_empty())
+            .map(std::path::PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").filter(|d| !d.is_empty()).map(|home| Path::new(&home).join(".config")))
+            .ok_or_else(|| Error::usage("neither XDG_CONFIG_HOME nor HOME is set: give --safe-line-pepper FILE"))?;
+        let id = hex::encode(&self.safe_line_salt()?[..8]);
+        Ok(config.join("clew").join("safe-line").join(format!("{id}.pepper")))
+    }
+
+    /// Refuses a pepper inside the project's folder: beside the database, it would protect nothing.
+    pub fn check_pepper_path(&self, path: &Path) -> Result<()> {
+        let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        let project = absolute(&self.project.dir);
+        if absolute(path).starts_with(&project) {
+            return Err(Error::usage(format!(
+                "{}: the safe line's pepper must be kept apart from the project (it is inside {}): whoever copies \
+                 the project would get it too",
+                path.display(),
+                project.display()
+            )));
+        }
+        Ok(())
+    }
+}
+
 /// Today in UTC, as the safe line records days.
 fn today() -> String {
     clew_custody::now_rfc3339().chars().take(10).collect()
@@ -145,17 +175,22 @@ fn unknown_code() -> Error {
 }
 
 impl Service {
-    fn safe_line_store(&self) -> Result<&clew_store::SafeLineStore> {
-        if let Some(store) = self.safe_line.get() {
-            return Ok(store);
+    fn safe_line(&self) -> Result<&(clew_store::SafeLineStore, [u8; 16])> {
+        use rand::Rng;
+        if let Some(opened) = self.safe_line.get() {
+            return Ok(opened);
         }
         let store = clew_store::SafeLineStore::open(&self.project.safe_line_dir().join("safe-line.db"))?;
-        Ok(self.safe_line.get_or_init(|| store))
+        let salt = store.salt(rand::rng().random())?;
+        Ok(self.safe_line.get_or_init(|| (store, salt)))
+    }
+
+    fn safe_line_store(&self) -> Result<&clew_store::SafeLineStore> {
+        Ok(&self.safe_line()?.0)
     }
 
     fn safe_line_salt(&self) -> Result<[u8; 16]> {
-        use rand::Rng;
-        Ok(self.safe_line_store()?.salt(rand::rng().random())?)
+        Ok(self.safe_line()?.1)
     }
 
     /// The caseworkers, as keys to seal to.
@@ -209,7 +244,9 @@ impl Service {
         let mut notes = Vec::with_capacity(file_count);
         let mut size = 0u64;
         for file in &submission.files {
-            let sealed = clew_vault::seal(&caseworkers, &file.bytes)?;
+            let mut padded = Zeroizing::new(file.bytes.to_vec());
+            clew_safeline::pad::pad_plaintext(&mut padded, CHUNK_BYTES, 0);
+            let sealed = clew_vault::seal(&caseworkers, &padded)?;
             size += sealed.len() as u64;
             sealed_files.push(LetterFile::Whole(sealed));
             notes.push(FileNote {
@@ -230,8 +267,9 @@ impl Service {
             });
         }
         let letter = Letter { language: submission.language.clone(), text: text.to_string(), files: notes };
-        let plaintext = Zeroizing::new(serde_json::to_vec(&letter).map_err(|e| Error::internal(e.to_string()))?);
+        let mut plaintext = Zeroizing::new(serde_json::to_vec(&letter).map_err(|e| Error::internal(e.to_string()))?);
         drop(Zeroizing::new(letter.text));
+        clew_safeline::pad::pad_plaintext(&mut plaintext, clew_safeline::pad::TEXT_UNIT, b' ');
         let sealed = clew_vault::seal(&caseworkers, &plaintext)?;
         let size = size + sealed.len() as u64;
         Ok((sealed, sealed_files, size))
@@ -281,7 +319,9 @@ impl Service {
                 return Err(Error::new(Code::RateLimited, "too many uploads are on their way; try again later"));
             }
         }
-        let sealed = clew_vault::seal(&caseworkers, bytes)?;
+        let mut padded = Zeroizing::new(bytes.to_vec());
+        clew_safeline::pad::pad_plaintext(&mut padded, CHUNK_BYTES, 0);
+        let sealed = clew_vault::seal(&caseworkers, &padded)?;
         Ok(store.put_chunk(&token, chunks, chunk, &today(), &sealed)?)
     }
 
@@ -330,9 +370,10 @@ impl Service {
         let letters = messages.iter().filter(|m| m.kind == MessageKind::Letter).count() as u64;
         let mut replies = Vec::new();
         for message in messages.into_iter().filter(|m| m.kind == MessageKind::Reply) {
-            let plaintext = clew_vault::open(&keys.identity, &message.sealed)?;
-            let reply: Reply = serde_json::from_slice(&plaintext)
-                .map_err(|_| Error::internal("a reply in the safe line's database is not a reply"))?;
+            // A reply not sealed to this conversation's key (a caseworker's mistake, or one planted) is left out
+            // rather than keeping the sender from the rest.
+            let Ok(plaintext) = clew_vault::open(&keys.identity, &message.sealed) else { continue };
+            let Ok(reply) = serde_json::from_slice::<Reply>(&plaintext) else { continue };
             replies.push((message.day, Zeroizing::new(reply.text)));
         }
         Ok(SenderView { opened: conversation.opened, letters, replies })
@@ -373,15 +414,22 @@ impl Service {
     }
 
     /// A conversation's messages, sealed (letters, replies and notes), for a caseworker to open on their own
-    /// machine; its letters count as seen from now on.
+    /// machine.
     pub fn inbox_messages(&self, conversation: u64) -> Result<Vec<SealedMessage>> {
         let store = self.safe_line_store()?;
         if store.conversation(conversation)?.is_none() {
             return Err(no_conversation(conversation));
         }
-        let messages = store.messages(conversation, &[MessageKind::Letter, MessageKind::Reply, MessageKind::Note])?;
-        store.mark_seen(conversation)?;
-        Ok(messages)
+        Ok(store.messages(conversation, &[MessageKind::Letter, MessageKind::Reply, MessageKind::Note])?)
+    }
+
+    /// Marks a conversation's letters as read by a caseworker (`clew inbox read` does, once it has opened them).
+    pub fn inbox_mark_read(&self, conversation: u64) -> Result<()> {
+        let store = self.safe_line_store()?;
+        if store.conversation(conversation)?.is_none() {
+            return Err(no_conversation(conversation));
+        }
+        Ok(store.mark_seen(conversation)?)
     }
 
     /// A letter's file as sent: its chunks, each sealed ([`open_file`] joins them).
@@ -447,6 +495,8 @@ impl Service {
 pub struct InboxMessage {
     /// Its number.
     pub number: u64,
+    /// Its place in its conversation.
+    pub seq: u64,
     /// letter, reply or note.
     pub kind: MessageKind,
     /// The day it was written.
@@ -462,6 +512,7 @@ impl From<&SealedMessage> for InboxMessage {
         use base64::Engine;
         InboxMessage {
             number: message.number,
+            seq: message.seq,
             kind: message.kind,
             day: message.day.clone(),
             files: message.files,
@@ -475,6 +526,7 @@ impl InboxMessage {
     pub fn sealed(&self) -> Result<SealedMessage> {
         Ok(SealedMessage {
             number: self.number,
+            seq: self.seq,
             kind: self.kind,
             day: self.day.clone(),
             files: self.files,
@@ -501,6 +553,8 @@ pub enum Opened {
     Letter {
         /// Its number.
         number: u64,
+        /// Its place in the conversation.
+        seq: u64,
         /// Its day.
         day: String,
         /// What was sent.
@@ -510,6 +564,8 @@ pub enum Opened {
     Reply {
         /// Its number.
         number: u64,
+        /// Its place in the conversation.
+        seq: u64,
         /// Its day.
         day: String,
         /// The reply.
@@ -519,6 +575,8 @@ pub enum Opened {
     Note {
         /// Its number.
         number: u64,
+        /// Its place in the conversation.
+        seq: u64,
         /// Its day.
         day: String,
         /// The note.
@@ -530,24 +588,29 @@ pub enum Opened {
 pub fn open_message(identity: &clew_vault::Identity, message: &SealedMessage) -> Result<Opened> {
     let plaintext = clew_vault::open(identity, &message.sealed)?;
     let damaged = |_| Error::new(Code::Verification, format!("message {} is not what clew seals", message.number));
-    let (number, day) = (message.number, message.day.clone());
+    let (number, seq, day) = (message.number, message.seq, message.day.clone());
+    // What is sealed is padded with spaces after its JSON (see `pad_plaintext`).
     Ok(match message.kind {
         MessageKind::Letter => {
-            Opened::Letter { number, day, letter: serde_json::from_slice(&plaintext).map_err(damaged)? }
+            Opened::Letter { number, seq, day, letter: serde_json::from_slice(&plaintext).map_err(damaged)? }
         }
         MessageKind::Reply => {
-            Opened::Reply { number, day, reply: serde_json::from_slice(&plaintext).map_err(damaged)? }
+            Opened::Reply { number, seq, day, reply: serde_json::from_slice(&plaintext).map_err(damaged)? }
         }
-        MessageKind::Note => Opened::Note { number, day, note: serde_json::from_slice(&plaintext).map_err(damaged)? },
+        MessageKind::Note => {
+            Opened::Note { number, seq, day, note: serde_json::from_slice(&plaintext).map_err(damaged)? }
+        }
     })
 }
 
-/// Opens a sent file's sealed chunks with a caseworker's identity and joins them: the file as sent.
-pub fn open_file(identity: &clew_vault::Identity, chunks: &[Vec<u8>]) -> Result<Zeroizing<Vec<u8>>> {
+/// Opens a sent file's sealed chunks with a caseworker's identity and joins them: the file as sent, `size`
+/// bytes (each chunk was padded to [`CHUNK_BYTES`] before it was sealed).
+pub fn open_file(identity: &clew_vault::Identity, chunks: &[Vec<u8>], size: u64) -> Result<Zeroizing<Vec<u8>>> {
     let mut file = Zeroizing::new(Vec::new());
     for chunk in chunks {
         file.extend_from_slice(&clew_vault::open(identity, chunk)?);
     }
+    file.truncate(usize::try_from(size).unwrap_or(usize::MAX));
     Ok(file)
 }
 
@@ -570,15 +633,60 @@ pub fn seal_answer(kind: MessageKind, text: &str, keys: &[Recipient]) -> Result<
     Ok(clew_vault::seal(keys, &plaintext)?)
 }
 
-/// A copy of a sent file for reading: images without their metadata (place, device, time), on the
-/// caseworker's machine; other files as they are. The original stays sealed as evidence. Gives back what was
-/// removed.
-pub fn reading_copy(media_type: &str, bytes: Vec<u8>) -> (Vec<u8>, Vec<String>) {
-    if clew_intake::strip::strippable(media_type) {
-        match clew_intake::strip::strip(media_type, bytes.clone()) {
-            Ok(stripped) => return stripped,
-            Err(_) => return (bytes, vec!["nothing: the image could not be read to strip it".into()]),
-        }
+/// A sent file's copy for reading, made on the caseworker's machine.
+#[derive(Debug)]
+pub struct ReadingCopy {
+    /// What the file is by its first bytes, whatever the sender's phone called it.
+    pub media_type: &'static str,
+    /// The extension it is written with: `.bin` for a kind clew does not know, never the sender's own (an
+    /// `.html` or `.desktop` file opened on the caseworker's machine could run or call out).
+    pub extension: &'static str,
+    /// The copy: a picture without its metadata (place, device, time), another file as it is; `None` for a
+    /// picture clew could not read to strip (its original must then be opened with care).
+    pub bytes: Option<Vec<u8>>,
+    /// What was removed.
+    pub removed: Vec<String>,
+}
+
+/// What a file is by its first bytes: its media type and the extension clew writes it with.
+fn sniff(bytes: &[u8]) -> (&'static str, &'static str) {
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        ("image/jpeg", "jpg")
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        ("image/png", "png")
+    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        ("image/webp", "webp")
+    } else if bytes.starts_with(b"%PDF-") {
+        ("application/pdf", "pdf")
+    } else {
+        ("application/octet-stream", "bin")
     }
-    (bytes, Vec::new())
+}
+
+/// A copy of a sent file for reading. The original stays sealed as evidence.
+pub fn reading_copy(bytes: Vec<u8>) -> ReadingCopy {
+    let (media_type, extension) = sniff(&bytes);
+    if !clew_intake::strip::strippable(media_type) {
+        return ReadingCopy { media_type, extension, bytes: Some(bytes), removed: Vec::new() };
+    }
+    match clew_intake::strip::strip(media_type, bytes) {
+        Ok((stripped, removed)) => ReadingCopy { media_type, extension, bytes: Some(stripped), removed },
+        Err(_) => ReadingCopy { media_type, extension, bytes: None, removed: Vec::new() },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reading_copy_goes_by_the_bytes_not_the_name() {
+        let pdf = reading_copy(b"%PDF-1.7 SYNTHETIC".to_vec());
+        assert_eq!((pdf.media_type, pdf.extension), ("application/pdf", "pdf"));
+        let page = reading_copy(b"<html><script>SYNTHETIC</script>".to_vec());
+        assert_eq!(page.extension, "bin", "never .html");
+        let broken = reading_copy(vec![0xFF, 0xD8, 0xFF, 0x00]);
+        assert_eq!(broken.media_type, "image/jpeg");
+        assert!(broken.bytes.is_none(), "a picture clew cannot strip has no reading copy");
+    }
 }

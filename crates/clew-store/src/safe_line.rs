@@ -12,6 +12,9 @@ use crate::{Error, Result};
 
 const MIGRATIONS: [&str; 1] = [include_str!("../migrations/safe-line/0001_conversations.sql")];
 
+/// The numbers conversations get (seven digits, at random).
+const CONVERSATION_NUMBERS: std::ops::Range<i64> = 1_000_000..10_000_000;
+
 /// The triage states of a conversation.
 pub const STATES: [&str; 4] = ["new", "in-contact", "referred", "closed"];
 
@@ -81,8 +84,10 @@ pub struct ConversationSummary {
 /// A message as stored: sealed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SealedMessage {
-    /// Its number.
+    /// Its number (random).
     pub number: u64,
+    /// Its place in its conversation (1, 2, 3...).
+    pub seq: u64,
     /// What it is.
     pub kind: MessageKind,
     /// The day it was written.
@@ -134,6 +139,11 @@ impl SafeLineStore {
             );
         }
         let mut connection = crate::sqlite::connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+        // Deleted rows are overwritten, not left in free pages; the WAL is checkpointed often and truncated
+        // after, so it does not keep a long history of writes in the order they came.
+        connection.execute_batch(
+            "PRAGMA secure_delete = ON; PRAGMA wal_autocheckpoint = 64; PRAGMA journal_size_limit = 0;",
+        )?;
         crate::sqlite::migrate(&mut connection, path, &MIGRATIONS)?;
         Ok(SafeLineStore { path: path.to_path_buf(), db: Mutex::new(connection) })
     }
@@ -170,14 +180,28 @@ impl SafeLineStore {
             Some((lookup, key)) => (Some(&lookup[..]), Some(key)),
             None => (None, None),
         };
-        let added = tx.execute(
-            "INSERT OR IGNORE INTO conversation (lookup, reply_key, opened) VALUES (?1, ?2, ?3)",
-            params![lookup, key, day],
-        )?;
-        if added != 1 {
-            return Err(Error::Conflict("a conversation with this return code exists already".into()));
+        if let Some(lookup) = lookup {
+            let taken: bool =
+                tx.query_row("SELECT EXISTS (SELECT 1 FROM conversation WHERE lookup = ?1)", [lookup], |row| {
+                    row.get(0)
+                })?;
+            if taken {
+                return Err(Error::Conflict("a conversation with this return code exists already".into()));
+            }
         }
-        let number = tx.last_insert_rowid() as u64;
+        let mut number = None;
+        for _ in 0..16 {
+            let candidate: i64 = rand::random_range(CONVERSATION_NUMBERS);
+            let added = tx.execute(
+                "INSERT OR IGNORE INTO conversation (number, lookup, reply_key, opened) VALUES (?1, ?2, ?3, ?4)",
+                params![candidate, lookup, key, day],
+            )?;
+            if added == 1 {
+                number = Some(candidate as u64);
+                break;
+            }
+        }
+        let number = number.ok_or_else(|| Error::Conflict("no free conversation number: try again".into()))?;
         insert_letter(&tx, number, day, letter, files)?;
         tx.commit()?;
         Ok(number)
@@ -238,14 +262,10 @@ impl SafeLineStore {
         if !exists || kind == MessageKind::Letter {
             return Ok(None);
         }
-        db.execute(
-            "INSERT INTO message (conversation, kind, day, sealed, seen) VALUES (?1, ?2, ?3, ?4, 1)",
-            params![conversation as i64, kind.as_str(), day, sealed],
-        )?;
-        Ok(Some(db.last_insert_rowid() as u64))
+        Ok(Some(insert_message(&db, conversation, kind, day, sealed, true)?))
     }
 
-    /// Every conversation, newest first, with its counts.
+    /// Every conversation, the latest written to first, with its counts.
     pub fn conversations(&self) -> Result<Vec<ConversationSummary>> {
         let db = self.db();
         let mut query = db.prepare_cached(
@@ -255,7 +275,7 @@ impl SafeLineStore {
                 count(*) FILTER (WHERE m.kind = 'letter' AND m.seen = 0),
                 count(*) FILTER (WHERE m.kind = 'reply')
              FROM conversation c LEFT JOIN message m ON m.conversation = c.number
-             GROUP BY c.number ORDER BY c.number DESC",
+             GROUP BY c.number ORDER BY 5 DESC, c.opened DESC, c.number",
         )?;
         let rows = query.query_map([], |row| {
             Ok(ConversationSummary {
@@ -276,19 +296,33 @@ impl SafeLineStore {
     pub fn messages(&self, conversation: u64, kinds: &[MessageKind]) -> Result<Vec<SealedMessage>> {
         let db = self.db();
         let mut query = db.prepare_cached(
-            "SELECT m.number, m.kind, m.day, m.sealed,
+            "SELECT m.number, m.seq, m.kind, m.day, m.sealed,
                 (SELECT count(DISTINCT f.position) FROM file f WHERE f.message = m.number)
-             FROM message m WHERE m.conversation = ?1 ORDER BY m.number",
+             FROM message m WHERE m.conversation = ?1 ORDER BY m.seq",
         )?;
         let rows = query.query_map([conversation as i64], |row| {
-            Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?, row.get(2)?, row.get(3)?, row.get::<_, i64>(4)?))
+            Ok((
+                row.get::<_, i64>(0)?,
+                row.get::<_, i64>(1)?,
+                row.get::<_, String>(2)?,
+                row.get(3)?,
+                row.get(4)?,
+                row.get::<_, i64>(5)?,
+            ))
         })?;
         let mut messages = Vec::new();
         for row in rows {
-            let (number, kind, day, sealed, files) = row?;
+            let (number, seq, kind, day, sealed, files) = row?;
             let kind = MessageKind::parse(&kind).ok_or_else(|| Error::Corrupt(format!("message kind `{kind}`")))?;
             if kinds.contains(&kind) {
-                messages.push(SealedMessage { number: number as u64, kind, day, sealed, files: files as u64 });
+                messages.push(SealedMessage {
+                    number: number as u64,
+                    seq: seq as u64,
+                    kind,
+                    day,
+                    sealed,
+                    files: files as u64,
+                });
             }
         }
         Ok(messages)
@@ -377,9 +411,7 @@ fn insert_letter(
     letter: &[u8],
     files: &[LetterFile],
 ) -> Result<u64> {
-    tx.prepare_cached("INSERT INTO message (conversation, kind, day, sealed) VALUES (?1, 'letter', ?2, ?3)")?
-        .execute(params![conversation as i64, day, letter])?;
-    let number = tx.last_insert_rowid();
+    let number = insert_message(tx, conversation, MessageKind::Letter, day, letter, false)? as i64;
     for (position, file) in files.iter().enumerate() {
         match file {
             LetterFile::Whole(sealed) => {
@@ -411,4 +443,33 @@ fn insert_letter(
         }
     }
     Ok(number as u64)
+}
+
+/// Adds a message at the end of its conversation, under a random number; its number.
+fn insert_message(
+    db: &Connection,
+    conversation: u64,
+    kind: MessageKind,
+    day: &str,
+    sealed: &[u8],
+    seen: bool,
+) -> Result<u64> {
+    let seq: i64 = db.query_row(
+        "SELECT coalesce(max(seq), 0) + 1 FROM message WHERE conversation = ?1",
+        [conversation as i64],
+        |row| row.get(0),
+    )?;
+    for _ in 0..16 {
+        let number: i64 = rand::random_range(1..i64::MAX);
+        let added = db
+            .prepare_cached(
+                "INSERT OR IGNORE INTO message (number, conversation, seq, kind, day, sealed, seen)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![number, conversation as i64, seq, kind.as_str(), day, sealed, seen])?;
+        if added == 1 {
+            return Ok(number as u64);
+        }
+    }
+    Err(Error::Conflict("no free message number: try again".into()))
 }

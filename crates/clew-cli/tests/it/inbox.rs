@@ -21,6 +21,8 @@ impl Server {
             .args(["--project", "p", "serve", "--listen", "127.0.0.1:0", "--safe-line-listen", "127.0.0.1:0"])
             .current_dir(dir)
             .env_remove("CLEW_PROJECT")
+            // The pepper's default place is the user's configuration folder: here, the test's own.
+            .env("XDG_CONFIG_HOME", dir.join("config"))
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -126,6 +128,11 @@ fn a_caseworker_answers_the_safe_line_from_another_machine_with_clew_inbox() {
             .unwrap();
     std::fs::write(dir.path().join("laptop/token"), token["token"].as_str().unwrap()).unwrap();
 
+    // A pepper inside the project protects nothing: refused.
+    let refused =
+        run(&["--project", "p", "serve", "--safe-line-listen", "127.0.0.1:0", "--safe-line-pepper", "p/pepper"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("apart from the project"));
     let server = Server::start(dir.path());
     // A sender writes, with a photo, and asks for a code.
     let (status, page) = post(
@@ -166,6 +173,10 @@ fn a_caseworker_answers_the_safe_line_from_another_machine_with_clew_inbox() {
     );
     let copy = std::fs::read(dir.path().join("laptop/files/letter-1-file-1.jpg")).unwrap();
     let original = std::fs::read(dir.path().join("laptop/files/letter-1-file-1-original.jpg")).unwrap();
+    // The pepper was made in the configuration folder, private, and not in the project.
+    let peppers: Vec<_> = std::fs::read_dir(dir.path().join("config/clew/safe-line")).unwrap().collect();
+    assert_eq!(peppers.len(), 1);
+    assert!(!dir.path().join("p/safe-line/pepper").exists());
     assert_eq!(original, photo());
     assert!(!copy.windows(13).any(|w| w == b"SYNTHETIC-GPS"), "the reading copy has no location");
     stdout(&remote(&["reply", &number, "--message", "SYNTHETIC-REPLY-MARKER: мы поможем"]));

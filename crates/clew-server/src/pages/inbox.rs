@@ -105,6 +105,22 @@ pub(crate) async fn add(
     Ok(Json(Added { number }))
 }
 
+pub(crate) async fn mark_read(
+    State(app): State<App>,
+    Path(conversation): Path<String>,
+) -> Result<Json<StateSet>, Failure> {
+    let conversation = number(&conversation)?;
+    app.run(move |service| service.inbox_mark_read(conversation)).await?;
+    let state = app
+        .run(move |service| service.inbox())
+        .await?
+        .into_iter()
+        .find(|c| c.number == conversation)
+        .map(|c| c.state)
+        .unwrap_or_default();
+    Ok(Json(StateSet { conversation, state }))
+}
+
 pub(crate) async fn set_state(
     State(app): State<App>,
     Path(conversation): Path<String>,

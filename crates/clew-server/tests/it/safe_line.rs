@@ -35,6 +35,7 @@ fn options(pepper: &Path, per_network: u32, per_minute: u32) -> clew_server::Saf
         exit: "https://example.org/".into(),
         per_network_per_hour: per_network,
         per_minute,
+        bytes_per_day: clew_server::BYTES_PER_DAY,
     }
 }
 
@@ -101,6 +102,13 @@ impl Line {
     fn conversations(&self) -> usize {
         self.service.inbox().unwrap().len()
     }
+}
+
+/// Whether an answer is a refusal: every answer to a form is `200 OK` and one size, refused or not.
+fn refused(reply: &Reply) -> bool {
+    assert_eq!(reply.status, StatusCode::OK, "every answer to a form is 200");
+    assert_eq!(reply.body.len(), clew_safeline::pad::ANSWER, "every answer to a form is one size");
+    reply.body.contains("class=\"refused\"")
 }
 
 /// The code a "sent" page shows.
@@ -208,12 +216,16 @@ async fn what_a_sender_sends_is_stored_sealed_with_nothing_that_names_them() {
     assert_eq!(letter.text, MARKER_TEXT);
     assert_eq!(letter.language, "ko");
     assert_eq!(letter.files[0].name, "IMG_20261207_101112.jpg");
-    let original =
-        clew_service::safe_line::open_file(&line.caseworker, &line.service.inbox_file(messages[0].number, 0).unwrap())
-            .unwrap();
+    let original = clew_service::safe_line::open_file(
+        &line.caseworker,
+        &line.service.inbox_file(messages[0].number, 0).unwrap(),
+        letter.files[0].size,
+    )
+    .unwrap();
     assert_eq!(original.as_slice(), photo().as_slice(), "the original is kept as sent, as evidence");
-    let (copy, removed) = clew_service::safe_line::reading_copy("image/jpeg", original.to_vec());
-    assert!(!contains(&copy, MARKER_FILE) && removed.contains(&"exif".to_string()), "{removed:?}");
+    let copy = clew_service::safe_line::reading_copy(original.to_vec());
+    assert!(!contains(copy.bytes.as_ref().unwrap(), MARKER_FILE) && copy.removed.contains(&"exif".to_string()));
+    assert_eq!(copy.extension, "jpg");
     let Opened::Letter { letter: second, .. } = &opened[1] else { panic!("{opened:?}") };
     assert_eq!(second.text, "SYNTHETIC-SECOND-MARKER");
     // Someone else's key opens nothing.
@@ -252,10 +264,12 @@ async fn a_reply_reaches_only_the_code_and_the_conversation_goes_on() {
         clew_service::safe_line::open_message(&line.caseworker, &messages[1]).unwrap(),
         Opened::Reply { .. }
     ));
+    assert_eq!(line.service.inbox().unwrap()[0].unseen, 2, "fetching is not reading");
+    line.service.inbox_mark_read(number).unwrap();
     assert_eq!(line.service.inbox().unwrap()[0].unseen, 0);
     // A conversation without a code cannot be answered.
     line.post("/en", &[("message", "SYNTHETIC one-off")], &[], ADDRESS).await;
-    let one_off = line.service.inbox().unwrap()[0].clone();
+    let one_off = line.service.inbox().unwrap().into_iter().find(|c| c.number != number).unwrap();
     assert!(!one_off.answerable);
     assert!(line.service.inbox_reply_keys(one_off.number).is_err());
 }
@@ -272,7 +286,7 @@ async fn a_wrong_code_is_answered_as_an_unknown_one() {
     let unknown = line.post("/ru", &[("code", "9999 9999 9999 9999")], &[], ADDRESS).await;
     let near = line.post("/ru", &[("code", &wrong)], &[], ADDRESS).await;
     let malformed = line.post("/ru", &[("code", "not a code at all")], &[], ADDRESS).await;
-    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert!(refused(&unknown));
     for other in [&near, &malformed] {
         assert_eq!(other.status, unknown.status);
         assert_eq!(other.body, unknown.body, "the same page, byte for byte");
@@ -280,8 +294,8 @@ async fn a_wrong_code_is_answered_as_an_unknown_one() {
     assert!(unknown.body.contains("Этот код ничего не открывает"), "{}", unknown.body);
     // Sending more with a wrong code stores nothing.
     let before = line.service.inbox_messages(line.service.inbox().unwrap()[0].number).unwrap().len();
-    let refused = line.post("/ru", &[("code", &wrong), ("message", "SYNTHETIC lost")], &[], ADDRESS).await;
-    assert_eq!(refused.body, unknown.body);
+    let answer = line.post("/ru", &[("code", &wrong), ("message", "SYNTHETIC lost")], &[], ADDRESS).await;
+    assert_eq!(answer.body, unknown.body);
     assert_eq!(line.service.inbox_messages(line.service.inbox().unwrap()[0].number).unwrap().len(), before);
 }
 
@@ -317,9 +331,30 @@ async fn every_page_is_padded_private_and_cookieless() {
         assert!(!page.body.contains("<script") && !page.body.contains("http://"), "nothing loaded from elsewhere");
         assert!(page.body.contains("href=\"https://example.org/\""), "the quick exit on every page");
     }
-    // Check and send, short and long, right and wrong: one size.
+    // Check and send, short and long, right and wrong: one status, one size, the same headers.
     let sizes: Vec<usize> = pages[4..].iter().map(|p| p.body.len()).collect();
-    assert!(sizes.iter().all(|s| *s == sizes[0]), "{sizes:?}");
+    assert!(sizes.iter().all(|s| *s == clew_safeline::pad::ANSWER), "{sizes:?}");
+    let shape = |reply: &Reply| {
+        let mut headers: Vec<(String, usize)> =
+            reply.headers.iter().map(|(name, value)| (name.to_string(), value.len())).collect();
+        headers.sort();
+        (reply.status, headers)
+    };
+    for page in &pages[5..] {
+        assert_eq!(shape(page), shape(&pages[4]), "an answer that looks otherwise on the wire");
+    }
+    // A conversation with long replies is cut to the latest that fit, never grown past its size.
+    let number = line.service.inbox().unwrap().into_iter().find(|c| c.answerable).unwrap().number;
+    let keys = line.service.inbox_reply_keys(number).unwrap();
+    for i in 0..3 {
+        let text = format!("SYNTHETIC reply {i} {}", "<답장> ".repeat(1800));
+        let sealed = clew_service::safe_line::seal_answer(MessageKind::Reply, &text, &keys).unwrap();
+        line.service.inbox_add(number, MessageKind::Reply, &sealed).unwrap();
+    }
+    let long_replies = line.post("/en", &[("code", &code_of(&pages[6]))], &[], ADDRESS).await;
+    assert_eq!(shape(&long_replies), shape(&pages[4]));
+    assert!(long_replies.body.contains("Older answers are not shown"), "{}", &long_replies.body[..2000]);
+    assert!(long_replies.body.contains("SYNTHETIC reply 2"), "the latest is shown");
     // Titles are neutral in every language.
     assert!(pages[0].body.contains("<title>메모</title>") && pages[1].body.contains("<title>Заметки</title>"));
 }
@@ -362,7 +397,7 @@ async fn limits_hold_and_oversized_input_is_refused_in_the_senders_language() {
         assert_eq!(line.post("/", &[("message", "SYNTHETIC")], &[], ADDRESS).await.status, StatusCode::OK);
     }
     let held = line.post("/ru", &[("message", "SYNTHETIC")], &[], "203.0.113.9:1").await;
-    assert_eq!(held.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(refused(&held));
     assert!(held.body.contains("Подождите час"), "{}", held.body);
     assert_eq!(
         line.post("/", &[("message", "SYNTHETIC")], &[], "198.51.100.4:1").await.status,
@@ -370,17 +405,38 @@ async fn limits_hold_and_oversized_input_is_refused_in_the_senders_language() {
         "another network"
     );
     assert_eq!(line.conversations(), 4);
+    // Behind an onion service every sender comes from loopback: one abuser must not close the line for all.
+    for _ in 0..5 {
+        assert!(!refused(&line.post("/", &[("message", "SYNTHETIC")], &[], "127.0.0.1:40000").await));
+    }
+
+    // The whole line's limits: per minute, and bytes per day.
+    let dir = tempfile::tempdir().unwrap();
+    let mut tight = options(&dir.path().join("pepper"), 1000, 2);
+    let strict = clew_server::safe_line_app(clew_server::Line::new(Arc::clone(&line.service), tight.clone()).unwrap());
+    let strict = Line { router: strict, ..line };
+    for expected in [false, false, true] {
+        assert_eq!(refused(&strict.post("/", &[("message", "SYNTHETIC")], &[], "127.0.0.1:1").await), expected);
+    }
+    tight.per_minute = 1000;
+    tight.bytes_per_day = 10_000;
+    let small = clew_server::safe_line_app(clew_server::Line::new(Arc::clone(&strict.service), tight).unwrap());
+    let small = Line { router: small, ..strict };
+    assert!(!refused(&small.post("/", &[("message", &"x".repeat(6000))], &[], ADDRESS).await));
+    let spent = small.post("/", &[("message", &"x".repeat(6000))], &[], ADDRESS).await;
+    assert!(refused(&spent) && spent.body.contains("지금 글이 너무 많이 오고 있습니다"), "{}", spent.body);
+    drop(small);
 
     let line = Line::new(100, true);
     let long = "가".repeat(clew_safeline::letter::MAX_TEXT / 3 + 1);
-    let refused = line.post("/", &[("message", &long)], &[], ADDRESS).await;
-    assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert!(refused.body.contains("글이 너무 깁니다"), "{}", refused.body);
+    let answer = line.post("/", &[("message", &long)], &[], ADDRESS).await;
+    assert!(refused(&answer));
+    assert!(answer.body.contains("글이 너무 깁니다"), "{}", answer.body);
     let big = vec![0u8; clew_service::safe_line::MAX_FILE_BYTES + 1];
-    let refused =
+    let answer =
         line.post("/en", &[("message", "SYNTHETIC")], &[("big.bin", "application/octet-stream", &big)], ADDRESS).await;
-    assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert!(refused.body.contains("A file is too large"), "{}", refused.body);
+    assert!(refused(&answer));
+    assert!(answer.body.contains("A file is too large"), "{}", answer.body);
     let small: &[u8] = b"SYNTHETIC";
     let four = [
         ("a.txt", "text/plain", small),
@@ -388,18 +444,18 @@ async fn limits_hold_and_oversized_input_is_refused_in_the_senders_language() {
         ("c.txt", "text/plain", small),
         ("d.txt", "text/plain", small),
     ];
-    let refused = line.post("/ru", &[("message", "SYNTHETIC")], &four, ADDRESS).await;
-    assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert!(refused.body.contains("Слишком много файлов"), "{}", refused.body);
+    let answer = line.post("/ru", &[("message", "SYNTHETIC")], &four, ADDRESS).await;
+    assert!(refused(&answer));
+    assert!(answer.body.contains("Слишком много файлов"), "{}", answer.body);
     let empty = line.post("/en", &[("message", "   ")], &[], ADDRESS).await;
-    assert_eq!(empty.status, StatusCode::BAD_REQUEST);
+    assert!(refused(&empty));
     assert_eq!(line.conversations(), 0, "nothing stored");
 
     // Without a caseworker nobody could read a message: it is refused, and nothing is stored.
     let closed = Line::new(100, false);
-    let refused = closed.post("/en", &[("message", "SYNTHETIC")], &[], ADDRESS).await;
-    assert_eq!(refused.status, StatusCode::CONFLICT);
-    assert!(refused.body.contains("not open yet"), "{}", refused.body);
+    let answer = closed.post("/en", &[("message", "SYNTHETIC")], &[], ADDRESS).await;
+    assert!(refused(&answer));
+    assert!(answer.body.contains("not open yet"), "{}", answer.body);
     assert_eq!(closed.conversations(), 0);
 }
 
@@ -422,7 +478,7 @@ async fn the_pepper_is_made_once_kept_private_and_needed() {
         clew_server::Line::new(Arc::clone(&other.service), options(&lost, 100, 100)).unwrap(),
     );
     let third = Line { router: elsewhere, ..other };
-    assert_eq!(third.post("/en", &[("code", &code)], &[], ADDRESS).await.status, StatusCode::NOT_FOUND);
+    assert!(refused(&third.post("/en", &[("code", &code)], &[], ADDRESS).await));
 }
 
 /// A chunk's form, as the page's script sends it.
@@ -483,7 +539,7 @@ async fn a_file_sent_in_chunks_resumes_after_a_dropped_connection_and_a_repeat_w
     }])
     .to_string();
     let early = line.post("/", &[("message", "SYNTHETIC with a scan"), ("uploads", &uploads)], &[], ADDRESS).await;
-    assert_eq!(early.status, StatusCode::CONFLICT, "{}", early.body);
+    assert!(refused(&early), "{}", early.body);
     assert_eq!(line.conversations(), 0);
     // The last chunk, then the letter.
     assert!(send_chunk(&line, token, 3, 2, parts[2]).await.body.contains("data-have=\"3\""));
@@ -495,7 +551,7 @@ async fn a_file_sent_in_chunks_resumes_after_a_dropped_connection_and_a_repeat_w
     let sealed = line.service.inbox_file(messages[0].number, 0).unwrap();
     assert_eq!(sealed.len(), 3);
     assert_eq!(&sealed[1], &before[1].1, "the chunk sealed on its first arrival is the one kept");
-    let opened = clew_service::safe_line::open_file(&line.caseworker, &sealed).unwrap();
+    let opened = clew_service::safe_line::open_file(&line.caseworker, &sealed, size as u64).unwrap();
     assert_eq!(opened.as_slice(), file.as_slice());
     let Opened::Letter { letter, .. } = clew_service::safe_line::open_message(&line.caseworker, &messages[0]).unwrap()
     else {
@@ -504,12 +560,12 @@ async fn a_file_sent_in_chunks_resumes_after_a_dropped_connection_and_a_repeat_w
     assert_eq!((letter.files[0].name.as_str(), letter.files[0].size), ("scan.pdf", size as u64));
     // Hostile chunks: too large, an index past the end, a token that is not one; none is stored.
     let big = vec![0u8; clew_service::safe_line::CHUNK_BYTES + 1];
-    let refused = send_chunk(&line, "ffeeddccbbaa99887766554433221100", 100, 0, &big).await;
-    assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE);
+    let answer = send_chunk(&line, "ffeeddccbbaa99887766554433221100", 100, 0, &big).await;
+    assert!(refused(&answer));
     for fields in [chunk_fields(token, "3", "3"), chunk_fields("not-hex", "3", "0"), chunk_fields(token, "100000", "0")]
     {
-        let refused = line.post("/", &fields, &[], ADDRESS).await;
-        assert!(refused.status.is_client_error(), "{fields:?}: {}", refused.status);
+        let answer = line.post("/", &fields, &[], ADDRESS).await;
+        assert!(refused(&answer), "{fields:?}");
     }
     assert!(stored_chunks(&line.project).is_empty());
 }

@@ -10,6 +10,9 @@ CREATE TABLE setting (
     value BLOB NOT NULL
 ) WITHOUT ROWID;
 
+-- Numbers are random (conversations: seven digits; messages: 63 bits), never sequential: the order rows were
+-- written in, across conversations, would bound when each was written. Within a conversation, `seq` orders its
+-- messages.
 CREATE TABLE conversation (
     number INTEGER PRIMARY KEY,
     -- What a return code derives, to find the conversation by (HMAC with the pepper); NULL when the sender
@@ -25,6 +28,8 @@ CREATE TABLE conversation (
 CREATE TABLE message (
     number INTEGER PRIMARY KEY,
     conversation INTEGER NOT NULL REFERENCES conversation(number),
+    -- Its place in its conversation: 1, 2, 3...
+    seq INTEGER NOT NULL,
     -- letter: a sender's, sealed to the caseworkers; reply: a caseworker's, sealed to the conversation's key and
     -- the caseworkers; note: a caseworker's, sealed to the caseworkers.
     kind TEXT NOT NULL CHECK (kind IN ('letter', 'reply', 'note')),
@@ -33,7 +38,7 @@ CREATE TABLE message (
     -- 1 once a caseworker has fetched it.
     seen INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX message_conversation ON message(conversation, number);
+CREATE UNIQUE INDEX message_conversation ON message(conversation, seq);
 
 -- The files of a letter, as sent: each in one or more chunks, each chunk sealed on its own (a file sent whole is
 -- one chunk; a file sent in chunks by the page's script keeps the chunks as they arrived).
