@@ -170,12 +170,26 @@ fieldset{border:1px solid #d5dbe0;margin:1rem 0}button{font:inherit;padding:.5re
 .code{font-size:1.6rem;font-weight:bold;letter-spacing:.05em;background:#f3f6f8;padding:.6rem;word-break:break-word}\
 .refused{color:#8c3b1f}.reply{background:#f3f6f8;padding:.6rem;white-space:pre-wrap}section{margin:1.2rem 0}";
 
-fn style_hash() -> &'static str {
-    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| {
+/// The pages' script: not needed to use them; where it runs, it pads requests and sends files in resumable
+/// chunks (`assets/safe-line.js`). Inline, allowed by its hash.
+const SCRIPT: &str = include_str!("../assets/safe-line.js");
+
+/// The Content-Security-Policy of every page: nothing from elsewhere; the inline style and script by their
+/// hashes; requests only to this listener.
+fn policy() -> &'static str {
+    static POLICY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    POLICY.get_or_init(|| {
         use base64::Engine;
         use sha2::Digest;
-        format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(STYLE)))
+        let hash = |text: &str| {
+            format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(text)))
+        };
+        format!(
+            "default-src 'none'; style-src {}; script-src {}; connect-src 'self'; form-action 'self'; \
+             frame-ancestors 'none'; base-uri 'none'",
+            hash(STYLE),
+            hash(SCRIPT)
+        )
     })
 }
 
@@ -183,10 +197,6 @@ fn style_hash() -> &'static str {
 async fn headers(mut response: Response) -> Response {
     let headers = response.headers_mut();
     headers.remove(header::SET_COOKIE);
-    let policy = format!(
-        "default-src 'none'; style-src {}; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-        style_hash()
-    );
     for (name, value) in [
         (header::CACHE_CONTROL, "no-store"),
         (header::REFERRER_POLICY, "no-referrer"),
@@ -196,7 +206,7 @@ async fn headers(mut response: Response) -> Response {
     ] {
         headers.insert(name, HeaderValue::from_static(value));
     }
-    if let Ok(value) = HeaderValue::from_str(&policy) {
+    if let Ok(value) = HeaderValue::from_str(policy()) {
         headers.insert(header::CONTENT_SECURITY_POLICY, value);
     }
     response
@@ -248,6 +258,7 @@ fn render(line: &Line, lang: Lang, body: Markup) -> String {
                     a.exit href=(line.0.options.exit) rel="noreferrer" { (lang.t(Msg::LineExit)) }
                 }
                 main { (body) }
+                script { (PreEscaped(SCRIPT)) }
             }
         }
     };
@@ -288,8 +299,15 @@ fn send_form(lang: Lang, code: Option<&str>) -> Markup {
                 }
             }
             p { button type="submit" { (lang.t(Msg::LineSend)) } }
+            (status(lang))
         }
     }
+}
+
+/// Where the script says how sending goes (hidden without it).
+fn status(lang: Lang) -> Markup {
+    let sending = lang.tr(Msg::LineSending, &[("done", Arg::Text("%d")), ("total", Arg::Text("%t"))]);
+    html! { p data-sending=(sending) data-failed=(lang.t(Msg::LineUnreachable)) role="status" hidden {} }
 }
 
 fn home_page(line: &Line, lang: Lang) -> Response {
@@ -313,6 +331,7 @@ fn home_page(line: &Line, lang: Lang) -> Response {
             form method="post" action=(href(lang)) enctype="multipart/form-data" {
                 p { label { (lang.t(Msg::LineCode)) br; input type="text" name="code" autocomplete="off" autocapitalize="off" spellcheck="false"; } }
                 p { button type="submit" { (lang.t(Msg::LineOpen)) } }
+                (status(lang))
             }
         }
     };

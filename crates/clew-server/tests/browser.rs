@@ -331,6 +331,17 @@ fn photo_with_location() -> Vec<u8> {
     jpeg
 }
 
+/// Waits (up to ten seconds) until the page holds `text`.
+async fn wait_for_text(client: &Client, text: &str) {
+    for _ in 0..100 {
+        if client.source().await.unwrap().contains(text) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no “{text}” on {}", client.current_url().await.unwrap());
+}
+
 /// Waits until the page has an element matching `css`, and gives its text.
 async fn text_of(client: &Client, css: &str) -> String {
     for _ in 0..100 {
@@ -429,13 +440,7 @@ async fn a_sender_writes_in_korean_with_a_photo_and_reads_the_reply_with_javascr
     screenshot(&client, "safe-line-reply").await;
     client.find(Locator::Css("form textarea")).await.unwrap().send_keys("SYNTHETIC 두 번째 글").await.unwrap();
     client.find(Locator::Css("form button")).await.unwrap().click().await.unwrap();
-    for _ in 0..100 {
-        if client.source().await.unwrap().contains("보내신 글: 2개") {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(client.source().await.unwrap().contains("보내신 글: 2개"));
+    wait_for_text(&client, "보내신 글: 2개").await;
     assert_eq!(service.inbox().unwrap()[0].letters, 2);
     // A wrong code opens nothing.
     client.goto(&format!("{base}/")).await.unwrap();
@@ -448,5 +453,106 @@ async fn a_sender_writes_in_korean_with_a_photo_and_reads_the_reply_with_javascr
         .unwrap();
     client.find(Locator::Css(&format!("{open} button"))).await.unwrap().click().await.unwrap();
     assert!(text_of(&client, "p.refused").await.contains("이 번호로 열리는 글이 없습니다"));
+    client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_javascript_a_file_goes_in_padded_resumable_chunks() {
+    if !tools_present() {
+        return;
+    }
+    use std::sync::{Arc, Mutex};
+    let dir = tempfile::tempdir().unwrap();
+    let actor = clew_service::Actor::new("tester").unwrap();
+    let (service, _) = clew_service::Service::init(&dir.path().join("p"), "line", None, &actor).unwrap();
+    let caseworker = clew_vault::new_custodian("caseworker");
+    service.add_caseworker(&actor, &caseworker.key, "caseworker one").unwrap();
+    let service = Arc::new(service);
+    let options = clew_server::SafeLineOptions {
+        pepper: dir.path().join("pepper"),
+        exit: "https://example.org/".into(),
+        per_network_per_hour: 100,
+        per_minute: 100,
+        bytes_per_day: clew_server::BYTES_PER_DAY,
+    };
+    let line = clew_server::Line::new(Arc::clone(&service), options).unwrap();
+    // Every request's size, as the network would see it.
+    let sizes: Arc<Mutex<Vec<(String, u64)>>> = Arc::default();
+    let seen = Arc::clone(&sizes);
+    let router = clew_server::safe_line_app(line).layer(axum::middleware::from_fn(
+        move |request: axum::extract::Request, next: axum::middleware::Next| {
+            let length = request
+                .headers()
+                .get(axum::http::header::CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok()?.parse().ok())
+                .unwrap_or(0);
+            seen.lock().unwrap().push((request.method().to_string(), length));
+            next.run(request)
+        },
+    ));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
+    });
+    let scan: Vec<u8> = (0..250_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let path = dir.path().join("scan.bin");
+    std::fs::write(&path, &scan).unwrap();
+
+    let driver = Driver::start();
+    let profile = tempfile::tempdir().unwrap();
+    let client = browser(&driver, profile.path(), true).await;
+    client.goto(&format!("{base}/en")).await.unwrap();
+    let send = "form:has(textarea)";
+    client
+        .find(Locator::Css(&format!("{send} textarea")))
+        .await
+        .unwrap()
+        .send_keys("SYNTHETIC with a scan")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css(&format!("{send} input[type='file']")))
+        .await
+        .unwrap()
+        .send_keys(&path.display().to_string())
+        .await
+        .unwrap();
+    client.find(Locator::Css(&format!("{send} input[value='digits']"))).await.unwrap().click().await.unwrap();
+    client.find(Locator::Css(&format!("{send} button"))).await.unwrap().click().await.unwrap();
+    let code = text_of(&client, "p.code").await;
+    assert_eq!(code.chars().filter(char::is_ascii_digit).count(), 16, "{code}");
+    screenshot(&client, "safe-line-js-code").await;
+
+    // Three chunks and the letter, each request exactly one of the sizes.
+    let posts: Vec<u64> = sizes.lock().unwrap().iter().filter(|(m, _)| m == "POST").map(|(_, n)| *n).collect();
+    assert_eq!(posts.len(), 4, "{posts:?}");
+    for size in &posts {
+        assert!(clew_safeline::pad::BUCKETS.contains(&(*size as usize)), "a request of {size} bytes: {posts:?}");
+    }
+    // The caseworker gets the file whole, from its chunks, as sent.
+    let identity = clew_vault::Identity::parse(&caseworker.identity_file, "key").unwrap();
+    let number = service.inbox().unwrap()[0].number;
+    let messages = service.inbox_messages(number).unwrap();
+    let clew_service::safe_line::Opened::Letter { letter, .. } =
+        clew_service::safe_line::open_message(&identity, &messages[0]).unwrap()
+    else {
+        panic!("a letter")
+    };
+    assert_eq!((letter.files[0].name.as_str(), letter.files[0].size), ("scan.bin", 250_000));
+    let chunks = service.inbox_file(messages[0].number, 0).unwrap();
+    assert_eq!(chunks.len(), 3);
+    let opened = clew_service::safe_line::open_file(&identity, &chunks, letter.files[0].size).unwrap();
+    assert_eq!(opened.as_slice(), scan.as_slice());
+    assert_eq!(letter.files[0].sha256, hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&scan)));
+
+    // Checking the code goes padded too, and reads like any answer.
+    client.goto(&format!("{base}/en")).await.unwrap();
+    let open = "form:not(:has(textarea))";
+    client.find(Locator::Css(&format!("{open} input[name='code']"))).await.unwrap().send_keys(&code).await.unwrap();
+    client.find(Locator::Css(&format!("{open} button"))).await.unwrap().click().await.unwrap();
+    wait_for_text(&client, "Messages you sent: 1").await;
+    let last = sizes.lock().unwrap().iter().rev().find(|(m, _)| m == "POST").unwrap().1;
+    assert_eq!(last, 8192, "a code check is padded to the smallest size");
     client.close().await.unwrap();
 }

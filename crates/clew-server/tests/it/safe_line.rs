@@ -327,8 +327,9 @@ async fn every_page_is_padded_private_and_cookieless() {
         assert_eq!(page.headers[header::REFERRER_POLICY], "no-referrer");
         assert!(page.headers.get(header::SET_COOKIE).is_none());
         let policy = page.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
-        assert!(policy.starts_with("default-src 'none'") && !policy.contains("script-src"), "{policy}");
-        assert!(!page.body.contains("<script") && !page.body.contains("http://"), "nothing loaded from elsewhere");
+        assert!(policy.starts_with("default-src 'none'") && policy.contains("script-src 'sha256-"), "{policy}");
+        assert!(!policy.contains("unsafe") && policy.contains("connect-src 'self'"), "{policy}");
+        assert!(!page.body.contains("<script src") && !page.body.contains("http://"), "nothing loaded from elsewhere");
         assert!(page.body.contains("href=\"https://example.org/\""), "the quick exit on every page");
     }
     // Check and send, short and long, right and wrong: one status, one size, the same headers.
