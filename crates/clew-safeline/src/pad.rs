@@ -3,7 +3,7 @@
 
 /// The sizes a response (and, from the page's script, a request) is padded to, in bytes: a page, an answer to
 /// a form (under 30 KB), and a chunk of a file.
-pub const BUCKETS: [usize; 3] = [8 * 1024, 28 * 1024, 128 * 1024];
+pub const BUCKETS: [usize; 3] = [10 * 1024, 28 * 1024, 128 * 1024];
 
 /// The size of every answer to a form: sending, checking, refused or not, all look alike.
 pub const ANSWER: usize = BUCKETS[1];
@@ -57,7 +57,7 @@ mod tests {
     #[test]
     fn pages_of_any_length_within_a_bucket_come_out_equal() {
         for (length, expected) in
-            [(0, 8192), (100, 8192), (8185, 8192), (8186, 28672), (28_000, 28672), (40_000, 131_072)]
+            [(0, 10240), (100, 10240), (10233, 10240), (10234, 28672), (28_000, 28672), (40_000, 131_072)]
         {
             let mut page = "é".repeat(length / 2) + &"x".repeat(length % 2);
             assert!(pad_html(&mut page, 0));

@@ -1,10 +1,10 @@
 // The safe line's pages work without this script. Where it runs (a browser with fetch and Web Crypto), it makes
-// every form's request one of three sizes (8, 28 or 128 KiB) and sends files in chunks of 96 KiB, each with the
+// every form's request one of three sizes (10, 28 or 128 KiB) and sends files in chunks of 96 KiB, each with the
 // upload's random token and its index: a chunk sent again after a dropped connection is stored once, and a
 // file resumes where it stopped. It keeps nothing in the browser (no storage, no cookies).
 (() => {
   'use strict';
-  const SIZES = [8192, 28672, 131072], CHUNK = 98304, TRIES = 6;
+  const SIZES = [10240, 28672, 131072], CHUNK = 98304, TRIES = 6;
   if (!window.fetch || !window.crypto || !crypto.subtle || !window.TextEncoder) return;
   const encoder = new TextEncoder();
   const hex = (bytes) => Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, '0')).join('');

@@ -171,8 +171,19 @@ fieldset{border:1px solid #d5dbe0;margin:1rem 0}button{font:inherit;padding:.5re
 .refused{color:#8c3b1f}.reply{background:#f3f6f8;padding:.6rem;white-space:pre-wrap}section{margin:1.2rem 0}";
 
 /// The pages' script: not needed to use them; where it runs, it pads requests and sends files in resumable
-/// chunks (`assets/safe-line.js`). Inline, allowed by its hash.
-const SCRIPT: &str = include_str!("../assets/safe-line.js");
+/// chunks (`assets/safe-line.js`). Inline, allowed by its hash, without its comments and indentation (every
+/// byte of a page crosses a slow mobile line).
+fn script() -> &'static str {
+    static SCRIPT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SCRIPT.get_or_init(|| {
+        include_str!("../assets/safe-line.js")
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && !line.starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
+}
 
 /// The Content-Security-Policy of every page: nothing from elsewhere; the inline style and script by their
 /// hashes; requests only to this listener.
@@ -188,7 +199,7 @@ fn policy() -> &'static str {
             "default-src 'none'; style-src {}; script-src {}; connect-src 'self'; form-action 'self'; \
              frame-ancestors 'none'; base-uri 'none'",
             hash(STYLE),
-            hash(SCRIPT)
+            hash(script())
         )
     })
 }
@@ -258,7 +269,7 @@ fn render(line: &Line, lang: Lang, body: Markup) -> String {
                     a.exit href=(line.0.options.exit) rel="noreferrer" { (lang.t(Msg::LineExit)) }
                 }
                 main { (body) }
-                script { (PreEscaped(SCRIPT)) }
+                script { (PreEscaped(script())) }
             }
         }
     };
@@ -749,5 +760,20 @@ fn conversation_page(lang: Lang, code: &str, view: &SenderView, left_out: bool) 
             h2 { (lang.t(Msg::LineWriteMore)) }
             (send_form(lang, Some(code)))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_script_pads_and_chunks_as_the_server_expects() {
+        let [small, answer, chunk] = clew_safeline::pad::BUCKETS;
+        let expected =
+            format!("const SIZES = [{small}, {answer}, {chunk}], CHUNK = {}", clew_service::safe_line::CHUNK_BYTES);
+        assert!(script().contains(&expected), "assets/safe-line.js must say: {expected}");
+        assert!(!script().contains("//"), "no comment is sent");
+        assert!(policy().contains("script-src 'sha256-"));
     }
 }

@@ -332,6 +332,9 @@ async fn every_page_is_padded_private_and_cookieless() {
         assert!(!page.body.contains("<script src") && !page.body.contains("http://"), "nothing loaded from elsewhere");
         assert!(page.body.contains("href=\"https://example.org/\""), "the quick exit on every page");
     }
+    for home in &pages[..3] {
+        assert_eq!(home.body.len(), clew_safeline::pad::BUCKETS[0], "a page to open fits the smallest size");
+    }
     // Check and send, short and long, right and wrong: one status, one size, the same headers.
     let sizes: Vec<usize> = pages[4..].iter().map(|p| p.body.len()).collect();
     assert!(sizes.iter().all(|s| *s == clew_safeline::pad::ANSWER), "{sizes:?}");
