@@ -97,6 +97,22 @@ pub enum InboxCommand {
         #[arg(long, value_name = "FILE")]
         message_file: Option<PathBuf>,
     },
+    /// Turn a conversation into a testimony draft (format v1, YAML) on this machine: each letter a segment, the
+    /// sender a pseudonym. It has no consent block: ask the sender for consent separately and write it in;
+    /// until then `clew validate` and `clew import` refuse it.
+    Draft {
+        /// The conversation's number.
+        conversation: u64,
+        /// Your secret key file (a caseworker's).
+        #[arg(long, value_name = "KEYFILE", required = true)]
+        identity: Vec<PathBuf>,
+        /// Where to write the draft (a new file, private to you).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Your pseudonym, recorded as the interviewer.
+        #[arg(long, default_value = "caseworker")]
+        interviewer: String,
+    },
     /// Set a conversation's triage state: new, in-contact, referred or closed.
     Status {
         /// The conversation's number.
@@ -490,6 +506,27 @@ pub fn inbox(inbox: &dyn Inbox, command: InboxCommand, out: &mut Output) -> Resu
             let sealed = clew_service::safe_line::seal_answer(MessageKind::Note, &text, &keys)?;
             let number = inbox.add(conversation, MessageKind::Note, &sealed)?;
             out.line(&format!("Note {number} sealed to the {} caseworker(s).", keys.len()))
+        }
+        InboxCommand::Draft { conversation, identity, out: path, interviewer } => {
+            let identity = clew_service::keys::read_identity(&identity)?
+                .ok_or_else(|| Failure::usage("give --identity".to_string()))?;
+            let opened_day = inbox
+                .conversations()?
+                .into_iter()
+                .find(|c| c.number == conversation)
+                .map(|c| c.opened)
+                .ok_or_else(|| Failure::usage(format!("there is no conversation {conversation}")))?;
+            let messages: Vec<Opened> = inbox
+                .messages(conversation)?
+                .iter()
+                .filter_map(|m| clew_service::safe_line::open_message(&identity, m).ok())
+                .collect();
+            let draft = clew_service::safe_line::testimony_draft(conversation, &opened_day, &messages, &interviewer)?;
+            write_new(&path, draft.as_bytes())?;
+            out.line(&format!(
+                "Draft written to {}: ask the sender for consent separately and write it in before `clew import`.",
+                path.display()
+            ))
         }
         InboxCommand::Status { conversation, state } => {
             inbox.set_state(conversation, &state)?;

@@ -159,7 +159,8 @@ enum Command {
         #[arg(long, value_name = "URL", default_value = "https://ya.ru/", requires = "safe_line_listen")]
         safe_line_exit: String,
         /// Messages and code checks the safe line takes from one network (IPv4 /24, IPv6 /48) in an hour.
-        /// Behind an onion service or a proxy every sender comes from one address: raise it there.
+        /// Senders through loopback (an onion service, a proxy on this machine) count only towards the whole
+        /// line's limits; behind a proxy on another machine every sender has the proxy's address: raise it there.
         #[arg(long, value_name = "N", default_value_t = clew_server::PER_NETWORK_PER_HOUR, requires = "safe_line_listen")]
         safe_line_per_network: u32,
         /// Messages and code checks the safe line takes in a minute, from everyone.

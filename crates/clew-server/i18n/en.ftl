@@ -414,11 +414,18 @@ reason-not-replaceable = { $statement } is not a fact of this testimony that can
 reason-one-entity = You chose { $entity } twice: a pair needs two entities.
 reason-never-compared = { $a } and { $b } are of kinds that are never compared.
 
+dashboard-safe-line = The safe line
+dashboard-safe-line-unread = { $count ->
+    [one] One letter is unread.
+   *[other] { $count } letters are unread.
+}
+dashboard-safe-line-how = Read and answer them with `clew inbox` and your caseworker key: this page never shows what anyone wrote.
+
 ## The safe line (its own listener; senders' pages). Titles stay neutral: a browser's history shows them.
 line-title = Notes
 line-exit = Leave now
 line-heading = Write to us
-line-intro = What you write here reaches only the caseworkers of the organisation that gave you this address. It is locked the moment it arrives, so that nobody else can read it, not even whoever runs this server.
+line-intro = What you write here reaches only the caseworkers of the organisation that gave you this address. It is locked as soon as it arrives, before it is stored: only they can open it, not the people who run this server.
 line-safety-heading = Before you write
 line-safety-tab = Use a private (incognito) tab, and close it when you are done.
 line-safety-photos = Photos carry the place and time they were taken. Send only what you can delete from your phone afterwards. We remove that information before we read, and keep the original locked as evidence.

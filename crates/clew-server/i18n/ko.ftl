@@ -383,11 +383,15 @@ reason-not-replaceable = { $statement }은(는) 이 증언에서 대체할 수 �
 reason-one-entity = { $entity }을(를) 두 번 골랐습니다. 쌍에는 서로 다른 두 항목이 필요합니다.
 reason-never-compared = { $a }와(과) { $b }은(는) 서로 비교하지 않는 종류입니다.
 
+dashboard-safe-line = 안전 창구
+dashboard-safe-line-unread = 읽지 않은 글: { $count }개.
+dashboard-safe-line-how = `clew inbox`와 상담원 키로 읽고 답하세요. 이 쪽은 누가 무엇을 썼는지 보여 주지 않습니다.
+
 ## The safe line (its own listener; senders' pages). Titles stay neutral: a browser's history shows them.
 line-title = 메모
 line-exit = 바로 나가기
 line-heading = 저희에게 글을 보내 주세요
-line-intro = 여기에 쓰신 글은 이 주소를 알려 드린 단체의 상담원에게만 전달됩니다. 글은 도착하는 즉시 잠기므로 다른 누구도, 이 서버를 운영하는 사람조차도 읽을 수 없습니다.
+line-intro = 여기에 쓰신 글은 이 주소를 알려 드린 단체의 상담원에게만 전달됩니다. 글은 도착하자마자 저장되기 전에 잠기므로 상담원만 열 수 있고, 이 서버를 운영하는 사람은 열 수 없습니다.
 line-safety-heading = 글을 쓰기 전에
 line-safety-tab = 비공개(시크릿) 창을 사용하시고, 다 쓰신 뒤에는 창을 닫으세요.
 line-safety-photos = 사진에는 찍은 장소와 시간이 담겨 있습니다. 보낸 뒤 휴대폰에서 지울 수 있는 것만 보내세요. 저희는 읽기 전에 그 정보를 지우고, 원본은 증거로 잠가 보관합니다.

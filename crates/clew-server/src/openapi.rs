@@ -131,6 +131,7 @@ pub(crate) fn response_schema(spec: &RouteSpec) -> Option<Value> {
                 "indicators": array(reference("Count")), "synthetic": b,
             })), {"type": "null"}]},
             "latest_estimates": array(reference("Estimate")),
+            "safe_line": {"anyOf": [object(json!({"states": array(reference("Count")), "unread": i})), {"type": "null"}]},
         })),
         ("GET", "/api/v1/entities") => object(json!({
             "schema": nullable("string"),

@@ -73,7 +73,7 @@ struct Inner {
 impl Line {
     /// The safe line over a project's service; reads or makes the pepper.
     pub fn new(service: Arc<Service>, options: SafeLineOptions) -> Result<Line, clew_service::Error> {
-        let pepper = clew_service::safe_line::load_or_create_pepper(&options.pepper)?;
+        let pepper = service.safe_line_pepper(&options.pepper)?;
         Ok(Line(Arc::new(Inner {
             service,
             pepper,

@@ -4,89 +4,15 @@
 //! `CLEW_SKIP_MISSING_TOOLS=1` says to skip it (`.ci/run` installs them).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+#[path = "support/browser.rs"]
+mod support;
+
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use clew_service::accounts::{IssuedCredentials, Role};
-use fantoccini::{Client, ClientBuilder, Locator};
-
-const CHROMIUM: &str = "/usr/bin/chromium";
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-
-fn tools_present() -> bool {
-    let present = Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists();
-    if !present && std::env::var("CLEW_SKIP_MISSING_TOOLS").as_deref() != Ok("1") {
-        panic!("{CHROMIUM} and {CHROMEDRIVER} are needed (Debian packages chromium, chromium-driver)");
-    }
-    present
-}
-
-/// chromedriver on a free port, stopped when dropped.
-struct Driver {
-    child: Child,
-    port: u16,
-}
-
-impl Driver {
-    fn start() -> Driver {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let child = Command::new(CHROMEDRIVER)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        // Dropped (and so stopped) if it never answers.
-        let driver = Driver { child, port };
-        for _ in 0..100 {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return driver;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        panic!("chromedriver did not start on port {port}");
-    }
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn artefacts() -> PathBuf {
-    let dir = std::env::var_os("CLEW_ARTEFACTS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-artefacts"));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// A headless chromium, JavaScript on or off, with a fresh profile.
-async fn browser(driver: &Driver, profile: &Path, javascript: bool) -> Client {
-    let mut chrome = serde_json::json!({
-        "binary": CHROMIUM,
-        "args": [
-            "--headless", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--disable-quic",
-            "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--window-size=1280,900", format!("--user-data-dir={}", profile.display()),
-        ],
-    });
-    if !javascript {
-        chrome["prefs"] = serde_json::json!({"profile.managed_default_content_settings.javascript": 2});
-    }
-    let mut capabilities = serde_json::Map::new();
-    capabilities.insert("goog:chromeOptions".into(), chrome);
-    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    ClientBuilder::new(connector)
-        .capabilities(capabilities)
-        .connect(&format!("http://127.0.0.1:{}", driver.port))
-        .await
-        .unwrap()
-}
+use fantoccini::{Client, Locator};
+use support::{Driver, browser, photo_with_location, screenshot, text_of, tools_present, wait_for_text};
 
 /// The demo project served on loopback.
 struct Served {
@@ -111,11 +37,6 @@ fn totp_now(secret: &str) -> String {
     let bytes = totp_rs::Secret::Encoded(secret.to_string()).to_bytes().unwrap();
     let totp = totp_rs::TOTP::new_unchecked(totp_rs::Algorithm::SHA1, 6, 1, 30, bytes, None, String::new());
     totp.generate_current().unwrap()
-}
-
-async fn screenshot(client: &Client, name: &str) {
-    let png = client.screenshot().await.unwrap();
-    std::fs::write(artefacts().join(format!("{name}.png")), png).unwrap();
 }
 
 async fn fill(client: &Client, name: &str, value: &str) {
@@ -309,48 +230,6 @@ async fn a_coder_corrects_a_fact_and_judges_a_pair() {
     let log = client.find(Locator::Css("table.events")).await.unwrap().text().await.unwrap();
     assert!(log.contains("fact-add") && log.contains("link-judgement"), "{log}");
     client.close().await.unwrap();
-}
-
-/// A valid 8×8 grey JPEG whose EXIF segment holds a marker where a phone writes its GPS position.
-fn photo_with_location() -> Vec<u8> {
-    let mut jpeg = vec![0xFF, 0xD8];
-    let mut segment = |marker: u8, contents: &[u8]| {
-        jpeg.extend_from_slice(&[0xFF, marker]);
-        jpeg.extend_from_slice(&((contents.len() + 2) as u16).to_be_bytes());
-        jpeg.extend_from_slice(contents);
-    };
-    segment(0xE0, b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0");
-    segment(0xE1, b"Exif\0\0MM\0*SYNTHETIC-GPS-43.1N-131.9E");
-    segment(0xDB, &[[0u8].as_slice(), &[1u8; 64]].concat());
-    segment(0xC0, &[8, 0, 8, 0, 8, 1, 1, 0x11, 0]);
-    let table = |class: u8| [[class].as_slice(), &[1], &[0u8; 15], &[0]].concat();
-    segment(0xC4, &table(0x00));
-    segment(0xC4, &table(0x10));
-    segment(0xDA, &[1, 1, 0, 0, 63, 0]);
-    jpeg.extend_from_slice(&[0x3F, 0xFF, 0xD9]);
-    jpeg
-}
-
-/// Waits (up to ten seconds) until the page holds `text`.
-async fn wait_for_text(client: &Client, text: &str) {
-    for _ in 0..100 {
-        if client.source().await.unwrap().contains(text) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("no “{text}” on {}", client.current_url().await.unwrap());
-}
-
-/// Waits until the page has an element matching `css`, and gives its text.
-async fn text_of(client: &Client, css: &str) -> String {
-    for _ in 0..100 {
-        if let Ok(element) = client.find(Locator::Css(css)).await {
-            return element.text().await.unwrap();
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("no {css} on {}", client.current_url().await.unwrap());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -91,6 +91,15 @@ pub enum Answer {
     New(CodeForm),
 }
 
+/// What the staff application shows of the safe line: nothing anyone wrote.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SafeLineOverview {
+    /// Conversations by triage state.
+    pub states: Vec<(String, u64)>,
+    /// Letters no caseworker has read yet.
+    pub unread: u64,
+}
+
 /// What a sender with the right code sees: the replies, opened for this request only.
 #[derive(Debug)]
 pub struct SenderView {
@@ -102,8 +111,27 @@ pub struct SenderView {
     pub replies: Vec<(String, Zeroizing<String>)>,
 }
 
+impl Service {
+    /// The safe line's pepper: read from its file, or made there (private) when the safe line has no
+    /// conversation with a return code yet. A pepper missing once codes exist is refused rather than replaced:
+    /// a new one would silently make every sender's code open nothing.
+    pub fn safe_line_pepper(&self, path: &Path) -> Result<Pepper> {
+        if std::fs::symlink_metadata(path).is_err() && self.safe_line_store()?.has_codes()? {
+            return Err(Error::new(
+                Code::Key,
+                format!(
+                    "{}: the safe line's pepper is not there, but senders hold return codes made with it: restore it \
+                     from its backup (a new pepper would make every code open nothing)",
+                    path.display()
+                ),
+            ));
+        }
+        load_or_create_pepper(path)
+    }
+}
+
 /// Reads the safe line's pepper from its file, or makes one there (private) when there is none yet.
-pub fn load_or_create_pepper(path: &Path) -> Result<Pepper> {
+fn load_or_create_pepper(path: &Path) -> Result<Pepper> {
     const HEADER: &str = "# clew safe-line pepper: keep it apart from the project's database, and backed up\n";
     match std::fs::symlink_metadata(path) {
         Ok(_) => {
@@ -408,6 +436,17 @@ impl Service {
         Ok(())
     }
 
+    /// What the staff application shows of the safe line: conversations by triage state, and how many letters
+    /// no caseworker has read yet; `None` when the project has no safe line (its database is not made for
+    /// asking).
+    pub fn safe_line_overview(&self) -> Result<Option<SafeLineOverview>> {
+        if self.safe_line.get().is_none() && !self.project.safe_line_dir().join("safe-line.db").exists() {
+            return Ok(None);
+        }
+        let (states, unread) = self.safe_line_store()?.overview()?;
+        Ok(Some(SafeLineOverview { states, unread }))
+    }
+
     /// The safe line's conversations, newest first: numbers, days, states and counts (nothing said).
     pub fn inbox(&self) -> Result<Vec<ConversationSummary>> {
         Ok(self.safe_line_store()?.conversations()?)
@@ -622,7 +661,7 @@ pub fn seal_answer(kind: MessageKind, text: &str, keys: &[Recipient]) -> Result<
     if text.len() > MAX_TEXT {
         return Err(Error::new(Code::TooLarge, format!("a reply or note is at most {MAX_TEXT} bytes")));
     }
-    let plaintext = Zeroizing::new(
+    let mut plaintext = Zeroizing::new(
         match kind {
             MessageKind::Reply => serde_json::to_vec(&Reply { text: text.to_string() }),
             MessageKind::Note => serde_json::to_vec(&Note { text: text.to_string() }),
@@ -630,7 +669,54 @@ pub fn seal_answer(kind: MessageKind, text: &str, keys: &[Recipient]) -> Result<
         }
         .map_err(|e| Error::internal(e.to_string()))?,
     );
+    clew_safeline::pad::pad_plaintext(&mut plaintext, clew_safeline::pad::TEXT_UNIT, b' ');
     Ok(clew_vault::seal(keys, &plaintext)?)
+}
+
+/// A conversation as a testimony draft (format v1, YAML), made on the caseworker's machine: each letter is a
+/// segment in its own language, the sender a pseudonym (`line-NUMBER`), the interview the day the conversation
+/// opened. It has no consent block: consent is asked of the sender separately, and `clew validate` and
+/// `clew import` refuse the draft until a caseworker has written one in. Replies and notes stay out (they are
+/// not the witness's words); files are attached afterwards (`clew attach`).
+pub fn testimony_draft(conversation: u64, opened: &str, messages: &[Opened], interviewer: &str) -> Result<String> {
+    let letters: Vec<(u64, &str, &Letter)> = messages
+        .iter()
+        .filter_map(|m| match m {
+            Opened::Letter { seq, day, letter, .. } => Some((*seq, day.as_str(), letter)),
+            _ => None,
+        })
+        .filter(|(_, _, letter)| !letter.text.trim().is_empty())
+        .collect();
+    let Some((_, _, first)) = letters.first() else {
+        return Err(Error::usage(format!("conversation {conversation} has no letter with words to draft from")));
+    };
+    // Strings are written as JSON strings, which YAML reads as double-quoted scalars: any text is safe.
+    let quote = |text: &str| serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_string());
+    let mut yaml = String::new();
+    yaml.push_str(&format!(
+        "# A DRAFT testimony from safe-line conversation {conversation}, made by `clew inbox draft`.\n\
+         # It has no consent block, and `clew validate` and `clew import` refuse it until it has one. Ask the sender\n\
+         # for consent separately (docs/testimony-format.md, `consent`), then write what they agreed to here.\n\
+         # Check every segment: a sender may have written names of people who are still inside; what identifies\n\
+         # anyone goes in `protected`, never in a segment. Files: `clew inbox read --files`, then `clew attach`.\n"
+    ));
+    yaml.push_str("format: clew-testimony/1\n");
+    yaml.push_str(&format!("id: line-{conversation}\n"));
+    yaml.push_str(&format!("title: {}\n", quote(&format!("Safe line conversation {conversation} (draft)"))));
+    yaml.push_str("interview:\n");
+    yaml.push_str(&format!("  date: {opened}\n"));
+    yaml.push_str(&format!("  language: {}\n", quote(&first.language)));
+    yaml.push_str(&format!("  interviewer: {}\n", quote(interviewer)));
+    yaml.push_str("witness:\n");
+    yaml.push_str(&format!("  pseudonym: line-{conversation}\n"));
+    yaml.push_str("segments:\n");
+    for (seq, day, letter) in &letters {
+        yaml.push_str(&format!("  # letter {seq}, {day}\n"));
+        yaml.push_str(&format!("  - id: l{seq}\n"));
+        yaml.push_str(&format!("    lang: {}\n", quote(&letter.language)));
+        yaml.push_str(&format!("    text: {}\n", quote(letter.text.trim())));
+    }
+    Ok(yaml)
 }
 
 /// A sent file's copy for reading, made on the caseworker's machine.

@@ -137,7 +137,7 @@ impl Project {
         self.dir.join("lists")
     }
 
-    /// The safe line's folder: its database (`safe-line.db`), and its pepper unless kept elsewhere.
+    /// The safe line's folder: its database (`safe-line.db`). Its pepper is never kept here.
     pub fn safe_line_dir(&self) -> PathBuf {
         self.dir.join("safe-line")
     }

@@ -207,6 +207,25 @@ impl SafeLineStore {
         Ok(number)
     }
 
+    /// Whether any conversation has a return code (so a pepper was used).
+    pub fn has_codes(&self) -> Result<bool> {
+        Ok(self
+            .db()
+            .query_row("SELECT EXISTS (SELECT 1 FROM conversation WHERE lookup IS NOT NULL)", [], |row| row.get(0))?)
+    }
+
+    /// Counts for the staff application: conversations by state, and letters no caseworker has read yet.
+    pub fn overview(&self) -> Result<(Vec<(String, u64)>, u64)> {
+        let db = self.db();
+        let mut query = db.prepare_cached("SELECT state, count(*) FROM conversation GROUP BY state")?;
+        let states = query
+            .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)? as u64)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let unread: i64 =
+            db.query_row("SELECT count(*) FROM message WHERE kind = 'letter' AND seen = 0", [], |row| row.get(0))?;
+        Ok((states, unread as u64))
+    }
+
     /// The conversation a code's lookup finds.
     pub fn find(&self, lookup: &[u8; 32]) -> Result<Option<Conversation>> {
         self.conversation_where("c.lookup = ?1", &lookup[..])

@@ -45,6 +45,7 @@ fn dependency_rules_hold() {
         ("clew-intake", &["clew-model", "clew-files", "clew-store", "clew-vault", "clew-assess", "clew-custody"]),
         ("clew-disclosure", &["clew-model", "clew-files", "clew-store", "clew-vault", "clew-custody", "clew-intake"]),
         ("clew-demo", &["clew-model", "clew-intake", "clew-store", "clew-custody"]),
+        ("clew-safeline", &["clew-vault"]),
         // The one application layer: it may use every crate; only the CLI (and the coming server) use it.
         (
             "clew-service",
@@ -62,10 +63,11 @@ fn dependency_rules_hold() {
                 "clew-names",
                 "clew-screen",
                 "clew-link",
+                "clew-safeline",
             ],
         ),
-        // The only crate that knows HTTP: the service and the model's types.
-        ("clew-server", &["clew-service", "clew-model"]),
+        // The only crate that knows HTTP: the service, the model's types, and the safe line's padding.
+        ("clew-server", &["clew-service", "clew-model", "clew-safeline"]),
         (
             "clew-cli",
             &[
@@ -79,6 +81,7 @@ fn dependency_rules_hold() {
                 "clew-stats",
                 "clew-screen",
                 "clew-link",
+                "clew-safeline",
             ],
         ),
     ];

@@ -9,14 +9,14 @@ use std::process::{Child, Command, Stdio};
 use crate::clew;
 
 /// `clew serve` with the safe line, on free ports; killed when dropped.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    staff: String,
-    line: String,
+    pub(crate) staff: String,
+    pub(crate) line: String,
 }
 
 impl Server {
-    fn start(dir: &Path) -> Server {
+    pub(crate) fn start(dir: &Path) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_clew"))
             .args(["--project", "p", "serve", "--listen", "127.0.0.1:0", "--safe-line-listen", "127.0.0.1:0"])
             .current_dir(dir)
@@ -203,6 +203,37 @@ fn a_caseworker_answers_the_safe_line_from_another_machine_with_clew_inbox() {
             assert!(!bytes.windows(marker.len()).any(|w| w == marker), "{}", entry.display());
         }
     }
+    // A testimony draft: valid format v1 but for its consent, which is asked for separately.
+    stdout(&run(&[
+        "--project",
+        "p",
+        "inbox",
+        "draft",
+        &number,
+        "--identity",
+        "laptop/caseworker.key",
+        "--out",
+        "laptop/draft.yaml",
+    ]));
+    let refused = run(&["validate", "laptop/draft.yaml"]);
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stdout).contains("consent")
+            || String::from_utf8_lossy(&refused.stderr).contains("consent")
+    );
+    let draft = std::fs::read_to_string(dir.path().join("laptop/draft.yaml")).unwrap();
+    assert!(
+        draft.contains("SYNTHETIC-HELP-MARKER")
+            && draft.contains("SYNTHETIC second")
+            && !draft.contains("SYNTHETIC-REPLY-MARKER")
+    );
+    let example =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/examples/testimony-synthetic.yaml"))
+            .unwrap();
+    let consent = &example[example.find("\nconsent:").unwrap() + 1..example.find("\nsegments:").unwrap() + 1];
+    std::fs::write(dir.path().join("laptop/draft.yaml"), format!("{draft}synthetic: true\n{consent}")).unwrap();
+    stdout(&run(&["validate", "laptop/draft.yaml"]));
+
     let log = stdout(&run(&["--project", "p", "log", "show"]));
     assert!(log.contains("caseworker-add"), "{log}");
     stdout(&run(&["--project", "p", "verify"]));

@@ -2,12 +2,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 mod architecture;
+#[path = "../../../clew-server/tests/support/browser.rs"]
+mod browser_support;
 mod concurrency;
 mod estimate;
 mod first_hour;
 mod hardening;
 mod inbox;
 mod kill;
+mod line_browser;
 mod link;
 mod package;
 mod screen;

@@ -31,6 +31,9 @@ pub(crate) struct Dashboard {
     assessment: Option<Prevalence>,
     /// The newest estimate kept of each kind (aggregates: every role reads them).
     latest_estimates: Vec<KeptEstimate>,
+    /// The safe line's conversations by state and its unread letters, for caseworkers (custodians and admins):
+    /// that new letters exist, never what they say.
+    safe_line: Option<clew_service::safe_line::SafeLineOverview>,
 }
 
 /// What the assessment of every testimony found: how many work spells meet each ICLS 2018 outcome, and how
@@ -73,6 +76,7 @@ fn prevalence(service: &clew_service::Service) -> Result<Prevalence, clew_servic
 
 async fn view(app: &App, caller: &Caller) -> Result<Dashboard, Failure> {
     let audit = Permission::Audit.allows(caller.role);
+    let casework = Permission::Casework.allows(caller.role);
     app.run(move |service| {
         Ok(Dashboard {
             synthetic: service.synthetic(),
@@ -86,6 +90,7 @@ async fn view(app: &App, caller: &Caller) -> Result<Dashboard, Failure> {
                     .filter_map(|kind| kept.iter().find(|e| e.kind == kind).cloned())
                     .collect()
             },
+            safe_line: if casework { service.safe_line_overview()? } else { None },
         })
     })
     .await
@@ -132,6 +137,18 @@ pub(crate) async fn page(State(app): State<App>, ctx: Ctx, caller: Caller) -> Re
     let lang = ctx.lang;
     let body = html! {
         @if view.synthetic { p.synthetic role="note" { (lang.t(Msg::SyntheticNotice)) } }
+        @if let Some(line) = &view.safe_line {
+            section aria-labelledby="safe-line" {
+                h2 #safe-line { (lang.t(Msg::DashboardSafeLine)) }
+                p { (lang.tr(Msg::DashboardSafeLineUnread, &[("count", Arg::Count(line.unread as i64))])) }
+                dl.counts {
+                    @for state in clew_service::safe_line::STATES {
+                        div { dt { (state) } dd { (lang.number(count_of(&line.states, state))) } }
+                    }
+                }
+                p.meta { (lang.t(Msg::DashboardSafeLineHow)) }
+            }
+        }
         @if let Some(prevalence) = &view.assessment { (assessment_charts(lang, prevalence)) }
         @if !view.latest_estimates.is_empty() {
             section aria-labelledby="estimates" {

@@ -476,13 +476,54 @@ async fn the_pepper_is_made_once_kept_private_and_needed() {
     );
     let other = Line { router: again, ..line };
     assert_eq!(other.post("/en", &[("code", &code)], &[], ADDRESS).await.status, StatusCode::OK);
-    // Another pepper (the file lost): the code opens nothing.
-    let lost = other.pepper.with_file_name("another-pepper");
+    // The pepper lost: the line refuses to start with a new one, which would make every code open nothing.
+    let lost = other.pepper.with_file_name("lost-pepper");
+    let refusal = clew_server::Line::new(Arc::clone(&other.service), options(&lost, 100, 100)).err().unwrap();
+    assert!(refusal.message().contains("restore it"), "{}", refusal.message());
+    assert!(!lost.exists());
+    // Another pepper put in its place: the code opens nothing.
+    std::fs::write(&lost, format!("{}\n", "ab".repeat(32))).unwrap();
     let elsewhere = clew_server::safe_line_app(
         clew_server::Line::new(Arc::clone(&other.service), options(&lost, 100, 100)).unwrap(),
     );
     let third = Line { router: elsewhere, ..other };
     assert!(refused(&third.post("/en", &[("code", &code)], &[], ADDRESS).await));
+}
+
+#[tokio::test]
+async fn the_dashboard_shows_caseworkers_that_letters_wait_and_nothing_they_say() {
+    let harness = crate::harness::Harness::new();
+    let sessions = harness.sessions().await;
+    let service = Arc::new(clew_service::Service::open(&harness.service_dir).unwrap());
+    let actor = clew_service::Actor::new("tester").unwrap();
+    service.add_caseworker(&actor, &clew_vault::new_custodian("c").key, "caseworker").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let line = clew_server::safe_line_app(
+        clew_server::Line::new(Arc::clone(&service), options(&dir.path().join("pepper"), 100, 100)).unwrap(),
+    );
+    let sender = Line {
+        router: line,
+        service,
+        project: harness.service_dir.clone(),
+        pepper: dir.path().join("pepper"),
+        caseworker: clew_vault::Identity::parse(&clew_vault::new_custodian("x").identity_file, "k").unwrap(),
+        _dir: dir,
+    };
+    assert!(!refused(&sender.post("/en", &[("message", "SYNTHETIC-DASHBOARD-MARKER")], &[], ADDRESS).await));
+    for role in clew_service::accounts::Role::ALL {
+        let page = harness.get("/", Some(&sessions[&role])).await;
+        let api = harness.get("/api/v1/dashboard", Some(&sessions[&role])).await.json();
+        assert!(!page.body.contains("SYNTHETIC-DASHBOARD-MARKER"));
+        let caseworker = matches!(role, clew_service::accounts::Role::Admin | clew_service::accounts::Role::Custodian);
+        let at = page.body.find("safe-line").unwrap_or(0);
+        assert_eq!(
+            page.body.contains("One letter is unread"),
+            caseworker,
+            "{role:?}: {}",
+            &page.body[at..(at + 600).min(page.body.len())]
+        );
+        assert_eq!(api["safe_line"]["unread"].as_u64(), caseworker.then_some(1), "{role:?}");
+    }
 }
 
 /// A chunk's form, as the page's script sends it.
