@@ -122,21 +122,7 @@ run() {
   local sampler=$!
   wrk -t"$threads" -c"$conns" -d"${duration}s" --latency -s "$script" "$url" > "$out/wrk-$label.txt"
   kill $sampler 2>/dev/null || true
-  python3 - "$label" "$out/wrk-$label.txt" "$rss" <<'PY'
-import re, sys
-label, text, rss = sys.argv[1], open(sys.argv[2]).read(), [int(x) for x in open(sys.argv[3]).read().split()]
-def ms(v):
-    n, unit = re.match(r"([\d.]+)(us|ms|s)", v).groups()
-    return float(n) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-p50 = ms(re.search(r"^\s+50%\s+(\S+)", text, re.M).group(1))
-p99 = ms(re.search(r"^\s+99%\s+(\S+)", text, re.M).group(1))
-rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-errors = re.search(r"Socket errors: (.*)", text)
-print(f"{label}: {rps:,.1f} req/s, p50 {p50:.2f} ms, p99 {p99:.2f} ms, non-2xx {non2xx.group(1) if non2xx else 0}, "
-      f"socket errors {errors.group(1) if errors else 'none'}; RSS MB first/last/max "
-      f"{rss[0]/1024:.0f}/{rss[-1]/1024:.0f}/{max(rss)/1024:.0f}" if rss else "")
-PY
+  python3 bench/wrk_report.py "$label" "$out/wrk-$label.txt" "$rss"
 }
 
 # Refusals do not show as non-2xx (every answer is 200): count what was stored instead.

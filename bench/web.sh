@@ -63,21 +63,7 @@ run() {
   wrk -t2 -c"$connections" -d"${duration}s" --latency -H "Cookie: $cookie" -H 'Sec-Fetch-Site: same-origin' \
     ${script:+-s "$script"} "http://127.0.0.1:$port$path" > "$out/wrk-$label.txt"
   kill $sampler 2>/dev/null || true
-  python3 - "$label" "$out/wrk-$label.txt" "$rss" <<'PY'
-import re, sys
-label, text, rss = sys.argv[1], open(sys.argv[2]).read(), [int(x) for x in open(sys.argv[3]).read().split()]
-def ms(v):
-    n, unit = re.match(r"([\d.]+)(us|ms|s)", v).groups()
-    return float(n) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-p50 = ms(re.search(r"50%\s+(\S+)", text).group(1))
-p99 = ms(re.search(r"99%\s+(\S+)", text).group(1))
-rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-errors = re.search(r"Socket errors: (.*)", text)
-print(f"{label}: {rps:,.0f} req/s, p50 {p50:.2f} ms, p99 {p99:.2f} ms, non-2xx {non2xx.group(1) if non2xx else 0}, "
-      f"socket errors {errors.group(1) if errors else 'none'}; RSS MB first/last/max "
-      f"{rss[0]/1024:.0f}/{rss[-1]/1024:.0f}/{max(rss)/1024:.0f}" if rss else "")
-PY
+  python3 bench/wrk_report.py "$label" "$out/wrk-$label.txt" "$rss"
 }
 # MATCH_ONLY=1 measures /match alone.
 if [ -z "${MATCH_ONLY:-}" ]; then

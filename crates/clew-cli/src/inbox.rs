@@ -158,21 +158,11 @@ pub fn caseworker(
                 "Removed caseworker {key}: nothing new is sealed to it. What was sealed before stays open to that key."
             ))
         }
-        CaseworkerCommand::List => {
-            let caseworkers = service()?.caseworkers()?;
-            out.value(&caseworkers, |out| {
-                if caseworkers.is_empty() {
-                    out.line("No caseworkers yet: the safe line refuses messages until one is added (`clew caseworker add age1...`).")?;
-                }
-                for caseworker in &caseworkers {
-                    out.line(&format!(
-                        "{}  {}  (added by {} at {})",
-                        caseworker.public_key, caseworker.label, caseworker.added_by, caseworker.added_at
-                    ))?;
-                }
-                Ok(())
-            })
-        }
+        CaseworkerCommand::List => crate::key_holders(
+            out,
+            &service()?.caseworkers()?,
+            "No caseworkers yet: the safe line refuses messages until one is added (`clew caseworker add age1...`).",
+        ),
     }
 }
 

@@ -1684,22 +1684,29 @@ fn custodian(project: Option<PathBuf>, command: CustodianCommand, out: &mut Outp
                 "Removed custodian {key}. Data sealed before stays open to that key until you run `clew keys rotate`."
             ))
         }
-        CustodianCommand::List => {
-            let custodians = service(&project)?.custodians()?;
-            out.value(&custodians, |out| {
-                if custodians.is_empty() {
-                    out.line("No custodians yet: add one with `clew keys custodian add age1...`.")?;
-                }
-                for custodian in &custodians {
-                    out.line(&format!(
-                        "{}  {}  (added by {} at {})",
-                        custodian.public_key, custodian.label, custodian.added_by, custodian.added_at
-                    ))?;
-                }
-                Ok(())
-            })
-        }
+        CustodianCommand::List => key_holders(
+            out,
+            &service(&project)?.custodians()?,
+            "No custodians yet: add one with `clew keys custodian add age1...`.",
+        ),
     }
+}
+
+/// Lists key holders (custodians, caseworkers): each public key, label, who added it and when; `empty` when
+/// there are none.
+fn key_holders(out: &mut Output, holders: &[clew_store::Custodian], empty: &str) -> Result<(), Failure> {
+    out.value(&holders, |out| {
+        if holders.is_empty() {
+            out.line(empty)?;
+        }
+        for holder in holders {
+            out.line(&format!(
+                "{}  {}  (added by {} at {})",
+                holder.public_key, holder.label, holder.added_by, holder.added_at
+            ))?;
+        }
+        Ok(())
+    })
 }
 
 /// The signing key's passphrase: from the environment variable named by --passphrase-env, else asked in

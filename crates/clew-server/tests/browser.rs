@@ -12,7 +12,10 @@ use std::time::Duration;
 
 use clew_service::accounts::{IssuedCredentials, Role};
 use fantoccini::{Client, Locator};
-use support::{Driver, browser, photo_with_location, screenshot, text_of, tools_present, wait_for_text};
+use support::{
+    Driver, LOCATION, browser, open_with_code, photo_with_location, screenshot, send_letter, text_of, tools_present,
+    wait_for_text, write_again,
+};
 
 /// The demo project served on loopback.
 struct Served {
@@ -232,6 +235,27 @@ async fn a_coder_corrects_a_fact_and_judges_a_pair() {
     client.close().await.unwrap();
 }
 
+/// A new project in `dir` with one caseworker, and its safe line. The caseworker's key is made "on another
+/// machine": only its public half reaches the project.
+fn safe_line(
+    dir: &std::path::Path,
+) -> (std::sync::Arc<clew_service::Service>, clew_vault::NewCustodian, clew_server::Line) {
+    let actor = clew_service::Actor::new("tester").unwrap();
+    let (service, _) = clew_service::Service::init(&dir.join("p"), "line", None, &actor).unwrap();
+    let caseworker = clew_vault::new_custodian("caseworker");
+    service.add_caseworker(&actor, &caseworker.key, "caseworker one").unwrap();
+    let service = std::sync::Arc::new(service);
+    let options = clew_server::SafeLineOptions {
+        pepper: dir.join("pepper"),
+        exit: "https://example.org/".into(),
+        per_network_per_hour: 100,
+        per_minute: 100,
+        bytes_per_day: clew_server::BYTES_PER_DAY,
+    };
+    let line = clew_server::Line::new(std::sync::Arc::clone(&service), options).unwrap();
+    (service, caseworker, line)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sender_writes_in_korean_with_a_photo_and_reads_the_reply_with_javascript_off() {
     if !tools_present() {
@@ -239,20 +263,7 @@ async fn a_sender_writes_in_korean_with_a_photo_and_reads_the_reply_with_javascr
     }
     use clew_service::safe_line::{MessageKind, Opened};
     let dir = tempfile::tempdir().unwrap();
-    let actor = clew_service::Actor::new("tester").unwrap();
-    let (service, _) = clew_service::Service::init(&dir.path().join("p"), "line", None, &actor).unwrap();
-    // The caseworker's key is made "on another machine": only its public half reaches the project.
-    let caseworker = clew_vault::new_custodian("caseworker");
-    service.add_caseworker(&actor, &caseworker.key, "caseworker one").unwrap();
-    let service = std::sync::Arc::new(service);
-    let options = clew_server::SafeLineOptions {
-        pepper: dir.path().join("pepper"),
-        exit: "https://example.org/".into(),
-        per_network_per_hour: 100,
-        per_minute: 100,
-        bytes_per_day: clew_server::BYTES_PER_DAY,
-    };
-    let line = clew_server::Line::new(std::sync::Arc::clone(&service), options).unwrap();
+    let (service, caseworker, line) = safe_line(dir.path());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(clew_server::serve_safe_line(line, listener));
@@ -265,23 +276,7 @@ async fn a_sender_writes_in_korean_with_a_photo_and_reads_the_reply_with_javascr
     client.goto(&format!("{base}/")).await.unwrap();
     assert_eq!(client.title().await.unwrap(), "메모", "a neutral title");
     screenshot(&client, "safe-line-ko").await;
-    let send = "form:has(textarea)";
-    client
-        .find(Locator::Css(&format!("{send} textarea")))
-        .await
-        .unwrap()
-        .send_keys("도와주세요. SYNTHETIC 시험 글입니다.")
-        .await
-        .unwrap();
-    client
-        .find(Locator::Css(&format!("{send} input[type='file']")))
-        .await
-        .unwrap()
-        .send_keys(&photo.display().to_string())
-        .await
-        .unwrap();
-    client.find(Locator::Css(&format!("{send} input[value='digits']"))).await.unwrap().click().await.unwrap();
-    client.find(Locator::Css(&format!("{send} button"))).await.unwrap().click().await.unwrap();
+    send_letter(&client, "도와주세요. SYNTHETIC 시험 글입니다.", Some(&photo), "digits").await;
     let code = text_of(&client, "p.code").await;
     assert_eq!(code.chars().filter(char::is_ascii_digit).count(), 16, "{code}");
     screenshot(&client, "safe-line-code").await;
@@ -303,7 +298,7 @@ async fn a_sender_writes_in_korean_with_a_photo_and_reads_the_reply_with_javascr
     .unwrap();
     assert_eq!(original.as_slice(), photo_with_location().as_slice());
     let copy = clew_service::safe_line::reading_copy(original.to_vec()).bytes.unwrap();
-    assert!(!copy.windows(13).any(|w| w == b"SYNTHETIC-GPS"), "the reading copy has no location");
+    assert!(!copy.windows(LOCATION.len()).any(|w| w == LOCATION), "the reading copy has no location");
     let keys = service.inbox_reply_keys(number).unwrap();
     let sealed =
         clew_service::safe_line::seal_answer(MessageKind::Reply, "SYNTHETIC 답장: 저희가 돕겠습니다.", &keys).unwrap();
@@ -311,26 +306,16 @@ async fn a_sender_writes_in_korean_with_a_photo_and_reads_the_reply_with_javascr
 
     // The sender comes back with the code, reads the reply, and writes again.
     client.goto(&format!("{base}/")).await.unwrap();
-    let open = "form:not(:has(textarea))";
-    client.find(Locator::Css(&format!("{open} input[name='code']"))).await.unwrap().send_keys(&code).await.unwrap();
-    client.find(Locator::Css(&format!("{open} button"))).await.unwrap().click().await.unwrap();
+    open_with_code(&client, &code).await;
     let reply = text_of(&client, "div.reply").await;
     assert!(reply.contains("저희가 돕겠습니다"), "{reply}");
     screenshot(&client, "safe-line-reply").await;
-    client.find(Locator::Css("form textarea")).await.unwrap().send_keys("SYNTHETIC 두 번째 글").await.unwrap();
-    client.find(Locator::Css("form button")).await.unwrap().click().await.unwrap();
+    write_again(&client, "SYNTHETIC 두 번째 글").await;
     wait_for_text(&client, "보내신 글: 2개").await;
     assert_eq!(service.inbox().unwrap()[0].letters, 2);
     // A wrong code opens nothing.
     client.goto(&format!("{base}/")).await.unwrap();
-    client
-        .find(Locator::Css(&format!("{open} input[name='code']")))
-        .await
-        .unwrap()
-        .send_keys("1234 5678 1234 5678")
-        .await
-        .unwrap();
-    client.find(Locator::Css(&format!("{open} button"))).await.unwrap().click().await.unwrap();
+    open_with_code(&client, "1234 5678 1234 5678").await;
     assert!(text_of(&client, "p.refused").await.contains("이 번호로 열리는 글이 없습니다"));
     client.close().await.unwrap();
 }
@@ -342,19 +327,7 @@ async fn with_javascript_a_file_goes_in_padded_resumable_chunks() {
     }
     use std::sync::{Arc, Mutex};
     let dir = tempfile::tempdir().unwrap();
-    let actor = clew_service::Actor::new("tester").unwrap();
-    let (service, _) = clew_service::Service::init(&dir.path().join("p"), "line", None, &actor).unwrap();
-    let caseworker = clew_vault::new_custodian("caseworker");
-    service.add_caseworker(&actor, &caseworker.key, "caseworker one").unwrap();
-    let service = Arc::new(service);
-    let options = clew_server::SafeLineOptions {
-        pepper: dir.path().join("pepper"),
-        exit: "https://example.org/".into(),
-        per_network_per_hour: 100,
-        per_minute: 100,
-        bytes_per_day: clew_server::BYTES_PER_DAY,
-    };
-    let line = clew_server::Line::new(Arc::clone(&service), options).unwrap();
+    let (service, caseworker, line) = safe_line(dir.path());
     // Every request's size, as the network would see it.
     let sizes: Arc<Mutex<Vec<(String, u64)>>> = Arc::default();
     let seen = Arc::clone(&sizes);
@@ -382,23 +355,7 @@ async fn with_javascript_a_file_goes_in_padded_resumable_chunks() {
     let profile = tempfile::tempdir().unwrap();
     let client = browser(&driver, profile.path(), true).await;
     client.goto(&format!("{base}/en")).await.unwrap();
-    let send = "form:has(textarea)";
-    client
-        .find(Locator::Css(&format!("{send} textarea")))
-        .await
-        .unwrap()
-        .send_keys("SYNTHETIC with a scan")
-        .await
-        .unwrap();
-    client
-        .find(Locator::Css(&format!("{send} input[type='file']")))
-        .await
-        .unwrap()
-        .send_keys(&path.display().to_string())
-        .await
-        .unwrap();
-    client.find(Locator::Css(&format!("{send} input[value='digits']"))).await.unwrap().click().await.unwrap();
-    client.find(Locator::Css(&format!("{send} button"))).await.unwrap().click().await.unwrap();
+    send_letter(&client, "SYNTHETIC with a scan", Some(&path), "digits").await;
     let code = text_of(&client, "p.code").await;
     assert_eq!(code.chars().filter(char::is_ascii_digit).count(), 16, "{code}");
     screenshot(&client, "safe-line-js-code").await;
@@ -427,9 +384,7 @@ async fn with_javascript_a_file_goes_in_padded_resumable_chunks() {
 
     // Checking the code goes padded too, and reads like any answer.
     client.goto(&format!("{base}/en")).await.unwrap();
-    let open = "form:not(:has(textarea))";
-    client.find(Locator::Css(&format!("{open} input[name='code']"))).await.unwrap().send_keys(&code).await.unwrap();
-    client.find(Locator::Css(&format!("{open} button"))).await.unwrap().click().await.unwrap();
+    open_with_code(&client, &code).await;
     wait_for_text(&client, "Messages you sent: 1").await;
     let last = sizes.lock().unwrap().iter().rev().find(|(m, _)| m == "POST").unwrap().1;
     assert_eq!(last as usize, clew_safeline::pad::BUCKETS[0], "a code check is padded to the smallest size");

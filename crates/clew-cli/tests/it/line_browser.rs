@@ -3,9 +3,10 @@
 //! `clew inbox` and a key kept in a folder of its own (their machine), and the sender reading the reply with the
 //! return code and writing again.
 
-use fantoccini::Locator;
-
-use crate::browser_support::{Driver, browser, photo_with_location, screenshot, text_of, tools_present, wait_for_text};
+use crate::browser_support::{
+    Driver, LOCATION, browser, open_with_code, photo_with_location, screenshot, send_letter, text_of, tools_present,
+    wait_for_text, write_again,
+};
 use crate::clew;
 use crate::inbox::Server;
 
@@ -33,23 +34,7 @@ async fn a_sender_without_javascript_and_a_caseworker_with_clew_inbox_hold_a_con
     let profile = tempfile::tempdir().unwrap();
     let client = browser(&driver, profile.path(), false).await;
     client.goto(&format!("{}/", server.line)).await.unwrap();
-    let send = "form:has(textarea)";
-    client
-        .find(Locator::Css(&format!("{send} textarea")))
-        .await
-        .unwrap()
-        .send_keys("살려 주세요. SYNTHETIC 시험입니다.")
-        .await
-        .unwrap();
-    client
-        .find(Locator::Css(&format!("{send} input[type='file']")))
-        .await
-        .unwrap()
-        .send_keys(&photo.display().to_string())
-        .await
-        .unwrap();
-    client.find(Locator::Css(&format!("{send} input[value='digits']"))).await.unwrap().click().await.unwrap();
-    client.find(Locator::Css(&format!("{send} button"))).await.unwrap().click().await.unwrap();
+    send_letter(&client, "살려 주세요. SYNTHETIC 시험입니다.", Some(&photo), "digits").await;
     let code = text_of(&client, "p.code").await;
     screenshot(&client, "line-cli-code").await;
 
@@ -70,18 +55,15 @@ async fn a_sender_without_javascript_and_a_caseworker_with_clew_inbox_hold_a_con
     ]));
     assert!(read.contains("살려 주세요") && read.contains("written in ko") && read.contains("photo.jpg"), "{read}");
     let copy = std::fs::read(dir.path().join("laptop/files/letter-1-file-1.jpg")).unwrap();
-    assert!(!copy.windows(13).any(|w| w == b"SYNTHETIC-GPS"), "the reading copy has no location");
+    assert!(!copy.windows(LOCATION.len()).any(|w| w == LOCATION), "the reading copy has no location");
     stdout(&run(&["--project", "p", "inbox", "reply", &number, "--message", "SYNTHETIC 답장: 도와드리겠습니다."]));
 
     // The sender comes back with the code, reads the reply, writes again.
     client.goto(&format!("{}/", server.line)).await.unwrap();
-    let open = "form:not(:has(textarea))";
-    client.find(Locator::Css(&format!("{open} input[name='code']"))).await.unwrap().send_keys(&code).await.unwrap();
-    client.find(Locator::Css(&format!("{open} button"))).await.unwrap().click().await.unwrap();
+    open_with_code(&client, &code).await;
     assert!(text_of(&client, "div.reply").await.contains("도와드리겠습니다"));
     screenshot(&client, "line-cli-reply").await;
-    client.find(Locator::Css("form textarea")).await.unwrap().send_keys("SYNTHETIC 고맙습니다").await.unwrap();
-    client.find(Locator::Css("form button")).await.unwrap().click().await.unwrap();
+    write_again(&client, "SYNTHETIC 고맙습니다").await;
     wait_for_text(&client, "보내신 글: 2개").await;
     client.close().await.unwrap();
     let list = stdout(&run(&["--project", "p", "inbox", "list"]));

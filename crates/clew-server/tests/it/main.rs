@@ -8,3 +8,5 @@ mod matrix;
 mod pages;
 mod requests;
 mod safe_line;
+#[path = "../support/browser.rs"]
+mod support;

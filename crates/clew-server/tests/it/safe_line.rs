@@ -16,7 +16,7 @@ use tower::ServiceExt;
 use crate::harness::Reply;
 
 const MARKER_TEXT: &str = "SYNTHETIC-LETTER-MARKER 동무 товарищ";
-const MARKER_FILE: &[u8] = b"SYNTHETIC-GPS-MARKER-43.1N-131.9E";
+const MARKER_FILE: &[u8] = crate::support::LOCATION;
 const USER_AGENT: &str = "SYNTHETIC-UA/7.7 (Linux; Android 9; MARKER-PHONE)";
 const ADDRESS: &str = "203.0.113.77:51234";
 
@@ -117,26 +117,6 @@ fn code_of(reply: &Reply) -> String {
     reply.body[start..].split('<').next().unwrap().to_string()
 }
 
-/// A valid 8×8 grey JPEG carrying an EXIF segment with a marker where a phone puts the GPS position.
-fn photo() -> Vec<u8> {
-    let mut jpeg = vec![0xFF, 0xD8];
-    let mut segment = |marker: u8, contents: &[u8]| {
-        jpeg.extend_from_slice(&[0xFF, marker]);
-        jpeg.extend_from_slice(&((contents.len() + 2) as u16).to_be_bytes());
-        jpeg.extend_from_slice(contents);
-    };
-    segment(0xE0, b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0");
-    segment(0xE1, &[b"Exif\0\0MM\0*".as_slice(), MARKER_FILE].concat());
-    segment(0xDB, &[[0u8].as_slice(), &[1u8; 64]].concat());
-    segment(0xC0, &[8, 0, 8, 0, 8, 1, 1, 0x11, 0]);
-    let table = |class: u8| [[class].as_slice(), &[1], &[0u8; 15], &[0]].concat();
-    segment(0xC4, &table(0x00));
-    segment(0xC4, &table(0x10));
-    segment(0xDA, &[1, 1, 0, 0, 63, 0]);
-    jpeg.extend_from_slice(&[0x3F, 0xFF, 0xD9]);
-    jpeg
-}
-
 /// Every file under `dir`, read whole.
 fn every_file(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut found = Vec::new();
@@ -162,7 +142,7 @@ async fn what_a_sender_sends_is_stored_sealed_with_nothing_that_names_them() {
         .post(
             "/",
             &[("message", MARKER_TEXT), ("answer", "digits")],
-            &[("IMG_20261207_101112.jpg", "image/jpeg", &photo())],
+            &[("IMG_20261207_101112.jpg", "image/jpeg", &crate::support::photo_with_location())],
             ADDRESS,
         )
         .await;
@@ -222,7 +202,11 @@ async fn what_a_sender_sends_is_stored_sealed_with_nothing_that_names_them() {
         letter.files[0].size,
     )
     .unwrap();
-    assert_eq!(original.as_slice(), photo().as_slice(), "the original is kept as sent, as evidence");
+    assert_eq!(
+        original.as_slice(),
+        crate::support::photo_with_location().as_slice(),
+        "the original is kept as sent, as evidence"
+    );
     let copy = clew_service::safe_line::reading_copy(original.to_vec());
     assert!(!contains(copy.bytes.as_ref().unwrap(), MARKER_FILE) && copy.removed.contains(&"exif".to_string()));
     assert_eq!(copy.extension, "jpg");

@@ -115,7 +115,10 @@ pub async fn text_of(client: &Client, css: &str) -> String {
     panic!("no {css} on {}", client.current_url().await.unwrap());
 }
 
-/// A valid 8×8 grey JPEG whose EXIF segment holds a marker where a phone writes its GPS position.
+/// What a phone would write as the photo's GPS position: a marker to look for.
+pub const LOCATION: &[u8] = b"SYNTHETIC-GPS-MARKER-43.1N-131.9E";
+
+/// A valid 8×8 grey JPEG whose EXIF segment holds [`LOCATION`] where a phone writes its GPS position.
 pub fn photo_with_location() -> Vec<u8> {
     let mut jpeg = vec![0xFF, 0xD8];
     let mut segment = |marker: u8, contents: &[u8]| {
@@ -124,7 +127,7 @@ pub fn photo_with_location() -> Vec<u8> {
         jpeg.extend_from_slice(contents);
     };
     segment(0xE0, b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0");
-    segment(0xE1, b"Exif\0\0MM\0*SYNTHETIC-GPS-43.1N-131.9E");
+    segment(0xE1, &[b"Exif\0\0MM\0*".as_slice(), LOCATION].concat());
     segment(0xDB, &[[0u8].as_slice(), &[1u8; 64]].concat());
     segment(0xC0, &[8, 0, 8, 0, 8, 1, 1, 0x11, 0]);
     let table = |class: u8| [[class].as_slice(), &[1], &[0u8; 15], &[0]].concat();
@@ -133,4 +136,30 @@ pub fn photo_with_location() -> Vec<u8> {
     segment(0xDA, &[1, 1, 0, 0, 63, 0]);
     jpeg.extend_from_slice(&[0x3F, 0xFF, 0xD9]);
     jpeg
+}
+
+/// On the safe line's page, sends a letter through the form with a message box: `text`, a file, and the return
+/// code asked for (`none`, `digits` or `words`).
+pub async fn send_letter(client: &Client, text: &str, file: Option<&Path>, answer: &str) {
+    let send = "form:has(textarea)";
+    client.find(Locator::Css(&format!("{send} textarea"))).await.unwrap().send_keys(text).await.unwrap();
+    if let Some(file) = file {
+        let input = client.find(Locator::Css(&format!("{send} input[type='file']"))).await.unwrap();
+        input.send_keys(&file.display().to_string()).await.unwrap();
+    }
+    client.find(Locator::Css(&format!("{send} input[value='{answer}']"))).await.unwrap().click().await.unwrap();
+    client.find(Locator::Css(&format!("{send} button"))).await.unwrap().click().await.unwrap();
+}
+
+/// On the safe line's page, opens the conversation of `code` through the form without a message box.
+pub async fn open_with_code(client: &Client, code: &str) {
+    let open = "form:not(:has(textarea))";
+    client.find(Locator::Css(&format!("{open} input[name='code']"))).await.unwrap().send_keys(code).await.unwrap();
+    client.find(Locator::Css(&format!("{open} button"))).await.unwrap().click().await.unwrap();
+}
+
+/// On a conversation's page, writes again.
+pub async fn write_again(client: &Client, text: &str) {
+    client.find(Locator::Css("form textarea")).await.unwrap().send_keys(text).await.unwrap();
+    client.find(Locator::Css("form button")).await.unwrap().click().await.unwrap();
 }
