@@ -179,7 +179,7 @@ enum Command {
     #[command(subcommand)]
     Caseworker(inbox::CaseworkerCommand),
     /// What senders wrote on the safe line, opened with your caseworker key on this machine: list, read (and
-    /// the files, metadata stripped), reply, note, status.
+    /// the files, metadata stripped), reply, note, status, and a conversation as a testimony draft.
     Inbox(inbox::InboxArgs),
     /// Evidence packages: the material one audience may receive, with proofs anyone can check offline.
     #[command(subcommand)]
