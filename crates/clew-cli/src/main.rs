@@ -146,10 +146,11 @@ enum Command {
         /// Address and port to listen on.
         #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
         listen: std::net::SocketAddr,
-        /// Also serve the safe line (the senders' pages, and nothing of the staff application) on this address:
-        /// publish it alone, behind HTTPS mirrors or a Tor onion service. Off unless given.
-        #[arg(long, value_name = "ADDR")]
-        safe_line_listen: Option<std::net::SocketAddr>,
+        /// Also serve the safe line (the senders' pages, and nothing of the staff application) on this address,
+        /// or on a Unix socket (unix:/PATH, made private to its owner and group, for an onion service on this
+        /// machine): publish it alone, behind HTTPS mirrors or a Tor onion service. Off unless given.
+        #[arg(long, value_name = "ADDR|unix:PATH")]
+        safe_line_listen: Option<clew_server::LineAddress>,
         /// The safe line's pepper (a secret; made there when missing), never inside the project's folder. Keep
         /// it on another disk where you can, and backed up apart from the project: without it, senders' codes
         /// open nothing [default: ~/.config/clew/safe-line/ID.pepper, ID from the safe line's salt].
@@ -1346,10 +1347,10 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
                 };
                 (address, options)
             });
-            let note = |address: std::net::SocketAddr, line: Option<std::net::SocketAddr>| {
+            let note = |address: std::net::SocketAddr, line: Option<String>| {
                 eprintln!("clew serve: listening on http://{address} (Ctrl-C stops it)");
                 if let Some(line) = line {
-                    eprintln!("clew serve: the safe line is on http://{line}, alone");
+                    eprintln!("clew serve: the safe line is on {line}, alone");
                 }
             };
             clew_server::run(service, listen, options, safe_line, note)

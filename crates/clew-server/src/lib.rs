@@ -149,8 +149,8 @@ pub fn run(
     service: Service,
     address: SocketAddr,
     options: Options,
-    safe_line: Option<(SocketAddr, SafeLineOptions)>,
-    ready: impl FnOnce(SocketAddr, Option<SocketAddr>),
+    safe_line: Option<(LineAddress, SafeLineOptions)>,
+    ready: impl FnOnce(SocketAddr, Option<String>),
 ) -> Result<(), RunError> {
     // Blocking threads beyond the operations that may run at once (and the verify job, and the safe line's
     // derivations) would only wait.
@@ -161,24 +161,96 @@ pub fn run(
         let line = match safe_line {
             Some((line_address, line_options)) => {
                 let line = Line::new(app.service(), line_options).map_err(RunError::Service)?;
-                Some((tokio::net::TcpListener::bind(line_address).await?, line))
+                Some((LineListener::bind(&line_address).await?, line))
             }
             None => None,
         };
         let listener = tokio::net::TcpListener::bind(address).await?;
         let line_address = match &line {
-            Some((listener, _)) => Some(listener.local_addr()?),
+            Some((listener, _)) => Some(listener.address()?),
             None => None,
         };
         ready(listener.local_addr()?, line_address);
         match line {
             Some((line_listener, line)) => {
-                let (staff, senders) = tokio::join!(serve(app, listener), serve_safe_line(line, line_listener));
+                let senders = async move {
+                    match line_listener {
+                        LineListener::Tcp(listener) => serve_safe_line(line, listener).await,
+                        LineListener::Unix(listener) => serve_safe_line_unix(line, listener).await,
+                    }
+                };
+                let (staff, senders) = tokio::join!(serve(app, listener), senders);
                 staff.and(senders).map_err(RunError::Io)
             }
             None => serve(app, listener).await.map_err(RunError::Io),
         }
     })
+}
+
+/// Where the safe line listens: an address and port, or a Unix socket (`unix:/PATH`), which an onion service
+/// on the same machine can be pointed at without a port open on any interface.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LineAddress {
+    /// An address and port.
+    Tcp(SocketAddr),
+    /// A Unix socket's path.
+    Unix(std::path::PathBuf),
+}
+
+impl std::str::FromStr for LineAddress {
+    type Err = String;
+    fn from_str(text: &str) -> Result<LineAddress, String> {
+        if let Some(path) = text.strip_prefix("unix:") {
+            if path.is_empty() {
+                return Err("unix: needs a path, e.g. unix:/run/clew/line.sock".into());
+            }
+            return Ok(LineAddress::Unix(path.into()));
+        }
+        text.parse().map(LineAddress::Tcp).map_err(|_| {
+            format!("`{text}` is neither an address and port (127.0.0.1:8081) nor a Unix socket (unix:/PATH)")
+        })
+    }
+}
+
+enum LineListener {
+    Tcp(tokio::net::TcpListener),
+    Unix(tokio::net::UnixListener),
+}
+
+impl LineListener {
+    async fn bind(address: &LineAddress) -> std::io::Result<LineListener> {
+        match address {
+            LineAddress::Tcp(address) => Ok(LineListener::Tcp(tokio::net::TcpListener::bind(address).await?)),
+            LineAddress::Unix(path) => {
+                // A socket left by an earlier run is replaced; any other file is not.
+                use std::os::unix::fs::FileTypeExt;
+                if let Ok(metadata) = std::fs::symlink_metadata(path) {
+                    if !metadata.file_type().is_socket() {
+                        return Err(std::io::Error::new(
+                            std::io::ErrorKind::AlreadyExists,
+                            format!("{} exists and is not a socket", path.display()),
+                        ));
+                    }
+                    std::fs::remove_file(path)?;
+                }
+                let listener = tokio::net::UnixListener::bind(path)?;
+                // The owner and its group (the onion service's user, put in it) may connect; nobody else.
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o660))?;
+                Ok(LineListener::Unix(listener))
+            }
+        }
+    }
+
+    fn address(&self) -> std::io::Result<String> {
+        Ok(match self {
+            LineListener::Tcp(listener) => format!("http://{}", listener.local_addr()?),
+            LineListener::Unix(listener) => {
+                let address = listener.local_addr()?;
+                format!("unix:{}", address.as_pathname().map(|p| p.display().to_string()).unwrap_or_default())
+            }
+        })
+    }
 }
 
 /// Why `clew serve` could not run.
@@ -214,6 +286,12 @@ pub fn safe_line_app(line: Line) -> axum::Router {
 pub async fn serve_safe_line(line: Line, listener: tokio::net::TcpListener) -> std::io::Result<()> {
     let router = safe_line::router(line).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, router).with_graceful_shutdown(shutdown()).await
+}
+
+/// Serves the safe line on a Unix socket until Ctrl-C or SIGTERM. Senders through it have no address of their
+/// own: they count only towards the whole line's limits, as loopback senders do.
+pub async fn serve_safe_line_unix(line: Line, listener: tokio::net::UnixListener) -> std::io::Result<()> {
+    axum::serve(listener, safe_line::router(line)).with_graceful_shutdown(shutdown()).await
 }
 
 /// Serves the application on `listener` until Ctrl-C or SIGTERM. What the pages read from indexes (the

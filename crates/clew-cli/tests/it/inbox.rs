@@ -17,8 +17,13 @@ pub(crate) struct Server {
 
 impl Server {
     pub(crate) fn start(dir: &Path) -> Server {
+        Server::start_on(dir, "127.0.0.1:0")
+    }
+
+    /// `clew serve` with the safe line on `line` (an address, or `unix:PATH`).
+    pub(crate) fn start_on(dir: &Path, line: &str) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_clew"))
-            .args(["--project", "p", "serve", "--listen", "127.0.0.1:0", "--safe-line-listen", "127.0.0.1:0"])
+            .args(["--project", "p", "serve", "--listen", "127.0.0.1:0", "--safe-line-listen", line])
             .current_dir(dir)
             .env_remove("CLEW_PROJECT")
             // The pepper's default place is the user's configuration folder: here, the test's own.
@@ -248,4 +253,56 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
         if path.is_dir() { found.extend(walk(&path)) } else { found.push(path) }
     }
     found
+}
+
+#[test]
+fn the_safe_line_listens_on_a_unix_socket_for_an_onion_service() {
+    use std::io::{Read, Write};
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| clew(dir.path(), args);
+    stdout(&run(&["init", "p", "--no-keys"]));
+    stdout(&run(&["caseworker", "new", "--out", "caseworker.key"]));
+    stdout(&run(&["--project", "p", "caseworker", "add", "caseworker.pub"]));
+    let socket = dir.path().join("line.sock");
+    let ask = |request: &[u8]| {
+        let mut stream = std::os::unix::net::UnixStream::connect(&socket).unwrap();
+        stream.write_all(request).unwrap();
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).unwrap();
+        String::from_utf8_lossy(&answer).into_owned()
+    };
+    for _ in 0..2 {
+        // The second start replaces the socket the first one left.
+        let server = Server::start_on(dir.path(), &format!("unix:{}", socket.display()));
+        assert_eq!(server.line, format!("unix:{}", socket.display()));
+        assert_eq!(std::fs::metadata(&socket).unwrap().permissions().mode() & 0o777, 0o660);
+        let page = ask(b"GET /en HTTP/1.1\r\nHost: line.onion\r\nConnection: close\r\n\r\n");
+        assert!(page.starts_with("HTTP/1.1 200 OK") && page.contains("content-length: 10240"), "{page}");
+        let body =
+            "--B\r\nContent-Disposition: form-data; name=\"message\"\r\n\r\nSYNTHETIC through the onion\r\n--B--\r\n";
+        let post = format!(
+            "POST /en HTTP/1.1\r\nHost: line.onion\r\nConnection: close\r\nContent-Type: multipart/form-data; boundary=B\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        let answer = ask(post.as_bytes());
+        assert!(answer.starts_with("HTTP/1.1 200 OK") && answer.contains("Your message arrived"), "{answer}");
+        drop(server);
+    }
+    let list = stdout(&run(&["--project", "p", "inbox", "list"]));
+    assert_eq!(list.lines().count(), 2, "{list}");
+    // Any other file in the socket's place is left alone, and the server does not start.
+    let other = dir.path().join("not-a-socket");
+    std::fs::write(&other, "SYNTHETIC").unwrap();
+    let refused = run(&[
+        "--project",
+        "p",
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--safe-line-listen",
+        &format!("unix:{}", other.display()),
+    ]);
+    assert!(!refused.status.success());
+    assert_eq!(std::fs::read_to_string(&other).unwrap(), "SYNTHETIC");
 }
