@@ -489,7 +489,7 @@ fn flags(ledger: &Ledger) -> Vec<String> {
 }
 
 /// The months of a spell (`year * 12 + month - 1`), as [`ledgers`] describes them.
-fn spell_months(start: Option<&str>, end: Option<&str>) -> Vec<u32> {
+pub fn spell_months(start: Option<&str>, end: Option<&str>) -> Vec<u32> {
     let parse = |date: Option<&str>| date.and_then(|d| d.parse::<PartialDate>().ok());
     let first_of = |date: PartialDate| u32::from(date.year) * 12 + u32::from(date.month.unwrap_or(1)) - 1;
     let last_of = |date: PartialDate| u32::from(date.year) * 12 + u32::from(date.month.unwrap_or(12)) - 1;

@@ -5,6 +5,7 @@
 
 pub mod engine;
 pub mod ledger;
+pub mod legal;
 pub mod measures;
 pub mod rules;
 pub mod taxonomy;

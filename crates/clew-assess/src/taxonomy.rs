@@ -13,7 +13,7 @@ use serde::Deserialize;
 pub const TAXONOMY_YAML: &str = include_str!("../../../schema/forced-labour-taxonomy.yaml");
 
 /// Which part of the taxonomy a code belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Family {
     /// A circumstance of involuntary work (ICLS 2018), `INV..`.

@@ -132,6 +132,19 @@ impl Audience {
     pub fn receives_words(self) -> bool {
         self.max_sensitivity() == Sensitivity::Restricted
     }
+
+    /// Whether a dossier for this audience may quote the witness whose consent is `consent` (the consent
+    /// covering the audience already checked): the audiences that receive the words may; any other only when
+    /// the witness agreed to be quoted.
+    pub fn may_quote(self, consent: &Consent) -> bool {
+        self.receives_words() || consent.quotation
+    }
+
+    /// Whether it is outside the team and the courts: its dossiers coarsen what could point to a witness
+    /// (months, regions) and hold back what rests on too few witnesses.
+    pub fn is_outside(self) -> bool {
+        !self.receives_words()
+    }
 }
 
 impl std::str::FromStr for Audience {
@@ -578,25 +591,16 @@ fn prepare(
     if !checked.problems.is_empty() {
         return Err(PackageError::Unverified(checked.problems));
     }
-    let Gathered { sources, statements, segments, attachments, left_out } =
-        gather(reads, &options.subject, options.audience, options.identity.is_some())?;
-    let synthetic = !sources.is_empty() && sources.iter().all(|s| s.synthetic);
-    let material = Material {
-        format: PACKAGE_FORMAT,
+    let MaterialFile {
+        name: material_name,
+        json: material_json,
         synthetic,
-        subject: &options.subject,
-        audience: options.audience,
         sources,
         statements,
         segments,
-        attachments: attachments.clone(),
-        left_out: &left_out,
-    };
-    let material_json = serde_json::to_vec_pretty(&material).map_err(|e| PackageError::Io(e.to_string()))?;
-    let material_name = match &options.subject {
-        Subject::Testimony(_) => "material/testimony.json",
-        Subject::Entity(_) => "material/entity.json",
-    };
+        attachments,
+        left_out,
+    } = material(reads, &options.subject, options.audience, options.identity.is_some())?;
     let mut files = vec![
         PackagedFile { path: "README.txt".into(), sha256: sha256_hex(README.as_bytes()), size: README.len() as u64 },
         PackagedFile {
@@ -622,8 +626,8 @@ fn prepare(
     // holding a photo or a recording can match it to a testimony through a package that left it out.
     let included: HashSet<&str> = attachments.iter().map(|a| a.sha256.as_str()).collect();
     let mut wanted: BTreeSet<u64> = BTreeSet::new();
-    for source in &material.sources {
-        for event in reads.source_events(&source.id)? {
+    for source in &sources {
+        for event in reads.source_events(source)? {
             let hash = serde_json::from_str::<serde_json::Value>(&event.detail)
                 .ok()
                 .and_then(|d| d.get("sha256").and_then(|h| h.as_str().map(String::from)));
@@ -643,7 +647,6 @@ fn prepare(
         }
         Ok(())
     })?;
-    let (statements, segments) = (material.statements.len(), material.segments.len());
     Ok(Prepared {
         material_json,
         material_name,
@@ -656,6 +659,69 @@ fn prepare(
         sums,
         leaves,
         chosen,
+    })
+}
+
+/// A package's material file: its name, its bytes, and what went into it.
+#[derive(Debug, Clone)]
+pub struct MaterialFile {
+    /// Its path in the package (`material/testimony.json`, `material/entity.json`).
+    pub name: &'static str,
+    /// Its bytes: the same for the same project, subject, audience and keys, so that a dossier can name the
+    /// SHA-256 a package of the same exhibit will have.
+    pub json: Vec<u8>,
+    /// Whether the material is synthetic (fictional demo data).
+    pub synthetic: bool,
+    /// The sources it holds material of.
+    pub sources: Vec<SourceId>,
+    /// Statements included.
+    pub statements: usize,
+    /// Segments included.
+    pub segments: usize,
+    /// The attachments it lists (their bytes go beside it).
+    attachments: Vec<MaterialAttachment>,
+    /// What was left out, and why.
+    pub left_out: Vec<String>,
+}
+
+/// The material file of a package of `subject` for `audience` (attachments listed only when
+/// `can_open_attachments`), read from `reads`.
+pub fn material(
+    reads: &dyn ReadTx,
+    subject: &Subject,
+    audience: Audience,
+    can_open_attachments: bool,
+) -> Result<MaterialFile, PackageError> {
+    let Gathered { sources, statements, segments, attachments, left_out } =
+        gather(reads, subject, audience, can_open_attachments)?;
+    let synthetic = !sources.is_empty() && sources.iter().all(|s| s.synthetic);
+    let (statement_count, segment_count) = (statements.len(), segments.len());
+    let material = Material {
+        format: PACKAGE_FORMAT,
+        synthetic,
+        subject,
+        audience,
+        sources,
+        statements,
+        segments,
+        attachments: attachments.clone(),
+        left_out: &left_out,
+    };
+    let json = serde_json::to_vec_pretty(&material).map_err(|e| PackageError::Io(e.to_string()))?;
+    let name = match subject {
+        Subject::Testimony(_) => "material/testimony.json",
+        Subject::Entity(_) => "material/entity.json",
+    };
+    let sources = material.sources.into_iter().map(|s| s.id).collect();
+    Ok(MaterialFile {
+        name,
+        json,
+        synthetic,
+        sources,
+        statements: statement_count,
+        segments: segment_count,
+        attachments,
+        left_out,
     })
 }
 

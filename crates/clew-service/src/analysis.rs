@@ -487,7 +487,7 @@ pub struct CodeMeaning {
     pub strength: Option<Strength>,
 }
 
-fn code_meaning(code: &str, taxonomy: &Taxonomy, rules: &Rules) -> Option<CodeMeaning> {
+pub(crate) fn code_meaning(code: &str, taxonomy: &Taxonomy, rules: &Rules) -> Option<CodeMeaning> {
     let found = taxonomy.code(code)?;
     let scheme = &rules.ilo_2012;
     let strength = if scheme.involuntariness_strong.contains(code) || scheme.penalty_strong.contains(code) {

@@ -16,6 +16,7 @@ mod custody;
 pub mod demo;
 mod derived;
 pub mod disclosure;
+pub mod dossier;
 pub mod entities;
 pub mod error;
 pub mod estimate;

@@ -14,7 +14,7 @@ use std::path::PathBuf;
 
 use clew_model::{EntityId, Segment, Source, SourceId, SourceKind, Statement};
 
-pub use project::{Project, ProjectConfig};
+pub use project::{DossierConfig, Project, ProjectConfig};
 pub use safe_line::SafeLineStore;
 pub use sqlite::SqliteStore;
 

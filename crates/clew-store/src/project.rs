@@ -30,6 +30,35 @@ pub struct ProjectConfig {
     /// Whether the project holds synthetic (fictional) data only, as the demo does.
     #[serde(default)]
     pub synthetic: bool,
+    /// Dossiers' settings (`[dossier]`).
+    #[serde(default, skip_serializing_if = "DossierConfig::is_default")]
+    pub dossier: DossierConfig,
+}
+
+/// `[dossier]` in `clew.toml`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DossierConfig {
+    /// The fewest witnesses at one site in one month a claim may rest on in a dossier for an audience outside
+    /// the team and the courts (`un`, `monitors`, `public`).
+    #[serde(default = "default_min_witnesses")]
+    pub min_witnesses: usize,
+}
+
+impl Default for DossierConfig {
+    fn default() -> Self {
+        DossierConfig { min_witnesses: default_min_witnesses() }
+    }
+}
+
+impl DossierConfig {
+    fn is_default(&self) -> bool {
+        *self == DossierConfig::default()
+    }
+}
+
+fn default_min_witnesses() -> usize {
+    5
 }
 
 fn default_backend() -> String {
@@ -76,6 +105,7 @@ impl Project {
             backend: default_backend(),
             database: default_database(),
             synthetic,
+            dossier: DossierConfig::default(),
         };
         let store = SqliteStore::create(&dir.join(&config.database))?;
         clew_files::create_private_dir(&dir.join("blobs")).map_err(files)?;
