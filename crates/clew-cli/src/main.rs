@@ -185,6 +185,12 @@ enum Command {
     /// Evidence packages: the material one audience may receive, with proofs anyone can check offline.
     #[command(subcommand)]
     Package(PackageCommand),
+    /// A dossier on one entity (a company, a dispatching body, an official, a worksite) for one audience, as
+    /// one self-contained HTML file and its manifest.json, in a new folder: the entity's names, identifiers and
+    /// sanctions matches; the allegations by ICLS 2018 dimension and ILO indicator, each with its exhibits,
+    /// witnesses and quotations; corroboration, timeline, sites, network, wages; the law each bears on; what
+    /// was held back and why; and every exhibit's SHA-256 and custody events. Logged as a custody event.
+    Dossier(DossierArgs),
     /// The wage ledger of each work spell: promised, paid by the employer (to whom), deducted by kind,
     /// received by the worker and when; flagged where it does not add up. Without --testimony, every
     /// testimony: the spells whose ledgers are flagged.
@@ -836,6 +842,33 @@ enum SchemaCommand {
 }
 
 #[derive(Debug, Args)]
+struct DossierArgs {
+    /// The entity's id (`clew entity list`).
+    entity: String,
+    /// Who it is for: internal (the team), un, monitors, prosecutor or public. Each witness's consent decides
+    /// whether their testimony goes in; for un, monitors and public, periods are months, places regions, and
+    /// an allegation resting on fewer than --min-witnesses witnesses at one site in one month is held back.
+    #[arg(long, value_parser = |s: &str| s.parse::<Audience>())]
+    audience: Audience,
+    /// The new folder to write dossier.html and manifest.json into.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// The language it is written in: en, ko or ru (the witnesses' words stay in theirs, with the translation).
+    #[arg(long, default_value = "en", value_parser = |s: &str| clew_server::i18n::Lang::from_tag(s).ok_or_else(|| format!("unknown language `{s}`; one of en, ko, ru")))]
+    lang: clew_server::i18n::Lang,
+    /// The fewest witnesses at one site in one month an allegation may rest on for un, monitors and public
+    /// [default: `[dossier] min_witnesses` in clew.toml, else 5].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    min_witnesses: Option<u32>,
+    /// An earlier dossier's manifest.json: also say what changed since.
+    #[arg(long, value_name = "MANIFEST")]
+    diff: Option<PathBuf>,
+    /// Who makes it, recorded in the custody log [default: $CLEW_USER, else $USER].
+    #[arg(long, env = "CLEW_USER")]
+    user: Option<String>,
+}
+
+#[derive(Debug, Args)]
 struct DemoArgs {
     /// Where to create the demo project; an earlier demo project there is replaced.
     #[arg(long, default_value = "clew-demo")]
@@ -875,6 +908,65 @@ fn open_project(cli_project: &Option<PathBuf>) -> Result<Project, Failure> {
 
 /// Who runs the command, as the service records them: `--user`, else $CLEW_USER, else $USER (trimmed; no
 /// control characters, at most 200 characters).
+fn dossier(cli_project: &Option<PathBuf>, args: DossierArgs, out: &mut Output) -> Result<(), Failure> {
+    use clew_service::dossier::{DossierRequest, diff_manifests, read_manifest};
+    let entity = EntityId::new(&args.entity).map_err(Failure::usage)?;
+    let earlier = args.diff.as_deref().map(read_manifest).transpose()?;
+    let service = service(cli_project)?;
+    let min_witnesses = args.min_witnesses.map_or_else(|| service.dossier_min_witnesses(), |n| n as usize);
+    let request = DossierRequest { entity, audience: args.audience, min_witnesses };
+    let made = service.dossier(&request)?;
+    let html = clew_server::dossier::render_html(&made, args.lang);
+    let manifest = made.manifest(args.lang.tag());
+    let manifest_json = serde_json::to_vec_pretty(&manifest).map_err(|e| Failure::internal(e.to_string()))?;
+    let files: [(&str, &[u8]); 2] = [("dossier.html", html.as_bytes()), ("manifest.json", &manifest_json)];
+    let written = service.write_dossier(&actor(args.user)?, &made, &files, &args.out)?;
+    let changes = earlier.as_ref().map(|old| diff_manifests(old, &manifest));
+    let report = serde_json::json!({
+        "dir": written.dir,
+        "files": written.files,
+        "event": written.event,
+        "claims": made.claims.len(),
+        "exhibits": made.exhibits.len(),
+        "held_back": made.held_back,
+        "synthetic": made.synthetic,
+        "changes": changes,
+    });
+    out.value(&report, |out| {
+        if made.synthetic {
+            out.note("SYNTHETIC: this dossier is made from fictional demo data")?;
+        }
+        out.line(&format!(
+            "Wrote {}: {} allegation(s) on {} exhibit(s), for audience {} (logged as event {})",
+            written.dir.display(),
+            made.claims.len(),
+            made.exhibits.len(),
+            made.audience.as_str(),
+            written.event
+        ))?;
+        for (name, sha256) in &written.files {
+            out.line(&format!("  {sha256}  {name}"))?;
+        }
+        let held: usize = made.held_back.iter().map(|h| h.testimonies).sum();
+        if held > 0 {
+            out.note(&format!(
+                "held back for this audience: {held} testimony part(s); the dossier's “Held back” section says why"
+            ))?;
+        }
+        if let Some(changes) = &changes {
+            if changes.is_empty() {
+                out.line("Since the earlier manifest: nothing changed")?;
+            } else {
+                out.line("Since the earlier manifest:")?;
+                for change in changes {
+                    out.line(&format!("  {change}"))?;
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
 fn actor(explicit: Option<String>) -> Result<clew_service::Actor, Failure> {
     let name = explicit
         .or_else(|| std::env::var("CLEW_USER").ok())
@@ -1179,6 +1271,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             })
         }
         Command::Package(command) => package(cli.project, &cli.passphrase_env, command, out),
+        Command::Dossier(args) => dossier(&cli.project, args, out),
         Command::Assess { testimony, rules, record } => assess(cli.project, testimony, rules, record, out),
         Command::Screen { lists, format, queries, threshold, top, matches_only, record } => {
             let service = if queries.is_none() { Some(service(&cli.project)?) } else { None };

@@ -72,11 +72,13 @@ pub enum EventKind {
     CaseworkerAdd,
     /// A caseworker of the safe line removed.
     CaseworkerRemove,
+    /// A dossier made (its entity, audience and the SHA-256 of each of its files).
+    DossierExport,
 }
 
 impl EventKind {
     /// Every kind.
-    pub const ALL: [EventKind; 32] = [
+    pub const ALL: [EventKind; 33] = [
         EventKind::Import,
         EventKind::ImportFtm,
         EventKind::Demo,
@@ -109,6 +111,7 @@ impl EventKind {
         EventKind::EstimateKeep,
         EventKind::CaseworkerAdd,
         EventKind::CaseworkerRemove,
+        EventKind::DossierExport,
     ];
 
     /// The word the log stores.
@@ -146,6 +149,7 @@ impl EventKind {
             EventKind::EstimateKeep => "estimate-keep",
             EventKind::CaseworkerAdd => "caseworker-add",
             EventKind::CaseworkerRemove => "caseworker-remove",
+            EventKind::DossierExport => "dossier-export",
         }
     }
 

@@ -467,3 +467,133 @@ reason-line-file-too-large = A file is too large: at most { $limit } MB each.
 reason-line-closed = This line is not open yet: nobody could read your message. Try again later.
 reason-line-unknown-code = This code opens nothing. Check it and try again.
 reason-line-conversation-full = This conversation holds all it can. Start a new one without your code.
+icls-code = { $code ->
+    [INV01] unfree recruitment at birth or through a transaction such as slavery or bonded labour
+    [INV02] a job of a different nature from that specified at recruitment, without the worker's consent
+    [INV03] abusive requirements for overtime or on-call work not agreed with the employer
+    [INV04] work in hazardous conditions the worker has not consented to
+    [INV05] work with very low or no wages
+    [INV06] degrading living conditions imposed by the employer
+    [INV07] work for other employers than agreed
+    [INV08] work for a longer period than agreed
+    [INV09] work with no or limited freedom to end the contract
+    [COE01] threats or violence against workers, their families, relatives or close associates
+    [COE02] restrictions on workers' movement
+    [COE03] debt bondage or manipulation of debt
+    [COE04] withholding of wages or other promised benefits
+    [COE05] withholding of valuable documents (identity documents, residence permits)
+    [COE06] abuse of workers' vulnerability: denial of rights or privileges, threats of dismissal or deportation
+   *[other] { $label }
+}
+dossier-title = Dossier: { $name }
+dossier-synthetic = SYNTHETIC DATA. Every person, company and place in this dossier is fictional, made up by clew's demo; it accuses no one.
+dossier-audience = Prepared for { $audience ->
+    [internal] the documentation team (internal: it must not leave the team)
+    [un] United Nations bodies
+    [monitors] sanctions monitors
+    [prosecutor] prosecutors and courts
+   *[other] publication
+}
+dossier-made = Made from the evidence as the project's custody log stood at event { $seq }, recorded { $time }.
+dossier-coarsened = Witnesses are named only by exhibit number. Periods are given in months and places as regions. An allegation resting on fewer than { $k } witnesses at one site in one month is held back (see “Held back”).
+dossier-exact = Periods and sites are given as coded. Witnesses are named only by exhibit number.
+dossier-pseudonyms = Witness pseudonyms are shown: this dossier is for the team alone.
+dossier-contents = Contents
+dossier-count-claims = Allegations
+dossier-count-exhibits = Exhibits
+dossier-count-held = Testimonies left out
+dossier-entity = The entity
+dossier-kind = Kind
+dossier-names = Names, in every script
+dossier-identifiers = Identifiers
+dossier-value = Value
+dossier-sources = Sources
+dossier-matches = Sanctions lists
+dossier-matches-intro = A match is a lead for a person to check, not a finding.
+dossier-matches-none = No sanctions-list match is recorded for it.
+dossier-match-list = List
+dossier-match-entry = Entry
+dossier-match-name = Name matched
+dossier-match-score = Score
+dossier-match-why = Why
+dossier-claims = Allegations
+dossier-claims-intro = Each allegation is a circumstance of involuntariness or an element of coercion in the ICLS 2018 definition of forced labour, or an ILO indicator of forced labour, found by clew's published rules in the testimonies of workers who worked for or at the entity. Each names the exhibits it rests on and how many witnesses say it; two interviews of one witness count once.
+dossier-claims-none = No allegation may be shown to this audience.
+dossier-family = { $family ->
+    [involuntariness] Involuntariness (ICLS 2018)
+    [coercion] Coercion (ICLS 2018)
+   *[other] ILO indicators of forced labour
+}
+dossier-witnesses = { $count ->
+    [one] one witness
+   *[other] { $count } witnesses
+}
+dossier-single-source = single source
+dossier-exhibits-cited = Exhibits: { $list }
+dossier-more = and { $count } more
+dossier-translation = Translation
+dossier-matrix = Corroboration
+dossier-matrix-intro = Which exhibit supports which allegation (●).
+dossier-matrix-too-wide = With { $count } exhibits the table is too wide to print: each allegation above lists its exhibits, and manifest.json holds them all.
+dossier-timeline = Timeline
+dossier-timeline-intro = By year: the exhibits that tell of work for or at the entity, and the permits they say were issued.
+dossier-year = Year
+dossier-working = Exhibits telling of work
+dossier-permits = Permits issued
+dossier-marker = { $date }: { $instrument }, { $reference }
+dossier-sites = Sites
+dossier-sites-coarsened = Regions where the exhibits' witnesses worked; positions are rounded to a tenth of a degree.
+dossier-sites-exact = The sites where the exhibits' witnesses worked.
+dossier-place = Place
+dossier-network = Network
+dossier-network-intro = Who sent the workers, who employed them where, and who minded them, as the exhibits tell. A name this audience may not read is shown as withheld.
+dossier-link = { $kind ->
+    [dispatched] sent workers to
+    [employed_at] employed workers at
+   *[other] minded workers at
+}
+dossier-withheld = (withheld)
+dossier-ledger = Wages
+dossier-ledger-intro = The wage ledgers of the exhibits' work spells at the entity, in US dollars over each whole spell. Testimonies are not a random sample of workers: these sums describe the testimonies, not all workers.
+dossier-ledger-held = The wage ledger is held back: the wages of fewer than { $k } witnesses are coded.
+dossier-ledger-none = No wage is coded in the exhibits.
+dossier-legal = The law it bears on
+dossier-legal-intro = Each instrument below, with the evidence that bears on it. The summaries are a reader's guide, not a legal opinion; each instrument's text is at its source.
+dossier-legal-exhibits = { $count ->
+    [one] One exhibit bears on it.
+   *[other] { $count } exhibits bear on it.
+}
+dossier-legal-codes = Allegations: { $codes }
+dossier-adopted = Adopted { $date }.
+dossier-held = Held back
+dossier-held-intro = What this dossier leaves out for its audience, and why; never what it says.
+dossier-held-consent = { $count ->
+    [one] One testimony: its witness's consent does not cover this audience.
+   *[other] { $count } testimonies: their witnesses' consent does not cover this audience.
+}
+dossier-held-few = { $count ->
+    [one] One testimony
+   *[other] { $count } testimonies
+} behind “{ $claim }”: fewer than { $k } witnesses at one site in one month.
+dossier-held-ledger = The wage ledger: the wages of { $count } witnesses, fewer than { $k }.
+dossier-held-none = Nothing was held back.
+dossier-exhibit-list = Exhibits
+dossier-exhibit-intro = Each exhibit is one testimony. Its SHA-256 is that of the material file (material/testimony.json) of an evidence package of the testimony for this audience: the team exports it with `clew package export`, and anyone checks the hash with sha256sum. The custody events are numbered as in the project's log, whose signed tree head proves them.
+dossier-exhibit = Exhibit
+dossier-period = Period
+dossier-witness = Witness
+dossier-testimony = Testimony
+dossier-events = Custody events
+dossier-no-material = no material for this audience
+dossier-made-from = How this dossier was made
+dossier-made-from-intro = clew assessed the testimonies with the rules and taxonomy below; manifest.json lists what the dossier rests on, so that it can be made again and compared.
+dossier-made-version = Version
+dossier-made-statements = Statements read
+dossier-exhibit-count = { $count ->
+    [one] one exhibit
+   *[other] { $count } exhibits
+}
+dossier-held-links = { $count ->
+    [one] One link
+   *[other] { $count } links
+} of the network: fewer than { $k } witnesses tell of each.

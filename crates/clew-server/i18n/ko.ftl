@@ -433,3 +433,115 @@ reason-line-file-too-large = 파일이 너무 큽니다. 파일마다 최대 { $
 reason-line-closed = 아직 이 창구가 열리지 않아 글을 읽을 사람이 없습니다. 나중에 다시 해 보세요.
 reason-line-unknown-code = 이 번호로 열리는 글이 없습니다. 번호를 확인하고 다시 해 보세요.
 reason-line-conversation-full = 이 대화에는 더 이상 담을 수 없습니다. 번호 없이 새로 시작해 주세요.
+icls-code = { $code ->
+    [INV01] 출생 시 또는 노예제·담보 노동 같은 거래를 통한 비자유 모집
+    [INV02] 노동자의 동의 없이 모집 때 약속과 다른 성격의 일을 시킴
+    [INV03] 고용주와 합의하지 않은 부당한 초과 근무나 대기 근무 요구
+    [INV04] 노동자가 동의하지 않은 위험한 조건에서의 노동
+    [INV05] 매우 낮은 임금이나 무임금 노동
+    [INV06] 고용주가 강요한 비인간적인 생활 조건
+    [INV07] 합의한 것과 다른 고용주를 위한 노동
+    [INV08] 합의한 것보다 긴 기간의 노동
+    [INV09] 계약을 끝낼 자유가 없거나 제한된 노동
+    [COE01] 노동자나 그 가족·친척·가까운 사람에 대한 위협이나 폭력
+    [COE02] 노동자의 이동 제한
+    [COE03] 채무 노예 또는 채무 조작
+    [COE04] 임금이나 약속된 혜택의 보류
+    [COE05] 귀중한 서류(신분증, 체류 허가증)의 압수
+    [COE06] 권리나 특권의 박탈, 해고·추방 위협을 통한 노동자 취약성의 악용
+   *[other] { $label }
+}
+dossier-title = 보고서: { $name }
+dossier-synthetic = 가상 데이터. 이 보고서의 모든 사람, 회사, 장소는 clew 데모가 만든 허구이며 누구도 고발하지 않습니다.
+dossier-audience = 제출 대상: { $audience ->
+    [internal] 기록 팀(내부용: 팀 밖으로 내보내지 마십시오)
+    [un] 유엔 기구
+    [monitors] 제재 감시 기구
+    [prosecutor] 검찰과 법원
+   *[other] 공개 발행
+}
+dossier-made = 프로젝트 관리 기록(custody log)의 { $seq }번 사건({ $time } 기록) 시점의 증거로 작성했습니다.
+dossier-coarsened = 증언자는 증거물 번호로만 표시합니다. 기간은 월 단위, 장소는 지역 단위로만 적습니다. 한 현장에서 한 달에 증언자가 { $k }명 미만인 주장은 싣지 않습니다("보류한 내용" 참조).
+dossier-exact = 기간과 현장은 코딩된 그대로 적습니다. 증언자는 증거물 번호로만 표시합니다.
+dossier-pseudonyms = 증언자 가명을 표시합니다. 이 보고서는 팀 내부용입니다.
+dossier-contents = 목차
+dossier-count-claims = 주장
+dossier-count-exhibits = 증거물
+dossier-count-held = 빠진 증언
+dossier-entity = 대상
+dossier-kind = 종류
+dossier-names = 모든 문자로 된 이름
+dossier-identifiers = 식별 번호
+dossier-value = 값
+dossier-sources = 출처 수
+dossier-matches = 제재 명단
+dossier-matches-intro = 일치 결과는 사람이 확인해야 할 단서이지 결론이 아닙니다.
+dossier-matches-none = 이 대상에 대해 기록된 제재 명단 일치가 없습니다.
+dossier-match-list = 명단
+dossier-match-entry = 항목
+dossier-match-name = 일치한 이름
+dossier-match-score = 점수
+dossier-match-why = 근거
+dossier-claims = 주장
+dossier-claims-intro = 각 주장은 ICLS 2018 강제노동 정의의 비자발성 상황 또는 강압 요소이거나 ILO 강제노동 지표로, clew가 공개한 규칙으로 이 대상을 위해 또는 이 대상의 현장에서 일한 노동자들의 증언에서 찾아낸 것입니다. 각 주장에는 근거가 된 증거물과 그렇게 말한 증언자 수를 적습니다. 한 증언자의 면담 두 번은 한 번으로 셉니다.
+dossier-claims-none = 이 대상 독자에게 보여 줄 수 있는 주장이 없습니다.
+dossier-family = { $family ->
+    [involuntariness] 비자발성 (ICLS 2018)
+    [coercion] 강압 (ICLS 2018)
+   *[other] ILO 강제노동 지표
+}
+dossier-witnesses = 증언자 { $count }명
+dossier-single-source = 단일 출처
+dossier-exhibits-cited = 증거물: { $list }
+dossier-more = 외 { $count }건
+dossier-translation = 번역
+dossier-matrix = 교차 확인
+dossier-matrix-intro = 어느 증거물이 어느 주장을 뒷받침하는지(●).
+dossier-matrix-too-wide = 증거물이 { $count }건이라 표가 너무 넓어 싣지 않습니다. 위의 각 주장에 증거물이 적혀 있고, manifest.json에 모두 들어 있습니다.
+dossier-timeline = 연표
+dossier-timeline-intro = 연도별로 이 대상을 위해 또는 그 현장에서 일했다고 말하는 증거물 수와, 증거물이 말하는 허가 발급 수.
+dossier-year = 연도
+dossier-working = 노동을 말하는 증거물
+dossier-permits = 발급된 허가
+dossier-marker = { $date }: { $instrument }, { $reference }
+dossier-sites = 현장
+dossier-sites-coarsened = 증거물의 증언자들이 일한 지역입니다. 위치는 0.1도 단위로 반올림했습니다.
+dossier-sites-exact = 증거물의 증언자들이 일한 현장입니다.
+dossier-place = 장소
+dossier-network = 관계망
+dossier-network-intro = 증거물이 말하는 대로, 누가 노동자를 보냈고, 누가 어디에서 고용했으며, 누가 감시했는지. 이 독자가 볼 수 없는 이름은 비공개로 표시합니다.
+dossier-link = { $kind ->
+    [dispatched] 노동자를 보낸 곳:
+    [employed_at] 노동자를 고용한 현장:
+   *[other] 노동자를 감시한 현장:
+}
+dossier-withheld = (비공개)
+dossier-ledger = 임금
+dossier-ledger-intro = 이 대상에서의 증거물 근로 기간 임금 장부를 기간 전체에 걸친 미국 달러로 합산했습니다. 증언은 노동자의 무작위 표본이 아니므로, 이 합계는 모든 노동자가 아니라 수집된 증언을 설명합니다.
+dossier-ledger-held = 임금 장부는 보류합니다. 임금이 코딩된 증언자가 { $k }명 미만입니다.
+dossier-ledger-none = 증거물에 코딩된 임금이 없습니다.
+dossier-legal = 관련 법규
+dossier-legal-intro = 아래 각 법규와 그에 관련된 증거입니다. 요약은 독자를 위한 안내일 뿐 법률 의견이 아니며, 각 법규의 원문은 출처에 있습니다.
+dossier-legal-exhibits = 관련 증거물 { $count }건.
+dossier-legal-codes = 주장: { $codes }
+dossier-adopted = { $date } 채택.
+dossier-held = 보류한 내용
+dossier-held-intro = 이 보고서가 독자를 위해 뺀 것과 그 이유입니다. 그 내용은 적지 않습니다.
+dossier-held-consent = 증언 { $count }건: 증언자의 동의가 이 독자를 포함하지 않습니다.
+dossier-held-few = “{ $claim }”의 근거 증언 { $count }건: 한 현장에서 한 달에 증언자가 { $k }명 미만입니다.
+dossier-held-ledger = 임금 장부: 증언자 { $count }명, { $k }명 미만.
+dossier-held-none = 보류한 것이 없습니다.
+dossier-exhibit-list = 증거물 목록
+dossier-exhibit-intro = 증거물 하나는 증언 하나입니다. SHA-256은 이 독자를 위한 그 증언의 증거 패키지에 든 자료 파일(material/testimony.json)의 해시입니다. 팀은 `clew package export`로 패키지를 만들고, 누구나 sha256sum으로 해시를 확인할 수 있습니다. 관리 기록 사건 번호는 프로젝트 기록의 번호이며, 서명된 트리 헤드가 이를 증명합니다.
+dossier-exhibit = 증거물
+dossier-period = 기간
+dossier-witness = 증언자
+dossier-testimony = 증언
+dossier-events = 관리 기록 사건
+dossier-no-material = 이 독자를 위한 자료 없음
+dossier-made-from = 이 보고서를 만든 방법
+dossier-made-from-intro = clew가 아래의 규칙과 분류 체계로 증언을 평가했습니다. manifest.json에 이 보고서의 근거가 적혀 있어 다시 만들고 비교할 수 있습니다.
+dossier-made-version = 버전
+dossier-made-statements = 읽은 진술
+dossier-exhibit-count = 증거물 { $count }건
+dossier-held-links = 관계망의 연결 { $count }개: 각 연결을 말하는 증언자가 { $k }명 미만입니다.

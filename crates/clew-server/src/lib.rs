@@ -14,6 +14,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use clew_service::Service;
 
 mod chart;
+pub mod dossier;
 mod failure;
 mod frame;
 mod graph;

@@ -82,6 +82,8 @@ pub struct Dossier {
     pub claims: Vec<Claim>,
     /// What was held back, and why, without its content.
     pub held_back: Vec<HeldBack>,
+    /// How many testimonies naming the entity are not among the exhibits (consent, or every part held back).
+    pub testimonies_left_out: usize,
     /// The exhibits, numbered from 1 in the order of their testimonies' ids.
     pub exhibits: Vec<Exhibit>,
     /// By year: how many exhibits tell of work for or at the entity, and of permits issued.
@@ -165,8 +167,8 @@ pub struct Quote {
 /// Something held back, and why.
 #[derive(Debug, Clone, Serialize)]
 pub struct HeldBack {
-    /// The claim's code, when it is part of a claim; `None` for whole testimonies.
-    pub code: Option<String>,
+    /// The claim's code and what it means, when it is part of a claim; `None` for whole testimonies.
+    pub code: Option<CodeMeaning>,
     /// How many testimonies.
     pub testimonies: usize,
     /// Why.
@@ -183,6 +185,8 @@ pub enum HeldBackReason {
     FewWitnesses,
     /// The wage ledger: fewer witnesses behind it than the set number.
     FewLedgers,
+    /// Links of the network fewer witnesses than the set number tell of (`testimonies` counts the links).
+    FewLinks,
 }
 
 /// An exhibit: one testimony, as the audience may see it.
@@ -449,7 +453,7 @@ impl Service {
             let dropped = all.difference(&covered).count();
             if dropped > 0 {
                 held_back.push(HeldBack {
-                    code: Some(code.clone()),
+                    code: crate::analysis::code_meaning(code, taxonomy, &rules),
                     testimonies: dropped,
                     reason: HeldBackReason::FewWitnesses,
                 });
@@ -463,6 +467,7 @@ impl Service {
         let published: BTreeSet<usize> =
             if coarsened { kept.values().flatten().copied().collect() } else { (0..read.len()).collect() };
         let number: BTreeMap<usize, usize> = published.iter().enumerate().map(|(n, i)| (*i, n + 1)).collect();
+        let published_order: Vec<usize> = published.iter().copied().collect();
         let mut exhibits = Vec::new();
         for (&index, &n) in &number {
             let testimony = &read[index];
@@ -602,9 +607,17 @@ impl Service {
                 .collect(),
             _ => Vec::new(),
         };
-        let mut site_rows = Vec::new();
+        let mut site_rows: Vec<Site> = Vec::new();
+        let mut site_exhibits: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
         for (site, numbers) in &sites {
             let label = place_label(model, store, site, ceiling, coarsened)?;
+            // Coarsened, sites in one region are one row.
+            let merged = site_exhibits.entry(label.clone()).or_default();
+            merged.extend(numbers.iter().copied());
+            if let Some(row) = site_rows.iter_mut().find(|row| row.label == label) {
+                row.exhibits = merged.len();
+                continue;
+            }
             let position =
                 EntityId::new(site)
                     .ok()
@@ -621,18 +634,41 @@ impl Service {
                     });
             site_rows.push(Site { label, position, exhibits: numbers.len() });
         }
-        let mut network = Vec::new();
+        // Links by what the reader sees of their ends (one minder named in many testimonies is one row); for a
+        // coarsened audience, a link fewer than k exhibits tell of is held back.
+        let mut named: BTreeMap<(LinkKind, Option<String>, Option<String>), BTreeSet<usize>> = BTreeMap::new();
         for ((kind, from, to), numbers) in links {
-            network.push(Link {
-                kind,
-                from: name_under(model, store, &from, ceiling)?,
-                to: if kind == LinkKind::Dispatched {
-                    name_under(model, store, &to, ceiling)?
-                } else {
-                    Some(place_label(model, store, &to, ceiling, coarsened)?)
-                },
-                exhibits: numbers.len(),
-            });
+            let from = name_under(model, store, &from, ceiling)?;
+            let to = if kind == LinkKind::Dispatched {
+                name_under(model, store, &to, ceiling)?
+            } else {
+                Some(place_label(model, store, &to, ceiling, coarsened)?).filter(|label| !label.is_empty())
+            };
+            named.entry((kind, from, to)).or_default().extend(numbers);
+        }
+        let mut network = Vec::new();
+        let mut thin_links = 0;
+        for ((kind, from, to), numbers) in named {
+            let witnesses: BTreeSet<&str> = numbers
+                .iter()
+                .filter_map(|n| read[published_order[n - 1]].spells.iter().find_map(|s| s.witness.as_deref()))
+                .collect();
+            if coarsened && witnesses.len() < k {
+                thin_links += 1;
+                continue;
+            }
+            network.push(Link { kind, from, to, exhibits: numbers.len() });
+        }
+        network.sort_by(|a, b| {
+            (a.kind, std::cmp::Reverse(a.exhibits), &a.from, &a.to).cmp(&(
+                b.kind,
+                std::cmp::Reverse(b.exhibits),
+                &b.from,
+                &b.to,
+            ))
+        });
+        if thin_links > 0 {
+            held_back.push(HeldBack { code: None, testimonies: thin_links, reason: HeldBackReason::FewLinks });
         }
 
         // The law each finding and fact bears on.
@@ -719,6 +755,7 @@ impl Service {
             },
             claims,
             held_back,
+            testimonies_left_out: refused + read.len() - published.len(),
             exhibits,
             timeline,
             sites: site_rows,
@@ -837,7 +874,14 @@ fn read_testimony(
             }
         }
         let months = spell_months(first_value(&spell.own, "startDate"), first_value(&spell.own, "endDate"));
-        let permits_issued = of("Permit", "startDate");
+        // A permit's date is its start when coded, else the start of the spell it was for (the worker came on it).
+        let mut permits_issued = of("Permit", "startDate");
+        if permits_issued.is_empty()
+            && spell.related.values().any(|(schema, _)| *schema == "Permit")
+            && let Some(first) = months.first()
+        {
+            permits_issued.push(month_text(*first));
+        }
         if let Some(spell_ledger) = ledgers.iter().find(|l| l.spell.as_ref() == Some(spell_id)) {
             ledger.add(spell_ledger);
         }
@@ -867,6 +911,178 @@ fn read_testimony(
         synthetic: is_synthetic(statements),
         statement_ids: statements.iter().map(|s| s.id.as_str().to_string()).collect(),
     })
+}
+
+/// The manifest format.
+pub const MANIFEST_FORMAT: &str = "clew-dossier-manifest-v1";
+
+/// `manifest.json`: what a dossier was made from, for making it again and saying what changed.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// Always [`MANIFEST_FORMAT`].
+    pub format: String,
+    /// The entity.
+    pub entity: EntityId,
+    /// Who it is for.
+    pub audience: Audience,
+    /// The language it was written in.
+    pub lang: String,
+    /// The fewest witnesses at one site in one month behind a claim, when coarsened.
+    pub min_witnesses: usize,
+    /// What it was made from.
+    pub made_from: MadeFrom,
+}
+
+impl Dossier {
+    /// Its manifest, for a dossier written in `lang`.
+    pub fn manifest(&self, lang: &str) -> Manifest {
+        Manifest {
+            format: MANIFEST_FORMAT.to_string(),
+            entity: self.entity.id.clone(),
+            audience: self.audience,
+            lang: lang.to_string(),
+            min_witnesses: self.min_witnesses,
+            made_from: self.made_from.clone(),
+        }
+    }
+}
+
+/// The most bytes of a manifest [`read_manifest`] reads.
+pub const MANIFEST_LIMIT: u64 = 64 << 20;
+
+/// Reads a dossier's `manifest.json` (at most [`MANIFEST_LIMIT`] bytes), saying where it is wrong.
+pub fn read_manifest(path: &std::path::Path) -> Result<Manifest> {
+    let shown = path.display();
+    let bytes = clew_files::read(path, MANIFEST_LIMIT).map_err(|e| Error::usage(format!("{shown}: {e}")))?;
+    let manifest: Manifest = serde_json::from_slice(&bytes)
+        .map_err(|e| Error::usage(format!("{shown}:{}:{}: not a dossier manifest: {e}", e.line(), e.column())))?;
+    if manifest.format != MANIFEST_FORMAT {
+        return Err(Error::usage(format!(
+            "{shown}: field `format`: `{}` is not a dossier manifest this clew reads ({MANIFEST_FORMAT})",
+            manifest.format
+        )));
+    }
+    Ok(manifest)
+}
+
+/// What changed between two manifests of dossiers on one entity, in words, one change a line.
+pub fn diff_manifests(old: &Manifest, new: &Manifest) -> Vec<String> {
+    let mut changes = Vec::new();
+    if old.entity != new.entity {
+        changes.push(format!("the entity: `{}` then, `{}` now", old.entity, new.entity));
+    }
+    if old.audience != new.audience || old.min_witnesses != new.min_witnesses {
+        changes.push(format!(
+            "the audience: {} (k = {}) then, {} (k = {}) now",
+            old.audience.as_str(),
+            old.min_witnesses,
+            new.audience.as_str(),
+            new.min_witnesses
+        ));
+    }
+    for (what, then, now) in [
+        ("rules", &old.made_from.rules, &new.made_from.rules),
+        ("taxonomy", &old.made_from.taxonomy, &new.made_from.taxonomy),
+        ("legal framework", &old.made_from.framework, &new.made_from.framework),
+        ("assessment engine", &old.made_from.engine, &new.made_from.engine),
+    ] {
+        if then != now {
+            changes.push(format!("the {what}: {then} then, {now} now"));
+        }
+    }
+    let hashes =
+        |m: &Manifest| -> BTreeMap<SourceId, Option<String>> { m.made_from.exhibits.iter().cloned().collect() };
+    let (before, after) = (hashes(old), hashes(new));
+    for (testimony, hash) in &after {
+        match before.get(testimony) {
+            None => changes.push(format!("exhibit added: testimony `{testimony}`")),
+            Some(earlier) if earlier != hash => {
+                changes.push(format!("exhibit changed: testimony `{testimony}` (its material hash)"))
+            }
+            Some(_) => {}
+        }
+    }
+    for testimony in before.keys().filter(|t| !after.contains_key(*t)) {
+        changes.push(format!(
+            "exhibit gone: testimony `{testimony}` (consent withdrawn or narrowed, retracted, or held back)"
+        ));
+    }
+    let codes: BTreeSet<&String> = old.made_from.claims.keys().chain(new.made_from.claims.keys()).collect();
+    for code in codes {
+        match (old.made_from.claims.get(code), new.made_from.claims.get(code)) {
+            (None, Some(now)) => changes.push(format!("claim added: {code}, {} exhibits", now.len())),
+            (Some(then), None) => changes.push(format!("claim dropped: {code} ({} exhibits then)", then.len())),
+            (Some(then), Some(now)) if then != now => {
+                changes.push(format!("claim {code}: {} exhibits then, {} now", then.len(), now.len()))
+            }
+            _ => {}
+        }
+    }
+    let entries = |m: &Manifest| -> BTreeSet<(String, String)> {
+        m.made_from.matches.iter().map(|(list, entry, _)| (list.clone(), entry.clone())).collect()
+    };
+    let (then, now) = (entries(old), entries(new));
+    for (list, entry) in now.difference(&then) {
+        changes.push(format!("sanctions match added: {list} entry {entry}"));
+    }
+    for (list, entry) in then.difference(&now) {
+        changes.push(format!("sanctions match gone: {list} entry {entry}"));
+    }
+    changes
+}
+
+/// A dossier written: its files and the custody event that records them.
+#[derive(Debug, Clone, Serialize)]
+pub struct WrittenDossier {
+    /// The folder.
+    pub dir: std::path::PathBuf,
+    /// Each file's name and SHA-256.
+    pub files: Vec<(String, String)>,
+    /// The custody event (`dossier-export`).
+    pub event: u64,
+}
+
+impl Service {
+    /// Writes a dossier's files (already rendered) into the new folder `out`, after logging a `dossier-export`
+    /// custody event with each file's SHA-256, the entity, the audience and the log head it was made from.
+    /// `out` must not exist, or be empty; nothing is written when logging fails.
+    pub fn write_dossier(
+        &self,
+        actor: &crate::Actor,
+        dossier: &Dossier,
+        files: &[(&str, &[u8])],
+        out: &std::path::Path,
+    ) -> Result<WrittenDossier> {
+        let occupied = std::fs::read_dir(out).map(|mut entries| entries.next().is_some()).unwrap_or(false);
+        if occupied || (out.exists() && !out.is_dir()) {
+            return Err(Error::usage(format!(
+                "{}: already exists and is not an empty folder; a dossier goes into a new one",
+                out.display()
+            )));
+        }
+        let hashed: Vec<(String, String)> =
+            files.iter().map(|(name, bytes)| (name.to_string(), sha256_hex(bytes))).collect();
+        let detail = serde_json::json!({
+            "entity": dossier.entity.id,
+            "audience": dossier.audience,
+            "min_witnesses": dossier.min_witnesses,
+            "exhibits": dossier.exhibits.len(),
+            "log_head": dossier.made_from.log_head.as_ref().map(|(seq, _, _)| seq),
+            "files": hashed.iter().map(|(name, sha256)| serde_json::json!({"name": name, "sha256": sha256})).collect::<Vec<_>>(),
+        });
+        let event = self.log_event(actor, clew_custody::EventKind::DossierExport, &detail)?;
+        std::fs::create_dir_all(out).map_err(|e| Error::usage(format!("{}: {e}", out.display())))?;
+        for (name, bytes) in files {
+            clew_files::write_atomic(&out.join(name), bytes).map_err(|e| Error::internal(e.to_string()))?;
+        }
+        Ok(WrittenDossier { dir: out.to_path_buf(), files: hashed, event })
+    }
+
+    /// The fewest witnesses behind a claim at one site in one month the project sets for dossiers.
+    pub fn dossier_min_witnesses(&self) -> usize {
+        self.project.config.dossier.min_witnesses
+    }
 }
 
 #[cfg(test)]

@@ -26,10 +26,7 @@ fn code_item(lang: Lang, code: &str, meaning: Option<&CodeMeaning>) -> Markup {
     html! {
         strong { (code) }
         @if let Some(meaning) = meaning {
-            // The ILO's indicators in the reader's language (as the dashboard charts them); the others in the
-            // taxonomy's words.
-            @let label = if code.starts_with("IND") { crate::pages::dashboard::indicator_label(lang, code) } else { meaning.label.clone() };
-            " " (label) " "
+            " " (code_label(lang, meaning)) " "
             small {
                 "(" (lang.tr(Msg::CodeFamily, &[("family", Arg::Text(family_word(meaning.family)))]))
                 @if let Some(strength) = meaning.strength {
@@ -39,6 +36,16 @@ fn code_item(lang: Lang, code: &str, meaning: Option<&CodeMeaning>) -> Markup {
             }
         }
     }
+}
+
+/// A taxonomy code's words in the reader's language: the ILO's indicators as the dashboard charts them, the
+/// ICLS 2018 circumstances and elements from the `icls-code` message; a code without one in the taxonomy's
+/// words.
+pub(crate) fn code_label(lang: Lang, meaning: &CodeMeaning) -> String {
+    if meaning.code.starts_with("IND") {
+        return crate::pages::dashboard::indicator_label(lang, &meaning.code);
+    }
+    lang.tr(Msg::IclsCode, &[("code", Arg::Text(&meaning.code)), ("label", Arg::Text(&meaning.label))])
 }
 
 fn family_word(family: Family) -> &'static str {
