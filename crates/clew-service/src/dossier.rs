@@ -1111,6 +1111,43 @@ mod tests {
         (dir, service, busiest)
     }
 
+    #[test]
+    fn a_witness_is_covered_only_by_k_witnesses_at_one_site_in_one_month() {
+        let spell = |witness: &str, site: Option<&str>, months: &[u32]| SpellAt {
+            witness: Some(witness.to_string()),
+            months: months.to_vec(),
+            site: site.map(str::to_string),
+            employer: None,
+            dispatchers: Vec::new(),
+            minders: Vec::new(),
+            permits_issued: Vec::new(),
+            codes: BTreeMap::new(),
+            employs: true,
+            dispatched: false,
+        };
+        // Three witnesses at site A in month 10 (one interviewed twice); one at A only in month 20; one at B in
+        // month 10; one whose site was not coded.
+        let spells = [
+            spell("w1", Some("A"), &[9, 10]),
+            spell("w2", Some("A"), &[10, 11]),
+            spell("w3", Some("A"), &[10]),
+            spell("w4", Some("A"), &[20]),
+            spell("w5", Some("B"), &[10]),
+            spell("w1", Some("A"), &[10]),
+            spell("w6", None, &[10]),
+        ];
+        let refs: Vec<(usize, &SpellAt)> = spells.iter().enumerate().collect();
+        assert_eq!(covered(&refs, 3), BTreeSet::from([0, 1, 2, 5]));
+        assert_eq!(covered(&refs, 4), BTreeSet::new(), "two interviews of one witness count once");
+        assert_eq!(covered(&refs, 1), BTreeSet::from([0, 1, 2, 3, 4, 5]), "a spell without a site is never covered");
+        assert!(on_or_after("2017-09-11", "2017-09-11") && on_or_after("2017-10", "2017-09-11"));
+        assert!(
+            !on_or_after("2017-09", "2017-09-11")
+                && !on_or_after("2017", "2017-09-11")
+                && on_or_after("2018", "2017-09-11")
+        );
+    }
+
     fn request(entity: &EntityId, audience: Audience, k: usize) -> DossierRequest {
         DossierRequest { entity: entity.clone(), audience, min_witnesses: k }
     }

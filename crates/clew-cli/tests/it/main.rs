@@ -5,6 +5,7 @@ mod architecture;
 #[path = "../../../clew-server/tests/support/browser.rs"]
 mod browser_support;
 mod concurrency;
+mod dossier;
 mod estimate;
 mod first_hour;
 mod hardening;

@@ -1,0 +1,126 @@
+//! `clew dossier` as a user runs it on a demo project: the HTML and the manifest written into a new folder,
+//! each audience shown only what it may see, in three languages, the export logged with the files' hashes,
+//! and `--diff` saying what changed.
+
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use super::{clew, text};
+
+/// A demo project of 600 synthetic testimonies, in `dir/d`.
+fn demo(dir: &Path) {
+    let run = clew(dir, &["demo", "--dir", "d", "--testimonies", "600", "--seed", "11"]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+}
+
+fn dossier(dir: &Path, args: &[&str]) -> std::process::Output {
+    let mut all = vec!["--project", "d", "--json", "dossier"];
+    all.extend_from_slice(args);
+    clew(dir, &all)
+}
+
+/// What a run said, on either stream (`--json` puts a failure on standard output).
+fn said(run: &std::process::Output) -> String {
+    format!("{}{}", text(&run.stdout), text(&run.stderr))
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+#[test]
+fn a_dossier_is_written_for_each_audience_in_each_language_and_logged() {
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+    let company = "demo.company.0000";
+    let mut written = Vec::new();
+    for (audience, lang, heading) in [
+        ("internal", "en", "Exhibits"),
+        ("un", "ko", "증거물 목록"),
+        ("monitors", "ru", "Доказательства"),
+        ("prosecutor", "en", "Exhibits"),
+    ] {
+        let out = format!("out-{audience}-{lang}");
+        let run = dossier(dir.path(), &[company, "--audience", audience, "--lang", lang, "--out", &out]);
+        assert!(run.status.success(), "{audience}: {}", text(&run.stderr));
+        let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+        let html = std::fs::read_to_string(dir.path().join(&out).join("dossier.html")).unwrap();
+        let manifest = std::fs::read(dir.path().join(&out).join("manifest.json")).unwrap();
+        // One self-contained file: nothing loaded from elsewhere, no script.
+        assert!(html.starts_with("<!DOCTYPE html>") && html.contains(&format!("<html lang=\"{lang}\"")));
+        for loader in ["<script", "<link", " src=", "@import", "url("] {
+            assert!(!html.contains(loader), "{audience}: the dossier loads something: {loader}");
+        }
+        assert!(html.contains(heading) && html.contains("DEMO Severny Most 0000"), "{audience}");
+        assert!(html.contains("SYNTHETIC") || html.contains("가상") || html.contains("СИНТЕТИЧЕСКИЕ"), "{audience}");
+        // Every exhibit's hash is in it, and the manifest names the same exhibits.
+        let manifest_json: serde_json::Value = serde_json::from_slice(&manifest).unwrap();
+        let exhibits = manifest_json["made_from"]["exhibits"].as_array().unwrap();
+        assert_eq!(exhibits.len() as u64, report["exhibits"].as_u64().unwrap(), "{audience}");
+        assert!(!exhibits.is_empty(), "{audience}");
+        for exhibit in exhibits {
+            if let Some(hash) = exhibit[1].as_str() {
+                assert!(html.contains(hash), "{audience}: exhibit hash {hash} missing");
+            }
+        }
+        // Pseudonyms for the team alone; protected data for no one.
+        assert!(!html.contains("SYNTHETIC-PROTECTED"), "{audience}");
+        assert_eq!(html.contains("W-DEMO-"), audience == "internal", "{audience}: pseudonyms");
+        // The files the command reports are the files written.
+        let files = report["files"].as_array().unwrap();
+        assert_eq!(files[0][1].as_str().unwrap(), sha256(html.as_bytes()));
+        assert_eq!(files[1][1].as_str().unwrap(), sha256(&manifest));
+        written.push((audience, sha256(html.as_bytes()), report["event"].as_u64().unwrap()));
+    }
+
+    // Each export is a custody event naming the files' hashes (and nothing about a witness).
+    let log: serde_json::Value =
+        serde_json::from_slice(&clew(dir.path(), &["--project", "d", "--json", "log", "show"]).stdout).unwrap();
+    for (audience, html_hash, seq) in &written {
+        let event = log.as_array().unwrap().iter().find(|e| e["seq"].as_u64() == Some(*seq)).unwrap();
+        assert_eq!(event["kind"], "dossier-export");
+        let detail = event["detail"].as_str().unwrap();
+        assert!(detail.contains(html_hash) && detail.contains(&format!("\"audience\":\"{audience}\"")), "{detail}");
+        assert!(!detail.contains("W-DEMO-"), "{detail}");
+    }
+
+    // The same evidence, the same dossier; --diff says nothing changed, and names a changed audience.
+    let again = dossier(
+        dir.path(),
+        &[company, "--audience", "internal", "--out", "again", "--diff", "out-internal-en/manifest.json"],
+    );
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(report["changes"], serde_json::json!([]), "{report}");
+    // Made from the same evidence: the manifests differ only in the custody log's head (later exports were
+    // logged in between).
+    let without_head = |path: &str| {
+        let mut manifest: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.path().join(path)).unwrap()).unwrap();
+        manifest["made_from"]["log_head"] = serde_json::Value::Null;
+        manifest
+    };
+    assert_eq!(without_head("out-internal-en/manifest.json"), without_head("again/manifest.json"));
+    let changed = dossier(
+        dir.path(),
+        &[company, "--audience", "un", "--out", "un-again", "--diff", "out-internal-en/manifest.json"],
+    );
+    let report: serde_json::Value = serde_json::from_slice(&changed.stdout).unwrap();
+    let changes = report["changes"].as_array().unwrap();
+    assert!(changes.iter().any(|c| c.as_str().unwrap().starts_with("the audience: internal")), "{changes:?}");
+    assert!(changes.iter().any(|c| c.as_str().unwrap().starts_with("exhibit gone")), "{changes:?}");
+
+    // A folder that holds something is never written into; a bad manifest is named with where it is wrong.
+    let refused = dossier(dir.path(), &[company, "--audience", "un", "--out", "out-un-ko"]);
+    assert!(!refused.status.success());
+    assert!(said(&refused).contains("not an empty folder"), "{}", said(&refused));
+    std::fs::write(dir.path().join("bad.json"), "{\n  \"format\": 7\n}\n").unwrap();
+    let bad = dossier(dir.path(), &[company, "--audience", "un", "--out", "x", "--diff", "bad.json"]);
+    assert!(!bad.status.success() && !dir.path().join("x").exists());
+    assert!(said(&bad).contains("bad.json:2:"), "{}", said(&bad));
+    // A witness is never the subject of a dossier.
+    let witness = dossier(dir.path(), &["witness:W-DEMO-000000", "--audience", "internal", "--out", "w"]);
+    assert!(!witness.status.success(), "{}", text(&witness.stdout));
+    assert!(said(&witness).contains("is a witness"), "{}", said(&witness));
+}
