@@ -597,3 +597,6 @@ dossier-held-links = { $count ->
     [one] One link
    *[other] { $count } links
 } of the network: fewer than { $k } witnesses tell of each.
+entity-dossier = Dossier
+entity-dossier-link = Make a dossier on this entity
+entity-dossier-intro = A report on this entity for one audience, as one HTML file to save, print or send: each allegation with its exhibits, the law it bears on, and what was held back for that audience and why. Every dossier made is logged in the custody log. Your role may make these:

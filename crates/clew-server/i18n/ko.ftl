@@ -545,3 +545,6 @@ dossier-made-version = 버전
 dossier-made-statements = 읽은 진술
 dossier-exhibit-count = 증거물 { $count }건
 dossier-held-links = 관계망의 연결 { $count }개: 각 연결을 말하는 증언자가 { $k }명 미만입니다.
+entity-dossier = 보고서
+entity-dossier-link = 이 대상에 대한 보고서 만들기
+entity-dossier-intro = 한 독자를 위한 이 대상의 보고서를 저장·인쇄·전송할 수 있는 HTML 파일 하나로 만듭니다. 각 주장과 그 증거물, 관련 법규, 그 독자를 위해 보류한 것과 이유가 담깁니다. 만든 보고서는 모두 관리 기록에 남습니다. 귀하의 역할로 만들 수 있는 보고서:

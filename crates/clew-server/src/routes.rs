@@ -32,13 +32,16 @@ pub enum Permission {
     /// The safe line's inbox (sealed conversations, sealed replies and notes, triage states): custodians and
     /// admins, who answer it with `clew inbox --server` and their own caseworker key.
     Casework,
+    /// Making dossiers: coders (for the team only), custodians and admins (for every audience; the page
+    /// offers each role its own, `Role::dossier_audiences`).
+    Dossier,
     /// Managing accounts: admins.
     Administer,
 }
 
 impl Permission {
     /// Every permission, in the order of docs/web.md.
-    pub const ALL: [Permission; 9] = [
+    pub const ALL: [Permission; 10] = [
         Permission::Public,
         Permission::SignedIn,
         Permission::Read,
@@ -47,6 +50,7 @@ impl Permission {
         Permission::Review,
         Permission::Verify,
         Permission::Casework,
+        Permission::Dossier,
         Permission::Administer,
     ];
 
@@ -58,6 +62,7 @@ impl Permission {
             Permission::Code => matches!(role, Role::Coder | Role::Admin),
             Permission::Review => matches!(role, Role::Coder | Role::Admin),
             Permission::Verify | Permission::Casework => matches!(role, Role::Custodian | Role::Admin),
+            Permission::Dossier => !role.dossier_audiences().is_empty(),
             Permission::Administer => role == Role::Admin,
         }
     }
@@ -73,6 +78,7 @@ impl Permission {
             Permission::Review => "review",
             Permission::Verify => "verify",
             Permission::Casework => "casework",
+            Permission::Dossier => "dossier",
             Permission::Administer => "administer",
         }
     }
@@ -119,6 +125,10 @@ fn table() -> Vec<Route> {
         r(route("GET", "/api/v1/entities", Read, "Entities by schema"), get(pages::entities::list_api)),
         r(route("GET", "/entities/{id}", Read, "One entity with its sources"), get(pages::entities::page)),
         r(route("GET", "/api/v1/entities/{id}", Read, "One entity with its sources"), get(pages::entities::api)),
+        r(
+            route("GET", "/entities/{id}/dossier", Dossier, "A dossier on the entity for an audience (HTML, logged)"),
+            get(pages::entities::dossier),
+        ),
         r(route("GET", "/testimonies", Read, "Testimonies, filtered"), get(pages::testimonies::list_page)),
         r(
             route("GET", "/api/v1/testimonies", Read, "Testimonies, filtered, with facet counts"),

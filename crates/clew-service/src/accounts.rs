@@ -64,6 +64,21 @@ impl Role {
     }
 }
 
+impl Role {
+    /// The audiences a dossier made by this role may be for. A dossier is made from every fact of the
+    /// consenting testimonies, restricted ones included, and it leaves the project: admins and custodians (who
+    /// answer for the witnesses' safety) make them for every audience; coders for the team only; analysts and
+    /// viewers make none.
+    pub fn dossier_audiences(self) -> &'static [clew_disclosure::package::Audience] {
+        use clew_disclosure::package::Audience;
+        match self {
+            Role::Admin | Role::Custodian => &Audience::ALL,
+            Role::Coder => &[Audience::Internal],
+            Role::Analyst | Role::Viewer => &[],
+        }
+    }
+}
+
 /// The longest account name.
 pub const MAX_USER_NAME_CHARS: usize = 64;
 

@@ -1061,6 +1061,22 @@ impl Service {
                 out.display()
             )));
         }
+        let (event, hashed) = self.log_dossier(actor, dossier, files)?;
+        std::fs::create_dir_all(out).map_err(|e| Error::usage(format!("{}: {e}", out.display())))?;
+        for (name, bytes) in files {
+            clew_files::write_atomic(&out.join(name), bytes).map_err(|e| Error::internal(e.to_string()))?;
+        }
+        Ok(WrittenDossier { dir: out.to_path_buf(), files: hashed, event })
+    }
+
+    /// Logs a dossier leaving the project (`dossier-export`): its entity, audience, the log head it was made
+    /// from and each file's SHA-256; before the files go anywhere. Returns the event and the files' hashes.
+    pub fn log_dossier(
+        &self,
+        actor: &crate::Actor,
+        dossier: &Dossier,
+        files: &[(&str, &[u8])],
+    ) -> Result<(u64, Vec<(String, String)>)> {
         let hashed: Vec<(String, String)> =
             files.iter().map(|(name, bytes)| (name.to_string(), sha256_hex(bytes))).collect();
         let detail = serde_json::json!({
@@ -1072,11 +1088,7 @@ impl Service {
             "files": hashed.iter().map(|(name, sha256)| serde_json::json!({"name": name, "sha256": sha256})).collect::<Vec<_>>(),
         });
         let event = self.log_event(actor, clew_custody::EventKind::DossierExport, &detail)?;
-        std::fs::create_dir_all(out).map_err(|e| Error::usage(format!("{}: {e}", out.display())))?;
-        for (name, bytes) in files {
-            clew_files::write_atomic(&out.join(name), bytes).map_err(|e| Error::internal(e.to_string()))?;
-        }
-        Ok(WrittenDossier { dir: out.to_path_buf(), files: hashed, event })
+        Ok((event, hashed))
     }
 
     /// The fewest witnesses behind a claim at one site in one month the project sets for dossiers.

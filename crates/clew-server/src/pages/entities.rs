@@ -334,6 +334,12 @@ pub(crate) async fn page(State(app): State<App>, ctx: Ctx, caller: Caller, Path(
         p.notice { (lang.t(Msg::EntitySourcesNote)) }
         (matches(lang, &view.matches))
         (relations(lang, &view))
+        @if !caller.role.dossier_audiences().is_empty() {
+            section aria-labelledby="dossier" {
+                h2 #dossier { (lang.t(Msg::EntityDossier)) }
+                p { a href={ "/entities/" (view.id) "/dossier" } { (lang.t(Msg::EntityDossierLink)) } }
+            }
+        }
         p.notice { (lang.t(Msg::ProtectedNotice)) }
     };
     html::page(&ctx, Some(&caller), &view.caption, body).into_response()
@@ -467,4 +473,87 @@ fn matches(lang: Lang, matches: &[RecordedMatch]) -> maud::Markup {
             }
         }
     }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct DossierQuery {
+    audience: Option<String>,
+    lang: Option<String>,
+}
+
+/// A dossier on the entity: without an audience, the audiences and languages the reader's role may make one
+/// for; with one, the dossier as an HTML file to save (`Content-Disposition: attachment`), logged as a
+/// `dossier-export` custody event before it is sent.
+pub(crate) async fn dossier(
+    State(app): State<App>,
+    ctx: Ctx,
+    caller: Caller,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    match dossier_response(app, &ctx, &caller, id, raw).await {
+        Ok(response) => response,
+        Err(failure) => failure.into_response(),
+    }
+}
+
+async fn dossier_response(
+    app: App,
+    ctx: &Ctx,
+    caller: &Caller,
+    id: String,
+    raw: Option<String>,
+) -> Result<Response, Failure> {
+    use clew_service::dossier::{Audience, DossierRequest};
+    let asked: DossierQuery = query(raw.as_deref())?;
+    let subject = EntityId::new(&id).map_err(bad_id)?;
+    let allowed = caller.role.dossier_audiences();
+    let lang = ctx.lang;
+    let Some(audience) = asked.audience.filter(|a| !a.is_empty()) else {
+        let view = entity(&app, caller, id.clone()).await?;
+        let title = lang.tr(Msg::DossierTitle, &[("name", Arg::Text(&view.caption))]);
+        let body = html! {
+            p { (lang.t(Msg::EntityDossierIntro)) }
+            table {
+                tbody {
+                    @for audience in allowed {
+                        tr {
+                            th scope="row" { (lang.tr(Msg::DossierAudience, &[("audience", Arg::Text(audience.as_str()))])) }
+                            @for other in Lang::ALL {
+                                td { a lang=(other.tag()) href={ "/entities/" (subject) "/dossier?audience=" (audience.as_str()) "&lang=" (other.tag()) } { (other.endonym()) } }
+                            }
+                        }
+                    }
+                }
+            }
+        };
+        return Ok(html::page(ctx, Some(caller), &title, body).into_response());
+    };
+    let audience: Audience =
+        audience.parse().map_err(|_| Failure::own(clew_service::Code::Usage, Msg::ErrorPageNotFound))?;
+    if !allowed.contains(&audience) {
+        return Err(Failure::own(clew_service::Code::Forbidden, Msg::ErrorForbidden));
+    }
+    let written_in = asked.lang.as_deref().and_then(Lang::from_tag).unwrap_or(lang);
+    let actor = clew_service::Actor::new(&caller.name).map_err(Failure::from)?;
+    let name = format!(
+        "dossier-{}-{}-{}.html",
+        subject.as_str().replace(|c: char| !c.is_ascii_alphanumeric() && c != '.' && c != '-', "_"),
+        audience.as_str(),
+        written_in.tag()
+    );
+    let html = app
+        .run(move |service| {
+            let request = DossierRequest { entity: subject, audience, min_witnesses: service.dossier_min_witnesses() };
+            let made = service.dossier(&request)?;
+            let html = crate::dossier::render_html(&made, written_in);
+            service.log_dossier(&actor, &made, &[("dossier.html", html.as_bytes())])?;
+            Ok(html)
+        })
+        .await?;
+    let headers = [
+        (axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8".to_string()),
+        (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+    ];
+    Ok((headers, html).into_response())
 }

@@ -16,6 +16,7 @@ fn expected(permission: Permission, role: Role) -> bool {
         Permission::Audit => &[Admin, Custodian, Coder, Analyst],
         Permission::Code | Permission::Review => &[Admin, Coder],
         Permission::Verify | Permission::Casework => &[Admin, Custodian],
+        Permission::Dossier => &[Admin, Custodian, Coder],
         Permission::Administer => &[Admin],
     };
     allowed.contains(&role)

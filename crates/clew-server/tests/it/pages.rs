@@ -646,3 +646,50 @@ async fn a_recorded_sanctions_match_shows_on_the_entity_page_with_its_explanatio
     assert_eq!(page.status, StatusCode::OK);
     assert!(!page.body.contains("SYNTHETIC-2") && !page.body.contains("Sanctions list matches"));
 }
+
+#[tokio::test]
+async fn the_entity_page_offers_each_role_the_dossiers_it_may_make_and_each_is_logged() {
+    let harness = Harness::new();
+    let sessions = harness.sessions().await;
+    let page = "/entities/demo.company.0000";
+    // The link is offered to the roles that may make one, and only to them.
+    for (role, offered) in [
+        (Role::Admin, true),
+        (Role::Custodian, true),
+        (Role::Coder, true),
+        (Role::Analyst, false),
+        (Role::Viewer, false),
+    ] {
+        let reply = harness.get(page, Some(&sessions[&role])).await;
+        // Nothing about the demo's companies is public: a viewer does not find it at all.
+        let expected = if role == Role::Viewer { StatusCode::NOT_FOUND } else { StatusCode::OK };
+        assert_eq!(reply.status, expected, "{role:?}");
+        assert_eq!(reply.body.contains("/entities/demo.company.0000/dossier"), offered, "{role:?}");
+    }
+    // A coder is offered the team's dossier alone; a custodian every audience.
+    let choices = harness.get(&format!("{page}/dossier"), Some(&sessions[&Role::Coder])).await;
+    assert!(choices.body.contains("audience=internal") && !choices.body.contains("audience=un"), "{}", choices.body);
+    let refused = harness.get(&format!("{page}/dossier?audience=un&lang=ko"), Some(&sessions[&Role::Coder])).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let choices = harness.get(&format!("{page}/dossier"), Some(&sessions[&Role::Custodian])).await;
+    assert!(
+        ["internal", "un", "monitors", "prosecutor", "public"]
+            .iter()
+            .all(|a| choices.body.contains(&format!("audience={a}")))
+    );
+
+    // The dossier itself: a file to save, in the language asked for, logged before it is sent.
+    let before = harness.get("/api/v1/dashboard", Some(&sessions[&Role::Custodian])).await.json();
+    let dossier = harness.get(&format!("{page}/dossier?audience=un&lang=ko"), Some(&sessions[&Role::Custodian])).await;
+    assert_eq!(dossier.status, StatusCode::OK, "{}", dossier.body);
+    let disposition = dossier.headers.get(header::CONTENT_DISPOSITION).unwrap().to_str().unwrap();
+    assert_eq!(disposition, "attachment; filename=\"dossier-demo.company.0000-un-ko.html\"");
+    assert!(dossier.body.starts_with("<!DOCTYPE html>") && dossier.body.contains("<html lang=\"ko\""));
+    assert!(!dossier.body.contains("W-DEMO-") && !dossier.body.contains("<script"));
+    let after = harness.get("/api/v1/dashboard", Some(&sessions[&Role::Custodian])).await.json();
+    let newest = &after["recent_events"][0];
+    assert_eq!(newest["kind"], "dossier-export", "{after}");
+    let digest = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(dossier.body.as_bytes()));
+    assert!(newest["detail"].as_str().unwrap().contains(&digest), "{newest}");
+    assert_ne!(before["recent_events"][0]["seq"], newest["seq"]);
+}
