@@ -380,10 +380,17 @@ impl Service {
                 target.push(Attested { property: property.clone(), value: value.to_string(), sources: sources.len() });
             }
         }
-        let matches = self.entity(id, false, ceiling).map(|view| view.matches.clone()).unwrap_or_default();
-
-        // What names it, and the sites it operates: the testimonies to read.
+        // What names it, and the sites it operates: the testimonies to read; and its sanctions matches.
         let naming = store.statements_naming(id, REFERENCES_READ)?;
+        let match_ids: BTreeSet<&EntityId> = naming
+            .iter()
+            .filter(|s| {
+                s.sensitivity <= ceiling
+                    && model.schema(&s.schema).is_some_and(|m| m.is_a(crate::entities::SANCTIONS_MATCH))
+            })
+            .map(|s| &s.entity_id)
+            .collect();
+        let matches = crate::entities::recorded_matches(model, store, match_ids, ceiling)?;
         let mut sites_operated: BTreeSet<String> = BTreeSet::new();
         let mut testimonies: BTreeSet<SourceId> = BTreeSet::new();
         let add_source = |source: &SourceId, testimonies: &mut BTreeSet<SourceId>| {
@@ -468,6 +475,7 @@ impl Service {
             if coarsened { kept.values().flatten().copied().collect() } else { (0..read.len()).collect() };
         let number: BTreeMap<usize, usize> = published.iter().enumerate().map(|(n, i)| (*i, n + 1)).collect();
         let published_order: Vec<usize> = published.iter().copied().collect();
+        let mut lookup = Names { model, store, ceiling, coarsened, names: BTreeMap::new(), places: BTreeMap::new() };
         let mut exhibits = Vec::new();
         for (&index, &n) in &number {
             let testimony = &read[index];
@@ -479,7 +487,7 @@ impl Service {
             let mut places = BTreeSet::new();
             for spell in &testimony.spells {
                 if let Some(site) = &spell.site {
-                    places.insert(place_label(model, store, site, ceiling, coarsened)?);
+                    places.insert(lookup.place(site)?);
                 }
             }
             let events = store.source_events(&testimony.id)?.iter().map(|e| e.seq).collect();
@@ -610,7 +618,7 @@ impl Service {
         let mut site_rows: Vec<Site> = Vec::new();
         let mut site_exhibits: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
         for (site, numbers) in &sites {
-            let label = place_label(model, store, site, ceiling, coarsened)?;
+            let label = lookup.place(site)?;
             // Coarsened, sites in one region are one row.
             let merged = site_exhibits.entry(label.clone()).or_default();
             merged.extend(numbers.iter().copied());
@@ -638,11 +646,11 @@ impl Service {
         // coarsened audience, a link fewer than k exhibits tell of is held back.
         let mut named: BTreeMap<(LinkKind, Option<String>, Option<String>), BTreeSet<usize>> = BTreeMap::new();
         for ((kind, from, to), numbers) in links {
-            let from = name_under(model, store, &from, ceiling)?;
+            let from = lookup.name(&from)?;
             let to = if kind == LinkKind::Dispatched {
-                name_under(model, store, &to, ceiling)?
+                lookup.name(&to)?
             } else {
-                Some(place_label(model, store, &to, ceiling, coarsened)?).filter(|label| !label.is_empty())
+                Some(lookup.place(&to)?).filter(|label| !label.is_empty())
             };
             named.entry((kind, from, to)).or_default().extend(numbers);
         }
@@ -792,6 +800,37 @@ fn covered(spells: &[(usize, &SpellAt)], k: usize) -> BTreeSet<usize> {
 /// a month or year that holds the bound is not, since the day may fall before it.
 fn on_or_after(date: &str, bound: &str) -> bool {
     if date.len() >= bound.len() { date >= bound } else { date > bound.get(..date.len()).unwrap_or(bound) }
+}
+
+/// Names and place labels as the audience may read them, each looked up once (a site or an employer is named
+/// in thousands of testimonies, and assembling it is reading all of them).
+struct Names<'a> {
+    model: &'a Model,
+    store: &'a dyn ReadTx,
+    ceiling: Sensitivity,
+    coarsened: bool,
+    names: BTreeMap<String, Option<String>>,
+    places: BTreeMap<String, String>,
+}
+
+impl Names<'_> {
+    fn name(&mut self, id: &str) -> Result<Option<String>> {
+        if let Some(name) = self.names.get(id) {
+            return Ok(name.clone());
+        }
+        let name = name_under(self.model, self.store, id, self.ceiling)?;
+        self.names.insert(id.to_string(), name.clone());
+        Ok(name)
+    }
+
+    fn place(&mut self, id: &str) -> Result<String> {
+        if let Some(label) = self.places.get(id) {
+            return Ok(label.clone());
+        }
+        let label = place_label(self.model, self.store, id, self.ceiling, self.coarsened)?;
+        self.places.insert(id.to_string(), label.clone());
+        Ok(label)
+    }
 }
 
 /// What an audience may read of a site: its name (or, coarsened, its region), else "a site".

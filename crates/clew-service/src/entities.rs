@@ -151,7 +151,7 @@ pub const RELATIONS_KEPT: usize = 200;
 pub const REFERENCES_READ: usize = 100_000;
 
 /// The schema of a recorded sanctions match: shown as a match with its explanation, not as a relation.
-const SANCTIONS_MATCH: &str = "SanctionsMatch";
+pub(crate) const SANCTIONS_MATCH: &str = "SanctionsMatch";
 
 /// Fills in `view`'s relations and sanctions matches: the entities its entity-valued properties name, and
 /// those whose statements name it (found by [`ReadTx::statements_naming`], an index lookup), each link only
@@ -222,12 +222,25 @@ fn relations_of(model: &Model, store: &dyn ReadTx, view: &mut EntityView, ceilin
     relations.truncate(RELATIONS_KEPT);
     view.relations = relations;
 
-    for match_id in matches {
+    view.matches = recorded_matches(model, store, matches, ceiling)?;
+    Ok(())
+}
+
+/// The sanctions matches `match_ids` (`SanctionsMatch` entities) as a reader with `ceiling` sees them, best
+/// score first.
+pub(crate) fn recorded_matches<'a>(
+    model: &Model,
+    store: &dyn ReadTx,
+    match_ids: impl IntoIterator<Item = &'a EntityId>,
+    ceiling: Sensitivity,
+) -> Result<Vec<RecordedMatch>> {
+    let mut matches = Vec::new();
+    for match_id in match_ids {
         let mut statements = store.statements_for_entity(match_id)?;
         statements.retain(|statement| statement.sensitivity <= ceiling);
         let Some(found) = Entity::assemble(model, match_id, statements) else { continue };
         let first = |property: &str| found.values(property).first().map(|v| v.to_string());
-        view.matches.push(RecordedMatch {
+        matches.push(RecordedMatch {
             id: match_id.clone(),
             list: first("listName").unwrap_or_default(),
             list_version: first("listVersion"),
@@ -238,8 +251,8 @@ fn relations_of(model: &Model, store: &dyn ReadTx, view: &mut EntityView, ceilin
             matcher_version: first("matcherVersion").unwrap_or_default(),
         });
     }
-    view.matches.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
-    Ok(())
+    matches.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+    Ok(matches)
 }
 
 /// The relations one statement naming entity `id` makes: when it is an end of a relation entity (an

@@ -544,22 +544,21 @@ impl ReadTx for PooledConnection<'_> {
     fn source(&self, id: &SourceId) -> Result<Option<Source>> {
         let row = self
             .db()
-            .query_row(
+            .prepare_cached(
                 "SELECT s.id, s.kind, s.title, s.content_hash, s.synthetic, s.generation, b.recorded_at, b.recorded_by
                  FROM source s JOIN batch b ON b.id = s.batch WHERE s.id = ?1",
-                [id.as_str()],
-                |row| {
-                    Ok((
-                        row.get::<_, String>(1)?,
-                        row.get::<_, String>(2)?,
-                        row.get::<_, String>(3)?,
-                        row.get::<_, bool>(4)?,
-                        row.get::<_, u32>(5)?,
-                        row.get::<_, String>(6)?,
-                        row.get::<_, String>(7)?,
-                    ))
-                },
-            )
+            )?
+            .query_row([id.as_str()], |row| {
+                Ok((
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, String>(3)?,
+                    row.get::<_, bool>(4)?,
+                    row.get::<_, u32>(5)?,
+                    row.get::<_, String>(6)?,
+                    row.get::<_, String>(7)?,
+                ))
+            })
             .optional()?;
         let Some((kind, title, content_hash, synthetic, generation, imported_at, imported_by)) = row else {
             return Ok(None);
@@ -871,12 +870,11 @@ impl ReadTx for PooledConnection<'_> {
     fn consent(&self, source: &SourceId) -> Result<Option<ConsentRecord>> {
         Ok(self
             .db()
-            .query_row(
+            .prepare_cached(
                 "SELECT c.record, s.withdrawn FROM consent c
                  JOIN source s ON s.key = c.source AND s.generation = c.generation WHERE s.id = ?1",
-                [source.as_str()],
-                |row| Ok(ConsentRecord { record: row.get(0)?, withdrawn: row.get(1)? }),
-            )
+            )?
+            .query_row([source.as_str()], |row| Ok(ConsentRecord { record: row.get(0)?, withdrawn: row.get(1)? }))
             .optional()?)
     }
 
@@ -926,7 +924,7 @@ impl ReadTx for PooledConnection<'_> {
     }
 
     fn source_events(&self, source: &SourceId) -> Result<Vec<CustodyEvent>> {
-        let mut query = self.db().prepare(&format!(
+        let mut query = self.db().prepare_cached(&format!(
             "{EVENT_SELECT} WHERE e.batch IN (
                  SELECT DISTINCT st.batch FROM statement st JOIN source s ON s.key = st.source WHERE s.id = ?1
                  UNION SELECT a.batch FROM attachment a JOIN source s ON s.key = a.source WHERE s.id = ?1)
@@ -1165,7 +1163,7 @@ impl ReadTx for PooledConnection<'_> {
     }
 
     fn attachments(&self, source: &SourceId) -> Result<Vec<Attachment>> {
-        let mut query = self.db().prepare(
+        let mut query = self.db().prepare_cached(
             "SELECT a.sha256, a.size, a.media_type, a.sealed_name, b.recorded_by, b.recorded_at,
                     a.original_sha256, a.original_size, a.stripped
              FROM attachment a JOIN source s ON s.key = a.source JOIN batch b ON b.id = a.batch

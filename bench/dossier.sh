@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# A dossier on the most-connected entity of the demo project (SYNTHETIC data made by clew's own generator):
+# the entity named by the most statements, found in the project's database. Times `clew dossier` for each
+# audience and language asked for, with its peak resident memory (GNU time), against the issue's targets of
+# under 10 s and under 500 MB. Each run is logged in the project's custody log, as every dossier is.
+#
+#   bench/dossier.sh [TESTIMONIES] [AUDIENCE...]     e.g. bench/dossier.sh 100000 internal un
+#
+# The demo project is bench/web.sh's (bench/out/web/demo-N), made here when missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+testimonies=${1:-100000}
+shift || true
+audiences=("${@:-internal un}")
+out=$PWD/bench/out/dossier
+mkdir -p "$out"
+cargo build --release --quiet -p clew-cli
+clew=$PWD/target/release/clew
+project=$PWD/bench/out/web/demo-$testimonies
+if [ ! -f "$project/clew.toml" ]; then
+  "$clew" demo --dir "$project" --testimonies "$testimonies" --json > "$PWD/bench/out/web/demo-$testimonies.json"
+fi
+# Open it once, so that a migration of an older project is not timed.
+"$clew" --project "$project" stats > /dev/null
+entity=$(python3 - "$project/clew.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+row = db.execute(
+    "SELECT value, COUNT(*) FROM statement WHERE reference = 1 AND value NOT LIKE 'witness:%' "
+    "AND value NOT LIKE 'T-%' GROUP BY value ORDER BY COUNT(*) DESC, value LIMIT 1").fetchone()
+print(row[0])
+PY
+)
+echo "most-connected entity: $entity ($testimonies synthetic testimonies)"
+printf '%-10s %-4s %10s %12s %8s %9s\n' audience lang seconds "peak RSS MB" claims exhibits
+for audience in ${audiences[*]}; do
+  for lang in en; do
+    dir=$out/$audience-$lang
+    rm -rf "$dir"
+    /usr/bin/time -f '%e %M' -o "$out/time.txt" \
+      "$clew" --project "$project" --json dossier "$entity" --audience "$audience" --lang "$lang" --out "$dir" \
+      --user bench > "$out/report.json"
+    read -r seconds kb < "$out/time.txt"
+    claims=$(python3 -c "import json; print(json.load(open('$out/report.json'))['claims'])")
+    exhibits=$(python3 -c "import json; print(json.load(open('$out/report.json'))['exhibits'])")
+    printf '%-10s %-4s %10s %12s %8s %9s\n' "$audience" "$lang" "$seconds" "$((kb / 1024))" "$claims" "$exhibits"
+  done
+done
