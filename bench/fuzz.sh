@@ -12,7 +12,7 @@ shift || true
 command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(testimony un_xml ofac_csv ofac_xml ftm list_csv queries capture_table rate_table link_config link_records package_verify return_code safe_line_form)
+  targets=(testimony un_xml ofac_csv ofac_xml ftm list_csv queries capture_table rate_table link_config link_records package_verify return_code safe_line_form dossier_manifest)
 fi
 
 # Seeds: the files the tests read, by what each target reads.
@@ -42,6 +42,7 @@ seed link_config crates/clew-link/data/*.toml docs/examples/*.toml
 seed link_records fuzz/seeds/people.csv
 seed return_code fuzz/seeds/return-code.txt crates/clew-safeline/wordlists/en.txt
 seed safe_line_form fuzz/seeds/safe-line-form.bin
+seed dossier_manifest fuzz/seeds/dossier-manifest.json
 # A real package (of the synthetic demo) to start from.
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT

@@ -186,7 +186,7 @@ enum Command {
     #[command(subcommand)]
     Package(PackageCommand),
     /// A dossier on one entity (a company, a dispatching body, an official, a worksite) for one audience, as
-    /// one self-contained HTML file and its manifest.json, in a new folder: the entity's names, identifiers and
+    /// one self-contained HTML file, a PDF/A-2b file and its manifest.json, in a new folder: the entity's names, identifiers and
     /// sanctions matches; the allegations by ICLS 2018 dimension and ILO indicator, each with its exhibits,
     /// witnesses and quotations; corroboration, timeline, sites, network, wages; the law each bears on; what
     /// was held back and why; and every exhibit's SHA-256 and custody events. Logged as a custody event.
@@ -850,7 +850,7 @@ struct DossierArgs {
     /// an allegation resting on fewer than --min-witnesses witnesses at one site in one month is held back.
     #[arg(long, value_parser = |s: &str| s.parse::<Audience>())]
     audience: Audience,
-    /// The new folder to write dossier.html and manifest.json into.
+    /// The new folder to write dossier.html, dossier.pdf and manifest.json into.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
     /// The language it is written in: en, ko or ru (the witnesses' words stay in theirs, with the translation).
@@ -863,6 +863,14 @@ struct DossierArgs {
     /// An earlier dossier's manifest.json: also say what changed since.
     #[arg(long, value_name = "MANIFEST")]
     diff: Option<PathBuf>,
+    /// A folder of fonts for the PDF (and the folders below it); repeat it for more. It needs one family for
+    /// Latin and Cyrillic (Noto Serif, Noto Sans, DejaVu Serif or DejaVu Sans) and one for Korean (Noto Serif
+    /// CJK KR, Noto Sans CJK KR, NanumMyeongjo or NanumGothic) [default: /usr/share/fonts].
+    #[arg(long, value_name = "DIR")]
+    fonts: Vec<PathBuf>,
+    /// Write no PDF (dossier.html and manifest.json only): for a machine without the fonts.
+    #[arg(long)]
+    no_pdf: bool,
     /// Who makes it, recorded in the custody log [default: $CLEW_USER, else $USER].
     #[arg(long, env = "CLEW_USER")]
     user: Option<String>,
@@ -909,17 +917,40 @@ fn open_project(cli_project: &Option<PathBuf>) -> Result<Project, Failure> {
 /// Who runs the command, as the service records them: `--user`, else $CLEW_USER, else $USER (trimmed; no
 /// control characters, at most 200 characters).
 fn dossier(cli_project: &Option<PathBuf>, args: DossierArgs, out: &mut Output) -> Result<(), Failure> {
+    use clew_model::ids::sha256_hex;
     use clew_service::dossier::{DossierRequest, diff_manifests, read_manifest};
     let entity = EntityId::new(&args.entity).map_err(Failure::usage)?;
     let earlier = args.diff.as_deref().map(read_manifest).transpose()?;
     let service = service(cli_project)?;
     let min_witnesses = args.min_witnesses.map_or_else(|| service.dossier_min_witnesses(), |n| n as usize);
     let request = DossierRequest { entity, audience: args.audience, min_witnesses };
+    // The fonts first: a missing one is said before any work is done.
+    let fonts = if args.no_pdf {
+        None
+    } else {
+        let dirs = if args.fonts.is_empty() {
+            vec![PathBuf::from(clew_server::dossier_pdf::DEFAULT_FONT_DIR)]
+        } else {
+            args.fonts.clone()
+        };
+        Some(clew_server::dossier_pdf::PdfFonts::load(&dirs).map_err(|e| Failure::usage(format!("{e}; or --no-pdf"))))
+            .transpose()?
+    };
     let made = service.dossier(&request)?;
     let html = clew_server::dossier::render_html(&made, args.lang);
     let manifest = made.manifest(args.lang.tag());
     let manifest_json = serde_json::to_vec_pretty(&manifest).map_err(|e| Failure::internal(e.to_string()))?;
-    let files: [(&str, &[u8]); 2] = [("dossier.html", html.as_bytes()), ("manifest.json", &manifest_json)];
+    let pdf = match &fonts {
+        Some(fonts) => Some(
+            clew_server::dossier_pdf::render_pdf(&made, args.lang, fonts, &sha256_hex(&manifest_json))
+                .map_err(Failure::internal)?,
+        ),
+        None => None,
+    };
+    let mut files: Vec<(&str, &[u8])> = vec![("dossier.html", html.as_bytes()), ("manifest.json", &manifest_json)];
+    if let Some(pdf) = &pdf {
+        files.push(("dossier.pdf", pdf));
+    }
     let written = service.write_dossier(&actor(args.user)?, &made, &files, &args.out)?;
     let changes = earlier.as_ref().map(|old| diff_manifests(old, &manifest));
     let report = serde_json::json!({

@@ -37,7 +37,7 @@ fn audience_word(audience: Audience) -> &'static str {
     audience.as_str()
 }
 
-fn family_word(meaning: &CodeMeaning) -> &'static str {
+pub(crate) fn family_word(meaning: &CodeMeaning) -> &'static str {
     match meaning.family {
         Family::Involuntariness => "involuntariness",
         Family::Coercion => "coercion",
@@ -45,7 +45,7 @@ fn family_word(meaning: &CodeMeaning) -> &'static str {
     }
 }
 
-fn exhibit_list(lang: Lang, numbers: &[usize]) -> String {
+pub(crate) fn exhibit_list(lang: Lang, numbers: &[usize]) -> String {
     let mut listed: Vec<String> = numbers.iter().take(EXHIBITS_LISTED).map(|n| format!("E-{n}")).collect();
     if numbers.len() > EXHIBITS_LISTED {
         listed.push(lang.tr(Msg::DossierMore, &[("count", Arg::Count((numbers.len() - EXHIBITS_LISTED) as i64))]));
@@ -295,7 +295,17 @@ fn timeline(dossier: &Dossier, lang: Lang) -> Markup {
     }
 }
 
-fn sites(dossier: &Dossier, lang: Lang) -> Markup {
+/// A link's kind in Fluent (`dossier-link`).
+pub(crate) fn link_word(kind: LinkKind) -> &'static str {
+    match kind {
+        LinkKind::Dispatched => "dispatched",
+        LinkKind::EmployedAt => "employed_at",
+        LinkKind::Minded => "minded",
+    }
+}
+
+/// The map of the sites with a position, as an SVG document in `lang`; `None` when no site has one.
+pub(crate) fn map_svg(dossier: &Dossier, lang: Lang) -> Option<String> {
     let points: Vec<MapPoint> = dossier
         .sites
         .iter()
@@ -312,13 +322,18 @@ fn sites(dossier: &Dossier, lang: Lang) -> Markup {
         mixed: lang.t(Msg::MapMixed),
         outside: lang.t(Msg::MapOutside),
     };
+    // `render_map` escapes every text it draws.
+    (!points.is_empty()).then(|| render_map(&points, &lang.t(Msg::DossierSites), &labels))
+}
+
+fn sites(dossier: &Dossier, lang: Lang) -> Markup {
     let heading = lang.t(Msg::DossierSites);
+    let map = map_svg(dossier, lang);
     html! {
         section id="sites" {
             h2 { (heading) }
             p { (lang.t(if dossier.coarsened { Msg::DossierSitesCoarsened } else { Msg::DossierSitesExact })) }
-            // `render_map` escapes every text it draws.
-            @if !points.is_empty() { figure.map { (PreEscaped(render_map(&points, &heading, &labels))) } }
+            @if let Some(svg) = &map { figure.map { (PreEscaped(svg)) } }
             table {
                 thead { tr { th scope="col" { (lang.t(Msg::DossierPlace)) } th scope="col" class="n" { (lang.t(Msg::DossierCountExhibits)) } } }
                 tbody {
@@ -334,11 +349,7 @@ fn sites(dossier: &Dossier, lang: Lang) -> Markup {
 
 fn network(dossier: &Dossier, lang: Lang) -> Markup {
     let withheld = lang.t(Msg::DossierWithheld);
-    let kind = |kind: LinkKind| match kind {
-        LinkKind::Dispatched => "dispatched",
-        LinkKind::EmployedAt => "employed_at",
-        LinkKind::Minded => "minded",
-    };
+    let kind = link_word;
     html! {
         section id="network" {
             h2 { (lang.t(Msg::DossierNetwork)) }
@@ -359,7 +370,7 @@ fn network(dossier: &Dossier, lang: Lang) -> Markup {
     }
 }
 
-fn exhibit_count(lang: Lang, count: usize) -> String {
+pub(crate) fn exhibit_count(lang: Lang, count: usize) -> String {
     lang.tr(Msg::DossierExhibitCount, &[("count", Arg::Count(count as i64))])
 }
 

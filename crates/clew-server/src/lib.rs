@@ -15,6 +15,7 @@ use clew_service::Service;
 
 mod chart;
 pub mod dossier;
+pub mod dossier_pdf;
 mod failure;
 mod frame;
 mod graph;

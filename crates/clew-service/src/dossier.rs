@@ -992,13 +992,17 @@ pub const MANIFEST_LIMIT: u64 = 64 << 20;
 
 /// Reads a dossier's `manifest.json` (at most [`MANIFEST_LIMIT`] bytes), saying where it is wrong.
 pub fn read_manifest(path: &std::path::Path) -> Result<Manifest> {
-    let shown = path.display();
-    let bytes = clew_files::read(path, MANIFEST_LIMIT).map_err(|e| Error::usage(format!("{shown}: {e}")))?;
-    let manifest: Manifest = serde_json::from_slice(&bytes)
-        .map_err(|e| Error::usage(format!("{shown}:{}:{}: not a dossier manifest: {e}", e.line(), e.column())))?;
+    let bytes = clew_files::read(path, MANIFEST_LIMIT).map_err(|e| Error::usage(format!("{}: {e}", path.display())))?;
+    parse_manifest(&bytes, &path.display().to_string())
+}
+
+/// A manifest from its bytes; `name` says where they came from in an error (with line and column).
+pub fn parse_manifest(bytes: &[u8], name: &str) -> Result<Manifest> {
+    let manifest: Manifest = serde_json::from_slice(bytes)
+        .map_err(|e| Error::usage(format!("{name}:{}:{}: not a dossier manifest: {e}", e.line(), e.column())))?;
     if manifest.format != MANIFEST_FORMAT {
         return Err(Error::usage(format!(
-            "{shown}: field `format`: `{}` is not a dossier manifest this clew reads ({MANIFEST_FORMAT})",
+            "{name}: field `format`: `{}` is not a dossier manifest this clew reads ({MANIFEST_FORMAT})",
             manifest.format
         )));
     }

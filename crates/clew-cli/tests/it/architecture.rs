@@ -66,8 +66,9 @@ fn dependency_rules_hold() {
                 "clew-safeline",
             ],
         ),
-        // The only crate that knows HTTP: the service, the model's types, and the safe line's padding.
-        ("clew-server", &["clew-service", "clew-model", "clew-safeline"]),
+        // The only crate that knows HTTP: the service, the model's types, the safe line's padding, and reading
+        // font files for dossiers' PDFs.
+        ("clew-server", &["clew-service", "clew-model", "clew-safeline", "clew-files"]),
         (
             "clew-cli",
             &[

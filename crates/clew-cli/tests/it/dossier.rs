@@ -67,10 +67,16 @@ fn a_dossier_is_written_for_each_audience_in_each_language_and_logged() {
         // Pseudonyms for the team alone; protected data for no one.
         assert!(!html.contains("SYNTHETIC-PROTECTED"), "{audience}");
         assert_eq!(html.contains("W-DEMO-"), audience == "internal", "{audience}: pseudonyms");
-        // The files the command reports are the files written.
+        // The files the command reports are the files written: the HTML, the manifest and the PDF.
         let files = report["files"].as_array().unwrap();
         assert_eq!(files[0][1].as_str().unwrap(), sha256(html.as_bytes()));
         assert_eq!(files[1][1].as_str().unwrap(), sha256(&manifest));
+        let pdf = std::fs::read(dir.path().join(&out).join("dossier.pdf")).unwrap();
+        assert!(pdf.starts_with(b"%PDF-"), "{audience}");
+        assert_eq!(
+            (files[2][0].as_str().unwrap(), files[2][1].as_str().unwrap()),
+            ("dossier.pdf", sha256(&pdf).as_str())
+        );
         written.push((audience, sha256(html.as_bytes()), report["event"].as_u64().unwrap()));
     }
 
@@ -119,6 +125,19 @@ fn a_dossier_is_written_for_each_audience_in_each_language_and_logged() {
     let bad = dossier(dir.path(), &[company, "--audience", "un", "--out", "x", "--diff", "bad.json"]);
     assert!(!bad.status.success() && !dir.path().join("x").exists());
     assert!(said(&bad).contains("bad.json:2:"), "{}", said(&bad));
+    // Without the fonts a PDF needs, the missing one is named and nothing is written; --no-pdf writes the rest.
+    let fonts = tempfile::tempdir().unwrap();
+    let missing =
+        dossier(dir.path(), &[company, "--audience", "un", "--out", "y", "--fonts", fonts.path().to_str().unwrap()]);
+    assert!(!missing.status.success() && !dir.path().join("y").exists());
+    assert!(
+        said(&missing).contains("no font for Latin and Cyrillic") && said(&missing).contains("--no-pdf"),
+        "{}",
+        said(&missing)
+    );
+    let html_only = dossier(dir.path(), &[company, "--audience", "un", "--out", "y", "--no-pdf"]);
+    assert!(html_only.status.success(), "{}", said(&html_only));
+    assert!(dir.path().join("y/dossier.html").exists() && !dir.path().join("y/dossier.pdf").exists());
     // A witness is never the subject of a dossier.
     let witness = dossier(dir.path(), &["witness:W-DEMO-000000", "--audience", "internal", "--out", "w"]);
     assert!(!witness.status.success(), "{}", text(&witness.stdout));

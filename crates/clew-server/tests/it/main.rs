@@ -3,6 +3,7 @@
 //! project of its own.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+mod dossier_pdf;
 mod harness;
 mod matrix;
 mod pages;

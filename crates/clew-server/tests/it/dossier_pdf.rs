@@ -1,0 +1,78 @@
+//! The dossier as PDF/A-2b: typeset from the same dossier as the HTML, byte for byte the same when made again
+//! from the same evidence, its text (read back with pdftotext, Debian's poppler-utils) holding every exhibit's
+//! hash, and its first pages rendered to PNG (pdftoppm) and kept as test artefacts.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use clew_server::dossier_pdf::{DEFAULT_FONT_DIR, PdfFonts, render_pdf};
+use clew_server::i18n::Lang;
+use clew_service::Service;
+use clew_service::dossier::{Audience, DossierRequest};
+
+/// Where the rendered pages are kept (beside the browser tests' screenshots).
+fn artefacts() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/dossier-artefacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn tool(name: &str, args: &[&str]) -> std::process::Output {
+    let run = Command::new(name).args(args).output();
+    let run = run.unwrap_or_else(|e| panic!("{name} is needed (Debian poppler-utils; .ci/run installs it): {e}"));
+    assert!(run.status.success(), "{name}: {}", String::from_utf8_lossy(&run.stderr));
+    run
+}
+
+#[test]
+fn a_dossier_pdf_is_the_same_bytes_for_the_same_evidence_and_holds_every_exhibit_hash() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("demo");
+    clew_service::demo::build_demo(&project, 600, 11, &mut |_| {}).unwrap();
+    let service = Service::open(&project).unwrap();
+    let fonts = PdfFonts::load(&[PathBuf::from(DEFAULT_FONT_DIR)]).unwrap();
+    let entity = clew_model::EntityId::new("demo.company.0000").unwrap();
+    for (audience, lang, heading) in [
+        (Audience::Un, Lang::En, "Exhibits"),
+        (Audience::Internal, Lang::Ko, "증거물 목록"),
+        (Audience::Monitors, Lang::Ru, "Доказательства"),
+    ] {
+        let request = DossierRequest { entity: entity.clone(), audience, min_witnesses: 5 };
+        let dossier = service.dossier(&request).unwrap();
+        let ident = format!("test-{}", audience.as_str());
+        let pdf = render_pdf(&dossier, lang, &fonts, &ident).unwrap();
+        let again = render_pdf(&service.dossier(&request).unwrap(), lang, &fonts, &ident).unwrap();
+        assert!(pdf == again, "{audience:?}: the same evidence gave different PDFs");
+        assert!(pdf.starts_with(b"%PDF-"));
+        let text = String::from_utf8_lossy(&pdf);
+        assert!(text.contains("pdfaid:part") && text.contains("pdfaid:conformance"), "{audience:?}: no PDF/A mark");
+
+        let name = format!("dossier-{}-{}", audience.as_str(), lang.tag());
+        let file = artefacts().join(format!("{name}.pdf"));
+        std::fs::write(&file, &pdf).unwrap();
+        let words = String::from_utf8(tool("pdftotext", &["-layout", file.to_str().unwrap(), "-"]).stdout).unwrap();
+        assert!(!dossier.exhibits.is_empty(), "{audience:?}");
+        for exhibit in &dossier.exhibits {
+            if let Some(hash) = &exhibit.sha256 {
+                assert!(
+                    words.contains(hash.as_str()),
+                    "{audience:?}: E-{} hash {hash} is not in the PDF's text",
+                    exhibit.number
+                );
+            }
+        }
+        assert!(words.contains(heading), "{audience:?}: {heading}");
+        assert!(words.contains(&dossier.entity.caption), "{audience:?}");
+        assert_eq!(words.contains("W-DEMO-"), audience == Audience::Internal, "{audience:?}: pseudonyms");
+        assert!(!words.contains("SYNTHETIC-PROTECTED"));
+        let prefix = artefacts().join(&name);
+        tool("pdftoppm", &["-png", "-r", "60", "-f", "1", "-l", "3", file.to_str().unwrap(), prefix.to_str().unwrap()]);
+    }
+}
+
+#[test]
+fn a_missing_font_is_named_never_replaced() {
+    let empty = tempfile::tempdir().unwrap();
+    let error = PdfFonts::load(&[empty.path().to_path_buf()]).unwrap_err();
+    assert!(error.contains("Latin and Cyrillic") && error.contains("Noto Serif"), "{error}");
+}
