@@ -589,10 +589,6 @@ dossier-made-from = How this dossier was made
 dossier-made-from-intro = clew assessed the testimonies with the rules and taxonomy below; manifest.json lists what the dossier rests on, so that it can be made again and compared.
 dossier-made-version = Version
 dossier-made-statements = Statements read
-dossier-exhibit-count = { $count ->
-    [one] one exhibit
-   *[other] { $count } exhibits
-}
 dossier-held-links = { $count ->
     [one] One link
    *[other] { $count } links
@@ -600,3 +596,12 @@ dossier-held-links = { $count ->
 entity-dossier = Dossier
 entity-dossier-link = Make a dossier on this entity
 entity-dossier-intro = A report on this entity for one audience, as one HTML file to save, print or send: each allegation with its exhibits, the law it bears on, and what was held back for that audience and why. Every dossier made is logged in the custody log. Your role may make these:
+dossier-legal-few = Fewer than { $k } exhibits bear on it.
+dossier-held-few-total = { $count ->
+    [one] One testimony
+   *[other] { $count } testimonies
+} in part or whole: their part in an allegation rests on fewer than { $k } witnesses at one site in one month.
+dossier-held-places = { $count ->
+    [one] One place
+   *[other] { $count } places
+}: fewer than { $k } witnesses worked at each.

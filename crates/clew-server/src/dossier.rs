@@ -8,7 +8,7 @@ use clew_service::analysis::{CodeMeaning, Family, Strength};
 use clew_service::dossier::{Audience, Dossier, HeldBackReason, LinkKind};
 
 use crate::i18n::{Arg, Lang, Msg};
-use crate::map::{MapLabels, MapPoint, PointKind, render_map};
+use crate::map::{MapPoint, PointKind, render_map};
 use crate::pages::assessment::code_label;
 use crate::pages::dashboard::schema_label;
 
@@ -247,14 +247,14 @@ fn matrix(dossier: &Dossier, lang: Lang) -> Markup {
 }
 
 fn timeline(dossier: &Dossier, lang: Lang) -> Markup {
-    let most = dossier.timeline.iter().map(|y| y.working.max(y.permits)).max().unwrap_or(0).max(1) as f64;
+    let most = dossier.timeline.iter().filter_map(|y| y.working).max().unwrap_or(0).max(1) as f64;
     let bars: Vec<crate::chart::Bar> = dossier
         .timeline
         .iter()
         .map(|year| crate::chart::Bar {
             label: year.year.to_string(),
-            share: year.working as f64 / most,
-            figure: lang.number(year.working as u64),
+            share: year.working.unwrap_or(0) as f64 / most,
+            figure: shown_count(lang, year.working, dossier.min_witnesses),
             href: None,
         })
         .collect();
@@ -287,11 +287,31 @@ fn timeline(dossier: &Dossier, lang: Lang) -> Markup {
                 } }
                 tbody {
                     @for year in &dossier.timeline {
-                        tr { td { (year.year) } td.n { (lang.number(year.working as u64)) } td.n { (lang.number(year.permits as u64)) } }
+                        tr {
+                            td { (year.year) }
+                            td.n { (shown_count(lang, year.working, dossier.min_witnesses)) }
+                            td.n { (shown_count(lang, year.permits, dossier.min_witnesses)) }
+                        }
                     }
                 }
             }
         }
+    }
+}
+
+/// A count as the dossier may show it: `None` (coarsened, between 1 and k − 1) is "fewer than k".
+pub(crate) fn shown_count(lang: Lang, count: Option<usize>, k: usize) -> String {
+    match count {
+        Some(n) => lang.number(n as u64),
+        None => format!("< {k}"),
+    }
+}
+
+/// How many exhibits bear on an instrument, as the dossier may say it.
+pub(crate) fn legal_count(lang: Lang, count: Option<usize>, k: usize) -> String {
+    match count {
+        Some(n) => lang.tr(Msg::DossierLegalExhibits, &[("count", Arg::Count(n as i64))]),
+        None => lang.tr(Msg::DossierLegalFew, &[("k", Arg::Count(k as i64))]),
     }
 }
 
@@ -314,14 +334,7 @@ pub(crate) fn map_svg(dossier: &Dossier, lang: Lang) -> Option<String> {
             Some(MapPoint { lat, lon, label: site.label.clone(), href: None, kind: PointKind::Worksite })
         })
         .collect();
-    let labels = MapLabels {
-        places: lang.tr(Msg::MapPlaces, &[("n", Arg::Text("{n}"))]),
-        worksite: lang.t(Msg::MapWorksite),
-        accommodation: lang.t(Msg::MapAccommodation),
-        other: lang.t(Msg::MapOther),
-        mixed: lang.t(Msg::MapMixed),
-        outside: lang.t(Msg::MapOutside),
-    };
+    let labels = crate::pages::map::map_labels(lang);
     // `render_map` escapes every text it draws.
     (!points.is_empty()).then(|| render_map(&points, &lang.t(Msg::DossierSites), &labels))
 }
@@ -335,10 +348,10 @@ fn sites(dossier: &Dossier, lang: Lang) -> Markup {
             p { (lang.t(if dossier.coarsened { Msg::DossierSitesCoarsened } else { Msg::DossierSitesExact })) }
             @if let Some(svg) = &map { figure.map { (PreEscaped(svg)) } }
             table {
-                thead { tr { th scope="col" { (lang.t(Msg::DossierPlace)) } th scope="col" class="n" { (lang.t(Msg::DossierCountExhibits)) } } }
+                thead { tr { th scope="col" { (lang.t(Msg::DossierPlace)) } th scope="col" class="n" { (lang.t(Msg::DossierWitness)) } } }
                 tbody {
                     @for site in &dossier.sites {
-                        tr { td { (site.label) } td.n { (exhibit_count(lang, site.exhibits)) } }
+                        tr { td { (site.label) } td.n { (lang.tr(Msg::DossierWitnesses, &[("count", Arg::Count(site.witnesses as i64))])) } }
                     }
                 }
             }
@@ -361,17 +374,13 @@ fn network(dossier: &Dossier, lang: Lang) -> Markup {
                             td { (link.from.as_deref().unwrap_or(&withheld)) }
                             td { (lang.tr(Msg::DossierLink, &[("kind", Arg::Text(kind(link.kind)))])) }
                             td { (link.to.as_deref().filter(|t| !t.is_empty()).unwrap_or(&withheld)) }
-                            td.n { (exhibit_count(lang, link.exhibits)) }
+                            td.n { (lang.tr(Msg::DossierWitnesses, &[("count", Arg::Count(link.witnesses as i64))])) }
                         }
                     }
                 }
             }
         }
     }
-}
-
-pub(crate) fn exhibit_count(lang: Lang, count: usize) -> String {
-    lang.tr(Msg::DossierExhibitCount, &[("count", Arg::Count(count as i64))])
 }
 
 fn ledger(dossier: &Dossier, lang: Lang) -> Markup {
@@ -417,7 +426,7 @@ fn legal(dossier: &Dossier, lang: Lang) -> Markup {
                     h3 { (instrument.title) ", " (instrument.reference) }
                     p { (lang.tr(Msg::DossierAdopted, &[("date", Arg::Text(&lang.date(&instrument.date)))])) " " (instrument.summary) }
                     p {
-                        (lang.tr(Msg::DossierLegalExhibits, &[("count", Arg::Count(bearing.exhibits.len() as i64))]))
+                        (legal_count(lang, bearing.exhibits, dossier.min_witnesses))
                         @if !bearing.codes.is_empty() {
                             " " (lang.tr(Msg::DossierLegalCodes, &[("codes", Arg::Text(&bearing.codes.join(", ")))]))
                         }
@@ -444,8 +453,10 @@ fn held_back(dossier: &Dossier, lang: Lang) -> Markup {
                             (HeldBackReason::Consent, _) => { (lang.tr(Msg::DossierHeldConsent, &[("count", count)])) }
                             (HeldBackReason::FewLedgers, _) => { (lang.tr(Msg::DossierHeldLedger, &[("count", count), ("k", k)])) }
                             (HeldBackReason::FewLinks, _) => { (lang.tr(Msg::DossierHeldLinks, &[("count", count), ("k", k)])) }
-                            (HeldBackReason::FewWitnesses, code) => {
-                                @let claim = code.as_ref().map(|c| format!("{} {}", c.code, code_label(lang, c))).unwrap_or_default();
+                            (HeldBackReason::FewPlaces, _) => { (lang.tr(Msg::DossierHeldPlaces, &[("count", count), ("k", k)])) }
+                            (HeldBackReason::FewWitnesses, None) => { (lang.tr(Msg::DossierHeldFewTotal, &[("count", count), ("k", k)])) }
+                            (HeldBackReason::FewWitnesses, Some(code)) => {
+                                @let claim = format!("{} {}", code.code, code_label(lang, code));
                                 (lang.tr(Msg::DossierHeldFew, &[("count", count), ("claim", Arg::Text(&claim)), ("k", k)]))
                             }
                         }
@@ -458,6 +469,7 @@ fn held_back(dossier: &Dossier, lang: Lang) -> Markup {
 
 fn exhibits(dossier: &Dossier, lang: Lang) -> Markup {
     let internal = dossier.audience == Audience::Internal;
+    let named = !dossier.coarsened;
     html! {
         section id="exhibits" {
             h2 { (lang.t(Msg::DossierExhibitList)) }
@@ -465,9 +477,9 @@ fn exhibits(dossier: &Dossier, lang: Lang) -> Markup {
             table {
                 thead { tr {
                     th scope="col" { (lang.t(Msg::DossierExhibit)) }
-                    th scope="col" { (lang.t(Msg::DossierTestimony)) }
+                    @if named { th scope="col" { (lang.t(Msg::DossierTestimony)) } }
                     @if internal { th scope="col" { (lang.t(Msg::DossierWitness)) } }
-                    th scope="col" { (lang.t(Msg::DossierPeriod)) }
+                    @if named { th scope="col" { (lang.t(Msg::DossierPeriod)) } }
                     th scope="col" { (lang.t(Msg::DossierPlace)) }
                     th scope="col" { "SHA-256" }
                     th scope="col" { (lang.t(Msg::DossierEvents)) }
@@ -476,9 +488,9 @@ fn exhibits(dossier: &Dossier, lang: Lang) -> Markup {
                     @for exhibit in &dossier.exhibits {
                         tr id={ "E-" (exhibit.number) } {
                             th scope="row" { "E-" (exhibit.number) }
-                            td { (exhibit.testimony) }
+                            @if let Some(testimony) = &exhibit.testimony { td { (testimony) } }
                             @if internal { td { (exhibit.witness.as_deref().unwrap_or("")) } }
-                            td { @for (first, last) in &exhibit.periods { (lang.date(first)) "–" (lang.date(last)) br; } }
+                            @if named { td { @for (first, last) in &exhibit.periods { (lang.date(first)) "–" (lang.date(last)) br; } } }
                             td { (exhibit.places.join("; ")) }
                             td { @match &exhibit.sha256 { Some(hash) => { code.hash { (hash) } } None => { small { (lang.t(Msg::DossierNoMaterial)) } } } }
                             td { (exhibit.events.iter().map(|e| format!("#{e}")).collect::<Vec<_>>().join(" ")) }

@@ -16,7 +16,7 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
-use crate::dossier::{MATRIX_COLUMNS, exhibit_count, exhibit_list, family_word, link_word, map_svg};
+use crate::dossier::{MATRIX_COLUMNS, exhibit_list, family_word, legal_count, link_word, map_svg, shown_count};
 use crate::i18n::{Arg, Lang, Msg};
 use crate::pages::assessment::code_label;
 use crate::pages::dashboard::schema_label;
@@ -352,7 +352,13 @@ fn markup(dossier: &Dossier, lang: Lang, fonts: &PdfFonts, has_map: bool) -> Str
     let cells: Vec<[String; 3]> = dossier
         .timeline
         .iter()
-        .map(|y| [y.year.to_string(), lang.number(y.working as u64), lang.number(y.permits as u64)])
+        .map(|y| {
+            [
+                y.year.to_string(),
+                shown_count(lang, y.working, dossier.min_witnesses),
+                shown_count(lang, y.permits, dossier.min_witnesses),
+            ]
+        })
         .collect();
     table(
         &mut m,
@@ -367,9 +373,9 @@ fn markup(dossier: &Dossier, lang: Lang, fonts: &PdfFonts, has_map: bool) -> Str
     if has_map {
         m.push_str("#image(\"/map.svg\", width: 100%)\n\n");
     }
-    let cells: Vec<[String; 2]> =
-        dossier.sites.iter().map(|s| [s.label.clone(), exhibit_count(lang, s.exhibits)]).collect();
-    table(&mut m, &[lang.t(Msg::DossierPlace), lang.t(Msg::DossierCountExhibits)], "(1fr, auto)", &cells);
+    let witnesses = |n: usize| lang.tr(Msg::DossierWitnesses, &[("count", Arg::Count(n as i64))]);
+    let cells: Vec<[String; 2]> = dossier.sites.iter().map(|s| [s.label.clone(), witnesses(s.witnesses)]).collect();
+    table(&mut m, &[lang.t(Msg::DossierPlace), lang.t(Msg::DossierWitness)], "(1fr, auto)", &cells);
     let _ = writeln!(m, "#text(size: 8pt, {})\n", lit(&lang.t(Msg::MapSource)));
 
     // Network.
@@ -383,7 +389,7 @@ fn markup(dossier: &Dossier, lang: Lang, fonts: &PdfFonts, has_map: bool) -> Str
                 link.from.clone().unwrap_or_else(|| withheld.clone()),
                 lang.tr(Msg::DossierLink, &[("kind", Arg::Text(link_word(link.kind)))]),
                 link.to.clone().filter(|t| !t.is_empty()).unwrap_or_else(|| withheld.clone()),
-                exhibit_count(lang, link.exhibits),
+                witnesses(link.witnesses),
             ]
         })
         .collect();
@@ -446,7 +452,7 @@ fn markup(dossier: &Dossier, lang: Lang, fonts: &PdfFonts, has_map: bool) -> Str
             t(&lang.tr(Msg::DossierAdopted, &[("date", Arg::Text(&lang.date(&instrument.date)))])),
             t(&instrument.summary)
         );
-        let mut bears = lang.tr(Msg::DossierLegalExhibits, &[("count", Arg::Count(bearing.exhibits.len() as i64))]);
+        let mut bears = legal_count(lang, bearing.exhibits, dossier.min_witnesses);
         if !bearing.codes.is_empty() {
             bears.push(' ');
             bears.push_str(&lang.tr(Msg::DossierLegalCodes, &[("codes", Arg::Text(&bearing.codes.join(", ")))]));
@@ -466,8 +472,10 @@ fn markup(dossier: &Dossier, lang: Lang, fonts: &PdfFonts, has_map: bool) -> Str
             (HeldBackReason::Consent, _) => lang.tr(Msg::DossierHeldConsent, &[("count", count)]),
             (HeldBackReason::FewLedgers, _) => lang.tr(Msg::DossierHeldLedger, &[("count", count), ("k", k)]),
             (HeldBackReason::FewLinks, _) => lang.tr(Msg::DossierHeldLinks, &[("count", count), ("k", k)]),
-            (HeldBackReason::FewWitnesses, code) => {
-                let claim = code.as_ref().map(|c| format!("{} {}", c.code, code_label(lang, c))).unwrap_or_default();
+            (HeldBackReason::FewPlaces, _) => lang.tr(Msg::DossierHeldPlaces, &[("count", count), ("k", k)]),
+            (HeldBackReason::FewWitnesses, None) => lang.tr(Msg::DossierHeldFewTotal, &[("count", count), ("k", k)]),
+            (HeldBackReason::FewWitnesses, Some(code)) => {
+                let claim = format!("{} {}", code.code, code_label(lang, code));
                 lang.tr(Msg::DossierHeldFew, &[("count", count), ("claim", Arg::Text(&claim)), ("k", k)])
             }
         };
@@ -477,17 +485,21 @@ fn markup(dossier: &Dossier, lang: Lang, fonts: &PdfFonts, has_map: bool) -> Str
     // Exhibits: each in one row, and its hash on a row of its own under it.
     let _ = writeln!(m, "\n= {}\n{}\n", t(&lang.t(Msg::DossierExhibitList)), t(&lang.t(Msg::DossierExhibitIntro)));
     let internal = dossier.audience == Audience::Internal;
-    let columns = if internal { 6 } else { 5 };
-    let _ = write!(
-        m,
-        "#text(size: 8pt, table(columns: {}, table.header(",
-        if internal { "(auto, auto, auto, auto, 1fr, auto)" } else { "(auto, auto, auto, 1fr, auto)" }
-    );
-    let mut head = vec![lang.t(Msg::DossierExhibit), lang.t(Msg::DossierTestimony)];
+    let named = !dossier.coarsened;
+    let mut head = vec![lang.t(Msg::DossierExhibit)];
+    if named {
+        head.push(lang.t(Msg::DossierTestimony));
+    }
     if internal {
         head.push(lang.t(Msg::DossierWitness));
     }
-    head.extend([lang.t(Msg::DossierPeriod), lang.t(Msg::DossierPlace), lang.t(Msg::DossierEvents)]);
+    if named {
+        head.push(lang.t(Msg::DossierPeriod));
+    }
+    head.extend([lang.t(Msg::DossierPlace), lang.t(Msg::DossierEvents)]);
+    let columns = head.len();
+    let widths: Vec<&str> = (0..columns).map(|i| if i + 2 == columns { "1fr" } else { "auto" }).collect();
+    let _ = write!(m, "#text(size: 8pt, table(columns: ({}), table.header(", widths.join(", "));
     for cell in &head {
         let _ = write!(m, " [*{}*],", t(cell));
     }
@@ -497,11 +509,17 @@ fn markup(dossier: &Dossier, lang: Lang, fonts: &PdfFonts, has_map: bool) -> Str
         let periods: Vec<String> =
             exhibit.periods.iter().map(|(first, last)| format!("{}–{}", lang.date(first), lang.date(last))).collect();
         let events: Vec<String> = exhibit.events.iter().map(|e| format!("#{e}")).collect();
-        let mut row = vec![format!("E-{}", exhibit.number), exhibit.testimony.to_string()];
+        let mut row = vec![format!("E-{}", exhibit.number)];
+        if let Some(testimony) = &exhibit.testimony {
+            row.push(testimony.to_string());
+        }
         if internal {
             row.push(exhibit.witness.clone().unwrap_or_default());
         }
-        row.extend([periods.join("; "), exhibit.places.join("; "), events.join(" ")]);
+        if named {
+            row.push(periods.join("; "));
+        }
+        row.extend([exhibit.places.join("; "), events.join(" ")]);
         for cell in &row {
             let _ = write!(m, " [{}],", t(cell));
         }

@@ -126,8 +126,12 @@ fn table() -> Vec<Route> {
         r(route("GET", "/entities/{id}", Read, "One entity with its sources"), get(pages::entities::page)),
         r(route("GET", "/api/v1/entities/{id}", Read, "One entity with its sources"), get(pages::entities::api)),
         r(
-            route("GET", "/entities/{id}/dossier", Dossier, "A dossier on the entity for an audience (HTML, logged)"),
-            get(pages::entities::dossier),
+            route("GET", "/entities/{id}/dossier", Dossier, "The dossiers the reader's role may make on the entity"),
+            get(pages::entities::dossier_choices),
+        ),
+        r(
+            route("POST", "/entities/{id}/dossier", Dossier, "Make a dossier on the entity for an audience (logged)"),
+            post(pages::entities::dossier),
         ),
         r(route("GET", "/testimonies", Read, "Testimonies, filtered"), get(pages::testimonies::list_page)),
         r(

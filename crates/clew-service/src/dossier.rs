@@ -26,14 +26,14 @@ use clew_assess::taxonomy::Family;
 use clew_disclosure::package::{Subject, material, source_consent};
 use clew_model::ids::sha256_hex;
 use clew_model::value::PropertyType;
-use clew_model::{EntityId, Model, Sensitivity, SourceId, SourceKind, Statement};
+use clew_model::{EntityId, Model, SourceId, SourceKind, Statement};
 use clew_store::ReadTx;
 use serde::{Deserialize, Serialize};
 
 pub use clew_disclosure::package::Audience;
 
 use crate::analysis::{CodeMeaning, LedgerTotals, Strength, is_synthetic, model, rules, taxonomy};
-use crate::browse::{entity_under, name_under, testimony_statements};
+use crate::browse::testimony_statements;
 use crate::entities::RecordedMatch;
 use crate::{Code, Error, Result, Service};
 
@@ -187,6 +187,8 @@ pub enum HeldBackReason {
     FewLedgers,
     /// Links of the network fewer witnesses than the set number tell of (`testimonies` counts the links).
     FewLinks,
+    /// Places fewer witnesses than the set number worked at (`testimonies` counts the places).
+    FewPlaces,
 }
 
 /// An exhibit: one testimony, as the audience may see it.
@@ -194,11 +196,17 @@ pub enum HeldBackReason {
 pub struct Exhibit {
     /// Its number (`E-7`).
     pub number: usize,
-    /// The testimony.
-    pub testimony: SourceId,
+    /// The testimony, for the team and the courts; `None` for other audiences (an id is the same in every
+    /// dossier, and would join one witness's exhibits across them).
+    pub testimony: Option<SourceId>,
+    /// The testimony, whoever the dossier is for, for the team's own use (which testimony each exhibit is):
+    /// never serialised, so never in a file that leaves.
+    #[serde(skip)]
+    pub source: SourceId,
     /// The witness's pseudonym: for the team only.
     pub witness: Option<String>,
-    /// When the witness worked for or at the entity: first and last month (`YYYY-MM`), each spell.
+    /// When the witness worked for or at the entity: first and last month (`YYYY-MM`), each spell; for the team
+    /// and the courts only.
     pub periods: Vec<(String, String)>,
     /// Where: site names for the team and the courts, regions for other audiences.
     pub places: Vec<String>,
@@ -209,15 +217,15 @@ pub struct Exhibit {
     pub events: Vec<u64>,
 }
 
-/// One year of the timeline.
+/// One year of the timeline. For a coarsened audience a count between 1 and k − 1 is `None`: "fewer than k".
 #[derive(Debug, Clone, Serialize)]
 pub struct TimelineYear {
     /// The year.
     pub year: u32,
     /// Exhibits telling of work for or at the entity in that year.
-    pub working: usize,
+    pub working: Option<usize>,
     /// Permits issued that year, as the exhibits tell.
-    pub permits: usize,
+    pub permits: Option<usize>,
 }
 
 /// A site.
@@ -225,10 +233,10 @@ pub struct TimelineYear {
 pub struct Site {
     /// What the audience may read of it: its name, or its region.
     pub label: String,
-    /// Degrees north and east, when known (rounded to a tenth of a degree for coarsened audiences).
+    /// Degrees north and east, when known (coarsened: the mean of the region's sites, rounded to half a degree).
     pub position: Option<(f64, f64)>,
-    /// How many exhibits tell of work there.
-    pub exhibits: usize,
+    /// How many witnesses worked there.
+    pub witnesses: usize,
 }
 
 /// A link of the network.
@@ -240,8 +248,8 @@ pub struct Link {
     pub from: Option<String>,
     /// The entity at its end.
     pub to: Option<String>,
-    /// How many exhibits tell of it.
-    pub exhibits: usize,
+    /// How many witnesses tell of it.
+    pub witnesses: usize,
 }
 
 /// The kinds of link a dossier draws.
@@ -261,8 +269,8 @@ pub enum LinkKind {
 pub struct LegalBearing {
     /// The instrument, as the framework gives it.
     pub instrument: Instrument,
-    /// The exhibits that bear on it.
-    pub exhibits: Vec<usize>,
+    /// How many exhibits bear on it; `None` for a coarsened audience when fewer than k do.
+    pub exhibits: Option<usize>,
     /// For a finding bearing: the claims' codes.
     pub codes: Vec<String>,
 }
@@ -287,18 +295,27 @@ pub struct MadeFrom {
     pub statements: usize,
     /// SHA-256 over the sorted ids of every statement read.
     pub statements_sha256: String,
-    /// The exhibits' testimonies, with their material hashes, by number.
-    pub exhibits: Vec<(SourceId, Option<String>)>,
-    /// Each claim's code with its exhibits' testimonies.
-    pub claims: BTreeMap<String, Vec<SourceId>>,
+    /// The exhibits by number: each one's key (its testimony for the team and the courts, else its material
+    /// hash, or `E-N` when it has none) and material hash.
+    pub exhibits: Vec<(String, Option<String>)>,
+    /// Each claim's code with its exhibits' keys.
+    pub claims: BTreeMap<String, Vec<String>>,
     /// The sanctions matches: list, entry, score.
     pub matches: Vec<(String, String, f64)>,
 }
 
+/// The smallest number of witnesses at one site in one month an audience outside the team and the courts may
+/// be given a claim on: below it, the check protects no one.
+pub const MIN_OUTSIDE_WITNESSES: usize = 3;
+
 /// One spell of a testimony at the entity.
+#[derive(Clone)]
 struct SpellAt {
     witness: Option<String>,
     months: Vec<u32>,
+    /// Whether its period is coded to the month (a year alone would count it present in every month).
+    exact: bool,
+    ledger: Option<clew_assess::ledger::Ledger>,
     site: Option<String>,
     employer: Option<String>,
     dispatchers: Vec<String>,
@@ -314,8 +331,6 @@ struct SpellAt {
 struct Read {
     id: SourceId,
     spells: Vec<SpellAt>,
-    ledger: LedgerTotals,
-    ledger_spells: u64,
     quotable: bool,
     synthetic: bool,
     statement_ids: Vec<String>,
@@ -349,13 +364,33 @@ impl Service {
         let store = &*self.project.read()?;
         let id = &request.entity;
 
-        // The entity, as the audience may see it.
-        let Some(entity) = entity_under(model, store, id, ceiling)? else {
+        if coarsened && request.min_witnesses < MIN_OUTSIDE_WITNESSES {
+            return Err(Error::usage(format!(
+                "a dossier for audience `{}` needs at least {MIN_OUTSIDE_WITNESSES} witnesses at one site in one month \
+                 behind a claim (asked: {}); below that the check protects no one",
+                audience.as_str(),
+                request.min_witnesses
+            )));
+        }
+        let k = request.min_witnesses.max(1);
+        let mut lookup = Names {
+            model,
+            store,
+            audience,
+            coarsened,
+            consents: BTreeMap::new(),
+            names: BTreeMap::new(),
+            places: BTreeMap::new(),
+        };
+
+        // The entity, as the audience may see it: statements at or under its ceiling, from sources whose consent
+        // covers it.
+        let Some(entity) = lookup.entity(id)? else {
             return Err(Error::new(
                 Code::NotFound,
                 format!(
                     "nothing about `{id}` may go to audience `{}` (no such entity, or none of its statements is at or \
-                     under `{}`)",
+                     under `{}` from a source whose consent covers it)",
                     audience.as_str(),
                     ceiling.as_str()
                 ),
@@ -382,6 +417,11 @@ impl Service {
         }
         // What names it, and the sites it operates: the testimonies to read; and its sanctions matches.
         let naming = store.statements_naming(id, REFERENCES_READ)?;
+        if naming.iter().any(|s| s.schema == "Employment" && s.property == "employee") {
+            return Err(Error::usage(format!(
+                "`{id}` is a witness: a dossier is about those who profit from the labour, never about a witness"
+            )));
+        }
         let match_ids: BTreeSet<&EntityId> = naming
             .iter()
             .filter(|s| {
@@ -412,11 +452,6 @@ impl Service {
                 add_source(&statement.source_id, &mut testimonies);
             }
         }
-        if naming.iter().any(|s| s.schema == "Employment" && s.property == "employee") {
-            return Err(Error::usage(format!(
-                "`{id}` is a witness: a dossier is about those who profit from the labour, never about a witness"
-            )));
-        }
 
         // Each testimony: its consent, then its spells at the entity.
         let mut read: Vec<Read> = Vec::new();
@@ -427,7 +462,9 @@ impl Service {
                 continue;
             }
             let consent = source_consent(store, testimony)?;
-            if audience.refusal_of(&source, consent.as_ref().map(|(c, w)| (c, w.as_deref()))).is_some() {
+            let refusal = audience.refusal_of(&source, consent.as_ref().map(|(c, w)| (c, w.as_deref())));
+            lookup.consents.insert(testimony.clone(), refusal.is_none());
+            if refusal.is_some() {
                 refused += 1;
                 continue;
             }
@@ -438,13 +475,13 @@ impl Service {
             }
         }
 
-        // The claims: every witness behind each code, with the months at each site.
-        let k = request.min_witnesses.max(1);
-        let mut support: BTreeMap<String, Vec<(usize, &SpellAt)>> = BTreeMap::new();
+        // The claims: every spell behind each code. For a coarsened audience, a spell's part in a claim is kept
+        // only when k witnesses behind the claim worked at its site in one of its months.
+        let mut support: BTreeMap<String, Vec<(SpellRef, &SpellAt)>> = BTreeMap::new();
         for (index, testimony) in read.iter().enumerate() {
-            for spell in &testimony.spells {
+            for (at, spell) in testimony.spells.iter().enumerate() {
                 for code in spell.codes.keys() {
-                    support.entry(code.clone()).or_default().push((index, spell));
+                    support.entry(code.clone()).or_default().push(((index, at), spell));
                 }
             }
         }
@@ -452,30 +489,44 @@ impl Service {
         if refused > 0 {
             held_back.push(HeldBack { code: None, testimonies: refused, reason: HeldBackReason::Consent });
         }
-        let mut kept: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
+        let mut kept: BTreeMap<String, BTreeSet<SpellRef>> = BTreeMap::new();
+        let mut thinned: BTreeSet<usize> = BTreeSet::new();
         for (code, spells) in &support {
-            let covered: BTreeSet<usize> =
-                if coarsened { covered(spells, k) } else { spells.iter().map(|(i, _)| *i).collect() };
-            let all: BTreeSet<usize> = spells.iter().map(|(i, _)| *i).collect();
-            let dropped = all.difference(&covered).count();
-            if dropped > 0 {
-                held_back.push(HeldBack {
-                    code: crate::analysis::code_meaning(code, taxonomy, &rules),
-                    testimonies: dropped,
-                    reason: HeldBackReason::FewWitnesses,
-                });
-            }
+            let all: BTreeSet<SpellRef> = spells.iter().map(|(at, _)| *at).collect();
+            let covered: BTreeSet<SpellRef> = if coarsened { covered(spells, k) } else { all.clone() };
+            thinned.extend(all.difference(&covered).map(|(index, _)| *index));
             if !covered.is_empty() {
                 kept.insert(code.clone(), covered);
             }
         }
+        // One total, not one per claim: that a single witness told of one abuse at the entity is itself the
+        // kind of thing the check keeps back.
+        if !thinned.is_empty() {
+            held_back.push(HeldBack { code: None, testimonies: thinned.len(), reason: HeldBackReason::FewWitnesses });
+        }
 
-        // Exhibits: the testimonies behind a claim kept (for the team and the courts, every one read).
-        let published: BTreeSet<usize> =
-            if coarsened { kept.values().flatten().copied().collect() } else { (0..read.len()).collect() };
+        // What is shown: for the team and the courts every spell read; for others, the spells behind a claim kept.
+        let shown: BTreeSet<SpellRef> = if coarsened {
+            kept.values().flatten().copied().collect()
+        } else {
+            read.iter().enumerate().flat_map(|(i, r)| (0..r.spells.len()).map(move |s| (i, s))).collect()
+        };
+        let published: BTreeSet<usize> = shown.iter().map(|(index, _)| *index).collect();
         let number: BTreeMap<usize, usize> = published.iter().enumerate().map(|(n, i)| (*i, n + 1)).collect();
-        let published_order: Vec<usize> = published.iter().copied().collect();
-        let mut lookup = Names { model, store, ceiling, coarsened, names: BTreeMap::new(), places: BTreeMap::new() };
+        let shown = &shown;
+        let read_ref = &read;
+        let spells_shown = move |index: usize| {
+            read_ref[index]
+                .spells
+                .iter()
+                .enumerate()
+                .filter(move |(at, _)| shown.contains(&(index, *at)))
+                .map(|(_, s)| s)
+        };
+        // A count a coarsened audience may read: none between 1 and k − 1.
+        let count = |n: usize| if coarsened && n > 0 && n < k { None } else { Some(n) };
+
+        // Exhibits.
         let mut exhibits = Vec::new();
         for (&index, &n) in &number {
             let testimony = &read[index];
@@ -485,7 +536,7 @@ impl Service {
                 Err(other) => return Err(other.into()),
             };
             let mut places = BTreeSet::new();
-            for spell in &testimony.spells {
+            for spell in spells_shown(index) {
                 if let Some(site) = &spell.site {
                     places.insert(lookup.place(site)?);
                 }
@@ -493,53 +544,52 @@ impl Service {
             let events = store.source_events(&testimony.id)?.iter().map(|e| e.seq).collect();
             exhibits.push(Exhibit {
                 number: n,
-                testimony: testimony.id.clone(),
+                testimony: (!coarsened).then(|| testimony.id.clone()),
+                source: testimony.id.clone(),
                 witness: if audience == Audience::Internal {
                     testimony.spells.iter().find_map(|s| s.witness.clone())
                 } else {
                     None
                 },
-                periods: testimony
-                    .spells
-                    .iter()
-                    .filter_map(|s| Some((month_text(*s.months.first()?), month_text(*s.months.last()?))))
-                    .collect(),
-                places: places.into_iter().collect(),
+                periods: if coarsened {
+                    Vec::new()
+                } else {
+                    spells_shown(index)
+                        .filter_map(|s| Some((month_text(*s.months.first()?), month_text(*s.months.last()?))))
+                        .collect()
+                },
+                places: places.into_iter().filter(|p| !p.is_empty()).collect(),
                 sha256,
                 events,
             });
         }
 
-        // Claims, with their witnesses and quotations.
+        // Claims, with their witnesses and quotations (from the spells kept).
         let mut claims = Vec::new();
-        for (code, indices) in &kept {
+        for (code, spells) in &kept {
             let Some(meaning) = crate::analysis::code_meaning(code, taxonomy, &rules) else { continue };
-            let witnesses: BTreeSet<String> = indices
-                .iter()
-                .flat_map(|i| read[*i].spells.iter().filter(|s| s.codes.contains_key(code)))
-                .map(|s| s.witness.clone().unwrap_or_default())
-                .collect();
+            let witnesses: BTreeSet<String> =
+                spells.iter().map(|(i, s)| read[*i].spells[*s].witness.clone().unwrap_or_default()).collect();
             let mut quotes = Vec::new();
-            for index in indices.iter().filter(|i| read[**i].quotable) {
-                for spell in read[*index].spells.iter().filter(|s| s.codes.contains_key(code)) {
-                    for segment in &spell.codes[code] {
-                        if quotes.len() >= QUOTES_PER_CLAIM {
-                            break;
-                        }
-                        if let Some(found) = store.segment(&read[*index].id, segment)? {
-                            quotes.push(Quote {
-                                exhibit: number[index],
-                                lang: found.lang,
-                                text: found.text,
-                                translation: found.translation.map(|t| (t.lang, t.text)),
-                            });
-                        }
+            for (index, at) in spells.iter().filter(|(i, _)| read[*i].quotable) {
+                for segment in &read[*index].spells[*at].codes[code] {
+                    if quotes.len() >= QUOTES_PER_CLAIM {
+                        break;
+                    }
+                    if let Some(found) = store.segment(&read[*index].id, segment)? {
+                        quotes.push(Quote {
+                            exhibit: number[index],
+                            lang: found.lang,
+                            text: found.text,
+                            translation: found.translation.map(|t| (t.lang, t.text)),
+                        });
                     }
                 }
             }
+            let numbers: BTreeSet<usize> = spells.iter().map(|(i, _)| number[i]).collect();
             claims.push(Claim {
                 code: meaning,
-                exhibits: indices.iter().map(|i| number[i]).collect(),
+                exhibits: numbers.into_iter().collect(),
                 witnesses: witnesses.len(),
                 quotes,
             });
@@ -552,15 +602,15 @@ impl Service {
             ))
         });
 
-        // Timeline, sites, network and ledger, from the exhibits alone.
+        // Timeline, sites, network and ledger, from the spells shown alone.
         let mut years: BTreeMap<u32, (BTreeSet<usize>, usize)> = BTreeMap::new();
-        let mut sites: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
-        let mut links: BTreeMap<(LinkKind, String, String), BTreeSet<usize>> = BTreeMap::new();
+        let mut sites: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let mut links: BTreeMap<(LinkKind, String, String), BTreeSet<String>> = BTreeMap::new();
         let mut ledger = LedgerTotals::default();
         let mut ledger_witnesses = BTreeSet::new();
         for (&index, &n) in &number {
-            let testimony = &read[index];
-            for spell in &testimony.spells {
+            for spell in spells_shown(index) {
+                let witness = spell.witness.clone().unwrap_or_default();
                 for month in &spell.months {
                     years.entry(month / 12).or_default().0.insert(n);
                 }
@@ -570,28 +620,33 @@ impl Service {
                     }
                 }
                 if let Some(site) = &spell.site {
-                    sites.entry(site.clone()).or_default().insert(n);
+                    sites.entry(site.clone()).or_default().insert(witness.clone());
                 }
                 if let Some(employer) = &spell.employer {
                     for dispatcher in &spell.dispatchers {
-                        links
-                            .entry((LinkKind::Dispatched, dispatcher.clone(), employer.clone()))
-                            .or_default()
-                            .insert(n);
+                        let key = (LinkKind::Dispatched, dispatcher.clone(), employer.clone());
+                        links.entry(key).or_default().insert(witness.clone());
                     }
                     if let Some(site) = &spell.site {
-                        links.entry((LinkKind::EmployedAt, employer.clone(), site.clone())).or_default().insert(n);
+                        let key = (LinkKind::EmployedAt, employer.clone(), site.clone());
+                        links.entry(key).or_default().insert(witness.clone());
                     }
                 }
                 if let Some(site) = &spell.site {
                     for minder in &spell.minders {
-                        links.entry((LinkKind::Minded, minder.clone(), site.clone())).or_default().insert(n);
+                        links
+                            .entry((LinkKind::Minded, minder.clone(), site.clone()))
+                            .or_default()
+                            .insert(witness.clone());
                     }
                 }
-            }
-            if testimony.ledger_spells > 0 {
-                add_totals(&mut ledger, &testimony.ledger);
-                ledger_witnesses.insert(testimony.spells.iter().find_map(|s| s.witness.clone()).unwrap_or_default());
+                if let Some(spell_ledger) = &spell.ledger {
+                    let before = ledger.spells;
+                    ledger.add(spell_ledger);
+                    if ledger.spells > before {
+                        ledger_witnesses.insert(witness);
+                    }
+                }
             }
         }
         let ledger = if coarsened && ledger_witnesses.len() < k {
@@ -610,67 +665,74 @@ impl Service {
             (Some(&first), Some(&last)) => (first..=last)
                 .map(|year| {
                     let (working, permits) = years.get(&year).map(|(w, p)| (w.len(), *p)).unwrap_or((0, 0));
-                    TimelineYear { year, working, permits }
+                    TimelineYear { year, working: count(working), permits: count(permits) }
                 })
                 .collect(),
             _ => Vec::new(),
         };
-        let mut site_rows: Vec<Site> = Vec::new();
-        let mut site_exhibits: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
-        for (site, numbers) in &sites {
+        // Places by what the audience may read of them (coarsened: regions, each one row); a coarsened audience
+        // sees a place only when k witnesses worked there, at a point rounded to half a degree.
+        let mut by_label: BTreeMap<String, PlaceRow> = BTreeMap::new();
+        for (site, witnesses) in &sites {
             let label = lookup.place(site)?;
-            // Coarsened, sites in one region are one row.
-            let merged = site_exhibits.entry(label.clone()).or_default();
-            merged.extend(numbers.iter().copied());
-            if let Some(row) = site_rows.iter_mut().find(|row| row.label == label) {
-                row.exhibits = merged.len();
+            let position = match EntityId::new(site) {
+                Ok(site_id) => lookup.entity(&site_id)?.and_then(|e| {
+                    let coordinate =
+                        |p: &str| e.values(p).first().and_then(|v| v.parse::<f64>().ok()).filter(|v| v.is_finite());
+                    Some((coordinate("latitude")?, coordinate("longitude")?))
+                }),
+                Err(_) => None,
+            };
+            let row = by_label.entry(label).or_default();
+            row.0.extend(witnesses.iter().cloned());
+            row.1.extend(position);
+        }
+        let mut site_rows: Vec<Site> = Vec::new();
+        let mut thin_places = 0;
+        for (label, (witnesses, positions)) in by_label {
+            if coarsened && witnesses.len() < k {
+                thin_places += 1;
                 continue;
             }
-            let position =
-                EntityId::new(site)
-                    .ok()
-                    .map(|site_id| entity_under(model, store, &site_id, ceiling))
-                    .transpose()?
-                    .flatten()
-                    .and_then(|e| {
-                        let coordinate =
-                            |p: &str| e.values(p).first().and_then(|v| v.parse::<f64>().ok()).filter(|v| v.is_finite());
-                        Some((coordinate("latitude")?, coordinate("longitude")?))
-                    })
-                    .map(|(lat, lon)| {
-                        if coarsened { ((lat * 10.0).round() / 10.0, (lon * 10.0).round() / 10.0) } else { (lat, lon) }
-                    });
-            site_rows.push(Site { label, position, exhibits: numbers.len() });
+            let position = if coarsened {
+                positions.first().map(|_| {
+                    let n = positions.len() as f64;
+                    let (lat, lon) = positions.iter().fold((0.0, 0.0), |(a, b), (x, y)| (a + x, b + y));
+                    ((lat / n * 2.0).round() / 2.0, (lon / n * 2.0).round() / 2.0)
+                })
+            } else {
+                positions.first().copied()
+            };
+            site_rows.push(Site { label, position, witnesses: witnesses.len() });
+        }
+        if thin_places > 0 {
+            held_back.push(HeldBack { code: None, testimonies: thin_places, reason: HeldBackReason::FewPlaces });
         }
         // Links by what the reader sees of their ends (one minder named in many testimonies is one row); for a
-        // coarsened audience, a link fewer than k exhibits tell of is held back.
-        let mut named: BTreeMap<(LinkKind, Option<String>, Option<String>), BTreeSet<usize>> = BTreeMap::new();
-        for ((kind, from, to), numbers) in links {
+        // coarsened audience, a link fewer than k witnesses tell of is held back.
+        let mut named: BTreeMap<(LinkKind, Option<String>, Option<String>), BTreeSet<String>> = BTreeMap::new();
+        for ((kind, from, to), witnesses) in links {
             let from = lookup.name(&from)?;
             let to = if kind == LinkKind::Dispatched {
                 lookup.name(&to)?
             } else {
                 Some(lookup.place(&to)?).filter(|label| !label.is_empty())
             };
-            named.entry((kind, from, to)).or_default().extend(numbers);
+            named.entry((kind, from, to)).or_default().extend(witnesses);
         }
         let mut network = Vec::new();
         let mut thin_links = 0;
-        for ((kind, from, to), numbers) in named {
-            let witnesses: BTreeSet<&str> = numbers
-                .iter()
-                .filter_map(|n| read[published_order[n - 1]].spells.iter().find_map(|s| s.witness.as_deref()))
-                .collect();
+        for ((kind, from, to), witnesses) in named {
             if coarsened && witnesses.len() < k {
                 thin_links += 1;
                 continue;
             }
-            network.push(Link { kind, from, to, exhibits: numbers.len() });
+            network.push(Link { kind, from, to, witnesses: witnesses.len() });
         }
         network.sort_by(|a, b| {
-            (a.kind, std::cmp::Reverse(a.exhibits), &a.from, &a.to).cmp(&(
+            (a.kind, std::cmp::Reverse(a.witnesses), &a.from, &a.to).cmp(&(
                 b.kind,
-                std::cmp::Reverse(b.exhibits),
+                std::cmp::Reverse(b.witnesses),
                 &b.from,
                 &b.to,
             ))
@@ -685,8 +747,7 @@ impl Service {
             let mut bearing_exhibits = BTreeSet::new();
             let mut codes = Vec::new();
             for (&index, &n) in &number {
-                let testimony = &read[index];
-                let bears = testimony.spells.iter().any(|spell| match instrument.bearing {
+                let bears = spells_shown(index).any(|spell| match instrument.bearing {
                     Bearing::Finding => false,
                     Bearing::Dispatch => spell.dispatched,
                     Bearing::Employment => spell.employs,
@@ -696,7 +757,10 @@ impl Service {
                     }
                     Bearing::WorkingAfter => {
                         let date = instrument.date_of_bearing.as_deref().unwrap_or("9999-12");
-                        spell.months.last().is_some_and(|last| month_text(*last).as_str() > &date[..7])
+                        spell
+                            .months
+                            .last()
+                            .is_some_and(|last| month_text(*last).as_str() > date.get(..7).unwrap_or(date))
                     }
                 });
                 if bears {
@@ -712,15 +776,15 @@ impl Service {
             if !bearing_exhibits.is_empty() {
                 legal.push(LegalBearing {
                     instrument: instrument.clone(),
-                    exhibits: bearing_exhibits.into_iter().collect(),
+                    exhibits: count(bearing_exhibits.len()),
                     codes,
                 });
             }
         }
 
-        // What it was made from.
+        // What it was made from (the testimonies shown, and the entity's own statements).
         let mut statement_ids: Vec<&str> =
-            read.iter().flat_map(|r| r.statement_ids.iter().map(String::as_str)).collect();
+            published.iter().flat_map(|i| read[*i].statement_ids.iter().map(String::as_str)).collect();
         statement_ids.extend(entity.properties.values().flatten().map(|s| s.id.as_str()));
         statement_ids.sort_unstable();
         statement_ids.dedup();
@@ -729,6 +793,11 @@ impl Service {
             .into_iter()
             .next()
             .map(|e| (e.seq, e.recorded_at.clone(), hex::encode(e.leaf_hash)));
+        let key = |exhibit: &Exhibit| match (&exhibit.testimony, &exhibit.sha256) {
+            (Some(testimony), _) => testimony.to_string(),
+            (None, Some(hash)) => hash.clone(),
+            (None, None) => format!("E-{}", exhibit.number),
+        };
         let made_from = MadeFrom {
             clew: env!("CARGO_PKG_VERSION").to_string(),
             engine: clew_assess::engine::ENGINE_VERSION.to_string(),
@@ -738,10 +807,10 @@ impl Service {
             log_head,
             statements: statement_ids.len(),
             statements_sha256: sha256_hex(statement_ids.join("\n").as_bytes()),
-            exhibits: exhibits.iter().map(|e| (e.testimony.clone(), e.sha256.clone())).collect(),
+            exhibits: exhibits.iter().map(|e| (key(e), e.sha256.clone())).collect(),
             claims: claims
                 .iter()
-                .map(|c| (c.code.code.clone(), c.exhibits.iter().map(|n| exhibits[n - 1].testimony.clone()).collect()))
+                .map(|c| (c.code.code.clone(), c.exhibits.iter().map(|n| key(&exhibits[n - 1])).collect()))
                 .collect(),
             matches: matches.iter().map(|m| (m.list.clone(), m.list_entry.clone(), m.score)).collect(),
         };
@@ -776,23 +845,33 @@ impl Service {
     }
 }
 
-/// The testimonies (by index) whose part in a claim is shared by at least `k` witnesses at one site in one
-/// month: for each site and month, the witnesses behind the claim who worked there then.
-fn covered(spells: &[(usize, &SpellAt)], k: usize) -> BTreeSet<usize> {
-    let mut at: BTreeMap<(Option<&str>, u32), BTreeSet<&str>> = BTreeMap::new();
-    for (_, spell) in spells {
-        let witness = spell.witness.as_deref().unwrap_or("");
+/// A spell: its testimony's index among those read, and its own among the testimony's.
+type SpellRef = (usize, usize);
+
+/// A place as the audience may read it: the witnesses who worked there, and its sites' positions.
+type PlaceRow = (BTreeSet<String>, Vec<(f64, f64)>);
+
+/// The spells whose part in a claim is shared by at least `k` witnesses at one site in one month: for each site
+/// and month, the witnesses behind the claim who worked there then. Only spells coded to the month count, and
+/// only they can be covered.
+fn covered(spells: &[(SpellRef, &SpellAt)], k: usize) -> BTreeSet<SpellRef> {
+    let mut at: BTreeMap<(&str, u32), BTreeSet<&str>> = BTreeMap::new();
+    for (_, spell) in spells.iter().filter(|(_, spell)| spell.exact) {
+        let (Some(site), witness) = (spell.site.as_deref(), spell.witness.as_deref().unwrap_or("")) else { continue };
         for month in &spell.months {
-            at.entry((spell.site.as_deref(), *month)).or_default().insert(witness);
+            at.entry((site, *month)).or_default().insert(witness);
         }
     }
     spells
         .iter()
         .filter(|(_, spell)| {
-            spell.site.is_some()
-                && spell.months.iter().any(|m| at.get(&(spell.site.as_deref(), *m)).is_some_and(|w| w.len() >= k))
+            spell.exact
+                && spell
+                    .site
+                    .as_deref()
+                    .is_some_and(|site| spell.months.iter().any(|m| at.get(&(site, *m)).is_some_and(|w| w.len() >= k)))
         })
-        .map(|(index, _)| *index)
+        .map(|(at, _)| *at)
         .collect()
 }
 
@@ -802,58 +881,83 @@ fn on_or_after(date: &str, bound: &str) -> bool {
     if date.len() >= bound.len() { date >= bound } else { date > bound.get(..date.len()).unwrap_or(bound) }
 }
 
-/// Names and place labels as the audience may read them, each looked up once (a site or an employer is named
-/// in thousands of testimonies, and assembling it is reading all of them).
+/// Entities, names and place labels as the audience may read them: from statements at or under its ceiling
+/// whose sources' consent covers it, each looked up once (a site or an employer is named in thousands of
+/// testimonies, and assembling it is reading all of them).
 struct Names<'a> {
     model: &'a Model,
     store: &'a dyn ReadTx,
-    ceiling: Sensitivity,
+    audience: Audience,
     coarsened: bool,
+    /// Whether each testimony's consent covers the audience (documents and lists carry none: they may).
+    consents: BTreeMap<SourceId, bool>,
     names: BTreeMap<String, Option<String>>,
     places: BTreeMap<String, String>,
 }
 
 impl Names<'_> {
+    /// Whether statements of `source` may go to the audience: a testimony's (and its coders' and assessments')
+    /// only when its witness's consent covers it.
+    fn allowed(&mut self, source: &SourceId) -> Result<bool> {
+        let testimony = clew_intake::mapping::coded_testimony(source)
+            .or_else(|| clew_intake::mapping::assessed_testimony(source))
+            .unwrap_or_else(|| source.clone());
+        if let Some(allowed) = self.consents.get(&testimony) {
+            return Ok(*allowed);
+        }
+        let allowed = match self.store.source(&testimony)? {
+            None => false,
+            Some(found) => {
+                let consent = source_consent(self.store, &testimony)?;
+                self.audience.refusal_of(&found, consent.as_ref().map(|(c, w)| (c, w.as_deref()))).is_none()
+            }
+        };
+        self.consents.insert(testimony, allowed);
+        Ok(allowed)
+    }
+
+    fn entity(&mut self, id: &EntityId) -> Result<Option<clew_model::Entity>> {
+        let ceiling = self.audience.max_sensitivity();
+        let mut statements = Vec::new();
+        for statement in self.store.statements_for_entity(id)? {
+            if statement.sensitivity <= ceiling && self.allowed(&statement.source_id)? {
+                statements.push(statement);
+            }
+        }
+        Ok(clew_model::Entity::assemble(self.model, id, statements))
+    }
+
     fn name(&mut self, id: &str) -> Result<Option<String>> {
         if let Some(name) = self.names.get(id) {
             return Ok(name.clone());
         }
-        let name = name_under(self.model, self.store, id, self.ceiling)?;
+        let name = match EntityId::new(id) {
+            Ok(entity_id) => {
+                self.entity(&entity_id)?.map(|e| e.caption(self.model)).filter(|caption| caption.as_str() != id)
+            }
+            Err(_) => None,
+        };
         self.names.insert(id.to_string(), name.clone());
         Ok(name)
     }
 
+    /// What the audience may read of a site: its name (or, coarsened, its region), else nothing.
     fn place(&mut self, id: &str) -> Result<String> {
         if let Some(label) = self.places.get(id) {
             return Ok(label.clone());
         }
-        let label = place_label(self.model, self.store, id, self.ceiling, self.coarsened)?;
+        let label = match EntityId::new(id) {
+            Ok(site) => match self.entity(&site)? {
+                Some(entity) if self.coarsened => {
+                    entity.values("region").first().map(|r| r.to_string()).unwrap_or_default()
+                }
+                Some(entity) => entity.caption(self.model),
+                None => String::new(),
+            },
+            Err(_) => String::new(),
+        };
         self.places.insert(id.to_string(), label.clone());
         Ok(label)
-    }
-}
-
-/// What an audience may read of a site: its name (or, coarsened, its region), else "a site".
-fn place_label(model: &Model, store: &dyn ReadTx, site: &str, ceiling: Sensitivity, coarsened: bool) -> Result<String> {
-    let Ok(id) = EntityId::new(site) else { return Ok(String::new()) };
-    let Some(entity) = entity_under(model, store, &id, ceiling)? else { return Ok(String::new()) };
-    if coarsened {
-        return Ok(entity.values("region").first().map(|r| r.to_string()).unwrap_or_default());
-    }
-    Ok(entity.caption(model))
-}
-
-/// Adds one testimony's ledger totals to the dossier's.
-fn add_totals(into: &mut LedgerTotals, from: &LedgerTotals) {
-    into.spells += from.spells;
-    into.promised += from.promised;
-    into.employer_paid += from.employer_paid;
-    into.received += from.received;
-    into.owed_on_return += from.owed_on_return;
-    into.never_paid += from.never_paid;
-    into.unconverted += from.unconverted;
-    for (kind, value) in &from.deducted {
-        *into.deducted.entry(kind.clone()).or_default() += value;
     }
 }
 
@@ -871,7 +975,6 @@ fn read_testimony(
     let (ledgers, _) = ledgers_and_missing_rates(statements, Some(rates));
     let entity = entity.as_str();
     let mut spells_at = Vec::new();
-    let mut ledger = LedgerTotals::default();
     for spell in spells(statements) {
         let Some(spell_id) = spell.id else { continue };
         let employer = first_value(&spell.own, "employer");
@@ -912,7 +1015,10 @@ fn read_testimony(
                 }
             }
         }
-        let months = spell_months(first_value(&spell.own, "startDate"), first_value(&spell.own, "endDate"));
+        let (start, end) = (first_value(&spell.own, "startDate"), first_value(&spell.own, "endDate"));
+        let months = spell_months(start, end);
+        let to_the_month = |date: Option<&str>| date.is_some_and(|d| d.len() >= 7);
+        let exact = to_the_month(start) && (end.is_none() || to_the_month(end));
         // A permit's date is its start when coded, else the start of the spell it was for (the worker came on it).
         let mut permits_issued = of("Permit", "startDate");
         if permits_issued.is_empty()
@@ -921,12 +1027,11 @@ fn read_testimony(
         {
             permits_issued.push(month_text(*first));
         }
-        if let Some(spell_ledger) = ledgers.iter().find(|l| l.spell.as_ref() == Some(spell_id)) {
-            ledger.add(spell_ledger);
-        }
         spells_at.push(SpellAt {
             witness: first_value(&spell.own, "employee").map(str::to_string),
             months,
+            exact,
+            ledger: ledgers.iter().find(|l| l.spell.as_ref() == Some(spell_id)).cloned(),
             site: site.map(str::to_string),
             employer: employer.map(str::to_string),
             dispatchers,
@@ -940,12 +1045,9 @@ fn read_testimony(
     if spells_at.is_empty() {
         return None;
     }
-    let ledger_spells = ledger.spells;
     Some(Read {
         id: testimony.clone(),
         spells: spells_at,
-        ledger,
-        ledger_spells,
         quotable: false,
         synthetic: is_synthetic(statements),
         statement_ids: statements.iter().map(|s| s.id.as_str().to_string()).collect(),
@@ -1034,8 +1136,7 @@ pub fn diff_manifests(old: &Manifest, new: &Manifest) -> Vec<String> {
             changes.push(format!("the {what}: {then} then, {now} now"));
         }
     }
-    let hashes =
-        |m: &Manifest| -> BTreeMap<SourceId, Option<String>> { m.made_from.exhibits.iter().cloned().collect() };
+    let hashes = |m: &Manifest| -> BTreeMap<String, Option<String>> { m.made_from.exhibits.iter().cloned().collect() };
     let (before, after) = (hashes(old), hashes(new));
     for (testimony, hash) in &after {
         match before.get(testimony) {
@@ -1048,7 +1149,7 @@ pub fn diff_manifests(old: &Manifest, new: &Manifest) -> Vec<String> {
     }
     for testimony in before.keys().filter(|t| !after.contains_key(*t)) {
         changes.push(format!(
-            "exhibit gone: testimony `{testimony}` (consent withdrawn or narrowed, retracted, or held back)"
+            "exhibit gone: `{testimony}` (consent withdrawn or narrowed, retracted, held back, or changed)"
         ));
     }
     let codes: BTreeSet<&String> = old.made_from.claims.keys().chain(new.made_from.claims.keys()).collect();
@@ -1171,6 +1272,8 @@ mod tests {
         let spell = |witness: &str, site: Option<&str>, months: &[u32]| SpellAt {
             witness: Some(witness.to_string()),
             months: months.to_vec(),
+            exact: true,
+            ledger: None,
             site: site.map(str::to_string),
             employer: None,
             dispatchers: Vec::new(),
@@ -1191,10 +1294,16 @@ mod tests {
             spell("w1", Some("A"), &[10]),
             spell("w6", None, &[10]),
         ];
-        let refs: Vec<(usize, &SpellAt)> = spells.iter().enumerate().collect();
-        assert_eq!(covered(&refs, 3), BTreeSet::from([0, 1, 2, 5]));
+        let refs: Vec<(SpellRef, &SpellAt)> = spells.iter().enumerate().map(|(i, s)| ((i, 0), s)).collect();
+        let at = |indices: &[usize]| indices.iter().map(|i| (*i, 0)).collect::<BTreeSet<SpellRef>>();
+        assert_eq!(covered(&refs, 3), at(&[0, 1, 2, 5]));
         assert_eq!(covered(&refs, 4), BTreeSet::new(), "two interviews of one witness count once");
-        assert_eq!(covered(&refs, 1), BTreeSet::from([0, 1, 2, 3, 4, 5]), "a spell without a site is never covered");
+        assert_eq!(covered(&refs, 1), at(&[0, 1, 2, 3, 4, 5]), "a spell without a site is never covered");
+        // A spell coded to the year alone neither counts nor is covered: it would be present in every month.
+        let mut by_year = spells.to_vec();
+        by_year[2].exact = false;
+        let refs: Vec<(SpellRef, &SpellAt)> = by_year.iter().enumerate().map(|(i, s)| ((i, 0), s)).collect();
+        assert_eq!(covered(&refs, 3), BTreeSet::new());
         assert!(on_or_after("2017-09-11", "2017-09-11") && on_or_after("2017-10", "2017-09-11"));
         assert!(
             !on_or_after("2017-09", "2017-09-11")
@@ -1243,22 +1352,33 @@ mod tests {
             // Quotations only from witnesses who agreed to be quoted; periods are months, places regions.
             let store = service.project.read().unwrap();
             for quote in outside.claims.iter().flat_map(|c| &c.quotes) {
-                let testimony = &outside.exhibits[quote.exhibit - 1].testimony;
+                let testimony = &outside.exhibits[quote.exhibit - 1].source;
                 let (consent, _) = source_consent(&*store, testimony).unwrap().unwrap();
                 assert!(consent.quotation, "{audience:?}: {testimony} is quoted without consent to quotation");
             }
             for exhibit in &outside.exhibits {
-                let (consent, withdrawn) = source_consent(&*store, &exhibit.testimony).unwrap().unwrap();
-                assert!(
-                    audience.refusal(&consent, withdrawn.as_deref()).is_none(),
-                    "{audience:?}: {}",
-                    exhibit.testimony
-                );
-                assert!(exhibit.periods.iter().all(|(a, b)| a.len() == 7 && b.len() == 7), "{exhibit:?}");
+                let (consent, withdrawn) = source_consent(&*store, &exhibit.source).unwrap().unwrap();
+                assert!(audience.refusal(&consent, withdrawn.as_deref()).is_none(), "{audience:?}: {}", exhibit.source);
+                // No testimony id, no period: only its number, its regions, its hash and its events.
+                assert!(exhibit.testimony.is_none() && exhibit.periods.is_empty(), "{exhibit:?}");
                 assert!(exhibit.places.iter().all(|p| !p.contains("site") && !p.is_empty()), "{exhibit:?}");
             }
+            // No count between 1 and k - 1 anywhere; what was held back is a total, never per allegation.
+            for year in &outside.timeline {
+                assert!(year.working.is_none_or(|n| n == 0 || n >= 5) && year.permits.is_none_or(|n| n == 0 || n >= 5));
+            }
+            assert!(outside.sites.iter().all(|s| s.witnesses >= 5) && outside.network.iter().all(|l| l.witnesses >= 5));
+            assert!(outside.legal.iter().all(|b| b.exhibits.is_none_or(|n| n >= 5)));
+            assert!(outside.held_back.iter().all(|h| h.code.is_none()), "{:?}", outside.held_back);
+            let manifest = serde_json::to_string(&outside.manifest("en")).unwrap();
+            assert!(!manifest.contains("T-DEMO-"), "{audience:?}: a testimony id in the manifest");
             drop(store);
         }
+        // Below three witnesses the check protects no one: refused for an outside audience.
+        let thin = service.dossier(&request(&company, Audience::Un, 2)).unwrap_err();
+        assert!(thin.code() == Code::Usage && thin.to_string().contains("at least 3"), "{thin}");
+        assert!(service.dossier(&request(&company, Audience::Internal, 1)).is_ok());
+
         // Deterministic: the same evidence gives the same dossier.
         let again = service.dossier(&request(&company, Audience::Internal, 5)).unwrap();
         let digest = |d: &Dossier| sha256_hex(serde_json::to_string(d).unwrap().as_bytes());
@@ -1270,7 +1390,7 @@ mod tests {
         let out = _dir.path().join("exhibit.tar");
         let actor = crate::Actor::new("tester").unwrap();
         let package = crate::disclosure::PackageRequest {
-            subject: Subject::Testimony(exhibit.testimony.clone()),
+            subject: Subject::Testimony(exhibit.source.clone()),
             audience: Audience::Un,
             seal_to: Vec::new(),
             custodian: None,

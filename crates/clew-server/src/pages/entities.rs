@@ -3,7 +3,9 @@
 //! are links and listed in full; and the sanctions matches recorded for it with their explanations. A reader
 //! sees only statements at or under their role's sensitivity ceiling, and only links those statements make.
 
+use axum::Form;
 use axum::Json;
+use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use clew_model::{EntityId, Model, Sensitivity};
@@ -476,22 +478,66 @@ fn matches(lang: Lang, matches: &[RecordedMatch]) -> maud::Markup {
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
-pub(crate) struct DossierQuery {
-    audience: Option<String>,
-    lang: Option<String>,
+pub(crate) struct DossierFields {
+    #[serde(default)]
+    audience: String,
+    #[serde(default)]
+    lang: String,
 }
 
-/// A dossier on the entity: without an audience, the audiences and languages the reader's role may make one
-/// for; with one, the dossier as an HTML file to save (`Content-Disposition: attachment`), logged as a
-/// `dossier-export` custody event before it is sent.
+/// The dossiers the reader's role may make on the entity: a form per audience and language (making one is a
+/// custody event, so it is a POST, never a link a page elsewhere could make a browser follow).
+pub(crate) async fn dossier_choices(
+    State(app): State<App>,
+    ctx: Ctx,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Response {
+    let view = match entity(&app, &caller, id).await {
+        Ok(view) => view,
+        Err(failure) => return failure.into_response(),
+    };
+    let lang = ctx.lang;
+    let title = lang.tr(Msg::DossierTitle, &[("name", Arg::Text(&view.caption))]);
+    let body = html! {
+        p { (lang.t(Msg::EntityDossierIntro)) }
+        table {
+            tbody {
+                @for audience in caller.role.dossier_audiences() {
+                    tr {
+                        th scope="row" { (lang.tr(Msg::DossierAudience, &[("audience", Arg::Text(audience.as_str()))])) }
+                        @for other in Lang::ALL {
+                            td {
+                                form.inline method="post" action={ "/entities/" (view.id) "/dossier" } {
+                                    input type="hidden" name="audience" value=(audience.as_str());
+                                    input type="hidden" name="lang" value=(other.tag());
+                                    button type="submit" lang=(other.tag()) { (other.endonym()) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    html::page(&ctx, Some(&caller), &title, body).into_response()
+}
+
+/// Makes a dossier on the entity for the audience asked (one the reader's role may make) and sends it as an
+/// HTML file to save (`Content-Disposition: attachment`), logged as a `dossier-export` custody event before it
+/// is sent.
 pub(crate) async fn dossier(
     State(app): State<App>,
     ctx: Ctx,
     caller: Caller,
     Path(id): Path<String>,
-    RawQuery(raw): RawQuery,
+    form: Result<Form<DossierFields>, FormRejection>,
 ) -> Response {
-    match dossier_response(app, &ctx, &caller, id, raw).await {
+    let fields = match form {
+        Ok(Form(fields)) => fields,
+        Err(rejection) => return crate::pages::unreadable_form(rejection),
+    };
+    match dossier_response(app, &ctx, &caller, id, fields).await {
         Ok(response) => response,
         Err(failure) => failure.into_response(),
     }
@@ -502,46 +548,19 @@ async fn dossier_response(
     ctx: &Ctx,
     caller: &Caller,
     id: String,
-    raw: Option<String>,
+    fields: DossierFields,
 ) -> Result<Response, Failure> {
     use clew_service::dossier::{Audience, DossierRequest};
-    let asked: DossierQuery = query(raw.as_deref())?;
     let subject = EntityId::new(&id).map_err(bad_id)?;
-    let allowed = caller.role.dossier_audiences();
-    let lang = ctx.lang;
-    let Some(audience) = asked.audience.filter(|a| !a.is_empty()) else {
-        let view = entity(&app, caller, id.clone()).await?;
-        let title = lang.tr(Msg::DossierTitle, &[("name", Arg::Text(&view.caption))]);
-        let body = html! {
-            p { (lang.t(Msg::EntityDossierIntro)) }
-            table {
-                tbody {
-                    @for audience in allowed {
-                        tr {
-                            th scope="row" { (lang.tr(Msg::DossierAudience, &[("audience", Arg::Text(audience.as_str()))])) }
-                            @for other in Lang::ALL {
-                                td { a lang=(other.tag()) href={ "/entities/" (subject) "/dossier?audience=" (audience.as_str()) "&lang=" (other.tag()) } { (other.endonym()) } }
-                            }
-                        }
-                    }
-                }
-            }
-        };
-        return Ok(html::page(ctx, Some(caller), &title, body).into_response());
-    };
     let audience: Audience =
-        audience.parse().map_err(|_| Failure::own(clew_service::Code::Usage, Msg::ErrorPageNotFound))?;
-    if !allowed.contains(&audience) {
+        fields.audience.parse().map_err(|_| Failure::own(clew_service::Code::Usage, Msg::ErrorPageNotFound))?;
+    if !caller.role.dossier_audiences().contains(&audience) {
         return Err(Failure::own(clew_service::Code::Forbidden, Msg::ErrorForbidden));
     }
-    let written_in = asked.lang.as_deref().and_then(Lang::from_tag).unwrap_or(lang);
+    let written_in = Lang::from_tag(&fields.lang).unwrap_or(ctx.lang);
     let actor = clew_service::Actor::new(&caller.name).map_err(Failure::from)?;
-    let name = format!(
-        "dossier-{}-{}-{}.html",
-        subject.as_str().replace(|c: char| !c.is_ascii_alphanumeric() && c != '.' && c != '-', "_"),
-        audience.as_str(),
-        written_in.tag()
-    );
+    let safe_id = subject.as_str().replace(|c: char| !c.is_ascii_alphanumeric() && c != '.' && c != '-', "_");
+    let name = format!("dossier-{safe_id}-{}-{}.html", audience.as_str(), written_in.tag());
     let html = app
         .run(move |service| {
             let request = DossierRequest { entity: subject, audience, min_witnesses: service.dossier_min_witnesses() };

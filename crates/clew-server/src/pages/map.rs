@@ -9,7 +9,7 @@ use maud::{PreEscaped, html};
 
 use crate::frame::Ctx;
 use crate::guard::Caller;
-use crate::i18n::{Arg, Msg};
+use crate::i18n::{Arg, Lang, Msg};
 use crate::map::{MapLabels, MapPoint, PointKind, render_map};
 use crate::pages::dashboard::schema_label;
 use crate::{App, Failure, html};
@@ -27,6 +27,18 @@ async fn view(app: &App, caller: &Caller) -> Result<Places, Failure> {
 
 pub(crate) async fn api(State(app): State<App>, caller: Caller) -> Result<Json<Places>, Failure> {
     Ok(Json(view(&app, &caller).await?))
+}
+
+/// The words a map needs, in `lang`.
+pub(crate) fn map_labels(lang: Lang) -> MapLabels {
+    MapLabels {
+        places: lang.tr(Msg::MapPlaces, &[("n", Arg::Text("{n}"))]),
+        worksite: lang.t(Msg::MapWorksite),
+        accommodation: lang.t(Msg::MapAccommodation),
+        other: lang.t(Msg::MapOther),
+        mixed: lang.t(Msg::MapMixed),
+        outside: lang.t(Msg::MapOutside),
+    }
 }
 
 pub(crate) async fn page(State(app): State<App>, ctx: Ctx, caller: Caller) -> Response {
@@ -50,14 +62,7 @@ pub(crate) async fn page(State(app): State<App>, ctx: Ctx, caller: Caller) -> Re
             },
         })
         .collect();
-    let labels = MapLabels {
-        places: lang.tr(Msg::MapPlaces, &[("n", Arg::Text("{n}"))]),
-        worksite: lang.t(Msg::MapWorksite),
-        accommodation: lang.t(Msg::MapAccommodation),
-        other: lang.t(Msg::MapOther),
-        mixed: lang.t(Msg::MapMixed),
-        outside: lang.t(Msg::MapOutside),
-    };
+    let labels = map_labels(lang);
     let title = lang.t(Msg::MapTitle);
     // The SVG is made by `render_map`, which escapes every text and link it draws.
     let svg = render_map(&points, &title, &labels);
