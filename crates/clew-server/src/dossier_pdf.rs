@@ -482,51 +482,44 @@ fn markup(dossier: &Dossier, lang: Lang, fonts: &PdfFonts, has_map: bool) -> Str
         let _ = writeln!(m, "- {}", t(&line));
     }
 
-    // Exhibits: each in one row, and its hash on a row of its own under it.
+    // Exhibits: one short paragraph each, its fields labelled, its hash on a line of its own (a table of thousands
+    // of rows is most of a large dossier's typesetting time and memory).
     let _ = writeln!(m, "\n= {}\n{}\n", t(&lang.t(Msg::DossierExhibitList)), t(&lang.t(Msg::DossierExhibitIntro)));
-    let internal = dossier.audience == Audience::Internal;
-    let named = !dossier.coarsened;
-    let mut head = vec![lang.t(Msg::DossierExhibit)];
-    if named {
-        head.push(lang.t(Msg::DossierTestimony));
-    }
-    if internal {
-        head.push(lang.t(Msg::DossierWitness));
-    }
-    if named {
-        head.push(lang.t(Msg::DossierPeriod));
-    }
-    head.extend([lang.t(Msg::DossierPlace), lang.t(Msg::DossierEvents)]);
-    let columns = head.len();
-    let widths: Vec<&str> = (0..columns).map(|i| if i + 2 == columns { "1fr" } else { "auto" }).collect();
-    let _ = write!(m, "#text(size: 8pt, table(columns: ({}), table.header(", widths.join(", "));
-    for cell in &head {
-        let _ = write!(m, " [*{}*],", t(cell));
-    }
-    m.push_str("),");
     let no_material = lang.t(Msg::DossierNoMaterial);
+    let (period_word, place_word, events_word) =
+        (lang.t(Msg::DossierPeriod), lang.t(Msg::DossierPlace), lang.t(Msg::DossierEvents));
+    m.push_str("#set par(spacing: 0.5em)\n#text(size: 8pt)[\n");
     for exhibit in &dossier.exhibits {
-        let periods: Vec<String> =
-            exhibit.periods.iter().map(|(first, last)| format!("{}–{}", lang.date(first), lang.date(last))).collect();
-        let events: Vec<String> = exhibit.events.iter().map(|e| format!("#{e}")).collect();
-        let mut row = vec![format!("E-{}", exhibit.number)];
+        let mut parts = Vec::new();
         if let Some(testimony) = &exhibit.testimony {
-            row.push(testimony.to_string());
+            parts.push(testimony.to_string());
         }
-        if internal {
-            row.push(exhibit.witness.clone().unwrap_or_default());
+        if let Some(witness) = &exhibit.witness {
+            parts.push(format!("{}: {witness}", lang.t(Msg::DossierWitness)));
         }
-        if named {
-            row.push(periods.join("; "));
+        if !exhibit.periods.is_empty() {
+            let periods: Vec<String> = exhibit
+                .periods
+                .iter()
+                .map(|(first, last)| format!("{}–{}", lang.date(first), lang.date(last)))
+                .collect();
+            parts.push(format!("{period_word}: {}", periods.join("; ")));
         }
-        row.extend([exhibit.places.join("; "), events.join(" ")]);
-        for cell in &row {
-            let _ = write!(m, " [{}],", t(cell));
+        if !exhibit.places.is_empty() {
+            parts.push(format!("{place_word}: {}", exhibit.places.join("; ")));
         }
+        let events: Vec<String> = exhibit.events.iter().map(|e| format!("#{e}")).collect();
+        parts.push(format!("{events_word}: {}", events.join(" ")));
         let hash = exhibit.sha256.clone().unwrap_or_else(|| no_material.clone());
-        let _ = write!(m, " table.cell(colspan: {columns})[SHA-256: {}],", t(&hash));
+        let _ = writeln!(
+            m,
+            "*{}* · {}\\ SHA-256: {}\n",
+            t(&format!("E-{}", exhibit.number)),
+            t(&parts.join(" · ")),
+            t(&hash)
+        );
     }
-    m.push_str("))\n");
+    m.push_str("]\n#set par(spacing: 1.2em)\n");
 
     // How it was made.
     let made = &dossier.made_from;

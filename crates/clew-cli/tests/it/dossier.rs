@@ -64,6 +64,33 @@ fn a_dossier_is_written_for_each_audience_in_each_language_and_logged() {
                 assert!(html.contains(hash), "{audience}: exhibit hash {hash} missing");
             }
         }
+        // Its structure: every section, in order; one row per exhibit, one article per allegation, and the counts
+        // at the top the command's own.
+        let sections = [
+            "entity",
+            "claims",
+            "matrix",
+            "timeline",
+            "sites",
+            "network",
+            "ledger",
+            "law",
+            "held-back",
+            "exhibits",
+            "made-from",
+        ];
+        let at: Vec<usize> = sections
+            .iter()
+            .map(|id| {
+                html.find(&format!("<section id=\"{id}\"")).unwrap_or_else(|| panic!("{audience}: no section {id}"))
+            })
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{audience}: sections out of order");
+        let claims = report["claims"].as_u64().unwrap() as usize;
+        assert_eq!(html.matches("<tr id=\"E-").count(), exhibits.len(), "{audience}");
+        assert_eq!(html.matches("id=\"claim-").count(), claims, "{audience}");
+        let counts = format!("<dd>{}</dd></div><div><dt>", claims);
+        assert!(html.contains(&counts), "{audience}: the allegations' count");
         // Pseudonyms for the team alone; protected data for no one.
         assert!(!html.contains("SYNTHETIC-PROTECTED"), "{audience}");
         assert_eq!(html.contains("W-DEMO-"), audience == "internal", "{audience}: pseudonyms");
