@@ -856,8 +856,8 @@ struct DossierArgs {
     /// The language it is written in: en, ko or ru (the witnesses' words stay in theirs, with the translation).
     #[arg(long, default_value = "en", value_parser = |s: &str| clew_server::i18n::Lang::from_tag(s).ok_or_else(|| format!("unknown language `{s}`; one of en, ko, ru")))]
     lang: clew_server::i18n::Lang,
-    /// The fewest witnesses at one site in one month an allegation may rest on for un, monitors and public
-    /// [default: `[dossier] min_witnesses` in clew.toml, else 5].
+    /// The fewest witnesses at one site in one month an allegation may rest on for un, monitors and public;
+    /// below 3 is refused for them [default: `[dossier] min_witnesses` in clew.toml, else 5].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     min_witnesses: Option<u32>,
     /// An earlier dossier's manifest.json: also say what changed since.

@@ -139,12 +139,6 @@ impl Audience {
     pub fn may_quote(self, consent: &Consent) -> bool {
         self.receives_words() || consent.quotation
     }
-
-    /// Whether it is outside the team and the courts: its dossiers coarsen what could point to a witness
-    /// (months, regions) and hold back what rests on too few witnesses.
-    pub fn is_outside(self) -> bool {
-        !self.receives_words()
-    }
 }
 
 impl std::str::FromStr for Audience {
