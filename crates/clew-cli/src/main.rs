@@ -850,7 +850,7 @@ struct DossierArgs {
     /// an allegation resting on fewer than --min-witnesses witnesses at one site in one month is held back.
     #[arg(long, value_parser = |s: &str| s.parse::<Audience>())]
     audience: Audience,
-    /// The new folder to write dossier.html, dossier.pdf and manifest.json into.
+    /// The new folder to write dossier.html, dossier.pdf, manifest.json and the proofs into.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
     /// The language it is written in: en, ko or ru (the witnesses' words stay in theirs, with the translation).
@@ -871,6 +871,12 @@ struct DossierArgs {
     /// Write no PDF (dossier.html and manifest.json only): for a machine without the fonts.
     #[arg(long)]
     no_pdf: bool,
+    /// Write no proofs: without them the folder holds no signed tree head and no inclusion proofs, and the
+    /// passphrase of the project's keys is not asked. With them (the default), the custody log is verified, a
+    /// tree head signed over it and the dossier's export, and proofs.json, tree-head.*, signing-key.pem and
+    /// verify-proofs.py written beside the dossier, so that a reader checks every exhibit's events offline.
+    #[arg(long)]
+    no_proofs: bool,
     /// Who makes it, recorded in the custody log [default: $CLEW_USER, else $USER].
     #[arg(long, env = "CLEW_USER")]
     user: Option<String>,
@@ -916,7 +922,12 @@ fn open_project(cli_project: &Option<PathBuf>) -> Result<Project, Failure> {
 
 /// Who runs the command, as the service records them: `--user`, else $CLEW_USER, else $USER (trimmed; no
 /// control characters, at most 200 characters).
-fn dossier(cli_project: &Option<PathBuf>, args: DossierArgs, out: &mut Output) -> Result<(), Failure> {
+fn dossier(
+    cli_project: &Option<PathBuf>,
+    passphrase_env: &Option<String>,
+    args: DossierArgs,
+    out: &mut Output,
+) -> Result<(), Failure> {
     use clew_model::ids::sha256_hex;
     use clew_service::dossier::{DossierRequest, diff_manifests, read_manifest};
     let entity = EntityId::new(&args.entity).map_err(Failure::usage)?;
@@ -936,6 +947,19 @@ fn dossier(cli_project: &Option<PathBuf>, args: DossierArgs, out: &mut Output) -
         Some(clew_server::dossier_pdf::PdfFonts::load(&dirs).map_err(|e| Failure::usage(format!("{e}; or --no-pdf"))))
             .transpose()?
     };
+    // The passphrase before any work is done, too.
+    let passphrase = if args.no_proofs {
+        None
+    } else {
+        service.can_sign("a dossier's proofs (or give --no-proofs)")?;
+        Some(passphrase(passphrase_env, false)?.ok_or_else(|| {
+            Failure::usage(
+                "a dossier's proofs need the passphrase of the project's keys: run in a terminal, give \
+                 --passphrase-env VAR, or give --no-proofs"
+                    .into(),
+            )
+        })?)
+    };
     let made = service.dossier(&request)?;
     let html = clew_server::dossier::render_html(&made, args.lang);
     let manifest = made.manifest(args.lang.tag());
@@ -951,7 +975,8 @@ fn dossier(cli_project: &Option<PathBuf>, args: DossierArgs, out: &mut Output) -
     if let Some(pdf) = &pdf {
         files.push(("dossier.pdf", pdf));
     }
-    let written = service.write_dossier(&actor(args.user)?, &made, &files, &args.out)?;
+    let written =
+        service.write_dossier(&actor(args.user)?, &made, &files, &args.out, passphrase.as_ref().map(|p| p.as_str()))?;
     let changes = earlier.as_ref().map(|old| diff_manifests(old, &manifest));
     let report = serde_json::json!({
         "dir": written.dir,
@@ -962,6 +987,7 @@ fn dossier(cli_project: &Option<PathBuf>, args: DossierArgs, out: &mut Output) -
         "held_back": made.held_back,
         "synthetic": made.synthetic,
         "changes": changes,
+        "proved_events": written.proofs,
     });
     out.value(&report, |out| {
         if made.synthetic {
@@ -977,6 +1003,14 @@ fn dossier(cli_project: &Option<PathBuf>, args: DossierArgs, out: &mut Output) -
         ))?;
         for (name, sha256) in &written.files {
             out.line(&format!("  {sha256}  {name}"))?;
+        }
+        match written.proofs {
+            Some(events) => out.line(&format!(
+                "  proofs.json: {events} custody event(s) proved to a signed tree head; check them offline with \
+                 python3 verify-proofs.py {}",
+                written.dir.display()
+            ))?,
+            None => out.note("no proofs written (--no-proofs)")?,
         }
         let held: usize = made.held_back.iter().map(|h| h.testimonies).sum();
         if held > 0 {
@@ -1302,7 +1336,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
             })
         }
         Command::Package(command) => package(cli.project, &cli.passphrase_env, command, out),
-        Command::Dossier(args) => dossier(&cli.project, args, out),
+        Command::Dossier(args) => dossier(&cli.project, &cli.passphrase_env, args, out),
         Command::Assess { testimony, rules, record } => assess(cli.project, testimony, rules, record, out),
         Command::Screen { lists, format, queries, threshold, top, matches_only, record } => {
             let service = if queries.is_none() { Some(service(&cli.project)?) } else { None };

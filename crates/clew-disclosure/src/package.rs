@@ -37,7 +37,7 @@ const ROOT: &str = "clew-package";
 const README: &str = include_str!("package/README.txt");
 
 /// The proof checker in every package (Python 3, standard library only).
-const VERIFY_PROOFS: &str = include_str!("package/verify-proofs.py");
+pub const VERIFY_PROOFS: &str = include_str!("package/verify-proofs.py");
 
 /// Largest manifest or small file a verifier reads into memory.
 const SMALL_FILE_LIMIT: u64 = 256 << 20;
@@ -616,22 +616,8 @@ fn prepare(
     let sums: String = files.iter().map(sums_line).collect();
 
     // The events behind the material (the export's own is added when it is logged).
-    // Attach events carry a file's hash: only those of attachments in the package go in, so that nobody
-    // holding a photo or a recording can match it to a testimony through a package that left it out.
     let included: HashSet<&str> = attachments.iter().map(|a| a.sha256.as_str()).collect();
-    let mut wanted: BTreeSet<u64> = BTreeSet::new();
-    for source in &sources {
-        for event in reads.source_events(source)? {
-            let hash = serde_json::from_str::<serde_json::Value>(&event.detail)
-                .ok()
-                .and_then(|d| d.get("sha256").and_then(|h| h.as_str().map(String::from)));
-            if EventKind::parse(&event.kind) != Some(EventKind::Attach)
-                || hash.is_some_and(|h| included.contains(h.as_str()))
-            {
-                wanted.insert(event.seq);
-            }
-        }
-    }
+    let wanted: BTreeSet<u64> = material_events(reads, &sources, &included)?.into_iter().map(|e| e.seq).collect();
     let mut leaves: Vec<Hash> = Vec::new();
     let mut chosen: Vec<CustodyEvent> = Vec::new();
     reads.for_each_event(&mut |event| {
@@ -654,6 +640,42 @@ fn prepare(
         leaves,
         chosen,
     })
+}
+
+/// The custody events behind the material of `sources`, in order. Attach events carry a file's hash: only those
+/// of the attachments `included` (by SHA-256) go in, so that nobody holding a photo or a recording can match it to
+/// a testimony through a package (or a dossier) that left it out.
+pub fn material_events(
+    reads: &dyn ReadTx,
+    sources: &[SourceId],
+    included: &HashSet<&str>,
+) -> Result<Vec<CustodyEvent>, PackageError> {
+    let mut wanted: BTreeMap<u64, CustodyEvent> = BTreeMap::new();
+    for source in sources {
+        for event in reads.source_events(source)? {
+            let hash = serde_json::from_str::<serde_json::Value>(&event.detail)
+                .ok()
+                .and_then(|d| d.get("sha256").and_then(|h| h.as_str().map(String::from)));
+            if EventKind::parse(&event.kind) != Some(EventKind::Attach)
+                || hash.is_some_and(|h| included.contains(h.as_str()))
+            {
+                wanted.insert(event.seq, event);
+            }
+        }
+    }
+    Ok(wanted.into_values().collect())
+}
+
+/// The copies of a signed tree head for standard tools, as a package and a dossier's proofs carry them:
+/// `tree-head.json`, `tree-head.msg` (the signed message), `tree-head.sig` (the Ed25519 signature) and
+/// `signing-key.pem` (the public key).
+pub fn tree_head_files(head: &SignedTreeHead) -> Result<[(&'static str, Vec<u8>); 4], PackageError> {
+    Ok([
+        ("tree-head.json", serde_json::to_vec_pretty(head).map_err(|e| PackageError::Io(e.to_string()))?),
+        ("tree-head.msg", head.message()),
+        ("tree-head.sig", hex::decode(&head.signature).unwrap_or_default()),
+        ("signing-key.pem", clew_vault::signing::public_key_pem(&head.public_key).unwrap_or_default().into_bytes()),
+    ])
 }
 
 /// A package's material file: its name, its bytes, and what went into it.
@@ -878,18 +900,16 @@ fn write_tar<W: Write>(writer: W, parts: &Parts<'_>) -> Result<W, PackageError> 
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
         .map_or(0, |d| d.as_secs());
     let manifest_json = serde_json::to_vec_pretty(manifest).map_err(|e| PackageError::Io(e.to_string()))?;
-    let tree_head_json = serde_json::to_vec_pretty(&manifest.tree_head).map_err(|e| PackageError::Io(e.to_string()))?;
-    let signature = hex::decode(&manifest.tree_head.signature).unwrap_or_default();
-    let pem = clew_vault::signing::public_key_pem(&manifest.tree_head.public_key).unwrap_or_default();
+    let [json, msg, sig, pem] = tree_head_files(&manifest.tree_head)?;
     let small: [(&str, &[u8]); 9] = [
         ("README.txt", README.as_bytes()),
         ("verify-proofs.py", VERIFY_PROOFS.as_bytes()),
         ("manifest.json", &manifest_json),
         ("SHA256SUMS", parts.sums.as_bytes()),
-        ("tree-head.json", &tree_head_json),
-        ("tree-head.msg", &manifest.tree_head.message()),
-        ("tree-head.sig", &signature),
-        ("signing-key.pem", pem.as_bytes()),
+        (json.0, &json.1),
+        (msg.0, &msg.1),
+        (sig.0, &sig.1),
+        (pem.0, &pem.1),
         (parts.material_name, parts.material_json),
     ];
     let mut builder = tar::Builder::new(writer);

@@ -275,6 +275,35 @@ impl AtomicFile {
     }
 }
 
+/// Writes a new folder `out` holding `files` (name, bytes), whole or not at all: they are written into a private
+/// folder beside it, synced, and renamed to `out` when all are there. `out` must not exist, or be an empty
+/// folder (which is replaced). The folders of earlier writes of `out` whose process was killed are removed.
+pub fn write_folder_atomic(out: &Path, files: &[(String, Vec<u8>)]) -> Result<(), FileError> {
+    let dir = folder_of(out);
+    let name = out.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+    remove_abandoned(&dir, &name);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+    let partial = dir.join(format!(".{name}.{}.{nanos}.partial", std::process::id()));
+    create_private_dir(&partial)?;
+    let written = (|| {
+        for (file, bytes) in files {
+            let path = partial.join(file);
+            let mut handle = create_private_new(&path)?;
+            handle.write_all(bytes).and_then(|()| handle.sync_all()).map_err(io(&path))?;
+        }
+        sync_dir(&partial)?;
+        if out.is_dir() {
+            std::fs::remove_dir(out).map_err(io(out))?;
+        }
+        rename_durably(&partial, out)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_dir_all(&partial);
+    }
+    written
+}
+
 /// Moves a whole file (or folder) over `to` by renaming it, then syncs the folders involved, so that the move
 /// survives a crash: a kill leaves the old file or the new one.
 pub fn rename_durably(from: &Path, to: &Path) -> Result<(), FileError> {
@@ -313,8 +342,12 @@ fn remove_abandoned(dir: &Path, name: &str) {
         let file = entry.file_name().to_string_lossy().to_string();
         let Some(rest) = file.strip_prefix(&prefix).and_then(|r| r.strip_suffix(".partial")) else { continue };
         let Some(Ok(pid)) = rest.split('.').next().map(str::parse::<u32>) else { continue };
-        if abandoned(pid, &entry) && entry.file_type().is_ok_and(|t| t.is_file()) {
-            let _ = std::fs::remove_file(entry.path());
+        if abandoned(pid, &entry) {
+            match entry.file_type() {
+                Ok(t) if t.is_file() => drop(std::fs::remove_file(entry.path())),
+                Ok(t) if t.is_dir() => drop(std::fs::remove_dir_all(entry.path())),
+                _ => {}
+            }
         }
     }
 }

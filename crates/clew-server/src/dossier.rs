@@ -5,7 +5,7 @@
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use clew_service::analysis::{CodeMeaning, Family, Strength};
-use clew_service::dossier::{Audience, Dossier, HeldBackReason, LinkKind};
+use clew_service::dossier::{Attributable, Audience, Dossier, HeldBackReason, LinkKind};
 
 use crate::i18n::{Arg, Lang, Msg};
 use crate::map::{MapPoint, PointKind, render_map};
@@ -409,10 +409,43 @@ fn ledger(dossier: &Dossier, lang: Lang) -> Markup {
                             }
                         }
                     }
+                    h3 { (lang.t(Msg::DossierRevenue)) }
+                    @match &dossier.revenue {
+                        None => { p { (lang.t(Msg::DossierRevenueNone)) } }
+                        Some(revenue) => {
+                            p { (lang.t(Msg::DossierRevenueIntro)) }
+                            table {
+                                tbody {
+                                    @for [label, figure] in revenue_rows(revenue, lang) {
+                                        tr { th scope="row" { (label) } td.n { (figure) } }
+                                    }
+                                }
+                            }
+                            @if revenue.per_month.small_sample { p { (lang.t(Msg::DossierRevenueSmall)) } }
+                        }
+                    }
                 }
             }
         }
     }
+}
+
+/// The revenue attributable, as rows of a table (label, figure): shared by the HTML and the PDF.
+pub(crate) fn revenue_rows(revenue: &Attributable, lang: Lang) -> Vec<[String; 2]> {
+    let range = |mean: f64, low: f64, high: f64| {
+        let interval = lang.tr(
+            Msg::EstimateRange,
+            &[("low", Arg::Text(&lang.usd(low))), ("high", Arg::Text(&lang.usd(high))), ("level", Arg::Text("95"))],
+        );
+        format!("{} ({interval})", lang.usd(mean))
+    };
+    let per_month = &revenue.per_month;
+    let (mean, low, high) = revenue.total;
+    vec![
+        [lang.t(Msg::DossierRevenueMonths), lang.number(revenue.worker_months)],
+        [lang.t(Msg::DossierRevenuePerMonth), range(per_month.mean, per_month.low, per_month.high)],
+        [lang.t(Msg::DossierRevenueTotal), range(mean, low, high)],
+    ]
 }
 
 fn legal(dossier: &Dossier, lang: Lang) -> Markup {

@@ -143,6 +143,15 @@ fn t(text: &str) -> String {
     format!("#{}", lit(text))
 }
 
+/// A table of labels and figures, the figures to the right.
+fn table_of_two(m: &mut String, rows: &[[String; 2]]) {
+    m.push_str("#table(columns: (1fr, auto), align: (left, right),");
+    for [label, figure] in rows {
+        let _ = write!(m, " [{}], [{}],", t(label), t(figure));
+    }
+    m.push_str(")\n");
+}
+
 /// The typst markup of a dossier in `lang`, set in `fonts`.
 fn markup(dossier: &Dossier, lang: Lang, fonts: &PdfFonts, has_map: bool) -> String {
     let title = lang.tr(Msg::DossierTitle, &[("name", Arg::Text(&dossier.entity.caption))]);
@@ -433,11 +442,20 @@ fn markup(dossier: &Dossier, lang: Lang, fonts: &PdfFonts, has_map: bool) -> Str
             if let Some(share) = totals.share_taken() {
                 rows.push([lang.t(Msg::LedgersShareTaken), lang.percent(share)]);
             }
-            let _ = write!(m, "#table(columns: (1fr, auto), align: (left, right),");
-            for [label, figure] in &rows {
-                let _ = write!(m, " [{}], [{}],", t(label), t(figure));
+            table_of_two(&mut m, &rows);
+            let _ = writeln!(m, "== {}", t(&lang.t(Msg::DossierRevenue)));
+            match &dossier.revenue {
+                None => {
+                    let _ = writeln!(m, "{}\n", t(&lang.t(Msg::DossierRevenueNone)));
+                }
+                Some(revenue) => {
+                    let _ = writeln!(m, "{}\n", t(&lang.t(Msg::DossierRevenueIntro)));
+                    table_of_two(&mut m, &crate::dossier::revenue_rows(revenue, lang));
+                    if revenue.per_month.small_sample {
+                        let _ = writeln!(m, "{}\n", t(&lang.t(Msg::DossierRevenueSmall)));
+                    }
+                }
             }
-            m.push_str(")\n");
         }
     }
 

@@ -17,13 +17,13 @@
 //! what the analysis is for. What the dossier shows of those facts is the claim, coarsened and checked, not
 //! the facts; names, sites and identifiers are shown as the audience's sensitivity ceiling allows.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use clew_assess::engine::{SpellAssessment, spells};
 use clew_assess::ledger::{ledgers_and_missing_rates, spell_months};
 use clew_assess::legal::{Bearing, Framework, Instrument};
 use clew_assess::taxonomy::Family;
-use clew_disclosure::package::{Subject, material, source_consent};
+use clew_disclosure::package::{Subject, material, material_events, source_consent};
 use clew_model::ids::sha256_hex;
 use clew_model::value::PropertyType;
 use clew_model::{EntityId, Model, SourceId, SourceKind, Statement};
@@ -97,6 +97,9 @@ pub struct Dossier {
     pub ledger: Option<LedgerTotals>,
     /// The spells the ledger sums.
     pub ledger_witnesses: usize,
+    /// What the state took from the work the exhibits document at the entity, with its interval; `None` when no
+    /// ledger shown gives the state's take, or when it is held back.
+    pub revenue: Option<Attributable>,
     /// The instruments the exhibits bear on, in the framework's order.
     pub legal: Vec<LegalBearing>,
     /// What it was made from.
@@ -264,6 +267,26 @@ pub enum LinkKind {
     Minded,
 }
 
+/// The state's take attributable to the entity on the exhibits' evidence: the worker-months the exhibits
+/// document at the entity times the mean take per worker-month their ledgers give (the deductions the rules
+/// count as the state's: `Rules::state_deduction_kinds`). A floor for the entity's whole workforce, which the
+/// exhibits do not count.
+#[derive(Debug, Clone, Serialize)]
+pub struct Attributable {
+    /// The months worked at the entity by the exhibits' spells shown, summed over spells.
+    pub worker_months: u64,
+    /// The take per worker-month in US dollars: the mean over the spells whose ledgers give it, with a 95%
+    /// interval from resampling witnesses (one witness's spells together).
+    pub per_month: clew_stats::bootstrap::Interval,
+    /// `worker_months` times the mean, and times each end of its interval.
+    pub total: (f64, f64, f64),
+}
+
+/// Resamples of the take per worker-month; and their seed, fixed so that the same evidence gives the same
+/// interval.
+const REVENUE_RESAMPLES: usize = 2000;
+const REVENUE_SEED: u64 = 2397;
+
 /// An instrument the exhibits bear on.
 #[derive(Debug, Clone, Serialize)]
 pub struct LegalBearing {
@@ -302,6 +325,9 @@ pub struct MadeFrom {
     pub claims: BTreeMap<String, Vec<String>>,
     /// The sanctions matches: list, entry, score.
     pub matches: Vec<(String, String, f64)>,
+    /// The revenue attributable: worker-months, and the total's mean and 95% interval in whole US dollars.
+    #[serde(default)]
+    pub revenue: Option<(u64, f64, f64, f64)>,
 }
 
 /// The smallest number of witnesses at one site in one month an audience outside the team and the courts may
@@ -530,9 +556,9 @@ impl Service {
         let mut exhibits = Vec::new();
         for (&index, &n) in &number {
             let testimony = &read[index];
-            let sha256 = match material(store, &Subject::Testimony(testimony.id.clone()), audience, true) {
-                Ok(file) => Some(sha256_hex(&file.json)),
-                Err(clew_disclosure::package::PackageError::Nothing(_)) => None,
+            let (sha256, sources) = match material(store, &Subject::Testimony(testimony.id.clone()), audience, true) {
+                Ok(file) => (Some(sha256_hex(&file.json)), file.sources),
+                Err(clew_disclosure::package::PackageError::Nothing(_)) => (None, vec![testimony.id.clone()]),
                 Err(other) => return Err(other.into()),
             };
             let mut places = BTreeSet::new();
@@ -541,7 +567,13 @@ impl Service {
                     places.insert(lookup.place(site)?);
                 }
             }
-            let events = store.source_events(&testimony.id)?.iter().map(|e| e.seq).collect();
+            // The events a package of it would carry, less its attachments' (a dossier carries none); for an
+            // audience not given testimony ids, less those naming the testimony (a coder's fact names it).
+            let events = material_events(store, &sources, &HashSet::new())?
+                .into_iter()
+                .filter(|e| !coarsened || !names_source(&e.detail, &testimony.id))
+                .map(|e| e.seq)
+                .collect();
             exhibits.push(Exhibit {
                 number: n,
                 testimony: (!coarsened).then(|| testimony.id.clone()),
@@ -608,6 +640,9 @@ impl Service {
         let mut links: BTreeMap<(LinkKind, String, String), BTreeSet<String>> = BTreeMap::new();
         let mut ledger = LedgerTotals::default();
         let mut ledger_witnesses = BTreeSet::new();
+        let state_kinds = rules.state_deduction_kinds();
+        let mut worker_months = 0u64;
+        let mut taken: BTreeMap<String, Vec<f64>> = BTreeMap::new();
         for (&index, &n) in &number {
             for spell in spells_shown(index) {
                 let witness = spell.witness.clone().unwrap_or_default();
@@ -640,7 +675,11 @@ impl Service {
                             .insert(witness.clone());
                     }
                 }
+                worker_months += spell.months.len() as u64;
                 if let Some(spell_ledger) = &spell.ledger {
+                    if let (Some(take), _) = crate::revenue::state_take_per_month(spell_ledger, &state_kinds) {
+                        taken.entry(witness.clone()).or_default().push(take);
+                    }
                     let before = ledger.spells;
                     ledger.add(spell_ledger);
                     if ledger.spells > before {
@@ -661,6 +700,17 @@ impl Service {
         } else {
             Some(ledger)
         };
+        let clusters: Vec<Vec<f64>> = taken.into_values().collect();
+        let revenue = clew_stats::bootstrap::bootstrap_mean_clustered(&clusters, REVENUE_RESAMPLES, REVENUE_SEED)
+            .filter(|per_month| ledger.is_some() && (!coarsened || per_month.units >= k))
+            .map(|per_month| {
+                let months = worker_months as f64;
+                Attributable {
+                    worker_months,
+                    per_month,
+                    total: (per_month.mean * months, per_month.low * months, per_month.high * months),
+                }
+            });
         let timeline = match (years.keys().next(), years.keys().last()) {
             (Some(&first), Some(&last)) => (first..=last)
                 .map(|year| {
@@ -813,6 +863,10 @@ impl Service {
                 .map(|c| (c.code.code.clone(), c.exhibits.iter().map(|n| key(&exhibits[n - 1])).collect()))
                 .collect(),
             matches: matches.iter().map(|m| (m.list.clone(), m.list_entry.clone(), m.score)).collect(),
+            // In whole dollars: a number that survives JSON as it is.
+            revenue: revenue
+                .as_ref()
+                .map(|r| (r.worker_months, r.total.0.round(), r.total.1.round(), r.total.2.round())),
         };
         let synthetic = published.iter().any(|i| read[*i].synthetic)
             || entity.properties.get("synthetic").is_some_and(|s| s.iter().any(|s| s.value == "true"));
@@ -839,10 +893,25 @@ impl Service {
             network,
             ledger,
             ledger_witnesses: ledger_witnesses.len(),
+            revenue,
             legal,
             made_from,
         })
     }
+}
+
+/// Whether an event's detail (JSON) names `source`, or a source of its own (`code:ID`), in any string.
+fn names_source(detail: &str, source: &SourceId) -> bool {
+    fn visit(value: &serde_json::Value, id: &str) -> bool {
+        match value {
+            serde_json::Value::String(text) => text == id || text.rsplit_once(':').is_some_and(|(_, tail)| tail == id),
+            serde_json::Value::Array(items) => items.iter().any(|v| visit(v, id)),
+            serde_json::Value::Object(fields) => fields.values().any(|v| visit(v, id)),
+            _ => false,
+        }
+    }
+    // A detail that is not JSON is not shown to such an audience either.
+    serde_json::from_str(detail).map_or(true, |value| visit(&value, source.as_str()))
 }
 
 /// A spell: its testimony's index among those read, and its own among the testimony's.
@@ -1163,6 +1232,19 @@ pub fn diff_manifests(old: &Manifest, new: &Manifest) -> Vec<String> {
             _ => {}
         }
     }
+    if old.made_from.revenue != new.made_from.revenue {
+        let said = |revenue: Option<(u64, f64, f64, f64)>| match revenue {
+            Some((months, mean, low, high)) => {
+                format!("US${mean:.0} (95% interval {low:.0} to {high:.0}) over {months} worker-months")
+            }
+            None => "none shown".to_string(),
+        };
+        changes.push(format!(
+            "the revenue attributable: {} then, {} now",
+            said(old.made_from.revenue),
+            said(new.made_from.revenue)
+        ));
+    }
     let entries = |m: &Manifest| -> BTreeSet<(String, String)> {
         m.made_from.matches.iter().map(|(list, entry, _)| (list.clone(), entry.clone())).collect()
     };
@@ -1185,18 +1267,47 @@ pub struct WrittenDossier {
     pub files: Vec<(String, String)>,
     /// The custody event (`dossier-export`).
     pub event: u64,
+    /// How many events the proofs prove, when they were made.
+    pub proofs: Option<usize>,
+}
+
+/// Each file's name and SHA-256.
+type FileHashes = Vec<(String, String)>;
+
+/// The format of a dossier's proofs.
+pub const PROOFS_FORMAT: &str = "clew-dossier-proofs-v1";
+
+/// The name of a dossier's proofs file.
+pub const PROOFS_FILE: &str = "proofs.json";
+
+/// A dossier's proofs (`proofs.json`): a tree head signed over the custody log (which verified) and the
+/// dossier's export, and every exhibit's events and the export's with their inclusion proofs. The export event
+/// gives each file's SHA-256; `verify-proofs.py` checks it all offline.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DossierProofs {
+    /// Always [`PROOFS_FORMAT`].
+    pub format: String,
+    /// The signed tree head.
+    pub tree_head: clew_vault::signing::SignedTreeHead,
+    /// The events, in order, the export last.
+    pub events: Vec<clew_custody::proofs::ProvedEvent>,
 }
 
 impl Service {
     /// Writes a dossier's files (already rendered) into the new folder `out`, after logging a `dossier-export`
     /// custody event with each file's SHA-256, the entity, the audience and the log head it was made from.
-    /// `out` must not exist, or be empty; nothing is written when logging fails.
+    /// With `passphrase` (the project's keys'), the folder also holds the proofs ([`DossierProofs`]): the log
+    /// verified, a tree head signed over it and the export, and the inclusion proof of every exhibit's events
+    /// and of the export, with the copies of the head for standard tools and `verify-proofs.py`.
+    /// `out` must not exist, or be empty. The files are written into a folder beside it, renamed to `out` when
+    /// whole: nothing is left under its name half written, and nothing is written when logging fails.
     pub fn write_dossier(
         &self,
         actor: &crate::Actor,
         dossier: &Dossier,
         files: &[(&str, &[u8])],
         out: &std::path::Path,
+        passphrase: Option<&str>,
     ) -> Result<WrittenDossier> {
         let occupied = std::fs::read_dir(out).map(|mut entries| entries.next().is_some()).unwrap_or(false);
         if occupied || (out.exists() && !out.is_dir()) {
@@ -1205,12 +1316,80 @@ impl Service {
                 out.display()
             )));
         }
-        let (event, hashed) = self.log_dossier(actor, dossier, files)?;
-        std::fs::create_dir_all(out).map_err(|e| Error::usage(format!("{}: {e}", out.display())))?;
-        for (name, bytes) in files {
-            clew_files::write_atomic(&out.join(name), bytes).map_err(|e| Error::internal(e.to_string()))?;
+        let (event, hashed, proofs) = match passphrase {
+            None => {
+                let (event, hashed) = self.log_dossier(actor, dossier, files)?;
+                (event, hashed, None)
+            }
+            Some(passphrase) => {
+                let (event, hashed, proofs) = self.log_and_prove_dossier(actor, dossier, files, passphrase)?;
+                (event, hashed, Some(proofs))
+            }
+        };
+        let mut all: Vec<(String, Vec<u8>)> =
+            files.iter().map(|(name, bytes)| (name.to_string(), bytes.to_vec())).collect();
+        if let Some(proofs) = &proofs {
+            let json = serde_json::to_vec_pretty(proofs).map_err(|e| Error::internal(e.to_string()))?;
+            all.push((PROOFS_FILE.to_string(), json));
+            for (name, bytes) in clew_disclosure::package::tree_head_files(&proofs.tree_head)? {
+                all.push((name.to_string(), bytes));
+            }
+            all.push(("verify-proofs.py".to_string(), clew_disclosure::package::VERIFY_PROOFS.as_bytes().to_vec()));
         }
-        Ok(WrittenDossier { dir: out.to_path_buf(), files: hashed, event })
+        clew_files::write_folder_atomic(out, &all).map_err(|e| Error::usage(e.to_string()))?;
+        Ok(WrittenDossier { dir: out.to_path_buf(), files: hashed, event, proofs: proofs.map(|p| p.events.len()) })
+    }
+
+    /// Logs the dossier as [`Service::log_dossier`] does, from a snapshot of the log that verified, and proves
+    /// the exhibits' events and the export against a tree head signed over that log and the export.
+    fn log_and_prove_dossier(
+        &self,
+        actor: &crate::Actor,
+        dossier: &Dossier,
+        files: &[(&str, &[u8])],
+        passphrase: &str,
+    ) -> Result<(u64, FileHashes, DossierProofs)> {
+        self.can_sign("a dossier's proofs")?;
+        let key = clew_vault::signing::KeyFiles::of_project(self.dir()).unlock(passphrase)?;
+        let wanted: BTreeSet<u64> = dossier.exhibits.iter().flat_map(|e| e.events.iter().copied()).collect();
+        let (mut leaves, mut chosen) = {
+            let snapshot = self.project.read()?;
+            let checked = clew_custody::verify::verify(
+                &*snapshot,
+                &self.project.blob_dir(),
+                &self.project.list_dir(),
+                None,
+                None,
+            )?;
+            if !checked.problems.is_empty() {
+                return Err(Error::verification(&checked.problems, serde_json::to_value(&checked).ok()));
+            }
+            let (mut leaves, mut chosen) = (Vec::new(), Vec::new());
+            snapshot.for_each_event(&mut |event| {
+                leaves.push(event.leaf_hash);
+                if wanted.contains(&event.seq) {
+                    chosen.push(event);
+                }
+                Ok(())
+            })?;
+            (leaves, chosen)
+        };
+        let (seq, hashed) = self.log_dossier(actor, dossier, files)?;
+        let logged = self.project.read()?.events(leaves.len() as u64, 2)?;
+        let [export] = <[_; 1]>::try_from(logged).map_err(|_| {
+            Error::usage(
+                "the custody log moved while the dossier was proved (another event was logged); it is logged, but                  its proofs would vouch for events not verified: make it again",
+            )
+        })?;
+        if export.seq != seq {
+            return Err(Error::internal("the dossier's export event is not the one after the log it proves"));
+        }
+        leaves.push(export.leaf_hash);
+        chosen.push(export);
+        let tree_head =
+            key.sign_head(leaves.len() as u64, &clew_vault::log::root(&leaves), &clew_custody::now_rfc3339());
+        let events = chosen.into_iter().map(|event| clew_custody::proofs::ProvedEvent::prove(event, &leaves)).collect();
+        Ok((seq, hashed, DossierProofs { format: PROOFS_FORMAT.to_string(), tree_head, events }))
     }
 
     /// Logs a dossier leaving the project (`dossier-export`): its entity, audience, the log head it was made
@@ -1312,6 +1491,17 @@ mod tests {
         );
     }
 
+    #[test]
+    fn an_event_naming_a_testimony_is_known_by_any_string_of_its_detail() {
+        let id = SourceId::new("T-1").unwrap();
+        assert!(names_source(r#"{"testimony":"T-1","statements":["s1"]}"#, &id));
+        assert!(names_source(r#"{"source":"code:T-1"}"#, &id));
+        assert!(names_source(r#"{"nested":{"list":["x","T-1"]}}"#, &id));
+        assert!(!names_source(r#"{"testimony":"T-10","records":3}"#, &id), "another testimony");
+        assert!(!names_source(r#"{"files":1,"statements_sha256":"ab"}"#, &id));
+        assert!(names_source("not json", &id), "what cannot be read is not shown");
+    }
+
     fn request(entity: &EntityId, audience: Audience, k: usize) -> DossierRequest {
         DossierRequest { entity: entity.clone(), audience, min_witnesses: k }
     }
@@ -1330,6 +1520,20 @@ mod tests {
             assert!(claim.exhibits.iter().all(|n| *n >= 1 && *n <= internal.exhibits.len()));
         }
         assert!(!internal.legal.is_empty());
+        // The revenue attributable: the exhibits' worker-months times the mean take per worker-month, which lies
+        // among the takes the project's ledgers give (the entity's spells are some of them).
+        let revenue = internal.revenue.as_ref().expect("the demo's ledgers give loyalty fees");
+        let per_month = revenue.per_month;
+        let months = revenue.worker_months as f64;
+        assert!(per_month.low <= per_month.mean && per_month.mean <= per_month.high, "{revenue:?}");
+        assert_eq!(revenue.total, (per_month.mean * months, per_month.low * months, per_month.high * months));
+        assert!(per_month.units <= internal.ledger_witnesses && per_month.n as f64 <= months, "{revenue:?}");
+        let rates = service.rates(None).unwrap().rates;
+        let quota = service.ledger_inputs(&rates, &rules(None).unwrap()).unwrap().quota;
+        let (least, most) = quota.iter().fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(*v), b.max(*v)));
+        assert!(least <= per_month.mean && per_month.mean <= most, "{least} {most} {revenue:?}");
+        let (mean, low, high) = revenue.total;
+        assert_eq!(internal.made_from.revenue, Some((revenue.worker_months, mean.round(), low.round(), high.round())));
 
         // Nothing about the demo's companies is public (their names come from testimonies): a public dossier is
         // refused, naming the ceiling.
@@ -1369,6 +1573,7 @@ mod tests {
             }
             assert!(outside.sites.iter().all(|s| s.witnesses >= 5) && outside.network.iter().all(|l| l.witnesses >= 5));
             assert!(outside.legal.iter().all(|b| b.exhibits.is_none_or(|n| n >= 5)));
+            assert!(outside.revenue.as_ref().is_none_or(|r| r.per_month.units >= 5 && outside.ledger.is_some()));
             assert!(outside.held_back.iter().all(|h| h.code.is_none()), "{:?}", outside.held_back);
             let manifest = serde_json::to_string(&outside.manifest("en")).unwrap();
             assert!(!manifest.contains("T-DEMO-"), "{audience:?}: a testimony id in the manifest");

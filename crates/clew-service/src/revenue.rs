@@ -56,6 +56,11 @@ pub struct LedgerInputs {
     pub unconverted: u64,
 }
 
+/// An amount in US dollars: converted, or given in them.
+fn usd(amount: &Amount) -> Option<f64> {
+    amount.usd.or((amount.currency == "USD").then_some(amount.amount))
+}
+
 /// What a month of this amount is: `month` as is, `year` a twelfth; other periods are not used.
 fn per_month(amount: &Amount, value: f64) -> Option<f64> {
     match amount.period.as_deref() {
@@ -63,6 +68,28 @@ fn per_month(amount: &Amount, value: f64) -> Option<f64> {
         Some("year") => Some(value / 12.0),
         _ => None,
     }
+}
+
+/// What the state took from one spell's ledger per worker-month, in US dollars: the sum of its deductions of
+/// `state_kinds` (`Rules::state_deduction_kinds`) that have a US-dollar value and a period of a month or a year;
+/// `None` when none has. With it, how many of those deductions had no US-dollar value.
+pub(crate) fn state_take_per_month(
+    ledger: &clew_assess::ledger::Ledger,
+    state_kinds: &std::collections::BTreeSet<String>,
+) -> (Option<f64>, u64) {
+    let mut unconverted = 0;
+    let taken: Vec<f64> = ledger
+        .deductions
+        .iter()
+        .filter(|d| state_kinds.contains(&d.kind))
+        .filter_map(|d| {
+            let a = d.amount.as_ref()?;
+            let value = usd(a);
+            unconverted += u64::from(value.is_none());
+            per_month(a, value?)
+        })
+        .collect();
+    ((!taken.is_empty()).then(|| taken.iter().sum()), unconverted)
 }
 
 impl Service {
@@ -101,7 +128,7 @@ impl Service {
                 inputs.synthetic_spells += u64::from(synthetic);
                 let mut unconverted = 0;
                 let mut usd = |a: &Amount| {
-                    let value = a.usd.or((a.currency == "USD").then_some(a.amount));
+                    let value = usd(a);
                     unconverted += u64::from(value.is_none());
                     value
                 };
@@ -116,16 +143,10 @@ impl Service {
                         inputs.state_share.push((1.0 - received.amount / paid.amount).clamp(0.0, 1.0));
                     }
                 }
-                let taken: Vec<f64> = ledger
-                    .deductions
-                    .iter()
-                    .filter(|d| state_kinds.contains(&d.kind))
-                    .filter_map(|d| d.amount.as_ref().and_then(|a| usd(a).and_then(|v| per_month(a, v))))
-                    .collect();
-                if !taken.is_empty() {
-                    inputs.quota.push(taken.iter().sum());
-                }
                 inputs.unconverted += unconverted;
+                let (taken, unconverted) = state_take_per_month(&ledger, &state_kinds);
+                inputs.unconverted += unconverted;
+                inputs.quota.extend(taken);
             }
             Ok(())
         })?;

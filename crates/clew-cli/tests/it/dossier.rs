@@ -17,7 +17,13 @@ fn demo(dir: &Path) {
 fn dossier(dir: &Path, args: &[&str]) -> std::process::Output {
     let mut all = vec!["--project", "d", "--json", "dossier"];
     all.extend_from_slice(args);
-    clew(dir, &all)
+    crate::clew_with_passphrase(dir, &all, "clew-demo-passphrase")
+}
+
+/// Runs a dossier's `verify-proofs.py` on its folder: whether it passed, and what it said.
+fn verify_proofs(folder: &Path) -> (bool, String) {
+    let run = std::process::Command::new("python3").arg(folder.join("verify-proofs.py")).arg(folder).output().unwrap();
+    (run.status.success(), format!("{}{}", text(&run.stdout), text(&run.stderr)))
 }
 
 /// What a run said, on either stream (`--json` puts a failure on standard output).
@@ -104,8 +110,28 @@ fn a_dossier_is_written_for_each_audience_in_each_language_and_logged() {
             (files[2][0].as_str().unwrap(), files[2][1].as_str().unwrap()),
             ("dossier.pdf", sha256(&pdf).as_str())
         );
+        // The proofs: every exhibit's events and the export, in the log under a signed head; verify-proofs.py
+        // checks them and every file offline.
+        let proofs: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.path().join(&out).join("proofs.json")).unwrap()).unwrap();
+        let proved: Vec<u64> =
+            proofs["events"].as_array().unwrap().iter().map(|e| e["seq"].as_u64().unwrap()).collect();
+        assert_eq!(proved.last(), report["event"].as_u64().as_ref(), "{audience}: the export is proved last");
+        assert_eq!(proofs["tree_head"]["tree_size"].as_u64(), report["event"].as_u64(), "{audience}");
+        assert!(proved.len() >= 2, "{audience}: {proved:?}");
+        for seq in &proved[..proved.len() - 1] {
+            assert!(html.contains(&format!("#{seq}")), "{audience}: proved event {seq} is no exhibit's");
+        }
+        let (ok, said_by) = verify_proofs(&dir.path().join(&out));
+        assert!(ok && said_by.contains("dossier.pdf is the file"), "{audience}: {said_by}");
         written.push((audience, sha256(html.as_bytes()), report["event"].as_u64().unwrap()));
     }
+
+    // A file changed after the export no longer checks out.
+    let tampered = dir.path().join("out-un-ko");
+    std::fs::write(tampered.join("manifest.json"), b"{}").unwrap();
+    let (ok, said_by) = verify_proofs(&tampered);
+    assert!(!ok && said_by.contains("manifest.json is not the file the dossier-export event logged"), "{said_by}");
 
     // Each export is a custody event naming the files' hashes (and nothing about a witness).
     let log: serde_json::Value =
@@ -162,9 +188,22 @@ fn a_dossier_is_written_for_each_audience_in_each_language_and_logged() {
         "{}",
         said(&missing)
     );
-    let html_only = dossier(dir.path(), &[company, "--audience", "un", "--out", "y", "--no-pdf"]);
+    let html_only = dossier(dir.path(), &[company, "--audience", "un", "--out", "y", "--no-pdf", "--no-proofs"]);
     assert!(html_only.status.success(), "{}", said(&html_only));
     assert!(dir.path().join("y/dossier.html").exists() && !dir.path().join("y/dossier.pdf").exists());
+    assert!(!dir.path().join("y/proofs.json").exists());
+    // Proofs need the passphrase: without one (no terminal), refused before anything is written.
+    let run = clew(dir.path(), &["--project", "d", "dossier", company, "--audience", "un", "--out", "z"]);
+    assert!(!run.status.success() && !dir.path().join("z").exists());
+    assert!(said(&run).contains("--no-proofs"), "{}", said(&run));
+    // Nothing half written is left beside the folders.
+    let leftovers: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|name| name.ends_with(".partial"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
     // A witness is never the subject of a dossier.
     let witness = dossier(dir.path(), &["witness:W-DEMO-000000", "--audience", "internal", "--out", "w"]);
     assert!(!witness.status.success(), "{}", text(&witness.stdout));

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""Checks the custody events of a clew evidence package without clew: each event's leaf hash, its inclusion
-proof to the signed tree head, and that the export event commits to SHA256SUMS. Standard library only.
+"""Checks the custody events of a clew evidence package, or of a dossier, without clew: each event's leaf hash,
+its inclusion proof to the signed tree head, and that the export event commits to the files (a package's
+SHA256SUMS; each file of a dossier). Standard library only.
 
-Usage: python3 verify-proofs.py [PACKAGE-FOLDER]   (default: the folder this script is in)
-The signature itself is checked with openssl (see README.txt); the files with sha256sum -c SHA256SUMS."""
+Usage: python3 verify-proofs.py [FOLDER]   (default: the folder this script is in)
+A package's events are in manifest.json, a dossier's in proofs.json. The signature itself is checked with
+openssl: openssl pkeyutl -verify -pubin -inkey signing-key.pem -rawin -in tree-head.msg -sigfile tree-head.sig"""
 import base64
 import hashlib
 import json
@@ -46,19 +48,21 @@ def verify_inclusion(index, size, leaf, proof, root):
 def main():
     folder = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
     read = lambda name: open(os.path.join(folder, name), "rb").read()
-    manifest = json.loads(read("manifest.json"))
+    dossier = os.path.exists(os.path.join(folder, "proofs.json"))
+    source = "proofs.json" if dossier else "manifest.json"
+    manifest = json.loads(read(source))
     head = manifest["tree_head"]
     problems = []
     message = "{}\n{}\n{}\n{}\n".format(head["format"], head["tree_size"], head["tree_head"], head["timestamp"])
     if read("tree-head.msg") != message.encode():
-        problems.append("tree-head.msg is not the tree head in manifest.json")
+        problems.append("tree-head.msg is not the tree head in " + source)
     if json.loads(read("tree-head.json")) != head:
-        problems.append("tree-head.json is not the tree head in manifest.json")
+        problems.append("tree-head.json is not the tree head in " + source)
     if read("tree-head.sig").hex() != head["signature"]:
-        problems.append("tree-head.sig is not the signature in manifest.json")
+        problems.append("tree-head.sig is not the signature in " + source)
     pem = b"".join(l for l in read("signing-key.pem").splitlines() if not l.startswith(b"-----"))
     if base64.b64decode(pem)[-32:].hex() != head["public_key"]:
-        problems.append("signing-key.pem is not the key in manifest.json")
+        problems.append("signing-key.pem is not the key in " + source)
     root = bytes.fromhex(head["tree_head"])
     for event in manifest["events"]:
         leaf = leaf_hash(event)
@@ -71,18 +75,31 @@ def main():
         else:
             problems.append("event {}: its inclusion proof does not lead to the signed tree head".format(event["seq"]))
     export = manifest["events"][-1] if manifest["events"] else None
-    if export is None or export["kind"] != "package-export":
+    if dossier:
+        if export is None or export["kind"] != "dossier-export":
+            problems.append("the dossier-export event is missing")
+        else:
+            for listed in json.loads(export["detail"]).get("files", []):
+                name = listed["name"]
+                if os.path.basename(name) != name or not os.path.exists(os.path.join(folder, name)):
+                    problems.append(name + " is missing")
+                elif hashlib.sha256(read(name)).hexdigest() != listed["sha256"]:
+                    problems.append(name + " is not the file the dossier-export event logged")
+                else:
+                    print("ok    {} is the file the dossier-export event logged".format(name))
+    elif export is None or export["kind"] != "package-export":
         problems.append("the package-export event is missing")
     elif json.loads(export["detail"]).get("files_sha256") != hashlib.sha256(read("SHA256SUMS")).hexdigest():
         problems.append("SHA256SUMS is not the list the package-export event logged")
     else:
         print("ok    SHA256SUMS is the list the package-export event logged")
-    listed = {line.split("  ", 1)[1] for line in read("SHA256SUMS").decode().splitlines() if "  " in line}
-    for root_dir, _, names in os.walk(os.path.join(folder, "material")):
-        for name in names:
-            path = os.path.relpath(os.path.join(root_dir, name), folder).replace(os.sep, "/")
-            if path not in listed:
-                problems.append(path + " is not listed in SHA256SUMS (added after the export)")
+    if not dossier:
+        listed = {line.split("  ", 1)[1] for line in read("SHA256SUMS").decode().splitlines() if "  " in line}
+        for root_dir, _, names in os.walk(os.path.join(folder, "material")):
+            for name in names:
+                path = os.path.relpath(os.path.join(root_dir, name), folder).replace(os.sep, "/")
+                if path not in listed:
+                    problems.append(path + " is not listed in SHA256SUMS (added after the export)")
     for problem in problems:
         print("FAIL  " + problem)
     sys.exit(1 if problems else 0)
