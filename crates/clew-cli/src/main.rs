@@ -191,6 +191,9 @@ enum Command {
     /// witnesses and quotations; corroboration, timeline, sites, network, wages; the law each bears on; what
     /// was held back and why; and every exhibit's SHA-256 and custody events. Logged as a custody event.
     Dossier(DossierArgs),
+    /// Briefs across the project.
+    #[command(subcommand)]
+    Brief(BriefCommand),
     /// The wage ledger of each work spell: promised, paid by the employer (to whom), deducted by kind,
     /// received by the worker and when; flagged where it does not add up. Without --testimony, every
     /// testimony: the spells whose ledgers are flagged.
@@ -841,6 +844,47 @@ enum SchemaCommand {
     Model,
 }
 
+#[derive(Debug, Subcommand)]
+enum BriefCommand {
+    /// A brief for sanctions monitors, across the project, as one self-contained HTML file, a PDF/A-2b file and
+    /// its manifest.json, in a new folder: the witnesses (DPRK nationals) working in Russia after the
+    /// repatriation deadline of resolution 2397, by year and sector; the permits they came on, by year and
+    /// declared purpose (study against work); the employers and dispatching bodies, each with its witnesses
+    /// and sanctions-list status; the revenue estimates kept; the law. Logged as a custody event.
+    Sanctions(BriefArgs),
+}
+
+#[derive(Debug, Args)]
+struct BriefArgs {
+    /// Only work and permits from this month on (YYYY-MM or YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    since: Option<String>,
+    /// Who it is for: internal, un, monitors, prosecutor or public. Each witness's consent decides whether
+    /// their testimony counts; for un, monitors and public a count below --min-witnesses is given as "< k"
+    /// and an employer or body fewer witnesses name is held back.
+    #[arg(long, value_parser = |s: &str| s.parse::<Audience>())]
+    audience: Audience,
+    /// The new folder to write brief.html, brief.pdf and manifest.json into.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// The language it is written in: en, ko or ru.
+    #[arg(long, default_value = "en", value_parser = |s: &str| clew_server::i18n::Lang::from_tag(s).ok_or_else(|| format!("unknown language `{s}`; one of en, ko, ru")))]
+    lang: clew_server::i18n::Lang,
+    /// The fewest witnesses behind a count or a named body for un, monitors and public; below 3 is refused
+    /// [default: `[dossier] min_witnesses` in clew.toml, else 5].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    min_witnesses: Option<u32>,
+    /// A folder of fonts for the PDF, as for `clew dossier` [default: /usr/share/fonts].
+    #[arg(long, value_name = "DIR")]
+    fonts: Vec<PathBuf>,
+    /// Write no PDF (brief.html and manifest.json only).
+    #[arg(long)]
+    no_pdf: bool,
+    /// Who makes it, recorded in the custody log [default: $CLEW_USER, else $USER].
+    #[arg(long)]
+    user: Option<String>,
+}
+
 #[derive(Debug, Args)]
 struct DossierArgs {
     /// The entity's id (`clew entity list`).
@@ -922,6 +966,80 @@ fn open_project(cli_project: &Option<PathBuf>) -> Result<Project, Failure> {
 
 /// Who runs the command, as the service records them: `--user`, else $CLEW_USER, else $USER (trimmed; no
 /// control characters, at most 200 characters).
+/// The fonts for a PDF from `--fonts` (the system's when none), or none with `--no-pdf`: a missing one is said
+/// before any work is done.
+fn pdf_fonts(fonts: &[PathBuf], no_pdf: bool) -> Result<Option<clew_server::dossier_pdf::PdfFonts>, Failure> {
+    if no_pdf {
+        return Ok(None);
+    }
+    let dirs =
+        if fonts.is_empty() { vec![PathBuf::from(clew_server::dossier_pdf::DEFAULT_FONT_DIR)] } else { fonts.to_vec() };
+    clew_server::dossier_pdf::PdfFonts::load(&dirs).map(Some).map_err(|e| Failure::usage(format!("{e}; or --no-pdf")))
+}
+
+fn brief(cli_project: &Option<PathBuf>, args: BriefArgs, out: &mut Output) -> Result<(), Failure> {
+    use clew_model::ids::sha256_hex;
+    let service = service(cli_project)?;
+    let min_witnesses = args.min_witnesses.map_or_else(|| service.dossier_min_witnesses(), |n| n as usize);
+    let fonts = pdf_fonts(&args.fonts, args.no_pdf)?;
+    let request = clew_service::brief::BriefRequest { audience: args.audience, min_witnesses, since: args.since };
+    let made = service.brief(&request)?;
+    let html = clew_server::brief::render_html(&made, args.lang);
+    let manifest = serde_json::json!({
+        "format": "clew-brief-manifest-v1",
+        "brief": clew_service::brief::BRIEF_FORMAT,
+        "audience": made.audience,
+        "lang": args.lang.tag(),
+        "since": made.since,
+        "min_witnesses": made.min_witnesses,
+        "made_from": made.made_from,
+    });
+    let manifest_json = serde_json::to_vec_pretty(&manifest).map_err(|e| Failure::internal(e.to_string()))?;
+    let pdf = match &fonts {
+        Some(fonts) => Some(
+            clew_server::brief::render_pdf(&made, args.lang, fonts, &sha256_hex(&manifest_json))
+                .map_err(Failure::internal)?,
+        ),
+        None => None,
+    };
+    let mut files: Vec<(&str, &[u8])> = vec![("brief.html", html.as_bytes()), ("manifest.json", &manifest_json)];
+    if let Some(pdf) = &pdf {
+        files.push(("brief.pdf", pdf));
+    }
+    let (event, hashed) = service.write_brief(&actor(args.user)?, &made, &files, &args.out)?;
+    let report = serde_json::json!({
+        "dir": args.out,
+        "files": hashed,
+        "event": event,
+        "witnesses_after_deadline": made.after_deadline.witnesses,
+        "bodies": made.bodies.len(),
+        "bodies_held_back": made.bodies_held_back,
+        "testimonies": made.testimonies,
+        "testimonies_left_out": made.testimonies_left_out,
+        "synthetic": made.synthetic,
+    });
+    out.value(&report, |out| {
+        if made.synthetic {
+            out.note("SYNTHETIC: this brief is made from fictional demo data")?;
+        }
+        let witnesses =
+            made.after_deadline.witnesses.map_or_else(|| format!("< {}", made.min_witnesses), |n| n.to_string());
+        out.line(&format!(
+            "Wrote {}: {witnesses} witness(es) working in Russia after {}, {} employer(s) and dispatching bodies, \
+             from {} testimonies, for audience {} (logged as event {event})",
+            args.out.display(),
+            made.deadline,
+            made.bodies.len(),
+            made.testimonies,
+            made.audience.as_str()
+        ))?;
+        for (name, sha256) in &hashed {
+            out.line(&format!("  {sha256}  {name}"))?;
+        }
+        Ok(())
+    })
+}
+
 fn dossier(
     cli_project: &Option<PathBuf>,
     passphrase_env: &Option<String>,
@@ -936,17 +1054,7 @@ fn dossier(
     let min_witnesses = args.min_witnesses.map_or_else(|| service.dossier_min_witnesses(), |n| n as usize);
     let request = DossierRequest { entity, audience: args.audience, min_witnesses };
     // The fonts first: a missing one is said before any work is done.
-    let fonts = if args.no_pdf {
-        None
-    } else {
-        let dirs = if args.fonts.is_empty() {
-            vec![PathBuf::from(clew_server::dossier_pdf::DEFAULT_FONT_DIR)]
-        } else {
-            args.fonts.clone()
-        };
-        Some(clew_server::dossier_pdf::PdfFonts::load(&dirs).map_err(|e| Failure::usage(format!("{e}; or --no-pdf"))))
-            .transpose()?
-    };
+    let fonts = pdf_fonts(&args.fonts, args.no_pdf)?;
     // The passphrase before any work is done, too.
     let passphrase = if args.no_proofs {
         None
@@ -1337,6 +1445,7 @@ fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         }
         Command::Package(command) => package(cli.project, &cli.passphrase_env, command, out),
         Command::Dossier(args) => dossier(&cli.project, &cli.passphrase_env, args, out),
+        Command::Brief(BriefCommand::Sanctions(args)) => brief(&cli.project, args, out),
         Command::Assess { testimony, rules, record } => assess(cli.project, testimony, rules, record, out),
         Command::Screen { lists, format, queries, threshold, top, matches_only, record } => {
             let service = if queries.is_none() { Some(service(&cli.project)?) } else { None };

@@ -74,11 +74,13 @@ pub enum EventKind {
     CaseworkerRemove,
     /// A dossier made (its entity, audience and the SHA-256 of each of its files).
     DossierExport,
+    /// A sanctions brief made (its audience, the month it starts from and the SHA-256 of each of its files).
+    BriefExport,
 }
 
 impl EventKind {
     /// Every kind.
-    pub const ALL: [EventKind; 33] = [
+    pub const ALL: [EventKind; 34] = [
         EventKind::Import,
         EventKind::ImportFtm,
         EventKind::Demo,
@@ -112,6 +114,7 @@ impl EventKind {
         EventKind::CaseworkerAdd,
         EventKind::CaseworkerRemove,
         EventKind::DossierExport,
+        EventKind::BriefExport,
     ];
 
     /// The word the log stores.
@@ -150,6 +153,7 @@ impl EventKind {
             EventKind::CaseworkerAdd => "caseworker-add",
             EventKind::CaseworkerRemove => "caseworker-remove",
             EventKind::DossierExport => "dossier-export",
+            EventKind::BriefExport => "brief-export",
         }
     }
 

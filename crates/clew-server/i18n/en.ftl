@@ -612,3 +612,48 @@ dossier-held-places = { $count ->
     [one] One place
    *[other] { $count } places
 }: fewer than { $k } witnesses worked at each.
+
+## Sanctions brief
+brief-title = Sanctions brief: DPRK workers in Russia
+brief-synthetic = SYNTHETIC DATA. Every person, company and place in this brief is fictional, made up by clew's demo; it accuses no one.
+brief-intro = What the project's testimonies say, for the monitoring of UN Security Council resolutions 2375 and 2397: who worked in Russia after the repatriation deadline, the permits they came on, who employed and dispatched them, and what the state earned. Every count is of witnesses: two interviews of one witness count once. Testimonies are not a random sample of workers: the counts describe the testimonies, not all workers.
+brief-since = Only work and permits from { $month } on.
+brief-count-witnesses = Witnesses working after the deadline
+brief-count-testimonies = Testimonies read
+brief-count-bodies = Employers and dispatching bodies shown
+brief-deadline = Working after the repatriation deadline
+brief-deadline-intro = Resolution 2397 ¶8 required every DPRK national earning income abroad to be sent home by { $date }. These witnesses, DPRK nationals, worked in Russia after it.
+brief-by-year = Witnesses working in Russia after the deadline, by year
+brief-witnesses = Witnesses
+brief-sector = Sector
+brief-sector-none = (not coded)
+brief-spells = Work spells after the deadline: { $count }.
+brief-unplaced = Work spells not counted: { $count } (the witness's nationality or the country of the work is not coded).
+brief-permits = Permits by declared purpose
+brief-permits-intro = The permits the witnesses came on, by the year issued and the purpose declared. A "study" permit held by someone who works is the channel used since the work channel closed.
+brief-permits-after = Witnesses whose permit was issued on or after { $date } (resolution 2375 ¶17): { $count }.
+brief-permits-none = No permit is coded.
+brief-bodies = Employers and dispatching bodies
+brief-bodies-intro = Each with the witnesses who name it, those working for it (or sent by it) after the deadline, the last year the testimonies place work with it, and its sanctions-list status as screened. A match is a lead to check, not a finding; a body with no match may be one to consider for designation.
+brief-role = { $role ->
+    [dispatcher] Dispatching body
+   *[other] Employer
+}
+brief-role-heading = Role
+brief-name = Name
+brief-after = After the deadline
+brief-last-year = Last year
+brief-lists = Sanctions lists
+brief-unlisted = no match on the lists screened
+brief-bodies-held = Held back: { $count } employers or bodies named by fewer than { $k } witnesses, or whose name this audience may not read.
+brief-bodies-none = No employer or dispatching body may be shown to this audience.
+brief-revenue = Revenue estimates
+brief-revenue-intro = The newest estimates of the state's revenue from its workers in Russia kept in the project, in US dollars a year, with their 95% intervals. Each was made with clew estimate revenue; its report says from what.
+brief-revenue-none = No revenue estimate is kept in the project (clew estimate revenue … --keep "TITLE" keeps one).
+brief-kept = Estimate { $number }: { $title } (kept { $date })
+brief-legal = The law
+brief-legal-intro = The instruments these facts bear on. The summaries are a reader's guide, not a legal opinion; each instrument's text is at its source.
+brief-method = How it was made
+brief-left-out = Testimonies left out because their witnesses' consent does not cover this audience: { $count }.
+brief-coarsened = For this audience a count below { $k } is given as "< { $k }", and an employer or body named by fewer than { $k } witnesses is held back.
+brief-exact = Counts are given as they are: this brief is for the team or the courts.

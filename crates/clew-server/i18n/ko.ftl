@@ -557,3 +557,48 @@ entity-dossier-intro = 한 독자를 위한 이 대상의 보고서를 저장·�
 dossier-legal-few = 관련 증거물이 { $k }건 미만입니다.
 dossier-held-few-total = 증언 { $count }건의 일부 또는 전부: 주장의 근거가 한 현장에서 한 달에 증언자 { $k }명 미만입니다.
 dossier-held-places = 장소 { $count }곳: 각 장소에서 일한 증언자가 { $k }명 미만입니다.
+
+## Sanctions brief
+brief-title = 제재 브리핑: 러시아의 북한 노동자
+brief-synthetic = 가상 데이터입니다. 이 브리핑의 모든 사람, 회사, 장소는 clew 데모가 만든 허구이며 누구도 고발하지 않습니다.
+brief-intro = 유엔 안전보장이사회 결의 2375호와 2397호 이행 감시를 위해 프로젝트의 증언이 말하는 내용입니다. 송환 시한 이후 러시아에서 일한 사람, 그들이 받은 허가, 그들을 고용하고 파견한 곳, 그리고 국가가 벌어들인 수입을 다룹니다. 모든 수는 증언자 수이며, 한 증언자의 두 차례 면담은 한 번으로 셉니다. 증언은 노동자의 무작위 표본이 아니므로, 이 수는 모든 노동자가 아니라 수집된 증언을 설명합니다.
+brief-since = { $month }부터의 노동과 허가만 포함합니다.
+brief-count-witnesses = 시한 이후 일한 증언자
+brief-count-testimonies = 읽은 증언
+brief-count-bodies = 제시된 고용주와 파견 기관
+brief-deadline = 송환 시한 이후의 노동
+brief-deadline-intro = 결의 2397호 8항은 해외에서 소득을 올리는 모든 북한 국적자를 { $date }까지 송환하도록 요구했습니다. 이 증언자들은 북한 국적자로서 그 이후에도 러시아에서 일했습니다.
+brief-by-year = 시한 이후 러시아에서 일한 증언자(연도별)
+brief-witnesses = 증언자
+brief-sector = 업종
+brief-sector-none = (코딩되지 않음)
+brief-spells = 시한 이후의 근로 기간: { $count }건.
+brief-unplaced = 세지 않은 근로 기간: { $count }건(증언자의 국적이나 근로 국가가 코딩되지 않음).
+brief-permits = 신고된 목적별 허가
+brief-permits-intro = 증언자들이 받은 허가를 발급 연도와 신고된 목적별로 보여 줍니다. 일하는 사람이 가진 "유학" 허가는 취업 경로가 막힌 뒤 쓰인 경로입니다.
+brief-permits-after = { $date } 이후(결의 2375호 17항) 허가가 발급된 증언자: { $count }명.
+brief-permits-none = 코딩된 허가가 없습니다.
+brief-bodies = 고용주와 파견 기관
+brief-bodies-intro = 각 기관을 언급한 증언자, 시한 이후 그곳에서 일했거나 그곳이 파견한 증언자, 증언상 그곳에서의 노동이 확인되는 마지막 해, 그리고 심사한 제재 목록상의 상태를 보여 줍니다. 일치는 확인할 단서이지 결론이 아닙니다. 일치가 없는 기관은 지정 검토 대상이 될 수 있습니다.
+brief-role = { $role ->
+    [dispatcher] 파견 기관
+   *[other] 고용주
+}
+brief-role-heading = 역할
+brief-name = 이름
+brief-after = 시한 이후
+brief-last-year = 마지막 해
+brief-lists = 제재 목록
+brief-unlisted = 심사한 목록에 일치 없음
+brief-bodies-held = 보류: 증언자 { $k }명 미만이 언급했거나 이 대상이 이름을 읽을 수 없는 고용주·기관 { $count }곳.
+brief-bodies-none = 이 대상에게 보여 줄 수 있는 고용주나 파견 기관이 없습니다.
+brief-revenue = 수입 추정
+brief-revenue-intro = 프로젝트에 보관된, 러시아 내 노동자로부터 국가가 얻는 수입의 최신 추정으로, 연간 미국 달러와 95% 구간입니다. 각 추정은 clew estimate revenue로 만들었고, 그 보고서에 근거가 있습니다.
+brief-revenue-none = 프로젝트에 보관된 수입 추정이 없습니다(clew estimate revenue … --keep "제목"으로 보관).
+brief-kept = 추정 { $number }: { $title } ({ $date } 보관)
+brief-legal = 관련 법규
+brief-legal-intro = 이 사실들과 관련된 법규입니다. 요약은 독자를 위한 안내이며 법률 의견이 아닙니다. 각 법규의 원문은 출처에 있습니다.
+brief-method = 작성 방법
+brief-left-out = 증언자의 동의가 이 대상을 포함하지 않아 제외한 증언: { $count }건.
+brief-coarsened = 이 대상에게는 { $k } 미만의 수를 "< { $k }"로 표시하고, 증언자 { $k }명 미만이 언급한 고용주나 기관은 보류합니다.
+brief-exact = 수를 그대로 표시합니다. 이 브리핑은 팀 또는 법원용입니다.

@@ -19,7 +19,7 @@ pub const MATRIX_COLUMNS: usize = 60;
 const EXHIBITS_LISTED: usize = 40;
 
 /// The application's style sheet, and what a printed report needs besides.
-const STYLE: &str = concat!(
+pub(crate) const STYLE: &str = concat!(
     include_str!("../assets/style.css"),
     "\nbody { max-width: 60rem; margin: 0 auto; padding: 1rem 1.5rem; }\n",
     "section { break-inside: auto; } h2 { border-bottom: 1px solid var(--line); padding-bottom: .2rem; }\n",

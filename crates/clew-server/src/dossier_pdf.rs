@@ -118,7 +118,7 @@ fn collect_font_files(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
 }
 
 /// A text as a typst string literal: whatever it holds, it stays text.
-fn lit(text: &str) -> String {
+pub(crate) fn lit(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {
@@ -139,12 +139,12 @@ fn lit(text: &str) -> String {
 }
 
 /// Text in markup: `#"..."`.
-fn t(text: &str) -> String {
+pub(crate) fn t(text: &str) -> String {
     format!("#{}", lit(text))
 }
 
 /// A table of labels and figures, the figures to the right.
-fn table_of_two(m: &mut String, rows: &[[String; 2]]) {
+pub(crate) fn table_of_two(m: &mut String, rows: &[[String; 2]]) {
     m.push_str("#table(columns: (1fr, auto), align: (left, right),");
     for [label, figure] in rows {
         let _ = write!(m, " [{}], [{}],", t(label), t(figure));
@@ -153,14 +153,21 @@ fn table_of_two(m: &mut String, rows: &[[String; 2]]) {
 }
 
 /// The typst markup of a dossier in `lang`, set in `fonts`.
-fn markup(dossier: &Dossier, lang: Lang, fonts: &PdfFonts, has_map: bool) -> String {
-    let title = lang.tr(Msg::DossierTitle, &[("name", Arg::Text(&dossier.entity.caption))]);
+/// The start of a document's markup: its metadata (`time`, the custody log's, as its date), fonts, page, the
+/// notice that it is made of fictional data when `synthetic` says so, and its title.
+pub(crate) fn preamble(
+    title: &str,
+    lang: Lang,
+    fonts: &PdfFonts,
+    time: Option<&str>,
+    synthetic: Option<&str>,
+) -> String {
     let mut m = String::with_capacity(64 * 1024);
-    let date = dossier.made_from.log_head.as_ref().and_then(|(_, time, _)| typst_datetime(time));
+    let date = time.and_then(typst_datetime);
     let _ = writeln!(
         m,
         "#set document(title: {}, author: \"clew\", date: {})",
-        lit(&title),
+        lit(title),
         date.map_or_else(
             || "none".to_string(),
             |(y, mo, d, h, mi, s)| format!(
@@ -178,18 +185,26 @@ fn markup(dossier: &Dossier, lang: Lang, fonts: &PdfFonts, has_map: bool) -> Str
     let _ = writeln!(
         m,
         "#set page(paper: \"a4\", margin: (x: 2cm, y: 2.2cm), numbering: \"1 / 1\", header: align(right, text(size: 8pt, {})))",
-        lit(&title)
+        lit(title)
     );
     m.push_str("#set par(leading: 0.6em)\n#set table(stroke: 0.4pt + luma(180), inset: 4pt)\n");
     m.push_str("#show heading: set block(above: 1.2em, below: 0.6em)\n");
-    if dossier.synthetic {
+    if let Some(notice) = synthetic {
         let _ = writeln!(
             m,
             "#block(fill: luma(235), stroke: 1pt + rgb(\"#8c3b1f\"), inset: 8pt, width: 100%, strong({}))",
-            lit(&lang.t(Msg::DossierSynthetic))
+            lit(notice)
         );
     }
-    let _ = writeln!(m, "#text(size: 18pt, weight: \"bold\", {})\n", lit(&title));
+    let _ = writeln!(m, "#text(size: 18pt, weight: \"bold\", {})\n", lit(title));
+    m
+}
+
+fn markup(dossier: &Dossier, lang: Lang, fonts: &PdfFonts, has_map: bool) -> String {
+    let title = lang.tr(Msg::DossierTitle, &[("name", Arg::Text(&dossier.entity.caption))]);
+    let synthetic = lang.t(Msg::DossierSynthetic);
+    let time = dossier.made_from.log_head.as_ref().map(|(_, time, _)| time.as_str());
+    let mut m = preamble(&title, lang, fonts, time, dossier.synthetic.then_some(synthetic.as_str()));
     let _ =
         writeln!(m, "{}\n", t(&lang.tr(Msg::DossierAudience, &[("audience", Arg::Text(dossier.audience.as_str()))])));
     if let Some((seq, time, _)) = &dossier.made_from.log_head {
@@ -565,7 +580,7 @@ fn markup(dossier: &Dossier, lang: Lang, fonts: &PdfFonts, has_map: bool) -> Str
 }
 
 /// A table with a header row.
-fn table<const N: usize>(m: &mut String, head: &[String], columns: &str, rows: &[[String; N]]) {
+pub(crate) fn table<const N: usize>(m: &mut String, head: &[String], columns: &str, rows: &[[String; N]]) {
     let _ = write!(m, "#table(columns: {columns}, table.header(");
     for cell in head {
         let _ = write!(m, " [*{}*],", t(cell));
@@ -647,18 +662,27 @@ fn diagnostics(problems: &[SourceDiagnostic]) -> String {
 /// The dossier as PDF/A-2b in `lang`, set in `fonts`; `ident` (the manifest's SHA-256) makes the document's
 /// identifier. The same dossier, fonts and identifier give the same bytes.
 pub fn render_pdf(dossier: &Dossier, lang: Lang, fonts: &PdfFonts, ident: &str) -> Result<Vec<u8>, String> {
-    let svg = map_svg(dossier, lang);
-    let map = match svg {
+    let map = map_svg(dossier, lang);
+    let source = markup(dossier, lang, fonts, map.is_some());
+    let time = dossier.made_from.log_head.as_ref().map(|(_, time, _)| time.as_str());
+    compile(source, map, fonts, ident, time)
+}
+
+/// Typesets `source` (with `map`, an SVG it reads as `/map.svg`) as PDF/A-2b, dated `time` (RFC 3339); `ident`
+/// makes the document's identifier. The same input gives the same bytes.
+pub(crate) fn compile(
+    source: String,
+    map: Option<String>,
+    fonts: &PdfFonts,
+    ident: &str,
+    time: Option<&str>,
+) -> Result<Vec<u8>, String> {
+    let map = match map {
         Some(svg) => Some((file_id("/map.svg")?, Bytes::new(svg.into_bytes()))),
         None => None,
     };
-    let source = markup(dossier, lang, fonts, map.is_some());
-    let today = dossier
-        .made_from
-        .log_head
-        .as_ref()
-        .and_then(|(_, time, _)| typst_datetime(time))
-        .and_then(|(y, mo, d, h, mi, s)| Datetime::from_ymd_hms(y, mo, d, h, mi, s));
+    let today =
+        time.and_then(typst_datetime).and_then(|(y, mo, d, h, mi, s)| Datetime::from_ymd_hms(y, mo, d, h, mi, s));
     let world = DossierWorld {
         library: LazyHash::new(Library::default()),
         book: LazyHash::new(FontBook::from_fonts(&fonts.fonts)),
@@ -669,10 +693,10 @@ pub fn render_pdf(dossier: &Dossier, lang: Lang, fonts: &PdfFonts, ident: &str) 
     };
     let document = typst::compile::<typst_layout::PagedDocument>(&world)
         .output
-        .map_err(|errors| format!("typesetting the dossier failed: {}", diagnostics(&errors)))?;
+        .map_err(|errors| format!("typesetting failed: {}", diagnostics(&errors)))?;
     let options = typst_pdf::PdfOptions {
         ident: Smart::Custom(ident.to_string()),
-        creator: Smart::Custom(Some(format!("clew {}", dossier.made_from.clew))),
+        creator: Smart::Custom(Some(format!("clew {}", env!("CARGO_PKG_VERSION")))),
         timestamp: today.map(typst_pdf::Timestamp::new_utc),
         standards: typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::A_2b])
             .map_err(|e| format!("PDF/A-2b: {}", e.message()))?,

@@ -13,6 +13,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use clew_service::Service;
 
+pub mod brief;
 mod chart;
 pub mod dossier;
 pub mod dossier_pdf;

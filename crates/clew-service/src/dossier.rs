@@ -399,15 +399,7 @@ impl Service {
             )));
         }
         let k = request.min_witnesses.max(1);
-        let mut lookup = Names {
-            model,
-            store,
-            audience,
-            coarsened,
-            consents: BTreeMap::new(),
-            names: BTreeMap::new(),
-            places: BTreeMap::new(),
-        };
+        let mut lookup = Names::new(model, store, audience, coarsened);
 
         // The entity, as the audience may see it: statements at or under its ceiling, from sources whose consent
         // covers it.
@@ -953,7 +945,7 @@ fn on_or_after(date: &str, bound: &str) -> bool {
 /// Entities, names and place labels as the audience may read them: from statements at or under its ceiling
 /// whose sources' consent covers it, each looked up once (a site or an employer is named in thousands of
 /// testimonies, and assembling it is reading all of them).
-struct Names<'a> {
+pub(crate) struct Names<'a> {
     model: &'a Model,
     store: &'a dyn ReadTx,
     audience: Audience,
@@ -964,7 +956,20 @@ struct Names<'a> {
     places: BTreeMap<String, String>,
 }
 
-impl Names<'_> {
+impl<'a> Names<'a> {
+    /// A lookup of names and places as `audience` may read them.
+    pub(crate) fn new(model: &'a Model, store: &'a dyn ReadTx, audience: Audience, coarsened: bool) -> Names<'a> {
+        Names {
+            model,
+            store,
+            audience,
+            coarsened,
+            consents: BTreeMap::new(),
+            names: BTreeMap::new(),
+            places: BTreeMap::new(),
+        }
+    }
+
     /// Whether statements of `source` may go to the audience: a testimony's (and its coders' and assessments')
     /// only when its witness's consent covers it.
     fn allowed(&mut self, source: &SourceId) -> Result<bool> {
@@ -996,7 +1001,7 @@ impl Names<'_> {
         Ok(clew_model::Entity::assemble(self.model, id, statements))
     }
 
-    fn name(&mut self, id: &str) -> Result<Option<String>> {
+    pub(crate) fn name(&mut self, id: &str) -> Result<Option<String>> {
         if let Some(name) = self.names.get(id) {
             return Ok(name.clone());
         }
@@ -1271,6 +1276,19 @@ pub struct WrittenDossier {
     pub proofs: Option<usize>,
 }
 
+/// Refuses a folder to write into that exists and is not empty (or is no folder): a dossier or a brief goes
+/// into a new one.
+pub(crate) fn refuse_occupied(out: &std::path::Path) -> Result<()> {
+    let occupied = std::fs::read_dir(out).map(|mut entries| entries.next().is_some()).unwrap_or(false);
+    if occupied || (out.exists() && !out.is_dir()) {
+        return Err(Error::usage(format!(
+            "{}: already exists and is not an empty folder; write into a new one",
+            out.display()
+        )));
+    }
+    Ok(())
+}
+
 /// Each file's name and SHA-256.
 type FileHashes = Vec<(String, String)>;
 
@@ -1309,13 +1327,7 @@ impl Service {
         out: &std::path::Path,
         passphrase: Option<&str>,
     ) -> Result<WrittenDossier> {
-        let occupied = std::fs::read_dir(out).map(|mut entries| entries.next().is_some()).unwrap_or(false);
-        if occupied || (out.exists() && !out.is_dir()) {
-            return Err(Error::usage(format!(
-                "{}: already exists and is not an empty folder; a dossier goes into a new one",
-                out.display()
-            )));
-        }
+        refuse_occupied(out)?;
         let (event, hashed, proofs) = match passphrase {
             None => {
                 let (event, hashed) = self.log_dossier(actor, dossier, files)?;

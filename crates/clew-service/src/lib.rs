@@ -10,6 +10,7 @@
 
 pub mod accounts;
 pub mod analysis;
+pub mod brief;
 pub mod browse;
 mod cache;
 mod custody;

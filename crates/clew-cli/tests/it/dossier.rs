@@ -209,3 +209,50 @@ fn a_dossier_is_written_for_each_audience_in_each_language_and_logged() {
     assert!(!witness.status.success(), "{}", text(&witness.stdout));
     assert!(said(&witness).contains("is a witness"), "{}", said(&witness));
 }
+
+#[test]
+fn a_sanctions_brief_is_written_for_an_outside_audience_and_logged() {
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+    let brief = |args: &[&str]| {
+        let mut all = vec!["--project", "d", "--json", "brief", "sanctions"];
+        all.extend_from_slice(args);
+        clew(dir.path(), &all)
+    };
+    let run = brief(&["--audience", "monitors", "--lang", "ko", "--since", "2022-01", "--out", "b"]);
+    assert!(run.status.success(), "{}", said(&run));
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let html = std::fs::read_to_string(dir.path().join("b/brief.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<html lang=\"ko\""));
+    for loader in ["<script", "<link", " src=", "@import", "url("] {
+        assert!(!html.contains(loader), "the brief loads something: {loader}");
+    }
+    let sections = ["deadline", "permits", "bodies", "revenue", "law", "method"];
+    let at: Vec<usize> = sections.iter().map(|id| html.find(&format!("<section id=\"{id}\"")).expect(id)).collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "sections out of order");
+    assert!(html.contains("제재 브리핑") && html.contains("가상 데이터") && html.contains("2022-01"));
+    let witnesses = report["witnesses_after_deadline"].as_u64().unwrap();
+    assert!(witnesses >= 5 && html.contains(&format!("<dd>{witnesses}</dd>")), "{report}");
+    assert!(report["testimonies_left_out"].as_u64().unwrap() > 0, "consent leaves some out for monitors");
+    assert!(!html.contains("W-DEMO-") && !html.contains("T-DEMO-") && !html.contains("SYNTHETIC-PROTECTED"));
+    assert!(html.contains("DEMO Korea") && html.contains("demo.dprk-entity."), "dispatching bodies named");
+    let pdf = std::fs::read(dir.path().join("b/brief.pdf")).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("b/manifest.json")).unwrap()).unwrap();
+    assert_eq!((manifest["audience"].as_str(), manifest["since"].as_str()), (Some("monitors"), Some("2022-01")));
+    // Logged, with the files' hashes.
+    let log: serde_json::Value =
+        serde_json::from_slice(&clew(dir.path(), &["--project", "d", "--json", "log", "show"]).stdout).unwrap();
+    let seq = report["event"].as_u64().unwrap();
+    let event = log.as_array().unwrap().iter().find(|e| e["seq"].as_u64() == Some(seq)).unwrap();
+    assert_eq!(event["kind"], "brief-export");
+    assert!(event["detail"].as_str().unwrap().contains(&sha256(&pdf)));
+    // Refused, with nothing written: a folder in use, a date that is none, k below 3 outside.
+    let occupied = brief(&["--audience", "un", "--out", "b"]);
+    assert!(!occupied.status.success() && said(&occupied).contains("not an empty folder"), "{}", said(&occupied));
+    let bad = brief(&["--audience", "un", "--since", "soon", "--out", "c"]);
+    assert!(!bad.status.success() && said(&bad).contains("--since") && !dir.path().join("c").exists());
+    let thin = brief(&["--audience", "public", "--min-witnesses", "2", "--out", "c", "--no-pdf"]);
+    assert!(!thin.status.success() && said(&thin).contains("at least 3") && !dir.path().join("c").exists());
+}

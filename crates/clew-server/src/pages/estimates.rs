@@ -61,7 +61,7 @@ pub(crate) async fn chart(State(app): State<App>, Path(number): Path<String>) ->
 }
 
 /// A figure: a count of people, or US dollars a year.
-fn amount(lang: Lang, kind: EstimateKind, value: f64) -> String {
+pub(crate) fn amount(lang: Lang, kind: EstimateKind, value: f64) -> String {
     let n = lang.number(value.max(0.0).round() as u64);
     match kind {
         EstimateKind::Population => n,
@@ -69,7 +69,7 @@ fn amount(lang: Lang, kind: EstimateKind, value: f64) -> String {
     }
 }
 
-fn figure_label(lang: Lang, kind: EstimateKind, figure: &Figure) -> String {
+pub(crate) fn figure_label(lang: Lang, kind: EstimateKind, figure: &Figure) -> String {
     match (kind, figure.label.as_str()) {
         (EstimateKind::Revenue, "quota") => lang.t(Msg::EstimateQuotaBased),
         (EstimateKind::Revenue, "wage") => lang.t(Msg::EstimateWageBased),

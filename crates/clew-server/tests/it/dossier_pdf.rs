@@ -8,6 +8,7 @@ use std::process::Command;
 use clew_server::dossier_pdf::{DEFAULT_FONT_DIR, PdfFonts, render_pdf};
 use clew_server::i18n::Lang;
 use clew_service::Service;
+use clew_service::brief::BriefRequest;
 use clew_service::dossier::{Audience, DossierRequest};
 
 /// Where the rendered pages are kept (beside the browser tests' screenshots).
@@ -25,7 +26,7 @@ fn tool(name: &str, args: &[&str]) -> std::process::Output {
 }
 
 #[test]
-fn a_dossier_pdf_is_the_same_bytes_for_the_same_evidence_and_holds_every_exhibit_hash() {
+fn a_dossier_and_a_brief_pdf_are_the_same_bytes_for_the_same_evidence_and_hold_their_figures() {
     let dir = tempfile::tempdir().unwrap();
     let project = dir.path().join("demo");
     clew_service::demo::build_demo(&project, 600, 11, &mut |_| {}).unwrap();
@@ -67,6 +68,31 @@ fn a_dossier_pdf_is_the_same_bytes_for_the_same_evidence_and_holds_every_exhibit
         assert!(!words.contains("SYNTHETIC-PROTECTED"));
         let prefix = artefacts().join(&name);
         tool("pdftoppm", &["-png", "-r", "60", "-f", "1", "-l", "3", file.to_str().unwrap(), prefix.to_str().unwrap()]);
+    }
+
+    // The sanctions brief, from the same project: the same bytes again, its counts in its text.
+    for (audience, lang, heading) in
+        [(Audience::Monitors, Lang::En, "Permits by declared purpose"), (Audience::Un, Lang::Ko, "신고된 목적별 허가")]
+    {
+        let request = BriefRequest { audience, min_witnesses: 5, since: None };
+        let brief = service.brief(&request).unwrap();
+        let pdf = clew_server::brief::render_pdf(&brief, lang, &fonts, "test-brief").unwrap();
+        let again =
+            clew_server::brief::render_pdf(&service.brief(&request).unwrap(), lang, &fonts, "test-brief").unwrap();
+        assert!(pdf == again, "{audience:?}: the same evidence gave different briefs");
+        let name = format!("brief-{}-{}", audience.as_str(), lang.tag());
+        let file = artefacts().join(format!("{name}.pdf"));
+        std::fs::write(&file, &pdf).unwrap();
+        let words = String::from_utf8(tool("pdftotext", &["-layout", file.to_str().unwrap(), "-"]).stdout).unwrap();
+        assert!(words.contains(heading), "{audience:?}: {heading}");
+        let witnesses = brief.after_deadline.witnesses.unwrap();
+        assert!(witnesses > 0 && words.contains(&witnesses.to_string()), "{audience:?}");
+        let body = &brief.bodies[0];
+        let start: String = body.name.chars().take(12).collect();
+        assert!(words.contains(&start), "{audience:?}: {}", body.name);
+        assert!(!words.contains("W-DEMO-") && !words.contains("T-DEMO-"), "{audience:?}");
+        let prefix = artefacts().join(&name);
+        tool("pdftoppm", &["-png", "-r", "60", "-f", "1", "-l", "2", file.to_str().unwrap(), prefix.to_str().unwrap()]);
     }
 }
 

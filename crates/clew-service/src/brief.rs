@@ -1,0 +1,625 @@
+//! The sanctions brief (`clew brief sanctions`): across the project, for sanctions monitors, what the testimonies
+//! say of DPRK nationals working in Russia after the repatriation deadline of resolution 2397, of the permits
+//! they came on by declared purpose over the years, of the employers and dispatching bodies (each with its
+//! sanctions-list status), and the revenue estimates kept. One structure both renderers show, made under the one
+//! `Audience` policy a dossier follows: each witness's consent decides whether their testimony counts at all,
+//! and for audiences outside the team and the courts a count between 1 and k − 1 is not given, and an employer
+//! or dispatching body fewer than k witnesses name is held back.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use clew_assess::engine::spells;
+use clew_assess::ledger::spell_months;
+use clew_assess::legal::{Bearing, Framework, Instrument};
+use clew_disclosure::package::source_consent;
+use clew_model::ids::sha256_hex;
+use clew_model::{EntityId, SourceKind, Statement};
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::{is_synthetic, model};
+use crate::dossier::{Audience, MIN_OUTSIDE_WITNESSES, Names};
+use crate::estimate::{EstimateKind, Figure};
+use crate::{Error, Result, Service};
+
+/// The format of a brief.
+pub const BRIEF_FORMAT: &str = "clew-brief-sanctions-v1";
+
+/// The country of the work the brief is about, and the nationality of the workers (ISO 3166-1 alpha-2).
+const WORK_COUNTRY: &str = "ru";
+const NATIONALITY: &str = "kp";
+
+/// The most kept revenue estimates a brief shows (the newest).
+const REVENUE_ESTIMATES: usize = 3;
+
+/// What a brief is asked to be.
+#[derive(Debug, Clone)]
+pub struct BriefRequest {
+    /// Who it is for.
+    pub audience: Audience,
+    /// The fewest witnesses a count or a named body may rest on, for audiences outside the team and the courts.
+    pub min_witnesses: usize,
+    /// Only work from this month on, and permits issued from it (`YYYY-MM` or `YYYY-MM-DD`).
+    pub since: Option<String>,
+}
+
+/// The sanctions brief: the one structure both renderers show.
+#[derive(Debug, Clone, Serialize)]
+pub struct Brief {
+    /// Always [`BRIEF_FORMAT`].
+    pub format: &'static str,
+    /// Who it is for.
+    pub audience: Audience,
+    /// Whether fictional demo data went into it: said on every page.
+    pub synthetic: bool,
+    /// Whether counts below k are withheld and thin bodies held back.
+    pub coarsened: bool,
+    /// k.
+    pub min_witnesses: usize,
+    /// The month it starts from, when asked (`YYYY-MM`).
+    pub since: Option<String>,
+    /// The repatriation deadline (resolution 2397 ¶8), as the legal framework gives it.
+    pub deadline: String,
+    /// The date from which permits fall under resolution 2375 ¶17.
+    pub permits_from: String,
+    /// Testimonies read (their witnesses' consent covers the audience).
+    pub testimonies: usize,
+    /// Testimonies left out for their witnesses' consent.
+    pub testimonies_left_out: usize,
+    /// DPRK nationals working in Russia after the deadline.
+    pub after_deadline: AfterDeadline,
+    /// Work spells not counted: the witness's nationality or the country of the work is not coded.
+    pub spells_unplaced: usize,
+    /// Permits by the year issued and declared purpose.
+    pub permits: Vec<PermitYear>,
+    /// The declared purposes found, in the order of the columns: code and label.
+    pub purposes: Vec<(String, String)>,
+    /// Witnesses whose permit was issued on or after `permits_from`; `None` when withheld.
+    pub permits_after: Option<usize>,
+    /// Employers and dispatching bodies, most witnesses after the deadline first.
+    pub bodies: Vec<Body>,
+    /// Bodies held back: fewer than k witnesses name them.
+    pub bodies_held_back: usize,
+    /// The newest revenue estimates kept in the project.
+    pub revenue: Vec<KeptRevenue>,
+    /// The instruments the brief bears on, from the legal framework.
+    pub legal: Vec<Instrument>,
+    /// What it was made from.
+    pub made_from: BriefMadeFrom,
+}
+
+/// Witnesses working in Russia after the deadline.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct AfterDeadline {
+    /// Witnesses (two interviews of one witness count once); `None` when withheld.
+    pub witnesses: Option<usize>,
+    /// Their work spells after the deadline.
+    pub spells: Option<usize>,
+    /// By year: the witnesses working in it, after the deadline.
+    pub by_year: Vec<(u32, Option<usize>)>,
+    /// By sector (its label; empty when not coded): the witnesses.
+    pub by_sector: Vec<(String, Option<usize>)>,
+}
+
+/// One year of permits.
+#[derive(Debug, Clone, Serialize)]
+pub struct PermitYear {
+    /// The year issued.
+    pub year: u32,
+    /// Witnesses with a permit of each purpose (in the order of [`Brief::purposes`]); `None` when withheld.
+    pub counts: Vec<Option<usize>>,
+}
+
+/// What a body is to the workers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BodyRole {
+    /// It sent workers abroad.
+    Dispatcher,
+    /// It employed them.
+    Employer,
+}
+
+/// An employer or a dispatching body.
+#[derive(Debug, Clone, Serialize)]
+pub struct Body {
+    /// What it is.
+    pub role: BodyRole,
+    /// Its id (a dossier on it: `clew dossier ID`).
+    pub id: EntityId,
+    /// Its name as the audience may read it.
+    pub name: String,
+    /// Witnesses who name it.
+    pub witnesses: usize,
+    /// Of them, working for it (or sent by it) after the deadline; `None` when withheld.
+    pub after_deadline: Option<usize>,
+    /// The last year the testimonies place work with it.
+    pub last_year: Option<u32>,
+    /// Its sanctions-list matches recorded by `clew screen --record`: list, entry, score.
+    pub matches: Vec<ListMatch>,
+}
+
+/// A revenue estimate kept in the project.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeptRevenue {
+    /// Its number.
+    pub number: u64,
+    /// Its title.
+    pub title: String,
+    /// When it was kept.
+    pub recorded_at: String,
+    /// Whether fictional data went into it.
+    pub synthetic: bool,
+    /// Its figures (by basis: `quota`, `wage`), US dollars a year.
+    pub headline: Vec<Figure>,
+}
+
+/// What a brief was made from (`manifest.json`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct BriefMadeFrom {
+    /// clew's version.
+    pub clew: String,
+    /// The legal framework's version.
+    pub framework: String,
+    /// The custody log's last event when it was made: sequence number, time and leaf hash.
+    pub log_head: Option<(u64, String, String)>,
+    /// SHA-256 over the sorted ids of the testimonies read.
+    pub testimonies_sha256: String,
+    /// The kept estimates shown, by number.
+    pub estimates: Vec<u64>,
+}
+
+/// A sanctions match: list, entry, score.
+type ListMatch = (String, String, f64);
+
+/// A body as the spells name it: the witnesses, those after the deadline, the last year.
+type Named<'a> = (BTreeSet<&'a str>, BTreeSet<&'a str>, Option<u32>);
+
+/// One work spell, as the brief reads it.
+struct Work {
+    witness: String,
+    placed: bool,
+    months: Vec<u32>,
+    sector: Option<String>,
+    employer: Option<String>,
+    dispatchers: Vec<String>,
+    permits: Vec<(u32, String)>,
+}
+
+fn first<'a>(statements: &[&'a Statement], property: &str) -> Option<&'a str> {
+    statements.iter().find(|s| s.property == property).map(|s| s.value.as_str())
+}
+
+/// A month (`YYYY-MM...`) as months since year 0, as `spell_months` counts them.
+fn month_of(date: &str) -> Option<u32> {
+    let year: u32 = date.get(..4)?.parse().ok()?;
+    let month: u32 = date.get(5..7).map_or(Some(1), |m| m.parse().ok())?;
+    (1..=12).contains(&month).then(|| year * 12 + month - 1)
+}
+
+/// The work spells of one testimony.
+fn works(statements: &[Statement]) -> Vec<Work> {
+    let value = |entity: &str, property: &str| {
+        statements.iter().find(|s| s.entity_id.as_str() == entity && s.property == property).map(|s| s.value.as_str())
+    };
+    let mut found = Vec::new();
+    for spell in spells(statements) {
+        let Some(witness) = first(&spell.own, "employee") else { continue };
+        let employer = first(&spell.own, "employer");
+        let site = first(&spell.own, "worksite");
+        let country = site.and_then(|s| value(s, "country")).or_else(|| employer.and_then(|e| value(e, "country")));
+        let placed = country == Some(WORK_COUNTRY) && value(witness, "nationality") == Some(NATIONALITY);
+        let months = spell_months(first(&spell.own, "startDate"), first(&spell.own, "endDate"));
+        let of = |schema: &str, property: &str| -> Vec<(&EntityId, String)> {
+            spell
+                .related
+                .iter()
+                .filter(|(_, (s, _))| *s == schema)
+                .flat_map(|(id, (_, facts))| {
+                    facts.iter().filter(|f| f.property == property).map(move |f| (*id, f.value.clone()))
+                })
+                .collect()
+        };
+        // A permit's year is its start when coded, else the spell's first (the worker came on it).
+        let mut permits = Vec::new();
+        for (permit, purpose) in of("Permit", "purpose") {
+            let issued = value(permit.as_str(), "startDate").and_then(month_of).or_else(|| months.first().copied());
+            if let Some(issued) = issued {
+                permits.push((issued, purpose));
+            }
+        }
+        found.push(Work {
+            witness: witness.to_string(),
+            placed,
+            sector: first(&spell.own, "sector").map(str::to_string),
+            employer: employer.map(str::to_string),
+            dispatchers: of("Dispatch", "dispatcher").into_iter().map(|(_, d)| d).collect(),
+            permits,
+            months,
+        });
+    }
+    found
+}
+
+impl Service {
+    /// The sanctions brief for `request.audience`, from one snapshot of the project.
+    pub fn brief(&self, request: &BriefRequest) -> Result<Brief> {
+        let model = model()?;
+        let framework = Framework::builtin().map_err(|d| Error::internal(format!("the legal framework: {d:?}")))?;
+        let audience = request.audience;
+        let coarsened = !audience.receives_words();
+        if coarsened && request.min_witnesses < MIN_OUTSIDE_WITNESSES {
+            return Err(Error::usage(format!(
+                "a brief for audience `{}` needs at least {MIN_OUTSIDE_WITNESSES} witnesses behind a count (asked: {}); \
+                 below that the check protects no one",
+                audience.as_str(),
+                request.min_witnesses
+            )));
+        }
+        let k = request.min_witnesses.max(1);
+        let since = match &request.since {
+            Some(date) => Some(
+                month_of(date)
+                    .filter(|_| date.len() >= 7)
+                    .ok_or_else(|| Error::usage(format!("--since: `{date}` is not a date (YYYY-MM or YYYY-MM-DD)")))?,
+            ),
+            None => None,
+        };
+        let bearing_date = |bearing: Bearing| {
+            framework
+                .instruments
+                .iter()
+                .find(|i| i.bearing == bearing)
+                .and_then(|i| i.date_of_bearing.clone())
+                .ok_or_else(|| Error::internal(format!("the legal framework has no date for {bearing:?}")))
+        };
+        let deadline = bearing_date(Bearing::WorkingAfter)?;
+        let permits_from = bearing_date(Bearing::PermitAfter)?;
+        let deadline_month = month_of(&deadline).ok_or_else(|| Error::internal("the deadline is not a date"))?;
+        let permits_month = month_of(&permits_from).ok_or_else(|| Error::internal("the permit date is not a date"))?;
+        let store = &*self.project.read()?;
+
+        // Every testimony whose witness's consent covers the audience: its work spells.
+        let mut read_ids: Vec<String> = Vec::new();
+        let mut left_out = 0usize;
+        let mut synthetic = false;
+        let mut work: Vec<Work> = Vec::new();
+        let mut every: Vec<(clew_model::SourceId, bool, Vec<Work>)> = Vec::new();
+        store.for_each_testimony(&[], &mut |id, statements| {
+            every.push((id, is_synthetic(&statements), works(&statements)));
+            Ok(())
+        })?;
+        for (id, fictional, spells) in every {
+            let Some(source) = store.source(&id)? else { continue };
+            if source.kind != SourceKind::Testimony {
+                continue;
+            }
+            let consent = source_consent(store, &id)?;
+            if audience.refusal_of(&source, consent.as_ref().map(|(c, w)| (c, w.as_deref()))).is_some() {
+                left_out += 1;
+                continue;
+            }
+            synthetic |= fictional;
+            read_ids.push(id.as_str().to_string());
+            work.extend(spells);
+        }
+
+        let label = |list: &str, code: &str| -> String {
+            model.codes.get(list).and_then(|codes| codes.get(code)).cloned().unwrap_or_else(|| code.to_string())
+        };
+        let count = |n: usize| if coarsened && n > 0 && n < k { None } else { Some(n) };
+        let in_scope = |month: &u32| since.is_none_or(|s| *month >= s);
+        let after = |month: &u32| *month > deadline_month && in_scope(month);
+
+        // After the deadline: by witness, year and sector.
+        let mut witnesses_after: BTreeSet<&str> = BTreeSet::new();
+        let mut spells_after = 0usize;
+        let mut by_year: BTreeMap<u32, BTreeSet<&str>> = BTreeMap::new();
+        let mut by_sector: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        let mut unplaced = 0usize;
+        for spell in &work {
+            if !spell.placed {
+                unplaced += 1;
+                continue;
+            }
+            let months_after: Vec<&u32> = spell.months.iter().filter(|m| after(m)).collect();
+            if months_after.is_empty() {
+                continue;
+            }
+            spells_after += 1;
+            witnesses_after.insert(&spell.witness);
+            for month in months_after {
+                by_year.entry(month / 12).or_default().insert(&spell.witness);
+            }
+            by_sector.entry(spell.sector.as_deref().unwrap_or("")).or_default().insert(&spell.witness);
+        }
+        let after_deadline = AfterDeadline {
+            witnesses: count(witnesses_after.len()),
+            spells: if coarsened && witnesses_after.len() < k { None } else { Some(spells_after) },
+            by_year: by_year.iter().map(|(year, w)| (*year, count(w.len()))).collect(),
+            by_sector: by_sector.iter().map(|(sector, w)| (label("sector", sector), count(w.len()))).collect(),
+        };
+
+        // Permits by year issued and declared purpose: witnesses, once each.
+        let mut permits: BTreeMap<u32, BTreeMap<&str, BTreeSet<&str>>> = BTreeMap::new();
+        let mut permits_after: BTreeSet<&str> = BTreeSet::new();
+        for spell in work.iter().filter(|s| s.placed) {
+            for (issued, purpose) in spell.permits.iter().filter(|(issued, _)| in_scope(issued)) {
+                permits.entry(issued / 12).or_default().entry(purpose.as_str()).or_default().insert(&spell.witness);
+                if *issued >= permits_month {
+                    permits_after.insert(&spell.witness);
+                }
+            }
+        }
+        let mut purposes: Vec<String> = permits
+            .values()
+            .flat_map(|p| p.keys().map(|s| s.to_string()))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        // Study and work first: the channel the resolutions closed, and the one used instead.
+        purposes.sort_by_key(|p| (p != "study", p != "work", p.clone()));
+        let purposes: Vec<(String, String)> =
+            purposes.into_iter().map(|p| (label("permitPurpose", &p), p)).map(|(l, p)| (p, l)).collect();
+        let permit_years = match (permits.keys().next(), permits.keys().last()) {
+            (Some(&first), Some(&last)) => (first..=last)
+                .map(|year| PermitYear {
+                    year,
+                    counts: purposes
+                        .iter()
+                        .map(|(p, _)| {
+                            count(permits.get(&year).and_then(|y| y.get(p.as_str())).map_or(0, BTreeSet::len))
+                        })
+                        .collect(),
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+
+        // Employers and dispatching bodies.
+        let mut named: BTreeMap<(BodyRole, &str), Named<'_>> = BTreeMap::new();
+        for spell in work.iter().filter(|s| s.placed && s.months.iter().any(in_scope)) {
+            let worked_after = spell.months.iter().any(after);
+            let last = spell.months.last().map(|m| m / 12);
+            let bodies = spell
+                .employer
+                .iter()
+                .map(|e| (BodyRole::Employer, e.as_str()))
+                .chain(spell.dispatchers.iter().map(|d| (BodyRole::Dispatcher, d.as_str())));
+            for key in bodies {
+                let row = named.entry(key).or_default();
+                row.0.insert(&spell.witness);
+                if worked_after {
+                    row.1.insert(&spell.witness);
+                }
+                row.2 = row.2.max(last);
+            }
+        }
+        let matches = self.matches_by_subject(store, audience)?;
+        let mut lookup = Names::new(model, store, audience, coarsened);
+        let mut bodies = Vec::new();
+        let mut held = 0usize;
+        for ((role, id), (witnesses, after, last)) in named {
+            if coarsened && witnesses.len() < k {
+                held += 1;
+                continue;
+            }
+            let (Ok(entity), Some(name)) = (EntityId::new(id), lookup.name(id)?) else {
+                held += 1;
+                continue;
+            };
+            bodies.push(Body {
+                role,
+                matches: matches.get(&entity).cloned().unwrap_or_default(),
+                id: entity,
+                name,
+                witnesses: witnesses.len(),
+                after_deadline: count(after.len()),
+                last_year: last,
+            });
+        }
+        bodies.sort_by(|a, b| {
+            (a.role, std::cmp::Reverse(a.after_deadline.unwrap_or(0)), std::cmp::Reverse(a.witnesses), &a.id).cmp(&(
+                b.role,
+                std::cmp::Reverse(b.after_deadline.unwrap_or(0)),
+                std::cmp::Reverse(b.witnesses),
+                &b.id,
+            ))
+        });
+
+        // The newest revenue estimates kept.
+        let mut revenue: Vec<KeptRevenue> = self
+            .kept_estimates()?
+            .into_iter()
+            .filter(|e| e.kind == EstimateKind::Revenue)
+            .map(|e| KeptRevenue {
+                number: e.number,
+                title: e.title,
+                recorded_at: e.recorded_at,
+                synthetic: e.synthetic,
+                headline: e.headline,
+            })
+            .collect();
+        revenue.sort_by_key(|e| std::cmp::Reverse(e.number));
+        revenue.truncate(REVENUE_ESTIMATES);
+        synthetic |= revenue.iter().any(|e| e.synthetic);
+
+        let legal = framework.instruments.iter().filter(|i| i.bearing != Bearing::Finding).cloned().collect();
+        read_ids.sort_unstable();
+        let log_head = store
+            .events_newest_first(None, 1)?
+            .into_iter()
+            .next()
+            .map(|e| (e.seq, e.recorded_at.clone(), hex::encode(e.leaf_hash)));
+        let made_from = BriefMadeFrom {
+            clew: env!("CARGO_PKG_VERSION").to_string(),
+            framework: framework.version.clone(),
+            log_head,
+            testimonies_sha256: sha256_hex(read_ids.join("\n").as_bytes()),
+            estimates: revenue.iter().map(|e| e.number).collect(),
+        };
+        Ok(Brief {
+            format: BRIEF_FORMAT,
+            audience,
+            synthetic,
+            coarsened,
+            min_witnesses: k,
+            since: since.map(|m| format!("{:04}-{:02}", m / 12, m % 12 + 1)),
+            deadline,
+            permits_from,
+            testimonies: read_ids.len(),
+            testimonies_left_out: left_out,
+            after_deadline,
+            spells_unplaced: unplaced,
+            permits: permit_years,
+            purposes,
+            permits_after: count(permits_after.len()),
+            bodies,
+            bodies_held_back: held,
+            revenue,
+            legal,
+            made_from,
+        })
+    }
+
+    /// Every sanctions match recorded in the project that the audience may read, by the entity screened.
+    fn matches_by_subject(
+        &self,
+        store: &dyn clew_store::ReadTx,
+        audience: Audience,
+    ) -> Result<BTreeMap<EntityId, Vec<ListMatch>>> {
+        let ceiling = audience.max_sensitivity();
+        let schemata = [crate::entities::SANCTIONS_MATCH.to_string()];
+        let mut by_subject: BTreeMap<EntityId, Vec<ListMatch>> = BTreeMap::new();
+        let mut after: Option<EntityId> = None;
+        loop {
+            let page = store.list_entities(&schemata, after.as_ref(), 1000)?;
+            let Some(last) = page.last().map(|row| row.id.clone()) else { break };
+            for row in &page {
+                let statements: Vec<Statement> =
+                    store.statements_for_entity(&row.id)?.into_iter().filter(|s| s.sensitivity <= ceiling).collect();
+                let value =
+                    |property: &str| statements.iter().find(|s| s.property == property).map(|s| s.value.clone());
+                let (Some(subject), Some(list)) = (value("subject"), value("listName")) else { continue };
+                let Ok(subject) = EntityId::new(&subject) else { continue };
+                let score = value("score").and_then(|s| s.parse().ok()).unwrap_or(0.0);
+                by_subject.entry(subject).or_default().push((list, value("listEntry").unwrap_or_default(), score));
+            }
+            after = Some(last);
+        }
+        for found in by_subject.values_mut() {
+            found.sort_by(|a, b| b.2.total_cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+        }
+        Ok(by_subject)
+    }
+
+    /// Logs a brief leaving the project (`brief-export`: its audience, the month it starts from and each
+    /// file's SHA-256), then writes its files into the new folder `out`, whole or not at all.
+    pub fn write_brief(
+        &self,
+        actor: &crate::Actor,
+        brief: &Brief,
+        files: &[(&str, &[u8])],
+        out: &std::path::Path,
+    ) -> Result<(u64, Vec<(String, String)>)> {
+        crate::dossier::refuse_occupied(out)?;
+        let hashed: Vec<(String, String)> =
+            files.iter().map(|(name, bytes)| (name.to_string(), sha256_hex(bytes))).collect();
+        let detail = serde_json::json!({
+            "audience": brief.audience,
+            "since": brief.since,
+            "min_witnesses": brief.min_witnesses,
+            "log_head": brief.made_from.log_head.as_ref().map(|(seq, _, _)| seq),
+            "files": hashed.iter().map(|(name, sha256)| serde_json::json!({"name": name, "sha256": sha256})).collect::<Vec<_>>(),
+        });
+        let event = self.log_event(actor, clew_custody::EventKind::BriefExport, &detail)?;
+        let all: Vec<(String, Vec<u8>)> =
+            files.iter().map(|(name, bytes)| (name.to_string(), bytes.to_vec())).collect();
+        clew_files::write_folder_atomic(out, &all).map_err(|e| Error::usage(e.to_string()))?;
+        Ok((event, hashed))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn request(audience: Audience, k: usize, since: Option<&str>) -> BriefRequest {
+        BriefRequest { audience, min_witnesses: k, since: since.map(str::to_string) }
+    }
+
+    #[test]
+    fn a_brief_counts_witnesses_after_the_deadline_and_withholds_thin_counts_outside() {
+        let dir = tempfile::tempdir().unwrap();
+        let project = dir.path().join("demo");
+        crate::demo::build_demo(&project, 600, 11, &mut |_| {}).unwrap();
+        let service = Service::open(&project).unwrap();
+        let internal = service.brief(&request(Audience::Internal, 5, None)).unwrap();
+        assert!(internal.synthetic && !internal.coarsened && internal.testimonies == 600);
+        assert_eq!((internal.deadline.as_str(), internal.permits_from.as_str()), ("2019-12-22", "2017-09-11"));
+        // Each witness once a year; the total between the busiest year and the sum of the years.
+        let after = &internal.after_deadline;
+        let total = after.witnesses.unwrap();
+        let years: Vec<usize> = after.by_year.iter().map(|(_, n)| n.unwrap()).collect();
+        assert!(after.by_year.iter().all(|(year, _)| *year >= 2020), "{after:?}");
+        assert!(total > 0 && *years.iter().max().unwrap() <= total && total <= years.iter().sum(), "{after:?}");
+        assert!(after.spells.unwrap() >= total);
+        assert!(after.by_sector.iter().all(|(_, n)| n.unwrap() <= total));
+        // Study permits appear and grow once the work channel closed (the demo's story; synthetic data).
+        let study = internal.purposes.iter().position(|(p, _)| p == "study").unwrap();
+        let study_in = |from: u32, to: u32| -> usize {
+            internal.permits.iter().filter(|y| (from..=to).contains(&y.year)).map(|y| y.counts[study].unwrap()).sum()
+        };
+        assert!(study_in(2020, 2026) > study_in(2013, 2019), "{:?}", internal.permits);
+        // Bodies: dispatchers first, then employers, each most-named-after-the-deadline first.
+        assert!(internal.bodies.iter().any(|b| b.role == BodyRole::Dispatcher));
+        assert!(internal.bodies.windows(2).all(|w| w[0].role <= w[1].role));
+        assert!(internal.bodies.iter().all(|b| b.after_deadline.unwrap() <= b.witnesses && b.name.starts_with("DEMO")));
+        assert!(!internal.revenue.is_empty() && internal.revenue.iter().all(|e| e.synthetic));
+
+        // --since: only work and permits from that month on.
+        let since = service.brief(&request(Audience::Internal, 5, Some("2024-01"))).unwrap();
+        assert_eq!(since.since.as_deref(), Some("2024-01"));
+        assert!(since.after_deadline.by_year.iter().all(|(year, _)| *year >= 2024));
+        for (year, n) in &since.after_deadline.by_year {
+            assert_eq!(after.by_year.iter().find(|(y, _)| y == year).map(|(_, m)| *m), Some(*n), "{year}");
+        }
+        assert!(since.after_deadline.witnesses.unwrap() < total);
+        assert!(since.permits.iter().all(|y| y.year >= 2024));
+        let bad = service.brief(&request(Audience::Internal, 5, Some("last year"))).unwrap_err();
+        assert!(bad.to_string().contains("--since"), "{bad}");
+
+        // Outside the team and the courts: consent decides, no count between 1 and k − 1, thin bodies held back.
+        let outside = service.brief(&request(Audience::Monitors, 5, None)).unwrap();
+        let store = service.project.read().unwrap();
+        let mut refused = 0;
+        store
+            .for_each_testimony(&["Employment"], &mut |id, _| {
+                let source = store.source(&id)?.unwrap();
+                let consent = source_consent(&*store, &id).unwrap();
+                refused += usize::from(
+                    Audience::Monitors.refusal_of(&source, consent.as_ref().map(|(c, w)| (c, w.as_deref()))).is_some(),
+                );
+                Ok(())
+            })
+            .unwrap();
+        drop(store);
+        assert!(
+            refused > 0 && outside.testimonies_left_out == refused && outside.testimonies == 600 - refused,
+            "{refused}"
+        );
+        let thin = |n: &Option<usize>| n.is_some_and(|n| n > 0 && n < 5);
+        assert!(
+            !thin(&outside.after_deadline.witnesses) && !outside.after_deadline.by_year.iter().any(|(_, n)| thin(n))
+        );
+        assert!(!outside.after_deadline.by_sector.iter().any(|(_, n)| thin(n)));
+        assert!(!outside.permits.iter().flat_map(|y| &y.counts).any(thin) && !thin(&outside.permits_after));
+        assert!(outside.bodies.iter().all(|b| b.witnesses >= 5 && !thin(&b.after_deadline)));
+        assert!(internal.permits.iter().flat_map(|y| &y.counts).any(thin), "the demo has thin cells to withhold");
+        let text = serde_json::to_string(&outside).unwrap();
+        assert!(!text.contains("W-DEMO-") && !text.contains("T-DEMO-"), "no witness, no testimony named");
+        let refused = service.brief(&request(Audience::Un, 2, None)).unwrap_err();
+        assert!(refused.to_string().contains("at least 3"), "{refused}");
+    }
+}
