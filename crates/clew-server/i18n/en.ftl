@@ -564,6 +564,7 @@ dossier-revenue-per-month = Taken per worker-month (mean)
 dossier-revenue-total = Attributable in all (mean)
 dossier-revenue-small = Fewer than 30 witnesses give the state's take: the interval means little.
 dossier-revenue-none = No wage ledger shown gives what the state took.
+dossier-pdf-more = { $count } more rows, each with fewer witnesses, are in dossier.html.
 dossier-legal = The law it bears on
 dossier-legal-intro = Each instrument below, with the evidence that bears on it. The summaries are a reader's guide, not a legal opinion; each instrument's text is at its source.
 dossier-legal-exhibits = { $count ->

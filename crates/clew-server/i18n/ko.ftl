@@ -527,6 +527,7 @@ dossier-revenue-per-month = 노동자 1인 1개월당 국가 몫(평균)
 dossier-revenue-total = 귀속 총액(평균)
 dossier-revenue-small = 국가 몫을 말하는 증언자가 30명 미만입니다. 이 구간은 큰 의미가 없습니다.
 dossier-revenue-none = 제시된 임금 장부 중 국가가 가져간 금액을 보여 주는 것이 없습니다.
+dossier-pdf-more = 증언자가 더 적은 나머지 { $count }개 행은 dossier.html에 있습니다.
 dossier-legal = 관련 법규
 dossier-legal-intro = 아래 각 법규와 그에 관련된 증거입니다. 요약은 독자를 위한 안내일 뿐 법률 의견이 아니며, 각 법규의 원문은 출처에 있습니다.
 dossier-legal-exhibits = 관련 증거물 { $count }건.

@@ -143,6 +143,18 @@ pub(crate) fn t(text: &str) -> String {
     format!("#{}", lit(text))
 }
 
+/// The most rows of a long table (the sites; each kind of link of the network) the PDF prints: the HTML holds
+/// them all.
+const ROWS_PRINTED: usize = 40;
+
+/// Says how many rows of `total` the PDF left to the HTML, when it left some.
+fn more_in_html(m: &mut String, lang: Lang, total: usize) {
+    if total > ROWS_PRINTED {
+        let more = (total - ROWS_PRINTED) as i64;
+        let _ = writeln!(m, "{}\n", t(&lang.tr(Msg::DossierPdfMore, &[("count", Arg::Count(more))])));
+    }
+}
+
 /// A table of labels and figures, the figures to the right.
 pub(crate) fn table_of_two(m: &mut String, rows: &[[String; 2]]) {
     m.push_str("#table(columns: (1fr, auto), align: (left, right),");
@@ -398,15 +410,31 @@ fn markup(dossier: &Dossier, lang: Lang, fonts: &PdfFonts, has_map: bool) -> Str
         m.push_str("#image(\"/map.svg\", width: 100%)\n\n");
     }
     let witnesses = |n: usize| lang.tr(Msg::DossierWitnesses, &[("count", Arg::Count(n as i64))]);
-    let cells: Vec<[String; 2]> = dossier.sites.iter().map(|s| [s.label.clone(), witnesses(s.witnesses)]).collect();
+    // The places most witnesses worked at; a long tail is left to the HTML (a printed table of hundreds of rows
+    // reads as no one's report, and is most of a large dossier's typesetting).
+    let mut sites: Vec<&clew_service::dossier::Site> = dossier.sites.iter().collect();
+    sites.sort_by(|a, b| b.witnesses.cmp(&a.witnesses).then_with(|| a.label.cmp(&b.label)));
+    let cells: Vec<[String; 2]> =
+        sites.iter().take(ROWS_PRINTED).map(|s| [s.label.clone(), witnesses(s.witnesses)]).collect();
     table(&mut m, &[lang.t(Msg::DossierPlace), lang.t(Msg::DossierWitness)], "(1fr, auto)", &cells);
+    more_in_html(&mut m, lang, sites.len());
     let _ = writeln!(m, "#text(size: 8pt, {})\n", lit(&lang.t(Msg::MapSource)));
 
     // Network.
     let _ = writeln!(m, "= {}\n{}\n", t(&lang.t(Msg::DossierNetwork)), t(&lang.t(Msg::DossierNetworkIntro)));
     let withheld = lang.t(Msg::DossierWithheld);
-    let cells: Vec<[String; 4]> = dossier
+    // Each kind of link's strongest (the network is ordered by kind, then witnesses).
+    let mut shown_of_kind: std::collections::BTreeMap<_, usize> = std::collections::BTreeMap::new();
+    let printed: Vec<&clew_service::dossier::Link> = dossier
         .network
+        .iter()
+        .filter(|link| {
+            let shown = shown_of_kind.entry(link.kind).or_insert(0);
+            *shown += 1;
+            *shown <= ROWS_PRINTED
+        })
+        .collect();
+    let cells: Vec<[String; 4]> = printed
         .iter()
         .map(|link| {
             [
@@ -425,6 +453,10 @@ fn markup(dossier: &Dossier, lang: Lang, fonts: &PdfFonts, has_map: bool) -> Str
             }
         }
         m.push_str(")\n");
+    }
+    if dossier.network.len() > printed.len() {
+        let more = dossier.network.len() - printed.len();
+        let _ = writeln!(m, "{}\n", t(&lang.tr(Msg::DossierPdfMore, &[("count", Arg::Count(more as i64))])));
     }
 
     // Wages.

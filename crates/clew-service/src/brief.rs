@@ -28,6 +28,21 @@ pub const BRIEF_FORMAT: &str = "clew-brief-sanctions-v1";
 const WORK_COUNTRY: &str = "ru";
 const NATIONALITY: &str = "kp";
 
+/// The schemata a brief reads of each testimony: the spells, their permits and dispatch, the worksites' and
+/// employers' countries, the witnesses' nationality, and whether the testimony is synthetic.
+const BRIEF_SCHEMATA: [&str; 10] = [
+    "Employment",
+    "Permit",
+    "Dispatch",
+    "Worksite",
+    "Person",
+    "Company",
+    "Organization",
+    "LegalEntity",
+    "PublicBody",
+    "Testimony",
+];
+
 /// The most kept revenue estimates a brief shows (the newest).
 const REVENUE_ESTIMATES: usize = 3;
 
@@ -183,6 +198,8 @@ struct Work {
     employer: Option<String>,
     dispatchers: Vec<String>,
     permits: Vec<(u32, String)>,
+    /// The names this testimony gives the employer and the dispatching bodies: body, name, sensitivity.
+    names: Vec<(String, String, clew_model::Sensitivity)>,
 }
 
 fn first<'a>(statements: &[&'a Statement], property: &str) -> Option<&'a str> {
@@ -219,6 +236,7 @@ fn works(statements: &[Statement]) -> Vec<Work> {
                 })
                 .collect()
         };
+        let dispatchers: Vec<String> = of("Dispatch", "dispatcher").into_iter().map(|(_, d)| d).collect();
         // A permit's year is its start when coded, else the spell's first (the worker came on it).
         let mut permits = Vec::new();
         for (permit, purpose) in of("Permit", "purpose") {
@@ -227,12 +245,19 @@ fn works(statements: &[Statement]) -> Vec<Work> {
                 permits.push((issued, purpose));
             }
         }
+        let bodies: BTreeSet<&str> = employer.into_iter().chain(dispatchers.iter().map(String::as_str)).collect();
+        let names = statements
+            .iter()
+            .filter(|s| s.property == "name" && bodies.contains(s.entity_id.as_str()))
+            .map(|s| (s.entity_id.as_str().to_string(), s.value.clone(), s.sensitivity))
+            .collect();
         found.push(Work {
             witness: witness.to_string(),
+            names,
             placed,
             sector: first(&spell.own, "sector").map(str::to_string),
             employer: employer.map(str::to_string),
-            dispatchers: of("Dispatch", "dispatcher").into_iter().map(|(_, d)| d).collect(),
+            dispatchers,
             permits,
             months,
         });
@@ -283,8 +308,9 @@ impl Service {
         let mut left_out = 0usize;
         let mut synthetic = false;
         let mut work: Vec<Work> = Vec::new();
+        let same_person = crate::linkage::same_person(store)?;
         let mut every: Vec<(clew_model::SourceId, bool, Vec<Work>)> = Vec::new();
-        store.for_each_testimony(&[], &mut |id, statements| {
+        store.for_each_testimony(&BRIEF_SCHEMATA, &mut |id, statements| {
             every.push((id, is_synthetic(&statements), works(&statements)));
             Ok(())
         })?;
@@ -300,7 +326,11 @@ impl Service {
             }
             synthetic |= fictional;
             read_ids.push(id.as_str().to_string());
-            work.extend(spells);
+            // Each witness as one person: two pseudonyms reviewers judged the same count once.
+            work.extend(spells.into_iter().map(|spell| match same_person.get(&spell.witness) {
+                Some(person) => Work { witness: person.clone(), ..spell },
+                None => spell,
+            }));
         }
 
         let label = |list: &str, code: &str| -> String {
@@ -394,6 +424,15 @@ impl Service {
                 row.2 = row.2.max(last);
             }
         }
+        // Each body's name as the consenting testimonies give it at or under the audience's ceiling (the one most
+        // of them give); a body no testimony names is looked up whole, as a dossier would.
+        let ceiling = audience.max_sensitivity();
+        let mut given: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
+        for spell in &work {
+            for (body, name, _) in spell.names.iter().filter(|(_, _, s)| *s <= ceiling) {
+                *given.entry(body.as_str()).or_default().entry(name.as_str()).or_default() += 1;
+            }
+        }
         let matches = self.matches_by_subject(store, audience)?;
         let mut lookup = Names::new(model, store, audience, coarsened);
         let mut bodies = Vec::new();
@@ -403,7 +442,14 @@ impl Service {
                 held += 1;
                 continue;
             }
-            let (Ok(entity), Some(name)) = (EntityId::new(id), lookup.name(id)?) else {
+            let most_given = given.get(id).and_then(|names| {
+                names.iter().max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0))).map(|(name, _)| name.to_string())
+            });
+            let name = match most_given {
+                Some(name) => Some(name),
+                None => lookup.name(id)?,
+            };
+            let (Ok(entity), Some(name)) = (EntityId::new(id), name) else {
                 held += 1;
                 continue;
             };
@@ -619,6 +665,27 @@ mod tests {
         assert!(internal.permits.iter().flat_map(|y| &y.counts).any(thin), "the demo has thin cells to withhold");
         let text = serde_json::to_string(&outside).unwrap();
         assert!(!text.contains("W-DEMO-") && !text.contains("T-DEMO-"), "no witness, no testimony named");
+        // Two pseudonyms reviewers judged one person count once.
+        let store = service.project.read().unwrap();
+        let mut after_deadline: BTreeSet<String> = BTreeSet::new();
+        store
+            .for_each_testimony(&BRIEF_SCHEMATA, &mut |_, statements| {
+                for spell in works(&statements) {
+                    if spell.placed && spell.months.iter().any(|m| *m > 2019 * 12 + 11) {
+                        after_deadline.insert(spell.witness);
+                    }
+                }
+                Ok(())
+            })
+            .unwrap();
+        drop(store);
+        assert_eq!(after_deadline.len(), total, "counted apart, the same witnesses");
+        let two: Vec<EntityId> = after_deadline.iter().take(2).map(|w| EntityId::new(w).unwrap()).collect();
+        let actor = crate::Actor::new("reviewer").unwrap();
+        service.judge(&actor, &two[0], &two[1], crate::linkage::Verdict::Same, "one person").unwrap();
+        let joined = service.brief(&request(Audience::Internal, 5, None)).unwrap();
+        assert_eq!(joined.after_deadline.witnesses, Some(total - 1));
+
         let refused = service.brief(&request(Audience::Un, 2, None)).unwrap_err();
         assert!(refused.to_string().contains("at least 3"), "{refused}");
     }

@@ -337,7 +337,10 @@ pub const MIN_OUTSIDE_WITNESSES: usize = 3;
 /// One spell of a testimony at the entity.
 #[derive(Clone)]
 struct SpellAt {
+    /// The witness, as one person: two pseudonyms reviewers judged the same are one.
     witness: Option<String>,
+    /// The witness entity the testimony names.
+    named: Option<String>,
     months: Vec<u32>,
     /// Whether its period is coded to the month (a year alone would count it present in every month).
     exact: bool,
@@ -471,7 +474,8 @@ impl Service {
             }
         }
 
-        // Each testimony: its consent, then its spells at the entity.
+        // Each testimony: its consent, then its spells at the entity, each witness as one person.
+        let same_person = crate::linkage::same_person(store)?;
         let mut read: Vec<Read> = Vec::new();
         let mut refused = 0usize;
         for testimony in &testimonies {
@@ -488,7 +492,13 @@ impl Service {
             }
             let quotable = consent.as_ref().is_some_and(|(c, _)| audience.may_quote(c));
             let statements = testimony_statements(store, testimony)?;
-            if let Some(one) = read_testimony(testimony, &statements, id, &sites_operated, &rules, taxonomy, &rates) {
+            if let Some(mut one) = read_testimony(testimony, &statements, id, &sites_operated, &rules, taxonomy, &rates)
+            {
+                for spell in &mut one.spells {
+                    if let Some(person) = spell.witness.as_ref().and_then(|w| same_person.get(w)) {
+                        spell.witness = Some(person.clone());
+                    }
+                }
                 read.push(Read { quotable, ..one });
             }
         }
@@ -571,7 +581,7 @@ impl Service {
                 testimony: (!coarsened).then(|| testimony.id.clone()),
                 source: testimony.id.clone(),
                 witness: if audience == Audience::Internal {
-                    testimony.spells.iter().find_map(|s| s.witness.clone())
+                    testimony.spells.iter().find_map(|s| s.named.clone())
                 } else {
                     None
                 },
@@ -1103,6 +1113,7 @@ fn read_testimony(
         }
         spells_at.push(SpellAt {
             witness: first_value(&spell.own, "employee").map(str::to_string),
+            named: first_value(&spell.own, "employee").map(str::to_string),
             months,
             exact,
             ledger: ledgers.iter().find(|l| l.spell.as_ref() == Some(spell_id)).cloned(),
@@ -1462,6 +1473,7 @@ mod tests {
     fn a_witness_is_covered_only_by_k_witnesses_at_one_site_in_one_month() {
         let spell = |witness: &str, site: Option<&str>, months: &[u32]| SpellAt {
             witness: Some(witness.to_string()),
+            named: Some(witness.to_string()),
             months: months.to_vec(),
             exact: true,
             ledger: None,
@@ -1512,6 +1524,31 @@ mod tests {
         assert!(!names_source(r#"{"testimony":"T-10","records":3}"#, &id), "another testimony");
         assert!(!names_source(r#"{"files":1,"statements_sha256":"ab"}"#, &id));
         assert!(names_source("not json", &id), "what cannot be read is not shown");
+    }
+
+    #[test]
+    fn two_pseudonyms_judged_one_person_count_as_one_witness() {
+        use crate::linkage::Verdict;
+        let (_dir, service, company) = demo();
+        let before = service.dossier(&request(&company, Audience::Internal, 5)).unwrap();
+        let claim = before.claims.iter().max_by_key(|c| c.witnesses).unwrap();
+        let named: BTreeSet<String> =
+            claim.exhibits.iter().filter_map(|n| before.exhibits[n - 1].witness.clone()).collect();
+        let two: Vec<EntityId> = named.iter().take(2).map(|w| EntityId::new(w).unwrap()).collect();
+        let actor = crate::Actor::new("reviewer").unwrap();
+        let witnesses_of = |dossier: &Dossier| {
+            dossier.claims.iter().find(|c| c.code.code == claim.code.code).map(|c| c.witnesses).unwrap()
+        };
+        service.judge(&actor, &two[0], &two[1], Verdict::Same, "one person interviewed twice").unwrap();
+        let after = service.dossier(&request(&company, Audience::Internal, 5)).unwrap();
+        assert_eq!(witnesses_of(&after), claim.witnesses - 1, "{two:?}");
+        // Each exhibit still shows the pseudonym its testimony gives.
+        let shown = |d: &Dossier| d.exhibits.iter().map(|e| e.witness.clone()).collect::<Vec<_>>();
+        assert_eq!(shown(&after), shown(&before));
+        // A later judgement that they are different people undoes it.
+        service.judge(&actor, &two[1], &two[0], Verdict::Different, "on second thought").unwrap();
+        let again = service.dossier(&request(&company, Audience::Internal, 5)).unwrap();
+        assert_eq!(witnesses_of(&again), claim.witnesses);
     }
 
     fn request(entity: &EntityId, audience: Audience, k: usize) -> DossierRequest {

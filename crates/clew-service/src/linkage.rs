@@ -151,6 +151,40 @@ fn stored_verdict(judgement: &StoredJudgement) -> Result<Verdict> {
     })
 }
 
+/// The witnesses reviewers judged to be one person (`same`; the latest judgement on a pair counts), each
+/// mapped to the first id of its cluster: wherever witnesses are counted (a dossier's corroboration, its *k*
+/// check, a brief), two testimonies of one person under two pseudonyms count once. Entities in no such
+/// judgement are not in the map.
+pub(crate) fn same_person(store: &dyn ReadTx) -> Result<BTreeMap<String, String>> {
+    let mut latest: BTreeMap<(String, String), Verdict> = BTreeMap::new();
+    for judgement in store.link_judgements()? {
+        let verdict = stored_verdict(&judgement)?;
+        let (a, b) = (judgement.entity_a, judgement.entity_b);
+        latest.insert(if a <= b { (a, b) } else { (b, a) }, verdict);
+    }
+    // Union-find, each cluster rooted at its smallest id.
+    let mut parent: BTreeMap<String, String> = BTreeMap::new();
+    fn root(parent: &BTreeMap<String, String>, id: &str) -> String {
+        let mut at = id.to_string();
+        while let Some(up) = parent.get(&at).filter(|up| **up != at) {
+            at = up.clone();
+        }
+        at
+    }
+    for ((a, b), verdict) in latest {
+        if verdict != Verdict::Same {
+            continue;
+        }
+        let (ra, rb) = (root(&parent, &a), root(&parent, &b));
+        let (low, high) = if ra <= rb { (ra, rb) } else { (rb, ra) };
+        parent.insert(high, low.clone());
+        parent.entry(a).or_insert_with(|| low.clone());
+        parent.entry(b).or_insert(low);
+    }
+    let members: Vec<String> = parent.keys().cloned().collect();
+    Ok(members.into_iter().map(|id| (root(&parent, &id), id)).map(|(r, id)| (id, r)).collect())
+}
+
 /// The judgements recorded in `store` on the records being linked; the latest on a pair counts.
 fn stored_judgements(store: &dyn ReadTx, records: &Records) -> Result<Vec<Judged>> {
     let mut latest: BTreeMap<(u32, u32), Verdict> = BTreeMap::new();

@@ -64,11 +64,38 @@ fn a_dossier_and_a_brief_pdf_are_the_same_bytes_for_the_same_evidence_and_hold_t
         }
         assert!(words.contains(heading), "{audience:?}: {heading}");
         assert!(words.contains(&dossier.entity.caption), "{audience:?}");
+        // Long tables (sites, each kind of link) print their 40 strongest rows and say the rest are in the HTML.
+        let mut of_kind = std::collections::BTreeMap::new();
+        for link in &dossier.network {
+            *of_kind.entry(link.kind).or_insert(0usize) += 1;
+        }
+        let long = dossier.sites.len() > 40 || of_kind.values().any(|n| *n > 40);
+        assert_eq!(
+            words.contains("dossier.html"),
+            long,
+            "{audience:?}: {} sites, links {of_kind:?}",
+            dossier.sites.len()
+        );
+
         assert_eq!(words.contains("W-DEMO-"), audience == Audience::Internal, "{audience:?}: pseudonyms");
         assert!(!words.contains("SYNTHETIC-PROTECTED"));
         let prefix = artefacts().join(&name);
         tool("pdftoppm", &["-png", "-r", "60", "-f", "1", "-l", "3", file.to_str().unwrap(), prefix.to_str().unwrap()]);
     }
+
+    // The team's dossier on a dispatching body has a long network: its PDF prints each kind's strongest links.
+    let body = clew_model::EntityId::new("demo.dprk-entity.001").unwrap();
+    let dossier =
+        service.dossier(&DossierRequest { entity: body, audience: Audience::Internal, min_witnesses: 5 }).unwrap();
+    let minded = dossier.network.iter().filter(|l| l.kind == clew_service::dossier::LinkKind::Minded).count();
+    assert!(minded > 40, "{minded}");
+    let file = artefacts().join("dossier-internal-body.pdf");
+    std::fs::write(&file, render_pdf(&dossier, Lang::En, &fonts, "test-body").unwrap()).unwrap();
+    let words = String::from_utf8(tool("pdftotext", &[file.to_str().unwrap(), "-"]).stdout).unwrap();
+    assert!(
+        words.contains("more rows, each with fewer witnesses, are in dossier.html"),
+        "the tail is said to be in the HTML"
+    );
 
     // The sanctions brief, from the same project: the same bytes again, its counts in its text.
     for (audience, lang, heading) in
