@@ -691,6 +691,13 @@ fn diagnostics(problems: &[SourceDiagnostic]) -> String {
     problems.iter().map(|d| d.message.to_string()).collect::<Vec<_>>().join("; ")
 }
 
+/// The fonts in [`DEFAULT_FONT_DIR`], loaded once for the process (the web application's PDFs); what is
+/// missing, when something is.
+pub fn system_fonts() -> Result<&'static PdfFonts, String> {
+    static FONTS: std::sync::OnceLock<Result<PdfFonts, String>> = std::sync::OnceLock::new();
+    FONTS.get_or_init(|| PdfFonts::load(&[PathBuf::from(DEFAULT_FONT_DIR)])).as_ref().map_err(Clone::clone)
+}
+
 /// The dossier as PDF/A-2b in `lang`, set in `fonts`; `ident` (the manifest's SHA-256) makes the document's
 /// identifier. The same dossier, fonts and identifier give the same bytes.
 pub fn render_pdf(dossier: &Dossier, lang: Lang, fonts: &PdfFonts, ident: &str) -> Result<Vec<u8>, String> {

@@ -483,6 +483,9 @@ pub(crate) struct DossierFields {
     audience: String,
     #[serde(default)]
     lang: String,
+    /// `pdf` for the PDF/A-2b; anything else the HTML file.
+    #[serde(default)]
+    format: String,
 }
 
 /// The dossiers the reader's role may make on the entity: a form per audience and language (making one is a
@@ -508,10 +511,13 @@ pub(crate) async fn dossier_choices(
                         th scope="row" { (lang.tr(Msg::DossierAudience, &[("audience", Arg::Text(audience.as_str()))])) }
                         @for other in Lang::ALL {
                             td {
-                                form.inline method="post" action={ "/entities/" (view.id) "/dossier" } {
-                                    input type="hidden" name="audience" value=(audience.as_str());
-                                    input type="hidden" name="lang" value=(other.tag());
-                                    button type="submit" lang=(other.tag()) { (other.endonym()) }
+                                @for format in ["html", "pdf"] {
+                                    form.inline method="post" action={ "/entities/" (view.id) "/dossier" } {
+                                        input type="hidden" name="audience" value=(audience.as_str());
+                                        input type="hidden" name="lang" value=(other.tag());
+                                        input type="hidden" name="format" value=(format);
+                                        button type="submit" lang=(other.tag()) { (other.endonym()) " · " (format.to_uppercase()) }
+                                    }
                                 }
                             }
                         }
@@ -524,8 +530,8 @@ pub(crate) async fn dossier_choices(
 }
 
 /// Makes a dossier on the entity for the audience asked (one the reader's role may make) and sends it as an
-/// HTML file to save (`Content-Disposition: attachment`), logged as a `dossier-export` custody event before it
-/// is sent.
+/// HTML file, or a PDF/A-2b set in the system's fonts, to save (`Content-Disposition: attachment`), logged as a
+/// `dossier-export` custody event before it is sent.
 pub(crate) async fn dossier(
     State(app): State<App>,
     ctx: Ctx,
@@ -560,19 +566,39 @@ async fn dossier_response(
     let written_in = Lang::from_tag(&fields.lang).unwrap_or(ctx.lang);
     let actor = clew_service::Actor::new(&caller.name).map_err(Failure::from)?;
     let safe_id = subject.as_str().replace(|c: char| !c.is_ascii_alphanumeric() && c != '.' && c != '-', "_");
-    let name = format!("dossier-{safe_id}-{}-{}.html", audience.as_str(), written_in.tag());
-    let html = app
+    let pdf = fields.format == "pdf";
+    let (extension, content_type) = if pdf { ("pdf", "application/pdf") } else { ("html", "text/html; charset=utf-8") };
+    let name = format!("dossier-{safe_id}-{}-{}.{extension}", audience.as_str(), written_in.tag());
+    let file = name.clone();
+    let bytes = app
         .run(move |service| {
+            // The fonts first: a server without them says so before any work is done.
+            let fonts = if pdf {
+                Some(crate::dossier_pdf::system_fonts().map_err(|e| {
+                    clew_service::Error::usage(format!("this server cannot make the PDF: {e}; the HTML dossier needs no fonts"))
+                })?)
+            } else {
+                None
+            };
             let request = DossierRequest { entity: subject, audience, min_witnesses: service.dossier_min_witnesses() };
             let made = service.dossier(&request)?;
-            let html = crate::dossier::render_html(&made, written_in);
-            service.log_dossier(&actor, &made, &[("dossier.html", html.as_bytes())])?;
-            Ok(html)
+            let bytes = match fonts {
+                Some(fonts) => {
+                    let manifest = serde_json::to_vec_pretty(&made.manifest(written_in.tag()))
+                        .map_err(|e| clew_service::Error::internal(e.to_string()))?;
+                    let ident = clew_model::ids::sha256_hex(&manifest);
+                    crate::dossier_pdf::render_pdf(&made, written_in, fonts, &ident)
+                        .map_err(clew_service::Error::internal)?
+                }
+                None => crate::dossier::render_html(&made, written_in).into_bytes(),
+            };
+            service.log_dossier(&actor, &made, &[(file.as_str(), &bytes)])?;
+            Ok(bytes)
         })
         .await?;
     let headers = [
-        (axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8".to_string()),
+        (axum::http::header::CONTENT_TYPE, content_type.to_string()),
         (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
     ];
-    Ok((headers, html).into_response())
+    Ok((headers, bytes).into_response())
 }

@@ -692,4 +692,18 @@ async fn the_entity_page_offers_each_role_the_dossiers_it_may_make_and_each_is_l
     let digest = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(dossier.body.as_bytes()));
     assert!(newest["detail"].as_str().unwrap().contains(&digest), "{newest}");
     assert_ne!(before["recent_events"][0]["seq"], newest["seq"]);
+
+    // As PDF/A-2b, set in the system's fonts, logged with the PDF's hash.
+    let fields = [("audience", "internal"), ("lang", "ru"), ("format", "pdf")];
+    let pdf = harness.post_form(&format!("{page}/dossier"), Some(&sessions[&Role::Custodian]), &fields).await;
+    assert_eq!(pdf.status, StatusCode::OK, "{}", pdf.body);
+    assert_eq!(pdf.headers.get(header::CONTENT_TYPE).unwrap(), "application/pdf");
+    let disposition = pdf.headers.get(header::CONTENT_DISPOSITION).unwrap().to_str().unwrap();
+    assert_eq!(disposition, "attachment; filename=\"dossier-demo.company.0000-internal-ru.pdf\"");
+    assert!(pdf.bytes.starts_with(b"%PDF-"));
+    let after = harness.get("/api/v1/dashboard", Some(&sessions[&Role::Custodian])).await.json();
+    let newest = &after["recent_events"][0];
+    let digest = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&pdf.bytes));
+    assert!(newest["kind"] == "dossier-export" && newest["detail"].as_str().unwrap().contains(&digest), "{newest}");
+    assert!(choices.body.contains("name=\"format\" value=\"pdf\""));
 }
