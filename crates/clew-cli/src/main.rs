@@ -1060,13 +1060,15 @@ fn dossier(
         None
     } else {
         service.can_sign("a dossier's proofs (or give --no-proofs)")?;
-        Some(passphrase(passphrase_env, false)?.ok_or_else(|| {
+        let given = passphrase(passphrase_env, false)?.ok_or_else(|| {
             Failure::usage(
                 "a dossier's proofs need the passphrase of the project's keys: run in a terminal, give \
                  --passphrase-env VAR, or give --no-proofs"
                     .into(),
             )
-        })?)
+        })?;
+        service.check_signing_passphrase("a dossier's proofs", &given)?;
+        Some(given)
     };
     let made = service.dossier(&request)?;
     let html = clew_server::dossier::render_html(&made, args.lang);

@@ -281,11 +281,32 @@ impl AtomicFile {
 pub fn write_folder_atomic(out: &Path, files: &[(String, Vec<u8>)]) -> Result<(), FileError> {
     let dir = folder_of(out);
     let name = out.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    // Each file a plain name in the folder: never a path leading out of it.
+    for (file, _) in files {
+        let plain = Path::new(file).components().count() == 1
+            && matches!(Path::new(file).components().next(), Some(std::path::Component::Normal(_)));
+        if !plain {
+            return Err(FileError::Io {
+                path: out.join(file),
+                message: "not a plain file name".into(),
+                kind: std::io::ErrorKind::InvalidInput,
+            });
+        }
+    }
     std::fs::create_dir_all(&dir).map_err(io(&dir))?;
     remove_abandoned(&dir, &name);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
-    let partial = dir.join(format!(".{name}.{}.{nanos}.partial", std::process::id()));
-    create_private_dir(&partial)?;
+    // A new folder no one can have planted (not recursive: an existing folder, or a link to one, is refused),
+    // under a name no one can guess.
+    let mut attempt = 0u32;
+    let partial = loop {
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+        let partial = dir.join(format!(".{name}.{}.{nanos}{attempt}.partial", std::process::id()));
+        match std::fs::DirBuilder::new().mode(PRIVATE_DIR_MODE).create(&partial) {
+            Ok(()) => break partial,
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists && attempt < 16 => attempt += 1,
+            Err(error) => return Err(io(&partial)(error)),
+        }
+    };
     let written = (|| {
         for (file, bytes) in files {
             let path = partial.join(file);
@@ -293,9 +314,7 @@ pub fn write_folder_atomic(out: &Path, files: &[(String, Vec<u8>)]) -> Result<()
             handle.write_all(bytes).and_then(|()| handle.sync_all()).map_err(io(&path))?;
         }
         sync_dir(&partial)?;
-        if out.is_dir() {
-            std::fs::remove_dir(out).map_err(io(out))?;
-        }
+        // A folder renamed over an empty folder replaces it (and over one that is not empty, fails).
         rename_durably(&partial, out)
     })();
     if written.is_err() {
@@ -341,7 +360,17 @@ fn remove_abandoned(dir: &Path, name: &str) {
     for entry in entries.flatten() {
         let file = entry.file_name().to_string_lossy().to_string();
         let Some(rest) = file.strip_prefix(&prefix).and_then(|r| r.strip_suffix(".partial")) else { continue };
-        let Some(Ok(pid)) = rest.split('.').next().map(str::parse::<u32>) else { continue };
+        // What follows the name is numbers alone: `PID.NANOS.ATTEMPT` for a file (`AtomicFile`), `PID.NANOSATTEMPT`
+        // for a folder (`write_folder_atomic`); a folder `.a.5.PID.NANOS.partial` is `a.5`'s, not `a`'s.
+        let parts: Vec<&str> = rest.split('.').collect();
+        if !parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())) {
+            continue;
+        }
+        let Ok(pid) = parts[0].parse::<u32>() else { continue };
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if parts.len() != if is_dir { 2 } else { 3 } {
+            continue;
+        }
         if abandoned(pid, &entry) {
             match entry.file_type() {
                 Ok(t) if t.is_file() => drop(std::fs::remove_file(entry.path())),
@@ -419,6 +448,47 @@ pub fn wider_than_private_below(dir: &Path) -> Result<Vec<(PathBuf, u32)>, FileE
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn a_folder_is_written_whole_under_its_name_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("dossier");
+        let files = vec![("a.html".to_string(), b"<p>".to_vec()), ("b.json".to_string(), b"{}".to_vec())];
+        write_folder_atomic(&out, &files).unwrap();
+        assert_eq!(std::fs::read(out.join("b.json")).unwrap(), b"{}");
+        let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700);
+        // Over a folder that holds something: refused, and nothing is left beside it.
+        assert!(write_folder_atomic(&out, &files).is_err());
+        // An empty folder is replaced.
+        let empty = dir.path().join("empty");
+        std::fs::create_dir(&empty).unwrap();
+        write_folder_atomic(&empty, &files).unwrap();
+        assert!(empty.join("a.html").exists());
+        // A name that leads out of the folder is refused before anything is made.
+        let escape = vec![("../escaped".to_string(), b"x".to_vec())];
+        assert!(write_folder_atomic(&dir.path().join("other"), &escape).is_err());
+        assert!(!dir.path().join("escaped").exists() && !dir.path().join("other").exists());
+        let left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().to_string())
+            .filter(|n| n.ends_with(".partial"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+        // The remains of a killed write (an old folder of a process that is gone) are removed by the next write of
+        // that name, and only of that name: `.a.5.PID.N.partial` is `a.5`'s.
+        let day_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(86_400 * 2);
+        let gone = u32::MAX - 1;
+        let mine = dir.path().join(format!(".a.{gone}.1.partial"));
+        let theirs = dir.path().join(format!(".a.5.{gone}.1.partial"));
+        for remains in [&mine, &theirs] {
+            std::fs::create_dir(remains).unwrap();
+            std::fs::File::open(remains).unwrap().set_modified(day_ago).unwrap();
+        }
+        write_folder_atomic(&dir.path().join("a"), &files).unwrap();
+        assert!(!mine.exists() && theirs.exists());
+    }
 
     #[test]
     fn a_fifo_is_refused_at_once_not_waited_on() {

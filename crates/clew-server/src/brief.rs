@@ -45,6 +45,8 @@ struct Said {
     bodies_notes: Vec<String>,
     /// Each estimate: its heading and rows (basis, estimate, interval).
     revenue: Vec<(String, Vec<[String; 3]>)>,
+    /// For an outside audience: the state's take per worker-month from the testimonies it may have.
+    take: Option<Vec<[String; 2]>>,
     /// Each instrument: its heading, summary and source.
     legal: Vec<(String, String, String)>,
     method: Vec<String>,
@@ -89,8 +91,8 @@ fn said(brief: &Brief, lang: Lang) -> Said {
     if let Some(spells) = after.spells {
         deadline_notes.push(lang.tr(Msg::BriefSpells, &[("count", Arg::Count(spells as i64))]));
     }
-    if brief.spells_unplaced > 0 {
-        deadline_notes.push(lang.tr(Msg::BriefUnplaced, &[("count", Arg::Count(brief.spells_unplaced as i64))]));
+    if brief.spells_unplaced != Some(0) {
+        deadline_notes.push(lang.tr(Msg::BriefUnplaced, &[("count", Arg::Text(&n(brief.spells_unplaced)))]));
     }
     let mut permits_head = vec![lang.t(Msg::DossierYear)];
     permits_head.extend(brief.purposes.iter().map(|(_, label)| label.clone()));
@@ -151,6 +153,20 @@ fn said(brief: &Brief, lang: Lang) -> Said {
             (heading, rows)
         })
         .collect();
+    let take = brief.take_per_month.map(|take| {
+        let interval = lang.tr(
+            Msg::EstimateRange,
+            &[
+                ("low", Arg::Text(&lang.usd(take.low))),
+                ("high", Arg::Text(&lang.usd(take.high))),
+                ("level", Arg::Text("95")),
+            ],
+        );
+        vec![
+            [lang.t(Msg::BriefTake), format!("{} ({interval})", lang.usd(take.mean))],
+            [lang.t(Msg::BriefWitnesses), lang.number(take.units as u64)],
+        ]
+    });
     let legal = brief
         .legal
         .iter()
@@ -159,7 +175,7 @@ fn said(brief: &Brief, lang: Lang) -> Said {
             (format!("{}, {}", i.title, i.reference), format!("{adopted} {}", i.summary), i.source.clone())
         })
         .collect();
-    let mut method = vec![lang.tr(Msg::BriefLeftOut, &[("count", Arg::Count(brief.testimonies_left_out as i64))])];
+    let mut method = vec![lang.tr(Msg::BriefLeftOut, &[("count", Arg::Text(&n(brief.testimonies_left_out)))])];
     method.push(format!(
         "clew {} · {} · testimonies SHA-256 {}",
         brief.made_from.clew, brief.made_from.framework, brief.made_from.testimonies_sha256
@@ -199,7 +215,10 @@ fn said(brief: &Brief, lang: Lang) -> Said {
             .map(|body| {
                 [
                     lang.tr(Msg::BriefRole, &[("role", Arg::Text(role_word(body.role)))]),
-                    format!("{} ({})", body.name, body.id),
+                    match &body.id {
+                        Some(id) => format!("{} ({id})", body.name),
+                        None => body.name.clone(),
+                    },
                     lang.number(body.witnesses as u64),
                     n(body.after_deadline),
                     body.last_year.map_or_else(String::new, |y| y.to_string()),
@@ -209,6 +228,7 @@ fn said(brief: &Brief, lang: Lang) -> Said {
             .collect(),
         bodies_notes,
         revenue,
+        take,
         legal,
         method,
     }
@@ -275,7 +295,13 @@ pub fn render_html(brief: &Brief, lang: Lang) -> String {
                 }
                 section id="revenue" {
                     h2 { (lang.t(Msg::BriefRevenue)) }
-                    @if s.revenue.is_empty() {
+                    @if brief.coarsened {
+                        p { (lang.t(Msg::BriefRevenueOutside)) }
+                        @match &s.take {
+                            Some(rows) => { table { tbody { @for [label, figure] in rows { tr { th scope="row" { (label) } td.n { (figure) } } } } } }
+                            None => { p { (lang.t(Msg::BriefTakeNone)) } }
+                        }
+                    } @else if s.revenue.is_empty() {
                         p { (lang.t(Msg::BriefRevenueNone)) }
                     } @else {
                         p { (lang.t(Msg::BriefRevenueIntro)) }
@@ -344,7 +370,15 @@ pub fn render_pdf(brief: &Brief, lang: Lang, fonts: &PdfFonts, ident: &str) -> R
         let _ = writeln!(m, "{}\n", t(note));
     }
     let _ = writeln!(m, "= {}", t(&lang.t(Msg::BriefRevenue)));
-    if s.revenue.is_empty() {
+    if brief.coarsened {
+        let _ = writeln!(m, "{}\n", t(&lang.t(Msg::BriefRevenueOutside)));
+        match &s.take {
+            Some(rows) => table_of_two(&mut m, rows),
+            None => {
+                let _ = writeln!(m, "{}\n", t(&lang.t(Msg::BriefTakeNone)));
+            }
+        }
+    } else if s.revenue.is_empty() {
         let _ = writeln!(m, "{}\n", t(&lang.t(Msg::BriefRevenueNone)));
     } else {
         let _ = writeln!(m, "{}\n", t(&lang.t(Msg::BriefRevenueIntro)));

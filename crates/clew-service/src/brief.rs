@@ -43,6 +43,21 @@ const BRIEF_SCHEMATA: [&str; 10] = [
     "Testimony",
 ];
 
+/// Resamples of the state's take per worker-month, and their seed (the same evidence gives the same interval).
+const TAKE_RESAMPLES: usize = 2000;
+const TAKE_SEED: u64 = 2397;
+
+/// Counts of one group (sectors) of which exactly one is withheld: the next smallest is withheld too, so that
+/// the total less the others does not give the withheld one.
+fn suppress_one(mut cells: Vec<(String, Option<usize>)>) -> Vec<(String, Option<usize>)> {
+    if cells.iter().filter(|(_, n)| n.is_none()).count() == 1
+        && let Some(smallest) = cells.iter_mut().filter(|(_, n)| n.is_some()).min_by_key(|(_, n)| *n)
+    {
+        smallest.1 = None;
+    }
+    cells
+}
+
 /// The most kept revenue estimates a brief shows (the newest).
 const REVENUE_ESTIMATES: usize = 3;
 
@@ -78,12 +93,13 @@ pub struct Brief {
     pub permits_from: String,
     /// Testimonies read (their witnesses' consent covers the audience).
     pub testimonies: usize,
-    /// Testimonies left out for their witnesses' consent.
-    pub testimonies_left_out: usize,
+    /// Testimonies left out for their witnesses' consent; `None` when withheld.
+    pub testimonies_left_out: Option<usize>,
     /// DPRK nationals working in Russia after the deadline.
     pub after_deadline: AfterDeadline,
-    /// Work spells not counted: the witness's nationality or the country of the work is not coded.
-    pub spells_unplaced: usize,
+    /// Work spells not counted: the witness's nationality or the country of the work is not coded; `None` when
+    /// withheld.
+    pub spells_unplaced: Option<usize>,
     /// Permits by the year issued and declared purpose.
     pub permits: Vec<PermitYear>,
     /// The declared purposes found, in the order of the columns: code and label.
@@ -94,8 +110,12 @@ pub struct Brief {
     pub bodies: Vec<Body>,
     /// Bodies held back: fewer than k witnesses name them.
     pub bodies_held_back: usize,
-    /// The newest revenue estimates kept in the project.
+    /// The newest revenue estimates kept in the project: for the team and the courts only (they draw on every
+    /// testimony's wage ledgers, whatever its witness's consent).
     pub revenue: Vec<KeptRevenue>,
+    /// For other audiences: the state's take per worker-month in US dollars from the ledgers of the testimonies
+    /// they may have, with its 95% interval (resampling witnesses); `None` below 30 witnesses or k.
+    pub take_per_month: Option<clew_stats::bootstrap::Interval>,
     /// The instruments the brief bears on, from the legal framework.
     pub legal: Vec<Instrument>,
     /// What it was made from.
@@ -139,8 +159,9 @@ pub enum BodyRole {
 pub struct Body {
     /// What it is.
     pub role: BodyRole,
-    /// Its id (a dossier on it: `clew dossier ID`).
-    pub id: EntityId,
+    /// Its id (a dossier on it: `clew dossier ID`); `None` for an audience outside the team and the courts when it
+    /// was made from a testimony's id (an entity a testimony named without an id of its own).
+    pub id: Option<EntityId>,
     /// Its name as the audience may read it.
     pub name: String,
     /// Witnesses who name it.
@@ -186,8 +207,8 @@ pub struct BriefMadeFrom {
 /// A sanctions match: list, entry, score.
 type ListMatch = (String, String, f64);
 
-/// A body as the spells name it: the witnesses, those after the deadline, the last year.
-type Named<'a> = (BTreeSet<&'a str>, BTreeSet<&'a str>, Option<u32>);
+/// A body as the spells name it: the witnesses, those after the deadline, the witnesses of each year.
+type Named<'a> = (BTreeSet<&'a str>, BTreeSet<&'a str>, BTreeMap<u32, BTreeSet<&'a str>>);
 
 /// One work spell, as the brief reads it.
 struct Work {
@@ -197,7 +218,10 @@ struct Work {
     sector: Option<String>,
     employer: Option<String>,
     dispatchers: Vec<String>,
-    permits: Vec<(u32, String)>,
+    /// Each permit: the month issued, the date as coded (or the spell's first month), the declared purpose.
+    permits: Vec<(u32, String, String)>,
+    /// What the state took per worker-month in US dollars, when its ledger says (read for outside audiences).
+    take: Option<f64>,
     /// The names this testimony gives the employer and the dispatching bodies: body, name, sensitivity.
     names: Vec<(String, String, clew_model::Sensitivity)>,
 }
@@ -206,15 +230,18 @@ fn first<'a>(statements: &[&'a Statement], property: &str) -> Option<&'a str> {
     statements.iter().find(|s| s.property == property).map(|s| s.value.as_str())
 }
 
-/// A month (`YYYY-MM...`) as months since year 0, as `spell_months` counts them.
+/// A date's month (`YYYY-MM` or `YYYY-MM-DD`, a real one) as months since year 0, as `spell_months` counts them.
 fn month_of(date: &str) -> Option<u32> {
-    let year: u32 = date.get(..4)?.parse().ok()?;
-    let month: u32 = date.get(5..7).map_or(Some(1), |m| m.parse().ok())?;
-    (1..=12).contains(&month).then(|| year * 12 + month - 1)
+    let parsed: clew_model::value::PartialDate = date.parse().ok()?;
+    Some(u32::from(parsed.year) * 12 + u32::from(parsed.month?) - 1)
 }
 
-/// The work spells of one testimony.
-fn works(statements: &[Statement]) -> Vec<Work> {
+/// The work spells of one testimony; with `rates` and the rules' state deduction kinds, each spell's state take
+/// per worker-month.
+fn works(statements: &[Statement], rates: Option<(&clew_assess::ledger::Rates, &BTreeSet<String>)>) -> Vec<Work> {
+    let found_ledgers =
+        rates.map(|(rates, _)| clew_assess::ledger::ledgers_and_missing_rates(statements, Some(rates)).0);
+    let ledgers = found_ledgers.as_ref().zip(rates.map(|(_, kinds)| kinds));
     let value = |entity: &str, property: &str| {
         statements.iter().find(|s| s.entity_id.as_str() == entity && s.property == property).map(|s| s.value.as_str())
     };
@@ -240,11 +267,18 @@ fn works(statements: &[Statement]) -> Vec<Work> {
         // A permit's year is its start when coded, else the spell's first (the worker came on it).
         let mut permits = Vec::new();
         for (permit, purpose) in of("Permit", "purpose") {
-            let issued = value(permit.as_str(), "startDate").and_then(month_of).or_else(|| months.first().copied());
-            if let Some(issued) = issued {
-                permits.push((issued, purpose));
+            let coded = value(permit.as_str(), "startDate").filter(|d| month_of(d).is_some());
+            let issued = coded
+                .map(str::to_string)
+                .or_else(|| months.first().map(|m| format!("{:04}-{:02}", m / 12, m % 12 + 1)));
+            if let Some(issued) = issued.and_then(|d| Some((month_of(&d)?, d))) {
+                permits.push((issued.0, issued.1, purpose));
             }
         }
+        let take = ledgers.and_then(|(found, kinds)| {
+            let ledger = found.iter().find(|l| l.spell.as_ref() == spell.id)?;
+            crate::revenue::state_take_per_month(ledger, kinds).0
+        });
         let bodies: BTreeSet<&str> = employer.into_iter().chain(dispatchers.iter().map(String::as_str)).collect();
         let names = statements
             .iter()
@@ -259,6 +293,7 @@ fn works(statements: &[Statement]) -> Vec<Work> {
             employer: employer.map(str::to_string),
             dispatchers,
             permits,
+            take,
             months,
         });
     }
@@ -284,7 +319,6 @@ impl Service {
         let since = match &request.since {
             Some(date) => Some(
                 month_of(date)
-                    .filter(|_| date.len() >= 7)
                     .ok_or_else(|| Error::usage(format!("--since: `{date}` is not a date (YYYY-MM or YYYY-MM-DD)")))?,
             ),
             None => None,
@@ -300,7 +334,6 @@ impl Service {
         let deadline = bearing_date(Bearing::WorkingAfter)?;
         let permits_from = bearing_date(Bearing::PermitAfter)?;
         let deadline_month = month_of(&deadline).ok_or_else(|| Error::internal("the deadline is not a date"))?;
-        let permits_month = month_of(&permits_from).ok_or_else(|| Error::internal("the permit date is not a date"))?;
         let store = &*self.project.read()?;
 
         // Every testimony whose witness's consent covers the audience: its work spells.
@@ -309,9 +342,16 @@ impl Service {
         let mut synthetic = false;
         let mut work: Vec<Work> = Vec::new();
         let same_person = crate::linkage::same_person(store)?;
+        // An audience outside the team and the courts gets no estimate drawn from every testimony: the state's take
+        // is read from the ledgers of the testimonies it may have, here.
+        let rates = if coarsened { Some(self.rates(None)?.rates) } else { None };
+        let state_kinds = crate::analysis::rules(None)?.state_deduction_kinds();
+        let ledger_schemata: Vec<&str> = BRIEF_SCHEMATA.iter().chain(&["Payment", "Deduction"]).copied().collect();
+        let schemata: &[&str] = if coarsened { &ledger_schemata } else { &BRIEF_SCHEMATA };
         let mut every: Vec<(clew_model::SourceId, bool, Vec<Work>)> = Vec::new();
-        store.for_each_testimony(&BRIEF_SCHEMATA, &mut |id, statements| {
-            every.push((id, is_synthetic(&statements), works(&statements)));
+        store.for_each_testimony(schemata, &mut |id, statements| {
+            let with = rates.as_ref().map(|r| (r, &state_kinds));
+            every.push((id, is_synthetic(&statements), works(&statements, with)));
             Ok(())
         })?;
         for (id, fictional, spells) in every {
@@ -366,16 +406,19 @@ impl Service {
             witnesses: count(witnesses_after.len()),
             spells: if coarsened && witnesses_after.len() < k { None } else { Some(spells_after) },
             by_year: by_year.iter().map(|(year, w)| (*year, count(w.len()))).collect(),
-            by_sector: by_sector.iter().map(|(sector, w)| (label("sector", sector), count(w.len()))).collect(),
+            by_sector: suppress_one(
+                by_sector.iter().map(|(sector, w)| (label("sector", sector), count(w.len()))).collect(),
+            ),
         };
 
         // Permits by year issued and declared purpose: witnesses, once each.
         let mut permits: BTreeMap<u32, BTreeMap<&str, BTreeSet<&str>>> = BTreeMap::new();
         let mut permits_after: BTreeSet<&str> = BTreeSet::new();
         for spell in work.iter().filter(|s| s.placed) {
-            for (issued, purpose) in spell.permits.iter().filter(|(issued, _)| in_scope(issued)) {
+            for (issued, date, purpose) in spell.permits.iter().filter(|(issued, ..)| in_scope(issued)) {
                 permits.entry(issued / 12).or_default().entry(purpose.as_str()).or_default().insert(&spell.witness);
-                if *issued >= permits_month {
+                // A month that holds the resolution's date is not after it.
+                if crate::dossier::on_or_after(date, &permits_from) {
                     permits_after.insert(&spell.witness);
                 }
             }
@@ -409,7 +452,7 @@ impl Service {
         let mut named: BTreeMap<(BodyRole, &str), Named<'_>> = BTreeMap::new();
         for spell in work.iter().filter(|s| s.placed && s.months.iter().any(in_scope)) {
             let worked_after = spell.months.iter().any(after);
-            let last = spell.months.last().map(|m| m / 12);
+            let years: BTreeSet<u32> = spell.months.iter().filter(|m| in_scope(m)).map(|m| m / 12).collect();
             let bodies = spell
                 .employer
                 .iter()
@@ -421,7 +464,9 @@ impl Service {
                 if worked_after {
                     row.1.insert(&spell.witness);
                 }
-                row.2 = row.2.max(last);
+                for year in &years {
+                    row.2.entry(*year).or_default().insert(&spell.witness);
+                }
             }
         }
         // Each body's name as the consenting testimonies give it at or under the audience's ceiling (the one most
@@ -437,7 +482,7 @@ impl Service {
         let mut lookup = Names::new(model, store, audience, coarsened);
         let mut bodies = Vec::new();
         let mut held = 0usize;
-        for ((role, id), (witnesses, after, last)) in named {
+        for ((role, id), (witnesses, after, years)) in named {
             if coarsened && witnesses.len() < k {
                 held += 1;
                 continue;
@@ -453,14 +498,29 @@ impl Service {
                 held += 1;
                 continue;
             };
+            // For an outside audience: the last year k of its witnesses worked with it (a later year could be one
+            // witness's), no count of those after the deadline that the total would give away to within k, and no
+            // id made from a testimony's (an entity a testimony named without an id of its own).
+            let last_year = years.iter().rev().find(|(_, w)| !coarsened || w.len() >= k).map(|(year, _)| *year);
+            let rest = witnesses.len() - after.len();
+            let after_deadline = if coarsened && rest > 0 && rest < k { None } else { count(after.len()) };
+            let from_testimony = match id.split_once('.') {
+                Some((prefix, _)) => clew_model::SourceId::new(prefix)
+                    .ok()
+                    .map(|source| store.source(&source))
+                    .transpose()?
+                    .flatten()
+                    .is_some_and(|s| s.kind == SourceKind::Testimony),
+                None => false,
+            };
             bodies.push(Body {
                 role,
                 matches: matches.get(&entity).cloned().unwrap_or_default(),
-                id: entity,
+                id: (!coarsened || !from_testimony).then_some(entity),
                 name,
                 witnesses: witnesses.len(),
-                after_deadline: count(after.len()),
-                last_year: last,
+                after_deadline,
+                last_year,
             });
         }
         bodies.sort_by(|a, b| {
@@ -472,10 +532,27 @@ impl Service {
             ))
         });
 
-        // The newest revenue estimates kept.
+        // The newest revenue estimates kept, for the team and the courts: they draw on every testimony's ledgers,
+        // whatever its witness's consent. For other audiences, the state's take per worker-month from the ledgers
+        // of the testimonies they may have, from enough witnesses that no end of its interval is one witness's.
+        let clusters: BTreeMap<&str, Vec<f64>> =
+            work.iter().filter(|s| s.placed).fold(BTreeMap::new(), |mut by, spell| {
+                if let Some(take) = spell.take {
+                    by.entry(spell.witness.as_str()).or_insert_with(Vec::new).push(take);
+                }
+                by
+            });
+        let clusters: Vec<Vec<f64>> = clusters.into_values().collect();
+        let take_per_month = if coarsened {
+            clew_stats::bootstrap::bootstrap_mean_clustered(&clusters, TAKE_RESAMPLES, TAKE_SEED)
+                .filter(|take| take.units >= k && !take.small_sample)
+        } else {
+            None
+        };
         let mut revenue: Vec<KeptRevenue> = self
             .kept_estimates()?
             .into_iter()
+            .filter(|_| !coarsened)
             .filter(|e| e.kind == EstimateKind::Revenue)
             .map(|e| KeptRevenue {
                 number: e.number,
@@ -513,15 +590,16 @@ impl Service {
             deadline,
             permits_from,
             testimonies: read_ids.len(),
-            testimonies_left_out: left_out,
+            testimonies_left_out: count(left_out),
             after_deadline,
-            spells_unplaced: unplaced,
+            spells_unplaced: count(unplaced),
             permits: permit_years,
             purposes,
             permits_after: count(permits_after.len()),
             bodies,
             bodies_held_back: held,
             revenue,
+            take_per_month,
             legal,
             made_from,
         })
@@ -622,6 +700,7 @@ mod tests {
         assert!(internal.bodies.iter().any(|b| b.role == BodyRole::Dispatcher));
         assert!(internal.bodies.windows(2).all(|w| w[0].role <= w[1].role));
         assert!(internal.bodies.iter().all(|b| b.after_deadline.unwrap() <= b.witnesses && b.name.starts_with("DEMO")));
+        assert!(internal.bodies.iter().all(|b| b.id.is_some() && b.last_year.is_some()));
         assert!(!internal.revenue.is_empty() && internal.revenue.iter().all(|e| e.synthetic));
 
         // --since: only work and permits from that month on.
@@ -633,8 +712,12 @@ mod tests {
         }
         assert!(since.after_deadline.witnesses.unwrap() < total);
         assert!(since.permits.iter().all(|y| y.year >= 2024));
-        let bad = service.brief(&request(Audience::Internal, 5, Some("last year"))).unwrap_err();
-        assert!(bad.to_string().contains("--since"), "{bad}");
+        for bad in ["last year", "2024/01", "2024-01-99", "2024-13", "2024", "2024-01junk"] {
+            let refused = service.brief(&request(Audience::Internal, 5, Some(bad))).unwrap_err();
+            assert!(refused.to_string().contains("--since"), "{bad}: {refused}");
+        }
+        let month = service.brief(&request(Audience::Internal, 5, Some("2024-01-31"))).unwrap();
+        assert_eq!(month.since.as_deref(), Some("2024-01"));
 
         // Outside the team and the courts: consent decides, no count between 1 and k − 1, thin bodies held back.
         let outside = service.brief(&request(Audience::Monitors, 5, None)).unwrap();
@@ -652,7 +735,7 @@ mod tests {
             .unwrap();
         drop(store);
         assert!(
-            refused > 0 && outside.testimonies_left_out == refused && outside.testimonies == 600 - refused,
+            refused > 0 && outside.testimonies_left_out == Some(refused) && outside.testimonies == 600 - refused,
             "{refused}"
         );
         let thin = |n: &Option<usize>| n.is_some_and(|n| n > 0 && n < 5);
@@ -662,6 +745,19 @@ mod tests {
         assert!(!outside.after_deadline.by_sector.iter().any(|(_, n)| thin(n)));
         assert!(!outside.permits.iter().flat_map(|y| &y.counts).any(thin) && !thin(&outside.permits_after));
         assert!(outside.bodies.iter().all(|b| b.witnesses >= 5 && !thin(&b.after_deadline)));
+        // Nothing a difference gives away: the witnesses of a body less those after the deadline, or the total
+        // less the other sectors.
+        for body in &outside.bodies {
+            if let Some(after) = body.after_deadline {
+                let rest = body.witnesses - after;
+                assert!(rest == 0 || rest >= 5, "{body:?}");
+            }
+        }
+        assert!(outside.after_deadline.by_sector.iter().filter(|(_, n)| n.is_none()).count() != 1);
+        // No estimate drawn from every testimony; the take per worker-month from those it may have instead.
+        assert!(outside.revenue.is_empty() && internal.take_per_month.is_none());
+        let take = outside.take_per_month.unwrap();
+        assert!(take.units >= 30 && take.low <= take.mean && take.mean <= take.high, "{take:?}");
         assert!(internal.permits.iter().flat_map(|y| &y.counts).any(thin), "the demo has thin cells to withhold");
         let text = serde_json::to_string(&outside).unwrap();
         assert!(!text.contains("W-DEMO-") && !text.contains("T-DEMO-"), "no witness, no testimony named");
@@ -670,7 +766,7 @@ mod tests {
         let mut after_deadline: BTreeSet<String> = BTreeSet::new();
         store
             .for_each_testimony(&BRIEF_SCHEMATA, &mut |_, statements| {
-                for spell in works(&statements) {
+                for spell in works(&statements, None) {
                     if spell.placed && spell.months.iter().any(|m| *m > 2019 * 12 + 11) {
                         after_deadline.insert(spell.witness);
                     }
@@ -688,5 +784,30 @@ mod tests {
 
         let refused = service.brief(&request(Audience::Un, 2, None)).unwrap_err();
         assert!(refused.to_string().contains("at least 3"), "{refused}");
+    }
+}
+
+#[cfg(test)]
+mod units {
+    use super::*;
+
+    #[test]
+    fn one_withheld_cell_of_a_group_takes_the_next_smallest_with_it() {
+        let cells = |counts: &[Option<usize>]| -> Vec<(String, Option<usize>)> {
+            counts.iter().enumerate().map(|(i, n)| (i.to_string(), *n)).collect()
+        };
+        let counts = |cells: Vec<(String, Option<usize>)>| cells.into_iter().map(|(_, n)| n).collect::<Vec<_>>();
+        assert_eq!(counts(suppress_one(cells(&[Some(10), None, Some(7), Some(9)]))), [Some(10), None, None, Some(9)]);
+        assert_eq!(counts(suppress_one(cells(&[Some(10), None, None]))), [Some(10), None, None], "two already");
+        assert_eq!(counts(suppress_one(cells(&[Some(10), Some(7)]))), [Some(10), Some(7)], "none withheld");
+    }
+
+    #[test]
+    fn a_month_is_read_from_a_real_date_only() {
+        assert_eq!(month_of("2019-12"), Some(2019 * 12 + 11));
+        assert_eq!(month_of("2017-09-11"), Some(2017 * 12 + 8));
+        for bad in ["2019", "2019/12", "2019-12-32", "2019-00", "2019-1", "twenty"] {
+            assert_eq!(month_of(bad), None, "{bad}");
+        }
     }
 }

@@ -273,10 +273,12 @@ pub enum LinkKind {
 /// exhibits do not count.
 #[derive(Debug, Clone, Serialize)]
 pub struct Attributable {
-    /// The months worked at the entity by the exhibits' spells shown, summed over spells.
+    /// The months worked at the entity by the exhibits' spells shown: each person's months, once.
     pub worker_months: u64,
     /// The take per worker-month in US dollars: the mean over the spells whose ledgers give it, with a 95%
-    /// interval from resampling witnesses (one witness's spells together).
+    /// interval from resampling witnesses (one witness's spells together). For an audience outside the team and
+    /// the courts, shown only from 30 witnesses or more (`SMALL_SAMPLE`): from fewer, an end of the interval can
+    /// be one witness's own figure.
     pub per_month: clew_stats::bootstrap::Interval,
     /// `worker_months` times the mean, and times each end of its interval.
     pub total: (f64, f64, f64),
@@ -643,7 +645,8 @@ impl Service {
         let mut ledger = LedgerTotals::default();
         let mut ledger_witnesses = BTreeSet::new();
         let state_kinds = rules.state_deduction_kinds();
-        let mut worker_months = 0u64;
+        // Worker-months as (person, month): two interviews of one person over one period are one person's months.
+        let mut person_months: BTreeSet<(String, u32)> = BTreeSet::new();
         let mut taken: BTreeMap<String, Vec<f64>> = BTreeMap::new();
         for (&index, &n) in &number {
             for spell in spells_shown(index) {
@@ -677,7 +680,7 @@ impl Service {
                             .insert(witness.clone());
                     }
                 }
-                worker_months += spell.months.len() as u64;
+                person_months.extend(spell.months.iter().map(|m| (witness.clone(), *m)));
                 if let Some(spell_ledger) = &spell.ledger {
                     if let (Some(take), _) = crate::revenue::state_take_per_month(spell_ledger, &state_kinds) {
                         taken.entry(witness.clone()).or_default().push(take);
@@ -702,9 +705,12 @@ impl Service {
         } else {
             Some(ledger)
         };
+        let worker_months = person_months.len() as u64;
         let clusters: Vec<Vec<f64>> = taken.into_values().collect();
         let revenue = clew_stats::bootstrap::bootstrap_mean_clustered(&clusters, REVENUE_RESAMPLES, REVENUE_SEED)
-            .filter(|per_month| ledger.is_some() && (!coarsened || per_month.units >= k))
+            // For an outside audience, only from enough witnesses that the interval's ends are no one's own figure
+            // (a resample of a few witnesses draws one of them alone often enough to be an end).
+            .filter(|per_month| ledger.is_some() && (!coarsened || (per_month.units >= k && !per_month.small_sample)))
             .map(|per_month| {
                 let months = worker_months as f64;
                 Attributable {
@@ -904,11 +910,14 @@ impl Service {
 
 /// Whether an event's detail (JSON) names `source`, or a source of its own (`code:ID`), in any string.
 fn names_source(detail: &str, source: &SourceId) -> bool {
+    fn names(text: &str, id: &str) -> bool {
+        text == id || text.split_once(':').is_some_and(|(_, rest)| names(rest, id))
+    }
     fn visit(value: &serde_json::Value, id: &str) -> bool {
         match value {
-            serde_json::Value::String(text) => text == id || text.rsplit_once(':').is_some_and(|(_, tail)| tail == id),
+            serde_json::Value::String(text) => names(text, id),
             serde_json::Value::Array(items) => items.iter().any(|v| visit(v, id)),
-            serde_json::Value::Object(fields) => fields.values().any(|v| visit(v, id)),
+            serde_json::Value::Object(fields) => fields.iter().any(|(key, v)| names(key, id) || visit(v, id)),
             _ => false,
         }
     }
@@ -948,7 +957,7 @@ fn covered(spells: &[(SpellRef, &SpellAt)], k: usize) -> BTreeSet<SpellRef> {
 
 /// Whether a coded date (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`) is certainly on or after `bound` (`YYYY-MM-DD`):
 /// a month or year that holds the bound is not, since the day may fall before it.
-fn on_or_after(date: &str, bound: &str) -> bool {
+pub(crate) fn on_or_after(date: &str, bound: &str) -> bool {
     if date.len() >= bound.len() { date >= bound } else { date > bound.get(..date.len()).unwrap_or(bound) }
 }
 
@@ -1401,7 +1410,8 @@ impl Service {
         let logged = self.project.read()?.events(leaves.len() as u64, 2)?;
         let [export] = <[_; 1]>::try_from(logged).map_err(|_| {
             Error::usage(
-                "the custody log moved while the dossier was proved (another event was logged); it is logged, but                  its proofs would vouch for events not verified: make it again",
+                "the custody log moved while the dossier was proved (another event was logged); it is logged, but \
+                 its proofs would vouch for events not verified: make it again",
             )
         })?;
         if export.seq != seq {
@@ -1521,6 +1531,9 @@ mod tests {
         assert!(names_source(r#"{"testimony":"T-1","statements":["s1"]}"#, &id));
         assert!(names_source(r#"{"source":"code:T-1"}"#, &id));
         assert!(names_source(r#"{"nested":{"list":["x","T-1"]}}"#, &id));
+        assert!(names_source(r#"{"T-1":3}"#, &id), "a key names it too");
+        let legacy = SourceId::new("org:T-1").unwrap();
+        assert!(names_source(r#"{"source":"code:org:T-1"}"#, &legacy), "an id with a colon, behind a prefix");
         assert!(!names_source(r#"{"testimony":"T-10","records":3}"#, &id), "another testimony");
         assert!(!names_source(r#"{"files":1,"statements_sha256":"ab"}"#, &id));
         assert!(names_source("not json", &id), "what cannot be read is not shown");

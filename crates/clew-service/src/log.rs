@@ -62,6 +62,12 @@ impl Service {
         clew_custody::proofs::make_proof(&*snapshot, &key, request).map_err(Error::usage)
     }
 
+    /// Whether `passphrase` unlocks the project's signing key (for `what`): to check before long work that ends
+    /// in a signature.
+    pub fn check_signing_passphrase(&self, what: &str, passphrase: &str) -> Result<()> {
+        self.signing_keys(what)?.unlock(passphrase).map(drop).map_err(Error::from)
+    }
+
     /// Whether the project can sign (it has a signing key), for `what`: to check before asking for a
     /// passphrase.
     pub fn can_sign(&self, what: &str) -> Result<()> {

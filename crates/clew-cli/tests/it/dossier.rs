@@ -192,6 +192,13 @@ fn a_dossier_is_written_for_each_audience_in_each_language_and_logged() {
     assert!(html_only.status.success(), "{}", said(&html_only));
     assert!(dir.path().join("y/dossier.html").exists() && !dir.path().join("y/dossier.pdf").exists());
     assert!(!dir.path().join("y/proofs.json").exists());
+    // A wrong passphrase is refused before the dossier is made.
+    let wrong = crate::clew_with_passphrase(
+        dir.path(),
+        &["--project", "d", "dossier", company, "--audience", "un", "--out", "wrong"],
+        "not the passphrase",
+    );
+    assert!(!wrong.status.success() && !dir.path().join("wrong").exists(), "{}", said(&wrong));
     // Proofs need the passphrase: without one (no terminal), refused before anything is written.
     let run = clew(dir.path(), &["--project", "d", "dossier", company, "--audience", "un", "--out", "z"]);
     assert!(!run.status.success() && !dir.path().join("z").exists());

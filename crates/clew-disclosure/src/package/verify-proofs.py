@@ -65,6 +65,9 @@ def main():
         problems.append("signing-key.pem is not the key in " + source)
     root = bytes.fromhex(head["tree_head"])
     for event in manifest["events"]:
+        if not isinstance(event.get("seq"), int) or event["seq"] < 1:
+            problems.append("an event has no sequence number of 1 or more")
+            continue
         leaf = leaf_hash(event)
         if leaf.hex() != event["leaf_hash"]:
             problems.append("event {}: its fields do not hash to its leaf".format(event["seq"]))
@@ -79,7 +82,12 @@ def main():
         if export is None or export["kind"] != "dossier-export":
             problems.append("the dossier-export event is missing")
         else:
-            for listed in json.loads(export["detail"]).get("files", []):
+            logged = json.loads(export["detail"]).get("files", [])
+            proofs = {"proofs.json", "tree-head.json", "tree-head.msg", "tree-head.sig", "signing-key.pem",
+                      "verify-proofs.py"}
+            for name in sorted(set(os.listdir(folder)) - proofs - {f["name"] for f in logged}):
+                problems.append(name + " is not a file the dossier-export event logged (added after the export)")
+            for listed in logged:
                 name = listed["name"]
                 if os.path.basename(name) != name or not os.path.exists(os.path.join(folder, name)):
                     problems.append(name + " is missing")
@@ -102,6 +110,8 @@ def main():
                     problems.append(path + " is not listed in SHA256SUMS (added after the export)")
     for problem in problems:
         print("FAIL  " + problem)
+    print("The signature of the tree head is not checked here: check it with openssl (see the top of this file),")
+    print("and that the key is the one the project publishes (clew keys show): " + head["public_key"])
     sys.exit(1 if problems else 0)
 
 

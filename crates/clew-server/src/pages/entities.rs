@@ -575,7 +575,9 @@ async fn dossier_response(
             // The fonts first: a server without them says so before any work is done.
             let fonts = if pdf {
                 Some(crate::dossier_pdf::system_fonts().map_err(|e| {
-                    clew_service::Error::usage(format!("this server cannot make the PDF: {e}; the HTML dossier needs no fonts"))
+                    clew_service::Error::usage(format!(
+                        "this server cannot make the PDF: {e}; the HTML dossier needs no fonts"
+                    ))
                 })?)
             } else {
                 None
