@@ -844,6 +844,24 @@ enum SchemaCommand {
     Model,
 }
 
+/// How a dossier's or a brief's PDF is made.
+#[derive(Debug, Args)]
+struct PdfArgs {
+    /// A folder of fonts for the PDF (and the folders below it); repeat it for more. It needs one family for
+    /// Latin and Cyrillic (Noto Serif, Noto Sans, DejaVu Serif or DejaVu Sans) and one for Korean (Noto Serif
+    /// CJK KR, Noto Sans CJK KR, NanumMyeongjo or NanumGothic) [default: /usr/share/fonts].
+    #[arg(long, value_name = "DIR")]
+    fonts: Vec<PathBuf>,
+    /// Write no PDF (the HTML and manifest.json only): for a machine without the fonts.
+    #[arg(long)]
+    no_pdf: bool,
+}
+
+/// A language given on the command line (`--lang`).
+fn lang_argument(tag: &str) -> Result<clew_server::i18n::Lang, String> {
+    clew_server::i18n::Lang::from_tag(tag).ok_or_else(|| format!("unknown language `{tag}`; one of en, ko, ru"))
+}
+
 #[derive(Debug, Subcommand)]
 enum BriefCommand {
     /// A brief for sanctions monitors, across the project, as one self-contained HTML file, a PDF/A-2b file and
@@ -868,18 +886,14 @@ struct BriefArgs {
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
     /// The language it is written in: en, ko or ru.
-    #[arg(long, default_value = "en", value_parser = |s: &str| clew_server::i18n::Lang::from_tag(s).ok_or_else(|| format!("unknown language `{s}`; one of en, ko, ru")))]
+    #[arg(long, default_value = "en", value_parser = lang_argument)]
     lang: clew_server::i18n::Lang,
     /// The fewest witnesses behind a count or a named body for un, monitors and public; below 3 is refused
     /// [default: `[dossier] min_witnesses` in clew.toml, else 5].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     min_witnesses: Option<u32>,
-    /// A folder of fonts for the PDF, as for `clew dossier` [default: /usr/share/fonts].
-    #[arg(long, value_name = "DIR")]
-    fonts: Vec<PathBuf>,
-    /// Write no PDF (brief.html and manifest.json only).
-    #[arg(long)]
-    no_pdf: bool,
+    #[command(flatten)]
+    pdf: PdfArgs,
     /// Who makes it, recorded in the custody log [default: $CLEW_USER, else $USER].
     #[arg(long)]
     user: Option<String>,
@@ -898,7 +912,7 @@ struct DossierArgs {
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
     /// The language it is written in: en, ko or ru (the witnesses' words stay in theirs, with the translation).
-    #[arg(long, default_value = "en", value_parser = |s: &str| clew_server::i18n::Lang::from_tag(s).ok_or_else(|| format!("unknown language `{s}`; one of en, ko, ru")))]
+    #[arg(long, default_value = "en", value_parser = lang_argument)]
     lang: clew_server::i18n::Lang,
     /// The fewest witnesses at one site in one month an allegation may rest on for un, monitors and public;
     /// below 3 is refused for them [default: `[dossier] min_witnesses` in clew.toml, else 5].
@@ -907,14 +921,8 @@ struct DossierArgs {
     /// An earlier dossier's manifest.json: also say what changed since.
     #[arg(long, value_name = "MANIFEST")]
     diff: Option<PathBuf>,
-    /// A folder of fonts for the PDF (and the folders below it); repeat it for more. It needs one family for
-    /// Latin and Cyrillic (Noto Serif, Noto Sans, DejaVu Serif or DejaVu Sans) and one for Korean (Noto Serif
-    /// CJK KR, Noto Sans CJK KR, NanumMyeongjo or NanumGothic) [default: /usr/share/fonts].
-    #[arg(long, value_name = "DIR")]
-    fonts: Vec<PathBuf>,
-    /// Write no PDF (dossier.html and manifest.json only): for a machine without the fonts.
-    #[arg(long)]
-    no_pdf: bool,
+    #[command(flatten)]
+    pdf: PdfArgs,
     /// Write no proofs: without them the folder holds no signed tree head and no inclusion proofs, and the
     /// passphrase of the project's keys is not asked. With them (the default), the custody log is verified, a
     /// tree head signed over it and the dossier's export, and proofs.json, tree-head.*, signing-key.pem and
@@ -981,7 +989,7 @@ fn brief(cli_project: &Option<PathBuf>, args: BriefArgs, out: &mut Output) -> Re
     use clew_model::ids::sha256_hex;
     let service = service(cli_project)?;
     let min_witnesses = args.min_witnesses.map_or_else(|| service.dossier_min_witnesses(), |n| n as usize);
-    let fonts = pdf_fonts(&args.fonts, args.no_pdf)?;
+    let fonts = pdf_fonts(&args.pdf.fonts, args.pdf.no_pdf)?;
     let request = clew_service::brief::BriefRequest { audience: args.audience, min_witnesses, since: args.since };
     let made = service.brief(&request)?;
     let html = clew_server::brief::render_html(&made, args.lang);
@@ -1054,7 +1062,7 @@ fn dossier(
     let min_witnesses = args.min_witnesses.map_or_else(|| service.dossier_min_witnesses(), |n| n as usize);
     let request = DossierRequest { entity, audience: args.audience, min_witnesses };
     // The fonts first: a missing one is said before any work is done.
-    let fonts = pdf_fonts(&args.fonts, args.no_pdf)?;
+    let fonts = pdf_fonts(&args.pdf.fonts, args.pdf.no_pdf)?;
     // The passphrase before any work is done, too.
     let passphrase = if args.no_proofs {
         None

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use maud::{DOCTYPE, PreEscaped, html};
+use maud::html;
 
 use clew_service::brief::{Body, BodyRole, Brief};
 use clew_service::estimate::EstimateKind;
@@ -12,9 +12,6 @@ use crate::dossier::shown_count;
 use crate::dossier_pdf::{PdfFonts, compile, lit, preamble, t, table, table_of_two};
 use crate::i18n::{Arg, Lang, Msg};
 use crate::pages::estimates::{amount, figure_label};
-
-/// The style: the dossier's.
-const STYLE: &str = crate::dossier::STYLE;
 
 fn title(lang: Lang) -> String {
     lang.t(Msg::BriefTitle)
@@ -246,20 +243,8 @@ pub fn render_html(brief: &Brief, lang: Lang) -> String {
             }
         }
     };
-    let markup = html! {
-        (DOCTYPE)
-        html lang=(lang.tag()) {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="referrer" content="no-referrer";
-                meta name="generator" content={ "clew " (brief.made_from.clew) };
-                title { (title) }
-                style { (PreEscaped(STYLE)) }
-            }
-            body {
-                @if brief.synthetic { p.synthetic role="note" { strong { (lang.t(Msg::BriefSynthetic)) } } }
-                h1 { (title) }
+    let synthetic = brief.synthetic.then(|| lang.t(Msg::BriefSynthetic));
+    let body = html! {
                 @for line in &s.lead { p { (line) } }
                 dl.counts {
                     @for [label, figure] in &s.counts { div { dt { (label) } dd { (figure) } } }
@@ -322,10 +307,8 @@ pub fn render_html(brief: &Brief, lang: Lang) -> String {
                     h2 { (lang.t(Msg::BriefMethod)) }
                     @for line in &s.method { p { (line) } }
                 }
-            }
-        }
     };
-    markup.into_string()
+    crate::dossier::document(lang, &title, synthetic, body)
 }
 
 /// The brief as PDF/A-2b in `lang`, set in `fonts`; `ident` (the manifest's SHA-256) makes its identifier. The

@@ -19,7 +19,7 @@ pub const MATRIX_COLUMNS: usize = 60;
 const EXHIBITS_LISTED: usize = 40;
 
 /// The application's style sheet, and what a printed report needs besides.
-pub(crate) const STYLE: &str = concat!(
+const STYLE: &str = concat!(
     include_str!("../assets/style.css"),
     "\nbody { max-width: 60rem; margin: 0 auto; padding: 1rem 1.5rem; }\n",
     "section { break-inside: auto; } h2 { border-bottom: 1px solid var(--line); padding-bottom: .2rem; }\n",
@@ -53,23 +53,35 @@ pub(crate) fn exhibit_list(lang: Lang, numbers: &[usize]) -> String {
     listed.join(", ")
 }
 
-/// The dossier as one HTML document in `lang`.
-pub fn render_html(dossier: &Dossier, lang: Lang) -> String {
-    let title = lang.tr(Msg::DossierTitle, &[("name", Arg::Text(&dossier.entity.caption))]);
-    let markup = html! {
+/// A report as one self-contained HTML document in `lang` (inline style, no script, nothing loaded from
+/// elsewhere): its title, the notice that it is made of fictional data when there is one, then `body`.
+pub(crate) fn document(lang: Lang, title: &str, synthetic: Option<String>, body: Markup) -> String {
+    html! {
         (DOCTYPE)
         html lang=(lang.tag()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="referrer" content="no-referrer";
-                meta name="generator" content={ "clew " (dossier.made_from.clew) };
+                meta name="generator" content={ "clew " (env!("CARGO_PKG_VERSION")) };
                 title { (title) }
                 style { (PreEscaped(STYLE)) }
             }
             body {
-                @if dossier.synthetic { p.synthetic role="note" { strong { (lang.t(Msg::DossierSynthetic)) } } }
+                @if let Some(notice) = synthetic { p.synthetic role="note" { strong { (notice) } } }
                 h1 { (title) }
+                (body)
+            }
+        }
+    }
+    .into_string()
+}
+
+/// The dossier as one HTML document in `lang`.
+pub fn render_html(dossier: &Dossier, lang: Lang) -> String {
+    let title = lang.tr(Msg::DossierTitle, &[("name", Arg::Text(&dossier.entity.caption))]);
+    let synthetic = dossier.synthetic.then(|| lang.t(Msg::DossierSynthetic));
+    let body = html! {
                 p { (lang.tr(Msg::DossierAudience, &[("audience", Arg::Text(audience_word(dossier.audience)))])) }
                 @if let Some((seq, time, _)) = &dossier.made_from.log_head {
                     p { (lang.tr(Msg::DossierMade, &[("seq", Arg::Text(&seq.to_string())), ("time", Arg::Text(&lang.date(time)))])) }
@@ -104,10 +116,8 @@ pub fn render_html(dossier: &Dossier, lang: Lang) -> String {
                 (held_back(dossier, lang))
                 (exhibits(dossier, lang))
                 (made_from(dossier, lang))
-            }
-        }
     };
-    markup.into_string()
+    document(lang, &title, synthetic, body)
 }
 
 /// The sections, in order: their anchors and headings.
