@@ -188,8 +188,11 @@ enum Command {
     /// A dossier on one entity (a company, a dispatching body, an official, a worksite) for one audience, as
     /// one self-contained HTML file, a PDF/A-2b file and its manifest.json, in a new folder: the entity's names, identifiers and
     /// sanctions matches; the allegations by ICLS 2018 dimension and ILO indicator, each with its exhibits,
-    /// witnesses and quotations; corroboration, timeline, sites, network, wages; the law each bears on; what
-    /// was held back and why; and every exhibit's SHA-256 and custody events. Logged as a custody event.
+    /// witnesses and quotations; corroboration, timeline, sites, network, wages and the revenue attributable;
+    /// the law each bears on; what
+    /// was held back and why; and every exhibit's SHA-256 and custody events, proved to a tree head signed
+    /// over the verified log (proofs.json, checked offline by the verify-proofs.py beside it). Logged as a
+    /// custody event.
     Dossier(DossierArgs),
     /// Briefs across the project.
     #[command(subcommand)]
