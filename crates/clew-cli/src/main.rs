@@ -1128,8 +1128,8 @@ fn dossier(
         match written.proofs {
             Some(events) => out.line(&format!(
                 "  proofs.json: {events} custody event(s) proved to a signed tree head; check them offline with \
-                 python3 verify-proofs.py {}",
-                written.dir.display()
+                 python3 {}",
+                written.dir.join("verify-proofs.py").display()
             ))?,
             None => out.note("no proofs written (--no-proofs)")?,
         }
